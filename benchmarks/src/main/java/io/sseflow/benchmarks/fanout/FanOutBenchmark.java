@@ -1,0 +1,573 @@
+package io.sseflow.benchmarks.fanout;
+
+import org.HdrHistogram.Histogram;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Fan-out load benchmark: every server in the same run, each in its own process, driven by the same
+ * {@link SseLoadClient} and {@link HttpPublisher} in this process; prints a markdown table.
+ * <pre>
+ * benchmarks/fanout.sh --quick          # CI: 1,000 subscribers, a few seconds per server
+ * benchmarks/fanout.sh                  # 1,000 and 10,000 subscribers
+ * java -cp benchmarks/target/benchmarks.jar io.sseflow.benchmarks.fanout.FanOutBenchmark --help
+ * </pre>
+ * For each server and subscriber count, on a fresh server process:
+ * <ol>
+ *   <li>heap after full GC and RSS of the empty server;</li>
+ *   <li>connect N subscribers, publish warm-up events until each has one, then heap and RSS again: the
+ *       difference over N is the cost of an idle connection;</li>
+ *   <li>maximum rate: publish as fast as the slowest subscriber allows (at most a window of events ahead of it),
+ *       warm up, then count deliveries/s and server CPU over the measured part including the final drain;</li>
+ *   <li>fixed rate (100 events/s): publish-to-receive latency of every delivery in HdrHistogram.</li>
+ * </ol>
+ * Every subscriber must receive every event in order; any gap, repeat, disconnect or event still missing after
+ * the drain time makes the run fail (exit 1). Timing never does.
+ */
+public final class FanOutBenchmark
+{
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z");
+
+    private final Settings settings;
+
+    private FanOutBenchmark(final Settings settings)
+    {
+        this.settings = settings;
+    }
+
+    /**
+     * Run the benchmark.
+     *
+     * @param args see {@code --help}.
+     * @throws Exception on setup errors.
+     */
+    public static void main(final String[] args) throws Exception
+    {
+        final Settings settings = Settings.parse(args);
+        if (settings == null)
+        {
+            return;
+        }
+        final int exit = new FanOutBenchmark(settings).run();
+        System.exit(exit);
+    }
+
+    private int run() throws Exception
+    {
+        final long started = System.nanoTime();
+        final long deadline = started + TimeUnit.SECONDS.toNanos(settings.timeLimitSeconds);
+        final List<Result> results = new ArrayList<>();
+        System.out.printf("fan-out: servers %s, subscribers %s, payload %d B, %s%n",
+            String.join(",", settings.servers), Arrays.toString(settings.subscriberCounts), settings.payloadBytes,
+            settings.quick ? "quick" : "full");
+        for (final int subscribers : settings.subscriberCounts)
+        {
+            for (final String server : settings.servers)
+            {
+                final Result result = new Result(server, subscribers);
+                results.add(result);
+                if (System.nanoTime() - deadline > 0)
+                {
+                    result.skip("run time limit reached");
+                    continue;
+                }
+                final List<String> command = command(server);
+                if (command == null)
+                {
+                    continue;
+                }
+                result.skipReason = null;
+                runOne(result, command, deadline);
+                System.out.println("  " + result.summary());
+            }
+        }
+
+        final String table = table(results, (System.nanoTime() - started) / 1e9);
+        System.out.println();
+        System.out.println(table);
+        if (settings.out != null)
+        {
+            Files.writeString(settings.out, table);
+        }
+        final long failed = results.stream().filter((r) -> r.failure != null).count();
+        if (failed > 0)
+        {
+            System.out.println("FAILED: " + failed + " run(s) lost, reordered or never delivered events (see table)");
+            return 1;
+        }
+        return 0;
+    }
+
+    private List<String> command(final String server) throws URISyntaxException
+    {
+        final List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(Arrays.asList(settings.serverJvmArgs.trim().split("\\s+")));
+        switch (server)
+        {
+            case "sseflow":
+                if (!Files.isRegularFile(settings.sseflowJar))
+                {
+                    return null;
+                }
+                command.add("-jar");
+                command.add(settings.sseflowJar.toString());
+                command.addAll(List.of("--history", Integer.toString(settings.history),
+                    "--heartbeat-ms", "15000"));
+                break;
+            case "netty":
+                command.addAll(List.of("-cp", benchmarksJar(), NettyBroadcastServer.class.getName()));
+                break;
+            case "webflux":
+                command.addAll(List.of("-cp", benchmarksJar(), WebFluxSseServer.class.getName()));
+                break;
+            default:
+                throw new IllegalArgumentException("unknown server " + server + " (sseflow, netty, webflux)");
+        }
+        command.addAll(List.of("--host", "127.0.0.1", "--port", "0"));
+        return command;
+    }
+
+    private static String benchmarksJar() throws URISyntaxException
+    {
+        return Path.of(FanOutBenchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+    }
+
+    private void runOne(final Result result, final List<String> command, final long runDeadline)
+    {
+        final int n = result.subscribers;
+        final Path log = settings.logDir.resolve(result.server + "-" + n + ".log");
+        final long phaseTimeoutNs = TimeUnit.SECONDS.toNanos(settings.phaseTimeoutSeconds);
+        try (ServerProcess server = ServerProcess.start(result.server, command, log, 30_000))
+        {
+            result.banner = server.banner;
+            Thread.sleep(500);
+            result.emptyHeap = server.heapUsedAfterGc();
+            result.emptyRss = server.rssBytes();
+
+            final String topic = "fanout-" + n;
+            final long clientLimitNs = 4 * phaseTimeoutNs +
+                TimeUnit.SECONDS.toNanos(settings.warmupSeconds + settings.measureSeconds + settings.fixedSeconds + 30);
+            final SseLoadClient client = new SseLoadClient(server.address, topic, n, clientLimitNs);
+            try (HttpPublisher publisher = new HttpPublisher(
+                server.address, topic, settings.payloadBytes, settings.batch, phaseTimeoutNs))
+            {
+                client.start();
+                final long connectStart = System.nanoTime();
+                awaitCondition(() -> client.connected() == n || !client.isRunning(), phaseTimeoutNs);
+                if (client.connected() != n)
+                {
+                    result.fail("connected " + client.connected() + " of " + n + " subscribers", client);
+                    return;
+                }
+                warmUp(client, publisher, n, phaseTimeoutNs);
+                result.connectSeconds = (System.nanoTime() - connectStart) / 1e9;
+                if (client.warmedUp() != n || client.failures() != 0)
+                {
+                    result.fail("only " + client.warmedUp() + " of " + n + " subscribers got the warm-up event",
+                        client);
+                    return;
+                }
+                result.idleHeap = server.heapUsedAfterGc();
+                result.idleRss = server.rssBytes();
+
+                long sequence = maxRate(result, server, client, publisher, runDeadline);
+                if (result.failure == null && client.failures() == 0)
+                {
+                    sequence = fixedRate(result, client, publisher, sequence);
+                }
+                if (client.failures() != 0)
+                {
+                    result.fail(client.failures() + " failure(s)", client);
+                }
+                else if (client.delivered() != sequence * n)
+                {
+                    result.fail("undelivered: " + (sequence * n - client.delivered()) + " of " + sequence * n +
+                        " deliveries after " + settings.phaseTimeoutSeconds + " s of drain", client);
+                }
+                result.events = sequence;
+                if (!server.isAlive())
+                {
+                    result.fail("server exited: " + server.tail(), client);
+                }
+            }
+            finally
+            {
+                client.close();
+            }
+        }
+        catch (final Exception ex)
+        {
+            result.fail(ex.toString(), null);
+        }
+    }
+
+    private static void warmUp(
+        final SseLoadClient client, final HttpPublisher publisher, final int n, final long timeoutNs)
+        throws IOException
+    {
+        final long deadline = System.nanoTime() + timeoutNs;
+        while (client.warmedUp() < n && client.failures() == 0 && System.nanoTime() - deadline < 0)
+        {
+            publisher.publishWarmUp();
+            final long next = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
+            while (client.warmedUp() < n && System.nanoTime() - next < 0)
+            {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            }
+        }
+    }
+
+    private long maxRate(
+        final Result result,
+        final ServerProcess server,
+        final SseLoadClient client,
+        final HttpPublisher publisher,
+        final long runDeadline) throws IOException
+    {
+        final int n = result.subscribers;
+        final long window = Math.max(4, Math.min(settings.history / 4, settings.windowDeliveries / n));
+        final int maxBatch = publisher.maxBatch();
+        final long start = System.nanoTime();
+        final long measureFrom = start + TimeUnit.SECONDS.toNanos(settings.warmupSeconds);
+        final long end = Math.min(measureFrom + TimeUnit.SECONDS.toNanos(settings.measureSeconds), runDeadline);
+        long sequence = 0;
+        boolean measuring = false;
+        long t0 = start;
+        long delivered0 = 0;
+        double cpu0 = server.cpuSeconds();
+        while (client.failures() == 0)
+        {
+            final long now = System.nanoTime();
+            if (!measuring && now - measureFrom >= 0)
+            {
+                measuring = true;
+                t0 = now;
+                delivered0 = client.delivered();
+                cpu0 = server.cpuSeconds();
+            }
+            if (now - end >= 0)
+            {
+                break;
+            }
+            final long room = window - (sequence - client.slowestExpected());
+            if (room <= 0)
+            {
+                LockSupport.parkNanos(20_000);
+                continue;
+            }
+            final int batch = (int)Math.min(room, maxBatch);
+            publisher.publish(sequence, batch);
+            sequence += batch;
+        }
+        drain(client, sequence * n);
+        final long t1 = System.nanoTime();
+        final double cpu1 = server.cpuSeconds();
+        if (measuring)
+        {
+            final long deliveries = client.delivered() - delivered0;
+            result.window = window;
+            result.deliveriesPerSecond = deliveries / ((t1 - t0) / 1e9);
+            result.eventsPerSecond = result.deliveriesPerSecond / n;
+            result.cpuSecondsPerMillion = deliveries == 0 ? Double.NaN : (cpu1 - cpu0) / (deliveries / 1e6);
+            result.cpuUtilisation = (cpu1 - cpu0) / ((t1 - t0) / 1e9);
+        }
+        return sequence;
+    }
+
+    private long fixedRate(
+        final Result result, final SseLoadClient client, final HttpPublisher publisher, final long firstSequence)
+        throws IOException
+    {
+        final int n = result.subscribers;
+        final Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+        final long periodNs = 1_000_000_000L / settings.fixedRate;
+        final long count = (long)settings.fixedRate * settings.fixedSeconds;
+        client.record(histogram);
+        long sequence = firstSequence;
+        final long start = System.nanoTime();
+        long maxLagNs = 0;
+        for (long i = 0; i < count && client.failures() == 0; i++)
+        {
+            final long due = start + i * periodNs;
+            long now;
+            while ((now = System.nanoTime()) - due < 0)
+            {
+                LockSupport.parkNanos(due - now);
+            }
+            maxLagNs = Math.max(maxLagNs, now - due);
+            publisher.publish(sequence++, 1);
+        }
+        drain(client, sequence * n);
+        client.record(null);
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        result.latency = histogram;
+        result.publishLagMaxNs = maxLagNs;
+        return sequence;
+    }
+
+    private void drain(final SseLoadClient client, final long deliveries)
+    {
+        awaitCondition(() -> client.delivered() >= deliveries || client.failures() != 0,
+            TimeUnit.SECONDS.toNanos(settings.phaseTimeoutSeconds));
+    }
+
+    private static void awaitCondition(final java.util.function.BooleanSupplier condition, final long timeoutNs)
+    {
+        final long deadline = System.nanoTime() + timeoutNs;
+        while (!condition.getAsBoolean() && System.nanoTime() - deadline < 0)
+        {
+            LockSupport.parkNanos(200_000);
+        }
+    }
+
+    private String table(final List<Result> results, final double seconds)
+    {
+        final StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT,
+            "Fan-out, %s; %d cores, %s %s (%s), %s; payload %d B; server JVM: %s; %.0f s.%n%n",
+            settings.quick ? "quick" : "full", Runtime.getRuntime().availableProcessors(),
+            System.getProperty("java.vm.name"), System.getProperty("java.runtime.version"),
+            System.getProperty("java.vendor"), ZonedDateTime.now().format(TIME), settings.payloadBytes,
+            settings.serverJvmArgs, seconds));
+        out.append("| server | subscribers | max deliveries/s (no loss) | vs netty | server CPU s / 1M deliveries |")
+            .append(" p50 ms | p99 ms | p99.9 ms | max ms | heap B / idle conn | RSS B / idle conn | events checked |")
+            .append(" result |\n");
+        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        for (final Result r : results)
+        {
+            final Result netty = results.stream()
+                .filter((x) -> x.server.equals("netty") && x.subscribers == r.subscribers).findFirst().orElse(null);
+            final String ratio = netty != null && netty.deliveriesPerSecond > 0 && r.deliveriesPerSecond > 0 ?
+                String.format(Locale.ROOT, "%.2f×", r.deliveriesPerSecond / netty.deliveriesPerSecond) : "–";
+            out.append(String.format(Locale.ROOT, "| %s | %,d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+                r.server, r.subscribers,
+                r.deliveriesPerSecond > 0 ? String.format(Locale.ROOT, "%,.0f", r.deliveriesPerSecond) : "–",
+                ratio,
+                r.cpuSecondsPerMillion > 0 ? String.format(Locale.ROOT, "%.2f", r.cpuSecondsPerMillion) : "–",
+                percentile(r, 50), percentile(r, 99), percentile(r, 99.9), percentile(r, 100),
+                perConnection(r.idleHeap, r.emptyHeap, r.subscribers),
+                perConnection(r.idleRss, r.emptyRss, r.subscribers),
+                r.events > 0 ? String.format(Locale.ROOT, "%,d × %,d", r.events, r.subscribers) : "–",
+                r.status()));
+        }
+        out.append(String.format(Locale.ROOT, "%nMax rate: publisher stays at most min(%d, %,d / subscribers) events " +
+            "ahead of the slowest subscriber, POST batches of up to %d pipelined requests; %d s warm-up, %d s " +
+            "measured (including the final drain). Latency: %d events/s for %d s, publish (just before the POST " +
+            "is written) to read by the client, every delivery recorded. Heap: jstat used after jcmd GC.run, with N " +
+            "idle subscribers minus the empty server, over N. Client and servers share the same %d cores.%n",
+            settings.history / 4, settings.windowDeliveries, settings.batch, settings.warmupSeconds,
+            settings.measureSeconds, settings.fixedRate, settings.fixedSeconds,
+            Runtime.getRuntime().availableProcessors()));
+        for (final Result r : results)
+        {
+            if (r.banner != null)
+            {
+                out.append(String.format(Locale.ROOT, "- %s/%d: `%s`; connect + warm-up %.1f s%s%n", r.server,
+                    r.subscribers, r.banner.trim(), r.connectSeconds,
+                    r.publishLagMaxNs > TimeUnit.MILLISECONDS.toNanos(5) ? String.format(Locale.ROOT,
+                    "; publisher fell up to %.1f ms behind schedule", r.publishLagMaxNs / 1e6) : ""));
+            }
+        }
+        return out.toString();
+    }
+
+    private static String percentile(final Result result, final double percentile)
+    {
+        if (result.latency == null || result.latency.getTotalCount() == 0)
+        {
+            return "–";
+        }
+        final long ns = percentile >= 100 ? result.latency.getMaxValue() :
+            result.latency.getValueAtPercentile(percentile);
+        return String.format(Locale.ROOT, ns < 10_000_000 ? "%.3f" : "%.1f", ns / 1e6);
+    }
+
+    private static String perConnection(final long loaded, final long empty, final int n)
+    {
+        return loaded > 0 && empty > 0 ? String.format(Locale.ROOT, "%,d", (loaded - empty) / n) : "–";
+    }
+
+    static final class Result
+    {
+        final String server;
+        final int subscribers;
+        String skipReason = "server jar not found (build nio-server first)";
+        String failure;
+        String banner;
+        double connectSeconds;
+        long emptyHeap;
+        long emptyRss;
+        long idleHeap;
+        long idleRss;
+        long window;
+        double deliveriesPerSecond;
+        double eventsPerSecond;
+        double cpuSecondsPerMillion;
+        double cpuUtilisation;
+        Histogram latency;
+        long publishLagMaxNs;
+        long events;
+
+        Result(final String server, final int subscribers)
+        {
+            this.server = server;
+            this.subscribers = subscribers;
+        }
+
+        void skip(final String reason)
+        {
+            skipReason = reason;
+        }
+
+        void fail(final String reason, final SseLoadClient client)
+        {
+            if (failure == null)
+            {
+                failure = reason + (client != null && client.firstFailure() != null ?
+                    " (first: " + client.firstFailure() + ")" : "");
+            }
+        }
+
+        String status()
+        {
+            if (failure != null)
+            {
+                return "**FAIL** " + failure.replace("|", "/").replace("\n", " ");
+            }
+            return skipReason != null ? "skipped: " + skipReason : "ok";
+        }
+
+        String summary()
+        {
+            return String.format(Locale.ROOT,
+                "%s/%d: %,.0f deliveries/s (%,.0f events/s, window %d), server CPU %.0f%%, %.2f CPU s/1M; " +
+                "p50 %s p99 %s p99.9 %s ms; %s",
+                server, subscribers, deliveriesPerSecond, eventsPerSecond, window, cpuUtilisation * 100,
+                cpuSecondsPerMillion, percentile(this, 50), percentile(this, 99), percentile(this, 99.9), status());
+        }
+    }
+
+    static final class Settings
+    {
+        boolean quick;
+        List<String> servers = List.of("sseflow", "netty", "webflux");
+        int[] subscriberCounts = {1_000, 10_000};
+        int payloadBytes = 64;
+        int warmupSeconds = 3;
+        int measureSeconds = 10;
+        int fixedRate = 100;
+        int fixedSeconds = 20;
+        int history = 1024;
+        long windowDeliveries = 256_000;
+        int batch = 16;
+        int phaseTimeoutSeconds = 60;
+        int timeLimitSeconds = 1_800;
+        Path sseflowJar = Path.of("nio-server/target/sseflow-server.jar");
+        String serverJvmArgs = "-Xmx1g -XX:+UseG1GC --add-exports java.base/jdk.internal.misc=ALL-UNNAMED";
+        Path logDir = Path.of("benchmarks/target/fanout-logs");
+        Path out;
+
+        static Settings parse(final String[] args)
+        {
+            final Settings s = new Settings();
+            for (int i = 0; i < args.length; i++)
+            {
+                switch (args[i])
+                {
+                    case "--quick":
+                        s.quick = true;
+                        s.subscriberCounts = new int[]{1_000};
+                        s.warmupSeconds = 1;
+                        s.measureSeconds = 3;
+                        s.fixedSeconds = 3;
+                        s.phaseTimeoutSeconds = 20;
+                        s.timeLimitSeconds = 110;
+                        break;
+                    case "--servers":
+                        s.servers = List.of(args[++i].split(","));
+                        break;
+                    case "--subscribers":
+                        s.subscriberCounts = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
+                        break;
+                    case "--payload":
+                        s.payloadBytes = Integer.parseInt(args[++i]);
+                        break;
+                    case "--warmup-s":
+                        s.warmupSeconds = Integer.parseInt(args[++i]);
+                        break;
+                    case "--measure-s":
+                        s.measureSeconds = Integer.parseInt(args[++i]);
+                        break;
+                    case "--fixed-rate":
+                        s.fixedRate = Integer.parseInt(args[++i]);
+                        break;
+                    case "--fixed-s":
+                        s.fixedSeconds = Integer.parseInt(args[++i]);
+                        break;
+                    case "--history":
+                        s.history = Integer.parseInt(args[++i]);
+                        break;
+                    case "--window-deliveries":
+                        s.windowDeliveries = Long.parseLong(args[++i]);
+                        break;
+                    case "--batch":
+                        s.batch = Integer.parseInt(args[++i]);
+                        break;
+                    case "--phase-timeout-s":
+                        s.phaseTimeoutSeconds = Integer.parseInt(args[++i]);
+                        break;
+                    case "--time-limit-s":
+                        s.timeLimitSeconds = Integer.parseInt(args[++i]);
+                        break;
+                    case "--sseflow-jar":
+                        s.sseflowJar = Path.of(args[++i]);
+                        break;
+                    case "--server-jvm-args":
+                        s.serverJvmArgs = args[++i];
+                        break;
+                    case "--log-dir":
+                        s.logDir = Path.of(args[++i]);
+                        break;
+                    case "--out":
+                        s.out = Path.of(args[++i]);
+                        break;
+                    case "--help":
+                    case "-h":
+                        System.out.println(String.join("\n",
+                            "FanOutBenchmark [--quick] [options]   (run from the repository root)",
+                            "  --quick                    1,000 subscribers, 1 s warm-up, 3 s max rate, 3 s latency",
+                            "  --servers LIST             sseflow,netty,webflux (default all)",
+                            "  --subscribers LIST         default 1000,10000",
+                            "  --payload BYTES            event data length, default 64 (min " +
+                                EventPayload.MIN_LENGTH + ")",
+                            "  --warmup-s S --measure-s S max-rate warm-up and measured seconds (3, 10)",
+                            "  --fixed-rate R --fixed-s S latency phase rate and seconds (100, 20)",
+                            "  --window-deliveries D      max-rate backlog bound in deliveries (256000)",
+                            "  --batch B                  pipelined POSTs per write (16)",
+                            "  --history N                sseflow --history (1024); window <= N/4 events",
+                            "  --phase-timeout-s S        connect, warm-up and drain limit (60)",
+                            "  --time-limit-s S           whole run limit (1800)",
+                            "  --sseflow-jar PATH         default nio-server/target/sseflow-server.jar",
+                            "  --server-jvm-args ARGS     JVM flags of every server process",
+                            "  --out FILE                 also write the markdown table there"));
+                        return null;
+                    default:
+                        throw new IllegalArgumentException("unknown option " + args[i] + " (try --help)");
+                }
+            }
+            return s;
+        }
+    }
+}

@@ -1,0 +1,265 @@
+package io.sseflow.benchmarks.fanout;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A server under test in its own process: started from a command line, ready when it prints
+ * {@code ... listening on http://HOST:PORT}, measured from outside with only what the JDK and Linux give:
+ * CPU time and RSS from {@code /proc/PID/stat} and {@code /proc/PID/status}, heap after a full GC from
+ * {@code jcmd PID GC.run} then {@code jstat -gc PID}.
+ */
+final class ServerProcess implements AutoCloseable
+{
+    private static final Pattern LISTENING = Pattern.compile("listening on http://([^\\s:/]+):(\\d+)");
+    private static final long CLOCK_TICKS_PER_SECOND = 100;
+
+    final String name;
+    final Process process;
+    final InetSocketAddress address;
+    final String banner;
+    private final ArrayDeque<String> lastLines;
+
+    private ServerProcess(
+        final String name,
+        final Process process,
+        final InetSocketAddress address,
+        final String banner,
+        final ArrayDeque<String> lastLines)
+    {
+        this.name = name;
+        this.process = process;
+        this.address = address;
+        this.banner = banner;
+        this.lastLines = lastLines;
+    }
+
+    /**
+     * Start a server and wait until it says where it listens.
+     *
+     * @param name      for messages.
+     * @param command   command line.
+     * @param log       where its output goes.
+     * @param timeoutMs how long to wait for the listening line.
+     * @return the running server.
+     * @throws IOException if it cannot start, exits, or stays silent.
+     */
+    static ServerProcess start(final String name, final List<String> command, final Path log, final long timeoutMs)
+        throws IOException
+    {
+        Files.createDirectories(log.toAbsolutePath().getParent());
+        final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        final CompletableFuture<String> listening = new CompletableFuture<>();
+        final ArrayDeque<String> lastLines = new ArrayDeque<>();
+        final Thread pump = new Thread(() ->
+        {
+            try (BufferedReader reader = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                PrintWriter out = new PrintWriter(Files.newBufferedWriter(log), true))
+            {
+                out.println("# " + String.join(" ", command));
+                String line;
+                while ((line = reader.readLine()) != null)
+                {
+                    out.println(line);
+                    synchronized (lastLines)
+                    {
+                        lastLines.addLast(line);
+                        if (lastLines.size() > 20)
+                        {
+                            lastLines.removeFirst();
+                        }
+                    }
+                    if (!listening.isDone() && LISTENING.matcher(line).find())
+                    {
+                        listening.complete(line);
+                    }
+                }
+            }
+            catch (final IOException ignore)
+            {
+            }
+            listening.completeExceptionally(new IOException(name + " exited before listening"));
+        }, name + "-output");
+        pump.setDaemon(true);
+        pump.start();
+        try
+        {
+            final String line = listening.get(timeoutMs, TimeUnit.MILLISECONDS);
+            final Matcher matcher = LISTENING.matcher(line);
+            if (!matcher.find())
+            {
+                throw new IllegalStateException(line);
+            }
+            final InetSocketAddress address = new InetSocketAddress(matcher.group(1), Integer.parseInt(matcher.group(2)));
+            return new ServerProcess(name, process, address, line, lastLines);
+        }
+        catch (final ExecutionException | TimeoutException | InterruptedException ex)
+        {
+            process.destroyForcibly();
+            final String tail;
+            synchronized (lastLines)
+            {
+                tail = String.join("\n", lastLines);
+            }
+            throw new IOException(name + " did not start (" + ex + "), see " + log + ":\n" + tail);
+        }
+    }
+
+    /**
+     * Process id.
+     *
+     * @return pid.
+     */
+    long pid()
+    {
+        return process.pid();
+    }
+
+    /**
+     * Is the process still running.
+     *
+     * @return true while alive.
+     */
+    boolean isAlive()
+    {
+        return process.isAlive();
+    }
+
+    /**
+     * User plus system CPU time of all its threads so far.
+     *
+     * @return seconds.
+     * @throws IOException if /proc cannot be read.
+     */
+    double cpuSeconds() throws IOException
+    {
+        final String stat = Files.readString(Path.of("/proc", Long.toString(pid()), "stat"));
+        final String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        final long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        return (double)ticks / CLOCK_TICKS_PER_SECOND;
+    }
+
+    /**
+     * Resident set size.
+     *
+     * @return bytes.
+     * @throws IOException if /proc cannot be read.
+     */
+    long rssBytes() throws IOException
+    {
+        for (final String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status")))
+        {
+            if (line.startsWith("VmRSS:"))
+            {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        }
+        throw new IOException("no VmRSS for " + pid());
+    }
+
+    /**
+     * Heap in use after two full collections: {@code jcmd PID GC.run} twice, then the used columns of
+     * {@code jstat -gc PID} (survivors, eden, old) summed.
+     *
+     * @return bytes.
+     * @throws IOException if the tools fail.
+     */
+    long heapUsedAfterGc() throws IOException
+    {
+        run(tool("jcmd"), Long.toString(pid()), "GC.run");
+        run(tool("jcmd"), Long.toString(pid()), "GC.run");
+        final String[] lines = run(tool("jstat"), "-gc", Long.toString(pid())).trim().split("\n");
+        final String[] names = lines[0].trim().split("\\s+");
+        final String[] values = lines[lines.length - 1].trim().split("\\s+");
+        double kib = 0;
+        for (int i = 0; i < names.length; i++)
+        {
+            switch (names[i])
+            {
+                case "S0U":
+                case "S1U":
+                case "EU":
+                case "OU":
+                    kib += Double.parseDouble(values[i]);
+                    break;
+                default:
+                    break;
+            }
+        }
+        return (long)(kib * 1024);
+    }
+
+    private static String tool(final String name)
+    {
+        return Path.of(System.getProperty("java.home"), "bin", name).toString();
+    }
+
+    private static String run(final String... command) throws IOException
+    {
+        final Process tool = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try
+        {
+            final String output = new String(tool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!tool.waitFor(60, TimeUnit.SECONDS) || tool.exitValue() != 0)
+            {
+                throw new IOException(String.join(" ", command) + " failed: " + output);
+            }
+            return output;
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IOException(ex);
+        }
+        finally
+        {
+            tool.destroyForcibly();
+        }
+    }
+
+    /**
+     * Last lines the server printed.
+     *
+     * @return up to 20 lines.
+     */
+    String tail()
+    {
+        synchronized (lastLines)
+        {
+            return String.join("\n", lastLines);
+        }
+    }
+
+    /** Stop the server: SIGTERM, then SIGKILL after 10 s. */
+    public void close()
+    {
+        process.destroy();
+        try
+        {
+            if (!process.waitFor(10, TimeUnit.SECONDS))
+            {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,734 @@
+package io.sseflow.benchmarks.fanout;
+
+import org.HdrHistogram.Histogram;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * N SSE subscribers on one thread and one selector. Every connection is parsed (HTTP/1.1 response head, chunked
+ * or identity body, SSE lines) with a byte-level state machine that keeps a few fields per connection and
+ * allocates nothing per event. Each connection must see sequence 0, 1, 2... in order: a gap, a repeat or a
+ * disconnect is a failure. Publish-to-receive latency goes to the {@link Histogram} set with
+ * {@link #record(Histogram)}, measured when the bytes are read.
+ * <p>
+ * The thread stops by itself at its deadline, or on {@link #close()}.
+ */
+final class SseLoadClient implements AutoCloseable
+{
+    private static final int MAX_PENDING_CONNECTS = 256;
+    private static final int READ_BUFFER_BYTES = 256 * 1024;
+
+    private final InetSocketAddress server;
+    private final int connections;
+    private final long deadlineNs;
+    private final ByteBuffer request;
+    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
+    private final Subscriber[] subscribers;
+    private final Consumer<SelectionKey> onSelected = this::onSelected;
+    private final Thread thread;
+    private final Selector selector;
+
+    private int opened;
+    private int pendingConnects;
+    private long deliveredLocal;
+    private long failuresLocal;
+    private long nowNs;
+    private Histogram histogram;
+
+    private volatile boolean running = true;
+    private volatile int connectedCount;
+    private volatile int warmedUpCount;
+    private volatile long delivered;
+    private volatile long minExpected;
+    private long lastScanNs;
+    private volatile long failures;
+    private volatile String firstFailure;
+    private volatile Histogram recorder;
+
+    /**
+     * Prepare a client; {@link #start()} opens the connections.
+     *
+     * @param server      address of the SSE server.
+     * @param topic       topic to subscribe to.
+     * @param connections number of subscribers.
+     * @param timeLimitNs the client thread stops by itself after this long.
+     * @throws IOException if the selector cannot be opened.
+     */
+    SseLoadClient(final InetSocketAddress server, final String topic, final int connections, final long timeLimitNs)
+        throws IOException
+    {
+        this.server = server;
+        this.connections = connections;
+        this.deadlineNs = System.nanoTime() + timeLimitNs;
+        this.subscribers = new Subscriber[connections];
+        this.selector = Selector.open();
+        final byte[] bytes = ("GET /events/" + topic + " HTTP/1.1\r\n" +
+            "Host: " + server.getHostString() + ":" + server.getPort() + "\r\n" +
+            "Accept: text/event-stream\r\n" +
+            "Cache-Control: no-cache\r\n" +
+            "\r\n").getBytes(StandardCharsets.US_ASCII);
+        this.request = ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
+        this.thread = new Thread(this::run, "sse-load-client");
+        this.thread.setDaemon(true);
+    }
+
+    /** Start the client thread: it connects every subscriber, then reads until closed or out of time. */
+    void start()
+    {
+        thread.start();
+    }
+
+    /**
+     * Subscribers whose request has been sent.
+     *
+     * @return count of connected subscribers.
+     */
+    int connected()
+    {
+        return connectedCount;
+    }
+
+    /**
+     * Subscribers that received at least one warm-up event.
+     *
+     * @return count of warmed-up subscribers.
+     */
+    int warmedUp()
+    {
+        return warmedUpCount;
+    }
+
+    /**
+     * Measured events received in order, summed over all subscribers (updated once per read).
+     *
+     * @return deliveries so far.
+     */
+    long delivered()
+    {
+        return delivered;
+    }
+
+    /**
+     * Events every subscriber has received: the smallest next-expected sequence, refreshed about every millisecond.
+     *
+     * @return sequence number the slowest subscriber waits for.
+     */
+    long slowestExpected()
+    {
+        return minExpected;
+    }
+
+    /**
+     * Gaps, repeats, disconnects and protocol errors so far.
+     *
+     * @return number of failures.
+     */
+    long failures()
+    {
+        return failures;
+    }
+
+    /**
+     * The first failure, described.
+     *
+     * @return description or null if none.
+     */
+    String firstFailure()
+    {
+        return firstFailure;
+    }
+
+    /**
+     * Is the client thread still running.
+     *
+     * @return true until closed or out of time.
+     */
+    boolean isRunning()
+    {
+        return thread.isAlive();
+    }
+
+    /**
+     * Record latency into this histogram from now on (null stops recording). Read the histogram only after the
+     * events of interest are all delivered.
+     *
+     * @param histogram destination, in nanoseconds.
+     */
+    void record(final Histogram histogram)
+    {
+        this.recorder = histogram;
+    }
+
+    /**
+     * Stop the client thread and close all connections (with RST, so no TIME_WAIT is left behind).
+     */
+    public void close() throws InterruptedException
+    {
+        running = false;
+        selector.wakeup();
+        thread.join(TimeUnit.SECONDS.toMillis(30));
+    }
+
+    private void run()
+    {
+        try
+        {
+            while (running && System.nanoTime() - deadlineNs < 0)
+            {
+                openConnections();
+                histogram = recorder;
+                selector.select(onSelected, 10);
+                delivered = deliveredLocal;
+                final long scanNs = System.nanoTime();
+                if (scanNs - lastScanNs > 1_000_000L)
+                {
+                    lastScanNs = scanNs;
+                    minExpected = scanMinExpected();
+                }
+                if (failuresLocal != failures)
+                {
+                    failures = failuresLocal;
+                }
+            }
+        }
+        catch (final Throwable ex)
+        {
+            fail(null, "client error: " + ex);
+            failures = failuresLocal;
+        }
+        finally
+        {
+            if (running)
+            {
+                fail(null, "client stopped at its time limit");
+                failures = failuresLocal;
+            }
+            closeAll();
+        }
+    }
+
+    private long scanMinExpected()
+    {
+        long min = Long.MAX_VALUE;
+        for (final Subscriber subscriber : subscribers)
+        {
+            if (subscriber == null)
+            {
+                return 0;
+            }
+            min = Math.min(min, subscriber.expected);
+        }
+        return min;
+    }
+
+    private void openConnections() throws IOException
+    {
+        while (opened < connections && pendingConnects < MAX_PENDING_CONNECTS)
+        {
+            final SocketChannel channel = SocketChannel.open();
+            channel.configureBlocking(false);
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            final Subscriber subscriber = new Subscriber(opened, channel);
+            subscribers[opened++] = subscriber;
+            pendingConnects++;
+            if (channel.connect(server))
+            {
+                pendingConnects--;
+                subscriber.key = channel.register(selector, 0, subscriber);
+                sendRequest(subscriber);
+            }
+            else
+            {
+                subscriber.key = channel.register(selector, SelectionKey.OP_CONNECT, subscriber);
+            }
+        }
+    }
+
+    private void onSelected(final SelectionKey key)
+    {
+        final Subscriber subscriber = (Subscriber)key.attachment();
+        try
+        {
+            if (!key.isValid())
+            {
+                return;
+            }
+            final int ready = key.readyOps();
+            if ((ready & SelectionKey.OP_CONNECT) != 0)
+            {
+                subscriber.channel.finishConnect();
+                pendingConnects--;
+                sendRequest(subscriber);
+            }
+            else if ((ready & SelectionKey.OP_WRITE) != 0)
+            {
+                sendRequest(subscriber);
+            }
+            if ((ready & SelectionKey.OP_READ) != 0)
+            {
+                read(subscriber);
+            }
+        }
+        catch (final IOException ex)
+        {
+            disconnect(subscriber, "I/O error: " + ex.getMessage());
+        }
+    }
+
+    private void sendRequest(final Subscriber subscriber) throws IOException
+    {
+        final ByteBuffer request = this.request;
+        request.clear();
+        request.position(subscriber.requestSent);
+        subscriber.requestSent += subscriber.channel.write(request);
+        if (subscriber.requestSent < request.limit())
+        {
+            subscriber.key.interestOps(SelectionKey.OP_WRITE);
+        }
+        else
+        {
+            subscriber.key.interestOps(SelectionKey.OP_READ);
+            connectedCount++;
+        }
+    }
+
+    private void read(final Subscriber subscriber) throws IOException
+    {
+        final ByteBuffer buffer = readBuffer;
+        int bytes;
+        do
+        {
+            buffer.clear();
+            bytes = subscriber.channel.read(buffer);
+            if (bytes < 0)
+            {
+                disconnect(subscriber, "closed by the server");
+                return;
+            }
+            nowNs = EventPayload.now();
+            if (!subscriber.onBytes(this, buffer, 0, bytes))
+            {
+                return;
+            }
+        }
+        while (bytes == READ_BUFFER_BYTES);
+    }
+
+    private void onWarmUp(final Subscriber subscriber)
+    {
+        if (!subscriber.warmedUp)
+        {
+            subscriber.warmedUp = true;
+            warmedUpCount++;
+        }
+    }
+
+    private void onEvent(final Subscriber subscriber, final long sequence, final long publishedNs)
+    {
+        if (sequence != subscriber.expected)
+        {
+            fail(subscriber, sequence > subscriber.expected ?
+                "lost events " + subscriber.expected + ".." + (sequence - 1) :
+                "event " + sequence + " out of order or repeated, expected " + subscriber.expected);
+            subscriber.expected = sequence + 1;
+            return;
+        }
+        subscriber.expected = sequence + 1;
+        deliveredLocal++;
+        final Histogram histogram = this.histogram;
+        if (histogram != null)
+        {
+            histogram.recordValue(Math.max(1, Math.min(nowNs - publishedNs, histogram.getHighestTrackableValue())));
+        }
+    }
+
+    private void disconnect(final Subscriber subscriber, final String reason)
+    {
+        if (!subscriber.closed)
+        {
+            subscriber.closed = true;
+            fail(subscriber, reason);
+            subscriber.key.cancel();
+            try
+            {
+                subscriber.channel.close();
+            }
+            catch (final IOException ignore)
+            {
+            }
+        }
+    }
+
+    private void fail(final Subscriber subscriber, final String reason)
+    {
+        failuresLocal++;
+        if (firstFailure == null)
+        {
+            firstFailure = (subscriber == null ? "" : "connection " + subscriber.index + ": ") + reason;
+        }
+    }
+
+    private void closeAll()
+    {
+        for (final Subscriber subscriber : subscribers)
+        {
+            if (subscriber != null && !subscriber.closed)
+            {
+                subscriber.closed = true;
+                try
+                {
+                    subscriber.channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+                }
+                catch (final IOException ignore)
+                {
+                }
+                try
+                {
+                    subscriber.channel.close();
+                }
+                catch (final IOException ignore)
+                {
+                }
+            }
+        }
+        try
+        {
+            selector.close();
+        }
+        catch (final IOException ignore)
+        {
+        }
+    }
+
+    /**
+     * One connection: the parser state lives here, a handful of fields.
+     */
+    static final class Subscriber
+    {
+        private static final int HEAD = 0;
+        private static final int CHUNK_SIZE = 1;
+        private static final int CHUNK_EXTENSION = 2;
+        private static final int CHUNK_DATA = 3;
+        private static final int CHUNK_DATA_CR = 4;
+        private static final int CHUNK_DATA_LF = 5;
+        private static final int IDENTITY = 6;
+        private static final int END = 7;
+
+        private static final int LINE_START = 0;
+        private static final int FIELD_NAME = 1;
+        private static final int DATA_START = 2;
+        private static final int DATA_SEQUENCE = 3;
+        private static final int DATA_TIME = 4;
+        private static final int SKIP_LINE = 5;
+        private static final int DATA_SPACE = 6;
+
+        private static final byte[] DATA = "data".getBytes(StandardCharsets.US_ASCII);
+        private static final int MAX_HEAD = 8192;
+
+        final int index;
+        final SocketChannel channel;
+        SelectionKey key;
+        int requestSent;
+        boolean closed;
+        boolean warmedUp;
+        long expected;
+
+        private int bodyState = HEAD;
+        private byte[] head = new byte[512];
+        private int headLength;
+        private long chunkRemaining;
+
+        private int lineState = LINE_START;
+        private int fieldMatched;
+        private boolean pendingWarmUp;
+        private boolean pendingEvent;
+        private long sequence;
+        private long timeNs;
+
+        Subscriber(final int index, final SocketChannel channel)
+        {
+            this.index = index;
+            this.channel = channel;
+        }
+
+        /**
+         * Consume bytes read from the socket.
+         *
+         * @return false if the connection failed and was closed.
+         */
+        boolean onBytes(final SseLoadClient client, final ByteBuffer buffer, final int offset, final int length)
+        {
+            int i = offset;
+            final int end = offset + length;
+            while (i < end)
+            {
+                switch (bodyState)
+                {
+                    case HEAD:
+                        i = onHead(client, buffer, i, end);
+                        if (i < 0)
+                        {
+                            return false;
+                        }
+                        break;
+
+                    case CHUNK_SIZE:
+                    {
+                        final byte b = buffer.get(i++);
+                        if (b == '\n')
+                        {
+                            bodyState = chunkRemaining == 0 ? END : CHUNK_DATA;
+                        }
+                        else if (b == ';' || b == ' ')
+                        {
+                            bodyState = CHUNK_EXTENSION;
+                        }
+                        else if (b != '\r')
+                        {
+                            final int digit = Character.digit(b, 16);
+                            if (digit < 0)
+                            {
+                                client.disconnect(this, "bad chunk size byte " + b);
+                                return false;
+                            }
+                            chunkRemaining = (chunkRemaining << 4) + digit;
+                        }
+                        break;
+                    }
+
+                    case CHUNK_EXTENSION:
+                        if (buffer.get(i++) == '\n')
+                        {
+                            bodyState = chunkRemaining == 0 ? END : CHUNK_DATA;
+                        }
+                        break;
+
+                    case CHUNK_DATA:
+                    {
+                        final int n = (int)Math.min(chunkRemaining, end - i);
+                        onEventStream(client, buffer, i, i + n);
+                        i += n;
+                        chunkRemaining -= n;
+                        if (chunkRemaining == 0)
+                        {
+                            bodyState = CHUNK_DATA_CR;
+                        }
+                        break;
+                    }
+
+                    case CHUNK_DATA_CR:
+                    {
+                        final byte b = buffer.get(i++);
+                        if (b == '\r')
+                        {
+                            bodyState = CHUNK_DATA_LF;
+                        }
+                        else if (b == '\n')
+                        {
+                            bodyState = CHUNK_SIZE;
+                        }
+                        else
+                        {
+                            client.disconnect(this, "chunk not followed by CRLF");
+                            return false;
+                        }
+                        break;
+                    }
+
+                    case CHUNK_DATA_LF:
+                        if (buffer.get(i++) != '\n')
+                        {
+                            client.disconnect(this, "chunk not followed by CRLF");
+                            return false;
+                        }
+                        bodyState = CHUNK_SIZE;
+                        break;
+
+                    case IDENTITY:
+                        onEventStream(client, buffer, i, end);
+                        i = end;
+                        break;
+
+                    default:
+                        client.disconnect(this, "stream ended by the server (last chunk)");
+                        return false;
+                }
+            }
+            return true;
+        }
+
+        private int onHead(final SseLoadClient client, final ByteBuffer buffer, final int start, final int end)
+        {
+            for (int i = start; i < end; i++)
+            {
+                if (headLength == head.length)
+                {
+                    if (head.length >= MAX_HEAD)
+                    {
+                        client.disconnect(this, "response head over " + MAX_HEAD + " bytes");
+                        return -1;
+                    }
+                    head = java.util.Arrays.copyOf(head, head.length * 2);
+                }
+                final byte b = buffer.get(i);
+                head[headLength++] = b;
+                if (b == '\n' && headLength >= 4 && head[headLength - 2] == '\r' &&
+                    head[headLength - 3] == '\n' && head[headLength - 4] == '\r')
+                {
+                    final String text = new String(head, 0, headLength, StandardCharsets.ISO_8859_1);
+                    head = null;
+                    if (!text.startsWith("HTTP/1.1 200") && !text.startsWith("HTTP/1.0 200"))
+                    {
+                        client.disconnect(this, "answered " + text.substring(0, text.indexOf('\r')));
+                        return -1;
+                    }
+                    final String lower = text.toLowerCase(Locale.ROOT);
+                    if (!lower.contains("\ncontent-type: text/event-stream") &&
+                        !lower.contains("\ncontent-type:text/event-stream"))
+                    {
+                        client.disconnect(this, "not text/event-stream: " + text.replace("\r\n", " | "));
+                        return -1;
+                    }
+                    bodyState = lower.matches("(?s).*\ntransfer-encoding: *chunked.*") ? CHUNK_SIZE : IDENTITY;
+                    return i + 1;
+                }
+            }
+            return end;
+        }
+
+        private void onEventStream(final SseLoadClient client, final ByteBuffer buffer, final int start, final int end)
+        {
+            int state = lineState;
+            for (int i = start; i < end; i++)
+            {
+                final byte b = buffer.get(i);
+                switch (state)
+                {
+                    case LINE_START:
+                        if (b == '\n')
+                        {
+                            dispatch(client);
+                        }
+                        else if (b == 'd')
+                        {
+                            fieldMatched = 1;
+                            state = FIELD_NAME;
+                        }
+                        else if (b != '\r')
+                        {
+                            state = SKIP_LINE;
+                        }
+                        break;
+
+                    case FIELD_NAME:
+                        if (fieldMatched == DATA.length)
+                        {
+                            state = b == ':' ? DATA_SPACE : (b == '\n' ? LINE_START : SKIP_LINE);
+                        }
+                        else if (b == DATA[fieldMatched])
+                        {
+                            fieldMatched++;
+                        }
+                        else
+                        {
+                            state = b == '\n' ? LINE_START : SKIP_LINE;
+                        }
+                        break;
+
+                    case DATA_SPACE:
+                        if (b == ' ')
+                        {
+                            state = DATA_START;
+                            break;
+                        }
+                        // fall-through: no space after the colon
+                    case DATA_START:
+                        if (b >= '0' && b <= '9')
+                        {
+                            sequence = b - '0';
+                            state = DATA_SEQUENCE;
+                        }
+                        else if (b == EventPayload.WARM_UP)
+                        {
+                            pendingWarmUp = true;
+                            state = SKIP_LINE;
+                        }
+                        else
+                        {
+                            state = b == '\n' ? LINE_START : SKIP_LINE;
+                        }
+                        break;
+
+                    case DATA_SEQUENCE:
+                        if (b >= '0' && b <= '9')
+                        {
+                            sequence = sequence * 10 + (b - '0');
+                        }
+                        else if (b == ' ')
+                        {
+                            timeNs = 0;
+                            state = DATA_TIME;
+                        }
+                        else
+                        {
+                            state = b == '\n' ? LINE_START : SKIP_LINE;
+                        }
+                        break;
+
+                    case DATA_TIME:
+                        if (b >= '0' && b <= '9')
+                        {
+                            timeNs = timeNs * 10 + (b - '0');
+                        }
+                        else
+                        {
+                            pendingEvent = true;
+                            state = b == '\n' ? LINE_START : SKIP_LINE;
+                        }
+                        break;
+
+                    default:
+                        if (b != '\n')
+                        {
+                            do
+                            {
+                                if (++i == end)
+                                {
+                                    lineState = SKIP_LINE;
+                                    return;
+                                }
+                            }
+                            while (buffer.get(i) != '\n');
+                        }
+                        state = LINE_START;
+                        break;
+                }
+            }
+            lineState = state;
+        }
+
+        private void dispatch(final SseLoadClient client)
+        {
+            if (pendingEvent)
+            {
+                pendingEvent = false;
+                client.onEvent(this, sequence, timeNs);
+            }
+            else if (pendingWarmUp)
+            {
+                client.onWarmUp(this);
+            }
+            pendingWarmUp = false;
+        }
+    }
+}

@@ -247,6 +247,8 @@ public final class FanOutBenchmark
         long t0 = start;
         long delivered0 = 0;
         double cpu0 = server.cpuSeconds();
+        double clientCpu0 = ServerProcess.cpuSeconds(ProcessHandle.current().pid());
+        client.readInterval(TimeUnit.MICROSECONDS.toNanos(settings.maxRateReadIntervalMicros));
         while (client.failures() == 0)
         {
             final long now = System.nanoTime();
@@ -256,6 +258,7 @@ public final class FanOutBenchmark
                 t0 = now;
                 delivered0 = client.delivered();
                 cpu0 = server.cpuSeconds();
+                clientCpu0 = ServerProcess.cpuSeconds(ProcessHandle.current().pid());
             }
             if (now - end >= 0)
             {
@@ -274,6 +277,8 @@ public final class FanOutBenchmark
         drain(client, sequence * n);
         final long t1 = System.nanoTime();
         final double cpu1 = server.cpuSeconds();
+        final double clientCpu1 = ServerProcess.cpuSeconds(ProcessHandle.current().pid());
+        client.readInterval(0);
         if (measuring)
         {
             final long deliveries = client.delivered() - delivered0;
@@ -282,6 +287,8 @@ public final class FanOutBenchmark
             result.eventsPerSecond = result.deliveriesPerSecond / n;
             result.cpuSecondsPerMillion = deliveries == 0 ? Double.NaN : (cpu1 - cpu0) / (deliveries / 1e6);
             result.cpuUtilisation = (cpu1 - cpu0) / ((t1 - t0) / 1e9);
+            result.clientCpuSecondsPerMillion = deliveries == 0 ? Double.NaN :
+                (clientCpu1 - clientCpu0) / (deliveries / 1e6);
         }
         return sequence;
     }
@@ -341,21 +348,24 @@ public final class FanOutBenchmark
             System.getProperty("java.vm.name"), System.getProperty("java.runtime.version"),
             System.getProperty("java.vendor"), ZonedDateTime.now().format(TIME), settings.payloadBytes,
             settings.serverJvmArgs, seconds));
-        out.append("| server | subscribers | max deliveries/s (no loss) | vs netty | server CPU s / 1M deliveries |")
+        out.append("| server | subscribers | max deliveries/s (no loss) | vs netty | server CPU s / 1M deliveries |" +
+            " load-process CPU s / 1M |")
             .append(" p50 ms | p99 ms | p99.9 ms | max ms | heap B / idle conn | RSS B / idle conn | events checked |")
             .append(" result |\n");
-        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         for (final Result r : results)
         {
             final Result netty = results.stream()
                 .filter((x) -> x.server.equals("netty") && x.subscribers == r.subscribers).findFirst().orElse(null);
             final String ratio = netty != null && netty.deliveriesPerSecond > 0 && r.deliveriesPerSecond > 0 ?
                 String.format(Locale.ROOT, "%.2f×", r.deliveriesPerSecond / netty.deliveriesPerSecond) : "–";
-            out.append(String.format(Locale.ROOT, "| %s | %,d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+            out.append(String.format(Locale.ROOT, "| %s | %,d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
                 r.server, r.subscribers,
                 r.deliveriesPerSecond > 0 ? String.format(Locale.ROOT, "%,.0f", r.deliveriesPerSecond) : "–",
                 ratio,
                 r.cpuSecondsPerMillion > 0 ? String.format(Locale.ROOT, "%.2f", r.cpuSecondsPerMillion) : "–",
+                r.clientCpuSecondsPerMillion > 0 ?
+                    String.format(Locale.ROOT, "%.2f", r.clientCpuSecondsPerMillion) : "–",
                 percentile(r, 50), percentile(r, 99), percentile(r, 99.9), percentile(r, 100),
                 perConnection(r.idleHeap, r.emptyHeap, r.subscribers),
                 perConnection(r.idleRss, r.emptyRss, r.subscribers),
@@ -363,11 +373,13 @@ public final class FanOutBenchmark
                 r.status()));
         }
         out.append(String.format(Locale.ROOT, "%nMax rate: publisher stays at most min(%d, %,d / subscribers) events " +
-            "ahead of the slowest subscriber, POST batches of up to %d pipelined requests; %d s warm-up, %d s " +
+            "ahead of the slowest subscriber, POST batches of up to %d pipelined requests, client select rounds at " +
+            "least %d µs apart; %d s warm-up, %d s " +
             "measured (including the final drain). Latency: %d events/s for %d s, publish (just before the POST " +
             "is written) to read by the client, every delivery recorded. Heap: jstat used after jcmd GC.run, with N " +
             "idle subscribers minus the empty server, over N. Client and servers share the same %d cores.%n",
-            settings.history / 4, settings.windowDeliveries, settings.batch, settings.warmupSeconds,
+            settings.history / 4, settings.windowDeliveries, settings.batch, settings.maxRateReadIntervalMicros,
+            settings.warmupSeconds,
             settings.measureSeconds, settings.fixedRate, settings.fixedSeconds,
             Runtime.getRuntime().availableProcessors()));
         for (final Result r : results)
@@ -416,6 +428,7 @@ public final class FanOutBenchmark
         double eventsPerSecond;
         double cpuSecondsPerMillion;
         double cpuUtilisation;
+        double clientCpuSecondsPerMillion;
         Histogram latency;
         long publishLagMaxNs;
         long events;
@@ -452,10 +465,11 @@ public final class FanOutBenchmark
         String summary()
         {
             return String.format(Locale.ROOT,
-                "%s/%d: %,.0f deliveries/s (%,.0f events/s, window %d), server CPU %.0f%%, %.2f CPU s/1M; " +
+                "%s/%d: %,.0f deliveries/s (%,.0f events/s, window %d), server CPU %.0f%%, %.2f CPU s/1M " +
+                "(load process %.2f); " +
                 "p50 %s p99 %s p99.9 %s ms; %s",
                 server, subscribers, deliveriesPerSecond, eventsPerSecond, window, cpuUtilisation * 100,
-                cpuSecondsPerMillion, percentile(this, 50), percentile(this, 99), percentile(this, 99.9), status());
+                cpuSecondsPerMillion, clientCpuSecondsPerMillion, percentile(this, 50), percentile(this, 99), percentile(this, 99.9), status());
         }
     }
 
@@ -472,6 +486,7 @@ public final class FanOutBenchmark
         int history = 1024;
         long windowDeliveries = 256_000;
         int batch = 16;
+        int maxRateReadIntervalMicros = 2_000;
         int phaseTimeoutSeconds = 60;
         int timeLimitSeconds = 1_800;
         Path sseflowJar = Path.of("nio-server/target/sseflow-server.jar");
@@ -522,6 +537,9 @@ public final class FanOutBenchmark
                     case "--window-deliveries":
                         s.windowDeliveries = Long.parseLong(args[++i]);
                         break;
+                    case "--read-interval-us":
+                        s.maxRateReadIntervalMicros = Integer.parseInt(args[++i]);
+                        break;
                     case "--batch":
                         s.batch = Integer.parseInt(args[++i]);
                         break;
@@ -556,6 +574,7 @@ public final class FanOutBenchmark
                             "  --fixed-rate R --fixed-s S latency phase rate and seconds (100, 20)",
                             "  --window-deliveries D      max-rate backlog bound in deliveries (256000)",
                             "  --batch B                  pipelined POSTs per write (16)",
+"  --read-interval-us U       max-rate phase: client select rounds at least U µs apart (2000)",
                             "  --history N                sseflow --history (1024); window <= N/4 events",
                             "  --phase-timeout-s S        connect, warm-up and drain limit (60)",
                             "  --time-limit-s S           whole run limit (1800)",

@@ -148,7 +148,19 @@ final class ServerProcess implements AutoCloseable
      */
     double cpuSeconds() throws IOException
     {
-        final String stat = Files.readString(Path.of("/proc", Long.toString(pid()), "stat"));
+        return cpuSeconds(pid());
+    }
+
+    /**
+     * User plus system CPU time of all threads of a process so far, from {@code /proc/PID/stat}.
+     *
+     * @param pid process id.
+     * @return seconds.
+     * @throws IOException if /proc cannot be read.
+     */
+    static double cpuSeconds(final long pid) throws IOException
+    {
+        final String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
         final String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         final long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
         return (double)ticks / CLOCK_TICKS_PER_SECOND;

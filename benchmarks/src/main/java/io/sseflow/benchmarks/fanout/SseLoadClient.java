@@ -12,6 +12,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
@@ -54,6 +55,7 @@ final class SseLoadClient implements AutoCloseable
     private volatile long failures;
     private volatile String firstFailure;
     private volatile Histogram recorder;
+    private volatile long readIntervalNs;
 
     /**
      * Prepare a client; {@link #start()} opens the connections.
@@ -170,6 +172,18 @@ final class SseLoadClient implements AutoCloseable
     }
 
     /**
+     * Let at least this long pass between the starts of two select rounds, so that bytes pile up in the sockets
+     * and each read takes many events (0, the default, reads as soon as bytes arrive). Used in the maximum-rate
+     * phase so that the client's own syscalls, as slow as the server's, do not set the ceiling.
+     *
+     * @param intervalNs pause between rounds in nanoseconds.
+     */
+    void readInterval(final long intervalNs)
+    {
+        this.readIntervalNs = intervalNs;
+    }
+
+    /**
      * Stop the client thread and close all connections (with RST, so no TIME_WAIT is left behind).
      */
     public void close() throws InterruptedException
@@ -183,7 +197,8 @@ final class SseLoadClient implements AutoCloseable
     {
         try
         {
-            while (running && System.nanoTime() - deadlineNs < 0)
+            long roundStart = System.nanoTime();
+            while (running && roundStart - deadlineNs < 0)
             {
                 openConnections();
                 histogram = recorder;
@@ -195,6 +210,17 @@ final class SseLoadClient implements AutoCloseable
                     lastScanNs = scanNs;
                     minExpected = scanMinExpected();
                 }
+                final long intervalNs = readIntervalNs;
+                if (intervalNs > 0)
+                {
+                    final long nextRound = roundStart + intervalNs;
+                    long now;
+                    while ((now = System.nanoTime()) - nextRound < 0 && running)
+                    {
+                        LockSupport.parkNanos(nextRound - now);
+                    }
+                }
+                roundStart = System.nanoTime();
                 if (failuresLocal != failures)
                 {
                     failures = failuresLocal;

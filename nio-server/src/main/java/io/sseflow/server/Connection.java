@@ -1,0 +1,50 @@
+package io.sseflow.server;
+
+import io.sseflow.server.http.HttpRequestParser;
+import io.sseflow.server.subscriber.SubscriberCursor;
+
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+
+/**
+ * One client connection, owned by the server agent: reading a request, waiting for a publish to be sequenced,
+ * writing a response, streaming events, or lingering before close.
+ */
+final class Connection
+{
+    static final int READING = 1;
+    static final int AWAITING_PUBLISH = 2;
+    static final int WRITING = 3;
+    static final int STREAMING = 4;
+    static final int LINGERING = 5;
+    static final int CLOSED = 6;
+
+    final long id;
+    final SocketChannel channel;
+    final boolean admitted;
+    final HttpRequestParser parser;
+    final SubscriberCursor cursor = new SubscriberCursor();
+    SelectionKey key;
+    int interestOps;
+    int state = READING;
+    int listIndex = -1;
+    int subscriberIndex = -1;
+    int readyIndex = -1;
+
+    BufferPool.PooledBuffer request;
+    int readLimit;
+    boolean continueSent;
+    boolean keepAlive;
+    ByteBuffer pendingOut;
+    long deadlineNs;
+    Topic topic;
+
+    Connection(final long id, final SocketChannel channel, final boolean admitted, final HttpRequestParser parser)
+    {
+        this.id = id;
+        this.channel = channel;
+        this.admitted = admitted;
+        this.parser = parser;
+    }
+}

@@ -1,0 +1,39 @@
+package io.sseflow.server;
+
+/**
+ * Outcome of {@link Topic#publish}: publishing never blocks on a client, so every way it can fail is named
+ * here for the caller to branch on, as Aeron's {@code Publication.offer} does.
+ */
+public enum PublishResult
+{
+    /**
+     * Taken: the event will be given an id, appended to the topic's history and sent to its subscribers.
+     */
+    OK,
+
+    /**
+     * The publish ring is full because the server agent is behind. Nothing was published; try again
+     * (after a short back-off) or shed load.
+     */
+    BACK_PRESSURED,
+
+    /**
+     * The encoded event is larger than {@link ServerConfig#maxEventBytes()}. Nothing was published.
+     */
+    TOO_LARGE,
+
+    /**
+     * The server is closing or closed. Nothing was published.
+     */
+    CLOSED;
+
+    /**
+     * Was the event taken?
+     *
+     * @return true for {@link #OK}.
+     */
+    public boolean isPublished()
+    {
+        return this == OK;
+    }
+}

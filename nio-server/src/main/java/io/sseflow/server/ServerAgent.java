@@ -1,0 +1,1239 @@
+package io.sseflow.server;
+
+import io.sseflow.encoder.SseFields;
+import io.sseflow.server.http.AsciiBytes;
+import io.sseflow.server.http.HttpMethod;
+import io.sseflow.server.http.HttpRequestParser;
+import io.sseflow.server.http.HttpResponses;
+import io.sseflow.server.http.QueryParameters;
+import io.sseflow.server.subscriber.SubscriberCursor;
+import io.sseflow.server.topic.EventSequencer;
+import io.sseflow.server.topic.PublishRecordDescriptor;
+import io.sseflow.server.topic.SequencedEventHandler;
+import io.sseflow.server.topic.TopicLog;
+import io.sseflow.server.transport.SelectionHandler;
+import io.sseflow.server.transport.SelectorPoller;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentTerminationException;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The server's single thread of work, run by an Agrona {@code AgentRunner}. Each duty cycle:
+ * <ol>
+ *     <li>polls sequenced events from the {@link EventSequencer} and appends each frame once to its topic's log;</li>
+ *     <li>flushes every subscriber of the topics that grew: one write of {@code log[cursor..head]} each;</li>
+ *     <li>selects without blocking: accepts, reads and parses requests, resumes blocked writes;</li>
+ *     <li>every few milliseconds: heartbeats for idle streams, request and linger timeouts.</li>
+ * </ol>
+ * In steady state nothing here allocates: buffers are pre-allocated, topics are found by their name bytes, and
+ * the selected keys are handled through a {@link SelectorPoller}.
+ */
+final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandler
+{
+    private static final int POLL_LIMIT = 1024;
+    private static final int ACCEPT_LIMIT = 64;
+    private static final int MAX_REJECTING = 256;
+    private static final int MAX_FIELD_BYTES = 1024;
+    private static final long LINGER_NS = TimeUnit.SECONDS.toNanos(2);
+    private static final byte[] ID_FIELD = HttpResponses.ascii("id: ");
+    private static final byte[] EVENT_FIELD = HttpResponses.ascii("event: ");
+    private static final byte[] TEXT_HTML = HttpResponses.ascii("Content-Type: text/html; charset=utf-8\r\n");
+    private static final byte[] TEXT_METRICS = HttpResponses.ascii("Content-Type: text/plain; version=0.0.4; charset=utf-8\r\n");
+    private static final byte[] ALLOW_GET = HttpResponses.ascii("Allow: GET\r\n");
+    private static final byte[] ALLOW_EVENTS = HttpResponses.ascii("Allow: GET, POST, OPTIONS\r\n");
+    private static final byte[] ALLOW_EVENTS_READ_ONLY = HttpResponses.ascii("Allow: GET, OPTIONS\r\n");
+    private static final byte[] RETRY_AFTER = HttpResponses.ascii("Retry-After: 1\r\n");
+    private static final byte[] WWW_AUTHENTICATE = HttpResponses.ascii("WWW-Authenticate: Bearer\r\n");
+    private static final byte[] HEARTBEAT = HttpResponses.ascii(": heartbeat\n\n");
+    private static final String TOPIC_NAME_REASON = "topic name must match [A-Za-z0-9._-]{1,128}";
+
+    private final ServerConfig config;
+    private final TopicRegistry topics;
+    private final ServerMetrics metrics;
+    private final EventSequencer sequencer;
+    private final HttpResponses responses;
+    private final ServerSocketChannel serverChannel;
+    private final SelectorPoller poller;
+    private final SelectionKey acceptKey;
+    private final CountDownLatch terminated;
+
+    private final long heartbeatNs;
+    private final long requestTimeoutNs;
+    private final long timerIntervalNs;
+    private final long shutdownTimeoutNs;
+    private final int maxRecordLength;
+    private final byte[] token;
+    private final byte[] tokenScratch;
+
+    private final ByteBuffer streamHead;
+    private final ByteBuffer heartbeat;
+    private final ByteBuffer demoResponse;
+    private final ByteBuffer discardBuffer = ByteBuffer.allocateDirect(16 * 1024);
+    private final ByteBuffer responseByteBuffer;
+    private final UnsafeBuffer responseBuffer;
+    private final UnsafeBuffer metricsBuffer;
+    private final UnsafeBuffer frameBuffer;
+    private final UnsafeBuffer recordBuffer;
+    private final UnsafeBuffer fieldBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(3 * MAX_FIELD_BYTES));
+    private final BufferPool headPool;
+    private final BufferPool largePool;
+
+    private final Long2ObjectHashMap<Connection> pendingPublishes = new Long2ObjectHashMap<>();
+    private Connection[] connections = new Connection[64];
+    private int connectionCount;
+    private int admittedCount;
+    private int rejectingCount;
+    private Topic[] dirtyTopics = new Topic[16];
+    private int dirtyCount;
+    private Connection[] ready = new Connection[16];
+    private int readyCount;
+    private long nextConnectionId = 1;
+
+    private long nowNs;
+    private long nextTimerNs;
+    private int lastPollCount;
+    private volatile boolean closeRequested;
+    private boolean draining;
+    private long drainDeadlineNs;
+
+    ServerAgent(
+        final ServerConfig config,
+        final TopicRegistry topics,
+        final ServerMetrics metrics,
+        final EventSequencer sequencer,
+        final ServerSocketChannel serverChannel,
+        final byte[] demoPage,
+        final CountDownLatch terminated) throws IOException
+    {
+        this.config = config;
+        this.topics = topics;
+        this.metrics = metrics;
+        this.sequencer = sequencer;
+        this.serverChannel = serverChannel;
+        this.terminated = terminated;
+        this.responses = new HttpResponses(config.allowOrigin());
+        this.poller = new SelectorPoller(this);
+        this.acceptKey = serverChannel.register(poller.selector(), SelectionKey.OP_ACCEPT);
+
+        heartbeatNs = TimeUnit.MILLISECONDS.toNanos(config.heartbeatMs());
+        requestTimeoutNs = TimeUnit.MILLISECONDS.toNanos(config.requestTimeoutMs());
+        shutdownTimeoutNs = TimeUnit.MILLISECONDS.toNanos(config.shutdownTimeoutMs());
+        timerIntervalNs = TimeUnit.MILLISECONDS.toNanos(Math.max(1, Math.min(100, config.heartbeatMs() / 4)));
+        maxRecordLength = Math.min(config.maxEventBytes(), sequencer.maxRecordLength());
+        token = null == config.publishToken() ? null : HttpResponses.ascii(config.publishToken());
+        tokenScratch = null == token ? null : new byte[token.length];
+
+        streamHead = constant(responses.eventStreamHead());
+        heartbeat = constant(HEARTBEAT);
+        if (null != demoPage)
+        {
+            final UnsafeBuffer body = new UnsafeBuffer(demoPage);
+            final UnsafeBuffer response = new UnsafeBuffer(new byte[demoPage.length + 1024]);
+            final int length = responses.putResponse(response, 0, 200, TEXT_HTML, body, 0, demoPage.length, true);
+            demoResponse = ByteBuffer.allocateDirect(length);
+            demoResponse.put(response.byteArray(), 0, length).flip();
+        }
+        else
+        {
+            demoResponse = null;
+        }
+
+        metricsBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(ServerMetrics.maxRenderedLength()));
+        responseByteBuffer = ByteBuffer.allocateDirect(64 * 1024 + metricsBuffer.capacity());
+        responseBuffer = new UnsafeBuffer(responseByteBuffer);
+        frameBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(maxRecordLength + 64));
+        recordBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(maxRecordLength));
+        headPool = new BufferPool(config.maxRequestHeadBytes(), 64);
+        largePool = new BufferPool(config.maxRequestHeadBytes() + config.maxEventBytes(), 4);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public String roleName()
+    {
+        return "sseflow-server";
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public int doWork() throws IOException
+    {
+        nowNs = System.nanoTime();
+        int workCount = lastPollCount = sequencer.poll(this, POLL_LIMIT);
+        if (readyCount > 0)
+        {
+            workCount += processReady();
+        }
+        if (dirtyCount > 0)
+        {
+            workCount += flushDirtyTopics();
+        }
+        workCount += poller.selectNow();
+        if (nowNs - nextTimerNs >= 0)
+        {
+            nextTimerNs = nowNs + timerIntervalNs;
+            workCount += onTimer();
+        }
+        if (closeRequested)
+        {
+            workCount += drain();
+        }
+        return workCount;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onClose()
+    {
+        try
+        {
+            for (int i = connectionCount - 1; i >= 0; i--)
+            {
+                close(connections[i]);
+            }
+            CloseHelper.quietClose(serverChannel);
+            CloseHelper.quietClose(sequencer);
+            CloseHelper.quietClose(poller);
+        }
+        finally
+        {
+            terminated.countDown();
+        }
+    }
+
+    void requestClose()
+    {
+        closeRequested = true;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public int onSelected(final SelectionKey key)
+    {
+        if (key == acceptKey)
+        {
+            return accept();
+        }
+
+        final Connection connection = (Connection)key.attachment();
+        if (!key.isValid() || connection.state == Connection.CLOSED)
+        {
+            return 0;
+        }
+        try
+        {
+            final int readyOps = key.readyOps();
+            if ((readyOps & SelectionKey.OP_WRITE) != 0)
+            {
+                onWritable(connection);
+            }
+            if ((readyOps & SelectionKey.OP_READ) != 0 && connection.state != Connection.CLOSED)
+            {
+                onReadable(connection);
+            }
+        }
+        catch (final IOException | CancelledKeyException ex)
+        {
+            close(connection);
+        }
+        return 1;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onEvent(final DirectBuffer buffer, final int recordOffset, final int recordLength, final long numericId)
+    {
+        final Topic topic = topics.byIndex(buffer.getInt(recordOffset + PublishRecordDescriptor.TOPIC_INDEX_OFFSET));
+        final int idLength = buffer.getInt(recordOffset + PublishRecordDescriptor.ID_LENGTH_OFFSET);
+        final int prefixLength = buffer.getInt(recordOffset + PublishRecordDescriptor.PREFIX_LENGTH_OFFSET);
+        final int dataLength = buffer.getInt(recordOffset + PublishRecordDescriptor.DATA_LENGTH_OFFSET);
+        final int idOffset = PublishRecordDescriptor.idOffset(recordOffset);
+        final int prefixOffset = idOffset + idLength;
+        final int dataOffset = prefixOffset + prefixLength;
+
+        final UnsafeBuffer frame = frameBuffer;
+        int position = 0;
+        frame.putBytes(position, buffer, prefixOffset, prefixLength);
+        position += prefixLength;
+        final int idTextOffset;
+        final int idTextLength;
+        if (numericId != EventSequencer.TEXT_ID)
+        {
+            final int fieldLength = SseFields.putIdField(frame, position, numericId);
+            idTextOffset = position + ID_FIELD.length;
+            idTextLength = fieldLength - ID_FIELD.length - 1;
+            position += fieldLength;
+        }
+        else
+        {
+            frame.putBytes(position, ID_FIELD);
+            position += ID_FIELD.length;
+            idTextOffset = position;
+            idTextLength = idLength;
+            frame.putBytes(position, buffer, idOffset, idLength);
+            position += idLength;
+            frame.putByte(position++, (byte)'\n');
+        }
+        frame.putBytes(position, buffer, dataOffset, dataLength);
+        position += dataLength;
+        position += SseFields.putEndOfFrame(frame, position);
+
+        logOf(topic).append(frame, 0, position, idTextOffset, idTextLength, numericId);
+        metrics.increment(ServerMetrics.EVENTS_PUBLISHED);
+        markDirty(topic);
+
+        final long correlationId = buffer.getLong(recordOffset + PublishRecordDescriptor.CORRELATION_ID_OFFSET);
+        if (0 != correlationId)
+        {
+            final Connection connection = pendingPublishes.remove(correlationId);
+            if (null != connection && connection.state == Connection.AWAITING_PUBLISH)
+            {
+                final int length = responses.putPublished(
+                    responseBuffer, 0, frame, idTextOffset, idTextLength, connection.keepAlive);
+                send(connection, length, connection.keepAlive);
+                if (connection.state == Connection.READING && connection.readLimit > 0)
+                {
+                    scheduleReady(connection);
+                }
+            }
+        }
+    }
+
+    SelectorPoller poller()
+    {
+        return poller;
+    }
+
+    private int accept()
+    {
+        int accepted = 0;
+        while (accepted < ACCEPT_LIMIT)
+        {
+            final SocketChannel channel;
+            try
+            {
+                channel = serverChannel.accept();
+            }
+            catch (final IOException ex)
+            {
+                config.errorHandler().onError(ex);
+                break;
+            }
+            if (null == channel)
+            {
+                break;
+            }
+            accepted++;
+            metrics.increment(ServerMetrics.CONNECTIONS_ACCEPTED);
+
+            final boolean admitted = admittedCount < config.maxConnections();
+            if (!admitted && rejectingCount >= MAX_REJECTING)
+            {
+                metrics.increment(ServerMetrics.CONNECTIONS_REJECTED);
+                CloseHelper.quietClose(channel);
+                continue;
+            }
+
+            final Connection connection = new Connection(
+                nextConnectionId++,
+                channel,
+                admitted,
+                new HttpRequestParser(config.maxRequestHeadBytes(), config.maxEventBytes()));
+            try
+            {
+                channel.configureBlocking(false);
+                channel.setOption(StandardSocketOptions.TCP_NODELAY, Boolean.TRUE);
+                if (config.socketSendBufferBytes() > 0)
+                {
+                    channel.setOption(StandardSocketOptions.SO_SNDBUF, config.socketSendBufferBytes());
+                }
+                connection.key = channel.register(poller.selector(), SelectionKey.OP_READ, connection);
+                connection.interestOps = SelectionKey.OP_READ;
+            }
+            catch (final IOException ex)
+            {
+                CloseHelper.quietClose(channel);
+                continue;
+            }
+
+            addConnection(connection);
+            connection.deadlineNs = nowNs + requestTimeoutNs;
+            if (admitted)
+            {
+                admittedCount++;
+                metrics.increment(ServerMetrics.CONNECTIONS);
+            }
+            else
+            {
+                rejectingCount++;
+                metrics.increment(ServerMetrics.CONNECTIONS_REJECTED);
+                sendError(connection, 503, "too many connections", RETRY_AFTER);
+            }
+        }
+        return accepted;
+    }
+
+    private void onReadable(final Connection connection) throws IOException
+    {
+        if (connection.state == Connection.READING)
+        {
+            BufferPool.PooledBuffer request = connection.request;
+            if (null == request)
+            {
+                request = connection.request = headPool.acquire();
+                connection.readLimit = 0;
+            }
+            final ByteBuffer byteBuffer = request.byteBuffer;
+            byteBuffer.limit(byteBuffer.capacity()).position(connection.readLimit);
+            final int read = connection.channel.read(byteBuffer);
+            if (read < 0)
+            {
+                close(connection);
+                return;
+            }
+            connection.readLimit += read;
+            processRequests(connection);
+        }
+        else
+        {
+            final ByteBuffer discard = discardBuffer;
+            discard.clear();
+            if (connection.channel.read(discard) < 0)
+            {
+                close(connection);
+            }
+        }
+    }
+
+    private void onWritable(final Connection connection) throws IOException
+    {
+        if (connection.state == Connection.STREAMING)
+        {
+            flushSubscriber(connection);
+        }
+        else if (connection.state == Connection.WRITING)
+        {
+            final ByteBuffer pendingOut = connection.pendingOut;
+            connection.channel.write(pendingOut);
+            if (!pendingOut.hasRemaining())
+            {
+                connection.pendingOut = null;
+                onResponseWritten(connection, connection.keepAlive);
+                if (connection.state == Connection.READING)
+                {
+                    processRequests(connection);
+                }
+            }
+        }
+    }
+
+    private void processRequests(final Connection connection)
+    {
+        while (connection.state == Connection.READING && null != connection.request && connection.readLimit > 0)
+        {
+            final HttpRequestParser parser = connection.parser;
+            BufferPool.PooledBuffer request = connection.request;
+            final int result = parser.parse(request.view, connection.readLimit);
+            if (result == HttpRequestParser.NEED_MORE)
+            {
+                return;
+            }
+            if (result == HttpRequestParser.BAD_MESSAGE)
+            {
+                sendError(connection, parser.errorStatus(), parser.errorReason(), null);
+                return;
+            }
+
+            final int requestEnd = (int)(parser.headLength() + parser.contentLength());
+            if (requestEnd > request.capacity())
+            {
+                final BufferPool.PooledBuffer large = largePool.acquire();
+                large.view.putBytes(0, request.view, 0, connection.readLimit);
+                request.release();
+                request = connection.request = large;
+            }
+            if (connection.readLimit < requestEnd)
+            {
+                if (parser.expectsContinue() && !connection.continueSent)
+                {
+                    connection.continueSent = true;
+                    writeQuietly(connection, HttpResponses.CONTINUE_100);
+                }
+                return;
+            }
+
+            connection.keepAlive = parser.isKeepAlive();
+            handleRequest(connection, request.view);
+            if (connection.state == Connection.CLOSED)
+            {
+                return;
+            }
+            consume(connection, requestEnd);
+        }
+    }
+
+    private void consume(final Connection connection, final int requestEnd)
+    {
+        connection.parser.reset();
+        connection.continueSent = false;
+        final BufferPool.PooledBuffer request = connection.request;
+        if (null == request)
+        {
+            connection.readLimit = 0;
+            return;
+        }
+        final int remaining = connection.readLimit - requestEnd;
+        if (remaining > 0)
+        {
+            final ByteBuffer byteBuffer = request.byteBuffer;
+            byteBuffer.limit(connection.readLimit).position(requestEnd);
+            byteBuffer.compact();
+            connection.readLimit = remaining;
+        }
+        else
+        {
+            connection.readLimit = 0;
+            request.release();
+            connection.request = null;
+        }
+    }
+
+    private void handleRequest(final Connection connection, final UnsafeBuffer buffer)
+    {
+        final HttpRequestParser parser = connection.parser;
+        final HttpMethod method = parser.method();
+        final int pathOffset = parser.pathOffset();
+        final int pathLength = parser.pathLength();
+
+        if (pathLength > 8 && AsciiBytes.equals(buffer, pathOffset, 8, "/events/"))
+        {
+            final int topicOffset = pathOffset + 8;
+            final int topicLength = pathLength - 8;
+            if (!isValidTopicName(buffer, topicOffset, topicLength))
+            {
+                sendError(connection, 400, TOPIC_NAME_REASON, null);
+            }
+            else if (method == HttpMethod.GET)
+            {
+                subscribe(connection, buffer, topicOffset, topicLength);
+            }
+            else if (method == HttpMethod.POST)
+            {
+                publish(connection, buffer, topicOffset, topicLength);
+            }
+            else if (method == HttpMethod.OPTIONS)
+            {
+                final byte[] answer = responses.options(responses.hasCors());
+                responseBuffer.putBytes(0, answer);
+                send(connection, answer.length, connection.keepAlive);
+            }
+            else
+            {
+                sendError(connection, 405, "method not allowed", config.httpPublish() ? ALLOW_EVENTS : ALLOW_EVENTS_READ_ONLY);
+            }
+        }
+        else if (AsciiBytes.equals(buffer, pathOffset, pathLength, "/events/") ||
+            AsciiBytes.equals(buffer, pathOffset, pathLength, "/events"))
+        {
+            sendError(connection, 400, TOPIC_NAME_REASON, null);
+        }
+        else if (AsciiBytes.equals(buffer, pathOffset, pathLength, "/metrics"))
+        {
+            if (method != HttpMethod.GET)
+            {
+                sendError(connection, 405, "method not allowed", ALLOW_GET);
+                return;
+            }
+            metrics.add(ServerMetrics.TOPICS, topics.count() - metrics.get(ServerMetrics.TOPICS));
+            final int bodyLength = metrics.renderPrometheus(metricsBuffer, 0);
+            final int length = responses.putResponse(
+                responseBuffer, 0, 200, TEXT_METRICS, metricsBuffer, 0, bodyLength, connection.keepAlive);
+            send(connection, length, connection.keepAlive);
+        }
+        else if (null != demoResponse && AsciiBytes.equals(buffer, pathOffset, pathLength, "/"))
+        {
+            if (method != HttpMethod.GET)
+            {
+                sendError(connection, 405, "method not allowed", ALLOW_GET);
+                return;
+            }
+            final int length = demoResponse.capacity();
+            responseBuffer.putBytes(0, demoResponse, 0, length);
+            send(connection, length, connection.keepAlive);
+        }
+        else
+        {
+            sendError(connection, 404, "not found", null);
+        }
+    }
+
+    private void subscribe(final Connection connection, final UnsafeBuffer buffer, final int topicOffset, final int topicLength)
+    {
+        final HttpRequestParser parser = connection.parser;
+        final Topic topic = topics.lookup(buffer, topicOffset, topicLength);
+        if (null == topic)
+        {
+            sendError(connection, 503, "topic limit reached", null);
+            return;
+        }
+        if (closeRequested)
+        {
+            sendError(connection, 503, "server is shutting down", null);
+            return;
+        }
+
+        DirectBuffer idBuffer = buffer;
+        int idOffset = parser.lastEventIdOffset();
+        int idLength = parser.lastEventIdLength();
+        if (idOffset < 0 || idLength == 0)
+        {
+            final int decoded = QueryParameters.decode(
+                buffer, parser.queryOffset(), parser.queryLength(), "lastEventId", fieldBuffer, 0, MAX_FIELD_BYTES);
+            if (decoded == QueryParameters.MALFORMED)
+            {
+                sendError(connection, 400, "malformed or too long lastEventId", null);
+                return;
+            }
+            idBuffer = fieldBuffer;
+            idOffset = 0;
+            idLength = Math.max(decoded, 0);
+        }
+
+        final TopicLog log = logOf(topic);
+        long startSequence = log.nextSequence();
+        if (idLength > 0)
+        {
+            metrics.increment(ServerMetrics.REPLAYS);
+            startSequence = log.sequenceAfterId(idBuffer, idOffset, idLength);
+            if (startSequence == TopicLog.NOT_FOUND)
+            {
+                metrics.increment(ServerMetrics.REPLAY_MISSES);
+                startSequence = log.firstSequence();
+            }
+        }
+
+        final BufferPool.PooledBuffer request = connection.request;
+        if (null != request)
+        {
+            request.release();
+            connection.request = null;
+        }
+        connection.readLimit = 0;
+        connection.state = Connection.STREAMING;
+        connection.topic = topic;
+        connection.cursor.open(log, startSequence, streamHead, nowNs);
+        topic.addSubscriber(connection);
+        metrics.increment(ServerMetrics.SUBSCRIBERS);
+        flushSubscriber(connection);
+    }
+
+    private void publish(final Connection connection, final UnsafeBuffer buffer, final int topicOffset, final int topicLength)
+    {
+        final HttpRequestParser parser = connection.parser;
+        if (!config.httpPublish())
+        {
+            sendError(connection, 405, "publishing over HTTP is disabled", ALLOW_EVENTS_READ_ONLY);
+            return;
+        }
+        if (null != token && !isAuthorized(buffer, parser))
+        {
+            sendError(connection, 401, "missing or wrong publish token", WWW_AUTHENTICATE);
+            return;
+        }
+
+        final int queryOffset = parser.queryOffset();
+        final int queryLength = parser.queryLength();
+        final UnsafeBuffer fields = fieldBuffer;
+        final int eventAt = 0;
+        final int idAt = MAX_FIELD_BYTES;
+        final int retryAt = 2 * MAX_FIELD_BYTES;
+        final int eventLength = QueryParameters.decode(buffer, queryOffset, queryLength, "event", fields, eventAt, MAX_FIELD_BYTES);
+        if (eventLength == QueryParameters.MALFORMED ||
+            (eventLength > 0 && !isValidFieldValue(fields, eventAt, eventLength)))
+        {
+            sendError(connection, 400, "event must be UTF-8 without CR, LF or NUL, at most 1024 bytes", null);
+            return;
+        }
+        final int idLength = QueryParameters.decode(buffer, queryOffset, queryLength, "id", fields, idAt, MAX_FIELD_BYTES);
+        if (idLength == QueryParameters.MALFORMED || (idLength > 0 && !isValidFieldValue(fields, idAt, idLength)))
+        {
+            sendError(connection, 400, "id must be UTF-8 without CR, LF or NUL, at most 1024 bytes", null);
+            return;
+        }
+        final int retryLength = QueryParameters.decode(buffer, queryOffset, queryLength, "retry", fields, retryAt, 16);
+        long retry = -1;
+        if (retryLength == QueryParameters.MALFORMED || retryLength > 0)
+        {
+            retry = parseRetry(fields, retryAt, retryLength);
+            if (retry < 0)
+            {
+                sendError(connection, 400, "retry must be ASCII digits (milliseconds, at most 2147483647)", null);
+                return;
+            }
+        }
+
+        final int bodyOffset = parser.headLength();
+        final int bodyLength = (int)parser.contentLength();
+        if (!SseFields.isValidUtf8(buffer, bodyOffset, bodyLength))
+        {
+            sendError(connection, 400, "body must be UTF-8", null);
+            return;
+        }
+
+        final int prefixLength =
+            (retry >= 0 ? SseFields.retryFieldLength(retry) : 0) +
+            (eventLength > 0 ? EVENT_FIELD.length + eventLength + 1 : 0);
+        final int dataLength = SseFields.dataLinesLength(buffer, bodyOffset, bodyLength);
+        final int recordLength = PublishRecordDescriptor.recordLength(Math.max(idLength, 0), prefixLength, dataLength);
+        if (recordLength > maxRecordLength)
+        {
+            sendError(connection, 413, "event too large", null);
+            return;
+        }
+
+        final Topic topic = topics.lookup(buffer, topicOffset, topicLength);
+        if (null == topic)
+        {
+            sendError(connection, 503, "topic limit reached", null);
+            return;
+        }
+
+        final UnsafeBuffer record = recordBuffer;
+        int flags = 0;
+        long numericId = 0;
+        if (idLength > 0)
+        {
+            flags |= PublishRecordDescriptor.FLAG_HAS_ID;
+            numericId = PublishRecordDescriptor.parseNumericId(fields, idAt, idLength);
+            if (numericId >= 0)
+            {
+                flags |= PublishRecordDescriptor.FLAG_NUMERIC_ID;
+            }
+        }
+        record.putLong(PublishRecordDescriptor.CORRELATION_ID_OFFSET, connection.id);
+        record.putLong(PublishRecordDescriptor.NUMERIC_ID_OFFSET, numericId);
+        record.putInt(PublishRecordDescriptor.TOPIC_INDEX_OFFSET, topic.index());
+        record.putInt(PublishRecordDescriptor.FLAGS_OFFSET, flags);
+        record.putInt(PublishRecordDescriptor.ID_LENGTH_OFFSET, Math.max(idLength, 0));
+        record.putInt(PublishRecordDescriptor.PREFIX_LENGTH_OFFSET, prefixLength);
+        record.putInt(PublishRecordDescriptor.DATA_LENGTH_OFFSET, dataLength);
+        int position = PublishRecordDescriptor.HEADER_LENGTH;
+        if (idLength > 0)
+        {
+            record.putBytes(position, fields, idAt, idLength);
+            position += idLength;
+        }
+        if (retry >= 0)
+        {
+            position += SseFields.putRetryField(record, position, retry);
+        }
+        if (eventLength > 0)
+        {
+            record.putBytes(position, EVENT_FIELD);
+            position += EVENT_FIELD.length;
+            record.putBytes(position, fields, eventAt, eventLength);
+            position += eventLength;
+            record.putByte(position++, (byte)'\n');
+        }
+        SseFields.putDataLines(record, position, buffer, bodyOffset, bodyLength);
+
+        switch (sequencer.offer(record, 0, recordLength))
+        {
+            case OK:
+                connection.state = Connection.AWAITING_PUBLISH;
+                pendingPublishes.put(connection.id, connection);
+                setInterest(connection, 0);
+                break;
+
+            case BACK_PRESSURED:
+                metrics.addAtomic(ServerMetrics.PUBLISH_BACK_PRESSURED, 1);
+                sendError(connection, 503, "publish ring full; retry shortly", RETRY_AFTER);
+                break;
+
+            case TOO_LARGE:
+                sendError(connection, 413, "event too large", null);
+                break;
+
+            case CLOSED:
+            default:
+                sendError(connection, 503, "server is shutting down", null);
+                break;
+        }
+    }
+
+    private boolean isAuthorized(final UnsafeBuffer buffer, final HttpRequestParser parser)
+    {
+        final int offset = parser.authorizationOffset();
+        final int length = parser.authorizationLength();
+        final byte[] token = this.token;
+        final byte[] presented = tokenScratch;
+        int tokenOffset = offset + 7;
+        final boolean bearer = offset >= 0 && length > 7 && AsciiBytes.equalsIgnoreCase(buffer, offset, 7, "bearer ");
+        if (bearer)
+        {
+            while (tokenOffset < offset + length && buffer.getByte(tokenOffset) == ' ')
+            {
+                tokenOffset++;
+            }
+        }
+        final int presentedLength = bearer ? offset + length - tokenOffset : 0;
+        for (int i = 0; i < presented.length; i++)
+        {
+            presented[i] = i < presentedLength ? buffer.getByte(tokenOffset + i) : 0;
+        }
+        final boolean equal = MessageDigest.isEqual(token, presented);
+        return equal & bearer & presentedLength == token.length;
+    }
+
+    private void send(final Connection connection, final int length, final boolean keepAlive)
+    {
+        final ByteBuffer out = responseByteBuffer;
+        out.clear().limit(length);
+        try
+        {
+            connection.channel.write(out);
+        }
+        catch (final IOException ex)
+        {
+            close(connection);
+            return;
+        }
+        if (out.hasRemaining())
+        {
+            final ByteBuffer pendingOut = ByteBuffer.allocate(out.remaining());
+            pendingOut.put(out).flip();
+            connection.pendingOut = pendingOut;
+            connection.keepAlive = keepAlive;
+            connection.state = Connection.WRITING;
+            connection.deadlineNs = nowNs + requestTimeoutNs;
+            setInterest(connection, SelectionKey.OP_WRITE);
+        }
+        else
+        {
+            onResponseWritten(connection, keepAlive);
+        }
+    }
+
+    private void sendError(final Connection connection, final int status, final String reason, final byte[] extraHeaders)
+    {
+        metrics.increment(ServerMetrics.HTTP_ERRORS);
+        final int length = responses.putError(responseBuffer, 0, status, reason, extraHeaders);
+        send(connection, length, false);
+    }
+
+    private void onResponseWritten(final Connection connection, final boolean keepAlive)
+    {
+        if (!keepAlive)
+        {
+            startLinger(connection);
+            return;
+        }
+        connection.state = Connection.READING;
+        connection.deadlineNs = nowNs + requestTimeoutNs;
+        setInterest(connection, SelectionKey.OP_READ);
+    }
+
+    private void startLinger(final Connection connection)
+    {
+        // RFC 9112 section 9.6: close the write side, then drain what the client still sends, so that a reset
+        // does not destroy the response before the client read it
+        try
+        {
+            connection.channel.shutdownOutput();
+        }
+        catch (final IOException ex)
+        {
+            close(connection);
+            return;
+        }
+        final BufferPool.PooledBuffer request = connection.request;
+        if (null != request)
+        {
+            request.release();
+            connection.request = null;
+        }
+        connection.readLimit = 0;
+        connection.state = Connection.LINGERING;
+        connection.deadlineNs = nowNs + LINGER_NS;
+        setInterest(connection, SelectionKey.OP_READ);
+    }
+
+    private void writeQuietly(final Connection connection, final byte[] bytes)
+    {
+        final ByteBuffer out = responseByteBuffer;
+        responseBuffer.putBytes(0, bytes);
+        out.clear().limit(bytes.length);
+        try
+        {
+            connection.channel.write(out);
+        }
+        catch (final IOException ignore)
+        {
+            // the read side notices a dead peer
+        }
+    }
+
+    private void flushSubscriber(final Connection connection)
+    {
+        final SubscriberCursor cursor = connection.cursor;
+        final long framesBefore = cursor.framesWritten();
+        final long bytesBefore = cursor.bytesWritten();
+        final SubscriberCursor.Outcome outcome;
+        try
+        {
+            outcome = cursor.flush(connection.channel, nowNs);
+        }
+        catch (final IOException ex)
+        {
+            close(connection);
+            return;
+        }
+
+        final long frames = cursor.framesWritten() - framesBefore;
+        if (frames > 0)
+        {
+            metrics.add(ServerMetrics.FRAMES_DELIVERED, frames);
+        }
+        final long bytes = cursor.bytesWritten() - bytesBefore;
+        if (bytes > 0)
+        {
+            metrics.add(ServerMetrics.BYTES_DELIVERED, bytes);
+        }
+
+        switch (outcome)
+        {
+            case CAUGHT_UP:
+                setInterest(connection, SelectionKey.OP_READ);
+                break;
+
+            case BLOCKED:
+                setInterest(connection, SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+                break;
+
+            case LAPPED:
+            default:
+                dropSlowConsumer(connection);
+                break;
+        }
+    }
+
+    private void dropSlowConsumer(final Connection connection)
+    {
+        metrics.increment(ServerMetrics.SLOW_CONSUMERS_DROPPED);
+        close(connection);
+    }
+
+    private int flushDirtyTopics()
+    {
+        final Topic[] dirtyTopics = this.dirtyTopics;
+        final int count = dirtyCount;
+        int workCount = 0;
+        for (int i = 0; i < count; i++)
+        {
+            final Topic topic = dirtyTopics[i];
+            dirtyTopics[i] = null;
+            topic.dirty = false;
+            final Connection[] subscribers = topic.subscribers;
+            for (int j = topic.subscriberCount - 1; j >= 0; j--)
+            {
+                final Connection connection = subscribers[j];
+                if ((connection.interestOps & SelectionKey.OP_WRITE) != 0)
+                {
+                    if (connection.cursor.isLapped())
+                    {
+                        dropSlowConsumer(connection);
+                    }
+                }
+                else
+                {
+                    flushSubscriber(connection);
+                    workCount++;
+                }
+            }
+        }
+        dirtyCount = 0;
+        return workCount;
+    }
+
+    private int processReady()
+    {
+        final Connection[] ready = this.ready;
+        final int count = readyCount;
+        for (int i = 0; i < count; i++)
+        {
+            final Connection connection = ready[i];
+            ready[i] = null;
+            connection.readyIndex = -1;
+            if (connection.state == Connection.READING)
+            {
+                processRequests(connection);
+            }
+        }
+        readyCount = 0;
+        return count;
+    }
+
+    private int onTimer()
+    {
+        int workCount = 0;
+        final long nowNs = this.nowNs;
+        for (int i = connectionCount - 1; i >= 0; i--)
+        {
+            final Connection connection = connections[i];
+            switch (connection.state)
+            {
+                case Connection.STREAMING:
+                    if (connection.interestOps == SelectionKey.OP_READ &&
+                        nowNs - connection.cursor.lastWriteNs() >= heartbeatNs &&
+                        connection.cursor.offerControl(heartbeat))
+                    {
+                        metrics.increment(ServerMetrics.HEARTBEATS);
+                        flushSubscriber(connection);
+                        workCount++;
+                    }
+                    break;
+
+                case Connection.READING:
+                case Connection.WRITING:
+                case Connection.LINGERING:
+                    if (nowNs - connection.deadlineNs >= 0)
+                    {
+                        close(connection);
+                        workCount++;
+                    }
+                    break;
+
+                default:
+                    break;
+            }
+        }
+        return workCount;
+    }
+
+    private int drain()
+    {
+        if (!draining)
+        {
+            draining = true;
+            drainDeadlineNs = nowNs + shutdownTimeoutNs;
+            acceptKey.cancel();
+            CloseHelper.quietClose(serverChannel);
+            sequencer.close();
+            return 1;
+        }
+
+        boolean flushed = lastPollCount == 0 && dirtyCount == 0 && readyCount == 0;
+        for (int i = 0; flushed && i < connectionCount; i++)
+        {
+            final Connection connection = connections[i];
+            flushed = connection.state == Connection.STREAMING ? !connection.cursor.hasPending() :
+                connection.state != Connection.WRITING && connection.state != Connection.AWAITING_PUBLISH;
+        }
+
+        if (flushed || nowNs - drainDeadlineNs >= 0)
+        {
+            for (int i = connectionCount - 1; i >= 0; i--)
+            {
+                final Connection connection = connections[i];
+                try
+                {
+                    connection.channel.shutdownOutput();
+                }
+                catch (final IOException ignore)
+                {
+                    // closing anyway
+                }
+                close(connection);
+            }
+            throw new AgentTerminationException("closed");
+        }
+        return 0;
+    }
+
+    private void close(final Connection connection)
+    {
+        if (connection.state == Connection.CLOSED)
+        {
+            return;
+        }
+        if (connection.state == Connection.STREAMING)
+        {
+            connection.topic.removeSubscriber(connection);
+            connection.cursor.close();
+            metrics.decrement(ServerMetrics.SUBSCRIBERS);
+        }
+        else if (connection.state == Connection.AWAITING_PUBLISH)
+        {
+            pendingPublishes.remove(connection.id);
+        }
+        connection.state = Connection.CLOSED;
+        connection.topic = null;
+        connection.pendingOut = null;
+        final BufferPool.PooledBuffer request = connection.request;
+        if (null != request)
+        {
+            request.release();
+            connection.request = null;
+        }
+        if (null != connection.key)
+        {
+            connection.key.cancel();
+        }
+        CloseHelper.quietClose(connection.channel);
+        removeConnection(connection);
+        if (connection.admitted)
+        {
+            admittedCount--;
+            metrics.decrement(ServerMetrics.CONNECTIONS);
+        }
+        else
+        {
+            rejectingCount--;
+        }
+    }
+
+    private void setInterest(final Connection connection, final int interestOps)
+    {
+        if (connection.interestOps != interestOps && connection.key.isValid())
+        {
+            connection.key.interestOps(interestOps);
+            connection.interestOps = interestOps;
+        }
+    }
+
+    private TopicLog logOf(final Topic topic)
+    {
+        TopicLog log = topic.log;
+        if (null == log)
+        {
+            log = topic.log = new TopicLog(config.history(), config.historyBytes());
+        }
+        return log;
+    }
+
+    private void markDirty(final Topic topic)
+    {
+        if (!topic.dirty && topic.subscriberCount > 0)
+        {
+            topic.dirty = true;
+            if (dirtyCount == dirtyTopics.length)
+            {
+                dirtyTopics = Arrays.copyOf(dirtyTopics, dirtyCount << 1);
+            }
+            dirtyTopics[dirtyCount++] = topic;
+        }
+    }
+
+    private void scheduleReady(final Connection connection)
+    {
+        if (connection.readyIndex < 0)
+        {
+            if (readyCount == ready.length)
+            {
+                ready = Arrays.copyOf(ready, readyCount << 1);
+            }
+            connection.readyIndex = readyCount;
+            ready[readyCount++] = connection;
+        }
+    }
+
+    private void addConnection(final Connection connection)
+    {
+        if (connectionCount == connections.length)
+        {
+            connections = Arrays.copyOf(connections, connectionCount << 1);
+        }
+        connection.listIndex = connectionCount;
+        connections[connectionCount++] = connection;
+    }
+
+    private void removeConnection(final Connection connection)
+    {
+        final int index = connection.listIndex;
+        if (index < 0)
+        {
+            return;
+        }
+        final int last = --connectionCount;
+        final Connection moved = connections[last];
+        connections[index] = moved;
+        moved.listIndex = index;
+        connections[last] = null;
+        connection.listIndex = -1;
+    }
+
+    private static boolean isValidTopicName(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (length < 1 || length > Topic.MAX_NAME_LENGTH)
+        {
+            return false;
+        }
+        for (int i = 0; i < length; i++)
+        {
+            if (!Topic.isNameChar(buffer.getByte(offset + i)))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isValidFieldValue(final DirectBuffer buffer, final int offset, final int length)
+    {
+        for (int i = 0; i < length; i++)
+        {
+            final byte b = buffer.getByte(offset + i);
+            if (b == '\r' || b == '\n' || b == 0)
+            {
+                return false;
+            }
+        }
+        return SseFields.isValidUtf8(buffer, offset, length);
+    }
+
+    private static long parseRetry(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (length < 1 || length > 10)
+        {
+            return -1;
+        }
+        long value = 0;
+        for (int i = 0; i < length; i++)
+        {
+            final int digit = buffer.getByte(offset + i) - '0';
+            if (digit < 0 || digit > 9)
+            {
+                return -1;
+            }
+            value = value * 10 + digit;
+        }
+        return value <= Integer.MAX_VALUE ? value : -1;
+    }
+
+    private static ByteBuffer constant(final byte[] bytes)
+    {
+        final ByteBuffer buffer = ByteBuffer.allocateDirect(bytes.length);
+        buffer.put(bytes).flip();
+        return buffer;
+    }
+}

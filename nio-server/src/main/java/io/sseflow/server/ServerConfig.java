@@ -1,0 +1,417 @@
+package io.sseflow.server;
+
+import io.sseflow.server.topic.EventSequencer;
+import io.sseflow.server.topic.InMemoryEventSequencer;
+import org.agrona.BitUtil;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
+import java.util.function.Supplier;
+
+/**
+ * Every setting of an {@link SseServer}, with its default, in one place. Built by {@link SseServer.Builder};
+ * immutable. The first seven mirror the hub's flags.
+ */
+public final class ServerConfig
+{
+    /**
+     * Default bind address: loopback only.
+     */
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    /**
+     * Default port.
+     */
+    public static final int DEFAULT_PORT = 8080;
+    /**
+     * Default number of events retained per topic for Last-Event-ID replay.
+     */
+    public static final int DEFAULT_HISTORY = 1024;
+    /**
+     * Default idle time after which a stream is sent a heartbeat comment.
+     */
+    public static final long DEFAULT_HEARTBEAT_MS = 15_000;
+    /**
+     * Default connection limit; more are answered 503.
+     */
+    public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+    /**
+     * Default largest history kept per topic, in bytes (older events are evicted beyond it).
+     */
+    public static final int DEFAULT_HISTORY_BYTES = 8 * 1024 * 1024;
+    /**
+     * Default largest event (a publish record: data lines, fields) and largest HTTP publish body.
+     */
+    public static final int DEFAULT_MAX_EVENT_BYTES = 64 * 1024;
+    /**
+     * Default largest request head (request line and header fields); more is 431.
+     */
+    public static final int DEFAULT_MAX_REQUEST_HEAD_BYTES = 8 * 1024;
+    /**
+     * Default topic limit.
+     */
+    public static final int DEFAULT_MAX_TOPICS = 10_000;
+    /**
+     * Default publish ring capacity in bytes.
+     */
+    public static final int DEFAULT_PUBLISH_RING_BYTES = 4 * 1024 * 1024;
+    /**
+     * Default time a client has to send a complete request, and a keep-alive connection may stay idle.
+     */
+    public static final long DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+    /**
+     * Default time {@link SseServer#close()} waits for streams to be flushed before closing them anyway.
+     */
+    public static final long DEFAULT_SHUTDOWN_TIMEOUT_MS = 5_000;
+
+    private final String host;
+    private final int port;
+    private final String publishToken;
+    private final int history;
+    private final long heartbeatMs;
+    private final int maxConnections;
+    private final String allowOrigin;
+    private final int historyBytes;
+    private final int maxEventBytes;
+    private final int maxRequestHeadBytes;
+    private final int maxTopics;
+    private final int publishRingBytes;
+    private final long requestTimeoutMs;
+    private final long shutdownTimeoutMs;
+    private final int socketSendBufferBytes;
+    private final boolean httpPublish;
+    private final boolean demoPage;
+    private final Supplier<IdleStrategy> idleStrategySupplier;
+    private final IntFunction<EventSequencer> eventSequencerFactory;
+    private final ErrorHandler errorHandler;
+
+    ServerConfig(final SseServer.Builder builder)
+    {
+        host = require(builder.host, "host");
+        port = builder.port;
+        publishToken = builder.publishToken;
+        history = builder.history;
+        heartbeatMs = builder.heartbeatMs;
+        maxConnections = builder.maxConnections;
+        allowOrigin = builder.allowOrigin;
+        maxEventBytes = builder.maxEventBytes;
+        maxRequestHeadBytes = builder.maxRequestHeadBytes;
+        maxTopics = builder.maxTopics;
+        publishRingBytes = builder.publishRingBytes;
+        requestTimeoutMs = builder.requestTimeoutMs;
+        shutdownTimeoutMs = builder.shutdownTimeoutMs;
+        socketSendBufferBytes = builder.socketSendBufferBytes;
+        httpPublish = builder.httpPublish;
+        demoPage = builder.demoPage;
+        idleStrategySupplier = builder.idleStrategySupplier;
+        eventSequencerFactory = builder.eventSequencerFactory;
+        errorHandler = builder.errorHandler;
+
+        check(port >= 0 && port <= 65535, "port must be 0..65535: " + port);
+        check(history >= 1, "history must be at least 1 event: " + history);
+        check(heartbeatMs >= 1, "heartbeat must be at least 1 ms: " + heartbeatMs);
+        check(maxConnections >= 1, "max connections must be at least 1: " + maxConnections);
+        check(maxEventBytes >= 256 && maxEventBytes <= 64 * 1024 * 1024,
+            "max event bytes must be 256..67108864: " + maxEventBytes);
+        check(maxRequestHeadBytes >= 256, "max request head bytes must be at least 256: " + maxRequestHeadBytes);
+        check(maxTopics >= 1, "max topics must be at least 1: " + maxTopics);
+        check(BitUtil.isPowerOfTwo(publishRingBytes) && publishRingBytes >= 8 * maxEventBytes,
+            "publish ring bytes must be a power of two of at least 8 x max event bytes: " + publishRingBytes);
+        check(requestTimeoutMs >= 1, "request timeout must be at least 1 ms: " + requestTimeoutMs);
+        check(shutdownTimeoutMs >= 0, "shutdown timeout must be >= 0 ms: " + shutdownTimeoutMs);
+        check(builder.historyBytes >= 1, "history bytes must be positive: " + builder.historyBytes);
+        check(null == allowOrigin || isValidOrigin(allowOrigin),
+            "allow-origin must be * or an origin such as https://example.com (no path, no CR/LF): " + allowOrigin);
+        check(null == publishToken || isValidToken(publishToken),
+            "publish token must be 1..512 visible ASCII characters without spaces");
+        historyBytes = BitUtil.findNextPositivePowerOfTwo(
+            Math.max(builder.historyBytes, 2 * BitUtil.findNextPositivePowerOfTwo(maxEventBytes + 1024)));
+    }
+
+    /**
+     * Bind address.
+     *
+     * @return host name or IP literal.
+     */
+    public String host()
+    {
+        return host;
+    }
+
+    /**
+     * Port to bind, 0 for an ephemeral one.
+     *
+     * @return the port.
+     */
+    public int port()
+    {
+        return port;
+    }
+
+    /**
+     * Token required as {@code Authorization: Bearer TOKEN} on HTTP publish.
+     *
+     * @return the token, or null when HTTP publishing is open (loopback hosts only).
+     */
+    public String publishToken()
+    {
+        return publishToken;
+    }
+
+    /**
+     * Events retained per topic for replay.
+     *
+     * @return events.
+     */
+    public int history()
+    {
+        return history;
+    }
+
+    /**
+     * Idle time after which a heartbeat comment is sent.
+     *
+     * @return milliseconds.
+     */
+    public long heartbeatMs()
+    {
+        return heartbeatMs;
+    }
+
+    /**
+     * Connection limit.
+     *
+     * @return connections.
+     */
+    public int maxConnections()
+    {
+        return maxConnections;
+    }
+
+    /**
+     * CORS origin.
+     *
+     * @return {@code *}, an exact origin, or null for no CORS.
+     */
+    public String allowOrigin()
+    {
+        return allowOrigin;
+    }
+
+    /**
+     * Largest history per topic in bytes (a power of two, at least twice the largest event).
+     *
+     * @return bytes.
+     */
+    public int historyBytes()
+    {
+        return historyBytes;
+    }
+
+    /**
+     * Largest event and largest HTTP publish body.
+     *
+     * @return bytes.
+     */
+    public int maxEventBytes()
+    {
+        return maxEventBytes;
+    }
+
+    /**
+     * Largest request head.
+     *
+     * @return bytes.
+     */
+    public int maxRequestHeadBytes()
+    {
+        return maxRequestHeadBytes;
+    }
+
+    /**
+     * Topic limit.
+     *
+     * @return topics.
+     */
+    public int maxTopics()
+    {
+        return maxTopics;
+    }
+
+    /**
+     * Publish ring capacity.
+     *
+     * @return bytes.
+     */
+    public int publishRingBytes()
+    {
+        return publishRingBytes;
+    }
+
+    /**
+     * Time to receive a request, and keep-alive idle time.
+     *
+     * @return milliseconds.
+     */
+    public long requestTimeoutMs()
+    {
+        return requestTimeoutMs;
+    }
+
+    /**
+     * Time allowed to flush streams on close.
+     *
+     * @return milliseconds.
+     */
+    public long shutdownTimeoutMs()
+    {
+        return shutdownTimeoutMs;
+    }
+
+    /**
+     * {@code SO_SNDBUF} for accepted sockets.
+     *
+     * @return bytes, 0 for the system default.
+     */
+    public int socketSendBufferBytes()
+    {
+        return socketSendBufferBytes;
+    }
+
+    /**
+     * Is {@code POST /events/{topic}} enabled?
+     *
+     * @return true when HTTP publishing is on.
+     */
+    public boolean httpPublish()
+    {
+        return httpPublish;
+    }
+
+    /**
+     * Is the demo page served at {@code /}?
+     *
+     * @return true when it is.
+     */
+    public boolean demoPage()
+    {
+        return demoPage;
+    }
+
+    /**
+     * A new idle strategy for the agent.
+     *
+     * @return the strategy.
+     */
+    public IdleStrategy newIdleStrategy()
+    {
+        return idleStrategySupplier.get();
+    }
+
+    /**
+     * A new event sequencer for the server.
+     *
+     * @return the sequencer.
+     */
+    public EventSequencer newEventSequencer()
+    {
+        return eventSequencerFactory.apply(publishRingBytes);
+    }
+
+    /**
+     * Where errors on the agent thread go.
+     *
+     * @return the handler.
+     */
+    public ErrorHandler errorHandler()
+    {
+        return errorHandler;
+    }
+
+    /**
+     * Is the bind address a loopback address?
+     *
+     * @return true for 127.0.0.0/8, ::1 and names resolving to them.
+     */
+    public boolean isLoopbackHost()
+    {
+        try
+        {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        }
+        catch (final UnknownHostException ex)
+        {
+            return false;
+        }
+    }
+
+    static IdleStrategy defaultIdleStrategy()
+    {
+        return new BackoffIdleStrategy(64, 16, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1));
+    }
+
+    static EventSequencer defaultEventSequencer(final int capacity)
+    {
+        return new InMemoryEventSequencer(capacity);
+    }
+
+    private static boolean isValidOrigin(final String origin)
+    {
+        if ("*".equals(origin))
+        {
+            return true;
+        }
+        final int schemeEnd = origin.indexOf("://");
+        if (schemeEnd <= 0 || origin.length() == schemeEnd + 3 || origin.indexOf('/', schemeEnd + 3) >= 0)
+        {
+            return false;
+        }
+        for (int i = 0; i < origin.length(); i++)
+        {
+            final char c = origin.charAt(i);
+            if (c <= ' ' || c >= 0x7F)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isValidToken(final String token)
+    {
+        if (token.isEmpty() || token.length() > 512)
+        {
+            return false;
+        }
+        for (int i = 0; i < token.length(); i++)
+        {
+            final char c = token.charAt(i);
+            if (c <= ' ' || c >= 0x7F)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void check(final boolean condition, final String message)
+    {
+        if (!condition)
+        {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    private static <T> T require(final T value, final String name)
+    {
+        if (null == value)
+        {
+            throw new IllegalArgumentException(name + " must not be null");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,613 @@
+package io.sseflow.server;
+
+import io.sseflow.encoder.SseOptions;
+import io.sseflow.server.topic.EventSequencer;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.IdleStrategy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
+import java.util.function.Supplier;
+
+/**
+ * An embeddable Server-Sent Events server: one selector thread (an Agrona agent) serves every connection, and
+ * each event is encoded once into its topic's history, whatever the number of subscribers.
+ * <pre>{@code
+ * try (SseServer server = SseServer.builder().port(0).start())
+ * {
+ *     Topic prices = server.topic("prices");
+ *     prices.publish("tick", Map.of("symbol", "ACME", "price", 12.5));   // GET /events/prices receives it
+ * }
+ * }</pre>
+ * Endpoints: {@code GET /events/{topic}} (the stream; {@code Last-Event-ID} replays), {@code POST /events/{topic}}
+ * (publish over HTTP), {@code OPTIONS /events/{topic}} (CORS preflight), {@code GET /metrics} (Prometheus text)
+ * and, when enabled, {@code GET /} (the demo page).
+ */
+public final class SseServer implements AutoCloseable
+{
+    private static final String DEMO_PAGE_RESOURCE = "/io/sseflow/server/hub/demo.html";
+    private static final AtomicInteger SERVER_COUNT = new AtomicInteger();
+
+    private final ServerConfig config;
+    private final ServerMetrics metrics = new ServerMetrics();
+    private final TopicRegistry topics;
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private EventSequencer sequencer;
+    private ServerAgent agent;
+    private AgentRunner agentRunner;
+    private int port;
+    private int maxRecordLength;
+    private volatile int state;
+
+    private static final int NEW = 0;
+    private static final int RUNNING = 1;
+    private static final int CLOSED = 2;
+
+    SseServer(final ServerConfig config)
+    {
+        this.config = config;
+        this.topics = new TopicRegistry(this, config.maxTopics());
+    }
+
+    /**
+     * A builder with every setting at its default (see {@link ServerConfig}).
+     *
+     * @return a new builder.
+     */
+    public static Builder builder()
+    {
+        return new Builder();
+    }
+
+    /**
+     * Bind and start the agent thread.
+     *
+     * @return this server.
+     * @throws IllegalStateException when publishing is open (no token) on a non-loopback host, or when already
+     *                               started.
+     * @throws UncheckedIOException  when the address cannot be bound.
+     */
+    public synchronized SseServer start()
+    {
+        if (state != NEW)
+        {
+            throw new IllegalStateException("server already started");
+        }
+        if (config.httpPublish() && null == config.publishToken() && !config.isLoopbackHost())
+        {
+            throw new IllegalStateException(
+                "refusing to start: host " + config.host() + " is not a loopback address and no publish token is " +
+                "set, so anyone who can reach it could publish. Set a publish token (--publish-token T), or bind " +
+                "to 127.0.0.1.");
+        }
+
+        final byte[] demoPage = config.demoPage() ? loadDemoPage() : null;
+        ServerSocketChannel serverChannel = null;
+        try
+        {
+            serverChannel = ServerSocketChannel.open();
+            serverChannel.bind(new InetSocketAddress(config.host(), config.port()), 1024);
+            serverChannel.configureBlocking(false);
+            port = ((InetSocketAddress)serverChannel.getLocalAddress()).getPort();
+            sequencer = config.newEventSequencer();
+            maxRecordLength = Math.min(config.maxEventBytes(), sequencer.maxRecordLength());
+            agent = new ServerAgent(config, topics, metrics, sequencer, serverChannel, demoPage, terminated);
+        }
+        catch (final IOException ex)
+        {
+            if (null != serverChannel)
+            {
+                try
+                {
+                    serverChannel.close();
+                }
+                catch (final IOException suppressed)
+                {
+                    ex.addSuppressed(suppressed);
+                }
+            }
+            throw new UncheckedIOException(
+                "cannot listen on " + config.host() + ":" + config.port() + ": " + ex.getMessage(), ex);
+        }
+
+        final IdleStrategy idleStrategy = config.newIdleStrategy();
+        agentRunner = new AgentRunner(idleStrategy, config.errorHandler(), null, agent);
+        final int serverNumber = SERVER_COUNT.incrementAndGet();
+        AgentRunner.startOnThread(agentRunner, (runnable) ->
+        {
+            final Thread thread = new Thread(runnable, "sseflow-server-" + serverNumber);
+            thread.setDaemon(false);
+            return thread;
+        });
+        state = RUNNING;
+        return this;
+    }
+
+    /**
+     * The port the server listens on (the ephemeral one when configured with 0).
+     *
+     * @return the bound port.
+     */
+    public int port()
+    {
+        return port;
+    }
+
+    /**
+     * The bind address.
+     *
+     * @return the host.
+     */
+    public String host()
+    {
+        return config.host();
+    }
+
+    /**
+     * The base URL, {@code http://HOST:PORT} (IPv6 literals in brackets).
+     *
+     * @return the URL.
+     */
+    public String url()
+    {
+        final String host = config.host();
+        return "http://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    /**
+     * The settings.
+     *
+     * @return the configuration.
+     */
+    public ServerConfig config()
+    {
+        return config;
+    }
+
+    /**
+     * Live counters, readable from any thread.
+     *
+     * @return the metrics.
+     */
+    public ServerMetrics metrics()
+    {
+        return metrics;
+    }
+
+    /**
+     * Find or create a topic. Thread-safe.
+     *
+     * @param name matching {@code [A-Za-z0-9._-]{1,128}}.
+     * @return the topic.
+     * @throws IllegalArgumentException for an invalid name.
+     * @throws IllegalStateException    when the topic limit is reached.
+     */
+    public Topic topic(final String name)
+    {
+        Objects.requireNonNull(name, "name");
+        final Topic topic = topics.getOrCreate(name);
+        if (null == topic)
+        {
+            throw new IllegalStateException("topic limit of " + config.maxTopics() + " reached");
+        }
+        return topic;
+    }
+
+    /**
+     * Stop accepting, publish what is already in the ring, write every stream up to its end (for up to
+     * {@link ServerConfig#shutdownTimeoutMs()}), then close all connections. Blocks until done; idempotent.
+     */
+    public void close()
+    {
+        synchronized (this)
+        {
+            if (state == CLOSED)
+            {
+                return;
+            }
+            final boolean running = state == RUNNING;
+            state = CLOSED;
+            if (!running)
+            {
+                return;
+            }
+            agent.requestClose();
+        }
+        try
+        {
+            if (!terminated.await(config.shutdownTimeoutMs() + 5_000, TimeUnit.MILLISECONDS))
+            {
+                config.errorHandler().onError(new IllegalStateException("server agent did not stop in time"));
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        agentRunner.close();
+    }
+
+    /**
+     * Block until the server has closed.
+     *
+     * @throws InterruptedException when interrupted while waiting.
+     */
+    public void awaitClose() throws InterruptedException
+    {
+        terminated.await();
+    }
+
+    /**
+     * Is the server running (started and not closed)?
+     *
+     * @return true while running.
+     */
+    public boolean isRunning()
+    {
+        return state == RUNNING;
+    }
+
+    Thread agentThread()
+    {
+        return agentRunner.thread();
+    }
+
+    ServerAgent agent()
+    {
+        return agent;
+    }
+
+    PublishResult publish(final Topic topic, final Object data, final SseOptions options)
+    {
+        Objects.requireNonNull(options, "options");
+        if (state != RUNNING)
+        {
+            return PublishResult.CLOSED;
+        }
+        final PublishEncoder encoder = PublishEncoder.current();
+        final int length = encoder.encode(topic.index(), data, options, maxRecordLength);
+        if (length < 0)
+        {
+            return PublishResult.TOO_LARGE;
+        }
+        switch (sequencer.offer(encoder.buffer(), 0, length))
+        {
+            case OK:
+                return PublishResult.OK;
+            case BACK_PRESSURED:
+                metrics.addAtomic(ServerMetrics.PUBLISH_BACK_PRESSURED, 1);
+                return PublishResult.BACK_PRESSURED;
+            case TOO_LARGE:
+                return PublishResult.TOO_LARGE;
+            case CLOSED:
+            default:
+                return PublishResult.CLOSED;
+        }
+    }
+
+    private static byte[] loadDemoPage()
+    {
+        try (InputStream in = SseServer.class.getResourceAsStream(DEMO_PAGE_RESOURCE))
+        {
+            if (null == in)
+            {
+                throw new IllegalStateException("demo page resource missing: " + DEMO_PAGE_RESOURCE);
+            }
+            return in.readAllBytes();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    /**
+     * Settings for an {@link SseServer}; defaults are in {@link ServerConfig}.
+     */
+    public static final class Builder
+    {
+        String host = ServerConfig.DEFAULT_HOST;
+        int port = ServerConfig.DEFAULT_PORT;
+        String publishToken;
+        int history = ServerConfig.DEFAULT_HISTORY;
+        long heartbeatMs = ServerConfig.DEFAULT_HEARTBEAT_MS;
+        int maxConnections = ServerConfig.DEFAULT_MAX_CONNECTIONS;
+        String allowOrigin;
+        int historyBytes = ServerConfig.DEFAULT_HISTORY_BYTES;
+        int maxEventBytes = ServerConfig.DEFAULT_MAX_EVENT_BYTES;
+        int maxRequestHeadBytes = ServerConfig.DEFAULT_MAX_REQUEST_HEAD_BYTES;
+        int maxTopics = ServerConfig.DEFAULT_MAX_TOPICS;
+        int publishRingBytes = ServerConfig.DEFAULT_PUBLISH_RING_BYTES;
+        long requestTimeoutMs = ServerConfig.DEFAULT_REQUEST_TIMEOUT_MS;
+        long shutdownTimeoutMs = ServerConfig.DEFAULT_SHUTDOWN_TIMEOUT_MS;
+        int socketSendBufferBytes;
+        boolean httpPublish = true;
+        boolean demoPage;
+        Supplier<IdleStrategy> idleStrategySupplier = ServerConfig::defaultIdleStrategy;
+        IntFunction<EventSequencer> eventSequencerFactory = ServerConfig::defaultEventSequencer;
+        ErrorHandler errorHandler = (throwable) -> throwable.printStackTrace(System.err);
+
+        Builder()
+        {
+        }
+
+        /**
+         * Bind address, default {@value ServerConfig#DEFAULT_HOST}.
+         *
+         * @param host name or IP literal.
+         * @return this.
+         */
+        public Builder host(final String host)
+        {
+            this.host = host;
+            return this;
+        }
+
+        /**
+         * Port, default {@value ServerConfig#DEFAULT_PORT}; 0 picks a free one (read it with {@link SseServer#port()}).
+         *
+         * @param port the port.
+         * @return this.
+         */
+        public Builder port(final int port)
+        {
+            this.port = port;
+            return this;
+        }
+
+        /**
+         * Require {@code Authorization: Bearer TOKEN} on {@code POST /events/{topic}}. Without a token, HTTP
+         * publishing is open, which is only allowed on a loopback host.
+         *
+         * @param publishToken the token, or null.
+         * @return this.
+         */
+        public Builder publishToken(final String publishToken)
+        {
+            this.publishToken = publishToken;
+            return this;
+        }
+
+        /**
+         * Events retained per topic for Last-Event-ID replay, default {@value ServerConfig#DEFAULT_HISTORY}. A
+         * subscriber that falls further behind than this is disconnected (slow consumer).
+         *
+         * @param events at least 1.
+         * @return this.
+         */
+        public Builder history(final int events)
+        {
+            this.history = events;
+            return this;
+        }
+
+        /**
+         * Idle time after which a stream gets a {@code : heartbeat} comment, default
+         * {@value ServerConfig#DEFAULT_HEARTBEAT_MS} ms.
+         *
+         * @param heartbeatMs milliseconds.
+         * @return this.
+         */
+        public Builder heartbeatMs(final long heartbeatMs)
+        {
+            this.heartbeatMs = heartbeatMs;
+            return this;
+        }
+
+        /**
+         * Connection limit, default {@value ServerConfig#DEFAULT_MAX_CONNECTIONS}; more get {@code 503}.
+         *
+         * @param maxConnections connections.
+         * @return this.
+         */
+        public Builder maxConnections(final int maxConnections)
+        {
+            this.maxConnections = maxConnections;
+            return this;
+        }
+
+        /**
+         * CORS: {@code *} or an exact origin (then {@code Access-Control-Allow-Credentials: true} is sent too).
+         * Default none.
+         *
+         * @param allowOrigin the origin, or null.
+         * @return this.
+         */
+        public Builder allowOrigin(final String allowOrigin)
+        {
+            this.allowOrigin = allowOrigin;
+            return this;
+        }
+
+        /**
+         * Largest history per topic in bytes, default {@value ServerConfig#DEFAULT_HISTORY_BYTES}; rounded up to a
+         * power of two of at least twice the largest event.
+         *
+         * @param historyBytes bytes.
+         * @return this.
+         */
+        public Builder historyBytes(final int historyBytes)
+        {
+            this.historyBytes = historyBytes;
+            return this;
+        }
+
+        /**
+         * Largest event and HTTP publish body, default {@value ServerConfig#DEFAULT_MAX_EVENT_BYTES}.
+         *
+         * @param maxEventBytes bytes.
+         * @return this.
+         */
+        public Builder maxEventBytes(final int maxEventBytes)
+        {
+            this.maxEventBytes = maxEventBytes;
+            return this;
+        }
+
+        /**
+         * Largest request head, default {@value ServerConfig#DEFAULT_MAX_REQUEST_HEAD_BYTES}; more is {@code 431}.
+         *
+         * @param maxRequestHeadBytes bytes.
+         * @return this.
+         */
+        public Builder maxRequestHeadBytes(final int maxRequestHeadBytes)
+        {
+            this.maxRequestHeadBytes = maxRequestHeadBytes;
+            return this;
+        }
+
+        /**
+         * Topic limit, default {@value ServerConfig#DEFAULT_MAX_TOPICS}.
+         *
+         * @param maxTopics topics.
+         * @return this.
+         */
+        public Builder maxTopics(final int maxTopics)
+        {
+            this.maxTopics = maxTopics;
+            return this;
+        }
+
+        /**
+         * Publish ring capacity, a power of two, default {@value ServerConfig#DEFAULT_PUBLISH_RING_BYTES}.
+         *
+         * @param publishRingBytes bytes.
+         * @return this.
+         */
+        public Builder publishRingBytes(final int publishRingBytes)
+        {
+            this.publishRingBytes = publishRingBytes;
+            return this;
+        }
+
+        /**
+         * Time allowed to send a complete request, and to keep an idle keep-alive connection, default
+         * {@value ServerConfig#DEFAULT_REQUEST_TIMEOUT_MS} ms.
+         *
+         * @param requestTimeoutMs milliseconds.
+         * @return this.
+         */
+        public Builder requestTimeoutMs(final long requestTimeoutMs)
+        {
+            this.requestTimeoutMs = requestTimeoutMs;
+            return this;
+        }
+
+        /**
+         * Time {@link SseServer#close()} spends flushing streams, default
+         * {@value ServerConfig#DEFAULT_SHUTDOWN_TIMEOUT_MS} ms.
+         *
+         * @param shutdownTimeoutMs milliseconds.
+         * @return this.
+         */
+        public Builder shutdownTimeoutMs(final long shutdownTimeoutMs)
+        {
+            this.shutdownTimeoutMs = shutdownTimeoutMs;
+            return this;
+        }
+
+        /**
+         * {@code SO_SNDBUF} for client sockets, default 0 (system default).
+         *
+         * @param socketSendBufferBytes bytes.
+         * @return this.
+         */
+        public Builder socketSendBufferBytes(final int socketSendBufferBytes)
+        {
+            this.socketSendBufferBytes = socketSendBufferBytes;
+            return this;
+        }
+
+        /**
+         * Enable {@code POST /events/{topic}}, default true.
+         *
+         * @param httpPublish true to accept publishes over HTTP.
+         * @return this.
+         */
+        public Builder httpPublish(final boolean httpPublish)
+        {
+            this.httpPublish = httpPublish;
+            return this;
+        }
+
+        /**
+         * Serve the demo page at {@code /}, default false (the hub turns it on).
+         *
+         * @param demoPage true to serve it.
+         * @return this.
+         */
+        public Builder demoPage(final boolean demoPage)
+        {
+            this.demoPage = demoPage;
+            return this;
+        }
+
+        /**
+         * Idle strategy of the agent thread, default a {@code BackoffIdleStrategy} (spin, yield, then park up to
+         * 1 ms). A {@code BusySpinIdleStrategy} gives the lowest latency at the cost of a core.
+         *
+         * @param idleStrategySupplier makes the strategy.
+         * @return this.
+         */
+        public Builder idleStrategy(final Supplier<IdleStrategy> idleStrategySupplier)
+        {
+            this.idleStrategySupplier = Objects.requireNonNull(idleStrategySupplier);
+            return this;
+        }
+
+        /**
+         * Where events come from and who assigns ids; default an {@code InMemoryEventSequencer} over a ring of
+         * {@link #publishRingBytes(int)}.
+         *
+         * @param eventSequencerFactory makes the sequencer from the ring capacity.
+         * @return this.
+         */
+        public Builder eventSequencer(final IntFunction<EventSequencer> eventSequencerFactory)
+        {
+            this.eventSequencerFactory = Objects.requireNonNull(eventSequencerFactory);
+            return this;
+        }
+
+        /**
+         * Where errors on the agent thread go, default {@code System.err}.
+         *
+         * @param errorHandler the handler.
+         * @return this.
+         */
+        public Builder errorHandler(final ErrorHandler errorHandler)
+        {
+            this.errorHandler = Objects.requireNonNull(errorHandler);
+            return this;
+        }
+
+        /**
+         * Validate the settings.
+         *
+         * @return an unstarted server.
+         * @throws IllegalArgumentException naming the first invalid setting.
+         */
+        public SseServer build()
+        {
+            return new SseServer(new ServerConfig(this));
+        }
+
+        /**
+         * {@link #build()} then {@link SseServer#start()}.
+         *
+         * @return the running server.
+         */
+        public SseServer start()
+        {
+            return build().start();
+        }
+    }
+}

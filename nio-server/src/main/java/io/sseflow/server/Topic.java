@@ -1,0 +1,166 @@
+package io.sseflow.server;
+
+import io.sseflow.encoder.SseOptions;
+import io.sseflow.server.topic.TopicLog;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * A named stream of events. {@link #publish} is thread-safe and never blocks: the event is encoded on the
+ * calling thread and handed to the server agent through the publish ring; the agent assigns the id (unless one
+ * is given), appends the frame to the topic's history once, and every subscriber is sent the same bytes.
+ * <p>
+ * Get one with {@link SseServer#topic(String)}; names match {@code [A-Za-z0-9._-]{1,128}}.
+ */
+public final class Topic
+{
+    /**
+     * Longest topic name.
+     */
+    public static final int MAX_NAME_LENGTH = 128;
+
+    private final String name;
+    private final int index;
+    private final SseServer server;
+    final byte[] nameBytes;
+    final int nameHash;
+
+    // owned by the server agent
+    TopicLog log;
+    Connection[] subscribers = new Connection[4];
+    int subscriberCount;
+    boolean dirty;
+
+    Topic(final String name, final int index, final SseServer server)
+    {
+        this.name = name;
+        this.index = index;
+        this.server = server;
+        this.nameBytes = name.getBytes(StandardCharsets.US_ASCII);
+        this.nameHash = Arrays.hashCode(nameBytes);
+    }
+
+    /**
+     * The topic's name.
+     *
+     * @return the name.
+     */
+    public String name()
+    {
+        return name;
+    }
+
+    /**
+     * Publish an event with a server-assigned id. A {@link CharSequence} is sent as text (line breaks become
+     * several {@code data:} lines); anything else is serialized to JSON by the encoder.
+     *
+     * @param data the event's data.
+     * @return {@link PublishResult#OK} or why it was not published.
+     * @throws IllegalArgumentException when the data has no JSON converter (nothing is published).
+     */
+    public PublishResult publish(final Object data)
+    {
+        return server.publish(this, data, SseOptions.NONE);
+    }
+
+    /**
+     * Publish an event with an event name.
+     *
+     * @param event the event name ({@code event:} field), validated like {@link SseOptions.Builder#event}.
+     * @param data  the event's data, as for {@link #publish(Object)}.
+     * @return {@link PublishResult#OK} or why it was not published.
+     * @throws IllegalArgumentException when the name is invalid or the data has no JSON converter.
+     */
+    public PublishResult publish(final String event, final Object data)
+    {
+        return server.publish(this, data, SseOptions.event(event));
+    }
+
+    /**
+     * Publish an event with options: event name, id and retry, each optional. An id given here is used as is
+     * (a canonical decimal also moves the topic's id counter forward, so later assigned ids stay larger);
+     * without one the server assigns the next number.
+     *
+     * @param data    the event's data, as for {@link #publish(Object)}.
+     * @param options event name, id, retry.
+     * @return {@link PublishResult#OK} or why it was not published.
+     * @throws IllegalArgumentException when the data has no JSON converter.
+     */
+    public PublishResult publish(final Object data, final SseOptions options)
+    {
+        return server.publish(this, data, options);
+    }
+
+    /**
+     * The topic's index in its server.
+     *
+     * @return the index.
+     */
+    int index()
+    {
+        return index;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public String toString()
+    {
+        return "Topic{" + name + "}";
+    }
+
+    void addSubscriber(final Connection connection)
+    {
+        if (subscriberCount == subscribers.length)
+        {
+            subscribers = Arrays.copyOf(subscribers, subscriberCount << 1);
+        }
+        connection.subscriberIndex = subscriberCount;
+        subscribers[subscriberCount++] = connection;
+    }
+
+    void removeSubscriber(final Connection connection)
+    {
+        final int index = connection.subscriberIndex;
+        if (index < 0 || index >= subscriberCount || subscribers[index] != connection)
+        {
+            return;
+        }
+        final int last = --subscriberCount;
+        final Connection moved = subscribers[last];
+        subscribers[index] = moved;
+        moved.subscriberIndex = index;
+        subscribers[last] = null;
+        connection.subscriberIndex = -1;
+    }
+
+    /**
+     * Is a name a valid topic name?
+     *
+     * @param name to check.
+     * @return true for {@code [A-Za-z0-9._-]{1,128}}.
+     */
+    public static boolean isValidName(final CharSequence name)
+    {
+        final int length = name.length();
+        if (length < 1 || length > MAX_NAME_LENGTH)
+        {
+            return false;
+        }
+        for (int i = 0; i < length; i++)
+        {
+            if (!isNameChar(name.charAt(i)))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static boolean isNameChar(final int c)
+    {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+            c == '.' || c == '_' || c == '-';
+    }
+}

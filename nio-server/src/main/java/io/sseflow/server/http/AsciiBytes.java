@@ -1,0 +1,120 @@
+package io.sseflow.server.http;
+
+import org.agrona.DirectBuffer;
+
+/**
+ * Comparisons of ASCII bytes in a buffer against constants, without decoding to {@code String}.
+ */
+public final class AsciiBytes
+{
+    private AsciiBytes()
+    {
+    }
+
+    /**
+     * Exact comparison.
+     *
+     * @param buffer   holding the bytes.
+     * @param offset   of the bytes.
+     * @param length   of the bytes.
+     * @param expected ASCII text.
+     * @return true when equal.
+     */
+    public static boolean equals(final DirectBuffer buffer, final int offset, final int length, final String expected)
+    {
+        if (length != expected.length())
+        {
+            return false;
+        }
+        for (int i = 0; i < length; i++)
+        {
+            if (buffer.getByte(offset + i) != (byte)expected.charAt(i))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * ASCII case-insensitive comparison.
+     *
+     * @param buffer        holding the bytes.
+     * @param offset        of the bytes.
+     * @param length        of the bytes.
+     * @param lowerExpected lower-case ASCII text.
+     * @return true when equal ignoring ASCII case.
+     */
+    public static boolean equalsIgnoreCase(
+        final DirectBuffer buffer, final int offset, final int length, final String lowerExpected)
+    {
+        if (length != lowerExpected.length())
+        {
+            return false;
+        }
+        for (int i = 0; i < length; i++)
+        {
+            if (toLower(buffer.getByte(offset + i)) != (byte)lowerExpected.charAt(i))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Does a comma-separated header value hold a token, ignoring ASCII case (as in {@code Connection: close})?
+     *
+     * @param buffer     holding the value.
+     * @param offset     of the value.
+     * @param length     of the value.
+     * @param lowerToken lower-case token.
+     * @return true when one of the list elements is the token.
+     */
+    public static boolean containsToken(
+        final DirectBuffer buffer, final int offset, final int length, final String lowerToken)
+    {
+        final int end = offset + length;
+        int start = offset;
+        while (start < end)
+        {
+            int stop = start;
+            while (stop < end && buffer.getByte(stop) != ',')
+            {
+                stop++;
+            }
+            int from = start;
+            int to = stop;
+            while (from < to && isWhitespace(buffer.getByte(from)))
+            {
+                from++;
+            }
+            while (to > from && isWhitespace(buffer.getByte(to - 1)))
+            {
+                to--;
+            }
+            if (equalsIgnoreCase(buffer, from, to - from, lowerToken))
+            {
+                return true;
+            }
+            start = stop + 1;
+        }
+        return false;
+    }
+
+    /**
+     * ASCII lower case.
+     *
+     * @param b a byte.
+     * @return the byte, lower-cased when it is an ASCII upper-case letter.
+     */
+    public static byte toLower(final byte b)
+    {
+        return b >= 'A' && b <= 'Z' ? (byte)(b + ('a' - 'A')) : b;
+    }
+
+    private static boolean isWhitespace(final byte b)
+    {
+        return b == ' ' || b == '\t';
+    }
+}

@@ -1,0 +1,287 @@
+package io.sseflow.server.http;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Writes HTTP/1.1 responses (RFC 9112) into a buffer from byte sequences computed once: status lines, the
+ * event-stream head, the CORS headers for the configured origin, the preflight answer.
+ */
+public final class HttpResponses
+{
+    /**
+     * CR LF.
+     */
+    public static final byte[] CRLF = ascii("\r\n");
+
+    /**
+     * The interim answer to {@code Expect: 100-continue} (RFC 9110 section 10.1.1).
+     */
+    public static final byte[] CONTINUE_100 = ascii("HTTP/1.1 100 Continue\r\n\r\n");
+
+    private static final byte[][] STATUS_LINES = new byte[600][];
+    private static final byte[] TEXT_PLAIN = ascii("Content-Type: text/plain; charset=utf-8\r\n");
+    private static final byte[] CONTENT_LENGTH = ascii("Content-Length: ");
+    private static final byte[] CONNECTION_CLOSE = ascii("Connection: close\r\n");
+    private static final byte[] NO_STORE = ascii("Cache-Control: no-store\r\n");
+
+    static
+    {
+        status(100, "Continue");
+        status(200, "OK");
+        status(204, "No Content");
+        status(400, "Bad Request");
+        status(401, "Unauthorized");
+        status(404, "Not Found");
+        status(405, "Method Not Allowed");
+        status(408, "Request Timeout");
+        status(411, "Length Required");
+        status(413, "Content Too Large");
+        status(414, "URI Too Long");
+        status(431, "Request Header Fields Too Large");
+        status(500, "Internal Server Error");
+        status(503, "Service Unavailable");
+        status(505, "HTTP Version Not Supported");
+    }
+
+    private final byte[] corsHeaders;
+    private final byte[] eventStreamHead;
+    private final byte[] preflight;
+    private final byte[] optionsWithoutCors;
+
+    /**
+     * Responses for a server with or without CORS.
+     *
+     * @param allowOrigin the allowed origin ({@code *} or an exact origin), or null for no CORS headers.
+     */
+    public HttpResponses(final String allowOrigin)
+    {
+        if (null == allowOrigin)
+        {
+            corsHeaders = new byte[0];
+        }
+        else if ("*".equals(allowOrigin))
+        {
+            corsHeaders = ascii("Access-Control-Allow-Origin: *\r\n");
+        }
+        else
+        {
+            // with credentials, the exact origin and Allow-Credentials are required (Fetch, CORS protocol)
+            corsHeaders = ascii(
+                "Access-Control-Allow-Origin: " + allowOrigin + "\r\n" +
+                "Access-Control-Allow-Credentials: true\r\n" +
+                "Vary: Origin\r\n");
+        }
+
+        eventStreamHead = ascii(
+            "HTTP/1.1 200 OK\r\n" +
+            "Content-Type: text/event-stream\r\n" +
+            "Cache-Control: no-cache\r\n" +
+            "X-Accel-Buffering: no\r\n" +
+            new String(corsHeaders, StandardCharsets.US_ASCII) +
+            "\r\n");
+
+        preflight = ascii(
+            "HTTP/1.1 204 No Content\r\n" +
+            new String(corsHeaders, StandardCharsets.US_ASCII) +
+            "Access-Control-Allow-Methods: GET, POST, OPTIONS\r\n" +
+            "Access-Control-Allow-Headers: last-event-id, authorization, content-type, cache-control\r\n" +
+            "Access-Control-Max-Age: 600\r\n" +
+            "\r\n");
+
+        optionsWithoutCors = ascii(
+            "HTTP/1.1 204 No Content\r\n" +
+            "Allow: GET, POST, OPTIONS\r\n" +
+            "\r\n");
+    }
+
+    /**
+     * The head of an event stream: status, {@code Content-Type: text/event-stream},
+     * {@code Cache-Control: no-cache}, {@code X-Accel-Buffering: no}, CORS headers; no {@code Content-Length}
+     * (the stream ends when the connection closes).
+     *
+     * @return the bytes; do not modify.
+     */
+    public byte[] eventStreamHead()
+    {
+        return eventStreamHead;
+    }
+
+    /**
+     * The answer to a CORS preflight, or to {@code OPTIONS} when CORS is off.
+     *
+     * @param cors is CORS configured?
+     * @return the bytes; do not modify.
+     */
+    public byte[] options(final boolean cors)
+    {
+        return cors ? preflight : optionsWithoutCors;
+    }
+
+    /**
+     * Is a CORS origin configured?
+     *
+     * @return true when CORS headers are sent.
+     */
+    public boolean hasCors()
+    {
+        return corsHeaders.length > 0;
+    }
+
+    /**
+     * An error answer with a short plain-text reason, announcing that the connection closes.
+     *
+     * @param buffer       to write into.
+     * @param index        at which to write.
+     * @param status       status code.
+     * @param reason       ASCII reason, sent as the body followed by LF.
+     * @param extraHeaders complete header lines to add (each ending CRLF), or null.
+     * @return bytes written.
+     */
+    public int putError(
+        final MutableDirectBuffer buffer, final int index, final int status, final String reason, final byte[] extraHeaders)
+    {
+        int position = index;
+        position += putBytes(buffer, position, statusLine(status));
+        position += putBytes(buffer, position, TEXT_PLAIN);
+        position += putBytes(buffer, position, CONTENT_LENGTH);
+        position += buffer.putNaturalIntAscii(position, reason.length() + 1);
+        position += putBytes(buffer, position, CRLF);
+        position += putBytes(buffer, position, CONNECTION_CLOSE);
+        position += putBytes(buffer, position, corsHeaders);
+        if (null != extraHeaders)
+        {
+            position += putBytes(buffer, position, extraHeaders);
+        }
+        position += putBytes(buffer, position, CRLF);
+        position += buffer.putStringWithoutLengthAscii(position, reason);
+        buffer.putByte(position++, (byte)'\n');
+        return position - index;
+    }
+
+    /**
+     * A complete answer with a body.
+     *
+     * @param buffer      to write into.
+     * @param index       at which to write.
+     * @param status      status code.
+     * @param contentType complete {@code Content-Type} header line (ending CRLF).
+     * @param body        holding the body.
+     * @param bodyOffset  of the body.
+     * @param bodyLength  of the body.
+     * @param keepAlive   false to announce {@code Connection: close}.
+     * @return bytes written.
+     */
+    public int putResponse(
+        final MutableDirectBuffer buffer,
+        final int index,
+        final int status,
+        final byte[] contentType,
+        final DirectBuffer body,
+        final int bodyOffset,
+        final int bodyLength,
+        final boolean keepAlive)
+    {
+        int position = putHead(buffer, index, status, contentType, bodyLength, keepAlive);
+        buffer.putBytes(position, body, bodyOffset, bodyLength);
+        position += bodyLength;
+        return position - index;
+    }
+
+    /**
+     * The answer to a publish: {@code 200}, the id assigned followed by LF as a plain-text body.
+     *
+     * @param buffer    to write into.
+     * @param index     at which to write.
+     * @param id        holding the id text.
+     * @param idOffset  of the id text.
+     * @param idLength  of the id text.
+     * @param keepAlive false to announce {@code Connection: close}.
+     * @return bytes written.
+     */
+    public int putPublished(
+        final MutableDirectBuffer buffer,
+        final int index,
+        final DirectBuffer id,
+        final int idOffset,
+        final int idLength,
+        final boolean keepAlive)
+    {
+        int position = putHead(buffer, index, 200, TEXT_PLAIN, idLength + 1, keepAlive);
+        buffer.putBytes(position, id, idOffset, idLength);
+        position += idLength;
+        buffer.putByte(position++, (byte)'\n');
+        return position - index;
+    }
+
+    /**
+     * Status line, headers and the blank line of a response with a body of known length.
+     *
+     * @param buffer        to write into.
+     * @param index         at which to write.
+     * @param status        status code.
+     * @param contentType   complete {@code Content-Type} header line (ending CRLF).
+     * @param contentLength bytes of body that will follow.
+     * @param keepAlive     false to announce {@code Connection: close}.
+     * @return the index after the head.
+     */
+    public int putHead(
+        final MutableDirectBuffer buffer,
+        final int index,
+        final int status,
+        final byte[] contentType,
+        final int contentLength,
+        final boolean keepAlive)
+    {
+        int position = index;
+        position += putBytes(buffer, position, statusLine(status));
+        position += putBytes(buffer, position, contentType);
+        position += putBytes(buffer, position, NO_STORE);
+        position += putBytes(buffer, position, CONTENT_LENGTH);
+        position += buffer.putNaturalIntAscii(position, contentLength);
+        position += putBytes(buffer, position, CRLF);
+        if (!keepAlive)
+        {
+            position += putBytes(buffer, position, CONNECTION_CLOSE);
+        }
+        position += putBytes(buffer, position, corsHeaders);
+        position += putBytes(buffer, position, CRLF);
+        return position;
+    }
+
+    /**
+     * Bytes as US-ASCII.
+     *
+     * @param text ASCII text.
+     * @return the bytes.
+     */
+    public static byte[] ascii(final String text)
+    {
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * The status line for a code.
+     *
+     * @param status a code this class knows.
+     * @return {@code HTTP/1.1 CODE REASON CRLF}.
+     */
+    public static byte[] statusLine(final int status)
+    {
+        final byte[] line = status >= 0 && status < STATUS_LINES.length ? STATUS_LINES[status] : null;
+        return null != line ? line : STATUS_LINES[500];
+    }
+
+    private static int putBytes(final MutableDirectBuffer buffer, final int index, final byte[] bytes)
+    {
+        buffer.putBytes(index, bytes);
+        return bytes.length;
+    }
+
+    private static void status(final int code, final String reason)
+    {
+        STATUS_LINES[code] = ascii("HTTP/1.1 " + code + " " + reason + "\r\n");
+    }
+}

@@ -1,0 +1,125 @@
+package io.sseflow.server.http;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * Finds and decodes one parameter of an {@code application/x-www-form-urlencoded} query
+ * ({@code a=1&b=x%20y}), without allocating: the value is percent-decoded into a caller's buffer.
+ */
+public final class QueryParameters
+{
+    /**
+     * The parameter is not in the query.
+     */
+    public static final int ABSENT = -1;
+
+    /**
+     * The parameter's value has a malformed percent-escape, or does not fit the destination.
+     */
+    public static final int MALFORMED = -2;
+
+    private QueryParameters()
+    {
+    }
+
+    /**
+     * Decode the first parameter with the given name.
+     *
+     * @param query          holding the query text (without {@code ?}).
+     * @param offset         of the query.
+     * @param length         of the query.
+     * @param name           ASCII parameter name, compared exactly.
+     * @param destination    to decode the value into.
+     * @param index          in the destination.
+     * @param maxValueLength most bytes to decode.
+     * @return the decoded length, {@link #ABSENT} or {@link #MALFORMED}.
+     */
+    public static int decode(
+        final DirectBuffer query,
+        final int offset,
+        final int length,
+        final String name,
+        final MutableDirectBuffer destination,
+        final int index,
+        final int maxValueLength)
+    {
+        final int end = offset + length;
+        int start = offset;
+        while (start < end)
+        {
+            int stop = start;
+            while (stop < end && query.getByte(stop) != '&')
+            {
+                stop++;
+            }
+            int equals = start;
+            while (equals < stop && query.getByte(equals) != '=')
+            {
+                equals++;
+            }
+            if (AsciiBytes.equals(query, start, equals - start, name))
+            {
+                return equals == stop ? 0 : decodeValue(query, equals + 1, stop, destination, index, maxValueLength);
+            }
+            start = stop + 1;
+        }
+        return ABSENT;
+    }
+
+    private static int decodeValue(
+        final DirectBuffer query,
+        final int from,
+        final int to,
+        final MutableDirectBuffer destination,
+        final int index,
+        final int maxValueLength)
+    {
+        int written = 0;
+        for (int i = from; i < to; i++)
+        {
+            if (written >= maxValueLength)
+            {
+                return MALFORMED;
+            }
+            final byte b = query.getByte(i);
+            if (b == '%')
+            {
+                if (i + 2 >= to)
+                {
+                    return MALFORMED;
+                }
+                final int high = hexValue(query.getByte(i + 1));
+                final int low = hexValue(query.getByte(i + 2));
+                if (high < 0 || low < 0)
+                {
+                    return MALFORMED;
+                }
+                destination.putByte(index + written++, (byte)((high << 4) | low));
+                i += 2;
+            }
+            else
+            {
+                destination.putByte(index + written++, b == '+' ? (byte)' ' : b);
+            }
+        }
+        return written;
+    }
+
+    private static int hexValue(final byte b)
+    {
+        if (b >= '0' && b <= '9')
+        {
+            return b - '0';
+        }
+        if (b >= 'a' && b <= 'f')
+        {
+            return b - 'a' + 10;
+        }
+        if (b >= 'A' && b <= 'F')
+        {
+            return b - 'A' + 10;
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,231 @@
+package io.sseflow.server.subscriber;
+
+import io.sseflow.server.topic.TopicLog;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
+
+/**
+ * A subscriber's whole state: a position in its topic's {@link TopicLog}, the sequence of the first frame not
+ * yet fully written, and a small piece of pending control bytes (the response head, a heartbeat). A flush writes
+ * everything between the position and the log's head in one write (two when it wraps around the buffer end),
+ * so events that piled up while the socket was busy leave in a single syscall; a partial write simply leaves
+ * the position in the middle of a frame and the next flush resumes there.
+ * <p>
+ * Not thread-safe: owned by the server agent.
+ */
+public final class SubscriberCursor
+{
+    /**
+     * What a {@link #flush} achieved.
+     */
+    public enum Outcome
+    {
+        /**
+         * Everything up to the log's head is written.
+         */
+        CAUGHT_UP,
+
+        /**
+         * The socket took less than offered: wait until it is writable.
+         */
+        BLOCKED,
+
+        /**
+         * The log has evicted bytes this subscriber has not been sent yet: it is too slow for the retained
+         * history and must be disconnected.
+         */
+        LAPPED
+    }
+
+    private TopicLog log;
+    private long position;
+    private long sequence;
+    private ByteBuffer control;
+    private int controlOffset;
+    private long lastWriteNs;
+    private long framesWritten;
+    private long bytesWritten;
+
+    /**
+     * Point the cursor at a frame of a log, with control bytes to send first.
+     *
+     * @param log      the topic's log.
+     * @param sequence first event to send: {@link TopicLog#nextSequence()} for live only, an older retained
+     *                 sequence to replay from there.
+     * @param head     control bytes to send before any frame (the response head), read from position 0 to
+     *                 capacity; shared between cursors, so never modified.
+     * @param nowNs    current time.
+     */
+    public void open(final TopicLog log, final long sequence, final ByteBuffer head, final long nowNs)
+    {
+        this.log = log;
+        this.sequence = sequence;
+        this.position = log.framePosition(sequence);
+        this.control = head;
+        this.controlOffset = 0;
+        this.lastWriteNs = nowNs;
+        this.framesWritten = 0;
+        this.bytesWritten = 0;
+    }
+
+    /**
+     * Detach from the log.
+     */
+    public void close()
+    {
+        log = null;
+        control = null;
+    }
+
+    /**
+     * Write pending control bytes, then {@code log[position..head)}.
+     *
+     * @param channel non-blocking channel to write to.
+     * @param nowNs   current time, recorded when anything is written.
+     * @return the outcome.
+     * @throws IOException when the peer is gone.
+     */
+    public Outcome flush(final WritableByteChannel channel, final long nowNs) throws IOException
+    {
+        final ByteBuffer control = this.control;
+        if (null != control)
+        {
+            control.limit(control.capacity()).position(controlOffset);
+            final int written = channel.write(control);
+            if (written > 0)
+            {
+                lastWriteNs = nowNs;
+            }
+            controlOffset += written;
+            if (controlOffset < control.capacity())
+            {
+                return Outcome.BLOCKED;
+            }
+            this.control = null;
+        }
+
+        final TopicLog log = this.log;
+        long position = this.position;
+        if (position < log.tailPosition())
+        {
+            return Outcome.LAPPED;
+        }
+
+        final long head = log.headPosition();
+        if (position < head)
+        {
+            final long written = log.writeTo(channel, position, head);
+            if (written > 0)
+            {
+                position += written;
+                this.position = position;
+                bytesWritten += written;
+                lastWriteNs = nowNs;
+
+                long sequence = this.sequence;
+                final long nextSequence = log.nextSequence();
+                while (sequence < nextSequence && log.frameEndPosition(sequence) <= position)
+                {
+                    sequence++;
+                    framesWritten++;
+                }
+                this.sequence = sequence;
+            }
+            if (position < head)
+            {
+                return Outcome.BLOCKED;
+            }
+        }
+
+        return Outcome.CAUGHT_UP;
+    }
+
+    /**
+     * Queue control bytes (a heartbeat comment) when the cursor is at a frame boundary, i.e. caught up.
+     *
+     * @param bytes shared control bytes, read from 0 to capacity.
+     * @return true when queued; false when frames are pending or another control is in progress.
+     */
+    public boolean offerControl(final ByteBuffer bytes)
+    {
+        if (null != control || position != log.headPosition())
+        {
+            return false;
+        }
+        control = bytes;
+        controlOffset = 0;
+        return true;
+    }
+
+    /**
+     * Has the cursor been lapped by the log's eviction?
+     *
+     * @return true when bytes it still needs are gone.
+     */
+    public boolean isLapped()
+    {
+        return position < log.tailPosition();
+    }
+
+    /**
+     * Is anything waiting to be written?
+     *
+     * @return true when control bytes or frames are pending.
+     */
+    public boolean hasPending()
+    {
+        return null != control || position < log.headPosition();
+    }
+
+    /**
+     * When the last byte was written (or the cursor opened).
+     *
+     * @return nanosecond timestamp.
+     */
+    public long lastWriteNs()
+    {
+        return lastWriteNs;
+    }
+
+    /**
+     * Current position in the log.
+     *
+     * @return the position.
+     */
+    public long position()
+    {
+        return position;
+    }
+
+    /**
+     * Sequence of the first frame not yet completely written.
+     *
+     * @return the sequence.
+     */
+    public long sequence()
+    {
+        return sequence;
+    }
+
+    /**
+     * Whole frames written since {@link #open}.
+     *
+     * @return frames.
+     */
+    public long framesWritten()
+    {
+        return framesWritten;
+    }
+
+    /**
+     * Log bytes written since {@link #open}.
+     *
+     * @return bytes.
+     */
+    public long bytesWritten()
+    {
+        return bytesWritten;
+    }
+}

@@ -1,0 +1,4 @@
+/**
+ * Subscribers: a cursor into a topic's log, written to its socket in coalesced, resumable writes.
+ */
+package io.sseflow.server.subscriber;

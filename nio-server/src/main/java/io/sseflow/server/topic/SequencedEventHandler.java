@@ -1,0 +1,22 @@
+package io.sseflow.server.topic;
+
+import org.agrona.DirectBuffer;
+
+/**
+ * Receives events in their final order, with their id decided.
+ */
+@FunctionalInterface
+public interface SequencedEventHandler
+{
+    /**
+     * One sequenced event.
+     *
+     * @param buffer       holding the {@link PublishRecordDescriptor publish record}.
+     * @param recordOffset where the record starts.
+     * @param recordLength its length.
+     * @param numericId    the event's id when it is a number (assigned, or given as a canonical decimal),
+     *                     {@link EventSequencer#TEXT_ID} when the publisher gave a text id (then it is in the
+     *                     record).
+     */
+    void onEvent(DirectBuffer buffer, int recordOffset, int recordLength, long numericId);
+}

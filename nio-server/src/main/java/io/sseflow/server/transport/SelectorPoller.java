@@ -1,0 +1,153 @@
+package io.sseflow.server.transport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.Field;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.function.Consumer;
+
+/**
+ * A non-blocking {@link Selector} poll that allocates nothing, in the manner of Agrona's
+ * {@code TransportPoller} and Aeron's {@code DataTransportPoller}: the selector's internal selected-key sets are
+ * swapped for a {@link SelectedKeySet} by reflection, which needs {@code --add-opens java.base/sun.nio.ch}
+ * (given in the server jar's manifest). When that is refused, it falls back to
+ * {@link Selector#selectNow(Consumer)}, which does not touch the selected-key set and does not allocate either.
+ */
+public final class SelectorPoller implements AutoCloseable
+{
+    private static final Field SELECTED_KEYS_FIELD;
+    private static final Field PUBLIC_SELECTED_KEYS_FIELD;
+
+    static
+    {
+        Field selectedKeysField = null;
+        Field publicSelectedKeysField = null;
+        try
+        {
+            final Class<?> selectorImplClass = Class.forName("sun.nio.ch.SelectorImpl", false, ClassLoader.getSystemClassLoader());
+            selectedKeysField = selectorImplClass.getDeclaredField("selectedKeys");
+            publicSelectedKeysField = selectorImplClass.getDeclaredField("publicSelectedKeys");
+            selectedKeysField.setAccessible(true);
+            publicSelectedKeysField.setAccessible(true);
+        }
+        catch (final Exception | LinkageError ex)
+        {
+            selectedKeysField = null;
+            publicSelectedKeysField = null;
+        }
+        SELECTED_KEYS_FIELD = selectedKeysField;
+        PUBLIC_SELECTED_KEYS_FIELD = publicSelectedKeysField;
+    }
+
+    private final Selector selector;
+    private final SelectedKeySet selectedKeySet;
+    private final SelectionHandler handler;
+    private final Consumer<SelectionKey> fallbackAction;
+    private int fallbackWorkCount;
+
+    /**
+     * Open a selector, with the array-backed key set when the JVM allows it.
+     *
+     * @param handler called for each ready key.
+     */
+    public SelectorPoller(final SelectionHandler handler)
+    {
+        this(handler, true);
+    }
+
+    /**
+     * Open a selector.
+     *
+     * @param handler       called for each ready key.
+     * @param tryReflection false to use the fallback path even when reflection would work.
+     */
+    public SelectorPoller(final SelectionHandler handler, final boolean tryReflection)
+    {
+        this.handler = handler;
+        this.fallbackAction = (key) -> fallbackWorkCount += handler.onSelected(key);
+        try
+        {
+            selector = Selector.open();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+        selectedKeySet = tryReflection ? installKeySet(selector) : null;
+    }
+
+    /**
+     * The selector, to register channels with.
+     *
+     * @return the selector.
+     */
+    public Selector selector()
+    {
+        return selector;
+    }
+
+    /**
+     * Is the array-backed key set in use (rather than the fallback)?
+     *
+     * @return true when reflection succeeded.
+     */
+    public boolean usesArrayBackedKeySet()
+    {
+        return null != selectedKeySet;
+    }
+
+    /**
+     * Select without blocking and hand each ready key to the handler.
+     *
+     * @return the handler's summed work count.
+     * @throws IOException from the selector.
+     */
+    public int selectNow() throws IOException
+    {
+        final SelectedKeySet selectedKeySet = this.selectedKeySet;
+        if (null != selectedKeySet)
+        {
+            selector.selectNow();
+            return selectedKeySet.forEach(handler);
+        }
+
+        fallbackWorkCount = 0;
+        selector.selectNow(fallbackAction);
+        return fallbackWorkCount;
+    }
+
+    /**
+     * Close the selector.
+     */
+    public void close()
+    {
+        try
+        {
+            selector.close();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    private static SelectedKeySet installKeySet(final Selector selector)
+    {
+        if (null == SELECTED_KEYS_FIELD || !SELECTED_KEYS_FIELD.getDeclaringClass().isInstance(selector))
+        {
+            return null;
+        }
+        try
+        {
+            final SelectedKeySet keySet = new SelectedKeySet(1024);
+            SELECTED_KEYS_FIELD.set(selector, keySet);
+            PUBLIC_SELECTED_KEYS_FIELD.set(selector, keySet);
+            return keySet;
+        }
+        catch (final Exception ex)
+        {
+            return null;
+        }
+    }
+}

@@ -156,6 +156,35 @@ public final class EncoderComparison
         }
 
         out.println();
+        out.println("Targets (informational, timing never fails CI):");
+        final Row object = findRow(results, "object_sseflowEncoder");
+        if (null != object && null != floor)
+        {
+            out.printf(Locale.ROOT, "- (b) sseflowEncoder / dslJsonBody = %.2f (target <= 1.15)%n",
+                object.nsPerOp() / floor.nsPerOp());
+        }
+        for (final String peer : List.of("springMvc", "springWebFlux", "jackson", "jdk"))
+        {
+            final StringBuilder line = new StringBuilder();
+            for (final String kase : CASES)
+            {
+                final Row sseflow = findRow(results, kase + "_sseflowEncoder");
+                final Row other = findRow(results, kase + "_" + peer);
+                if (null != sseflow && null != other)
+                {
+                    line.append(line.length() == 0 ? "" : ", ")
+                        .append(String.format(Locale.ROOT, "%s %.1fx", kase, other.nsPerOp() / sseflow.nsPerOp()));
+                }
+            }
+            if (line.length() > 0)
+            {
+                final String target = peer.startsWith("spring") ? " (target >= 10x)" :
+                    "jackson".equals(peer) ? " (target >= 3x)" : "";
+                out.println("- sseflowEncoder faster than " + peer + ": " + line + target);
+            }
+        }
+
+        out.println();
         out.println("Allocation gate: every sseflow case must allocate 0 B/op, read as gc.alloc.rate.norm < " +
             ZERO_ALLOCATION_THRESHOLD + " B/op (JMH's normalised figure has sub-byte noise). Timing never fails CI.");
         if (allocating.isEmpty())

@@ -116,12 +116,13 @@ final class HttpPublisher implements AutoCloseable
     void publish(final long firstSequence, final int count) throws IOException
     {
         final ByteBuffer requests = this.requests;
+        requests.clear();
         final long nowNs = EventPayload.now();
         for (int k = 0; k < count; k++)
         {
             EventPayload.patch(requests, k * requestLength + payloadOffset, firstSequence + k, nowNs);
         }
-        requests.clear().limit(count * requestLength);
+        requests.limit(count * requestLength);
         write(requests);
         awaitResponses(count);
     }

@@ -4,6 +4,7 @@ import io.sseflow.encoder.SseOptions;
 import io.sseflow.server.topic.EventSequencer;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.IdleStrategy;
 
 import java.io.IOException;
@@ -120,7 +121,18 @@ public final class SseServer implements AutoCloseable
         }
 
         final IdleStrategy idleStrategy = config.newIdleStrategy();
-        agentRunner = new AgentRunner(idleStrategy, config.errorHandler(), null, agent);
+        final ErrorHandler errorHandler = config.errorHandler();
+        agentRunner = new AgentRunner(
+            idleStrategy,
+            (throwable) ->
+            {
+                if (!(throwable instanceof AgentTerminationException))
+                {
+                    errorHandler.onError(throwable);
+                }
+            },
+            null,
+            agent);
         final int serverNumber = SERVER_COUNT.incrementAndGet();
         AgentRunner.startOnThread(agentRunner, (runnable) ->
         {

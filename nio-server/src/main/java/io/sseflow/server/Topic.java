@@ -72,7 +72,7 @@ public final class Topic
      * @return {@link PublishResult#OK} or why it was not published.
      * @throws IllegalArgumentException when the name is invalid or the data has no JSON converter.
      */
-    public PublishResult publish(final String event, final Object data)
+    public PublishResult publishEvent(final String event, final Object data)
     {
         return server.publish(this, data, SseOptions.event(event));
     }

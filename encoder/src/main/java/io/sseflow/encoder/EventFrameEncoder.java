@@ -36,9 +36,15 @@ public final class EventFrameEncoder
     private static final int NUMERIC_ID = 1;
     private static final int TEXT_ID = 2;
     private static final int JSON_LINE_OVERHEAD = SseFields.DATA_LINE_OVERHEAD;
+    private static final int STAGED_TEXT = 0;
+    private static final int LARGE_TEXT = 1;
+    private static final int JSON = 2;
+    /** Longer text is measured, then written in place, rather than staged (staging reserves 7 bytes a char). */
+    private static final int MAX_STAGED_CHARS = 64 * 1024;
 
     private final JsonBodyWriter json;
     private final UnsafeBuffer byteBufferView = new UnsafeBuffer(0, 0);
+    private final DataLinesStaging staging = new DataLinesStaging();
 
     /**
      * Encoder over the shared default {@link DslJson}.
@@ -275,16 +281,17 @@ public final class EventFrameEncoder
                 idLength = idField.length;
         }
 
-        final CharSequence text;
+        final int kind;
         final int dataLength;
         if (data instanceof CharSequence)
         {
-            text = (CharSequence)data;
-            dataLength = SseFields.dataLinesLength(text);
+            final CharSequence text = (CharSequence)data;
+            kind = text.length() <= MAX_STAGED_CHARS ? STAGED_TEXT : LARGE_TEXT;
+            dataLength = kind == STAGED_TEXT ? staging.stage(text) : SseFields.dataLinesLength(text);
         }
         else
         {
-            text = null;
+            kind = JSON;
             dataLength = JSON_LINE_OVERHEAD + json.write(data);
         }
 
@@ -312,9 +319,14 @@ public final class EventFrameEncoder
                 position += idField.length;
         }
 
-        if (null != text)
+        if (kind == STAGED_TEXT)
         {
-            position += SseFields.putDataLines(buffer, position, text);
+            buffer.putBytes(position, staging.bytes(), 0, dataLength);
+            position += dataLength;
+        }
+        else if (kind == LARGE_TEXT)
+        {
+            position += SseFields.putDataLines(buffer, position, (CharSequence)data);
         }
         else
         {

@@ -177,6 +177,47 @@ class EventFrameEncoderTest
     }
 
     @Test
+    void shouldStageTextExactlyAsFieldPrimitivesWriteIt()
+    {
+        final java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+        final ExpandableArrayBuffer framed = new ExpandableArrayBuffer(64);
+        final ExpandableArrayBuffer expected = new ExpandableArrayBuffer(64);
+        for (int i = 0; i < 3_000; i++)
+        {
+            final String text = RandomText.anyText(random, 80);
+
+            final int written = encoder.encode(framed, 0, Integer.MAX_VALUE, SseOptions.NONE, text);
+            final int length = SseFields.putDataLines(expected, 0, text) + SseFields.putEndOfFrame(expected, 0 +
+                SseFields.dataLinesLength(text));
+
+            assertEquals(length, written, text);
+            assertEquals(expected.getStringWithoutLengthUtf8(0, length), framed.getStringWithoutLengthUtf8(0, written));
+        }
+    }
+
+    @Test
+    void shouldEncodeTextLargerThanStagingInPlace()
+    {
+        final StringBuilder text = new StringBuilder();
+        int lines = 0;
+        while (text.length() < 200_000)
+        {
+            text.append("line \uD83D\uDE00 é\r\n");
+            lines++;
+        }
+        final ExpandableDirectByteBuffer destination = new ExpandableDirectByteBuffer(64);
+
+        final int written = encoder.encodeWithId(destination, 0, Integer.MAX_VALUE, SseOptions.NONE, 1, text);
+
+        final String expected = "id: 1\n" +
+            ("data: line \uD83D\uDE00 é\n").repeat(lines) + "data: \n\n";
+        assertEquals(expected.getBytes(UTF_8).length, written);
+        assertEquals(expected, destination.getStringWithoutLengthUtf8(0, written));
+        assertEquals(INSUFFICIENT_CAPACITY,
+            encoder.encode(new UnsafeBuffer(new byte[1000]), 0, 1000, SseOptions.NONE, text));
+    }
+
+    @Test
     void shouldWriteJsonBodyAlone()
     {
         final int length = encoder.writeJson(new Person("Bo", 7));

@@ -28,7 +28,7 @@ final class RawSseClient implements AutoCloseable
     private RawSseClient(final Socket socket) throws IOException
     {
         this.socket = socket;
-        this.in = socket.getInputStream();
+        this.in = new java.io.BufferedInputStream(socket.getInputStream(), 64 * 1024);
     }
 
     static RawSseClient open(final int port, final int receiveBufferBytes) throws IOException

@@ -1,0 +1,78 @@
+package io.sseflow.server;
+
+import io.sseflow.encoder.SseOptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class SlowConsumerTest
+{
+    @Test
+    void shouldDisconnectAClientThatNeverReadsOnceLappedAndKeepServingOthers() throws Exception
+    {
+        try (SseServer server = SseServer.builder().port(0).history(64).socketSendBufferBytes(8 * 1024).start())
+        {
+            final Topic topic = server.topic("firehose");
+            try (RawSseClient stuck = RawSseClient.open(server.port(), 4 * 1024);
+                RawSseClient healthy = RawSseClient.get(server.port(), "/events/firehose"))
+            {
+                stuck.send(RawSseClient.request("GET", "/events/firehose", new String[0], ""));
+                healthy.readHead();
+                TestUtil.awaitSubscribers(server, 2);
+
+                final String data = "y".repeat(4 * 1024);
+                final int count = 400;
+                final java.util.concurrent.atomic.AtomicInteger healthyReceived = new java.util.concurrent.atomic.AtomicInteger();
+                final Thread reader = new Thread(() ->
+                {
+                    try
+                    {
+                        for (int i = 1; i <= count; i++)
+                        {
+                            healthyReceived.set(i - 1);
+                            final SseEvent event = healthy.nextEvent();
+                            if (null == event || !event.id().equals(String.valueOf(i)))
+                            {
+                                throw new AssertionError("healthy client got " + event + " at " + i);
+                            }
+                        }
+                    }
+                    catch (final Exception ex)
+                    {
+                        throw new AssertionError(ex);
+                    }
+                });
+                reader.start();
+                for (int i = 0; i < count; i++)
+                {
+                    // pace the publisher by the healthy client, which stays well within the history of 64 events
+                    while (i - healthyReceived.get() > 16 && reader.isAlive())
+                    {
+                        Thread.yield();
+                    }
+                    TestUtil.publish(topic, data, SseOptions.NONE);
+                }
+                reader.join(30_000);
+                assertEquals(count - 1, healthyReceived.get());
+
+                TestUtil.await(() -> server.metrics().slowConsumersDropped(), 1, "slow consumers dropped");
+                TestUtil.awaitSubscribers(server, 1);
+                assertEquals(1, server.metrics().connections());
+
+                stuck.timeout(5_000);
+                final String received = stuck.readToEof();
+                assertTrue(received.length() < count * data.length(), "stuck client cannot have received everything");
+                assertTrue(received.startsWith(SseServerTest.STREAM_HEAD), received.substring(0, 100));
+            }
+
+            final String metrics = RawHttp.body(RawHttp.exchange(server.port(),
+                RawSseClient.request("GET", "/metrics", new String[]{"Connection: close"}, "")));
+            assertTrue(metrics.contains("\nsseflow_slow_consumers_dropped_total 1\n"), metrics);
+        }
+    }
+}

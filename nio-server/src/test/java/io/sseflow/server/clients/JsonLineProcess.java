@@ -31,6 +31,7 @@ final class JsonLineProcess implements AutoCloseable
     private final OutputStream stdin;
     private final BlockingQueue<Map<String, Object>> lines = new LinkedBlockingQueue<>();
     private final List<String> transcript = new ArrayList<>();
+    private final List<Map<String, Object>> history = new ArrayList<>();
     private final StringBuilder stderr = new StringBuilder();
 
     private JsonLineProcess(final String name, final Process process)
@@ -157,6 +158,19 @@ final class JsonLineProcess implements AutoCloseable
     }
 
     /**
+     * Every line parsed so far, taken or not, in order.
+     *
+     * @return a copy.
+     */
+    List<Map<String, Object>> history()
+    {
+        synchronized (history)
+        {
+            return new ArrayList<>(history);
+        }
+    }
+
+    /**
      * Everything the process printed so far, for assertion messages.
      *
      * @return the transcript of stdout and stderr.
@@ -226,7 +240,12 @@ final class JsonLineProcess implements AutoCloseable
                 }
                 try
                 {
-                    lines.add(Json.parseObject(line));
+                    final Map<String, Object> parsed = Json.parseObject(line);
+                    synchronized (history)
+                    {
+                        history.add(parsed);
+                    }
+                    lines.add(parsed);
                 }
                 catch (final IllegalArgumentException ex)
                 {

@@ -1,0 +1,314 @@
+package io.sseflow.server.clients;
+
+import io.sseflow.server.SseServer;
+import io.sseflow.server.Topic;
+import io.sseflow.server.clients.SampleEvents.Sample;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Headless Chromium's own {@code EventSource} on the demo page {@code GET /}: subscribing through the page's form,
+ * events published from Java and through the page's publish form show up in the page in order with their ids,
+ * names and data; and when the connection drops, the browser reconnects by itself with {@code Last-Event-ID} and
+ * shows exactly the events it missed. Screenshots of the page go to {@code target/}.
+ * <p>
+ * The browser is driven by {@code src/test/node/browser-driver.mjs} (npm {@code playwright-core}, which uses the
+ * system's {@code /usr/bin/chromium} and downloads nothing). Drops are made by a {@link DroppingRelay} in front of
+ * the server, as the embedded API has no call to close a subscriber.
+ */
+class ChromiumDemoPageTest
+{
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final long RECONNECT_MS = 300;
+    private static final long NO_RETRY = -1;
+    private static final String ROWS =
+        "Array.from(document.querySelectorAll('#events tr.event')).map((row) => ({" +
+        "n: row.cells[0].textContent, id: row.getAttribute('data-id'), type: row.getAttribute('data-event'), " +
+        "data: row.querySelector('td.data').textContent}))";
+
+    private SseServer server;
+    private final List<AutoCloseable> resources = new ArrayList<>();
+
+    @BeforeEach
+    void startServer()
+    {
+        server = SseServer.builder().port(0).demoPage(true).start();
+    }
+
+    @AfterEach
+    void stop() throws Exception
+    {
+        for (int i = resources.size() - 1; i >= 0; i--)
+        {
+            resources.get(i).close();
+        }
+        server.close();
+    }
+
+    @Test
+    @Timeout(45)
+    void shouldShowEventsPublishedFromJavaInOrderAfterSubscribingThroughThePage() throws IOException
+    {
+        final BrowserDriver browser = track(BrowserDriver.launch());
+        final Topic topic = server.topic("browser-order");
+        browser.open(server.url() + "/");
+        subscribeThroughPage(browser, topic.name());
+
+        final List<Sample> samples = SampleEvents.batch("chromium");
+        samples.forEach((sample) -> NodeEventSourceClientTest.publish(topic, sample, NO_RETRY));
+
+        final List<Map<String, Object>> rows = awaitRows(browser, samples.size());
+        assertRows(samples, rows, 0, "chromium", browser);
+        assertStrictlyIncreasingIds(rows, -1, browser);
+        assertEquals(rows.size(), ((List<?>)browser.eval("window.__sseflow.events")).size(),
+            "the page shows every event its EventSource dispatched" + browser.describe());
+        assertEquals(rows.get(rows.size() - 1).get("id"), browser.eval("document.getElementById('last-id').textContent"));
+        browser.screenshot(screenshotPath("chromium-demo-page.png"));
+    }
+
+    @Test
+    @Timeout(45)
+    void shouldPublishThroughThePageFormAndShowTheEventTheServerReceived() throws Exception
+    {
+        final BrowserDriver browser = track(BrowserDriver.launch());
+        final String topic = "browser-form";
+        browser.open(server.url() + "/");
+        subscribeThroughPage(browser, topic + "");
+        browser.fill("#event-names", "form-note");
+        browser.click("#connect");
+        browser.waitFor("the page to reconnect with the event name", "document.getElementById('status').textContent === 'open'", WAIT);
+        final RawStream raw = track(RawStream.open(server.url() + "/events/" + topic));
+        final long publishedBefore = server.metrics().eventsPublished();
+
+        final String text = "typed in the form\nzweite Zeile — ✓ 😀 \"quoted\"";
+        browser.fill("#data", text);
+        browser.fill("#event", "form-note");
+        browser.click("#publish");
+        browser.waitFor("the publish answer", "document.getElementById('publish-result').getAttribute('data-status') !== null", WAIT);
+        final String result = (String)browser.eval("document.getElementById('publish-result').textContent");
+        assertTrue(result.startsWith("200 "), "publish answer shown by the page: " + result + browser.describe());
+        final String id = result.substring(4).trim();
+
+        assertEquals(publishedBefore + 1, server.metrics().eventsPublished(), "the server counted one published event");
+        assertEquals(List.of("event: form-note", "id: " + id, "data: typed in the form", "data: zweite Zeile — ✓ 😀 \"quoted\""),
+            raw.nextFrame(WAIT), "the frame the server streams for the form's event");
+
+        final List<Map<String, Object>> rows = awaitRows(browser, 1);
+        assertEquals(id, rows.get(0).get("id"), "id shown" + browser.describe());
+        assertEquals("form-note", rows.get(0).get("type"), "event name shown" + browser.describe());
+        assertEquals(text, rows.get(0).get("data"), "data shown" + browser.describe());
+        browser.screenshot(screenshotPath("chromium-demo-page-form.png"));
+    }
+
+    @Test
+    @Timeout(45)
+    void shouldReconnectWithLastEventIdAndShowExactlyTheMissedEvents() throws IOException
+    {
+        final BrowserDriver browser = track(BrowserDriver.launch());
+        final DroppingRelay relay = track(new DroppingRelay(server.port()));
+        final Topic topic = server.topic("browser-reconnect");
+        browser.open("http://127.0.0.1:" + relay.port() + "/?topic=" + topic.name() + "&events=greeting,price");
+        browser.waitFor("the page to connect", "document.getElementById('status').textContent === 'open'", WAIT);
+        final Map<String, Object> firstRequest = browser.awaitRequest("the EventSource request", "eventsource", WAIT);
+        assertEquals(null, firstRequest.get("lastEventId"), "first request must not carry Last-Event-ID");
+
+        final List<Sample> before = SampleEvents.batch("before-drop");
+        NodeEventSourceClientTest.publish(topic, before.get(0), RECONNECT_MS);
+        before.subList(1, before.size()).forEach((sample) -> NodeEventSourceClientTest.publish(topic, sample, NO_RETRY));
+        final List<Map<String, Object>> beforeRows = awaitRows(browser, before.size());
+        final String lastIdBeforeDrop = (String)beforeRows.get(beforeRows.size() - 1).get("id");
+
+        assertTrue(relay.dropAll() >= 1, "a connection to drop");
+        final List<Sample> missed = SampleEvents.batch("missed");
+        missed.forEach((sample) -> NodeEventSourceClientTest.publish(topic, sample, NO_RETRY));
+
+        final Map<String, Object> reconnect = browser.awaitRequest("the browser to reconnect", "eventsource", WAIT);
+        assertEquals(lastIdBeforeDrop, reconnect.get("lastEventId"), "reconnect must send the last id shown" + browser.describe());
+        browser.waitFor("the page to reopen", "document.getElementById('status').textContent === 'open'", WAIT);
+        final List<Sample> after = SampleEvents.batch("after-reconnect");
+        after.forEach((sample) -> NodeEventSourceClientTest.publish(topic, sample, NO_RETRY));
+
+        final List<Sample> expected = new ArrayList<>(before);
+        expected.addAll(missed);
+        expected.addAll(after);
+        final List<Map<String, Object>> rows = awaitRows(browser, expected.size());
+        assertRows(expected, rows, 0, "before + missed + after", browser);
+        assertStrictlyIncreasingIds(rows, -1, browser);
+        sleep(200);
+        assertEquals(expected.size(), rowCount(browser), "no extra rows" + browser.describe());
+        assertEquals(2, browser.requests("eventsource").size(), "exactly one reconnect" + browser.describe());
+        browser.screenshot(screenshotPath("chromium-demo-page-reconnected.png"));
+    }
+
+    private static void subscribeThroughPage(final BrowserDriver browser, final String topic)
+    {
+        browser.fill("#topic", topic);
+        browser.fill("#event-names", String.join(", ", SampleEvents.eventNames()));
+        browser.click("#connect");
+        browser.waitFor("the page to connect to " + topic,
+            "document.getElementById('status').textContent === 'open' && " +
+            "window.__sseflow.instances.length > 0 && " +
+            "window.__sseflow.instances[window.__sseflow.instances.length - 1].url.endsWith('/events/" + topic + "')", WAIT);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> awaitRows(final BrowserDriver browser, final int count)
+    {
+        browser.waitFor(count + " rows", "document.querySelectorAll('#events tr.event').length >= " + count, WAIT);
+        return (List<Map<String, Object>>)browser.eval(ROWS);
+    }
+
+    private static long rowCount(final BrowserDriver browser)
+    {
+        return (Long)browser.eval("document.querySelectorAll('#events tr.event').length");
+    }
+
+    private static void assertRows(
+        final List<Sample> expected, final List<Map<String, Object>> rows, final int from, final String what,
+        final BrowserDriver browser)
+    {
+        assertEquals(expected.size(), rows.size() - from, what + " rows" + browser.describe());
+        for (int i = 0; i < expected.size(); i++)
+        {
+            final Map<String, Object> row = rows.get(from + i);
+            assertEquals(String.valueOf(from + i + 1), row.get("n"), "row number");
+            expected.get(i).assertReceived((String)row.get("type"), (String)row.get("data"), what + " row " + i + " " + row);
+        }
+    }
+
+    private static void assertStrictlyIncreasingIds(final List<Map<String, Object>> rows, final long after, final BrowserDriver browser)
+    {
+        long previous = after;
+        for (final Map<String, Object> row : rows)
+        {
+            final long id = Long.parseLong((String)row.get("id"));
+            assertTrue(id > previous, "ids must increase: " + id + " after " + previous + " in " + rows + browser.describe());
+            previous = id;
+        }
+    }
+
+    private static Path screenshotPath(final String name) throws IOException
+    {
+        final Path target = Paths.get(System.getProperty("basedir", System.getProperty("user.dir")), "target");
+        Files.createDirectories(target);
+        return target.resolve(name);
+    }
+
+    private <T extends AutoCloseable> T track(final T resource)
+    {
+        resources.add(resource);
+        return resource;
+    }
+
+    private static void sleep(final long millis)
+    {
+        try
+        {
+            Thread.sleep(millis);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * The raw lines of one SSE stream read with the JDK's {@link HttpClient}, to see the exact frames the server sends.
+     */
+    static final class RawStream implements AutoCloseable
+    {
+        private final Stream<String> lines;
+        private final BlockingQueue<String> queue = new LinkedBlockingQueue<>();
+
+        private RawStream(final Stream<String> lines)
+        {
+            this.lines = lines;
+            final Thread reader = new Thread(() ->
+            {
+                try
+                {
+                    final Iterator<String> iterator = lines.iterator();
+                    while (iterator.hasNext())
+                    {
+                        queue.add(iterator.next());
+                    }
+                }
+                catch (final RuntimeException ignore)
+                {
+                    // stream closed
+                }
+            }, "raw-sse-reader");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        static RawStream open(final String url) throws IOException, InterruptedException
+        {
+            final HttpClient client = HttpClient.newBuilder().connectTimeout(WAIT).build();
+            final HttpResponse<Stream<String>> response = client.send(
+                HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream").build(),
+                HttpResponse.BodyHandlers.ofLines());
+            assertEquals(200, response.statusCode(), "status of " + url);
+            assertEquals("text/event-stream", response.headers().firstValue("Content-Type").orElse(""), "content type");
+            return new RawStream(response.body());
+        }
+
+        /**
+         * The lines of the next frame, comments skipped, without its blank line.
+         */
+        List<String> nextFrame(final Duration timeout) throws InterruptedException
+        {
+            final long deadline = System.nanoTime() + timeout.toNanos();
+            final List<String> frame = new ArrayList<>();
+            while (true)
+            {
+                final String line = queue.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (null == line)
+                {
+                    throw new AssertionError("no complete frame within " + timeout.toMillis() + " ms; got " + frame);
+                }
+                if (line.startsWith(":"))
+                {
+                    continue;
+                }
+                if (line.isEmpty())
+                {
+                    if (!frame.isEmpty())
+                    {
+                        return frame;
+                    }
+                    continue;
+                }
+                frame.add(line);
+            }
+        }
+
+        public void close()
+        {
+            lines.close();
+        }
+    }
+}

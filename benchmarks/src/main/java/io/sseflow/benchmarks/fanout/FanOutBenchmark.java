@@ -39,6 +39,8 @@ public final class FanOutBenchmark
 {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z");
 
+    private static final boolean TRACE = Boolean.getBoolean("fanout.trace");
+
     private final Settings settings;
 
     private FanOutBenchmark(final Settings settings)
@@ -245,10 +247,12 @@ public final class FanOutBenchmark
         final long end = Math.min(measureFrom + TimeUnit.SECONDS.toNanos(settings.measureSeconds), runDeadline);
         long sequence = 0;
         boolean measuring = false;
+        long lastTrace = 0;
         long t0 = start;
         long delivered0 = 0;
         double cpu0 = server.cpuSeconds();
         double clientCpu0 = ServerProcess.cpuSeconds(ProcessHandle.current().pid());
+        double machine0 = ServerProcess.machineBusySeconds();
         client.readInterval(TimeUnit.MICROSECONDS.toNanos(settings.maxRateReadIntervalMicros));
         while (client.failures() == 0)
         {
@@ -260,10 +264,17 @@ public final class FanOutBenchmark
                 delivered0 = client.delivered();
                 cpu0 = server.cpuSeconds();
                 clientCpu0 = ServerProcess.cpuSeconds(ProcessHandle.current().pid());
+                machine0 = ServerProcess.machineBusySeconds();
             }
             if (now - end >= 0)
             {
                 break;
+            }
+            if (TRACE && now - lastTrace > 500_000_000L)
+            {
+                lastTrace = now;
+                System.out.printf(Locale.ROOT, "    trace: published %d, slowest at %d, mean at %d, server CPU %.2f s%n",
+                    sequence, client.slowestExpected(), client.delivered() / n, server.cpuSeconds());
             }
             final long room = window - (sequence - client.slowestExpected());
             if (room <= 0)
@@ -279,6 +290,7 @@ public final class FanOutBenchmark
         final long t1 = System.nanoTime();
         final double cpu1 = server.cpuSeconds();
         final double clientCpu1 = ServerProcess.cpuSeconds(ProcessHandle.current().pid());
+        final double machine1 = ServerProcess.machineBusySeconds();
         client.readInterval(0);
         if (measuring)
         {
@@ -288,6 +300,8 @@ public final class FanOutBenchmark
             result.eventsPerSecond = result.deliveriesPerSecond / n;
             result.cpuSecondsPerMillion = deliveries == 0 ? Double.NaN : (cpu1 - cpu0) / (deliveries / 1e6);
             result.cpuUtilisation = (cpu1 - cpu0) / ((t1 - t0) / 1e9);
+            result.otherCpuUtilisation =
+                ((machine1 - machine0) - (cpu1 - cpu0) - (clientCpu1 - clientCpu0)) / ((t1 - t0) / 1e9);
             result.clientCpuSecondsPerMillion = deliveries == 0 ? Double.NaN :
                 (clientCpu1 - clientCpu0) / (deliveries / 1e6);
         }
@@ -394,8 +408,11 @@ public final class FanOutBenchmark
         {
             if (r.banner != null)
             {
-                out.append(String.format(Locale.ROOT, "- %s/%d: `%s`; connect + warm-up %.1f s%s%n", r.server,
-                    r.subscribers, r.banner.trim(), r.connectSeconds,
+                out.append(String.format(Locale.ROOT, "- %s/%d: `%s`; connect + warm-up %.1f s; max-rate phase: " +
+                    "server %.0f%% CPU, load process %.0f%%, other processes %.0f%% (of %d00%%)%s%n", r.server,
+                    r.subscribers, r.banner.trim(), r.connectSeconds, r.cpuUtilisation * 100,
+                    r.clientCpuSecondsPerMillion * r.deliveriesPerSecond / 1e4, r.otherCpuUtilisation * 100,
+                    Runtime.getRuntime().availableProcessors(),
                     r.publishLagMaxNs > TimeUnit.MILLISECONDS.toNanos(5) ? String.format(Locale.ROOT,
                     "; publisher fell up to %.1f ms behind schedule", r.publishLagMaxNs / 1e6) : ""));
             }
@@ -437,6 +454,7 @@ public final class FanOutBenchmark
         double cpuSecondsPerMillion;
         double cpuUtilisation;
         double clientCpuSecondsPerMillion;
+        double otherCpuUtilisation;
         Histogram latency;
         long publishLagMaxNs;
         double fixedRateAchieved;
@@ -475,10 +493,10 @@ public final class FanOutBenchmark
         {
             return String.format(Locale.ROOT,
                 "%s/%d: %,.0f deliveries/s (%,.0f events/s, window %d), server CPU %.0f%%, %.2f CPU s/1M " +
-                "(load process %.2f); " +
+                "(load process %.2f), other processes %.0f%% CPU; " +
                 "p50 %s p99 %s p99.9 %s ms; %s",
                 server, subscribers, deliveriesPerSecond, eventsPerSecond, window, cpuUtilisation * 100,
-                cpuSecondsPerMillion, clientCpuSecondsPerMillion, percentile(this, 50), percentile(this, 99), percentile(this, 99.9), status());
+                cpuSecondsPerMillion, clientCpuSecondsPerMillion, otherCpuUtilisation * 100, percentile(this, 50), percentile(this, 99), percentile(this, 99.9), status());
         }
     }
 

@@ -167,6 +167,25 @@ final class ServerProcess implements AutoCloseable
     }
 
     /**
+     * CPU time all processes of the machine spent busy so far (user, nice, system, irq, softirq, steal), from
+     * {@code /proc/stat}: compared with the server's and the load process's own, it shows what else ran.
+     *
+     * @return seconds.
+     * @throws IOException if /proc cannot be read.
+     */
+    static double machineBusySeconds() throws IOException
+    {
+        final String line = Files.readAllLines(Path.of("/proc/stat")).get(0);
+        final String[] fields = line.trim().split("\\s+");
+        long ticks = 0;
+        for (final int i : new int[]{1, 2, 3, 6, 7, 8})
+        {
+            ticks += Long.parseLong(fields[i]);
+        }
+        return (double)ticks / CLOCK_TICKS_PER_SECOND;
+    }
+
+    /**
      * Resident set size.
      *
      * @return bytes.

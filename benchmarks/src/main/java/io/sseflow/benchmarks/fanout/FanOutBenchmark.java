@@ -90,6 +90,8 @@ public final class FanOutBenchmark
                     continue;
                 }
                 result.skipReason = null;
+                awaitQuietMachine(Math.min(deadline, System.nanoTime() +
+                    TimeUnit.SECONDS.toNanos(settings.quietWaitSeconds)));
                 runOne(result, command, deadline);
                 System.out.println("  " + result.summary());
             }
@@ -109,6 +111,29 @@ public final class FanOutBenchmark
             return 1;
         }
         return 0;
+    }
+
+    private static void awaitQuietMachine(final long deadline) throws IOException, InterruptedException
+    {
+        boolean said = false;
+        while (System.nanoTime() - deadline < 0)
+        {
+            final double self0 = ServerProcess.cpuSeconds(ProcessHandle.current().pid());
+            final double machine0 = ServerProcess.machineBusySeconds();
+            Thread.sleep(1_000);
+            final double others = (ServerProcess.machineBusySeconds() - machine0) -
+                (ServerProcess.cpuSeconds(ProcessHandle.current().pid()) - self0);
+            if (others < 0.25)
+            {
+                return;
+            }
+            if (!said)
+            {
+                said = true;
+                System.out.printf(Locale.ROOT, "  waiting for other processes to go quiet (%.0f%% CPU)...%n",
+                    others * 100);
+            }
+        }
     }
 
     private List<String> command(final String server) throws URISyntaxException
@@ -515,6 +540,7 @@ public final class FanOutBenchmark
         int batch = 16;
         int maxRateReadIntervalMicros = 2_000;
         int phaseTimeoutSeconds = 60;
+        int quietWaitSeconds;
         int timeLimitSeconds = 1_800;
         Path sseflowJar = Path.of("nio-server/target/sseflow-server.jar");
         String serverJvmArgs = "-Xmx1g -XX:+UseG1GC --add-exports java.base/jdk.internal.misc=ALL-UNNAMED";
@@ -573,6 +599,9 @@ public final class FanOutBenchmark
                     case "--phase-timeout-s":
                         s.phaseTimeoutSeconds = Integer.parseInt(args[++i]);
                         break;
+                    case "--quiet-wait-s":
+                        s.quietWaitSeconds = Integer.parseInt(args[++i]);
+                        break;
                     case "--time-limit-s":
                         s.timeLimitSeconds = Integer.parseInt(args[++i]);
                         break;
@@ -604,6 +633,8 @@ public final class FanOutBenchmark
 "  --read-interval-us U       max-rate phase: client select rounds at least U µs apart (2000)",
                             "  --history N                sseflow --history (1024); window <= N/4 events",
                             "  --phase-timeout-s S        connect, warm-up and drain limit (60)",
+                            "  --quiet-wait-s S           before each server, wait up to S s for other processes " +
+                                "to use < 25% of a core (0)",
                             "  --time-limit-s S           whole run limit (1800)",
                             "  --sseflow-jar PATH         default nio-server/target/sseflow-server.jar",
                             "  --server-jvm-args ARGS     JVM flags of every server process",

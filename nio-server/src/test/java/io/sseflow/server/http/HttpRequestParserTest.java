@@ -1,0 +1,138 @@
+package io.sseflow.server.http;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class HttpRequestParserTest
+{
+    private static final String REQUEST =
+        "GET /events/news?lastEventId=7&x=1 HTTP/1.1\r\n" +
+        "Host: 127.0.0.1\r\n" +
+        "last-event-id:   42  \r\n" +
+        "Authorization: Bearer tok\r\n" +
+        "Origin: https://a.example\r\n" +
+        "Content-Length: 3\r\n" +
+        "Connection: keep-alive, close\r\n" +
+        "\r\n" +
+        "abc";
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3, 7, 64, 1000})
+    void shouldParseTheSameRequestArrivingInPiecesOfAnySize(final int pieceSize)
+    {
+        final UnsafeBuffer buffer = buffer(REQUEST);
+        final HttpRequestParser parser = new HttpRequestParser(8192, 1024);
+        int result = HttpRequestParser.NEED_MORE;
+        for (int limit = pieceSize; result == HttpRequestParser.NEED_MORE; limit += pieceSize)
+        {
+            result = parser.parse(buffer, Math.min(limit, REQUEST.length()));
+        }
+        assertEquals(HttpRequestParser.COMPLETE, result);
+        assertEquals(HttpMethod.GET, parser.method());
+        assertEquals("/events/news", text(buffer, parser.pathOffset(), parser.pathLength()));
+        assertEquals("lastEventId=7&x=1", text(buffer, parser.queryOffset(), parser.queryLength()));
+        assertEquals("42", text(buffer, parser.lastEventIdOffset(), parser.lastEventIdLength()));
+        assertEquals("Bearer tok", text(buffer, parser.authorizationOffset(), parser.authorizationLength()));
+        assertEquals("https://a.example", text(buffer, parser.originOffset(), parser.originLength()));
+        assertEquals(3, parser.contentLength());
+        assertEquals(REQUEST.length() - 3, parser.headLength());
+        assertFalse(parser.isKeepAlive());
+        assertTrue(parser.isHttp11());
+    }
+
+    @Test
+    void shouldAcceptBareLfAndAbsoluteFormAndHttp10()
+    {
+        final UnsafeBuffer buffer = buffer("POST http://h:1/events/t?id=1 HTTP/1.0\nConnection: keep-alive\n\n");
+        final HttpRequestParser parser = new HttpRequestParser(8192, 1024);
+        assertEquals(HttpRequestParser.COMPLETE, parser.parse(buffer, buffer.capacity()));
+        assertEquals(HttpMethod.POST, parser.method());
+        assertEquals("/events/t", text(buffer, parser.pathOffset(), parser.pathLength()));
+        assertEquals("id=1", text(buffer, parser.queryOffset(), parser.queryLength()));
+        assertFalse(parser.isHttp11());
+        assertTrue(parser.isKeepAlive());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "' /x HTTP/1.1\r\n\r\n'|400|missing method",
+        "'G(T /x HTTP/1.1\r\n\r\n'|400|malformed method",
+        "'GET /x HTTP/2.0\r\n\r\n'|505|only HTTP/1.1 and HTTP/1.0 are supported",
+        "'GET /x HTTQ/1.1\r\n\r\n'|400|malformed protocol version",
+        "'GET /x HTTP/1.1\rX\n\r\n'|400|CR not followed by LF",
+        "'GET /x HTTP/1.1\r\n : x\r\n\r\n'|400|obsolete line folding is not accepted",
+        "'GET /x HTTP/1.1\r\n: x\r\n\r\n'|400|empty header name",
+        "'GET /x HTTP/1.1\r\nA\u0001: x\r\n\r\n'|400|malformed header name",
+        "'GET /x HTTP/1.1\r\nContent-Length: 1x\r\n\r\n'|400|invalid Content-Length",
+        "'GET /x HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n'|400|invalid Content-Length",
+        "'POST /x HTTP/1.1\r\nContent-Length: 1025\r\n\r\n'|413|request body too large",
+        "'POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n'|411|Transfer-Encoding is not supported; send Content-Length",
+        "'GET x HTTP/1.1\r\n\r\n'|400|malformed request target",
+    })
+    void shouldRefuseMalformedRequestsWithStatusAndReason(final String request, final int status, final String reason)
+    {
+        final UnsafeBuffer buffer = buffer(request);
+        final HttpRequestParser parser = new HttpRequestParser(8192, 1024);
+        assertEquals(HttpRequestParser.BAD_MESSAGE, parser.parse(buffer, buffer.capacity()));
+        assertEquals(status, parser.errorStatus());
+        assertEquals(reason, parser.errorReason());
+        assertEquals(HttpRequestParser.State.BAD_MESSAGE, parser.state());
+    }
+
+    @Test
+    void shouldRefuseNulInAHeaderValue()
+    {
+        final UnsafeBuffer buffer = buffer("GET /x HTTP/1.1\r\nA: x\u0000y\r\n\r\n");
+        final HttpRequestParser parser = new HttpRequestParser(8192, 1024);
+        assertEquals(HttpRequestParser.BAD_MESSAGE, parser.parse(buffer, buffer.capacity()));
+        assertEquals(400, parser.errorStatus());
+        assertEquals("control character in header value", parser.errorReason());
+    }
+
+    @Test
+    void shouldRefuseHeadsOverTheLimitWith431Or414()
+    {
+        final HttpRequestParser headers = new HttpRequestParser(64, 1024);
+        final UnsafeBuffer big = buffer("GET /x HTTP/1.1\r\nX: " + "a".repeat(100) + "\r\n\r\n");
+        assertEquals(HttpRequestParser.BAD_MESSAGE, headers.parse(big, big.capacity()));
+        assertEquals(431, headers.errorStatus());
+
+        final HttpRequestParser target = new HttpRequestParser(64, 1024);
+        final UnsafeBuffer longTarget = buffer("GET /" + "a".repeat(100) + " HTTP/1.1\r\n\r\n");
+        assertEquals(HttpRequestParser.BAD_MESSAGE, target.parse(longTarget, longTarget.capacity()));
+        assertEquals(414, target.errorStatus());
+    }
+
+    @Test
+    void shouldParseAgainAfterReset()
+    {
+        final UnsafeBuffer buffer = buffer("OPTIONS /events/t HTTP/1.1\r\n\r\n");
+        final HttpRequestParser parser = new HttpRequestParser(8192, 1024);
+        assertEquals(HttpRequestParser.COMPLETE, parser.parse(buffer, buffer.capacity()));
+        parser.reset();
+        assertEquals(HttpRequestParser.NEED_MORE, parser.parse(buffer, 5));
+        assertEquals(HttpRequestParser.COMPLETE, parser.parse(buffer, buffer.capacity()));
+        assertEquals(HttpMethod.OPTIONS, parser.method());
+        assertEquals(-1, parser.lastEventIdOffset());
+        assertEquals(0, parser.queryLength());
+    }
+
+    static UnsafeBuffer buffer(final String text)
+    {
+        return new UnsafeBuffer(text.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    static String text(final UnsafeBuffer buffer, final int offset, final int length)
+    {
+        return buffer.getStringWithoutLengthAscii(offset, length);
+    }
+}

@@ -1,0 +1,89 @@
+package io.sseflow.server.hub;
+
+import io.sseflow.server.ServerConfig;
+import io.sseflow.server.SseServer;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class HubOptionsTest
+{
+    @Test
+    void shouldParseEveryFlagInBothForms()
+    {
+        final ServerConfig config = HubOptions.parse(new String[]{
+            "--host", "localhost", "--port=0", "--publish-token", "t0k", "--history", "10", "--heartbeat-ms=250",
+            "--max-connections", "7", "--allow-origin", "https://a.example"}).build().config();
+        assertEquals("localhost", config.host());
+        assertEquals(0, config.port());
+        assertEquals("t0k", config.publishToken());
+        assertEquals(10, config.history());
+        assertEquals(250, config.heartbeatMs());
+        assertEquals(7, config.maxConnections());
+        assertEquals("https://a.example", config.allowOrigin());
+        assertTrue(config.demoPage());
+    }
+
+    @Test
+    void shouldDefaultAsTheContractSays()
+    {
+        final ServerConfig config = HubOptions.parse(new String[0]).build().config();
+        assertEquals("127.0.0.1", config.host());
+        assertEquals(8080, config.port());
+        assertNull(config.publishToken());
+        assertEquals(1024, config.history());
+        assertEquals(15000, config.heartbeatMs());
+        assertEquals(10000, config.maxConnections());
+        assertNull(config.allowOrigin());
+    }
+
+    @Test
+    void shouldExplainBadFlags()
+    {
+        assertEquals("unknown flag --prot", message("--prot", "1"));
+        assertEquals("--port needs a value", message("--port"));
+        assertEquals("--port needs a whole number, got 'eighty'", message("--port", "eighty"));
+        assertEquals("--port must be between 0 and 65535, got 70000", message("--port", "70000"));
+        assertEquals("--history must be between 1 and 2147483647, got 0", message("--history", "0"));
+        assertEquals("unexpected argument 'port' (flags start with --)", message("port"));
+        assertTrue(message("--allow-origin", "https://a.example/path").startsWith("allow-origin must be * or an origin"));
+    }
+
+    @Test
+    void shouldRefuseOpenPublishingOnAPublicHostWithExitStatus2() throws Exception
+    {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final ByteArrayOutputStream err = new ByteArrayOutputStream();
+        final int status = SseHub.run(new String[]{"--host", "0.0.0.0", "--port", "0"},
+            new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(2, status);
+        assertEquals("", out.toString(StandardCharsets.UTF_8));
+        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith(
+            "sseflow: refusing to start: host 0.0.0.0 is not a loopback address and no publish token is set"),
+            err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void shouldPrintUsageForHelp() throws Exception
+    {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertEquals(0, SseHub.run(new String[]{"--help"}, new PrintStream(out, true, StandardCharsets.UTF_8), System.err));
+        assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("usage: java -jar sseflow-server.jar [flags]"));
+    }
+
+    private static String message(final String... args)
+    {
+        return assertThrows(IllegalArgumentException.class, () ->
+        {
+            final SseServer.Builder builder = HubOptions.parse(args);
+            builder.build();
+        }).getMessage();
+    }
+}

@@ -996,6 +996,11 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
     private int onTimer()
     {
         int workCount = 0;
+        final long topicCount = topics.count();
+        if (topicCount != metrics.get(ServerMetrics.TOPICS))
+        {
+            metrics.add(ServerMetrics.TOPICS, topicCount - metrics.get(ServerMetrics.TOPICS));
+        }
         final long nowNs = this.nowNs;
         for (int i = connectionCount - 1; i >= 0; i--)
         {

@@ -95,6 +95,84 @@ public final class SseFields
     }
 
     /**
+     * Write {@code "event: NAME\n"} from a name already encoded as UTF-8 (e.g. straight from a request).
+     * Check it first with {@link #indexOfLineBreak(DirectBuffer, int, int)}; the field takes
+     * {@code EVENT_PREFIX + length + 1} bytes, see {@link #eventFieldLength(int)}.
+     *
+     * @param buffer to write to.
+     * @param index  at which to start.
+     * @param name   holding the UTF-8 name.
+     * @param offset of the name.
+     * @param length of the name in bytes.
+     * @return bytes written.
+     */
+    public static int putEventField(
+        final MutableDirectBuffer buffer, final int index, final DirectBuffer name, final int offset, final int length)
+    {
+        return putTextField(buffer, index, EVENT_PREFIX, name, offset, length);
+    }
+
+    /**
+     * Bytes of {@code "event: NAME\n"} for a name of {@code utf8Length} bytes.
+     *
+     * @param utf8Length of the encoded name.
+     * @return the field's length.
+     */
+    public static int eventFieldLength(final int utf8Length)
+    {
+        return EVENT_PREFIX.length + utf8Length + 1;
+    }
+
+    /**
+     * Write {@code "id: ID\n"} from an id already encoded as UTF-8. Check it first: no CR, LF
+     * ({@link #indexOfLineBreak(DirectBuffer, int, int)}) nor NUL.
+     *
+     * @param buffer to write to.
+     * @param index  at which to start.
+     * @param id     holding the UTF-8 id.
+     * @param offset of the id.
+     * @param length of the id in bytes.
+     * @return bytes written.
+     */
+    public static int putIdField(
+        final MutableDirectBuffer buffer, final int index, final DirectBuffer id, final int offset, final int length)
+    {
+        return putTextField(buffer, index, ID_PREFIX, id, offset, length);
+    }
+
+    /**
+     * Bytes of {@code "id: ID\n"} for an id of {@code utf8Length} bytes.
+     *
+     * @param utf8Length of the encoded id.
+     * @return the field's length.
+     */
+    public static int idFieldLength(final int utf8Length)
+    {
+        return ID_PREFIX.length + utf8Length + 1;
+    }
+
+    /**
+     * Index of the first CR or LF in encoded bytes, or -1: a value holding one cannot be a field.
+     *
+     * @param bytes  to search.
+     * @param offset of the first byte.
+     * @param length in bytes.
+     * @return the index of the first CR or LF, or -1.
+     */
+    public static int indexOfLineBreak(final DirectBuffer bytes, final int offset, final int length)
+    {
+        for (int i = offset, end = offset + length; i < end; i++)
+        {
+            final byte b = bytes.getByte(i);
+            if (b == LF || b == CR)
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
      * Bytes of {@code "id: N\n"} for a numeric id.
      *
      * @param id the event id.
@@ -556,6 +634,22 @@ public final class SseFields
         }
 
         return true;
+    }
+
+    private static int putTextField(
+        final MutableDirectBuffer buffer,
+        final int index,
+        final byte[] prefix,
+        final DirectBuffer value,
+        final int offset,
+        final int length)
+    {
+        buffer.putBytes(index, prefix);
+        int position = index + prefix.length;
+        buffer.putBytes(position, value, offset, length);
+        position += length;
+        buffer.putByte(position++, LF);
+        return position - index;
     }
 
     static int indexOfLineBreak(final CharSequence text)

@@ -1,5 +1,6 @@
 package io.sseflow.encoder;
 
+import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.Objects;
@@ -130,6 +131,26 @@ public final class SseOptions
     public int encodedLength()
     {
         return retryField.length + eventField.length + idField.length;
+    }
+
+    /**
+     * Write the pre-encoded fields ({@code retry}, {@code event}, {@code id}, in that order, those that are set)
+     * at an index, for code that assembles frames itself. Check {@link #encodedLength()} fits first.
+     *
+     * @param buffer to write to.
+     * @param index  at which to start.
+     * @return bytes written, {@link #encodedLength()}.
+     */
+    public int putFields(final MutableDirectBuffer buffer, final int index)
+    {
+        int position = index;
+        buffer.putBytes(position, retryField);
+        position += retryField.length;
+        buffer.putBytes(position, eventField);
+        position += eventField.length;
+        buffer.putBytes(position, idField);
+        position += idField.length;
+        return position - index;
     }
 
     static byte[] retryField(final SseOptions defaults, final SseOptions overrides)

@@ -129,6 +129,29 @@ class SseFieldsTest
     }
 
     @Test
+    void shouldWriteFieldsFromEncodedBytes()
+    {
+        final UnsafeBuffer source = new UnsafeBuffer("xxtické\r\n".getBytes(UTF_8));
+        final int nameLength = "tické".getBytes(UTF_8).length;
+
+        assertField("event: tické\n", SseFields.eventFieldLength(nameLength),
+            SseFields.putEventField(buffer, 0, source, 2, nameLength));
+        assertField("id: tické\n", SseFields.idFieldLength(nameLength),
+            SseFields.putIdField(buffer, 0, source, 2, nameLength));
+        assertEquals(-1, SseFields.indexOfLineBreak(source, 2, nameLength));
+        assertEquals(2 + nameLength, SseFields.indexOfLineBreak(source, 2, nameLength + 2));
+    }
+
+    @Test
+    void shouldWritePreEncodedOptionFields()
+    {
+        final SseOptions options = SseOptions.builder().id("7").event("e").retry(30).build();
+
+        assertField("retry: 30\nevent: e\nid: 7\n", options.encodedLength(), options.putFields(buffer, 0));
+        assertEquals(0, SseOptions.NONE.putFields(buffer, 0));
+    }
+
+    @Test
     void shouldValidateUtf8()
     {
         assertTrue(isValid(new byte[]{}));

@@ -97,7 +97,7 @@ public final class SseFields
     /**
      * Write {@code "event: NAME\n"} from a name already encoded as UTF-8 (e.g. straight from a request).
      * Check it first with {@link #indexOfLineBreak(DirectBuffer, int, int)}; the field takes
-     * {@code EVENT_PREFIX + length + 1} bytes, see {@link #eventFieldLength(int)}.
+     * {@code EVENT_PREFIX + length + 1} bytes, see {@link #utf8EventFieldLength(int)}.
      *
      * @param buffer to write to.
      * @param index  at which to start.
@@ -118,7 +118,7 @@ public final class SseFields
      * @param utf8Length of the encoded name.
      * @return the field's length.
      */
-    public static int eventFieldLength(final int utf8Length)
+    public static int utf8EventFieldLength(final int utf8Length)
     {
         return EVENT_PREFIX.length + utf8Length + 1;
     }
@@ -146,7 +146,7 @@ public final class SseFields
      * @param utf8Length of the encoded id.
      * @return the field's length.
      */
-    public static int idFieldLength(final int utf8Length)
+    public static int utf8IdFieldLength(final int utf8Length)
     {
         return ID_PREFIX.length + utf8Length + 1;
     }

@@ -134,9 +134,9 @@ class SseFieldsTest
         final UnsafeBuffer source = new UnsafeBuffer("xxtické\r\n".getBytes(UTF_8));
         final int nameLength = "tické".getBytes(UTF_8).length;
 
-        assertField("event: tické\n", SseFields.eventFieldLength(nameLength),
+        assertField("event: tické\n", SseFields.utf8EventFieldLength(nameLength),
             SseFields.putEventField(buffer, 0, source, 2, nameLength));
-        assertField("id: tické\n", SseFields.idFieldLength(nameLength),
+        assertField("id: tické\n", SseFields.utf8IdFieldLength(nameLength),
             SseFields.putIdField(buffer, 0, source, 2, nameLength));
         assertEquals(-1, SseFields.indexOfLineBreak(source, 2, nameLength));
         assertEquals(2 + nameLength, SseFields.indexOfLineBreak(source, 2, nameLength + 2));

@@ -59,11 +59,7 @@ public final class SseFields
      */
     public static int putRetryField(final MutableDirectBuffer buffer, final int index, final long retry)
     {
-        buffer.putBytes(index, RETRY_PREFIX);
-        int position = index + RETRY_PREFIX.length;
-        position += buffer.putLongAscii(position, retry);
-        buffer.putByte(position++, LF);
-        return position - index;
+        return putNumericField(buffer, index, RETRY_PREFIX, retry);
     }
 
     /**
@@ -87,11 +83,7 @@ public final class SseFields
      */
     public static int putEventField(final MutableDirectBuffer buffer, final int index, final CharSequence name)
     {
-        buffer.putBytes(index, EVENT_PREFIX);
-        int position = index + EVENT_PREFIX.length;
-        position += putUtf8(buffer, position, name);
-        buffer.putByte(position++, LF);
-        return position - index;
+        return putTextField(buffer, index, EVENT_PREFIX, name);
     }
 
     /**
@@ -193,11 +185,7 @@ public final class SseFields
      */
     public static int putIdField(final MutableDirectBuffer buffer, final int index, final long id)
     {
-        buffer.putBytes(index, ID_PREFIX);
-        int position = index + ID_PREFIX.length;
-        position += buffer.putLongAscii(position, id);
-        buffer.putByte(position++, LF);
-        return position - index;
+        return putNumericField(buffer, index, ID_PREFIX, id);
     }
 
     /**
@@ -221,11 +209,7 @@ public final class SseFields
      */
     public static int putIdField(final MutableDirectBuffer buffer, final int index, final CharSequence id)
     {
-        buffer.putBytes(index, ID_PREFIX);
-        int position = index + ID_PREFIX.length;
-        position += putUtf8(buffer, position, id);
-        buffer.putByte(position++, LF);
-        return position - index;
+        return putTextField(buffer, index, ID_PREFIX, id);
     }
 
     /**
@@ -634,6 +618,26 @@ public final class SseFields
         }
 
         return true;
+    }
+
+    private static int putNumericField(
+        final MutableDirectBuffer buffer, final int index, final byte[] prefix, final long value)
+    {
+        buffer.putBytes(index, prefix);
+        int position = index + prefix.length;
+        position += buffer.putLongAscii(position, value);
+        buffer.putByte(position++, LF);
+        return position - index;
+    }
+
+    private static int putTextField(
+        final MutableDirectBuffer buffer, final int index, final byte[] prefix, final CharSequence value)
+    {
+        buffer.putBytes(index, prefix);
+        int position = index + prefix.length;
+        position += putUtf8(buffer, position, value);
+        buffer.putByte(position++, LF);
+        return position - index;
     }
 
     private static int putTextField(

@@ -75,7 +75,7 @@ class ChromiumDemoPageTest
         final BrowserDriver browser = track(BrowserDriver.launch());
         final Topic topic = server.topic("browser-order");
         browser.open(server.url() + "/");
-        subscribeThroughPage(browser, topic.name());
+        subscribeThroughPage(browser, topic.name(), String.join(", ", SampleEvents.eventNames()));
 
         final List<Sample> samples = SampleEvents.batch("chromium");
         samples.forEach((sample) -> NodeEventSourceClientTest.publish(topic, sample, NO_RETRY));
@@ -96,10 +96,7 @@ class ChromiumDemoPageTest
         final BrowserDriver browser = track(BrowserDriver.launch());
         final String topic = "browser-form";
         browser.open(server.url() + "/");
-        subscribeThroughPage(browser, topic + "");
-        browser.fill("#event-names", "form-note");
-        browser.click("#connect");
-        browser.waitFor("the page to reconnect with the event name", "document.getElementById('status').textContent === 'open'", WAIT);
+        subscribeThroughPage(browser, topic, "form-note");
         final RawStream raw = track(RawStream.open(server.url() + "/events/" + topic));
         final long publishedBefore = server.metrics().eventsPublished();
 
@@ -163,10 +160,10 @@ class ChromiumDemoPageTest
         browser.screenshot(screenshotPath("chromium-demo-page-reconnected.png"));
     }
 
-    private static void subscribeThroughPage(final BrowserDriver browser, final String topic)
+    private static void subscribeThroughPage(final BrowserDriver browser, final String topic, final String eventNames)
     {
         browser.fill("#topic", topic);
-        browser.fill("#event-names", String.join(", ", SampleEvents.eventNames()));
+        browser.fill("#event-names", eventNames);
         browser.click("#connect");
         browser.waitFor("the page to connect to " + topic,
             "document.getElementById('status').textContent === 'open' && " +

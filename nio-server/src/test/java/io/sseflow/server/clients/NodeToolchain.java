@@ -63,8 +63,8 @@ final class NodeToolchain
         {
             final Path found = onPath("node");
             assumeTrue(null != found,
-                "node is not on the PATH: install Node.js " + MIN_NODE_MAJOR + "+ with npm " +
-                "(e.g. `apt-get install -y nodejs npm`, or from https://nodejs.org) to run the real-client tests");
+                "node is not on the PATH: install Node.js " + MIN_NODE_MAJOR + "+ with npm (https://nodejs.org, or " +
+                "NodeSource's apt repository; Debian 12's own nodejs package is 18, too old) to run the real-client tests");
             final String version = run(List.of(found.toString(), "--version"), scriptsDirectory(), 30).trim();
             final int major = Integer.parseInt(version.replaceFirst("^v", "").split("\\.")[0]);
             assumeTrue(major >= MIN_NODE_MAJOR,

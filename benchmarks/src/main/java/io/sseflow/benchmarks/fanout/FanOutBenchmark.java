@@ -84,7 +84,7 @@ public final class FanOutBenchmark
                     result.skip("run time limit reached");
                     continue;
                 }
-                final List<String> command = command(server);
+                final List<String> command = command(server, subscribers);
                 if (command == null)
                 {
                     continue;
@@ -136,7 +136,7 @@ public final class FanOutBenchmark
         }
     }
 
-    private List<String> command(final String server) throws URISyntaxException
+    private List<String> command(final String server, final int subscribers) throws URISyntaxException
     {
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -151,7 +151,7 @@ public final class FanOutBenchmark
                 command.add("-jar");
                 command.add(settings.sseflowJar.toString());
                 command.addAll(List.of("--history", Integer.toString(settings.history),
-                    "--heartbeat-ms", "15000"));
+                    "--heartbeat-ms", "15000", "--max-connections", Integer.toString(subscribers + 64)));
                 break;
             case "netty":
                 command.addAll(List.of("-cp", benchmarksJar(), NettyBroadcastServer.class.getName()));
@@ -393,23 +393,24 @@ public final class FanOutBenchmark
             System.getProperty("java.vendor"), ZonedDateTime.now().format(TIME), settings.payloadBytes,
             settings.serverJvmArgs, seconds));
         out.append("| server | subscribers | max deliveries/s (no loss) | vs netty | server CPU s / 1M deliveries |" +
-            " load-process CPU s / 1M | latency phase events/s |")
+            " load-process CPU s / 1M | other processes' CPU | latency phase events/s |")
             .append(" p50 ms | p99 ms | p99.9 ms | max ms | heap B / idle conn | RSS B / idle conn | events checked |")
             .append(" result |\n");
-        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         for (final Result r : results)
         {
             final Result netty = results.stream()
                 .filter((x) -> x.server.equals("netty") && x.subscribers == r.subscribers).findFirst().orElse(null);
             final String ratio = netty != null && netty.deliveriesPerSecond > 0 && r.deliveriesPerSecond > 0 ?
                 String.format(Locale.ROOT, "%.2f×", r.deliveriesPerSecond / netty.deliveriesPerSecond) : "–";
-            out.append(String.format(Locale.ROOT, "| %s | %,d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+            out.append(String.format(Locale.ROOT, "| %s | %,d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
                 r.server, r.subscribers,
                 r.deliveriesPerSecond > 0 ? String.format(Locale.ROOT, "%,.0f", r.deliveriesPerSecond) : "–",
                 ratio,
                 r.cpuSecondsPerMillion > 0 ? String.format(Locale.ROOT, "%.2f", r.cpuSecondsPerMillion) : "–",
                 r.clientCpuSecondsPerMillion > 0 ?
                     String.format(Locale.ROOT, "%.2f", r.clientCpuSecondsPerMillion) : "–",
+                r.deliveriesPerSecond > 0 ? String.format(Locale.ROOT, "%.0f%%", r.otherCpuUtilisation * 100) : "–",
                 r.fixedRateAchieved > 0 ? String.format(Locale.ROOT, "%.0f", r.fixedRateAchieved) : "–",
                 percentile(r, 50), percentile(r, 99), percentile(r, 99.9), percentile(r, 100),
                 perConnection(r.idleHeap, r.emptyHeap, r.subscribers),

@@ -3,7 +3,7 @@ package io.sseflow.benchmarks.fanout;
 /**
  * Command line of the peer servers, the same flags the sseflow hub takes where they apply:
  * {@code --host H} (default {@code 127.0.0.1}) and {@code --port P} (default 8080, 0 picks a free port).
- * Other hub flags ({@code --history}, {@code --heartbeat-ms}) are accepted and ignored.
+ * Other hub flags ({@code --history}, {@code --heartbeat-ms}, {@code --max-connections}) are accepted and ignored.
  */
 final class PeerServerOptions
 {
@@ -40,6 +40,7 @@ final class PeerServerOptions
                     break;
                 case "--history":
                 case "--heartbeat-ms":
+                case "--max-connections":
                     i++;
                     break;
                 default:

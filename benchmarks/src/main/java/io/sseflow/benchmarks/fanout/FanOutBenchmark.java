@@ -278,6 +278,7 @@ public final class FanOutBenchmark
         double cpu0 = server.cpuSeconds();
         double clientCpu0 = ServerProcess.cpuSeconds(ProcessHandle.current().pid());
         double machine0 = ServerProcess.machineBusySeconds();
+        long writes0 = server.writeSyscalls();
         client.readInterval(TimeUnit.MICROSECONDS.toNanos(settings.maxRateReadIntervalMicros));
         while (client.failures() == 0)
         {
@@ -290,6 +291,7 @@ public final class FanOutBenchmark
                 cpu0 = server.cpuSeconds();
                 clientCpu0 = ServerProcess.cpuSeconds(ProcessHandle.current().pid());
                 machine0 = ServerProcess.machineBusySeconds();
+                writes0 = server.writeSyscalls();
             }
             if (now - end >= 0)
             {
@@ -316,6 +318,7 @@ public final class FanOutBenchmark
         final double cpu1 = server.cpuSeconds();
         final double clientCpu1 = ServerProcess.cpuSeconds(ProcessHandle.current().pid());
         final double machine1 = ServerProcess.machineBusySeconds();
+        final long writes1 = server.writeSyscalls();
         client.readInterval(0);
         if (measuring)
         {
@@ -325,6 +328,8 @@ public final class FanOutBenchmark
             result.eventsPerSecond = result.deliveriesPerSecond / n;
             result.cpuSecondsPerMillion = deliveries == 0 ? Double.NaN : (cpu1 - cpu0) / (deliveries / 1e6);
             result.cpuUtilisation = (cpu1 - cpu0) / ((t1 - t0) / 1e9);
+            result.writesPerDelivery = writes0 < 0 || writes1 == writes0 || deliveries == 0 ? Double.NaN :
+                (double)(writes1 - writes0) / deliveries;
             result.otherCpuUtilisation =
                 ((machine1 - machine0) - (cpu1 - cpu0) - (clientCpu1 - clientCpu0)) / ((t1 - t0) / 1e9);
             result.clientCpuSecondsPerMillion = deliveries == 0 ? Double.NaN :
@@ -393,21 +398,22 @@ public final class FanOutBenchmark
             System.getProperty("java.vendor"), ZonedDateTime.now().format(TIME), settings.payloadBytes,
             settings.serverJvmArgs, seconds));
         out.append("| server | subscribers | max deliveries/s (no loss) | vs netty | server CPU s / 1M deliveries |" +
-            " load-process CPU s / 1M | other processes' CPU | latency phase events/s |")
+            " server write syscalls / delivery | load-process CPU s / 1M | other processes' CPU | latency phase events/s |")
             .append(" p50 ms | p99 ms | p99.9 ms | max ms | heap B / idle conn | RSS B / idle conn | events checked |")
             .append(" result |\n");
-        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         for (final Result r : results)
         {
             final Result netty = results.stream()
                 .filter((x) -> x.server.equals("netty") && x.subscribers == r.subscribers).findFirst().orElse(null);
             final String ratio = netty != null && netty.deliveriesPerSecond > 0 && r.deliveriesPerSecond > 0 ?
                 String.format(Locale.ROOT, "%.2f×", r.deliveriesPerSecond / netty.deliveriesPerSecond) : "–";
-            out.append(String.format(Locale.ROOT, "| %s | %,d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+            out.append(String.format(Locale.ROOT, "| %s | %,d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
                 r.server, r.subscribers,
                 r.deliveriesPerSecond > 0 ? String.format(Locale.ROOT, "%,.0f", r.deliveriesPerSecond) : "–",
                 ratio,
                 r.cpuSecondsPerMillion > 0 ? String.format(Locale.ROOT, "%.2f", r.cpuSecondsPerMillion) : "–",
+                Double.isNaN(r.writesPerDelivery) ? "–" : String.format(Locale.ROOT, "%.2f", r.writesPerDelivery),
                 r.clientCpuSecondsPerMillion > 0 ?
                     String.format(Locale.ROOT, "%.2f", r.clientCpuSecondsPerMillion) : "–",
                 r.deliveriesPerSecond > 0 ? String.format(Locale.ROOT, "%.0f%%", r.otherCpuUtilisation * 100) : "–",
@@ -425,7 +431,9 @@ public final class FanOutBenchmark
             "achieved rate is shown: below the target, the server answered POSTs too slowly and latency excludes " +
             "that queueing), publish (just before the POST is written) to read by the client, every delivery " +
             "recorded. Heap: jstat used after jcmd GC.run, with N " +
-            "idle subscribers minus the empty server, over N. Client and servers share the same %d cores.%n",
+            "idle subscribers minus the empty server, over N. Write syscalls: syscw of /proc/PID/io (write/writev; " +
+            "– where the server sends with sendmsg, as Netty's epoll transport does). Client and servers share " +
+            "the same %d cores.%n",
             settings.history / 4, settings.windowDeliveries, settings.batch, settings.maxRateReadIntervalMicros,
             settings.warmupSeconds,
             settings.measureSeconds, settings.fixedRate, settings.fixedSeconds,
@@ -481,6 +489,7 @@ public final class FanOutBenchmark
         double cpuUtilisation;
         double clientCpuSecondsPerMillion;
         double otherCpuUtilisation;
+        double writesPerDelivery = Double.NaN;
         Histogram latency;
         long publishLagMaxNs;
         double fixedRateAchieved;
@@ -519,10 +528,10 @@ public final class FanOutBenchmark
         {
             return String.format(Locale.ROOT,
                 "%s/%d: %,.0f deliveries/s (%,.0f events/s, window %d), server CPU %.0f%%, %.2f CPU s/1M " +
-                "(load process %.2f), other processes %.0f%% CPU; " +
+                "(load process %.2f), %.2f writes/delivery, other processes %.0f%% CPU; " +
                 "p50 %s p99 %s p99.9 %s ms; %s",
                 server, subscribers, deliveriesPerSecond, eventsPerSecond, window, cpuUtilisation * 100,
-                cpuSecondsPerMillion, clientCpuSecondsPerMillion, otherCpuUtilisation * 100, percentile(this, 50), percentile(this, 99), percentile(this, 99.9), status());
+                cpuSecondsPerMillion, clientCpuSecondsPerMillion, writesPerDelivery, otherCpuUtilisation * 100, percentile(this, 50), percentile(this, 99), percentile(this, 99.9), status());
         }
     }
 

@@ -167,6 +167,30 @@ final class ServerProcess implements AutoCloseable
     }
 
     /**
+     * Write-family system calls made so far ({@code syscw} in {@code /proc/PID/io}: write, writev and the like;
+     * sends made with sendmsg/sendto are not counted there).
+     *
+     * @return count, or -1 if unavailable.
+     */
+    long writeSyscalls()
+    {
+        try
+        {
+            for (final String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "io")))
+            {
+                if (line.startsWith("syscw:"))
+                {
+                    return Long.parseLong(line.substring(6).trim());
+                }
+            }
+        }
+        catch (final IOException | RuntimeException ignore)
+        {
+        }
+        return -1;
+    }
+
+    /**
      * CPU time all processes of the machine spent busy so far (user, nice, system, irq, softirq, steal), from
      * {@code /proc/stat}: compared with the server's and the load process's own, it shows what else ran.
      *

@@ -39,6 +39,7 @@ final class Connection
     ByteBuffer pendingOut;
     long deadlineNs;
     Topic topic;
+    java.net.InetAddress remoteAddress;
 
     Connection(final long id, final SocketChannel channel, final boolean admitted, final HttpRequestParser parser)
     {

@@ -16,11 +16,15 @@ import io.sseflow.server.transport.SelectorPoller;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.collections.Object2IntHashMap;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.CancelledKeyException;
@@ -60,7 +64,8 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
     private static final byte[] RETRY_AFTER = HttpResponses.ascii("Retry-After: 1\r\n");
     private static final byte[] WWW_AUTHENTICATE = HttpResponses.ascii("WWW-Authenticate: Bearer\r\n");
     private static final byte[] HEARTBEAT = HttpResponses.ascii(": heartbeat\n\n");
-    private static final String TOPIC_NAME_REASON = "topic name must match [A-Za-z0-9._-]{1,128}";
+    private static final InetAddress UNKNOWN_ADDRESS = InetAddress.getLoopbackAddress();
+    private static final String TOPIC_NAME_REASON = "topic name must match [A-Za-z0-9._-]{1,128}, not . or ..";
 
     private final ServerConfig config;
     private final TopicRegistry topics;
@@ -94,6 +99,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
     private final BufferPool largePool;
 
     private final Long2ObjectHashMap<Connection> pendingPublishes = new Long2ObjectHashMap<>();
+    private final Object2IntHashMap<InetAddress> connectionsPerAddress = new Object2IntHashMap<>(0);
     private Connection[] connections = new Connection[64];
     private int connectionCount;
     private int admittedCount;
@@ -346,10 +352,15 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
             accepted++;
             metrics.increment(ServerMetrics.CONNECTIONS_ACCEPTED);
 
-            final boolean admitted = admittedCount < config.maxConnections();
+            final InetAddress address = remoteAddress(channel);
+            final boolean underTotal = admittedCount < config.maxConnections();
+            final boolean underPerAddress = connectionsPerAddress.getValue(address) < config.maxConnectionsPerAddress();
+            final boolean admitted = underTotal && underPerAddress;
             if (!admitted && rejectingCount >= MAX_REJECTING)
             {
                 metrics.increment(ServerMetrics.CONNECTIONS_REJECTED);
+                metrics.incrementRefused(
+                    underTotal ? ServerMetrics.REFUSED_ADDRESS_LIMIT : ServerMetrics.REFUSED_CONNECTION_LIMIT);
                 CloseHelper.quietClose(channel);
                 continue;
             }
@@ -380,6 +391,8 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
             connection.deadlineNs = nowNs + requestTimeoutNs;
             if (admitted)
             {
+                connection.remoteAddress = address;
+                connectionsPerAddress.put(address, connectionsPerAddress.getValue(address) + 1);
                 admittedCount++;
                 metrics.increment(ServerMetrics.CONNECTIONS);
             }
@@ -387,7 +400,14 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
             {
                 rejectingCount++;
                 metrics.increment(ServerMetrics.CONNECTIONS_REJECTED);
-                sendError(connection, 503, "too many connections", RETRY_AFTER);
+                if (underTotal)
+                {
+                    sendError(connection, 429, "too many connections from this address", RETRY_AFTER);
+                }
+                else
+                {
+                    sendError(connection, 503, "too many connections", RETRY_AFTER, ServerMetrics.REFUSED_CONNECTION_LIMIT);
+                }
             }
         }
         return accepted;
@@ -525,7 +545,11 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         final int pathOffset = parser.pathOffset();
         final int pathLength = parser.pathLength();
 
-        if (pathLength > 8 && AsciiBytes.equals(buffer, pathOffset, 8, "/events/"))
+        if (method == HttpMethod.OTHER)
+        {
+            sendError(connection, 501, "method not implemented", null);
+        }
+        else if (pathLength > 8 && AsciiBytes.equals(buffer, pathOffset, 8, "/events/"))
         {
             final int topicOffset = pathOffset + 8;
             final int topicLength = pathLength - 8;
@@ -593,12 +617,12 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         final Topic topic = topics.lookup(buffer, topicOffset, topicLength);
         if (null == topic)
         {
-            sendError(connection, 503, "topic limit reached", null);
+            sendError(connection, 503, "topic limit reached", null, ServerMetrics.REFUSED_TOPIC_LIMIT);
             return;
         }
         if (closeRequested)
         {
-            sendError(connection, 503, "server is shutting down", null);
+            sendError(connection, 503, "server is shutting down", null, ServerMetrics.REFUSED_SHUTTING_DOWN);
             return;
         }
 
@@ -714,7 +738,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         final Topic topic = topics.lookup(buffer, topicOffset, topicLength);
         if (null == topic)
         {
-            sendError(connection, 503, "topic limit reached", null);
+            sendError(connection, 503, "topic limit reached", null, ServerMetrics.REFUSED_TOPIC_LIMIT);
             return;
         }
 
@@ -767,7 +791,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
 
             case BACK_PRESSURED:
                 metrics.addAtomic(ServerMetrics.PUBLISH_BACK_PRESSURED, 1);
-                sendError(connection, 503, "publish ring full; retry shortly", RETRY_AFTER);
+                sendError(connection, 503, "publish ring full; retry shortly", RETRY_AFTER, ServerMetrics.REFUSED_BACK_PRESSURED);
                 break;
 
             case TOO_LARGE:
@@ -776,7 +800,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
 
             case CLOSED:
             default:
-                sendError(connection, 503, "server is shutting down", null);
+                sendError(connection, 503, "server is shutting down", null, ServerMetrics.REFUSED_SHUTTING_DOWN);
                 break;
         }
     }
@@ -836,7 +860,14 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
 
     private void sendError(final Connection connection, final int status, final String reason, final byte[] extraHeaders)
     {
+        sendError(connection, status, reason, extraHeaders, refusalOf(status));
+    }
+
+    private void sendError(
+        final Connection connection, final int status, final String reason, final byte[] extraHeaders, final int refusal)
+    {
         metrics.increment(ServerMetrics.HTTP_ERRORS);
+        metrics.incrementRefused(refusal);
         final int length = responses.putError(responseBuffer, 0, status, reason, extraHeaders);
         send(connection, length, false);
     }
@@ -1019,6 +1050,20 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
                     break;
 
                 case Connection.READING:
+                    if (nowNs - connection.deadlineNs >= 0)
+                    {
+                        if (connection.readLimit > 0 || connection.parser.state() != HttpRequestParser.State.METHOD)
+                        {
+                            sendError(connection, 408, "request not received in time", null);
+                        }
+                        else
+                        {
+                            close(connection);
+                        }
+                        workCount++;
+                    }
+                    break;
+
                 case Connection.WRITING:
                 case Connection.LINGERING:
                     if (nowNs - connection.deadlineNs >= 0)
@@ -1108,6 +1153,19 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         removeConnection(connection);
         if (connection.admitted)
         {
+            if (null != connection.remoteAddress)
+            {
+                final int count = connectionsPerAddress.getValue(connection.remoteAddress);
+                if (count <= 1)
+                {
+                    connectionsPerAddress.removeKey(connection.remoteAddress);
+                }
+                else
+                {
+                    connectionsPerAddress.put(connection.remoteAddress, count - 1);
+                }
+                connection.remoteAddress = null;
+            }
             admittedCount--;
             metrics.decrement(ServerMetrics.CONNECTIONS);
         }
@@ -1187,9 +1245,34 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         connection.listIndex = -1;
     }
 
+    private static int refusalOf(final int status)
+    {
+        switch (status)
+        {
+            case 401: return ServerMetrics.REFUSED_UNAUTHORIZED;
+            case 403: return ServerMetrics.REFUSED_FORBIDDEN;
+            case 404: return ServerMetrics.REFUSED_NOT_FOUND;
+            case 405: return ServerMetrics.REFUSED_METHOD_NOT_ALLOWED;
+            case 408: return ServerMetrics.REFUSED_REQUEST_TIMEOUT;
+            case 411: return ServerMetrics.REFUSED_LENGTH_REQUIRED;
+            case 413: return ServerMetrics.REFUSED_TOO_LARGE;
+            case 414: return ServerMetrics.REFUSED_URI_TOO_LONG;
+            case 429: return ServerMetrics.REFUSED_ADDRESS_LIMIT;
+            case 431: return ServerMetrics.REFUSED_HEADERS_TOO_LARGE;
+            case 501: return ServerMetrics.REFUSED_NOT_IMPLEMENTED;
+            case 503: return ServerMetrics.REFUSED_SHUTTING_DOWN;
+            case 505: return ServerMetrics.REFUSED_HTTP_VERSION;
+            default: return ServerMetrics.REFUSED_BAD_REQUEST;
+        }
+    }
+
     private static boolean isValidTopicName(final DirectBuffer buffer, final int offset, final int length)
     {
         if (length < 1 || length > Topic.MAX_NAME_LENGTH)
+        {
+            return false;
+        }
+        if (buffer.getByte(offset) == '.' && (length == 1 || (length == 2 && buffer.getByte(offset + 1) == '.')))
         {
             return false;
         }
@@ -1233,6 +1316,19 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
             value = value * 10 + digit;
         }
         return value <= Integer.MAX_VALUE ? value : -1;
+    }
+
+    private static InetAddress remoteAddress(final SocketChannel channel)
+    {
+        try
+        {
+            final SocketAddress address = channel.getRemoteAddress();
+            return address instanceof InetSocketAddress ? ((InetSocketAddress)address).getAddress() : UNKNOWN_ADDRESS;
+        }
+        catch (final IOException ex)
+        {
+            return UNKNOWN_ADDRESS;
+        }
     }
 
     private static ByteBuffer constant(final byte[] bytes)

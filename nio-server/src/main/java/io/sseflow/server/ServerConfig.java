@@ -62,7 +62,11 @@ public final class ServerConfig
     /**
      * Default time a client has to send a complete request, and a keep-alive connection may stay idle.
      */
-    public static final long DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+    public static final long DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+    /**
+     * Default limit of open connections from one remote IP address; more are answered 429.
+     */
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 1000;
     /**
      * Default time {@link SseServer#close()} waits for streams to be flushed before closing them anyway.
      */
@@ -74,6 +78,7 @@ public final class ServerConfig
     private final int history;
     private final long heartbeatMs;
     private final int maxConnections;
+    private final int maxConnectionsPerAddress;
     private final String allowOrigin;
     private final int historyBytes;
     private final int maxEventBytes;
@@ -97,6 +102,7 @@ public final class ServerConfig
         history = builder.history;
         heartbeatMs = builder.heartbeatMs;
         maxConnections = builder.maxConnections;
+        maxConnectionsPerAddress = builder.maxConnectionsPerAddress;
         allowOrigin = builder.allowOrigin;
         maxEventBytes = builder.maxEventBytes;
         maxRequestHeadBytes = builder.maxRequestHeadBytes;
@@ -115,6 +121,8 @@ public final class ServerConfig
         check(history >= 1, "history must be at least 1 event: " + history);
         check(heartbeatMs >= 1, "heartbeat must be at least 1 ms: " + heartbeatMs);
         check(maxConnections >= 1, "max connections must be at least 1: " + maxConnections);
+        check(maxConnectionsPerAddress >= 1,
+            "max connections per address must be at least 1: " + maxConnectionsPerAddress);
         check(maxEventBytes >= 256 && maxEventBytes <= 64 * 1024 * 1024,
             "max event bytes must be 256..67108864: " + maxEventBytes);
         check(maxRequestHeadBytes >= 256, "max request head bytes must be at least 256: " + maxRequestHeadBytes);
@@ -250,6 +258,16 @@ public final class ServerConfig
     public int publishRingBytes()
     {
         return publishRingBytes;
+    }
+
+    /**
+     * Limit of open connections from one remote IP address.
+     *
+     * @return connections.
+     */
+    public int maxConnectionsPerAddress()
+    {
+        return maxConnectionsPerAddress;
     }
 
     /**

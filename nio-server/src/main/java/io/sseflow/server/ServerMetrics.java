@@ -72,6 +72,88 @@ public final class ServerMetrics
     public static final int HTTP_ERRORS = 13;
 
     private static final int COUNT = 14;
+
+    /**
+     * Refusal kinds, rendered as {@code sseflow_requests_refused_total{reason="..."}}; see
+     * {@link #refused(int)}. Request malformed or a field invalid (400).
+     */
+    public static final int REFUSED_BAD_REQUEST = 0;
+    /**
+     * Missing or wrong token (401).
+     */
+    public static final int REFUSED_UNAUTHORIZED = 1;
+    /**
+     * Refused by the subscribe authorizer (403).
+     */
+    public static final int REFUSED_FORBIDDEN = 2;
+    /**
+     * Unknown path (404).
+     */
+    public static final int REFUSED_NOT_FOUND = 3;
+    /**
+     * Method not allowed on the path (405).
+     */
+    public static final int REFUSED_METHOD_NOT_ALLOWED = 4;
+    /**
+     * Request not complete within the request timeout (408).
+     */
+    public static final int REFUSED_REQUEST_TIMEOUT = 5;
+    /**
+     * Transfer coding instead of Content-Length (411).
+     */
+    public static final int REFUSED_LENGTH_REQUIRED = 6;
+    /**
+     * Body or event over the limit (413).
+     */
+    public static final int REFUSED_TOO_LARGE = 7;
+    /**
+     * Request line over the limit (414).
+     */
+    public static final int REFUSED_URI_TOO_LONG = 8;
+    /**
+     * Per-address connection limit (429).
+     */
+    public static final int REFUSED_ADDRESS_LIMIT = 9;
+    /**
+     * Header fields over the size or count limit (431).
+     */
+    public static final int REFUSED_HEADERS_TOO_LARGE = 10;
+    /**
+     * Unknown method (501).
+     */
+    public static final int REFUSED_NOT_IMPLEMENTED = 11;
+    /**
+     * Total connection limit (503).
+     */
+    public static final int REFUSED_CONNECTION_LIMIT = 12;
+    /**
+     * Topic limit (503).
+     */
+    public static final int REFUSED_TOPIC_LIMIT = 13;
+    /**
+     * Publish ring full (503).
+     */
+    public static final int REFUSED_BACK_PRESSURED = 14;
+    /**
+     * Server shutting down (503).
+     */
+    public static final int REFUSED_SHUTTING_DOWN = 15;
+    /**
+     * HTTP version other than 1.0 and 1.1, including the HTTP/2 preface (505).
+     */
+    public static final int REFUSED_HTTP_VERSION = 16;
+
+    private static final int REFUSAL_COUNT = 17;
+    private static final String[] REFUSAL_REASONS = {
+        "bad_request", "unauthorized", "forbidden", "not_found", "method_not_allowed", "request_timeout",
+        "length_required", "too_large", "uri_too_long", "address_connection_limit", "headers_too_large",
+        "not_implemented", "connection_limit", "topic_limit", "back_pressured", "shutting_down", "http_version",
+    };
+    private static final String REFUSED_NAME = "sseflow_requests_refused_total";
+    private static final byte[] REFUSED_PREAMBLE = ("# HELP " + REFUSED_NAME +
+        " Requests and connections refused, by reason.\n# TYPE " + REFUSED_NAME + " counter\n")
+        .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[][] REFUSED_LINES = new byte[REFUSAL_COUNT][];
     private static final int STRIDE = BitUtil.CACHE_LINE_LENGTH;
 
     private static final String[] NAMES = {
@@ -116,6 +198,11 @@ public final class ServerMetrics
         GAUGE[CONNECTIONS] = true;
         GAUGE[SUBSCRIBERS] = true;
         GAUGE[TOPICS] = true;
+        for (int i = 0; i < REFUSAL_COUNT; i++)
+        {
+            REFUSED_LINES[i] = (REFUSED_NAME + "{reason=\"" + REFUSAL_REASONS[i] + "\"} ")
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        }
         for (int i = 0; i < COUNT; i++)
         {
             PREAMBLES[i] = ("# HELP " + NAMES[i] + " " + HELP[i] + "\n" +
@@ -124,7 +211,7 @@ public final class ServerMetrics
         }
     }
 
-    private final AtomicBuffer values = new UnsafeBuffer(ByteBuffer.allocateDirect(COUNT * STRIDE));
+    private final AtomicBuffer values = new UnsafeBuffer(ByteBuffer.allocateDirect((COUNT + REFUSAL_COUNT) * STRIDE));
 
     ServerMetrics()
     {
@@ -212,6 +299,28 @@ public final class ServerMetrics
     }
 
     /**
+     * Requests or connections refused for one reason.
+     *
+     * @param reason one of the {@code REFUSED_*} constants of this class.
+     * @return the counter.
+     */
+    public long refused(final int reason)
+    {
+        return values.getLongVolatile((COUNT + reason) * STRIDE);
+    }
+
+    /**
+     * Label value of a refusal reason, as rendered in {@code sseflow_requests_refused_total{reason="..."}}.
+     *
+     * @param reason one of the {@code REFUSED_*} constants of this class.
+     * @return the label value.
+     */
+    public static String refusalReason(final int reason)
+    {
+        return REFUSAL_REASONS[reason];
+    }
+
+    /**
      * Prometheus name of a metric.
      *
      * @param metric one of the constants of this class.
@@ -233,6 +342,10 @@ public final class ServerMetrics
         for (int i = 0; i < COUNT; i++)
         {
             builder.append(i == 0 ? "" : ", ").append(NAMES[i]).append('=').append(get(i));
+        }
+        for (int i = 0; i < REFUSAL_COUNT; i++)
+        {
+            builder.append(", refused.").append(REFUSAL_REASONS[i]).append('=').append(refused(i));
         }
         return builder.append('}').toString();
     }
@@ -256,6 +369,11 @@ public final class ServerMetrics
         values.putLongRelease(offset, values.getLong(offset) + delta);
     }
 
+    void incrementRefused(final int reason)
+    {
+        add(COUNT + reason, 1);
+    }
+
     /**
      * Multi-writer add (publisher threads).
      */
@@ -275,6 +393,16 @@ public final class ServerMetrics
             position += buffer.putLongAscii(position, get(i));
             buffer.putByte(position++, (byte)'\n');
         }
+        buffer.putBytes(position, REFUSED_PREAMBLE);
+        position += REFUSED_PREAMBLE.length;
+        for (int i = 0; i < REFUSAL_COUNT; i++)
+        {
+            final byte[] line = REFUSED_LINES[i];
+            buffer.putBytes(position, line);
+            position += line.length;
+            position += buffer.putLongAscii(position, refused(i));
+            buffer.putByte(position++, (byte)'\n');
+        }
         return position - index;
     }
 
@@ -284,6 +412,11 @@ public final class ServerMetrics
         for (int i = 0; i < COUNT; i++)
         {
             length += PREAMBLES[i].length + 21;
+        }
+        length += REFUSED_PREAMBLE.length;
+        for (int i = 0; i < REFUSAL_COUNT; i++)
+        {
+            length += REFUSED_LINES[i].length + 21;
         }
         return length;
     }

@@ -333,6 +333,7 @@ public final class SseServer implements AutoCloseable
         int history = ServerConfig.DEFAULT_HISTORY;
         long heartbeatMs = ServerConfig.DEFAULT_HEARTBEAT_MS;
         int maxConnections = ServerConfig.DEFAULT_MAX_CONNECTIONS;
+        int maxConnectionsPerAddress = ServerConfig.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
         String allowOrigin;
         int historyBytes = ServerConfig.DEFAULT_HISTORY_BYTES;
         int maxEventBytes = ServerConfig.DEFAULT_MAX_EVENT_BYTES;
@@ -502,7 +503,21 @@ public final class SseServer implements AutoCloseable
         }
 
         /**
-         * Time allowed to send a complete request, and to keep an idle keep-alive connection, default
+         * Limit of open connections from one remote IP address, default
+         * {@value ServerConfig#DEFAULT_MAX_CONNECTIONS_PER_ADDRESS}; more are answered 429 and closed.
+         *
+         * @param maxConnectionsPerAddress connections.
+         * @return this.
+         */
+        public Builder maxConnectionsPerAddress(final int maxConnectionsPerAddress)
+        {
+            this.maxConnectionsPerAddress = maxConnectionsPerAddress;
+            return this;
+        }
+
+        /**
+         * Time allowed to send a complete request (a client that has sent part of one is then answered 408 and
+         * closed), and to keep an idle keep-alive connection (then closed silently), default
          * {@value ServerConfig#DEFAULT_REQUEST_TIMEOUT_MS} ms.
          *
          * @param requestTimeoutMs milliseconds.

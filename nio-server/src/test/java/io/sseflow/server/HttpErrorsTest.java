@@ -79,10 +79,10 @@ class HttpErrorsTest
         assertBadRequest(post("/events/bad%20name", "x", auth), "topic name must match");
         assertBadRequest(get("/events/a/b"), "topic name must match");
         assertBadRequest(RawHttp.exchange(server.port(), "GARBAGE\r\n\r\n"), "malformed");
-        assertBadRequest(RawHttp.exchange(server.port(), "GET /events/t HTTP/1.1\r\nBad Header: x\r\n\r\n"), "malformed header name");
-        assertBadRequest(RawHttp.exchange(server.port(), "GET /events/t HTTP/1.1\r\nX: a\r\n  folded\r\n\r\n"), "obsolete line folding");
+        assertBadRequest(RawHttp.exchange(server.port(), "GET /events/t HTTP/1.1\r\nHost: x\r\nBad Header: x\r\n\r\n"), "malformed header name");
+        assertBadRequest(RawHttp.exchange(server.port(), "GET /events/t HTTP/1.1\r\nHost: x\r\nX: a\r\n  folded\r\n\r\n"), "obsolete line folding");
 
-        final byte[] invalidUtf8 = "POST /events/t HTTP/1.1\r\nAuthorization: Bearer s3cret\r\nContent-Length: 2\r\n\r\n\u00ff\u00fe"
+        final byte[] invalidUtf8 = "POST /events/t HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer s3cret\r\nContent-Length: 2\r\n\r\n\u00ff\u00fe"
             .getBytes(StandardCharsets.ISO_8859_1);
         assertBadRequest(RawHttp.exchange(server.port(), invalidUtf8), "body must be UTF-8");
     }
@@ -106,7 +106,7 @@ class HttpErrorsTest
         assertEquals("request body too large\n", RawHttp.body(tooLarge));
 
         final String announced = RawHttp.exchange(server.port(),
-            "POST /events/t HTTP/1.1\r\n" + auth + "\r\nContent-Length: 100000000\r\nExpect: 100-continue\r\n\r\n");
+            "POST /events/t HTTP/1.1\r\nHost: x\r\n" + auth + "\r\nContent-Length: 100000000\r\nExpect: 100-continue\r\n\r\n");
         assertEquals("HTTP/1.1 413 Content Too Large", RawHttp.status(announced));
 
         final String framed = post("/events/t", "\n".repeat(200), auth);
@@ -119,7 +119,7 @@ class HttpErrorsTest
     {
         try (RawSseClient client = RawSseClient.open(server.port(), 0))
         {
-            client.send("POST /events/t HTTP/1.1\r\nAuthorization: Bearer s3cret\r\nContent-Length: 5\r\n" +
+            client.send("POST /events/t HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer s3cret\r\nContent-Length: 5\r\n" +
                 "Expect: 100-continue\r\nConnection: close\r\n\r\n");
             assertEquals("HTTP/1.1 100 Continue\r\n\r\n", client.readHead());
             client.send("hello");
@@ -132,11 +132,11 @@ class HttpErrorsTest
     void shouldAnswer431And414ForOversizedHeads() throws Exception
     {
         final String bigHeader = RawHttp.exchange(server.port(),
-            "GET /events/t HTTP/1.1\r\nX-Big: " + "h".repeat(4000) + "\r\n\r\n");
+            "GET /events/t HTTP/1.1\r\nHost: x\r\nX-Big: " + "h".repeat(4000) + "\r\n\r\n");
         assertEquals("HTTP/1.1 431 Request Header Fields Too Large", RawHttp.status(bigHeader));
         assertEquals("request header fields too large\n", RawHttp.body(bigHeader));
 
-        final String bigTarget = RawHttp.exchange(server.port(), "GET /events/" + "t".repeat(4000) + " HTTP/1.1\r\n\r\n");
+        final String bigTarget = RawHttp.exchange(server.port(), "GET /events/" + "t".repeat(4000) + " HTTP/1.1\r\nHost: x\r\n\r\n");
         assertEquals("HTTP/1.1 414 URI Too Long", RawHttp.status(bigTarget));
     }
 
@@ -163,7 +163,7 @@ class HttpErrorsTest
     void shouldAnswerTransferEncodingWith411() throws Exception
     {
         final String response = RawHttp.exchange(server.port(),
-            "POST /events/t HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
+            "POST /events/t HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
         assertEquals("HTTP/1.1 411 Length Required", RawHttp.status(response));
     }
 

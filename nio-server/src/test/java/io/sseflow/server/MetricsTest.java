@@ -38,9 +38,9 @@ class MetricsTest
             }
             a.close();
             TestUtil.awaitSubscribers(server, 1);
-            RawHttp.exchange(server.port(), "GET /nope HTTP/1.1\r\n\r\n");
+            RawHttp.exchange(server.port(), "GET /nope HTTP/1.1\r\nHost: x\r\n\r\n");
 
-            final String response = RawHttp.exchange(server.port(), "GET /metrics HTTP/1.1\r\nConnection: close\r\n\r\n");
+            final String response = RawHttp.exchange(server.port(), "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
             assertEquals("HTTP/1.1 200 OK", RawHttp.status(response));
             assertTrue(response.contains("\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\n"), response);
             final String body = RawHttp.body(response);

@@ -77,6 +77,20 @@ final class RawSseClient implements AutoCloseable
         out.flush();
     }
 
+    /**
+     * Close with a reset (SO_LINGER 0): a client that vanishes mid-stream.
+     */
+    void reset() throws IOException
+    {
+        socket.setSoLinger(true, 0);
+        socket.close();
+    }
+
+    void shutdownOutput() throws IOException
+    {
+        socket.shutdownOutput();
+    }
+
     void timeout(final int millis) throws IOException
     {
         socket.setSoTimeout(millis);

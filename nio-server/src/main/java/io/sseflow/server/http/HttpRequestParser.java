@@ -10,7 +10,11 @@ import org.agrona.DirectBuffer;
  * buffer, which must keep the head's bytes in place until the request is handled.
  * <p>
  * Bare LF is accepted as a line terminator (RFC 9112 section 2.2). Obsolete line folding is rejected
- * (section 5.2). Transfer codings are not supported, so a request with {@code Transfer-Encoding} gets 411.
+ * (section 5.2). Transfer codings are not supported, so a request with {@code Transfer-Encoding} gets 411, and
+ * one with both {@code Transfer-Encoding} and {@code Content-Length} gets 400 (section 6.1: a smuggling vector).
+ * An HTTP/1.1 request without exactly one {@code Host} gets 400 (section 3.2); HTTP/1.0 requests are served
+ * without it. More than {@link #MAX_HEADER_FIELDS} field lines get 431. A request line for another protocol
+ * version, such as the HTTP/2 connection preface {@code PRI * HTTP/2.0}, gets 505.
  */
 public final class HttpRequestParser
 {
@@ -80,6 +84,11 @@ public final class HttpRequestParser
         BAD_MESSAGE
     }
 
+    /**
+     * Most field lines accepted in one head; more is 431.
+     */
+    public static final int MAX_HEADER_FIELDS = 100;
+
     private static final int MAX_METHOD_LENGTH = 16;
     private static final boolean[] TCHAR = new boolean[128];
 
@@ -126,6 +135,10 @@ public final class HttpRequestParser
     private boolean keepAliveRequested;
     private boolean expectContinue;
     private boolean transferEncoding;
+    private boolean contentLengthSeen;
+    private boolean targetMalformed;
+    private int headerCount;
+    private int hostCount;
     private int lastEventIdOffset;
     private int lastEventIdLength;
     private int authorizationOffset;
@@ -174,6 +187,10 @@ public final class HttpRequestParser
         keepAliveRequested = false;
         expectContinue = false;
         transferEncoding = false;
+        contentLengthSeen = false;
+        targetMalformed = false;
+        headerCount = 0;
+        hostCount = 0;
         lastEventIdOffset = -1;
         lastEventIdLength = 0;
         authorizationOffset = -1;
@@ -233,10 +250,8 @@ public final class HttpRequestParser
                     if (b == ' ')
                     {
                         targetLength = position - targetOffset;
-                        if (!splitTarget(buffer))
-                        {
-                            return fail(400, "malformed request target");
-                        }
+                        // judged after the version, so that "PRI * HTTP/2.0" is answered 505 rather than 400
+                        targetMalformed = !splitTarget(buffer);
                         tokenStart = position + 1;
                         state = State.VERSION;
                     }
@@ -265,6 +280,10 @@ public final class HttpRequestParser
                         else
                         {
                             return fail(400, "malformed protocol version");
+                        }
+                        if (targetMalformed)
+                        {
+                            return fail(400, "malformed request target");
                         }
                         state = b == '\r' ? State.REQUEST_LINE_LF : State.HEADER_START;
                     }
@@ -581,6 +600,10 @@ public final class HttpRequestParser
     private int onHeadComplete(final int headLength)
     {
         this.headLength = headLength;
+        if (transferEncoding && contentLengthSeen)
+        {
+            return fail(400, "both Transfer-Encoding and Content-Length");
+        }
         if (transferEncoding)
         {
             return fail(411, "Transfer-Encoding is not supported; send Content-Length");
@@ -588,6 +611,14 @@ public final class HttpRequestParser
         if (contentLength > maxContentLength)
         {
             return fail(413, "request body too large");
+        }
+        if (hostCount > 1)
+        {
+            return fail(400, "more than one Host header");
+        }
+        if (http11 && hostCount == 0)
+        {
+            return fail(400, "missing Host header");
         }
         state = State.COMPLETE;
         return COMPLETE;
@@ -599,9 +630,20 @@ public final class HttpRequestParser
         final int nameLength = nameEnd - tokenStart;
         final int valueOffset = valueStart < 0 ? nameEnd + 1 : valueStart;
         final int valueLength = valueStart < 0 ? 0 : valueEnd - valueStart;
+        if (++headerCount > MAX_HEADER_FIELDS)
+        {
+            return fail(431, "too many header fields");
+        }
 
         switch (nameLength)
         {
+            case 4:
+                if (AsciiBytes.equalsIgnoreCase(buffer, nameOffset, nameLength, "host"))
+                {
+                    hostCount++;
+                }
+                break;
+
             case 6:
                 if (AsciiBytes.equalsIgnoreCase(buffer, nameOffset, nameLength, "origin"))
                 {
@@ -640,11 +682,12 @@ public final class HttpRequestParser
                 {
                     // RFC 9112 section 6.3: an invalid or conflicting Content-Length is unrecoverable
                     final long length = parseContentLength(buffer, valueOffset, valueLength);
-                    if (length < 0 || (contentLength != 0 && contentLength != length))
+                    if (length < 0 || (contentLengthSeen && contentLength != length))
                     {
                         return fail(400, "invalid Content-Length");
                     }
                     contentLength = length;
+                    contentLengthSeen = true;
                 }
                 break;
 

@@ -34,14 +34,17 @@ public final class HttpResponses
         status(204, "No Content");
         status(400, "Bad Request");
         status(401, "Unauthorized");
+        status(403, "Forbidden");
         status(404, "Not Found");
         status(405, "Method Not Allowed");
         status(408, "Request Timeout");
         status(411, "Length Required");
         status(413, "Content Too Large");
         status(414, "URI Too Long");
+        status(429, "Too Many Requests");
         status(431, "Request Header Fields Too Large");
         status(500, "Internal Server Error");
+        status(501, "Not Implemented");
         status(503, "Service Unavailable");
         status(505, "HTTP Version Not Supported");
     }

@@ -30,6 +30,12 @@ public final class HubOptions
             ServerConfig.DEFAULT_HISTORY_BYTES + ")",
         "  --max-event-bytes N    largest event / publish body (default " + ServerConfig.DEFAULT_MAX_EVENT_BYTES + ")",
         "  --max-topics N         topic limit (default " + ServerConfig.DEFAULT_MAX_TOPICS + ")",
+        "  --max-connections-per-address N",
+        "                         more connections from one IP get 429 (default " +
+            ServerConfig.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS + ")",
+        "  --request-timeout-ms MS",
+        "                         time to send a complete request; then 408 and close (default " +
+            ServerConfig.DEFAULT_REQUEST_TIMEOUT_MS + ")",
         "  --help                 print this and exit",
         "",
         "Endpoints: GET / (demo page), GET /events/{topic} (stream), POST /events/{topic} (publish),",
@@ -122,6 +128,12 @@ public final class HubOptions
                     break;
                 case "--max-topics":
                     builder.maxTopics(intValue(flag, value, 1, Integer.MAX_VALUE));
+                    break;
+                case "--max-connections-per-address":
+                    builder.maxConnectionsPerAddress(intValue(flag, value, 1, Integer.MAX_VALUE));
+                    break;
+                case "--request-timeout-ms":
+                    builder.requestTimeoutMs(intValue(flag, value, 1, Integer.MAX_VALUE));
                     break;
                 default:
                     throw new IllegalArgumentException("unknown flag " + flag);

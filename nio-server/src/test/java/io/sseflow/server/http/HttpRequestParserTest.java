@@ -115,7 +115,7 @@ class HttpRequestParserTest
     @Test
     void shouldParseAgainAfterReset()
     {
-        final UnsafeBuffer buffer = buffer("OPTIONS /events/t HTTP/1.1\r\n\r\n");
+        final UnsafeBuffer buffer = buffer("OPTIONS /events/t HTTP/1.1\r\nHost: x\r\n\r\n");
         final HttpRequestParser parser = new HttpRequestParser(8192, 1024);
         assertEquals(HttpRequestParser.COMPLETE, parser.parse(buffer, buffer.capacity()));
         parser.reset();

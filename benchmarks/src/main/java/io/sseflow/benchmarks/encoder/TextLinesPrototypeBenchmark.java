@@ -17,6 +17,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetEncoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
@@ -26,7 +29,9 @@ import java.util.concurrent.TimeUnit;
  * {@link EventFrameEncoder} (two passes of {@code CharSequence.charAt} + bounds-checked {@code putByte} per char)
  * with a prototype that copies the {@code String}'s chars out in bulk ({@code String.getChars}, an intrinsic),
  * frames them into a reused byte array in one pass (line splitting and UTF-8 as the encoder does), and writes the
- * frame with one {@code putBytes}. Both write byte-identical frames (checked in set-up).
+ * frame with one {@code putBytes} ({@code prototype}, now in the encoder as {@code DataLinesStaging}), and with
+ * an all-ASCII fast path on JDK intrinsics ({@code prototypeAscii}). All write byte-identical frames (checked in
+ * set-up, also on CR, CRLF, trailing breaks, empty text, non-ASCII, surrogate pairs and a lone surrogate).
  * <pre>
  * java -jar benchmarks/target/benchmarks.jar TextLinesPrototypeBenchmark -prof gc
  * </pre>
@@ -50,6 +55,13 @@ public class TextLinesPrototypeBenchmark
     private final EventFrameEncoder encoder = new EventFrameEncoder();
     private char[] chars = new char[256];
     private byte[] frame = new byte[1024];
+    private byte[] ascii = new byte[256];
+    private CharBuffer charView = CharBuffer.wrap(chars);
+    private ByteBuffer asciiView = ByteBuffer.wrap(ascii);
+    private final CharsetEncoder utf8 = StandardCharsets.UTF_8.newEncoder()
+        .onMalformedInput(CodingErrorAction.REPLACE)
+        .onUnmappableCharacter(CodingErrorAction.REPLACE)
+        .replaceWith(new byte[]{ (byte)0xEF, (byte)0xBF, (byte)0xBD });
 
     /**
      * Pick the text and check both ways write the same bytes.
@@ -58,17 +70,115 @@ public class TextLinesPrototypeBenchmark
     public void setUp()
     {
         data = "text100".equals(text) ? EncoderEvents.TEXT_100 : EncoderEvents.TEXT_4K;
-        final int expectedLength = encoder();
-        final byte[] expected = new byte[expectedLength];
-        buffer.getBytes(0, expected);
-        buffer.setMemory(0, expectedLength, (byte)0);
-        final int length = prototype();
-        final byte[] actual = new byte[length];
-        buffer.getBytes(0, actual);
-        if (!Arrays.equals(expected, actual))
+        for (final String sample : new String[]{ data, "a\r\nb\rc\n", "", "\n", "caf\u00e9 \ud83d\ude00 \ud800 x\r" })
         {
-            throw new IllegalStateException("prototype differs from EventFrameEncoder");
+            final int expectedSampleLength =
+                encoder.encode(buffer, 0, buffer.capacity(), SseOptions.NONE, SseOptions.NONE, sample);
+            final byte[] expectedSample = new byte[expectedSampleLength];
+            buffer.getBytes(0, expectedSample);
+            for (int variant = 0; variant < 2; variant++)
+            {
+                buffer.setMemory(0, expectedSampleLength, (byte)0);
+                final int length = 0 == variant ?
+                    putTextFrame(buffer, 0, buffer.capacity(), sample) :
+                    putTextFrameAscii(buffer, 0, buffer.capacity(), sample);
+                final byte[] actual = new byte[length];
+                buffer.getBytes(0, actual);
+                if (!Arrays.equals(expectedSample, actual))
+                {
+                    throw new IllegalStateException("prototype " + variant + " differs from EventFrameEncoder for " +
+                        sample.replace("\n", "\\n").replace("\r", "\\r"));
+                }
+            }
         }
+    }
+
+    /**
+     * All-ASCII fast path: one bulk UTF-8 encode of the whole text (the JDK's ASCII intrinsic on heap arrays;
+     * as many bytes as chars proves the text is ASCII), line breaks found with {@code String.indexOf} (an
+     * intrinsic), runs copied with {@code System.arraycopy}; other text falls back to {@link #prototype()}'s loop.
+     *
+     * @return bytes written.
+     */
+    @Benchmark
+    public int prototypeAscii()
+    {
+        return putTextFrameAscii(buffer, 0, buffer.capacity(), data);
+    }
+
+    private int putTextFrameAscii(
+        final MutableDirectBuffer buffer, final int offset, final int maxLength, final String text)
+    {
+        final int length = text.length();
+        if (chars.length < length)
+        {
+            chars = new char[length];
+        }
+        if (charView.array() != chars)
+        {
+            charView = CharBuffer.wrap(chars);
+        }
+        if (ascii.length < length)
+        {
+            ascii = new byte[length];
+            asciiView = ByteBuffer.wrap(ascii);
+        }
+        text.getChars(0, length, chars, 0);
+        final CharBuffer in = charView;
+        final ByteBuffer out = asciiView;
+        in.limit(length).position(0);
+        out.clear();
+        utf8.reset();
+        utf8.encode(in, out, true);
+        if (in.hasRemaining() || out.position() != length)
+        {
+            return putTextFrame(buffer, offset, maxLength, text);
+        }
+
+        final int worstCase = length + (DATA_PREFIX.length + 1) * (length + 1) + 1;
+        byte[] frame = this.frame;
+        if (frame.length < worstCase)
+        {
+            frame = this.frame = new byte[worstCase];
+        }
+        final byte[] ascii = this.ascii;
+        int nextCr = text.indexOf('\r');
+        int j = 0;
+        int start = 0;
+        while (true)
+        {
+            int end = text.indexOf('\n', start);
+            if (end < 0)
+            {
+                end = length;
+            }
+            if (nextCr >= 0 && nextCr < start)
+            {
+                nextCr = text.indexOf('\r', start);
+            }
+            if (nextCr >= 0 && nextCr < end)
+            {
+                end = nextCr;
+            }
+            System.arraycopy(DATA_PREFIX, 0, frame, j, DATA_PREFIX.length);
+            j += DATA_PREFIX.length;
+            System.arraycopy(ascii, start, frame, j, end - start);
+            j += end - start;
+            frame[j++] = '\n';
+            if (end == length)
+            {
+                break;
+            }
+            start = end + (ascii[end] == '\r' && end + 1 < length && ascii[end + 1] == '\n' ? 2 : 1);
+        }
+        frame[j++] = '\n';
+
+        if (j > maxLength || (long)offset + j > buffer.capacity())
+        {
+            return EventFrameEncoder.INSUFFICIENT_CAPACITY;
+        }
+        buffer.putBytes(offset, frame, 0, j);
+        return j;
     }
 
     /**

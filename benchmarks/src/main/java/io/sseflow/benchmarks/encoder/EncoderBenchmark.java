@@ -64,7 +64,7 @@ import static io.sseflow.benchmarks.encoder.EncoderEvents.TRADE;
  * No contender does I/O: each writes into memory and returns what it produced. Set-up checks, once per fork, that
  * every contender's bytes parse (WHATWG algorithm) to the same event, and fails the run otherwise.
  * <pre>
- * cd /work/main &amp;&amp; mvn -q -pl benchmarks -am package -DskipTests
+ * mvn -q -pl benchmarks -am package -DskipTests                                          # build
  * java -jar benchmarks/target/benchmarks.jar EncoderBenchmark -prof gc                    # full run
  * java -jar benchmarks/target/benchmarks.jar 'EncoderBenchmark.object_' -prof gc          # one case
  * java -jar benchmarks/target/benchmarks.jar EncoderBenchmark -prof gc -f 1 -wi 2 -i 3 -w 1s -r 1s  # quick

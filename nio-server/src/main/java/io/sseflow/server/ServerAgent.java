@@ -84,6 +84,8 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
     private final int maxRecordLength;
     private final byte[] token;
     private final byte[] tokenScratch;
+    private final SubscribeAuthorizer subscribeAuthorizer;
+    private final SubscribeRequest subscribeRequest = new SubscribeRequest();
 
     private final ByteBuffer streamHead;
     private final ByteBuffer heartbeat;
@@ -143,6 +145,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         maxRecordLength = Math.min(config.maxEventBytes(), sequencer.maxRecordLength());
         token = null == config.publishToken() ? null : HttpResponses.ascii(config.publishToken());
         tokenScratch = null == token ? null : new byte[token.length];
+        subscribeAuthorizer = config.subscribeAuthorizer();
 
         streamHead = constant(responses.eventStreamHead());
         heartbeat = constant(HEARTBEAT);
@@ -614,6 +617,10 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
     private void subscribe(final Connection connection, final UnsafeBuffer buffer, final int topicOffset, final int topicLength)
     {
         final HttpRequestParser parser = connection.parser;
+        if (null != subscribeAuthorizer && !authorizeSubscribe(connection, buffer, topicOffset, topicLength))
+        {
+            return;
+        }
         final Topic topic = topics.lookup(buffer, topicOffset, topicLength);
         if (null == topic)
         {
@@ -803,6 +810,48 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
                 sendError(connection, 503, "server is shutting down", null, ServerMetrics.REFUSED_SHUTTING_DOWN);
                 break;
         }
+    }
+
+    private boolean authorizeSubscribe(
+        final Connection connection, final UnsafeBuffer buffer, final int topicOffset, final int topicLength)
+    {
+        SubscribeAuthorizer.Decision decision = null;
+        try
+        {
+            final String topicName = buffer.getStringWithoutLengthAscii(topicOffset, topicLength);
+            decision = subscribeAuthorizer.authorize(
+                subscribeRequest.wrap(buffer, connection.parser, topicName, connection.remoteAddress));
+            if (null == decision)
+            {
+                config.errorHandler().onError(new IllegalStateException("subscribe authorizer returned null"));
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            config.errorHandler().onError(ex);
+        }
+        finally
+        {
+            subscribeRequest.clear();
+        }
+
+        if (decision == SubscribeAuthorizer.Decision.ALLOW)
+        {
+            return true;
+        }
+        if (decision == SubscribeAuthorizer.Decision.UNAUTHORIZED)
+        {
+            sendError(connection, 401, "not authorized to subscribe", WWW_AUTHENTICATE);
+        }
+        else if (decision == SubscribeAuthorizer.Decision.FORBIDDEN)
+        {
+            sendError(connection, 403, "not allowed to subscribe to this topic", null);
+        }
+        else
+        {
+            sendError(connection, 500, "subscribe authorizer failed", null, ServerMetrics.REFUSED_SERVER_ERROR);
+        }
+        return false;
     }
 
     private boolean isAuthorized(final UnsafeBuffer buffer, final HttpRequestParser parser)

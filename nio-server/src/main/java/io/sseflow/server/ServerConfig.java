@@ -75,6 +75,8 @@ public final class ServerConfig
     private final String host;
     private final int port;
     private final String publishToken;
+    private final String subscribeToken;
+    private final SubscribeAuthorizer subscribeAuthorizer;
     private final int history;
     private final long heartbeatMs;
     private final int maxConnections;
@@ -99,6 +101,8 @@ public final class ServerConfig
         host = require(builder.host, "host");
         port = builder.port;
         publishToken = builder.publishToken;
+        subscribeToken = builder.subscribeToken;
+        subscribeAuthorizer = composeAuthorizer(builder.subscribeToken, builder.subscribeAuthorizer);
         history = builder.history;
         heartbeatMs = builder.heartbeatMs;
         maxConnections = builder.maxConnections;
@@ -138,6 +142,26 @@ public final class ServerConfig
             "publish token must be 1..512 visible ASCII characters without spaces");
         historyBytes = BitUtil.findNextPositivePowerOfTwo(
             Math.max(builder.historyBytes, 2 * BitUtil.findNextPositivePowerOfTwo(maxEventBytes + 1024)));
+    }
+
+    /**
+     * Token required to subscribe ({@code Authorization: Bearer} or {@code ?access_token=}).
+     *
+     * @return the token, or null when none is required.
+     */
+    public String subscribeToken()
+    {
+        return subscribeToken;
+    }
+
+    /**
+     * What decides whether a subscribe request may stream: the subscribe token's check, then the configured hook.
+     *
+     * @return the authorizer, or null when subscribing is open.
+     */
+    public SubscribeAuthorizer subscribeAuthorizer()
+    {
+        return subscribeAuthorizer;
     }
 
     /**
@@ -399,7 +423,29 @@ public final class ServerConfig
         return true;
     }
 
-    private static boolean isValidToken(final String token)
+    private static SubscribeAuthorizer composeAuthorizer(final String token, final SubscribeAuthorizer hook)
+    {
+        if (null == token)
+        {
+            return hook;
+        }
+        if (!isValidToken(token))
+        {
+            throw new IllegalArgumentException("subscribe token must be 1..512 visible ASCII characters without spaces");
+        }
+        final SubscribeAuthorizer tokenCheck = SubscribeAuthorizer.bearerToken(token);
+        if (null == hook)
+        {
+            return tokenCheck;
+        }
+        return (request) ->
+        {
+            final SubscribeAuthorizer.Decision decision = tokenCheck.authorize(request);
+            return decision == SubscribeAuthorizer.Decision.ALLOW ? hook.authorize(request) : decision;
+        };
+    }
+
+    static boolean isValidToken(final String token)
     {
         if (token.isEmpty() || token.length() > 512)
         {

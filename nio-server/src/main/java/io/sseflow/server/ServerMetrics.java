@@ -143,11 +143,17 @@ public final class ServerMetrics
      */
     public static final int REFUSED_HTTP_VERSION = 16;
 
-    private static final int REFUSAL_COUNT = 17;
+    /**
+     * The subscribe authorizer failed: threw or gave no decision (500).
+     */
+    public static final int REFUSED_SERVER_ERROR = 17;
+
+    private static final int REFUSAL_COUNT = 18;
     private static final String[] REFUSAL_REASONS = {
         "bad_request", "unauthorized", "forbidden", "not_found", "method_not_allowed", "request_timeout",
         "length_required", "too_large", "uri_too_long", "address_connection_limit", "headers_too_large",
         "not_implemented", "connection_limit", "topic_limit", "back_pressured", "shutting_down", "http_version",
+        "server_error",
     };
     private static final String REFUSED_NAME = "sseflow_requests_refused_total";
     private static final byte[] REFUSED_PREAMBLE = ("# HELP " + REFUSED_NAME +

@@ -330,6 +330,8 @@ public final class SseServer implements AutoCloseable
         String host = ServerConfig.DEFAULT_HOST;
         int port = ServerConfig.DEFAULT_PORT;
         String publishToken;
+        String subscribeToken;
+        SubscribeAuthorizer subscribeAuthorizer;
         int history = ServerConfig.DEFAULT_HISTORY;
         long heartbeatMs = ServerConfig.DEFAULT_HEARTBEAT_MS;
         int maxConnections = ServerConfig.DEFAULT_MAX_CONNECTIONS;
@@ -387,6 +389,34 @@ public final class SseServer implements AutoCloseable
         public Builder publishToken(final String publishToken)
         {
             this.publishToken = publishToken;
+            return this;
+        }
+
+        /**
+         * Require a token to subscribe: {@code Authorization: Bearer TOKEN}, or {@code ?access_token=TOKEN} for
+         * {@code EventSource} (which cannot set headers); otherwise {@code 401}. Compared in constant time. Checked
+         * before the {@link #subscribeAuthorizer(SubscribeAuthorizer) authorizer}, if both are set.
+         *
+         * @param subscribeToken 1..512 visible ASCII characters, or null for open subscribing.
+         * @return this.
+         * @see SubscribeAuthorizer#bearerToken(String)
+         */
+        public Builder subscribeToken(final String subscribeToken)
+        {
+            this.subscribeToken = subscribeToken;
+            return this;
+        }
+
+        /**
+         * Decide per subscribe request, from its topic and headers, whether it may stream ({@code 401}/{@code 403}
+         * otherwise), before anything is written. Runs on the agent thread: it must not block. Default none.
+         *
+         * @param subscribeAuthorizer the hook, or null for none.
+         * @return this.
+         */
+        public Builder subscribeAuthorizer(final SubscribeAuthorizer subscribeAuthorizer)
+        {
+            this.subscribeAuthorizer = subscribeAuthorizer;
             return this;
         }
 

@@ -138,6 +138,7 @@ public final class HttpRequestParser
     private boolean contentLengthSeen;
     private boolean targetMalformed;
     private int headerCount;
+    private int fieldsOffset;
     private int hostCount;
     private int lastEventIdOffset;
     private int lastEventIdLength;
@@ -190,6 +191,7 @@ public final class HttpRequestParser
         contentLengthSeen = false;
         targetMalformed = false;
         headerCount = 0;
+        fieldsOffset = 0;
         hostCount = 0;
         lastEventIdOffset = -1;
         lastEventIdLength = 0;
@@ -285,6 +287,7 @@ public final class HttpRequestParser
                         {
                             return fail(400, "malformed request target");
                         }
+                        fieldsOffset = b == '\r' ? position + 2 : position + 1;
                         state = b == '\r' ? State.REQUEST_LINE_LF : State.HEADER_START;
                     }
                     else if (position - tokenStart >= 8)
@@ -578,6 +581,76 @@ public final class HttpRequestParser
     }
 
     /**
+     * Number of header field lines in the head.
+     *
+     * @return the count.
+     */
+    public int headerCount()
+    {
+        return headerCount;
+    }
+
+    /**
+     * Visit every header field line of a complete head, in order, as offsets into the buffer that was parsed.
+     * Names keep their case; values are trimmed of optional whitespace at both ends. Rescans the head, which is
+     * already validated, so it keeps nothing per field: meant for rare paths such as authorization.
+     *
+     * @param buffer  the buffer given to {@link #parse}, still holding the head.
+     * @param visitor called once per field line until it returns false.
+     * @return the number of fields visited.
+     * @throws IllegalStateException when the head is not complete.
+     */
+    public int forEachHeader(final DirectBuffer buffer, final HeaderVisitor visitor)
+    {
+        if (state != State.COMPLETE)
+        {
+            throw new IllegalStateException("head not complete: " + state);
+        }
+        int visited = 0;
+        int lineStart = fieldsOffset;
+        final int end = headLength;
+        while (lineStart < end)
+        {
+            int lineEnd = lineStart;
+            while (lineEnd < end && buffer.getByte(lineEnd) != '\n')
+            {
+                lineEnd++;
+            }
+            final int next = lineEnd + 1;
+            if (lineEnd > lineStart && buffer.getByte(lineEnd - 1) == '\r')
+            {
+                lineEnd--;
+            }
+            if (lineEnd == lineStart)
+            {
+                break;
+            }
+            int colon = lineStart;
+            while (buffer.getByte(colon) != ':')
+            {
+                colon++;
+            }
+            int valueStart = colon + 1;
+            int valueEnd = lineEnd;
+            while (valueStart < valueEnd && isOptionalWhitespace(buffer.getByte(valueStart)))
+            {
+                valueStart++;
+            }
+            while (valueEnd > valueStart && isOptionalWhitespace(buffer.getByte(valueEnd - 1)))
+            {
+                valueEnd--;
+            }
+            visited++;
+            if (!visitor.onHeader(buffer, lineStart, colon - lineStart, valueStart, valueEnd - valueStart))
+            {
+                break;
+            }
+            lineStart = next;
+        }
+        return visited;
+    }
+
+    /**
      * Status to answer a malformed request with.
      *
      * @return 400, 411, 413, 414, 431 or 505.
@@ -772,6 +845,11 @@ public final class HttpRequestParser
             value = value * 10 + digit;
         }
         return value;
+    }
+
+    private static boolean isOptionalWhitespace(final byte b)
+    {
+        return b == ' ' || b == '\t';
     }
 
     private static boolean isTchar(final byte b)

@@ -20,6 +20,8 @@ public final class HubOptions
         "  --port P               port, 0 picks a free one (default " + ServerConfig.DEFAULT_PORT + ")",
         "  --publish-token T      require 'Authorization: Bearer T' on POST /events/{topic};",
         "                         without it publishing is open, allowed only on a loopback host",
+        "  --subscribe-token T    require 'Authorization: Bearer T' or '?access_token=T' on",
+        "                         GET /events/{topic} (default none: subscribing is open)",
         "  --history N            events kept per topic for Last-Event-ID replay (default " +
             ServerConfig.DEFAULT_HISTORY + ")",
         "  --heartbeat-ms MS      comment sent to a stream idle that long (default " +
@@ -107,6 +109,9 @@ public final class HubOptions
                     break;
                 case "--publish-token":
                     builder.publishToken(nonEmpty(flag, value));
+                    break;
+                case "--subscribe-token":
+                    builder.subscribeToken(nonEmpty(flag, value));
                     break;
                 case "--history":
                     builder.history(intValue(flag, value, 1, Integer.MAX_VALUE));

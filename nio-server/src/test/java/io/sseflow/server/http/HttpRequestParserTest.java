@@ -50,6 +50,35 @@ class HttpRequestParserTest
     }
 
     @Test
+    void shouldVisitEveryHeaderFieldTrimmedInOrder()
+    {
+        final UnsafeBuffer buffer = buffer(REQUEST);
+        final HttpRequestParser parser = new HttpRequestParser(8192, 1024);
+        assertEquals(HttpRequestParser.COMPLETE, parser.parse(buffer, REQUEST.length()));
+        final StringBuilder seen = new StringBuilder();
+        final int visited = parser.forEachHeader(buffer, (b, nameOffset, nameLength, valueOffset, valueLength) ->
+        {
+            seen.append(text(b, nameOffset, nameLength)).append('=').append(text(b, valueOffset, valueLength)).append(';');
+            return true;
+        });
+        assertEquals(6, visited);
+        assertEquals(6, parser.headerCount());
+        assertEquals("Host=127.0.0.1;last-event-id=42;Authorization=Bearer tok;Origin=https://a.example;" +
+            "Content-Length=3;Connection=keep-alive, close;", seen.toString());
+
+        final UnsafeBuffer bareLf = buffer("GET /x HTTP/1.0\nA:\nB: \t2 \n\n");
+        final HttpRequestParser lfParser = new HttpRequestParser(8192, 1024);
+        assertEquals(HttpRequestParser.COMPLETE, lfParser.parse(bareLf, bareLf.capacity()));
+        final StringBuilder first = new StringBuilder();
+        assertEquals(1, lfParser.forEachHeader(bareLf, (b, nameOffset, nameLength, valueOffset, valueLength) ->
+        {
+            first.append(text(b, nameOffset, nameLength)).append('=').append(text(b, valueOffset, valueLength));
+            return false;
+        }));
+        assertEquals("A=", first.toString());
+    }
+
+    @Test
     void shouldAcceptBareLfAndAbsoluteFormAndHttp10()
     {
         final UnsafeBuffer buffer = buffer("POST http://h:1/events/t?id=1 HTTP/1.0\nConnection: keep-alive\n\n");
@@ -131,7 +160,7 @@ class HttpRequestParserTest
         return new UnsafeBuffer(text.getBytes(StandardCharsets.ISO_8859_1));
     }
 
-    static String text(final UnsafeBuffer buffer, final int offset, final int length)
+    static String text(final org.agrona.DirectBuffer buffer, final int offset, final int length)
     {
         return buffer.getStringWithoutLengthAscii(offset, length);
     }

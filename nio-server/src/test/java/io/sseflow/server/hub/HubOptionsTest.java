@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,7 +21,8 @@ class HubOptionsTest
     {
         final ServerConfig config = HubOptions.parse(new String[]{
             "--host", "localhost", "--port=0", "--publish-token", "t0k", "--history", "10", "--heartbeat-ms=250",
-            "--max-connections", "7", "--allow-origin", "https://a.example"}).build().config();
+            "--max-connections", "7", "--allow-origin", "https://a.example", "--subscribe-token=sub-T",
+            "--request-timeout-ms", "1500", "--max-connections-per-address=3"}).build().config();
         assertEquals("localhost", config.host());
         assertEquals(0, config.port());
         assertEquals("t0k", config.publishToken());
@@ -28,6 +30,10 @@ class HubOptionsTest
         assertEquals(250, config.heartbeatMs());
         assertEquals(7, config.maxConnections());
         assertEquals("https://a.example", config.allowOrigin());
+        assertEquals("sub-T", config.subscribeToken());
+        assertNotNull(config.subscribeAuthorizer());
+        assertEquals(1500, config.requestTimeoutMs());
+        assertEquals(3, config.maxConnectionsPerAddress());
         assertTrue(config.demoPage());
     }
 
@@ -42,6 +48,10 @@ class HubOptionsTest
         assertEquals(15000, config.heartbeatMs());
         assertEquals(10000, config.maxConnections());
         assertNull(config.allowOrigin());
+        assertNull(config.subscribeToken());
+        assertNull(config.subscribeAuthorizer());
+        assertEquals(ServerConfig.DEFAULT_REQUEST_TIMEOUT_MS, config.requestTimeoutMs());
+        assertEquals(ServerConfig.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, config.maxConnectionsPerAddress());
     }
 
     @Test
@@ -53,6 +63,16 @@ class HubOptionsTest
         assertEquals("--port must be between 0 and 65535, got 70000", message("--port", "70000"));
         assertEquals("--history must be between 1 and 2147483647, got 0", message("--history", "0"));
         assertEquals("unexpected argument 'port' (flags start with --)", message("port"));
+        assertEquals("--subscribe-token needs a non-empty value", message("--subscribe-token="));
+        assertEquals("--subscribe-token needs a value", message("--subscribe-token"));
+        assertEquals("subscribe token must be 1..512 visible ASCII characters without spaces",
+            message("--subscribe-token", "two words"));
+        assertEquals("--request-timeout-ms must be between 1 and 2147483647, got 0", message("--request-timeout-ms", "0"));
+        assertEquals("--request-timeout-ms needs a whole number, got '1s'", message("--request-timeout-ms", "1s"));
+        assertEquals("--max-connections-per-address must be between 1 and 2147483647, got -1",
+            message("--max-connections-per-address", "-1"));
+        assertEquals("--max-connections-per-address needs a whole number, got ''",
+            message("--max-connections-per-address="));
         assertTrue(message("--allow-origin", "https://a.example/path").startsWith("allow-origin must be * or an origin"));
     }
 

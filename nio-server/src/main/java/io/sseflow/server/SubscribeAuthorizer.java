@@ -1,0 +1,80 @@
+package io.sseflow.server;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Objects;
+
+/**
+ * Decides whether a {@code GET /events/{topic}} may stream, before anything is written and before the topic is
+ * created. Set with {@link SseServer.Builder#subscribeAuthorizer(SubscribeAuthorizer)}; the hub's
+ * {@code --subscribe-token} is {@link #bearerToken(String)}.
+ * <p>
+ * Called on the server agent thread, once per subscribe request: it must answer quickly and never block (no
+ * remote calls; check a signature or a local cache). A refusal is answered {@code 401} (with
+ * {@code WWW-Authenticate: Bearer}) or {@code 403} and counted in
+ * {@code sseflow_requests_refused_total{reason="unauthorized"|"forbidden"}}; an exception or a null decision is
+ * reported to the error handler and answered {@code 500}. {@code OPTIONS} preflights are not authorized (browsers
+ * send them without credentials).
+ */
+@FunctionalInterface
+public interface SubscribeAuthorizer
+{
+    /**
+     * The answer to a subscribe request.
+     */
+    enum Decision
+    {
+        /**
+         * Stream.
+         */
+        ALLOW,
+
+        /**
+         * {@code 401 Unauthorized}: credentials missing or not valid.
+         */
+        UNAUTHORIZED,
+
+        /**
+         * {@code 403 Forbidden}: valid credentials, but not for this topic.
+         */
+        FORBIDDEN
+    }
+
+    /**
+     * Decide.
+     *
+     * @param request the topic, headers and query of the request; valid only during this call.
+     * @return the decision.
+     */
+    Decision authorize(SubscribeRequest request);
+
+    /**
+     * Require a token as {@code Authorization: Bearer TOKEN} or, for {@code EventSource} which cannot set
+     * headers, as the query parameter {@code access_token=TOKEN} (RFC 6750 sections 2.1 and 2.3). Compared in
+     * constant time; anything else is {@link Decision#UNAUTHORIZED}.
+     *
+     * @param token 1..512 visible ASCII characters.
+     * @return the authorizer.
+     */
+    static SubscribeAuthorizer bearerToken(final String token)
+    {
+        Objects.requireNonNull(token, "token");
+        if (!ServerConfig.isValidToken(token))
+        {
+            throw new IllegalArgumentException("subscribe token must be 1..512 visible ASCII characters without spaces");
+        }
+        final byte[] expected = token.getBytes(StandardCharsets.US_ASCII);
+        return (request) ->
+        {
+            final String presented = request.bearerToken();
+            final String fromQuery = null == presented ? request.queryParameter("access_token") : null;
+            final String candidate = null != presented ? presented : fromQuery;
+            if (null == candidate)
+            {
+                return Decision.UNAUTHORIZED;
+            }
+            final boolean equal = MessageDigest.isEqual(expected, candidate.getBytes(StandardCharsets.UTF_8));
+            return equal ? Decision.ALLOW : Decision.UNAUTHORIZED;
+        };
+    }
+}

@@ -152,6 +152,10 @@ public final class FanOutBenchmark
                 command.add(settings.sseflowJar.toString());
                 command.addAll(List.of("--history", Integer.toString(settings.history),
                     "--heartbeat-ms", "15000", "--max-connections", Integer.toString(subscribers + 64)));
+                if (settings.sseflowPerAddressLimit)
+                {
+                    command.addAll(List.of("--max-connections-per-address", Integer.toString(subscribers + 64)));
+                }
                 break;
             case "netty":
                 command.addAll(List.of("-cp", benchmarksJar(), NettyBroadcastServer.class.getName()));
@@ -551,6 +555,7 @@ public final class FanOutBenchmark
         int maxRateReadIntervalMicros = 2_000;
         int phaseTimeoutSeconds = 60;
         int quietWaitSeconds;
+        boolean sseflowPerAddressLimit = true;
         int timeLimitSeconds = 1_800;
         Path sseflowJar = Path.of("nio-server/target/sseflow-server.jar");
         String serverJvmArgs = "-Xmx1g -XX:+UseG1GC --add-exports java.base/jdk.internal.misc=ALL-UNNAMED";
@@ -612,6 +617,9 @@ public final class FanOutBenchmark
                     case "--quiet-wait-s":
                         s.quietWaitSeconds = Integer.parseInt(args[++i]);
                         break;
+                    case "--no-per-address-limit":
+                        s.sseflowPerAddressLimit = false;
+                        break;
                     case "--time-limit-s":
                         s.timeLimitSeconds = Integer.parseInt(args[++i]);
                         break;
@@ -647,6 +655,7 @@ public final class FanOutBenchmark
                                 "to use < 25% of a core (0)",
                             "  --time-limit-s S           whole run limit (1800)",
                             "  --sseflow-jar PATH         default nio-server/target/sseflow-server.jar",
+                            "  --no-per-address-limit     do not pass --max-connections-per-address (hubs before it)",
                             "  --server-jvm-args ARGS     JVM flags of every server process",
                             "  --out FILE                 also write the markdown table there"));
                         return null;

@@ -41,6 +41,7 @@ final class PeerServerOptions
                 case "--history":
                 case "--heartbeat-ms":
                 case "--max-connections":
+                case "--max-connections-per-address":
                     i++;
                     break;
                 default:

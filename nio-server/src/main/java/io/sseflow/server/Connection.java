@@ -9,7 +9,8 @@ import java.nio.channels.SocketChannel;
 
 /**
  * One client connection, owned by the server agent: reading a request, waiting for a publish to be sequenced,
- * writing a response, streaming events, or lingering before close.
+ * writing a response, streaming events, finishing the frame in flight of a stream being ended, or lingering
+ * before close.
  */
 final class Connection
 {
@@ -19,6 +20,7 @@ final class Connection
     static final int STREAMING = 4;
     static final int LINGERING = 5;
     static final int CLOSED = 6;
+    static final int ENDING_STREAM = 7;
 
     final long id;
     final SocketChannel channel;

@@ -19,6 +19,7 @@ import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.collections.Object2IntHashMap;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
@@ -100,6 +101,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
     private final BufferPool headPool;
     private final BufferPool largePool;
 
+    private final ManyToOneConcurrentArrayQueue<Topic> disconnectRequests;
     private final Long2ObjectHashMap<Connection> pendingPublishes = new Long2ObjectHashMap<>();
     private final Object2IntHashMap<InetAddress> connectionsPerAddress = new Object2IntHashMap<>(0);
     private Connection[] connections = new Connection[64];
@@ -146,6 +148,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         token = null == config.publishToken() ? null : HttpResponses.ascii(config.publishToken());
         tokenScratch = null == token ? null : new byte[token.length];
         subscribeAuthorizer = config.subscribeAuthorizer();
+        disconnectRequests = new ManyToOneConcurrentArrayQueue<>(Math.min(config.maxTopics(), 4096));
 
         streamHead = constant(responses.eventStreamHead());
         heartbeat = constant(HEARTBEAT);
@@ -195,6 +198,10 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
             workCount += flushDirtyTopics();
         }
         workCount += poller.selectNow();
+        if (!disconnectRequests.isEmpty())
+        {
+            workCount += disconnectRequested();
+        }
         if (nowNs - nextTimerNs >= 0)
         {
             nextTimerNs = nowNs + timerIntervalNs;
@@ -231,6 +238,11 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
     void requestClose()
     {
         closeRequested = true;
+    }
+
+    boolean requestDisconnect(final Topic topic)
+    {
+        return disconnectRequests.offer(topic);
     }
 
     /**
@@ -453,6 +465,10 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         if (connection.state == Connection.STREAMING)
         {
             flushSubscriber(connection);
+        }
+        else if (connection.state == Connection.ENDING_STREAM)
+        {
+            flushEndingStream(connection);
         }
         else if (connection.state == Connection.WRITING)
         {
@@ -975,6 +991,30 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
 
     private void flushSubscriber(final Connection connection)
     {
+        final SubscriberCursor.Outcome outcome = flushCursor(connection);
+        if (null == outcome)
+        {
+            return;
+        }
+        switch (outcome)
+        {
+            case CAUGHT_UP:
+                setInterest(connection, SelectionKey.OP_READ);
+                break;
+
+            case BLOCKED:
+                setInterest(connection, SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+                break;
+
+            case LAPPED:
+            default:
+                dropSlowConsumer(connection);
+                break;
+        }
+    }
+
+    private SubscriberCursor.Outcome flushCursor(final Connection connection)
+    {
         final SubscriberCursor cursor = connection.cursor;
         final long framesBefore = cursor.framesWritten();
         final long bytesBefore = cursor.bytesWritten();
@@ -986,7 +1026,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         catch (final IOException ex)
         {
             close(connection);
-            return;
+            return null;
         }
 
         final long frames = cursor.framesWritten() - framesBefore;
@@ -999,11 +1039,50 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         {
             metrics.add(ServerMetrics.BYTES_DELIVERED, bytes);
         }
+        return outcome;
+    }
 
+    private int disconnectRequested()
+    {
+        int workCount = 0;
+        Topic topic;
+        while (null != (topic = disconnectRequests.poll()))
+        {
+            topic.disconnectRequested.set(false);
+            final Connection[] subscribers = topic.subscribers;
+            for (int i = topic.subscriberCount - 1; i >= 0; i--)
+            {
+                endStream(subscribers[i]);
+                workCount++;
+            }
+        }
+        return workCount;
+    }
+
+    private void endStream(final Connection connection)
+    {
+        connection.topic.removeSubscriber(connection);
+        connection.topic = null;
+        metrics.decrement(ServerMetrics.SUBSCRIBERS);
+        metrics.increment(ServerMetrics.SUBSCRIBERS_DISCONNECTED);
+        connection.state = Connection.ENDING_STREAM;
+        connection.deadlineNs = nowNs + requestTimeoutNs;
+        connection.cursor.endAtFrameBoundary();
+        flushEndingStream(connection);
+    }
+
+    private void flushEndingStream(final Connection connection)
+    {
+        final SubscriberCursor.Outcome outcome = flushCursor(connection);
+        if (null == outcome)
+        {
+            return;
+        }
         switch (outcome)
         {
             case CAUGHT_UP:
-                setInterest(connection, SelectionKey.OP_READ);
+                connection.cursor.close();
+                startLinger(connection);
                 break;
 
             case BLOCKED:
@@ -1115,6 +1194,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
 
                 case Connection.WRITING:
                 case Connection.LINGERING:
+                case Connection.ENDING_STREAM:
                     if (nowNs - connection.deadlineNs >= 0)
                     {
                         close(connection);
@@ -1146,7 +1226,8 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         {
             final Connection connection = connections[i];
             flushed = connection.state == Connection.STREAMING ? !connection.cursor.hasPending() :
-                connection.state != Connection.WRITING && connection.state != Connection.AWAITING_PUBLISH;
+                connection.state != Connection.WRITING && connection.state != Connection.AWAITING_PUBLISH &&
+                connection.state != Connection.ENDING_STREAM;
         }
 
         if (flushed || nowNs - drainDeadlineNs >= 0)
@@ -1180,6 +1261,10 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
             connection.topic.removeSubscriber(connection);
             connection.cursor.close();
             metrics.decrement(ServerMetrics.SUBSCRIBERS);
+        }
+        else if (connection.state == Connection.ENDING_STREAM)
+        {
+            connection.cursor.close();
         }
         else if (connection.state == Connection.AWAITING_PUBLISH)
         {

@@ -70,8 +70,12 @@ public final class ServerMetrics
      * Requests answered with a 4xx or 5xx status.
      */
     public static final int HTTP_ERRORS = 13;
+    /**
+     * Streams ended by {@link Topic#disconnectSubscribers()} (closed after whole frames; clients reconnect).
+     */
+    public static final int SUBSCRIBERS_DISCONNECTED = 14;
 
-    private static final int COUNT = 14;
+    private static final int COUNT = 15;
 
     /**
      * Refusal kinds, rendered as {@code sseflow_requests_refused_total{reason="..."}}; see
@@ -177,6 +181,7 @@ public final class ServerMetrics
         "sseflow_replays_total",
         "sseflow_replay_misses_total",
         "sseflow_http_errors_total",
+        "sseflow_subscribers_disconnected_total",
     };
 
     private static final String[] HELP = {
@@ -194,6 +199,7 @@ public final class ServerMetrics
         "Subscriptions that asked for a replay with Last-Event-ID.",
         "Replays whose Last-Event-ID was no longer retained (all retained events were replayed).",
         "Requests answered with a 4xx or 5xx status.",
+        "Streams ended on request (Topic.disconnectSubscribers), after whole frames.",
     };
 
     private static final boolean[] GAUGE = new boolean[COUNT];
@@ -292,6 +298,16 @@ public final class ServerMetrics
     public long slowConsumersDropped()
     {
         return get(SLOW_CONSUMERS_DROPPED);
+    }
+
+    /**
+     * Streams ended by {@link Topic#disconnectSubscribers()}.
+     *
+     * @return the counter.
+     */
+    public long subscribersDisconnected()
+    {
+        return get(SUBSCRIBERS_DISCONNECTED);
     }
 
     /**

@@ -278,6 +278,24 @@ public final class SseServer implements AutoCloseable
         return agent;
     }
 
+    boolean disconnectSubscribers(final Topic topic)
+    {
+        if (state != RUNNING)
+        {
+            return false;
+        }
+        if (!topic.disconnectRequested.compareAndSet(false, true))
+        {
+            return true;
+        }
+        if (!agent.requestDisconnect(topic))
+        {
+            topic.disconnectRequested.set(false);
+            return false;
+        }
+        return true;
+    }
+
     PublishResult publish(final Topic topic, final Object data, final SseOptions options)
     {
         Objects.requireNonNull(options, "options");

@@ -5,6 +5,7 @@ import io.sseflow.server.topic.TopicLog;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A named stream of events. {@link #publish} is thread-safe and never blocks: the event is encoded on the
@@ -25,6 +26,7 @@ public final class Topic
     private final SseServer server;
     final byte[] nameBytes;
     final int nameHash;
+    final AtomicBoolean disconnectRequested = new AtomicBoolean();
 
     // owned by the server agent
     TopicLog log;
@@ -90,6 +92,21 @@ public final class Topic
     public PublishResult publish(final Object data, final SseOptions options)
     {
         return server.publish(this, data, options);
+    }
+
+    /**
+     * End every stream of this topic cleanly: each subscriber is sent the rest of the frame being written (never
+     * a partial frame), then the connection is closed with a FIN, so clients reconnect with
+     * {@code Last-Event-ID} and are replayed what they missed. Asynchronous and thread-safe: the server agent
+     * ends the streams open when it handles the request (subscribers arriving later are not affected); counted in
+     * {@code sseflow_subscribers_disconnected_total}. For operators (move clients to another node, rotate
+     * credentials) and tests.
+     *
+     * @return true when requested (or already pending), false when the server is not running.
+     */
+    public boolean disconnectSubscribers()
+    {
+        return server.disconnectSubscribers(this);
     }
 
     /**

@@ -41,6 +41,7 @@ public final class SubscriberCursor
 
     private TopicLog log;
     private long position;
+    private long endPosition;
     private long sequence;
     private ByteBuffer control;
     private int controlOffset;
@@ -63,6 +64,7 @@ public final class SubscriberCursor
         this.log = log;
         this.sequence = sequence;
         this.position = log.framePosition(sequence);
+        this.endPosition = Long.MAX_VALUE;
         this.control = head;
         this.controlOffset = 0;
         this.lastWriteNs = nowNs;
@@ -113,7 +115,7 @@ public final class SubscriberCursor
             return Outcome.LAPPED;
         }
 
-        final long head = log.headPosition();
+        final long head = Math.min(log.headPosition(), endPosition);
         if (position < head)
         {
             final long written = log.writeTo(channel, position, head);
@@ -140,6 +142,23 @@ public final class SubscriberCursor
         }
 
         return Outcome.CAUGHT_UP;
+    }
+
+    /**
+     * Stop at the end of the frame being written, or where the cursor is when no frame is partly written: later
+     * flushes write at most that far, and answer {@link Outcome#CAUGHT_UP} once there, so the stream can then be
+     * closed after whole frames only. A lapped cursor ends where it is.
+     */
+    public void endAtFrameBoundary()
+    {
+        final TopicLog log = this.log;
+        final long position = this.position;
+        if (position < log.tailPosition() || sequence >= log.nextSequence())
+        {
+            endPosition = position;
+            return;
+        }
+        endPosition = position > log.framePosition(sequence) ? log.frameEndPosition(sequence) : position;
     }
 
     /**

@@ -1,0 +1,125 @@
+package io.sseflow.server;
+
+import io.sseflow.encoder.SseOptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@link Topic#disconnectSubscribers()}: the topic's streams end with a FIN after whole frames (a frame in
+ * flight is finished first), other topics are untouched, and a client that reconnects with Last-Event-ID
+ * continues without a gap.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class DisconnectSubscribersTest
+{
+    @Test
+    void shouldEndTheTopicsStreamsCleanlyAndLetClientsResume() throws Exception
+    {
+        try (SseServer server = SseServer.builder().port(0).start())
+        {
+            final Topic news = server.topic("news");
+            final Topic other = server.topic("other");
+            final List<RawSseClient> clients = new ArrayList<>();
+            try (RawSseClient bystander = RawSseClient.get(server.port(), "/events/other"))
+            {
+                for (int i = 0; i < 3; i++)
+                {
+                    clients.add(RawSseClient.get(server.port(), "/events/news"));
+                }
+                bystander.readHead();
+                for (final RawSseClient client : clients)
+                {
+                    client.readHead();
+                }
+                TestUtil.awaitSubscribers(server, 4);
+                for (int i = 1; i <= 5; i++)
+                {
+                    TestUtil.publish(news, "n" + i, SseOptions.NONE);
+                }
+                for (final RawSseClient client : clients)
+                {
+                    assertEquals("5", client.nextEvents(5).get(4).id());
+                }
+
+                assertTrue(news.disconnectSubscribers());
+                for (final RawSseClient client : clients)
+                {
+                    assertNull(client.nextEvent(), "end of stream");
+                    assertTrue(client.rawText().endsWith("data: n5\n\n"), client.rawText());
+                    client.close();
+                }
+                TestUtil.await(() -> server.metrics().subscribersDisconnected(), 3, "streams ended");
+                TestUtil.awaitSubscribers(server, 1);
+
+                TestUtil.publish(news, "n6", SseOptions.NONE);
+                TestUtil.publish(other, "o1", SseOptions.NONE);
+                assertEquals(new SseEvent("1", "message", "o1"), bystander.nextEvent());
+                try (RawSseClient resumed = RawSseClient.get(server.port(), "/events/news", "Last-Event-ID: 5"))
+                {
+                    resumed.readHead();
+                    assertEquals(new SseEvent("6", "message", "n6"), resumed.nextEvent());
+                }
+                final String metrics = RawHttp.body(RawHttp.exchange(server.port(),
+                    RawSseClient.request("GET", "/metrics", new String[]{"Connection: close"}, "")));
+                assertTrue(metrics.contains("\nsseflow_subscribers_disconnected_total 3\n"), metrics);
+            }
+        }
+    }
+
+    @Test
+    void shouldFinishTheFrameInFlightBeforeTheFin() throws Exception
+    {
+        try (SseServer server = SseServer.builder().port(0).history(1024).socketSendBufferBytes(8 * 1024).start();
+            RawSseClient blocked = RawSseClient.open(server.port(), 4 * 1024))
+        {
+            final Topic topic = server.topic("big");
+            blocked.send(RawSseClient.request("GET", "/events/big", new String[0], ""));
+            TestUtil.awaitSubscribers(server, 1);
+            final String data = "z".repeat(10_000);
+            final int published = 40;
+            for (int i = 0; i < published; i++)
+            {
+                TestUtil.publish(topic, data, SseOptions.NONE);
+            }
+            // the client reads nothing yet: the server's write stops in the middle of some frame
+            TestUtil.await(() -> server.metrics().eventsPublished(), published, "events appended");
+            Thread.sleep(200);
+            assertTrue(topic.disconnectSubscribers());
+            TestUtil.await(() -> server.metrics().subscribersDisconnected(), 1, "streams ended");
+
+            blocked.readHead();
+            int received = 0;
+            SseEvent event;
+            while (null != (event = blocked.nextEvent()))
+            {
+                received++;
+                assertEquals(String.valueOf(received), event.id());
+                assertEquals(data, event.data());
+            }
+            // kernel buffers hold only part of the 400 KB, so the server was cut short inside some frame
+            assertTrue(received >= 1 && received <= published, "received " + received + " of " + published);
+            assertTrue(blocked.rawText().endsWith(data + "\n\n"), "the stream ends after a whole frame");
+            TestUtil.await(() -> server.metrics().connections(), 0, "connections");
+            assertEquals(0, server.metrics().slowConsumersDropped());
+        }
+    }
+
+    @Test
+    void shouldRefuseWhenTheServerIsNotRunning()
+    {
+        final SseServer server = SseServer.builder().port(0).start();
+        final Topic topic = server.topic("t");
+        assertTrue(topic.disconnectSubscribers(), "nothing to end is fine");
+        server.close();
+        assertFalse(topic.disconnectSubscribers());
+    }
+}

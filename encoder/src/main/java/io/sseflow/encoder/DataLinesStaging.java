@@ -1,12 +1,22 @@
 package io.sseflow.encoder;
 
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetEncoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
 /**
- * Encodes text as {@code data:} lines into a reused array in one pass, so that a frame's length is known before any
- * byte of it is written and the lines reach the destination in one bulk copy.
+ * Encodes text as {@code data:} lines into a reused array, so that a frame's length is known before any byte of
+ * it is written and the lines reach the destination in one bulk copy.
  * <p>
  * Same output as {@link SseFields#putDataLines(org.agrona.MutableDirectBuffer, int, CharSequence)}: split at every
- * CRLF, CR and LF, UTF-8 with lone surrogates as U+FFFD. A {@link String}'s chars are taken out in bulk
- * ({@link String#getChars(int, int, char[], int)}, an intrinsic) rather than one {@code charAt} at a time.
+ * CRLF, CR and LF, UTF-8 with lone surrogates as U+FFFD. The work is done by JDK intrinsics: the chars are taken
+ * out in bulk ({@link String#getChars(int, int, char[], int)}), line breaks are looked for with
+ * {@link String#indexOf(int)}, and the text is encoded by the JDK's UTF-8 encoder (whose ASCII loop is
+ * vectorised) straight after the {@code "data: "} prefix when there is one line, or into a second array that is
+ * then cut into lines with {@link System#arraycopy}.
  * <p>
  * Not thread-safe. Its arrays grow to the largest text seen and are then reused: no allocation in steady state.
  */
@@ -14,9 +24,18 @@ final class DataLinesStaging
 {
     private static final byte[] DATA_PREFIX = SseFields.DATA_PREFIX;
     private static final int PREFIX_LENGTH = DATA_PREFIX.length;
+    private static final byte[] REPLACEMENT = {(byte)0xEF, (byte)0xBF, (byte)0xBD};
 
+    private final CharsetEncoder utf8 = StandardCharsets.UTF_8.newEncoder()
+        .onMalformedInput(CodingErrorAction.REPLACE)
+        .onUnmappableCharacter(CodingErrorAction.REPLACE)
+        .replaceWith(REPLACEMENT);
     private char[] chars = new char[256];
+    private CharBuffer charsView = CharBuffer.wrap(chars);
     private byte[] bytes = new byte[1024];
+    private ByteBuffer bytesView = ByteBuffer.wrap(bytes);
+    private byte[] encoded = new byte[1024];
+    private ByteBuffer encodedView = ByteBuffer.wrap(encoded);
 
     /**
      * Encode the text as {@code data:} lines.
@@ -27,40 +46,23 @@ final class DataLinesStaging
     int stage(final CharSequence text)
     {
         final int length = text.length();
-        final char[] chars = charsFor(text, length);
-        final byte[] bytes = bytesFor(length);
+        copyChars(text, length);
+        final int maxUtf8Length = 3 * length;
 
-        System.arraycopy(DATA_PREFIX, 0, bytes, 0, PREFIX_LENGTH);
-        int j = PREFIX_LENGTH;
-        for (int i = 0; i < length; i++)
+        if (!hasLineBreak(text, length))
         {
-            final char c = chars[i];
-            if (c >= 0x80)
-            {
-                j = putNonAscii(bytes, j, chars, i, length, c);
-                if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(chars[i + 1]))
-                {
-                    i++;
-                }
-            }
-            else if (c == '\n' || c == '\r')
-            {
-                if (c == '\r' && i + 1 < length && chars[i + 1] == '\n')
-                {
-                    i++;
-                }
-                bytes[j++] = SseFields.LF;
-                System.arraycopy(DATA_PREFIX, 0, bytes, j, PREFIX_LENGTH);
-                j += PREFIX_LENGTH;
-            }
-            else
-            {
-                bytes[j++] = (byte)c;
-            }
+            ensureBytes(PREFIX_LENGTH + maxUtf8Length + 1);
+            final byte[] bytes = this.bytes;
+            System.arraycopy(DATA_PREFIX, 0, bytes, 0, PREFIX_LENGTH);
+            int position = encodeUtf8(length, bytesView, PREFIX_LENGTH);
+            bytes[position++] = SseFields.LF;
+            return position;
         }
-        bytes[j++] = SseFields.LF;
 
-        return j;
+        ensureEncoded(maxUtf8Length);
+        final int encodedLength = encodeUtf8(length, encodedView, 0);
+        ensureBytes(encodedLength + SseFields.DATA_LINE_OVERHEAD * (encodedLength + 1));
+        return splitLines(encoded, encodedLength, bytes);
     }
 
     /**
@@ -73,14 +75,73 @@ final class DataLinesStaging
         return bytes;
     }
 
-    private char[] charsFor(final CharSequence text, final int length)
+    private static int splitLines(final byte[] encoded, final int encodedLength, final byte[] bytes)
     {
-        char[] chars = this.chars;
+        int position = 0;
+        int lineStart = 0;
+        for (int i = 0; i <= encodedLength; i++)
+        {
+            final byte b = i < encodedLength ? encoded[i] : SseFields.LF;
+            if (b == SseFields.LF || b == SseFields.CR)
+            {
+                System.arraycopy(DATA_PREFIX, 0, bytes, position, PREFIX_LENGTH);
+                position += PREFIX_LENGTH;
+                System.arraycopy(encoded, lineStart, bytes, position, i - lineStart);
+                position += i - lineStart;
+                bytes[position++] = SseFields.LF;
+                if (b == SseFields.CR && i + 1 < encodedLength && encoded[i + 1] == SseFields.LF)
+                {
+                    i++;
+                }
+                lineStart = i + 1;
+            }
+        }
+        return position;
+    }
+
+    private int encodeUtf8(final int length, final ByteBuffer out, final int position)
+    {
+        final CharBuffer in = charsView;
+        in.limit(length).position(0);
+        out.limit(out.capacity()).position(position);
+        final CharsetEncoder utf8 = this.utf8;
+        utf8.reset();
+        final CoderResult result = utf8.encode(in, out, true);
+        if (!result.isUnderflow() || !utf8.flush(out).isUnderflow())
+        {
+            throw new IllegalStateException("UTF-8 encoding overflowed its worst-case bound: " + result);
+        }
+        return out.position();
+    }
+
+    private boolean hasLineBreak(final CharSequence text, final int length)
+    {
+        if (text instanceof String)
+        {
+            final String string = (String)text;
+            return string.indexOf('\n') >= 0 || string.indexOf('\r') >= 0;
+        }
+        final char[] chars = this.chars;
+        for (int i = 0; i < length; i++)
+        {
+            final char c = chars[i];
+            if (c == '\n' || c == '\r')
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void copyChars(final CharSequence text, final int length)
+    {
         if (chars.length < length)
         {
-            chars = this.chars = new char[Math.max(length, chars.length + (chars.length >> 1))];
+            chars = new char[Math.max(length, chars.length + (chars.length >> 1))];
+            charsView = CharBuffer.wrap(chars);
         }
 
+        final char[] chars = this.chars;
         if (text instanceof String)
         {
             ((String)text).getChars(0, length, chars, 0);
@@ -96,55 +157,32 @@ final class DataLinesStaging
                 chars[i] = text.charAt(i);
             }
         }
-        return chars;
     }
 
-    private byte[] bytesFor(final int length)
+    private void ensureBytes(final long required)
     {
-        // Worst case: every char a line break (7 bytes a line), or 3 bytes a char, plus the first line.
-        final long worstCase = (long)Math.max(3, PREFIX_LENGTH + 1) * length + PREFIX_LENGTH + 1;
-        if (worstCase > Integer.MAX_VALUE - 8)
+        if (bytes.length < required)
         {
-            throw new IllegalArgumentException("text too long to frame: " + length + " chars");
+            bytes = new byte[grow(bytes.length, required)];
+            bytesView = ByteBuffer.wrap(bytes);
         }
-        byte[] bytes = this.bytes;
-        if (bytes.length < worstCase)
-        {
-            bytes = this.bytes = new byte[(int)Math.max(worstCase, bytes.length + (bytes.length >> 1))];
-        }
-        return bytes;
     }
 
-    private static int putNonAscii(
-        final byte[] bytes, final int j, final char[] chars, final int i, final int length, final char c)
+    private void ensureEncoded(final long required)
     {
-        if (c < 0x800)
+        if (encoded.length < required)
         {
-            bytes[j] = (byte)(0xC0 | (c >> 6));
-            bytes[j + 1] = (byte)(0x80 | (c & 0x3F));
-            return j + 2;
+            encoded = new byte[grow(encoded.length, required)];
+            encodedView = ByteBuffer.wrap(encoded);
         }
-        if (Character.isSurrogate(c))
-        {
-            if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(chars[i + 1]))
-            {
-                final int codePoint = Character.toCodePoint(c, chars[i + 1]);
-                bytes[j] = (byte)(0xF0 | (codePoint >> 18));
-                bytes[j + 1] = (byte)(0x80 | ((codePoint >> 12) & 0x3F));
-                bytes[j + 2] = (byte)(0x80 | ((codePoint >> 6) & 0x3F));
-                bytes[j + 3] = (byte)(0x80 | (codePoint & 0x3F));
-                return j + 4;
-            }
-            return putThreeBytes(bytes, j, '\uFFFD');
-        }
-        return putThreeBytes(bytes, j, c);
     }
 
-    private static int putThreeBytes(final byte[] bytes, final int j, final char c)
+    private static int grow(final int current, final long required)
     {
-        bytes[j] = (byte)(0xE0 | (c >> 12));
-        bytes[j + 1] = (byte)(0x80 | ((c >> 6) & 0x3F));
-        bytes[j + 2] = (byte)(0x80 | (c & 0x3F));
-        return j + 3;
+        if (required > Integer.MAX_VALUE - 8)
+        {
+            throw new IllegalArgumentException("text too long to frame: needs " + required + " bytes");
+        }
+        return (int)Math.max(required, Math.min(Integer.MAX_VALUE - 8, current + (current >> 1)));
     }
 }

@@ -32,9 +32,7 @@ public final class EventFrameEncoder
     /** Returned when the frame does not fit in {@code maxLength} (or the buffer); nothing was written. */
     public static final int INSUFFICIENT_CAPACITY = -1;
 
-    private static final int ID_FROM_OPTIONS = 0;
-    private static final int NUMERIC_ID = 1;
-    private static final int TEXT_ID = 2;
+    private static final byte[] END_OF_LINE_AND_FRAME = {SseFields.LF, SseFields.LF};
     private static final int JSON_LINE_OVERHEAD = SseFields.DATA_LINE_OVERHEAD;
     private static final int STAGED_TEXT = 0;
     private static final int LARGE_TEXT = 1;
@@ -45,6 +43,7 @@ public final class EventFrameEncoder
     private final JsonBodyWriter json;
     private final UnsafeBuffer byteBufferView = new UnsafeBuffer(0, 0);
     private final DataLinesStaging staging = new DataLinesStaging();
+    private int dataKind;
 
     /**
      * Encoder over the shared default {@link DslJson}.
@@ -93,7 +92,7 @@ public final class EventFrameEncoder
             SseOptions.retryField(defaults, overrides),
             SseOptions.eventField(defaults, overrides),
             SseOptions.idField(defaults, overrides),
-            ID_FROM_OPTIONS, 0, null, data);
+            data);
     }
 
     /**
@@ -137,8 +136,7 @@ public final class EventFrameEncoder
         final long id,
         final Object data)
     {
-        return encodeFrame(
-            buffer, offset, maxLength, options.retryField(), options.eventField(), null, NUMERIC_ID, id, null, data);
+        return encodeFrameWithNumericId(buffer, offset, maxLength, options.headFieldsWithoutId(), id, data);
     }
 
     /**
@@ -162,8 +160,7 @@ public final class EventFrameEncoder
         final Object data)
     {
         SseFields.checkId(id);
-        return encodeFrame(
-            buffer, offset, maxLength, options.retryField(), options.eventField(), null, TEXT_ID, 0, id, data);
+        return encodeFrameWithTextId(buffer, offset, maxLength, options.headFieldsWithoutId(), id, data);
     }
 
     /**
@@ -263,83 +260,126 @@ public final class EventFrameEncoder
         final byte[] retryField,
         final byte[] eventField,
         final byte[] idField,
-        final int idMode,
-        final long numericId,
-        final CharSequence textId,
         final Object data)
     {
-        final int idLength;
-        switch (idMode)
-        {
-            case NUMERIC_ID:
-                idLength = SseFields.idFieldLength(numericId);
-                break;
-            case TEXT_ID:
-                idLength = SseFields.idFieldLength(textId);
-                break;
-            default:
-                idLength = idField.length;
-        }
-
-        final int kind;
-        final int dataLength;
-        if (data instanceof CharSequence)
-        {
-            final CharSequence text = (CharSequence)data;
-            kind = text.length() <= MAX_STAGED_CHARS ? STAGED_TEXT : LARGE_TEXT;
-            dataLength = kind == STAGED_TEXT ? staging.stage(text) : SseFields.dataLinesLength(text);
-        }
-        else
-        {
-            kind = JSON;
-            dataLength = JSON_LINE_OVERHEAD + json.write(data);
-        }
-
-        final int frameLength = retryField.length + eventField.length + idLength + dataLength + 1;
+        final int dataLength = measureData(data);
+        final int frameLength = retryField.length + eventField.length + idField.length + dataLength + 1;
         if (!ensureFits(buffer, offset, maxLength, frameLength))
         {
             return INSUFFICIENT_CAPACITY;
         }
 
-        int position = offset;
-        buffer.putBytes(position, retryField);
-        position += retryField.length;
-        buffer.putBytes(position, eventField);
-        position += eventField.length;
-        switch (idMode)
-        {
-            case NUMERIC_ID:
-                position += SseFields.putIdField(buffer, position, numericId);
-                break;
-            case TEXT_ID:
-                position += SseFields.putIdField(buffer, position, textId);
-                break;
-            default:
-                buffer.putBytes(position, idField);
-                position += idField.length;
-        }
-
-        if (kind == STAGED_TEXT)
-        {
-            buffer.putBytes(position, staging.bytes(), 0, dataLength);
-            position += dataLength;
-        }
-        else if (kind == LARGE_TEXT)
-        {
-            position += SseFields.putDataLines(buffer, position, (CharSequence)data);
-        }
-        else
-        {
-            final int jsonLength = dataLength - JSON_LINE_OVERHEAD;
-            buffer.putBytes(position, SseFields.DATA_PREFIX);
-            position += SseFields.DATA_PREFIX.length;
-            buffer.putBytes(position, json.bytes(), 0, jsonLength);
-            position += jsonLength;
-            buffer.putByte(position++, SseFields.LF);
-        }
-        buffer.putByte(position++, SseFields.LF);
+        int position = putField(buffer, offset, retryField);
+        position = putField(buffer, position, eventField);
+        position = putField(buffer, position, idField);
+        position = putDataAndEnd(buffer, position, dataLength, data);
 
         return position - offset;
+    }
+
+    private int encodeFrameWithNumericId(
+        final MutableDirectBuffer buffer,
+        final int offset,
+        final int maxLength,
+        final byte[] headFields,
+        final long id,
+        final Object data)
+    {
+        final int dataLength = measureData(data);
+        final int frameLength = headFields.length + SseFields.idFieldLength(id) + dataLength + 1;
+        if (!ensureFits(buffer, offset, maxLength, frameLength))
+        {
+            return INSUFFICIENT_CAPACITY;
+        }
+
+        int position = putField(buffer, offset, headFields);
+        position += SseFields.putIdField(buffer, position, id);
+        position = putDataAndEnd(buffer, position, dataLength, data);
+
+        return position - offset;
+    }
+
+    private int encodeFrameWithTextId(
+        final MutableDirectBuffer buffer,
+        final int offset,
+        final int maxLength,
+        final byte[] headFields,
+        final CharSequence id,
+        final Object data)
+    {
+        final int dataLength = measureData(data);
+        final int frameLength = headFields.length + SseFields.idFieldLength(id) + dataLength + 1;
+        if (!ensureFits(buffer, offset, maxLength, frameLength))
+        {
+            return INSUFFICIENT_CAPACITY;
+        }
+
+        int position = putField(buffer, offset, headFields);
+        position += SseFields.putIdField(buffer, position, id);
+        position = putDataAndEnd(buffer, position, dataLength, data);
+
+        return position - offset;
+    }
+
+    /**
+     * Stage text lines or serialize JSON, remembering which in {@link #dataKind}.
+     *
+     * @return bytes of the {@code data:} lines, without the blank line that ends the frame.
+     */
+    private int measureData(final Object data)
+    {
+        if (data instanceof CharSequence)
+        {
+            final CharSequence text = (CharSequence)data;
+            if (text.length() <= MAX_STAGED_CHARS)
+            {
+                dataKind = STAGED_TEXT;
+                return staging.stage(text);
+            }
+            dataKind = LARGE_TEXT;
+            return SseFields.dataLinesLength(text);
+        }
+        dataKind = JSON;
+        return JSON_LINE_OVERHEAD + json.write(data);
+    }
+
+    private int putDataAndEnd(
+        final MutableDirectBuffer buffer, final int index, final int dataLength, final Object data)
+    {
+        int position = index;
+        switch (dataKind)
+        {
+            case STAGED_TEXT:
+                buffer.putBytes(position, staging.bytes(), 0, dataLength);
+                position += dataLength;
+                buffer.putByte(position++, SseFields.LF);
+                break;
+
+            case LARGE_TEXT:
+                position += SseFields.putDataLines(buffer, position, (CharSequence)data);
+                buffer.putByte(position++, SseFields.LF);
+                break;
+
+            default:
+                final int jsonLength = dataLength - JSON_LINE_OVERHEAD;
+                buffer.putBytes(position, SseFields.DATA_PREFIX);
+                position += SseFields.DATA_PREFIX.length;
+                buffer.putBytes(position, json.bytes(), 0, jsonLength);
+                position += jsonLength;
+                buffer.putBytes(position, END_OF_LINE_AND_FRAME);
+                position += END_OF_LINE_AND_FRAME.length;
+        }
+        return position;
+    }
+
+    private static int putField(final MutableDirectBuffer buffer, final int index, final byte[] field)
+    {
+        final int length = field.length;
+        if (length != 0)
+        {
+            buffer.putBytes(index, field);
+        }
+        return index + length;
     }
 
     private static boolean ensureFits(

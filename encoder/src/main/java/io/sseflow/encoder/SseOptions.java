@@ -29,6 +29,7 @@ public final class SseOptions
     private final byte[] retryField;
     private final byte[] eventField;
     private final byte[] idField;
+    private final byte[] headFieldsWithoutId;
 
     private SseOptions(final boolean hasRetry, final long retry, final String event, final String id)
     {
@@ -39,6 +40,7 @@ public final class SseOptions
         this.retryField = hasRetry ? encodeRetry(retry) : ABSENT;
         this.eventField = null != event ? encodeText(event, true) : ABSENT;
         this.idField = null != id ? encodeText(id, false) : ABSENT;
+        this.headFieldsWithoutId = concat(retryField, eventField);
     }
 
     /**
@@ -168,14 +170,20 @@ public final class SseOptions
         return null != overrides.id ? overrides.idField : defaults.idField;
     }
 
-    byte[] retryField()
+    byte[] headFieldsWithoutId()
     {
-        return retryField;
+        return headFieldsWithoutId;
     }
 
-    byte[] eventField()
+    private static byte[] concat(final byte[] first, final byte[] second)
     {
-        return eventField;
+        if (first.length + second.length == 0)
+        {
+            return ABSENT;
+        }
+        final byte[] both = java.util.Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        return both;
     }
 
     private static byte[] encodeRetry(final long retry)

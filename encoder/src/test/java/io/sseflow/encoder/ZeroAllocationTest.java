@@ -50,6 +50,12 @@ class ZeroAllocationTest
     }
 
     @Test
+    void shouldNotAllocateWhenWritingMultiLineUnicodeText() throws Exception
+    {
+        assertZeroAllocation(() -> sse.write("line 1\r\nlíne 2 \uD83D\uDE00 €\nlone \uD800 surrogate\r"));
+    }
+
+    @Test
     void shouldNotAllocateWhenWritingCompiledJson() throws Exception
     {
         assertZeroAllocation(() ->

@@ -45,8 +45,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The Netty peer: SSE broadcast written the way Netty recommends for fan-out. Each event is encoded once into
  * one pooled {@link ByteBuf} (already framed as an HTTP/1.1 chunk, so nothing is encoded per subscriber) and
- * handed to {@link ChannelGroup#writeAndFlush(Object, io.netty.channel.group.ChannelMatcher, boolean)}, which
- * writes a retained duplicate to every subscriber channel with void promises. The native epoll transport is
+ * handed to {@link ChannelGroup#write(Object, io.netty.channel.group.ChannelMatcher, boolean)}, which
+ * writes a retained duplicate to every subscriber channel with void promises; the group is flushed once per batch
+ * of requests read ({@code channelReadComplete}), Netty's idiom for coalescing writes. The native epoll transport is
  * used when available (Netty's advice on Linux); {@code -Dnetty.nio=true} forces NIO.
  * <p>
  * Same contract as the sseflow hub: {@code GET /events/{topic}} streams, {@code POST /events/{topic}} publishes
@@ -134,8 +135,13 @@ public final class NettyBroadcastServer
         {
             final long id = ++lastId;
             final ByteBuf frame = encodeChunk(allocator, id, body);
-            subscribers.writeAndFlush(frame, ChannelMatchers.all(), true);
+            subscribers.write(frame, ChannelMatchers.all(), true);
             return id;
+        }
+
+        void flush()
+        {
+            subscribers.flush(ChannelMatchers.all());
         }
     }
 
@@ -226,6 +232,23 @@ public final class NettyBroadcastServer
 
     final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     {
+        private final java.util.ArrayList<Topic> published = new java.util.ArrayList<>();
+
+        /**
+         * Netty's batching idiom: everything written while reading one batch of requests is flushed once, here,
+         * so pipelined publishes reach each subscriber in one write (as the sseflow hub does).
+         */
+        public void channelReadComplete(final ChannelHandlerContext ctx)
+        {
+            for (int i = 0, size = published.size(); i < size; i++)
+            {
+                published.get(i).flush();
+            }
+            published.clear();
+            ctx.flush();
+            ctx.fireChannelReadComplete();
+        }
+
         protected void channelRead0(final ChannelHandlerContext ctx, final FullHttpRequest request)
         {
             final String uri = request.uri();
@@ -244,6 +267,10 @@ public final class NettyBroadcastServer
             else if (HttpMethod.POST.equals(request.method()))
             {
                 final long id = topic.publish(ctx.alloc(), request.content());
+                if (!published.contains(topic))
+                {
+                    published.add(topic);
+                }
                 respond(ctx, request, HttpResponseStatus.OK, Long.toString(id));
             }
             else
@@ -278,7 +305,7 @@ public final class NettyBroadcastServer
             HttpUtil.setKeepAlive(response, keepAlive);
             if (keepAlive)
             {
-                ctx.writeAndFlush(response, ctx.voidPromise());
+                ctx.write(response, ctx.voidPromise());
             }
             else
             {

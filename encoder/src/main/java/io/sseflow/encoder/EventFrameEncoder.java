@@ -88,11 +88,14 @@ public final class EventFrameEncoder
         final SseOptions overrides,
         final Object data)
     {
-        return encodeFrame(buffer, offset, maxLength,
-            SseOptions.retryField(defaults, overrides),
-            SseOptions.eventField(defaults, overrides),
-            SseOptions.idField(defaults, overrides),
-            data);
+        final byte[] retryField = SseOptions.retryField(defaults, overrides);
+        final byte[] eventField = SseOptions.eventField(defaults, overrides);
+        final byte[] idField = SseOptions.idField(defaults, overrides);
+        if (data instanceof CharSequence)
+        {
+            return encodeFrame(buffer, offset, maxLength, retryField, eventField, idField, data);
+        }
+        return copyJsonFrame(buffer, offset, maxLength, json.writeFrame(retryField, eventField, idField, data));
     }
 
     /**
@@ -136,7 +139,12 @@ public final class EventFrameEncoder
         final long id,
         final Object data)
     {
-        return encodeFrameWithNumericId(buffer, offset, maxLength, options.headFieldsWithoutId(), id, data);
+        if (data instanceof CharSequence)
+        {
+            return encodeFrameWithNumericId(buffer, offset, maxLength, options.headFieldsWithoutId(), id, data);
+        }
+
+        return copyJsonFrame(buffer, offset, maxLength, json.writeFrame(options.headFieldsWithoutId(), id, data));
     }
 
     /**
@@ -251,6 +259,17 @@ public final class EventFrameEncoder
     public byte[] jsonBytes()
     {
         return json.bytes();
+    }
+
+    private int copyJsonFrame(
+        final MutableDirectBuffer buffer, final int offset, final int maxLength, final int frameLength)
+    {
+        if (!ensureFits(buffer, offset, maxLength, frameLength))
+        {
+            return INSUFFICIENT_CAPACITY;
+        }
+        buffer.putBytes(offset, json.bytes(), 0, frameLength);
+        return frameLength;
     }
 
     private int encodeFrame(

@@ -2,6 +2,7 @@ package io.sseflow.encoder;
 
 import com.dslplatform.json.DslJson;
 import com.dslplatform.json.JsonWriter;
+import com.dslplatform.json.NumberConverter;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,6 +21,7 @@ import java.util.Map;
 public final class JsonBodyWriter
 {
     private static final int INITIAL_CAPACITY = 512;
+    private static final byte[] FRAME_END = SseFields.ascii("\n\n");
 
     private final DslJson<Object> dslJson;
     private final JsonWriter writer;
@@ -78,6 +80,71 @@ public final class JsonBodyWriter
         {
             writerFor(value.getClass()).write(writer, value);
         }
+        return writer.size();
+    }
+
+    /**
+     * Write a whole frame whose data is this value as JSON into the reused writer: the pre-encoded fields, then
+     * {@code data: JSON} and the blank line. One buffer, so the frame reaches its destination in one copy.
+     *
+     * @param retryField pre-encoded {@code retry} field (may be empty).
+     * @param eventField pre-encoded {@code event} field (may be empty).
+     * @param idField    pre-encoded {@code id} field (may be empty).
+     * @param value      to serialize; may be null.
+     * @return the frame's length in {@link #bytes()}.
+     * @throws IllegalArgumentException if no converter exists for the value's class; nothing is written then.
+     */
+    int writeFrame(final byte[] retryField, final byte[] eventField, final byte[] idField, final Object value)
+    {
+        final JsonWriter.WriteObject<Object> converter = converterFor(value);
+        final JsonWriter writer = this.writer;
+        writer.reset();
+        writer.writeAscii(retryField);
+        writer.writeAscii(eventField);
+        writer.writeAscii(idField);
+        return writeDataLine(writer, converter, value);
+    }
+
+    /**
+     * Write a whole frame with a numeric id whose data is this value as JSON, see
+     * {@link #writeFrame(byte[], byte[], byte[], Object)}.
+     *
+     * @param headFields pre-encoded {@code retry} and {@code event} fields (may be empty).
+     * @param id         the numeric id.
+     * @param value      to serialize; may be null.
+     * @return the frame's length in {@link #bytes()}.
+     * @throws IllegalArgumentException if no converter exists for the value's class; nothing is written then.
+     */
+    int writeFrame(final byte[] headFields, final long id, final Object value)
+    {
+        final JsonWriter.WriteObject<Object> converter = converterFor(value);
+        final JsonWriter writer = this.writer;
+        writer.reset();
+        writer.writeAscii(headFields);
+        writer.writeAscii(SseFields.ID_PREFIX);
+        NumberConverter.serialize(id, writer);
+        writer.writeByte(SseFields.LF);
+        return writeDataLine(writer, converter, value);
+    }
+
+    private JsonWriter.WriteObject<Object> converterFor(final Object value)
+    {
+        return null == value ? null : writerFor(value.getClass());
+    }
+
+    private static int writeDataLine(
+        final JsonWriter writer, final JsonWriter.WriteObject<Object> converter, final Object value)
+    {
+        writer.writeAscii(SseFields.DATA_PREFIX);
+        if (null == converter)
+        {
+            writer.writeNull();
+        }
+        else
+        {
+            converter.write(writer, value);
+        }
+        writer.writeAscii(FRAME_END);
         return writer.size();
     }
 

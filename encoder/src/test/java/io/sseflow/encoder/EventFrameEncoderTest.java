@@ -118,6 +118,8 @@ class EventFrameEncoderTest
         assertEquals(INSUFFICIENT_CAPACITY, encoder.encode(small, 4, 1000, SseOptions.NONE, "0123456789"));
         assertEquals(INSUFFICIENT_CAPACITY, encoder.encode(small, 0, 1000, SseOptions.NONE, new Person("Ann", 1)));
         assertEquals(INSUFFICIENT_CAPACITY, encoder.encodeComment(small, 0, 1000, "a long comment text"));
+        assertEquals(INSUFFICIENT_CAPACITY, encoder.encodeWithId(small, 0, 1000, SseOptions.NONE, 7, new Person("A", 1)));
+        assertEquals(INSUFFICIENT_CAPACITY, encoder.encodeWithId(small, 0, 1000, SseOptions.NONE, 7, "0123456789"));
         assertUntouched(small);
     }
 

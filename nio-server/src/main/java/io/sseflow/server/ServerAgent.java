@@ -2,6 +2,7 @@ package io.sseflow.server;
 
 import io.sseflow.encoder.SseFields;
 import io.sseflow.server.http.AsciiBytes;
+import io.sseflow.server.http.FieldRules;
 import io.sseflow.server.http.HttpMethod;
 import io.sseflow.server.http.HttpRequestParser;
 import io.sseflow.server.http.HttpResponses;
@@ -569,7 +570,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         {
             final int topicOffset = pathOffset + 8;
             final int topicLength = pathLength - 8;
-            if (!isValidTopicName(buffer, topicOffset, topicLength))
+            if (!Topic.isValidNameInPath(buffer, topicOffset, topicLength))
             {
                 sendError(connection, 400, TOPIC_NAME_REASON, null);
             }
@@ -713,13 +714,13 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         final int retryAt = 2 * MAX_FIELD_BYTES;
         final int eventLength = QueryParameters.decode(buffer, queryOffset, queryLength, "event", fields, eventAt, MAX_FIELD_BYTES);
         if (eventLength == QueryParameters.MALFORMED ||
-            (eventLength > 0 && !isValidFieldValue(fields, eventAt, eventLength)))
+            (eventLength > 0 && !FieldRules.isValidFieldValue(fields, eventAt, eventLength)))
         {
             sendError(connection, 400, "event must be UTF-8 without CR, LF or NUL, at most 1024 bytes", null);
             return;
         }
         final int idLength = QueryParameters.decode(buffer, queryOffset, queryLength, "id", fields, idAt, MAX_FIELD_BYTES);
-        if (idLength == QueryParameters.MALFORMED || (idLength > 0 && !isValidFieldValue(fields, idAt, idLength)))
+        if (idLength == QueryParameters.MALFORMED || (idLength > 0 && !FieldRules.isValidFieldValue(fields, idAt, idLength)))
         {
             sendError(connection, 400, "id must be UTF-8 without CR, LF or NUL, at most 1024 bytes", null);
             return;
@@ -728,7 +729,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         long retry = -1;
         if (retryLength == QueryParameters.MALFORMED || retryLength > 0)
         {
-            retry = parseRetry(fields, retryAt, retryLength);
+            retry = FieldRules.parseRetry(fields, retryAt, retryLength);
             if (retry < 0)
             {
                 sendError(connection, 400, "retry must be ASCII digits (milliseconds, at most 2147483647)", null);
@@ -1422,58 +1423,6 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
             case 505: return ServerMetrics.REFUSED_HTTP_VERSION;
             default: return ServerMetrics.REFUSED_BAD_REQUEST;
         }
-    }
-
-    private static boolean isValidTopicName(final DirectBuffer buffer, final int offset, final int length)
-    {
-        if (length < 1 || length > Topic.MAX_NAME_LENGTH)
-        {
-            return false;
-        }
-        if (buffer.getByte(offset) == '.' && (length == 1 || (length == 2 && buffer.getByte(offset + 1) == '.')))
-        {
-            return false;
-        }
-        for (int i = 0; i < length; i++)
-        {
-            if (!Topic.isNameChar(buffer.getByte(offset + i)))
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean isValidFieldValue(final DirectBuffer buffer, final int offset, final int length)
-    {
-        for (int i = 0; i < length; i++)
-        {
-            final byte b = buffer.getByte(offset + i);
-            if (b == '\r' || b == '\n' || b == 0)
-            {
-                return false;
-            }
-        }
-        return SseFields.isValidUtf8(buffer, offset, length);
-    }
-
-    private static long parseRetry(final DirectBuffer buffer, final int offset, final int length)
-    {
-        if (length < 1 || length > 10)
-        {
-            return -1;
-        }
-        long value = 0;
-        for (int i = 0; i < length; i++)
-        {
-            final int digit = buffer.getByte(offset + i) - '0';
-            if (digit < 0 || digit > 9)
-            {
-                return -1;
-            }
-            value = value * 10 + digit;
-        }
-        return value <= Integer.MAX_VALUE ? value : -1;
     }
 
     private static InetAddress remoteAddress(final SocketChannel channel)

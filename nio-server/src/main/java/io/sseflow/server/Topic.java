@@ -2,6 +2,7 @@ package io.sseflow.server;
 
 import io.sseflow.encoder.SseOptions;
 import io.sseflow.server.topic.TopicLog;
+import org.agrona.DirectBuffer;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -168,6 +169,35 @@ public final class Topic
         for (int i = 0; i < length; i++)
         {
             if (!isNameChar(name.charAt(i)))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Is a path segment a valid topic name? As {@link #isValidName(CharSequence)}, and not {@code .} or {@code ..},
+     * which are dot-segments in a request path (RFC 3986 section 5.2.4).
+     *
+     * @param buffer holding the segment.
+     * @param offset of the segment.
+     * @param length of the segment.
+     * @return true for {@code [A-Za-z0-9._-]{1,128}} other than {@code .} and {@code ..}.
+     */
+    static boolean isValidNameInPath(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (length < 1 || length > MAX_NAME_LENGTH)
+        {
+            return false;
+        }
+        if (buffer.getByte(offset) == '.' && (length == 1 || (length == 2 && buffer.getByte(offset + 1) == '.')))
+        {
+            return false;
+        }
+        for (int i = 0; i < length; i++)
+        {
+            if (!isNameChar(buffer.getByte(offset + i)))
             {
                 return false;
             }

@@ -113,6 +113,34 @@ public final class AsciiBytes
         return b >= 'A' && b <= 'Z' ? (byte)(b + ('a' - 'A')) : b;
     }
 
+    /**
+     * Parse an unsigned decimal number of ASCII digits only: no sign, no whitespace.
+     *
+     * @param buffer    holding the digits.
+     * @param offset    of the first digit.
+     * @param length    of the digits.
+     * @param maxDigits longest accepted run of digits (at most 18, so the value fits a {@code long}).
+     * @return the value, or -1 when empty, longer than {@code maxDigits} or not all digits.
+     */
+    public static long parseDigits(final DirectBuffer buffer, final int offset, final int length, final int maxDigits)
+    {
+        if (length < 1 || length > maxDigits)
+        {
+            return -1;
+        }
+        long value = 0;
+        for (int i = 0; i < length; i++)
+        {
+            final int digit = buffer.getByte(offset + i) - '0';
+            if (digit < 0 || digit > 9)
+            {
+                return -1;
+            }
+            value = value * 10 + digit;
+        }
+        return value;
+    }
+
     private static boolean isWhitespace(final byte b)
     {
         return b == ' ' || b == '\t';

@@ -90,6 +90,7 @@ public final class HttpRequestParser
     public static final int MAX_HEADER_FIELDS = 100;
 
     private static final int MAX_METHOD_LENGTH = 16;
+    private static final int MAX_CONTENT_LENGTH_DIGITS = 18;
     private static final boolean[] TCHAR = new boolean[128];
 
     static
@@ -830,21 +831,7 @@ public final class HttpRequestParser
 
     private static long parseContentLength(final DirectBuffer buffer, final int offset, final int length)
     {
-        if (length < 1 || length > 18)
-        {
-            return -1;
-        }
-        long value = 0;
-        for (int i = 0; i < length; i++)
-        {
-            final int digit = buffer.getByte(offset + i) - '0';
-            if (digit < 0 || digit > 9)
-            {
-                return -1;
-            }
-            value = value * 10 + digit;
-        }
-        return value;
+        return AsciiBytes.parseDigits(buffer, offset, length, MAX_CONTENT_LENGTH_DIGITS);
     }
 
     private static boolean isOptionalWhitespace(final byte b)

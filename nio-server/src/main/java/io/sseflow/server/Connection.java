@@ -50,4 +50,23 @@ final class Connection
         this.admitted = admitted;
         this.parser = parser;
     }
+
+    void setInterest(final int interestOps)
+    {
+        if (this.interestOps != interestOps && key.isValid())
+        {
+            key.interestOps(interestOps);
+            this.interestOps = interestOps;
+        }
+    }
+
+    void releaseRequest()
+    {
+        final BufferPool.PooledBuffer request = this.request;
+        if (null != request)
+        {
+            request.release();
+            this.request = null;
+        }
+    }
 }

@@ -16,10 +16,9 @@ import io.sseflow.server.transport.SelectionHandler;
 import io.sseflow.server.transport.SelectorPoller;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
-import org.agrona.collections.Long2ObjectHashMap;
-import org.agrona.collections.Object2IntHashMap;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;
+import org.agrona.concurrent.CachedNanoClock;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -56,7 +55,6 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
     private static final int ACCEPT_LIMIT = 64;
     private static final int MAX_REJECTING = 256;
     private static final int MAX_FIELD_BYTES = 1024;
-    private static final long LINGER_NS = TimeUnit.SECONDS.toNanos(2);
     private static final byte[] ID_FIELD = HttpResponses.ascii("id: ");
     private static final byte[] EVENT_FIELD = HttpResponses.ascii("event: ");
     private static final byte[] TEXT_HTML = HttpResponses.ascii("Content-Type: text/html; charset=utf-8\r\n");
@@ -94,8 +92,6 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
     private final ByteBuffer heartbeat;
     private final ByteBuffer demoResponse;
     private final ByteBuffer discardBuffer = ByteBuffer.allocateDirect(16 * 1024);
-    private final ByteBuffer responseByteBuffer;
-    private final UnsafeBuffer responseBuffer;
     private final UnsafeBuffer metricsBuffer;
     private final UnsafeBuffer frameBuffer;
     private final UnsafeBuffer recordBuffer;
@@ -104,12 +100,9 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
     private final BufferPool largePool;
 
     private final ManyToOneConcurrentArrayQueue<Topic> disconnectRequests;
-    private final Long2ObjectHashMap<Connection> pendingPublishes = new Long2ObjectHashMap<>();
-    private final Object2IntHashMap<InetAddress> connectionsPerAddress = new Object2IntHashMap<>(0);
-    private Connection[] connections = new Connection[64];
-    private int connectionCount;
-    private int admittedCount;
-    private int rejectingCount;
+    private final CachedNanoClock clock = new CachedNanoClock();
+    private final ConnectionTable connections;
+    private final ResponseWriter writer;
     private Topic[] dirtyTopics = new Topic[16];
     private int dirtyCount;
     private Connection[] ready = new Connection[16];
@@ -168,8 +161,9 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         }
 
         metricsBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(ServerMetrics.maxRenderedLength()));
-        responseByteBuffer = ByteBuffer.allocateDirect(64 * 1024 + metricsBuffer.capacity());
-        responseBuffer = new UnsafeBuffer(responseByteBuffer);
+        connections = new ConnectionTable(metrics);
+        writer = new ResponseWriter(
+            metrics, responses, connections, clock, requestTimeoutNs, 64 * 1024 + metricsBuffer.capacity());
         frameBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(maxRecordLength + 64));
         recordBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(maxRecordLength));
         headPool = new BufferPool(config.maxRequestHeadBytes(), 64);
@@ -190,6 +184,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
     public int doWork() throws IOException
     {
         nowNs = System.nanoTime();
+        clock.update(nowNs);
         int workCount = drainPublishes();
         if (dirtyCount > 0)
         {
@@ -219,9 +214,9 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
     {
         try
         {
-            for (int i = connectionCount - 1; i >= 0; i--)
+            for (int i = connections.count() - 1; i >= 0; i--)
             {
-                close(connections[i]);
+                connections.close(connections.get(i));
             }
             CloseHelper.quietClose(serverChannel);
             CloseHelper.quietClose(sequencer);
@@ -272,7 +267,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         }
         catch (final IOException | CancelledKeyException ex)
         {
-            close(connection);
+            connections.close(connection);
         }
         return 1;
     }
@@ -324,12 +319,12 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         final long correlationId = buffer.getLong(recordOffset + PublishRecordDescriptor.CORRELATION_ID_OFFSET);
         if (0 != correlationId)
         {
-            final Connection connection = pendingPublishes.remove(correlationId);
+            final Connection connection = connections.takeAwaitingPublish(correlationId);
             if (null != connection && connection.state == Connection.AWAITING_PUBLISH)
             {
                 final int length = responses.putPublished(
-                    responseBuffer, 0, frame, idTextOffset, idTextLength, connection.keepAlive);
-                send(connection, length, connection.keepAlive);
+                    writer.buffer(), 0, frame, idTextOffset, idTextLength, connection.keepAlive);
+                writer.send(connection, length, connection.keepAlive);
                 if (connection.state == Connection.READING && connection.readLimit > 0)
                 {
                     scheduleReady(connection);
@@ -366,10 +361,10 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
             metrics.increment(ServerMetrics.CONNECTIONS_ACCEPTED);
 
             final InetAddress address = remoteAddress(channel);
-            final boolean underTotal = admittedCount < config.maxConnections();
-            final boolean underPerAddress = connectionsPerAddress.getValue(address) < config.maxConnectionsPerAddress();
+            final boolean underTotal = connections.admittedCount() < config.maxConnections();
+            final boolean underPerAddress = connections.connectionsFrom(address) < config.maxConnectionsPerAddress();
             final boolean admitted = underTotal && underPerAddress;
-            if (!admitted && rejectingCount >= MAX_REJECTING)
+            if (!admitted && connections.rejectingCount() >= MAX_REJECTING)
             {
                 metrics.increment(ServerMetrics.CONNECTIONS_REJECTED);
                 metrics.incrementRefused(
@@ -400,26 +395,22 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
                 continue;
             }
 
-            addConnection(connection);
+            connections.add(connection);
             connection.deadlineNs = nowNs + requestTimeoutNs;
             if (admitted)
             {
-                connection.remoteAddress = address;
-                connectionsPerAddress.put(address, connectionsPerAddress.getValue(address) + 1);
-                admittedCount++;
-                metrics.increment(ServerMetrics.CONNECTIONS);
+                connections.admit(connection, address);
             }
             else
             {
-                rejectingCount++;
-                metrics.increment(ServerMetrics.CONNECTIONS_REJECTED);
+                connections.reject();
                 if (underTotal)
                 {
-                    sendError(connection, 429, "too many connections from this address", RETRY_AFTER);
+                    writer.sendError(connection, 429, "too many connections from this address", RETRY_AFTER);
                 }
                 else
                 {
-                    sendError(connection, 503, "too many connections", RETRY_AFTER, ServerMetrics.REFUSED_CONNECTION_LIMIT);
+                    writer.sendError(connection, 503, "too many connections", RETRY_AFTER, ServerMetrics.REFUSED_CONNECTION_LIMIT);
                 }
             }
         }
@@ -441,7 +432,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
             final int read = connection.channel.read(byteBuffer);
             if (read < 0)
             {
-                close(connection);
+                connections.close(connection);
                 return;
             }
             connection.readLimit += read;
@@ -453,7 +444,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
             discard.clear();
             if (connection.channel.read(discard) < 0)
             {
-                close(connection);
+                connections.close(connection);
             }
         }
     }
@@ -470,16 +461,9 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         }
         else if (connection.state == Connection.WRITING)
         {
-            final ByteBuffer pendingOut = connection.pendingOut;
-            connection.channel.write(pendingOut);
-            if (!pendingOut.hasRemaining())
+            if (writer.resumeWrite(connection) && connection.state == Connection.READING)
             {
-                connection.pendingOut = null;
-                onResponseWritten(connection, connection.keepAlive);
-                if (connection.state == Connection.READING)
-                {
-                    processRequests(connection);
-                }
+                processRequests(connection);
             }
         }
     }
@@ -497,7 +481,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
             }
             if (result == HttpRequestParser.BAD_MESSAGE)
             {
-                sendError(connection, parser.errorStatus(), parser.errorReason(), null);
+                writer.sendError(connection, parser.errorStatus(), parser.errorReason(), null);
                 return;
             }
 
@@ -514,7 +498,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
                 if (parser.expectsContinue() && !connection.continueSent)
                 {
                     connection.continueSent = true;
-                    writeQuietly(connection, HttpResponses.CONTINUE_100);
+                    writer.writeQuietly(connection, HttpResponses.CONTINUE_100);
                 }
                 return;
             }
@@ -564,7 +548,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
 
         if (method == HttpMethod.OTHER)
         {
-            sendError(connection, 501, "method not implemented", null);
+            writer.sendError(connection, 501, "method not implemented", null);
         }
         else if (pathLength > 8 && AsciiBytes.equals(buffer, pathOffset, 8, "/events/"))
         {
@@ -572,7 +556,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
             final int topicLength = pathLength - 8;
             if (!Topic.isValidNameInPath(buffer, topicOffset, topicLength))
             {
-                sendError(connection, 400, TOPIC_NAME_REASON, null);
+                writer.sendError(connection, 400, TOPIC_NAME_REASON, null);
             }
             else if (method == HttpMethod.GET)
             {
@@ -584,47 +568,45 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
             }
             else if (method == HttpMethod.OPTIONS)
             {
-                final byte[] answer = responses.options(responses.hasCors());
-                responseBuffer.putBytes(0, answer);
-                send(connection, answer.length, connection.keepAlive);
+                writer.send(connection, responses.options(responses.hasCors()));
             }
             else
             {
-                sendError(connection, 405, "method not allowed", config.httpPublish() ? ALLOW_EVENTS : ALLOW_EVENTS_READ_ONLY);
+                writer.sendError(connection, 405, "method not allowed", config.httpPublish() ? ALLOW_EVENTS : ALLOW_EVENTS_READ_ONLY);
             }
         }
         else if (AsciiBytes.equals(buffer, pathOffset, pathLength, "/events/") ||
             AsciiBytes.equals(buffer, pathOffset, pathLength, "/events"))
         {
-            sendError(connection, 400, TOPIC_NAME_REASON, null);
+            writer.sendError(connection, 400, TOPIC_NAME_REASON, null);
         }
         else if (AsciiBytes.equals(buffer, pathOffset, pathLength, "/metrics"))
         {
             if (method != HttpMethod.GET)
             {
-                sendError(connection, 405, "method not allowed", ALLOW_GET);
+                writer.sendError(connection, 405, "method not allowed", ALLOW_GET);
                 return;
             }
             metrics.add(ServerMetrics.TOPICS, topics.count() - metrics.get(ServerMetrics.TOPICS));
             final int bodyLength = metrics.renderPrometheus(metricsBuffer, 0);
             final int length = responses.putResponse(
-                responseBuffer, 0, 200, TEXT_METRICS, metricsBuffer, 0, bodyLength, connection.keepAlive);
-            send(connection, length, connection.keepAlive);
+                writer.buffer(), 0, 200, TEXT_METRICS, metricsBuffer, 0, bodyLength, connection.keepAlive);
+            writer.send(connection, length, connection.keepAlive);
         }
         else if (null != demoResponse && AsciiBytes.equals(buffer, pathOffset, pathLength, "/"))
         {
             if (method != HttpMethod.GET)
             {
-                sendError(connection, 405, "method not allowed", ALLOW_GET);
+                writer.sendError(connection, 405, "method not allowed", ALLOW_GET);
                 return;
             }
             final int length = demoResponse.capacity();
-            responseBuffer.putBytes(0, demoResponse, 0, length);
-            send(connection, length, connection.keepAlive);
+            writer.buffer().putBytes(0, demoResponse, 0, length);
+            writer.send(connection, length, connection.keepAlive);
         }
         else
         {
-            sendError(connection, 404, "not found", null);
+            writer.sendError(connection, 404, "not found", null);
         }
     }
 
@@ -638,12 +620,12 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         final Topic topic = topics.lookup(buffer, topicOffset, topicLength);
         if (null == topic)
         {
-            sendError(connection, 503, "topic limit reached", null, ServerMetrics.REFUSED_TOPIC_LIMIT);
+            writer.sendError(connection, 503, "topic limit reached", null, ServerMetrics.REFUSED_TOPIC_LIMIT);
             return;
         }
         if (closeRequested)
         {
-            sendError(connection, 503, "server is shutting down", null, ServerMetrics.REFUSED_SHUTTING_DOWN);
+            writer.sendError(connection, 503, "server is shutting down", null, ServerMetrics.REFUSED_SHUTTING_DOWN);
             return;
         }
 
@@ -656,7 +638,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
                 buffer, parser.queryOffset(), parser.queryLength(), "lastEventId", fieldBuffer, 0, MAX_FIELD_BYTES);
             if (decoded == QueryParameters.MALFORMED)
             {
-                sendError(connection, 400, "malformed or too long lastEventId", null);
+                writer.sendError(connection, 400, "malformed or too long lastEventId", null);
                 return;
             }
             idBuffer = fieldBuffer;
@@ -677,12 +659,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
             }
         }
 
-        final BufferPool.PooledBuffer request = connection.request;
-        if (null != request)
-        {
-            request.release();
-            connection.request = null;
-        }
+        connection.releaseRequest();
         connection.readLimit = 0;
         connection.state = Connection.STREAMING;
         connection.topic = topic;
@@ -697,12 +674,12 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         final HttpRequestParser parser = connection.parser;
         if (!config.httpPublish())
         {
-            sendError(connection, 405, "publishing over HTTP is disabled", ALLOW_EVENTS_READ_ONLY);
+            writer.sendError(connection, 405, "publishing over HTTP is disabled", ALLOW_EVENTS_READ_ONLY);
             return;
         }
         if (null != token && !isAuthorized(buffer, parser))
         {
-            sendError(connection, 401, "missing or wrong publish token", WWW_AUTHENTICATE);
+            writer.sendError(connection, 401, "missing or wrong publish token", WWW_AUTHENTICATE);
             return;
         }
 
@@ -716,13 +693,13 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         if (eventLength == QueryParameters.MALFORMED ||
             (eventLength > 0 && !FieldRules.isValidFieldValue(fields, eventAt, eventLength)))
         {
-            sendError(connection, 400, "event must be UTF-8 without CR, LF or NUL, at most 1024 bytes", null);
+            writer.sendError(connection, 400, "event must be UTF-8 without CR, LF or NUL, at most 1024 bytes", null);
             return;
         }
         final int idLength = QueryParameters.decode(buffer, queryOffset, queryLength, "id", fields, idAt, MAX_FIELD_BYTES);
         if (idLength == QueryParameters.MALFORMED || (idLength > 0 && !FieldRules.isValidFieldValue(fields, idAt, idLength)))
         {
-            sendError(connection, 400, "id must be UTF-8 without CR, LF or NUL, at most 1024 bytes", null);
+            writer.sendError(connection, 400, "id must be UTF-8 without CR, LF or NUL, at most 1024 bytes", null);
             return;
         }
         final int retryLength = QueryParameters.decode(buffer, queryOffset, queryLength, "retry", fields, retryAt, 16);
@@ -732,7 +709,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
             retry = FieldRules.parseRetry(fields, retryAt, retryLength);
             if (retry < 0)
             {
-                sendError(connection, 400, "retry must be ASCII digits (milliseconds, at most 2147483647)", null);
+                writer.sendError(connection, 400, "retry must be ASCII digits (milliseconds, at most 2147483647)", null);
                 return;
             }
         }
@@ -741,7 +718,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         final int bodyLength = (int)parser.contentLength();
         if (!SseFields.isValidUtf8(buffer, bodyOffset, bodyLength))
         {
-            sendError(connection, 400, "body must be UTF-8", null);
+            writer.sendError(connection, 400, "body must be UTF-8", null);
             return;
         }
 
@@ -752,14 +729,14 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         final int recordLength = PublishRecordDescriptor.recordLength(Math.max(idLength, 0), prefixLength, dataLength);
         if (recordLength > maxRecordLength)
         {
-            sendError(connection, 413, "event too large", null);
+            writer.sendError(connection, 413, "event too large", null);
             return;
         }
 
         final Topic topic = topics.lookup(buffer, topicOffset, topicLength);
         if (null == topic)
         {
-            sendError(connection, 503, "topic limit reached", null, ServerMetrics.REFUSED_TOPIC_LIMIT);
+            writer.sendError(connection, 503, "topic limit reached", null, ServerMetrics.REFUSED_TOPIC_LIMIT);
             return;
         }
 
@@ -805,23 +782,22 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         switch (sequencer.offer(record, 0, recordLength))
         {
             case OK:
-                connection.state = Connection.AWAITING_PUBLISH;
-                pendingPublishes.put(connection.id, connection);
-                setInterest(connection, 0);
+                connections.awaitPublish(connection);
+                connection.setInterest(0);
                 break;
 
             case BACK_PRESSURED:
                 metrics.addAtomic(ServerMetrics.PUBLISH_BACK_PRESSURED, 1);
-                sendError(connection, 503, "publish ring full; retry shortly", RETRY_AFTER, ServerMetrics.REFUSED_BACK_PRESSURED);
+                writer.sendError(connection, 503, "publish ring full; retry shortly", RETRY_AFTER, ServerMetrics.REFUSED_BACK_PRESSURED);
                 break;
 
             case TOO_LARGE:
-                sendError(connection, 413, "event too large", null);
+                writer.sendError(connection, 413, "event too large", null);
                 break;
 
             case CLOSED:
             default:
-                sendError(connection, 503, "server is shutting down", null, ServerMetrics.REFUSED_SHUTTING_DOWN);
+                writer.sendError(connection, 503, "server is shutting down", null, ServerMetrics.REFUSED_SHUTTING_DOWN);
                 break;
         }
     }
@@ -855,15 +831,15 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         }
         if (decision == SubscribeAuthorizer.Decision.UNAUTHORIZED)
         {
-            sendError(connection, 401, "not authorized to subscribe", WWW_AUTHENTICATE);
+            writer.sendError(connection, 401, "not authorized to subscribe", WWW_AUTHENTICATE);
         }
         else if (decision == SubscribeAuthorizer.Decision.FORBIDDEN)
         {
-            sendError(connection, 403, "not allowed to subscribe to this topic", null);
+            writer.sendError(connection, 403, "not allowed to subscribe to this topic", null);
         }
         else
         {
-            sendError(connection, 500, "subscribe authorizer failed", null, ServerMetrics.REFUSED_SERVER_ERROR);
+            writer.sendError(connection, 500, "subscribe authorizer failed", null, ServerMetrics.REFUSED_SERVER_ERROR);
         }
         return false;
     }
@@ -892,101 +868,6 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         return equal & bearer & presentedLength == token.length;
     }
 
-    private void send(final Connection connection, final int length, final boolean keepAlive)
-    {
-        final ByteBuffer out = responseByteBuffer;
-        out.clear().limit(length);
-        try
-        {
-            connection.channel.write(out);
-        }
-        catch (final IOException ex)
-        {
-            close(connection);
-            return;
-        }
-        if (out.hasRemaining())
-        {
-            final ByteBuffer pendingOut = ByteBuffer.allocate(out.remaining());
-            pendingOut.put(out).flip();
-            connection.pendingOut = pendingOut;
-            connection.keepAlive = keepAlive;
-            connection.state = Connection.WRITING;
-            connection.deadlineNs = nowNs + requestTimeoutNs;
-            setInterest(connection, SelectionKey.OP_WRITE);
-        }
-        else
-        {
-            onResponseWritten(connection, keepAlive);
-        }
-    }
-
-    private void sendError(final Connection connection, final int status, final String reason, final byte[] extraHeaders)
-    {
-        sendError(connection, status, reason, extraHeaders, refusalOf(status));
-    }
-
-    private void sendError(
-        final Connection connection, final int status, final String reason, final byte[] extraHeaders, final int refusal)
-    {
-        metrics.increment(ServerMetrics.HTTP_ERRORS);
-        metrics.incrementRefused(refusal);
-        final int length = responses.putError(responseBuffer, 0, status, reason, extraHeaders);
-        send(connection, length, false);
-    }
-
-    private void onResponseWritten(final Connection connection, final boolean keepAlive)
-    {
-        if (!keepAlive)
-        {
-            startLinger(connection);
-            return;
-        }
-        connection.state = Connection.READING;
-        connection.deadlineNs = nowNs + requestTimeoutNs;
-        setInterest(connection, SelectionKey.OP_READ);
-    }
-
-    private void startLinger(final Connection connection)
-    {
-        // RFC 9112 section 9.6: close the write side, then drain what the client still sends, so that a reset
-        // does not destroy the response before the client read it
-        try
-        {
-            connection.channel.shutdownOutput();
-        }
-        catch (final IOException ex)
-        {
-            close(connection);
-            return;
-        }
-        final BufferPool.PooledBuffer request = connection.request;
-        if (null != request)
-        {
-            request.release();
-            connection.request = null;
-        }
-        connection.readLimit = 0;
-        connection.state = Connection.LINGERING;
-        connection.deadlineNs = nowNs + LINGER_NS;
-        setInterest(connection, SelectionKey.OP_READ);
-    }
-
-    private void writeQuietly(final Connection connection, final byte[] bytes)
-    {
-        final ByteBuffer out = responseByteBuffer;
-        responseBuffer.putBytes(0, bytes);
-        out.clear().limit(bytes.length);
-        try
-        {
-            connection.channel.write(out);
-        }
-        catch (final IOException ignore)
-        {
-            // the read side notices a dead peer
-        }
-    }
-
     private void flushSubscriber(final Connection connection)
     {
         final SubscriberCursor.Outcome outcome = flushCursor(connection);
@@ -997,11 +878,11 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         switch (outcome)
         {
             case CAUGHT_UP:
-                setInterest(connection, SelectionKey.OP_READ);
+                connection.setInterest(SelectionKey.OP_READ);
                 break;
 
             case BLOCKED:
-                setInterest(connection, SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+                connection.setInterest(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
                 break;
 
             case LAPPED:
@@ -1023,7 +904,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         }
         catch (final IOException ex)
         {
-            close(connection);
+            connections.close(connection);
             return null;
         }
 
@@ -1080,11 +961,11 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         {
             case CAUGHT_UP:
                 connection.cursor.close();
-                startLinger(connection);
+                writer.startLinger(connection);
                 break;
 
             case BLOCKED:
-                setInterest(connection, SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+                connection.setInterest(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
                 break;
 
             case LAPPED:
@@ -1097,7 +978,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
     private void dropSlowConsumer(final Connection connection)
     {
         metrics.increment(ServerMetrics.SLOW_CONSUMERS_DROPPED);
-        close(connection);
+        connections.close(connection);
     }
 
     private int flushDirtyTopics()
@@ -1186,9 +1067,10 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
             metrics.add(ServerMetrics.TOPICS, topicCount - metrics.get(ServerMetrics.TOPICS));
         }
         final long nowNs = this.nowNs;
-        for (int i = connectionCount - 1; i >= 0; i--)
+        final ConnectionTable connections = this.connections;
+        for (int i = connections.count() - 1; i >= 0; i--)
         {
-            final Connection connection = connections[i];
+            final Connection connection = connections.get(i);
             switch (connection.state)
             {
                 case Connection.STREAMING:
@@ -1207,11 +1089,11 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
                     {
                         if (connection.readLimit > 0 || connection.parser.state() != HttpRequestParser.State.METHOD)
                         {
-                            sendError(connection, 408, "request not received in time", null);
+                            writer.sendError(connection, 408, "request not received in time", null);
                         }
                         else
                         {
-                            close(connection);
+                            connections.close(connection);
                         }
                         workCount++;
                     }
@@ -1222,7 +1104,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
                 case Connection.ENDING_STREAM:
                     if (nowNs - connection.deadlineNs >= 0)
                     {
-                        close(connection);
+                        connections.close(connection);
                         workCount++;
                     }
                     break;
@@ -1247,9 +1129,9 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         }
 
         boolean flushed = lastPollCount == 0 && dirtyCount == 0 && readyCount == 0;
-        for (int i = 0; flushed && i < connectionCount; i++)
+        for (int i = 0; flushed && i < connections.count(); i++)
         {
-            final Connection connection = connections[i];
+            final Connection connection = connections.get(i);
             flushed = connection.state == Connection.STREAMING ? !connection.cursor.hasPending() :
                 connection.state != Connection.WRITING && connection.state != Connection.AWAITING_PUBLISH &&
                 connection.state != Connection.ENDING_STREAM;
@@ -1257,9 +1139,9 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
 
         if (flushed || nowNs - drainDeadlineNs >= 0)
         {
-            for (int i = connectionCount - 1; i >= 0; i--)
+            for (int i = connections.count() - 1; i >= 0; i--)
             {
-                final Connection connection = connections[i];
+                final Connection connection = connections.get(i);
                 try
                 {
                     connection.channel.shutdownOutput();
@@ -1268,79 +1150,11 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
                 {
                     // closing anyway
                 }
-                close(connection);
+                connections.close(connection);
             }
             throw new AgentTerminationException("closed");
         }
         return 0;
-    }
-
-    private void close(final Connection connection)
-    {
-        if (connection.state == Connection.CLOSED)
-        {
-            return;
-        }
-        if (connection.state == Connection.STREAMING)
-        {
-            connection.topic.removeSubscriber(connection);
-            connection.cursor.close();
-            metrics.decrement(ServerMetrics.SUBSCRIBERS);
-        }
-        else if (connection.state == Connection.ENDING_STREAM)
-        {
-            connection.cursor.close();
-        }
-        else if (connection.state == Connection.AWAITING_PUBLISH)
-        {
-            pendingPublishes.remove(connection.id);
-        }
-        connection.state = Connection.CLOSED;
-        connection.topic = null;
-        connection.pendingOut = null;
-        final BufferPool.PooledBuffer request = connection.request;
-        if (null != request)
-        {
-            request.release();
-            connection.request = null;
-        }
-        if (null != connection.key)
-        {
-            connection.key.cancel();
-        }
-        CloseHelper.quietClose(connection.channel);
-        removeConnection(connection);
-        if (connection.admitted)
-        {
-            if (null != connection.remoteAddress)
-            {
-                final int count = connectionsPerAddress.getValue(connection.remoteAddress);
-                if (count <= 1)
-                {
-                    connectionsPerAddress.removeKey(connection.remoteAddress);
-                }
-                else
-                {
-                    connectionsPerAddress.put(connection.remoteAddress, count - 1);
-                }
-                connection.remoteAddress = null;
-            }
-            admittedCount--;
-            metrics.decrement(ServerMetrics.CONNECTIONS);
-        }
-        else
-        {
-            rejectingCount--;
-        }
-    }
-
-    private void setInterest(final Connection connection, final int interestOps)
-    {
-        if (connection.interestOps != interestOps && connection.key.isValid())
-        {
-            connection.key.interestOps(interestOps);
-            connection.interestOps = interestOps;
-        }
     }
 
     private TopicLog logOf(final Topic topic)
@@ -1376,52 +1190,6 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
             }
             connection.readyIndex = readyCount;
             ready[readyCount++] = connection;
-        }
-    }
-
-    private void addConnection(final Connection connection)
-    {
-        if (connectionCount == connections.length)
-        {
-            connections = Arrays.copyOf(connections, connectionCount << 1);
-        }
-        connection.listIndex = connectionCount;
-        connections[connectionCount++] = connection;
-    }
-
-    private void removeConnection(final Connection connection)
-    {
-        final int index = connection.listIndex;
-        if (index < 0)
-        {
-            return;
-        }
-        final int last = --connectionCount;
-        final Connection moved = connections[last];
-        connections[index] = moved;
-        moved.listIndex = index;
-        connections[last] = null;
-        connection.listIndex = -1;
-    }
-
-    private static int refusalOf(final int status)
-    {
-        switch (status)
-        {
-            case 401: return ServerMetrics.REFUSED_UNAUTHORIZED;
-            case 403: return ServerMetrics.REFUSED_FORBIDDEN;
-            case 404: return ServerMetrics.REFUSED_NOT_FOUND;
-            case 405: return ServerMetrics.REFUSED_METHOD_NOT_ALLOWED;
-            case 408: return ServerMetrics.REFUSED_REQUEST_TIMEOUT;
-            case 411: return ServerMetrics.REFUSED_LENGTH_REQUIRED;
-            case 413: return ServerMetrics.REFUSED_TOO_LARGE;
-            case 414: return ServerMetrics.REFUSED_URI_TOO_LONG;
-            case 429: return ServerMetrics.REFUSED_ADDRESS_LIMIT;
-            case 431: return ServerMetrics.REFUSED_HEADERS_TOO_LARGE;
-            case 501: return ServerMetrics.REFUSED_NOT_IMPLEMENTED;
-            case 503: return ServerMetrics.REFUSED_SHUTTING_DOWN;
-            case 505: return ServerMetrics.REFUSED_HTTP_VERSION;
-            default: return ServerMetrics.REFUSED_BAD_REQUEST;
         }
     }
 

@@ -1,0 +1,195 @@
+package io.sseflow.server;
+
+import io.sseflow.server.http.HttpResponses;
+import org.agrona.concurrent.CachedNanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Writes HTTP responses built in one shared buffer: {@link #buffer()} takes the response, {@link #send} writes
+ * it, keeping what the socket did not take as the connection's pending output. After a response the connection
+ * reads its next request or, when it is not kept alive, lingers: the write side closed, what the client still
+ * sends drained until it closes or {@code LINGER_NS} passes.
+ * <p>
+ * Not thread-safe: owned by the server agent.
+ */
+final class ResponseWriter
+{
+    private static final long LINGER_NS = TimeUnit.SECONDS.toNanos(2);
+
+    private final ServerMetrics metrics;
+    private final HttpResponses responses;
+    private final ConnectionTable connections;
+    private final CachedNanoClock clock;
+    private final long requestTimeoutNs;
+    private final ByteBuffer responseByteBuffer;
+    private final UnsafeBuffer responseBuffer;
+
+    ResponseWriter(
+        final ServerMetrics metrics,
+        final HttpResponses responses,
+        final ConnectionTable connections,
+        final CachedNanoClock clock,
+        final long requestTimeoutNs,
+        final int capacity)
+    {
+        this.metrics = metrics;
+        this.responses = responses;
+        this.connections = connections;
+        this.clock = clock;
+        this.requestTimeoutNs = requestTimeoutNs;
+        responseByteBuffer = ByteBuffer.allocateDirect(capacity);
+        responseBuffer = new UnsafeBuffer(responseByteBuffer);
+    }
+
+    UnsafeBuffer buffer()
+    {
+        return responseBuffer;
+    }
+
+    HttpResponses responses()
+    {
+        return responses;
+    }
+
+    void send(final Connection connection, final int length, final boolean keepAlive)
+    {
+        final ByteBuffer out = responseByteBuffer;
+        out.clear().limit(length);
+        try
+        {
+            connection.channel.write(out);
+        }
+        catch (final IOException ex)
+        {
+            connections.close(connection);
+            return;
+        }
+        if (out.hasRemaining())
+        {
+            final ByteBuffer pendingOut = ByteBuffer.allocate(out.remaining());
+            pendingOut.put(out).flip();
+            connection.pendingOut = pendingOut;
+            connection.keepAlive = keepAlive;
+            connection.state = Connection.WRITING;
+            connection.deadlineNs = clock.nanoTime() + requestTimeoutNs;
+            connection.setInterest(SelectionKey.OP_WRITE);
+        }
+        else
+        {
+            onResponseWritten(connection, keepAlive);
+        }
+    }
+
+    void send(final Connection connection, final byte[] response)
+    {
+        responseBuffer.putBytes(0, response);
+        send(connection, response.length, connection.keepAlive);
+    }
+
+    void sendError(final Connection connection, final int status, final String reason, final byte[] extraHeaders)
+    {
+        sendError(connection, status, reason, extraHeaders, refusalOf(status));
+    }
+
+    void sendError(
+        final Connection connection, final int status, final String reason, final byte[] extraHeaders, final int refusal)
+    {
+        metrics.increment(ServerMetrics.HTTP_ERRORS);
+        metrics.incrementRefused(refusal);
+        final int length = responses.putError(responseBuffer, 0, status, reason, extraHeaders);
+        send(connection, length, false);
+    }
+
+    /**
+     * Write more of a response the socket did not take at once.
+     *
+     * @param connection in the {@link Connection#WRITING} state.
+     * @return true when the response is now written.
+     * @throws IOException when the write fails.
+     */
+    boolean resumeWrite(final Connection connection) throws IOException
+    {
+        final ByteBuffer pendingOut = connection.pendingOut;
+        connection.channel.write(pendingOut);
+        if (pendingOut.hasRemaining())
+        {
+            return false;
+        }
+        connection.pendingOut = null;
+        onResponseWritten(connection, connection.keepAlive);
+        return true;
+    }
+
+    void writeQuietly(final Connection connection, final byte[] bytes)
+    {
+        final ByteBuffer out = responseByteBuffer;
+        responseBuffer.putBytes(0, bytes);
+        out.clear().limit(bytes.length);
+        try
+        {
+            connection.channel.write(out);
+        }
+        catch (final IOException ignore)
+        {
+            // the read side notices a dead peer
+        }
+    }
+
+    void startLinger(final Connection connection)
+    {
+        // RFC 9112 section 9.6: close the write side, then drain what the client still sends, so that a reset
+        // does not destroy the response before the client read it
+        try
+        {
+            connection.channel.shutdownOutput();
+        }
+        catch (final IOException ex)
+        {
+            connections.close(connection);
+            return;
+        }
+        connection.releaseRequest();
+        connection.readLimit = 0;
+        connection.state = Connection.LINGERING;
+        connection.deadlineNs = clock.nanoTime() + LINGER_NS;
+        connection.setInterest(SelectionKey.OP_READ);
+    }
+
+    private void onResponseWritten(final Connection connection, final boolean keepAlive)
+    {
+        if (!keepAlive)
+        {
+            startLinger(connection);
+            return;
+        }
+        connection.state = Connection.READING;
+        connection.deadlineNs = clock.nanoTime() + requestTimeoutNs;
+        connection.setInterest(SelectionKey.OP_READ);
+    }
+
+    private static int refusalOf(final int status)
+    {
+        switch (status)
+        {
+            case 401: return ServerMetrics.REFUSED_UNAUTHORIZED;
+            case 403: return ServerMetrics.REFUSED_FORBIDDEN;
+            case 404: return ServerMetrics.REFUSED_NOT_FOUND;
+            case 405: return ServerMetrics.REFUSED_METHOD_NOT_ALLOWED;
+            case 408: return ServerMetrics.REFUSED_REQUEST_TIMEOUT;
+            case 411: return ServerMetrics.REFUSED_LENGTH_REQUIRED;
+            case 413: return ServerMetrics.REFUSED_TOO_LARGE;
+            case 414: return ServerMetrics.REFUSED_URI_TOO_LONG;
+            case 429: return ServerMetrics.REFUSED_ADDRESS_LIMIT;
+            case 431: return ServerMetrics.REFUSED_HEADERS_TOO_LARGE;
+            case 501: return ServerMetrics.REFUSED_NOT_IMPLEMENTED;
+            case 503: return ServerMetrics.REFUSED_SHUTTING_DOWN;
+            case 505: return ServerMetrics.REFUSED_HTTP_VERSION;
+            default: return ServerMetrics.REFUSED_BAD_REQUEST;
+        }
+    }
+}

@@ -3,6 +3,8 @@ package io.sseflow.benchmarks.fanout;
 import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,6 +42,22 @@ public final class FanOutBenchmark
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z");
 
     private static final boolean TRACE = Boolean.getBoolean("fanout.trace");
+
+    private static final MathContext CSV_PRECISION = new MathContext(10);
+
+    /**
+     * Header of {@code --csv}: the markdown table's columns in its order (ratios and utilisations as fractions,
+     * latencies in ms, memory in bytes; {@code status} is ok, skipped or fail, {@code detail} says why), then the
+     * raw measurements behind them.
+     */
+    static final List<String> CSV_COLUMNS = List.of(
+        "server", "subscribers", "max_deliveries_per_s", "vs_netty", "server_cpu_s_per_1m_deliveries",
+        "server_write_syscalls_per_delivery", "load_process_cpu_s_per_1m_deliveries", "other_processes_cpu",
+        "latency_phase_events_per_s", "p50_ms", "p99_ms", "p99_9_ms", "max_ms", "heap_bytes_per_idle_connection",
+        "rss_bytes_per_idle_connection", "events_checked_per_subscriber", "status", "detail",
+        "max_rate_events_per_s", "window_events", "server_cpu_utilisation", "load_process_cpu_utilisation",
+        "connect_and_warmup_s", "publisher_max_lag_ms", "empty_heap_bytes", "idle_heap_bytes", "empty_rss_bytes",
+        "idle_rss_bytes", "latency_phase_target_events_per_s", "payload_bytes", "server_banner");
 
     private final Settings settings;
 
@@ -103,6 +121,10 @@ public final class FanOutBenchmark
         if (settings.out != null)
         {
             Files.writeString(settings.out, table);
+        }
+        if (settings.csv != null)
+        {
+            Files.writeString(settings.csv, csv(results));
         }
         final long failed = results.stream().filter((r) -> r.failure != null).count();
         if (failed > 0)
@@ -458,6 +480,74 @@ public final class FanOutBenchmark
         return out.toString();
     }
 
+    /**
+     * The results as CSV, one row per server and subscriber count: every column of the markdown table as a plain
+     * number (empty where the table shows "–"), then the raw measurements behind them.
+     */
+    private String csv(final List<Result> results)
+    {
+        final StringBuilder out = new StringBuilder();
+        out.append(String.join(",", CSV_COLUMNS)).append('\n');
+        for (final Result r : results)
+        {
+            final Result netty = results.stream()
+                .filter((x) -> x.server.equals("netty") && x.subscribers == r.subscribers).findFirst().orElse(null);
+            final boolean measured = r.deliveriesPerSecond > 0;
+            final boolean latency = r.latency != null && r.latency.getTotalCount() > 0;
+            final List<String> row = List.of(
+                r.server,
+                Integer.toString(r.subscribers),
+                measured ? number(r.deliveriesPerSecond) : "",
+                netty != null && netty.deliveriesPerSecond > 0 && measured ?
+                    number(r.deliveriesPerSecond / netty.deliveriesPerSecond) : "",
+                r.cpuSecondsPerMillion > 0 ? number(r.cpuSecondsPerMillion) : "",
+                Double.isNaN(r.writesPerDelivery) ? "" : number(r.writesPerDelivery),
+                r.clientCpuSecondsPerMillion > 0 ? number(r.clientCpuSecondsPerMillion) : "",
+                measured ? number(r.otherCpuUtilisation) : "",
+                r.fixedRateAchieved > 0 ? number(r.fixedRateAchieved) : "",
+                latency ? number(r.latency.getValueAtPercentile(50) / 1e6) : "",
+                latency ? number(r.latency.getValueAtPercentile(99) / 1e6) : "",
+                latency ? number(r.latency.getValueAtPercentile(99.9) / 1e6) : "",
+                latency ? number(r.latency.getMaxValue() / 1e6) : "",
+                r.idleHeap > 0 && r.emptyHeap > 0 ? Long.toString((r.idleHeap - r.emptyHeap) / r.subscribers) : "",
+                r.idleRss > 0 && r.emptyRss > 0 ? Long.toString((r.idleRss - r.emptyRss) / r.subscribers) : "",
+                r.events > 0 ? Long.toString(r.events) : "",
+                r.failure != null ? "fail" : r.skipReason != null ? "skipped" : "ok",
+                r.failure != null ? r.failure : r.skipReason != null ? r.skipReason : "",
+                measured ? number(r.eventsPerSecond) : "",
+                r.window > 0 ? Long.toString(r.window) : "",
+                measured ? number(r.cpuUtilisation) : "",
+                measured ? number(r.clientCpuSecondsPerMillion * r.deliveriesPerSecond / 1e6) : "",
+                r.connectSeconds > 0 ? number(r.connectSeconds) : "",
+                r.fixedRateAchieved > 0 ? number(r.publishLagMaxNs / 1e6) : "",
+                r.emptyHeap > 0 ? Long.toString(r.emptyHeap) : "",
+                r.idleHeap > 0 ? Long.toString(r.idleHeap) : "",
+                r.emptyRss > 0 ? Long.toString(r.emptyRss) : "",
+                r.idleRss > 0 ? Long.toString(r.idleRss) : "",
+                Integer.toString(settings.fixedRate),
+                Integer.toString(settings.payloadBytes),
+                r.banner != null ? r.banner.trim() : "");
+            for (int i = 0; i < row.size(); i++)
+            {
+                out.append(i == 0 ? "" : ",").append(csvField(row.get(i)));
+            }
+            out.append('\n');
+        }
+        return out.toString();
+    }
+
+    private static String number(final double value)
+    {
+        return new BigDecimal(value).round(CSV_PRECISION).stripTrailingZeros().toPlainString();
+    }
+
+    private static String csvField(final String value)
+    {
+        final String oneLine = value.replace('\n', ' ').replace('\r', ' ');
+        return oneLine.indexOf(',') < 0 && oneLine.indexOf('"') < 0 ?
+            oneLine : '"' + oneLine.replace("\"", "\"\"") + '"';
+    }
+
     private static String percentile(final Result result, final double percentile)
     {
         if (result.latency == null || result.latency.getTotalCount() == 0)
@@ -561,6 +651,7 @@ public final class FanOutBenchmark
         String serverJvmArgs = "-Xmx1g -XX:+UseG1GC --add-exports java.base/jdk.internal.misc=ALL-UNNAMED";
         Path logDir = Path.of("benchmarks/target/fanout-logs");
         Path out;
+        Path csv;
 
         static Settings parse(final String[] args)
         {
@@ -635,6 +726,9 @@ public final class FanOutBenchmark
                     case "--out":
                         s.out = Path.of(args[++i]);
                         break;
+                    case "--csv":
+                        s.csv = Path.of(args[++i]);
+                        break;
                     case "--help":
                     case "-h":
                         System.out.println(String.join("\n",
@@ -657,7 +751,8 @@ public final class FanOutBenchmark
                             "  --sseflow-jar PATH         default nio-server/target/sseflow-server.jar",
                             "  --no-per-address-limit     do not pass --max-connections-per-address (hubs before it)",
                             "  --server-jvm-args ARGS     JVM flags of every server process",
-                            "  --out FILE                 also write the markdown table there"));
+                            "  --out FILE                 also write the markdown table there",
+                            "  --csv FILE                 also write one CSV row per server and subscriber count"));
                         return null;
                     default:
                         throw new IllegalArgumentException("unknown option " + args[i] + " (try --help)");

@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# Every benchmark of issue 4 in one go, then benchmarks/RESULTS.md and its charts from the run's own files:
+#
+#   benchmarks/run-all.sh            # full: JMH 1 fork x (3 x 1 s warm-up + 5 x 1 s), fan-out at 1,000 and 10,000
+#   benchmarks/run-all.sh --quick    # a look: short JMH iterations, fan-out --quick (1,000 subscribers)
+#
+# Run it on a quiet machine: other processes' CPU shows up in every timing. Steps, from the repository root:
+#   1. build benchmarks/target/benchmarks.jar and nio-server/target/sseflow-server.jar if missing (RUNALL_BUILD=1
+#      rebuilds them);
+#   2. JMH EncoderBenchmark -prof gc -rf json -> benchmarks/results/jmh.json (console in jmh.log);
+#   3. benchmarks/fanout.sh -> benchmarks/results/fanout.md (table), fanout.csv, fanout.log;
+#   4. io.sseflow.benchmarks.report.ResultsReport -> benchmarks/RESULTS.md, results/encoder.png, results/fanout.png.
+# The machine, JDK, commit, date and the exact commands go to benchmarks/results/run-info.txt (read by the report).
+# Environment overrides (recorded in the commands): RUNALL_JMH_SETTINGS (e.g. "-f 1 -wi 1 -w 200ms -i 1 -r 200ms"),
+# RUNALL_JMH_INCLUDE (JMH regex, default '\.EncoderBenchmark\.'), RUNALL_FANOUT_ARGS (appended to fanout.sh, e.g.
+# "--servers sseflow,netty --quiet-wait-s 60").
+# Exit status: 0 ok; 1 the fan-out run lost, repeated or reordered events; 2 a build, JMH or the report failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+MODE=full
+for arg in "$@"; do
+    case "$arg" in
+        --quick) MODE=quick ;;
+        -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
+        *) echo "run-all.sh: unknown option $arg (--quick, --help)" >&2; exit 2 ;;
+    esac
+done
+
+JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+JAR=benchmarks/target/benchmarks.jar
+RESULTS=benchmarks/results
+INFO="$RESULTS/run-info.txt"
+
+# The command as it can be pasted back into a shell.
+shown() {
+    local out="" arg
+    for arg in "$@"; do
+        if [[ "$arg" =~ ^[A-Za-z0-9_./,:=+@%-]+$ ]]; then out+="$arg "; else out+="'${arg//\'/\'\\\'\'}' "; fi
+    done
+    printf '%s' "${out% }"
+}
+record() { printf '%s=%s\n' "$1" "$2" >> "$INFO"; }
+
+mkdir -p "$RESULTS"
+rm -f "$RESULTS"/{jmh.json,jmh.log,fanout.md,fanout.csv,fanout.log,run-info.txt,encoder.png,fanout.png}
+
+record mode "$MODE"
+record date_utc "$(date -u '+%Y-%m-%d %H:%M UTC')"
+record commit "$(git rev-parse --short=12 HEAD 2>/dev/null)"
+record commit_subject "$(git log -1 --format=%s 2>/dev/null)"
+if [ -n "$(git status --porcelain --untracked-files=no -- . ':!benchmarks/results' ':!benchmarks/RESULTS.md' 2>/dev/null)" ]; then
+    record commit_dirty yes
+else
+    record commit_dirty no
+fi
+record nproc "$(nproc)"
+record cpu_model "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+record mem_total "$(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
+record kernel "$(uname -r)"
+record os "$( (. /etc/os-release && echo "$PRETTY_NAME") 2>/dev/null || uname -s)"
+record java_version "$("$JAVA" -version 2>&1 | paste -sd ';' | sed 's/;/; /g')"
+record loadavg_before "$(cut -d' ' -f1-3 /proc/loadavg)"
+OVERRIDES=""
+for var in RUNALL_BUILD RUNALL_JMH_SETTINGS RUNALL_JMH_INCLUDE RUNALL_FANOUT_ARGS; do
+    if [ -n "${!var:-}" ]; then OVERRIDES+="$var=$(shown "${!var}") "; fi
+done
+record command_runall "$OVERRIDES$(shown benchmarks/run-all.sh "$@")"
+
+# 1. Build
+BUILD=(mvn -q -B -pl benchmarks,nio-server -am package -DskipTests)
+if [ "${RUNALL_BUILD:-0}" = 1 ] || [ ! -f "$JAR" ] || [ ! -f nio-server/target/sseflow-server.jar ] ||
+    ! grep -aq 'io/sseflow/benchmarks/report/ResultsReport.class' "$JAR"; then
+    record command_build "$(shown "${BUILD[@]}")"
+    echo "== build: $(shown "${BUILD[@]}")"
+    if ! "${BUILD[@]}"; then
+        echo "run-all.sh: build failed" >&2
+        exit 2
+    fi
+else
+    record command_build "# jars present, not rebuilt: $(shown "${BUILD[@]}")"
+fi
+
+# 2. Encoder (JMH)
+if [ "$MODE" = quick ]; then
+    JMH_SETTINGS="${RUNALL_JMH_SETTINGS:--f 1 -wi 2 -w 500ms -i 3 -r 500ms}"
+else
+    JMH_SETTINGS="${RUNALL_JMH_SETTINGS:--f 1 -wi 3 -w 1 -i 5 -r 1}"
+fi
+read -r -a JMH_SETTINGS_ARGS <<< "$JMH_SETTINGS"
+JMH=("$JAVA" -jar "$JAR" "${RUNALL_JMH_INCLUDE:-\\.EncoderBenchmark\\.}" "${JMH_SETTINGS_ARGS[@]}"
+    -prof gc -rf json -rff "$RESULTS/jmh.json")
+record command_jmh "$(shown "${JMH[@]}")"
+echo "== encoder: $(shown "${JMH[@]}")"
+started=$SECONDS
+"${JMH[@]}" 2>&1 | tee "$RESULTS/jmh.log"
+jmh_exit=${PIPESTATUS[0]}
+record jmh_exit "$jmh_exit"
+record jmh_seconds "$((SECONDS - started))"
+
+# 3. Fan-out
+read -r -a FANOUT_EXTRA <<< "${RUNALL_FANOUT_ARGS:-}"
+if [ "$MODE" = quick ]; then
+    FANOUT=(benchmarks/fanout.sh --quick)
+else
+    FANOUT=(benchmarks/fanout.sh --subscribers 1000,10000)
+fi
+FANOUT+=(--out "$RESULTS/fanout.md" --csv "$RESULTS/fanout.csv" "${FANOUT_EXTRA[@]}")
+record command_fanout "$(shown "${FANOUT[@]}")"
+echo "== fan-out: $(shown "${FANOUT[@]}")"
+started=$SECONDS
+"${FANOUT[@]}" 2>&1 | tee "$RESULTS/fanout.log"
+fanout_exit=${PIPESTATUS[0]}
+record fanout_exit "$fanout_exit"
+record fanout_seconds "$((SECONDS - started))"
+
+# 4. Report
+REPORT=("$JAVA" -cp "$JAR" io.sseflow.benchmarks.report.ResultsReport --results "$RESULTS" --out benchmarks/RESULTS.md)
+record command_report "$(shown "${REPORT[@]}")"
+echo "== report: $(shown "${REPORT[@]}")"
+"${REPORT[@]}" || exit 2
+
+if [ "$jmh_exit" != 0 ]; then
+    echo "run-all.sh: JMH exited $jmh_exit (see $RESULTS/jmh.log)" >&2
+    exit 2
+fi
+if [ "$fanout_exit" != 0 ]; then
+    echo "run-all.sh: the fan-out run exited $fanout_exit (see $RESULTS/fanout.log)" >&2
+    exit 1
+fi

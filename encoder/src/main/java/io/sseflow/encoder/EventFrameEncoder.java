@@ -141,7 +141,7 @@ public final class EventFrameEncoder
     {
         if (data instanceof CharSequence)
         {
-            return encodeFrameWithNumericId(buffer, offset, maxLength, options.headFieldsWithoutId(), id, data);
+            return encodeFrameWithId(buffer, offset, maxLength, options.headFieldsWithoutId(), id, null, data);
         }
 
         return copyJsonFrame(buffer, offset, maxLength, json.writeFrame(options.headFieldsWithoutId(), id, data));
@@ -168,7 +168,7 @@ public final class EventFrameEncoder
         final Object data)
     {
         SseFields.checkId(id);
-        return encodeFrameWithTextId(buffer, offset, maxLength, options.headFieldsWithoutId(), id, data);
+        return encodeFrameWithId(buffer, offset, maxLength, options.headFieldsWithoutId(), 0, id, data);
     }
 
     /**
@@ -296,45 +296,29 @@ public final class EventFrameEncoder
         return position - offset;
     }
 
-    private int encodeFrameWithNumericId(
+    /**
+     * A frame whose id is given: numeric when {@code textId} is null, else text (already checked).
+     */
+    private int encodeFrameWithId(
         final MutableDirectBuffer buffer,
         final int offset,
         final int maxLength,
         final byte[] headFields,
-        final long id,
+        final long numericId,
+        final CharSequence textId,
         final Object data)
     {
         final int dataLength = measureData(data);
-        final int frameLength = headFields.length + SseFields.idFieldLength(id) + dataLength + 1;
+        final int idLength = null == textId ? SseFields.idFieldLength(numericId) : SseFields.idFieldLength(textId);
+        final int frameLength = headFields.length + idLength + dataLength + 1;
         if (!ensureFits(buffer, offset, maxLength, frameLength))
         {
             return INSUFFICIENT_CAPACITY;
         }
 
         int position = putField(buffer, offset, headFields);
-        position += SseFields.putIdField(buffer, position, id);
-        position = putDataAndEnd(buffer, position, dataLength, data);
-
-        return position - offset;
-    }
-
-    private int encodeFrameWithTextId(
-        final MutableDirectBuffer buffer,
-        final int offset,
-        final int maxLength,
-        final byte[] headFields,
-        final CharSequence id,
-        final Object data)
-    {
-        final int dataLength = measureData(data);
-        final int frameLength = headFields.length + SseFields.idFieldLength(id) + dataLength + 1;
-        if (!ensureFits(buffer, offset, maxLength, frameLength))
-        {
-            return INSUFFICIENT_CAPACITY;
-        }
-
-        int position = putField(buffer, offset, headFields);
-        position += SseFields.putIdField(buffer, position, id);
+        position += null == textId ?
+            SseFields.putIdField(buffer, position, numericId) : SseFields.putIdField(buffer, position, textId);
         position = putDataAndEnd(buffer, position, dataLength, data);
 
         return position - offset;

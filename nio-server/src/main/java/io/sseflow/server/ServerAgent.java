@@ -7,7 +7,6 @@ import io.sseflow.server.http.HttpMethod;
 import io.sseflow.server.http.HttpRequestParser;
 import io.sseflow.server.http.HttpResponses;
 import io.sseflow.server.http.QueryParameters;
-import io.sseflow.server.subscriber.SubscriberCursor;
 import io.sseflow.server.topic.EventSequencer;
 import io.sseflow.server.topic.PublishRecordDescriptor;
 import io.sseflow.server.topic.SequencedEventHandler;
@@ -64,7 +63,6 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
     private static final byte[] ALLOW_EVENTS_READ_ONLY = HttpResponses.ascii("Allow: GET, OPTIONS\r\n");
     private static final byte[] RETRY_AFTER = HttpResponses.ascii("Retry-After: 1\r\n");
     private static final byte[] WWW_AUTHENTICATE = HttpResponses.ascii("WWW-Authenticate: Bearer\r\n");
-    private static final byte[] HEARTBEAT = HttpResponses.ascii(": heartbeat\n\n");
     private static final InetAddress UNKNOWN_ADDRESS = InetAddress.getLoopbackAddress();
     private static final String TOPIC_NAME_REASON = "topic name must match [A-Za-z0-9._-]{1,128}, not . or ..";
 
@@ -89,7 +87,6 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
     private final SubscribeRequest subscribeRequest = new SubscribeRequest();
 
     private final ByteBuffer streamHead;
-    private final ByteBuffer heartbeat;
     private final ByteBuffer demoResponse;
     private final ByteBuffer discardBuffer = ByteBuffer.allocateDirect(16 * 1024);
     private final UnsafeBuffer metricsBuffer;
@@ -103,8 +100,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
     private final CachedNanoClock clock = new CachedNanoClock();
     private final ConnectionTable connections;
     private final ResponseWriter writer;
-    private Topic[] dirtyTopics = new Topic[16];
-    private int dirtyCount;
+    private final SubscriberFlusher flusher;
     private Connection[] ready = new Connection[16];
     private int readyCount;
     private long nextConnectionId = 1;
@@ -146,7 +142,6 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         disconnectRequests = new ManyToOneConcurrentArrayQueue<>(Math.min(config.maxTopics(), 4096));
 
         streamHead = constant(responses.eventStreamHead());
-        heartbeat = constant(HEARTBEAT);
         if (null != demoPage)
         {
             final UnsafeBuffer body = new UnsafeBuffer(demoPage);
@@ -164,6 +159,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         connections = new ConnectionTable(metrics);
         writer = new ResponseWriter(
             metrics, responses, connections, clock, requestTimeoutNs, 64 * 1024 + metricsBuffer.capacity());
+        flusher = new SubscriberFlusher(metrics, connections, writer, clock, requestTimeoutNs, heartbeatNs);
         frameBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(maxRecordLength + 64));
         recordBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(maxRecordLength));
         headPool = new BufferPool(config.maxRequestHeadBytes(), 64);
@@ -186,9 +182,9 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         nowNs = System.nanoTime();
         clock.update(nowNs);
         int workCount = drainPublishes();
-        if (dirtyCount > 0)
+        if (flusher.hasDirtyTopics())
         {
-            workCount += flushDirtyTopics();
+            workCount += flusher.flushDirtyTopics();
         }
         workCount += poller.selectNow();
         if (!disconnectRequests.isEmpty())
@@ -314,7 +310,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
 
         logOf(topic).append(frame, 0, position, idTextOffset, idTextLength, numericId);
         metrics.increment(ServerMetrics.EVENTS_PUBLISHED);
-        markDirty(topic);
+        flusher.markDirty(topic);
 
         final long correlationId = buffer.getLong(recordOffset + PublishRecordDescriptor.CORRELATION_ID_OFFSET);
         if (0 != correlationId)
@@ -453,11 +449,11 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
     {
         if (connection.state == Connection.STREAMING)
         {
-            flushSubscriber(connection);
+            flusher.flush(connection);
         }
         else if (connection.state == Connection.ENDING_STREAM)
         {
-            flushEndingStream(connection);
+            flusher.flushEndingStream(connection);
         }
         else if (connection.state == Connection.WRITING)
         {
@@ -666,7 +662,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         connection.cursor.open(log, startSequence, streamHead, nowNs);
         topic.addSubscriber(connection);
         metrics.increment(ServerMetrics.SUBSCRIBERS);
-        flushSubscriber(connection);
+        flusher.flush(connection);
     }
 
     private void publish(final Connection connection, final UnsafeBuffer buffer, final int topicOffset, final int topicLength)
@@ -868,59 +864,6 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         return equal & bearer & presentedLength == token.length;
     }
 
-    private void flushSubscriber(final Connection connection)
-    {
-        final SubscriberCursor.Outcome outcome = flushCursor(connection);
-        if (null == outcome)
-        {
-            return;
-        }
-        switch (outcome)
-        {
-            case CAUGHT_UP:
-                connection.setInterest(SelectionKey.OP_READ);
-                break;
-
-            case BLOCKED:
-                connection.setInterest(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
-                break;
-
-            case LAPPED:
-            default:
-                dropSlowConsumer(connection);
-                break;
-        }
-    }
-
-    private SubscriberCursor.Outcome flushCursor(final Connection connection)
-    {
-        final SubscriberCursor cursor = connection.cursor;
-        final long framesBefore = cursor.framesWritten();
-        final long bytesBefore = cursor.bytesWritten();
-        final SubscriberCursor.Outcome outcome;
-        try
-        {
-            outcome = cursor.flush(connection.channel, nowNs);
-        }
-        catch (final IOException ex)
-        {
-            connections.close(connection);
-            return null;
-        }
-
-        final long frames = cursor.framesWritten() - framesBefore;
-        if (frames > 0)
-        {
-            metrics.add(ServerMetrics.FRAMES_DELIVERED, frames);
-        }
-        final long bytes = cursor.bytesWritten() - bytesBefore;
-        if (bytes > 0)
-        {
-            metrics.add(ServerMetrics.BYTES_DELIVERED, bytes);
-        }
-        return outcome;
-    }
-
     private int disconnectRequested()
     {
         int workCount = 0;
@@ -931,85 +874,10 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
             final Connection[] subscribers = topic.subscribers;
             for (int i = topic.subscriberCount - 1; i >= 0; i--)
             {
-                endStream(subscribers[i]);
+                flusher.endStream(subscribers[i]);
                 workCount++;
             }
         }
-        return workCount;
-    }
-
-    private void endStream(final Connection connection)
-    {
-        connection.topic.removeSubscriber(connection);
-        connection.topic = null;
-        metrics.decrement(ServerMetrics.SUBSCRIBERS);
-        metrics.increment(ServerMetrics.SUBSCRIBERS_DISCONNECTED);
-        connection.state = Connection.ENDING_STREAM;
-        connection.deadlineNs = nowNs + requestTimeoutNs;
-        connection.cursor.endAtFrameBoundary();
-        flushEndingStream(connection);
-    }
-
-    private void flushEndingStream(final Connection connection)
-    {
-        final SubscriberCursor.Outcome outcome = flushCursor(connection);
-        if (null == outcome)
-        {
-            return;
-        }
-        switch (outcome)
-        {
-            case CAUGHT_UP:
-                connection.cursor.close();
-                writer.startLinger(connection);
-                break;
-
-            case BLOCKED:
-                connection.setInterest(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
-                break;
-
-            case LAPPED:
-            default:
-                dropSlowConsumer(connection);
-                break;
-        }
-    }
-
-    private void dropSlowConsumer(final Connection connection)
-    {
-        metrics.increment(ServerMetrics.SLOW_CONSUMERS_DROPPED);
-        connections.close(connection);
-    }
-
-    private int flushDirtyTopics()
-    {
-        final Topic[] dirtyTopics = this.dirtyTopics;
-        final int count = dirtyCount;
-        int workCount = 0;
-        for (int i = 0; i < count; i++)
-        {
-            final Topic topic = dirtyTopics[i];
-            dirtyTopics[i] = null;
-            topic.dirty = false;
-            final Connection[] subscribers = topic.subscribers;
-            for (int j = topic.subscriberCount - 1; j >= 0; j--)
-            {
-                final Connection connection = subscribers[j];
-                if ((connection.interestOps & SelectionKey.OP_WRITE) != 0)
-                {
-                    if (connection.cursor.isLapped())
-                    {
-                        dropSlowConsumer(connection);
-                    }
-                }
-                else
-                {
-                    flushSubscriber(connection);
-                    workCount++;
-                }
-            }
-        }
-        dirtyCount = 0;
         return workCount;
     }
 
@@ -1074,12 +942,8 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
             switch (connection.state)
             {
                 case Connection.STREAMING:
-                    if (connection.interestOps == SelectionKey.OP_READ &&
-                        nowNs - connection.cursor.lastWriteNs() >= heartbeatNs &&
-                        connection.cursor.offerControl(heartbeat))
+                    if (flusher.heartbeatIfIdle(connection, nowNs))
                     {
-                        metrics.increment(ServerMetrics.HEARTBEATS);
-                        flushSubscriber(connection);
                         workCount++;
                     }
                     break;
@@ -1128,7 +992,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
             return 1;
         }
 
-        boolean flushed = lastPollCount == 0 && dirtyCount == 0 && readyCount == 0;
+        boolean flushed = lastPollCount == 0 && !flusher.hasDirtyTopics() && readyCount == 0;
         for (int i = 0; flushed && i < connections.count(); i++)
         {
             final Connection connection = connections.get(i);
@@ -1165,19 +1029,6 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
             log = topic.log = new TopicLog(config.history(), config.historyBytes());
         }
         return log;
-    }
-
-    private void markDirty(final Topic topic)
-    {
-        if (!topic.dirty && topic.subscriberCount > 0)
-        {
-            topic.dirty = true;
-            if (dirtyCount == dirtyTopics.length)
-            {
-                dirtyTopics = Arrays.copyOf(dirtyTopics, dirtyCount << 1);
-            }
-            dirtyTopics[dirtyCount++] = topic;
-        }
     }
 
     private void scheduleReady(final Connection connection)

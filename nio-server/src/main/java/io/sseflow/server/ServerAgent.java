@@ -35,6 +35,7 @@ import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The server's single thread of work, run by an Agrona {@code AgentRunner}. Each duty cycle:
@@ -53,16 +54,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
     private static final int MAX_PUBLISH_ROUNDS = 64;
     private static final int ACCEPT_LIMIT = 64;
     private static final int MAX_REJECTING = 256;
-    private static final int MAX_FIELD_BYTES = 1024;
     private static final byte[] ID_FIELD = HttpResponses.ascii("id: ");
-    private static final byte[] EVENT_FIELD = HttpResponses.ascii("event: ");
-    private static final byte[] TEXT_HTML = HttpResponses.ascii("Content-Type: text/html; charset=utf-8\r\n");
-    private static final byte[] TEXT_METRICS = HttpResponses.ascii("Content-Type: text/plain; version=0.0.4; charset=utf-8\r\n");
-    private static final byte[] ALLOW_GET = HttpResponses.ascii("Allow: GET\r\n");
-    private static final byte[] ALLOW_EVENTS = HttpResponses.ascii("Allow: GET, POST, OPTIONS\r\n");
-    private static final byte[] ALLOW_EVENTS_READ_ONLY = HttpResponses.ascii("Allow: GET, OPTIONS\r\n");
-    private static final byte[] RETRY_AFTER = HttpResponses.ascii("Retry-After: 1\r\n");
-    private static final byte[] WWW_AUTHENTICATE = HttpResponses.ascii("WWW-Authenticate: Bearer\r\n");
     private static final InetAddress UNKNOWN_ADDRESS = InetAddress.getLoopbackAddress();
     private static final String TOPIC_NAME_REASON = "topic name must match [A-Za-z0-9._-]{1,128}, not . or ..";
 
@@ -80,19 +72,11 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
     private final long requestTimeoutNs;
     private final long timerIntervalNs;
     private final long shutdownTimeoutNs;
-    private final int maxRecordLength;
-    private final byte[] token;
-    private final byte[] tokenScratch;
-    private final SubscribeAuthorizer subscribeAuthorizer;
-    private final SubscribeRequest subscribeRequest = new SubscribeRequest();
 
-    private final ByteBuffer streamHead;
     private final ByteBuffer demoResponse;
     private final ByteBuffer discardBuffer = ByteBuffer.allocateDirect(16 * 1024);
     private final UnsafeBuffer metricsBuffer;
     private final UnsafeBuffer frameBuffer;
-    private final UnsafeBuffer recordBuffer;
-    private final UnsafeBuffer fieldBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(3 * MAX_FIELD_BYTES));
     private final BufferPool headPool;
     private final BufferPool largePool;
 
@@ -101,6 +85,8 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
     private final ConnectionTable connections;
     private final ResponseWriter writer;
     private final SubscriberFlusher flusher;
+    private final HttpPublishHandler publishHandler;
+    private final SubscribeHandler subscribeHandler;
     private Connection[] ready = new Connection[16];
     private int readyCount;
     private long nextConnectionId = 1;
@@ -108,7 +94,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
     private long nowNs;
     private long nextTimerNs;
     private int lastPollCount;
-    private volatile boolean closeRequested;
+    private final AtomicBoolean closeRequested = new AtomicBoolean();
     private boolean draining;
     private long drainDeadlineNs;
 
@@ -135,18 +121,13 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         requestTimeoutNs = TimeUnit.MILLISECONDS.toNanos(config.requestTimeoutMs());
         shutdownTimeoutNs = TimeUnit.MILLISECONDS.toNanos(config.shutdownTimeoutMs());
         timerIntervalNs = TimeUnit.MILLISECONDS.toNanos(Math.max(1, Math.min(100, config.heartbeatMs() / 4)));
-        maxRecordLength = Math.min(config.maxEventBytes(), sequencer.maxRecordLength());
-        token = null == config.publishToken() ? null : HttpResponses.ascii(config.publishToken());
-        tokenScratch = null == token ? null : new byte[token.length];
-        subscribeAuthorizer = config.subscribeAuthorizer();
         disconnectRequests = new ManyToOneConcurrentArrayQueue<>(Math.min(config.maxTopics(), 4096));
 
-        streamHead = constant(responses.eventStreamHead());
         if (null != demoPage)
         {
             final UnsafeBuffer body = new UnsafeBuffer(demoPage);
             final UnsafeBuffer response = new UnsafeBuffer(new byte[demoPage.length + 1024]);
-            final int length = responses.putResponse(response, 0, 200, TEXT_HTML, body, 0, demoPage.length, true);
+            final int length = responses.putResponse(response, 0, 200, ResponseHeaders.TEXT_HTML, body, 0, demoPage.length, true);
             demoResponse = ByteBuffer.allocateDirect(length);
             demoResponse.put(response.byteArray(), 0, length).flip();
         }
@@ -160,8 +141,11 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         writer = new ResponseWriter(
             metrics, responses, connections, clock, requestTimeoutNs, 64 * 1024 + metricsBuffer.capacity());
         flusher = new SubscriberFlusher(metrics, connections, writer, clock, requestTimeoutNs, heartbeatNs);
+        final int maxRecordLength = Math.min(config.maxEventBytes(), sequencer.maxRecordLength());
         frameBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(maxRecordLength + 64));
-        recordBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(maxRecordLength));
+        publishHandler = new HttpPublishHandler(config, topics, metrics, sequencer, connections, writer, maxRecordLength);
+        subscribeHandler = new SubscribeHandler(
+            config, topics, metrics, writer, flusher, clock, closeRequested, constant(responses.eventStreamHead()));
         headPool = new BufferPool(config.maxRequestHeadBytes(), 64);
         largePool = new BufferPool(config.maxRequestHeadBytes() + config.maxEventBytes(), 4);
     }
@@ -196,7 +180,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
             nextTimerNs = nowNs + timerIntervalNs;
             workCount += onTimer();
         }
-        if (closeRequested)
+        if (closeRequested.get())
         {
             workCount += drain();
         }
@@ -226,7 +210,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
 
     void requestClose()
     {
-        closeRequested = true;
+        closeRequested.set(true);
     }
 
     boolean requestDisconnect(final Topic topic)
@@ -308,23 +292,17 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         position += dataLength;
         position += SseFields.putEndOfFrame(frame, position);
 
-        logOf(topic).append(frame, 0, position, idTextOffset, idTextLength, numericId);
+        topic.logOrCreate(config.history(), config.historyBytes()).append(frame, 0, position, idTextOffset, idTextLength, numericId);
         metrics.increment(ServerMetrics.EVENTS_PUBLISHED);
         flusher.markDirty(topic);
 
         final long correlationId = buffer.getLong(recordOffset + PublishRecordDescriptor.CORRELATION_ID_OFFSET);
         if (0 != correlationId)
         {
-            final Connection connection = connections.takeAwaitingPublish(correlationId);
-            if (null != connection && connection.state == Connection.AWAITING_PUBLISH)
+            final Connection connection = publishHandler.onSequenced(correlationId, frame, idTextOffset, idTextLength);
+            if (null != connection && connection.state == Connection.READING && connection.readLimit > 0)
             {
-                final int length = responses.putPublished(
-                    writer.buffer(), 0, frame, idTextOffset, idTextLength, connection.keepAlive);
-                writer.send(connection, length, connection.keepAlive);
-                if (connection.state == Connection.READING && connection.readLimit > 0)
-                {
-                    scheduleReady(connection);
-                }
+                scheduleReady(connection);
             }
         }
     }
@@ -402,11 +380,11 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
                 connections.reject();
                 if (underTotal)
                 {
-                    writer.sendError(connection, 429, "too many connections from this address", RETRY_AFTER);
+                    writer.sendError(connection, 429, "too many connections from this address", ResponseHeaders.RETRY_AFTER);
                 }
                 else
                 {
-                    writer.sendError(connection, 503, "too many connections", RETRY_AFTER, ServerMetrics.REFUSED_CONNECTION_LIMIT);
+                    writer.sendError(connection, 503, "too many connections", ResponseHeaders.RETRY_AFTER, ServerMetrics.REFUSED_CONNECTION_LIMIT);
                 }
             }
         }
@@ -556,11 +534,11 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
             }
             else if (method == HttpMethod.GET)
             {
-                subscribe(connection, buffer, topicOffset, topicLength);
+                subscribeHandler.onSubscribe(connection, buffer, topicOffset, topicLength);
             }
             else if (method == HttpMethod.POST)
             {
-                publish(connection, buffer, topicOffset, topicLength);
+                publishHandler.onPublish(connection, buffer, topicOffset, topicLength);
             }
             else if (method == HttpMethod.OPTIONS)
             {
@@ -568,7 +546,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
             }
             else
             {
-                writer.sendError(connection, 405, "method not allowed", config.httpPublish() ? ALLOW_EVENTS : ALLOW_EVENTS_READ_ONLY);
+                writer.sendError(connection, 405, "method not allowed", config.httpPublish() ? ResponseHeaders.ALLOW_EVENTS : ResponseHeaders.ALLOW_EVENTS_READ_ONLY);
             }
         }
         else if (AsciiBytes.equals(buffer, pathOffset, pathLength, "/events/") ||
@@ -580,20 +558,20 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         {
             if (method != HttpMethod.GET)
             {
-                writer.sendError(connection, 405, "method not allowed", ALLOW_GET);
+                writer.sendError(connection, 405, "method not allowed", ResponseHeaders.ALLOW_GET);
                 return;
             }
             metrics.add(ServerMetrics.TOPICS, topics.count() - metrics.get(ServerMetrics.TOPICS));
             final int bodyLength = metrics.renderPrometheus(metricsBuffer, 0);
             final int length = responses.putResponse(
-                writer.buffer(), 0, 200, TEXT_METRICS, metricsBuffer, 0, bodyLength, connection.keepAlive);
+                writer.buffer(), 0, 200, ResponseHeaders.TEXT_METRICS, metricsBuffer, 0, bodyLength, connection.keepAlive);
             writer.send(connection, length, connection.keepAlive);
         }
         else if (null != demoResponse && AsciiBytes.equals(buffer, pathOffset, pathLength, "/"))
         {
             if (method != HttpMethod.GET)
             {
-                writer.sendError(connection, 405, "method not allowed", ALLOW_GET);
+                writer.sendError(connection, 405, "method not allowed", ResponseHeaders.ALLOW_GET);
                 return;
             }
             final int length = demoResponse.capacity();
@@ -604,264 +582,6 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         {
             writer.sendError(connection, 404, "not found", null);
         }
-    }
-
-    private void subscribe(final Connection connection, final UnsafeBuffer buffer, final int topicOffset, final int topicLength)
-    {
-        final HttpRequestParser parser = connection.parser;
-        if (null != subscribeAuthorizer && !authorizeSubscribe(connection, buffer, topicOffset, topicLength))
-        {
-            return;
-        }
-        final Topic topic = topics.lookup(buffer, topicOffset, topicLength);
-        if (null == topic)
-        {
-            writer.sendError(connection, 503, "topic limit reached", null, ServerMetrics.REFUSED_TOPIC_LIMIT);
-            return;
-        }
-        if (closeRequested)
-        {
-            writer.sendError(connection, 503, "server is shutting down", null, ServerMetrics.REFUSED_SHUTTING_DOWN);
-            return;
-        }
-
-        DirectBuffer idBuffer = buffer;
-        int idOffset = parser.lastEventIdOffset();
-        int idLength = parser.lastEventIdLength();
-        if (idOffset < 0 || idLength == 0)
-        {
-            final int decoded = QueryParameters.decode(
-                buffer, parser.queryOffset(), parser.queryLength(), "lastEventId", fieldBuffer, 0, MAX_FIELD_BYTES);
-            if (decoded == QueryParameters.MALFORMED)
-            {
-                writer.sendError(connection, 400, "malformed or too long lastEventId", null);
-                return;
-            }
-            idBuffer = fieldBuffer;
-            idOffset = 0;
-            idLength = Math.max(decoded, 0);
-        }
-
-        final TopicLog log = logOf(topic);
-        long startSequence = log.nextSequence();
-        if (idLength > 0)
-        {
-            metrics.increment(ServerMetrics.REPLAYS);
-            startSequence = log.sequenceAfterId(idBuffer, idOffset, idLength);
-            if (startSequence == TopicLog.NOT_FOUND)
-            {
-                metrics.increment(ServerMetrics.REPLAY_MISSES);
-                startSequence = log.firstSequence();
-            }
-        }
-
-        connection.releaseRequest();
-        connection.readLimit = 0;
-        connection.state = Connection.STREAMING;
-        connection.topic = topic;
-        connection.cursor.open(log, startSequence, streamHead, nowNs);
-        topic.addSubscriber(connection);
-        metrics.increment(ServerMetrics.SUBSCRIBERS);
-        flusher.flush(connection);
-    }
-
-    private void publish(final Connection connection, final UnsafeBuffer buffer, final int topicOffset, final int topicLength)
-    {
-        final HttpRequestParser parser = connection.parser;
-        if (!config.httpPublish())
-        {
-            writer.sendError(connection, 405, "publishing over HTTP is disabled", ALLOW_EVENTS_READ_ONLY);
-            return;
-        }
-        if (null != token && !isAuthorized(buffer, parser))
-        {
-            writer.sendError(connection, 401, "missing or wrong publish token", WWW_AUTHENTICATE);
-            return;
-        }
-
-        final int queryOffset = parser.queryOffset();
-        final int queryLength = parser.queryLength();
-        final UnsafeBuffer fields = fieldBuffer;
-        final int eventAt = 0;
-        final int idAt = MAX_FIELD_BYTES;
-        final int retryAt = 2 * MAX_FIELD_BYTES;
-        final int eventLength = QueryParameters.decode(buffer, queryOffset, queryLength, "event", fields, eventAt, MAX_FIELD_BYTES);
-        if (eventLength == QueryParameters.MALFORMED ||
-            (eventLength > 0 && !FieldRules.isValidFieldValue(fields, eventAt, eventLength)))
-        {
-            writer.sendError(connection, 400, "event must be UTF-8 without CR, LF or NUL, at most 1024 bytes", null);
-            return;
-        }
-        final int idLength = QueryParameters.decode(buffer, queryOffset, queryLength, "id", fields, idAt, MAX_FIELD_BYTES);
-        if (idLength == QueryParameters.MALFORMED || (idLength > 0 && !FieldRules.isValidFieldValue(fields, idAt, idLength)))
-        {
-            writer.sendError(connection, 400, "id must be UTF-8 without CR, LF or NUL, at most 1024 bytes", null);
-            return;
-        }
-        final int retryLength = QueryParameters.decode(buffer, queryOffset, queryLength, "retry", fields, retryAt, 16);
-        long retry = -1;
-        if (retryLength == QueryParameters.MALFORMED || retryLength > 0)
-        {
-            retry = FieldRules.parseRetry(fields, retryAt, retryLength);
-            if (retry < 0)
-            {
-                writer.sendError(connection, 400, "retry must be ASCII digits (milliseconds, at most 2147483647)", null);
-                return;
-            }
-        }
-
-        final int bodyOffset = parser.headLength();
-        final int bodyLength = (int)parser.contentLength();
-        if (!SseFields.isValidUtf8(buffer, bodyOffset, bodyLength))
-        {
-            writer.sendError(connection, 400, "body must be UTF-8", null);
-            return;
-        }
-
-        final int prefixLength =
-            (retry >= 0 ? SseFields.retryFieldLength(retry) : 0) +
-            (eventLength > 0 ? EVENT_FIELD.length + eventLength + 1 : 0);
-        final int dataLength = SseFields.dataLinesLength(buffer, bodyOffset, bodyLength);
-        final int recordLength = PublishRecordDescriptor.recordLength(Math.max(idLength, 0), prefixLength, dataLength);
-        if (recordLength > maxRecordLength)
-        {
-            writer.sendError(connection, 413, "event too large", null);
-            return;
-        }
-
-        final Topic topic = topics.lookup(buffer, topicOffset, topicLength);
-        if (null == topic)
-        {
-            writer.sendError(connection, 503, "topic limit reached", null, ServerMetrics.REFUSED_TOPIC_LIMIT);
-            return;
-        }
-
-        final UnsafeBuffer record = recordBuffer;
-        int flags = 0;
-        long numericId = 0;
-        if (idLength > 0)
-        {
-            flags |= PublishRecordDescriptor.FLAG_HAS_ID;
-            numericId = PublishRecordDescriptor.parseNumericId(fields, idAt, idLength);
-            if (numericId >= 0)
-            {
-                flags |= PublishRecordDescriptor.FLAG_NUMERIC_ID;
-            }
-        }
-        record.putLong(PublishRecordDescriptor.CORRELATION_ID_OFFSET, connection.id);
-        record.putLong(PublishRecordDescriptor.NUMERIC_ID_OFFSET, numericId);
-        record.putInt(PublishRecordDescriptor.TOPIC_INDEX_OFFSET, topic.index());
-        record.putInt(PublishRecordDescriptor.FLAGS_OFFSET, flags);
-        record.putInt(PublishRecordDescriptor.ID_LENGTH_OFFSET, Math.max(idLength, 0));
-        record.putInt(PublishRecordDescriptor.PREFIX_LENGTH_OFFSET, prefixLength);
-        record.putInt(PublishRecordDescriptor.DATA_LENGTH_OFFSET, dataLength);
-        int position = PublishRecordDescriptor.HEADER_LENGTH;
-        if (idLength > 0)
-        {
-            record.putBytes(position, fields, idAt, idLength);
-            position += idLength;
-        }
-        if (retry >= 0)
-        {
-            position += SseFields.putRetryField(record, position, retry);
-        }
-        if (eventLength > 0)
-        {
-            record.putBytes(position, EVENT_FIELD);
-            position += EVENT_FIELD.length;
-            record.putBytes(position, fields, eventAt, eventLength);
-            position += eventLength;
-            record.putByte(position++, (byte)'\n');
-        }
-        SseFields.putDataLines(record, position, buffer, bodyOffset, bodyLength);
-
-        switch (sequencer.offer(record, 0, recordLength))
-        {
-            case OK:
-                connections.awaitPublish(connection);
-                connection.setInterest(0);
-                break;
-
-            case BACK_PRESSURED:
-                metrics.addAtomic(ServerMetrics.PUBLISH_BACK_PRESSURED, 1);
-                writer.sendError(connection, 503, "publish ring full; retry shortly", RETRY_AFTER, ServerMetrics.REFUSED_BACK_PRESSURED);
-                break;
-
-            case TOO_LARGE:
-                writer.sendError(connection, 413, "event too large", null);
-                break;
-
-            case CLOSED:
-            default:
-                writer.sendError(connection, 503, "server is shutting down", null, ServerMetrics.REFUSED_SHUTTING_DOWN);
-                break;
-        }
-    }
-
-    private boolean authorizeSubscribe(
-        final Connection connection, final UnsafeBuffer buffer, final int topicOffset, final int topicLength)
-    {
-        SubscribeAuthorizer.Decision decision = null;
-        try
-        {
-            final String topicName = buffer.getStringWithoutLengthAscii(topicOffset, topicLength);
-            decision = subscribeAuthorizer.authorize(
-                subscribeRequest.wrap(buffer, connection.parser, topicName, connection.remoteAddress));
-            if (null == decision)
-            {
-                config.errorHandler().onError(new IllegalStateException("subscribe authorizer returned null"));
-            }
-        }
-        catch (final RuntimeException ex)
-        {
-            config.errorHandler().onError(ex);
-        }
-        finally
-        {
-            subscribeRequest.clear();
-        }
-
-        if (decision == SubscribeAuthorizer.Decision.ALLOW)
-        {
-            return true;
-        }
-        if (decision == SubscribeAuthorizer.Decision.UNAUTHORIZED)
-        {
-            writer.sendError(connection, 401, "not authorized to subscribe", WWW_AUTHENTICATE);
-        }
-        else if (decision == SubscribeAuthorizer.Decision.FORBIDDEN)
-        {
-            writer.sendError(connection, 403, "not allowed to subscribe to this topic", null);
-        }
-        else
-        {
-            writer.sendError(connection, 500, "subscribe authorizer failed", null, ServerMetrics.REFUSED_SERVER_ERROR);
-        }
-        return false;
-    }
-
-    private boolean isAuthorized(final UnsafeBuffer buffer, final HttpRequestParser parser)
-    {
-        final int offset = parser.authorizationOffset();
-        final int length = parser.authorizationLength();
-        final byte[] token = this.token;
-        final byte[] presented = tokenScratch;
-        int tokenOffset = offset + 7;
-        final boolean bearer = offset >= 0 && length > 7 && AsciiBytes.equalsIgnoreCase(buffer, offset, 7, "bearer ");
-        if (bearer)
-        {
-            while (tokenOffset < offset + length && buffer.getByte(tokenOffset) == ' ')
-            {
-                tokenOffset++;
-            }
-        }
-        final int presentedLength = bearer ? offset + length - tokenOffset : 0;
-        for (int i = 0; i < presented.length; i++)
-        {
-            presented[i] = i < presentedLength ? buffer.getByte(tokenOffset + i) : 0;
-        }
-        final boolean equal = MessageDigest.isEqual(token, presented);
-        return equal & bearer & presentedLength == token.length;
     }
 
     private int disconnectRequested()
@@ -1019,16 +739,6 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
             throw new AgentTerminationException("closed");
         }
         return 0;
-    }
-
-    private TopicLog logOf(final Topic topic)
-    {
-        TopicLog log = topic.log;
-        if (null == log)
-        {
-            log = topic.log = new TopicLog(config.history(), config.historyBytes());
-        }
-        return log;
     }
 
     private void scheduleReady(final Connection connection)

@@ -205,6 +205,16 @@ public final class Topic
         return true;
     }
 
+    TopicLog logOrCreate(final int history, final int historyBytes)
+    {
+        TopicLog log = this.log;
+        if (null == log)
+        {
+            log = this.log = new TopicLog(history, historyBytes);
+        }
+        return log;
+    }
+
     static boolean isNameChar(final int c)
     {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||

@@ -1,0 +1,252 @@
+package io.sseflow.server;
+
+import io.sseflow.encoder.SseFields;
+import io.sseflow.server.http.AsciiBytes;
+import io.sseflow.server.http.FieldRules;
+import io.sseflow.server.http.HttpRequestParser;
+import io.sseflow.server.http.HttpResponses;
+import io.sseflow.server.http.QueryParameters;
+import io.sseflow.server.topic.EventSequencer;
+import io.sseflow.server.topic.PublishRecordDescriptor;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+
+/**
+ * Publishing over HTTP, {@code POST /events/{topic}}: the bearer token is compared in constant time, the query's
+ * {@code event}, {@code id} and {@code retry} are decoded and checked by {@link FieldRules}, the body must be UTF-8,
+ * and a {@link PublishRecordDescriptor} record (correlated by the connection's id) is built in a pre-allocated
+ * buffer and offered to the {@link EventSequencer}. When the event comes back sequenced, {@link #onSequenced}
+ * answers {@code 200} with the id it was given.
+ * <p>
+ * Not thread-safe: owned by the server agent.
+ */
+final class HttpPublishHandler
+{
+    private static final int MAX_FIELD_BYTES = 1024;
+    private static final byte[] EVENT_FIELD = HttpResponses.ascii("event: ");
+
+    private final ServerConfig config;
+    private final TopicRegistry topics;
+    private final ServerMetrics metrics;
+    private final EventSequencer sequencer;
+    private final ConnectionTable connections;
+    private final ResponseWriter writer;
+    private final int maxRecordLength;
+    private final byte[] token;
+    private final byte[] tokenScratch;
+    private final UnsafeBuffer recordBuffer;
+    private final UnsafeBuffer fieldBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(3 * MAX_FIELD_BYTES));
+
+    HttpPublishHandler(
+        final ServerConfig config,
+        final TopicRegistry topics,
+        final ServerMetrics metrics,
+        final EventSequencer sequencer,
+        final ConnectionTable connections,
+        final ResponseWriter writer,
+        final int maxRecordLength)
+    {
+        this.config = config;
+        this.topics = topics;
+        this.metrics = metrics;
+        this.sequencer = sequencer;
+        this.connections = connections;
+        this.writer = writer;
+        this.maxRecordLength = maxRecordLength;
+        token = null == config.publishToken() ? null : HttpResponses.ascii(config.publishToken());
+        tokenScratch = null == token ? null : new byte[token.length];
+        recordBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(maxRecordLength));
+    }
+
+    /**
+     * Answer {@code POST /events/{topic}}: check the token, the query fields and the body, then offer the record to
+     * the sequencer; the connection waits, without reading, for its event to come back sequenced.
+     *
+     * @param connection  whose request is complete in {@code buffer}.
+     * @param buffer      holding the request.
+     * @param topicOffset of the topic name in the path.
+     * @param topicLength of the topic name.
+     */
+    void onPublish(final Connection connection, final UnsafeBuffer buffer, final int topicOffset, final int topicLength)
+    {
+        final HttpRequestParser parser = connection.parser;
+        if (!config.httpPublish())
+        {
+            writer.sendError(connection, 405, "publishing over HTTP is disabled", ResponseHeaders.ALLOW_EVENTS_READ_ONLY);
+            return;
+        }
+        if (null != token && !isAuthorized(buffer, parser))
+        {
+            writer.sendError(connection, 401, "missing or wrong publish token", ResponseHeaders.WWW_AUTHENTICATE);
+            return;
+        }
+
+        final int queryOffset = parser.queryOffset();
+        final int queryLength = parser.queryLength();
+        final UnsafeBuffer fields = fieldBuffer;
+        final int eventAt = 0;
+        final int idAt = MAX_FIELD_BYTES;
+        final int retryAt = 2 * MAX_FIELD_BYTES;
+        final int eventLength = QueryParameters.decode(buffer, queryOffset, queryLength, "event", fields, eventAt, MAX_FIELD_BYTES);
+        if (eventLength == QueryParameters.MALFORMED ||
+            (eventLength > 0 && !FieldRules.isValidFieldValue(fields, eventAt, eventLength)))
+        {
+            writer.sendError(connection, 400, "event must be UTF-8 without CR, LF or NUL, at most 1024 bytes", null);
+            return;
+        }
+        final int idLength = QueryParameters.decode(buffer, queryOffset, queryLength, "id", fields, idAt, MAX_FIELD_BYTES);
+        if (idLength == QueryParameters.MALFORMED || (idLength > 0 && !FieldRules.isValidFieldValue(fields, idAt, idLength)))
+        {
+            writer.sendError(connection, 400, "id must be UTF-8 without CR, LF or NUL, at most 1024 bytes", null);
+            return;
+        }
+        final int retryLength = QueryParameters.decode(buffer, queryOffset, queryLength, "retry", fields, retryAt, 16);
+        long retry = -1;
+        if (retryLength == QueryParameters.MALFORMED || retryLength > 0)
+        {
+            retry = FieldRules.parseRetry(fields, retryAt, retryLength);
+            if (retry < 0)
+            {
+                writer.sendError(connection, 400, "retry must be ASCII digits (milliseconds, at most 2147483647)", null);
+                return;
+            }
+        }
+
+        final int bodyOffset = parser.headLength();
+        final int bodyLength = (int)parser.contentLength();
+        if (!SseFields.isValidUtf8(buffer, bodyOffset, bodyLength))
+        {
+            writer.sendError(connection, 400, "body must be UTF-8", null);
+            return;
+        }
+
+        final int prefixLength =
+            (retry >= 0 ? SseFields.retryFieldLength(retry) : 0) +
+            (eventLength > 0 ? EVENT_FIELD.length + eventLength + 1 : 0);
+        final int dataLength = SseFields.dataLinesLength(buffer, bodyOffset, bodyLength);
+        final int recordLength = PublishRecordDescriptor.recordLength(Math.max(idLength, 0), prefixLength, dataLength);
+        if (recordLength > maxRecordLength)
+        {
+            writer.sendError(connection, 413, "event too large", null);
+            return;
+        }
+
+        final Topic topic = topics.lookup(buffer, topicOffset, topicLength);
+        if (null == topic)
+        {
+            writer.sendError(connection, 503, "topic limit reached", null, ServerMetrics.REFUSED_TOPIC_LIMIT);
+            return;
+        }
+
+        final UnsafeBuffer record = recordBuffer;
+        int flags = 0;
+        long numericId = 0;
+        if (idLength > 0)
+        {
+            flags |= PublishRecordDescriptor.FLAG_HAS_ID;
+            numericId = PublishRecordDescriptor.parseNumericId(fields, idAt, idLength);
+            if (numericId >= 0)
+            {
+                flags |= PublishRecordDescriptor.FLAG_NUMERIC_ID;
+            }
+        }
+        record.putLong(PublishRecordDescriptor.CORRELATION_ID_OFFSET, connection.id);
+        record.putLong(PublishRecordDescriptor.NUMERIC_ID_OFFSET, numericId);
+        record.putInt(PublishRecordDescriptor.TOPIC_INDEX_OFFSET, topic.index());
+        record.putInt(PublishRecordDescriptor.FLAGS_OFFSET, flags);
+        record.putInt(PublishRecordDescriptor.ID_LENGTH_OFFSET, Math.max(idLength, 0));
+        record.putInt(PublishRecordDescriptor.PREFIX_LENGTH_OFFSET, prefixLength);
+        record.putInt(PublishRecordDescriptor.DATA_LENGTH_OFFSET, dataLength);
+        int position = PublishRecordDescriptor.HEADER_LENGTH;
+        if (idLength > 0)
+        {
+            record.putBytes(position, fields, idAt, idLength);
+            position += idLength;
+        }
+        if (retry >= 0)
+        {
+            position += SseFields.putRetryField(record, position, retry);
+        }
+        if (eventLength > 0)
+        {
+            record.putBytes(position, EVENT_FIELD);
+            position += EVENT_FIELD.length;
+            record.putBytes(position, fields, eventAt, eventLength);
+            position += eventLength;
+            record.putByte(position++, (byte)'\n');
+        }
+        SseFields.putDataLines(record, position, buffer, bodyOffset, bodyLength);
+
+        switch (sequencer.offer(record, 0, recordLength))
+        {
+            case OK:
+                connections.awaitPublish(connection);
+                connection.setInterest(0);
+                break;
+
+            case BACK_PRESSURED:
+                metrics.addAtomic(ServerMetrics.PUBLISH_BACK_PRESSURED, 1);
+                writer.sendError(connection, 503, "publish ring full; retry shortly", ResponseHeaders.RETRY_AFTER, ServerMetrics.REFUSED_BACK_PRESSURED);
+                break;
+
+            case TOO_LARGE:
+                writer.sendError(connection, 413, "event too large", null);
+                break;
+
+            case CLOSED:
+            default:
+                writer.sendError(connection, 503, "server is shutting down", null, ServerMetrics.REFUSED_SHUTTING_DOWN);
+                break;
+        }
+    }
+
+    /**
+     * Answer the HTTP publisher of an event that was just sequenced.
+     *
+     * @param correlationId of the publish record: the publishing connection's id.
+     * @param frame         holding the event's frame.
+     * @param idTextOffset  of the id assigned, in the frame.
+     * @param idTextLength  of the id assigned.
+     * @return the connection answered, or null when it is gone.
+     */
+    Connection onSequenced(
+        final long correlationId, final DirectBuffer frame, final int idTextOffset, final int idTextLength)
+    {
+        final Connection connection = connections.takeAwaitingPublish(correlationId);
+        if (null != connection && connection.state == Connection.AWAITING_PUBLISH)
+        {
+            final int length = writer.responses().putPublished(
+                writer.buffer(), 0, frame, idTextOffset, idTextLength, connection.keepAlive);
+            writer.send(connection, length, connection.keepAlive);
+            return connection;
+        }
+        return null;
+    }
+
+    private boolean isAuthorized(final UnsafeBuffer buffer, final HttpRequestParser parser)
+    {
+        final int offset = parser.authorizationOffset();
+        final int length = parser.authorizationLength();
+        final byte[] token = this.token;
+        final byte[] presented = tokenScratch;
+        int tokenOffset = offset + 7;
+        final boolean bearer = offset >= 0 && length > 7 && AsciiBytes.equalsIgnoreCase(buffer, offset, 7, "bearer ");
+        if (bearer)
+        {
+            while (tokenOffset < offset + length && buffer.getByte(tokenOffset) == ' ')
+            {
+                tokenOffset++;
+            }
+        }
+        final int presentedLength = bearer ? offset + length - tokenOffset : 0;
+        for (int i = 0; i < presented.length; i++)
+        {
+            presented[i] = i < presentedLength ? buffer.getByte(tokenOffset + i) : 0;
+        }
+        final boolean equal = MessageDigest.isEqual(token, presented);
+        return equal & bearer & presentedLength == token.length;
+    }
+}

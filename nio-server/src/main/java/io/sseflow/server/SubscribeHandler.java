@@ -1,0 +1,167 @@
+package io.sseflow.server;
+
+import io.sseflow.server.http.HttpRequestParser;
+import io.sseflow.server.http.QueryParameters;
+import io.sseflow.server.topic.TopicLog;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.CachedNanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Subscribing, {@code GET /events/{topic}}: the {@link SubscribeAuthorizer} (when configured) decides, the
+ * {@code Last-Event-ID} header or {@code lastEventId} query parameter picks where the replay starts in the topic's
+ * log, and the connection becomes a streaming subscriber whose cursor starts with the event-stream response head.
+ * <p>
+ * Not thread-safe: owned by the server agent.
+ */
+final class SubscribeHandler
+{
+    private static final int MAX_FIELD_BYTES = 1024;
+
+    private final ServerConfig config;
+    private final TopicRegistry topics;
+    private final ServerMetrics metrics;
+    private final ResponseWriter writer;
+    private final SubscriberFlusher flusher;
+    private final CachedNanoClock clock;
+    private final AtomicBoolean closeRequested;
+    private final ByteBuffer streamHead;
+    private final SubscribeAuthorizer subscribeAuthorizer;
+    private final SubscribeRequest subscribeRequest = new SubscribeRequest();
+    private final UnsafeBuffer fieldBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(MAX_FIELD_BYTES));
+
+    SubscribeHandler(
+        final ServerConfig config,
+        final TopicRegistry topics,
+        final ServerMetrics metrics,
+        final ResponseWriter writer,
+        final SubscriberFlusher flusher,
+        final CachedNanoClock clock,
+        final AtomicBoolean closeRequested,
+        final ByteBuffer streamHead)
+    {
+        this.config = config;
+        this.topics = topics;
+        this.metrics = metrics;
+        this.writer = writer;
+        this.flusher = flusher;
+        this.clock = clock;
+        this.closeRequested = closeRequested;
+        this.streamHead = streamHead;
+        subscribeAuthorizer = config.subscribeAuthorizer();
+    }
+
+    /**
+     * Answer {@code GET /events/{topic}}: authorize, find where to start (after {@code Last-Event-ID} or
+     * {@code ?lastEventId=} when the log still holds it, else the oldest event kept), then stream: the response head
+     * and any replay go out in the first flush.
+     *
+     * @param connection  whose request is complete in {@code buffer}.
+     * @param buffer      holding the request.
+     * @param topicOffset of the topic name in the path.
+     * @param topicLength of the topic name.
+     */
+    void onSubscribe(final Connection connection, final UnsafeBuffer buffer, final int topicOffset, final int topicLength)
+    {
+        final HttpRequestParser parser = connection.parser;
+        if (null != subscribeAuthorizer && !authorizeSubscribe(connection, buffer, topicOffset, topicLength))
+        {
+            return;
+        }
+        final Topic topic = topics.lookup(buffer, topicOffset, topicLength);
+        if (null == topic)
+        {
+            writer.sendError(connection, 503, "topic limit reached", null, ServerMetrics.REFUSED_TOPIC_LIMIT);
+            return;
+        }
+        if (closeRequested.get())
+        {
+            writer.sendError(connection, 503, "server is shutting down", null, ServerMetrics.REFUSED_SHUTTING_DOWN);
+            return;
+        }
+
+        DirectBuffer idBuffer = buffer;
+        int idOffset = parser.lastEventIdOffset();
+        int idLength = parser.lastEventIdLength();
+        if (idOffset < 0 || idLength == 0)
+        {
+            final int decoded = QueryParameters.decode(
+                buffer, parser.queryOffset(), parser.queryLength(), "lastEventId", fieldBuffer, 0, MAX_FIELD_BYTES);
+            if (decoded == QueryParameters.MALFORMED)
+            {
+                writer.sendError(connection, 400, "malformed or too long lastEventId", null);
+                return;
+            }
+            idBuffer = fieldBuffer;
+            idOffset = 0;
+            idLength = Math.max(decoded, 0);
+        }
+
+        final TopicLog log = topic.logOrCreate(config.history(), config.historyBytes());
+        long startSequence = log.nextSequence();
+        if (idLength > 0)
+        {
+            metrics.increment(ServerMetrics.REPLAYS);
+            startSequence = log.sequenceAfterId(idBuffer, idOffset, idLength);
+            if (startSequence == TopicLog.NOT_FOUND)
+            {
+                metrics.increment(ServerMetrics.REPLAY_MISSES);
+                startSequence = log.firstSequence();
+            }
+        }
+
+        connection.releaseRequest();
+        connection.readLimit = 0;
+        connection.state = Connection.STREAMING;
+        connection.topic = topic;
+        connection.cursor.open(log, startSequence, streamHead, clock.nanoTime());
+        topic.addSubscriber(connection);
+        metrics.increment(ServerMetrics.SUBSCRIBERS);
+        flusher.flush(connection);
+    }
+
+    private boolean authorizeSubscribe(
+        final Connection connection, final UnsafeBuffer buffer, final int topicOffset, final int topicLength)
+    {
+        SubscribeAuthorizer.Decision decision = null;
+        try
+        {
+            final String topicName = buffer.getStringWithoutLengthAscii(topicOffset, topicLength);
+            decision = subscribeAuthorizer.authorize(
+                subscribeRequest.wrap(buffer, connection.parser, topicName, connection.remoteAddress));
+            if (null == decision)
+            {
+                config.errorHandler().onError(new IllegalStateException("subscribe authorizer returned null"));
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            config.errorHandler().onError(ex);
+        }
+        finally
+        {
+            subscribeRequest.clear();
+        }
+
+        if (decision == SubscribeAuthorizer.Decision.ALLOW)
+        {
+            return true;
+        }
+        if (decision == SubscribeAuthorizer.Decision.UNAUTHORIZED)
+        {
+            writer.sendError(connection, 401, "not authorized to subscribe", ResponseHeaders.WWW_AUTHENTICATE);
+        }
+        else if (decision == SubscribeAuthorizer.Decision.FORBIDDEN)
+        {
+            writer.sendError(connection, 403, "not allowed to subscribe to this topic", null);
+        }
+        else
+        {
+            writer.sendError(connection, 500, "subscribe authorizer failed", null, ServerMetrics.REFUSED_SERVER_ERROR);
+        }
+        return false;
+    }
+}

@@ -1,16 +1,11 @@
 package io.sseflow.server;
 
 import io.sseflow.encoder.SseFields;
-import io.sseflow.server.http.AsciiBytes;
-import io.sseflow.server.http.FieldRules;
-import io.sseflow.server.http.HttpMethod;
 import io.sseflow.server.http.HttpRequestParser;
 import io.sseflow.server.http.HttpResponses;
-import io.sseflow.server.http.QueryParameters;
 import io.sseflow.server.topic.EventSequencer;
 import io.sseflow.server.topic.PublishRecordDescriptor;
 import io.sseflow.server.topic.SequencedEventHandler;
-import io.sseflow.server.topic.TopicLog;
 import io.sseflow.server.transport.SelectionHandler;
 import io.sseflow.server.transport.SelectorPoller;
 import org.agrona.CloseHelper;
@@ -31,7 +26,6 @@ import java.nio.channels.CancelledKeyException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -56,7 +50,6 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
     private static final int MAX_REJECTING = 256;
     private static final byte[] ID_FIELD = HttpResponses.ascii("id: ");
     private static final InetAddress UNKNOWN_ADDRESS = InetAddress.getLoopbackAddress();
-    private static final String TOPIC_NAME_REASON = "topic name must match [A-Za-z0-9._-]{1,128}, not . or ..";
 
     private final ServerConfig config;
     private final TopicRegistry topics;
@@ -70,12 +63,9 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
 
     private final long heartbeatNs;
     private final long requestTimeoutNs;
-    private final long timerIntervalNs;
     private final long shutdownTimeoutNs;
 
-    private final ByteBuffer demoResponse;
     private final ByteBuffer discardBuffer = ByteBuffer.allocateDirect(16 * 1024);
-    private final UnsafeBuffer metricsBuffer;
     private final UnsafeBuffer frameBuffer;
     private final BufferPool headPool;
     private final BufferPool largePool;
@@ -87,12 +77,13 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
     private final SubscriberFlusher flusher;
     private final HttpPublishHandler publishHandler;
     private final SubscribeHandler subscribeHandler;
+    private final RequestRouter router;
+    private final ConnectionTimers timers;
     private Connection[] ready = new Connection[16];
     private int readyCount;
     private long nextConnectionId = 1;
 
     private long nowNs;
-    private long nextTimerNs;
     private int lastPollCount;
     private final AtomicBoolean closeRequested = new AtomicBoolean();
     private boolean draining;
@@ -120,32 +111,19 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         heartbeatNs = TimeUnit.MILLISECONDS.toNanos(config.heartbeatMs());
         requestTimeoutNs = TimeUnit.MILLISECONDS.toNanos(config.requestTimeoutMs());
         shutdownTimeoutNs = TimeUnit.MILLISECONDS.toNanos(config.shutdownTimeoutMs());
-        timerIntervalNs = TimeUnit.MILLISECONDS.toNanos(Math.max(1, Math.min(100, config.heartbeatMs() / 4)));
         disconnectRequests = new ManyToOneConcurrentArrayQueue<>(Math.min(config.maxTopics(), 4096));
 
-        if (null != demoPage)
-        {
-            final UnsafeBuffer body = new UnsafeBuffer(demoPage);
-            final UnsafeBuffer response = new UnsafeBuffer(new byte[demoPage.length + 1024]);
-            final int length = responses.putResponse(response, 0, 200, ResponseHeaders.TEXT_HTML, body, 0, demoPage.length, true);
-            demoResponse = ByteBuffer.allocateDirect(length);
-            demoResponse.put(response.byteArray(), 0, length).flip();
-        }
-        else
-        {
-            demoResponse = null;
-        }
-
-        metricsBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(ServerMetrics.maxRenderedLength()));
         connections = new ConnectionTable(metrics);
         writer = new ResponseWriter(
-            metrics, responses, connections, clock, requestTimeoutNs, 64 * 1024 + metricsBuffer.capacity());
+            metrics, responses, connections, clock, requestTimeoutNs, 64 * 1024 + ServerMetrics.maxRenderedLength());
         flusher = new SubscriberFlusher(metrics, connections, writer, clock, requestTimeoutNs, heartbeatNs);
         final int maxRecordLength = Math.min(config.maxEventBytes(), sequencer.maxRecordLength());
         frameBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(maxRecordLength + 64));
         publishHandler = new HttpPublishHandler(config, topics, metrics, sequencer, connections, writer, maxRecordLength);
         subscribeHandler = new SubscribeHandler(
             config, topics, metrics, writer, flusher, clock, closeRequested, constant(responses.eventStreamHead()));
+        router = new RequestRouter(config, topics, metrics, writer, subscribeHandler, publishHandler, demoPage);
+        timers = new ConnectionTimers(config, topics, metrics, connections, writer, flusher);
         headPool = new BufferPool(config.maxRequestHeadBytes(), 64);
         largePool = new BufferPool(config.maxRequestHeadBytes() + config.maxEventBytes(), 4);
     }
@@ -175,11 +153,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         {
             workCount += disconnectRequested();
         }
-        if (nowNs - nextTimerNs >= 0)
-        {
-            nextTimerNs = nowNs + timerIntervalNs;
-            workCount += onTimer();
-        }
+        workCount += timers.poll(nowNs);
         if (closeRequested.get())
         {
             workCount += drain();
@@ -478,7 +452,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
             }
 
             connection.keepAlive = parser.isKeepAlive();
-            handleRequest(connection, request.view);
+            router.route(connection, request.view);
             if (connection.state == Connection.CLOSED)
             {
                 return;
@@ -510,77 +484,6 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
             connection.readLimit = 0;
             request.release();
             connection.request = null;
-        }
-    }
-
-    private void handleRequest(final Connection connection, final UnsafeBuffer buffer)
-    {
-        final HttpRequestParser parser = connection.parser;
-        final HttpMethod method = parser.method();
-        final int pathOffset = parser.pathOffset();
-        final int pathLength = parser.pathLength();
-
-        if (method == HttpMethod.OTHER)
-        {
-            writer.sendError(connection, 501, "method not implemented", null);
-        }
-        else if (pathLength > 8 && AsciiBytes.equals(buffer, pathOffset, 8, "/events/"))
-        {
-            final int topicOffset = pathOffset + 8;
-            final int topicLength = pathLength - 8;
-            if (!Topic.isValidNameInPath(buffer, topicOffset, topicLength))
-            {
-                writer.sendError(connection, 400, TOPIC_NAME_REASON, null);
-            }
-            else if (method == HttpMethod.GET)
-            {
-                subscribeHandler.onSubscribe(connection, buffer, topicOffset, topicLength);
-            }
-            else if (method == HttpMethod.POST)
-            {
-                publishHandler.onPublish(connection, buffer, topicOffset, topicLength);
-            }
-            else if (method == HttpMethod.OPTIONS)
-            {
-                writer.send(connection, responses.options(responses.hasCors()));
-            }
-            else
-            {
-                writer.sendError(connection, 405, "method not allowed", config.httpPublish() ? ResponseHeaders.ALLOW_EVENTS : ResponseHeaders.ALLOW_EVENTS_READ_ONLY);
-            }
-        }
-        else if (AsciiBytes.equals(buffer, pathOffset, pathLength, "/events/") ||
-            AsciiBytes.equals(buffer, pathOffset, pathLength, "/events"))
-        {
-            writer.sendError(connection, 400, TOPIC_NAME_REASON, null);
-        }
-        else if (AsciiBytes.equals(buffer, pathOffset, pathLength, "/metrics"))
-        {
-            if (method != HttpMethod.GET)
-            {
-                writer.sendError(connection, 405, "method not allowed", ResponseHeaders.ALLOW_GET);
-                return;
-            }
-            metrics.add(ServerMetrics.TOPICS, topics.count() - metrics.get(ServerMetrics.TOPICS));
-            final int bodyLength = metrics.renderPrometheus(metricsBuffer, 0);
-            final int length = responses.putResponse(
-                writer.buffer(), 0, 200, ResponseHeaders.TEXT_METRICS, metricsBuffer, 0, bodyLength, connection.keepAlive);
-            writer.send(connection, length, connection.keepAlive);
-        }
-        else if (null != demoResponse && AsciiBytes.equals(buffer, pathOffset, pathLength, "/"))
-        {
-            if (method != HttpMethod.GET)
-            {
-                writer.sendError(connection, 405, "method not allowed", ResponseHeaders.ALLOW_GET);
-                return;
-            }
-            final int length = demoResponse.capacity();
-            writer.buffer().putBytes(0, demoResponse, 0, length);
-            writer.send(connection, length, connection.keepAlive);
-        }
-        else
-        {
-            writer.sendError(connection, 404, "not found", null);
         }
     }
 
@@ -644,60 +547,6 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         }
         readyCount = 0;
         return count;
-    }
-
-    private int onTimer()
-    {
-        int workCount = 0;
-        final long topicCount = topics.count();
-        if (topicCount != metrics.get(ServerMetrics.TOPICS))
-        {
-            metrics.add(ServerMetrics.TOPICS, topicCount - metrics.get(ServerMetrics.TOPICS));
-        }
-        final long nowNs = this.nowNs;
-        final ConnectionTable connections = this.connections;
-        for (int i = connections.count() - 1; i >= 0; i--)
-        {
-            final Connection connection = connections.get(i);
-            switch (connection.state)
-            {
-                case Connection.STREAMING:
-                    if (flusher.heartbeatIfIdle(connection, nowNs))
-                    {
-                        workCount++;
-                    }
-                    break;
-
-                case Connection.READING:
-                    if (nowNs - connection.deadlineNs >= 0)
-                    {
-                        if (connection.readLimit > 0 || connection.parser.state() != HttpRequestParser.State.METHOD)
-                        {
-                            writer.sendError(connection, 408, "request not received in time", null);
-                        }
-                        else
-                        {
-                            connections.close(connection);
-                        }
-                        workCount++;
-                    }
-                    break;
-
-                case Connection.WRITING:
-                case Connection.LINGERING:
-                case Connection.ENDING_STREAM:
-                    if (nowNs - connection.deadlineNs >= 0)
-                    {
-                        connections.close(connection);
-                        workCount++;
-                    }
-                    break;
-
-                default:
-                    break;
-            }
-        }
-        return workCount;
     }
 
     private int drain()

@@ -1,0 +1,104 @@
+package io.sseflow.server;
+
+import io.sseflow.server.http.HttpRequestParser;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The timer scan, every {@code heartbeat / 4} milliseconds (between 1 and 100): a heartbeat comment for each stream
+ * idle for the heartbeat interval, {@code 408} (or a quiet close when nothing was sent) for a request not received
+ * in time, and a close for a response, linger or ending stream past its deadline. Also refreshes the topics gauge.
+ * <p>
+ * Not thread-safe: owned by the server agent.
+ */
+final class ConnectionTimers
+{
+    private final TopicRegistry topics;
+    private final ServerMetrics metrics;
+    private final ConnectionTable connections;
+    private final ResponseWriter writer;
+    private final SubscriberFlusher flusher;
+    private final long intervalNs;
+    private long nextScanNs;
+
+    ConnectionTimers(
+        final ServerConfig config,
+        final TopicRegistry topics,
+        final ServerMetrics metrics,
+        final ConnectionTable connections,
+        final ResponseWriter writer,
+        final SubscriberFlusher flusher)
+    {
+        this.topics = topics;
+        this.metrics = metrics;
+        this.connections = connections;
+        this.writer = writer;
+        this.flusher = flusher;
+        intervalNs = TimeUnit.MILLISECONDS.toNanos(Math.max(1, Math.min(100, config.heartbeatMs() / 4)));
+    }
+
+    /**
+     * Scan every connection when the timer interval has passed since the last scan.
+     *
+     * @param nowNs of this duty cycle.
+     * @return work done.
+     */
+    int poll(final long nowNs)
+    {
+        if (nowNs - nextScanNs < 0)
+        {
+            return 0;
+        }
+        nextScanNs = nowNs + intervalNs;
+
+        int workCount = 0;
+        final long topicCount = topics.count();
+        if (topicCount != metrics.get(ServerMetrics.TOPICS))
+        {
+            metrics.add(ServerMetrics.TOPICS, topicCount - metrics.get(ServerMetrics.TOPICS));
+        }
+        final ConnectionTable connections = this.connections;
+        for (int i = connections.count() - 1; i >= 0; i--)
+        {
+            final Connection connection = connections.get(i);
+            switch (connection.state)
+            {
+                case Connection.STREAMING:
+                    if (flusher.heartbeatIfIdle(connection, nowNs))
+                    {
+                        workCount++;
+                    }
+                    break;
+
+                case Connection.READING:
+                    if (nowNs - connection.deadlineNs >= 0)
+                    {
+                        if (connection.readLimit > 0 || connection.parser.state() != HttpRequestParser.State.METHOD)
+                        {
+                            writer.sendError(connection, 408, "request not received in time", null);
+                        }
+                        else
+                        {
+                            connections.close(connection);
+                        }
+                        workCount++;
+                    }
+                    break;
+
+                case Connection.WRITING:
+                case Connection.LINGERING:
+                case Connection.ENDING_STREAM:
+                    if (nowNs - connection.deadlineNs >= 0)
+                    {
+                        connections.close(connection);
+                        workCount++;
+                    }
+                    break;
+
+                default:
+                    break;
+            }
+        }
+        return workCount;
+    }
+}

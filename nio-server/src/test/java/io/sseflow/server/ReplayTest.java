@@ -98,6 +98,12 @@ class ReplayTest
         final int total = 5_000;
         final Thread publisher = new Thread(() -> publishRange(topic, 1, total));
         publisher.start();
+        // resume only after ids the server has appended: an id it has not seen yet would be a replay miss
+        final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (server.metrics().eventsPublished() < 1 && System.nanoTime() < deadline)
+        {
+            Thread.onSpinWait();
+        }
 
         final List<RawSseClient> clients = new ArrayList<>();
         final List<Integer> resumeAfter = new ArrayList<>();
@@ -107,7 +113,7 @@ class ReplayTest
             for (int i = 0; i < 10; i++)
             {
                 final long seen = server.metrics().eventsPublished();
-                final int lastId = (int)Math.max(1, seen);
+                final int lastId = (int)seen;
                 resumeAfter.add(lastId);
                 final RawSseClient client = RawSseClient.get(server.port(), "/events/seam", "Last-Event-ID: " + lastId);
                 client.readHead();

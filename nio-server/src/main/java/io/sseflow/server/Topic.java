@@ -154,15 +154,16 @@ public final class Topic
     }
 
     /**
-     * Is a name a valid topic name?
+     * Is a name a valid topic name? {@code [A-Za-z0-9._-]{1,128}}, except {@code .} and {@code ..}, which cannot be
+     * subscribed to over HTTP (they are dot-segments of a path).
      *
      * @param name to check.
-     * @return true for {@code [A-Za-z0-9._-]{1,128}}.
+     * @return true for a valid name.
      */
     public static boolean isValidName(final CharSequence name)
     {
         final int length = name.length();
-        if (length < 1 || length > MAX_NAME_LENGTH)
+        if (length < 1 || length > MAX_NAME_LENGTH || isDotSegment(name, length))
         {
             return false;
         }
@@ -203,6 +204,11 @@ public final class Topic
             }
         }
         return true;
+    }
+
+    private static boolean isDotSegment(final CharSequence name, final int length)
+    {
+        return name.charAt(0) == '.' && (length == 1 || (length == 2 && name.charAt(1) == '.'));
     }
 
     TopicLog logOrCreate(final int history, final int historyBytes)

@@ -41,7 +41,8 @@ final class TopicRegistry
         }
         if (!Topic.isValidName(name))
         {
-            throw new IllegalArgumentException("topic name must match [A-Za-z0-9._-]{1,128}: " + name);
+            throw new IllegalArgumentException(
+                "topic name must match [A-Za-z0-9._-]{1,128} and not be . or ..: " + name);
         }
         synchronized (this)
         {

@@ -223,6 +223,11 @@ class SseServerTest
         assertThrows(IllegalArgumentException.class, () -> server.topic("no/slash"));
         assertThrows(IllegalArgumentException.class, () -> server.topic(""));
         assertThrows(IllegalArgumentException.class, () -> server.topic("x".repeat(129)));
+        assertThrows(IllegalArgumentException.class, () -> server.topic("."));
+        assertThrows(IllegalArgumentException.class, () -> server.topic(".."));
+        assertEquals("topic name must match [A-Za-z0-9._-]{1,128} and not be . or ..: ..",
+            assertThrows(IllegalArgumentException.class, () -> server.topic("..")).getMessage());
+        server.topic("...");
         final Topic topic = server.topic("A-z_0.9");
         server.close();
         assertEquals(PublishResult.CLOSED, topic.publish("late"));

@@ -32,10 +32,17 @@ import java.util.concurrent.locks.LockSupport;
  *       difference over N is the cost of an idle connection;</li>
  *   <li>maximum rate: publish as fast as the slowest subscriber allows (at most a window of events ahead of it),
  *       warm up, then count deliveries/s and server CPU over the measured part including the final drain;</li>
- *   <li>fixed rate (100 events/s): publish-to-receive latency of every delivery in HdrHistogram.</li>
+ *   <li>fixed rate (100 events/s): publish-to-receive latency of every delivery in HdrHistogram;</li>
+ *   <li>stalled readers ({@code --stalled-percent P}, default 10; 0 skips it): heap after GC and RSS, then P% of
+ *       the connections (spread evenly: with 10%, every 10th; opened with a 4 KiB {@code SO_RCVBUF}) stop reading
+ *       entirely, and the max-rate and fixed-rate phases run again with the publisher held back only by the slowest
+ *       <em>reading</em> subscriber: readers' deliveries/s against the all-reading run, their p99, then heap and
+ *       RSS growth over the server before the stall; finally the stalled connections are read again to count the
+ *       ones the server dropped (end of stream or reset) and the ones it kept (they catch up).</li>
  * </ol>
- * Every subscriber must receive every event in order; any gap, repeat, disconnect or event still missing after
- * the drain time makes the run fail (exit 1). Timing never does.
+ * Every reading subscriber must receive every event in order; any gap, repeat, disconnect or event still missing
+ * after the drain time makes the run fail (exit 1). Timing never does, nor does the server dropping a stalled
+ * connection (expected: sseflow drops subscribers that fall behind its history), which is counted.
  */
 public final class FanOutBenchmark
 {
@@ -54,10 +61,19 @@ public final class FanOutBenchmark
         "server", "subscribers", "max_deliveries_per_s", "vs_netty", "server_cpu_s_per_1m_deliveries",
         "server_write_syscalls_per_delivery", "load_process_cpu_s_per_1m_deliveries", "other_processes_cpu",
         "latency_phase_events_per_s", "p50_ms", "p99_ms", "p99_9_ms", "max_ms", "heap_bytes_per_idle_connection",
-        "rss_bytes_per_idle_connection", "events_checked_per_subscriber", "status", "detail",
+        "rss_bytes_per_idle_connection", "events_checked_per_subscriber", "stalled_percent",
+        "stalled_readers_deliveries_per_s", "stalled_readers_vs_all_reading", "stalled_p99_ms",
+        "stalled_p99_vs_all_reading", "stalled_dropped_by_server", "stalled_connections",
+        "stalled_heap_growth_bytes", "stalled_rss_growth_bytes", "stalled_kernel_send_queue_bytes", "status",
+        "detail",
         "max_rate_events_per_s", "window_events", "server_cpu_utilisation", "load_process_cpu_utilisation",
         "connect_and_warmup_s", "publisher_max_lag_ms", "empty_heap_bytes", "idle_heap_bytes", "empty_rss_bytes",
-        "idle_rss_bytes", "latency_phase_target_events_per_s", "payload_bytes", "server_banner");
+        "idle_rss_bytes", "latency_phase_target_events_per_s", "payload_bytes", "server_banner",
+        "stalled_readers_events_per_s", "stalled_server_cpu_utilisation", "stalled_latency_phase_events_per_s",
+        "stalled_p50_ms", "stalled_p99_9_ms", "stalled_max_ms", "stalled_events_published",
+        "stalled_kept_caught_up", "stalled_skipped_events", "stalled_receive_buffer_bytes",
+        "heap_before_stall_bytes", "heap_after_stall_bytes", "rss_before_stall_bytes", "rss_after_stall_bytes",
+        "stalled_kernel_send_queue_connections", "stalled_other_processes_cpu", "stalled_first_drop");
 
     private final Settings settings;
 
@@ -210,9 +226,10 @@ public final class FanOutBenchmark
             result.emptyRss = server.rssBytes();
 
             final String topic = "fanout-" + n;
-            final long clientLimitNs = 4 * phaseTimeoutNs +
-                TimeUnit.SECONDS.toNanos(settings.warmupSeconds + settings.measureSeconds + settings.fixedSeconds + 30);
-            final SseLoadClient client = new SseLoadClient(server.address, topic, n, clientLimitNs);
+            final long clientLimitNs = 8 * phaseTimeoutNs + TimeUnit.SECONDS.toNanos(
+                2L * (settings.warmupSeconds + settings.measureSeconds + 2L * settings.fixedSeconds) + 60);
+            final SseLoadClient client = new SseLoadClient(server.address, topic, n, settings.stalledPercent,
+                settings.stalledReceiveBuffer, clientLimitNs);
             try (HttpPublisher publisher = new HttpPublisher(
                 server.address, topic, settings.payloadBytes, settings.batch, phaseTimeoutNs))
             {
@@ -235,19 +252,27 @@ public final class FanOutBenchmark
                 result.idleHeap = server.heapUsedAfterGc();
                 result.idleRss = server.rssBytes();
 
-                long sequence = maxRate(result, server, client, publisher, runDeadline);
+                Expected expected = new Expected(0, 0, n);
+                long sequence = maxRate(result, server, client, publisher, runDeadline, expected, false);
                 if (result.failure == null && client.failures() == 0)
                 {
-                    sequence = fixedRate(result, client, publisher, sequence);
+                    sequence = fixedRate(result, client, publisher, sequence, expected, false);
+                }
+                if (client.stalledCount() > 0 && client.failures() == 0 && client.delivered() == sequence * n &&
+                    System.nanoTime() - runDeadline < 0)
+                {
+                    expected = new Expected(sequence, sequence * n, n - client.stalledCount());
+                    sequence = stalledReaders(result, server, client, publisher, runDeadline, expected);
                 }
                 if (client.failures() != 0)
                 {
                     result.fail(client.failures() + " failure(s)", client);
                 }
-                else if (client.delivered() != sequence * n)
+                else if (client.delivered() != expected.at(sequence))
                 {
-                    result.fail("undelivered: " + (sequence * n - client.delivered()) + " of " + sequence * n +
-                        " deliveries after " + settings.phaseTimeoutSeconds + " s of drain", client);
+                    result.fail("undelivered: " + (expected.at(sequence) - client.delivered()) + " of " +
+                        expected.at(sequence) + " deliveries after " + settings.phaseTimeoutSeconds + " s of drain",
+                        client);
                 }
                 result.events = sequence;
                 if (!server.isAlive())
@@ -283,12 +308,68 @@ public final class FanOutBenchmark
         }
     }
 
+    /**
+     * Stalled readers: memory before, stall, max rate and fixed rate again with only the readers validated and
+     * holding the publisher back, memory after, then read the stalled connections again to see which ones the server
+     * dropped.
+     *
+     * @return the next sequence.
+     */
+    private long stalledReaders(
+        final Result result,
+        final ServerProcess server,
+        final SseLoadClient client,
+        final HttpPublisher publisher,
+        final long runDeadline,
+        final Expected expected) throws IOException
+    {
+        final long phaseTimeoutNs = TimeUnit.SECONDS.toNanos(settings.phaseTimeoutSeconds);
+        result.stalledConnections = client.stalledCount();
+        result.heapBeforeStall = server.heapUsedAfterGc();
+        result.rssBeforeStall = server.rssBytes();
+        if (!client.stall(phaseTimeoutNs))
+        {
+            result.fail("the load client did not stall its connections", client);
+            return expected.fromSequence();
+        }
+        long sequence = maxRate(result, server, client, publisher, runDeadline, expected, true);
+        if (result.failure == null && client.failures() == 0)
+        {
+            sequence = fixedRate(result, client, publisher, sequence, expected, true);
+        }
+        result.stalledEventsPublished = sequence - expected.fromSequence();
+        if (server.isAlive())
+        {
+            final long[] queued = server.kernelSendQueue(1);
+            if (queued != null)
+            {
+                result.kernelQueueBytes = queued[0];
+                result.kernelQueueConnections = (int)queued[1];
+            }
+            result.heapAfterStall = server.heapUsedAfterGc();
+            result.rssAfterStall = server.rssBytes();
+        }
+        if (client.resume(sequence, phaseTimeoutNs))
+        {
+            final int stalled = client.stalledCount();
+            awaitCondition(() -> client.stalledDropped() + client.stalledCaughtUp() >= stalled,
+                Math.min(phaseTimeoutNs, TimeUnit.SECONDS.toNanos(10)));
+        }
+        result.stalledDropped = client.stalledDropped();
+        result.stalledCaughtUp = client.stalledCaughtUp();
+        result.stalledGaps = client.stalledGaps();
+        result.stalledFirstDrop = client.stalledFirstDrop();
+        return sequence;
+    }
+
     private long maxRate(
         final Result result,
         final ServerProcess server,
         final SseLoadClient client,
         final HttpPublisher publisher,
-        final long runDeadline) throws IOException
+        final long runDeadline,
+        final Expected expected,
+        final boolean stalled) throws IOException
     {
         final int n = result.subscribers;
         final long window = Math.max(4, Math.min(settings.history / 4, settings.windowDeliveries / n));
@@ -296,7 +377,7 @@ public final class FanOutBenchmark
         final long start = System.nanoTime();
         final long measureFrom = start + TimeUnit.SECONDS.toNanos(settings.warmupSeconds);
         final long end = Math.min(measureFrom + TimeUnit.SECONDS.toNanos(settings.measureSeconds), runDeadline);
-        long sequence = 0;
+        long sequence = expected.fromSequence();
         boolean measuring = false;
         long lastTrace = 0;
         long t0 = start;
@@ -328,6 +409,11 @@ public final class FanOutBenchmark
                 lastTrace = now;
                 System.out.printf(Locale.ROOT, "    trace: published %d, slowest at %d, mean at %d, server CPU %.2f s%n",
                     sequence, client.slowestExpected(), client.delivered() / n, server.cpuSeconds());
+                if (stalled)
+                {
+                    System.out.printf(Locale.ROOT, "    trace: stalled connections dropped %d%n",
+                        client.stalledDropped());
+                }
             }
             final long room = window - (sequence - client.slowestExpected());
             if (room <= 0)
@@ -339,14 +425,23 @@ public final class FanOutBenchmark
             publisher.publish(sequence, batch);
             sequence += batch;
         }
-        drain(client, sequence * n);
+        drain(client, expected.at(sequence));
         final long t1 = System.nanoTime();
         final double cpu1 = server.cpuSeconds();
         final double clientCpu1 = ServerProcess.cpuSeconds(ProcessHandle.current().pid());
         final double machine1 = ServerProcess.machineBusySeconds();
         final long writes1 = server.writeSyscalls();
         client.readInterval(0);
-        if (measuring)
+        if (measuring && stalled)
+        {
+            final long deliveries = client.delivered() - delivered0;
+            result.stalledDeliveriesPerSecond = deliveries / ((t1 - t0) / 1e9);
+            result.stalledEventsPerSecond = result.stalledDeliveriesPerSecond / expected.perEvent;
+            result.stalledCpuUtilisation = (cpu1 - cpu0) / ((t1 - t0) / 1e9);
+            result.stalledOtherCpuUtilisation =
+                ((machine1 - machine0) - (cpu1 - cpu0) - (clientCpu1 - clientCpu0)) / ((t1 - t0) / 1e9);
+        }
+        else if (measuring)
         {
             final long deliveries = client.delivered() - delivered0;
             result.window = window;
@@ -365,10 +460,13 @@ public final class FanOutBenchmark
     }
 
     private long fixedRate(
-        final Result result, final SseLoadClient client, final HttpPublisher publisher, final long firstSequence)
-        throws IOException
+        final Result result,
+        final SseLoadClient client,
+        final HttpPublisher publisher,
+        final long firstSequence,
+        final Expected expected,
+        final boolean stalled) throws IOException
     {
-        final int n = result.subscribers;
         final Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
         final long periodNs = 1_000_000_000L / settings.fixedRate;
         final long count = (long)settings.fixedRate * settings.fixedSeconds;
@@ -390,12 +488,21 @@ public final class FanOutBenchmark
             publisher.publish(sequence++, 1);
             published++;
         }
-        result.fixedRateAchieved = published / ((System.nanoTime() - start) / 1e9);
-        drain(client, sequence * n);
+        final double achieved = published / ((System.nanoTime() - start) / 1e9);
+        drain(client, expected.at(sequence));
         client.record(null);
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-        result.latency = histogram;
-        result.publishLagMaxNs = maxLagNs;
+        if (stalled)
+        {
+            result.stalledFixedRateAchieved = achieved;
+            result.stalledLatency = histogram;
+        }
+        else
+        {
+            result.fixedRateAchieved = achieved;
+            result.latency = histogram;
+            result.publishLagMaxNs = maxLagNs;
+        }
         return sequence;
     }
 
@@ -426,15 +533,20 @@ public final class FanOutBenchmark
         out.append("| server | subscribers | max deliveries/s (no loss) | vs netty | server CPU s / 1M deliveries |" +
             " server write syscalls / delivery | load-process CPU s / 1M | other processes' CPU | latency phase events/s |")
             .append(" p50 ms | p99 ms | p99.9 ms | max ms | heap B / idle conn | RSS B / idle conn | events checked |")
+            .append(String.format(Locale.ROOT, " readers' deliveries/s, %d%% stalled | vs all reading |" +
+                " p99 ms, %d%% stalled | stalled dropped by server | heap growth B, stalled | RSS growth B, stalled |" +
+                " kernel send queue B, stalled |",
+                settings.stalledPercent, settings.stalledPercent))
             .append(" result |\n");
-        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|" +
+            "---:|---:|---:|---:|---:|---:|---:|---|\n");
         for (final Result r : results)
         {
             final Result netty = results.stream()
                 .filter((x) -> x.server.equals("netty") && x.subscribers == r.subscribers).findFirst().orElse(null);
             final String ratio = netty != null && netty.deliveriesPerSecond > 0 && r.deliveriesPerSecond > 0 ?
                 String.format(Locale.ROOT, "%.2f×", r.deliveriesPerSecond / netty.deliveriesPerSecond) : "–";
-            out.append(String.format(Locale.ROOT, "| %s | %,d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+            out.append(String.format(Locale.ROOT, "| %s | %,d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
                 r.server, r.subscribers,
                 r.deliveriesPerSecond > 0 ? String.format(Locale.ROOT, "%,.0f", r.deliveriesPerSecond) : "–",
                 ratio,
@@ -444,10 +556,22 @@ public final class FanOutBenchmark
                     String.format(Locale.ROOT, "%.2f", r.clientCpuSecondsPerMillion) : "–",
                 r.deliveriesPerSecond > 0 ? String.format(Locale.ROOT, "%.0f%%", r.otherCpuUtilisation * 100) : "–",
                 r.fixedRateAchieved > 0 ? String.format(Locale.ROOT, "%.0f", r.fixedRateAchieved) : "–",
-                percentile(r, 50), percentile(r, 99), percentile(r, 99.9), percentile(r, 100),
+                percentile(r.latency, 50), percentile(r.latency, 99), percentile(r.latency, 99.9),
+                percentile(r.latency, 100),
                 perConnection(r.idleHeap, r.emptyHeap, r.subscribers),
                 perConnection(r.idleRss, r.emptyRss, r.subscribers),
                 r.events > 0 ? String.format(Locale.ROOT, "%,d × %,d", r.events, r.subscribers) : "–",
+                r.stalledDeliveriesPerSecond > 0 ?
+                    String.format(Locale.ROOT, "%,.0f", r.stalledDeliveriesPerSecond) : "–",
+                Double.isNaN(r.stalledRateRatio()) ? "–" : String.format(Locale.ROOT, "%.2f×", r.stalledRateRatio()),
+                percentile(r.stalledLatency, 99) + (Double.isNaN(r.stalledP99Ratio()) ? "" :
+                    String.format(Locale.ROOT, " (%.2f×)", r.stalledP99Ratio())),
+                r.stalledConnections > 0 && r.heapAfterStall > 0 ?
+                    String.format(Locale.ROOT, "%,d of %,d", r.stalledDropped, r.stalledConnections) : "–",
+                growth(r.heapAfterStall, r.heapBeforeStall),
+                growth(r.rssAfterStall, r.rssBeforeStall),
+                r.kernelQueueBytes >= 0 && r.heapAfterStall > 0 ?
+                    String.format(Locale.ROOT, "%,d", r.kernelQueueBytes) : "–",
                 r.status()));
         }
         out.append(String.format(Locale.ROOT, "%nMax rate: publisher stays at most min(%d, %,d / subscribers) events " +
@@ -464,6 +588,20 @@ public final class FanOutBenchmark
             settings.warmupSeconds,
             settings.measureSeconds, settings.fixedRate, settings.fixedSeconds,
             Runtime.getRuntime().availableProcessors()));
+        if (settings.stalledPercent > 0)
+        {
+            out.append(String.format(Locale.ROOT, "Stalled readers: after those phases, %d%% of the connections " +
+                "(spread evenly; opened with SO_RCVBUF %,d B) stop reading entirely and both phases run again, the " +
+                "publisher held back only by the slowest reading subscriber; only the readers are checked (every " +
+                "event, in order). \"vs all reading\": readers' events/s per connection over the all-reading max-rate " +
+                "phase's (issue 5: within 10%%), p99 likewise. Heap (after GC) and RSS growth: after both stalled " +
+                "phases minus just before the stall, same server; kernel send queue: bytes the server has written but " +
+                "the peers have not acknowledged, summed over its connections (/proc/net/tcp tx_queue) at that point, " +
+                "kernel memory outside heap and RSS (the kernel autotunes each socket's send buffer up to " +
+                "net.ipv4.tcp_wmem's max unless the server sets SO_SNDBUF). Stalled dropped: stalled connections that, read " +
+                "again at the end, had been ended or reset by the server (expected, not a failure; the others were " +
+                "kept and caught up).%n", settings.stalledPercent, settings.stalledReceiveBuffer));
+        }
         for (final Result r : results)
         {
             if (r.banner != null)
@@ -494,6 +632,8 @@ public final class FanOutBenchmark
                 .filter((x) -> x.server.equals("netty") && x.subscribers == r.subscribers).findFirst().orElse(null);
             final boolean measured = r.deliveriesPerSecond > 0;
             final boolean latency = r.latency != null && r.latency.getTotalCount() > 0;
+            final boolean stalledLatency = r.stalledLatency != null && r.stalledLatency.getTotalCount() > 0;
+            final boolean stalledMemory = r.stalledConnections > 0 && r.heapBeforeStall > 0 && r.heapAfterStall > 0;
             final List<String> row = List.of(
                 r.server,
                 Integer.toString(r.subscribers),
@@ -512,6 +652,16 @@ public final class FanOutBenchmark
                 r.idleHeap > 0 && r.emptyHeap > 0 ? Long.toString((r.idleHeap - r.emptyHeap) / r.subscribers) : "",
                 r.idleRss > 0 && r.emptyRss > 0 ? Long.toString((r.idleRss - r.emptyRss) / r.subscribers) : "",
                 r.events > 0 ? Long.toString(r.events) : "",
+                Integer.toString(settings.stalledPercent),
+                r.stalledDeliveriesPerSecond > 0 ? number(r.stalledDeliveriesPerSecond) : "",
+                Double.isNaN(r.stalledRateRatio()) ? "" : number(r.stalledRateRatio()),
+                stalledLatency ? number(r.stalledLatency.getValueAtPercentile(99) / 1e6) : "",
+                Double.isNaN(r.stalledP99Ratio()) ? "" : number(r.stalledP99Ratio()),
+                stalledMemory ? Integer.toString(r.stalledDropped) : "",
+                r.stalledConnections > 0 ? Integer.toString(r.stalledConnections) : "",
+                stalledMemory ? Long.toString(r.heapAfterStall - r.heapBeforeStall) : "",
+                stalledMemory ? Long.toString(r.rssAfterStall - r.rssBeforeStall) : "",
+                stalledMemory && r.kernelQueueBytes >= 0 ? Long.toString(r.kernelQueueBytes) : "",
                 r.failure != null ? "fail" : r.skipReason != null ? "skipped" : "ok",
                 r.failure != null ? r.failure : r.skipReason != null ? r.skipReason : "",
                 measured ? number(r.eventsPerSecond) : "",
@@ -526,7 +676,29 @@ public final class FanOutBenchmark
                 r.idleRss > 0 ? Long.toString(r.idleRss) : "",
                 Integer.toString(settings.fixedRate),
                 Integer.toString(settings.payloadBytes),
-                r.banner != null ? r.banner.trim() : "");
+                r.banner != null ? r.banner.trim() : "",
+                r.stalledEventsPerSecond > 0 ? number(r.stalledEventsPerSecond) : "",
+                r.stalledEventsPerSecond > 0 ? number(r.stalledCpuUtilisation) : "",
+                r.stalledFixedRateAchieved > 0 ? number(r.stalledFixedRateAchieved) : "",
+                stalledLatency ? number(r.stalledLatency.getValueAtPercentile(50) / 1e6) : "",
+                stalledLatency ? number(r.stalledLatency.getValueAtPercentile(99.9) / 1e6) : "",
+                stalledLatency ? number(r.stalledLatency.getMaxValue() / 1e6) : "",
+                r.stalledEventsPublished > 0 ? Long.toString(r.stalledEventsPublished) : "",
+                stalledMemory ? Integer.toString(r.stalledCaughtUp) : "",
+                stalledMemory ? Integer.toString(r.stalledGaps) : "",
+                Integer.toString(settings.stalledReceiveBuffer),
+                r.heapBeforeStall > 0 ? Long.toString(r.heapBeforeStall) : "",
+                r.heapAfterStall > 0 ? Long.toString(r.heapAfterStall) : "",
+                r.rssBeforeStall > 0 ? Long.toString(r.rssBeforeStall) : "",
+                r.rssAfterStall > 0 ? Long.toString(r.rssAfterStall) : "",
+                stalledMemory && r.kernelQueueBytes >= 0 ? Integer.toString(r.kernelQueueConnections) : "",
+                r.stalledEventsPerSecond > 0 ? number(r.stalledOtherCpuUtilisation) : "",
+                r.stalledFirstDrop != null ? r.stalledFirstDrop : "");
+            if (row.size() != CSV_COLUMNS.size())
+            {
+                throw new IllegalStateException("CSV row has " + row.size() + " fields for " + CSV_COLUMNS.size() +
+                    " columns");
+            }
             for (int i = 0; i < row.size(); i++)
             {
                 out.append(i == 0 ? "" : ",").append(csvField(row.get(i)));
@@ -548,20 +720,47 @@ public final class FanOutBenchmark
             oneLine : '"' + oneLine.replace("\"", "\"\"") + '"';
     }
 
-    private static String percentile(final Result result, final double percentile)
+    private static String percentile(final Histogram latency, final double percentile)
     {
-        if (result.latency == null || result.latency.getTotalCount() == 0)
+        if (latency == null || latency.getTotalCount() == 0)
         {
             return "–";
         }
-        final long ns = percentile >= 100 ? result.latency.getMaxValue() :
-            result.latency.getValueAtPercentile(percentile);
+        final long ns = percentile >= 100 ? latency.getMaxValue() : latency.getValueAtPercentile(percentile);
         return String.format(Locale.ROOT, ns < 10_000_000 ? "%.3f" : "%.1f", ns / 1e6);
+    }
+
+    private static double p99(final Histogram latency)
+    {
+        return latency == null || latency.getTotalCount() == 0 ? Double.NaN : latency.getValueAtPercentile(99);
+    }
+
+    private static String ratio(final double with, final double without)
+    {
+        return with > 0 && without > 0 ? String.format(Locale.ROOT, "%.2f×", with / without) : "–";
+    }
+
+    /** Signed growth in bytes, or "–" when either measurement is missing. */
+    private static String growth(final long after, final long before)
+    {
+        return after > 0 && before > 0 ? String.format(Locale.ROOT, "%+,d", after - before) : "–";
     }
 
     private static String perConnection(final long loaded, final long empty, final int n)
     {
         return loaded > 0 && empty > 0 ? String.format(Locale.ROOT, "%,d", (loaded - empty) / n) : "–";
+    }
+
+    /**
+     * Deliveries the reading subscribers must have once {@code sequence} events are published: those counted before
+     * {@code fromSequence}, plus {@code perEvent} per event from it (all N before the stall, the readers after).
+     */
+    record Expected(long fromSequence, long deliveriesBefore, int perEvent)
+    {
+        long at(final long sequence)
+        {
+            return deliveriesBefore + (sequence - fromSequence) * perEvent;
+        }
     }
 
     static final class Result
@@ -588,6 +787,24 @@ public final class FanOutBenchmark
         long publishLagMaxNs;
         double fixedRateAchieved;
         long events;
+        int stalledConnections;
+        double stalledDeliveriesPerSecond;
+        double stalledEventsPerSecond;
+        double stalledCpuUtilisation;
+        double stalledFixedRateAchieved;
+        Histogram stalledLatency;
+        long stalledEventsPublished;
+        int stalledDropped;
+        int stalledCaughtUp;
+        int stalledGaps;
+        String stalledFirstDrop;
+        long heapBeforeStall;
+        long heapAfterStall;
+        long rssBeforeStall;
+        long rssAfterStall;
+        double stalledOtherCpuUtilisation;
+        long kernelQueueBytes = -1;
+        int kernelQueueConnections;
 
         Result(final String server, final int subscribers)
         {
@@ -623,9 +840,46 @@ public final class FanOutBenchmark
             return String.format(Locale.ROOT,
                 "%s/%d: %,.0f deliveries/s (%,.0f events/s, window %d), server CPU %.0f%%, %.2f CPU s/1M " +
                 "(load process %.2f), %.2f writes/delivery, other processes %.0f%% CPU; " +
-                "p50 %s p99 %s p99.9 %s ms; %s",
+                "p50 %s p99 %s p99.9 %s ms;%s %s",
                 server, subscribers, deliveriesPerSecond, eventsPerSecond, window, cpuUtilisation * 100,
-                cpuSecondsPerMillion, clientCpuSecondsPerMillion, writesPerDelivery, otherCpuUtilisation * 100, percentile(this, 50), percentile(this, 99), percentile(this, 99.9), status());
+                cpuSecondsPerMillion, clientCpuSecondsPerMillion, writesPerDelivery, otherCpuUtilisation * 100,
+                percentile(latency, 50), percentile(latency, 99), percentile(latency, 99.9), stalledSummary(),
+                status());
+        }
+
+        private String stalledSummary()
+        {
+            if (stalledConnections == 0)
+            {
+                return "";
+            }
+            return String.format(Locale.ROOT, "%n    %d stalled: readers %,.0f deliveries/s (%,.0f events/s, %s of all " +
+                "reading), server CPU %.0f%%, other processes %.0f%%, p99 %s ms (%s) at %.0f events/s; %d events " +
+                "published while stalled; stalled dropped by the server %d, kept and caught up %d, skipped events %d; " +
+                "heap %s B, RSS %s B over the server before the stall, kernel send queues %s B on %d connections%s;",
+                stalledConnections, stalledDeliveriesPerSecond, stalledEventsPerSecond,
+                ratio(stalledEventsPerSecond, eventsPerSecond), stalledCpuUtilisation * 100,
+                stalledOtherCpuUtilisation * 100,
+                percentile(stalledLatency, 99), ratio(p99(stalledLatency), p99(latency)), stalledFixedRateAchieved,
+                stalledEventsPublished, stalledDropped, stalledCaughtUp, stalledGaps,
+                growth(heapAfterStall, heapBeforeStall), growth(rssAfterStall, rssBeforeStall),
+                kernelQueueBytes < 0 ? "–" : String.format(Locale.ROOT, "%,d", kernelQueueBytes),
+                kernelQueueConnections, stalledFirstDrop == null ? "" : "; first drop: " + stalledFirstDrop);
+        }
+
+        /** Readers' per-connection event rate with stalls over the all-reading run's (NaN if either is missing). */
+        double stalledRateRatio()
+        {
+            return stalledEventsPerSecond > 0 && eventsPerSecond > 0 ? stalledEventsPerSecond / eventsPerSecond :
+                Double.NaN;
+        }
+
+        /** Readers' p99 with stalls over the all-reading run's (NaN if either is missing). */
+        double stalledP99Ratio()
+        {
+            final double with = p99(stalledLatency);
+            final double without = p99(latency);
+            return with > 0 && without > 0 ? with / without : Double.NaN;
         }
     }
 
@@ -645,6 +899,8 @@ public final class FanOutBenchmark
         int maxRateReadIntervalMicros = 2_000;
         int phaseTimeoutSeconds = 60;
         int quietWaitSeconds;
+        int stalledPercent = 10;
+        int stalledReceiveBuffer = 4096;
         boolean sseflowPerAddressLimit = true;
         int timeLimitSeconds = 1_800;
         Path sseflowJar = Path.of("nio-server/target/sseflow-server.jar");
@@ -705,6 +961,16 @@ public final class FanOutBenchmark
                     case "--phase-timeout-s":
                         s.phaseTimeoutSeconds = Integer.parseInt(args[++i]);
                         break;
+                    case "--stalled-percent":
+                        s.stalledPercent = Integer.parseInt(args[++i]);
+                        if (s.stalledPercent < 0 || s.stalledPercent >= 100)
+                        {
+                            throw new IllegalArgumentException("--stalled-percent must be 0 to 99");
+                        }
+                        break;
+                    case "--stalled-rcvbuf":
+                        s.stalledReceiveBuffer = Integer.parseInt(args[++i]);
+                        break;
                     case "--quiet-wait-s":
                         s.quietWaitSeconds = Integer.parseInt(args[++i]);
                         break;
@@ -742,9 +1008,17 @@ public final class FanOutBenchmark
                             "  --fixed-rate R --fixed-s S latency phase rate and seconds (100, 20)",
                             "  --window-deliveries D      max-rate backlog bound in deliveries (256000)",
                             "  --batch B                  pipelined POSTs per write (16)",
-"  --read-interval-us U       max-rate phase: client select rounds at least U µs apart (2000)",
+                            "  --read-interval-us U       max-rate phase: client select rounds at least U µs apart (2000)",
                             "  --history N                sseflow --history (1024); window <= N/4 events",
                             "  --phase-timeout-s S        connect, warm-up and drain limit (60)",
+                            "  --stalled-percent P        stalled readers: then P% of the connections (every " +
+                                "(100/P)th) stop reading",
+                            "                             and max rate + latency run again; readers' rate and p99 " +
+                                "vs all reading,",
+                            "                             server heap/RSS growth, stalled connections the server " +
+                                "dropped (10; 0: off)",
+                            "  --stalled-rcvbuf B         SO_RCVBUF of the stalled connections, set before connecting " +
+                                "(4096)",
                             "  --quiet-wait-s S           before each server, wait up to S s for other processes " +
                                 "to use < 25% of a core (0)",
                             "  --time-limit-s S           whole run limit (1800)",

@@ -228,6 +228,47 @@ final class ServerProcess implements AutoCloseable
     }
 
     /**
+     * Bytes queued in the kernel for sending on the server's established connections (written by the server, not
+     * yet acknowledged by the peer: {@code tx_queue} of {@code /proc/net/tcp} and {@code tcp6} for sockets on the
+     * server's port), summed; memory a server spends on slow readers outside its heap and RSS.
+     *
+     * @param minBytes count only connections with at least this many bytes queued.
+     * @return {@code [bytes, connections]} or {@code null} if /proc/net cannot be read.
+     */
+    long[] kernelSendQueue(final long minBytes)
+    {
+        final String port = String.format(":%04X", address.getPort());
+        long bytes = 0;
+        long connections = 0;
+        boolean read = false;
+        for (final String file : List.of("/proc/net/tcp", "/proc/net/tcp6"))
+        {
+            try
+            {
+                for (final String line : Files.readAllLines(Path.of(file)))
+                {
+                    final String[] fields = line.trim().split("\\s+");
+                    // sl local_address rem_address st tx_queue:rx_queue ...; 01 = ESTABLISHED
+                    if (fields.length > 4 && fields[1].endsWith(port) && "01".equals(fields[3]))
+                    {
+                        final long queued = Long.parseLong(fields[4].substring(0, fields[4].indexOf(':')), 16);
+                        if (queued >= minBytes)
+                        {
+                            bytes += queued;
+                            connections++;
+                        }
+                    }
+                }
+                read = true;
+            }
+            catch (final IOException | RuntimeException ignore)
+            {
+            }
+        }
+        return read ? new long[]{bytes, connections} : null;
+    }
+
+    /**
      * Heap in use after two full collections: {@code jcmd PID GC.run} twice, then the used columns of
      * {@code jstat -gc PID} (survivors, eden, old) summed.
      *

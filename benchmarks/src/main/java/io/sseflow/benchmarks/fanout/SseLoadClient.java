@@ -22,6 +22,13 @@ import java.util.function.Consumer;
  * disconnect is a failure. Publish-to-receive latency goes to the {@link Histogram} set with
  * {@link #record(Histogram)}, measured when the bytes are read.
  * <p>
+ * Stalled readers: a given percentage of the connections, spread evenly (with 10%, every 10th), are opened with a
+ * small {@code SO_RCVBUF} and read like the others until {@link #stall()}; from then on they are not read at all
+ * (interest set to nothing, so their receive buffers fill and the server's writes to them block), they no longer
+ * hold back {@link #slowestExpected()}, and their events, gaps and disconnects are counted apart, never as
+ * failures. {@link #resume()} reads them again, to see which ones the server dropped (end of stream or reset) and
+ * which ones it kept (they catch up).
+ * <p>
  * The thread stops by itself at its deadline, or on {@link #close()}.
  */
 final class SseLoadClient implements AutoCloseable
@@ -29,8 +36,17 @@ final class SseLoadClient implements AutoCloseable
     private static final int MAX_PENDING_CONNECTS = 256;
     private static final int READ_BUFFER_BYTES = 256 * 1024;
 
+    private static final int READING = 0;
+    private static final int STALL_REQUESTED = 1;
+    private static final int STALLED = 2;
+    private static final int RESUME_REQUESTED = 3;
+    private static final int RESUMED = 4;
+
     private final InetSocketAddress server;
     private final int connections;
+    private final int stalledPercent;
+    private final int stalledReceiveBuffer;
+    private final int stalledCount;
     private final long deadlineNs;
     private final ByteBuffer request;
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
@@ -57,20 +73,47 @@ final class SseLoadClient implements AutoCloseable
     private volatile Histogram recorder;
     private volatile long readIntervalNs;
 
+    private volatile int stallState = READING;
+    private long stallSequence;
+    private long stalledDeliveredLocal;
+    private int stalledDroppedLocal;
+    private int stalledGapsLocal;
+    private volatile int stalledDropped;
+    private volatile int stalledGaps;
+    private volatile int stalledCaughtUp;
+    private volatile long stalledDelivered;
+    private volatile String stalledFirstDrop;
+    private volatile long catchUpSequence = Long.MAX_VALUE;
+
     /**
      * Prepare a client; {@link #start()} opens the connections.
      *
      * @param server      address of the SSE server.
      * @param topic       topic to subscribe to.
-     * @param connections number of subscribers.
-     * @param timeLimitNs the client thread stops by itself after this long.
+     * @param connections          number of subscribers.
+     * @param stalledPercent       percentage of them that {@link #stall()} stops reading (0 for none).
+     * @param stalledReceiveBuffer {@code SO_RCVBUF} of those, set before they connect (bytes).
+     * @param timeLimitNs          the client thread stops by itself after this long.
      * @throws IOException if the selector cannot be opened.
      */
-    SseLoadClient(final InetSocketAddress server, final String topic, final int connections, final long timeLimitNs)
-        throws IOException
+    SseLoadClient(
+        final InetSocketAddress server,
+        final String topic,
+        final int connections,
+        final int stalledPercent,
+        final int stalledReceiveBuffer,
+        final long timeLimitNs) throws IOException
     {
         this.server = server;
         this.connections = connections;
+        this.stalledPercent = stalledPercent;
+        this.stalledReceiveBuffer = stalledReceiveBuffer;
+        int stalled = 0;
+        for (int i = 0; i < connections; i++)
+        {
+            stalled += stallable(i) ? 1 : 0;
+        }
+        this.stalledCount = stalled;
         this.deadlineNs = System.nanoTime() + timeLimitNs;
         this.subscribers = new Subscriber[connections];
         this.selector = Selector.open();
@@ -88,6 +131,105 @@ final class SseLoadClient implements AutoCloseable
     void start()
     {
         thread.start();
+    }
+
+    /**
+     * Connections {@link #stall()} stops reading: {@code floor(connections * percent / 100)}.
+     *
+     * @return count of stalled (or to be stalled) connections.
+     */
+    int stalledCount()
+    {
+        return stalledCount;
+    }
+
+    /**
+     * Stop reading the stalled connections (on the client thread; returns once done or after the timeout). Their
+     * events, gaps and disconnects are counted apart from then on, never as failures, and they no longer count in
+     * {@link #slowestExpected()} or {@link #delivered()}.
+     *
+     * @param timeoutNs longest wait for the client thread.
+     * @return true if they are stalled.
+     */
+    boolean stall(final long timeoutNs)
+    {
+        return request(STALL_REQUESTED, STALLED, timeoutNs);
+    }
+
+    /**
+     * Read the stalled connections again, to see which ones the server dropped and which ones catch up.
+     *
+     * @param sequence  a kept connection has caught up once it received every event below this sequence.
+     * @param timeoutNs longest wait for the client thread.
+     * @return true if they are read again.
+     */
+    boolean resume(final long sequence, final long timeoutNs)
+    {
+        catchUpSequence = sequence;
+        return request(RESUME_REQUESTED, RESUMED, timeoutNs);
+    }
+
+    private boolean request(final int requested, final int done, final long timeoutNs)
+    {
+        stallState = requested;
+        selector.wakeup();
+        final long deadline = System.nanoTime() + timeoutNs;
+        while (stallState != done && thread.isAlive() && System.nanoTime() - deadline < 0)
+        {
+            LockSupport.parkNanos(100_000);
+        }
+        return stallState == done;
+    }
+
+    /**
+     * Stalled connections that ended (end of stream, reset or a broken stream) once read again, or before: dropped
+     * by the server.
+     *
+     * @return count.
+     */
+    int stalledDropped()
+    {
+        return stalledDropped;
+    }
+
+    /**
+     * Stalled connections, read again, that have every event up to the {@link #resume} sequence in order.
+     *
+     * @return count, refreshed about every millisecond.
+     */
+    int stalledCaughtUp()
+    {
+        return stalledCaughtUp;
+    }
+
+    /**
+     * Stalled connections that skipped events without being disconnected.
+     *
+     * @return count of connections.
+     */
+    int stalledGaps()
+    {
+        return stalledGaps;
+    }
+
+    /**
+     * Events the stalled connections received in order after {@link #stall()} (when read again).
+     *
+     * @return deliveries.
+     */
+    long stalledDelivered()
+    {
+        return stalledDelivered;
+    }
+
+    /**
+     * How the first dropped stalled connection ended.
+     *
+     * @return description or null.
+     */
+    String stalledFirstDrop()
+    {
+        return stalledFirstDrop;
     }
 
     /**
@@ -204,11 +346,28 @@ final class SseLoadClient implements AutoCloseable
                 histogram = recorder;
                 selector.select(onSelected, 10);
                 delivered = deliveredLocal;
+                final int state = stallState;
+                if (state == STALL_REQUESTED || state == RESUME_REQUESTED)
+                {
+                    setStalled(state == STALL_REQUESTED);
+                    minExpected = scanMinExpected();
+                    stallState = state + 1;
+                }
                 final long scanNs = System.nanoTime();
                 if (scanNs - lastScanNs > 1_000_000L)
                 {
                     lastScanNs = scanNs;
                     minExpected = scanMinExpected();
+                    if (state == RESUMED)
+                    {
+                        stalledCaughtUp = scanCaughtUp();
+                    }
+                }
+                if (state >= STALLED)
+                {
+                    stalledDelivered = stalledDeliveredLocal;
+                    stalledDropped = stalledDroppedLocal;
+                    stalledGaps = stalledGapsLocal;
                 }
                 final long intervalNs = readIntervalNs;
                 if (intervalNs > 0)
@@ -252,9 +411,55 @@ final class SseLoadClient implements AutoCloseable
             {
                 return 0;
             }
-            min = Math.min(min, subscriber.expected);
+            if (!subscriber.stalled)
+            {
+                min = Math.min(min, subscriber.expected);
+            }
         }
-        return min;
+        return min == Long.MAX_VALUE ? 0 : min;
+    }
+
+    private int scanCaughtUp()
+    {
+        final long target = catchUpSequence;
+        int count = 0;
+        for (final Subscriber subscriber : subscribers)
+        {
+            if (subscriber != null && subscriber.stalled && !subscriber.closed && subscriber.expected >= target)
+            {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /**
+     * Is connection {@code index} one of the stalled ones: spread evenly, {@code floor(connections * percent / 100)}
+     * of them (with 10%: indexes 9, 19, 29...).
+     */
+    private boolean stallable(final int index)
+    {
+        return (long)(index + 1) * stalledPercent / 100 > (long)index * stalledPercent / 100;
+    }
+
+    private void setStalled(final boolean stall)
+    {
+        if (stall)
+        {
+            stallSequence = minExpected;
+        }
+        for (final Subscriber subscriber : subscribers)
+        {
+            if (subscriber == null || !stallable(subscriber.index))
+            {
+                continue;
+            }
+            subscriber.stalled = true;
+            if (!subscriber.closed && subscriber.key.isValid())
+            {
+                subscriber.key.interestOps(stall ? 0 : SelectionKey.OP_READ);
+            }
+        }
     }
 
     private void openConnections() throws IOException
@@ -264,6 +469,10 @@ final class SseLoadClient implements AutoCloseable
             final SocketChannel channel = SocketChannel.open();
             channel.configureBlocking(false);
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            if (stallable(opened))
+            {
+                channel.setOption(StandardSocketOptions.SO_RCVBUF, stalledReceiveBuffer);
+            }
             final Subscriber subscriber = new Subscriber(opened, channel);
             subscribers[opened++] = subscriber;
             pendingConnects++;
@@ -361,6 +570,17 @@ final class SseLoadClient implements AutoCloseable
 
     private void onEvent(final Subscriber subscriber, final long sequence, final long publishedNs)
     {
+        if (subscriber.stalled)
+        {
+            if (sequence != subscriber.expected && !subscriber.gap)
+            {
+                subscriber.gap = true;
+                stalledGapsLocal++;
+            }
+            subscriber.expected = sequence + 1;
+            stalledDeliveredLocal++;
+            return;
+        }
         if (sequence != subscriber.expected)
         {
             fail(subscriber, sequence > subscriber.expected ?
@@ -383,7 +603,19 @@ final class SseLoadClient implements AutoCloseable
         if (!subscriber.closed)
         {
             subscriber.closed = true;
-            fail(subscriber, reason);
+            if (subscriber.stalled)
+            {
+                stalledDroppedLocal++;
+                if (stalledFirstDrop == null)
+                {
+                    stalledFirstDrop = "connection " + subscriber.index + " at event " + subscriber.expected +
+                        " (stalled at " + stallSequence + "): " + reason;
+                }
+            }
+            else
+            {
+                fail(subscriber, reason);
+            }
             subscriber.key.cancel();
             try
             {
@@ -467,6 +699,8 @@ final class SseLoadClient implements AutoCloseable
         int requestSent;
         boolean closed;
         boolean warmedUp;
+        boolean stalled;
+        boolean gap;
         long expected;
 
         private int bodyState = HEAD;

@@ -75,9 +75,10 @@ final class ResultCharts
     }
 
     /**
-     * Fan-out chart, four panels: max deliveries/s, server CPU per million deliveries, p99 latency at the fixed
-     * rate (log scale) and heap per idle connection, per subscriber count and server (ok runs only); issue 4's
-     * targets as red lines.
+     * Fan-out chart, six panels: max deliveries/s, server CPU per million deliveries, p99 latency at the fixed
+     * rate (log scale), heap per idle connection, readers' rate with stalled readers over the all-reading run's and
+     * the server's RSS growth with stalled readers, per subscriber count and server (ok runs only); issue 4's and
+     * issue 5's targets as red lines.
      *
      * @param results the fan-out results.
      * @param file    PNG to write.
@@ -94,8 +95,13 @@ final class ResultCharts
                 (r) -> r.number("p99_ms"), true, "#,##0.###", ResultsReport.P99_MS),
             fanOutPanel(results, "Heap per idle connection (lower is better; red: target)", "bytes",
                 (r) -> r.number("heap_bytes_per_idle_connection"), false, "#,##0",
-                ResultsReport.HEAP_PER_IDLE_CONNECTION));
-        BitmapEncoder.saveBitmap(charts, 2, 2, file.toString(), BitmapFormat.PNG);
+                ResultsReport.HEAP_PER_IDLE_CONNECTION),
+            fanOutPanel(results, "Readers' events/s with stalled readers / all reading (red: issue 5 target)",
+                "ratio", (r) -> r.number("stalled_readers_vs_all_reading"), false, "0.00",
+                1 - ResultsReport.STALLED_WITHIN),
+            fanOutPanel(results, "Server RSS growth with stalled readers (lower is better)", "bytes",
+                (r) -> r.number("stalled_rss_growth_bytes"), false, "#,##0", Double.NaN));
+        BitmapEncoder.saveBitmap(charts, 3, 2, file.toString(), BitmapFormat.PNG);
     }
 
     private static CategoryChart fanOutPanel(

@@ -21,7 +21,8 @@ import java.util.Optional;
  *     [--results benchmarks/results] [--out benchmarks/RESULTS.md]
  * </pre>
  * Charts: {@code results/encoder.png} (ns/op per case and contender, log scale) and {@code results/fanout.png}
- * (deliveries/s, CPU per delivery, p99 latency and heap per idle connection per server and subscriber count).
+ * (deliveries/s, CPU per delivery, p99 latency, heap per idle connection, readers' rate with stalled readers over
+ * the all-reading run and RSS growth with stalled readers, per server and subscriber count).
  */
 public final class ResultsReport
 {
@@ -39,6 +40,11 @@ public final class ResultsReport
     static final int P99_SUBSCRIBERS = 1_000;
     static final int P99_EVENTS_PER_SECOND = 100;
     static final double HEAP_PER_IDLE_CONNECTION = 1024;
+
+    /** Issue 5 ("Faulty clients"): with this percentage of subscribers stalled, readers stay within this ratio. */
+    static final int STALLED_PERCENT = 10;
+    static final int STALLED_SUBSCRIBERS = 1_000;
+    static final double STALLED_WITHIN = 0.10;
 
     private static final String ANALYSIS_BEGIN = "<!-- analysis:begin (hand-written; kept when the report is regenerated) -->";
     private static final String ANALYSIS_END = "<!-- analysis:end -->";
@@ -240,17 +246,23 @@ public final class ResultsReport
             line(notes.remove(0));
             line();
         }
-        line("![Fan-out: deliveries/s, CPU per delivery, p99 latency and heap per idle connection](" + link(png) + ")");
+        line("![Fan-out: deliveries/s, CPU per delivery, p99 latency, heap per idle connection, stalled readers](" +
+            link(png) + ")");
         line();
         line("Runs that were not ok have no bar. Red dashed lines: issue 4's targets for sseflow (deliveries/s at " +
             fmt("%,d", DELIVERIES_AT_SUBSCRIBERS) + " subscribers, p99 at " + fmt("%,d", P99_SUBSCRIBERS) + " × " +
-            P99_EVENTS_PER_SECOND + " events/s, heap per idle connection).");
+            P99_EVENTS_PER_SECOND + " events/s, heap per idle connection) and issue 5's (readers within " +
+            fmt("%.0f%%", STALLED_WITHIN * 100) + " of the all-reading rate with " + STALLED_PERCENT +
+            "% of subscribers stalled).");
         line();
         line("| server | subscribers | max deliveries/s (no loss) | vs netty | server CPU s / 1M deliveries | " +
             "server write syscalls / delivery | load-process CPU s / 1M | other processes' CPU | " +
             "latency phase events/s | p50 ms | p99 ms | p99.9 ms | max ms | heap B / idle conn | RSS B / idle conn | " +
-            "events checked | result |");
-        line("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+            "events checked | readers' deliveries/s, " + stalledPercent(fanOut) + " stalled | vs all reading | " +
+            "p99 ms, stalled (vs all reading) | stalled dropped by server | heap growth B, stalled | " +
+            "RSS growth B, stalled | kernel send queue B, stalled | result |");
+        line("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|" +
+            "---:|---:|---:|---|");
         for (final FanOutResults.Row r : fanOut.rows)
         {
             line("| " + String.join(" | ", List.of(
@@ -269,6 +281,15 @@ public final class ResultsReport
                 num(r, "rss_bytes_per_idle_connection", "%,.0f"),
                 Double.isNaN(r.number("events_checked_per_subscriber")) ? DASH :
                     fmt("%,.0f × %,d", r.number("events_checked_per_subscriber"), r.subscribers()),
+                num(r, "stalled_readers_deliveries_per_s", "%,.0f"),
+                num(r, "stalled_readers_vs_all_reading", "%.2f×"),
+                millis(r.number("stalled_p99_ms")) + (Double.isNaN(r.number("stalled_p99_vs_all_reading")) ? "" :
+                    fmt(" (%.2f×)", r.number("stalled_p99_vs_all_reading"))),
+                Double.isNaN(r.number("stalled_dropped_by_server")) ? DASH :
+                    fmt("%,.0f of %,.0f", r.number("stalled_dropped_by_server"), r.number("stalled_connections")),
+                num(r, "stalled_heap_growth_bytes", "%+,.0f"),
+                num(r, "stalled_rss_growth_bytes", "%+,.0f"),
+                num(r, "stalled_kernel_send_queue_bytes", "%,.0f"),
                 (r.ok() ? "ok" : "fail".equals(r.text("status")) ? "**FAIL**" : r.text("status")) +
                     (r.text("detail").isEmpty() ? "" : ": " + r.text("detail").replace("|", "/"))))
                 + " |");
@@ -281,6 +302,13 @@ public final class ResultsReport
             notes.forEach(this::line);
             line();
         }
+    }
+
+    /** The run's {@code --stalled-percent} as "P%", or "–" for a CSV from before the stalled-readers scenario. */
+    private static String stalledPercent(final FanOutResults fanOut)
+    {
+        return fanOut.rows.stream().map((r) -> r.text("stalled_percent")).filter((t) -> !t.isEmpty()).findFirst()
+            .map((t) -> t + "%").orElse(DASH);
     }
 
     private List<String> fanOutNotes() throws IOException
@@ -303,7 +331,7 @@ public final class ResultsReport
 
     private void targets(final EncoderResults encoder, final FanOutResults fanOut)
     {
-        line("## Targets (issue 4)");
+        line("## Targets (issues 4 and 5)");
         line();
         line("Computed from the numbers above; same-run ratios.");
         line();
@@ -411,6 +439,7 @@ public final class ResultsReport
                 r.number("heap_bytes_per_idle_connection") / HEAP_PER_IDLE_CONNECTION),
                 (r) -> r.number("heap_bytes_per_idle_connection") <= HEAP_PER_IDLE_CONNECTION));
         }
+        stalledTargets(fanOut);
         final long ok = fanOut.rows.stream().filter(FanOutResults.Row::ok).count();
         final long failed = fanOut.rows.stream().filter((r) -> "fail".equals(r.text("status"))).count();
         line("| no lost, repeated or reordered event (every server) | all | " +
@@ -418,6 +447,45 @@ public final class ResultsReport
             fanOut.rows.size()) + " | " + (failed > 0 ? verdict(false) : ok == 0 ? "not measured" : verdict(true)) +
             " |");
         line();
+    }
+
+    /**
+     * Issue 5: with 10% of 1,000 subscribers stalled, the readers' rate and p99 within 10% of the all-reading run,
+     * and the server's memory stated in bytes.
+     */
+    private void stalledTargets(final FanOutResults fanOut)
+    {
+        final Optional<FanOutResults.Row> row = fanOut.find("sseflow", STALLED_SUBSCRIBERS);
+        final String name = "readers within " + fmt("%.0f%%", STALLED_WITHIN * 100) + " with " + STALLED_PERCENT +
+            "% stalled (issue 5: deliveries/s and p99 vs all reading)";
+        final String memory = "server memory bounded with " + STALLED_PERCENT + "% stalled (issue 5; stated, " +
+            "growth over the same server before the stall)";
+        final double percent = row.map((r) -> r.number("stalled_percent")).orElse(Double.NaN);
+        if (row.isPresent() && percent != STALLED_PERCENT)
+        {
+            final String why = Double.isNaN(percent) || percent == 0 ? "stalled readers not run" :
+                fmt("ran with %.0f%% stalled, not %d%%", percent, STALLED_PERCENT);
+            line("| " + name + " | " + fmt("%,d", STALLED_SUBSCRIBERS) + " | " + why + " | not measured |");
+            line("| " + memory + " | " + fmt("%,d", STALLED_SUBSCRIBERS) + " | " + why + " | not measured |");
+            return;
+        }
+        line("| " + name + " | " + fmt("%,d", STALLED_SUBSCRIBERS) + " | " + measured(row,
+            "stalled_readers_vs_all_reading", (r) -> fmt("deliveries %.2f× (%,.0f events/s per reader vs %,.0f)",
+            r.number("stalled_readers_vs_all_reading"), r.number("stalled_readers_events_per_s"),
+            r.number("max_rate_events_per_s")) + (Double.isNaN(r.number("stalled_p99_vs_all_reading")) ?
+            "; p99 not measured" : fmt("; p99 %.2f× (%s vs %s ms)", r.number("stalled_p99_vs_all_reading"),
+            millis(r.number("stalled_p99_ms")), millis(r.number("p99_ms")))),
+            (r) -> r.number("stalled_readers_vs_all_reading") >= 1 - STALLED_WITHIN &&
+                !(r.number("stalled_p99_vs_all_reading") > 1 + STALLED_WITHIN)));
+        line("| " + memory + " | " + fmt("%,d", STALLED_SUBSCRIBERS) + " | " + row.filter(FanOutResults.Row::ok)
+            .filter((r) -> !Double.isNaN(r.number("stalled_heap_growth_bytes")))
+            .map((r) -> fmt("heap %+,.0f B, RSS %+,.0f B, kernel send queues %s B; %,.0f of %,.0f stalled " +
+                "connections dropped by the server, %,.0f kept; %,.0f events published while stalled",
+                r.number("stalled_heap_growth_bytes"), r.number("stalled_rss_growth_bytes"),
+                num(r, "stalled_kernel_send_queue_bytes", "%,.0f"), r.number("stalled_dropped_by_server"),
+                r.number("stalled_connections"), r.number("stalled_kept_caught_up"),
+                r.number("stalled_events_published")) + " | stated (no threshold) |")
+            .orElse(row.isEmpty() ? "sseflow not in the run | not measured |" : "not measured | not measured |"));
     }
 
     private static String measured(

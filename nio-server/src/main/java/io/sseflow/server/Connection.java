@@ -25,7 +25,7 @@ final class Connection
     final long id;
     final SocketChannel channel;
     final boolean admitted;
-    final HttpRequestParser parser;
+    HttpRequestParser parser;
     final SubscriberCursor cursor = new SubscriberCursor();
     SelectionKey key;
     int interestOps;

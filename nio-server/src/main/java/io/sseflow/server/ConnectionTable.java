@@ -1,5 +1,6 @@
 package io.sseflow.server;
 
+import io.sseflow.server.http.HttpRequestParser;
 import org.agrona.CloseHelper;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.collections.Object2IntHashMap;
@@ -10,13 +11,15 @@ import java.util.Arrays;
 /**
  * Every open connection of the server agent: the list the timers and the drain walk, the admitted and rejecting
  * counts with connections per remote address that admission is decided on, the connections waiting for a publish
- * to be sequenced by their id, and {@link #close(Connection)}, which undoes all of it.
+ * to be sequenced by their id, the request parsers lent to connections that read requests, and
+ * {@link #close(Connection)}, which undoes all of it.
  * <p>
  * Not thread-safe: owned by the server agent.
  */
 final class ConnectionTable
 {
     private final ServerMetrics metrics;
+    private final RequestParserPool parsers;
     private final Long2ObjectHashMap<Connection> awaitingPublish = new Long2ObjectHashMap<>();
     private final Object2IntHashMap<InetAddress> connectionsPerAddress = new Object2IntHashMap<>(0);
     private Connection[] connections = new Connection[64];
@@ -24,9 +27,10 @@ final class ConnectionTable
     private int admittedCount;
     private int rejectingCount;
 
-    ConnectionTable(final ServerMetrics metrics)
+    ConnectionTable(final ServerMetrics metrics, final RequestParserPool parsers)
     {
         this.metrics = metrics;
+        this.parsers = parsers;
     }
 
     int count()
@@ -89,6 +93,24 @@ final class ConnectionTable
         return awaitingPublish.remove(connectionId);
     }
 
+    /**
+     * A stream has started: its connection reads no more requests, so its parser goes back to the pool.
+     */
+    void releaseParser(final Connection connection)
+    {
+        final HttpRequestParser parser = connection.parser;
+        if (null != parser)
+        {
+            connection.parser = null;
+            parsers.release(parser);
+        }
+    }
+
+    HttpRequestParser acquireParser()
+    {
+        return parsers.acquire();
+    }
+
     void close(final Connection connection)
     {
         if (connection.state == Connection.CLOSED)
@@ -113,6 +135,7 @@ final class ConnectionTable
         connection.topic = null;
         connection.pendingOut = null;
         connection.releaseRequest();
+        releaseParser(connection);
         if (null != connection.key)
         {
             connection.key.cancel();

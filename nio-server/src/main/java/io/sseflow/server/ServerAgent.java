@@ -46,6 +46,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
 {
     private static final int POLL_LIMIT = 1024;
     private static final int MAX_PUBLISH_ROUNDS = 64;
+    private static final int MAX_POOLED_PARSERS = 1024;
     private static final int ACCEPT_LIMIT = 64;
     private static final int MAX_REJECTING = 256;
     private static final byte[] ID_FIELD = HttpResponses.ascii("id: ");
@@ -113,7 +114,8 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         shutdownTimeoutNs = TimeUnit.MILLISECONDS.toNanos(config.shutdownTimeoutMs());
         disconnectRequests = new ManyToOneConcurrentArrayQueue<>(Math.min(config.maxTopics(), 4096));
 
-        connections = new ConnectionTable(metrics);
+        connections = new ConnectionTable(
+            metrics, new RequestParserPool(config.maxRequestHeadBytes(), config.maxEventBytes(), MAX_POOLED_PARSERS));
         writer = new ResponseWriter(
             metrics, responses, connections, clock, requestTimeoutNs, 64 * 1024 + ServerMetrics.maxRenderedLength());
         flusher = new SubscriberFlusher(metrics, connections, writer, clock, requestTimeoutNs, heartbeatNs);
@@ -325,7 +327,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
                 nextConnectionId++,
                 channel,
                 admitted,
-                new HttpRequestParser(config.maxRequestHeadBytes(), config.maxEventBytes()));
+                connections.acquireParser());
             try
             {
                 channel.configureBlocking(false);
@@ -463,6 +465,13 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
 
     private void consume(final Connection connection, final int requestEnd)
     {
+        if (connection.state == Connection.STREAMING)
+        {
+            connections.releaseParser(connection);
+            connection.releaseRequest();
+            connection.readLimit = 0;
+            return;
+        }
         connection.parser.reset();
         connection.continueSent = false;
         final BufferPool.PooledBuffer request = connection.request;

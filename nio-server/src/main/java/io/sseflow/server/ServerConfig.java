@@ -55,6 +55,14 @@ public final class ServerConfig
      * Default topic limit.
      */
     public static final int DEFAULT_MAX_TOPICS = 10_000;
+
+    /**
+     * Default {@code SO_SNDBUF} of accepted sockets: 0, the system's auto-tuned buffer, which grows up to
+     * {@code net.ipv4.tcp_wmem}'s maximum (4 MiB on many systems) per connection and so absorbs bursts. A value set
+     * explicitly turns auto-tuning off and bounds what a subscriber that stops reading holds in the kernel to about
+     * twice the value (Linux doubles it) before its cursor falls behind and it is dropped as a slow consumer.
+     */
+    public static final int DEFAULT_SOCKET_SEND_BUFFER_BYTES = 0;
     /**
      * Default publish ring capacity in bytes.
      */
@@ -315,9 +323,9 @@ public final class ServerConfig
     }
 
     /**
-     * {@code SO_SNDBUF} for accepted sockets.
+     * {@code SO_SNDBUF} for accepted sockets, {@link #DEFAULT_SOCKET_SEND_BUFFER_BYTES} unless set.
      *
-     * @return bytes, 0 for the system default.
+     * @return bytes, 0 for the system default (auto-tuned).
      */
     public int socketSendBufferBytes()
     {

@@ -362,7 +362,7 @@ public final class SseServer implements AutoCloseable
         int publishRingBytes = ServerConfig.DEFAULT_PUBLISH_RING_BYTES;
         long requestTimeoutMs = ServerConfig.DEFAULT_REQUEST_TIMEOUT_MS;
         long shutdownTimeoutMs = ServerConfig.DEFAULT_SHUTDOWN_TIMEOUT_MS;
-        int socketSendBufferBytes;
+        int socketSendBufferBytes = ServerConfig.DEFAULT_SOCKET_SEND_BUFFER_BYTES;
         boolean httpPublish = true;
         boolean demoPage;
         Supplier<IdleStrategy> idleStrategySupplier = ServerConfig::defaultIdleStrategy;
@@ -591,7 +591,8 @@ public final class SseServer implements AutoCloseable
         }
 
         /**
-         * {@code SO_SNDBUF} for client sockets, default 0 (system default).
+         * {@code SO_SNDBUF} for client sockets; 0 (the default) leaves the system's auto-tuned buffer, up to megabytes
+         * per connection. Set it to bound the kernel memory a subscriber that stops reading can hold.
          *
          * @param socketSendBufferBytes bytes.
          * @return this.

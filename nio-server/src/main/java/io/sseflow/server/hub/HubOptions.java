@@ -38,6 +38,9 @@ public final class HubOptions
         "  --request-timeout-ms MS",
         "                         time to send a complete request; then 408 and close (default " +
             ServerConfig.DEFAULT_REQUEST_TIMEOUT_MS + ")",
+        "  --socket-send-buffer-bytes N",
+        "                         SO_SNDBUF per connection, bounds kernel memory per slow subscriber;",
+        "                         default 0: the system's auto-tuned buffer",
         "  --help                 print this and exit",
         "",
         "Endpoints: GET / (demo page), GET /events/{topic} (stream), POST /events/{topic} (publish),",
@@ -139,6 +142,9 @@ public final class HubOptions
                     break;
                 case "--request-timeout-ms":
                     builder.requestTimeoutMs(intValue(flag, value, 1, Integer.MAX_VALUE));
+                    break;
+                case "--socket-send-buffer-bytes":
+                    builder.socketSendBufferBytes(intValue(flag, value, 0, 64 * 1024 * 1024));
                     break;
                 default:
                     throw new IllegalArgumentException("unknown flag " + flag);

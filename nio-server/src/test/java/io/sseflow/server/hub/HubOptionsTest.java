@@ -22,7 +22,8 @@ class HubOptionsTest
         final ServerConfig config = HubOptions.parse(new String[]{
             "--host", "localhost", "--port=0", "--publish-token", "t0k", "--history", "10", "--heartbeat-ms=250",
             "--max-connections", "7", "--allow-origin", "https://a.example", "--subscribe-token=sub-T",
-            "--request-timeout-ms", "1500", "--max-connections-per-address=3"}).build().config();
+            "--request-timeout-ms", "1500", "--max-connections-per-address=3",
+            "--socket-send-buffer-bytes", "32768"}).build().config();
         assertEquals("localhost", config.host());
         assertEquals(0, config.port());
         assertEquals("t0k", config.publishToken());
@@ -34,6 +35,7 @@ class HubOptionsTest
         assertNotNull(config.subscribeAuthorizer());
         assertEquals(1500, config.requestTimeoutMs());
         assertEquals(3, config.maxConnectionsPerAddress());
+        assertEquals(32768, config.socketSendBufferBytes());
         assertTrue(config.demoPage());
     }
 
@@ -52,6 +54,7 @@ class HubOptionsTest
         assertNull(config.subscribeAuthorizer());
         assertEquals(ServerConfig.DEFAULT_REQUEST_TIMEOUT_MS, config.requestTimeoutMs());
         assertEquals(ServerConfig.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, config.maxConnectionsPerAddress());
+        assertEquals(0, config.socketSendBufferBytes());
     }
 
     @Test
@@ -69,6 +72,8 @@ class HubOptionsTest
             message("--subscribe-token", "two words"));
         assertEquals("--request-timeout-ms must be between 1 and 2147483647, got 0", message("--request-timeout-ms", "0"));
         assertEquals("--request-timeout-ms needs a whole number, got '1s'", message("--request-timeout-ms", "1s"));
+        assertEquals("--socket-send-buffer-bytes must be between 0 and 67108864, got -1",
+            message("--socket-send-buffer-bytes", "-1"));
         assertEquals("--max-connections-per-address must be between 1 and 2147483647, got -1",
             message("--max-connections-per-address", "-1"));
         assertEquals("--max-connections-per-address needs a whole number, got ''",

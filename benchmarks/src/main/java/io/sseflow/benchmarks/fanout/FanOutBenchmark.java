@@ -194,6 +194,7 @@ public final class FanOutBenchmark
                 {
                     command.addAll(List.of("--max-connections-per-address", Integer.toString(subscribers + 64)));
                 }
+                command.addAll(settings.sseflowArgs);
                 break;
             case "netty":
                 command.addAll(List.of("-cp", benchmarksJar(), NettyBroadcastServer.class.getName()));
@@ -894,6 +895,7 @@ public final class FanOutBenchmark
         int fixedRate = 100;
         int fixedSeconds = 20;
         int history = 1024;
+        final List<String> sseflowArgs = new java.util.ArrayList<>();
         long windowDeliveries = 256_000;
         int batch = 16;
         int maxRateReadIntervalMicros = 2_000;
@@ -948,6 +950,9 @@ public final class FanOutBenchmark
                         break;
                     case "--history":
                         s.history = Integer.parseInt(args[++i]);
+                        break;
+                    case "--sseflow-arg":
+                        s.sseflowArgs.add(args[++i]);
                         break;
                     case "--window-deliveries":
                         s.windowDeliveries = Long.parseLong(args[++i]);
@@ -1024,6 +1029,8 @@ public final class FanOutBenchmark
                             "  --time-limit-s S           whole run limit (1800)",
                             "  --sseflow-jar PATH         default nio-server/target/sseflow-server.jar",
                             "  --no-per-address-limit     do not pass --max-connections-per-address (hubs before it)",
+                            "  --sseflow-arg A            one more hub flag, repeatable (e.g. --sseflow-arg " +
+                                "--socket-send-buffer-bytes=65536)",
                             "  --server-jvm-args ARGS     JVM flags of every server process",
                             "  --out FILE                 also write the markdown table there",
                             "  --csv FILE                 also write one CSV row per server and subscriber count"));

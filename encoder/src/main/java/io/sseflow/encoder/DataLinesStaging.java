@@ -16,7 +16,8 @@ import java.nio.charset.StandardCharsets;
  * out in bulk ({@link String#getChars(int, int, char[], int)}), line breaks are looked for with
  * {@link String#indexOf(int)}, and the text is encoded by the JDK's UTF-8 encoder (whose ASCII loop is
  * vectorised) straight after the {@code "data: "} prefix when there is one line, or into a second array that is
- * then cut into lines with {@link System#arraycopy}.
+ * then cut into lines with {@link System#arraycopy} — at the {@code String}'s own line-break indexes when the text
+ * is ASCII, by scanning the bytes otherwise.
  * <p>
  * Not thread-safe. Its arrays grow to the largest text seen and are then reused: no allocation in steady state.
  */
@@ -62,6 +63,11 @@ final class DataLinesStaging
         ensureEncoded(maxUtf8Length);
         final int encodedLength = encodeUtf8(length, encodedView, 0);
         ensureBytes(encodedLength + SseFields.DATA_LINE_OVERHEAD * (encodedLength + 1));
+        if (encodedLength == length && text instanceof String)
+        {
+            // as many bytes as chars: all ASCII, so the String's indexes of line breaks are byte indexes too
+            return splitAsciiLines((String)text, encoded, length, bytes);
+        }
         return splitLines(encoded, encodedLength, bytes);
     }
 
@@ -73,6 +79,47 @@ final class DataLinesStaging
     byte[] bytes()
     {
         return bytes;
+    }
+
+    private static int splitAsciiLines(final String text, final byte[] encoded, final int length, final byte[] bytes)
+    {
+        int nextLf = text.indexOf('\n');
+        int nextCr = text.indexOf('\r');
+        int position = 0;
+        int lineStart = 0;
+        while (true)
+        {
+            if (nextLf >= 0 && nextLf < lineStart)
+            {
+                nextLf = text.indexOf('\n', lineStart);
+            }
+            if (nextCr >= 0 && nextCr < lineStart)
+            {
+                nextCr = text.indexOf('\r', lineStart);
+            }
+            int lineEnd = length;
+            if (nextLf >= 0)
+            {
+                lineEnd = nextLf;
+            }
+            if (nextCr >= 0 && nextCr < lineEnd)
+            {
+                lineEnd = nextCr;
+            }
+
+            System.arraycopy(DATA_PREFIX, 0, bytes, position, PREFIX_LENGTH);
+            position += PREFIX_LENGTH;
+            System.arraycopy(encoded, lineStart, bytes, position, lineEnd - lineStart);
+            position += lineEnd - lineStart;
+            bytes[position++] = SseFields.LF;
+            if (lineEnd == length)
+            {
+                return position;
+            }
+            final boolean crLf = encoded[lineEnd] == SseFields.CR && lineEnd + 1 < length &&
+                encoded[lineEnd + 1] == SseFields.LF;
+            lineStart = lineEnd + (crLf ? 2 : 1);
+        }
     }
 
     private static int splitLines(final byte[] encoded, final int encodedLength, final byte[] bytes)

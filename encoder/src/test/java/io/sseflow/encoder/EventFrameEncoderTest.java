@@ -184,9 +184,9 @@ class EventFrameEncoderTest
         final java.util.SplittableRandom random = new java.util.SplittableRandom(3);
         final ExpandableArrayBuffer framed = new ExpandableArrayBuffer(64);
         final ExpandableArrayBuffer expected = new ExpandableArrayBuffer(64);
-        for (int i = 0; i < 3_000; i++)
+        for (int i = 0; i < 6_000; i++)
         {
-            final String text = RandomText.anyText(random, 80);
+            final String text = (i & 1) == 0 ? RandomText.anyText(random, 80) : RandomText.asciiText(random, 40);
 
             final int written = encoder.encode(framed, 0, Integer.MAX_VALUE, SseOptions.NONE, text);
             final int length = SseFields.putDataLines(expected, 0, text) + SseFields.putEndOfFrame(expected, 0 +

@@ -44,6 +44,21 @@ final class RandomText
     }
 
     /**
+     * ASCII text full of line breaks of every kind.
+     */
+    static String asciiText(final SplittableRandom random, final int maxPieces)
+    {
+        final String[] pieces = {"\n", "\r", "\r\n", "\n\r", " ", ":", "data: ", "a", "Zz9", "", "\t"};
+        final StringBuilder text = new StringBuilder();
+        final int count = random.nextInt(maxPieces + 1);
+        for (int i = 0; i < count; i++)
+        {
+            text.append(pieces[random.nextInt(pieces.length)]);
+        }
+        return text.toString();
+    }
+
+    /**
      * Text that may also hold lone surrogates.
      */
     static String anyText(final SplittableRandom random, final int maxPieces)

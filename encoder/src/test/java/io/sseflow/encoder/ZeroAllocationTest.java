@@ -50,6 +50,12 @@ class ZeroAllocationTest
     }
 
     @Test
+    void shouldNotAllocateWhenWritingMultiLineAsciiText() throws Exception
+    {
+        assertZeroAllocation(() -> sse.write("line one\nline two\r\nline three\r"));
+    }
+
+    @Test
     void shouldNotAllocateWhenWritingMultiLineUnicodeText() throws Exception
     {
         assertZeroAllocation(() -> sse.write("line 1\r\nlíne 2 \uD83D\uDE00 €\nlone \uD800 surrogate\r"));

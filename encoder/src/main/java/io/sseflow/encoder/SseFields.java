@@ -26,6 +26,10 @@ public final class SseFields
     static final byte[] ID_PREFIX = ascii("id: ");
     /** {@code "data: "}. */
     static final byte[] DATA_PREFIX = ascii("data: ");
+    /** {@code ": "}, before a comment line. */
+    private static final byte[] COMMENT_PREFIX = ascii(": ");
+    /** {@code ":"}, an empty comment line. */
+    private static final byte[] EMPTY_COMMENT_PREFIX = ascii(":");
     /** Length of {@code "data: "} plus its terminating LF. */
     static final int DATA_LINE_OVERHEAD = DATA_PREFIX.length + 1;
     /** Line feed: the only line terminator sseflow writes. */
@@ -221,47 +225,7 @@ public final class SseFields
      */
     public static int dataLinesLength(final CharSequence data)
     {
-        final int length = data.length();
-        int lines = 1;
-        int bytes = 0;
-        for (int i = 0; i < length; i++)
-        {
-            final char c = data.charAt(i);
-            if (c < 0x80)
-            {
-                if (c == '\n')
-                {
-                    lines++;
-                }
-                else if (c == '\r')
-                {
-                    lines++;
-                    if (i + 1 < length && data.charAt(i + 1) == '\n')
-                    {
-                        i++;
-                    }
-                }
-                else
-                {
-                    bytes++;
-                }
-            }
-            else if (c < 0x800)
-            {
-                bytes += 2;
-            }
-            else if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(data.charAt(i + 1)))
-            {
-                bytes += 4;
-                i++;
-            }
-            else
-            {
-                bytes += 3;
-            }
-        }
-
-        return bytes + lines * DATA_LINE_OVERHEAD;
+        return linesLength(data, DATA_PREFIX.length, DATA_PREFIX.length);
     }
 
     /**
@@ -274,39 +238,7 @@ public final class SseFields
      */
     public static int putDataLines(final MutableDirectBuffer buffer, final int index, final CharSequence data)
     {
-        final int length = data.length();
-        buffer.putBytes(index, DATA_PREFIX);
-        int position = index + DATA_PREFIX.length;
-        for (int i = 0; i < length; i++)
-        {
-            final char c = data.charAt(i);
-            if (c < 0x80)
-            {
-                if (c == '\n' || c == '\r')
-                {
-                    if (c == '\r' && i + 1 < length && data.charAt(i + 1) == '\n')
-                    {
-                        i++;
-                    }
-                    buffer.putByte(position++, LF);
-                    buffer.putBytes(position, DATA_PREFIX);
-                    position += DATA_PREFIX.length;
-                }
-                else
-                {
-                    buffer.putByte(position++, (byte)c);
-                }
-            }
-            else
-            {
-                final int consumed = putNonAscii(buffer, position, data, i, length, c);
-                position += consumed >>> 8;
-                i += (consumed & 0xFF) - 1;
-            }
-        }
-        buffer.putByte(position++, LF);
-
-        return position - index;
+        return putLines(buffer, index, data, DATA_PREFIX, DATA_PREFIX);
     }
 
     /**
@@ -392,24 +324,7 @@ public final class SseFields
      */
     public static int commentLength(final CharSequence comment)
     {
-        final int length = comment.length();
-        int total = 0;
-        int lineStart = 0;
-        for (int i = 0; i <= length; i++)
-        {
-            final char c = i < length ? comment.charAt(i) : '\n';
-            if (c == '\n' || c == '\r')
-            {
-                total += i == lineStart ? 2 : 3 + utf8Length(comment, lineStart, i);
-                if (c == '\r' && i + 1 < length && comment.charAt(i + 1) == '\n')
-                {
-                    i++;
-                }
-                lineStart = i + 1;
-            }
-        }
-
-        return total;
+        return linesLength(comment, COMMENT_PREFIX.length, EMPTY_COMMENT_PREFIX.length);
     }
 
     /**
@@ -422,30 +337,7 @@ public final class SseFields
      */
     public static int putComment(final MutableDirectBuffer buffer, final int index, final CharSequence comment)
     {
-        final int length = comment.length();
-        int position = index;
-        int lineStart = 0;
-        for (int i = 0; i <= length; i++)
-        {
-            final char c = i < length ? comment.charAt(i) : '\n';
-            if (c == '\n' || c == '\r')
-            {
-                buffer.putByte(position++, (byte)':');
-                if (i > lineStart)
-                {
-                    buffer.putByte(position++, (byte)' ');
-                    position += putUtf8(buffer, position, comment, lineStart, i);
-                }
-                buffer.putByte(position++, LF);
-                if (c == '\r' && i + 1 < length && comment.charAt(i + 1) == '\n')
-                {
-                    i++;
-                }
-                lineStart = i + 1;
-            }
-        }
-
-        return position - index;
+        return putLines(buffer, index, comment, COMMENT_PREFIX, EMPTY_COMMENT_PREFIX);
     }
 
     /**
@@ -653,6 +545,68 @@ public final class SseFields
         buffer.putBytes(position, value, offset, length);
         position += length;
         buffer.putByte(position++, LF);
+        return position - index;
+    }
+
+    /**
+     * Bytes of text written as lines (split at CRLF, CR and LF), each {@code prefix LINE \n}, an empty line with
+     * {@code emptyLinePrefix} instead.
+     */
+    private static int linesLength(final CharSequence text, final int prefixLength, final int emptyLinePrefixLength)
+    {
+        final int length = text.length();
+        int total = 0;
+        int lineStart = 0;
+        for (int i = 0; i <= length; i++)
+        {
+            final char c = i < length ? text.charAt(i) : '\n';
+            if (c == '\n' || c == '\r')
+            {
+                total += i == lineStart ? emptyLinePrefixLength + 1 : prefixLength + utf8Length(text, lineStart, i) + 1;
+                if (c == '\r' && i + 1 < length && text.charAt(i + 1) == '\n')
+                {
+                    i++;
+                }
+                lineStart = i + 1;
+            }
+        }
+        return total;
+    }
+
+    private static int putLines(
+        final MutableDirectBuffer buffer,
+        final int index,
+        final CharSequence text,
+        final byte[] prefix,
+        final byte[] emptyLinePrefix)
+    {
+        final int length = text.length();
+        int position = index;
+        int lineStart = 0;
+        for (int i = 0; i <= length; i++)
+        {
+            final char c = i < length ? text.charAt(i) : '\n';
+            if (c == '\n' || c == '\r')
+            {
+                if (i == lineStart)
+                {
+                    buffer.putBytes(position, emptyLinePrefix);
+                    position += emptyLinePrefix.length;
+                }
+                else
+                {
+                    buffer.putBytes(position, prefix);
+                    position += prefix.length;
+                    position += putUtf8(buffer, position, text, lineStart, i);
+                }
+                buffer.putByte(position++, LF);
+                if (c == '\r' && i + 1 < length && text.charAt(i + 1) == '\n')
+                {
+                    i++;
+                }
+                lineStart = i + 1;
+            }
+        }
         return position - index;
     }
 

@@ -26,7 +26,6 @@ import java.security.MessageDigest;
 final class HttpPublishHandler
 {
     private static final int MAX_FIELD_BYTES = 1024;
-    private static final byte[] EVENT_FIELD = HttpResponses.ascii("event: ");
 
     private final ServerConfig config;
     private final TopicRegistry topics;
@@ -125,7 +124,7 @@ final class HttpPublishHandler
 
         final int prefixLength =
             (retry >= 0 ? SseFields.retryFieldLength(retry) : 0) +
-            (eventLength > 0 ? EVENT_FIELD.length + eventLength + 1 : 0);
+            (eventLength > 0 ? SseFields.utf8EventFieldLength(eventLength) : 0);
         final int dataLength = SseFields.dataLinesLength(buffer, bodyOffset, bodyLength);
         final int recordLength = PublishRecordDescriptor.recordLength(Math.max(idLength, 0), prefixLength, dataLength);
         if (recordLength > maxRecordLength)
@@ -172,11 +171,7 @@ final class HttpPublishHandler
         }
         if (eventLength > 0)
         {
-            record.putBytes(position, EVENT_FIELD);
-            position += EVENT_FIELD.length;
-            record.putBytes(position, fields, eventAt, eventLength);
-            position += eventLength;
-            record.putByte(position++, (byte)'\n');
+            position += SseFields.putEventField(record, position, fields, eventAt, eventLength);
         }
         SseFields.putDataLines(record, position, buffer, bodyOffset, bodyLength);
 

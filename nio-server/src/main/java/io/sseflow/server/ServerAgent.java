@@ -256,13 +256,9 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         }
         else
         {
-            frame.putBytes(position, ID_FIELD);
-            position += ID_FIELD.length;
-            idTextOffset = position;
+            idTextOffset = position + ID_FIELD.length;
             idTextLength = idLength;
-            frame.putBytes(position, buffer, idOffset, idLength);
-            position += idLength;
-            frame.putByte(position++, (byte)'\n');
+            position += SseFields.putIdField(frame, position, buffer, idOffset, idLength);
         }
         frame.putBytes(position, buffer, dataOffset, dataLength);
         position += dataLength;

@@ -1,6 +1,10 @@
 package io.sseflow.server;
 
 import io.sseflow.encoder.SseOptions;
+import io.sseflow.server.topic.EventSequencer;
+import io.sseflow.server.topic.InMemoryEventSequencer;
+import io.sseflow.server.topic.SequencedEventHandler;
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.IdleStrategy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -11,6 +15,8 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -127,11 +133,25 @@ class FatalErrorTest
         final SseServer server = SseServer.builder().port(0).errorHandler(reported::set)
             .idleStrategy(() -> new FailingIdleStrategy(fail))
             .start();
+        final Queue<PublishResult> results = new ConcurrentLinkedQueue<>();
+        final Thread publisher = new Thread(() ->
+        {
+            PublishResult result = PublishResult.OK;
+            for (int i = 0; i < 10_000_000 && result != PublishResult.CLOSED; i++)
+            {
+                result = server.topic("t").publish("event " + i);
+                if (result != PublishResult.OK && result != PublishResult.BACK_PRESSURED)
+                {
+                    results.add(result);
+                }
+            }
+        });
         try
         {
             final int port = server.port();
             final Topic topic = server.topic("t");
             TestUtil.publish(topic, "fine", SseOptions.NONE);
+            publisher.start();
             fail.set(true);
             awaitPortRefused(port);
             server.awaitClose();
@@ -139,6 +159,9 @@ class FatalErrorTest
             assertInstanceOf(StackOverflowError.class, server.failure());
             assertSame(server.failure(), reported.get());
             assertEquals(PublishResult.CLOSED, topic.publish("after"));
+            publisher.join(10_000);
+            assertFalse(publisher.isAlive(), "a publisher during the failure is answered, never left spinning");
+            assertEquals(List.of(PublishResult.CLOSED), List.copyOf(results));
         }
         finally
         {
@@ -193,6 +216,34 @@ class FatalErrorTest
         server.close();
     }
 
+    @Test
+    void shouldReportAnErrorThrownWhileClosing() throws Exception
+    {
+        final List<Throwable> errors = new CopyOnWriteArrayList<>();
+        final OutOfMemoryError closeFailure = new OutOfMemoryError("sequencer close failed");
+        final SseServer server = SseServer.builder().port(0).errorHandler(errors::add)
+            .eventSequencer((capacity) -> new FailingCloseSequencer(new InMemoryEventSequencer(capacity), closeFailure))
+            .start();
+        final int port = server.port();
+        final Topic topic = server.topic("t");
+        try (RawSseClient streaming = RawSseClient.get(port, "/events/t"))
+        {
+            streaming.readHead();
+            TestUtil.awaitSubscribers(server, 1);
+            TestUtil.publish(topic, "last", SseOptions.NONE);
+            assertEquals(new SseEvent("1", "message", "last"), streaming.nextEvent());
+
+            server.close();
+            assertFalse(server.isRunning());
+            assertSame(closeFailure, server.failure());
+            assertEquals(List.of(closeFailure), errors);
+            awaitPortRefused(port);
+            streaming.timeout(5_000);
+            assertNull(streaming.nextEvent(), "EOF");
+            server.awaitClose();
+        }
+    }
+
     private static SubscribeAuthorizer.Decision recurse(final int depth)
     {
         final SubscribeAuthorizer.Decision decision = recurse(depth + 1);
@@ -221,6 +272,39 @@ class FatalErrorTest
                 throw new AssertionError("port " + port + " still accepts connections");
             }
             Thread.sleep(10);
+        }
+    }
+
+    private static final class FailingCloseSequencer implements EventSequencer
+    {
+        private final EventSequencer delegate;
+        private final Error closeFailure;
+
+        FailingCloseSequencer(final EventSequencer delegate, final Error closeFailure)
+        {
+            this.delegate = delegate;
+            this.closeFailure = closeFailure;
+        }
+
+        public EventSequencer.OfferResult offer(final DirectBuffer buffer, final int offset, final int length)
+        {
+            return delegate.offer(buffer, offset, length);
+        }
+
+        public int maxRecordLength()
+        {
+            return delegate.maxRecordLength();
+        }
+
+        public int poll(final SequencedEventHandler handler, final int limit)
+        {
+            return delegate.poll(handler, limit);
+        }
+
+        public void close()
+        {
+            delegate.close();
+            throw closeFailure;
         }
     }
 

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
@@ -24,14 +25,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Subscribers that never read but keep their sockets open are dropped as slow consumers and reset: the kernel's
- * send queues toward them, read from {@code /proc/net/tcp} and {@code /proc/net/tcp6} (the {@code tx_queue} of
- * every socket whose local port is the server's), fall to about nothing at once, instead of staying queued (up to
- * the auto-tuned send buffer, megabytes, each) while the peer holds its end; readers of the same topic still get
- * every event in order.
+ * Connections dropped for misbehaving are reset ({@code SO_LINGER} 0), read from the server side's sockets in
+ * {@code /proc/net/tcp} and {@code /proc/net/tcp6}. Subscribers that never read but keep their sockets open are
+ * dropped as slow consumers: the kernel's send queues toward them (the {@code tx_queue} of every socket whose
+ * local port is the server's) fall to about nothing at once, instead of staying queued (up to the auto-tuned send
+ * buffer, megabytes, each) while the peer holds its end; readers of the same topic still get every event in order.
+ * A client that outstays its {@code 408} keeps no server socket either.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class SlowConsumerResetTest
+class ConnectionResetTest
 {
     private static final int STUCK = 50;
     private static final int READERS = 2;
@@ -105,7 +107,7 @@ class SlowConsumerResetTest
                     queued = queuedBytesFromLocalPort(port);
                 }
                 System.out.printf(
-                    "SlowConsumerResetTest: %d stuck subscribers dropped after %d events of %d B; kernel send queue " +
+                    "ConnectionResetTest: %d stuck subscribers dropped after %d events of %d B; kernel send queue " +
                     "from the server's port: peak %.1f MB while they were stuck, %d B after the drop%n",
                     STUCK, events, DATA_BYTES, peakQueued / 1e6, queued);
                 assertTrue(queued <= QUEUED_AFTER_DROP_LIMIT,
@@ -133,6 +135,31 @@ class SlowConsumerResetTest
                     reader.close();
                 }
             }
+        }
+    }
+
+    @Test
+    void shouldResetAClientThatKeepsItsSocketOpenAfterA408() throws Exception
+    {
+        assumeTrue(Files.isReadable(Path.of("/proc/net/tcp")), "needs Linux /proc/net/tcp");
+        try (SseServer server = SseServer.builder().port(0).requestTimeoutMs(300).start();
+            Socket slowloris = new Socket("127.0.0.1", server.port()))
+        {
+            slowloris.setSoTimeout(10_000);
+            slowloris.getOutputStream().write("GET /events/x HTTP/1.1\r\nHo".getBytes(StandardCharsets.US_ASCII));
+            final String response = new String(slowloris.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertTrue(response.startsWith("HTTP/1.1 408 Request Timeout\r\n"), response);
+
+            // it read the 408 and the server's FIN but keeps its socket: the server's side is reset after the linger
+            // time instead of waiting, half-closed, for the client to close (FIN_WAIT2 until tcp_fin_timeout)
+            final int clientPort = slowloris.getLocalPort();
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (serverSockets(server.port(), clientPort) > 0 && System.nanoTime() - deadline < 0)
+            {
+                Thread.sleep(20);
+            }
+            assertEquals(0, serverSockets(server.port(), clientPort), "the server's socket toward the client is gone");
+            assertTrue(!slowloris.isClosed());
         }
     }
 
@@ -171,6 +198,19 @@ class SlowConsumerResetTest
         return minimum;
     }
 
+    private static int serverSockets(final int localPort, final int remotePort) throws IOException
+    {
+        int count = 0;
+        for (final String[] fields : sockets())
+        {
+            if (port(fields[1]) == localPort && port(fields[2]) == remotePort)
+            {
+                count++;
+            }
+        }
+        return count;
+    }
+
     /**
      * Sum of {@code tx_queue} (bytes written and not yet acknowledged, unsent ones included) over every socket
      * whose local port is the given one, from {@code /proc/net/tcp} and {@code /proc/net/tcp6}.
@@ -178,26 +218,37 @@ class SlowConsumerResetTest
     static long queuedBytesFromLocalPort(final int port) throws IOException
     {
         long total = 0;
-        for (final String table : new String[]{"/proc/net/tcp", "/proc/net/tcp6"})
+        for (final String[] fields : sockets())
         {
-            final Path path = Path.of(table);
-            if (!Files.isReadable(path))
+            if (port(fields[1]) == port)
             {
-                continue;
-            }
-            final List<String> lines = Files.readAllLines(path, StandardCharsets.US_ASCII);
-            for (int i = 1; i < lines.size(); i++)
-            {
-                final String[] fields = lines.get(i).trim().split("\\s+");
-                final String local = fields[1];
-                final int localPort = Integer.parseInt(local.substring(local.lastIndexOf(':') + 1), 16);
-                if (localPort == port)
-                {
-                    final String queues = fields[4];
-                    total += Long.parseLong(queues.substring(0, queues.indexOf(':')), 16);
-                }
+                final String queues = fields[4];
+                total += Long.parseLong(queues.substring(0, queues.indexOf(':')), 16);
             }
         }
         return total;
+    }
+
+    private static List<String[]> sockets() throws IOException
+    {
+        final List<String[]> sockets = new ArrayList<>();
+        for (final String table : new String[]{"/proc/net/tcp", "/proc/net/tcp6"})
+        {
+            final Path path = Path.of(table);
+            if (Files.isReadable(path))
+            {
+                final List<String> lines = Files.readAllLines(path, StandardCharsets.US_ASCII);
+                for (int i = 1; i < lines.size(); i++)
+                {
+                    sockets.add(lines.get(i).trim().split("\\s+"));
+                }
+            }
+        }
+        return sockets;
+    }
+
+    private static int port(final String address)
+    {
+        return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1), 16);
     }
 }

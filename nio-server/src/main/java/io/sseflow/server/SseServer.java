@@ -49,8 +49,8 @@ public final class SseServer implements AutoCloseable
     private final ServerConfig config;
     private final ServerMetrics metrics = new ServerMetrics();
     private final TopicRegistry topics;
-    private final CountDownLatch agentClosed = new CountDownLatch(1);
-    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final CountDownLatch agentClosed = new CountDownLatch(1);   // the agent's own, counted before reporting
+    private final CountDownLatch stopped = new CountDownLatch(1);       // closed, and a failure reported: awaitClose
     private EventSequencer sequencer;
     private ServerAgent agent;
     private volatile FailStopAgent failStopAgent;
@@ -718,7 +718,10 @@ public final class SseServer implements AutoCloseable
         }
 
         /**
-         * Where errors on the agent thread go, default {@code System.err}.
+         * Where errors on the agent thread go, default {@code System.err}. A fatal one (see {@link SseServer}) is
+         * passed here once, after the server's sockets are closed and before {@link SseServer#awaitClose()}
+         * returns; it may be called on the agent thread and must not block. Whatever it throws is ignored for a
+         * fatal error and is itself fatal otherwise.
          *
          * @param errorHandler the handler.
          * @return this.

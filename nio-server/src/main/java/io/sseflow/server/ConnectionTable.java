@@ -5,14 +5,20 @@ import org.agrona.CloseHelper;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.collections.Object2IntHashMap;
 
+import java.io.IOException;
 import java.net.InetAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SocketChannel;
 import java.util.Arrays;
 
 /**
  * Every open connection of the server agent: the list the timers and the drain walk, the admitted and rejecting
  * counts with connections per remote address that admission is decided on, the connections waiting for a publish
- * to be sequenced by their id, the request parsers lent to connections that read requests, and
- * {@link #close(Connection)}, which undoes all of it.
+ * to be sequenced by their id, the request parsers lent to connections that read requests, and the two ways to end
+ * a connection, which undo all of it: {@link #close(Connection)} (FIN: the peer reads every byte already written,
+ * then EOF) for the ends a client expects, and {@link #reset(Connection)} (RST: the kernel discards what is unsent
+ * and frees the send queue at once) for connections dropped for misbehaving, such as slow consumers and clients
+ * that outstay their timeouts.
  * <p>
  * Not thread-safe: owned by the server agent.
  */
@@ -111,7 +117,56 @@ final class ConnectionTable
         return parsers.acquire();
     }
 
+    /**
+     * End a connection normally: a close that sends FIN after every byte already written, so that a client that
+     * reads on sees every whole frame, then EOF. For graceful ends, closes the client asked for, and peers already
+     * gone (a failed read or write).
+     *
+     * @param connection to close; nothing happens when it is already closed.
+     */
     void close(final Connection connection)
+    {
+        release(connection, false);
+    }
+
+    /**
+     * End a connection dropped for misbehaving (a slow consumer, a client past its request, write or linger
+     * deadline): {@code SO_LINGER} 0 then close, so the peer gets RST and the kernel frees the connection's send
+     * queue at once, even while the peer keeps its socket open without reading (otherwise up to the send buffer,
+     * megabytes at the auto-tuned default, stays queued per socket until the peer reads or goes away).
+     *
+     * @param connection to reset; nothing happens when it is already closed.
+     */
+    void reset(final Connection connection)
+    {
+        release(connection, true);
+    }
+
+    /**
+     * Reset a channel that never became a connection (refused at accept without a response): no FIN handshake and
+     * no {@code TIME_WAIT} on the server side.
+     *
+     * @param channel to reset and close.
+     */
+    static void resetQuietly(final SocketChannel channel)
+    {
+        lingerZero(channel);
+        CloseHelper.quietClose(channel);
+    }
+
+    private static void lingerZero(final SocketChannel channel)
+    {
+        try
+        {
+            channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+        }
+        catch (final IOException | RuntimeException ignore)
+        {
+            // already closed or reset by the peer: the close below frees it either way
+        }
+    }
+
+    private void release(final Connection connection, final boolean reset)
     {
         if (connection.state == Connection.CLOSED)
         {
@@ -139,6 +194,10 @@ final class ConnectionTable
         if (null != connection.key)
         {
             connection.key.cancel();
+        }
+        if (reset)
+        {
+            lingerZero(connection.channel);
         }
         CloseHelper.quietClose(connection.channel);
         remove(connection);

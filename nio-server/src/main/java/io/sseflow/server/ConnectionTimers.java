@@ -7,7 +7,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The timer scan, every {@code heartbeat / 4} milliseconds (between 1 and 100): a heartbeat comment for each stream
  * idle for the heartbeat interval, {@code 408} (or a quiet close when nothing was sent) for a request not received
- * in time, and a close for a response, linger or ending stream past its deadline. Also refreshes the topics gauge.
+ * in time, and a reset (RST, see {@link ConnectionTable#reset(Connection)}) for a response, linger or ending stream
+ * past its deadline: a peer that has not read or closed by then is not reading. Also refreshes the topics gauge.
  * <p>
  * Not thread-safe: owned by the server agent.
  */
@@ -90,7 +91,7 @@ final class ConnectionTimers
                 case Connection.ENDING_STREAM:
                     if (nowNs - connection.deadlineNs >= 0)
                     {
-                        connections.close(connection);
+                        connections.reset(connection);
                         workCount++;
                     }
                     break;

@@ -107,7 +107,6 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         this.terminated = terminated;
         this.responses = new HttpResponses(config.allowOrigin());
         this.poller = new SelectorPoller(this);
-        this.acceptKey = serverChannel.register(poller.selector(), SelectionKey.OP_ACCEPT);
 
         heartbeatNs = TimeUnit.MILLISECONDS.toNanos(config.heartbeatMs());
         requestTimeoutNs = TimeUnit.MILLISECONDS.toNanos(config.requestTimeoutMs());
@@ -128,6 +127,8 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         timers = new ConnectionTimers(config, topics, metrics, connections, writer, flusher);
         headPool = new BufferPool(config.maxRequestHeadBytes(), 64);
         largePool = new BufferPool(config.maxRequestHeadBytes() + config.maxEventBytes(), 4);
+        // last, so that when an allocation above fails the listening socket is not registered and closes at once
+        this.acceptKey = serverChannel.register(poller.selector(), SelectionKey.OP_ACCEPT);
     }
 
     /**
@@ -168,19 +169,55 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
      */
     public void onClose()
     {
+        // also the way out after a fatal error (see FailStopAgent), when this agent's state may be inconsistent:
+        // each step is tried whatever the one before threw, and closing the selector is what finally releases the
+        // port (a registered channel's socket is closed when its key is deregistered)
+        Throwable error = null;
         try
         {
-            for (int i = connections.count() - 1; i >= 0; i--)
-            {
-                connections.close(connections.get(i));
-            }
-            CloseHelper.quietClose(serverChannel);
-            CloseHelper.quietClose(sequencer);
-            CloseHelper.quietClose(poller);
+            sequencer.close();
         }
-        finally
+        catch (final Throwable ex)
         {
-            terminated.countDown();
+            error = ex;
+        }
+        try
+        {
+            serverChannel.close();
+        }
+        catch (final Throwable ex)
+        {
+            error = firstOf(error, ex);
+        }
+        for (int i = connections.count() - 1; i >= 0; i--)
+        {
+            final Connection connection = connections.get(i);
+            try
+            {
+                connections.close(connection);
+            }
+            catch (final Throwable ex)
+            {
+                error = firstOf(error, ex);
+                CloseHelper.quietClose(connection.channel);
+            }
+        }
+        try
+        {
+            poller.close();
+        }
+        catch (final Throwable ex)
+        {
+            error = firstOf(error, ex);
+        }
+        terminated.countDown();
+        if (error instanceof RuntimeException)
+        {
+            throw (RuntimeException)error;
+        }
+        if (error instanceof Error)
+        {
+            throw (Error)error;
         }
     }
 
@@ -606,6 +643,11 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
             connection.readyIndex = readyCount;
             ready[readyCount++] = connection;
         }
+    }
+
+    private static Throwable firstOf(final Throwable first, final Throwable next)
+    {
+        return null == first ? next : first;
     }
 
     private static InetAddress remoteAddress(final SocketChannel channel)

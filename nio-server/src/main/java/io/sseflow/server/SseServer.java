@@ -32,6 +32,14 @@ import java.util.function.Supplier;
  * Endpoints: {@code GET /events/{topic}} (the stream; {@code Last-Event-ID} replays), {@code POST /events/{topic}}
  * (publish over HTTP), {@code OPTIONS /events/{topic}} (CORS preflight), {@code GET /metrics} (Prometheus text)
  * and, when enabled, {@code GET /} (the demo page).
+ * <p>
+ * A fatal error on the agent thread (an {@code Error} such as {@code OutOfMemoryError} or
+ * {@code StackOverflowError}, including one thrown by a {@link SubscribeAuthorizer} or the error handler, or any
+ * other {@code Throwable} that escapes the server's duty cycle) stops the server for good rather than leaving a
+ * port that answers nothing: publishing is closed ({@link PublishResult#CLOSED}), the listening socket and every
+ * connection are closed, the error goes to the {@link Builder#errorHandler(ErrorHandler) error handler},
+ * {@link #isRunning()} turns false, {@link #awaitClose()} returns and {@link #failure()} returns the error. The
+ * server cannot be restarted; build a new one (the hub exits non-zero so that its supervisor restarts it).
  */
 public final class SseServer implements AutoCloseable
 {
@@ -41,9 +49,11 @@ public final class SseServer implements AutoCloseable
     private final ServerConfig config;
     private final ServerMetrics metrics = new ServerMetrics();
     private final TopicRegistry topics;
-    private final CountDownLatch terminated = new CountDownLatch(1);
+    private final CountDownLatch agentClosed = new CountDownLatch(1);   // the agent's own, counted before reporting
+    private final CountDownLatch stopped = new CountDownLatch(1);       // closed, and a failure reported: awaitClose
     private EventSequencer sequencer;
     private ServerAgent agent;
+    private volatile FailStopAgent failStopAgent;
     private AgentRunner agentRunner;
     private int port;
     private int maxRecordLength;
@@ -76,6 +86,8 @@ public final class SseServer implements AutoCloseable
      * @throws IllegalStateException when publishing is open (no token) on a non-loopback host, or when already
      *                               started.
      * @throws UncheckedIOException  when the address cannot be bound.
+     * @throws Error                 such as {@code OutOfMemoryError} when the buffers or the agent thread cannot be
+     *                               allocated; the listening socket is closed again and nothing is left running.
      */
     public synchronized SseServer start()
     {
@@ -101,45 +113,54 @@ public final class SseServer implements AutoCloseable
             port = ((InetSocketAddress)serverChannel.getLocalAddress()).getPort();
             sequencer = config.newEventSequencer();
             maxRecordLength = Math.min(config.maxEventBytes(), sequencer.maxRecordLength());
-            agent = new ServerAgent(config, topics, metrics, sequencer, serverChannel, demoPage, terminated);
+            agent = new ServerAgent(config, topics, metrics, sequencer, serverChannel, demoPage, agentClosed);
         }
         catch (final IOException ex)
         {
-            if (null != serverChannel)
-            {
-                try
-                {
-                    serverChannel.close();
-                }
-                catch (final IOException suppressed)
-                {
-                    ex.addSuppressed(suppressed);
-                }
-            }
+            closeAfterFailedStart(serverChannel, ex);
             throw new UncheckedIOException(
                 "cannot listen on " + config.host() + ":" + config.port() + ": " + ex.getMessage(), ex);
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            closeAfterFailedStart(serverChannel, ex);
+            throw ex;
         }
 
         final IdleStrategy idleStrategy = config.newIdleStrategy();
         final ErrorHandler errorHandler = config.errorHandler();
+        final FailStopAgent failStopAgent = new FailStopAgent(agent, errorHandler, stopped);
         agentRunner = new AgentRunner(
             idleStrategy,
             (throwable) ->
             {
-                if (!(throwable instanceof AgentTerminationException))
+                // errors escaping the duty cycle are FailStopAgent's; what arrives here is the idle strategy's, and
+                // an Error from it is rethrown by the runner and reported by the thread's uncaught handler
+                if (!(throwable instanceof AgentTerminationException) && !(throwable instanceof Error))
                 {
                     errorHandler.onError(throwable);
                 }
             },
             null,
-            agent);
+            failStopAgent);
         final int serverNumber = SERVER_COUNT.incrementAndGet();
-        AgentRunner.startOnThread(agentRunner, (runnable) ->
+        try
         {
-            final Thread thread = new Thread(runnable, "sseflow-server-" + serverNumber);
-            thread.setDaemon(false);
-            return thread;
-        });
+            AgentRunner.startOnThread(agentRunner, (runnable) ->
+            {
+                final Thread thread = new Thread(runnable, "sseflow-server-" + serverNumber);
+                thread.setDaemon(false);
+                thread.setUncaughtExceptionHandler((t, ex) -> failStopAgent.onUncaught(ex));
+                return thread;
+            });
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            // no thread (e.g. "unable to create native thread"): nothing ran, so close the agent from here
+            agent.onClose();
+            throw ex;
+        }
+        this.failStopAgent = failStopAgent;
         state = RUNNING;
         return this;
     }
@@ -234,9 +255,14 @@ public final class SseServer implements AutoCloseable
             }
             agent.requestClose();
         }
+        if (Thread.currentThread() == agentRunner.thread())
+        {
+            // called from the agent thread (an error handler or authorizer): it closes after this duty cycle
+            return;
+        }
         try
         {
-            if (!terminated.await(config.shutdownTimeoutMs() + 5_000, TimeUnit.MILLISECONDS))
+            if (!stopped.await(config.shutdownTimeoutMs() + 5_000, TimeUnit.MILLISECONDS))
             {
                 config.errorHandler().onError(new IllegalStateException("server agent did not stop in time"));
             }
@@ -249,23 +275,39 @@ public final class SseServer implements AutoCloseable
     }
 
     /**
-     * Block until the server has closed.
+     * Block until the server has stopped: closed by {@link #close()}, or stopped by a fatal error (then
+     * {@link #failure()} says which).
      *
      * @throws InterruptedException when interrupted while waiting.
      */
     public void awaitClose() throws InterruptedException
     {
-        terminated.await();
+        stopped.await();
     }
 
     /**
-     * Is the server running (started and not closed)?
+     * Is the server running (started, not closed and not stopped by a fatal error)?
      *
      * @return true while running.
      */
     public boolean isRunning()
     {
-        return state == RUNNING;
+        return state == RUNNING && null == failStopAgent.failure() && stopped.getCount() > 0;
+    }
+
+    /**
+     * What stopped the server, when something other than {@link #close()} did: the {@code Throwable} that escaped
+     * the agent thread's duty cycle (an {@code OutOfMemoryError}, a {@code StackOverflowError}, an {@code Error}
+     * from a {@link SubscribeAuthorizer} or the error handler, an exception the server did not handle) or that was
+     * thrown while closing. It has been passed to the error handler too. Once it is set the server is not running,
+     * and after {@link #awaitClose()} returns its sockets are closed.
+     *
+     * @return the failure, or null while running, before start and after a clean close.
+     */
+    public Throwable failure()
+    {
+        final FailStopAgent failStopAgent = this.failStopAgent;
+        return null == failStopAgent ? null : failStopAgent.failure();
     }
 
     Thread agentThread()
@@ -280,7 +322,7 @@ public final class SseServer implements AutoCloseable
 
     boolean disconnectSubscribers(final Topic topic)
     {
-        if (state != RUNNING)
+        if (!isRunning())
         {
             return false;
         }
@@ -321,6 +363,28 @@ public final class SseServer implements AutoCloseable
             case CLOSED:
             default:
                 return PublishResult.CLOSED;
+        }
+    }
+
+    private void closeAfterFailedStart(final ServerSocketChannel serverChannel, final Throwable failure)
+    {
+        try
+        {
+            if (null != serverChannel)
+            {
+                serverChannel.close();
+            }
+            if (null != sequencer)
+            {
+                sequencer.close();
+            }
+        }
+        catch (final Throwable ex)
+        {
+            if (ex != failure)
+            {
+                failure.addSuppressed(ex);
+            }
         }
     }
 
@@ -654,7 +718,10 @@ public final class SseServer implements AutoCloseable
         }
 
         /**
-         * Where errors on the agent thread go, default {@code System.err}.
+         * Where errors on the agent thread go, default {@code System.err}. A fatal one (see {@link SseServer}) is
+         * passed here once, after the server's sockets are closed and before {@link SseServer#awaitClose()}
+         * returns; it may be called on the agent thread and must not block. Whatever it throws is ignored for a
+         * fatal error and is itself fatal otherwise.
          *
          * @param errorHandler the handler.
          * @return this.

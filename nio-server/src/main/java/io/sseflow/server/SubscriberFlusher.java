@@ -12,8 +12,9 @@ import java.util.Arrays;
 /**
  * Moves subscribers' cursors forward: after events are appended, every subscriber of the topics that grew gets
  * one write of {@code log[cursor..head]}; a blocked subscriber waits for {@code OP_WRITE}; a lapped one (too slow
- * for the history) is dropped as a slow consumer. Also sends heartbeats to idle streams and ends streams at a
- * frame boundary when their topic's subscribers are disconnected. Counts frames and bytes delivered.
+ * for the history) is dropped as a slow consumer and reset, so the kernel frees what it still had queued for it.
+ * Also sends heartbeats to idle streams and ends streams at a frame boundary when their topic's subscribers are
+ * disconnected. Counts frames and bytes delivered.
  * <p>
  * Not thread-safe: owned by the server agent.
  */
@@ -212,6 +213,6 @@ final class SubscriberFlusher
     private void dropSlowConsumer(final Connection connection)
     {
         metrics.increment(ServerMetrics.SLOW_CONSUMERS_DROPPED);
-        connections.close(connection);
+        connections.reset(connection);
     }
 }

@@ -6,8 +6,12 @@ import org.junit.jupiter.api.Timeout;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.net.ConnectException;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -15,12 +19,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The hub jar started as the README says ({@code java -jar nio-server/target/sseflow-server.jar --port 0}), its
- * start-up line parsed, driven with curl, stopped with SIGTERM.
+ * start-up line parsed, driven with curl, stopped with SIGTERM; and ended by a fatal error, on the server thread or
+ * at start-up, which it prints before exiting with status 70 and its port closed.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class HubJarIT
@@ -72,6 +78,117 @@ class HubJarIT
         {
             hub.destroyForcibly();
         }
+    }
+
+    @Test
+    void shouldPrintAFatalErrorOnTheServerThreadAndExit70WithThePortClosed() throws Exception
+    {
+        final File jar = hubJar();
+        final File stderr = File.createTempFile("hub-stderr", ".txt");
+        final Process hub = new ProcessBuilder(
+            javaBinary(), "-D" + SseHub.FATAL_ERROR_TOPIC_PROPERTY + "=boom", "-jar", jar.getPath(), "--port", "0")
+            .redirectError(stderr)
+            .start();
+        try
+        {
+            final BufferedReader stdout = new BufferedReader(new InputStreamReader(hub.getInputStream(), StandardCharsets.UTF_8));
+            final String line = stdout.readLine();
+            final Matcher matcher = LISTENING.matcher(null == line ? "" : line);
+            assertTrue(matcher.matches(), "start-up line: " + line);
+            final int port = Integer.parseInt(matcher.group(2));
+
+            try (Socket stream = new Socket("127.0.0.1", port); Socket trigger = new Socket("127.0.0.1", port))
+            {
+                stream.setSoTimeout(15_000);
+                stream.getOutputStream().write(ascii("GET /events/demo HTTP/1.1\r\nHost: x\r\n\r\n"));
+                final String head = readUntil(stream.getInputStream(), "\r\n\r\n");
+                assertTrue(head.startsWith("HTTP/1.1 200 OK\r\n"), head);
+
+                final long startNs = System.nanoTime();
+                trigger.getOutputStream().write(ascii("GET /events/boom HTTP/1.1\r\nHost: x\r\n\r\n"));
+                assertTrue(hub.waitFor(20, TimeUnit.SECONDS), "the hub exits after a fatal error");
+                final long exitMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
+                assertEquals(SseHub.EXIT_FATAL_ERROR, hub.exitValue());
+                assertEquals("", new String(stream.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
+                    "the open stream ended (EOF) with nothing more");
+                assertPortClosed(port);
+
+                final String errors = Files.readString(stderr.toPath(), StandardCharsets.UTF_8);
+                final String oom = "java.lang.OutOfMemoryError: Requested array size exceeds VM limit";
+                assertTrue(errors.startsWith(oom + "\n\tat io.sseflow.server.hub.SseHub"), errors);
+                assertTrue(errors.endsWith("sseflow: exiting (status 70) because of a fatal error: " + oom + "\n"), errors);
+                System.out.println("HubJarIT: the hub exited with status 70 " + exitMs + " ms after the request that failed it");
+            }
+        }
+        finally
+        {
+            hub.destroyForcibly();
+            hub.waitFor(10, TimeUnit.SECONDS);
+            Files.deleteIfExists(stderr.toPath());
+        }
+    }
+
+    @Test
+    void shouldPrintAnOutOfMemoryErrorAtStartUpAndExit70() throws Exception
+    {
+        final File jar = hubJar();
+        final File stderr = File.createTempFile("hub-stderr", ".txt");
+        final Process hub = new ProcessBuilder(
+            javaBinary(), "-XX:MaxDirectMemorySize=1m", "-jar", jar.getPath(), "--port", "0")
+            .redirectError(stderr)
+            .start();
+        try
+        {
+            final String stdout = new String(hub.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(hub.waitFor(20, TimeUnit.SECONDS), "the hub exits when it cannot allocate its buffers");
+            assertEquals(SseHub.EXIT_FATAL_ERROR, hub.exitValue());
+            assertEquals("", stdout, "never said it was listening");
+            final String errors = Files.readString(stderr.toPath(), StandardCharsets.UTF_8);
+            final String oom = "java.lang.OutOfMemoryError: Cannot reserve ";
+            assertTrue(errors.startsWith(oom), errors);
+            assertTrue(errors.contains("\n\tat io.sseflow.server.SseServer.start("), errors);
+            assertTrue(errors.contains("\nsseflow: exiting (status 70) because of a fatal error: " + oom), errors);
+        }
+        finally
+        {
+            hub.destroyForcibly();
+            hub.waitFor(10, TimeUnit.SECONDS);
+            Files.deleteIfExists(stderr.toPath());
+        }
+    }
+
+    private static File hubJar()
+    {
+        final File jar = new File(System.getProperty("sseflow.server.jar", "target/sseflow-server.jar"));
+        assertTrue(jar.isFile(), "build the jar first: " + jar);
+        return jar;
+    }
+
+    private static byte[] ascii(final String text)
+    {
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static String readUntil(final InputStream in, final String end) throws IOException
+    {
+        final StringBuilder text = new StringBuilder();
+        int b;
+        while (text.length() < 64 * 1024 && text.indexOf(end) < 0 && (b = in.read()) >= 0)
+        {
+            text.append((char)b);
+        }
+        return text.toString();
+    }
+
+    private static void assertPortClosed(final int port)
+    {
+        assertThrows(ConnectException.class, () ->
+        {
+            try (Socket ignored = new Socket("127.0.0.1", port))
+            {
+                throw new IOException("port " + port + " still accepts connections");
+            }
+        });
     }
 
     private static void waitForSubscriber(final String url) throws Exception

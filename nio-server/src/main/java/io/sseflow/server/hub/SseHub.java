@@ -65,6 +65,7 @@ public final class SseHub
             return 1;
         }
 
+        err.println(HubOptions.historyBudgetLine(server.config()));
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "sseflow-shutdown"));
         out.println("sseflow listening on " + server.url());
         out.flush();

@@ -278,6 +278,11 @@ public final class SseServer implements AutoCloseable
         return agent;
     }
 
+    TopicRegistry topics()
+    {
+        return topics;
+    }
+
     boolean disconnectSubscribers(final Topic topic)
     {
         if (state != RUNNING)

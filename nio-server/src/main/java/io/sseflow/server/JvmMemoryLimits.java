@@ -91,6 +91,10 @@ final class JvmMemoryLimits
      */
     static String mib(final long bytes)
     {
+        if (bytes < 1024 * 1024 && bytes % 1024 == 0)
+        {
+            return bytes / 1024 + " KiB";
+        }
         final double mib = bytes / (1024.0 * 1024.0);
         return mib == Math.rint(mib) ? (long)mib + " MiB" : String.format(Locale.ROOT, "%.1f MiB", mib);
     }

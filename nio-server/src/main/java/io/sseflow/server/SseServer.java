@@ -196,7 +196,9 @@ public final class SseServer implements AutoCloseable
     }
 
     /**
-     * Find or create a topic. Thread-safe.
+     * Find or create a topic. Thread-safe. A topic with no subscribers and no retained events is freed by the server
+     * (it does not count toward the topic limit), but the handle stays valid: publishing on it creates the topic
+     * again.
      *
      * @param name matching {@code [A-Za-z0-9._-]{1,128}}.
      * @return the topic.

@@ -1,6 +1,7 @@
 package io.sseflow.server;
 
 import io.sseflow.encoder.SseOptions;
+import io.sseflow.server.topic.TopicLog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -107,6 +108,37 @@ class AbandonedTopicsTest
         }
     }
 
+    @Test
+    void shouldHoldAFullTopicTableAtAFewKilobytesPerTopic() throws Exception
+    {
+        final int topics = ServerConfig.DEFAULT_MAX_TOPICS;
+        try (SseServer server = SseServer.builder().port(0).heartbeatMs(60_000).start())
+        {
+            final long heapBefore = heapUsedAfterGc();
+            final long directBefore = directMemoryUsed();
+            final List<Topic> handles = new ArrayList<>(topics);
+            for (int i = 0; i < topics; i++)
+            {
+                final Topic topic = server.topic("full-" + i);
+                handles.add(topic);
+                TestUtil.publish(topic, "e", SseOptions.NONE);
+            }
+            TestUtil.await(() -> server.metrics().eventsPublished(), topics, "published");
+            awaitTopicsGauge(server, topics);
+            final String refused = RawHttp.exchange(server.port(), RawSseClient.request(
+                "GET", "/events/one-too-many", new String[]{"Connection: close"}, ""));
+            assertEquals("HTTP/1.1 503 Service Unavailable", RawHttp.status(refused), refused);
+            final long heapPerTopic = (heapUsedAfterGc() - heapBefore) / topics;
+            final long directPerTopic = (directMemoryUsed() - directBefore) / topics;
+            System.out.printf("AbandonedTopicsTest: %d topics holding one event each (the default topic limit): " +
+                "%d B of heap and %d B of direct memory per topic%n", topics, heapPerTopic, directPerTopic);
+            assertTrue(heapPerTopic < 2048, "heap per topic " + heapPerTopic);
+            assertEquals(TopicLog.INITIAL_CAPACITY + TopicLog.INITIAL_INDEX_SLOTS * TopicLog.INDEX_SLOT_BYTES,
+                directPerTopic, 64, "a 4 KiB buffer and an 8-event index");
+            assertEquals(topics, handles.size());
+        }
+    }
+
     private static void abandon(final SseServer server, final String prefix, final int from, final int count)
         throws IOException
     {
@@ -127,6 +159,11 @@ class AbandonedTopicsTest
         }
     }
 
+    /**
+     * A new topic works end to end: a subscriber gets an event published through the API and one through HTTP,
+     * with consecutive ids (1 and 2 on a server that never freed a topic holding events; above every freed topic's
+     * ids otherwise).
+     */
     static void assertFreshTopicWorks(final SseServer server, final String name) throws Exception
     {
         final long published = server.metrics().eventsPublished();
@@ -138,9 +175,11 @@ class AbandonedTopicsTest
             final String answer = RawHttp.exchange(server.port(), RawSseClient.request(
                 "POST", "/events/" + name + "?event=two", new String[]{"Connection: close"}, "second"));
             assertEquals("HTTP/1.1 200 OK", RawHttp.status(answer), answer);
-            assertEquals("2\n", RawHttp.body(answer));
-            assertEquals(List.of(new SseEvent("1", "message", "one"), new SseEvent("2", "two", "second")),
-                subscriber.nextEvents(2));
+            final SseEvent first = subscriber.nextEvent();
+            final long firstId = Long.parseLong(first.id());
+            assertEquals(new SseEvent(String.valueOf(firstId), "message", "one"), first);
+            assertEquals((firstId + 1) + "\n", RawHttp.body(answer), "server-assigned ids increase");
+            assertEquals(new SseEvent(String.valueOf(firstId + 1), "two", "second"), subscriber.nextEvent());
         }
         TestUtil.await(() -> server.metrics().eventsPublished(), published + 2, "published");
     }

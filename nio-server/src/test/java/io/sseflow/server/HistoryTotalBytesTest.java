@@ -39,8 +39,8 @@ class HistoryTotalBytesTest
         {
             final HistoryBudget budget = server.topics().historyBudget();
             assertEquals(BUDGET, budget.limit());
-            final long directAtStart = directMemoryUsed();
             final long heapAtStart = heapUsedAfterGc();
+            final long directAtStart = directMemoryUsed();
             long directMax = directAtStart;
             long published = 0;
 

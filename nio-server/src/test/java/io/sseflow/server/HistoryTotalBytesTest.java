@@ -5,6 +5,11 @@ import io.sseflow.server.topic.HistoryBudget;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -141,6 +146,53 @@ class HistoryTotalBytesTest
             assertEquals(0, server.metrics().slowConsumersDropped());
             AbandonedTopicsTest.assertFreshTopicWorks(server, "fresh");
         }
+    }
+
+    @Test
+    void shouldDropASubscriberLeftInEvictedHistoryAsASlowConsumerAndKeepServingTheOthers() throws Exception
+    {
+        try (SseServer server = SseServer.builder().port(0).maxEventBytes(4096).historyTotalBytes(256 * 1024)
+            .socketSendBufferBytes(4096).heartbeatMs(60_000).start();
+            SocketChannel stuck = SocketChannel.open())
+        {
+            final Topic victim = server.topic("victim");
+            stuck.setOption(StandardSocketOptions.SO_RCVBUF, 4096);
+            stuck.connect(new InetSocketAddress("127.0.0.1", server.port()));
+            stuck.write(ByteBuffer.wrap("GET /events/victim HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
+            try (RawSseClient reader = RawSseClient.get(server.port(), "/events/victim"))
+            {
+                reader.readHead();
+                TestUtil.awaitSubscribers(server, 2);
+                for (int i = 1; i <= 40; i++)
+                {
+                    TestUtil.publish(victim, medium(i), SseOptions.NONE);
+                }
+                for (int i = 1; i <= 40; i++)
+                {
+                    assertEquals(new SseEvent(String.valueOf(i), "message", medium(i)), reader.nextEvent());
+                }
+                assertEquals(0, server.metrics().slowConsumersDropped(), "history still holds what the stuck one lacks");
+
+                for (int i = 0; i < 100; i++)
+                {
+                    TestUtil.publish(server.topic("other-" + i), medium(1), SseOptions.NONE);
+                }
+                TestUtil.await(() -> server.metrics().eventsPublished(), 140, "published");
+                TestUtil.publish(victim, medium(41), SseOptions.NONE);
+
+                assertEquals(new SseEvent("41", "message", medium(41)), reader.nextEvent());
+                TestUtil.await(() -> server.metrics().slowConsumersDropped(), 1, "slow consumers dropped");
+                TestUtil.awaitSubscribers(server, 1);
+                assertTrue(server.topics().historyBudget().used() <= 256 * 1024);
+                TestUtil.publish(victim, medium(42), SseOptions.NONE);
+                assertEquals(new SseEvent("42", "message", medium(42)), reader.nextEvent(), "the reader stays");
+            }
+        }
+    }
+
+    private static String medium(final int id)
+    {
+        return id + "-" + "m".repeat(3000);
     }
 
     private static void assertRetainsItsEvent(final SseServer server, final String topic) throws Exception

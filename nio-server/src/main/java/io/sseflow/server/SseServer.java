@@ -534,7 +534,9 @@ public final class SseServer implements AutoCloseable
          * default the heap's maximum). It counts every topic's frame buffer and index, all in direct memory, by
          * capacity; when a topic needs more, the topics holding the most first give up their oldest events and
          * their buffers shrink (freed at once). A client resuming before an evicted event is replayed from the
-         * oldest one kept; a subscriber still reading evicted history is dropped as a slow consumer.
+         * oldest one kept; a subscriber still reading evicted history is dropped as a slow consumer. For a moment,
+         * while a topic's buffer is copied into one half its size, up to half of {@link #historyBytes(int)} more is
+         * in use.
          *
          * @param historyTotalBytes bytes, at least twice the buffer of the largest event and at most half the
          *                          direct-memory limit (checked at {@link #build()}); 0 for the default.

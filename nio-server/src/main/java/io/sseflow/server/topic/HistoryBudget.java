@@ -11,6 +11,9 @@ import java.util.Arrays;
  * pressure settle within a factor of two of each other instead of trading memory back and forth; the log that
  * holds the most evicts its own oldest events instead of growing.
  * <p>
+ * A log grows only into bytes reserved beforehand, so growing never passes the budget; a victim is copied into its
+ * smaller buffer before the old one is freed, so for that moment up to half of one log's buffer more is in use.
+ * <p>
  * The logs are kept in a max-heap by the bytes they hold, so the largest is found at once; the heap changes only
  * when a log's buffers are resized, not on every append.
  * <p>

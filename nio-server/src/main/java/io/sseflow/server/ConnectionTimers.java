@@ -8,12 +8,15 @@ import java.util.concurrent.TimeUnit;
  * The timer scan, every {@code heartbeat / 4} milliseconds (between 1 and 100): a heartbeat comment for each stream
  * idle for the heartbeat interval, {@code 408} (or a quiet close when nothing was sent) for a request not received
  * in time, and a reset (RST, see {@link ConnectionTable#reset(Connection)}) for a response, linger or ending stream
- * past its deadline: a peer that has not read or closed by then is not reading. Also refreshes the topics gauge.
+ * past its deadline: a peer that has not read or closed by then is not reading. Also sweeps part of the
+ * topic table for idle topics to free, and refreshes the topics gauge (live topics).
  * <p>
  * Not thread-safe: owned by the server agent.
  */
 final class ConnectionTimers
 {
+    private static final int SWEEP_SLOTS = 1024;
+
     private final TopicRegistry topics;
     private final ServerMetrics metrics;
     private final ConnectionTable connections;
@@ -52,7 +55,7 @@ final class ConnectionTimers
         }
         nextScanNs = nowNs + intervalNs;
 
-        int workCount = 0;
+        int workCount = topics.sweep(SWEEP_SLOTS);
         final long topicCount = topics.count();
         if (topicCount != metrics.get(ServerMetrics.TOPICS))
         {

@@ -175,7 +175,7 @@ final class HttpPublishHandler
         }
         SseFields.putDataLines(record, position, buffer, bodyOffset, bodyLength);
 
-        switch (sequencer.offer(record, 0, recordLength))
+        switch (topic.offer(sequencer, record, 0, recordLength))
         {
             case OK:
                 connections.awaitPublish(connection);

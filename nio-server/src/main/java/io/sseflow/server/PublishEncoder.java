@@ -33,6 +33,17 @@ final class PublishEncoder
     }
 
     /**
+     * Write the topic's index into the record encoded last: the topic is resolved (and pinned) only once the event
+     * is known to encode.
+     *
+     * @param topicIndex the index.
+     */
+    void topicIndex(final int topicIndex)
+    {
+        buffer.putInt(PublishRecordDescriptor.TOPIC_INDEX_OFFSET, topicIndex);
+    }
+
+    /**
      * Encode a record at offset 0 of {@link #buffer()}.
      *
      * @return the record length, or -1 when it would exceed {@code maxLength} (nothing useful is written).

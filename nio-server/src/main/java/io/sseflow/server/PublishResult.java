@@ -23,6 +23,12 @@ public enum PublishResult
     TOO_LARGE,
 
     /**
+     * The topic had been freed (no subscribers and no retained events) and could not be created again because the
+     * topic limit is reached. Nothing was published.
+     */
+    TOPIC_LIMIT,
+
+    /**
      * The server is closing or closed. Nothing was published.
      */
     CLOSED;

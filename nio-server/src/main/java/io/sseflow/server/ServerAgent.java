@@ -103,6 +103,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         this.topics = topics;
         this.metrics = metrics;
         this.sequencer = sequencer;
+        topics.sequencer(sequencer);
         this.serverChannel = serverChannel;
         this.terminated = terminated;
         this.responses = new HttpResponses(config.allowOrigin());
@@ -270,7 +271,13 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
      */
     public void onEvent(final DirectBuffer buffer, final int recordOffset, final int recordLength, final long numericId)
     {
-        final Topic topic = topics.byIndex(buffer.getInt(recordOffset + PublishRecordDescriptor.TOPIC_INDEX_OFFSET));
+        final int topicIndex = buffer.getInt(recordOffset + PublishRecordDescriptor.TOPIC_INDEX_OFFSET);
+        final Topic topic = topics.byIndex(topicIndex);
+        if (null == topic)
+        {
+            config.errorHandler().onError(new IllegalStateException("event for no live topic, index " + topicIndex));
+            return;
+        }
         final int idLength = buffer.getInt(recordOffset + PublishRecordDescriptor.ID_LENGTH_OFFSET);
         final int prefixLength = buffer.getInt(recordOffset + PublishRecordDescriptor.PREFIX_LENGTH_OFFSET);
         final int dataLength = buffer.getInt(recordOffset + PublishRecordDescriptor.DATA_LENGTH_OFFSET);
@@ -301,7 +308,14 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         position += dataLength;
         position += SseFields.putEndOfFrame(frame, position);
 
-        topic.logOrCreate(config.history(), config.historyBytes()).append(frame, 0, position, idTextOffset, idTextLength, numericId);
+        try
+        {
+            topic.logOrCreate().append(frame, 0, position, idTextOffset, idTextLength, numericId);
+        }
+        finally
+        {
+            topic.unpin();
+        }
         metrics.increment(ServerMetrics.EVENTS_PUBLISHED);
         flusher.markDirty(topic);
 

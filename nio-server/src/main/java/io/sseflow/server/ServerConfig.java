@@ -44,6 +44,10 @@ public final class ServerConfig
      */
     public static final int DEFAULT_HISTORY_BYTES = 8 * 1024 * 1024;
     /**
+     * Default bound on the history of all topics together, when half of the JVM's direct-memory limit is not less.
+     */
+    public static final long DEFAULT_HISTORY_TOTAL_BYTES = 256L * 1024 * 1024;
+    /**
      * Default largest event (a publish record: data lines, fields) and largest HTTP publish body.
      */
     public static final int DEFAULT_MAX_EVENT_BYTES = 64 * 1024;
@@ -91,6 +95,8 @@ public final class ServerConfig
     private final int maxConnectionsPerAddress;
     private final String allowOrigin;
     private final int historyBytes;
+    private final long historyTotalBytes;
+    private final long directMemoryLimit;
     private final int maxEventBytes;
     private final int maxRequestHeadBytes;
     private final int maxTopics;
@@ -148,8 +154,42 @@ public final class ServerConfig
             "allow-origin must be * or an origin such as https://example.com (no path, no CR/LF): " + allowOrigin);
         check(null == publishToken || isValidToken(publishToken),
             "publish token must be 1..512 visible ASCII characters without spaces");
-        historyBytes = BitUtil.findNextPositivePowerOfTwo(
-            Math.max(builder.historyBytes, 2 * BitUtil.findNextPositivePowerOfTwo(maxEventBytes + 1024)));
+        check(builder.historyTotalBytes >= 0,
+            "history total bytes must be positive, or 0 for the default: " + builder.historyTotalBytes);
+        final int minimumHistoryBytes = 2 * BitUtil.findNextPositivePowerOfTwo(maxEventBytes + 1024);
+        final int perTopic = BitUtil.findNextPositivePowerOfTwo(Math.max(builder.historyBytes, minimumHistoryBytes));
+        directMemoryLimit = JvmMemoryLimits.maxDirectMemory();
+        historyTotalBytes = fitHistoryTotalBytes(builder.historyTotalBytes, directMemoryLimit, minimumHistoryBytes);
+        check(!builder.historyBytesSet || builder.historyBytes <= historyTotalBytes,
+            "history bytes (" + builder.historyBytes + ") must not exceed history total bytes (" + historyTotalBytes +
+            "), the bound on all topics' history together");
+        historyBytes = (int)Math.min(perTopic, Long.highestOneBit(historyTotalBytes));
+    }
+
+    /**
+     * The history budget: the one given, or {@link #DEFAULT_HISTORY_TOTAL_BYTES}; never more than half of the
+     * direct-memory limit, and at least what two of the largest events need.
+     */
+    private static long fitHistoryTotalBytes(final long given, final long directLimit, final int minimum)
+    {
+        final long half = directLimit / 2;
+        if (0 != given)
+        {
+            check(given >= minimum,
+                "history total bytes (" + given + ") cannot hold the largest event: with max event bytes as set, " +
+                "it must be at least " + minimum + " (" + JvmMemoryLimits.mib(minimum) + ")");
+            check(given <= half,
+                "history total bytes (" + given + ", " + JvmMemoryLimits.mib(given) + ") exceeds half of the JVM's " +
+                "direct-memory limit (" + JvmMemoryLimits.mib(directLimit) + "): raise -XX:MaxDirectMemorySize or " +
+                "lower it");
+            return given;
+        }
+        final long fitted = Math.min(DEFAULT_HISTORY_TOTAL_BYTES, half);
+        check(fitted >= minimum,
+            "the JVM's direct-memory limit (" + JvmMemoryLimits.mib(directLimit) + ") leaves a history budget of " +
+            JvmMemoryLimits.mib(fitted) + ", too small for the largest event (it needs " +
+            JvmMemoryLimits.mib(minimum) + "): raise -XX:MaxDirectMemorySize or lower max event bytes");
+        return fitted;
     }
 
     /**
@@ -243,13 +283,36 @@ public final class ServerConfig
     }
 
     /**
-     * Largest history per topic in bytes (a power of two, at least twice the largest event).
+     * Largest history per topic in bytes (a power of two, at least twice the largest event, at most
+     * {@link #historyTotalBytes()}).
      *
      * @return bytes.
      */
     public int historyBytes()
     {
         return historyBytes;
+    }
+
+    /**
+     * Bound on the history of all topics together: every topic's frame buffer and index (direct memory), counted by
+     * capacity. Past it, the topics holding the most give up their oldest events. The one set, or
+     * {@link #DEFAULT_HISTORY_TOTAL_BYTES} but never more than half of {@link #directMemoryLimit()}.
+     *
+     * @return bytes.
+     */
+    public long historyTotalBytes()
+    {
+        return historyTotalBytes;
+    }
+
+    /**
+     * The JVM's direct-memory limit the history budget was fitted to, as read at build time.
+     *
+     * @return bytes.
+     */
+    public long directMemoryLimit()
+    {
+        return directMemoryLimit;
     }
 
     /**

@@ -23,7 +23,7 @@ public final class ServerMetrics
      */
     public static final int SUBSCRIBERS = 1;
     /**
-     * Topics (gauge).
+     * Live topics (gauge): freed topics do not count.
      */
     public static final int TOPICS = 2;
     /**
@@ -187,7 +187,7 @@ public final class ServerMetrics
     private static final String[] HELP = {
         "Open client connections, including event streams.",
         "Open event streams.",
-        "Topics.",
+        "Live topics (one with no subscribers and no retained events is freed).",
         "Connections accepted.",
         "Connections answered 503 because of the connection limit.",
         "Events appended to topic histories.",

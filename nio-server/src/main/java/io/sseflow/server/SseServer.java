@@ -66,7 +66,7 @@ public final class SseServer implements AutoCloseable
     SseServer(final ServerConfig config)
     {
         this.config = config;
-        this.topics = new TopicRegistry(this, config.maxTopics());
+        this.topics = new TopicRegistry(this, config);
     }
 
     /**
@@ -217,7 +217,9 @@ public final class SseServer implements AutoCloseable
     }
 
     /**
-     * Find or create a topic. Thread-safe.
+     * Find or create a topic. Thread-safe. A topic with no subscribers and no retained events is freed by the server
+     * (it does not count toward the topic limit), but the handle stays valid: publishing on it creates the topic
+     * again.
      *
      * @param name matching {@code [A-Za-z0-9._-]{1,128}}.
      * @return the topic.
@@ -320,19 +322,29 @@ public final class SseServer implements AutoCloseable
         return agent;
     }
 
+    TopicRegistry topics()
+    {
+        return topics;
+    }
+
     boolean disconnectSubscribers(final Topic topic)
     {
         if (!isRunning())
         {
             return false;
         }
-        if (!topic.disconnectRequested.compareAndSet(false, true))
+        final Topic live = topic.isFreed() ? topics.find(topic.name()) : topic;
+        if (null == live)
         {
             return true;
         }
-        if (!agent.requestDisconnect(topic))
+        if (!live.disconnectRequested.compareAndSet(false, true))
         {
-            topic.disconnectRequested.set(false);
+            return true;
+        }
+        if (!agent.requestDisconnect(live))
+        {
+            live.disconnectRequested.set(false);
             return false;
         }
         return true;
@@ -351,7 +363,18 @@ public final class SseServer implements AutoCloseable
         {
             return PublishResult.TOO_LARGE;
         }
-        switch (sequencer.offer(encoder.buffer(), 0, length))
+        final Topic live = topic.pin() ? topic : topics.pinLive(topic.name());
+        if (null == live)
+        {
+            return PublishResult.TOPIC_LIMIT;
+        }
+        encoder.topicIndex(live.index());
+        final EventSequencer.OfferResult offered = sequencer.offer(encoder.buffer(), 0, length);
+        if (offered != EventSequencer.OfferResult.OK)
+        {
+            live.unpin();
+        }
+        switch (offered)
         {
             case OK:
                 return PublishResult.OK;
@@ -420,6 +443,8 @@ public final class SseServer implements AutoCloseable
         int maxConnectionsPerAddress = ServerConfig.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
         String allowOrigin;
         int historyBytes = ServerConfig.DEFAULT_HISTORY_BYTES;
+        boolean historyBytesSet;
+        long historyTotalBytes;
         int maxEventBytes = ServerConfig.DEFAULT_MAX_EVENT_BYTES;
         int maxRequestHeadBytes = ServerConfig.DEFAULT_MAX_REQUEST_HEAD_BYTES;
         int maxTopics = ServerConfig.DEFAULT_MAX_TOPICS;
@@ -563,6 +588,27 @@ public final class SseServer implements AutoCloseable
         public Builder historyBytes(final int historyBytes)
         {
             this.historyBytes = historyBytes;
+            this.historyBytesSet = true;
+            return this;
+        }
+
+        /**
+         * Bound on the history of all topics together, default {@value ServerConfig#DEFAULT_HISTORY_TOTAL_BYTES}
+         * bytes but never more than half of the JVM's direct-memory limit ({@code -XX:MaxDirectMemorySize}, by
+         * default the heap's maximum). It counts every topic's frame buffer and index, all in direct memory, by
+         * capacity; when a topic needs more, the topics holding the most first give up their oldest events and
+         * their buffers shrink (freed at once). A client resuming before an evicted event is replayed from the
+         * oldest one kept; a subscriber still reading evicted history is dropped as a slow consumer. For a moment,
+         * while a topic's buffer is copied into one half its size, up to half of {@link #historyBytes(int)} more is
+         * in use.
+         *
+         * @param historyTotalBytes bytes, at least twice the buffer of the largest event and at most half the
+         *                          direct-memory limit (checked at {@link #build()}); 0 for the default.
+         * @return this.
+         */
+        public Builder historyTotalBytes(final long historyTotalBytes)
+        {
+            this.historyTotalBytes = historyTotalBytes;
             return this;
         }
 

@@ -100,7 +100,7 @@ final class SubscribeHandler
             idLength = Math.max(decoded, 0);
         }
 
-        final TopicLog log = topic.logOrCreate(config.history(), config.historyBytes());
+        final TopicLog log = topic.logOrCreate();
         long startSequence = log.nextSequence();
         if (idLength > 0)
         {

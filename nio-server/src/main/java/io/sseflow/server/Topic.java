@@ -1,12 +1,14 @@
 package io.sseflow.server;
 
 import io.sseflow.encoder.SseOptions;
+import io.sseflow.server.topic.EventSequencer;
 import io.sseflow.server.topic.TopicLog;
 import org.agrona.DirectBuffer;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * A named stream of events. {@link #publish} is thread-safe and never blocks: the event is encoded on the
@@ -14,6 +16,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * is given), appends the frame to the topic's history once, and every subscriber is sent the same bytes.
  * <p>
  * Get one with {@link SseServer#topic(String)}; names match {@code [A-Za-z0-9._-]{1,128}}.
+ * <p>
+ * A topic costs little until it holds events, and one with no subscribers and no retained events is freed by the
+ * server, so abandoned topics never fill the topic limit. A handle stays valid for as long as the application
+ * keeps it: publishing on a handle whose topic was freed publishes to the topic of that name, created again.
  */
 public final class Topic
 {
@@ -22,9 +28,15 @@ public final class Topic
      */
     public static final int MAX_NAME_LENGTH = 128;
 
+    private static final int FREED = -1;
+    private static final AtomicIntegerFieldUpdater<Topic> PINS =
+        AtomicIntegerFieldUpdater.newUpdater(Topic.class, "pins");
+
     private final String name;
     private final int index;
     private final SseServer server;
+    private final TopicRegistry registry;
+    private volatile int pins;
     final byte[] nameBytes;
     final int nameHash;
     final AtomicBoolean disconnectRequested = new AtomicBoolean();
@@ -35,11 +47,12 @@ public final class Topic
     int subscriberCount;
     boolean dirty;
 
-    Topic(final String name, final int index, final SseServer server)
+    Topic(final String name, final int index, final SseServer server, final TopicRegistry registry)
     {
         this.name = name;
         this.index = index;
         this.server = server;
+        this.registry = registry;
         this.nameBytes = name.getBytes(StandardCharsets.US_ASCII);
         this.nameHash = Arrays.hashCode(nameBytes);
     }
@@ -111,13 +124,106 @@ public final class Topic
     }
 
     /**
-     * The topic's index in its server.
+     * The topic's index in its server: in publish records, and reused for another topic once this one is freed.
      *
      * @return the index.
      */
     int index()
     {
         return index;
+    }
+
+    /**
+     * Hold the topic for a publish record about to be offered: a pinned topic is not freed, so its index cannot go
+     * to another topic while the record is in flight. Any thread.
+     *
+     * @return true when pinned; false when the topic was freed (resolve the live topic of this name instead).
+     */
+    boolean pin()
+    {
+        int pins;
+        do
+        {
+            pins = this.pins;
+            if (pins < 0)
+            {
+                return false;
+            }
+        }
+        while (!PINS.compareAndSet(this, pins, pins + 1));
+        return true;
+    }
+
+    /**
+     * Let go of a pin: the record was applied by the agent, or was not taken by the sequencer.
+     */
+    void unpin()
+    {
+        int pins;
+        do
+        {
+            pins = this.pins;
+            if (pins <= 0)
+            {
+                return;
+            }
+        }
+        while (!PINS.compareAndSet(this, pins, pins - 1));
+    }
+
+    /**
+     * Mark the topic freed when nothing pins it. Agent only, under the registry's lock.
+     *
+     * @return true when freed now.
+     */
+    boolean retire()
+    {
+        return PINS.compareAndSet(this, 0, FREED);
+    }
+
+    /**
+     * Has the server freed this topic? Its handle still publishes, to the live topic of the same name.
+     *
+     * @return true when freed.
+     */
+    boolean isFreed()
+    {
+        return pins < 0;
+    }
+
+    /**
+     * Agent only: could the topic be freed? No subscriber, no retained event, nothing in flight.
+     *
+     * @return true when idle.
+     */
+    boolean isIdle()
+    {
+        return 0 == subscriberCount && 0 == pins && (null == log || log.isEmpty());
+    }
+
+    /**
+     * Offer a publish record of this topic (its index already in the record), pinned until the agent applies it.
+     * Agent only (the HTTP publish path), where a topic found by name is live.
+     *
+     * @param sequencer to offer to.
+     * @param record    holding the record.
+     * @param offset    of the record.
+     * @param length    of the record.
+     * @return the sequencer's answer.
+     */
+    EventSequencer.OfferResult offer(
+        final EventSequencer sequencer, final DirectBuffer record, final int offset, final int length)
+    {
+        if (!pin())
+        {
+            throw new IllegalStateException("publish to a freed topic: " + name);
+        }
+        final EventSequencer.OfferResult result = sequencer.offer(record, offset, length);
+        if (result != EventSequencer.OfferResult.OK)
+        {
+            unpin();
+        }
+        return result;
     }
 
     /**
@@ -151,6 +257,10 @@ public final class Topic
         moved.subscriberIndex = index;
         subscribers[last] = null;
         connection.subscriberIndex = -1;
+        if (0 == last)
+        {
+            registry.freeIfIdle(this);
+        }
     }
 
     /**
@@ -211,12 +321,18 @@ public final class Topic
         return name.charAt(0) == '.' && (length == 1 || (length == 2 && name.charAt(1) == '.'));
     }
 
-    TopicLog logOrCreate(final int history, final int historyBytes)
+    /**
+     * The topic's log, made on first need (a subscribe or the first event). It holds no memory until events are
+     * appended.
+     *
+     * @return the log.
+     */
+    TopicLog logOrCreate()
     {
         TopicLog log = this.log;
         if (null == log)
         {
-            log = this.log = new TopicLog(history, historyBytes);
+            log = this.log = registry.newLog();
         }
         return log;
     }

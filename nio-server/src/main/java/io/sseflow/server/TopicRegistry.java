@@ -1,5 +1,8 @@
 package io.sseflow.server;
 
+import io.sseflow.server.topic.EventSequencer;
+import io.sseflow.server.topic.HistoryBudget;
+import io.sseflow.server.topic.TopicLog;
 import org.agrona.DirectBuffer;
 
 import java.nio.charset.StandardCharsets;
@@ -7,28 +10,67 @@ import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The server's topics: by name for any thread, by index for the agent (in publish records), and by name bytes
+ * The server's live topics: by name for any thread, by index for the agent (in publish records), and by name bytes
  * for the agent's request handling through an open-addressing table that the agent fills on first sight, so
  * looking up a known topic from a request allocates nothing.
+ * <p>
+ * Topics come and go: one with no subscribers, no retained events and no publish record in flight (see
+ * {@link Topic#pin()}) is freed, when its last subscriber leaves or by the agent's periodic {@link #sweep}; it
+ * leaves the name map and the agent's table (backward-shift deletion keeps linear probing correct), the sequencer
+ * forgets its index, and the index is given to the next topic created. Only live topics count toward the limit.
  */
 final class TopicRegistry
 {
     private final SseServer server;
     private final int maxTopics;
+    private final int history;
+    private final int historyBytes;
+    private final HistoryBudget historyBudget;
     private final ConcurrentHashMap<String, Topic> byName = new ConcurrentHashMap<>();
-    private volatile Topic[] byIndex = new Topic[0];
+    private volatile Topic[] byIndex = new Topic[16];
+    private volatile int liveCount;
+
+    // under the lock
+    private int[] freeIndices = new int[16];
+    private int freeIndexCount;
+    private int nextIndex;
 
     // agent-only
+    private EventSequencer sequencer;
     private Topic[] table = new Topic[64];
+    private int tableCount;
+    private int sweepCursor;
 
-    TopicRegistry(final SseServer server, final int maxTopics)
+    TopicRegistry(final SseServer server, final ServerConfig config)
     {
         this.server = server;
-        this.maxTopics = maxTopics;
+        this.maxTopics = config.maxTopics();
+        this.history = config.history();
+        this.historyBytes = config.historyBytes();
+        this.historyBudget = new HistoryBudget(config.historyTotalBytes());
     }
 
     /**
-     * Find or create a topic; any thread.
+     * Agent, at start: who is told about freed indices.
+     */
+    void sequencer(final EventSequencer sequencer)
+    {
+        this.sequencer = sequencer;
+    }
+
+    HistoryBudget historyBudget()
+    {
+        return historyBudget;
+    }
+
+    TopicLog newLog()
+    {
+        return new TopicLog(history, historyBytes, historyBudget);
+    }
+
+    /**
+     * Find or create a topic; any thread. The topic may be freed at any moment after this returns unless it is
+     * pinned: publishers use {@link #pinLive(String)}.
      *
      * @return the topic, or null when the topic limit is reached.
      */
@@ -51,32 +93,86 @@ final class TopicRegistry
             {
                 return existing;
             }
-            final Topic[] topics = byIndex;
-            if (topics.length >= maxTopics)
+            if (liveCount >= maxTopics)
             {
                 return null;
             }
-            final Topic created = new Topic(name, topics.length, server);
-            final Topic[] grown = Arrays.copyOf(topics, topics.length + 1);
-            grown[topics.length] = created;
-            byIndex = grown;
+            final int index = freeIndexCount > 0 ? freeIndices[--freeIndexCount] : nextIndex++;
+            Topic[] topics = byIndex;
+            if (index >= topics.length)
+            {
+                topics = Arrays.copyOf(topics, Math.max(index + 1, topics.length * 2));
+            }
+            final Topic created = new Topic(name, index, server, this);
+            topics[index] = created;
+            byIndex = topics;
             byName.put(name, created);
+            liveCount++;
             return created;
         }
     }
 
-    Topic byIndex(final int index)
+    /**
+     * The live topic of a name, created if need be, pinned for a publish record; any thread.
+     *
+     * @return the pinned topic, or null when the topic limit is reached.
+     */
+    Topic pinLive(final String name)
     {
-        return byIndex[index];
-    }
-
-    int count()
-    {
-        return byIndex.length;
+        final Topic topic = byName.get(name);
+        if (null != topic && topic.pin())
+        {
+            return topic;
+        }
+        synchronized (this)
+        {
+            final Topic live = getOrCreate(name);
+            if (null == live)
+            {
+                return null;
+            }
+            if (!live.pin())
+            {
+                throw new IllegalStateException("topic freed outside the registry lock: " + name);
+            }
+            return live;
+        }
     }
 
     /**
-     * Agent only: find or create a topic from name bytes already validated.
+     * The live topic of a name, if any; any thread.
+     *
+     * @return the topic, or null.
+     */
+    Topic find(final String name)
+    {
+        return byName.get(name);
+    }
+
+    /**
+     * The topic of an index in a publish record; agent only, for a record pinned when offered.
+     *
+     * @return the topic, or null when no topic has that index.
+     */
+    Topic byIndex(final int index)
+    {
+        final Topic[] topics = byIndex;
+        return index >= 0 && index < topics.length ? topics[index] : null;
+    }
+
+    /**
+     * Live topics.
+     *
+     * @return the count.
+     */
+    int count()
+    {
+        return liveCount;
+    }
+
+    /**
+     * Agent only: find or create a topic from name bytes already validated. At the topic limit, idle topics are
+     * swept first, so freed ones never count.
      *
      * @return the topic, or null when the topic limit is reached.
      */
@@ -103,7 +199,12 @@ final class TopicRegistry
 
         final byte[] nameBytes = new byte[length];
         buffer.getBytes(offset, nameBytes);
-        topic = getOrCreate(new String(nameBytes, StandardCharsets.US_ASCII));
+        final String name = new String(nameBytes, StandardCharsets.US_ASCII);
+        topic = getOrCreate(name);
+        if (null == topic && sweep(Integer.MAX_VALUE) > 0)
+        {
+            topic = getOrCreate(name);
+        }
         if (null != topic)
         {
             insert(topic);
@@ -111,26 +212,135 @@ final class TopicRegistry
         return topic;
     }
 
-    private void insert(final Topic topic)
+    /**
+     * Agent only: free the topic if it is idle (no subscriber, no retained event, nothing in flight).
+     *
+     * @return true when freed.
+     */
+    boolean freeIfIdle(final Topic topic)
     {
-        int count = 0;
-        for (final Topic t : table)
+        if (!topic.isIdle())
         {
-            count += null == t ? 0 : 1;
+            return false;
         }
-        if ((count + 1) * 2 > table.length)
+        synchronized (this)
         {
-            final Topic[] old = table;
-            table = new Topic[old.length * 2];
-            for (final Topic t : old)
+            if (!topic.retire())
             {
-                if (null != t)
-                {
-                    put(t);
-                }
+                return false;
+            }
+            final int index = topic.index();
+            byName.remove(topic.name(), topic);
+            byIndex[index] = null;
+            if (null != sequencer)
+            {
+                sequencer.onTopicFreed(index);
+            }
+            if (freeIndexCount == freeIndices.length)
+            {
+                freeIndices = Arrays.copyOf(freeIndices, freeIndexCount << 1);
+            }
+            freeIndices[freeIndexCount++] = index;
+            liveCount--;
+        }
+        removeFromTable(topic);
+        final TopicLog log = topic.log;
+        if (null != log)
+        {
+            log.close();
+        }
+        return true;
+    }
+
+    /**
+     * Agent only: look at up to {@code limit} topic slots, from where the last sweep stopped, freeing the idle
+     * topics (created by {@link SseServer#topic(String)} or by a request that then failed, and never given an event
+     * or a subscriber; or whose events were all evicted by the history budget).
+     *
+     * @param limit most slots looked at.
+     * @return topics freed.
+     */
+    int sweep(final int limit)
+    {
+        final Topic[] topics = byIndex;
+        final int slots = Math.min(limit, topics.length);
+        int cursor = sweepCursor;
+        int freed = 0;
+        for (int i = 0; i < slots; i++)
+        {
+            if (cursor >= topics.length)
+            {
+                cursor = 0;
+            }
+            final Topic topic = topics[cursor++];
+            if (null != topic && topic.isIdle() && freeIfIdle(topic))
+            {
+                freed++;
             }
         }
+        sweepCursor = cursor;
+        return freed;
+    }
+
+    private void insert(final Topic topic)
+    {
+        if ((tableCount + 1) * 2 > table.length)
+        {
+            rehash(table.length * 2);
+        }
         put(topic);
+        tableCount++;
+    }
+
+    private void removeFromTable(final Topic topic)
+    {
+        final Topic[] table = this.table;
+        final int mask = table.length - 1;
+        int slot = spread(topic.nameHash) & mask;
+        Topic found;
+        while ((found = table[slot]) != topic)
+        {
+            if (null == found)
+            {
+                return;
+            }
+            slot = (slot + 1) & mask;
+        }
+        table[slot] = null;
+        tableCount--;
+
+        int hole = slot;
+        int next = (slot + 1) & mask;
+        Topic moving;
+        while (null != (moving = table[next]))
+        {
+            final int home = spread(moving.nameHash) & mask;
+            if (((next - home) & mask) >= ((next - hole) & mask))
+            {
+                table[hole] = moving;
+                table[next] = null;
+                hole = next;
+            }
+            next = (next + 1) & mask;
+        }
+
+        if (table.length > 64 && tableCount * 8 < table.length)
+        {
+            rehash(table.length / 2);
+        }
+    }
+
+    private void rehash(final int length)
+    {
+        final Topic[] old = table;
+        table = new Topic[length];
+        for (final Topic t : old)
+        {
+            if (null != t)
+            {
+                put(t);
+            }
+        }
     }
 
     private void put(final Topic topic)
@@ -143,6 +353,16 @@ final class TopicRegistry
             slot = (slot + 1) & mask;
         }
         table[slot] = topic;
+    }
+
+    /**
+     * Agent only: topics in the agent's name-bytes table.
+     *
+     * @return the count.
+     */
+    int agentTableSize()
+    {
+        return tableCount;
     }
 
     private static int spread(final int hash)

@@ -30,6 +30,11 @@ public final class HubOptions
         "  --allow-origin O       CORS origin allowed: * or an exact origin (default none)",
         "  --history-bytes N      most bytes of history per topic (default " +
             ServerConfig.DEFAULT_HISTORY_BYTES + ")",
+        "  --history-total-bytes N",
+        "                         most bytes of history of all topics together; past it the oldest",
+        "                         events of the topics holding the most go first (default " +
+            ServerConfig.DEFAULT_HISTORY_TOTAL_BYTES + ",",
+        "                         never more than half the JVM's direct-memory limit)",
         "  --max-event-bytes N    largest event / publish body (default " + ServerConfig.DEFAULT_MAX_EVENT_BYTES + ")",
         "  --max-topics N         topic limit (default " + ServerConfig.DEFAULT_MAX_TOPICS + ")",
         "  --max-connections-per-address N",
@@ -131,6 +136,9 @@ public final class HubOptions
                 case "--history-bytes":
                     builder.historyBytes(intValue(flag, value, 1, 1 << 30));
                     break;
+                case "--history-total-bytes":
+                    builder.historyTotalBytes(longValue(flag, value, 1, 1L << 40));
+                    break;
                 case "--max-event-bytes":
                     builder.maxEventBytes(intValue(flag, value, 256, 64 * 1024 * 1024));
                     break;
@@ -160,6 +168,47 @@ public final class HubOptions
             throw new IllegalArgumentException(flag + " needs a non-empty value");
         }
         return value;
+    }
+
+    /**
+     * The line the hub prints on stderr at start: the history budget it runs with and the limit it was fitted to.
+     *
+     * @param config of the started server.
+     * @return the line, without a line end.
+     */
+    public static String historyBudgetLine(final ServerConfig config)
+    {
+        return "sseflow history budget " + mib(config.historyTotalBytes()) +
+            " (direct memory limit " + mib(config.directMemoryLimit()) + ", " + mib(config.historyBytes()) +
+            " per topic, " + config.maxTopics() + " topics)";
+    }
+
+    private static String mib(final long bytes)
+    {
+        if (bytes < 1024 * 1024 && bytes % 1024 == 0)
+        {
+            return bytes / 1024 + " KiB";
+        }
+        final double mib = bytes / (1024.0 * 1024.0);
+        return mib == Math.rint(mib) ? (long)mib + " MiB" : String.format(java.util.Locale.ROOT, "%.1f MiB", mib);
+    }
+
+    private static long longValue(final String flag, final String value, final long min, final long max)
+    {
+        final long parsed;
+        try
+        {
+            parsed = Long.parseLong(value);
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new IllegalArgumentException(flag + " needs a whole number, got '" + value + "'");
+        }
+        if (parsed < min || parsed > max)
+        {
+            throw new IllegalArgumentException(flag + " must be between " + min + " and " + max + ", got " + value);
+        }
+        return parsed;
     }
 
     private static int intValue(final String flag, final String value, final int min, final int max)

@@ -91,6 +91,7 @@ public final class SseHub
             return exitingBecauseOf(ex, err);
         }
 
+        err.println(HubOptions.historyBudgetLine(server.config()));
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "sseflow-shutdown"));
         out.println("sseflow listening on " + server.url());
         out.flush();

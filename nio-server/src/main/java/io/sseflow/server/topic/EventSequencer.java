@@ -48,6 +48,17 @@ public interface EventSequencer extends AutoCloseable
     void close();
 
     /**
+     * A topic was freed (no subscribers, no retained events, no record of it in flight) and its index will be
+     * given to another topic: forget what was kept for that index, so the next topic does not inherit it. Called on
+     * the server agent thread, the one that {@link #poll}s. The default keeps nothing per index and does nothing.
+     *
+     * @param topicIndex the freed topic's index in its publish records.
+     */
+    default void onTopicFreed(final int topicIndex)
+    {
+    }
+
+    /**
      * Outcome of {@link #offer}.
      */
     enum OfferResult

@@ -14,6 +14,12 @@ import java.util.Arrays;
  * The default {@link EventSequencer}: an Agrona {@link ManyToOneRingBuffer} in this process. The ring's order
  * is the order of events; ids the publisher did not give are assigned per topic, each one more than the
  * largest numeric id the topic has seen, so server-assigned ids always increase.
+ * <p>
+ * A topic's first assigned id is 1 on a fresh server. When a topic is freed (its events all evicted, nobody
+ * subscribed) its counter goes, and every topic whose counter starts afterwards starts above the largest id any
+ * freed topic had reached: a topic created again under the same name never repeats an id of its earlier life, so
+ * a {@code Last-Event-ID} from then cannot name a different, newer event (it is simply not found, and the
+ * replay-miss rule applies).
  */
 public final class InMemoryEventSequencer implements EventSequencer
 {
@@ -22,6 +28,7 @@ public final class InMemoryEventSequencer implements EventSequencer
     private final ManyToOneRingBuffer ringBuffer;
     private final MessageHandler messageHandler = this::onMessage;
     private long[] lastIdByTopic = new long[16];
+    private long freedIdFloor;
     private SequencedEventHandler handler;
     private volatile boolean closed;
 
@@ -82,6 +89,18 @@ public final class InMemoryEventSequencer implements EventSequencer
     }
 
     /**
+     * {@inheritDoc}
+     */
+    public void onTopicFreed(final int topicIndex)
+    {
+        if (topicIndex >= 0 && topicIndex < lastIdByTopic.length)
+        {
+            freedIdFloor = Math.max(freedIdFloor, lastIdByTopic[topicIndex]);
+            lastIdByTopic[topicIndex] = 0;
+        }
+    }
+
+    /**
      * Bytes waiting to be polled.
      *
      * @return bytes in the ring.
@@ -103,7 +122,8 @@ public final class InMemoryEventSequencer implements EventSequencer
         final long id;
         if ((flags & PublishRecordDescriptor.FLAG_HAS_ID) == 0)
         {
-            id = ++lastIdByTopic[topicIndex];
+            final long last = lastIdByTopic[topicIndex];
+            id = lastIdByTopic[topicIndex] = (0 == last ? freedIdFloor : last) + 1;
         }
         else if ((flags & PublishRecordDescriptor.FLAG_NUMERIC_ID) != 0)
         {

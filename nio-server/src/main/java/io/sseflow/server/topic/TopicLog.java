@@ -1,7 +1,9 @@
 package io.sseflow.server.topic;
 
 import org.agrona.BitUtil;
+import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
@@ -10,13 +12,17 @@ import java.nio.channels.WritableByteChannel;
 
 /**
  * History of one topic: the encoded SSE frames, back to back, in a circular direct buffer, with an index of
- * {@code [id][position][length]} per retained event. Positions are absolute byte offsets in the topic's
- * stream since the log was created, so a subscriber is nothing more than a position: it is sent
- * {@code log[position..head)} and the log never copies per subscriber.
+ * {@code [position][id]} per retained event in a second, smaller direct buffer. Positions are absolute byte
+ * offsets in the topic's stream since the log was created, so a subscriber is nothing more than a position: it is
+ * sent {@code log[position..head)} and the log never copies per subscriber.
  * <p>
- * At most {@code historyLimit} events are retained, and fewer when their bytes exceed {@code maxCapacity}:
- * the buffer starts small and doubles up to that maximum, then the oldest events are evicted. Bytes before
- * {@link #tailPosition()} may be overwritten at any time, so a position below it has been lapped.
+ * A new log holds no memory at all. The first append allocates a small buffer and index; both double as events
+ * arrive, the buffer up to {@code maxCapacity} bytes and the index up to {@code historyLimit} events, and past
+ * either the oldest events are evicted. All logs of a server share one {@link HistoryBudget}: when it is short, a
+ * log takes room from the logs holding the most, which shrink (evicting their oldest events), or evicts its own
+ * oldest when it holds the most itself. A log whose events are all evicted frees its buffers at once
+ * ({@link BufferUtil#free}), not at the next GC. Bytes before {@link #tailPosition()} may be overwritten or freed
+ * at any time, so a position below it has been lapped.
  * <p>
  * Not thread-safe: owned by the server agent.
  */
@@ -27,35 +33,71 @@ public final class TopicLog
      */
     public static final long NOT_FOUND = -1;
 
-    private static final int INITIAL_CAPACITY = 4096;
+    /**
+     * Size of the first buffer (or of the one frame it must hold, when larger).
+     */
+    public static final int INITIAL_CAPACITY = 4096;
+
+    /**
+     * Events the first index holds.
+     */
+    public static final int INITIAL_INDEX_SLOTS = 8;
+
+    /**
+     * Bytes of one index entry: the frame's position and its id (a number, or where the text id is in the frame).
+     */
+    public static final int INDEX_SLOT_BYTES = 16;
+
+    /**
+     * Most events a log retains, whatever the history setting: its index then takes 1 GiB.
+     */
+    public static final int MAX_INDEX_SLOTS = 1 << 26;
+
+    private static final long TEXT_ID_FLAG = Long.MIN_VALUE;
+    private static final ByteBuffer NO_BYTES = ByteBuffer.allocateDirect(0);
 
     private final int historyLimit;
     private final int maxCapacity;
-    private final int indexMask;
-    private final long[] framePositions;
-    private final int[] frameLengths;
-    private final long[] numericIds;
-    private final int[] idOffsets;
-    private final int[] idLengths;
+    private final int maxIndexSlots;
+    private final HistoryBudget budget;
 
     private ByteBuffer byteBuffer;
-    private ByteBuffer writeView;
+    private ByteBuffer writeView = NO_BYTES;
     private final UnsafeBuffer buffer = new UnsafeBuffer(0, 0);
     private int capacity;
     private int mask;
+
+    private ByteBuffer indexByteBuffer;
+    private final UnsafeBuffer index = new UnsafeBuffer(0, 0);
+    private int indexSlots;
+    private int indexMask;
 
     private long headPosition;
     private long tailPosition;
     private long firstSequence;
     private long nextSequence;
 
+    int budgetIndex = -1;
+
     /**
-     * An empty log.
+     * An empty log with no bound but its own.
      *
      * @param historyLimit most events retained.
      * @param maxCapacity  most bytes retained, a power of two.
      */
     public TopicLog(final int historyLimit, final int maxCapacity)
+    {
+        this(historyLimit, maxCapacity, HistoryBudget.unbounded());
+    }
+
+    /**
+     * An empty log, holding no memory until its first append.
+     *
+     * @param historyLimit most events retained.
+     * @param maxCapacity  most bytes retained, a power of two.
+     * @param budget       shared by every log of the server.
+     */
+    public TopicLog(final int historyLimit, final int maxCapacity, final HistoryBudget budget)
     {
         if (historyLimit < 1)
         {
@@ -65,16 +107,10 @@ public final class TopicLog
         {
             throw new IllegalArgumentException("history bytes must be a power of two: " + maxCapacity);
         }
-        this.historyLimit = historyLimit;
+        this.historyLimit = Math.min(historyLimit, MAX_INDEX_SLOTS);
         this.maxCapacity = maxCapacity;
-        final int indexCapacity = BitUtil.findNextPositivePowerOfTwo(historyLimit);
-        indexMask = indexCapacity - 1;
-        framePositions = new long[indexCapacity];
-        frameLengths = new int[indexCapacity];
-        numericIds = new long[indexCapacity];
-        idOffsets = new int[indexCapacity];
-        idLengths = new int[indexCapacity];
-        allocate(Math.min(INITIAL_CAPACITY, maxCapacity));
+        this.maxIndexSlots = BitUtil.findNextPositivePowerOfTwo(this.historyLimit);
+        this.budget = budget;
     }
 
     /**
@@ -104,34 +140,23 @@ public final class TopicLog
         {
             evictOldest();
         }
-        while (headPosition + length - tailPosition > capacity)
-        {
-            if (capacity < maxCapacity)
-            {
-                allocate(capacity << 1);
-            }
-            else
-            {
-                evictOldest();
-            }
-        }
+        ensureIndexSlot();
+        ensureCapacity(length);
 
         final long position = headPosition;
-        final int index = (int)position & mask;
-        final int firstPart = Math.min(length, capacity - index);
-        buffer.putBytes(index, frame, offset, firstPart);
+        final int at = (int)position & mask;
+        final int firstPart = Math.min(length, capacity - at);
+        buffer.putBytes(at, frame, offset, firstPart);
         if (firstPart < length)
         {
             buffer.putBytes(0, frame, offset + firstPart, length - firstPart);
         }
 
         final long sequence = nextSequence;
-        final int slot = (int)sequence & indexMask;
-        framePositions[slot] = position;
-        frameLengths[slot] = length;
-        numericIds[slot] = numericId;
-        idOffsets[slot] = idOffset;
-        idLengths[slot] = idLength;
+        final int slot = ((int)sequence & indexMask) * INDEX_SLOT_BYTES;
+        index.putLong(slot, position);
+        index.putLong(slot + BitUtil.SIZE_OF_LONG, numericId == EventSequencer.TEXT_ID ?
+            TEXT_ID_FLAG | ((long)idOffset << 32) | (idLength & 0xFFFF_FFFFL) : numericId);
 
         headPosition = position + length;
         nextSequence = sequence + 1;
@@ -153,17 +178,18 @@ public final class TopicLog
         final long numeric = PublishRecordDescriptor.parseNumericId(id, offset, length);
         for (long sequence = nextSequence - 1; sequence >= firstSequence; sequence--)
         {
-            final int slot = (int)sequence & indexMask;
+            final int slot = ((int)sequence & indexMask) * INDEX_SLOT_BYTES;
+            final long storedId = index.getLong(slot + BitUtil.SIZE_OF_LONG);
             if (numeric >= 0)
             {
-                if (numericIds[slot] == numeric)
+                if (storedId == numeric)
                 {
                     return sequence + 1;
                 }
             }
-            else if (numericIds[slot] == EventSequencer.TEXT_ID &&
-                idLengths[slot] == length &&
-                idEquals(framePositions[slot] + idOffsets[slot], id, offset, length))
+            else if (storedId < 0 &&
+                (int)storedId == length &&
+                idEquals(index.getLong(slot) + (int)((storedId & ~TEXT_ID_FLAG) >>> 32), id, offset, length))
             {
                 return sequence + 1;
             }
@@ -179,19 +205,18 @@ public final class TopicLog
      */
     public long framePosition(final long sequence)
     {
-        return sequence == nextSequence ? headPosition : framePositions[(int)sequence & indexMask];
+        return sequence == nextSequence ? headPosition : index.getLong(((int)sequence & indexMask) * INDEX_SLOT_BYTES);
     }
 
     /**
-     * Position right after an event's frame.
+     * Position right after an event's frame (frames are back to back, so where the next one starts).
      *
      * @param sequence between {@link #firstSequence()} and {@link #nextSequence()} - 1.
      * @return the position.
      */
     public long frameEndPosition(final long sequence)
     {
-        final int slot = (int)sequence & indexMask;
-        return framePositions[slot] + frameLengths[slot];
+        return framePosition(sequence + 1);
     }
 
     /**
@@ -206,9 +231,9 @@ public final class TopicLog
     public long writeTo(final WritableByteChannel channel, final long from, final long to) throws IOException
     {
         final ByteBuffer view = writeView;
-        final int index = (int)from & mask;
-        final int length = (int)Math.min(to - from, capacity - index);
-        view.clear().position(index).limit(index + length);
+        final int at = (int)from & mask;
+        final int length = (int)Math.min(to - from, capacity - at);
+        view.clear().position(at).limit(at + length);
         final int written = channel.write(view);
         if (written == length && from + length < to)
         {
@@ -222,15 +247,15 @@ public final class TopicLog
      * Copy {@code log[from..from+length)} into a buffer (for tests and diagnostics).
      *
      * @param from        first position, at least {@link #tailPosition()}.
-     * @param length      bytes.
+     * @param length      bytes, ending at most at {@link #headPosition()}.
      * @param destination to copy into.
-     * @param index       in the destination.
+     * @param at          index in the destination.
      */
-    public void getBytes(final long from, final int length, final org.agrona.MutableDirectBuffer destination, final int index)
+    public void getBytes(final long from, final int length, final MutableDirectBuffer destination, final int at)
     {
         for (int i = 0; i < length; i++)
         {
-            destination.putByte(index + i, buffer.getByte((int)(from + i) & mask));
+            destination.putByte(at + i, buffer.getByte((int)(from + i) & mask));
         }
     }
 
@@ -275,13 +300,127 @@ public final class TopicLog
     }
 
     /**
-     * Current buffer capacity in bytes.
+     * Does the log retain no event?
+     *
+     * @return true when empty (it then holds no memory either).
+     */
+    public boolean isEmpty()
+    {
+        return nextSequence == firstSequence;
+    }
+
+    /**
+     * Current buffer capacity in bytes; 0 while the log holds no event.
      *
      * @return bytes.
      */
     public int capacity()
     {
         return capacity;
+    }
+
+    /**
+     * Events the current index can hold; 0 while the log holds no event.
+     *
+     * @return index entries.
+     */
+    public int indexSlots()
+    {
+        return indexSlots;
+    }
+
+    /**
+     * Direct memory held: the buffer and the index, by capacity. This is what the {@link HistoryBudget} counts.
+     *
+     * @return bytes.
+     */
+    public long heldBytes()
+    {
+        return capacity + (long)indexSlots * INDEX_SLOT_BYTES;
+    }
+
+    /**
+     * Evict every event and free the buffers now (the topic is gone). Positions stay where they are, so a cursor
+     * still pointing here reads nothing and sees itself lapped if it had anything left to send.
+     */
+    public void close()
+    {
+        firstSequence = nextSequence;
+        tailPosition = headPosition;
+        freeAll();
+    }
+
+    /**
+     * Give memory back to the budget: halve the buffer, evicting the oldest events that no longer fit, or, at the
+     * smallest size, evict everything and free the buffers. Always frees something while anything is held.
+     */
+    void shrinkForBudget()
+    {
+        final int newCapacity = capacity >> 1;
+        if (newCapacity >= INITIAL_CAPACITY)
+        {
+            while (headPosition - tailPosition > newCapacity)
+            {
+                evictOldest();
+            }
+            if (!isEmpty())
+            {
+                resizeBuffer(newCapacity);
+                final int needed = Math.max(INITIAL_INDEX_SLOTS, BitUtil.findNextPositivePowerOfTwo(eventCount()));
+                if (needed < indexSlots)
+                {
+                    resizeIndex(needed);
+                }
+                return;
+            }
+        }
+        close();
+    }
+
+    private int eventCount()
+    {
+        return (int)(nextSequence - firstSequence);
+    }
+
+    private void ensureIndexSlot()
+    {
+        while (eventCount() >= indexSlots)
+        {
+            final boolean empty = isEmpty();
+            final int newSlots = 0 == indexSlots ? Math.min(INITIAL_INDEX_SLOTS, maxIndexSlots) : indexSlots << 1;
+            final long newBytes = (long)newSlots * INDEX_SLOT_BYTES;
+            if (newSlots <= maxIndexSlots &&
+                budget.reserve(this, newBytes, heldBytes() - (long)indexSlots * INDEX_SLOT_BYTES + newBytes, empty))
+            {
+                resizeIndex(newSlots);
+            }
+            else
+            {
+                evictOldest();
+            }
+        }
+    }
+
+    private void ensureCapacity(final int length)
+    {
+        while (headPosition + length - tailPosition > capacity)
+        {
+            if (isEmpty())
+            {
+                final int needed = Math.min(maxCapacity, Math.max(INITIAL_CAPACITY, BitUtil.findNextPositivePowerOfTwo(length)));
+                budget.reserve(this, needed, heldBytes() - capacity + needed, true);
+                replaceBuffer(needed);
+            }
+            else if (capacity < maxCapacity &&
+                budget.reserve(this, (long)capacity << 1, heldBytes() + capacity, false))
+            {
+                resizeBuffer(capacity << 1);
+            }
+            else
+            {
+                evictOldest();
+            }
+        }
     }
 
     private boolean idEquals(final long position, final DirectBuffer id, final int offset, final int length)
@@ -301,11 +440,30 @@ public final class TopicLog
     private void evictOldest()
     {
         firstSequence++;
-        tailPosition = firstSequence == nextSequence ? headPosition : framePositions[(int)firstSequence & indexMask];
+        tailPosition = firstSequence == nextSequence ? headPosition : framePosition(firstSequence);
     }
 
-    private void allocate(final int newCapacity)
+    /**
+     * Swap in a buffer of the given capacity, already reserved, without copying (the log is empty).
+     */
+    private void replaceBuffer(final int newCapacity)
     {
+        final ByteBuffer newByteBuffer = ByteBuffer.allocateDirect(newCapacity);
+        freeBuffer();
+        install(newByteBuffer, newCapacity);
+        budget.changed(this);
+    }
+
+    /**
+     * Copy the retained frames into a buffer of the given capacity (reserved when growing, taken here when
+     * shrinking) and free the old one.
+     */
+    private void resizeBuffer(final int newCapacity)
+    {
+        if (newCapacity < capacity)
+        {
+            budget.take(newCapacity);
+        }
         final ByteBuffer newByteBuffer = ByteBuffer.allocateDirect(newCapacity);
         final UnsafeBuffer newBuffer = new UnsafeBuffer(newByteBuffer);
         final int newMask = newCapacity - 1;
@@ -317,10 +475,77 @@ public final class TopicLog
             newBuffer.putBytes(to, buffer, from, length);
             position += length;
         }
+        freeBuffer();
+        install(newByteBuffer, newCapacity);
+        budget.changed(this);
+    }
+
+    private void install(final ByteBuffer newByteBuffer, final int newCapacity)
+    {
         byteBuffer = newByteBuffer;
         writeView = newByteBuffer.duplicate();
         buffer.wrap(newByteBuffer);
         capacity = newCapacity;
-        mask = newMask;
+        mask = newCapacity - 1;
+    }
+
+    private void resizeIndex(final int newSlots)
+    {
+        if (newSlots < indexSlots)
+        {
+            budget.take((long)newSlots * INDEX_SLOT_BYTES);
+        }
+        final ByteBuffer newByteBuffer = ByteBuffer.allocateDirect(newSlots * INDEX_SLOT_BYTES);
+        final UnsafeBuffer newIndex = new UnsafeBuffer(newByteBuffer);
+        final int newMask = newSlots - 1;
+        for (long sequence = firstSequence; sequence < nextSequence; sequence++)
+        {
+            final int from = ((int)sequence & indexMask) * INDEX_SLOT_BYTES;
+            final int to = ((int)sequence & newMask) * INDEX_SLOT_BYTES;
+            newIndex.putLong(to, index.getLong(from));
+            newIndex.putLong(to + BitUtil.SIZE_OF_LONG, index.getLong(from + BitUtil.SIZE_OF_LONG));
+        }
+        freeIndex();
+        indexByteBuffer = newByteBuffer;
+        index.wrap(newByteBuffer);
+        indexSlots = newSlots;
+        indexMask = newMask;
+        budget.changed(this);
+    }
+
+    private void freeAll()
+    {
+        freeBuffer();
+        freeIndex();
+        budget.changed(this);
+    }
+
+    private void freeBuffer()
+    {
+        final ByteBuffer old = byteBuffer;
+        if (null != old)
+        {
+            byteBuffer = null;
+            writeView = NO_BYTES;
+            buffer.wrap(0, 0);
+            budget.release(capacity);
+            capacity = 0;
+            mask = 0;
+            BufferUtil.free(old);
+        }
+    }
+
+    private void freeIndex()
+    {
+        final ByteBuffer old = indexByteBuffer;
+        if (null != old)
+        {
+            indexByteBuffer = null;
+            index.wrap(0, 0);
+            budget.release((long)indexSlots * INDEX_SLOT_BYTES);
+            indexSlots = 0;
+            indexMask = 0;
+            BufferUtil.free(old);
+        }
     }
 }

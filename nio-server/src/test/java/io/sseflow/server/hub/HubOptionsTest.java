@@ -23,7 +23,8 @@ class HubOptionsTest
             "--host", "localhost", "--port=0", "--publish-token", "t0k", "--history", "10", "--heartbeat-ms=250",
             "--max-connections", "7", "--allow-origin", "https://a.example", "--subscribe-token=sub-T",
             "--request-timeout-ms", "1500", "--max-connections-per-address=3",
-            "--socket-send-buffer-bytes", "32768"}).build().config();
+            "--socket-send-buffer-bytes", "32768", "--history-total-bytes=33554432", "--history-bytes", "1048576"})
+            .build().config();
         assertEquals("localhost", config.host());
         assertEquals(0, config.port());
         assertEquals("t0k", config.publishToken());
@@ -36,6 +37,8 @@ class HubOptionsTest
         assertEquals(1500, config.requestTimeoutMs());
         assertEquals(3, config.maxConnectionsPerAddress());
         assertEquals(32768, config.socketSendBufferBytes());
+        assertEquals(32L * 1024 * 1024, config.historyTotalBytes());
+        assertEquals(1024 * 1024, config.historyBytes());
         assertTrue(config.demoPage());
     }
 
@@ -55,6 +58,36 @@ class HubOptionsTest
         assertEquals(ServerConfig.DEFAULT_REQUEST_TIMEOUT_MS, config.requestTimeoutMs());
         assertEquals(ServerConfig.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, config.maxConnectionsPerAddress());
         assertEquals(0, config.socketSendBufferBytes());
+        assertEquals(Math.min(ServerConfig.DEFAULT_HISTORY_TOTAL_BYTES, config.directMemoryLimit() / 2),
+            config.historyTotalBytes(), "256 MiB, never more than half the direct-memory limit");
+        assertEquals(ServerConfig.DEFAULT_HISTORY_BYTES, config.historyBytes());
+        assertEquals(ServerConfig.DEFAULT_MAX_TOPICS, config.maxTopics());
+    }
+
+    @Test
+    void shouldCheckTheHistoryBudgetAgainstTheJvmAndTheOtherLimits()
+    {
+        assertEquals("--history-total-bytes must be between 1 and 1099511627776, got 0",
+            message("--history-total-bytes", "0"));
+        assertEquals("--history-total-bytes needs a whole number, got '64m'", message("--history-total-bytes", "64m"));
+        assertEquals("history total bytes (65536) cannot hold the largest event: with max event bytes as set, it must " +
+            "be at least 262144 (256 KiB)", message("--history-total-bytes", "65536"));
+        assertEquals("history total bytes (524288) cannot hold the largest event: with max event bytes as set, it " +
+            "must be at least 1048576 (1 MiB)", message("--history-total-bytes", "524288", "--max-event-bytes", "262144"));
+        assertEquals("history bytes (16777216) must not exceed history total bytes (8388608), the bound on all " +
+            "topics' history together", message("--history-total-bytes", "8388608", "--history-bytes", "16777216"));
+        final long tooMuch = 1L << 40;
+        assertTrue(message("--history-total-bytes", String.valueOf(tooMuch)).startsWith(
+            "history total bytes (" + tooMuch + ", 1048576 MiB) exceeds half of the JVM's direct-memory limit ("),
+            message("--history-total-bytes", String.valueOf(tooMuch)));
+
+        final ServerConfig small = HubOptions.parse(new String[]{"--history-total-bytes", "1048576",
+            "--max-event-bytes", "1024"}).build().config();
+        assertEquals(1024 * 1024, small.historyTotalBytes());
+        assertEquals(1024 * 1024, small.historyBytes(), "the default per-topic bound is cut to the total");
+        assertEquals("sseflow history budget 1 MiB (direct memory limit " +
+            HubOptions.historyBudgetLine(small).replaceAll(".*direct memory limit ([^,]+),.*", "$1") +
+            ", 1 MiB per topic, 10000 topics)", HubOptions.historyBudgetLine(small));
     }
 
     @Test

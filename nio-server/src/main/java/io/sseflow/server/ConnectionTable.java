@@ -76,6 +76,47 @@ final class ConnectionTable
         metrics.increment(ServerMetrics.CONNECTIONS);
     }
 
+    /**
+     * Admit a connection from a trusted proxy: counted in the total now, against a client address only once a
+     * request head names it ({@link #countAddress}).
+     */
+    void admitFromProxy(final Connection connection, final InetAddress proxyAddress)
+    {
+        connection.proxyAddress = proxyAddress;
+        admittedCount++;
+        metrics.increment(ServerMetrics.CONNECTIONS);
+    }
+
+    /**
+     * Count an admitted connection against the client its current request is for.
+     */
+    void countAddress(final Connection connection, final InetAddress address)
+    {
+        connection.remoteAddress = address;
+        connectionsPerAddress.put(address, connectionsPerAddress.getValue(address) + 1);
+    }
+
+    /**
+     * Stop counting an admitted connection against its client, as when its next request names another one.
+     */
+    void uncountAddress(final Connection connection)
+    {
+        final InetAddress address = connection.remoteAddress;
+        if (null != address)
+        {
+            final int count = connectionsPerAddress.getValue(address);
+            if (count <= 1)
+            {
+                connectionsPerAddress.removeKey(address);
+            }
+            else
+            {
+                connectionsPerAddress.put(address, count - 1);
+            }
+            connection.remoteAddress = null;
+        }
+    }
+
     void reject()
     {
         rejectingCount++;

@@ -23,7 +23,7 @@ class HubOptionsTest
             "--host", "localhost", "--port=0", "--publish-token", "t0k", "--history", "10", "--heartbeat-ms=250",
             "--max-connections", "7", "--allow-origin", "https://a.example", "--subscribe-token=sub-T",
             "--request-timeout-ms", "1500", "--max-connections-per-address=3",
-            "--socket-send-buffer-bytes", "32768"}).build().config();
+            "--socket-send-buffer-bytes", "32768", "--trusted-proxies", "10.0.0.0/8, fd00::/8"}).build().config();
         assertEquals("localhost", config.host());
         assertEquals(0, config.port());
         assertEquals("t0k", config.publishToken());
@@ -36,6 +36,7 @@ class HubOptionsTest
         assertEquals(1500, config.requestTimeoutMs());
         assertEquals(3, config.maxConnectionsPerAddress());
         assertEquals(32768, config.socketSendBufferBytes());
+        assertEquals("10.0.0.0/8,fd00::/8", config.trustedProxies().toString());
         assertTrue(config.demoPage());
     }
 
@@ -55,6 +56,29 @@ class HubOptionsTest
         assertEquals(ServerConfig.DEFAULT_REQUEST_TIMEOUT_MS, config.requestTimeoutMs());
         assertEquals(ServerConfig.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, config.maxConnectionsPerAddress());
         assertEquals(0, config.socketSendBufferBytes());
+        assertEquals("127.0.0.1,::1", config.trustedProxies().toString());
+    }
+
+    @Test
+    void shouldTrustNoProxyWithAnEmptyList()
+    {
+        assertTrue(HubOptions.parse(new String[]{"--trusted-proxies="}).build().config().trustedProxies().isEmpty());
+        assertTrue(HubOptions.parse(new String[]{"--trusted-proxies", ""}).build().config().trustedProxies().isEmpty());
+    }
+
+    @Test
+    void shouldExitWithStatus2AndUsageForABadTrustedProxy() throws Exception
+    {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final ByteArrayOutputStream err = new ByteArrayOutputStream();
+        final int status = SseHub.run(new String[]{"--port", "0", "--trusted-proxies", "127.0.0.1,nginx.local"},
+            new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(2, status);
+        assertEquals("", out.toString(StandardCharsets.UTF_8));
+        final String text = err.toString(StandardCharsets.UTF_8);
+        assertTrue(text.startsWith("sseflow: --trusted-proxies: 'nginx.local' is not an IP address or CIDR " +
+            "(such as 127.0.0.1, ::1, 10.0.0.0/8 or fd00::/8)\nusage: java -jar sseflow-server.jar [flags]"), text);
+        assertTrue(text.contains("--trusted-proxies LIST"), text);
     }
 
     @Test
@@ -79,6 +103,9 @@ class HubOptionsTest
         assertEquals("--max-connections-per-address needs a whole number, got ''",
             message("--max-connections-per-address="));
         assertTrue(message("--allow-origin", "https://a.example/path").startsWith("allow-origin must be * or an origin"));
+        assertEquals("--trusted-proxies: '10.0.0.0/33' is not an IP address or CIDR " +
+            "(such as 127.0.0.1, ::1, 10.0.0.0/8 or fd00::/8)", message("--trusted-proxies", "10.0.0.0/33"));
+        assertEquals("--trusted-proxies needs a value", message("--trusted-proxies"));
     }
 
     @Test

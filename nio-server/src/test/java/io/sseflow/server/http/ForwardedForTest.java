@@ -117,6 +117,36 @@ class ForwardedForTest
             describe(forwardedFor.resolveXForwardedFor(buffer(untrustedLast.toString()), 0, untrustedLast.length())));
     }
 
+    @Test
+    void shouldResolveWithoutAllocating() throws Exception
+    {
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
+        final String head = "GET /events/t HTTP/1.1\r\nHost: h\r\nX-Forwarded-For: 203.0.113.5, 2001:db8::9\r\n" +
+            "Accept: */*\r\nX-Forwarded-For: 10.0.0.3\r\nForwarded: for=\"[2001:db8::1]:80\"\r\n\r\n";
+        final UnsafeBuffer buffer = buffer(head);
+        final HttpRequestParser parser = new HttpRequestParser(8192, 0);
+        final String single = "for=192.0.2.43, for=\"[2001:db8:cafe::17]:4711\";proto=https";
+        final UnsafeBuffer forwarded = buffer(single);
+        long minimum = Long.MAX_VALUE;
+        long sum = 0;
+        for (int round = 0; round < 5; round++)
+        {
+            final long before = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 10_000; i++)
+            {
+                parser.reset();
+                parser.parse(buffer, head.length());
+                sum += forwardedFor.resolve(buffer, parser).ordinal() + forwardedFor.low();
+                sum += forwardedFor.resolveForwarded(forwarded, 0, single.length()).ordinal() + forwardedFor.high();
+            }
+            minimum = Math.min(minimum, threads.getCurrentThreadAllocatedBytes() - before);
+        }
+        assertEquals(0, minimum, "bytes allocated by 10,000 resolves (checksum " + sum + ")");
+        assertEquals(expected("2001:db8::9"), resolveHead(
+            "X-Forwarded-For: 203.0.113.5, 2001:db8::9\r\nX-Forwarded-For: 10.0.0.3\r\n"));
+    }
+
     private String resolveHead(final String headers) throws Exception
     {
         final String head = "GET /events/t HTTP/1.1\r\nHost: h\r\n" + headers + "\r\n";

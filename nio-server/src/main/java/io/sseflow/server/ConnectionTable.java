@@ -10,7 +10,8 @@ import java.util.Arrays;
 
 /**
  * Every open connection of the server agent: the list the timers and the drain walk, the admitted and rejecting
- * counts with connections per remote address that admission is decided on, the connections waiting for a publish
+ * counts with connections per client address that admission ({@link ClientAdmission}) is decided on, the
+ * connections waiting for a publish
  * to be sequenced by their id, the request parsers lent to connections that read requests, and
  * {@link #close(Connection)}, which undoes all of it.
  * <p>

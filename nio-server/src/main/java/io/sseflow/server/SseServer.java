@@ -553,7 +553,8 @@ public final class SseServer implements AutoCloseable
 
         /**
          * Limit of open connections from one remote IP address, default
-         * {@value ServerConfig#DEFAULT_MAX_CONNECTIONS_PER_ADDRESS}; more are answered 429 and closed.
+         * {@value ServerConfig#DEFAULT_MAX_CONNECTIONS_PER_ADDRESS}; more are answered 429 and closed. Behind a
+         * trusted proxy ({@link #trustedProxies(String)}) it counts the clients the proxy names, not the proxy.
          *
          * @param maxConnectionsPerAddress connections.
          * @return this.

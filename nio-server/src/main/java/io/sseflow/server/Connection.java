@@ -42,6 +42,9 @@ final class Connection
     long deadlineNs;
     Topic topic;
     java.net.InetAddress remoteAddress;
+    java.net.InetAddress proxyAddress;
+    long clientHigh;
+    long clientLow;
 
     Connection(final long id, final SocketChannel channel, final boolean admitted, final HttpRequestParser parser)
     {

@@ -13,7 +13,8 @@ import java.util.Arrays;
 
 /**
  * Every open connection of the server agent: the list the timers and the drain walk, the admitted and rejecting
- * counts with connections per remote address that admission is decided on, the connections waiting for a publish
+ * counts with connections per client address that admission
+ * ({@link ClientAdmission}) is decided on, the connections waiting for a publish
  * to be sequenced by their id, the request parsers lent to connections that read requests, and the two ways to end
  * a connection, which undo all of it: {@link #close(Connection)} (FIN: the peer reads every byte already written,
  * then EOF) for the ends a client expects, and {@link #reset(Connection)} (RST: the kernel discards what is unsent
@@ -80,6 +81,47 @@ final class ConnectionTable
         connectionsPerAddress.put(address, connectionsPerAddress.getValue(address) + 1);
         admittedCount++;
         metrics.increment(ServerMetrics.CONNECTIONS);
+    }
+
+    /**
+     * Admit a connection from a trusted proxy: counted in the total now, against a client address only once a
+     * request head names it ({@link #countAddress}).
+     */
+    void admitFromProxy(final Connection connection, final InetAddress proxyAddress)
+    {
+        connection.proxyAddress = proxyAddress;
+        admittedCount++;
+        metrics.increment(ServerMetrics.CONNECTIONS);
+    }
+
+    /**
+     * Count an admitted connection against the client its current request is for.
+     */
+    void countAddress(final Connection connection, final InetAddress address)
+    {
+        connection.remoteAddress = address;
+        connectionsPerAddress.put(address, connectionsPerAddress.getValue(address) + 1);
+    }
+
+    /**
+     * Stop counting an admitted connection against its client, as when its next request names another one.
+     */
+    void uncountAddress(final Connection connection)
+    {
+        final InetAddress address = connection.remoteAddress;
+        if (null != address)
+        {
+            final int count = connectionsPerAddress.getValue(address);
+            if (count <= 1)
+            {
+                connectionsPerAddress.removeKey(address);
+            }
+            else
+            {
+                connectionsPerAddress.put(address, count - 1);
+            }
+            connection.remoteAddress = null;
+        }
     }
 
     void reject()
@@ -203,19 +245,7 @@ final class ConnectionTable
         remove(connection);
         if (connection.admitted)
         {
-            if (null != connection.remoteAddress)
-            {
-                final int count = connectionsPerAddress.getValue(connection.remoteAddress);
-                if (count <= 1)
-                {
-                    connectionsPerAddress.removeKey(connection.remoteAddress);
-                }
-                else
-                {
-                    connectionsPerAddress.put(connection.remoteAddress, count - 1);
-                }
-                connection.remoteAddress = null;
-            }
+            uncountAddress(connection);
             admittedCount--;
             metrics.decrement(ServerMetrics.CONNECTIONS);
         }

@@ -80,6 +80,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
     private final SubscribeHandler subscribeHandler;
     private final RequestRouter router;
     private final ConnectionTimers timers;
+    private final ClientAdmission admission;
     private Connection[] ready = new Connection[16];
     private int readyCount;
     private long nextConnectionId = 1;
@@ -126,6 +127,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
             config, topics, metrics, writer, flusher, clock, closeRequested, constant(responses.eventStreamHead()));
         router = new RequestRouter(config, topics, metrics, writer, subscribeHandler, publishHandler, demoPage);
         timers = new ConnectionTimers(config, topics, metrics, connections, writer, flusher);
+        admission = new ClientAdmission(config, connections, writer);
         headPool = new BufferPool(config.maxRequestHeadBytes(), 64);
         largePool = new BufferPool(config.maxRequestHeadBytes() + config.maxEventBytes(), 4);
         // last, so that when an allocation above fails the listening socket is not registered and closes at once
@@ -358,15 +360,15 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
             metrics.increment(ServerMetrics.CONNECTIONS_ACCEPTED);
 
             final InetAddress address = remoteAddress(channel);
-            final boolean underTotal = connections.admittedCount() < config.maxConnections();
-            final boolean underPerAddress = connections.connectionsFrom(address) < config.maxConnectionsPerAddress();
-            final boolean admitted = underTotal && underPerAddress;
+            final ClientAdmission.Decision decision = admission.onAccept(address);
+            final boolean underTotal = decision != ClientAdmission.Decision.CONNECTION_LIMIT;
+            final boolean admitted = decision.admitted();
             if (!admitted && connections.rejectingCount() >= MAX_REJECTING)
             {
                 metrics.increment(ServerMetrics.CONNECTIONS_REJECTED);
                 metrics.incrementRefused(
                     underTotal ? ServerMetrics.REFUSED_ADDRESS_LIMIT : ServerMetrics.REFUSED_CONNECTION_LIMIT);
-                CloseHelper.quietClose(channel);
+                ConnectionTable.resetQuietly(channel);
                 continue;
             }
 
@@ -396,7 +398,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
             connection.deadlineNs = nowNs + requestTimeoutNs;
             if (admitted)
             {
-                connections.admit(connection, address);
+                admission.admit(connection, address, decision);
             }
             else
             {
@@ -479,6 +481,10 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
             if (result == HttpRequestParser.BAD_MESSAGE)
             {
                 writer.sendError(connection, parser.errorStatus(), parser.errorReason(), null);
+                return;
+            }
+            if (!admission.onRequestHead(connection, request.view, parser))
+            {
                 return;
             }
 

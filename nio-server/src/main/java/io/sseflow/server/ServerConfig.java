@@ -1,5 +1,6 @@
 package io.sseflow.server;
 
+import io.sseflow.server.http.TrustedProxies;
 import io.sseflow.server.topic.EventSequencer;
 import io.sseflow.server.topic.InMemoryEventSequencer;
 import org.agrona.BitUtil;
@@ -94,6 +95,7 @@ public final class ServerConfig
     private final int maxConnections;
     private final int maxConnectionsPerAddress;
     private final String allowOrigin;
+    private final TrustedProxies trustedProxies;
     private final int historyBytes;
     private final long historyTotalBytes;
     private final long directMemoryLimit;
@@ -122,6 +124,7 @@ public final class ServerConfig
         maxConnections = builder.maxConnections;
         maxConnectionsPerAddress = builder.maxConnectionsPerAddress;
         allowOrigin = builder.allowOrigin;
+        trustedProxies = TrustedProxies.parse(require(builder.trustedProxies, "trusted proxies"));
         maxEventBytes = builder.maxEventBytes;
         maxRequestHeadBytes = builder.maxRequestHeadBytes;
         maxTopics = builder.maxTopics;
@@ -363,6 +366,17 @@ public final class ServerConfig
     public int maxConnectionsPerAddress()
     {
         return maxConnectionsPerAddress;
+    }
+
+    /**
+     * Proxies whose {@code X-Forwarded-For} / {@code Forwarded} header names the client that per-address limits
+     * count and {@link SubscribeRequest#remoteAddress()} reports.
+     *
+     * @return the set, empty when forwarding headers are ignored.
+     */
+    public TrustedProxies trustedProxies()
+    {
+        return trustedProxies;
     }
 
     /**

@@ -441,6 +441,7 @@ public final class SseServer implements AutoCloseable
         long heartbeatMs = ServerConfig.DEFAULT_HEARTBEAT_MS;
         int maxConnections = ServerConfig.DEFAULT_MAX_CONNECTIONS;
         int maxConnectionsPerAddress = ServerConfig.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
+        String trustedProxies = io.sseflow.server.http.TrustedProxies.DEFAULT;
         String allowOrigin;
         int historyBytes = ServerConfig.DEFAULT_HISTORY_BYTES;
         boolean historyBytesSet;
@@ -662,7 +663,8 @@ public final class SseServer implements AutoCloseable
 
         /**
          * Limit of open connections from one remote IP address, default
-         * {@value ServerConfig#DEFAULT_MAX_CONNECTIONS_PER_ADDRESS}; more are answered 429 and closed.
+         * {@value ServerConfig#DEFAULT_MAX_CONNECTIONS_PER_ADDRESS}; more are answered 429 and closed. Behind a
+         * trusted proxy ({@link #trustedProxies(String)}) it counts the clients the proxy names, not the proxy.
          *
          * @param maxConnectionsPerAddress connections.
          * @return this.
@@ -670,6 +672,24 @@ public final class SseServer implements AutoCloseable
         public Builder maxConnectionsPerAddress(final int maxConnectionsPerAddress)
         {
             this.maxConnectionsPerAddress = maxConnectionsPerAddress;
+            return this;
+        }
+
+        /**
+         * Proxies whose {@code X-Forwarded-For} (or, without it, RFC 7239 {@code Forwarded}) header names the real
+         * client, default {@value io.sseflow.server.http.TrustedProxies#DEFAULT}: a comma-separated list of
+         * IPv4/IPv6 addresses and CIDRs such as {@code 10.0.0.0/8} or {@code fd00::/8}; {@code ""} ignores
+         * forwarding headers. A bad entry makes {@link #build()} throw an {@code IllegalArgumentException}. A connection from
+         * one of them is counted against {@link #maxConnectionsPerAddress(int)} for the client its current
+         * request's head names (the right-most address that is not itself a trusted proxy), and that client is
+         * {@link SubscribeRequest#remoteAddress()}; over the limit, that request is answered 429.
+         *
+         * @param trustedProxies the list.
+         * @return this.
+         */
+        public Builder trustedProxies(final String trustedProxies)
+        {
+            this.trustedProxies = Objects.requireNonNull(trustedProxies, "trustedProxies");
             return this;
         }
 

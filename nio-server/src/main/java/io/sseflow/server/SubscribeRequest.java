@@ -63,7 +63,11 @@ public final class SubscribeRequest
     }
 
     /**
-     * The client's IP address (a proxy's, behind one).
+     * The client's IP address: the connection's peer or, for a connection from a trusted proxy
+     * ({@link SseServer.Builder#trustedProxies(String)}, by default one on this host), the client its
+     * {@code X-Forwarded-For} or {@code Forwarded} header names (the right-most address that is not itself a
+     * trusted proxy); the proxy's own address when that header is missing or unusable. It is the address the
+     * per-address connection limit counted this request against.
      *
      * @return the address.
      */

@@ -147,6 +147,12 @@ public final class HttpRequestParser
     private int authorizationLength;
     private int originOffset;
     private int originLength;
+    private int xForwardedForOffset;
+    private int xForwardedForLength;
+    private int xForwardedForCount;
+    private int forwardedOffset;
+    private int forwardedLength;
+    private int forwardedCount;
 
     private int errorStatus;
     private String errorReason;
@@ -200,6 +206,12 @@ public final class HttpRequestParser
         authorizationLength = 0;
         originOffset = -1;
         originLength = 0;
+        xForwardedForOffset = -1;
+        xForwardedForLength = 0;
+        xForwardedForCount = 0;
+        forwardedOffset = -1;
+        forwardedLength = 0;
+        forwardedCount = 0;
         errorStatus = 0;
         errorReason = null;
     }
@@ -582,6 +594,66 @@ public final class HttpRequestParser
     }
 
     /**
+     * Offset of the last {@code X-Forwarded-For} value, -1 when absent.
+     *
+     * @return the offset.
+     */
+    public int xForwardedForOffset()
+    {
+        return xForwardedForOffset;
+    }
+
+    /**
+     * Length of the last {@code X-Forwarded-For} value.
+     *
+     * @return the length.
+     */
+    public int xForwardedForLength()
+    {
+        return xForwardedForLength;
+    }
+
+    /**
+     * Number of {@code X-Forwarded-For} field lines (several form one list, in order; see {@link ForwardedFor}).
+     *
+     * @return the count.
+     */
+    public int xForwardedForCount()
+    {
+        return xForwardedForCount;
+    }
+
+    /**
+     * Offset of the last {@code Forwarded} (RFC 7239) value, -1 when absent.
+     *
+     * @return the offset.
+     */
+    public int forwardedOffset()
+    {
+        return forwardedOffset;
+    }
+
+    /**
+     * Length of the last {@code Forwarded} value.
+     *
+     * @return the length.
+     */
+    public int forwardedLength()
+    {
+        return forwardedLength;
+    }
+
+    /**
+     * Number of {@code Forwarded} field lines.
+     *
+     * @return the count.
+     */
+    public int forwardedCount()
+    {
+        return forwardedCount;
+    }
+
+    /**
      * Number of header field lines in the head.
      *
      * @return the count.
@@ -730,6 +802,15 @@ public final class HttpRequestParser
                 }
                 break;
 
+            case 9:
+                if (AsciiBytes.equalsIgnoreCase(buffer, nameOffset, nameLength, "forwarded"))
+                {
+                    forwardedOffset = valueOffset;
+                    forwardedLength = valueLength;
+                    forwardedCount++;
+                }
+                break;
+
             case 10:
                 if (AsciiBytes.equalsIgnoreCase(buffer, nameOffset, nameLength, "connection"))
                 {
@@ -762,6 +843,15 @@ public final class HttpRequestParser
                     }
                     contentLength = length;
                     contentLengthSeen = true;
+                }
+                break;
+
+            case 15:
+                if (AsciiBytes.equalsIgnoreCase(buffer, nameOffset, nameLength, "x-forwarded-for"))
+                {
+                    xForwardedForOffset = valueOffset;
+                    xForwardedForLength = valueLength;
+                    xForwardedForCount++;
                 }
                 break;
 

@@ -2,6 +2,7 @@ package io.sseflow.server.hub;
 
 import io.sseflow.server.ServerConfig;
 import io.sseflow.server.SseServer;
+import io.sseflow.server.http.TrustedProxies;
 
 /**
  * The hub's command-line flags, parsed into an {@link SseServer.Builder}. Each flag takes a value, as
@@ -40,6 +41,9 @@ public final class HubOptions
         "  --max-connections-per-address N",
         "                         more connections from one IP get 429 (default " +
             ServerConfig.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS + ")",
+        "  --trusted-proxies LIST addresses or CIDRs (e.g. 10.0.0.0/8,fd00::/8) whose X-Forwarded-For or",
+        "                         Forwarded header names the client that per-address limits count;",
+        "                         '' trusts none (default " + TrustedProxies.DEFAULT + ")",
         "  --request-timeout-ms MS",
         "                         time to send a complete request; then 408 and close (default " +
             ServerConfig.DEFAULT_REQUEST_TIMEOUT_MS + ")",
@@ -148,6 +152,9 @@ public final class HubOptions
                 case "--max-connections-per-address":
                     builder.maxConnectionsPerAddress(intValue(flag, value, 1, Integer.MAX_VALUE));
                     break;
+                case "--trusted-proxies":
+                    builder.trustedProxies(trustedProxies(flag, value));
+                    break;
                 case "--request-timeout-ms":
                     builder.requestTimeoutMs(intValue(flag, value, 1, Integer.MAX_VALUE));
                     break;
@@ -209,6 +216,11 @@ public final class HubOptions
             throw new IllegalArgumentException(flag + " must be between " + min + " and " + max + ", got " + value);
         }
         return parsed;
+    }
+
+    private static String trustedProxies(final String flag, final String value)
+    {
+        return TrustedProxies.parse(value, flag).toString();
     }
 
     private static int intValue(final String flag, final String value, final int min, final int max)

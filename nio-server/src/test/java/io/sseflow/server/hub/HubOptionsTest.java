@@ -23,8 +23,8 @@ class HubOptionsTest
             "--host", "localhost", "--port=0", "--publish-token", "t0k", "--history", "10", "--heartbeat-ms=250",
             "--max-connections", "7", "--allow-origin", "https://a.example", "--subscribe-token=sub-T",
             "--request-timeout-ms", "1500", "--max-connections-per-address=3",
-            "--socket-send-buffer-bytes", "32768", "--history-total-bytes=33554432", "--history-bytes", "1048576"})
-            .build().config();
+            "--socket-send-buffer-bytes", "32768", "--history-total-bytes=33554432", "--history-bytes", "1048576",
+            "--trusted-proxies", "10.0.0.0/8, fd00::/8"}).build().config();
         assertEquals("localhost", config.host());
         assertEquals(0, config.port());
         assertEquals("t0k", config.publishToken());
@@ -39,6 +39,7 @@ class HubOptionsTest
         assertEquals(32768, config.socketSendBufferBytes());
         assertEquals(32L * 1024 * 1024, config.historyTotalBytes());
         assertEquals(1024 * 1024, config.historyBytes());
+        assertEquals("10.0.0.0/8,fd00::/8", config.trustedProxies().toString());
         assertTrue(config.demoPage());
     }
 
@@ -62,6 +63,7 @@ class HubOptionsTest
             config.historyTotalBytes(), "256 MiB, never more than half the direct-memory limit");
         assertEquals(ServerConfig.DEFAULT_HISTORY_BYTES, config.historyBytes());
         assertEquals(ServerConfig.DEFAULT_MAX_TOPICS, config.maxTopics());
+        assertEquals("127.0.0.1,::1", config.trustedProxies().toString());
     }
 
     @Test
@@ -91,6 +93,28 @@ class HubOptionsTest
     }
 
     @Test
+    void shouldTrustNoProxyWithAnEmptyList()
+    {
+        assertTrue(HubOptions.parse(new String[]{"--trusted-proxies="}).build().config().trustedProxies().isEmpty());
+        assertTrue(HubOptions.parse(new String[]{"--trusted-proxies", ""}).build().config().trustedProxies().isEmpty());
+    }
+
+    @Test
+    void shouldExitWithStatus2AndUsageForABadTrustedProxy() throws Exception
+    {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final ByteArrayOutputStream err = new ByteArrayOutputStream();
+        final int status = SseHub.run(new String[]{"--port", "0", "--trusted-proxies", "127.0.0.1,nginx.local"},
+            new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(2, status);
+        assertEquals("", out.toString(StandardCharsets.UTF_8));
+        final String text = err.toString(StandardCharsets.UTF_8);
+        assertTrue(text.startsWith("sseflow: --trusted-proxies: 'nginx.local' is not an IP address or CIDR " +
+            "(such as 127.0.0.1, ::1, 10.0.0.0/8 or fd00::/8)\nusage: java -jar sseflow-server.jar [flags]"), text);
+        assertTrue(text.contains("--trusted-proxies LIST"), text);
+    }
+
+    @Test
     void shouldExplainBadFlags()
     {
         assertEquals("unknown flag --prot", message("--prot", "1"));
@@ -112,6 +136,9 @@ class HubOptionsTest
         assertEquals("--max-connections-per-address needs a whole number, got ''",
             message("--max-connections-per-address="));
         assertTrue(message("--allow-origin", "https://a.example/path").startsWith("allow-origin must be * or an origin"));
+        assertEquals("--trusted-proxies: '10.0.0.0/33' is not an IP address or CIDR " +
+            "(such as 127.0.0.1, ::1, 10.0.0.0/8 or fd00::/8)", message("--trusted-proxies", "10.0.0.0/33"));
+        assertEquals("--trusted-proxies needs a value", message("--trusted-proxies"));
     }
 
     @Test

@@ -678,12 +678,11 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
 
     private int processReady()
     {
-        final Connection[] ready = this.ready;
-        final int count = readyCount;
-        for (int i = 0; i < count; i++)
+        int count = 0;
+        for (; count < readyCount; count++)
         {
-            final Connection connection = ready[i];
-            ready[i] = null;
+            final Connection connection = ready[count];
+            ready[count] = null;
             connection.readyIndex = -1;
             if (connection.state == Connection.READING)
             {

@@ -39,7 +39,7 @@ class ChunkedBodyDecoderFuzzTest
     private static final byte[] HEAD = "HEAD\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final Set<Integer> REFUSALS = Set.of(400, 413, 431);
 
-    @FuzzTest(maxDuration = "60s")
+    @FuzzTest(maxDuration = "30s")
     void fuzzChunkedBody(final FuzzedDataProvider data)
     {
         final int pieces = data.consumeInt(1, 8);

@@ -51,6 +51,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
     private static final int MAX_POOLED_PARSERS = 1024;
     private static final int ACCEPT_LIMIT = 64;
     private static final int MAX_REJECTING = 256;
+    private static final int MIN_CHUNKED_READ_WINDOW = 512;
     private static final byte[] ID_FIELD = HttpResponses.ascii("id: ");
     private static final InetAddress UNKNOWN_ADDRESS = InetAddress.getLoopbackAddress();
 
@@ -525,7 +526,10 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         }
 
         connection.readLimit = bodyEnd;
-        if (bodyEnd == request.capacity() && !moveToBodyBuffer(connection))
+        final int window = request.capacity() - bodyEnd;
+        final boolean narrow = window < MIN_CHUNKED_READ_WINDOW && request.owner == headPool &&
+            RequestRouter.takesBody(parser);
+        if ((window == 0 || narrow) && !moveToBodyBuffer(connection))
         {
             return -1;
         }

@@ -38,6 +38,7 @@ final class Connection
     int readLimit;
     boolean continueSent;
     boolean keepAlive;
+    boolean announceKeepAlive;
     ByteBuffer pendingOut;
     long deadlineNs;
     Topic topic;

@@ -15,11 +15,13 @@ import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 
 /**
- * Publishing over HTTP, {@code POST /events/{topic}}: the bearer token is compared in constant time, the query's
- * {@code event}, {@code id} and {@code retry} are decoded and checked by {@link FieldRules}, the body must be UTF-8,
- * and a {@link PublishRecordDescriptor} record (correlated by the connection's id) is built in a pre-allocated
- * buffer and offered to the {@link EventSequencer}. When the event comes back sequenced, {@link #onSequenced}
- * answers {@code 200} with the id it was given.
+ * Publishing over HTTP, {@code POST /events/{topic}}, decided in two steps. On the request head,
+ * {@link #onPublishHead}: the bearer token is compared in constant time, or, with open publishing, the
+ * {@code Origin} must be one of the {@link PublishOrigins}, and the query's {@code event}, {@code id} and
+ * {@code retry} are decoded and checked by {@link FieldRules}; only a head that passed is given its body. On the
+ * complete request, {@link #onPublish}: the body must be UTF-8, and a {@link PublishRecordDescriptor} record
+ * (correlated by the connection's id) is built in a pre-allocated buffer and offered to the {@link EventSequencer}.
+ * When the event comes back sequenced, {@link #onSequenced} answers {@code 200} with the id it was given.
  * <p>
  * Not thread-safe: owned by the server agent.
  */
@@ -38,6 +40,10 @@ final class HttpPublishHandler
     private final byte[] tokenScratch;
     private final UnsafeBuffer recordBuffer;
     private final UnsafeBuffer fieldBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(3 * MAX_FIELD_BYTES));
+    private final PublishOrigins origins;
+    private int eventLength;
+    private int idLength;
+    private long retry;
 
     HttpPublishHandler(
         final ServerConfig config,
@@ -46,7 +52,8 @@ final class HttpPublishHandler
         final EventSequencer sequencer,
         final ConnectionTable connections,
         final ResponseWriter writer,
-        final int maxRecordLength)
+        final int maxRecordLength,
+        final int port)
     {
         this.config = config;
         this.topics = topics;
@@ -58,64 +65,65 @@ final class HttpPublishHandler
         token = null == config.publishToken() ? null : HttpResponses.ascii(config.publishToken());
         tokenScratch = null == token ? null : new byte[token.length];
         recordBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(maxRecordLength));
+        origins = new PublishOrigins(config.allowOrigin(), config.host(), port);
     }
 
     /**
-     * Answer {@code POST /events/{topic}}: check the token, the query fields and the body, then offer the record to
-     * the sequencer; the connection waits, without reading, for its event to come back sequenced.
+     * Decide {@code POST /events/{topic}} on its head, before any of its body is read: publishing over HTTP must be
+     * on ({@code 405}), the token right ({@code 401}) or, with open publishing, the {@code Origin} allowed
+     * ({@code 403}), and the query's fields valid ({@code 400}). The body's size was checked by the parser.
+     *
+     * @param connection whose request head is complete in {@code buffer}.
+     * @param buffer     holding the head.
+     * @return true when the request may go on to its body; false when it was answered.
+     */
+    boolean onPublishHead(final Connection connection, final UnsafeBuffer buffer)
+    {
+        final HttpRequestParser parser = connection.parser;
+        if (!config.httpPublish())
+        {
+            writer.sendError(connection, 405, "publishing over HTTP is disabled", ResponseHeaders.ALLOW_EVENTS_READ_ONLY);
+            return false;
+        }
+        if (null != token && !isAuthorized(buffer, parser))
+        {
+            writer.sendError(connection, 401, "missing or wrong publish token", ResponseHeaders.WWW_AUTHENTICATE);
+            return false;
+        }
+        if (null == token && !origins.allows(buffer, parser.originOffset(), parser.originLength()))
+        {
+            writer.sendError(connection, 403,
+                "publishing from this Origin is not allowed; set --allow-origin or --publish-token", null);
+            return false;
+        }
+        return decodeFields(connection, buffer);
+    }
+
+    /**
+     * Answer {@code POST /events/{topic}} whose head passed {@link #onPublishHead}: check the body, then offer the
+     * record to the sequencer; the connection waits, without reading, for its event to come back sequenced.
      *
      * @param connection  whose request is complete in {@code buffer}.
-     * @param buffer      holding the request.
+     * @param buffer      holding the request, its body (decoded, when it was chunked) after the head.
      * @param topicOffset of the topic name in the path.
      * @param topicLength of the topic name.
      */
     void onPublish(final Connection connection, final UnsafeBuffer buffer, final int topicOffset, final int topicLength)
     {
         final HttpRequestParser parser = connection.parser;
-        if (!config.httpPublish())
+        if (!decodeFields(connection, buffer))
         {
-            writer.sendError(connection, 405, "publishing over HTTP is disabled", ResponseHeaders.ALLOW_EVENTS_READ_ONLY);
             return;
         }
-        if (null != token && !isAuthorized(buffer, parser))
-        {
-            writer.sendError(connection, 401, "missing or wrong publish token", ResponseHeaders.WWW_AUTHENTICATE);
-            return;
-        }
-
-        final int queryOffset = parser.queryOffset();
-        final int queryLength = parser.queryLength();
         final UnsafeBuffer fields = fieldBuffer;
         final int eventAt = 0;
         final int idAt = MAX_FIELD_BYTES;
-        final int retryAt = 2 * MAX_FIELD_BYTES;
-        final int eventLength = QueryParameters.decode(buffer, queryOffset, queryLength, "event", fields, eventAt, MAX_FIELD_BYTES);
-        if (eventLength == QueryParameters.MALFORMED ||
-            (eventLength > 0 && !FieldRules.isValidFieldValue(fields, eventAt, eventLength)))
-        {
-            writer.sendError(connection, 400, "event must be UTF-8 without CR, LF or NUL, at most 1024 bytes", null);
-            return;
-        }
-        final int idLength = QueryParameters.decode(buffer, queryOffset, queryLength, "id", fields, idAt, MAX_FIELD_BYTES);
-        if (idLength == QueryParameters.MALFORMED || (idLength > 0 && !FieldRules.isValidFieldValue(fields, idAt, idLength)))
-        {
-            writer.sendError(connection, 400, "id must be UTF-8 without CR, LF or NUL, at most 1024 bytes", null);
-            return;
-        }
-        final int retryLength = QueryParameters.decode(buffer, queryOffset, queryLength, "retry", fields, retryAt, 16);
-        long retry = -1;
-        if (retryLength == QueryParameters.MALFORMED || retryLength > 0)
-        {
-            retry = FieldRules.parseRetry(fields, retryAt, retryLength);
-            if (retry < 0)
-            {
-                writer.sendError(connection, 400, "retry must be ASCII digits (milliseconds, at most 2147483647)", null);
-                return;
-            }
-        }
+        final int eventLength = this.eventLength;
+        final int idLength = this.idLength;
+        final long retry = this.retry;
 
         final int bodyOffset = parser.headLength();
-        final int bodyLength = (int)parser.contentLength();
+        final int bodyLength = (int)parser.bodyLength();
         if (!SseFields.isValidUtf8(buffer, bodyOffset, bodyLength))
         {
             writer.sendError(connection, 400, "body must be UTF-8", null);
@@ -214,11 +222,47 @@ final class HttpPublishHandler
         if (null != connection && connection.state == Connection.AWAITING_PUBLISH)
         {
             final int length = writer.responses().putPublished(
-                writer.buffer(), 0, frame, idTextOffset, idTextLength, connection.keepAlive);
+                writer.buffer(), 0, frame, idTextOffset, idTextLength, ResponseWriter.persistence(connection));
             writer.send(connection, length, connection.keepAlive);
             return connection;
         }
         return null;
+    }
+
+    private boolean decodeFields(final Connection connection, final UnsafeBuffer buffer)
+    {
+        final HttpRequestParser parser = connection.parser;
+        final int queryOffset = parser.queryOffset();
+        final int queryLength = parser.queryLength();
+        final UnsafeBuffer fields = fieldBuffer;
+        final int eventAt = 0;
+        final int idAt = MAX_FIELD_BYTES;
+        final int retryAt = 2 * MAX_FIELD_BYTES;
+        eventLength = QueryParameters.decode(buffer, queryOffset, queryLength, "event", fields, eventAt, MAX_FIELD_BYTES);
+        if (eventLength == QueryParameters.MALFORMED ||
+            (eventLength > 0 && !FieldRules.isValidFieldValue(fields, eventAt, eventLength)))
+        {
+            writer.sendError(connection, 400, "event must be UTF-8 without CR, LF or NUL, at most 1024 bytes", null);
+            return false;
+        }
+        idLength = QueryParameters.decode(buffer, queryOffset, queryLength, "id", fields, idAt, MAX_FIELD_BYTES);
+        if (idLength == QueryParameters.MALFORMED || (idLength > 0 && !FieldRules.isValidFieldValue(fields, idAt, idLength)))
+        {
+            writer.sendError(connection, 400, "id must be UTF-8 without CR, LF or NUL, at most 1024 bytes", null);
+            return false;
+        }
+        final int retryLength = QueryParameters.decode(buffer, queryOffset, queryLength, "retry", fields, retryAt, 16);
+        retry = -1;
+        if (retryLength == QueryParameters.MALFORMED || retryLength > 0)
+        {
+            retry = FieldRules.parseRetry(fields, retryAt, retryLength);
+            if (retry < 0)
+            {
+                writer.sendError(connection, 400, "retry must be ASCII digits (milliseconds, at most 2147483647)", null);
+                return false;
+            }
+        }
+        return true;
     }
 
     private boolean isAuthorized(final UnsafeBuffer buffer, final HttpRequestParser parser)

@@ -7,12 +7,18 @@ import io.sseflow.server.http.HttpResponses;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Dispatches a parsed request by method and path: {@code /events/{topic}} to the {@link SubscribeHandler}
- * ({@code GET}), the {@link HttpPublishHandler} ({@code POST}) or the CORS preflight ({@code OPTIONS});
- * {@code GET /metrics} renders the Prometheus text; {@code GET /} answers the pre-built demo page; anything else
- * is {@code 400}, {@code 404}, {@code 405} or {@code 501}.
+ * Dispatches a request by method and path, in two steps. On the complete head, {@link #onHead} takes every
+ * decision that needs no body: unknown methods {@code 501}, unknown paths {@code 404}, methods a path does not
+ * take {@code 405}, bad topic names {@code 400}, and for a publish the {@link HttpPublishHandler}'s token, Origin
+ * and field checks; only a request that passed them is read further. On the complete request, {@link #route}:
+ * {@code /events/{topic}} to the {@link SubscribeHandler} ({@code GET}), the stream head alone ({@code HEAD}), the
+ * {@link HttpPublishHandler} ({@code POST}) or the CORS preflight ({@code OPTIONS}); {@code GET /metrics} renders
+ * the Prometheus text; {@code GET /healthz} answers {@code 200} while the server runs, {@code GET /readyz}
+ * {@code 200} while it takes publishes ({@code 503} once it is shutting down); {@code GET /} answers the pre-built
+ * demo page. {@code HEAD} is answered like {@code GET} without the body.
  * <p>
  * Not thread-safe: owned by the server agent.
  */
@@ -20,6 +26,19 @@ final class RequestRouter
 {
     private static final String EVENTS_PREFIX = "/events/";
     private static final String TOPIC_NAME_REASON = "topic name must match [A-Za-z0-9._-]{1,128}, not . or ..";
+    private static final UnsafeBuffer OK_BODY = new UnsafeBuffer(HttpResponses.ascii("ok\n"));
+    private static final UnsafeBuffer NOT_READY_BODY = new UnsafeBuffer(HttpResponses.ascii("not ready: shutting down\n"));
+
+    private enum Endpoint
+    {
+        EVENTS,
+        BAD_TOPIC,
+        METRICS,
+        HEALTH,
+        READY,
+        DEMO,
+        NOT_FOUND
+    }
 
     private final TopicRegistry topics;
     private final ServerMetrics metrics;
@@ -27,9 +46,10 @@ final class RequestRouter
     private final ResponseWriter writer;
     private final SubscribeHandler subscribeHandler;
     private final HttpPublishHandler publishHandler;
+    private final AtomicBoolean closeRequested;
     private final byte[] allowEvents;
     private final UnsafeBuffer metricsBuffer;
-    private final ByteBuffer demoResponse;
+    private final UnsafeBuffer demoBody;
 
     RequestRouter(
         final ServerConfig config,
@@ -38,7 +58,8 @@ final class RequestRouter
         final ResponseWriter writer,
         final SubscribeHandler subscribeHandler,
         final HttpPublishHandler publishHandler,
-        final byte[] demoPage)
+        final byte[] demoPage,
+        final AtomicBoolean closeRequested)
     {
         this.topics = topics;
         this.metrics = metrics;
@@ -46,97 +67,209 @@ final class RequestRouter
         this.writer = writer;
         this.subscribeHandler = subscribeHandler;
         this.publishHandler = publishHandler;
+        this.closeRequested = closeRequested;
         allowEvents = config.httpPublish() ? ResponseHeaders.ALLOW_EVENTS : ResponseHeaders.ALLOW_EVENTS_READ_ONLY;
         metricsBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(ServerMetrics.maxRenderedLength()));
         if (null != demoPage)
         {
-            final UnsafeBuffer body = new UnsafeBuffer(demoPage);
-            final UnsafeBuffer response = new UnsafeBuffer(new byte[demoPage.length + 1024]);
-            final int length = responses.putResponse(
-                response, 0, 200, ResponseHeaders.TEXT_HTML, body, 0, demoPage.length, true);
-            demoResponse = ByteBuffer.allocateDirect(length);
-            demoResponse.put(response.byteArray(), 0, length).flip();
+            final ByteBuffer page = ByteBuffer.allocateDirect(demoPage.length);
+            page.put(demoPage).flip();
+            demoBody = new UnsafeBuffer(page);
         }
         else
         {
-            demoResponse = null;
+            demoBody = null;
         }
     }
 
     /**
-     * Dispatch a complete request by method and path.
+     * Decide a request on its complete head, before any of its body is read or buffered.
+     *
+     * @param connection whose request head was parsed by its {@link Connection#parser}.
+     * @param buffer     holding the head.
+     * @return true when the request may go on (its body, if any, is to be read); false when it was answered.
+     */
+    boolean onHead(final Connection connection, final UnsafeBuffer buffer)
+    {
+        final HttpRequestParser parser = connection.parser;
+        final HttpMethod method = parser.method();
+        if (method == HttpMethod.OTHER)
+        {
+            writer.sendError(connection, 501, "method not implemented", null);
+            return false;
+        }
+        switch (endpoint(parser, buffer))
+        {
+            case EVENTS:
+                if (method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS)
+                {
+                    return true;
+                }
+                if (method == HttpMethod.POST)
+                {
+                    return publishHandler.onPublishHead(connection, buffer);
+                }
+                writer.sendError(connection, 405, "method not allowed", allowEvents);
+                return false;
+
+            case BAD_TOPIC:
+                writer.sendError(connection, 400, TOPIC_NAME_REASON, null);
+                return false;
+
+            case METRICS:
+            case HEALTH:
+            case READY:
+            case DEMO:
+                if (method == HttpMethod.GET || method == HttpMethod.HEAD)
+                {
+                    return true;
+                }
+                writer.sendError(connection, 405, "method not allowed", ResponseHeaders.ALLOW_GET);
+                return false;
+
+            case NOT_FOUND:
+            default:
+                writer.sendError(connection, 404, "not found", null);
+                return false;
+        }
+    }
+
+    /**
+     * Does a request that passed {@link #onHead} take a body? Only a publish does; any other request's body is
+     * limited to what fits in the buffer its head arrived in.
+     *
+     * @param parser holding the request head.
+     * @return true for a publish.
+     */
+    static boolean takesBody(final HttpRequestParser parser)
+    {
+        return parser.method() == HttpMethod.POST;
+    }
+
+    /**
+     * Answer a complete request that passed {@link #onHead}.
      *
      * @param connection whose request was parsed by its {@link Connection#parser}.
-     * @param buffer     holding the request.
+     * @param buffer     holding the request, its body after the head.
      */
     void route(final Connection connection, final UnsafeBuffer buffer)
     {
         final HttpRequestParser parser = connection.parser;
         final HttpMethod method = parser.method();
+        switch (endpoint(parser, buffer))
+        {
+            case EVENTS:
+            {
+                final int topicOffset = parser.pathOffset() + EVENTS_PREFIX.length();
+                final int topicLength = parser.pathLength() - EVENTS_PREFIX.length();
+                if (method == HttpMethod.GET)
+                {
+                    subscribeHandler.onSubscribe(connection, buffer, topicOffset, topicLength);
+                }
+                else if (method == HttpMethod.HEAD)
+                {
+                    onStreamHead(connection, buffer, topicOffset, topicLength);
+                }
+                else if (method == HttpMethod.POST)
+                {
+                    publishHandler.onPublish(connection, buffer, topicOffset, topicLength);
+                }
+                else
+                {
+                    writer.send(connection, responses.options(responses.hasCors(), ResponseWriter.persistence(connection)));
+                }
+                break;
+            }
+
+            case METRICS:
+            {
+                metrics.add(ServerMetrics.TOPICS, topics.count() - metrics.get(ServerMetrics.TOPICS));
+                final int bodyLength = metrics.renderPrometheus(metricsBuffer, 0);
+                respond(connection, 200, ResponseHeaders.TEXT_METRICS, metricsBuffer, bodyLength);
+                break;
+            }
+
+            case HEALTH:
+                respond(connection, 200, ResponseHeaders.TEXT_PLAIN, OK_BODY, OK_BODY.capacity());
+                break;
+
+            case READY:
+                if (closeRequested.get())
+                {
+                    respond(connection, 503, ResponseHeaders.TEXT_PLAIN, NOT_READY_BODY, NOT_READY_BODY.capacity());
+                }
+                else
+                {
+                    respond(connection, 200, ResponseHeaders.TEXT_PLAIN, OK_BODY, OK_BODY.capacity());
+                }
+                break;
+
+            case DEMO:
+                respond(connection, 200, ResponseHeaders.TEXT_HTML, demoBody, demoBody.capacity());
+                break;
+
+            default:
+                writer.sendError(connection, 404, "not found", null);
+                break;
+        }
+    }
+
+    private Endpoint endpoint(final HttpRequestParser parser, final UnsafeBuffer buffer)
+    {
         final int pathOffset = parser.pathOffset();
         final int pathLength = parser.pathLength();
-
-        if (method == HttpMethod.OTHER)
-        {
-            writer.sendError(connection, 501, "method not implemented", null);
-        }
-        else if (pathLength > EVENTS_PREFIX.length() && AsciiBytes.equals(buffer, pathOffset, EVENTS_PREFIX.length(), EVENTS_PREFIX))
+        if (pathLength > EVENTS_PREFIX.length() && AsciiBytes.equals(buffer, pathOffset, EVENTS_PREFIX.length(), EVENTS_PREFIX))
         {
             final int topicOffset = pathOffset + EVENTS_PREFIX.length();
             final int topicLength = pathLength - EVENTS_PREFIX.length();
-            if (!Topic.isValidNameInPath(buffer, topicOffset, topicLength))
-            {
-                writer.sendError(connection, 400, TOPIC_NAME_REASON, null);
-            }
-            else if (method == HttpMethod.GET)
-            {
-                subscribeHandler.onSubscribe(connection, buffer, topicOffset, topicLength);
-            }
-            else if (method == HttpMethod.POST)
-            {
-                publishHandler.onPublish(connection, buffer, topicOffset, topicLength);
-            }
-            else if (method == HttpMethod.OPTIONS)
-            {
-                writer.send(connection, responses.options(responses.hasCors()));
-            }
-            else
-            {
-                writer.sendError(connection, 405, "method not allowed", allowEvents);
-            }
+            return Topic.isValidNameInPath(buffer, topicOffset, topicLength) ? Endpoint.EVENTS : Endpoint.BAD_TOPIC;
         }
-        else if (AsciiBytes.equals(buffer, pathOffset, pathLength, "/events/") ||
+        if (AsciiBytes.equals(buffer, pathOffset, pathLength, "/events/") ||
             AsciiBytes.equals(buffer, pathOffset, pathLength, "/events"))
         {
-            writer.sendError(connection, 400, TOPIC_NAME_REASON, null);
+            return Endpoint.BAD_TOPIC;
         }
-        else if (AsciiBytes.equals(buffer, pathOffset, pathLength, "/metrics"))
+        if (AsciiBytes.equals(buffer, pathOffset, pathLength, "/metrics"))
         {
-            if (method != HttpMethod.GET)
-            {
-                writer.sendError(connection, 405, "method not allowed", ResponseHeaders.ALLOW_GET);
-                return;
-            }
-            metrics.add(ServerMetrics.TOPICS, topics.count() - metrics.get(ServerMetrics.TOPICS));
-            final int bodyLength = metrics.renderPrometheus(metricsBuffer, 0);
-            final int length = responses.putResponse(
-                writer.buffer(), 0, 200, ResponseHeaders.TEXT_METRICS, metricsBuffer, 0, bodyLength, connection.keepAlive);
-            writer.send(connection, length, connection.keepAlive);
+            return Endpoint.METRICS;
         }
-        else if (null != demoResponse && AsciiBytes.equals(buffer, pathOffset, pathLength, "/"))
+        if (AsciiBytes.equals(buffer, pathOffset, pathLength, "/healthz"))
         {
-            if (method != HttpMethod.GET)
-            {
-                writer.sendError(connection, 405, "method not allowed", ResponseHeaders.ALLOW_GET);
-                return;
-            }
-            final int length = demoResponse.capacity();
-            writer.buffer().putBytes(0, demoResponse, 0, length);
-            writer.send(connection, length, connection.keepAlive);
+            return Endpoint.HEALTH;
         }
-        else
+        if (AsciiBytes.equals(buffer, pathOffset, pathLength, "/readyz"))
         {
-            writer.sendError(connection, 404, "not found", null);
+            return Endpoint.READY;
         }
+        if (null != demoBody && AsciiBytes.equals(buffer, pathOffset, pathLength, "/"))
+        {
+            return Endpoint.DEMO;
+        }
+        return Endpoint.NOT_FOUND;
+    }
+
+    private void respond(
+        final Connection connection,
+        final int status,
+        final byte[] contentType,
+        final UnsafeBuffer body,
+        final int bodyLength)
+    {
+        final UnsafeBuffer out = writer.buffer();
+        final int length = connection.parser.method() == HttpMethod.HEAD ?
+            responses.putHead(out, 0, status, contentType, bodyLength, ResponseWriter.persistence(connection)) :
+            responses.putResponse(out, 0, status, contentType, body, 0, bodyLength, ResponseWriter.persistence(connection));
+        writer.send(connection, length, connection.keepAlive);
+    }
+
+    private void onStreamHead(
+        final Connection connection, final UnsafeBuffer buffer, final int topicOffset, final int topicLength)
+    {
+        if (!subscribeHandler.authorize(connection, buffer, topicOffset, topicLength))
+        {
+            return;
+        }
+        final int length = responses.putEventStreamHead(writer.buffer(), 0, ResponseWriter.persistence(connection));
+        writer.send(connection, length, connection.keepAlive);
     }
 }

@@ -1,6 +1,9 @@
 package io.sseflow.server;
 
+import io.sseflow.server.http.HttpMethod;
+import io.sseflow.server.http.HttpRequestParser;
 import io.sseflow.server.http.HttpResponses;
+import io.sseflow.server.http.Persistence;
 import org.agrona.concurrent.CachedNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -13,7 +16,8 @@ import java.util.concurrent.TimeUnit;
  * Writes HTTP responses built in one shared buffer: {@link #buffer()} takes the response, {@link #send} writes
  * it, keeping what the socket did not take as the connection's pending output. After a response the connection
  * reads its next request or, when it is not kept alive, lingers: the write side closed, what the client still
- * sends drained until it closes or {@code LINGER_NS} passes.
+ * sends drained until it closes or {@code LINGER_NS} passes. An error answer to a {@code HEAD} request has no
+ * body (RFC 9110 section 9.3.2).
  * <p>
  * Not thread-safe: owned by the server agent.
  */
@@ -101,8 +105,21 @@ final class ResponseWriter
     {
         metrics.increment(ServerMetrics.HTTP_ERRORS);
         metrics.incrementRefused(refusal);
-        final int length = responses.putError(responseBuffer, 0, status, reason, extraHeaders);
+        final HttpRequestParser parser = connection.parser;
+        final boolean withBody = null == parser || parser.method() != HttpMethod.HEAD;
+        final int length = responses.putError(responseBuffer, 0, status, reason, extraHeaders, withBody);
         send(connection, length, false);
+    }
+
+    /**
+     * What the response to a connection's request says about the connection.
+     *
+     * @param connection whose request is being answered.
+     * @return close, keep-alive, or keep-alive announced to an HTTP/1.0 client.
+     */
+    static Persistence persistence(final Connection connection)
+    {
+        return Persistence.of(connection.keepAlive, connection.announceKeepAlive);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.sseflow.server;
 
 import io.sseflow.encoder.SseFields;
+import io.sseflow.server.http.ChunkedBodyDecoder;
 import io.sseflow.server.http.HttpRequestParser;
 import io.sseflow.server.http.HttpResponses;
 import io.sseflow.server.topic.EventSequencer;
@@ -26,6 +27,7 @@ import java.nio.channels.CancelledKeyException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +51,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
     private static final int MAX_POOLED_PARSERS = 1024;
     private static final int ACCEPT_LIMIT = 64;
     private static final int MAX_REJECTING = 256;
+    private static final int MIN_CHUNKED_READ_WINDOW = 512;
     private static final byte[] ID_FIELD = HttpResponses.ascii("id: ");
     private static final InetAddress UNKNOWN_ADDRESS = InetAddress.getLoopbackAddress();
 
@@ -69,7 +72,8 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
     private final ByteBuffer discardBuffer = ByteBuffer.allocateDirect(16 * 1024);
     private final UnsafeBuffer frameBuffer;
     private final BufferPool headPool;
-    private final BufferPool largePool;
+    private final BufferPool bodyPool;
+    private final ArrayDeque<Connection> bodyWaiters = new ArrayDeque<>();
 
     private final ManyToOneConcurrentArrayQueue<Topic> disconnectRequests;
     private final CachedNanoClock clock = new CachedNanoClock();
@@ -122,14 +126,18 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         flusher = new SubscriberFlusher(metrics, connections, writer, clock, requestTimeoutNs, heartbeatNs);
         final int maxRecordLength = Math.min(config.maxEventBytes(), sequencer.maxRecordLength());
         frameBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(maxRecordLength + 64));
-        publishHandler = new HttpPublishHandler(config, topics, metrics, sequencer, connections, writer, maxRecordLength);
+        final int port = ((InetSocketAddress)serverChannel.getLocalAddress()).getPort();
+        publishHandler = new HttpPublishHandler(
+            config, topics, metrics, sequencer, connections, writer, maxRecordLength, port);
         subscribeHandler = new SubscribeHandler(
             config, topics, metrics, writer, flusher, clock, closeRequested, constant(responses.eventStreamHead()));
-        router = new RequestRouter(config, topics, metrics, writer, subscribeHandler, publishHandler, demoPage);
+        router = new RequestRouter(
+            config, topics, metrics, writer, subscribeHandler, publishHandler, demoPage, closeRequested);
         timers = new ConnectionTimers(config, topics, metrics, connections, writer, flusher);
         admission = new ClientAdmission(config, connections, writer);
-        headPool = new BufferPool(config.maxRequestHeadBytes(), 64);
-        largePool = new BufferPool(config.maxRequestHeadBytes() + config.maxEventBytes(), 4);
+        headPool = new BufferPool(config.maxRequestHeadBytes(), 256);
+        bodyPool = new BufferPool(config.requestBodyBufferBytes(), config.requestBodyBuffers(), config.requestBodyBuffers());
+        bodyPool.handover(this::handOverBodyBuffer);
         // last, so that when an allocation above fails the listening socket is not registered and closes at once
         this.acceptKey = serverChannel.register(poller.selector(), SelectionKey.OP_ACCEPT);
     }
@@ -467,52 +475,175 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         }
     }
 
+    /**
+     * Parse, decide and answer the requests buffered on a connection, in order. Every decision a request head
+     * allows is taken on the complete head ({@link #onHeadComplete}), before any of its body is read: a refused
+     * request is answered and its body never buffered. A head that passed reads its body into the buffer its head
+     * arrived in, or, when it does not fit there, into one of the bounded body buffers (waiting for one, not read,
+     * while none is free), and only then is told {@code 100 Continue}.
+     */
     private void processRequests(final Connection connection)
     {
         while (connection.state == Connection.READING && null != connection.request && connection.readLimit > 0)
         {
             final HttpRequestParser parser = connection.parser;
-            BufferPool.PooledBuffer request = connection.request;
-            final int result = parser.parse(request.view, connection.readLimit);
-            if (result == HttpRequestParser.NEED_MORE)
+            if (parser.state() != HttpRequestParser.State.COMPLETE)
             {
-                return;
-            }
-            if (result == HttpRequestParser.BAD_MESSAGE)
-            {
-                writer.sendError(connection, parser.errorStatus(), parser.errorReason(), null);
-                return;
-            }
-            if (!admission.onRequestHead(connection, request.view, parser))
-            {
-                return;
-            }
-
-            final int requestEnd = (int)(parser.headLength() + parser.contentLength());
-            if (requestEnd > request.capacity())
-            {
-                final BufferPool.PooledBuffer large = largePool.acquire();
-                large.view.putBytes(0, request.view, 0, connection.readLimit);
-                request.release();
-                request = connection.request = large;
-            }
-            if (connection.readLimit < requestEnd)
-            {
-                if (parser.expectsContinue() && !connection.continueSent)
+                final int result = parser.parse(connection.request.view, connection.readLimit);
+                if (result == HttpRequestParser.NEED_MORE)
                 {
-                    connection.continueSent = true;
-                    writer.writeQuietly(connection, HttpResponses.CONTINUE_100);
+                    return;
                 }
-                return;
+                if (result == HttpRequestParser.BAD_MESSAGE)
+                {
+                    writer.sendError(connection, parser.errorStatus(), parser.errorReason(), null);
+                    return;
+                }
+                connection.keepAlive = parser.isKeepAlive();
+                connection.announceKeepAlive = connection.keepAlive && !parser.isHttp11();
+                if (!onHeadComplete(connection))
+                {
+                    return;
+                }
             }
 
-            connection.keepAlive = parser.isKeepAlive();
-            router.route(connection, request.view);
+            final int requestEnd = parser.isChunked() ? receiveChunkedBody(connection) : receiveBody(connection);
+            if (requestEnd < 0)
+            {
+                return;
+            }
+            router.route(connection, connection.request.view);
             if (connection.state == Connection.CLOSED)
             {
                 return;
             }
             consume(connection, requestEnd);
+        }
+    }
+
+    private boolean onHeadComplete(final Connection connection)
+    {
+        return admission.onRequestHead(connection, connection.request.view, connection.parser) &&
+            router.onHead(connection, connection.request.view);
+    }
+
+    /**
+     * The body framed by {@code Content-Length}.
+     *
+     * @return the end of the request when it is all buffered; -1 when more is to come or it was answered.
+     */
+    private int receiveBody(final Connection connection)
+    {
+        final HttpRequestParser parser = connection.parser;
+        final int requestEnd = (int)(parser.headLength() + parser.contentLength());
+        if (requestEnd > connection.request.capacity() && !moveToBodyBuffer(connection))
+        {
+            return -1;
+        }
+        if (connection.readLimit < requestEnd)
+        {
+            sendContinueIfExpected(connection);
+            return -1;
+        }
+        return requestEnd;
+    }
+
+    /**
+     * The chunked body, decoded in place after the head as it arrives; what follows it moves down to the body's end.
+     *
+     * @return the end of the request (head and decoded body) when complete; -1 when more is to come or it was
+     * answered.
+     */
+    private int receiveChunkedBody(final Connection connection)
+    {
+        final HttpRequestParser parser = connection.parser;
+        final ChunkedBodyDecoder decoder = parser.chunkedBody();
+        final BufferPool.PooledBuffer request = connection.request;
+        final int limit = connection.readLimit;
+        final ChunkedBodyDecoder.Result result = decoder.decode(request.view, decoder.bodyEnd(), limit);
+        if (result == ChunkedBodyDecoder.Result.BAD_MESSAGE)
+        {
+            writer.sendError(connection, decoder.errorStatus(), decoder.errorReason(), null);
+            return -1;
+        }
+
+        final int bodyEnd = decoder.bodyEnd();
+        if (result == ChunkedBodyDecoder.Result.COMPLETE)
+        {
+            final int following = limit - decoder.consumedTo();
+            if (following > 0)
+            {
+                request.view.putBytes(bodyEnd, request.view, decoder.consumedTo(), following);
+            }
+            connection.readLimit = bodyEnd + following;
+            return bodyEnd;
+        }
+
+        connection.readLimit = bodyEnd;
+        final int window = request.capacity() - bodyEnd;
+        final boolean narrow = window < MIN_CHUNKED_READ_WINDOW && request.owner == headPool &&
+            RequestRouter.takesBody(parser);
+        if ((window == 0 || narrow) && !moveToBodyBuffer(connection))
+        {
+            return -1;
+        }
+        sendContinueIfExpected(connection);
+        return -1;
+    }
+
+    /**
+     * Move the request into a body buffer: a request that takes no body is limited to its head buffer ({@code 413});
+     * while none is free, the request waits in line for one, not read.
+     *
+     * @return true when the request is now in a body buffer.
+     */
+    private boolean moveToBodyBuffer(final Connection connection)
+    {
+        final BufferPool.PooledBuffer request = connection.request;
+        if (request.owner == bodyPool || !RequestRouter.takesBody(connection.parser))
+        {
+            writer.sendError(connection, 413,
+                request.owner == bodyPool ? "request body too large" : "request body too large for this endpoint", null);
+            return false;
+        }
+        final BufferPool.PooledBuffer body = bodyPool.acquire();
+        if (null == body)
+        {
+            connection.setInterest(0);
+            bodyWaiters.addLast(connection);
+            return false;
+        }
+        body.view.putBytes(0, request.view, 0, connection.readLimit);
+        connection.request = body;
+        request.release();
+        return true;
+    }
+
+    private boolean handOverBodyBuffer(final BufferPool.PooledBuffer buffer)
+    {
+        Connection waiter;
+        while (null != (waiter = bodyWaiters.pollFirst()))
+        {
+            final BufferPool.PooledBuffer request = waiter.request;
+            if (waiter.state == Connection.READING && null != request && request.owner == headPool)
+            {
+                buffer.view.putBytes(0, request.view, 0, waiter.readLimit);
+                waiter.request = buffer;
+                request.release();
+                waiter.setInterest(SelectionKey.OP_READ);
+                scheduleReady(waiter);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void sendContinueIfExpected(final Connection connection)
+    {
+        if (connection.parser.expectsContinue() && !connection.continueSent)
+        {
+            connection.continueSent = true;
+            writer.writeQuietly(connection, HttpResponses.CONTINUE_100);
         }
     }
 
@@ -536,16 +667,26 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         final int remaining = connection.readLimit - requestEnd;
         if (remaining > 0)
         {
-            final ByteBuffer byteBuffer = request.byteBuffer;
-            byteBuffer.limit(connection.readLimit).position(requestEnd);
-            byteBuffer.compact();
+            if (request.owner != headPool && remaining <= headPool.bufferCapacity())
+            {
+                final BufferPool.PooledBuffer head = headPool.acquire();
+                head.view.putBytes(0, request.view, requestEnd, remaining);
+                connection.request = head;
+                request.release();
+            }
+            else
+            {
+                final ByteBuffer byteBuffer = request.byteBuffer;
+                byteBuffer.limit(connection.readLimit).position(requestEnd);
+                byteBuffer.compact();
+            }
             connection.readLimit = remaining;
         }
         else
         {
             connection.readLimit = 0;
-            request.release();
             connection.request = null;
+            request.release();
         }
     }
 
@@ -595,12 +736,11 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
 
     private int processReady()
     {
-        final Connection[] ready = this.ready;
-        final int count = readyCount;
-        for (int i = 0; i < count; i++)
+        int count = 0;
+        for (; count < readyCount; count++)
         {
-            final Connection connection = ready[i];
-            ready[i] = null;
+            final Connection connection = ready[count];
+            ready[count] = null;
             connection.readyIndex = -1;
             if (connection.state == Connection.READING)
             {

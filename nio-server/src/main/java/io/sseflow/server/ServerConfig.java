@@ -57,6 +57,11 @@ public final class ServerConfig
      */
     public static final int DEFAULT_MAX_REQUEST_HEAD_BYTES = 8 * 1024;
     /**
+     * Default number of request body buffers: at most this many request bodies too large for the buffer their
+     * head arrived in are read at once.
+     */
+    public static final int DEFAULT_REQUEST_BODY_BUFFERS = 32;
+    /**
      * Default topic limit.
      */
     public static final int DEFAULT_MAX_TOPICS = 10_000;
@@ -101,6 +106,7 @@ public final class ServerConfig
     private final long directMemoryLimit;
     private final int maxEventBytes;
     private final int maxRequestHeadBytes;
+    private final int requestBodyBuffers;
     private final int maxTopics;
     private final int publishRingBytes;
     private final long requestTimeoutMs;
@@ -127,6 +133,7 @@ public final class ServerConfig
         trustedProxies = TrustedProxies.parse(require(builder.trustedProxies, "trusted proxies"));
         maxEventBytes = builder.maxEventBytes;
         maxRequestHeadBytes = builder.maxRequestHeadBytes;
+        requestBodyBuffers = builder.requestBodyBuffers;
         maxTopics = builder.maxTopics;
         publishRingBytes = builder.publishRingBytes;
         requestTimeoutMs = builder.requestTimeoutMs;
@@ -147,6 +154,8 @@ public final class ServerConfig
         check(maxEventBytes >= 256 && maxEventBytes <= 64 * 1024 * 1024,
             "max event bytes must be 256..67108864: " + maxEventBytes);
         check(maxRequestHeadBytes >= 256, "max request head bytes must be at least 256: " + maxRequestHeadBytes);
+        check(requestBodyBuffers >= 1 && requestBodyBuffers <= 65536,
+            "request body buffers must be 1..65536: " + requestBodyBuffers);
         check(maxTopics >= 1, "max topics must be at least 1: " + maxTopics);
         check(BitUtil.isPowerOfTwo(publishRingBytes) && publishRingBytes >= 8 * maxEventBytes,
             "publish ring bytes must be a power of two of at least 8 x max event bytes: " + publishRingBytes);
@@ -336,6 +345,28 @@ public final class ServerConfig
     public int maxRequestHeadBytes()
     {
         return maxRequestHeadBytes;
+    }
+
+    /**
+     * Most request bodies read at once that do not fit in the buffer their head arrived in; each takes a direct
+     * buffer of {@link #requestBodyBufferBytes()}. A publish whose head passed waits for a free one without being
+     * read, within the request timeout.
+     *
+     * @return buffers.
+     */
+    public int requestBodyBuffers()
+    {
+        return requestBodyBuffers;
+    }
+
+    /**
+     * Size of each request body buffer: the largest head, the largest body and room for chunked framing.
+     *
+     * @return bytes.
+     */
+    public int requestBodyBufferBytes()
+    {
+        return maxRequestHeadBytes + maxEventBytes + 1024;
     }
 
     /**

@@ -448,6 +448,7 @@ public final class SseServer implements AutoCloseable
         long historyTotalBytes;
         int maxEventBytes = ServerConfig.DEFAULT_MAX_EVENT_BYTES;
         int maxRequestHeadBytes = ServerConfig.DEFAULT_MAX_REQUEST_HEAD_BYTES;
+        int requestBodyBuffers = ServerConfig.DEFAULT_REQUEST_BODY_BUFFERS;
         int maxTopics = ServerConfig.DEFAULT_MAX_TOPICS;
         int publishRingBytes = ServerConfig.DEFAULT_PUBLISH_RING_BYTES;
         long requestTimeoutMs = ServerConfig.DEFAULT_REQUEST_TIMEOUT_MS;
@@ -634,6 +635,23 @@ public final class SseServer implements AutoCloseable
         public Builder maxRequestHeadBytes(final int maxRequestHeadBytes)
         {
             this.maxRequestHeadBytes = maxRequestHeadBytes;
+            return this;
+        }
+
+        /**
+         * Most request bodies read at once that do not fit in the buffer their head arrived in (a request head
+         * plus a body of more than about {@code maxRequestHeadBytes}), default
+         * {@value ServerConfig#DEFAULT_REQUEST_BODY_BUFFERS}. Each is a direct buffer of
+         * {@code maxRequestHeadBytes + maxEventBytes + 1024} bytes, taken only by a publish whose head passed the
+         * token, Origin and size checks; when all are in use, such a publish waits for one without being read,
+         * within the request timeout ({@code 408} after it).
+         *
+         * @param requestBodyBuffers buffers, 1..65536.
+         * @return this.
+         */
+        public Builder requestBodyBuffers(final int requestBodyBuffers)
+        {
+            this.requestBodyBuffers = requestBodyBuffers;
             return this;
         }
 

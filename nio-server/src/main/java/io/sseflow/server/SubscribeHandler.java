@@ -67,7 +67,7 @@ final class SubscribeHandler
     void onSubscribe(final Connection connection, final UnsafeBuffer buffer, final int topicOffset, final int topicLength)
     {
         final HttpRequestParser parser = connection.parser;
-        if (null != subscribeAuthorizer && !authorizeSubscribe(connection, buffer, topicOffset, topicLength))
+        if (!authorize(connection, buffer, topicOffset, topicLength))
         {
             return;
         }
@@ -123,9 +123,19 @@ final class SubscribeHandler
         flusher.flush(connection);
     }
 
-    private boolean authorizeSubscribe(
+    /**
+     * Ask the subscribe authorizer, if there is one, about a stream request ({@code GET} or {@code HEAD}); a refusal
+     * is answered here (401, 403, or 500 when the authorizer failed).
+     *
+     * @return true when the request may have the stream.
+     */
+    boolean authorize(
         final Connection connection, final UnsafeBuffer buffer, final int topicOffset, final int topicLength)
     {
+        if (null == subscribeAuthorizer)
+        {
+            return true;
+        }
         SubscribeAuthorizer.Decision decision = null;
         try
         {

@@ -160,11 +160,43 @@ class HttpErrorsTest
     }
 
     @Test
-    void shouldAnswerTransferEncodingWith411() throws Exception
+    void shouldAnswerAChunkedPublishWithoutTheTokenWith401BeforeItsBody() throws Exception
     {
-        final String response = RawHttp.exchange(server.port(),
-            "POST /events/t HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
-        assertEquals("HTTP/1.1 411 Length Required", RawHttp.status(response));
+        try (RawSseClient client = RawSseClient.open(server.port(), 0))
+        {
+            client.send("POST /events/t HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nExpect: 100-continue\r\n\r\n");
+            final String response = client.readToEof();
+            assertEquals("HTTP/1.1 401 Unauthorized", RawHttp.status(response), response);
+            assertEquals("missing or wrong publish token\n", RawHttp.body(response));
+        }
+
+        final String published = RawHttp.exchange(server.port(),
+            "POST /events/t HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer s3cret\r\nTransfer-Encoding: chunked\r\n" +
+            "Connection: close\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
+        assertEquals("HTTP/1.1 200 OK", RawHttp.status(published), published);
+        assertEquals("1\n", RawHttp.body(published));
+    }
+
+    @Test
+    void shouldAnswer401And405BeforeTheBodyAndWithout100Continue() throws Exception
+    {
+        try (RawSseClient client = RawSseClient.open(server.port(), 0))
+        {
+            client.send("POST /events/t HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\nExpect: 100-continue\r\n\r\n");
+            final String response = client.readToEof();
+            assertEquals("HTTP/1.1 401 Unauthorized", RawHttp.status(response), response);
+            assertTrue(response.contains("\r\nWWW-Authenticate: Bearer\r\n"), response);
+        }
+        try (RawSseClient client = RawSseClient.open(server.port(), 0))
+        {
+            client.send("PUT /events/t HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\nExpect: 100-continue\r\n\r\n");
+            assertEquals("HTTP/1.1 405 Method Not Allowed", RawHttp.status(client.readToEof()));
+        }
+        try (RawSseClient client = RawSseClient.open(server.port(), 0))
+        {
+            client.send("POST /nope HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\nExpect: 100-continue\r\n\r\n");
+            assertEquals("HTTP/1.1 404 Not Found", RawHttp.status(client.readToEof()));
+        }
     }
 
     private static void assertBadRequest(final String response, final String reasonPrefix)

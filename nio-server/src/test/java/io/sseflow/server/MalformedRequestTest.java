@@ -27,8 +27,11 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
  * in a row is the single byte 0xFF.
  * <p>
  * Decisions recorded here: HTTP/1.0 is served (and the connection closed after the answer); an HTTP/1.1 request
- * without exactly one {@code Host} is 400 (RFC 9112 section 3.2); {@code Transfer-Encoding} alone is 411 (no
- * transfer codings are supported), with {@code Content-Length} it is 400 (section 6.1); unknown methods are 501;
+ * without exactly one {@code Host} is 400 (RFC 9112 section 3.2); empty lines before the request line are ignored
+ * (section 2.2) up to the head limit; two {@code Authorization} fields are 400; a chunked body is decoded
+ * (section 7.1) and must be framed exactly (CRLF after every line, hex sizes), with {@code chunked} the final and
+ * only coding (400 otherwise, 501 for another coding before it), never together with {@code Content-Length}
+ * (400, section 6.1) and within the body limit (413 as soon as a chunk size passes it); unknown methods are 501;
  * the HTTP/2 preface is 505; topics {@code .} and {@code ..} are refused like any name outside the pattern.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -72,7 +75,11 @@ class MalformedRequestTest
     {
         return Stream.of(
             // request line
-            row("empty request line", "\r\n\r\n", BAD, "malformed method"),
+            row("empty lines before the request line are ignored", "\r\n\n\r\n" + get("/nope"),
+                "HTTP/1.1 404 Not Found", "not found"),
+            row("only empty lines up to the head limit", "\r\n".repeat(1100), BAD,
+                "too many empty lines before the request line"),
+            row("bare CR before the request line", "\r" + get("/nope"), BAD, "CR not followed by LF"),
             row("missing target", "GET\r\n" + H + "\r\n", BAD, "malformed method"),
             row("target not origin-form", "GET events/t HTTP/1.1\r\n" + H + "\r\n", BAD, "malformed request target"),
             row("two spaces", "GET  /events/t HTTP/1.1\r\n" + H + "\r\n", BAD, "malformed"),
@@ -98,13 +105,64 @@ class MalformedRequestTest
             row("HTTP/1.1 without Host", "GET /events/t HTTP/1.1\r\n\r\n", BAD, "missing Host header"),
             row("two Host headers", "GET /events/t HTTP/1.1\r\n" + H + "Host: other\r\n\r\n",
                 BAD, "more than one Host header"),
+            // Authorization
+            row("two Authorization headers on subscribe", "GET /events/t HTTP/1.1\r\n" + H +
+                "Authorization: Bearer a\r\nAuthorization: Bearer b\r\n\r\n", BAD, "more than one Authorization header"),
+            row("two Authorization headers on publish", "POST /events/t HTTP/1.1\r\n" + H +
+                "Authorization: Bearer a\r\nauthorization: Bearer a\r\nContent-Length: 1\r\n\r\nx",
+                BAD, "more than one Authorization header"),
+            row("two Authorization headers on metrics", "GET /metrics HTTP/1.1\r\n" + H +
+                "Authorization: Bearer a\r\nAuthorization: Bearer a\r\n\r\n", BAD, "more than one Authorization header"),
             // body framing
             row("Content-Length and Transfer-Encoding",
                 "POST /events/t HTTP/1.1\r\n" + H + "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n" +
                 "5\r\nhello\r\n0\r\n\r\n", BAD, "both Transfer-Encoding and Content-Length"),
-            row("chunked publish body",
-                "POST /events/t HTTP/1.1\r\n" + H + "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
-                "HTTP/1.1 411 Length Required", "Transfer-Encoding is not supported"),
+            row("Content-Length and chunked on two lines",
+                "POST /events/t HTTP/1.1\r\n" + H + "Transfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n" +
+                "5\r\nhello\r\n0\r\n\r\n", BAD, "both Transfer-Encoding and Content-Length"),
+            row("Transfer-Encoding not ending with chunked", te("chunked, gzip", "5\r\nhello\r\n0\r\n\r\n"),
+                BAD, "Transfer-Encoding must end with chunked"),
+            row("Transfer-Encoding without chunked", te("gzip", "hello"), BAD, "Transfer-Encoding must end with chunked"),
+            row("Transfer-Encoding empty", te("", "hello"), BAD, "Transfer-Encoding must end with chunked"),
+            row("another coding before chunked", te("gzip, chunked", "5\r\nhello\r\n0\r\n\r\n"),
+                "HTTP/1.1 501 Not Implemented", "only the chunked transfer coding is supported"),
+            row("chunked twice", te("chunked, chunked", "5\r\nhello\r\n0\r\n\r\n"), BAD, "chunked applied more than once"),
+            row("chunked twice on two lines", "POST /events/t HTTP/1.1\r\n" + H +
+                "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+                BAD, "chunked applied more than once"),
+            row("chunked in HTTP/1.0", "POST /events/t HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+                BAD, "Transfer-Encoding in an HTTP/1.0 request"),
+            row("chunk size not hex", chunked("zz\r\nhello\r\n0\r\n\r\n"), BAD, "malformed chunk size"),
+            row("chunk size with a sign", chunked("+5\r\nhello\r\n0\r\n\r\n"), BAD, "malformed chunk size"),
+            row("chunk size with 0x", chunked("0x5\r\nhello\r\n0\r\n\r\n"), BAD, "malformed chunk size"),
+            row("chunk size missing", chunked("\r\nhello\r\n0\r\n\r\n"), BAD, "malformed chunk size"),
+            row("space after the chunk size", chunked("5 \r\nhello\r\n0\r\n\r\n"), BAD, "malformed chunk size"),
+            row("chunk-size line ended by bare LF", chunked("5\nhello\r\n0\r\n\r\n"), BAD,
+                "chunk-size line not ended by CRLF"),
+            row("chunk data longer than its size", chunked("3\r\nhello\r\n0\r\n\r\n"), BAD,
+                "chunk data not followed by CRLF"),
+            row("chunk data ended by bare LF", chunked("5\r\nhello\n0\r\n\r\n"), BAD, "chunk data not followed by CRLF"),
+            row("chunk size over the body limit", chunked("401\r\n"), "HTTP/1.1 413 Content Too Large",
+                "request body too large"),
+            row("chunk size huge", chunked("ffffffffffffffffffffffff\r\n"), "HTTP/1.1 413 Content Too Large",
+                "request body too large"),
+            row("chunks together over the body limit",
+                chunked("200\r\n" + "x".repeat(512) + "\r\n201\r\n" + "y".repeat(513) + "\r\n0\r\n\r\n"),
+                "HTTP/1.1 413 Content Too Large", "request body too large"),
+            row("control byte in a chunk extension", chunked("5;a\u0001b\r\nhello\r\n0\r\n\r\n"), BAD,
+                "malformed chunk extension"),
+            row("NUL in a chunk extension", chunked("5;a=\u0000\r\nhello\r\n0\r\n\r\n"), BAD,
+                "malformed chunk extension"),
+            row("chunk extension too long", chunked("5;" + "e".repeat(5000) + "\r\nhello\r\n0\r\n\r\n"), BAD,
+                "chunk-size line too long"),
+            row("malformed trailer field", chunked("5\r\nhello\r\n0\r\nbad trailer\r\n\r\n"), BAD,
+                "malformed trailer field"),
+            row("folded trailer field", chunked("5\r\nhello\r\n0\r\nX: a\r\n folded\r\n\r\n"), BAD,
+                "malformed trailer field"),
+            row("trailer field ended by bare LF", chunked("0\r\nX: a\n\r\n"), BAD, "malformed trailer field"),
+            row("chunked body not ended by CRLF", chunked("0\r\n\rx"), BAD, "chunked body not ended by CRLF"),
+            row("invalid UTF-8 in a chunked body", chunked("2\r\n\u00ff\u00fe\r\n0\r\n\r\n"), BAD,
+                "body must be UTF-8"),
             row("Content-Length not a number", "POST /events/t HTTP/1.1\r\n" + H + "Content-Length: 5x\r\n\r\n",
                 BAD, "invalid Content-Length"),
             row("Content-Length negative", "POST /events/t HTTP/1.1\r\n" + H + "Content-Length: -1\r\n\r\n",
@@ -224,6 +282,26 @@ class MalformedRequestTest
         assertFalse(response.contains("sseflow_connections"), "answered after the error closed: " + response);
     }
 
+    @Test
+    void shouldAnswerPipelinedRequestsAfterAChunkedBody() throws IOException
+    {
+        final String response = exchange(
+            "POST /events/pipe-chunked HTTP/1.1\r\n" + H + "Transfer-Encoding: chunked\r\n\r\n" +
+            "3;ext=1\r\nabc\r\n2\r\nde\r\n0\r\nX-Trailer: t\r\n\r\n" +
+            "POST /events/pipe-chunked HTTP/1.1\r\n" + H + "Content-Length: 1\r\n\r\nf" +
+            "POST /events/pipe-chunked HTTP/1.1\r\n" + H + "Transfer-Encoding: chunked\r\n\r\n1\r\ng\r\n0\r\n\r\n" +
+            "GET /nope HTTP/1.1\r\n" + H + "\r\n");
+        final String first = "HTTP/1.1 200 OK";
+        final int a = response.indexOf(first);
+        final int b = response.indexOf(first, a + 1);
+        final int c = response.indexOf(first, b + 1);
+        final int notFound = response.indexOf("HTTP/1.1 404 Not Found");
+        assertTrue(a == 0 && b > a && c > b && notFound > c, response);
+        assertTrue(response.substring(a, b).endsWith("\r\n\r\n1\n"), response);
+        assertTrue(response.substring(b, c).endsWith("\r\n\r\n2\n"), response);
+        assertTrue(response.substring(c, notFound).endsWith("\r\n\r\n3\n"), response);
+    }
+
     private String exchange(final String request) throws IOException
     {
         return RawHttp.exchange(server.port(), request.getBytes(StandardCharsets.ISO_8859_1));
@@ -238,6 +316,16 @@ class MalformedRequestTest
     {
         return "POST " + target + " HTTP/1.1\r\n" + H + "Content-Length: " + latin1Body.length() + "\r\n\r\n" +
             latin1Body;
+    }
+
+    private static String chunked(final String latin1Body)
+    {
+        return te("chunked", latin1Body);
+    }
+
+    private static String te(final String transferEncoding, final String latin1Body)
+    {
+        return "POST /events/t HTTP/1.1\r\n" + H + "Transfer-Encoding: " + transferEncoding + "\r\n\r\n" + latin1Body;
     }
 
     private static Arguments row(final String name, final String request, final String statusLine, final String reason)

@@ -9,12 +9,16 @@ import org.agrona.DirectBuffer;
  * with a status and a short reason. Nothing is copied or decoded: the parser records offsets into the caller's
  * buffer, which must keep the head's bytes in place until the request is handled.
  * <p>
- * Bare LF is accepted as a line terminator (RFC 9112 section 2.2). Obsolete line folding is rejected
- * (section 5.2). Transfer codings are not supported, so a request with {@code Transfer-Encoding} gets 411, and
- * one with both {@code Transfer-Encoding} and {@code Content-Length} gets 400 (section 6.1: a smuggling vector).
+ * Bare LF is accepted as a line terminator (RFC 9112 section 2.2), and empty lines before the request line are
+ * ignored (section 2.2), within the head limit. Obsolete line folding is rejected (section 5.2). The chunked
+ * transfer coding is understood (section 7.1; the body is decoded by the {@link #chunkedBody()} decoder): it
+ * must be the final and only coding, so {@code Transfer-Encoding} whose final coding is not {@code chunked}, or
+ * that applies it twice, gets 400 (section 6.3), other codings before it 501, and {@code Transfer-Encoding}
+ * together with {@code Content-Length}, or in an HTTP/1.0 request, 400 (section 6.1: a smuggling vector).
  * An HTTP/1.1 request without exactly one {@code Host} gets 400 (section 3.2); HTTP/1.0 requests are served
- * without it. More than {@link #MAX_HEADER_FIELDS} field lines get 431. A request line for another protocol
- * version, such as the HTTP/2 connection preface {@code PRI * HTTP/2.0}, gets 505.
+ * without it. Two {@code Authorization} fields get 400, so that no reader of the head can pick another one
+ * than the authorization check did. More than {@link #MAX_HEADER_FIELDS} field lines get 431. A request line for
+ * another protocol version, such as the HTTP/2 connection preface {@code PRI * HTTP/2.0}, gets 505.
  */
 public final class HttpRequestParser
 {
@@ -39,7 +43,11 @@ public final class HttpRequestParser
     public enum State
     {
         /**
-         * Reading the method token.
+         * Expecting the LF of an empty line before the request line.
+         */
+        LEADING_LF,
+        /**
+         * Reading the method token (empty lines before it are skipped).
          */
         METHOD,
         /**
@@ -136,6 +144,10 @@ public final class HttpRequestParser
     private boolean keepAliveRequested;
     private boolean expectContinue;
     private boolean transferEncoding;
+    private int transferCodings;
+    private int chunkedCodings;
+    private boolean lastCodingChunked;
+    private boolean chunked;
     private boolean contentLengthSeen;
     private boolean targetMalformed;
     private int headerCount;
@@ -156,17 +168,19 @@ public final class HttpRequestParser
 
     private int errorStatus;
     private String errorReason;
+    private final ChunkedBodyDecoder chunkedBody;
 
     /**
      * A parser with limits.
      *
      * @param maxHeadLength    bytes of request line and header fields; more is 431 (414 within the request line).
-     * @param maxContentLength largest accepted {@code Content-Length}; more is 413.
+     * @param maxContentLength largest accepted body ({@code Content-Length} or decoded chunked); more is 413.
      */
     public HttpRequestParser(final int maxHeadLength, final long maxContentLength)
     {
         this.maxHeadLength = maxHeadLength;
         this.maxContentLength = maxContentLength;
+        chunkedBody = new ChunkedBodyDecoder(maxContentLength, maxHeadLength);
         reset();
     }
 
@@ -195,6 +209,11 @@ public final class HttpRequestParser
         keepAliveRequested = false;
         expectContinue = false;
         transferEncoding = false;
+        transferCodings = 0;
+        chunkedCodings = 0;
+        lastCodingChunked = false;
+        chunked = false;
+        chunkedBody.reset(0);
         contentLengthSeen = false;
         targetMalformed = false;
         headerCount = 0;
@@ -243,8 +262,29 @@ public final class HttpRequestParser
             final byte b = buffer.getByte(position);
             switch (state)
             {
+                case LEADING_LF:
+                    if (b != '\n')
+                    {
+                        return fail(400, "CR not followed by LF");
+                    }
+                    tokenStart = position + 1;
+                    state = State.METHOD;
+                    break;
+
                 case METHOD:
-                    if (b == ' ')
+                    if (position == tokenStart && (b == '\r' || b == '\n'))
+                    {
+                        // RFC 9112 section 2.2: ignore empty lines received before the request line
+                        if (b == '\n')
+                        {
+                            tokenStart = position + 1;
+                        }
+                        else
+                        {
+                            state = State.LEADING_LF;
+                        }
+                    }
+                    else if (b == ' ')
                     {
                         final int length = position - tokenStart;
                         if (length == 0)
@@ -415,6 +455,10 @@ public final class HttpRequestParser
         this.state = state;
         if (position >= maxHeadLength)
         {
+            if (state == State.LEADING_LF || (state == State.METHOD && tokenStart >= position))
+            {
+                return fail(400, "too many empty lines before the request line");
+            }
             return state.ordinal() <= State.VERSION.ordinal() ?
                 fail(414, "request line too long") :
                 fail(431, "request header fields too large");
@@ -514,6 +558,38 @@ public final class HttpRequestParser
     }
 
     /**
+     * Is the body chunked ({@code Transfer-Encoding: chunked})? Its bytes are then decoded by
+     * {@link #chunkedBody()}.
+     *
+     * @return true for a chunked body.
+     */
+    public boolean isChunked()
+    {
+        return chunked;
+    }
+
+    /**
+     * The decoder of a chunked body, reset to start at {@link #headLength()} when a chunked head completes.
+     *
+     * @return this parser's decoder.
+     */
+    public ChunkedBodyDecoder chunkedBody()
+    {
+        return chunkedBody;
+    }
+
+    /**
+     * Length of the body: {@code Content-Length}, or for a chunked body the bytes decoded so far (all of it once
+     * the decoder is complete). The body starts at {@link #headLength()}.
+     *
+     * @return bytes of body.
+     */
+    public long bodyLength()
+    {
+        return chunked ? chunkedBody.bodyLength() : contentLength;
+    }
+
+    /**
      * Should the connection be kept open after the response (RFC 9112 section 9.3)?
      *
      * @return true for a persistent connection.
@@ -524,13 +600,14 @@ public final class HttpRequestParser
     }
 
     /**
-     * Did the client send {@code Expect: 100-continue}?
+     * Did an HTTP/1.1 client send {@code Expect: 100-continue}? (An HTTP/1.0 one is ignored, RFC 9110 section
+     * 10.1.1.)
      *
      * @return true when it waits for an interim 100 before the body.
      */
     public boolean expectsContinue()
     {
-        return expectContinue;
+        return expectContinue && http11;
     }
 
     /**
@@ -726,7 +803,7 @@ public final class HttpRequestParser
     /**
      * Status to answer a malformed request with.
      *
-     * @return 400, 411, 413, 414, 431 or 505.
+     * @return 400, 413, 414, 431, 501 or 505.
      */
     public int errorStatus()
     {
@@ -746,13 +823,29 @@ public final class HttpRequestParser
     private int onHeadComplete(final int headLength)
     {
         this.headLength = headLength;
-        if (transferEncoding && contentLengthSeen)
-        {
-            return fail(400, "both Transfer-Encoding and Content-Length");
-        }
         if (transferEncoding)
         {
-            return fail(411, "Transfer-Encoding is not supported; send Content-Length");
+            if (contentLengthSeen)
+            {
+                return fail(400, "both Transfer-Encoding and Content-Length");
+            }
+            if (!http11)
+            {
+                return fail(400, "Transfer-Encoding in an HTTP/1.0 request");
+            }
+            if (!lastCodingChunked)
+            {
+                return fail(400, "Transfer-Encoding must end with chunked");
+            }
+            if (chunkedCodings > 1)
+            {
+                return fail(400, "chunked applied more than once");
+            }
+            if (transferCodings > 1)
+            {
+                return fail(501, "only the chunked transfer coding is supported");
+            }
+            chunked = true;
         }
         if (contentLength > maxContentLength)
         {
@@ -765,6 +858,10 @@ public final class HttpRequestParser
         if (http11 && hostCount == 0)
         {
             return fail(400, "missing Host header");
+        }
+        if (chunked)
+        {
+            chunkedBody.reset(headLength);
         }
         state = State.COMPLETE;
         return COMPLETE;
@@ -827,6 +924,10 @@ public final class HttpRequestParser
                 }
                 else if (AsciiBytes.equalsIgnoreCase(buffer, nameOffset, nameLength, "authorization"))
                 {
+                    if (authorizationOffset >= 0)
+                    {
+                        return fail(400, "more than one Authorization header");
+                    }
                     authorizationOffset = valueOffset;
                     authorizationLength = valueLength;
                 }
@@ -859,6 +960,7 @@ public final class HttpRequestParser
                 if (AsciiBytes.equalsIgnoreCase(buffer, nameOffset, nameLength, "transfer-encoding"))
                 {
                     transferEncoding = true;
+                    readTransferCodings(buffer, valueOffset, valueLength);
                 }
                 break;
 
@@ -866,6 +968,43 @@ public final class HttpRequestParser
                 break;
         }
         return NEED_MORE;
+    }
+
+    private void readTransferCodings(final DirectBuffer buffer, final int offset, final int length)
+    {
+        // RFC 9112 section 6.1: Transfer-Encoding = #transfer-coding, a comma-separated list over all field lines
+        final int end = offset + length;
+        int elementStart = offset;
+        while (elementStart <= end)
+        {
+            int elementEnd = elementStart;
+            while (elementEnd < end && buffer.getByte(elementEnd) != ',')
+            {
+                elementEnd++;
+            }
+            int nameStart = elementStart;
+            int nameEnd = elementStart;
+            while (nameEnd < elementEnd && buffer.getByte(nameEnd) != ';')
+            {
+                nameEnd++;
+            }
+            while (nameStart < nameEnd && isOptionalWhitespace(buffer.getByte(nameStart)))
+            {
+                nameStart++;
+            }
+            while (nameEnd > nameStart && isOptionalWhitespace(buffer.getByte(nameEnd - 1)))
+            {
+                nameEnd--;
+            }
+            if (nameEnd > nameStart || elementEnd > nameEnd)
+            {
+                final boolean isChunked = AsciiBytes.equalsIgnoreCase(buffer, nameStart, nameEnd - nameStart, "chunked");
+                transferCodings++;
+                chunkedCodings += isChunked ? 1 : 0;
+                lastCodingChunked = isChunked;
+            }
+            elementStart = elementEnd + 1;
+        }
     }
 
     private boolean splitTarget(final DirectBuffer buffer)
@@ -929,7 +1068,7 @@ public final class HttpRequestParser
         return b == ' ' || b == '\t';
     }
 
-    private static boolean isTchar(final byte b)
+    static boolean isTchar(final byte b)
     {
         return b > 0 && TCHAR[b];
     }

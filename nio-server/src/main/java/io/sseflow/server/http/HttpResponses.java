@@ -25,6 +25,7 @@ public final class HttpResponses
     private static final byte[] TEXT_PLAIN = ascii("Content-Type: text/plain; charset=utf-8\r\n");
     private static final byte[] CONTENT_LENGTH = ascii("Content-Length: ");
     private static final byte[] CONNECTION_CLOSE = ascii("Connection: close\r\n");
+    private static final byte[] CONNECTION_KEEP_ALIVE = ascii("Connection: keep-alive\r\n");
     private static final byte[] NO_STORE = ascii("Cache-Control: no-store\r\n");
 
     static
@@ -51,8 +52,11 @@ public final class HttpResponses
 
     private final byte[] corsHeaders;
     private final byte[] eventStreamHead;
+    private final byte[] eventStreamFields;
     private final byte[] preflight;
     private final byte[] optionsWithoutCors;
+    private final byte[] preflightKeepAlive;
+    private final byte[] optionsWithoutCorsKeepAlive;
 
     /**
      * Responses for a server with or without CORS.
@@ -78,26 +82,29 @@ public final class HttpResponses
                 "Vary: Origin\r\n");
         }
 
-        eventStreamHead = ascii(
+        final String cors = new String(corsHeaders, StandardCharsets.US_ASCII);
+        eventStreamFields = ascii(
             "HTTP/1.1 200 OK\r\n" +
             "Content-Type: text/event-stream\r\n" +
             "Cache-Control: no-cache\r\n" +
             "X-Accel-Buffering: no\r\n" +
-            new String(corsHeaders, StandardCharsets.US_ASCII) +
-            "\r\n");
+            cors);
+        eventStreamHead = ascii(new String(eventStreamFields, StandardCharsets.US_ASCII) + "\r\n");
 
-        preflight = ascii(
+        final String preflightFields =
             "HTTP/1.1 204 No Content\r\n" +
-            new String(corsHeaders, StandardCharsets.US_ASCII) +
+            cors +
             "Access-Control-Allow-Methods: GET, POST, OPTIONS\r\n" +
             "Access-Control-Allow-Headers: last-event-id, authorization, content-type, cache-control\r\n" +
-            "Access-Control-Max-Age: 600\r\n" +
-            "\r\n");
+            "Access-Control-Max-Age: 600\r\n";
+        preflight = ascii(preflightFields + "\r\n");
+        preflightKeepAlive = ascii(preflightFields + "Connection: keep-alive\r\n\r\n");
 
-        optionsWithoutCors = ascii(
+        final String optionsFields =
             "HTTP/1.1 204 No Content\r\n" +
-            "Allow: GET, POST, OPTIONS\r\n" +
-            "\r\n");
+            "Allow: GET, POST, OPTIONS\r\n";
+        optionsWithoutCors = ascii(optionsFields + "\r\n");
+        optionsWithoutCorsKeepAlive = ascii(optionsFields + "Connection: keep-alive\r\n\r\n");
     }
 
     /**
@@ -113,6 +120,24 @@ public final class HttpResponses
     }
 
     /**
+     * The head alone of an event stream, as the answer to {@code HEAD}: the fields of {@link #eventStreamHead()}
+     * and the connection's persistence.
+     *
+     * @param buffer      to write into.
+     * @param index       at which to write.
+     * @param persistence of the connection.
+     * @return bytes written.
+     */
+    public int putEventStreamHead(final MutableDirectBuffer buffer, final int index, final Persistence persistence)
+    {
+        int position = index;
+        position += putBytes(buffer, position, eventStreamFields);
+        position += putPersistence(buffer, position, persistence);
+        position += putBytes(buffer, position, CRLF);
+        return position - index;
+    }
+
+    /**
      * The answer to a CORS preflight, or to {@code OPTIONS} when CORS is off.
      *
      * @param cors is CORS configured?
@@ -121,6 +146,23 @@ public final class HttpResponses
     public byte[] options(final boolean cors)
     {
         return cors ? preflight : optionsWithoutCors;
+    }
+
+    /**
+     * The answer to {@code OPTIONS} for a connection: {@link #options(boolean)}, announcing keep-alive when the
+     * client needs to be told.
+     *
+     * @param cors        is CORS configured?
+     * @param persistence of the connection.
+     * @return the bytes; do not modify.
+     */
+    public byte[] options(final boolean cors, final Persistence persistence)
+    {
+        if (persistence == Persistence.KEEP_ALIVE_ANNOUNCED)
+        {
+            return cors ? preflightKeepAlive : optionsWithoutCorsKeepAlive;
+        }
+        return options(cors);
     }
 
     /**
@@ -146,6 +188,29 @@ public final class HttpResponses
     public int putError(
         final MutableDirectBuffer buffer, final int index, final int status, final String reason, final byte[] extraHeaders)
     {
+        return putError(buffer, index, status, reason, extraHeaders, true);
+    }
+
+    /**
+     * An error answer, with its reason as the body or, for a {@code HEAD} request, only announced by
+     * {@code Content-Length} (RFC 9110 section 9.3.2).
+     *
+     * @param buffer       to write into.
+     * @param index        at which to write.
+     * @param status       status code.
+     * @param reason       ASCII reason, sent as the body followed by LF.
+     * @param extraHeaders complete header lines to add (each ending CRLF), or null.
+     * @param withBody     false to leave the body out (the answer to {@code HEAD}).
+     * @return bytes written.
+     */
+    public int putError(
+        final MutableDirectBuffer buffer,
+        final int index,
+        final int status,
+        final String reason,
+        final byte[] extraHeaders,
+        final boolean withBody)
+    {
         int position = index;
         position += putBytes(buffer, position, statusLine(status));
         position += putBytes(buffer, position, TEXT_PLAIN);
@@ -159,8 +224,11 @@ public final class HttpResponses
             position += putBytes(buffer, position, extraHeaders);
         }
         position += putBytes(buffer, position, CRLF);
-        position += buffer.putStringWithoutLengthAscii(position, reason);
-        buffer.putByte(position++, (byte)'\n');
+        if (withBody)
+        {
+            position += buffer.putStringWithoutLengthAscii(position, reason);
+            buffer.putByte(position++, (byte)'\n');
+        }
         return position - index;
     }
 
@@ -174,7 +242,7 @@ public final class HttpResponses
      * @param body        holding the body.
      * @param bodyOffset  of the body.
      * @param bodyLength  of the body.
-     * @param keepAlive   false to announce {@code Connection: close}.
+     * @param persistence of the connection.
      * @return bytes written.
      */
     public int putResponse(
@@ -185,9 +253,9 @@ public final class HttpResponses
         final DirectBuffer body,
         final int bodyOffset,
         final int bodyLength,
-        final boolean keepAlive)
+        final Persistence persistence)
     {
-        int position = putHead(buffer, index, status, contentType, bodyLength, keepAlive);
+        int position = putHead(buffer, index, status, contentType, bodyLength, persistence);
         buffer.putBytes(position, body, bodyOffset, bodyLength);
         position += bodyLength;
         return position - index;
@@ -200,8 +268,8 @@ public final class HttpResponses
      * @param index     at which to write.
      * @param id        holding the id text.
      * @param idOffset  of the id text.
-     * @param idLength  of the id text.
-     * @param keepAlive false to announce {@code Connection: close}.
+     * @param idLength    of the id text.
+     * @param persistence of the connection.
      * @return bytes written.
      */
     public int putPublished(
@@ -210,9 +278,9 @@ public final class HttpResponses
         final DirectBuffer id,
         final int idOffset,
         final int idLength,
-        final boolean keepAlive)
+        final Persistence persistence)
     {
-        int position = putHead(buffer, index, 200, TEXT_PLAIN, idLength + 1, keepAlive);
+        int position = putHead(buffer, index, 200, TEXT_PLAIN, idLength + 1, persistence);
         buffer.putBytes(position, id, idOffset, idLength);
         position += idLength;
         buffer.putByte(position++, (byte)'\n');
@@ -226,8 +294,8 @@ public final class HttpResponses
      * @param index         at which to write.
      * @param status        status code.
      * @param contentType   complete {@code Content-Type} header line (ending CRLF).
-     * @param contentLength bytes of body that will follow.
-     * @param keepAlive     false to announce {@code Connection: close}.
+     * @param contentLength bytes of body that will follow (or would, for {@code HEAD}).
+     * @param persistence   of the connection.
      * @return the index after the head.
      */
     public int putHead(
@@ -236,7 +304,7 @@ public final class HttpResponses
         final int status,
         final byte[] contentType,
         final int contentLength,
-        final boolean keepAlive)
+        final Persistence persistence)
     {
         int position = index;
         position += putBytes(buffer, position, statusLine(status));
@@ -245,10 +313,7 @@ public final class HttpResponses
         position += putBytes(buffer, position, CONTENT_LENGTH);
         position += buffer.putNaturalIntAscii(position, contentLength);
         position += putBytes(buffer, position, CRLF);
-        if (!keepAlive)
-        {
-            position += putBytes(buffer, position, CONNECTION_CLOSE);
-        }
+        position += putPersistence(buffer, position, persistence);
         position += putBytes(buffer, position, corsHeaders);
         position += putBytes(buffer, position, CRLF);
         return position;
@@ -275,6 +340,20 @@ public final class HttpResponses
     {
         final byte[] line = status >= 0 && status < STATUS_LINES.length ? STATUS_LINES[status] : null;
         return null != line ? line : STATUS_LINES[500];
+    }
+
+    private static int putPersistence(final MutableDirectBuffer buffer, final int index, final Persistence persistence)
+    {
+        switch (persistence)
+        {
+            case CLOSE:
+                return putBytes(buffer, index, CONNECTION_CLOSE);
+            case KEEP_ALIVE_ANNOUNCED:
+                return putBytes(buffer, index, CONNECTION_KEEP_ALIVE);
+            case KEEP_ALIVE:
+            default:
+                return 0;
+        }
     }
 
     private static int putBytes(final MutableDirectBuffer buffer, final int index, final byte[] bytes)

@@ -1,5 +1,5 @@
 /**
- * HTTP/1.1 for the server: an incremental request parser written as a state machine, query decoding and
- * response writers over pre-computed byte constants. Internal to the server.
+ * HTTP/1.1 for the server: an incremental request-head parser and a chunked-body decoder written as state
+ * machines, query decoding and response writers over pre-computed byte constants. Internal to the server.
  */
 package io.sseflow.server.http;

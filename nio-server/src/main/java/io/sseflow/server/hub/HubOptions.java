@@ -37,6 +37,10 @@ public final class HubOptions
             ServerConfig.DEFAULT_HISTORY_TOTAL_BYTES + ",",
         "                         never more than half the JVM's direct-memory limit)",
         "  --max-event-bytes N    largest event / publish body (default " + ServerConfig.DEFAULT_MAX_EVENT_BYTES + ")",
+        "  --request-body-buffers N",
+        "                         most large publish bodies read at once, each in a direct buffer of",
+        "                         max-event-bytes + 9 KiB; more wait (default " +
+            ServerConfig.DEFAULT_REQUEST_BODY_BUFFERS + ")",
         "  --max-topics N         topic limit (default " + ServerConfig.DEFAULT_MAX_TOPICS + ")",
         "  --max-connections-per-address N",
         "                         more connections from one IP get 429 (default " +
@@ -53,7 +57,7 @@ public final class HubOptions
         "  --help                 print this and exit",
         "",
         "Endpoints: GET / (demo page), GET /events/{topic} (stream), POST /events/{topic} (publish),",
-        "OPTIONS /events/{topic} (CORS preflight), GET /metrics (Prometheus).",
+        "OPTIONS /events/{topic} (CORS preflight), GET /metrics (Prometheus), GET /healthz, GET /readyz.",
         "");
 
     private HubOptions()
@@ -145,6 +149,9 @@ public final class HubOptions
                     break;
                 case "--max-event-bytes":
                     builder.maxEventBytes(intValue(flag, value, 256, 64 * 1024 * 1024));
+                    break;
+                case "--request-body-buffers":
+                    builder.requestBodyBuffers(intValue(flag, value, 1, 65536));
                     break;
                 case "--max-topics":
                     builder.maxTopics(intValue(flag, value, 1, Integer.MAX_VALUE));

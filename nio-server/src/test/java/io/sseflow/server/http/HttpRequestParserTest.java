@@ -104,7 +104,14 @@ class HttpRequestParserTest
         "'GET /x HTTP/1.1\r\nContent-Length: 1x\r\n\r\n'|400|invalid Content-Length",
         "'GET /x HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n'|400|invalid Content-Length",
         "'POST /x HTTP/1.1\r\nContent-Length: 1025\r\n\r\n'|413|request body too large",
-        "'POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n'|411|Transfer-Encoding is not supported; send Content-Length",
+        "'POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n'|400|Transfer-Encoding must end with chunked",
+        "'POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked;x=1, gzip\r\n\r\n'|400|Transfer-Encoding must end with chunked",
+        "'POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n'|501|only the chunked transfer coding is supported",
+        "'POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n'|400|chunked applied more than once",
+        "'POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: 0\r\n\r\n'|400|both Transfer-Encoding and Content-Length",
+        "'POST /x HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n'|400|Transfer-Encoding in an HTTP/1.0 request",
+        "'GET /x HTTP/1.1\r\nAuthorization: a\r\nAuthorization: a\r\n\r\n'|400|more than one Authorization header",
+        "'\rGET /x HTTP/1.1\r\n\r\n'|400|CR not followed by LF",
         "'GET x HTTP/1.1\r\n\r\n'|400|malformed request target",
     })
     void shouldRefuseMalformedRequestsWithStatusAndReason(final String request, final int status, final String reason)
@@ -153,6 +160,66 @@ class HttpRequestParserTest
         assertEquals(HttpMethod.OPTIONS, parser.method());
         assertEquals(-1, parser.lastEventIdOffset());
         assertEquals(0, parser.queryLength());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n",
+        "POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: CHUNKED \r\n\r\n",
+        "POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: , chunked,\r\n\r\n",
+        "POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding:\r\nTransfer-Encoding: chunked\r\n\r\n",
+    })
+    void shouldAcceptChunkedAsTheOnlyCodingAndStartItsDecoderAfterTheHead(final String head)
+    {
+        final UnsafeBuffer buffer = buffer(head);
+        final HttpRequestParser parser = new HttpRequestParser(8192, 1024);
+        assertEquals(HttpRequestParser.COMPLETE, parser.parse(buffer, buffer.capacity()));
+        assertTrue(parser.isChunked());
+        assertEquals(0, parser.contentLength());
+        assertEquals(head.length(), parser.chunkedBody().bodyOffset());
+        assertEquals(ChunkedBodyDecoder.State.SIZE_START, parser.chunkedBody().state());
+        parser.reset();
+        assertFalse(parser.isChunked());
+    }
+
+    @Test
+    void shouldIgnoreEmptyLinesBeforeTheRequestLine()
+    {
+        final String request = "\r\n\n\r\nGET /x HTTP/1.1\r\nHost: x\r\n\r\n";
+        for (int piece = 1; piece <= request.length(); piece++)
+        {
+            final UnsafeBuffer buffer = buffer(request);
+            final HttpRequestParser parser = new HttpRequestParser(8192, 1024);
+            int result = HttpRequestParser.NEED_MORE;
+            for (int limit = piece; result == HttpRequestParser.NEED_MORE; limit += piece)
+            {
+                result = parser.parse(buffer, Math.min(limit, request.length()));
+            }
+            assertEquals(HttpRequestParser.COMPLETE, result, "piece " + piece);
+            assertEquals(HttpMethod.GET, parser.method());
+            assertEquals("/x", text(buffer, parser.pathOffset(), parser.pathLength()));
+            assertEquals(request.length(), parser.headLength());
+        }
+
+        final HttpRequestParser limited = new HttpRequestParser(64, 1024);
+        final UnsafeBuffer onlyEmpty = buffer("\r\n".repeat(40));
+        assertEquals(HttpRequestParser.BAD_MESSAGE, limited.parse(onlyEmpty, onlyEmpty.capacity()));
+        assertEquals(400, limited.errorStatus());
+        assertEquals("too many empty lines before the request line", limited.errorReason());
+    }
+
+    @Test
+    void shouldIgnoreExpectContinueFromHttp10()
+    {
+        final HttpRequestParser http10 = new HttpRequestParser(8192, 1024);
+        final UnsafeBuffer old = buffer("POST /x HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 1\r\n\r\n");
+        assertEquals(HttpRequestParser.COMPLETE, http10.parse(old, old.capacity()));
+        assertFalse(http10.expectsContinue());
+
+        final HttpRequestParser http11 = new HttpRequestParser(8192, 1024);
+        final UnsafeBuffer current = buffer("POST /x HTTP/1.1\r\nHost: x\r\nExpect: 100-Continue\r\nContent-Length: 1\r\n\r\n");
+        assertEquals(HttpRequestParser.COMPLETE, http11.parse(current, current.capacity()));
+        assertTrue(http11.expectsContinue());
     }
 
     static UnsafeBuffer buffer(final String text)

@@ -6,8 +6,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
-import java.lang.management.BufferPoolMXBean;
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -44,15 +42,15 @@ class AbandonedTopicsTest
             abandon(server, "warm", 0, 200);
             TestUtil.awaitSubscribers(server, 0);
             awaitTopicsGauge(server, 1);
-            final long heapBefore = heapUsedAfterGc();
-            final long directBefore = directMemoryUsed();
+            final long heapBefore = TestUtil.heapUsedAfterGc();
+            final long directBefore = TestUtil.directMemoryUsed();
 
             abandon(server, "t", 0, TOPICS);
 
             TestUtil.awaitSubscribers(server, 0);
             awaitTopicsGauge(server, 1);
-            final long heapAfter = heapUsedAfterGc();
-            final long directAfter = directMemoryUsed();
+            final long heapAfter = TestUtil.heapUsedAfterGc();
+            final long directAfter = TestUtil.directMemoryUsed();
             System.out.printf(
                 "AbandonedTopicsTest: %d topics subscribed to and abandoned (max topics %d): heap used after GC " +
                 "%.2f MB -> %.2f MB (%+.2f MB), direct memory %+.2f MB, topics gauge back to 1, %d refused%n",
@@ -114,8 +112,8 @@ class AbandonedTopicsTest
         final int topics = ServerConfig.DEFAULT_MAX_TOPICS;
         try (SseServer server = SseServer.builder().port(0).heartbeatMs(60_000).start())
         {
-            final long heapBefore = heapUsedAfterGc();
-            final long directBefore = directMemoryUsed();
+            final long heapBefore = TestUtil.heapUsedAfterGc();
+            final long directBefore = TestUtil.directMemoryUsed();
             final List<Topic> handles = new ArrayList<>(topics);
             for (int i = 0; i < topics; i++)
             {
@@ -128,8 +126,8 @@ class AbandonedTopicsTest
             final String refused = RawHttp.exchange(server.port(), RawSseClient.request(
                 "GET", "/events/one-too-many", new String[]{"Connection: close"}, ""));
             assertEquals("HTTP/1.1 503 Service Unavailable", RawHttp.status(refused), refused);
-            final long heapPerTopic = (heapUsedAfterGc() - heapBefore) / topics;
-            final long directPerTopic = (directMemoryUsed() - directBefore) / topics;
+            final long heapPerTopic = (TestUtil.heapUsedAfterGc() - heapBefore) / topics;
+            final long directPerTopic = (TestUtil.directMemoryUsed() - directBefore) / topics;
             System.out.printf("AbandonedTopicsTest: %d topics holding one event each (the default topic limit): " +
                 "%d B of heap and %d B of direct memory per topic%n", topics, heapPerTopic, directPerTopic);
             assertTrue(heapPerTopic < 2048, "heap per topic " + heapPerTopic);
@@ -205,31 +203,6 @@ class AbandonedTopicsTest
         final Matcher matcher = TOPICS_GAUGE.matcher(RawHttp.body(response));
         assertTrue(matcher.find(), response);
         return Long.parseLong(matcher.group(1));
-    }
-
-    static long heapUsedAfterGc() throws InterruptedException
-    {
-        final Runtime runtime = Runtime.getRuntime();
-        long used = Long.MAX_VALUE;
-        for (int i = 0; i < 4; i++)
-        {
-            System.gc();
-            Thread.sleep(50);
-            used = Math.min(used, runtime.totalMemory() - runtime.freeMemory());
-        }
-        return used;
-    }
-
-    static long directMemoryUsed()
-    {
-        for (final BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class))
-        {
-            if ("direct".equals(pool.getName()))
-            {
-                return pool.getMemoryUsed();
-            }
-        }
-        return 0;
     }
 
     static double mb(final long bytes)

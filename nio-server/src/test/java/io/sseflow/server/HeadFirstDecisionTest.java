@@ -6,8 +6,6 @@ import org.junit.jupiter.api.Timeout;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.management.BufferPoolMXBean;
-import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -256,18 +254,6 @@ class HeadFirstDecisionTest
         return head.toString();
     }
 
-    static long directMemoryUsed()
-    {
-        for (final BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class))
-        {
-            if ("direct".equals(pool.getName()))
-            {
-                return pool.getMemoryUsed();
-            }
-        }
-        throw new AssertionError("no direct buffer pool bean");
-    }
-
     /**
      * Samples the JVM's direct memory in use every millisecond until stopped, keeping the highest figure.
      */
@@ -275,7 +261,7 @@ class HeadFirstDecisionTest
     {
         private final AtomicBoolean running = new AtomicBoolean(true);
         private final AtomicLong max = new AtomicLong();
-        private final long baseline = directMemoryUsed();
+        private final long baseline = TestUtil.directMemoryUsed();
         private final Thread sampler;
 
         DirectMemoryPeak()
@@ -286,7 +272,7 @@ class HeadFirstDecisionTest
                 final long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
                 while (running.get() && System.nanoTime() - deadline < 0)
                 {
-                    max.accumulateAndGet(directMemoryUsed(), Math::max);
+                    max.accumulateAndGet(TestUtil.directMemoryUsed(), Math::max);
                     try
                     {
                         Thread.sleep(1);
@@ -305,7 +291,7 @@ class HeadFirstDecisionTest
         {
             running.set(false);
             sampler.join(5_000);
-            max.accumulateAndGet(directMemoryUsed(), Math::max);
+            max.accumulateAndGet(TestUtil.directMemoryUsed(), Math::max);
         }
 
         long baseline()

@@ -14,8 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import static io.sseflow.server.AbandonedTopicsTest.directMemoryUsed;
-import static io.sseflow.server.AbandonedTopicsTest.heapUsedAfterGc;
 import static io.sseflow.server.AbandonedTopicsTest.mb;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -44,8 +42,8 @@ class HistoryTotalBytesTest
         {
             final HistoryBudget budget = server.topics().historyBudget();
             assertEquals(BUDGET, budget.limit());
-            final long heapAtStart = heapUsedAfterGc();
-            final long directAtStart = directMemoryUsed();
+            final long heapAtStart = TestUtil.heapUsedAfterGc();
+            final long directAtStart = TestUtil.directMemoryUsed();
             long directMax = directAtStart;
             long published = 0;
 
@@ -61,7 +59,7 @@ class HistoryTotalBytesTest
                 published++;
             }
             TestUtil.await(() -> server.metrics().eventsPublished(), published, "published");
-            directMax = Math.max(directMax, directMemoryUsed());
+            directMax = Math.max(directMax, TestUtil.directMemoryUsed());
 
             final List<Topic> topics = new ArrayList<>();
             for (int i = 0; i < TOPICS; i++)
@@ -73,7 +71,7 @@ class HistoryTotalBytesTest
             {
                 TestUtil.publish(topics.get(i), large(1), SseOptions.NONE);
                 published++;
-                directMax = Math.max(directMax, directMemoryUsed());
+                directMax = Math.max(directMax, TestUtil.directMemoryUsed());
             }
             TestUtil.await(() -> server.metrics().eventsPublished(), published, "published");
 
@@ -106,7 +104,7 @@ class HistoryTotalBytesTest
                         TestUtil.publish(watched, small(++watchedEvents), SseOptions.NONE);
                         published++;
                     }
-                    directMax = Math.max(directMax, directMemoryUsed());
+                    directMax = Math.max(directMax, TestUtil.directMemoryUsed());
                 }
             }
             final long total = published;
@@ -126,8 +124,8 @@ class HistoryTotalBytesTest
             }
             watcher.close();
 
-            final long directAtEnd = directMemoryUsed();
-            final long heapAtEnd = heapUsedAfterGc();
+            final long directAtEnd = TestUtil.directMemoryUsed();
+            final long heapAtEnd = TestUtil.heapUsedAfterGc();
             System.out.printf(
                 "HistoryTotalBytesTest: %d events (%.1f MB of frames) into %d topics, budget %.0f MiB: history held " +
                 "%.2f MiB in %d logs; direct memory %.2f MB at start, at most %+.2f MB during, %+.2f MB at the end; " +

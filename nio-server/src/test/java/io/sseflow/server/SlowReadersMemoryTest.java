@@ -5,8 +5,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
-import java.lang.management.BufferPoolMXBean;
-import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
@@ -49,8 +47,8 @@ class SlowReadersMemoryTest
         {
             final Topic topic = server.topic("fan");
             TestUtil.publish(topic, "warm-up", SseOptions.NONE);
-            final long heapAtStart = heapUsedAfterGc();
-            final long directAtStart = directMemoryUsed();
+            final long heapAtStart = TestUtil.heapUsedAfterGc();
+            final long directAtStart = TestUtil.directMemoryUsed();
 
             final List<SocketChannel> stuck = new ArrayList<>();
             final MultiReader readers = new MultiReader(SUBSCRIBERS - STUCK, server.port());
@@ -65,7 +63,7 @@ class SlowReadersMemoryTest
             }
             readers.start();
             TestUtil.awaitSubscribers(server, SUBSCRIBERS);
-            final long heapConnected = heapUsedAfterGc();
+            final long heapConnected = TestUtil.heapUsedAfterGc();
 
             final String data = "d".repeat(DATA_BYTES);
             for (int i = 1; i <= EVENTS; i++)
@@ -80,8 +78,8 @@ class SlowReadersMemoryTest
             readers.awaitAll(EVENTS, 60_000);
             TestUtil.await(() -> server.metrics().slowConsumersDropped(), STUCK, "slow consumers dropped");
             TestUtil.awaitSubscribers(server, SUBSCRIBERS - STUCK);
-            final long heapAfter = heapUsedAfterGc();
-            final long directAfter = directMemoryUsed();
+            final long heapAfter = TestUtil.heapUsedAfterGc();
+            final long directAfter = TestUtil.directMemoryUsed();
 
             final long growth = heapAfter - heapConnected;
             System.out.printf(
@@ -104,31 +102,6 @@ class SlowReadersMemoryTest
                 channel.close();
             }
         }
-    }
-
-    private static long heapUsedAfterGc() throws InterruptedException
-    {
-        final Runtime runtime = Runtime.getRuntime();
-        long used = Long.MAX_VALUE;
-        for (int i = 0; i < 4; i++)
-        {
-            System.gc();
-            Thread.sleep(50);
-            used = Math.min(used, runtime.totalMemory() - runtime.freeMemory());
-        }
-        return used;
-    }
-
-    private static long directMemoryUsed()
-    {
-        for (final BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class))
-        {
-            if ("direct".equals(pool.getName()))
-            {
-                return pool.getMemoryUsed();
-            }
-        }
-        return 0;
     }
 
     private static double mb(final long bytes)

@@ -42,4 +42,36 @@ final class TestUtil
             throw new AssertionError("publish failed: " + result);
         }
     }
+
+    /**
+     * Heap in use after garbage collection: the least of four {@code System.gc()} rounds.
+     */
+    static long heapUsedAfterGc() throws InterruptedException
+    {
+        final Runtime runtime = Runtime.getRuntime();
+        long used = Long.MAX_VALUE;
+        for (int i = 0; i < 4; i++)
+        {
+            System.gc();
+            Thread.sleep(50);
+            used = Math.min(used, runtime.totalMemory() - runtime.freeMemory());
+        }
+        return used;
+    }
+
+    /**
+     * Direct memory in use by NIO buffers ({@code BufferPoolMXBean} "direct").
+     */
+    static long directMemoryUsed()
+    {
+        for (final java.lang.management.BufferPoolMXBean pool :
+            java.lang.management.ManagementFactory.getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class))
+        {
+            if ("direct".equals(pool.getName()))
+            {
+                return pool.getMemoryUsed();
+            }
+        }
+        return 0;
+    }
 }

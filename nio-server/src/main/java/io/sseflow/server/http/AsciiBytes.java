@@ -145,4 +145,27 @@ public final class AsciiBytes
     {
         return b == ' ' || b == '\t';
     }
+
+    /**
+     * Value of a hexadecimal digit, either case.
+     *
+     * @param b the ASCII byte.
+     * @return 0 to 15, or -1 when it is not a hex digit.
+     */
+    public static int hexValue(final byte b)
+    {
+        if (b >= '0' && b <= '9')
+        {
+            return b - '0';
+        }
+        if (b >= 'a' && b <= 'f')
+        {
+            return b - 'a' + 10;
+        }
+        if (b >= 'A' && b <= 'F')
+        {
+            return b - 'A' + 10;
+        }
+        return -1;
+    }
 }

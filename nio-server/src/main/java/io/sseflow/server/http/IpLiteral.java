@@ -209,7 +209,7 @@ public final class IpLiteral
             int group = 0;
             while (i < end && i - start < 4)
             {
-                final int digit = hexDigit(buffer.getByte(i));
+                final int digit = AsciiBytes.hexValue(buffer.getByte(i));
                 if (digit < 0)
                 {
                     break;
@@ -280,23 +280,6 @@ public final class IpLiteral
         this.high = high;
         this.low = low;
         return true;
-    }
-
-    private static int hexDigit(final byte b)
-    {
-        if (b >= '0' && b <= '9')
-        {
-            return b - '0';
-        }
-        if (b >= 'a' && b <= 'f')
-        {
-            return b - 'a' + 10;
-        }
-        if (b >= 'A' && b <= 'F')
-        {
-            return b - 'A' + 10;
-        }
-        return -1;
     }
 
     private static long getLong(final byte[] bytes, final int offset)

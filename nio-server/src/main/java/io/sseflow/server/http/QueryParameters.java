@@ -89,8 +89,8 @@ public final class QueryParameters
                 {
                     return MALFORMED;
                 }
-                final int high = hexValue(query.getByte(i + 1));
-                final int low = hexValue(query.getByte(i + 2));
+                final int high = AsciiBytes.hexValue(query.getByte(i + 1));
+                final int low = AsciiBytes.hexValue(query.getByte(i + 2));
                 if (high < 0 || low < 0)
                 {
                     return MALFORMED;
@@ -104,22 +104,5 @@ public final class QueryParameters
             }
         }
         return written;
-    }
-
-    private static int hexValue(final byte b)
-    {
-        if (b >= '0' && b <= '9')
-        {
-            return b - '0';
-        }
-        if (b >= 'a' && b <= 'f')
-        {
-            return b - 'a' + 10;
-        }
-        if (b >= 'A' && b <= 'F')
-        {
-            return b - 'A' + 10;
-        }
-        return -1;
     }
 }

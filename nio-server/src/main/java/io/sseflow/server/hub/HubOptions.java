@@ -232,19 +232,6 @@ public final class HubOptions
 
     private static int intValue(final String flag, final String value, final int min, final int max)
     {
-        final long parsed;
-        try
-        {
-            parsed = Long.parseLong(value);
-        }
-        catch (final NumberFormatException ex)
-        {
-            throw new IllegalArgumentException(flag + " needs a whole number, got '" + value + "'");
-        }
-        if (parsed < min || parsed > max)
-        {
-            throw new IllegalArgumentException(flag + " must be between " + min + " and " + max + ", got " + value);
-        }
-        return (int)parsed;
+        return (int)longValue(flag, value, min, max);
     }
 }

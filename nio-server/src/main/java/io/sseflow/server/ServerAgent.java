@@ -326,7 +326,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         {
             topic.unpin();
         }
-        metrics.increment(ServerMetrics.EVENTS_PUBLISHED);
+        metrics.increment(ServerCounter.EVENTS_PUBLISHED);
         flusher.markDirty(topic);
 
         final long correlationId = buffer.getLong(recordOffset + PublishRecordDescriptor.CORRELATION_ID_OFFSET);
@@ -365,7 +365,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
                 break;
             }
             accepted++;
-            metrics.increment(ServerMetrics.CONNECTIONS_ACCEPTED);
+            metrics.increment(ServerCounter.CONNECTIONS_ACCEPTED);
 
             final InetAddress address = remoteAddress(channel);
             final ClientAdmission.Decision decision = admission.onAccept(address);
@@ -373,9 +373,8 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
             final boolean admitted = decision.admitted();
             if (!admitted && connections.rejectingCount() >= MAX_REJECTING)
             {
-                metrics.increment(ServerMetrics.CONNECTIONS_REJECTED);
-                metrics.incrementRefused(
-                    underTotal ? ServerMetrics.REFUSED_ADDRESS_LIMIT : ServerMetrics.REFUSED_CONNECTION_LIMIT);
+                metrics.increment(ServerCounter.CONNECTIONS_REJECTED);
+                metrics.incrementRefused(underTotal ? Refusal.ADDRESS_LIMIT : Refusal.CONNECTION_LIMIT);
                 ConnectionTable.resetQuietly(channel);
                 continue;
             }
@@ -411,14 +410,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
             else
             {
                 connections.reject();
-                if (underTotal)
-                {
-                    writer.sendError(connection, 429, "too many connections from this address", ResponseHeaders.RETRY_AFTER);
-                }
-                else
-                {
-                    writer.sendError(connection, 503, "too many connections", ResponseHeaders.RETRY_AFTER, ServerMetrics.REFUSED_CONNECTION_LIMIT);
-                }
+                writer.sendError(connection, underTotal ? Refusal.ADDRESS_LIMIT : Refusal.CONNECTION_LIMIT);
             }
         }
         return accepted;
@@ -496,7 +488,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
                 }
                 if (result == HttpRequestParser.BAD_MESSAGE)
                 {
-                    writer.sendError(connection, parser.errorStatus(), parser.errorReason(), null);
+                    writer.sendError(connection, Refusal.ofStatus(parser.errorStatus()), parser.errorReason());
                     return;
                 }
                 connection.keepAlive = parser.isKeepAlive();
@@ -563,7 +555,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         final ChunkedBodyDecoder.Result result = decoder.decode(request.view, decoder.bodyEnd(), limit);
         if (result == ChunkedBodyDecoder.Result.BAD_MESSAGE)
         {
-            writer.sendError(connection, decoder.errorStatus(), decoder.errorReason(), null);
+            writer.sendError(connection, Refusal.ofStatus(decoder.errorStatus()), decoder.errorReason());
             return -1;
         }
 
@@ -602,8 +594,8 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         final BufferPool.PooledBuffer request = connection.request;
         if (request.owner == bodyPool || !RequestRouter.takesBody(connection.parser))
         {
-            writer.sendError(connection, 413,
-                request.owner == bodyPool ? "request body too large" : "request body too large for this endpoint", null);
+            writer.sendError(connection, Refusal.TOO_LARGE,
+                request.owner == bodyPool ? "request body too large" : "request body too large for this endpoint");
             return false;
         }
         final BufferPool.PooledBuffer body = bodyPool.acquire();

@@ -379,7 +379,7 @@ public final class SseServer implements AutoCloseable
             case OK:
                 return PublishResult.OK;
             case BACK_PRESSURED:
-                metrics.addAtomic(ServerMetrics.PUBLISH_BACK_PRESSURED, 1);
+                metrics.addAtomic(ServerCounter.PUBLISH_BACK_PRESSURED, 1);
                 return PublishResult.BACK_PRESSURED;
             case TOO_LARGE:
                 return PublishResult.TOO_LARGE;

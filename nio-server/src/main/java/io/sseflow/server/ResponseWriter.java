@@ -34,18 +34,18 @@ final class ResponseWriter
     private final UnsafeBuffer responseBuffer;
 
     ResponseWriter(
+        final ServerConfig config,
         final ServerMetrics metrics,
         final HttpResponses responses,
         final ConnectionTable connections,
         final CachedNanoClock clock,
-        final long requestTimeoutNs,
         final int capacity)
     {
         this.metrics = metrics;
         this.responses = responses;
         this.connections = connections;
         this.clock = clock;
-        this.requestTimeoutNs = requestTimeoutNs;
+        this.requestTimeoutNs = config.requestTimeoutNs();
         responseByteBuffer = ByteBuffer.allocateDirect(capacity);
         responseBuffer = new UnsafeBuffer(responseByteBuffer);
     }

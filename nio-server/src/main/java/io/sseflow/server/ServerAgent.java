@@ -30,7 +30,6 @@ import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -65,7 +64,6 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
     private final SelectionKey acceptKey;
     private final CountDownLatch terminated;
 
-    private final long heartbeatNs;
     private final long requestTimeoutNs;
     private final long shutdownTimeoutNs;
 
@@ -100,6 +98,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         final TopicRegistry topics,
         final ServerMetrics metrics,
         final EventSequencer sequencer,
+        final int maxRecordLength,
         final ServerSocketChannel serverChannel,
         final byte[] demoPage,
         final CountDownLatch terminated) throws IOException
@@ -114,17 +113,15 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         this.responses = new HttpResponses(config.allowOrigin());
         this.poller = new SelectorPoller(this);
 
-        heartbeatNs = TimeUnit.MILLISECONDS.toNanos(config.heartbeatMs());
-        requestTimeoutNs = TimeUnit.MILLISECONDS.toNanos(config.requestTimeoutMs());
-        shutdownTimeoutNs = TimeUnit.MILLISECONDS.toNanos(config.shutdownTimeoutMs());
+        requestTimeoutNs = config.requestTimeoutNs();
+        shutdownTimeoutNs = config.shutdownTimeoutNs();
         disconnectRequests = new ManyToOneConcurrentArrayQueue<>(Math.min(config.maxTopics(), 4096));
 
         connections = new ConnectionTable(
             metrics, new RequestParserPool(config.maxRequestHeadBytes(), config.maxEventBytes(), MAX_POOLED_PARSERS));
         writer = new ResponseWriter(
-            metrics, responses, connections, clock, requestTimeoutNs, 64 * 1024 + ServerMetrics.maxRenderedLength());
-        flusher = new SubscriberFlusher(metrics, connections, writer, clock, requestTimeoutNs, heartbeatNs);
-        final int maxRecordLength = Math.min(config.maxEventBytes(), sequencer.maxRecordLength());
+            config, metrics, responses, connections, clock, 64 * 1024 + ServerMetrics.maxRenderedLength());
+        flusher = new SubscriberFlusher(config, metrics, connections, writer, clock);
         frameBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(maxRecordLength + 64));
         final int port = ((InetSocketAddress)serverChannel.getLocalAddress()).getPort();
         publishHandler = new HttpPublishHandler(

@@ -33,19 +33,18 @@ final class SubscriberFlusher
     private int dirtyCount;
 
     SubscriberFlusher(
+        final ServerConfig config,
         final ServerMetrics metrics,
         final ConnectionTable connections,
         final ResponseWriter writer,
-        final CachedNanoClock clock,
-        final long requestTimeoutNs,
-        final long heartbeatNs)
+        final CachedNanoClock clock)
     {
         this.metrics = metrics;
         this.connections = connections;
         this.writer = writer;
         this.clock = clock;
-        this.requestTimeoutNs = requestTimeoutNs;
-        this.heartbeatNs = heartbeatNs;
+        this.requestTimeoutNs = config.requestTimeoutNs();
+        this.heartbeatNs = config.heartbeatNs();
         heartbeat = ByteBuffer.allocateDirect(HEARTBEAT.length);
         heartbeat.put(HEARTBEAT).flip();
     }

@@ -152,7 +152,7 @@ final class ClientAdmission
         connections.uncountAddress(connection);
         if (connections.connectionsFrom(client) >= maxConnectionsPerAddress)
         {
-            writer.sendError(connection, 429, "too many connections from this address", ResponseHeaders.RETRY_AFTER);
+            writer.sendError(connection, Refusal.ADDRESS_LIMIT);
             return false;
         }
         connections.countAddress(connection, client);

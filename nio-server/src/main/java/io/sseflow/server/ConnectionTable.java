@@ -80,7 +80,7 @@ final class ConnectionTable
         connection.remoteAddress = address;
         connectionsPerAddress.put(address, connectionsPerAddress.getValue(address) + 1);
         admittedCount++;
-        metrics.increment(ServerMetrics.CONNECTIONS);
+        metrics.increment(ServerCounter.CONNECTIONS);
     }
 
     /**
@@ -91,7 +91,7 @@ final class ConnectionTable
     {
         connection.proxyAddress = proxyAddress;
         admittedCount++;
-        metrics.increment(ServerMetrics.CONNECTIONS);
+        metrics.increment(ServerCounter.CONNECTIONS);
     }
 
     /**
@@ -127,7 +127,7 @@ final class ConnectionTable
     void reject()
     {
         rejectingCount++;
-        metrics.increment(ServerMetrics.CONNECTIONS_REJECTED);
+        metrics.increment(ServerCounter.CONNECTIONS_REJECTED);
     }
 
     void awaitPublish(final Connection connection)
@@ -218,7 +218,7 @@ final class ConnectionTable
         {
             connection.topic.removeSubscriber(connection);
             connection.cursor.close();
-            metrics.decrement(ServerMetrics.SUBSCRIBERS);
+            metrics.decrement(ServerCounter.SUBSCRIBERS);
         }
         else if (connection.state == Connection.ENDING_STREAM)
         {
@@ -247,7 +247,7 @@ final class ConnectionTable
         {
             uncountAddress(connection);
             admittedCount--;
-            metrics.decrement(ServerMetrics.CONNECTIONS);
+            metrics.decrement(ServerCounter.CONNECTIONS);
         }
         else
         {

@@ -57,9 +57,9 @@ final class ConnectionTimers
 
         int workCount = topics.sweep(SWEEP_SLOTS);
         final long topicCount = topics.count();
-        if (topicCount != metrics.get(ServerMetrics.TOPICS))
+        if (topicCount != metrics.get(ServerCounter.TOPICS))
         {
-            metrics.add(ServerMetrics.TOPICS, topicCount - metrics.get(ServerMetrics.TOPICS));
+            metrics.set(ServerCounter.TOPICS, topicCount);
         }
         final ConnectionTable connections = this.connections;
         for (int i = connections.count() - 1; i >= 0; i--)
@@ -79,7 +79,7 @@ final class ConnectionTimers
                     {
                         if (connection.readLimit > 0 || connection.parser.state() != HttpRequestParser.State.METHOD)
                         {
-                            writer.sendError(connection, 408, "request not received in time", null);
+                            writer.sendError(connection, Refusal.REQUEST_TIMEOUT);
                         }
                         else
                         {

@@ -82,18 +82,19 @@ final class HttpPublishHandler
         final HttpRequestParser parser = connection.parser;
         if (!config.httpPublish())
         {
-            writer.sendError(connection, 405, "publishing over HTTP is disabled", ResponseHeaders.ALLOW_EVENTS_READ_ONLY);
+            writer.sendError(
+                connection, Refusal.METHOD_NOT_ALLOWED, "publishing over HTTP is disabled", ResponseHeaders.ALLOW_EVENTS_READ_ONLY);
             return false;
         }
         if (null != token && !isAuthorized(buffer, parser))
         {
-            writer.sendError(connection, 401, "missing or wrong publish token", ResponseHeaders.WWW_AUTHENTICATE);
+            writer.sendError(connection, Refusal.UNAUTHORIZED, "missing or wrong publish token");
             return false;
         }
         if (null == token && !origins.allows(buffer, parser.originOffset(), parser.originLength()))
         {
-            writer.sendError(connection, 403,
-                "publishing from this Origin is not allowed; set --allow-origin or --publish-token", null);
+            writer.sendError(connection, Refusal.FORBIDDEN,
+                "publishing from this Origin is not allowed; set --allow-origin or --publish-token");
             return false;
         }
         return decodeFields(connection, buffer);
@@ -126,7 +127,7 @@ final class HttpPublishHandler
         final int bodyLength = (int)parser.bodyLength();
         if (!SseFields.isValidUtf8(buffer, bodyOffset, bodyLength))
         {
-            writer.sendError(connection, 400, "body must be UTF-8", null);
+            writer.sendError(connection, Refusal.BAD_REQUEST, "body must be UTF-8");
             return;
         }
 
@@ -137,14 +138,14 @@ final class HttpPublishHandler
         final int recordLength = PublishRecordDescriptor.recordLength(Math.max(idLength, 0), prefixLength, dataLength);
         if (recordLength > maxRecordLength)
         {
-            writer.sendError(connection, 413, "event too large", null);
+            writer.sendError(connection, Refusal.TOO_LARGE, "event too large");
             return;
         }
 
         final Topic topic = topics.lookup(buffer, topicOffset, topicLength);
         if (null == topic)
         {
-            writer.sendError(connection, 503, "topic limit reached", null, ServerMetrics.REFUSED_TOPIC_LIMIT);
+            writer.sendError(connection, Refusal.TOPIC_LIMIT);
             return;
         }
 
@@ -191,17 +192,17 @@ final class HttpPublishHandler
                 break;
 
             case BACK_PRESSURED:
-                metrics.addAtomic(ServerMetrics.PUBLISH_BACK_PRESSURED, 1);
-                writer.sendError(connection, 503, "publish ring full; retry shortly", ResponseHeaders.RETRY_AFTER, ServerMetrics.REFUSED_BACK_PRESSURED);
+                metrics.addAtomic(ServerCounter.PUBLISH_BACK_PRESSURED, 1);
+                writer.sendError(connection, Refusal.BACK_PRESSURED);
                 break;
 
             case TOO_LARGE:
-                writer.sendError(connection, 413, "event too large", null);
+                writer.sendError(connection, Refusal.TOO_LARGE, "event too large");
                 break;
 
             case CLOSED:
             default:
-                writer.sendError(connection, 503, "server is shutting down", null, ServerMetrics.REFUSED_SHUTTING_DOWN);
+                writer.sendError(connection, Refusal.SHUTTING_DOWN);
                 break;
         }
     }
@@ -242,13 +243,13 @@ final class HttpPublishHandler
         if (eventLength == QueryParameters.MALFORMED ||
             (eventLength > 0 && !FieldRules.isValidFieldValue(fields, eventAt, eventLength)))
         {
-            writer.sendError(connection, 400, "event must be UTF-8 without CR, LF or NUL, at most 1024 bytes", null);
+            writer.sendError(connection, Refusal.BAD_REQUEST, "event must be UTF-8 without CR, LF or NUL, at most 1024 bytes");
             return false;
         }
         idLength = QueryParameters.decode(buffer, queryOffset, queryLength, "id", fields, idAt, MAX_FIELD_BYTES);
         if (idLength == QueryParameters.MALFORMED || (idLength > 0 && !FieldRules.isValidFieldValue(fields, idAt, idLength)))
         {
-            writer.sendError(connection, 400, "id must be UTF-8 without CR, LF or NUL, at most 1024 bytes", null);
+            writer.sendError(connection, Refusal.BAD_REQUEST, "id must be UTF-8 without CR, LF or NUL, at most 1024 bytes");
             return false;
         }
         final int retryLength = QueryParameters.decode(buffer, queryOffset, queryLength, "retry", fields, retryAt, 16);
@@ -258,7 +259,7 @@ final class HttpPublishHandler
             retry = FieldRules.parseRetry(fields, retryAt, retryLength);
             if (retry < 0)
             {
-                writer.sendError(connection, 400, "retry must be ASCII digits (milliseconds, at most 2147483647)", null);
+                writer.sendError(connection, Refusal.BAD_REQUEST, "retry must be ASCII digits (milliseconds, at most 2147483647)");
                 return false;
             }
         }

@@ -95,7 +95,7 @@ final class RequestRouter
         final HttpMethod method = parser.method();
         if (method == HttpMethod.OTHER)
         {
-            writer.sendError(connection, 501, "method not implemented", null);
+            writer.sendError(connection, Refusal.NOT_IMPLEMENTED);
             return false;
         }
         switch (endpoint(parser, buffer))
@@ -109,11 +109,11 @@ final class RequestRouter
                 {
                     return publishHandler.onPublishHead(connection, buffer);
                 }
-                writer.sendError(connection, 405, "method not allowed", allowEvents);
+                writer.sendError(connection, Refusal.METHOD_NOT_ALLOWED, Refusal.METHOD_NOT_ALLOWED.message(), allowEvents);
                 return false;
 
             case BAD_TOPIC:
-                writer.sendError(connection, 400, TOPIC_NAME_REASON, null);
+                writer.sendError(connection, Refusal.BAD_REQUEST, TOPIC_NAME_REASON);
                 return false;
 
             case METRICS:
@@ -124,12 +124,13 @@ final class RequestRouter
                 {
                     return true;
                 }
-                writer.sendError(connection, 405, "method not allowed", ResponseHeaders.ALLOW_GET);
+                writer.sendError(
+                    connection, Refusal.METHOD_NOT_ALLOWED, Refusal.METHOD_NOT_ALLOWED.message(), ResponseHeaders.ALLOW_GET);
                 return false;
 
             case NOT_FOUND:
             default:
-                writer.sendError(connection, 404, "not found", null);
+                writer.sendError(connection, Refusal.NOT_FOUND);
                 return false;
         }
     }
@@ -183,7 +184,7 @@ final class RequestRouter
 
             case METRICS:
             {
-                metrics.add(ServerMetrics.TOPICS, topics.count() - metrics.get(ServerMetrics.TOPICS));
+                metrics.set(ServerCounter.TOPICS, topics.count());
                 final int bodyLength = metrics.renderPrometheus(metricsBuffer, 0);
                 respond(connection, 200, ResponseHeaders.TEXT_METRICS, metricsBuffer, bodyLength);
                 break;
@@ -209,7 +210,7 @@ final class RequestRouter
                 break;
 
             default:
-                writer.sendError(connection, 404, "not found", null);
+                writer.sendError(connection, Refusal.NOT_FOUND);
                 break;
         }
     }

@@ -34,18 +34,18 @@ final class ResponseWriter
     private final UnsafeBuffer responseBuffer;
 
     ResponseWriter(
+        final ServerConfig config,
         final ServerMetrics metrics,
         final HttpResponses responses,
         final ConnectionTable connections,
         final CachedNanoClock clock,
-        final long requestTimeoutNs,
         final int capacity)
     {
         this.metrics = metrics;
         this.responses = responses;
         this.connections = connections;
         this.clock = clock;
-        this.requestTimeoutNs = requestTimeoutNs;
+        this.requestTimeoutNs = config.requestTimeoutNs();
         responseByteBuffer = ByteBuffer.allocateDirect(capacity);
         responseBuffer = new UnsafeBuffer(responseByteBuffer);
     }
@@ -95,19 +95,45 @@ final class ResponseWriter
         send(connection, response.length, connection.keepAlive);
     }
 
-    void sendError(final Connection connection, final int status, final String reason, final byte[] extraHeaders)
+    /**
+     * Refuse: answer with the refusal's status, its default reason and its header line, count it, then close.
+     *
+     * @param connection to answer.
+     * @param refusal    why.
+     */
+    void sendError(final Connection connection, final Refusal refusal)
     {
-        sendError(connection, status, reason, extraHeaders, refusalOf(status));
+        sendError(connection, refusal, refusal.message(), refusal.extraHeader());
     }
 
-    void sendError(
-        final Connection connection, final int status, final String reason, final byte[] extraHeaders, final int refusal)
+    /**
+     * Refuse with a reason more precise than the refusal's default.
+     *
+     * @param connection to answer.
+     * @param refusal    why.
+     * @param reason     ASCII text sent as the body.
+     */
+    void sendError(final Connection connection, final Refusal refusal, final String reason)
     {
-        metrics.increment(ServerMetrics.HTTP_ERRORS);
+        sendError(connection, refusal, reason, refusal.extraHeader());
+    }
+
+    /**
+     * Refuse with a reason and header lines of this answer's own (the {@code Allow} line of a 405), sent instead of
+     * the refusal's header line.
+     *
+     * @param connection   to answer.
+     * @param refusal      why.
+     * @param reason       ASCII text sent as the body.
+     * @param extraHeaders complete header lines (each ending CRLF), or null.
+     */
+    void sendError(final Connection connection, final Refusal refusal, final String reason, final byte[] extraHeaders)
+    {
+        metrics.increment(ServerCounter.HTTP_ERRORS);
         metrics.incrementRefused(refusal);
         final HttpRequestParser parser = connection.parser;
         final boolean withBody = null == parser || parser.method() != HttpMethod.HEAD;
-        final int length = responses.putError(responseBuffer, 0, status, reason, extraHeaders, withBody);
+        final int length = responses.putError(responseBuffer, 0, refusal.status(), reason, extraHeaders, withBody);
         send(connection, length, false);
     }
 
@@ -187,26 +213,5 @@ final class ResponseWriter
         connection.state = Connection.READING;
         connection.deadlineNs = clock.nanoTime() + requestTimeoutNs;
         connection.setInterest(SelectionKey.OP_READ);
-    }
-
-    private static int refusalOf(final int status)
-    {
-        switch (status)
-        {
-            case 401: return ServerMetrics.REFUSED_UNAUTHORIZED;
-            case 403: return ServerMetrics.REFUSED_FORBIDDEN;
-            case 404: return ServerMetrics.REFUSED_NOT_FOUND;
-            case 405: return ServerMetrics.REFUSED_METHOD_NOT_ALLOWED;
-            case 408: return ServerMetrics.REFUSED_REQUEST_TIMEOUT;
-            case 411: return ServerMetrics.REFUSED_LENGTH_REQUIRED;
-            case 413: return ServerMetrics.REFUSED_TOO_LARGE;
-            case 414: return ServerMetrics.REFUSED_URI_TOO_LONG;
-            case 429: return ServerMetrics.REFUSED_ADDRESS_LIMIT;
-            case 431: return ServerMetrics.REFUSED_HEADERS_TOO_LARGE;
-            case 501: return ServerMetrics.REFUSED_NOT_IMPLEMENTED;
-            case 503: return ServerMetrics.REFUSED_SHUTTING_DOWN;
-            case 505: return ServerMetrics.REFUSED_HTTP_VERSION;
-            default: return ServerMetrics.REFUSED_BAD_REQUEST;
-        }
     }
 }

@@ -30,7 +30,6 @@ import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -65,7 +64,6 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
     private final SelectionKey acceptKey;
     private final CountDownLatch terminated;
 
-    private final long heartbeatNs;
     private final long requestTimeoutNs;
     private final long shutdownTimeoutNs;
 
@@ -100,6 +98,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         final TopicRegistry topics,
         final ServerMetrics metrics,
         final EventSequencer sequencer,
+        final int maxRecordLength,
         final ServerSocketChannel serverChannel,
         final byte[] demoPage,
         final CountDownLatch terminated) throws IOException
@@ -114,17 +113,15 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         this.responses = new HttpResponses(config.allowOrigin());
         this.poller = new SelectorPoller(this);
 
-        heartbeatNs = TimeUnit.MILLISECONDS.toNanos(config.heartbeatMs());
-        requestTimeoutNs = TimeUnit.MILLISECONDS.toNanos(config.requestTimeoutMs());
-        shutdownTimeoutNs = TimeUnit.MILLISECONDS.toNanos(config.shutdownTimeoutMs());
+        requestTimeoutNs = config.requestTimeoutNs();
+        shutdownTimeoutNs = config.shutdownTimeoutNs();
         disconnectRequests = new ManyToOneConcurrentArrayQueue<>(Math.min(config.maxTopics(), 4096));
 
         connections = new ConnectionTable(
             metrics, new RequestParserPool(config.maxRequestHeadBytes(), config.maxEventBytes(), MAX_POOLED_PARSERS));
         writer = new ResponseWriter(
-            metrics, responses, connections, clock, requestTimeoutNs, 64 * 1024 + ServerMetrics.maxRenderedLength());
-        flusher = new SubscriberFlusher(metrics, connections, writer, clock, requestTimeoutNs, heartbeatNs);
-        final int maxRecordLength = Math.min(config.maxEventBytes(), sequencer.maxRecordLength());
+            config, metrics, responses, connections, clock, 64 * 1024 + ServerMetrics.maxRenderedLength());
+        flusher = new SubscriberFlusher(config, metrics, connections, writer, clock);
         frameBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(maxRecordLength + 64));
         final int port = ((InetSocketAddress)serverChannel.getLocalAddress()).getPort();
         publishHandler = new HttpPublishHandler(
@@ -326,7 +323,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         {
             topic.unpin();
         }
-        metrics.increment(ServerMetrics.EVENTS_PUBLISHED);
+        metrics.increment(ServerCounter.EVENTS_PUBLISHED);
         flusher.markDirty(topic);
 
         final long correlationId = buffer.getLong(recordOffset + PublishRecordDescriptor.CORRELATION_ID_OFFSET);
@@ -365,7 +362,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
                 break;
             }
             accepted++;
-            metrics.increment(ServerMetrics.CONNECTIONS_ACCEPTED);
+            metrics.increment(ServerCounter.CONNECTIONS_ACCEPTED);
 
             final InetAddress address = remoteAddress(channel);
             final ClientAdmission.Decision decision = admission.onAccept(address);
@@ -373,9 +370,8 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
             final boolean admitted = decision.admitted();
             if (!admitted && connections.rejectingCount() >= MAX_REJECTING)
             {
-                metrics.increment(ServerMetrics.CONNECTIONS_REJECTED);
-                metrics.incrementRefused(
-                    underTotal ? ServerMetrics.REFUSED_ADDRESS_LIMIT : ServerMetrics.REFUSED_CONNECTION_LIMIT);
+                metrics.increment(ServerCounter.CONNECTIONS_REJECTED);
+                metrics.incrementRefused(underTotal ? Refusal.ADDRESS_LIMIT : Refusal.CONNECTION_LIMIT);
                 ConnectionTable.resetQuietly(channel);
                 continue;
             }
@@ -411,14 +407,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
             else
             {
                 connections.reject();
-                if (underTotal)
-                {
-                    writer.sendError(connection, 429, "too many connections from this address", ResponseHeaders.RETRY_AFTER);
-                }
-                else
-                {
-                    writer.sendError(connection, 503, "too many connections", ResponseHeaders.RETRY_AFTER, ServerMetrics.REFUSED_CONNECTION_LIMIT);
-                }
+                writer.sendError(connection, underTotal ? Refusal.ADDRESS_LIMIT : Refusal.CONNECTION_LIMIT);
             }
         }
         return accepted;
@@ -496,7 +485,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
                 }
                 if (result == HttpRequestParser.BAD_MESSAGE)
                 {
-                    writer.sendError(connection, parser.errorStatus(), parser.errorReason(), null);
+                    writer.sendError(connection, Refusal.ofStatus(parser.errorStatus()), parser.errorReason());
                     return;
                 }
                 connection.keepAlive = parser.isKeepAlive();
@@ -563,7 +552,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         final ChunkedBodyDecoder.Result result = decoder.decode(request.view, decoder.bodyEnd(), limit);
         if (result == ChunkedBodyDecoder.Result.BAD_MESSAGE)
         {
-            writer.sendError(connection, decoder.errorStatus(), decoder.errorReason(), null);
+            writer.sendError(connection, Refusal.ofStatus(decoder.errorStatus()), decoder.errorReason());
             return -1;
         }
 
@@ -602,8 +591,8 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         final BufferPool.PooledBuffer request = connection.request;
         if (request.owner == bodyPool || !RequestRouter.takesBody(connection.parser))
         {
-            writer.sendError(connection, 413,
-                request.owner == bodyPool ? "request body too large" : "request body too large for this endpoint", null);
+            writer.sendError(connection, Refusal.TOO_LARGE,
+                request.owner == bodyPool ? "request body too large" : "request body too large for this endpoint");
             return false;
         }
         final BufferPool.PooledBuffer body = bodyPool.acquire();

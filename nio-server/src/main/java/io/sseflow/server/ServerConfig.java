@@ -15,8 +15,9 @@ import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
 /**
- * Every setting of an {@link SseServer}, with its default, in one place. Built by {@link SseServer.Builder};
- * immutable. The first seven mirror the hub's flags.
+ * Every setting of an {@link SseServer}, with its default, in one place: {@link SseServer.Builder} sets them,
+ * {@code build()} concludes them (validates each and derives, once, what the server's parts read), and from then on
+ * they are fixed; the server and each of its parts read this one object. The first seven mirror the hub's flags.
  */
 public final class ServerConfig
 {
@@ -90,67 +91,74 @@ public final class ServerConfig
      */
     public static final long DEFAULT_SHUTDOWN_TIMEOUT_MS = 5_000;
 
-    private final String host;
-    private final int port;
-    private final String publishToken;
-    private final String subscribeToken;
-    private final SubscribeAuthorizer subscribeAuthorizer;
-    private final int history;
-    private final long heartbeatMs;
-    private final int maxConnections;
-    private final int maxConnectionsPerAddress;
-    private final String allowOrigin;
-    private final TrustedProxies trustedProxies;
-    private final int historyBytes;
-    private final long historyTotalBytes;
-    private final long directMemoryLimit;
-    private final int maxEventBytes;
-    private final int maxRequestHeadBytes;
-    private final int requestBodyBuffers;
-    private final int maxTopics;
-    private final int publishRingBytes;
-    private final long requestTimeoutMs;
-    private final long shutdownTimeoutMs;
-    private final int socketSendBufferBytes;
-    private final boolean httpPublish;
-    private final boolean demoPage;
-    private final Supplier<IdleStrategy> idleStrategySupplier;
-    private final IntFunction<EventSequencer> eventSequencerFactory;
-    private final ErrorHandler errorHandler;
+    String host = DEFAULT_HOST;
+    int port = DEFAULT_PORT;
+    String publishToken;
+    String subscribeToken;
+    SubscribeAuthorizer subscribeAuthorizerHook;
+    int history = DEFAULT_HISTORY;
+    long heartbeatMs = DEFAULT_HEARTBEAT_MS;
+    int maxConnections = DEFAULT_MAX_CONNECTIONS;
+    int maxConnectionsPerAddress = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
+    String trustedProxiesList = TrustedProxies.DEFAULT;
+    String allowOrigin;
+    int historyBytes = DEFAULT_HISTORY_BYTES;
+    boolean historyBytesSet;
+    long historyTotalBytes;
+    int maxEventBytes = DEFAULT_MAX_EVENT_BYTES;
+    int maxRequestHeadBytes = DEFAULT_MAX_REQUEST_HEAD_BYTES;
+    int requestBodyBuffers = DEFAULT_REQUEST_BODY_BUFFERS;
+    int maxTopics = DEFAULT_MAX_TOPICS;
+    int publishRingBytes = DEFAULT_PUBLISH_RING_BYTES;
+    long requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS;
+    long shutdownTimeoutMs = DEFAULT_SHUTDOWN_TIMEOUT_MS;
+    int socketSendBufferBytes = DEFAULT_SOCKET_SEND_BUFFER_BYTES;
+    boolean httpPublish = true;
+    boolean demoPage;
+    Supplier<IdleStrategy> idleStrategySupplier = ServerConfig::defaultIdleStrategy;
+    IntFunction<EventSequencer> eventSequencerFactory = ServerConfig::defaultEventSequencer;
+    ErrorHandler errorHandler = (throwable) -> throwable.printStackTrace(System.err);
 
-    ServerConfig(final SseServer.Builder builder)
+    private boolean concluded;
+    private SubscribeAuthorizer subscribeAuthorizer;
+    private TrustedProxies trustedProxies;
+    private long directMemoryLimit;
+    private long heartbeatNs;
+    private long requestTimeoutNs;
+    private long shutdownTimeoutNs;
+    private int requestBodyBufferBytes;
+    private boolean loopbackHost;
+
+    /**
+     * Every setting at its default; {@link SseServer.Builder} sets them, then {@link #conclude()} fixes them.
+     */
+    ServerConfig()
     {
-        host = require(builder.host, "host");
-        port = builder.port;
-        publishToken = builder.publishToken;
-        subscribeToken = builder.subscribeToken;
-        subscribeAuthorizer = composeAuthorizer(builder.subscribeToken, builder.subscribeAuthorizer);
-        history = builder.history;
-        heartbeatMs = builder.heartbeatMs;
-        maxConnections = builder.maxConnections;
-        maxConnectionsPerAddress = builder.maxConnectionsPerAddress;
-        allowOrigin = builder.allowOrigin;
-        trustedProxies = TrustedProxies.parse(require(builder.trustedProxies, "trusted proxies"));
-        maxEventBytes = builder.maxEventBytes;
-        maxRequestHeadBytes = builder.maxRequestHeadBytes;
-        requestBodyBuffers = builder.requestBodyBuffers;
-        maxTopics = builder.maxTopics;
-        publishRingBytes = builder.publishRingBytes;
-        requestTimeoutMs = builder.requestTimeoutMs;
-        shutdownTimeoutMs = builder.shutdownTimeoutMs;
-        socketSendBufferBytes = builder.socketSendBufferBytes;
-        httpPublish = builder.httpPublish;
-        demoPage = builder.demoPage;
-        idleStrategySupplier = builder.idleStrategySupplier;
-        eventSequencerFactory = builder.eventSequencerFactory;
-        errorHandler = builder.errorHandler;
+    }
 
+    /**
+     * Validate every setting and derive, once, what the server's parts read: the subscribe authorizer (token check
+     * first), the parsed trusted proxies, the history budget fitted to the direct-memory limit and the per-topic
+     * history rounded to a power of two within it, the timeouts in nanoseconds, the size of a request body buffer
+     * and whether the host is a loopback address. From then on the settings do not change. Idempotent.
+     *
+     * @return this, concluded.
+     * @throws IllegalArgumentException naming the first invalid setting; nothing is concluded then.
+     */
+    ServerConfig conclude()
+    {
+        if (concluded)
+        {
+            return this;
+        }
+        require(host, "host");
         check(port >= 0 && port <= 65535, "port must be 0..65535: " + port);
         check(history >= 1, "history must be at least 1 event: " + history);
         check(heartbeatMs >= 1, "heartbeat must be at least 1 ms: " + heartbeatMs);
         check(maxConnections >= 1, "max connections must be at least 1: " + maxConnections);
         check(maxConnectionsPerAddress >= 1,
             "max connections per address must be at least 1: " + maxConnectionsPerAddress);
+        final TrustedProxies proxies = TrustedProxies.parse(require(trustedProxiesList, "trusted proxies"));
         check(maxEventBytes >= 256 && maxEventBytes <= 64 * 1024 * 1024,
             "max event bytes must be 256..67108864: " + maxEventBytes);
         check(maxRequestHeadBytes >= 256, "max request head bytes must be at least 256: " + maxRequestHeadBytes);
@@ -161,21 +169,44 @@ public final class ServerConfig
             "publish ring bytes must be a power of two of at least 8 x max event bytes: " + publishRingBytes);
         check(requestTimeoutMs >= 1, "request timeout must be at least 1 ms: " + requestTimeoutMs);
         check(shutdownTimeoutMs >= 0, "shutdown timeout must be >= 0 ms: " + shutdownTimeoutMs);
-        check(builder.historyBytes >= 1, "history bytes must be positive: " + builder.historyBytes);
+        check(historyBytes >= 1, "history bytes must be positive: " + historyBytes);
         check(null == allowOrigin || isValidOrigin(allowOrigin),
             "allow-origin must be * or an origin such as https://example.com (no path, no CR/LF): " + allowOrigin);
         check(null == publishToken || isValidToken(publishToken),
             "publish token must be 1..512 visible ASCII characters without spaces");
-        check(builder.historyTotalBytes >= 0,
-            "history total bytes must be positive, or 0 for the default: " + builder.historyTotalBytes);
+        final SubscribeAuthorizer authorizer = composeAuthorizer(subscribeToken, subscribeAuthorizerHook);
+        check(historyTotalBytes >= 0,
+            "history total bytes must be positive, or 0 for the default: " + historyTotalBytes);
         final int minimumHistoryBytes = 2 * BitUtil.findNextPositivePowerOfTwo(maxEventBytes + 1024);
-        final int perTopic = BitUtil.findNextPositivePowerOfTwo(Math.max(builder.historyBytes, minimumHistoryBytes));
-        directMemoryLimit = JvmMemoryLimits.maxDirectMemory();
-        historyTotalBytes = fitHistoryTotalBytes(builder.historyTotalBytes, directMemoryLimit, minimumHistoryBytes);
-        check(!builder.historyBytesSet || builder.historyBytes <= historyTotalBytes,
-            "history bytes (" + builder.historyBytes + ") must not exceed history total bytes (" + historyTotalBytes +
+        final int perTopic = BitUtil.findNextPositivePowerOfTwo(Math.max(historyBytes, minimumHistoryBytes));
+        final long directLimit = JvmMemoryLimits.maxDirectMemory();
+        final long totalBytes = fitHistoryTotalBytes(historyTotalBytes, directLimit, minimumHistoryBytes);
+        check(!historyBytesSet || historyBytes <= totalBytes,
+            "history bytes (" + historyBytes + ") must not exceed history total bytes (" + totalBytes +
             "), the bound on all topics' history together");
-        historyBytes = (int)Math.min(perTopic, Long.highestOneBit(historyTotalBytes));
+
+        trustedProxies = proxies;
+        subscribeAuthorizer = authorizer;
+        directMemoryLimit = directLimit;
+        historyTotalBytes = totalBytes;
+        historyBytes = (int)Math.min(perTopic, Long.highestOneBit(totalBytes));
+        heartbeatNs = TimeUnit.MILLISECONDS.toNanos(heartbeatMs);
+        requestTimeoutNs = TimeUnit.MILLISECONDS.toNanos(requestTimeoutMs);
+        shutdownTimeoutNs = TimeUnit.MILLISECONDS.toNanos(shutdownTimeoutMs);
+        requestBodyBufferBytes = maxRequestHeadBytes + maxEventBytes + 1024;
+        loopbackHost = resolvesToLoopback(host);
+        concluded = true;
+        return this;
+    }
+
+    /**
+     * Has {@link #conclude()} fixed the settings?
+     *
+     * @return true once concluded.
+     */
+    boolean isConcluded()
+    {
+        return concluded;
     }
 
     /**
@@ -366,7 +397,7 @@ public final class ServerConfig
      */
     public int requestBodyBufferBytes()
     {
-        return maxRequestHeadBytes + maxEventBytes + 1024;
+        return requestBodyBufferBytes;
     }
 
     /**
@@ -461,23 +492,19 @@ public final class ServerConfig
     }
 
     /**
-     * A new idle strategy for the agent.
-     *
-     * @return the strategy.
+     * What makes the agent's idle strategy; called once, when the server starts.
      */
-    public IdleStrategy newIdleStrategy()
+    Supplier<IdleStrategy> idleStrategySupplier()
     {
-        return idleStrategySupplier.get();
+        return idleStrategySupplier;
     }
 
     /**
-     * A new event sequencer for the server.
-     *
-     * @return the sequencer.
+     * What makes the server's event sequencer from {@link #publishRingBytes()}; called once, when the server starts.
      */
-    public EventSequencer newEventSequencer()
+    IntFunction<EventSequencer> eventSequencerFactory()
     {
-        return eventSequencerFactory.apply(publishRingBytes);
+        return eventSequencerFactory;
     }
 
     /**
@@ -491,11 +518,40 @@ public final class ServerConfig
     }
 
     /**
-     * Is the bind address a loopback address?
+     * Is the bind address a loopback address? Resolved once, when the settings were concluded.
      *
      * @return true for 127.0.0.0/8, ::1 and names resolving to them.
      */
     public boolean isLoopbackHost()
+    {
+        return loopbackHost;
+    }
+
+    /**
+     * {@link #heartbeatMs()} in nanoseconds.
+     */
+    long heartbeatNs()
+    {
+        return heartbeatNs;
+    }
+
+    /**
+     * {@link #requestTimeoutMs()} in nanoseconds.
+     */
+    long requestTimeoutNs()
+    {
+        return requestTimeoutNs;
+    }
+
+    /**
+     * {@link #shutdownTimeoutMs()} in nanoseconds.
+     */
+    long shutdownTimeoutNs()
+    {
+        return shutdownTimeoutNs;
+    }
+
+    private static boolean resolvesToLoopback(final String host)
     {
         try
         {

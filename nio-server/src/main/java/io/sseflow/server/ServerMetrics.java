@@ -6,238 +6,56 @@ import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The server's counters, each a cache-line-padded long in one {@link AtomicBuffer}, as Aeron's counters are:
- * the agent thread writes them with release stores, any thread reads them, and {@code /metrics} renders them
- * in the Prometheus text format without allocating.
+ * one slot per {@link ServerCounter} (at its id), then one per {@link Refusal} (at its ordinal). The agent thread
+ * writes them with release stores, any thread reads them, and {@code /metrics} renders them in the Prometheus text
+ * format without allocating, from lines encoded once from the two enums.
  */
 public final class ServerMetrics
 {
-    /**
-     * Open client connections (gauge), including subscribers.
-     */
-    public static final int CONNECTIONS = 0;
-    /**
-     * Open event streams (gauge).
-     */
-    public static final int SUBSCRIBERS = 1;
-    /**
-     * Live topics (gauge): freed topics do not count.
-     */
-    public static final int TOPICS = 2;
-    /**
-     * Connections accepted.
-     */
-    public static final int CONNECTIONS_ACCEPTED = 3;
-    /**
-     * Connections answered 503 because of the connection limit.
-     */
-    public static final int CONNECTIONS_REJECTED = 4;
-    /**
-     * Events appended to topic logs.
-     */
-    public static final int EVENTS_PUBLISHED = 5;
-    /**
-     * Publishes refused because the publish ring was full.
-     */
-    public static final int PUBLISH_BACK_PRESSURED = 6;
-    /**
-     * Whole frames written to subscribers.
-     */
-    public static final int FRAMES_DELIVERED = 7;
-    /**
-     * Frame bytes written to subscribers (excluding response heads and heartbeats).
-     */
-    public static final int BYTES_DELIVERED = 8;
-    /**
-     * Heartbeat comments written.
-     */
-    public static final int HEARTBEATS = 9;
-    /**
-     * Subscribers disconnected because they fell behind the retained history.
-     */
-    public static final int SLOW_CONSUMERS_DROPPED = 10;
-    /**
-     * Subscriptions with a Last-Event-ID.
-     */
-    public static final int REPLAYS = 11;
-    /**
-     * Subscriptions whose Last-Event-ID was not retained (all retained history was replayed).
-     */
-    public static final int REPLAY_MISSES = 12;
-    /**
-     * Requests answered with a 4xx or 5xx status.
-     */
-    public static final int HTTP_ERRORS = 13;
-    /**
-     * Streams ended by {@link Topic#disconnectSubscribers()} (closed after whole frames; clients reconnect).
-     */
-    public static final int SUBSCRIBERS_DISCONNECTED = 14;
-
-    private static final int COUNT = 15;
-
-    /**
-     * Refusal kinds, rendered as {@code sseflow_requests_refused_total{reason="..."}}; see
-     * {@link #refused(int)}. Request malformed or a field invalid (400).
-     */
-    public static final int REFUSED_BAD_REQUEST = 0;
-    /**
-     * Missing or wrong token (401).
-     */
-    public static final int REFUSED_UNAUTHORIZED = 1;
-    /**
-     * Refused by the subscribe authorizer (403).
-     */
-    public static final int REFUSED_FORBIDDEN = 2;
-    /**
-     * Unknown path (404).
-     */
-    public static final int REFUSED_NOT_FOUND = 3;
-    /**
-     * Method not allowed on the path (405).
-     */
-    public static final int REFUSED_METHOD_NOT_ALLOWED = 4;
-    /**
-     * Request not complete within the request timeout (408).
-     */
-    public static final int REFUSED_REQUEST_TIMEOUT = 5;
-    /**
-     * Transfer coding instead of Content-Length (411).
-     */
-    public static final int REFUSED_LENGTH_REQUIRED = 6;
-    /**
-     * Body or event over the limit (413).
-     */
-    public static final int REFUSED_TOO_LARGE = 7;
-    /**
-     * Request line over the limit (414).
-     */
-    public static final int REFUSED_URI_TOO_LONG = 8;
-    /**
-     * Per-address connection limit (429).
-     */
-    public static final int REFUSED_ADDRESS_LIMIT = 9;
-    /**
-     * Header fields over the size or count limit (431).
-     */
-    public static final int REFUSED_HEADERS_TOO_LARGE = 10;
-    /**
-     * Unknown method (501).
-     */
-    public static final int REFUSED_NOT_IMPLEMENTED = 11;
-    /**
-     * Total connection limit (503).
-     */
-    public static final int REFUSED_CONNECTION_LIMIT = 12;
-    /**
-     * Topic limit (503).
-     */
-    public static final int REFUSED_TOPIC_LIMIT = 13;
-    /**
-     * Publish ring full (503).
-     */
-    public static final int REFUSED_BACK_PRESSURED = 14;
-    /**
-     * Server shutting down (503).
-     */
-    public static final int REFUSED_SHUTTING_DOWN = 15;
-    /**
-     * HTTP version other than 1.0 and 1.1, including the HTTP/2 preface (505).
-     */
-    public static final int REFUSED_HTTP_VERSION = 16;
-
-    /**
-     * The subscribe authorizer failed: threw or gave no decision (500).
-     */
-    public static final int REFUSED_SERVER_ERROR = 17;
-
-    private static final int REFUSAL_COUNT = 18;
-    private static final String[] REFUSAL_REASONS = {
-        "bad_request", "unauthorized", "forbidden", "not_found", "method_not_allowed", "request_timeout",
-        "length_required", "too_large", "uri_too_long", "address_connection_limit", "headers_too_large",
-        "not_implemented", "connection_limit", "topic_limit", "back_pressured", "shutting_down", "http_version",
-        "server_error",
-    };
-    private static final String REFUSED_NAME = "sseflow_requests_refused_total";
-    private static final byte[] REFUSED_PREAMBLE = ("# HELP " + REFUSED_NAME +
-        " Requests and connections refused, by reason.\n# TYPE " + REFUSED_NAME + " counter\n")
-        .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    private static final byte[][] REFUSED_LINES = new byte[REFUSAL_COUNT][];
     private static final int STRIDE = BitUtil.CACHE_LINE_LENGTH;
+    private static final int COUNTER_COUNT = ServerCounter.VALUES.length;
+    private static final int REFUSAL_COUNT = Refusal.VALUES.length;
+    private static final int MAX_LONG_DIGITS = 20;
 
-    private static final String[] NAMES = {
-        "sseflow_connections",
-        "sseflow_subscribers",
-        "sseflow_topics",
-        "sseflow_connections_accepted_total",
-        "sseflow_connections_rejected_total",
-        "sseflow_events_published_total",
-        "sseflow_publish_back_pressured_total",
-        "sseflow_frames_delivered_total",
-        "sseflow_bytes_delivered_total",
-        "sseflow_heartbeats_total",
-        "sseflow_slow_consumers_dropped_total",
-        "sseflow_replays_total",
-        "sseflow_replay_misses_total",
-        "sseflow_http_errors_total",
-        "sseflow_subscribers_disconnected_total",
-    };
-
-    private static final String[] HELP = {
-        "Open client connections, including event streams.",
-        "Open event streams.",
-        "Live topics (one with no subscribers and no retained events is freed).",
-        "Connections accepted.",
-        "Connections answered 503 because of the connection limit.",
-        "Events appended to topic histories.",
-        "Publishes refused because the publish ring was full.",
-        "Whole SSE frames written to subscribers.",
-        "SSE frame bytes written to subscribers.",
-        "Heartbeat comments written to idle streams.",
-        "Subscribers disconnected for falling behind the retained history.",
-        "Subscriptions that asked for a replay with Last-Event-ID.",
-        "Replays whose Last-Event-ID was no longer retained (all retained events were replayed).",
-        "Requests answered with a 4xx or 5xx status.",
-        "Streams ended on request (Topic.disconnectSubscribers), after whole frames.",
-    };
-
-    private static final boolean[] GAUGE = new boolean[COUNT];
-    private static final byte[][] PREAMBLES = new byte[COUNT][];
+    private static final String REFUSED_NAME = "sseflow_requests_refused_total";
+    private static final byte[] REFUSED_PREAMBLE = ascii("# HELP " + REFUSED_NAME +
+        " Requests and connections refused, by reason.\n# TYPE " + REFUSED_NAME + " counter\n");
+    private static final byte[][] COUNTER_PREAMBLES = new byte[COUNTER_COUNT][];
+    private static final byte[][] REFUSED_LINES = new byte[REFUSAL_COUNT][];
 
     static
     {
-        GAUGE[CONNECTIONS] = true;
-        GAUGE[SUBSCRIBERS] = true;
-        GAUGE[TOPICS] = true;
-        for (int i = 0; i < REFUSAL_COUNT; i++)
+        for (final ServerCounter counter : ServerCounter.VALUES)
         {
-            REFUSED_LINES[i] = (REFUSED_NAME + "{reason=\"" + REFUSAL_REASONS[i] + "\"} ")
-                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            final String name = counter.metricName();
+            COUNTER_PREAMBLES[counter.id()] = ascii("# HELP " + name + " " + counter.help() + "\n" +
+                "# TYPE " + name + " " + counter.type().text() + "\n" + name + " ");
         }
-        for (int i = 0; i < COUNT; i++)
+        for (final Refusal refusal : Refusal.VALUES)
         {
-            PREAMBLES[i] = ("# HELP " + NAMES[i] + " " + HELP[i] + "\n" +
-                "# TYPE " + NAMES[i] + " " + (GAUGE[i] ? "gauge" : "counter") + "\n" +
-                NAMES[i] + " ").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            REFUSED_LINES[refusal.ordinal()] = ascii(REFUSED_NAME + "{reason=\"" + refusal.label() + "\"} ");
         }
     }
 
-    private final AtomicBuffer values = new UnsafeBuffer(ByteBuffer.allocateDirect((COUNT + REFUSAL_COUNT) * STRIDE));
+    private final AtomicBuffer values = new UnsafeBuffer(ByteBuffer.allocateDirect((COUNTER_COUNT + REFUSAL_COUNT) * STRIDE));
 
     ServerMetrics()
     {
     }
 
     /**
-     * Current value of a metric.
+     * Current value of a counter or gauge.
      *
-     * @param metric one of the constants of this class.
+     * @param counter which.
      * @return the value.
      */
-    public long get(final int metric)
+    public long get(final ServerCounter counter)
     {
-        return values.getLongVolatile(metric * STRIDE);
+        return values.getLongVolatile(counterOffset(counter));
     }
 
     /**
@@ -247,7 +65,7 @@ public final class ServerMetrics
      */
     public long connections()
     {
-        return get(CONNECTIONS);
+        return get(ServerCounter.CONNECTIONS);
     }
 
     /**
@@ -257,7 +75,7 @@ public final class ServerMetrics
      */
     public long subscribers()
     {
-        return get(SUBSCRIBERS);
+        return get(ServerCounter.SUBSCRIBERS);
     }
 
     /**
@@ -267,7 +85,7 @@ public final class ServerMetrics
      */
     public long eventsPublished()
     {
-        return get(EVENTS_PUBLISHED);
+        return get(ServerCounter.EVENTS_PUBLISHED);
     }
 
     /**
@@ -277,7 +95,7 @@ public final class ServerMetrics
      */
     public long framesDelivered()
     {
-        return get(FRAMES_DELIVERED);
+        return get(ServerCounter.FRAMES_DELIVERED);
     }
 
     /**
@@ -287,7 +105,7 @@ public final class ServerMetrics
      */
     public long bytesDelivered()
     {
-        return get(BYTES_DELIVERED);
+        return get(ServerCounter.BYTES_DELIVERED);
     }
 
     /**
@@ -297,7 +115,7 @@ public final class ServerMetrics
      */
     public long slowConsumersDropped()
     {
-        return get(SLOW_CONSUMERS_DROPPED);
+        return get(ServerCounter.SLOW_CONSUMERS_DROPPED);
     }
 
     /**
@@ -307,7 +125,7 @@ public final class ServerMetrics
      */
     public long subscribersDisconnected()
     {
-        return get(SUBSCRIBERS_DISCONNECTED);
+        return get(ServerCounter.SUBSCRIBERS_DISCONNECTED);
     }
 
     /**
@@ -317,40 +135,30 @@ public final class ServerMetrics
      */
     public long replays()
     {
-        return get(REPLAYS);
+        return get(ServerCounter.REPLAYS);
     }
 
     /**
      * Requests or connections refused for one reason.
      *
-     * @param reason one of the {@code REFUSED_*} constants of this class.
+     * @param refusal which.
      * @return the counter.
      */
-    public long refused(final int reason)
+    public long refused(final Refusal refusal)
     {
-        return values.getLongVolatile((COUNT + reason) * STRIDE);
+        return values.getLongVolatile(refusalOffset(refusal));
     }
 
     /**
-     * Label value of a refusal reason, as rendered in {@code sseflow_requests_refused_total{reason="..."}}.
+     * Requests or connections refused for one reason, by its label.
      *
-     * @param reason one of the {@code REFUSED_*} constants of this class.
-     * @return the label value.
+     * @param reason a label as in {@code sseflow_requests_refused_total{reason="..."}}, such as {@code topic_limit}.
+     * @return the counter.
+     * @throws IllegalArgumentException naming the labels when none is {@code reason}.
      */
-    public static String refusalReason(final int reason)
+    public long refused(final String reason)
     {
-        return REFUSAL_REASONS[reason];
-    }
-
-    /**
-     * Prometheus name of a metric.
-     *
-     * @param metric one of the constants of this class.
-     * @return the name.
-     */
-    public static String name(final int metric)
-    {
-        return NAMES[metric];
+        return refused(Refusal.ofLabel(reason));
     }
 
     /**
@@ -361,85 +169,116 @@ public final class ServerMetrics
     public String toString()
     {
         final StringBuilder builder = new StringBuilder("ServerMetrics{");
-        for (int i = 0; i < COUNT; i++)
+        for (final ServerCounter counter : ServerCounter.VALUES)
         {
-            builder.append(i == 0 ? "" : ", ").append(NAMES[i]).append('=').append(get(i));
+            builder.append(counter.id() == 0 ? "" : ", ").append(counter.metricName()).append('=').append(get(counter));
         }
-        for (int i = 0; i < REFUSAL_COUNT; i++)
+        for (final Refusal refusal : Refusal.VALUES)
         {
-            builder.append(", refused.").append(REFUSAL_REASONS[i]).append('=').append(refused(i));
+            builder.append(", refused.").append(refusal.label()).append('=').append(refused(refusal));
         }
         return builder.append('}').toString();
     }
 
-    void increment(final int metric)
+    void increment(final ServerCounter counter)
     {
-        add(metric, 1);
+        add(counter, 1);
     }
 
-    void decrement(final int metric)
+    void decrement(final ServerCounter counter)
     {
-        add(metric, -1);
+        add(counter, -1);
     }
 
     /**
      * Single-writer add (the agent thread).
      */
-    void add(final int metric, final long delta)
+    void add(final ServerCounter counter, final long delta)
     {
-        final int offset = metric * STRIDE;
-        values.putLongRelease(offset, values.getLong(offset) + delta);
+        addOrdered(counterOffset(counter), delta);
     }
 
-    void incrementRefused(final int reason)
+    /**
+     * Single-writer store of a gauge's value (the agent thread).
+     */
+    void set(final ServerCounter counter, final long value)
     {
-        add(COUNT + reason, 1);
+        values.putLongRelease(counterOffset(counter), value);
     }
 
     /**
      * Multi-writer add (publisher threads).
      */
-    void addAtomic(final int metric, final long delta)
+    void addAtomic(final ServerCounter counter, final long delta)
     {
-        values.getAndAddLong(metric * STRIDE, delta);
+        values.getAndAddLong(counterOffset(counter), delta);
+    }
+
+    /**
+     * Single-writer count of a refusal (the agent thread).
+     */
+    void incrementRefused(final Refusal refusal)
+    {
+        addOrdered(refusalOffset(refusal), 1);
     }
 
     int renderPrometheus(final MutableDirectBuffer buffer, final int index)
     {
         int position = index;
-        for (int i = 0; i < COUNT; i++)
+        for (final ServerCounter counter : ServerCounter.VALUES)
         {
-            final byte[] preamble = PREAMBLES[i];
-            buffer.putBytes(position, preamble);
-            position += preamble.length;
-            position += buffer.putLongAscii(position, get(i));
-            buffer.putByte(position++, (byte)'\n');
+            position += putLine(buffer, position, COUNTER_PREAMBLES[counter.id()], get(counter));
         }
         buffer.putBytes(position, REFUSED_PREAMBLE);
         position += REFUSED_PREAMBLE.length;
-        for (int i = 0; i < REFUSAL_COUNT; i++)
+        for (final Refusal refusal : Refusal.VALUES)
         {
-            final byte[] line = REFUSED_LINES[i];
-            buffer.putBytes(position, line);
-            position += line.length;
-            position += buffer.putLongAscii(position, refused(i));
-            buffer.putByte(position++, (byte)'\n');
+            position += putLine(buffer, position, REFUSED_LINES[refusal.ordinal()], refused(refusal));
         }
         return position - index;
     }
 
     static int maxRenderedLength()
     {
-        int length = 0;
-        for (int i = 0; i < COUNT; i++)
+        int length = REFUSED_PREAMBLE.length;
+        for (final byte[] preamble : COUNTER_PREAMBLES)
         {
-            length += PREAMBLES[i].length + 21;
+            length += preamble.length + MAX_LONG_DIGITS + 1;
         }
-        length += REFUSED_PREAMBLE.length;
-        for (int i = 0; i < REFUSAL_COUNT; i++)
+        for (final byte[] line : REFUSED_LINES)
         {
-            length += REFUSED_LINES[i].length + 21;
+            length += line.length + MAX_LONG_DIGITS + 1;
         }
         return length;
+    }
+
+    private void addOrdered(final int offset, final long delta)
+    {
+        values.putLongRelease(offset, values.getLong(offset) + delta);
+    }
+
+    private static int putLine(final MutableDirectBuffer buffer, final int index, final byte[] prefix, final long value)
+    {
+        int position = index;
+        buffer.putBytes(position, prefix);
+        position += prefix.length;
+        position += buffer.putLongAscii(position, value);
+        buffer.putByte(position++, (byte)'\n');
+        return position - index;
+    }
+
+    private static int counterOffset(final ServerCounter counter)
+    {
+        return counter.id() * STRIDE;
+    }
+
+    private static int refusalOffset(final Refusal refusal)
+    {
+        return (COUNTER_COUNT + refusal.ordinal()) * STRIDE;
+    }
+
+    private static byte[] ascii(final String text)
+    {
+        return text.getBytes(StandardCharsets.US_ASCII);
     }
 }

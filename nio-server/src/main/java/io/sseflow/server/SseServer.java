@@ -111,9 +111,10 @@ public final class SseServer implements AutoCloseable
             serverChannel.bind(new InetSocketAddress(config.host(), config.port()), 1024);
             serverChannel.configureBlocking(false);
             port = ((InetSocketAddress)serverChannel.getLocalAddress()).getPort();
-            sequencer = config.newEventSequencer();
+            sequencer = config.eventSequencerFactory().apply(config.publishRingBytes());
             maxRecordLength = Math.min(config.maxEventBytes(), sequencer.maxRecordLength());
-            agent = new ServerAgent(config, topics, metrics, sequencer, serverChannel, demoPage, agentClosed);
+            agent = new ServerAgent(
+                config, topics, metrics, sequencer, maxRecordLength, serverChannel, demoPage, agentClosed);
         }
         catch (final IOException ex)
         {
@@ -127,7 +128,7 @@ public final class SseServer implements AutoCloseable
             throw ex;
         }
 
-        final IdleStrategy idleStrategy = config.newIdleStrategy();
+        final IdleStrategy idleStrategy = config.idleStrategySupplier().get();
         final ErrorHandler errorHandler = config.errorHandler();
         final FailStopAgent failStopAgent = new FailStopAgent(agent, errorHandler, stopped);
         agentRunner = new AgentRunner(
@@ -197,7 +198,8 @@ public final class SseServer implements AutoCloseable
     }
 
     /**
-     * The settings.
+     * The settings, as concluded when the server was built: validated, with what derives from them (the per-topic
+     * history rounded, the history budget fitted to the direct-memory limit) filled in; they do not change.
      *
      * @return the configuration.
      */
@@ -379,7 +381,7 @@ public final class SseServer implements AutoCloseable
             case OK:
                 return PublishResult.OK;
             case BACK_PRESSURED:
-                metrics.addAtomic(ServerMetrics.PUBLISH_BACK_PRESSURED, 1);
+                metrics.addAtomic(ServerCounter.PUBLISH_BACK_PRESSURED, 1);
                 return PublishResult.BACK_PRESSURED;
             case TOO_LARGE:
                 return PublishResult.TOO_LARGE;
@@ -428,37 +430,12 @@ public final class SseServer implements AutoCloseable
     }
 
     /**
-     * Settings for an {@link SseServer}; defaults are in {@link ServerConfig}.
+     * Sets the settings of an {@link SseServer} (each setter says its default; the defaults are constants of
+     * {@link ServerConfig}) into the one {@link ServerConfig} the server will read, concluded by {@link #build()}.
      */
     public static final class Builder
     {
-        String host = ServerConfig.DEFAULT_HOST;
-        int port = ServerConfig.DEFAULT_PORT;
-        String publishToken;
-        String subscribeToken;
-        SubscribeAuthorizer subscribeAuthorizer;
-        int history = ServerConfig.DEFAULT_HISTORY;
-        long heartbeatMs = ServerConfig.DEFAULT_HEARTBEAT_MS;
-        int maxConnections = ServerConfig.DEFAULT_MAX_CONNECTIONS;
-        int maxConnectionsPerAddress = ServerConfig.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
-        String trustedProxies = io.sseflow.server.http.TrustedProxies.DEFAULT;
-        String allowOrigin;
-        int historyBytes = ServerConfig.DEFAULT_HISTORY_BYTES;
-        boolean historyBytesSet;
-        long historyTotalBytes;
-        int maxEventBytes = ServerConfig.DEFAULT_MAX_EVENT_BYTES;
-        int maxRequestHeadBytes = ServerConfig.DEFAULT_MAX_REQUEST_HEAD_BYTES;
-        int requestBodyBuffers = ServerConfig.DEFAULT_REQUEST_BODY_BUFFERS;
-        int maxTopics = ServerConfig.DEFAULT_MAX_TOPICS;
-        int publishRingBytes = ServerConfig.DEFAULT_PUBLISH_RING_BYTES;
-        long requestTimeoutMs = ServerConfig.DEFAULT_REQUEST_TIMEOUT_MS;
-        long shutdownTimeoutMs = ServerConfig.DEFAULT_SHUTDOWN_TIMEOUT_MS;
-        int socketSendBufferBytes = ServerConfig.DEFAULT_SOCKET_SEND_BUFFER_BYTES;
-        boolean httpPublish = true;
-        boolean demoPage;
-        Supplier<IdleStrategy> idleStrategySupplier = ServerConfig::defaultIdleStrategy;
-        IntFunction<EventSequencer> eventSequencerFactory = ServerConfig::defaultEventSequencer;
-        ErrorHandler errorHandler = (throwable) -> throwable.printStackTrace(System.err);
+        private final ServerConfig config = new ServerConfig();
 
         Builder()
         {
@@ -472,7 +449,7 @@ public final class SseServer implements AutoCloseable
          */
         public Builder host(final String host)
         {
-            this.host = host;
+            settings().host = host;
             return this;
         }
 
@@ -484,7 +461,7 @@ public final class SseServer implements AutoCloseable
          */
         public Builder port(final int port)
         {
-            this.port = port;
+            settings().port = port;
             return this;
         }
 
@@ -497,7 +474,7 @@ public final class SseServer implements AutoCloseable
          */
         public Builder publishToken(final String publishToken)
         {
-            this.publishToken = publishToken;
+            settings().publishToken = publishToken;
             return this;
         }
 
@@ -512,7 +489,7 @@ public final class SseServer implements AutoCloseable
          */
         public Builder subscribeToken(final String subscribeToken)
         {
-            this.subscribeToken = subscribeToken;
+            settings().subscribeToken = subscribeToken;
             return this;
         }
 
@@ -525,7 +502,7 @@ public final class SseServer implements AutoCloseable
          */
         public Builder subscribeAuthorizer(final SubscribeAuthorizer subscribeAuthorizer)
         {
-            this.subscribeAuthorizer = subscribeAuthorizer;
+            settings().subscribeAuthorizerHook = subscribeAuthorizer;
             return this;
         }
 
@@ -538,7 +515,7 @@ public final class SseServer implements AutoCloseable
          */
         public Builder history(final int events)
         {
-            this.history = events;
+            settings().history = events;
             return this;
         }
 
@@ -551,7 +528,7 @@ public final class SseServer implements AutoCloseable
          */
         public Builder heartbeatMs(final long heartbeatMs)
         {
-            this.heartbeatMs = heartbeatMs;
+            settings().heartbeatMs = heartbeatMs;
             return this;
         }
 
@@ -563,7 +540,7 @@ public final class SseServer implements AutoCloseable
          */
         public Builder maxConnections(final int maxConnections)
         {
-            this.maxConnections = maxConnections;
+            settings().maxConnections = maxConnections;
             return this;
         }
 
@@ -576,7 +553,7 @@ public final class SseServer implements AutoCloseable
          */
         public Builder allowOrigin(final String allowOrigin)
         {
-            this.allowOrigin = allowOrigin;
+            settings().allowOrigin = allowOrigin;
             return this;
         }
 
@@ -589,8 +566,8 @@ public final class SseServer implements AutoCloseable
          */
         public Builder historyBytes(final int historyBytes)
         {
-            this.historyBytes = historyBytes;
-            this.historyBytesSet = true;
+            settings().historyBytes = historyBytes;
+            settings().historyBytesSet = true;
             return this;
         }
 
@@ -610,7 +587,7 @@ public final class SseServer implements AutoCloseable
          */
         public Builder historyTotalBytes(final long historyTotalBytes)
         {
-            this.historyTotalBytes = historyTotalBytes;
+            settings().historyTotalBytes = historyTotalBytes;
             return this;
         }
 
@@ -622,7 +599,7 @@ public final class SseServer implements AutoCloseable
          */
         public Builder maxEventBytes(final int maxEventBytes)
         {
-            this.maxEventBytes = maxEventBytes;
+            settings().maxEventBytes = maxEventBytes;
             return this;
         }
 
@@ -634,7 +611,7 @@ public final class SseServer implements AutoCloseable
          */
         public Builder maxRequestHeadBytes(final int maxRequestHeadBytes)
         {
-            this.maxRequestHeadBytes = maxRequestHeadBytes;
+            settings().maxRequestHeadBytes = maxRequestHeadBytes;
             return this;
         }
 
@@ -651,7 +628,7 @@ public final class SseServer implements AutoCloseable
          */
         public Builder requestBodyBuffers(final int requestBodyBuffers)
         {
-            this.requestBodyBuffers = requestBodyBuffers;
+            settings().requestBodyBuffers = requestBodyBuffers;
             return this;
         }
 
@@ -663,7 +640,7 @@ public final class SseServer implements AutoCloseable
          */
         public Builder maxTopics(final int maxTopics)
         {
-            this.maxTopics = maxTopics;
+            settings().maxTopics = maxTopics;
             return this;
         }
 
@@ -675,7 +652,7 @@ public final class SseServer implements AutoCloseable
          */
         public Builder publishRingBytes(final int publishRingBytes)
         {
-            this.publishRingBytes = publishRingBytes;
+            settings().publishRingBytes = publishRingBytes;
             return this;
         }
 
@@ -689,7 +666,7 @@ public final class SseServer implements AutoCloseable
          */
         public Builder maxConnectionsPerAddress(final int maxConnectionsPerAddress)
         {
-            this.maxConnectionsPerAddress = maxConnectionsPerAddress;
+            settings().maxConnectionsPerAddress = maxConnectionsPerAddress;
             return this;
         }
 
@@ -707,7 +684,7 @@ public final class SseServer implements AutoCloseable
          */
         public Builder trustedProxies(final String trustedProxies)
         {
-            this.trustedProxies = Objects.requireNonNull(trustedProxies, "trustedProxies");
+            settings().trustedProxiesList = Objects.requireNonNull(trustedProxies, "trustedProxies");
             return this;
         }
 
@@ -721,7 +698,7 @@ public final class SseServer implements AutoCloseable
          */
         public Builder requestTimeoutMs(final long requestTimeoutMs)
         {
-            this.requestTimeoutMs = requestTimeoutMs;
+            settings().requestTimeoutMs = requestTimeoutMs;
             return this;
         }
 
@@ -734,7 +711,7 @@ public final class SseServer implements AutoCloseable
          */
         public Builder shutdownTimeoutMs(final long shutdownTimeoutMs)
         {
-            this.shutdownTimeoutMs = shutdownTimeoutMs;
+            settings().shutdownTimeoutMs = shutdownTimeoutMs;
             return this;
         }
 
@@ -747,7 +724,7 @@ public final class SseServer implements AutoCloseable
          */
         public Builder socketSendBufferBytes(final int socketSendBufferBytes)
         {
-            this.socketSendBufferBytes = socketSendBufferBytes;
+            settings().socketSendBufferBytes = socketSendBufferBytes;
             return this;
         }
 
@@ -759,7 +736,7 @@ public final class SseServer implements AutoCloseable
          */
         public Builder httpPublish(final boolean httpPublish)
         {
-            this.httpPublish = httpPublish;
+            settings().httpPublish = httpPublish;
             return this;
         }
 
@@ -771,7 +748,7 @@ public final class SseServer implements AutoCloseable
          */
         public Builder demoPage(final boolean demoPage)
         {
-            this.demoPage = demoPage;
+            settings().demoPage = demoPage;
             return this;
         }
 
@@ -784,7 +761,7 @@ public final class SseServer implements AutoCloseable
          */
         public Builder idleStrategy(final Supplier<IdleStrategy> idleStrategySupplier)
         {
-            this.idleStrategySupplier = Objects.requireNonNull(idleStrategySupplier);
+            settings().idleStrategySupplier = Objects.requireNonNull(idleStrategySupplier);
             return this;
         }
 
@@ -797,7 +774,7 @@ public final class SseServer implements AutoCloseable
          */
         public Builder eventSequencer(final IntFunction<EventSequencer> eventSequencerFactory)
         {
-            this.eventSequencerFactory = Objects.requireNonNull(eventSequencerFactory);
+            settings().eventSequencerFactory = Objects.requireNonNull(eventSequencerFactory);
             return this;
         }
 
@@ -812,19 +789,30 @@ public final class SseServer implements AutoCloseable
          */
         public Builder errorHandler(final ErrorHandler errorHandler)
         {
-            this.errorHandler = Objects.requireNonNull(errorHandler);
+            settings().errorHandler = Objects.requireNonNull(errorHandler);
             return this;
         }
 
+        private ServerConfig settings()
+        {
+            if (config.isConcluded())
+            {
+                throw new IllegalStateException("settings are fixed once a server is built; use a new builder");
+            }
+            return config;
+        }
+
         /**
-         * Validate the settings.
+         * Conclude the settings (validate them and derive what the server reads, see {@link SseServer#config()}) and
+         * build a server on them. From then on this builder's settings are fixed: another {@code build()} gives a
+         * server with the same settings, and a setter throws.
          *
          * @return an unstarted server.
          * @throws IllegalArgumentException naming the first invalid setting.
          */
         public SseServer build()
         {
-            return new SseServer(new ServerConfig(this));
+            return new SseServer(config.conclude());
         }
 
         /**

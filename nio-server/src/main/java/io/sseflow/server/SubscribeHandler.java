@@ -74,12 +74,12 @@ final class SubscribeHandler
         final Topic topic = topics.lookup(buffer, topicOffset, topicLength);
         if (null == topic)
         {
-            writer.sendError(connection, 503, "topic limit reached", null, ServerMetrics.REFUSED_TOPIC_LIMIT);
+            writer.sendError(connection, Refusal.TOPIC_LIMIT);
             return;
         }
         if (closeRequested.get())
         {
-            writer.sendError(connection, 503, "server is shutting down", null, ServerMetrics.REFUSED_SHUTTING_DOWN);
+            writer.sendError(connection, Refusal.SHUTTING_DOWN);
             return;
         }
 
@@ -92,7 +92,7 @@ final class SubscribeHandler
                 buffer, parser.queryOffset(), parser.queryLength(), "lastEventId", fieldBuffer, 0, MAX_FIELD_BYTES);
             if (decoded == QueryParameters.MALFORMED)
             {
-                writer.sendError(connection, 400, "malformed or too long lastEventId", null);
+                writer.sendError(connection, Refusal.BAD_REQUEST, "malformed or too long lastEventId");
                 return;
             }
             idBuffer = fieldBuffer;
@@ -104,11 +104,11 @@ final class SubscribeHandler
         long startSequence = log.nextSequence();
         if (idLength > 0)
         {
-            metrics.increment(ServerMetrics.REPLAYS);
+            metrics.increment(ServerCounter.REPLAYS);
             startSequence = log.sequenceAfterId(idBuffer, idOffset, idLength);
             if (startSequence == TopicLog.NOT_FOUND)
             {
-                metrics.increment(ServerMetrics.REPLAY_MISSES);
+                metrics.increment(ServerCounter.REPLAY_MISSES);
                 startSequence = log.firstSequence();
             }
         }
@@ -119,7 +119,7 @@ final class SubscribeHandler
         connection.topic = topic;
         connection.cursor.open(log, startSequence, streamHead, clock.nanoTime());
         topic.addSubscriber(connection);
-        metrics.increment(ServerMetrics.SUBSCRIBERS);
+        metrics.increment(ServerCounter.SUBSCRIBERS);
         flusher.flush(connection);
     }
 
@@ -162,15 +162,15 @@ final class SubscribeHandler
         }
         if (decision == SubscribeAuthorizer.Decision.UNAUTHORIZED)
         {
-            writer.sendError(connection, 401, "not authorized to subscribe", ResponseHeaders.WWW_AUTHENTICATE);
+            writer.sendError(connection, Refusal.UNAUTHORIZED, "not authorized to subscribe");
         }
         else if (decision == SubscribeAuthorizer.Decision.FORBIDDEN)
         {
-            writer.sendError(connection, 403, "not allowed to subscribe to this topic", null);
+            writer.sendError(connection, Refusal.FORBIDDEN, "not allowed to subscribe to this topic");
         }
         else
         {
-            writer.sendError(connection, 500, "subscribe authorizer failed", null, ServerMetrics.REFUSED_SERVER_ERROR);
+            writer.sendError(connection, Refusal.SERVER_ERROR);
         }
         return false;
     }

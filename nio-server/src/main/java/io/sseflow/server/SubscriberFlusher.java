@@ -33,19 +33,18 @@ final class SubscriberFlusher
     private int dirtyCount;
 
     SubscriberFlusher(
+        final ServerConfig config,
         final ServerMetrics metrics,
         final ConnectionTable connections,
         final ResponseWriter writer,
-        final CachedNanoClock clock,
-        final long requestTimeoutNs,
-        final long heartbeatNs)
+        final CachedNanoClock clock)
     {
         this.metrics = metrics;
         this.connections = connections;
         this.writer = writer;
         this.clock = clock;
-        this.requestTimeoutNs = requestTimeoutNs;
-        this.heartbeatNs = heartbeatNs;
+        this.requestTimeoutNs = config.requestTimeoutNs();
+        this.heartbeatNs = config.heartbeatNs();
         heartbeat = ByteBuffer.allocateDirect(HEARTBEAT.length);
         heartbeat.put(HEARTBEAT).flip();
     }
@@ -113,7 +112,7 @@ final class SubscriberFlusher
             nowNs - connection.cursor.lastWriteNs() >= heartbeatNs &&
             connection.cursor.offerControl(heartbeat))
         {
-            metrics.increment(ServerMetrics.HEARTBEATS);
+            metrics.increment(ServerCounter.HEARTBEATS);
             flush(connection);
             return true;
         }
@@ -148,8 +147,8 @@ final class SubscriberFlusher
     {
         connection.topic.removeSubscriber(connection);
         connection.topic = null;
-        metrics.decrement(ServerMetrics.SUBSCRIBERS);
-        metrics.increment(ServerMetrics.SUBSCRIBERS_DISCONNECTED);
+        metrics.decrement(ServerCounter.SUBSCRIBERS);
+        metrics.increment(ServerCounter.SUBSCRIBERS_DISCONNECTED);
         connection.state = Connection.ENDING_STREAM;
         connection.deadlineNs = clock.nanoTime() + requestTimeoutNs;
         connection.cursor.endAtFrameBoundary();
@@ -200,19 +199,19 @@ final class SubscriberFlusher
         final long frames = cursor.framesWritten() - framesBefore;
         if (frames > 0)
         {
-            metrics.add(ServerMetrics.FRAMES_DELIVERED, frames);
+            metrics.add(ServerCounter.FRAMES_DELIVERED, frames);
         }
         final long bytes = cursor.bytesWritten() - bytesBefore;
         if (bytes > 0)
         {
-            metrics.add(ServerMetrics.BYTES_DELIVERED, bytes);
+            metrics.add(ServerCounter.BYTES_DELIVERED, bytes);
         }
         return outcome;
     }
 
     private void dropSlowConsumer(final Connection connection)
     {
-        metrics.increment(ServerMetrics.SLOW_CONSUMERS_DROPPED);
+        metrics.increment(ServerCounter.SLOW_CONSUMERS_DROPPED);
         connections.reset(connection);
     }
 }

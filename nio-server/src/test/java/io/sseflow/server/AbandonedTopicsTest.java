@@ -55,9 +55,9 @@ class AbandonedTopicsTest
                 "AbandonedTopicsTest: %d topics subscribed to and abandoned (max topics %d): heap used after GC " +
                 "%.2f MB -> %.2f MB (%+.2f MB), direct memory %+.2f MB, topics gauge back to 1, %d refused%n",
                 TOPICS, MAX_TOPICS, mb(heapBefore), mb(heapAfter), mb(heapAfter - heapBefore),
-                mb(directAfter - directBefore), server.metrics().refused(ServerMetrics.REFUSED_TOPIC_LIMIT));
+                mb(directAfter - directBefore), server.metrics().refused(Refusal.TOPIC_LIMIT));
 
-            assertEquals(0, server.metrics().refused(ServerMetrics.REFUSED_TOPIC_LIMIT), "topic limit never hit");
+            assertEquals(0, server.metrics().refused(Refusal.TOPIC_LIMIT), "topic limit never hit");
             assertTrue(heapAfter - heapBefore < MAX_HEAP_GROWTH,
                 "heap grew by " + (heapAfter - heapBefore) + " B over " + TOPICS + " abandoned topics");
             assertTrue(directAfter - directBefore < 1024 * 1024, "direct memory grew by " + (directAfter - directBefore));
@@ -102,7 +102,7 @@ class AbandonedTopicsTest
                 assertTrue(handle.disconnectSubscribers());
                 assertEquals(null, subscriber.nextEvent(), "the old handle reaches the live topic's streams");
             }
-            assertEquals(0, server.metrics().refused(ServerMetrics.REFUSED_TOPIC_LIMIT));
+            assertEquals(0, server.metrics().refused(Refusal.TOPIC_LIMIT));
         }
     }
 

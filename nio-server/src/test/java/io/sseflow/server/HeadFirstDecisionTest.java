@@ -78,7 +78,7 @@ class HeadFirstDecisionTest
             System.out.printf("HeadFirstDecisionTest: %,d heads announcing 65,000-byte bodies without a token: " +
                 "direct memory %,d bytes before, peak %,d (+%,d bytes)%n", CONNECTIONS, peak.baseline(), peak.max(), growth);
             assertTrue(growth < DIRECT_MEMORY_BOUND, "direct memory grew by " + growth + " bytes");
-            assertEquals(CONNECTIONS, server.metrics().refused(ServerMetrics.REFUSED_UNAUTHORIZED));
+            assertEquals(CONNECTIONS, server.metrics().refused(Refusal.UNAUTHORIZED));
 
             final String published = RawHttp.exchange(server.port(), RawSseClient.request("POST", "/events/bystander",
                 new String[]{"Authorization: Bearer " + TOKEN, "Connection: close"}, "still served"));

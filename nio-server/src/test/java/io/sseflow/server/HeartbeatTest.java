@@ -26,7 +26,7 @@ class HeartbeatTest
 
             server.topic("idle").publish("live");
             assertEquals("id: 1\ndata: live\n\n", client.readBytes(18));
-            assertTrue(server.metrics().get(ServerMetrics.HEARTBEATS) >= 2);
+            assertTrue(server.metrics().get(ServerCounter.HEARTBEATS) >= 2);
         }
     }
 
@@ -46,7 +46,7 @@ class HeartbeatTest
                 Thread.sleep(50);
             }
             assertEquals(0, client.comments());
-            assertEquals(0, server.metrics().get(ServerMetrics.HEARTBEATS));
+            assertEquals(0, server.metrics().get(ServerCounter.HEARTBEATS));
         }
     }
 }

@@ -75,7 +75,7 @@ class HistoryTotalBytesTest
             }
             TestUtil.await(() -> server.metrics().eventsPublished(), published, "published");
 
-            final long missesBefore = server.metrics().get(ServerMetrics.REPLAY_MISSES);
+            final long missesBefore = server.metrics().get(ServerCounter.REPLAY_MISSES);
             final int hogFirst;
             try (RawSseClient replay = RawSseClient.get(server.port(), "/events/hog", "Last-Event-ID: 1"))
             {
@@ -89,7 +89,7 @@ class HistoryTotalBytesTest
                 }
             }
             assertTrue(hogFirst > 2, "the hog, holding the most, lost its oldest events: starts at " + hogFirst);
-            assertEquals(missesBefore + 1, server.metrics().get(ServerMetrics.REPLAY_MISSES), "id 1 was evicted");
+            assertEquals(missesBefore + 1, server.metrics().get(ServerCounter.REPLAY_MISSES), "id 1 was evicted");
             assertRetainsItsEvent(server, "fill-0");
             assertRetainsItsEvent(server, "fill-129");
 

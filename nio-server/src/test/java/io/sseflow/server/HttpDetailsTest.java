@@ -102,7 +102,7 @@ class HttpDetailsTest
             "HEAD /events/news HTTP/1.1\r\nHost: x\r\n\r\nHEAD /events/news HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
         assertEquals(STREAM_HEAD + "\r\n" + STREAM_HEAD + "Connection: close\r\n\r\n", response);
         assertEquals(0, server.metrics().subscribers());
-        assertEquals(0, server.metrics().get(ServerMetrics.SUBSCRIBERS));
+        assertEquals(0, server.metrics().get(ServerCounter.SUBSCRIBERS));
     }
 
     @Test

@@ -153,7 +153,7 @@ class HttpErrorsTest
             assertEquals("HTTP/1.1 503 Service Unavailable", RawHttp.status(rejected));
             assertTrue(rejected.contains("\r\nRetry-After: 1\r\n"), rejected);
             assertEquals("too many connections\n", RawHttp.body(rejected));
-            assertEquals(1, server.metrics().get(ServerMetrics.CONNECTIONS_REJECTED));
+            assertEquals(1, server.metrics().get(ServerCounter.CONNECTIONS_REJECTED));
         }
         TestUtil.await(() -> server.metrics().connections(), 1, "connections");
         assertEquals("HTTP/1.1 404 Not Found", RawHttp.status(get("/again")));

@@ -95,7 +95,7 @@ class NoLossSoakTest
                 "(%d streams ended), %d client-side cuts, %d reconnects (%d replays with Last-Event-ID), %d replay misses%n",
                 SEED, total, PUBLISH_SECONDS, CLIENTS, serverCuts, server.metrics().subscribersDisconnected(),
                 clientCuts.get(), connects.get() - CLIENTS, server.metrics().replays(),
-                server.metrics().get(ServerMetrics.REPLAY_MISSES));
+                server.metrics().get(ServerCounter.REPLAY_MISSES));
 
             assertTrue(failures.isEmpty(), "seed " + SEED + ": " + failures);
             for (int c = 0; c < CLIENTS; c++)
@@ -103,7 +103,7 @@ class NoLossSoakTest
                 assertTrue(!clients.get(c).isAlive(), "client " + c + " still running, at " + received[c]);
                 assertEquals(total, received[c], "client " + c + " (seed " + SEED + ")");
             }
-            assertEquals(reconnectsWithoutId.get(), server.metrics().get(ServerMetrics.REPLAY_MISSES),
+            assertEquals(reconnectsWithoutId.get(), server.metrics().get(ServerCounter.REPLAY_MISSES),
                 "replay misses are exactly the reconnects of clients cut before their first event");
             assertEquals(0, server.metrics().slowConsumersDropped());
             assertTrue(serverCuts > 0 && clientCuts.get() > 0, "both kinds of cut happened");

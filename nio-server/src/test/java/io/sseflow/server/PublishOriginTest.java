@@ -42,7 +42,7 @@ class PublishOriginTest
                 assertFalse(response.contains("100 Continue"), response);
             }
             assertEquals(0, server.metrics().eventsPublished());
-            assertEquals(1, server.metrics().refused(ServerMetrics.REFUSED_FORBIDDEN));
+            assertEquals(1, server.metrics().refused(Refusal.FORBIDDEN));
         }
     }
 

@@ -87,7 +87,7 @@ class ReplayTest
                 assertEquals(List.of(event(16), event(17), event(18), event(19), event(20)), client.nextEvents(5));
             }
         }
-        assertEquals(2, server.metrics().get(ServerMetrics.REPLAY_MISSES));
+        assertEquals(2, server.metrics().get(ServerCounter.REPLAY_MISSES));
     }
 
     @Test

@@ -45,7 +45,7 @@ class ServerLimitsTest
             assertEquals("request not received in time\n", RawHttp.body(response));
 
             assertEquals("", idle.readToEof(), "an idle connection is closed without an answer");
-            TestUtil.await(() -> server.metrics().refused(ServerMetrics.REFUSED_REQUEST_TIMEOUT), 1, "408s");
+            TestUtil.await(() -> server.metrics().refused(Refusal.REQUEST_TIMEOUT), 1, "408s");
             assertTrue(metricsText(server).contains("sseflow_requests_refused_total{reason=\"request_timeout\"} 1\n"));
         }
     }
@@ -75,7 +75,7 @@ class ServerLimitsTest
                 final String text = metricsText(server);
                 assertTrue(text.contains(
                     "sseflow_requests_refused_total{reason=\"address_connection_limit\"} 1\n"), text);
-                assertEquals(1, server.metrics().refused(ServerMetrics.REFUSED_ADDRESS_LIMIT));
+                assertEquals(1, server.metrics().refused(Refusal.ADDRESS_LIMIT));
             }
         }
     }
@@ -94,7 +94,7 @@ class ServerLimitsTest
                 "GET", "/events/d", new String[0], ""));
             assertEquals("HTTP/1.1 503 Service Unavailable", RawHttp.status(subscribe), subscribe);
 
-            assertEquals(2, server.metrics().refused(ServerMetrics.REFUSED_TOPIC_LIMIT));
+            assertEquals(2, server.metrics().refused(Refusal.TOPIC_LIMIT));
             assertTrue(metricsText(server).contains("sseflow_requests_refused_total{reason=\"topic_limit\"} 2\n"));
         }
     }

@@ -45,7 +45,7 @@ class SubscribeAuthorizationTest
             TestUtil.awaitSubscribers(server, 1);
             TestUtil.publish(server.topic("ops.alerts"), "disk full", SseOptions.NONE);
             assertEquals(new SseEvent("1", "message", "disk full"), client.nextEvent());
-            assertEquals(0, server.metrics().get(ServerMetrics.HTTP_ERRORS));
+            assertEquals(0, server.metrics().get(ServerCounter.HTTP_ERRORS));
         }
     }
 
@@ -64,8 +64,8 @@ class SubscribeAuthorizationTest
             assertEquals("HTTP/1.1 403 Forbidden", RawHttp.status(forbidden), forbidden);
             assertEquals("not allowed to subscribe to this topic\n", RawHttp.body(forbidden));
 
-            assertEquals(1, server.metrics().refused(ServerMetrics.REFUSED_UNAUTHORIZED));
-            assertEquals(1, server.metrics().refused(ServerMetrics.REFUSED_FORBIDDEN));
+            assertEquals(1, server.metrics().refused(Refusal.UNAUTHORIZED));
+            assertEquals(1, server.metrics().refused(Refusal.FORBIDDEN));
             assertEquals(0, server.metrics().subscribers());
             final String metrics = RawHttp.body(get(server, "/metrics", "Connection: close"));
             assertTrue(metrics.contains("sseflow_requests_refused_total{reason=\"unauthorized\"} 1\n"), metrics);
@@ -120,7 +120,7 @@ class SubscribeAuthorizationTest
             assertEquals("HTTP/1.1 500 Internal Server Error", RawHttp.status(thrown), thrown);
             final String nothing = get(server, "/events/null");
             assertEquals("HTTP/1.1 500 Internal Server Error", RawHttp.status(nothing), nothing);
-            assertEquals(2, server.metrics().refused(ServerMetrics.REFUSED_SERVER_ERROR));
+            assertEquals(2, server.metrics().refused(Refusal.SERVER_ERROR));
             assertEquals(2, errors.size(), errors.toString());
             assertEquals("directory unavailable", errors.get(0).getMessage());
 
@@ -163,7 +163,7 @@ class SubscribeAuthorizationTest
                 assertEquals("HTTP/1.1 401 Unauthorized", RawHttp.status(response), path + " " + List.of(headers));
                 assertTrue(response.contains("\r\nWWW-Authenticate: Bearer\r\n"), response);
             }
-            assertEquals(7, server.metrics().refused(ServerMetrics.REFUSED_UNAUTHORIZED));
+            assertEquals(7, server.metrics().refused(Refusal.UNAUTHORIZED));
             assertEquals(0, server.metrics().subscribers());
 
             // publishing is governed by the publish token (none here, loopback), not by the subscribe token

@@ -45,7 +45,7 @@ class TrustedProxyAdmissionTest
             final String refusedV6 = RawHttp.exchange(server.port(), RawSseClient.request(
                 "GET", "/events/t", new String[]{"Forwarded: for=\"[2001:db8::7]:51000\";proto=https"}, ""));
             assertEquals(TOO_MANY, RawHttp.status(refusedV6), refusedV6);
-            assertEquals(2, server.metrics().refused(ServerMetrics.REFUSED_ADDRESS_LIMIT));
+            assertEquals(2, server.metrics().refused(Refusal.ADDRESS_LIMIT));
 
             // the proxy's own requests (a local publisher, no forwarding header) are counted against 127.0.0.1
             final String published = RawHttp.exchange(server.port(), RawSseClient.request(
@@ -95,7 +95,7 @@ class TrustedProxyAdmissionTest
             pooled.close();
             TestUtil.await(() -> server.metrics().connections(), 0, "connections");
             assertEquals("HTTP/1.1 200 OK", metricsOnce(server));
-            assertEquals(3, server.metrics().refused(ServerMetrics.REFUSED_ADDRESS_LIMIT));
+            assertEquals(3, server.metrics().refused(Refusal.ADDRESS_LIMIT));
         }
     }
 
@@ -114,8 +114,8 @@ class TrustedProxyAdmissionTest
                 assertEquals(TOO_MANY, metricsOnce(server, header), header);
                 assertEquals(TOO_MANY, metricsOnce(server), header);
             }
-            assertEquals(0, server.metrics().refused(ServerMetrics.REFUSED_BAD_REQUEST));
-            assertEquals(0, server.metrics().refused(ServerMetrics.REFUSED_SERVER_ERROR));
+            assertEquals(0, server.metrics().refused(Refusal.BAD_REQUEST));
+            assertEquals(0, server.metrics().refused(Refusal.SERVER_ERROR));
         }
     }
 
@@ -131,8 +131,8 @@ class TrustedProxyAdmissionTest
                 final String refused = RawHttp.exchange(server.port(), RawSseClient.request(
                     "GET", "/events/t", new String[]{"X-Forwarded-For: 192.0.2.2"}, ""));
                 assertEquals(TOO_MANY, RawHttp.status(refused), "trusted '" + trusted + "': " + refused);
-                assertEquals(1, server.metrics().refused(ServerMetrics.REFUSED_ADDRESS_LIMIT));
-                assertEquals(1, server.metrics().get(ServerMetrics.CONNECTIONS_REJECTED), "refused at accept");
+                assertEquals(1, server.metrics().refused(Refusal.ADDRESS_LIMIT));
+                assertEquals(1, server.metrics().get(ServerCounter.CONNECTIONS_REJECTED), "refused at accept");
             }
         }
     }

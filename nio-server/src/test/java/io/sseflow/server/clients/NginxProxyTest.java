@@ -1,6 +1,6 @@
 package io.sseflow.server.clients;
 
-import io.sseflow.server.ServerMetrics;
+import io.sseflow.server.Refusal;
 import io.sseflow.server.SseServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -177,7 +177,7 @@ class NginxProxyTest
                 }
             }
             assertEquals(Map.of(200, LIMIT_PER_ADDRESS, 429, EXCESS), overLimit, "limit + 3 streams from 127.0.2.1");
-            assertEquals(EXCESS, server.metrics().refused(ServerMetrics.REFUSED_ADDRESS_LIMIT));
+            assertEquals(EXCESS, server.metrics().refused(Refusal.ADDRESS_LIMIT));
             await(() -> server.metrics().subscribers(), STREAMS + LIMIT_PER_ADDRESS, "subscribers");
 
             // a local publisher (127.0.0.1, no forwarding header) is not refused, and every stream gets the event

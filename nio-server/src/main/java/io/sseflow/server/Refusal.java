@@ -1,0 +1,213 @@
+package io.sseflow.server;
+
+/**
+ * Every way the server refuses a request or a connection: its HTTP status, its label in
+ * {@code sseflow_requests_refused_total{reason="..."}}, the reason sent as the body unless the refusing code
+ * gives a more precise one, and the header line the answer always carries, if any. Each is counted by
+ * {@link ServerMetrics#refused(Refusal)}; in {@code /metrics} they appear in declaration order.
+ */
+public enum Refusal
+{
+    /**
+     * Request malformed (by the HTTP parser or the chunked body decoder) or a field invalid (400).
+     */
+    BAD_REQUEST(400, "bad_request", "bad request", null),
+
+    /**
+     * Missing or wrong token, to publish or to subscribe, or the subscribe authorizer said unauthorized (401, with
+     * {@code WWW-Authenticate: Bearer}).
+     */
+    UNAUTHORIZED(401, "unauthorized", "not authorized", ResponseHeaders.WWW_AUTHENTICATE),
+
+    /**
+     * Refused by the subscribe authorizer, or a publish from a foreign {@code Origin} while publishing is open
+     * (403).
+     */
+    FORBIDDEN(403, "forbidden", "forbidden", null),
+
+    /**
+     * Unknown path (404).
+     */
+    NOT_FOUND(404, "not_found", "not found", null),
+
+    /**
+     * Method not allowed on the path (405); the answer's {@code Allow} line depends on the path.
+     */
+    METHOD_NOT_ALLOWED(405, "method_not_allowed", "method not allowed", null),
+
+    /**
+     * Request not complete within the request timeout, including a publish still waiting for a body buffer (408).
+     */
+    REQUEST_TIMEOUT(408, "request_timeout", "request not received in time", null),
+
+    /**
+     * Never counted since chunked bodies are accepted; kept so that {@code /metrics} shows the same series (411).
+     */
+    LENGTH_REQUIRED(411, "length_required", "length required", null),
+
+    /**
+     * Body or event over the limit, by its {@code Content-Length}, its chunks, or once encoded; or a body sent
+     * where none is taken (413).
+     */
+    TOO_LARGE(413, "too_large", "request body too large", null),
+
+    /**
+     * Request line over the limit (414).
+     */
+    URI_TOO_LONG(414, "uri_too_long", "request line too long", null),
+
+    /**
+     * Per-address connection limit, when a connection is accepted or when a request through a trusted proxy names
+     * a client over it (429, with {@code Retry-After}).
+     */
+    ADDRESS_LIMIT(429, "address_connection_limit", "too many connections from this address", ResponseHeaders.RETRY_AFTER),
+
+    /**
+     * Header fields over the size or count limit (431).
+     */
+    HEADERS_TOO_LARGE(431, "headers_too_large", "request header fields too large", null),
+
+    /**
+     * Unknown method, or a transfer coding other than chunked (501).
+     */
+    NOT_IMPLEMENTED(501, "not_implemented", "method not implemented", null),
+
+    /**
+     * Total connection limit (503, with {@code Retry-After}).
+     */
+    CONNECTION_LIMIT(503, "connection_limit", "too many connections", ResponseHeaders.RETRY_AFTER),
+
+    /**
+     * Topic limit, on subscribe or publish (503).
+     */
+    TOPIC_LIMIT(503, "topic_limit", "topic limit reached", null),
+
+    /**
+     * Publish ring full (503, with {@code Retry-After}).
+     */
+    BACK_PRESSURED(503, "back_pressured", "publish ring full; retry shortly", ResponseHeaders.RETRY_AFTER),
+
+    /**
+     * Server shutting down: a subscribe or publish after close began (503).
+     */
+    SHUTTING_DOWN(503, "shutting_down", "server is shutting down", null),
+
+    /**
+     * HTTP version other than 1.0 and 1.1, including the HTTP/2 preface (505).
+     */
+    HTTP_VERSION(505, "http_version", "only HTTP/1.1 and HTTP/1.0 are supported", null),
+
+    /**
+     * The subscribe authorizer failed: threw or gave no decision (500).
+     */
+    SERVER_ERROR(500, "server_error", "subscribe authorizer failed", null);
+
+    static final Refusal[] VALUES = values();
+
+    private static final int MAX_STATUS = 599;
+    private static final Refusal[] BY_STATUS = new Refusal[MAX_STATUS + 1];
+
+    static
+    {
+        for (final Refusal refusal : VALUES)
+        {
+            if (null == BY_STATUS[refusal.status])
+            {
+                BY_STATUS[refusal.status] = refusal;
+            }
+        }
+    }
+
+    private final int status;
+    private final String label;
+    private final String message;
+    private final byte[] extraHeader;
+
+    Refusal(final int status, final String label, final String message, final byte[] extraHeader)
+    {
+        this.status = status;
+        this.label = label;
+        this.message = message;
+        this.extraHeader = extraHeader;
+    }
+
+    /**
+     * HTTP status of the answer.
+     *
+     * @return the status code.
+     */
+    public int status()
+    {
+        return status;
+    }
+
+    /**
+     * Label value in {@code sseflow_requests_refused_total{reason="..."}}.
+     *
+     * @return e.g. {@code topic_limit}.
+     */
+    public String label()
+    {
+        return label;
+    }
+
+    /**
+     * Reason sent as the answer's body when the refusing code gives none more precise.
+     *
+     * @return ASCII text without line breaks.
+     */
+    public String message()
+    {
+        return message;
+    }
+
+    /**
+     * Header line every answer of this refusal carries ({@code Retry-After}, {@code WWW-Authenticate}), ending
+     * CRLF.
+     *
+     * @return the line, or null.
+     */
+    byte[] extraHeader()
+    {
+        return extraHeader;
+    }
+
+    /**
+     * The refusal for an error status of the HTTP request parser or the chunked body decoder: the first declared
+     * with that status ({@link #BAD_REQUEST} for 400, {@link #TOO_LARGE} for 413, {@link #URI_TOO_LONG},
+     * {@link #HEADERS_TOO_LARGE}, {@link #NOT_IMPLEMENTED}, {@link #HTTP_VERSION}), {@link #BAD_REQUEST} for a
+     * status none has. Allocation-free.
+     *
+     * @param status an HTTP status code.
+     * @return the refusal.
+     */
+    public static Refusal ofStatus(final int status)
+    {
+        final Refusal refusal = status >= 0 && status <= MAX_STATUS ? BY_STATUS[status] : null;
+        return null == refusal ? BAD_REQUEST : refusal;
+    }
+
+    /**
+     * The refusal with a label.
+     *
+     * @param label as in {@code sseflow_requests_refused_total{reason="..."}}.
+     * @return the refusal.
+     * @throws IllegalArgumentException naming the labels when none has this one.
+     */
+    public static Refusal ofLabel(final String label)
+    {
+        for (final Refusal refusal : VALUES)
+        {
+            if (refusal.label.equals(label))
+            {
+                return refusal;
+            }
+        }
+        final StringBuilder labels = new StringBuilder();
+        for (final Refusal refusal : VALUES)
+        {
+            labels.append(labels.length() == 0 ? "" : ", ").append(refusal.label);
+        }
+        throw new IllegalArgumentException("no refusal reason \"" + label + "\"; the reasons are " + labels);
+    }
+}

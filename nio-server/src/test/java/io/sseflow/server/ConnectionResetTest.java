@@ -1,6 +1,10 @@
 package io.sseflow.server;
 
 import io.sseflow.encoder.SseOptions;
+import io.sseflow.server.support.Await;
+import io.sseflow.server.support.RawSseClient;
+import io.sseflow.server.support.Servers;
+import io.sseflow.server.support.SseEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -77,7 +81,7 @@ class ConnectionResetTest
                     thread.setDaemon(true);
                     readerThreads.add(thread);
                 }
-                TestUtil.awaitSubscribers(server, STUCK + READERS);
+                Servers.awaitSubscribers(server, STUCK + READERS);
                 readerThreads.forEach(Thread::start);
 
                 long peakQueued = 0;
@@ -89,7 +93,7 @@ class ConnectionResetTest
                     {
                         Thread.onSpinWait();
                     }
-                    TestUtil.publish(topic, data, SseOptions.NONE);
+                    Servers.publish(topic, data, SseOptions.NONE);
                     events++;
                     if (events % 32 == 0)
                     {
@@ -116,7 +120,7 @@ class ConnectionResetTest
                 final int total = events;
                 for (final AtomicInteger count : received)
                 {
-                    TestUtil.await(() -> failures.isEmpty() ? count.get() : -1, total, "events read by a reader");
+                    Await.value(() -> failures.isEmpty() ? count.get() : -1, total, "events read by a reader");
                 }
                 assertEquals(READERS, server.metrics().subscribers());
                 for (final SocketChannel channel : stuck)

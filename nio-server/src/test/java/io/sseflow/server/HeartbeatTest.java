@@ -1,5 +1,8 @@
 package io.sseflow.server;
 
+import io.sseflow.server.support.RawSseClient;
+import io.sseflow.server.support.Servers;
+import io.sseflow.server.support.SseEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -37,7 +40,7 @@ class HeartbeatTest
             RawSseClient client = RawSseClient.get(server.port(), "/events/busy"))
         {
             client.readHead();
-            TestUtil.awaitSubscribers(server, 1);
+            Servers.awaitSubscribers(server, 1);
             final Topic topic = server.topic("busy");
             for (int i = 1; i <= 10; i++)
             {

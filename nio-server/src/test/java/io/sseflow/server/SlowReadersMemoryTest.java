@@ -1,6 +1,9 @@
 package io.sseflow.server;
 
 import io.sseflow.encoder.SseOptions;
+import io.sseflow.server.support.Await;
+import io.sseflow.server.support.Memory;
+import io.sseflow.server.support.Servers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -46,9 +49,9 @@ class SlowReadersMemoryTest
             .maxConnections(SUBSCRIBERS + 16).maxConnectionsPerAddress(SUBSCRIBERS + 16).heartbeatMs(3_600_000).start())
         {
             final Topic topic = server.topic("fan");
-            TestUtil.publish(topic, "warm-up", SseOptions.NONE);
-            final long heapAtStart = TestUtil.heapUsedAfterGc();
-            final long directAtStart = TestUtil.directMemoryUsed();
+            Servers.publish(topic, "warm-up", SseOptions.NONE);
+            final long heapAtStart = Memory.heapUsedAfterGc();
+            final long directAtStart = Memory.directUsed();
 
             final List<SocketChannel> stuck = new ArrayList<>();
             final MultiReader readers = new MultiReader(SUBSCRIBERS - STUCK, server.port());
@@ -62,8 +65,8 @@ class SlowReadersMemoryTest
                 stuck.add(channel);
             }
             readers.start();
-            TestUtil.awaitSubscribers(server, SUBSCRIBERS);
-            final long heapConnected = TestUtil.heapUsedAfterGc();
+            Servers.awaitSubscribers(server, SUBSCRIBERS);
+            final long heapConnected = Memory.heapUsedAfterGc();
 
             final String data = "d".repeat(DATA_BYTES);
             for (int i = 1; i <= EVENTS; i++)
@@ -73,13 +76,13 @@ class SlowReadersMemoryTest
                 {
                     Thread.sleep(1);
                 }
-                TestUtil.publish(topic, data, SseOptions.NONE);
+                Servers.publish(topic, data, SseOptions.NONE);
             }
             readers.awaitAll(EVENTS, 60_000);
-            TestUtil.await(() -> server.metrics().slowConsumersDropped(), STUCK, "slow consumers dropped");
-            TestUtil.awaitSubscribers(server, SUBSCRIBERS - STUCK);
-            final long heapAfter = TestUtil.heapUsedAfterGc();
-            final long directAfter = TestUtil.directMemoryUsed();
+            Await.value(() -> server.metrics().slowConsumersDropped(), STUCK, "slow consumers dropped");
+            Servers.awaitSubscribers(server, SUBSCRIBERS - STUCK);
+            final long heapAfter = Memory.heapUsedAfterGc();
+            final long directAfter = Memory.directUsed();
 
             final long growth = heapAfter - heapConnected;
             System.out.printf(

@@ -188,18 +188,10 @@ class AbandonedTopicsTest
         Await.value(() -> server.metrics().eventsPublished(), published + 2, "published");
     }
 
-    static void awaitTopicsGauge(final SseServer server, final long expected) throws IOException, InterruptedException
+    static void awaitTopicsGauge(final SseServer server, final long expected) throws Exception
     {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        long last;
-        while ((last = topicsGauge(server)) != expected)
-        {
-            if (System.nanoTime() - deadline > 0)
-            {
-                throw new AssertionError("sseflow_topics: expected " + expected + " but was " + last);
-            }
-            Thread.sleep(10);
-        }
+        assertEquals(expected, Await.until(() -> topicsGauge(server), (topics) -> topics == expected,
+            Await.DEFAULT_TIMEOUT, 10), "sseflow_topics");
     }
 
     static long topicsGauge(final SseServer server) throws IOException

@@ -103,13 +103,8 @@ class ConnectionResetTest
                 assertTrue(failures.isEmpty(), failures.toString());
                 assertEquals(STUCK, server.metrics().slowConsumersDropped(), "dropped after " + events + " events");
 
-                final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                long queued = queuedBytesFromLocalPort(port);
-                while (queued > QUEUED_AFTER_DROP_LIMIT && System.nanoTime() - deadline < 0)
-                {
-                    Thread.sleep(20);
-                    queued = queuedBytesFromLocalPort(port);
-                }
+                final long queued = Await.until(() -> queuedBytesFromLocalPort(port),
+                    (bytes) -> bytes <= QUEUED_AFTER_DROP_LIMIT, Await.DEFAULT_TIMEOUT, 20);
                 System.out.printf(
                     "ConnectionResetTest: %d stuck subscribers dropped after %d events of %d B; kernel send queue " +
                     "from the server's port: peak %.1f MB while they were stuck, %d B after the drop%n",
@@ -157,12 +152,8 @@ class ConnectionResetTest
             // it read the 408 and the server's FIN but keeps its socket: the server's side is reset after the linger
             // time instead of waiting, half-closed, for the client to close (FIN_WAIT2 until tcp_fin_timeout)
             final int clientPort = slowloris.getLocalPort();
-            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (serverSockets(server.port(), clientPort) > 0 && System.nanoTime() - deadline < 0)
-            {
-                Thread.sleep(20);
-            }
-            assertEquals(0, serverSockets(server.port(), clientPort), "the server's socket toward the client is gone");
+            assertEquals(0, Await.until(() -> serverSockets(server.port(), clientPort), (sockets) -> sockets == 0,
+                Await.DEFAULT_TIMEOUT, 20), "the server's socket toward the client is gone");
             assertTrue(!slowloris.isClosed());
         }
     }

@@ -133,14 +133,10 @@ class FaultyClientsTest
         return null == fds ? -1 : fds.length;
     }
 
-    private static void awaitFileDescriptorsAtMost(final long limit) throws InterruptedException
+    private static void awaitFileDescriptorsAtMost(final long limit) throws Exception
     {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        long fds;
-        while ((fds = openFileDescriptors()) > limit && System.nanoTime() - deadline < 0)
-        {
-            Thread.sleep(50);
-        }
+        final long fds = Await.until(FaultyClientsTest::openFileDescriptors, (open) -> open <= limit,
+            Await.DEFAULT_TIMEOUT, 50);
         assertTrue(fds <= limit, "open file descriptors " + fds + " > " + limit);
     }
 }

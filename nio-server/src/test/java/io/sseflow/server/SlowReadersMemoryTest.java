@@ -15,6 +15,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -72,10 +73,9 @@ class SlowReadersMemoryTest
             for (int i = 1; i <= EVENTS; i++)
             {
                 // pace by the slowest reader so that the readers stay well within the history
-                while (i - 1 - readers.minimumReceived() > HISTORY / 4 && readers.failures.isEmpty())
-                {
-                    Thread.sleep(1);
-                }
+                final long published = i - 1;
+                Await.until(readers::minimumReceived,
+                    (slowest) -> published - slowest <= HISTORY / 4 || !readers.failures.isEmpty(), Await.DEFAULT_TIMEOUT, 1);
                 Servers.publish(topic, data, SseOptions.NONE);
             }
             readers.awaitAll(EVENTS, 60_000);
@@ -165,13 +165,10 @@ class SlowReadersMemoryTest
             return completed;
         }
 
-        void awaitAll(final long events, final long timeoutMs) throws InterruptedException
+        void awaitAll(final long events, final long timeoutMs) throws Exception
         {
-            final long deadline = System.currentTimeMillis() + timeoutMs;
-            while (minimumReceived() < events && failures.isEmpty() && System.currentTimeMillis() < deadline)
-            {
-                Thread.sleep(10);
-            }
+            Await.until(this::minimumReceived, (slowest) -> slowest >= events || !failures.isEmpty(),
+                Duration.ofMillis(timeoutMs), 10);
         }
 
         public void close() throws IOException

@@ -3,6 +3,8 @@ package io.sseflow.server.clients;
 import io.sseflow.server.SseServer;
 import io.sseflow.server.Topic;
 import io.sseflow.server.clients.SampleEvents.Sample;
+import io.sseflow.server.support.Await;
+import io.sseflow.server.support.Closer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,7 +52,7 @@ class ChromiumDemoPageTest
         "data: row.querySelector('td.data').textContent}))";
 
     private SseServer server;
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final Closer resources = new Closer();
 
     @BeforeEach
     void startServer()
@@ -61,11 +63,14 @@ class ChromiumDemoPageTest
     @AfterEach
     void stop() throws Exception
     {
-        for (int i = resources.size() - 1; i >= 0; i--)
+        try
         {
-            resources.get(i).close();
+            resources.close();
         }
-        server.close();
+        finally
+        {
+            server.close();
+        }
     }
 
     @Test
@@ -154,7 +159,7 @@ class ChromiumDemoPageTest
         final List<Map<String, Object>> rows = awaitRows(browser, expected.size());
         assertRows(expected, rows, 0, "before + missed + after", browser);
         assertStrictlyIncreasingIds(rows, -1, browser);
-        sleep(200);
+        Await.pause(200);
         assertEquals(expected.size(), rowCount(browser), "no extra rows" + browser.describe());
         assertEquals(2, browser.requests("eventsource").size(), "exactly one reconnect" + browser.describe());
         browser.screenshot(screenshotPath("chromium-demo-page-reconnected.png"));
@@ -216,21 +221,9 @@ class ChromiumDemoPageTest
 
     private <T extends AutoCloseable> T track(final T resource)
     {
-        resources.add(resource);
-        return resource;
+        return resources.track(resource);
     }
 
-    private static void sleep(final long millis)
-    {
-        try
-        {
-            Thread.sleep(millis);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-        }
-    }
 
     /**
      * The raw lines of one SSE stream read with the JDK's {@link HttpClient}, to see the exact frames the server sends.

@@ -2,6 +2,7 @@ package io.sseflow.server.support;
 
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongPredicate;
 import java.util.function.LongSupplier;
 
 /**
@@ -20,6 +21,44 @@ public final class Await
 
     private Await()
     {
+    }
+
+    /**
+     * A figure read from outside the test's JVM or over a request, which may fail.
+     */
+    @FunctionalInterface
+    public interface Probe
+    {
+        /**
+         * Read the figure once.
+         *
+         * @return the figure.
+         * @throws Exception when it cannot be read.
+         */
+        long read() throws Exception;
+    }
+
+    /**
+     * Read a probe until it satisfies a condition or the deadline passes, pausing between reads; the caller asserts
+     * on the figure returned (so that the failure says what the figure was).
+     *
+     * @param probe       read again and again.
+     * @param done        when to stop.
+     * @param timeout     the deadline from now.
+     * @param pauseMillis between two reads.
+     * @return the last figure read.
+     * @throws Exception from the probe.
+     */
+    public static long until(final Probe probe, final LongPredicate done, final Duration timeout, final long pauseMillis)
+        throws Exception
+    {
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        long last;
+        while (!done.test(last = probe.read()) && System.nanoTime() - deadline < 0)
+        {
+            pause(pauseMillis);
+        }
+        return last;
     }
 
     /**

@@ -143,7 +143,7 @@ class ConnectionTableTest
     @Test
     void shouldCountAProxiedConnectionAgainstTheClientItsRequestNames() throws IOException
     {
-        final Connection proxied = connection(true);
+        final Connection proxied = connection(SocketChannel.open(), true);
         table.add(proxied);
         table.admitFromProxy(proxied, PROXY);
         assertEquals(1, table.admittedCount());
@@ -180,7 +180,7 @@ class ConnectionTableTest
     @Test
     void shouldReleaseAProxiedConnectionThatNeverNamedAClient() throws IOException
     {
-        final Connection proxied = connection(true);
+        final Connection proxied = connection(SocketChannel.open(), true);
         table.add(proxied);
         table.admitFromProxy(proxied, PROXY);
         table.reset(proxied);
@@ -271,43 +271,33 @@ class ConnectionTableTest
     @Test
     void shouldEndWithFinOnCloseAndRstOnReset() throws IOException
     {
-        try (ServerSocketChannel listener = ServerSocketChannel.open())
-        {
-            listener.bind(new InetSocketAddress(ONE, 0));
-            final SocketChannel closedPeer = SocketChannel.open(listener.getLocalAddress());
-            resources.add(closedPeer);
-            final Connection closed = admitted(listener.accept(), ONE);
-            final SocketChannel resetPeer = SocketChannel.open(listener.getLocalAddress());
-            resources.add(resetPeer);
-            final Connection reset = admitted(listener.accept(), ONE);
+        final ServerSocketChannel listener = listener();
+        final SocketChannel closedPeer = peer(listener);
+        final Connection closed = admitted(listener.accept(), ONE);
+        final SocketChannel resetPeer = peer(listener);
+        final Connection reset = admitted(listener.accept(), ONE);
 
-            table.close(closed);
-            table.reset(reset);
+        table.close(closed);
+        table.reset(reset);
 
-            assertEquals(-1, closedPeer.read(ByteBuffer.allocate(1)), "FIN: end of stream");
-            final IOException rst = assertThrows(IOException.class, () -> resetPeer.read(ByteBuffer.allocate(1)));
-            assertTrue(String.valueOf(rst.getMessage()).contains("reset"), "RST: " + rst);
-            assertEquals(0, table.count());
-        }
+        assertEquals(-1, closedPeer.read(ByteBuffer.allocate(1)), "FIN: end of stream");
+        assertReset(resetPeer);
+        assertEquals(0, table.count());
     }
 
     @Test
     void shouldResetAChannelThatNeverBecameAConnection() throws IOException
     {
-        try (ServerSocketChannel listener = ServerSocketChannel.open())
-        {
-            listener.bind(new InetSocketAddress(ONE, 0));
-            final SocketChannel peer = SocketChannel.open(listener.getLocalAddress());
-            resources.add(peer);
-            final SocketChannel refused = listener.accept();
+        final ServerSocketChannel listener = listener();
+        final SocketChannel peer = peer(listener);
+        final SocketChannel refused = listener.accept();
+        resources.add(refused);
 
-            ConnectionTable.resetQuietly(refused);
-            ConnectionTable.resetQuietly(refused);
+        ConnectionTable.resetQuietly(refused);
+        ConnectionTable.resetQuietly(refused);
 
-            assertFalse(refused.isOpen());
-            final IOException rst = assertThrows(IOException.class, () -> peer.read(ByteBuffer.allocate(1)));
-            assertTrue(String.valueOf(rst.getMessage()).contains("reset"), "RST: " + rst);
-        }
+        assertFalse(refused.isOpen());
+        assertReset(peer);
     }
 
     private void stream(final Connection connection, final Topic topic)
@@ -326,8 +316,7 @@ class ConnectionTableTest
 
     private Connection admitted(final SocketChannel channel, final InetAddress address)
     {
-        resources.add(channel);
-        final Connection connection = new Connection(nextId++, channel, true, table.acquireParser());
+        final Connection connection = connection(channel, true);
         table.add(connection);
         table.admit(connection, address);
         return connection;
@@ -335,17 +324,37 @@ class ConnectionTableTest
 
     private Connection rejecting() throws IOException
     {
-        final Connection connection = connection(false);
+        final Connection connection = connection(SocketChannel.open(), false);
         table.add(connection);
         table.reject();
         return connection;
     }
 
-    private Connection connection(final boolean admitted) throws IOException
+    private Connection connection(final SocketChannel channel, final boolean admitted)
     {
-        final SocketChannel channel = SocketChannel.open();
         resources.add(channel);
         return new Connection(nextId++, channel, admitted, table.acquireParser());
+    }
+
+    private ServerSocketChannel listener() throws IOException
+    {
+        final ServerSocketChannel listener = ServerSocketChannel.open();
+        resources.add(listener);
+        listener.bind(new InetSocketAddress(ONE, 0));
+        return listener;
+    }
+
+    private SocketChannel peer(final ServerSocketChannel listener) throws IOException
+    {
+        final SocketChannel peer = SocketChannel.open(listener.getLocalAddress());
+        resources.add(peer);
+        return peer;
+    }
+
+    private static void assertReset(final SocketChannel peer)
+    {
+        final IOException rst = assertThrows(IOException.class, () -> peer.read(ByteBuffer.allocate(1)));
+        assertTrue(String.valueOf(rst.getMessage()).contains("reset"), "RST: " + rst);
     }
 
     private void assertIndexes()

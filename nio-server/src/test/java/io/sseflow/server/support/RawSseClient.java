@@ -202,6 +202,40 @@ public final class RawSseClient implements AutoCloseable
     }
 
     /**
+     * The lines of the next frame as sent, split as {@link #nextEvent} splits them: comment lines and blank lines
+     * before it skipped, without the blank line that ends it.
+     *
+     * @return the frame's lines.
+     * @throws IOException at EOF before the frame ends, or on a read error.
+     */
+    public List<String> nextFrameLines() throws IOException
+    {
+        final List<String> frame = new ArrayList<>();
+        while (true)
+        {
+            final String line = readLine();
+            if (null == line)
+            {
+                throw new IOException("EOF in a frame; got " + frame);
+            }
+            if (line.startsWith(":"))
+            {
+                comments++;
+                continue;
+            }
+            if (line.isEmpty())
+            {
+                if (!frame.isEmpty())
+                {
+                    return frame;
+                }
+                continue;
+            }
+            frame.add(line);
+        }
+    }
+
+    /**
      * The next events, failing at EOF.
      *
      * @param count how many.

@@ -49,20 +49,13 @@ class ChromiumDemoPageTest
     @BeforeEach
     void startServer()
     {
-        server = SseServer.builder().port(0).demoPage(true).start();
+        server = resources.track(SseServer.builder().port(0).demoPage(true).start());
     }
 
     @AfterEach
     void stop() throws Exception
     {
-        try
-        {
-            resources.close();
-        }
-        finally
-        {
-            server.close();
-        }
+        resources.close();
     }
 
     @Test

@@ -43,20 +43,13 @@ class NodeEventSourceClientTest
     @BeforeEach
     void startServer()
     {
-        server = SseServer.builder().port(0).start();
+        server = resources.track(SseServer.builder().port(0).start());
     }
 
     @AfterEach
     void stop() throws Exception
     {
-        try
-        {
-            resources.close();
-        }
-        finally
-        {
-            server.close();
-        }
+        resources.close();
     }
 
     @Test

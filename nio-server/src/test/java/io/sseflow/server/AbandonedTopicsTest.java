@@ -1,6 +1,12 @@
 package io.sseflow.server;
 
 import io.sseflow.encoder.SseOptions;
+import io.sseflow.server.support.Await;
+import io.sseflow.server.support.Memory;
+import io.sseflow.server.support.RawHttp;
+import io.sseflow.server.support.RawSseClient;
+import io.sseflow.server.support.Servers;
+import io.sseflow.server.support.SseEvent;
 import io.sseflow.server.topic.TopicLog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -36,21 +42,21 @@ class AbandonedTopicsTest
         try (SseServer server = SseServer.builder().port(0).maxTopics(MAX_TOPICS).heartbeatMs(60_000).start())
         {
             final Topic kept = server.topic("kept");
-            TestUtil.publish(kept, "retained", SseOptions.NONE);
-            TestUtil.await(() -> server.metrics().eventsPublished(), 1, "published");
+            Servers.publish(kept, "retained", SseOptions.NONE);
+            Await.value(() -> server.metrics().eventsPublished(), 1, "published");
             awaitTopicsGauge(server, 1);
             abandon(server, "warm", 0, 200);
-            TestUtil.awaitSubscribers(server, 0);
+            Servers.awaitSubscribers(server, 0);
             awaitTopicsGauge(server, 1);
-            final long heapBefore = TestUtil.heapUsedAfterGc();
-            final long directBefore = TestUtil.directMemoryUsed();
+            final long heapBefore = Memory.heapUsedAfterGc();
+            final long directBefore = Memory.directUsed();
 
             abandon(server, "t", 0, TOPICS);
 
-            TestUtil.awaitSubscribers(server, 0);
+            Servers.awaitSubscribers(server, 0);
             awaitTopicsGauge(server, 1);
-            final long heapAfter = TestUtil.heapUsedAfterGc();
-            final long directAfter = TestUtil.directMemoryUsed();
+            final long heapAfter = Memory.heapUsedAfterGc();
+            final long directAfter = Memory.directUsed();
             System.out.printf(
                 "AbandonedTopicsTest: %d topics subscribed to and abandoned (max topics %d): heap used after GC " +
                 "%.2f MB -> %.2f MB (%+.2f MB), direct memory %+.2f MB, topics gauge back to 1, %d refused%n",
@@ -84,10 +90,10 @@ class AbandonedTopicsTest
             }
             awaitTopicsGauge(server, 0);
 
-            final String refusedPublish = RawHttp.exchange(server.port(), RawSseClient.request(
+            final String refusedPublish = RawHttp.exchange(server.port(), RawHttp.request(
                 "POST", "/events/web?id=bad%0A", new String[]{"Connection: close"}, "x"));
             assertEquals("HTTP/1.1 400 Bad Request", RawHttp.status(refusedPublish), refusedPublish);
-            final String refusedSubscribe = RawHttp.exchange(server.port(), RawSseClient.request(
+            final String refusedSubscribe = RawHttp.exchange(server.port(), RawHttp.request(
                 "GET", "/events/web2?lastEventId=%ZZ", new String[]{"Connection: close"}, ""));
             assertEquals("HTTP/1.1 400 Bad Request", RawHttp.status(refusedSubscribe), refusedSubscribe);
             awaitTopicsGauge(server, 0);
@@ -96,8 +102,8 @@ class AbandonedTopicsTest
             try (RawSseClient subscriber = RawSseClient.get(server.port(), "/events/app-" + (MAX_TOPICS - 1)))
             {
                 subscriber.readHead();
-                TestUtil.awaitSubscribers(server, 1);
-                TestUtil.publish(handle, "through an old handle", SseOptions.NONE);
+                Servers.awaitSubscribers(server, 1);
+                Servers.publish(handle, "through an old handle", SseOptions.NONE);
                 assertEquals(new SseEvent("1", "message", "through an old handle"), subscriber.nextEvent());
                 assertTrue(handle.disconnectSubscribers());
                 assertEquals(null, subscriber.nextEvent(), "the old handle reaches the live topic's streams");
@@ -112,22 +118,22 @@ class AbandonedTopicsTest
         final int topics = ServerConfig.DEFAULT_MAX_TOPICS;
         try (SseServer server = SseServer.builder().port(0).heartbeatMs(60_000).start())
         {
-            final long heapBefore = TestUtil.heapUsedAfterGc();
-            final long directBefore = TestUtil.directMemoryUsed();
+            final long heapBefore = Memory.heapUsedAfterGc();
+            final long directBefore = Memory.directUsed();
             final List<Topic> handles = new ArrayList<>(topics);
             for (int i = 0; i < topics; i++)
             {
                 final Topic topic = server.topic("full-" + i);
                 handles.add(topic);
-                TestUtil.publish(topic, "e", SseOptions.NONE);
+                Servers.publish(topic, "e", SseOptions.NONE);
             }
-            TestUtil.await(() -> server.metrics().eventsPublished(), topics, "published");
+            Await.value(() -> server.metrics().eventsPublished(), topics, "published");
             awaitTopicsGauge(server, topics);
-            final String refused = RawHttp.exchange(server.port(), RawSseClient.request(
+            final String refused = RawHttp.exchange(server.port(), RawHttp.request(
                 "GET", "/events/one-too-many", new String[]{"Connection: close"}, ""));
             assertEquals("HTTP/1.1 503 Service Unavailable", RawHttp.status(refused), refused);
-            final long heapPerTopic = (TestUtil.heapUsedAfterGc() - heapBefore) / topics;
-            final long directPerTopic = (TestUtil.directMemoryUsed() - directBefore) / topics;
+            final long heapPerTopic = (Memory.heapUsedAfterGc() - heapBefore) / topics;
+            final long directPerTopic = (Memory.directUsed() - directBefore) / topics;
             System.out.printf("AbandonedTopicsTest: %d topics holding one event each (the default topic limit): " +
                 "%d B of heap and %d B of direct memory per topic%n", topics, heapPerTopic, directPerTopic);
             assertTrue(heapPerTopic < 2048, "heap per topic " + heapPerTopic);
@@ -168,9 +174,9 @@ class AbandonedTopicsTest
         try (RawSseClient subscriber = RawSseClient.get(server.port(), "/events/" + name))
         {
             subscriber.readHead();
-            TestUtil.await(() -> server.metrics().subscribers(), 1, "subscribers");
-            TestUtil.publish(server.topic(name), "one", SseOptions.NONE);
-            final String answer = RawHttp.exchange(server.port(), RawSseClient.request(
+            Await.value(() -> server.metrics().subscribers(), 1, "subscribers");
+            Servers.publish(server.topic(name), "one", SseOptions.NONE);
+            final String answer = RawHttp.exchange(server.port(), RawHttp.request(
                 "POST", "/events/" + name + "?event=two", new String[]{"Connection: close"}, "second"));
             assertEquals("HTTP/1.1 200 OK", RawHttp.status(answer), answer);
             final SseEvent first = subscriber.nextEvent();
@@ -179,29 +185,20 @@ class AbandonedTopicsTest
             assertEquals((firstId + 1) + "\n", RawHttp.body(answer), "server-assigned ids increase");
             assertEquals(new SseEvent(String.valueOf(firstId + 1), "two", "second"), subscriber.nextEvent());
         }
-        TestUtil.await(() -> server.metrics().eventsPublished(), published + 2, "published");
+        Await.value(() -> server.metrics().eventsPublished(), published + 2, "published");
     }
 
-    static void awaitTopicsGauge(final SseServer server, final long expected) throws IOException, InterruptedException
+    static void awaitTopicsGauge(final SseServer server, final long expected) throws Exception
     {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        long last;
-        while ((last = topicsGauge(server)) != expected)
-        {
-            if (System.nanoTime() - deadline > 0)
-            {
-                throw new AssertionError("sseflow_topics: expected " + expected + " but was " + last);
-            }
-            Thread.sleep(10);
-        }
+        assertEquals(expected, Await.until(() -> topicsGauge(server), (topics) -> topics == expected,
+            Await.DEFAULT_TIMEOUT, 10), "sseflow_topics");
     }
 
     static long topicsGauge(final SseServer server) throws IOException
     {
-        final String response = RawHttp.exchange(server.port(), RawSseClient.request(
-            "GET", "/metrics", new String[]{"Connection: close"}, ""));
-        final Matcher matcher = TOPICS_GAUGE.matcher(RawHttp.body(response));
-        assertTrue(matcher.find(), response);
+        final String metrics = RawHttp.metrics(server.port());
+        final Matcher matcher = TOPICS_GAUGE.matcher(metrics);
+        assertTrue(matcher.find(), metrics);
         return Long.parseLong(matcher.group(1));
     }
 

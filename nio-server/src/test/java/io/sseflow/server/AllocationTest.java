@@ -1,6 +1,7 @@
 package io.sseflow.server;
 
 import io.sseflow.encoder.SseOptions;
+import io.sseflow.server.support.Servers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -49,7 +50,7 @@ class AllocationTest
                 reader.start();
                 readers.add(reader);
             }
-            TestUtil.awaitSubscribers(server, SUBSCRIBERS);
+            Servers.awaitSubscribers(server, SUBSCRIBERS);
 
             final String text = "price update for ACME: 12.50";
             final SseOptions named = SseOptions.event("tick");
@@ -88,7 +89,7 @@ class AllocationTest
         final long target = server.metrics().framesDelivered() + (long)events * SUBSCRIBERS;
         for (int i = 0; i < events; i++)
         {
-            TestUtil.publish(topic, text, (i & 1) == 0 ? SseOptions.NONE : named);
+            Servers.publish(topic, text, (i & 1) == 0 ? SseOptions.NONE : named);
         }
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (server.metrics().framesDelivered() < target)

@@ -1,5 +1,8 @@
 package io.sseflow.server;
 
+import io.sseflow.server.support.RawHttp;
+import io.sseflow.server.support.RawSseClient;
+import io.sseflow.server.support.Servers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,7 +48,7 @@ class ChunkedPublishTest
         server = SseServer.builder().port(0).start();
         subscriber = RawSseClient.get(server.port(), "/events/chunked");
         subscriber.readHead();
-        TestUtil.awaitSubscribers(server, 1);
+        Servers.awaitSubscribers(server, 1);
     }
 
     @AfterEach
@@ -130,7 +133,7 @@ class ChunkedPublishTest
             RawSseClient reader = RawSseClient.get(small.port(), "/events/big"))
         {
             reader.readHead();
-            TestUtil.awaitSubscribers(small, 1);
+            Servers.awaitSubscribers(small, 1);
             final byte[] text = "x".repeat(8000).getBytes(StandardCharsets.US_ASCII);
             final byte[] raw = chunkedRaw(text, new int[]{100, 3000, 0x7ff}, "", "");
             try (RawSseClient client = RawSseClient.open(small.port(), 0))

@@ -1,6 +1,10 @@
 package io.sseflow.server;
 
 import io.sseflow.encoder.SseOptions;
+import io.sseflow.server.support.Await;
+import io.sseflow.server.support.RawSseClient;
+import io.sseflow.server.support.Servers;
+import io.sseflow.server.support.SseEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -77,7 +81,7 @@ class ConnectionResetTest
                     thread.setDaemon(true);
                     readerThreads.add(thread);
                 }
-                TestUtil.awaitSubscribers(server, STUCK + READERS);
+                Servers.awaitSubscribers(server, STUCK + READERS);
                 readerThreads.forEach(Thread::start);
 
                 long peakQueued = 0;
@@ -89,7 +93,7 @@ class ConnectionResetTest
                     {
                         Thread.onSpinWait();
                     }
-                    TestUtil.publish(topic, data, SseOptions.NONE);
+                    Servers.publish(topic, data, SseOptions.NONE);
                     events++;
                     if (events % 32 == 0)
                     {
@@ -99,13 +103,8 @@ class ConnectionResetTest
                 assertTrue(failures.isEmpty(), failures.toString());
                 assertEquals(STUCK, server.metrics().slowConsumersDropped(), "dropped after " + events + " events");
 
-                final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                long queued = queuedBytesFromLocalPort(port);
-                while (queued > QUEUED_AFTER_DROP_LIMIT && System.nanoTime() - deadline < 0)
-                {
-                    Thread.sleep(20);
-                    queued = queuedBytesFromLocalPort(port);
-                }
+                final long queued = Await.until(() -> queuedBytesFromLocalPort(port),
+                    (bytes) -> bytes <= QUEUED_AFTER_DROP_LIMIT, Await.DEFAULT_TIMEOUT, 20);
                 System.out.printf(
                     "ConnectionResetTest: %d stuck subscribers dropped after %d events of %d B; kernel send queue " +
                     "from the server's port: peak %.1f MB while they were stuck, %d B after the drop%n",
@@ -116,7 +115,7 @@ class ConnectionResetTest
                 final int total = events;
                 for (final AtomicInteger count : received)
                 {
-                    TestUtil.await(() -> failures.isEmpty() ? count.get() : -1, total, "events read by a reader");
+                    Await.value(() -> failures.isEmpty() ? count.get() : -1, total, "events read by a reader");
                 }
                 assertEquals(READERS, server.metrics().subscribers());
                 for (final SocketChannel channel : stuck)
@@ -153,12 +152,8 @@ class ConnectionResetTest
             // it read the 408 and the server's FIN but keeps its socket: the server's side is reset after the linger
             // time instead of waiting, half-closed, for the client to close (FIN_WAIT2 until tcp_fin_timeout)
             final int clientPort = slowloris.getLocalPort();
-            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (serverSockets(server.port(), clientPort) > 0 && System.nanoTime() - deadline < 0)
-            {
-                Thread.sleep(20);
-            }
-            assertEquals(0, serverSockets(server.port(), clientPort), "the server's socket toward the client is gone");
+            assertEquals(0, Await.until(() -> serverSockets(server.port(), clientPort), (sockets) -> sockets == 0,
+                Await.DEFAULT_TIMEOUT, 20), "the server's socket toward the client is gone");
             assertTrue(!slowloris.isClosed());
         }
     }

@@ -1,5 +1,7 @@
 package io.sseflow.server;
 
+import io.sseflow.server.support.RawHttp;
+import io.sseflow.server.support.RawSseClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -59,7 +61,7 @@ class CorsTest
             assertTrue(response.contains("\r\nAccess-Control-Allow-Headers: last-event-id"), response);
             assertFalse(response.contains("Allow-Credentials"), response);
 
-            final String published = RawHttp.exchange(server.port(), RawSseClient.request(
+            final String published = RawHttp.exchange(server.port(), RawHttp.request(
                 "POST", "/events/t", new String[]{"Origin: https://x.example", "Connection: close"}, "hi"));
             assertTrue(published.contains("\r\nAccess-Control-Allow-Origin: *\r\n"), published);
         }

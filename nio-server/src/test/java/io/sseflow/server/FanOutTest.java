@@ -1,6 +1,7 @@
 package io.sseflow.server;
 
 import io.sseflow.encoder.SseOptions;
+import io.sseflow.server.support.Servers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -43,13 +44,13 @@ class FanOutTest
                 checks[i] = new StreamCheck(i);
                 channel.register(selector, SelectionKey.OP_READ, checks[i]);
             }
-            TestUtil.awaitSubscribers(server, SUBSCRIBERS);
+            Servers.awaitSubscribers(server, SUBSCRIBERS);
 
             final Thread publisher = new Thread(() ->
             {
                 for (int i = 1; i <= EVENTS; i++)
                 {
-                    TestUtil.publish(topic, "e" + i, SseOptions.NONE);
+                    Servers.publish(topic, "e" + i, SseOptions.NONE);
                 }
             });
             publisher.start();

@@ -1,6 +1,9 @@
 package io.sseflow.server;
 
 import io.sseflow.encoder.SseOptions;
+import io.sseflow.server.support.RawSseClient;
+import io.sseflow.server.support.Servers;
+import io.sseflow.server.support.SseEvent;
 import io.sseflow.server.topic.EventSequencer;
 import io.sseflow.server.topic.InMemoryEventSequencer;
 import io.sseflow.server.topic.SequencedEventHandler;
@@ -56,8 +59,8 @@ class FatalErrorTest
             try (RawSseClient streaming = RawSseClient.get(port, "/events/ok"))
             {
                 streaming.readHead();
-                TestUtil.awaitSubscribers(server, 1);
-                TestUtil.publish(topic, "before", SseOptions.NONE);
+                Servers.awaitSubscribers(server, 1);
+                Servers.publish(topic, "before", SseOptions.NONE);
                 assertEquals(new SseEvent("1", "message", "before"), streaming.nextEvent());
 
                 try (RawSseClient trigger = RawSseClient.get(port, "/events/boom"))
@@ -150,7 +153,7 @@ class FatalErrorTest
         {
             final int port = server.port();
             final Topic topic = server.topic("t");
-            TestUtil.publish(topic, "fine", SseOptions.NONE);
+            Servers.publish(topic, "fine", SseOptions.NONE);
             publisher.start();
             fail.set(true);
             awaitPortRefused(port);
@@ -229,8 +232,8 @@ class FatalErrorTest
         try (RawSseClient streaming = RawSseClient.get(port, "/events/t"))
         {
             streaming.readHead();
-            TestUtil.awaitSubscribers(server, 1);
-            TestUtil.publish(topic, "last", SseOptions.NONE);
+            Servers.awaitSubscribers(server, 1);
+            Servers.publish(topic, "last", SseOptions.NONE);
             assertEquals(new SseEvent("1", "message", "last"), streaming.nextEvent());
 
             server.close();

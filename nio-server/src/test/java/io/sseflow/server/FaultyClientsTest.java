@@ -1,5 +1,8 @@
 package io.sseflow.server;
 
+import io.sseflow.server.support.Await;
+import io.sseflow.server.support.RawSseClient;
+import io.sseflow.server.support.Servers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -43,14 +46,14 @@ class FaultyClientsTest
             final List<RawSseClient> resetting = subscribe(server, 50);
             for (int i = 0; i < 20; i++)
             {
-                TestUtil.publish(topic, "event " + i, io.sseflow.encoder.SseOptions.NONE);
+                Servers.publish(topic, "event " + i, io.sseflow.encoder.SseOptions.NONE);
             }
             for (final RawSseClient client : resetting)
             {
                 client.nextEvent();
                 client.reset();
             }
-            TestUtil.awaitSubscribers(server, 0);
+            Servers.awaitSubscribers(server, 0);
 
             // half-close: the client shuts its output; the server treats the stream as gone
             final List<RawSseClient> halfClosing = subscribe(server, 50);
@@ -58,7 +61,7 @@ class FaultyClientsTest
             {
                 client.shutdownOutput();
             }
-            TestUtil.awaitSubscribers(server, 0);
+            Servers.awaitSubscribers(server, 0);
             for (final RawSseClient client : halfClosing)
             {
                 client.close();
@@ -88,15 +91,15 @@ class FaultyClientsTest
                 CYCLE_CAP_SECONDS + " s (cap " + CYCLES + ")");
             assertTrue(cycles >= 1_000, "too few cycles: " + cycles);
 
-            TestUtil.await(() -> server.metrics().connections(), 0, "connections");
-            TestUtil.awaitSubscribers(server, 0);
+            Await.value(() -> server.metrics().connections(), 0, "connections");
+            Servers.awaitSubscribers(server, 0);
             assertEquals(0, topic.subscriberCount, "topic subscriber entries");
             awaitFileDescriptorsAtMost(baselineFds + FD_SLACK);
 
             // and the server still serves
             final RawSseClient after = RawSseClient.get(server.port(), "/events/t");
             after.readHead();
-            TestUtil.awaitSubscribers(server, 1);
+            Servers.awaitSubscribers(server, 1);
             after.close();
         }
     }
@@ -105,10 +108,10 @@ class FaultyClientsTest
     {
         final RawSseClient client = RawSseClient.get(server.port(), "/events/t");
         client.readHead();
-        TestUtil.awaitSubscribers(server, 1);
+        Servers.awaitSubscribers(server, 1);
         client.close();
-        TestUtil.awaitSubscribers(server, 0);
-        TestUtil.await(() -> server.metrics().connections(), 0, "connections");
+        Servers.awaitSubscribers(server, 0);
+        Await.value(() -> server.metrics().connections(), 0, "connections");
     }
 
     private static List<RawSseClient> subscribe(final SseServer server, final int count) throws IOException
@@ -120,7 +123,7 @@ class FaultyClientsTest
             client.readHead();
             clients.add(client);
         }
-        TestUtil.awaitSubscribers(server, count);
+        Servers.awaitSubscribers(server, count);
         return clients;
     }
 
@@ -130,14 +133,10 @@ class FaultyClientsTest
         return null == fds ? -1 : fds.length;
     }
 
-    private static void awaitFileDescriptorsAtMost(final long limit) throws InterruptedException
+    private static void awaitFileDescriptorsAtMost(final long limit) throws Exception
     {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        long fds;
-        while ((fds = openFileDescriptors()) > limit && System.nanoTime() - deadline < 0)
-        {
-            Thread.sleep(50);
-        }
+        final long fds = Await.until(FaultyClientsTest::openFileDescriptors, (open) -> open <= limit,
+            Await.DEFAULT_TIMEOUT, 50);
         assertTrue(fds <= limit, "open file descriptors " + fds + " > " + limit);
     }
 }

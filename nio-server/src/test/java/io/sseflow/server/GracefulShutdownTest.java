@@ -1,6 +1,9 @@
 package io.sseflow.server;
 
 import io.sseflow.encoder.SseOptions;
+import io.sseflow.server.support.RawSseClient;
+import io.sseflow.server.support.Servers;
+import io.sseflow.server.support.SseEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -32,13 +35,13 @@ class GracefulShutdownTest
             client.readHead();
             clients.add(client);
         }
-        TestUtil.awaitSubscribers(server, 20);
+        Servers.awaitSubscribers(server, 20);
 
         final int count = 2_000;
         final String data = "payload ".repeat(16);
         for (int i = 1; i <= count; i++)
         {
-            TestUtil.publish(topic, data, SseOptions.NONE);
+            Servers.publish(topic, data, SseOptions.NONE);
         }
         server.close();
         assertTrue(!server.isRunning());

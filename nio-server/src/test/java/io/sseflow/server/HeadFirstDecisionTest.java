@@ -1,5 +1,10 @@
 package io.sseflow.server;
 
+import io.sseflow.server.support.Memory;
+import io.sseflow.server.support.RawHttp;
+import io.sseflow.server.support.RawSseClient;
+import io.sseflow.server.support.Servers;
+import io.sseflow.server.support.SseEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -42,7 +47,7 @@ class HeadFirstDecisionTest
             RawSseClient bystander = RawSseClient.get(server.port(), "/events/bystander"))
         {
             bystander.readHead();
-            TestUtil.awaitSubscribers(server, 1);
+            Servers.awaitSubscribers(server, 1);
             final DirectMemoryPeak peak = new DirectMemoryPeak();
             final List<Socket> sockets = new ArrayList<>(CONNECTIONS);
             try
@@ -80,7 +85,7 @@ class HeadFirstDecisionTest
             assertTrue(growth < DIRECT_MEMORY_BOUND, "direct memory grew by " + growth + " bytes");
             assertEquals(CONNECTIONS, server.metrics().refused(Refusal.UNAUTHORIZED));
 
-            final String published = RawHttp.exchange(server.port(), RawSseClient.request("POST", "/events/bystander",
+            final String published = RawHttp.exchange(server.port(), RawHttp.request("POST", "/events/bystander",
                 new String[]{"Authorization: Bearer " + TOKEN, "Connection: close"}, "still served"));
             assertEquals("HTTP/1.1 200 OK", RawHttp.status(published), published);
             assertEquals(new SseEvent("1", "message", "still served"), bystander.nextEvent());
@@ -96,7 +101,7 @@ class HeadFirstDecisionTest
             RawSseClient passed = RawSseClient.open(server.port(), 0))
         {
             subscriber.readHead();
-            TestUtil.awaitSubscribers(server, 1);
+            Servers.awaitSubscribers(server, 1);
             refused.send("POST /events/big HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer wrong\r\n" +
                 "Content-Length: 60000\r\nExpect: 100-continue\r\n\r\n");
             final String refusal = refused.readToEof();
@@ -125,7 +130,7 @@ class HeadFirstDecisionTest
             RawSseClient second = RawSseClient.open(server.port(), 0))
         {
             subscriber.readHead();
-            TestUtil.awaitSubscribers(server, 1);
+            Servers.awaitSubscribers(server, 1);
             first.send(head + "\r\n" + "1".repeat(20_000));
             second.send(head + "Expect: 100-continue\r\n\r\n");
             second.timeout(300);
@@ -261,7 +266,7 @@ class HeadFirstDecisionTest
     {
         private final AtomicBoolean running = new AtomicBoolean(true);
         private final AtomicLong max = new AtomicLong();
-        private final long baseline = TestUtil.directMemoryUsed();
+        private final long baseline = Memory.directUsed();
         private final Thread sampler;
 
         DirectMemoryPeak()
@@ -272,7 +277,7 @@ class HeadFirstDecisionTest
                 final long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
                 while (running.get() && System.nanoTime() - deadline < 0)
                 {
-                    max.accumulateAndGet(TestUtil.directMemoryUsed(), Math::max);
+                    max.accumulateAndGet(Memory.directUsed(), Math::max);
                     try
                     {
                         Thread.sleep(1);
@@ -291,7 +296,7 @@ class HeadFirstDecisionTest
         {
             running.set(false);
             sampler.join(5_000);
-            max.accumulateAndGet(TestUtil.directMemoryUsed(), Math::max);
+            max.accumulateAndGet(Memory.directUsed(), Math::max);
         }
 
         long baseline()

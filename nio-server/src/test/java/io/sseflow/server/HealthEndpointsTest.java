@@ -1,5 +1,9 @@
 package io.sseflow.server;
 
+import io.sseflow.server.support.Await;
+import io.sseflow.server.support.RawHttp;
+import io.sseflow.server.support.RawSseClient;
+import io.sseflow.server.support.Servers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -52,8 +56,8 @@ class HealthEndpointsTest
         final Thread closer = new Thread(server::close, "server-close");
         try
         {
-            stuck.send(RawSseClient.request("GET", "/events/stuck", new String[0], ""));
-            TestUtil.awaitSubscribers(server, 1);
+            stuck.send(RawHttp.request("GET", "/events/stuck", new String[0], ""));
+            Servers.awaitSubscribers(server, 1);
             probe.send("GET /readyz HTTP/1.1\r\nHost: x\r\n\r\n");
             assertEquals(OK, probe.readHead() + probe.readBytes(3));
 
@@ -61,9 +65,9 @@ class HealthEndpointsTest
             final String event = "s".repeat(8 * 1024);
             for (int i = 0; i < 64; i++)
             {
-                TestUtil.publish(topic, event, io.sseflow.encoder.SseOptions.NONE);
+                Servers.publish(topic, event, io.sseflow.encoder.SseOptions.NONE);
             }
-            TestUtil.await(() -> server.metrics().eventsPublished(), 64, "events published");
+            Await.value(() -> server.metrics().eventsPublished(), 64, "events published");
             closer.start();
 
             final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

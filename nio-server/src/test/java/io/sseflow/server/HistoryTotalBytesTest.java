@@ -1,6 +1,11 @@
 package io.sseflow.server;
 
 import io.sseflow.encoder.SseOptions;
+import io.sseflow.server.support.Await;
+import io.sseflow.server.support.Memory;
+import io.sseflow.server.support.RawSseClient;
+import io.sseflow.server.support.Servers;
+import io.sseflow.server.support.SseEvent;
 import io.sseflow.server.topic.HistoryBudget;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -42,24 +47,24 @@ class HistoryTotalBytesTest
         {
             final HistoryBudget budget = server.topics().historyBudget();
             assertEquals(BUDGET, budget.limit());
-            final long heapAtStart = TestUtil.heapUsedAfterGc();
-            final long directAtStart = TestUtil.directMemoryUsed();
+            final long heapAtStart = Memory.heapUsedAfterGc();
+            final long directAtStart = Memory.directUsed();
             long directMax = directAtStart;
             long published = 0;
 
             final Topic watched = server.topic("watched");
             final RawSseClient watcher = RawSseClient.get(server.port(), "/events/watched");
             watcher.readHead();
-            TestUtil.awaitSubscribers(server, 1);
+            Servers.awaitSubscribers(server, 1);
 
             final Topic hog = server.topic("hog");
             for (int i = 1; i <= HOG_EVENTS; i++)
             {
-                TestUtil.publish(hog, large(i), SseOptions.NONE);
+                Servers.publish(hog, large(i), SseOptions.NONE);
                 published++;
             }
-            TestUtil.await(() -> server.metrics().eventsPublished(), published, "published");
-            directMax = Math.max(directMax, TestUtil.directMemoryUsed());
+            Await.value(() -> server.metrics().eventsPublished(), published, "published");
+            directMax = Math.max(directMax, Memory.directUsed());
 
             final List<Topic> topics = new ArrayList<>();
             for (int i = 0; i < TOPICS; i++)
@@ -69,11 +74,11 @@ class HistoryTotalBytesTest
             int watchedEvents = 0;
             for (int i = 0; i < 130; i++)
             {
-                TestUtil.publish(topics.get(i), large(1), SseOptions.NONE);
+                Servers.publish(topics.get(i), large(1), SseOptions.NONE);
                 published++;
-                directMax = Math.max(directMax, TestUtil.directMemoryUsed());
+                directMax = Math.max(directMax, Memory.directUsed());
             }
-            TestUtil.await(() -> server.metrics().eventsPublished(), published, "published");
+            Await.value(() -> server.metrics().eventsPublished(), published, "published");
 
             final long missesBefore = server.metrics().get(ServerCounter.REPLAY_MISSES);
             final int hogFirst;
@@ -97,18 +102,18 @@ class HistoryTotalBytesTest
             {
                 for (int i = 0; i < TOPICS; i++)
                 {
-                    TestUtil.publish(topics.get(i), large(round + 1), SseOptions.NONE);
+                    Servers.publish(topics.get(i), large(round + 1), SseOptions.NONE);
                     published++;
                     if (i % 20 == 0)
                     {
-                        TestUtil.publish(watched, small(++watchedEvents), SseOptions.NONE);
+                        Servers.publish(watched, small(++watchedEvents), SseOptions.NONE);
                         published++;
                     }
-                    directMax = Math.max(directMax, TestUtil.directMemoryUsed());
+                    directMax = Math.max(directMax, Memory.directUsed());
                 }
             }
             final long total = published;
-            TestUtil.await(() -> server.metrics().eventsPublished(), total, "published");
+            Await.value(() -> server.metrics().eventsPublished(), total, "published");
             for (int i = 1; i <= watchedEvents; i++)
             {
                 assertEquals(new SseEvent(String.valueOf(i), "message", small(i)), watcher.nextEvent());
@@ -124,8 +129,8 @@ class HistoryTotalBytesTest
             }
             watcher.close();
 
-            final long directAtEnd = TestUtil.directMemoryUsed();
-            final long heapAtEnd = TestUtil.heapUsedAfterGc();
+            final long directAtEnd = Memory.directUsed();
+            final long heapAtEnd = Memory.heapUsedAfterGc();
             System.out.printf(
                 "HistoryTotalBytesTest: %d events (%.1f MB of frames) into %d topics, budget %.0f MiB: history held " +
                 "%.2f MiB in %d logs; direct memory %.2f MB at start, at most %+.2f MB during, %+.2f MB at the end; " +
@@ -160,10 +165,10 @@ class HistoryTotalBytesTest
             try (RawSseClient reader = RawSseClient.get(server.port(), "/events/victim"))
             {
                 reader.readHead();
-                TestUtil.awaitSubscribers(server, 2);
+                Servers.awaitSubscribers(server, 2);
                 for (int i = 1; i <= 40; i++)
                 {
-                    TestUtil.publish(victim, medium(i), SseOptions.NONE);
+                    Servers.publish(victim, medium(i), SseOptions.NONE);
                 }
                 for (int i = 1; i <= 40; i++)
                 {
@@ -173,16 +178,16 @@ class HistoryTotalBytesTest
 
                 for (int i = 0; i < 100; i++)
                 {
-                    TestUtil.publish(server.topic("other-" + i), medium(1), SseOptions.NONE);
+                    Servers.publish(server.topic("other-" + i), medium(1), SseOptions.NONE);
                 }
-                TestUtil.await(() -> server.metrics().eventsPublished(), 140, "published");
-                TestUtil.publish(victim, medium(41), SseOptions.NONE);
+                Await.value(() -> server.metrics().eventsPublished(), 140, "published");
+                Servers.publish(victim, medium(41), SseOptions.NONE);
 
                 assertEquals(new SseEvent("41", "message", medium(41)), reader.nextEvent());
-                TestUtil.await(() -> server.metrics().slowConsumersDropped(), 1, "slow consumers dropped");
-                TestUtil.awaitSubscribers(server, 1);
+                Await.value(() -> server.metrics().slowConsumersDropped(), 1, "slow consumers dropped");
+                Servers.awaitSubscribers(server, 1);
                 assertTrue(server.topics().historyBudget().used() <= 256 * 1024);
-                TestUtil.publish(victim, medium(42), SseOptions.NONE);
+                Servers.publish(victim, medium(42), SseOptions.NONE);
                 assertEquals(new SseEvent("42", "message", medium(42)), reader.nextEvent(), "the reader stays");
             }
         }

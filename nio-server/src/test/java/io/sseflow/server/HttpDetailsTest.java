@@ -1,5 +1,7 @@
 package io.sseflow.server;
 
+import io.sseflow.server.support.RawHttp;
+import io.sseflow.server.support.RawSseClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

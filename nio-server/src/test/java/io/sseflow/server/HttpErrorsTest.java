@@ -1,5 +1,10 @@
 package io.sseflow.server;
 
+import io.sseflow.server.support.Await;
+import io.sseflow.server.support.RawHttp;
+import io.sseflow.server.support.RawSseClient;
+import io.sseflow.server.support.Servers;
+import io.sseflow.server.support.SseEvent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,7 +29,7 @@ class HttpErrorsTest
             .maxRequestHeadBytes(2048).maxConnections(3).start();
         bystander = RawSseClient.get(server.port(), "/events/bystander");
         bystander.readHead();
-        TestUtil.awaitSubscribers(server, 1);
+        Servers.awaitSubscribers(server, 1);
     }
 
     @AfterEach
@@ -90,11 +95,11 @@ class HttpErrorsTest
     @Test
     void shouldAnswer405WithAllow() throws Exception
     {
-        final String response = RawHttp.exchange(server.port(), RawSseClient.request("DELETE", "/events/t", new String[0], ""));
+        final String response = RawHttp.exchange(server.port(), RawHttp.request("DELETE", "/events/t", new String[0], ""));
         assertEquals("HTTP/1.1 405 Method Not Allowed", RawHttp.status(response));
         assertTrue(response.contains("\r\nAllow: GET, POST, OPTIONS\r\n"), response);
         assertEquals("HTTP/1.1 405 Method Not Allowed",
-            RawHttp.status(RawHttp.exchange(server.port(), RawSseClient.request("POST", "/metrics", new String[0], "x"))));
+            RawHttp.status(RawHttp.exchange(server.port(), RawHttp.request("POST", "/metrics", new String[0], "x"))));
     }
 
     @Test
@@ -148,14 +153,14 @@ class HttpErrorsTest
         {
             second.readHead();
             third.readHead();
-            TestUtil.awaitSubscribers(server, 3);
+            Servers.awaitSubscribers(server, 3);
             final String rejected = get("/events/x");
             assertEquals("HTTP/1.1 503 Service Unavailable", RawHttp.status(rejected));
             assertTrue(rejected.contains("\r\nRetry-After: 1\r\n"), rejected);
             assertEquals("too many connections\n", RawHttp.body(rejected));
             assertEquals(1, server.metrics().get(ServerCounter.CONNECTIONS_REJECTED));
         }
-        TestUtil.await(() -> server.metrics().connections(), 1, "connections");
+        Await.value(() -> server.metrics().connections(), 1, "connections");
         assertEquals("HTTP/1.1 404 Not Found", RawHttp.status(get("/again")));
     }
 
@@ -208,7 +213,7 @@ class HttpErrorsTest
 
     private String get(final String path) throws Exception
     {
-        return RawHttp.exchange(server.port(), RawSseClient.request("GET", path, new String[0], ""));
+        return RawHttp.exchange(server.port(), RawHttp.request("GET", path, new String[0], ""));
     }
 
     private String post(final String path, final String body, final String... headers) throws Exception
@@ -216,6 +221,6 @@ class HttpErrorsTest
         final String[] all = new String[headers.length + 1];
         System.arraycopy(headers, 0, all, 0, headers.length);
         all[headers.length] = "Connection: close";
-        return RawHttp.exchange(server.port(), RawSseClient.request("POST", path, all, body));
+        return RawHttp.exchange(server.port(), RawHttp.request("POST", path, all, body));
     }
 }

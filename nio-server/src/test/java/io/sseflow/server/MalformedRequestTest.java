@@ -1,5 +1,9 @@
 package io.sseflow.server;
 
+import io.sseflow.server.support.RawHttp;
+import io.sseflow.server.support.RawSseClient;
+import io.sseflow.server.support.Servers;
+import io.sseflow.server.support.SseEvent;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,7 +57,7 @@ class MalformedRequestTest
             .maxRequestHeadBytes(2048).start();
         bystander = RawSseClient.get(server.port(), "/events/bystander");
         bystander.readHead();
-        TestUtil.awaitSubscribers(server, 1);
+        Servers.awaitSubscribers(server, 1);
     }
 
     @AfterEach

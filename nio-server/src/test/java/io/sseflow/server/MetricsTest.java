@@ -1,5 +1,8 @@
 package io.sseflow.server;
 
+import io.sseflow.server.support.RawHttp;
+import io.sseflow.server.support.RawSseClient;
+import io.sseflow.server.support.Servers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -21,7 +24,7 @@ class MetricsTest
             final RawSseClient b = RawSseClient.get(server.port(), "/events/m");
             a.readHead();
             b.readHead();
-            TestUtil.awaitSubscribers(server, 2);
+            Servers.awaitSubscribers(server, 2);
 
             for (int i = 0; i < 5; i++)
             {
@@ -37,7 +40,7 @@ class MetricsTest
                 replay.nextEvents(2);
             }
             a.close();
-            TestUtil.awaitSubscribers(server, 1);
+            Servers.awaitSubscribers(server, 1);
             RawHttp.exchange(server.port(), "GET /nope HTTP/1.1\r\nHost: x\r\n\r\n");
 
             final String response = RawHttp.exchange(server.port(), "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");

@@ -1,6 +1,9 @@
 package io.sseflow.server;
 
 import io.sseflow.encoder.SseOptions;
+import io.sseflow.server.support.RawSseClient;
+import io.sseflow.server.support.Servers;
+import io.sseflow.server.support.SseEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -59,7 +62,7 @@ class NoLossSoakTest
                 client.start();
                 clients.add(client);
             }
-            TestUtil.awaitSubscribers(server, CLIENTS);
+            Servers.awaitSubscribers(server, CLIENTS);
 
             final Random chaos = new Random(SEED - 1);
             int serverCuts = 0;
@@ -72,7 +75,7 @@ class NoLossSoakTest
                 for (int i = 0; i < 4; i++)
                 {
                     id++;
-                    TestUtil.publish(topic, "e" + id, SseOptions.NONE);
+                    Servers.publish(topic, "e" + id, SseOptions.NONE);
                 }
                 published.set(id);
                 if (System.nanoTime() - nextCutNs >= 0)

@@ -1,6 +1,8 @@
 package io.sseflow.server;
 
 import io.sseflow.encoder.SseOptions;
+import io.sseflow.server.support.Servers;
+import io.sseflow.server.support.SseEvent;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -52,21 +54,21 @@ class OkHttpEventSourceTest
                     }
                 });
             assertTrue(opened.await(10, TimeUnit.SECONDS));
-            TestUtil.awaitSubscribers(server, 1);
+            Servers.awaitSubscribers(server, 1);
 
             for (int i = 1; i <= count; i++)
             {
                 if (i % 3 == 0)
                 {
-                    TestUtil.publish(topic, Map.of("n", i), SseOptions.event("json"));
+                    Servers.publish(topic, Map.of("n", i), SseOptions.event("json"));
                 }
                 else if (i % 3 == 1)
                 {
-                    TestUtil.publish(topic, "line " + i + "\nsecond", SseOptions.NONE);
+                    Servers.publish(topic, "line " + i + "\nsecond", SseOptions.NONE);
                 }
                 else
                 {
-                    TestUtil.publish(topic, "ünïcødé ✓ " + i, SseOptions.event("text"));
+                    Servers.publish(topic, "ünïcødé ✓ " + i, SseOptions.event("text"));
                 }
             }
             assertTrue(done.await(20, TimeUnit.SECONDS), "received " + received.size());

@@ -1,5 +1,7 @@
 package io.sseflow.server;
 
+import io.sseflow.server.support.RawHttp;
+import io.sseflow.server.support.RawSseClient;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -128,9 +130,6 @@ class PublishOriginTest
 
     private static String publish(final SseServer server, final String... headers) throws Exception
     {
-        final String[] all = new String[headers.length + 1];
-        System.arraycopy(headers, 0, all, 0, headers.length);
-        all[headers.length] = "Connection: close";
-        return RawHttp.exchange(server.port(), RawSseClient.request("POST", "/events/t", all, "hello"));
+        return RawHttp.post(server.port(), "/events/t", "hello", headers);
     }
 }

@@ -1,6 +1,10 @@
 package io.sseflow.server;
 
 import io.sseflow.encoder.SseOptions;
+import io.sseflow.server.support.Await;
+import io.sseflow.server.support.RawSseClient;
+import io.sseflow.server.support.Servers;
+import io.sseflow.server.support.SseEvent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -31,7 +35,7 @@ class ReplayTest
         server = SseServer.builder().port(0).history(100).start();
         final Topic topic = server.topic("t");
         publishRange(topic, 1, 10);
-        TestUtil.await(() -> server.metrics().eventsPublished(), 10, "published");
+        Await.value(() -> server.metrics().eventsPublished(), 10, "published");
 
         try (RawSseClient client = RawSseClient.get(server.port(), "/events/t", "Last-Event-ID: 7"))
         {
@@ -51,7 +55,7 @@ class ReplayTest
         publishRange(topic, 1, 5);
         topic.publish("text-id", SseOptions.builder().id("k/ä").build());
         publishRange(topic, 6, 7);
-        TestUtil.await(() -> server.metrics().eventsPublished(), 8, "published");
+        Await.value(() -> server.metrics().eventsPublished(), 8, "published");
 
         try (RawSseClient client = RawSseClient.get(server.port(), "/events/q?lastEventId=3"))
         {
@@ -77,7 +81,7 @@ class ReplayTest
         server = SseServer.builder().port(0).history(5).start();
         final Topic topic = server.topic("evicted");
         publishRange(topic, 1, 20);
-        TestUtil.await(() -> server.metrics().eventsPublished(), 20, "published");
+        Await.value(() -> server.metrics().eventsPublished(), 20, "published");
 
         for (final String lastId : new String[]{"3", "nope"})
         {
@@ -121,7 +125,7 @@ class ReplayTest
                 Thread.sleep(2);
             }
             publisher.join();
-            TestUtil.await(() -> server.metrics().eventsPublished(), total, "published");
+            Await.value(() -> server.metrics().eventsPublished(), total, "published");
 
             for (int i = 0; i < clients.size(); i++)
             {
@@ -151,7 +155,7 @@ class ReplayTest
     {
         for (int i = from; i <= to; i++)
         {
-            TestUtil.publish(topic, "event " + i, SseOptions.NONE);
+            Servers.publish(topic, "event " + i, SseOptions.NONE);
         }
     }
 }

@@ -1,5 +1,9 @@
 package io.sseflow.server;
 
+import io.sseflow.server.support.Await;
+import io.sseflow.server.support.RawHttp;
+import io.sseflow.server.support.RawSseClient;
+import io.sseflow.server.support.Servers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -45,7 +49,7 @@ class ServerLimitsTest
             assertEquals("request not received in time\n", RawHttp.body(response));
 
             assertEquals("", idle.readToEof(), "an idle connection is closed without an answer");
-            TestUtil.await(() -> server.metrics().refused(Refusal.REQUEST_TIMEOUT), 1, "408s");
+            Await.value(() -> server.metrics().refused(Refusal.REQUEST_TIMEOUT), 1, "408s");
             assertTrue(metricsText(server).contains("sseflow_requests_refused_total{reason=\"request_timeout\"} 1\n"));
         }
     }
@@ -60,17 +64,17 @@ class ServerLimitsTest
             try (RawSseClient second = RawSseClient.get(server.port(), "/events/t"))
             {
                 second.readHead();
-                TestUtil.awaitSubscribers(server, 2);
+                Servers.awaitSubscribers(server, 2);
 
-                final String refused = RawHttp.exchange(server.port(), RawSseClient.request(
+                final String refused = RawHttp.exchange(server.port(), RawHttp.request(
                     "GET", "/events/t", new String[0], ""));
                 assertEquals("HTTP/1.1 429 Too Many Requests", RawHttp.status(refused), refused);
                 assertTrue(refused.contains("\r\nRetry-After: 1\r\n"), refused);
                 assertEquals("too many connections from this address\n", RawHttp.body(refused));
 
                 first.close();
-                TestUtil.awaitSubscribers(server, 1);
-                TestUtil.await(() -> server.metrics().connections(), 1, "connections");
+                Servers.awaitSubscribers(server, 1);
+                Await.value(() -> server.metrics().connections(), 1, "connections");
                 // a slot is free again: /metrics (the second connection of this address) is served
                 final String text = metricsText(server);
                 assertTrue(text.contains(
@@ -90,7 +94,7 @@ class ServerLimitsTest
             final String refused = publish(server, "c");
             assertEquals("HTTP/1.1 503 Service Unavailable", RawHttp.status(refused), refused);
             assertEquals("topic limit reached\n", RawHttp.body(refused));
-            final String subscribe = RawHttp.exchange(server.port(), RawSseClient.request(
+            final String subscribe = RawHttp.exchange(server.port(), RawHttp.request(
                 "GET", "/events/d", new String[0], ""));
             assertEquals("HTTP/1.1 503 Service Unavailable", RawHttp.status(subscribe), subscribe);
 
@@ -101,15 +105,11 @@ class ServerLimitsTest
 
     private static String publish(final SseServer server, final String topic) throws IOException
     {
-        return RawHttp.exchange(server.port(), RawSseClient.request(
-            "POST", "/events/" + topic, new String[]{"Connection: close"}, "x"));
+        return RawHttp.post(server.port(), "/events/" + topic, "x");
     }
 
     private static String metricsText(final SseServer server) throws IOException
     {
-        final String response = RawHttp.exchange(server.port(), RawSseClient.request(
-            "GET", "/metrics", new String[]{"Connection: close"}, ""));
-        assertEquals("HTTP/1.1 200 OK", RawHttp.status(response), response);
-        return RawHttp.body(response);
+        return RawHttp.metrics(server.port());
     }
 }

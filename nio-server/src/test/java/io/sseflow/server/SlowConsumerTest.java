@@ -1,6 +1,11 @@
 package io.sseflow.server;
 
 import io.sseflow.encoder.SseOptions;
+import io.sseflow.server.support.Await;
+import io.sseflow.server.support.RawHttp;
+import io.sseflow.server.support.RawSseClient;
+import io.sseflow.server.support.Servers;
+import io.sseflow.server.support.SseEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -22,9 +27,9 @@ class SlowConsumerTest
             try (RawSseClient stuck = RawSseClient.open(server.port(), 4 * 1024);
                 RawSseClient healthy = RawSseClient.get(server.port(), "/events/firehose"))
             {
-                stuck.send(RawSseClient.request("GET", "/events/firehose", new String[0], ""));
+                stuck.send(RawHttp.request("GET", "/events/firehose", new String[0], ""));
                 healthy.readHead();
-                TestUtil.awaitSubscribers(server, 2);
+                Servers.awaitSubscribers(server, 2);
 
                 final String data = "y".repeat(4 * 1024);
                 final int count = 400;
@@ -56,13 +61,13 @@ class SlowConsumerTest
                     {
                         Thread.yield();
                     }
-                    TestUtil.publish(topic, data, SseOptions.NONE);
+                    Servers.publish(topic, data, SseOptions.NONE);
                 }
                 reader.join(30_000);
                 assertEquals(count - 1, healthyReceived.get());
 
-                TestUtil.await(() -> server.metrics().slowConsumersDropped(), 1, "slow consumers dropped");
-                TestUtil.awaitSubscribers(server, 1);
+                Await.value(() -> server.metrics().slowConsumersDropped(), 1, "slow consumers dropped");
+                Servers.awaitSubscribers(server, 1);
                 assertEquals(1, server.metrics().connections());
 
                 // a dropped slow consumer is reset (SO_LINGER 0), not closed: after what its socket already holds
@@ -75,8 +80,7 @@ class SlowConsumerTest
                 assertTrue(received.startsWith(SseServerTest.STREAM_HEAD), received.substring(0, Math.min(100, received.length())));
             }
 
-            final String metrics = RawHttp.body(RawHttp.exchange(server.port(),
-                RawSseClient.request("GET", "/metrics", new String[]{"Connection: close"}, "")));
+            final String metrics = RawHttp.metrics(server.port());
             assertTrue(metrics.contains("\nsseflow_slow_consumers_dropped_total 1\n"), metrics);
         }
     }

@@ -1,6 +1,9 @@
 package io.sseflow.server;
 
 import io.sseflow.encoder.SseOptions;
+import io.sseflow.server.support.Await;
+import io.sseflow.server.support.Memory;
+import io.sseflow.server.support.Servers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -12,6 +15,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -46,9 +50,9 @@ class SlowReadersMemoryTest
             .maxConnections(SUBSCRIBERS + 16).maxConnectionsPerAddress(SUBSCRIBERS + 16).heartbeatMs(3_600_000).start())
         {
             final Topic topic = server.topic("fan");
-            TestUtil.publish(topic, "warm-up", SseOptions.NONE);
-            final long heapAtStart = TestUtil.heapUsedAfterGc();
-            final long directAtStart = TestUtil.directMemoryUsed();
+            Servers.publish(topic, "warm-up", SseOptions.NONE);
+            final long heapAtStart = Memory.heapUsedAfterGc();
+            final long directAtStart = Memory.directUsed();
 
             final List<SocketChannel> stuck = new ArrayList<>();
             final MultiReader readers = new MultiReader(SUBSCRIBERS - STUCK, server.port());
@@ -62,24 +66,23 @@ class SlowReadersMemoryTest
                 stuck.add(channel);
             }
             readers.start();
-            TestUtil.awaitSubscribers(server, SUBSCRIBERS);
-            final long heapConnected = TestUtil.heapUsedAfterGc();
+            Servers.awaitSubscribers(server, SUBSCRIBERS);
+            final long heapConnected = Memory.heapUsedAfterGc();
 
             final String data = "d".repeat(DATA_BYTES);
             for (int i = 1; i <= EVENTS; i++)
             {
                 // pace by the slowest reader so that the readers stay well within the history
-                while (i - 1 - readers.minimumReceived() > HISTORY / 4 && readers.failures.isEmpty())
-                {
-                    Thread.sleep(1);
-                }
-                TestUtil.publish(topic, data, SseOptions.NONE);
+                final long published = i - 1;
+                Await.until(readers::minimumReceived,
+                    (slowest) -> published - slowest <= HISTORY / 4 || !readers.failures.isEmpty(), Await.DEFAULT_TIMEOUT, 1);
+                Servers.publish(topic, data, SseOptions.NONE);
             }
             readers.awaitAll(EVENTS, 60_000);
-            TestUtil.await(() -> server.metrics().slowConsumersDropped(), STUCK, "slow consumers dropped");
-            TestUtil.awaitSubscribers(server, SUBSCRIBERS - STUCK);
-            final long heapAfter = TestUtil.heapUsedAfterGc();
-            final long directAfter = TestUtil.directMemoryUsed();
+            Await.value(() -> server.metrics().slowConsumersDropped(), STUCK, "slow consumers dropped");
+            Servers.awaitSubscribers(server, SUBSCRIBERS - STUCK);
+            final long heapAfter = Memory.heapUsedAfterGc();
+            final long directAfter = Memory.directUsed();
 
             final long growth = heapAfter - heapConnected;
             System.out.printf(
@@ -162,13 +165,10 @@ class SlowReadersMemoryTest
             return completed;
         }
 
-        void awaitAll(final long events, final long timeoutMs) throws InterruptedException
+        void awaitAll(final long events, final long timeoutMs) throws Exception
         {
-            final long deadline = System.currentTimeMillis() + timeoutMs;
-            while (minimumReceived() < events && failures.isEmpty() && System.currentTimeMillis() < deadline)
-            {
-                Thread.sleep(10);
-            }
+            Await.until(this::minimumReceived, (slowest) -> slowest >= events || !failures.isEmpty(),
+                Duration.ofMillis(timeoutMs), 10);
         }
 
         public void close() throws IOException

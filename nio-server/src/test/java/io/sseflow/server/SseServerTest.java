@@ -1,6 +1,10 @@
 package io.sseflow.server;
 
 import io.sseflow.encoder.SseOptions;
+import io.sseflow.server.support.RawHttp;
+import io.sseflow.server.support.RawSseClient;
+import io.sseflow.server.support.Servers;
+import io.sseflow.server.support.SseEvent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,7 +58,7 @@ class SseServerTest
         try (RawSseClient client = RawSseClient.get(server.port(), "/events/news"))
         {
             assertEquals(STREAM_HEAD, client.readHead());
-            TestUtil.awaitSubscribers(server, 1);
+            Servers.awaitSubscribers(server, 1);
 
             assertEquals(PublishResult.OK, topic.publish("hello"));
             assertEquals(PublishResult.OK, topic.publishEvent("greet", "two\nlines"));
@@ -75,7 +79,7 @@ class SseServerTest
         try (RawSseClient client = RawSseClient.get(server.port(), "/events/ids"))
         {
             client.readHead();
-            TestUtil.awaitSubscribers(server, 1);
+            Servers.awaitSubscribers(server, 1);
 
             topic.publish("a");
             topic.publish("b", SseOptions.builder().id(100).build());
@@ -105,12 +109,12 @@ class SseServerTest
         assertEquals("text/event-stream", response.headers().firstValue("content-type").orElseThrow());
         assertEquals("no-cache", response.headers().firstValue("cache-control").orElseThrow());
         assertEquals("no", response.headers().firstValue("x-accel-buffering").orElseThrow());
-        TestUtil.awaitSubscribers(server, 1);
+        Servers.awaitSubscribers(server, 1);
 
         final int count = 200;
         for (int i = 0; i < count; i++)
         {
-            TestUtil.publish(topic, "event " + i, i % 2 == 0 ? SseOptions.NONE : SseOptions.event("odd"));
+            Servers.publish(topic, "event " + i, i % 2 == 0 ? SseOptions.NONE : SseOptions.event("odd"));
         }
 
         final List<SseEvent> events = new ArrayList<>();
@@ -155,9 +159,9 @@ class SseServerTest
         try (RawSseClient subscriber = RawSseClient.get(server.port(), "/events/http"))
         {
             subscriber.readHead();
-            TestUtil.awaitSubscribers(server, 1);
+            Servers.awaitSubscribers(server, 1);
 
-            final String response = RawHttp.exchange(server.port(), RawSseClient.request(
+            final String response = RawHttp.exchange(server.port(), RawHttp.request(
                 "POST", "/events/http?event=note&retry=500", new String[]{"Connection: close"}, "line one\r\nline two"));
             assertEquals(
                 "HTTP/1.1 200 OK\r\n" +
@@ -168,7 +172,7 @@ class SseServerTest
                 "\r\n" +
                 "1\n", response);
 
-            final String given = RawHttp.exchange(server.port(), RawSseClient.request(
+            final String given = RawHttp.exchange(server.port(), RawHttp.request(
                 "POST", "/events/http?id=a%20b", new String[]{"Connection: close"}, "x"));
             assertEquals("a b\n", RawHttp.body(given));
 
@@ -185,9 +189,9 @@ class SseServerTest
         try (RawSseClient client = RawSseClient.open(server.port(), 0))
         {
             client.send(
-                RawSseClient.request("POST", "/events/pipe", new String[0], "first") +
-                RawSseClient.request("POST", "/events/pipe", new String[0], "second") +
-                RawSseClient.request("GET", "/events/pipe", new String[]{"Last-Event-ID: 1"}, ""));
+                RawHttp.request("POST", "/events/pipe", new String[0], "first") +
+                RawHttp.request("POST", "/events/pipe", new String[0], "second") +
+                RawHttp.request("GET", "/events/pipe", new String[]{"Last-Event-ID: 1"}, ""));
             final String first = client.readHead() + client.readBytes(2);
             final String second = client.readHead() + client.readBytes(2);
             assertTrue(first.startsWith("HTTP/1.1 200 OK\r\n") && first.endsWith("\r\n\r\n1\n"), first);

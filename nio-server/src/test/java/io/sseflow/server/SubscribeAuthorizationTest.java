@@ -2,6 +2,10 @@ package io.sseflow.server;
 
 import io.sseflow.encoder.SseOptions;
 import io.sseflow.server.hub.HubOptions;
+import io.sseflow.server.support.RawHttp;
+import io.sseflow.server.support.RawSseClient;
+import io.sseflow.server.support.Servers;
+import io.sseflow.server.support.SseEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -42,8 +46,8 @@ class SubscribeAuthorizationTest
             RawSseClient client = RawSseClient.get(server.port(), "/events/ops.alerts", "X-Role: ops"))
         {
             assertEquals(SseServerTest.STREAM_HEAD, client.readHead());
-            TestUtil.awaitSubscribers(server, 1);
-            TestUtil.publish(server.topic("ops.alerts"), "disk full", SseOptions.NONE);
+            Servers.awaitSubscribers(server, 1);
+            Servers.publish(server.topic("ops.alerts"), "disk full", SseOptions.NONE);
             assertEquals(new SseEvent("1", "message", "disk full"), client.nextEvent());
             assertEquals(0, server.metrics().get(ServerCounter.HTTP_ERRORS));
         }
@@ -54,20 +58,20 @@ class SubscribeAuthorizationTest
     {
         try (SseServer server = SseServer.builder().port(0).subscribeAuthorizer(BY_ROLE).allowOrigin("*").start())
         {
-            final String missing = get(server, "/events/ops.alerts");
+            final String missing = RawHttp.get(server.port(), "/events/ops.alerts");
             assertEquals("HTTP/1.1 401 Unauthorized", RawHttp.status(missing), missing);
             assertTrue(missing.contains("\r\nWWW-Authenticate: Bearer\r\n"), missing);
             assertTrue(missing.contains("\r\nAccess-Control-Allow-Origin: *\r\n"), missing);
             assertEquals("not authorized to subscribe\n", RawHttp.body(missing));
 
-            final String forbidden = get(server, "/events/ops.alerts", "X-Role: dev");
+            final String forbidden = RawHttp.get(server.port(), "/events/ops.alerts", "X-Role: dev");
             assertEquals("HTTP/1.1 403 Forbidden", RawHttp.status(forbidden), forbidden);
             assertEquals("not allowed to subscribe to this topic\n", RawHttp.body(forbidden));
 
             assertEquals(1, server.metrics().refused(Refusal.UNAUTHORIZED));
             assertEquals(1, server.metrics().refused(Refusal.FORBIDDEN));
             assertEquals(0, server.metrics().subscribers());
-            final String metrics = RawHttp.body(get(server, "/metrics", "Connection: close"));
+            final String metrics = RawHttp.body(RawHttp.get(server.port(), "/metrics", "Connection: close"));
             assertTrue(metrics.contains("sseflow_requests_refused_total{reason=\"unauthorized\"} 1\n"), metrics);
             assertTrue(metrics.contains("sseflow_requests_refused_total{reason=\"forbidden\"} 1\n"), metrics);
             assertTrue(metrics.contains("\nsseflow_topics 0\n"), "a refused subscribe creates no topic: " + metrics);
@@ -116,16 +120,16 @@ class SubscribeAuthorizationTest
                 throw new IllegalStateException("directory unavailable");
             }).start())
         {
-            final String thrown = get(server, "/events/t");
+            final String thrown = RawHttp.get(server.port(), "/events/t");
             assertEquals("HTTP/1.1 500 Internal Server Error", RawHttp.status(thrown), thrown);
-            final String nothing = get(server, "/events/null");
+            final String nothing = RawHttp.get(server.port(), "/events/null");
             assertEquals("HTTP/1.1 500 Internal Server Error", RawHttp.status(nothing), nothing);
             assertEquals(2, server.metrics().refused(Refusal.SERVER_ERROR));
             assertEquals(2, errors.size(), errors.toString());
             assertEquals("directory unavailable", errors.get(0).getMessage());
 
             // the server keeps serving
-            final String metrics = get(server, "/metrics", "Connection: close");
+            final String metrics = RawHttp.get(server.port(), "/metrics", "Connection: close");
             assertEquals("HTTP/1.1 200 OK", RawHttp.status(metrics));
         }
     }
@@ -141,8 +145,8 @@ class SubscribeAuthorizationTest
             {
                 assertEquals(SseServerTest.STREAM_HEAD, header.readHead());
                 assertEquals(SseServerTest.STREAM_HEAD, query.readHead());
-                TestUtil.awaitSubscribers(server, 2);
-                TestUtil.publish(topic, "hello", SseOptions.NONE);
+                Servers.awaitSubscribers(server, 2);
+                Servers.publish(topic, "hello", SseOptions.NONE);
                 assertEquals("hello", header.nextEvent().data());
                 assertEquals("hello", query.nextEvent().data());
             }
@@ -159,7 +163,7 @@ class SubscribeAuthorizationTest
             {
                 final String path = refused[0];
                 final String[] headers = java.util.Arrays.copyOfRange(refused, 1, refused.length);
-                final String response = get(server, path, headers);
+                final String response = RawHttp.get(server.port(), path, headers);
                 assertEquals("HTTP/1.1 401 Unauthorized", RawHttp.status(response), path + " " + List.of(headers));
                 assertTrue(response.contains("\r\nWWW-Authenticate: Bearer\r\n"), response);
             }
@@ -167,7 +171,7 @@ class SubscribeAuthorizationTest
             assertEquals(0, server.metrics().subscribers());
 
             // publishing is governed by the publish token (none here, loopback), not by the subscribe token
-            final String published = RawHttp.exchange(server.port(), RawSseClient.request(
+            final String published = RawHttp.exchange(server.port(), RawHttp.request(
                 "POST", "/events/news", new String[]{"Connection: close"}, "x"));
             assertEquals("HTTP/1.1 200 OK", RawHttp.status(published), published);
         }
@@ -179,9 +183,9 @@ class SubscribeAuthorizationTest
         try (SseServer server = SseServer.builder().port(0).subscribeToken("tok").subscribeAuthorizer(BY_ROLE).start())
         {
             assertEquals("HTTP/1.1 401 Unauthorized",
-                RawHttp.status(get(server, "/events/ops.x", "X-Role: ops")));
+                RawHttp.status(RawHttp.get(server.port(), "/events/ops.x", "X-Role: ops")));
             assertEquals("HTTP/1.1 403 Forbidden",
-                RawHttp.status(get(server, "/events/ops.x", "X-Role: dev", "Authorization: Bearer tok")));
+                RawHttp.status(RawHttp.get(server.port(), "/events/ops.x", "X-Role: dev", "Authorization: Bearer tok")));
             try (RawSseClient client = RawSseClient.get(
                 server.port(), "/events/ops.x?access_token=tok", "X-Role: ops"))
             {
@@ -200,8 +204,4 @@ class SubscribeAuthorizationTest
         assertNull(SseServer.builder().build().config().subscribeAuthorizer());
     }
 
-    private static String get(final SseServer server, final String path, final String... headers) throws IOException
-    {
-        return RawHttp.exchange(server.port(), RawSseClient.request("GET", path, headers, ""));
-    }
 }

@@ -1,5 +1,9 @@
 package io.sseflow.server;
 
+import io.sseflow.server.support.Await;
+import io.sseflow.server.support.RawHttp;
+import io.sseflow.server.support.RawSseClient;
+import io.sseflow.server.support.Servers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -35,20 +39,20 @@ class TrustedProxyAdmissionTest
                 streams.add(stream);
                 assertTrue(stream.readHead().startsWith("HTTP/1.1 200 OK\r\n"), client);
             }
-            TestUtil.awaitSubscribers(server, 5);
+            Servers.awaitSubscribers(server, 5);
 
-            final String refused = RawHttp.exchange(server.port(), RawSseClient.request(
+            final String refused = RawHttp.exchange(server.port(), RawHttp.request(
                 "GET", "/events/t", new String[]{"X-Forwarded-For: 203.0.113.50, 192.0.2.1"}, ""));
             assertEquals(TOO_MANY, RawHttp.status(refused), refused);
             assertTrue(refused.contains("\r\nRetry-After: 1\r\n"), refused);
             assertEquals("too many connections from this address\n", RawHttp.body(refused));
-            final String refusedV6 = RawHttp.exchange(server.port(), RawSseClient.request(
+            final String refusedV6 = RawHttp.exchange(server.port(), RawHttp.request(
                 "GET", "/events/t", new String[]{"Forwarded: for=\"[2001:db8::7]:51000\";proto=https"}, ""));
             assertEquals(TOO_MANY, RawHttp.status(refusedV6), refusedV6);
             assertEquals(2, server.metrics().refused(Refusal.ADDRESS_LIMIT));
 
             // the proxy's own requests (a local publisher, no forwarding header) are counted against 127.0.0.1
-            final String published = RawHttp.exchange(server.port(), RawSseClient.request(
+            final String published = RawHttp.exchange(server.port(), RawHttp.request(
                 "POST", "/events/t", new String[]{"Connection: close"}, "hello"));
             assertEquals("HTTP/1.1 200 OK", RawHttp.status(published), published);
             for (final RawSseClient stream : streams)
@@ -58,7 +62,7 @@ class TrustedProxyAdmissionTest
 
             // a closed stream frees its client's slot
             streams.remove(0).close();
-            TestUtil.awaitSubscribers(server, 4);
+            Servers.awaitSubscribers(server, 4);
             final RawSseClient again = RawSseClient.get(server.port(), "/events/t", "X-Forwarded-For: 192.0.2.1");
             streams.add(again);
             assertTrue(again.readHead().startsWith("HTTP/1.1 200 OK\r\n"));
@@ -93,7 +97,7 @@ class TrustedProxyAdmissionTest
             assertEquals(TOO_MANY, metricsOnce(server));
 
             pooled.close();
-            TestUtil.await(() -> server.metrics().connections(), 0, "connections");
+            Await.value(() -> server.metrics().connections(), 0, "connections");
             assertEquals("HTTP/1.1 200 OK", metricsOnce(server));
             assertEquals(3, server.metrics().refused(Refusal.ADDRESS_LIMIT));
         }
@@ -128,7 +132,7 @@ class TrustedProxyAdmissionTest
                 RawSseClient first = RawSseClient.get(server.port(), "/events/t", "X-Forwarded-For: 192.0.2.1"))
             {
                 assertTrue(first.readHead().startsWith("HTTP/1.1 200 OK\r\n"));
-                final String refused = RawHttp.exchange(server.port(), RawSseClient.request(
+                final String refused = RawHttp.exchange(server.port(), RawHttp.request(
                     "GET", "/events/t", new String[]{"X-Forwarded-For: 192.0.2.2"}, ""));
                 assertEquals(TOO_MANY, RawHttp.status(refused), "trusted '" + trusted + "': " + refused);
                 assertEquals(1, server.metrics().refused(Refusal.ADDRESS_LIMIT));
@@ -153,7 +157,7 @@ class TrustedProxyAdmissionTest
                 "X-Forwarded-For: 203.0.113.9, 192.0.2.77", "Forwarded: for=\"[2001:db8::5]:80\"", "Accept: */*",
                 "X-Forwarded-For: 198.51.100.3, 127.0.0.1"})
             {
-                final String response = RawHttp.exchange(server.port(), RawSseClient.request(
+                final String response = RawHttp.exchange(server.port(), RawHttp.request(
                     "GET", "/events/t", new String[]{header}, ""));
                 assertEquals("HTTP/1.1 403 Forbidden", RawHttp.status(response), response);
             }
@@ -164,7 +168,7 @@ class TrustedProxyAdmissionTest
 
     private static String metrics(final RawSseClient connection, final String... headers) throws IOException
     {
-        connection.send(RawSseClient.request("GET", "/metrics", headers, ""));
+        connection.send(RawHttp.request("GET", "/metrics", headers, ""));
         final String head = connection.readHead();
         final int at = head.indexOf("Content-Length: ");
         if (at >= 0)
@@ -176,9 +180,6 @@ class TrustedProxyAdmissionTest
 
     private static String metricsOnce(final SseServer server, final String... headers) throws IOException
     {
-        final String[] withClose = new String[headers.length + 1];
-        System.arraycopy(headers, 0, withClose, 0, headers.length);
-        withClose[headers.length] = "Connection: close";
-        return RawHttp.status(RawHttp.exchange(server.port(), RawSseClient.request("GET", "/metrics", withClose, "")));
+        return RawHttp.status(RawHttp.get(server.port(), "/metrics", RawHttp.closing(headers)));
     }
 }

@@ -1,5 +1,7 @@
 package io.sseflow.server.clients;
 
+import io.sseflow.server.support.Await;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -157,7 +159,7 @@ final class BrowserDriver implements AutoCloseable
             {
                 fail("timed out after " + timeout.toMillis() + " ms waiting for " + what + describe());
             }
-            sleep(20);
+            Await.pause(20);
         }
     }
 
@@ -198,17 +200,6 @@ final class BrowserDriver implements AutoCloseable
         process.close();
     }
 
-    private static void sleep(final long millis)
-    {
-        try
-        {
-            Thread.sleep(millis);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-        }
-    }
 
     private Object command(final String cmd, final Object... members)
     {

@@ -3,28 +3,22 @@ package io.sseflow.server.clients;
 import io.sseflow.server.SseServer;
 import io.sseflow.server.Topic;
 import io.sseflow.server.clients.SampleEvents.Sample;
+import io.sseflow.server.support.Await;
+import io.sseflow.server.support.Closer;
+import io.sseflow.server.support.RawSseClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -50,22 +44,18 @@ class ChromiumDemoPageTest
         "data: row.querySelector('td.data').textContent}))";
 
     private SseServer server;
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final Closer resources = new Closer();
 
     @BeforeEach
     void startServer()
     {
-        server = SseServer.builder().port(0).demoPage(true).start();
+        server = resources.track(SseServer.builder().port(0).demoPage(true).start());
     }
 
     @AfterEach
     void stop() throws Exception
     {
-        for (int i = resources.size() - 1; i >= 0; i--)
-        {
-            resources.get(i).close();
-        }
-        server.close();
+        resources.close();
     }
 
     @Test
@@ -97,7 +87,10 @@ class ChromiumDemoPageTest
         final String topic = "browser-form";
         browser.open(server.url() + "/");
         subscribeThroughPage(browser, topic, "form-note");
-        final RawStream raw = track(RawStream.open(server.url() + "/events/" + topic));
+        final RawSseClient raw = track(RawSseClient.get(server.port(), "/events/" + topic, "Accept: text/event-stream"));
+        final String head = raw.readHead();
+        assertTrue(head.startsWith("HTTP/1.1 200 OK\r\n"), "status of /events/" + topic + ": " + head);
+        assertTrue(head.contains("\r\nContent-Type: text/event-stream\r\n"), "content type: " + head);
         final long publishedBefore = server.metrics().eventsPublished();
 
         final String text = "typed in the form\nzweite Zeile — ✓ 😀 \"quoted\"";
@@ -111,7 +104,7 @@ class ChromiumDemoPageTest
 
         assertEquals(publishedBefore + 1, server.metrics().eventsPublished(), "the server counted one published event");
         assertEquals(List.of("event: form-note", "id: " + id, "data: typed in the form", "data: zweite Zeile — ✓ 😀 \"quoted\""),
-            raw.nextFrame(WAIT), "the frame the server streams for the form's event");
+            raw.nextFrameLines(), "the frame the server streams for the form's event");
 
         final List<Map<String, Object>> rows = awaitRows(browser, 1);
         assertEquals(id, rows.get(0).get("id"), "id shown" + browser.describe());
@@ -154,7 +147,7 @@ class ChromiumDemoPageTest
         final List<Map<String, Object>> rows = awaitRows(browser, expected.size());
         assertRows(expected, rows, 0, "before + missed + after", browser);
         assertStrictlyIncreasingIds(rows, -1, browser);
-        sleep(200);
+        Await.pause(200);
         assertEquals(expected.size(), rowCount(browser), "no extra rows" + browser.describe());
         assertEquals(2, browser.requests("eventsource").size(), "exactly one reconnect" + browser.describe());
         browser.screenshot(screenshotPath("chromium-demo-page-reconnected.png"));
@@ -216,96 +209,6 @@ class ChromiumDemoPageTest
 
     private <T extends AutoCloseable> T track(final T resource)
     {
-        resources.add(resource);
-        return resource;
-    }
-
-    private static void sleep(final long millis)
-    {
-        try
-        {
-            Thread.sleep(millis);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /**
-     * The raw lines of one SSE stream read with the JDK's {@link HttpClient}, to see the exact frames the server sends.
-     */
-    static final class RawStream implements AutoCloseable
-    {
-        private final Stream<String> lines;
-        private final BlockingQueue<String> queue = new LinkedBlockingQueue<>();
-
-        private RawStream(final Stream<String> lines)
-        {
-            this.lines = lines;
-            final Thread reader = new Thread(() ->
-            {
-                try
-                {
-                    final Iterator<String> iterator = lines.iterator();
-                    while (iterator.hasNext())
-                    {
-                        queue.add(iterator.next());
-                    }
-                }
-                catch (final RuntimeException ignore)
-                {
-                    // stream closed
-                }
-            }, "raw-sse-reader");
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        static RawStream open(final String url) throws IOException, InterruptedException
-        {
-            final HttpClient client = HttpClient.newBuilder().connectTimeout(WAIT).build();
-            final HttpResponse<Stream<String>> response = client.send(
-                HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream").build(),
-                HttpResponse.BodyHandlers.ofLines());
-            assertEquals(200, response.statusCode(), "status of " + url);
-            assertEquals("text/event-stream", response.headers().firstValue("Content-Type").orElse(""), "content type");
-            return new RawStream(response.body());
-        }
-
-        /**
-         * The lines of the next frame, comments skipped, without its blank line.
-         */
-        List<String> nextFrame(final Duration timeout) throws InterruptedException
-        {
-            final long deadline = System.nanoTime() + timeout.toNanos();
-            final List<String> frame = new ArrayList<>();
-            while (true)
-            {
-                final String line = queue.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                if (null == line)
-                {
-                    throw new AssertionError("no complete frame within " + timeout.toMillis() + " ms; got " + frame);
-                }
-                if (line.startsWith(":"))
-                {
-                    continue;
-                }
-                if (line.isEmpty())
-                {
-                    if (!frame.isEmpty())
-                    {
-                        return frame;
-                    }
-                    continue;
-                }
-                frame.add(line);
-            }
-        }
-
-        public void close()
-        {
-            lines.close();
-        }
+        return resources.track(resource);
     }
 }

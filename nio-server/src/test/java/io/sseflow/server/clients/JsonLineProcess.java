@@ -1,5 +1,7 @@
 package io.sseflow.server.clients;
 
+import io.sseflow.server.support.Await;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -110,7 +112,7 @@ final class JsonLineProcess implements AutoCloseable
             {
                 if (!process.isAlive() && lines.isEmpty())
                 {
-                    sleepForReaders();
+                    Await.pause(POLL_MILLIS);
                     if (lines.isEmpty())
                     {
                         fail(name + ": exited with " + process.exitValue() + " while waiting for " + what + describe());
@@ -289,17 +291,5 @@ final class JsonLineProcess implements AutoCloseable
         final Thread thread = new Thread(task, name);
         thread.setDaemon(true);
         thread.start();
-    }
-
-    private static void sleepForReaders()
-    {
-        try
-        {
-            Thread.sleep(POLL_MILLIS);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-        }
     }
 }

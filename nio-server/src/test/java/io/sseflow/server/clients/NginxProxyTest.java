@@ -2,6 +2,8 @@ package io.sseflow.server.clients;
 
 import io.sseflow.server.Refusal;
 import io.sseflow.server.SseServer;
+import io.sseflow.server.support.Await;
+import io.sseflow.server.support.RawHttp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,7 +46,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -161,7 +162,7 @@ class NginxProxyTest
                 statuses.merge(stream.status, 1, Integer::sum);
             }
             assertEquals(Map.of(200, STREAMS), statuses, "1,100 streams from 110 addresses through nginx");
-            await(() -> server.metrics().subscribers(), STREAMS, "subscribers");
+            Await.value(() -> server.metrics().subscribers(), STREAMS, "subscribers");
 
             // one more client opens its limit and 3 more: only those 3 are refused
             final Map<Integer, Integer> overLimit = new TreeMap<>();
@@ -178,7 +179,7 @@ class NginxProxyTest
             }
             assertEquals(Map.of(200, LIMIT_PER_ADDRESS, 429, EXCESS), overLimit, "limit + 3 streams from 127.0.2.1");
             assertEquals(EXCESS, server.metrics().refused(Refusal.ADDRESS_LIMIT));
-            await(() -> server.metrics().subscribers(), STREAMS + LIMIT_PER_ADDRESS, "subscribers");
+            Await.value(() -> server.metrics().subscribers(), STREAMS + LIMIT_PER_ADDRESS, "subscribers");
 
             // a local publisher (127.0.0.1, no forwarding header) is not refused, and every stream gets the event
             assertEquals("HTTP/1.1 200 OK", publishDirectly("proxied", "through-nginx"));
@@ -205,7 +206,7 @@ class NginxProxyTest
             }
         }
         // nginx closes its upstream connections as the clients go: every per-address count is released
-        await(() -> server.metrics().subscribers(), 0, "subscribers after close");
+        Await.value(() -> server.metrics().subscribers(), 0, "subscribers after close");
         try (TlsStream again = TlsStream.open("127.0.2.1", nginxPort, "/events/proxied"))
         {
             assertEquals(200, again.status, again.head);
@@ -226,7 +227,7 @@ class NginxProxyTest
                 .build(),
             HttpResponse.BodyHandlers.ofInputStream());
         // nginx 1.22 sends an HTTP/2 response's HEADERS frame with its first DATA: here the first event
-        awaitAtLeast(() -> server.metrics().subscribers(), 1, "the HTTP/2 subscriber at the hub");
+        Await.atLeast(() -> server.metrics().subscribers(), 1, "the HTTP/2 subscriber at the hub");
         assertEquals("HTTP/1.1 200 OK", publishDirectly("h2", "over-http2"));
         final HttpResponse<InputStream> response = sent.get(20, TimeUnit.SECONDS);
         try (InputStream body = response.body())
@@ -244,7 +245,7 @@ class NginxProxyTest
             assertEquals("data: over-http2", line);
         }
         // the stream's end reaches the hub through nginx
-        await(() -> server.metrics().subscribers(), 0, "subscribers after the HTTP/2 stream ended");
+        Await.value(() -> server.metrics().subscribers(), 0, "subscribers after the HTTP/2 stream ended");
     }
 
     /**
@@ -362,7 +363,7 @@ class NginxProxyTest
                 {
                     fail("nginx did not listen on " + port + " within 15 s: " + logs());
                 }
-                Thread.sleep(20);
+                Await.pause(20);
             }
         }
     }
@@ -411,45 +412,7 @@ class NginxProxyTest
 
     private static String publishDirectly(final String topic, final String data) throws IOException
     {
-        try (Socket socket = new Socket())
-        {
-            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()), 5_000);
-            socket.setSoTimeout(10_000);
-            final byte[] body = data.getBytes(StandardCharsets.UTF_8);
-            socket.getOutputStream().write(("POST /events/" + topic + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" +
-                "Connection: close\r\nContent-Length: " + body.length + "\r\n\r\n" + data)
-                .getBytes(StandardCharsets.UTF_8));
-            final String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            return response.substring(0, Math.max(0, response.indexOf("\r\n")));
-        }
-    }
-
-    private static void await(final LongSupplier value, final long expected, final String what)
-    {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        long last;
-        while ((last = value.getAsLong()) != expected)
-        {
-            if (System.nanoTime() - deadline > 0)
-            {
-                throw new AssertionError(what + ": expected " + expected + " but was " + last);
-            }
-            Thread.onSpinWait();
-            Thread.yield();
-        }
-    }
-
-    private static void awaitAtLeast(final LongSupplier value, final long expected, final String what)
-    {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (value.getAsLong() < expected)
-        {
-            if (System.nanoTime() - deadline > 0)
-            {
-                throw new AssertionError(what + ": expected at least " + expected + " but was " + value.getAsLong());
-            }
-            Thread.yield();
-        }
+        return RawHttp.status(RawHttp.post(server.port(), "/events/" + topic, data));
     }
 
     /**

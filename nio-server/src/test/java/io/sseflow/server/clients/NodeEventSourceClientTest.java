@@ -5,6 +5,8 @@ import io.sseflow.server.PublishResult;
 import io.sseflow.server.SseServer;
 import io.sseflow.server.Topic;
 import io.sseflow.server.clients.SampleEvents.Sample;
+import io.sseflow.server.support.Await;
+import io.sseflow.server.support.Closer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,22 +38,18 @@ class NodeEventSourceClientTest
     private static final long NO_RETRY = -1;
 
     private SseServer server;
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final Closer resources = new Closer();
 
     @BeforeEach
     void startServer()
     {
-        server = SseServer.builder().port(0).start();
+        server = resources.track(SseServer.builder().port(0).start());
     }
 
     @AfterEach
     void stop() throws Exception
     {
-        for (int i = resources.size() - 1; i >= 0; i--)
-        {
-            resources.get(i).close();
-        }
-        server.close();
+        resources.close();
     }
 
     @Test
@@ -131,7 +129,7 @@ class NodeEventSourceClientTest
                 publish(topic, new Sample(i % 3 == 0 ? "tick" : null, "n=" + i, null), NO_RETRY);
                 if (i % 4 == 0)
                 {
-                    sleep(3);
+                    Await.pause(3);
                 }
             }
         }, "busy-publisher");
@@ -173,8 +171,7 @@ class NodeEventSourceClientTest
 
     private <T extends AutoCloseable> T track(final T resource)
     {
-        resources.add(resource);
-        return resource;
+        return resources.track(resource);
     }
 
     private static boolean isConnect(final Map<String, Object> line)
@@ -229,22 +226,10 @@ class NodeEventSourceClientTest
 
     private static void assertNoMoreEvents(final JsonLineProcess client)
     {
-        sleep(200);
+        Await.pause(200);
         for (final Map<String, Object> line : client.pending())
         {
             assertTrue(!"event".equals(line.get("kind")), "unexpected extra event " + line + client.describe());
-        }
-    }
-
-    private static void sleep(final long millis)
-    {
-        try
-        {
-            Thread.sleep(millis);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
         }
     }
 }

@@ -1,22 +1,21 @@
 package io.sseflow.server.hub;
 
+import io.sseflow.server.support.Await;
+import io.sseflow.server.support.ChildProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.ConnectException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -31,26 +30,15 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class HubJarIT
 {
-    private static final Pattern LISTENING = Pattern.compile("sseflow listening on (http://127\\.0\\.0\\.1:(\\d+))");
-
     @Test
     void shouldStartFromTheJarAndServeCurl() throws Exception
     {
         assumeTrue(isCurlAvailable(), "curl is not installed: skipping the hub jar test driven by curl");
-        final File jar = new File(System.getProperty("sseflow.server.jar", "target/sseflow-server.jar"));
-        assertTrue(jar.isFile(), "build the jar first: " + jar);
-
-        final Process hub = new ProcessBuilder(
-            javaBinary(), "-jar", jar.getPath(), "--port", "0", "--heartbeat-ms", "60000")
-            .redirectError(ProcessBuilder.Redirect.INHERIT)
-            .start();
+        final Process hub = ChildProcess.startHubJar(
+            List.of(), ProcessBuilder.Redirect.INHERIT, "--port", "0", "--heartbeat-ms", "60000");
         try
         {
-            final BufferedReader stdout = new BufferedReader(new InputStreamReader(hub.getInputStream(), StandardCharsets.UTF_8));
-            final String line = stdout.readLine();
-            final Matcher matcher = LISTENING.matcher(null == line ? "" : line);
-            assertTrue(matcher.matches(), "start-up line: " + line);
-            final String url = matcher.group(1);
+            final String url = ChildProcess.awaitListening(hub, null);
 
             final Process stream = new ProcessBuilder("curl", "-sN", "--max-time", "30", url + "/events/demo").start();
             waitForSubscriber(url);
@@ -63,8 +51,7 @@ class HubJarIT
             final String metrics = curl("-s", url + "/metrics");
             assertTrue(metrics.contains("\nsseflow_events_published_total 3\n"), metrics);
 
-            hub.destroy();
-            assertTrue(hub.waitFor(15, TimeUnit.SECONDS), "hub stops on SIGTERM");
+            assertTrue(ChildProcess.stop(hub, Duration.ofSeconds(15)), "hub stops on SIGTERM");
             assertTrue(stream.waitFor(15, TimeUnit.SECONDS));
             final String events = new String(stream.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertEquals(
@@ -76,26 +63,19 @@ class HubJarIT
         }
         finally
         {
-            hub.destroyForcibly();
+            ChildProcess.kill(hub);
         }
     }
 
     @Test
     void shouldPrintAFatalErrorOnTheServerThreadAndExit70WithThePortClosed() throws Exception
     {
-        final File jar = hubJar();
         final File stderr = File.createTempFile("hub-stderr", ".txt");
-        final Process hub = new ProcessBuilder(
-            javaBinary(), "-D" + SseHub.FATAL_ERROR_TOPIC_PROPERTY + "=boom", "-jar", jar.getPath(), "--port", "0")
-            .redirectError(stderr)
-            .start();
+        final Process hub = ChildProcess.startHubJar(
+            List.of("-D" + SseHub.FATAL_ERROR_TOPIC_PROPERTY + "=boom"), ProcessBuilder.Redirect.to(stderr), "--port", "0");
         try
         {
-            final BufferedReader stdout = new BufferedReader(new InputStreamReader(hub.getInputStream(), StandardCharsets.UTF_8));
-            final String line = stdout.readLine();
-            final Matcher matcher = LISTENING.matcher(null == line ? "" : line);
-            assertTrue(matcher.matches(), "start-up line: " + line);
-            final int port = Integer.parseInt(matcher.group(2));
+            final int port = ChildProcess.port(ChildProcess.awaitListening(hub, null));
 
             try (Socket stream = new Socket("127.0.0.1", port); Socket trigger = new Socket("127.0.0.1", port))
             {
@@ -124,8 +104,7 @@ class HubJarIT
         }
         finally
         {
-            hub.destroyForcibly();
-            hub.waitFor(10, TimeUnit.SECONDS);
+            ChildProcess.kill(hub);
             Files.deleteIfExists(stderr.toPath());
         }
     }
@@ -133,12 +112,9 @@ class HubJarIT
     @Test
     void shouldPrintAnOutOfMemoryErrorAtStartUpAndExit70() throws Exception
     {
-        final File jar = hubJar();
         final File stderr = File.createTempFile("hub-stderr", ".txt");
-        final Process hub = new ProcessBuilder(
-            javaBinary(), "-XX:MaxDirectMemorySize=1m", "-jar", jar.getPath(), "--port", "0")
-            .redirectError(stderr)
-            .start();
+        final Process hub = ChildProcess.startHubJar(
+            List.of("-XX:MaxDirectMemorySize=1m"), ProcessBuilder.Redirect.to(stderr), "--port", "0");
         try
         {
             final String stdout = new String(hub.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -153,17 +129,9 @@ class HubJarIT
         }
         finally
         {
-            hub.destroyForcibly();
-            hub.waitFor(10, TimeUnit.SECONDS);
+            ChildProcess.kill(hub);
             Files.deleteIfExists(stderr.toPath());
         }
-    }
-
-    private static File hubJar()
-    {
-        final File jar = new File(System.getProperty("sseflow.server.jar", "target/sseflow-server.jar"));
-        assertTrue(jar.isFile(), "build the jar first: " + jar);
-        return jar;
     }
 
     private static byte[] ascii(final String text)
@@ -195,15 +163,8 @@ class HubJarIT
 
     private static void waitForSubscriber(final String url) throws Exception
     {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!curl("-s", url + "/metrics").contains("\nsseflow_subscribers 1\n"))
-        {
-            if (System.nanoTime() > deadline)
-            {
-                throw new AssertionError("curl did not subscribe");
-            }
-            Thread.sleep(20);
-        }
+        assertEquals(1, Await.until(() -> curl("-s", url + "/metrics").contains("\nsseflow_subscribers 1\n") ? 1 : 0,
+            (subscribed) -> subscribed == 1, Await.DEFAULT_TIMEOUT, 20), "curl did not subscribe");
     }
 
     private static String curl(final String... args) throws IOException, InterruptedException
@@ -233,8 +194,4 @@ class HubJarIT
         }
     }
 
-    private static String javaBinary()
-    {
-        return System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-    }
 }

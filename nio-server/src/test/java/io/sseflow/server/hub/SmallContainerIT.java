@@ -1,5 +1,7 @@
 package io.sseflow.server.hub;
 
+import io.sseflow.server.support.Await;
+import io.sseflow.server.support.ChildProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -8,12 +10,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -21,12 +20,11 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -46,7 +44,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SmallContainerIT
 {
-    private static final Pattern LISTENING = Pattern.compile("sseflow listening on http://127\\.0\\.0\\.1:(\\d+)");
     private static final long RSS_LIMIT_BYTES = 512L << 20;
     private static final int EVENT_BYTES = 64 * 1000;
 
@@ -57,18 +54,10 @@ class SmallContainerIT
     @BeforeAll
     static void startHub() throws Exception
     {
-        final File jar = new File(System.getProperty("sseflow.server.jar", "target/sseflow-server.jar"));
-        assertTrue(jar.isFile(), "build the jar first: " + jar);
         stderr = Files.createTempFile("sseflow-small-container", ".err");
-        hub = new ProcessBuilder(
-            javaBinary(), "-Xmx128m", "-XX:MaxDirectMemorySize=256m", "-jar", jar.getPath(), "--port", "0")
-            .redirectError(stderr.toFile())
-            .start();
-        final BufferedReader stdout = new BufferedReader(new InputStreamReader(hub.getInputStream(), StandardCharsets.UTF_8));
-        final String line = stdout.readLine();
-        final Matcher matcher = LISTENING.matcher(null == line ? "" : line);
-        assertTrue(matcher.matches(), "start-up line: " + line + "; stderr: " + Files.readString(stderr));
-        port = Integer.parseInt(matcher.group(1));
+        hub = ChildProcess.startHubJar(
+            List.of("-Xmx128m", "-XX:MaxDirectMemorySize=256m"), ProcessBuilder.Redirect.to(stderr.toFile()), "--port", "0");
+        port = ChildProcess.port(ChildProcess.awaitListening(hub, stderr));
         assertEquals("sseflow history budget 128 MiB (direct memory limit 256 MiB, 8 MiB per topic, 10000 topics)",
             Files.readString(stderr).lines().findFirst().orElse(""), "the budget fitted to the direct-memory limit");
         report("started");
@@ -79,9 +68,7 @@ class SmallContainerIT
     {
         if (null != hub)
         {
-            hub.destroy();
-            final boolean stopped = hub.waitFor(15, TimeUnit.SECONDS);
-            hub.destroyForcibly();
+            final boolean stopped = ChildProcess.stop(hub, Duration.ofSeconds(15));
             final String errors = Files.readString(stderr);
             Files.deleteIfExists(stderr);
             assertTrue(stopped, "hub stops on SIGTERM");
@@ -102,13 +89,9 @@ class SmallContainerIT
                 assertEquals("HTTP/1.1 200 OK", readLine(socket.getInputStream()), "subscribe " + i);
             }
         }
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        String topics;
-        while (!(topics = gauge(metrics(), "sseflow_topics")).equals(topicsBefore) && System.nanoTime() < deadline)
-        {
-            Thread.sleep(20);
-        }
-        assertEquals(topicsBefore, topics, "abandoned topics are freed");
+        final long before = Long.parseLong(topicsBefore);
+        assertEquals(before, Await.until(() -> Long.parseLong(gauge(metrics(), "sseflow_topics")),
+            (topics) -> topics == before, Await.DEFAULT_TIMEOUT, 20), "abandoned topics are freed");
         assertStillServing("10,000 abandoned topics");
     }
 
@@ -353,10 +336,5 @@ class SmallContainerIT
             // report what was seen
         }
         return seen.toString(StandardCharsets.US_ASCII);
-    }
-
-    private static String javaBinary()
-    {
-        return System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
     }
 }

@@ -1,4 +1,4 @@
-package io.sseflow.server;
+package io.sseflow.server.support;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -16,7 +16,7 @@ import java.util.List;
  * stream the way the WHATWG algorithm does (LF, CR and CRLF line ends; one leading space stripped; blank line
  * dispatches; comments counted).
  */
-final class RawSseClient implements AutoCloseable
+public final class RawSseClient implements AutoCloseable
 {
     private final Socket socket;
     private final InputStream in;
@@ -31,7 +31,15 @@ final class RawSseClient implements AutoCloseable
         this.in = new java.io.BufferedInputStream(socket.getInputStream(), 64 * 1024);
     }
 
-    static RawSseClient open(final int port, final int receiveBufferBytes) throws IOException
+    /**
+     * Connect to 127.0.0.1 with a 10 s read timeout.
+     *
+     * @param port               the server's port.
+     * @param receiveBufferBytes {@code SO_RCVBUF} to ask for before connecting, 0 for the default.
+     * @return the connected client; nothing sent yet.
+     * @throws IOException when the connection fails.
+     */
+    public static RawSseClient open(final int port, final int receiveBufferBytes) throws IOException
     {
         final Socket socket = new Socket();
         if (receiveBufferBytes > 0)
@@ -43,34 +51,40 @@ final class RawSseClient implements AutoCloseable
         return new RawSseClient(socket);
     }
 
-    static RawSseClient get(final int port, final String path, final String... headers) throws IOException
+    /**
+     * Connect and send a GET.
+     *
+     * @param port    the server's port.
+     * @param path    the request target.
+     * @param headers extra header lines, without CRLF.
+     * @return the client, the request sent.
+     * @throws IOException when the connection fails.
+     */
+    public static RawSseClient get(final int port, final String path, final String... headers) throws IOException
     {
         final RawSseClient client = open(port, 0);
-        client.send(request("GET", path, headers, ""));
+        client.send(RawHttp.request("GET", path, headers, ""));
         return client;
     }
 
-    static String request(final String method, final String path, final String[] headers, final String body)
-    {
-        final StringBuilder builder = new StringBuilder()
-            .append(method).append(' ').append(path).append(" HTTP/1.1\r\nHost: 127.0.0.1\r\n");
-        for (final String header : headers)
-        {
-            builder.append(header).append("\r\n");
-        }
-        if (!body.isEmpty() || "POST".equals(method))
-        {
-            builder.append("Content-Length: ").append(body.getBytes(StandardCharsets.UTF_8).length).append("\r\n");
-        }
-        return builder.append("\r\n").append(body).toString();
-    }
-
-    void send(final String text) throws IOException
+    /**
+     * Send text as UTF-8.
+     *
+     * @param text to send.
+     * @throws IOException when the write fails.
+     */
+    public void send(final String text) throws IOException
     {
         send(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    void send(final byte[] bytes) throws IOException
+    /**
+     * Send bytes.
+     *
+     * @param bytes to send.
+     * @throws IOException when the write fails.
+     */
+    public void send(final byte[] bytes) throws IOException
     {
         final OutputStream out = socket.getOutputStream();
         out.write(bytes);
@@ -80,18 +94,29 @@ final class RawSseClient implements AutoCloseable
     /**
      * Close with a reset (SO_LINGER 0): a client that vanishes mid-stream.
      */
-    void reset() throws IOException
+    public void reset() throws IOException
     {
         socket.setSoLinger(true, 0);
         socket.close();
     }
 
-    void shutdownOutput() throws IOException
+    /**
+     * Half-close: send FIN, keep reading.
+     *
+     * @throws IOException when the socket is closed.
+     */
+    public void shutdownOutput() throws IOException
     {
         socket.shutdownOutput();
     }
 
-    void timeout(final int millis) throws IOException
+    /**
+     * Change the read timeout.
+     *
+     * @param millis the new timeout.
+     * @throws IOException when the socket is closed.
+     */
+    public void timeout(final int millis) throws IOException
     {
         socket.setSoTimeout(millis);
     }
@@ -99,7 +124,7 @@ final class RawSseClient implements AutoCloseable
     /**
      * Read up to and including the blank line after the response head.
      */
-    String readHead() throws IOException
+    public String readHead() throws IOException
     {
         final StringBuilder head = new StringBuilder();
         while (!head.toString().endsWith("\r\n\r\n"))
@@ -117,7 +142,7 @@ final class RawSseClient implements AutoCloseable
     /**
      * Next dispatched event, or null at EOF.
      */
-    SseEvent nextEvent() throws IOException
+    public SseEvent nextEvent() throws IOException
     {
         final StringBuilder data = new StringBuilder();
         boolean hasData = false;
@@ -176,7 +201,48 @@ final class RawSseClient implements AutoCloseable
         }
     }
 
-    List<SseEvent> nextEvents(final int count) throws IOException
+    /**
+     * The lines of the next frame as sent, split as {@link #nextEvent} splits them: comment lines and blank lines
+     * before it skipped, without the blank line that ends it.
+     *
+     * @return the frame's lines.
+     * @throws IOException at EOF before the frame ends, or on a read error.
+     */
+    public List<String> nextFrameLines() throws IOException
+    {
+        final List<String> frame = new ArrayList<>();
+        while (true)
+        {
+            final String line = readLine();
+            if (null == line)
+            {
+                throw new IOException("EOF in a frame; got " + frame);
+            }
+            if (line.startsWith(":"))
+            {
+                comments++;
+                continue;
+            }
+            if (line.isEmpty())
+            {
+                if (!frame.isEmpty())
+                {
+                    return frame;
+                }
+                continue;
+            }
+            frame.add(line);
+        }
+    }
+
+    /**
+     * The next events, failing at EOF.
+     *
+     * @param count how many.
+     * @return exactly {@code count} events.
+     * @throws IOException at EOF before the last one, or on a read error.
+     */
+    public List<SseEvent> nextEvents(final int count) throws IOException
     {
         final List<SseEvent> events = new ArrayList<>();
         for (int i = 0; i < count; i++)
@@ -194,7 +260,7 @@ final class RawSseClient implements AutoCloseable
     /**
      * Read exactly {@code length} bytes.
      */
-    String readBytes(final int length) throws IOException
+    public String readBytes(final int length) throws IOException
     {
         final byte[] bytes = in.readNBytes(length);
         raw.write(bytes);
@@ -204,7 +270,7 @@ final class RawSseClient implements AutoCloseable
     /**
      * Read until EOF (bounded by the socket timeout).
      */
-    String readToEof() throws IOException
+    public String readToEof() throws IOException
     {
         final ByteArrayOutputStream rest = new ByteArrayOutputStream();
         if (pushback >= 0)
@@ -225,7 +291,7 @@ final class RawSseClient implements AutoCloseable
     /**
      * Is the connection at EOF within the timeout (after skipping nothing)?
      */
-    boolean isAtEof() throws IOException
+    public boolean isAtEof() throws IOException
     {
         try
         {
@@ -241,16 +307,31 @@ final class RawSseClient implements AutoCloseable
         }
     }
 
-    int comments()
+    /**
+     * Comment lines seen so far.
+     *
+     * @return how many.
+     */
+    public int comments()
     {
         return comments;
     }
 
-    String rawText()
+    /**
+     * Every byte read so far, as UTF-8.
+     *
+     * @return the text.
+     */
+    public String rawText()
     {
         return raw.toString(StandardCharsets.UTF_8);
     }
 
+    /**
+     * Close the socket.
+     *
+     * @throws IOException from the socket.
+     */
     public void close() throws IOException
     {
         socket.close();

@@ -1,4 +1,4 @@
-package io.sseflow.server;
+package io.sseflow.server.support;
 
 /**
  * One dispatched event as a client sees it.
@@ -7,6 +7,6 @@ package io.sseflow.server;
  * @param event the event type ({@code message} when none).
  * @param data  the data, lines joined by LF.
  */
-record SseEvent(String id, String event, String data)
+public record SseEvent(String id, String event, String data)
 {
 }

@@ -1,6 +1,7 @@
 package io.sseflow.benchmarks.fanout;
 
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.SingleWriterRecorder;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -19,8 +20,10 @@ import java.util.function.Consumer;
  * N SSE subscribers on one thread and one selector. Every connection is parsed (HTTP/1.1 response head, chunked
  * or identity body, SSE lines) with a byte-level state machine that keeps a few fields per connection and
  * allocates nothing per event. Each connection must see sequence 0, 1, 2... in order: a gap, a repeat or a
- * disconnect is a failure. Publish-to-receive latency goes to the {@link Histogram} set with
- * {@link #record(Histogram)}, measured when the bytes are read.
+ * disconnect is a failure. The bytes are decoded by each connection's {@link SseResponseDecoder}. Publish-to-receive
+ * latency, measured when the bytes are read, goes into a {@link SingleWriterRecorder} between {@link #startLatency()}
+ * and {@link #stopLatency()}: the client thread is its only writer, the phase reading it takes the interval
+ * histogram.
  * <p>
  * Stalled readers: a given percentage of the connections, spread evenly (with 10%, every 10th), are opened with a
  * small {@code SO_RCVBUF} and read like the others until {@link #stall()}; from then on they are not read at all
@@ -35,6 +38,7 @@ final class SseLoadClient implements AutoCloseable
 {
     private static final int MAX_PENDING_CONNECTS = 256;
     private static final int READ_BUFFER_BYTES = 256 * 1024;
+    private static final long HIGHEST_LATENCY_NS = TimeUnit.SECONDS.toNanos(60);
 
     private static final int READING = 0;
     private static final int STALL_REQUESTED = 1;
@@ -60,7 +64,7 @@ final class SseLoadClient implements AutoCloseable
     private long deliveredLocal;
     private long failuresLocal;
     private long nowNs;
-    private Histogram histogram;
+    private boolean recording;
 
     private volatile boolean running = true;
     private volatile int connectedCount;
@@ -70,7 +74,8 @@ final class SseLoadClient implements AutoCloseable
     private long lastScanNs;
     private volatile long failures;
     private volatile String firstFailure;
-    private volatile Histogram recorder;
+    private final SingleWriterRecorder latency = new SingleWriterRecorder(HIGHEST_LATENCY_NS, 3);
+    private volatile boolean recordLatency;
     private volatile long readIntervalNs;
 
     private volatile int stallState = READING;
@@ -303,14 +308,28 @@ final class SseLoadClient implements AutoCloseable
     }
 
     /**
-     * Record latency into this histogram from now on (null stops recording). Read the histogram only after the
-     * events of interest are all delivered.
-     *
-     * @param histogram destination, in nanoseconds.
+     * Start recording publish-to-receive latency: from the client thread's next select round, every measured
+     * delivery to a reading subscriber goes into a {@link SingleWriterRecorder} that only the client thread writes.
+     * Whatever was recorded before is discarded.
      */
-    void record(final Histogram histogram)
+    void startLatency()
     {
-        this.recorder = histogram;
+        latency.reset();
+        recordLatency = true;
+    }
+
+    /**
+     * Stop recording latency and take what was recorded since {@link #startLatency()}: the recorder's interval
+     * histogram, handed over from the client thread without locking it. Call once the events of interest are all
+     * delivered; a delivery read in the client's current select round may still be recorded after this returns,
+     * into the next interval (discarded by the next {@link #startLatency()}).
+     *
+     * @return latencies in nanoseconds.
+     */
+    Histogram stopLatency()
+    {
+        recordLatency = false;
+        return latency.getIntervalHistogram();
     }
 
     /**
@@ -343,7 +362,7 @@ final class SseLoadClient implements AutoCloseable
             while (running && roundStart - deadlineNs < 0)
             {
                 openConnections();
-                histogram = recorder;
+                recording = recordLatency;
                 selector.select(onSelected, 10);
                 delivered = deliveredLocal;
                 final int state = stallState;
@@ -473,7 +492,7 @@ final class SseLoadClient implements AutoCloseable
             {
                 channel.setOption(StandardSocketOptions.SO_RCVBUF, stalledReceiveBuffer);
             }
-            final Subscriber subscriber = new Subscriber(opened, channel);
+            final Subscriber subscriber = new Subscriber(this, opened, channel);
             subscribers[opened++] = subscriber;
             pendingConnects++;
             if (channel.connect(server))
@@ -551,8 +570,9 @@ final class SseLoadClient implements AutoCloseable
                 return;
             }
             nowNs = EventPayload.now();
-            if (!subscriber.onBytes(this, buffer, 0, bytes))
+            if (!subscriber.decoder.decode(buffer, 0, bytes))
             {
+                disconnect(subscriber, subscriber.decoder.failure());
                 return;
             }
         }
@@ -591,10 +611,9 @@ final class SseLoadClient implements AutoCloseable
         }
         subscriber.expected = sequence + 1;
         deliveredLocal++;
-        final Histogram histogram = this.histogram;
-        if (histogram != null)
+        if (recording)
         {
-            histogram.recordValue(Math.max(1, Math.min(nowNs - publishedNs, histogram.getHighestTrackableValue())));
+            latency.recordValue(Math.max(1, Math.min(nowNs - publishedNs, HIGHEST_LATENCY_NS)));
         }
     }
 
@@ -669,32 +688,14 @@ final class SseLoadClient implements AutoCloseable
     }
 
     /**
-     * One connection: the parser state lives here, a handful of fields.
+     * One connection: its decoder and its place in the sequence.
      */
-    static final class Subscriber
+    private static final class Subscriber implements SseResponseDecoder.Listener
     {
-        private static final int HEAD = 0;
-        private static final int CHUNK_SIZE = 1;
-        private static final int CHUNK_EXTENSION = 2;
-        private static final int CHUNK_DATA = 3;
-        private static final int CHUNK_DATA_CR = 4;
-        private static final int CHUNK_DATA_LF = 5;
-        private static final int IDENTITY = 6;
-        private static final int END = 7;
-
-        private static final int LINE_START = 0;
-        private static final int FIELD_NAME = 1;
-        private static final int DATA_START = 2;
-        private static final int DATA_SEQUENCE = 3;
-        private static final int DATA_TIME = 4;
-        private static final int SKIP_LINE = 5;
-        private static final int DATA_SPACE = 6;
-
-        private static final byte[] DATA = "data".getBytes(StandardCharsets.US_ASCII);
-        private static final int MAX_HEAD = 8192;
-
+        final SseLoadClient client;
         final int index;
         final SocketChannel channel;
+        final SseResponseDecoder decoder = new SseResponseDecoder(this);
         SelectionKey key;
         int requestSent;
         boolean closed;
@@ -703,292 +704,21 @@ final class SseLoadClient implements AutoCloseable
         boolean gap;
         long expected;
 
-        private int bodyState = HEAD;
-        private byte[] head = new byte[512];
-        private int headLength;
-        private long chunkRemaining;
-
-        private int lineState = LINE_START;
-        private int fieldMatched;
-        private boolean pendingWarmUp;
-        private boolean pendingEvent;
-        private long sequence;
-        private long timeNs;
-
-        Subscriber(final int index, final SocketChannel channel)
+        Subscriber(final SseLoadClient client, final int index, final SocketChannel channel)
         {
+            this.client = client;
             this.index = index;
             this.channel = channel;
         }
 
-        /**
-         * Consume bytes read from the socket.
-         *
-         * @return false if the connection failed and was closed.
-         */
-        boolean onBytes(final SseLoadClient client, final ByteBuffer buffer, final int offset, final int length)
+        public void onEvent(final long sequence, final long publishedNs)
         {
-            int i = offset;
-            final int end = offset + length;
-            while (i < end)
-            {
-                switch (bodyState)
-                {
-                    case HEAD:
-                        i = onHead(client, buffer, i, end);
-                        if (i < 0)
-                        {
-                            return false;
-                        }
-                        break;
-
-                    case CHUNK_SIZE:
-                    {
-                        final byte b = buffer.get(i++);
-                        if (b == '\n')
-                        {
-                            bodyState = chunkRemaining == 0 ? END : CHUNK_DATA;
-                        }
-                        else if (b == ';' || b == ' ')
-                        {
-                            bodyState = CHUNK_EXTENSION;
-                        }
-                        else if (b != '\r')
-                        {
-                            final int digit = Character.digit(b, 16);
-                            if (digit < 0)
-                            {
-                                client.disconnect(this, "bad chunk size byte " + b);
-                                return false;
-                            }
-                            chunkRemaining = (chunkRemaining << 4) + digit;
-                        }
-                        break;
-                    }
-
-                    case CHUNK_EXTENSION:
-                        if (buffer.get(i++) == '\n')
-                        {
-                            bodyState = chunkRemaining == 0 ? END : CHUNK_DATA;
-                        }
-                        break;
-
-                    case CHUNK_DATA:
-                    {
-                        final int n = (int)Math.min(chunkRemaining, end - i);
-                        onEventStream(client, buffer, i, i + n);
-                        i += n;
-                        chunkRemaining -= n;
-                        if (chunkRemaining == 0)
-                        {
-                            bodyState = CHUNK_DATA_CR;
-                        }
-                        break;
-                    }
-
-                    case CHUNK_DATA_CR:
-                    {
-                        final byte b = buffer.get(i++);
-                        if (b == '\r')
-                        {
-                            bodyState = CHUNK_DATA_LF;
-                        }
-                        else if (b == '\n')
-                        {
-                            bodyState = CHUNK_SIZE;
-                        }
-                        else
-                        {
-                            client.disconnect(this, "chunk not followed by CRLF");
-                            return false;
-                        }
-                        break;
-                    }
-
-                    case CHUNK_DATA_LF:
-                        if (buffer.get(i++) != '\n')
-                        {
-                            client.disconnect(this, "chunk not followed by CRLF");
-                            return false;
-                        }
-                        bodyState = CHUNK_SIZE;
-                        break;
-
-                    case IDENTITY:
-                        onEventStream(client, buffer, i, end);
-                        i = end;
-                        break;
-
-                    default:
-                        client.disconnect(this, "stream ended by the server (last chunk)");
-                        return false;
-                }
-            }
-            return true;
+            client.onEvent(this, sequence, publishedNs);
         }
 
-        private int onHead(final SseLoadClient client, final ByteBuffer buffer, final int start, final int end)
+        public void onWarmUp()
         {
-            for (int i = start; i < end; i++)
-            {
-                if (headLength == head.length)
-                {
-                    if (head.length >= MAX_HEAD)
-                    {
-                        client.disconnect(this, "response head over " + MAX_HEAD + " bytes");
-                        return -1;
-                    }
-                    head = java.util.Arrays.copyOf(head, head.length * 2);
-                }
-                final byte b = buffer.get(i);
-                head[headLength++] = b;
-                if (b == '\n' && headLength >= 4 && head[headLength - 2] == '\r' &&
-                    head[headLength - 3] == '\n' && head[headLength - 4] == '\r')
-                {
-                    final String text = new String(head, 0, headLength, StandardCharsets.ISO_8859_1);
-                    head = null;
-                    if (!text.startsWith("HTTP/1.1 200") && !text.startsWith("HTTP/1.0 200"))
-                    {
-                        client.disconnect(this, "answered " + text.substring(0, text.indexOf('\r')));
-                        return -1;
-                    }
-                    final String lower = text.toLowerCase(Locale.ROOT);
-                    if (!lower.contains("\ncontent-type: text/event-stream") &&
-                        !lower.contains("\ncontent-type:text/event-stream"))
-                    {
-                        client.disconnect(this, "not text/event-stream: " + text.replace("\r\n", " | "));
-                        return -1;
-                    }
-                    bodyState = lower.matches("(?s).*\ntransfer-encoding: *chunked.*") ? CHUNK_SIZE : IDENTITY;
-                    return i + 1;
-                }
-            }
-            return end;
-        }
-
-        private void onEventStream(final SseLoadClient client, final ByteBuffer buffer, final int start, final int end)
-        {
-            int state = lineState;
-            for (int i = start; i < end; i++)
-            {
-                final byte b = buffer.get(i);
-                switch (state)
-                {
-                    case LINE_START:
-                        if (b == '\n')
-                        {
-                            dispatch(client);
-                        }
-                        else if (b == 'd')
-                        {
-                            fieldMatched = 1;
-                            state = FIELD_NAME;
-                        }
-                        else if (b != '\r')
-                        {
-                            state = SKIP_LINE;
-                        }
-                        break;
-
-                    case FIELD_NAME:
-                        if (fieldMatched == DATA.length)
-                        {
-                            state = b == ':' ? DATA_SPACE : (b == '\n' ? LINE_START : SKIP_LINE);
-                        }
-                        else if (b == DATA[fieldMatched])
-                        {
-                            fieldMatched++;
-                        }
-                        else
-                        {
-                            state = b == '\n' ? LINE_START : SKIP_LINE;
-                        }
-                        break;
-
-                    case DATA_SPACE:
-                        if (b == ' ')
-                        {
-                            state = DATA_START;
-                            break;
-                        }
-                        // fall-through: no space after the colon
-                    case DATA_START:
-                        if (b >= '0' && b <= '9')
-                        {
-                            sequence = b - '0';
-                            state = DATA_SEQUENCE;
-                        }
-                        else if (b == EventPayload.WARM_UP)
-                        {
-                            pendingWarmUp = true;
-                            state = SKIP_LINE;
-                        }
-                        else
-                        {
-                            state = b == '\n' ? LINE_START : SKIP_LINE;
-                        }
-                        break;
-
-                    case DATA_SEQUENCE:
-                        if (b >= '0' && b <= '9')
-                        {
-                            sequence = sequence * 10 + (b - '0');
-                        }
-                        else if (b == ' ')
-                        {
-                            timeNs = 0;
-                            state = DATA_TIME;
-                        }
-                        else
-                        {
-                            state = b == '\n' ? LINE_START : SKIP_LINE;
-                        }
-                        break;
-
-                    case DATA_TIME:
-                        if (b >= '0' && b <= '9')
-                        {
-                            timeNs = timeNs * 10 + (b - '0');
-                        }
-                        else
-                        {
-                            pendingEvent = true;
-                            state = b == '\n' ? LINE_START : SKIP_LINE;
-                        }
-                        break;
-
-                    default:
-                        if (b != '\n')
-                        {
-                            do
-                            {
-                                if (++i == end)
-                                {
-                                    lineState = SKIP_LINE;
-                                    return;
-                                }
-                            }
-                            while (buffer.get(i) != '\n');
-                        }
-                        state = LINE_START;
-                        break;
-                }
-            }
-            lineState = state;
-        }
-
-        private void dispatch(final SseLoadClient client)
-        {
-            if (pendingEvent)
-            {
-                pendingEvent = false;
-                client.onEvent(this, sequence, timeNs);
-            }
-            else if (pendingWarmUp)
-            {
-                client.onWarmUp(this);
-            }
-            pendingWarmUp = false;
+            client.onWarmUp(this);
         }
     }
 }

@@ -1,4 +1,4 @@
-package io.sseflow.benchmarks.fanout;
+package io.sseflow.benchmarks.fanout.peers;
 
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;

@@ -1,4 +1,4 @@
-package io.sseflow.benchmarks.fanout;
+package io.sseflow.benchmarks.fanout.peers;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;

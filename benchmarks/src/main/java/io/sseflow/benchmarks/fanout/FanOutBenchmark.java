@@ -249,10 +249,10 @@ public final class FanOutBenchmark
                             latency = fixedRate.run(client, publisher, expected, sequence);
                             sequence = latency.nextSequence();
                         }
-                        if (client.stalledCount() > 0 && client.failures() == 0 &&
+                        if (client.stalled().count() > 0 && client.failures() == 0 &&
                             client.delivered() == sequence * n && System.nanoTime() - runDeadline < 0)
                         {
-                            expected = new Expected(sequence, sequence * n, n - client.stalledCount());
+                            expected = new Expected(sequence, sequence * n, n - client.stalled().count());
                             stalled = stalledReaders.run(server, client, publisher, n, runDeadline, expected);
                             if (stalled.maxRate() == null)
                             {

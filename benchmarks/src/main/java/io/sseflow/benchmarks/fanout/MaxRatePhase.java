@@ -86,7 +86,7 @@ final class MaxRatePhase
                 if (expected.perEvent() < subscribers)
                 {
                     System.out.printf(Locale.ROOT, "    trace: stalled connections dropped %d%n",
-                        client.stalledDropped());
+                        client.stalled().dropped());
                 }
             }
             final long room = window - (sequence - client.slowestExpected());

@@ -11,22 +11,21 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
- * N SSE subscribers on one thread and one selector. Every connection is parsed (HTTP/1.1 response head, chunked
- * or identity body, SSE lines) with a byte-level state machine that keeps a few fields per connection and
- * allocates nothing per event. Each connection must see sequence 0, 1, 2... in order: a gap, a repeat or a
+ * N SSE subscribers on one thread and one selector. Every connection's bytes go through its own
+ * {@link SseResponseDecoder} (HTTP/1.1 response head, chunked or identity body, SSE lines; a few fields per
+ * connection, nothing allocated per event). Each connection must see sequence 0, 1, 2... in order: a gap, a repeat or a
  * disconnect is a failure. The bytes are decoded by each connection's {@link SseResponseDecoder}. Publish-to-receive
  * latency, measured when the bytes are read, goes into a {@link SingleWriterRecorder} between {@link #startLatency()}
  * and {@link #stopLatency()}: the client thread is its only writer, the phase reading it takes the interval
  * histogram.
  * <p>
  * Stalled readers: a given percentage of the connections, spread evenly (with 10%, every 10th), are opened with a
- * small {@code SO_RCVBUF} and read like the others until {@link #stall()}; from then on they are not read at all
+ * small {@code SO_RCVBUF} and read like the others until {@link #stall(long)}; from then on they are not read at all
  * (interest set to nothing, so their receive buffers fill and the server's writes to them block), they no longer
  * hold back {@link #slowestExpected()}, and their events, gaps and disconnects are counted apart, never as
  * failures. {@link #resume()} reads them again, to see which ones the server dropped (end of stream or reset) and
@@ -40,17 +39,16 @@ final class SseLoadClient implements AutoCloseable
     private static final int READ_BUFFER_BYTES = 256 * 1024;
     private static final long HIGHEST_LATENCY_NS = TimeUnit.SECONDS.toNanos(60);
 
-    private static final int READING = 0;
-    private static final int STALL_REQUESTED = 1;
-    private static final int STALLED = 2;
-    private static final int RESUME_REQUESTED = 3;
-    private static final int RESUMED = 4;
+    /** Where the stalled connections are; a phase requests a change, the client thread makes it. */
+    private enum Stall
+    {
+        READING, STALL_REQUESTED, STALLED, RESUME_REQUESTED, RESUMED
+    }
 
     private final InetSocketAddress server;
     private final int connections;
-    private final int stalledPercent;
     private final int stalledReceiveBuffer;
-    private final int stalledCount;
+    private final StalledReaders stalled;
     private final long deadlineNs;
     private final ByteBuffer request;
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
@@ -78,17 +76,7 @@ final class SseLoadClient implements AutoCloseable
     private volatile boolean recordLatency;
     private volatile long readIntervalNs;
 
-    private volatile int stallState = READING;
-    private long stallSequence;
-    private long stalledDeliveredLocal;
-    private int stalledDroppedLocal;
-    private int stalledGapsLocal;
-    private volatile int stalledDropped;
-    private volatile int stalledGaps;
-    private volatile int stalledCaughtUp;
-    private volatile long stalledDelivered;
-    private volatile String stalledFirstDrop;
-    private volatile long catchUpSequence = Long.MAX_VALUE;
+    private volatile Stall stallState = Stall.READING;
 
     /**
      * Prepare a client; {@link #start()} opens the connections.
@@ -96,7 +84,7 @@ final class SseLoadClient implements AutoCloseable
      * @param server      address of the SSE server.
      * @param topic       topic to subscribe to.
      * @param connections          number of subscribers.
-     * @param stalledPercent       percentage of them that {@link #stall()} stops reading (0 for none).
+     * @param stalledPercent       percentage of them that {@link #stall(long)} stops reading (0 for none).
      * @param stalledReceiveBuffer {@code SO_RCVBUF} of those, set before they connect (bytes).
      * @param timeLimitNs          the client thread stops by itself after this long.
      * @throws IOException if the selector cannot be opened.
@@ -111,14 +99,8 @@ final class SseLoadClient implements AutoCloseable
     {
         this.server = server;
         this.connections = connections;
-        this.stalledPercent = stalledPercent;
         this.stalledReceiveBuffer = stalledReceiveBuffer;
-        int stalled = 0;
-        for (int i = 0; i < connections; i++)
-        {
-            stalled += stallable(i) ? 1 : 0;
-        }
-        this.stalledCount = stalled;
+        this.stalled = new StalledReaders(connections, stalledPercent);
         this.deadlineNs = System.nanoTime() + timeLimitNs;
         this.subscribers = new Subscriber[connections];
         this.selector = Selector.open();
@@ -139,13 +121,13 @@ final class SseLoadClient implements AutoCloseable
     }
 
     /**
-     * Connections {@link #stall()} stops reading: {@code floor(connections * percent / 100)}.
+     * The stalled connections: which ones, and what became of them.
      *
-     * @return count of stalled (or to be stalled) connections.
+     * @return counts published by the client thread.
      */
-    int stalledCount()
+    StalledReaders stalled()
     {
-        return stalledCount;
+        return stalled;
     }
 
     /**
@@ -158,7 +140,7 @@ final class SseLoadClient implements AutoCloseable
      */
     boolean stall(final long timeoutNs)
     {
-        return request(STALL_REQUESTED, STALLED, timeoutNs);
+        return request(Stall.STALL_REQUESTED, Stall.STALLED, timeoutNs);
     }
 
     /**
@@ -170,11 +152,11 @@ final class SseLoadClient implements AutoCloseable
      */
     boolean resume(final long sequence, final long timeoutNs)
     {
-        catchUpSequence = sequence;
-        return request(RESUME_REQUESTED, RESUMED, timeoutNs);
+        stalled.catchUpSequence(sequence);
+        return request(Stall.RESUME_REQUESTED, Stall.RESUMED, timeoutNs);
     }
 
-    private boolean request(final int requested, final int done, final long timeoutNs)
+    private boolean request(final Stall requested, final Stall done, final long timeoutNs)
     {
         stallState = requested;
         selector.wakeup();
@@ -184,57 +166,6 @@ final class SseLoadClient implements AutoCloseable
             LockSupport.parkNanos(100_000);
         }
         return stallState == done;
-    }
-
-    /**
-     * Stalled connections that ended (end of stream, reset or a broken stream) once read again, or before: dropped
-     * by the server.
-     *
-     * @return count.
-     */
-    int stalledDropped()
-    {
-        return stalledDropped;
-    }
-
-    /**
-     * Stalled connections, read again, that have every event up to the {@link #resume} sequence in order.
-     *
-     * @return count, refreshed about every millisecond.
-     */
-    int stalledCaughtUp()
-    {
-        return stalledCaughtUp;
-    }
-
-    /**
-     * Stalled connections that skipped events without being disconnected.
-     *
-     * @return count of connections.
-     */
-    int stalledGaps()
-    {
-        return stalledGaps;
-    }
-
-    /**
-     * Events the stalled connections received in order after {@link #stall()} (when read again).
-     *
-     * @return deliveries.
-     */
-    long stalledDelivered()
-    {
-        return stalledDelivered;
-    }
-
-    /**
-     * How the first dropped stalled connection ended.
-     *
-     * @return description or null.
-     */
-    String stalledFirstDrop()
-    {
-        return stalledFirstDrop;
     }
 
     /**
@@ -365,28 +296,26 @@ final class SseLoadClient implements AutoCloseable
                 recording = recordLatency;
                 selector.select(onSelected, 10);
                 delivered = deliveredLocal;
-                final int state = stallState;
-                if (state == STALL_REQUESTED || state == RESUME_REQUESTED)
+                final Stall state = stallState;
+                if (state == Stall.STALL_REQUESTED || state == Stall.RESUME_REQUESTED)
                 {
-                    setStalled(state == STALL_REQUESTED);
+                    setStalled(state == Stall.STALL_REQUESTED);
                     minExpected = scanMinExpected();
-                    stallState = state + 1;
+                    stallState = state == Stall.STALL_REQUESTED ? Stall.STALLED : Stall.RESUMED;
                 }
                 final long scanNs = System.nanoTime();
                 if (scanNs - lastScanNs > 1_000_000L)
                 {
                     lastScanNs = scanNs;
                     minExpected = scanMinExpected();
-                    if (state == RESUMED)
+                    if (state == Stall.RESUMED)
                     {
-                        stalledCaughtUp = scanCaughtUp();
+                        stalled.publishCaughtUp(scanCaughtUp());
                     }
                 }
-                if (state >= STALLED)
+                if (state != Stall.READING)
                 {
-                    stalledDelivered = stalledDeliveredLocal;
-                    stalledDropped = stalledDroppedLocal;
-                    stalledGaps = stalledGapsLocal;
+                    stalled.publish();
                 }
                 final long intervalNs = readIntervalNs;
                 if (intervalNs > 0)
@@ -440,7 +369,7 @@ final class SseLoadClient implements AutoCloseable
 
     private int scanCaughtUp()
     {
-        final long target = catchUpSequence;
+        final long target = stalled.catchUpSequence();
         int count = 0;
         for (final Subscriber subscriber : subscribers)
         {
@@ -452,24 +381,15 @@ final class SseLoadClient implements AutoCloseable
         return count;
     }
 
-    /**
-     * Is connection {@code index} one of the stalled ones: spread evenly, {@code floor(connections * percent / 100)}
-     * of them (with 10%: indexes 9, 19, 29...).
-     */
-    private boolean stallable(final int index)
-    {
-        return (long)(index + 1) * stalledPercent / 100 > (long)index * stalledPercent / 100;
-    }
-
     private void setStalled(final boolean stall)
     {
         if (stall)
         {
-            stallSequence = minExpected;
+            stalled.onStall(minExpected);
         }
         for (final Subscriber subscriber : subscribers)
         {
-            if (subscriber == null || !stallable(subscriber.index))
+            if (subscriber == null || !stalled.stallable(subscriber.index))
             {
                 continue;
             }
@@ -488,7 +408,7 @@ final class SseLoadClient implements AutoCloseable
             final SocketChannel channel = SocketChannel.open();
             channel.configureBlocking(false);
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            if (stallable(opened))
+            if (stalled.stallable(opened))
             {
                 channel.setOption(StandardSocketOptions.SO_RCVBUF, stalledReceiveBuffer);
             }
@@ -579,7 +499,7 @@ final class SseLoadClient implements AutoCloseable
         while (bytes == READ_BUFFER_BYTES);
     }
 
-    private void onWarmUp(final Subscriber subscriber)
+    void onWarmUp(final Subscriber subscriber)
     {
         if (!subscriber.warmedUp)
         {
@@ -588,17 +508,11 @@ final class SseLoadClient implements AutoCloseable
         }
     }
 
-    private void onEvent(final Subscriber subscriber, final long sequence, final long publishedNs)
+    void onEvent(final Subscriber subscriber, final long sequence, final long publishedNs)
     {
         if (subscriber.stalled)
         {
-            if (sequence != subscriber.expected && !subscriber.gap)
-            {
-                subscriber.gap = true;
-                stalledGapsLocal++;
-            }
-            subscriber.expected = sequence + 1;
-            stalledDeliveredLocal++;
+            stalled.onEvent(subscriber, sequence);
             return;
         }
         if (sequence != subscriber.expected)
@@ -624,12 +538,7 @@ final class SseLoadClient implements AutoCloseable
             subscriber.closed = true;
             if (subscriber.stalled)
             {
-                stalledDroppedLocal++;
-                if (stalledFirstDrop == null)
-                {
-                    stalledFirstDrop = "connection " + subscriber.index + " at event " + subscriber.expected +
-                        " (stalled at " + stallSequence + "): " + reason;
-                }
+                stalled.onDropped(subscriber, reason);
             }
             else
             {
@@ -684,41 +593,6 @@ final class SseLoadClient implements AutoCloseable
         }
         catch (final IOException ignore)
         {
-        }
-    }
-
-    /**
-     * One connection: its decoder and its place in the sequence.
-     */
-    private static final class Subscriber implements SseResponseDecoder.Listener
-    {
-        final SseLoadClient client;
-        final int index;
-        final SocketChannel channel;
-        final SseResponseDecoder decoder = new SseResponseDecoder(this);
-        SelectionKey key;
-        int requestSent;
-        boolean closed;
-        boolean warmedUp;
-        boolean stalled;
-        boolean gap;
-        long expected;
-
-        Subscriber(final SseLoadClient client, final int index, final SocketChannel channel)
-        {
-            this.client = client;
-            this.index = index;
-            this.channel = channel;
-        }
-
-        public void onEvent(final long sequence, final long publishedNs)
-        {
-            client.onEvent(this, sequence, publishedNs);
-        }
-
-        public void onWarmUp()
-        {
-            client.onWarmUp(this);
         }
     }
 }

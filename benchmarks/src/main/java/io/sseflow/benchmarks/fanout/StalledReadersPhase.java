@@ -51,7 +51,7 @@ final class StalledReadersPhase
         final Expected expected) throws IOException
     {
         final long phaseTimeoutNs = TimeUnit.SECONDS.toNanos(settings.phaseTimeoutSeconds);
-        final int connections = client.stalledCount();
+        final int connections = client.stalled().count();
         final long heapBefore = server.heapUsedAfterGc();
         final long rssBefore = server.rssBytes();
         if (!client.stall(phaseTimeoutNs))
@@ -84,12 +84,12 @@ final class StalledReadersPhase
         }
         if (client.resume(sequence, phaseTimeoutNs))
         {
-            Await.condition(() -> client.stalledDropped() + client.stalledCaughtUp() >= connections,
+            Await.condition(() -> client.stalled().dropped() + client.stalled().caughtUp() >= connections,
                 Math.min(phaseTimeoutNs, TimeUnit.SECONDS.toNanos(10)));
         }
         return new StalledResult(connections, settings.stalledReceiveBuffer, rate, latency,
             sequence - expected.fromSequence(), heapBefore, heapAfter, rssBefore, rssAfter, kernelQueueBytes,
-            kernelQueueConnections, client.stalledDropped(), client.stalledCaughtUp(), client.stalledGaps(),
-            client.stalledFirstDrop());
+            kernelQueueConnections, client.stalled().dropped(), client.stalled().caughtUp(), client.stalled().gaps(),
+            client.stalled().firstDrop());
     }
 }

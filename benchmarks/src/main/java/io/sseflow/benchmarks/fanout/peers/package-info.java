@@ -5,8 +5,8 @@
  * both speaking the hub's contract, and {@link io.sseflow.benchmarks.fanout.peers.ServerProcess}, which starts any
  * of them (or the hub's jar) in its own JVM and reads its CPU, heap, RSS, write syscalls and kernel send queues.
  * <pre>
- * java -cp benchmarks/target/benchmarks.jar io.sseflow.benchmarks.fanout.peers.NettyBroadcastServer --host 127.0.0.1 --port 8080
- * java -cp benchmarks/target/benchmarks.jar io.sseflow.benchmarks.fanout.peers.WebFluxSseServer --host 127.0.0.1 --port 8080
+ * java -cp benchmarks/target/benchmarks.jar io.sseflow.benchmarks.fanout.peers.NettyBroadcastServer --port 8081
+ * java -cp benchmarks/target/benchmarks.jar io.sseflow.benchmarks.fanout.peers.WebFluxSseServer --port 8082
  * </pre>
  */
 package io.sseflow.benchmarks.fanout.peers;

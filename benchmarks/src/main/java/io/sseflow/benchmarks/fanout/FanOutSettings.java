@@ -11,29 +11,53 @@ import java.util.List;
  */
 final class FanOutSettings
 {
+    /** --quick: 1,000 subscribers and short phases. */
     boolean quick;
+    /** --servers: which servers run, in order. */
     List<String> servers = List.of("sseflow", "netty", "webflux");
+    /** --subscribers: subscriber counts, each run on a fresh server. */
     int[] subscriberCounts = {1_000, 10_000};
+    /** --payload: event data length in bytes. */
     int payloadBytes = 64;
+    /** --warmup-s: max-rate warm-up. */
     int warmupSeconds = 3;
+    /** --measure-s: max-rate measured part. */
     int measureSeconds = 10;
+    /** --fixed-rate: latency phase events per second. */
     int fixedRate = 100;
+    /** --fixed-s: latency phase length. */
     int fixedSeconds = 20;
+    /** --history: the hub's history per topic; the max-rate window is at most a quarter of it. */
     int history = 1024;
+    /** --sseflow-arg: more hub flags. */
     final List<String> sseflowArgs = new ArrayList<>();
+    /** --window-deliveries: max-rate backlog bound in deliveries. */
     long windowDeliveries = 256_000;
+    /** --batch: pipelined POSTs per write. */
     int batch = 16;
+    /** --read-interval-us: least time between the client's select rounds at max rate. */
     int maxRateReadIntervalMicros = 2_000;
+    /** --phase-timeout-s: connect, warm-up and drain limit. */
     int phaseTimeoutSeconds = 60;
+    /** --quiet-wait-s: longest wait for other processes to go quiet before each server. */
     int quietWaitSeconds;
+    /** --stalled-percent: connections that stop reading in the stalled-readers phase (0: off). */
     int stalledPercent = 10;
+    /** --stalled-rcvbuf: SO_RCVBUF of the stalled connections. */
     int stalledReceiveBuffer = 4096;
+    /** --no-per-address-limit clears it: pass --max-connections-per-address to the hub. */
     boolean sseflowPerAddressLimit = true;
+    /** --time-limit-s: whole run limit. */
     int timeLimitSeconds = 1_800;
+    /** --sseflow-jar: the hub's jar. */
     Path sseflowJar = Path.of("nio-server/target/sseflow-server.jar");
+    /** --server-jvm-args: JVM flags of every server process. */
     String serverJvmArgs = "-Xmx1g -XX:+UseG1GC --add-exports java.base/jdk.internal.misc=ALL-UNNAMED";
+    /** --log-dir: where each server's output goes. */
     Path logDir = Path.of("benchmarks/target/fanout-logs");
+    /** --out: also write the markdown table there (null: no). */
     Path out;
+    /** --csv: also write the CSV there (null: no). */
     Path csv;
 
     /**

@@ -28,7 +28,7 @@ import java.util.function.Consumer;
  * small {@code SO_RCVBUF} and read like the others until {@link #stall(long)}; from then on they are not read at all
  * (interest set to nothing, so their receive buffers fill and the server's writes to them block), they no longer
  * hold back {@link #slowestExpected()}, and their events, gaps and disconnects are counted apart, never as
- * failures. {@link #resume()} reads them again, to see which ones the server dropped (end of stream or reset) and
+ * failures ({@link StalledReaders}). {@link #resume(long, long)} reads them again, to see which ones the server dropped (end of stream or reset) and
  * which ones it kept (they catch up).
  * <p>
  * The thread stops by itself at its deadline, or on {@link #close()}.

@@ -1,6 +1,7 @@
 package io.sseflow.benchmarks.fanout;
 
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.SingleWriterRecorder;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -10,23 +11,24 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
- * N SSE subscribers on one thread and one selector. Every connection is parsed (HTTP/1.1 response head, chunked
- * or identity body, SSE lines) with a byte-level state machine that keeps a few fields per connection and
- * allocates nothing per event. Each connection must see sequence 0, 1, 2... in order: a gap, a repeat or a
- * disconnect is a failure. Publish-to-receive latency goes to the {@link Histogram} set with
- * {@link #record(Histogram)}, measured when the bytes are read.
+ * N SSE subscribers on one thread and one selector. Every connection's bytes go through its own
+ * {@link SseResponseDecoder} (HTTP/1.1 response head, chunked or identity body, SSE lines; a few fields per
+ * connection, nothing allocated per event). Each connection must see sequence 0, 1, 2... in order: a gap, a repeat or a
+ * disconnect is a failure. The bytes are decoded by each connection's {@link SseResponseDecoder}. Publish-to-receive
+ * latency, measured when the bytes are read, goes into a {@link SingleWriterRecorder} between {@link #startLatency()}
+ * and {@link #stopLatency()}: the client thread is its only writer, the phase reading it takes the interval
+ * histogram.
  * <p>
  * Stalled readers: a given percentage of the connections, spread evenly (with 10%, every 10th), are opened with a
- * small {@code SO_RCVBUF} and read like the others until {@link #stall()}; from then on they are not read at all
+ * small {@code SO_RCVBUF} and read like the others until {@link #stall(long)}; from then on they are not read at all
  * (interest set to nothing, so their receive buffers fill and the server's writes to them block), they no longer
  * hold back {@link #slowestExpected()}, and their events, gaps and disconnects are counted apart, never as
- * failures. {@link #resume()} reads them again, to see which ones the server dropped (end of stream or reset) and
+ * failures ({@link StalledReaders}). {@link #resume(long, long)} reads them again, to see which ones the server dropped (end of stream or reset) and
  * which ones it kept (they catch up).
  * <p>
  * The thread stops by itself at its deadline, or on {@link #close()}.
@@ -35,18 +37,18 @@ final class SseLoadClient implements AutoCloseable
 {
     private static final int MAX_PENDING_CONNECTS = 256;
     private static final int READ_BUFFER_BYTES = 256 * 1024;
+    private static final long HIGHEST_LATENCY_NS = TimeUnit.SECONDS.toNanos(60);
 
-    private static final int READING = 0;
-    private static final int STALL_REQUESTED = 1;
-    private static final int STALLED = 2;
-    private static final int RESUME_REQUESTED = 3;
-    private static final int RESUMED = 4;
+    /** Where the stalled connections are; a phase requests a change, the client thread makes it. */
+    private enum Stall
+    {
+        READING, STALL_REQUESTED, STALLED, RESUME_REQUESTED, RESUMED
+    }
 
     private final InetSocketAddress server;
     private final int connections;
-    private final int stalledPercent;
     private final int stalledReceiveBuffer;
-    private final int stalledCount;
+    private final StalledReaders stalled;
     private final long deadlineNs;
     private final ByteBuffer request;
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
@@ -60,7 +62,7 @@ final class SseLoadClient implements AutoCloseable
     private long deliveredLocal;
     private long failuresLocal;
     private long nowNs;
-    private Histogram histogram;
+    private boolean recording;
 
     private volatile boolean running = true;
     private volatile int connectedCount;
@@ -70,20 +72,11 @@ final class SseLoadClient implements AutoCloseable
     private long lastScanNs;
     private volatile long failures;
     private volatile String firstFailure;
-    private volatile Histogram recorder;
+    private final SingleWriterRecorder latency = new SingleWriterRecorder(HIGHEST_LATENCY_NS, 3);
+    private volatile boolean recordLatency;
     private volatile long readIntervalNs;
 
-    private volatile int stallState = READING;
-    private long stallSequence;
-    private long stalledDeliveredLocal;
-    private int stalledDroppedLocal;
-    private int stalledGapsLocal;
-    private volatile int stalledDropped;
-    private volatile int stalledGaps;
-    private volatile int stalledCaughtUp;
-    private volatile long stalledDelivered;
-    private volatile String stalledFirstDrop;
-    private volatile long catchUpSequence = Long.MAX_VALUE;
+    private volatile Stall stallState = Stall.READING;
 
     /**
      * Prepare a client; {@link #start()} opens the connections.
@@ -91,7 +84,7 @@ final class SseLoadClient implements AutoCloseable
      * @param server      address of the SSE server.
      * @param topic       topic to subscribe to.
      * @param connections          number of subscribers.
-     * @param stalledPercent       percentage of them that {@link #stall()} stops reading (0 for none).
+     * @param stalledPercent       percentage of them that {@link #stall(long)} stops reading (0 for none).
      * @param stalledReceiveBuffer {@code SO_RCVBUF} of those, set before they connect (bytes).
      * @param timeLimitNs          the client thread stops by itself after this long.
      * @throws IOException if the selector cannot be opened.
@@ -106,14 +99,8 @@ final class SseLoadClient implements AutoCloseable
     {
         this.server = server;
         this.connections = connections;
-        this.stalledPercent = stalledPercent;
         this.stalledReceiveBuffer = stalledReceiveBuffer;
-        int stalled = 0;
-        for (int i = 0; i < connections; i++)
-        {
-            stalled += stallable(i) ? 1 : 0;
-        }
-        this.stalledCount = stalled;
+        this.stalled = new StalledReaders(connections, stalledPercent);
         this.deadlineNs = System.nanoTime() + timeLimitNs;
         this.subscribers = new Subscriber[connections];
         this.selector = Selector.open();
@@ -134,13 +121,13 @@ final class SseLoadClient implements AutoCloseable
     }
 
     /**
-     * Connections {@link #stall()} stops reading: {@code floor(connections * percent / 100)}.
+     * The stalled connections: which ones, and what became of them.
      *
-     * @return count of stalled (or to be stalled) connections.
+     * @return counts published by the client thread.
      */
-    int stalledCount()
+    StalledReaders stalled()
     {
-        return stalledCount;
+        return stalled;
     }
 
     /**
@@ -153,7 +140,7 @@ final class SseLoadClient implements AutoCloseable
      */
     boolean stall(final long timeoutNs)
     {
-        return request(STALL_REQUESTED, STALLED, timeoutNs);
+        return request(Stall.STALL_REQUESTED, Stall.STALLED, timeoutNs);
     }
 
     /**
@@ -165,11 +152,11 @@ final class SseLoadClient implements AutoCloseable
      */
     boolean resume(final long sequence, final long timeoutNs)
     {
-        catchUpSequence = sequence;
-        return request(RESUME_REQUESTED, RESUMED, timeoutNs);
+        stalled.catchUpSequence(sequence);
+        return request(Stall.RESUME_REQUESTED, Stall.RESUMED, timeoutNs);
     }
 
-    private boolean request(final int requested, final int done, final long timeoutNs)
+    private boolean request(final Stall requested, final Stall done, final long timeoutNs)
     {
         stallState = requested;
         selector.wakeup();
@@ -179,57 +166,6 @@ final class SseLoadClient implements AutoCloseable
             LockSupport.parkNanos(100_000);
         }
         return stallState == done;
-    }
-
-    /**
-     * Stalled connections that ended (end of stream, reset or a broken stream) once read again, or before: dropped
-     * by the server.
-     *
-     * @return count.
-     */
-    int stalledDropped()
-    {
-        return stalledDropped;
-    }
-
-    /**
-     * Stalled connections, read again, that have every event up to the {@link #resume} sequence in order.
-     *
-     * @return count, refreshed about every millisecond.
-     */
-    int stalledCaughtUp()
-    {
-        return stalledCaughtUp;
-    }
-
-    /**
-     * Stalled connections that skipped events without being disconnected.
-     *
-     * @return count of connections.
-     */
-    int stalledGaps()
-    {
-        return stalledGaps;
-    }
-
-    /**
-     * Events the stalled connections received in order after {@link #stall()} (when read again).
-     *
-     * @return deliveries.
-     */
-    long stalledDelivered()
-    {
-        return stalledDelivered;
-    }
-
-    /**
-     * How the first dropped stalled connection ended.
-     *
-     * @return description or null.
-     */
-    String stalledFirstDrop()
-    {
-        return stalledFirstDrop;
     }
 
     /**
@@ -303,14 +239,28 @@ final class SseLoadClient implements AutoCloseable
     }
 
     /**
-     * Record latency into this histogram from now on (null stops recording). Read the histogram only after the
-     * events of interest are all delivered.
-     *
-     * @param histogram destination, in nanoseconds.
+     * Start recording publish-to-receive latency: from the client thread's next select round, every measured
+     * delivery to a reading subscriber goes into a {@link SingleWriterRecorder} that only the client thread writes.
+     * Whatever was recorded before is discarded.
      */
-    void record(final Histogram histogram)
+    void startLatency()
     {
-        this.recorder = histogram;
+        latency.reset();
+        recordLatency = true;
+    }
+
+    /**
+     * Stop recording latency and take what was recorded since {@link #startLatency()}: the recorder's interval
+     * histogram, handed over from the client thread without locking it. Call once the events of interest are all
+     * delivered; a delivery read in the client's current select round may still be recorded after this returns,
+     * into the next interval (discarded by the next {@link #startLatency()}).
+     *
+     * @return latencies in nanoseconds.
+     */
+    Histogram stopLatency()
+    {
+        recordLatency = false;
+        return latency.getIntervalHistogram();
     }
 
     /**
@@ -343,31 +293,29 @@ final class SseLoadClient implements AutoCloseable
             while (running && roundStart - deadlineNs < 0)
             {
                 openConnections();
-                histogram = recorder;
+                recording = recordLatency;
                 selector.select(onSelected, 10);
                 delivered = deliveredLocal;
-                final int state = stallState;
-                if (state == STALL_REQUESTED || state == RESUME_REQUESTED)
+                final Stall state = stallState;
+                if (state == Stall.STALL_REQUESTED || state == Stall.RESUME_REQUESTED)
                 {
-                    setStalled(state == STALL_REQUESTED);
+                    setStalled(state == Stall.STALL_REQUESTED);
                     minExpected = scanMinExpected();
-                    stallState = state + 1;
+                    stallState = state == Stall.STALL_REQUESTED ? Stall.STALLED : Stall.RESUMED;
                 }
                 final long scanNs = System.nanoTime();
                 if (scanNs - lastScanNs > 1_000_000L)
                 {
                     lastScanNs = scanNs;
                     minExpected = scanMinExpected();
-                    if (state == RESUMED)
+                    if (state == Stall.RESUMED)
                     {
-                        stalledCaughtUp = scanCaughtUp();
+                        stalled.publishCaughtUp(scanCaughtUp());
                     }
                 }
-                if (state >= STALLED)
+                if (state != Stall.READING)
                 {
-                    stalledDelivered = stalledDeliveredLocal;
-                    stalledDropped = stalledDroppedLocal;
-                    stalledGaps = stalledGapsLocal;
+                    stalled.publish();
                 }
                 final long intervalNs = readIntervalNs;
                 if (intervalNs > 0)
@@ -421,7 +369,7 @@ final class SseLoadClient implements AutoCloseable
 
     private int scanCaughtUp()
     {
-        final long target = catchUpSequence;
+        final long target = stalled.catchUpSequence();
         int count = 0;
         for (final Subscriber subscriber : subscribers)
         {
@@ -433,24 +381,15 @@ final class SseLoadClient implements AutoCloseable
         return count;
     }
 
-    /**
-     * Is connection {@code index} one of the stalled ones: spread evenly, {@code floor(connections * percent / 100)}
-     * of them (with 10%: indexes 9, 19, 29...).
-     */
-    private boolean stallable(final int index)
-    {
-        return (long)(index + 1) * stalledPercent / 100 > (long)index * stalledPercent / 100;
-    }
-
     private void setStalled(final boolean stall)
     {
         if (stall)
         {
-            stallSequence = minExpected;
+            stalled.onStall(minExpected);
         }
         for (final Subscriber subscriber : subscribers)
         {
-            if (subscriber == null || !stallable(subscriber.index))
+            if (subscriber == null || !stalled.stallable(subscriber.index))
             {
                 continue;
             }
@@ -469,11 +408,11 @@ final class SseLoadClient implements AutoCloseable
             final SocketChannel channel = SocketChannel.open();
             channel.configureBlocking(false);
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            if (stallable(opened))
+            if (stalled.stallable(opened))
             {
                 channel.setOption(StandardSocketOptions.SO_RCVBUF, stalledReceiveBuffer);
             }
-            final Subscriber subscriber = new Subscriber(opened, channel);
+            final Subscriber subscriber = new Subscriber(this, opened, channel);
             subscribers[opened++] = subscriber;
             pendingConnects++;
             if (channel.connect(server))
@@ -551,15 +490,16 @@ final class SseLoadClient implements AutoCloseable
                 return;
             }
             nowNs = EventPayload.now();
-            if (!subscriber.onBytes(this, buffer, 0, bytes))
+            if (!subscriber.decoder.decode(buffer, 0, bytes))
             {
+                disconnect(subscriber, subscriber.decoder.failure());
                 return;
             }
         }
         while (bytes == READ_BUFFER_BYTES);
     }
 
-    private void onWarmUp(final Subscriber subscriber)
+    void onWarmUp(final Subscriber subscriber)
     {
         if (!subscriber.warmedUp)
         {
@@ -568,17 +508,11 @@ final class SseLoadClient implements AutoCloseable
         }
     }
 
-    private void onEvent(final Subscriber subscriber, final long sequence, final long publishedNs)
+    void onEvent(final Subscriber subscriber, final long sequence, final long publishedNs)
     {
         if (subscriber.stalled)
         {
-            if (sequence != subscriber.expected && !subscriber.gap)
-            {
-                subscriber.gap = true;
-                stalledGapsLocal++;
-            }
-            subscriber.expected = sequence + 1;
-            stalledDeliveredLocal++;
+            stalled.onEvent(subscriber, sequence);
             return;
         }
         if (sequence != subscriber.expected)
@@ -591,10 +525,9 @@ final class SseLoadClient implements AutoCloseable
         }
         subscriber.expected = sequence + 1;
         deliveredLocal++;
-        final Histogram histogram = this.histogram;
-        if (histogram != null)
+        if (recording)
         {
-            histogram.recordValue(Math.max(1, Math.min(nowNs - publishedNs, histogram.getHighestTrackableValue())));
+            latency.recordValue(Math.max(1, Math.min(nowNs - publishedNs, HIGHEST_LATENCY_NS)));
         }
     }
 
@@ -605,12 +538,7 @@ final class SseLoadClient implements AutoCloseable
             subscriber.closed = true;
             if (subscriber.stalled)
             {
-                stalledDroppedLocal++;
-                if (stalledFirstDrop == null)
-                {
-                    stalledFirstDrop = "connection " + subscriber.index + " at event " + subscriber.expected +
-                        " (stalled at " + stallSequence + "): " + reason;
-                }
+                stalled.onDropped(subscriber, reason);
             }
             else
             {
@@ -665,330 +593,6 @@ final class SseLoadClient implements AutoCloseable
         }
         catch (final IOException ignore)
         {
-        }
-    }
-
-    /**
-     * One connection: the parser state lives here, a handful of fields.
-     */
-    static final class Subscriber
-    {
-        private static final int HEAD = 0;
-        private static final int CHUNK_SIZE = 1;
-        private static final int CHUNK_EXTENSION = 2;
-        private static final int CHUNK_DATA = 3;
-        private static final int CHUNK_DATA_CR = 4;
-        private static final int CHUNK_DATA_LF = 5;
-        private static final int IDENTITY = 6;
-        private static final int END = 7;
-
-        private static final int LINE_START = 0;
-        private static final int FIELD_NAME = 1;
-        private static final int DATA_START = 2;
-        private static final int DATA_SEQUENCE = 3;
-        private static final int DATA_TIME = 4;
-        private static final int SKIP_LINE = 5;
-        private static final int DATA_SPACE = 6;
-
-        private static final byte[] DATA = "data".getBytes(StandardCharsets.US_ASCII);
-        private static final int MAX_HEAD = 8192;
-
-        final int index;
-        final SocketChannel channel;
-        SelectionKey key;
-        int requestSent;
-        boolean closed;
-        boolean warmedUp;
-        boolean stalled;
-        boolean gap;
-        long expected;
-
-        private int bodyState = HEAD;
-        private byte[] head = new byte[512];
-        private int headLength;
-        private long chunkRemaining;
-
-        private int lineState = LINE_START;
-        private int fieldMatched;
-        private boolean pendingWarmUp;
-        private boolean pendingEvent;
-        private long sequence;
-        private long timeNs;
-
-        Subscriber(final int index, final SocketChannel channel)
-        {
-            this.index = index;
-            this.channel = channel;
-        }
-
-        /**
-         * Consume bytes read from the socket.
-         *
-         * @return false if the connection failed and was closed.
-         */
-        boolean onBytes(final SseLoadClient client, final ByteBuffer buffer, final int offset, final int length)
-        {
-            int i = offset;
-            final int end = offset + length;
-            while (i < end)
-            {
-                switch (bodyState)
-                {
-                    case HEAD:
-                        i = onHead(client, buffer, i, end);
-                        if (i < 0)
-                        {
-                            return false;
-                        }
-                        break;
-
-                    case CHUNK_SIZE:
-                    {
-                        final byte b = buffer.get(i++);
-                        if (b == '\n')
-                        {
-                            bodyState = chunkRemaining == 0 ? END : CHUNK_DATA;
-                        }
-                        else if (b == ';' || b == ' ')
-                        {
-                            bodyState = CHUNK_EXTENSION;
-                        }
-                        else if (b != '\r')
-                        {
-                            final int digit = Character.digit(b, 16);
-                            if (digit < 0)
-                            {
-                                client.disconnect(this, "bad chunk size byte " + b);
-                                return false;
-                            }
-                            chunkRemaining = (chunkRemaining << 4) + digit;
-                        }
-                        break;
-                    }
-
-                    case CHUNK_EXTENSION:
-                        if (buffer.get(i++) == '\n')
-                        {
-                            bodyState = chunkRemaining == 0 ? END : CHUNK_DATA;
-                        }
-                        break;
-
-                    case CHUNK_DATA:
-                    {
-                        final int n = (int)Math.min(chunkRemaining, end - i);
-                        onEventStream(client, buffer, i, i + n);
-                        i += n;
-                        chunkRemaining -= n;
-                        if (chunkRemaining == 0)
-                        {
-                            bodyState = CHUNK_DATA_CR;
-                        }
-                        break;
-                    }
-
-                    case CHUNK_DATA_CR:
-                    {
-                        final byte b = buffer.get(i++);
-                        if (b == '\r')
-                        {
-                            bodyState = CHUNK_DATA_LF;
-                        }
-                        else if (b == '\n')
-                        {
-                            bodyState = CHUNK_SIZE;
-                        }
-                        else
-                        {
-                            client.disconnect(this, "chunk not followed by CRLF");
-                            return false;
-                        }
-                        break;
-                    }
-
-                    case CHUNK_DATA_LF:
-                        if (buffer.get(i++) != '\n')
-                        {
-                            client.disconnect(this, "chunk not followed by CRLF");
-                            return false;
-                        }
-                        bodyState = CHUNK_SIZE;
-                        break;
-
-                    case IDENTITY:
-                        onEventStream(client, buffer, i, end);
-                        i = end;
-                        break;
-
-                    default:
-                        client.disconnect(this, "stream ended by the server (last chunk)");
-                        return false;
-                }
-            }
-            return true;
-        }
-
-        private int onHead(final SseLoadClient client, final ByteBuffer buffer, final int start, final int end)
-        {
-            for (int i = start; i < end; i++)
-            {
-                if (headLength == head.length)
-                {
-                    if (head.length >= MAX_HEAD)
-                    {
-                        client.disconnect(this, "response head over " + MAX_HEAD + " bytes");
-                        return -1;
-                    }
-                    head = java.util.Arrays.copyOf(head, head.length * 2);
-                }
-                final byte b = buffer.get(i);
-                head[headLength++] = b;
-                if (b == '\n' && headLength >= 4 && head[headLength - 2] == '\r' &&
-                    head[headLength - 3] == '\n' && head[headLength - 4] == '\r')
-                {
-                    final String text = new String(head, 0, headLength, StandardCharsets.ISO_8859_1);
-                    head = null;
-                    if (!text.startsWith("HTTP/1.1 200") && !text.startsWith("HTTP/1.0 200"))
-                    {
-                        client.disconnect(this, "answered " + text.substring(0, text.indexOf('\r')));
-                        return -1;
-                    }
-                    final String lower = text.toLowerCase(Locale.ROOT);
-                    if (!lower.contains("\ncontent-type: text/event-stream") &&
-                        !lower.contains("\ncontent-type:text/event-stream"))
-                    {
-                        client.disconnect(this, "not text/event-stream: " + text.replace("\r\n", " | "));
-                        return -1;
-                    }
-                    bodyState = lower.matches("(?s).*\ntransfer-encoding: *chunked.*") ? CHUNK_SIZE : IDENTITY;
-                    return i + 1;
-                }
-            }
-            return end;
-        }
-
-        private void onEventStream(final SseLoadClient client, final ByteBuffer buffer, final int start, final int end)
-        {
-            int state = lineState;
-            for (int i = start; i < end; i++)
-            {
-                final byte b = buffer.get(i);
-                switch (state)
-                {
-                    case LINE_START:
-                        if (b == '\n')
-                        {
-                            dispatch(client);
-                        }
-                        else if (b == 'd')
-                        {
-                            fieldMatched = 1;
-                            state = FIELD_NAME;
-                        }
-                        else if (b != '\r')
-                        {
-                            state = SKIP_LINE;
-                        }
-                        break;
-
-                    case FIELD_NAME:
-                        if (fieldMatched == DATA.length)
-                        {
-                            state = b == ':' ? DATA_SPACE : (b == '\n' ? LINE_START : SKIP_LINE);
-                        }
-                        else if (b == DATA[fieldMatched])
-                        {
-                            fieldMatched++;
-                        }
-                        else
-                        {
-                            state = b == '\n' ? LINE_START : SKIP_LINE;
-                        }
-                        break;
-
-                    case DATA_SPACE:
-                        if (b == ' ')
-                        {
-                            state = DATA_START;
-                            break;
-                        }
-                        // fall-through: no space after the colon
-                    case DATA_START:
-                        if (b >= '0' && b <= '9')
-                        {
-                            sequence = b - '0';
-                            state = DATA_SEQUENCE;
-                        }
-                        else if (b == EventPayload.WARM_UP)
-                        {
-                            pendingWarmUp = true;
-                            state = SKIP_LINE;
-                        }
-                        else
-                        {
-                            state = b == '\n' ? LINE_START : SKIP_LINE;
-                        }
-                        break;
-
-                    case DATA_SEQUENCE:
-                        if (b >= '0' && b <= '9')
-                        {
-                            sequence = sequence * 10 + (b - '0');
-                        }
-                        else if (b == ' ')
-                        {
-                            timeNs = 0;
-                            state = DATA_TIME;
-                        }
-                        else
-                        {
-                            state = b == '\n' ? LINE_START : SKIP_LINE;
-                        }
-                        break;
-
-                    case DATA_TIME:
-                        if (b >= '0' && b <= '9')
-                        {
-                            timeNs = timeNs * 10 + (b - '0');
-                        }
-                        else
-                        {
-                            pendingEvent = true;
-                            state = b == '\n' ? LINE_START : SKIP_LINE;
-                        }
-                        break;
-
-                    default:
-                        if (b != '\n')
-                        {
-                            do
-                            {
-                                if (++i == end)
-                                {
-                                    lineState = SKIP_LINE;
-                                    return;
-                                }
-                            }
-                            while (buffer.get(i) != '\n');
-                        }
-                        state = LINE_START;
-                        break;
-                }
-            }
-            lineState = state;
-        }
-
-        private void dispatch(final SseLoadClient client)
-        {
-            if (pendingEvent)
-            {
-                pendingEvent = false;
-                client.onEvent(this, sequence, timeNs);
-            }
-            else if (pendingWarmUp)
-            {
-                client.onWarmUp(this);
-            }
-            pendingWarmUp = false;
         }
     }
 }

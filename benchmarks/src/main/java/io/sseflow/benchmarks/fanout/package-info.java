@@ -7,5 +7,15 @@
  * Every server speaks the same contract: {@code GET /events/{topic}} streams {@code id:}/{@code data:} frames,
  * {@code POST /events/{topic}} publishes the body as data and answers {@code 200} with the id, and on start the
  * server prints {@code sseflow listening on http://HOST:PORT}.
+ * <p>
+ * How a run flows: {@link io.sseflow.benchmarks.fanout.FanOutSettings} (the command line) →
+ * {@link io.sseflow.benchmarks.fanout.FanOutBenchmark} (one server process after the other, from
+ * {@link io.sseflow.benchmarks.fanout.peers}) → the phases {@link io.sseflow.benchmarks.fanout.MaxRatePhase},
+ * {@link io.sseflow.benchmarks.fanout.FixedRatePhase} and {@link io.sseflow.benchmarks.fanout.StalledReadersPhase},
+ * each returning a record, gathered in a {@link io.sseflow.benchmarks.fanout.RunResult} →
+ * {@link io.sseflow.benchmarks.fanout.FanOutTableWriter} (table and CSV in the format of
+ * {@link io.sseflow.benchmarks.fanout.results}). Load: {@link io.sseflow.benchmarks.fanout.HttpPublisher} publishes,
+ * {@link io.sseflow.benchmarks.fanout.SseLoadClient} reads every subscriber on one selector thread, each
+ * connection's bytes checked by its {@link io.sseflow.benchmarks.fanout.SseResponseDecoder}.
  */
 package io.sseflow.benchmarks.fanout;

@@ -1,9 +1,14 @@
 package io.sseflow.benchmarks.report;
 
+import io.sseflow.benchmarks.fanout.results.FanOutColumn;
+import io.sseflow.benchmarks.fanout.results.FanOutRow;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -13,52 +18,26 @@ import java.util.TreeSet;
 
 /**
  * The fan-out benchmark's results as {@code FanOutBenchmark --csv} wrote them: a header of column names
- * ({@code FanOutBenchmark.CSV_COLUMNS}), then one {@link Row} per server and subscriber count.
+ * ({@link FanOutColumn}), then one {@link FanOutRow} per server and subscriber count. Columns are found by name, so
+ * a CSV of an earlier run, with fewer columns, reads too (what it lacks is empty); a name no {@link FanOutColumn}
+ * has is ignored.
  */
 final class FanOutResults
 {
-    /**
-     * One server at one subscriber count.
-     *
-     * @param values column name to the field's text (empty where nothing was measured).
-     */
-    record Row(Map<String, String> values)
+    private static final Map<String, FanOutColumn> COLUMNS = new HashMap<>();
+
+    static
     {
-        String server()
+        for (final FanOutColumn column : FanOutColumn.values())
         {
-            return text("server");
-        }
-
-        int subscribers()
-        {
-            return Integer.parseInt(text("subscribers"));
-        }
-
-        String text(final String column)
-        {
-            return values.getOrDefault(column, "");
-        }
-
-        /**
-         * @param column a numeric column.
-         * @return its value, NaN where it was not measured.
-         */
-        double number(final String column)
-        {
-            final String text = text(column);
-            return text.isEmpty() ? Double.NaN : Double.parseDouble(text);
-        }
-
-        boolean ok()
-        {
-            return "ok".equals(text("status"));
+            COLUMNS.put(column.csvName(), column);
         }
     }
 
     final List<String> columns;
-    final List<Row> rows;
+    final List<FanOutRow> rows;
 
-    private FanOutResults(final List<String> columns, final List<Row> rows)
+    private FanOutResults(final List<String> columns, final List<FanOutRow> rows)
     {
         this.columns = columns;
         this.rows = rows;
@@ -79,7 +58,7 @@ final class FanOutResults
             throw new IOException(file + " is empty");
         }
         final List<String> columns = fields(lines.get(0));
-        final List<Row> rows = new ArrayList<>();
+        final List<FanOutRow> rows = new ArrayList<>();
         for (final String line : lines.subList(1, lines.size()))
         {
             if (line.isBlank())
@@ -87,12 +66,16 @@ final class FanOutResults
                 continue;
             }
             final List<String> fields = fields(line);
-            final Map<String, String> values = new java.util.LinkedHashMap<>();
+            final Map<FanOutColumn, String> values = new EnumMap<>(FanOutColumn.class);
             for (int i = 0; i < columns.size(); i++)
             {
-                values.put(columns.get(i), i < fields.size() ? fields.get(i) : "");
+                final FanOutColumn column = COLUMNS.get(columns.get(i));
+                if (column != null)
+                {
+                    values.put(column, i < fields.size() ? fields.get(i) : "");
+                }
             }
-            rows.add(new Row(values));
+            rows.add(new FanOutRow(values));
         }
         return new FanOutResults(List.copyOf(columns), List.copyOf(rows));
     }
@@ -113,7 +96,7 @@ final class FanOutResults
         return List.copyOf(counts);
     }
 
-    Optional<Row> find(final String server, final int subscribers)
+    Optional<FanOutRow> find(final String server, final int subscribers)
     {
         return rows.stream().filter((r) -> r.server().equals(server) && r.subscribers() == subscribers).findFirst();
     }

@@ -1,5 +1,8 @@
 package io.sseflow.benchmarks.report;
 
+import io.sseflow.benchmarks.fanout.results.FanOutColumn;
+import io.sseflow.benchmarks.fanout.results.FanOutRow;
+
 import org.knowm.xchart.AnnotationLine;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.BitmapEncoder.BitmapFormat;
@@ -88,19 +91,19 @@ final class ResultCharts
     {
         final List<CategoryChart> charts = List.of(
             fanOutPanel(results, "Max deliveries/s with no loss (higher is better; red: target)", "deliveries/s",
-                (r) -> r.number("max_deliveries_per_s"), false, "#,##0", ResultsReport.DELIVERIES_PER_SECOND),
+                (r) -> r.number(FanOutColumn.MAX_DELIVERIES_PER_S), false, "#,##0", ResultsReport.DELIVERIES_PER_SECOND),
             fanOutPanel(results, "Server CPU per million deliveries (lower is better)", "CPU s / 1M deliveries",
-                (r) -> r.number("server_cpu_s_per_1m_deliveries"), false, "0.00", Double.NaN),
+                (r) -> r.number(FanOutColumn.SERVER_CPU_S_PER_1M_DELIVERIES), false, "0.00", Double.NaN),
             fanOutPanel(results, "p99 latency at the fixed rate (log scale; red: target)", "p99 ms",
-                (r) -> r.number("p99_ms"), true, "#,##0.###", ResultsReport.P99_MS),
+                (r) -> r.number(FanOutColumn.P99_MS), true, "#,##0.###", ResultsReport.P99_MS),
             fanOutPanel(results, "Heap per idle connection (lower is better; red: target)", "bytes",
-                (r) -> r.number("heap_bytes_per_idle_connection"), false, "#,##0",
+                (r) -> r.number(FanOutColumn.HEAP_BYTES_PER_IDLE_CONNECTION), false, "#,##0",
                 ResultsReport.HEAP_PER_IDLE_CONNECTION),
             fanOutPanel(results, "Readers' events/s with stalled readers / all reading (red: issue 5 target)",
-                "ratio", (r) -> r.number("stalled_readers_vs_all_reading"), false, "0.00",
+                "ratio", (r) -> r.number(FanOutColumn.STALLED_READERS_VS_ALL_READING), false, "0.00",
                 1 - ResultsReport.STALLED_WITHIN),
             fanOutPanel(results, "Server RSS growth with stalled readers (lower is better)", "bytes",
-                (r) -> r.number("stalled_rss_growth_bytes"), false, "#,##0", Double.NaN));
+                (r) -> r.number(FanOutColumn.STALLED_RSS_GROWTH_BYTES), false, "#,##0", Double.NaN));
         BitmapEncoder.saveBitmap(charts, 3, 2, file.toString(), BitmapFormat.PNG);
     }
 
@@ -108,7 +111,7 @@ final class ResultCharts
         final FanOutResults results,
         final String title,
         final String yTitle,
-        final ToDoubleFunction<FanOutResults.Row> metric,
+        final ToDoubleFunction<FanOutRow> metric,
         final boolean logarithmic,
         final String pattern,
         final double target)
@@ -128,7 +131,7 @@ final class ResultCharts
             for (final int n : results.subscriberCounts())
             {
                 values.add(results.find(server, n)
-                    .filter(FanOutResults.Row::ok)
+                    .filter(FanOutRow::ok)
                     .map(metric::applyAsDouble)
                     .filter((v) -> !v.isNaN() && (!logarithmic || v > 0))
                     .orElse(null));

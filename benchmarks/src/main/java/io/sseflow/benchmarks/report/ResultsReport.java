@@ -1,5 +1,9 @@
 package io.sseflow.benchmarks.report;
 
+import io.sseflow.benchmarks.fanout.results.FanOutColumn;
+import io.sseflow.benchmarks.fanout.results.FanOutRow;
+import io.sseflow.benchmarks.fanout.results.FanOutTable;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -255,45 +259,8 @@ public final class ResultsReport
             fmt("%.0f%%", STALLED_WITHIN * 100) + " of the all-reading rate with " + STALLED_PERCENT +
             "% of subscribers stalled).");
         line();
-        line("| server | subscribers | max deliveries/s (no loss) | vs netty | server CPU s / 1M deliveries | " +
-            "server write syscalls / delivery | load-process CPU s / 1M | other processes' CPU | " +
-            "latency phase events/s | p50 ms | p99 ms | p99.9 ms | max ms | heap B / idle conn | RSS B / idle conn | " +
-            "events checked | readers' deliveries/s, " + stalledPercent(fanOut) + " stalled | vs all reading | " +
-            "p99 ms, stalled (vs all reading) | stalled dropped by server | heap growth B, stalled | " +
-            "RSS growth B, stalled | kernel send queue B, stalled | result |");
-        line("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|" +
-            "---:|---:|---:|---|");
-        for (final FanOutResults.Row r : fanOut.rows)
-        {
-            line("| " + String.join(" | ", List.of(
-                r.server(),
-                fmt("%,d", r.subscribers()),
-                num(r, "max_deliveries_per_s", "%,.0f"),
-                num(r, "vs_netty", "%.2f×"),
-                num(r, "server_cpu_s_per_1m_deliveries", "%.2f"),
-                num(r, "server_write_syscalls_per_delivery", "%.2f"),
-                num(r, "load_process_cpu_s_per_1m_deliveries", "%.2f"),
-                Double.isNaN(r.number("other_processes_cpu")) ? DASH : fmt("%.0f%%", 100 * r.number("other_processes_cpu")),
-                num(r, "latency_phase_events_per_s", "%.0f"),
-                millis(r.number("p50_ms")), millis(r.number("p99_ms")), millis(r.number("p99_9_ms")),
-                millis(r.number("max_ms")),
-                num(r, "heap_bytes_per_idle_connection", "%,.0f"),
-                num(r, "rss_bytes_per_idle_connection", "%,.0f"),
-                Double.isNaN(r.number("events_checked_per_subscriber")) ? DASH :
-                    fmt("%,.0f × %,d", r.number("events_checked_per_subscriber"), r.subscribers()),
-                num(r, "stalled_readers_deliveries_per_s", "%,.0f"),
-                num(r, "stalled_readers_vs_all_reading", "%.2f×"),
-                millis(r.number("stalled_p99_ms")) + (Double.isNaN(r.number("stalled_p99_vs_all_reading")) ? "" :
-                    fmt(" (%.2f×)", r.number("stalled_p99_vs_all_reading"))),
-                Double.isNaN(r.number("stalled_dropped_by_server")) ? DASH :
-                    fmt("%,.0f of %,.0f", r.number("stalled_dropped_by_server"), r.number("stalled_connections")),
-                num(r, "stalled_heap_growth_bytes", "%+,.0f"),
-                num(r, "stalled_rss_growth_bytes", "%+,.0f"),
-                num(r, "stalled_kernel_send_queue_bytes", "%,.0f"),
-                (r.ok() ? "ok" : "fail".equals(r.text("status")) ? "**FAIL**" : r.text("status")) +
-                    (r.text("detail").isEmpty() ? "" : ": " + r.text("detail").replace("|", "/"))))
-                + " |");
-        }
+        md.append(FanOutTable.header(FanOutTable.stalledPercent(fanOut.rows)));
+        fanOut.rows.forEach((r) -> md.append(FanOutTable.line(r)));
         line();
         if (!notes.isEmpty())
         {
@@ -302,13 +269,6 @@ public final class ResultsReport
             notes.forEach(this::line);
             line();
         }
-    }
-
-    /** The run's {@code --stalled-percent} as "P%", or "–" for a CSV from before the stalled-readers scenario. */
-    private static String stalledPercent(final FanOutResults fanOut)
-    {
-        return fanOut.rows.stream().map((r) -> r.text("stalled_percent")).filter((t) -> !t.isEmpty()).findFirst()
-            .map((t) -> t + "%").orElse(DASH);
     }
 
     private List<String> fanOutNotes() throws IOException
@@ -402,46 +362,46 @@ public final class ResultsReport
     {
         line("| fan-out target (sseflow) | subscribers | measured | status |");
         line("|---|---:|---|---|");
-        final Optional<FanOutResults.Row> atThousand = fanOut.find("sseflow", DELIVERIES_AT_SUBSCRIBERS);
+        final Optional<FanOutRow> atThousand = fanOut.find("sseflow", DELIVERIES_AT_SUBSCRIBERS);
         line("| ≥ " + fmt("%,.0f", DELIVERIES_PER_SECOND) + " deliveries/s | " + fmt("%,d", DELIVERIES_AT_SUBSCRIBERS) +
-            " | " + measured(atThousand, "max_deliveries_per_s", (r) -> fmt("%,.0f deliveries/s (%.2f× the target)",
-            r.number("max_deliveries_per_s"), r.number("max_deliveries_per_s") / DELIVERIES_PER_SECOND),
-            (r) -> r.number("max_deliveries_per_s") >= DELIVERIES_PER_SECOND));
+            " | " + measured(atThousand, FanOutColumn.MAX_DELIVERIES_PER_S, (r) -> fmt("%,.0f deliveries/s (%.2f× the target)",
+            r.number(FanOutColumn.MAX_DELIVERIES_PER_S), r.number(FanOutColumn.MAX_DELIVERIES_PER_S) / DELIVERIES_PER_SECOND),
+            (r) -> r.number(FanOutColumn.MAX_DELIVERIES_PER_S) >= DELIVERIES_PER_SECOND));
         for (final int n : fanOut.subscriberCounts())
         {
-            final Optional<FanOutResults.Row> sseflow = fanOut.find("sseflow", n);
-            final Optional<FanOutResults.Row> netty = fanOut.find("netty", n).filter(FanOutResults.Row::ok);
+            final Optional<FanOutRow> sseflow = fanOut.find("sseflow", n);
+            final Optional<FanOutRow> netty = fanOut.find("netty", n).filter(FanOutRow::ok);
             line("| ≥ " + fmt("%.0f", NETTY_SPEED_UP) + "× the Netty server's deliveries/s, same run | " +
                 fmt("%,d", n) + " | " + (netty.isEmpty() ? "netty not measured | not measured |" :
-                measured(sseflow, "max_deliveries_per_s", (r) -> fmt("%.2f× (sseflow %,.0f, netty %,.0f deliveries/s)",
-                r.number("max_deliveries_per_s") / netty.get().number("max_deliveries_per_s"),
-                r.number("max_deliveries_per_s"), netty.get().number("max_deliveries_per_s")),
-                (r) -> r.number("max_deliveries_per_s") >= NETTY_SPEED_UP * netty.get().number("max_deliveries_per_s"))));
+                measured(sseflow, FanOutColumn.MAX_DELIVERIES_PER_S, (r) -> fmt("%.2f× (sseflow %,.0f, netty %,.0f deliveries/s)",
+                r.number(FanOutColumn.MAX_DELIVERIES_PER_S) / netty.get().number(FanOutColumn.MAX_DELIVERIES_PER_S),
+                r.number(FanOutColumn.MAX_DELIVERIES_PER_S), netty.get().number(FanOutColumn.MAX_DELIVERIES_PER_S)),
+                (r) -> r.number(FanOutColumn.MAX_DELIVERIES_PER_S) >= NETTY_SPEED_UP * netty.get().number(FanOutColumn.MAX_DELIVERIES_PER_S))));
         }
-        final Optional<FanOutResults.Row> latency = fanOut.find("sseflow", P99_SUBSCRIBERS);
-        final boolean rateAsTarget = latency.map((r) -> r.number("latency_phase_target_events_per_s") ==
+        final Optional<FanOutRow> latency = fanOut.find("sseflow", P99_SUBSCRIBERS);
+        final boolean rateAsTarget = latency.map((r) -> r.number(FanOutColumn.LATENCY_PHASE_TARGET_EVENTS_PER_S) ==
             P99_EVENTS_PER_SECOND).orElse(false);
         line("| p99 ≤ " + fmt("%.0f", P99_MS) + " ms at " + P99_EVENTS_PER_SECOND + " events/s | " +
             fmt("%,d", P99_SUBSCRIBERS) + " | " + (latency.isPresent() && !rateAsTarget ?
-            fmt("latency phase ran at %.0f events/s, not %d", latency.get().number("latency_phase_target_events_per_s"),
+            fmt("latency phase ran at %.0f events/s, not %d", latency.get().number(FanOutColumn.LATENCY_PHASE_TARGET_EVENTS_PER_S),
             P99_EVENTS_PER_SECOND) + " | not measured |" :
-            measured(latency, "p99_ms", (r) -> "p99 " + millis(r.number("p99_ms")) + " ms (" +
-                fmt("%.2f× the target", r.number("p99_ms") / P99_MS) + "; " +
-                fmt("%.0f of %d events/s achieved", r.number("latency_phase_events_per_s"), P99_EVENTS_PER_SECOND) +
-                (r.number("latency_phase_events_per_s") < 0.95 * P99_EVENTS_PER_SECOND ?
+            measured(latency, FanOutColumn.P99_MS, (r) -> "p99 " + millis(r.number(FanOutColumn.P99_MS)) + " ms (" +
+                fmt("%.2f× the target", r.number(FanOutColumn.P99_MS) / P99_MS) + "; " +
+                fmt("%.0f of %d events/s achieved", r.number(FanOutColumn.LATENCY_PHASE_EVENTS_PER_S), P99_EVENTS_PER_SECOND) +
+                (r.number(FanOutColumn.LATENCY_PHASE_EVENTS_PER_S) < 0.95 * P99_EVENTS_PER_SECOND ?
                 ": the publisher fell behind, latency excludes that queueing" : "") + ")",
-                (r) -> r.number("p99_ms") <= P99_MS)));
+                (r) -> r.number(FanOutColumn.P99_MS) <= P99_MS)));
         for (final int n : fanOut.subscriberCounts())
         {
             line("| ≤ 1 KB (" + fmt("%,.0f", HEAP_PER_IDLE_CONNECTION) + " B) heap per idle connection | " +
-                fmt("%,d", n) + " | " + measured(fanOut.find("sseflow", n), "heap_bytes_per_idle_connection",
-                (r) -> fmt("%,.0f B (%.3f× the target)", r.number("heap_bytes_per_idle_connection"),
-                r.number("heap_bytes_per_idle_connection") / HEAP_PER_IDLE_CONNECTION),
-                (r) -> r.number("heap_bytes_per_idle_connection") <= HEAP_PER_IDLE_CONNECTION));
+                fmt("%,d", n) + " | " + measured(fanOut.find("sseflow", n), FanOutColumn.HEAP_BYTES_PER_IDLE_CONNECTION,
+                (r) -> fmt("%,.0f B (%.3f× the target)", r.number(FanOutColumn.HEAP_BYTES_PER_IDLE_CONNECTION),
+                r.number(FanOutColumn.HEAP_BYTES_PER_IDLE_CONNECTION) / HEAP_PER_IDLE_CONNECTION),
+                (r) -> r.number(FanOutColumn.HEAP_BYTES_PER_IDLE_CONNECTION) <= HEAP_PER_IDLE_CONNECTION));
         }
         stalledTargets(fanOut);
-        final long ok = fanOut.rows.stream().filter(FanOutResults.Row::ok).count();
-        final long failed = fanOut.rows.stream().filter((r) -> "fail".equals(r.text("status"))).count();
+        final long ok = fanOut.rows.stream().filter(FanOutRow::ok).count();
+        final long failed = fanOut.rows.stream().filter((r) -> "fail".equals(r.text(FanOutColumn.STATUS))).count();
         line("| no lost, repeated or reordered event (every server) | all | " +
             fmt("%d ok, %d failed, %d skipped of %d runs", ok, failed, fanOut.rows.size() - ok - failed,
             fanOut.rows.size()) + " | " + (failed > 0 ? verdict(false) : ok == 0 ? "not measured" : verdict(true)) +
@@ -455,12 +415,12 @@ public final class ResultsReport
      */
     private void stalledTargets(final FanOutResults fanOut)
     {
-        final Optional<FanOutResults.Row> row = fanOut.find("sseflow", STALLED_SUBSCRIBERS);
+        final Optional<FanOutRow> row = fanOut.find("sseflow", STALLED_SUBSCRIBERS);
         final String name = "readers within " + fmt("%.0f%%", STALLED_WITHIN * 100) + " with " + STALLED_PERCENT +
             "% stalled (issue 5: deliveries/s and p99 vs all reading)";
         final String memory = "server memory bounded with " + STALLED_PERCENT + "% stalled (issue 5; stated, " +
             "growth over the same server before the stall)";
-        final double percent = row.map((r) -> r.number("stalled_percent")).orElse(Double.NaN);
+        final double percent = row.map((r) -> r.number(FanOutColumn.STALLED_PERCENT)).orElse(Double.NaN);
         if (row.isPresent() && percent != STALLED_PERCENT)
         {
             final String why = Double.isNaN(percent) || percent == 0 ? "stalled readers not run" :
@@ -470,38 +430,38 @@ public final class ResultsReport
             return;
         }
         line("| " + name + " | " + fmt("%,d", STALLED_SUBSCRIBERS) + " | " + measured(row,
-            "stalled_readers_vs_all_reading", (r) -> fmt("deliveries %.2f× (%,.0f events/s per reader vs %,.0f)",
-            r.number("stalled_readers_vs_all_reading"), r.number("stalled_readers_events_per_s"),
-            r.number("max_rate_events_per_s")) + (Double.isNaN(r.number("stalled_p99_vs_all_reading")) ?
-            "; p99 not measured" : fmt("; p99 %.2f× (%s vs %s ms)", r.number("stalled_p99_vs_all_reading"),
-            millis(r.number("stalled_p99_ms")), millis(r.number("p99_ms")))),
-            (r) -> r.number("stalled_readers_vs_all_reading") >= 1 - STALLED_WITHIN &&
-                !(r.number("stalled_p99_vs_all_reading") > 1 + STALLED_WITHIN)));
-        line("| " + memory + " | " + fmt("%,d", STALLED_SUBSCRIBERS) + " | " + row.filter(FanOutResults.Row::ok)
-            .filter((r) -> !Double.isNaN(r.number("stalled_heap_growth_bytes")))
+            FanOutColumn.STALLED_READERS_VS_ALL_READING, (r) -> fmt("deliveries %.2f× (%,.0f events/s per reader vs %,.0f)",
+            r.number(FanOutColumn.STALLED_READERS_VS_ALL_READING), r.number(FanOutColumn.STALLED_READERS_EVENTS_PER_S),
+            r.number(FanOutColumn.MAX_RATE_EVENTS_PER_S)) + (Double.isNaN(r.number(FanOutColumn.STALLED_P99_VS_ALL_READING)) ?
+            "; p99 not measured" : fmt("; p99 %.2f× (%s vs %s ms)", r.number(FanOutColumn.STALLED_P99_VS_ALL_READING),
+            millis(r.number(FanOutColumn.STALLED_P99_MS)), millis(r.number(FanOutColumn.P99_MS)))),
+            (r) -> r.number(FanOutColumn.STALLED_READERS_VS_ALL_READING) >= 1 - STALLED_WITHIN &&
+                !(r.number(FanOutColumn.STALLED_P99_VS_ALL_READING) > 1 + STALLED_WITHIN)));
+        line("| " + memory + " | " + fmt("%,d", STALLED_SUBSCRIBERS) + " | " + row.filter(FanOutRow::ok)
+            .filter((r) -> !Double.isNaN(r.number(FanOutColumn.STALLED_HEAP_GROWTH_BYTES)))
             .map((r) -> fmt("heap %+,.0f B, RSS %+,.0f B, kernel send queues %s B; %,.0f of %,.0f stalled " +
                 "connections dropped by the server, %,.0f kept; %,.0f events published while stalled",
-                r.number("stalled_heap_growth_bytes"), r.number("stalled_rss_growth_bytes"),
-                num(r, "stalled_kernel_send_queue_bytes", "%,.0f"), r.number("stalled_dropped_by_server"),
-                r.number("stalled_connections"), r.number("stalled_kept_caught_up"),
-                r.number("stalled_events_published")) + " | stated (no threshold) |")
+                r.number(FanOutColumn.STALLED_HEAP_GROWTH_BYTES), r.number(FanOutColumn.STALLED_RSS_GROWTH_BYTES),
+                num(r, FanOutColumn.STALLED_KERNEL_SEND_QUEUE_BYTES, "%,.0f"), r.number(FanOutColumn.STALLED_DROPPED_BY_SERVER),
+                r.number(FanOutColumn.STALLED_CONNECTIONS), r.number(FanOutColumn.STALLED_KEPT_CAUGHT_UP),
+                r.number(FanOutColumn.STALLED_EVENTS_PUBLISHED)) + " | stated (no threshold) |")
             .orElse(row.isEmpty() ? "sseflow not in the run | not measured |" : "not measured | not measured |"));
     }
 
     private static String measured(
-        final Optional<FanOutResults.Row> row,
-        final String column,
-        final java.util.function.Function<FanOutResults.Row, String> describe,
-        final java.util.function.Predicate<FanOutResults.Row> met)
+        final Optional<FanOutRow> row,
+        final FanOutColumn column,
+        final java.util.function.Function<FanOutRow, String> describe,
+        final java.util.function.Predicate<FanOutRow> met)
     {
         if (row.isEmpty())
         {
             return "sseflow not in the run | not measured |";
         }
-        final FanOutResults.Row r = row.get();
+        final FanOutRow r = row.get();
         if (!r.ok() || Double.isNaN(r.number(column)))
         {
-            return (r.ok() ? "not measured" : r.text("status") + ": " + r.text("detail").replace("|", "/")) +
+            return (r.ok() ? "not measured" : r.text(FanOutColumn.STATUS) + ": " + r.text(FanOutColumn.DETAIL).replace("|", "/")) +
                 " | not measured |";
         }
         return describe.apply(r) + " | " + verdict(met.test(r)) + " |";
@@ -556,7 +516,7 @@ public final class ResultsReport
         return base.relativize(target.toAbsolutePath().normalize()).toString().replace('\\', '/');
     }
 
-    private static String num(final FanOutResults.Row r, final String column, final String format)
+    private static String num(final FanOutRow r, final FanOutColumn column, final String format)
     {
         final double value = r.number(column);
         return Double.isNaN(value) ? DASH : fmt(format, value);

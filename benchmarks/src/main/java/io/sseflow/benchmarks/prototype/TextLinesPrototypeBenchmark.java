@@ -1,4 +1,6 @@
-package io.sseflow.benchmarks.encoder;
+package io.sseflow.benchmarks.prototype;
+
+import io.sseflow.benchmarks.encoder.EncoderEvents;
 
 import io.sseflow.encoder.EventFrameEncoder;
 import io.sseflow.encoder.SseOptions;

@@ -1,4 +1,7 @@
-package io.sseflow.benchmarks.encoder;
+package io.sseflow.benchmarks.prototype;
+
+import io.sseflow.benchmarks.encoder.EncoderEvents;
+import io.sseflow.benchmarks.encoder.Trade;
 
 import com.dslplatform.json.DslJson;
 import com.dslplatform.json.JsonWriter;

@@ -1,4 +1,4 @@
-package io.sseflow.benchmarks.fanout;
+package io.sseflow.benchmarks.fanout.peers;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -23,15 +23,15 @@ import java.util.regex.Pattern;
  * CPU time and RSS from {@code /proc/PID/stat} and {@code /proc/PID/status}, heap after a full GC from
  * {@code jcmd PID GC.run} then {@code jstat -gc PID}.
  */
-final class ServerProcess implements AutoCloseable
+public final class ServerProcess implements AutoCloseable
 {
     private static final Pattern LISTENING = Pattern.compile("listening on http://([^\\s:/]+):(\\d+)");
     private static final long CLOCK_TICKS_PER_SECOND = 100;
 
-    final String name;
-    final Process process;
-    final InetSocketAddress address;
-    final String banner;
+    private final String name;
+    private final Process process;
+    private final InetSocketAddress address;
+    private final String banner;
     private final ArrayDeque<String> lastLines;
 
     private ServerProcess(
@@ -58,7 +58,7 @@ final class ServerProcess implements AutoCloseable
      * @return the running server.
      * @throws IOException if it cannot start, exits, or stays silent.
      */
-    static ServerProcess start(final String name, final List<String> command, final Path log, final long timeoutMs)
+    public static ServerProcess start(final String name, final List<String> command, final Path log, final long timeoutMs)
         throws IOException
     {
         Files.createDirectories(log.toAbsolutePath().getParent());
@@ -121,11 +121,31 @@ final class ServerProcess implements AutoCloseable
     }
 
     /**
+     * Where the server listens, from its banner.
+     *
+     * @return loopback address and port.
+     */
+    public InetSocketAddress address()
+    {
+        return address;
+    }
+
+    /**
+     * The server's {@code listening on} line.
+     *
+     * @return the banner as printed.
+     */
+    public String banner()
+    {
+        return banner;
+    }
+
+    /**
      * Process id.
      *
      * @return pid.
      */
-    long pid()
+    public long pid()
     {
         return process.pid();
     }
@@ -135,7 +155,7 @@ final class ServerProcess implements AutoCloseable
      *
      * @return true while alive.
      */
-    boolean isAlive()
+    public boolean isAlive()
     {
         return process.isAlive();
     }
@@ -146,7 +166,7 @@ final class ServerProcess implements AutoCloseable
      * @return seconds.
      * @throws IOException if /proc cannot be read.
      */
-    double cpuSeconds() throws IOException
+    public double cpuSeconds() throws IOException
     {
         return cpuSeconds(pid());
     }
@@ -158,7 +178,7 @@ final class ServerProcess implements AutoCloseable
      * @return seconds.
      * @throws IOException if /proc cannot be read.
      */
-    static double cpuSeconds(final long pid) throws IOException
+    public static double cpuSeconds(final long pid) throws IOException
     {
         final String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
         final String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
@@ -172,7 +192,7 @@ final class ServerProcess implements AutoCloseable
      *
      * @return count, or -1 if unavailable.
      */
-    long writeSyscalls()
+    public long writeSyscalls()
     {
         try
         {
@@ -197,7 +217,7 @@ final class ServerProcess implements AutoCloseable
      * @return seconds.
      * @throws IOException if /proc cannot be read.
      */
-    static double machineBusySeconds() throws IOException
+    public static double machineBusySeconds() throws IOException
     {
         final String line = Files.readAllLines(Path.of("/proc/stat")).get(0);
         final String[] fields = line.trim().split("\\s+");
@@ -215,7 +235,7 @@ final class ServerProcess implements AutoCloseable
      * @return bytes.
      * @throws IOException if /proc cannot be read.
      */
-    long rssBytes() throws IOException
+    public long rssBytes() throws IOException
     {
         for (final String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status")))
         {
@@ -235,7 +255,7 @@ final class ServerProcess implements AutoCloseable
      * @param minBytes count only connections with at least this many bytes queued.
      * @return {@code [bytes, connections]} or {@code null} if /proc/net cannot be read.
      */
-    long[] kernelSendQueue(final long minBytes)
+    public long[] kernelSendQueue(final long minBytes)
     {
         final String port = String.format(":%04X", address.getPort());
         long bytes = 0;
@@ -275,7 +295,7 @@ final class ServerProcess implements AutoCloseable
      * @return bytes.
      * @throws IOException if the tools fail.
      */
-    long heapUsedAfterGc() throws IOException
+    public long heapUsedAfterGc() throws IOException
     {
         run(tool("jcmd"), Long.toString(pid()), "GC.run");
         run(tool("jcmd"), Long.toString(pid()), "GC.run");
@@ -333,7 +353,7 @@ final class ServerProcess implements AutoCloseable
      *
      * @return up to 20 lines.
      */
-    String tail()
+    public String tail()
     {
         synchronized (lastLines)
         {

@@ -1,4 +1,4 @@
-package io.sseflow.benchmarks.fanout;
+package io.sseflow.benchmarks.fanout.peers;
 
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
@@ -29,7 +29,7 @@ import static org.springframework.web.reactive.function.server.RequestPredicates
  * Same contract as the sseflow hub: {@code GET /events/{topic}} streams, {@code POST /events/{topic}} publishes
  * the body as data and answers {@code 200} with the id, and it prints {@code webflux listening on http://HOST:PORT}.
  * <pre>
- * java -cp benchmarks/target/benchmarks.jar io.sseflow.benchmarks.fanout.WebFluxSseServer --port 8082
+ * java -cp benchmarks/target/benchmarks.jar io.sseflow.benchmarks.fanout.peers.WebFluxSseServer --port 8082
  * </pre>
  */
 public final class WebFluxSseServer

@@ -1,4 +1,4 @@
-package io.sseflow.benchmarks.fanout;
+package io.sseflow.benchmarks.fanout.peers;
 
 /**
  * Command line of the peer servers, the same flags the sseflow hub takes where they apply:

@@ -1,4 +1,4 @@
-package io.sseflow.benchmarks.fanout;
+package io.sseflow.benchmarks.fanout.peers;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -53,7 +53,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Same contract as the sseflow hub: {@code GET /events/{topic}} streams, {@code POST /events/{topic}} publishes
  * the body as data and answers {@code 200} with the id, and it prints {@code netty listening on http://HOST:PORT}.
  * <pre>
- * java -cp benchmarks/target/benchmarks.jar io.sseflow.benchmarks.fanout.NettyBroadcastServer --port 8081
+ * java -cp benchmarks/target/benchmarks.jar io.sseflow.benchmarks.fanout.peers.NettyBroadcastServer --port 8081
  * </pre>
  */
 public final class NettyBroadcastServer

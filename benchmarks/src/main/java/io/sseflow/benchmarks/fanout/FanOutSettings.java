@@ -1,0 +1,204 @@
+package io.sseflow.benchmarks.fanout;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Settings of a fan-out run, from the command line ({@code --help} prints them with their defaults); read-only once
+ * {@link #parse(String[])} returns. Durations are in the units their names say.
+ */
+final class FanOutSettings
+{
+    /** --quick: 1,000 subscribers and short phases. */
+    boolean quick;
+    /** --servers: which servers run, in order. */
+    List<String> servers = List.of("sseflow", "netty", "webflux");
+    /** --subscribers: subscriber counts, each run on a fresh server. */
+    int[] subscriberCounts = {1_000, 10_000};
+    /** --payload: event data length in bytes. */
+    int payloadBytes = 64;
+    /** --warmup-s: max-rate warm-up. */
+    int warmupSeconds = 3;
+    /** --measure-s: max-rate measured part. */
+    int measureSeconds = 10;
+    /** --fixed-rate: latency phase events per second. */
+    int fixedRate = 100;
+    /** --fixed-s: latency phase length. */
+    int fixedSeconds = 20;
+    /** --history: the hub's history per topic; the max-rate window is at most a quarter of it. */
+    int history = 1024;
+    /** --sseflow-arg: more hub flags. */
+    final List<String> sseflowArgs = new ArrayList<>();
+    /** --window-deliveries: max-rate backlog bound in deliveries. */
+    long windowDeliveries = 256_000;
+    /** --batch: pipelined POSTs per write. */
+    int batch = 16;
+    /** --read-interval-us: least time between the client's select rounds at max rate. */
+    int maxRateReadIntervalMicros = 2_000;
+    /** --phase-timeout-s: connect, warm-up and drain limit. */
+    int phaseTimeoutSeconds = 60;
+    /** --quiet-wait-s: longest wait for other processes to go quiet before each server. */
+    int quietWaitSeconds;
+    /** --stalled-percent: connections that stop reading in the stalled-readers phase (0: off). */
+    int stalledPercent = 10;
+    /** --stalled-rcvbuf: SO_RCVBUF of the stalled connections. */
+    int stalledReceiveBuffer = 4096;
+    /** --no-per-address-limit clears it: pass --max-connections-per-address to the hub. */
+    boolean sseflowPerAddressLimit = true;
+    /** --time-limit-s: whole run limit. */
+    int timeLimitSeconds = 1_800;
+    /** --sseflow-jar: the hub's jar. */
+    Path sseflowJar = Path.of("nio-server/target/sseflow-server.jar");
+    /** --server-jvm-args: JVM flags of every server process. */
+    String serverJvmArgs = "-Xmx1g -XX:+UseG1GC --add-exports java.base/jdk.internal.misc=ALL-UNNAMED";
+    /** --log-dir: where each server's output goes. */
+    Path logDir = Path.of("benchmarks/target/fanout-logs");
+    /** --out: also write the markdown table there (null: no). */
+    Path out;
+    /** --csv: also write the CSV there (null: no). */
+    Path csv;
+
+    /**
+     * Parse the command line.
+     *
+     * @param args see {@code --help}.
+     * @return the settings, or null after printing the usage for {@code --help}.
+     * @throws IllegalArgumentException on an unknown option or a bad value.
+     */
+    static FanOutSettings parse(final String[] args)
+    {
+        final FanOutSettings s = new FanOutSettings();
+        for (int i = 0; i < args.length; i++)
+        {
+            switch (args[i])
+            {
+                case "--quick":
+                    s.quick = true;
+                    s.subscriberCounts = new int[]{1_000};
+                    s.warmupSeconds = 1;
+                    s.measureSeconds = 3;
+                    s.fixedSeconds = 3;
+                    s.phaseTimeoutSeconds = 20;
+                    s.timeLimitSeconds = 110;
+                    break;
+                case "--servers":
+                    s.servers = List.of(args[++i].split(","));
+                    break;
+                case "--subscribers":
+                    s.subscriberCounts = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
+                    break;
+                case "--payload":
+                    s.payloadBytes = Integer.parseInt(args[++i]);
+                    break;
+                case "--warmup-s":
+                    s.warmupSeconds = Integer.parseInt(args[++i]);
+                    break;
+                case "--measure-s":
+                    s.measureSeconds = Integer.parseInt(args[++i]);
+                    break;
+                case "--fixed-rate":
+                    s.fixedRate = Integer.parseInt(args[++i]);
+                    break;
+                case "--fixed-s":
+                    s.fixedSeconds = Integer.parseInt(args[++i]);
+                    break;
+                case "--history":
+                    s.history = Integer.parseInt(args[++i]);
+                    break;
+                case "--sseflow-arg":
+                    s.sseflowArgs.add(args[++i]);
+                    break;
+                case "--window-deliveries":
+                    s.windowDeliveries = Long.parseLong(args[++i]);
+                    break;
+                case "--read-interval-us":
+                    s.maxRateReadIntervalMicros = Integer.parseInt(args[++i]);
+                    break;
+                case "--batch":
+                    s.batch = Integer.parseInt(args[++i]);
+                    break;
+                case "--phase-timeout-s":
+                    s.phaseTimeoutSeconds = Integer.parseInt(args[++i]);
+                    break;
+                case "--stalled-percent":
+                    s.stalledPercent = Integer.parseInt(args[++i]);
+                    if (s.stalledPercent < 0 || s.stalledPercent >= 100)
+                    {
+                        throw new IllegalArgumentException("--stalled-percent must be 0 to 99");
+                    }
+                    break;
+                case "--stalled-rcvbuf":
+                    s.stalledReceiveBuffer = Integer.parseInt(args[++i]);
+                    break;
+                case "--quiet-wait-s":
+                    s.quietWaitSeconds = Integer.parseInt(args[++i]);
+                    break;
+                case "--no-per-address-limit":
+                    s.sseflowPerAddressLimit = false;
+                    break;
+                case "--time-limit-s":
+                    s.timeLimitSeconds = Integer.parseInt(args[++i]);
+                    break;
+                case "--sseflow-jar":
+                    s.sseflowJar = Path.of(args[++i]);
+                    break;
+                case "--server-jvm-args":
+                    s.serverJvmArgs = args[++i];
+                    break;
+                case "--log-dir":
+                    s.logDir = Path.of(args[++i]);
+                    break;
+                case "--out":
+                    s.out = Path.of(args[++i]);
+                    break;
+                case "--csv":
+                    s.csv = Path.of(args[++i]);
+                    break;
+                case "--help":
+                case "-h":
+                    System.out.println(String.join("\n",
+                        "FanOutBenchmark [--quick] [options]   (run from the repository root)",
+                        "  --quick                    1,000 subscribers, 1 s warm-up, 3 s max rate, 3 s latency",
+                        "  --servers LIST             sseflow,netty,webflux (default all)",
+                        "  --subscribers LIST         default 1000,10000",
+                        "  --payload BYTES            event data length, default 64 (min " +
+                            EventPayload.MIN_LENGTH + ")",
+                        "  --warmup-s S --measure-s S max-rate warm-up and measured seconds (3, 10)",
+                        "  --fixed-rate R --fixed-s S latency phase rate and seconds (100, 20)",
+                        "  --window-deliveries D      max-rate backlog bound in deliveries (256000)",
+                        "  --batch B                  pipelined POSTs per write (16)",
+                        "  --read-interval-us U       max-rate phase: client select rounds at least U µs apart (2000)",
+                        "  --history N                sseflow --history (1024); window <= N/4 events",
+                        "  --phase-timeout-s S        connect, warm-up and drain limit (60)",
+                        "  --stalled-percent P        stalled readers: then P% of the connections (every " +
+                            "(100/P)th) stop reading",
+                        "                             and max rate + latency run again; readers' rate and p99 " +
+                            "vs all reading,",
+                        "                             server heap/RSS growth, stalled connections the server " +
+                            "dropped (10; 0: off)",
+                        "  --stalled-rcvbuf B         SO_RCVBUF of the stalled connections, set before connecting " +
+                            "(4096)",
+                        "  --quiet-wait-s S           before each server, wait up to S s for other processes " +
+                            "to use < 25% of a core (0)",
+                        "  --time-limit-s S           whole run limit (1800)",
+                        "  --sseflow-jar PATH         default nio-server/target/sseflow-server.jar",
+                        "  --no-per-address-limit     do not pass --max-connections-per-address (hubs before it)",
+                        "  --sseflow-arg A            one more hub flag, repeatable (e.g. --sseflow-arg " +
+                            "--socket-send-buffer-bytes=65536)",
+                        "  --server-jvm-args ARGS     JVM flags of every server process",
+                        "  --out FILE                 also write the markdown table there",
+                        "  --csv FILE                 also write one CSV row per server and subscriber count"));
+                    return null;
+                default:
+                    throw new IllegalArgumentException("unknown option " + args[i] + " (try --help)");
+            }
+        }
+        return s;
+    }
+
+    private FanOutSettings()
+    {
+    }
+}

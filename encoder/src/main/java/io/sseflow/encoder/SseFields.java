@@ -5,8 +5,8 @@ import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
 /**
- * Field primitives of the {@code text/event-stream} format (WHATWG HTML §9.2), in the shape of Agrona's
- * {@code putIntAscii}: each {@code put…} method writes at an index and returns the number of bytes written,
+ * Field primitives of the {@code text/event-stream} format (WHATWG HTML §9.2): each {@code put…} method writes
+ * at an index and returns the number of bytes written,
  * and each {@code …Length} method returns exactly how many bytes the matching {@code put…} will write.
  * <p>
  * Nothing here checks capacity: compute the length first, check it fits, then write. That is how

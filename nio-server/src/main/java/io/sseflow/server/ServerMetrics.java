@@ -9,8 +9,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The server's counters, each a cache-line-padded long in one {@link AtomicBuffer}, as Aeron's counters are:
- * one slot per {@link ServerCounter} (at its id), then one per {@link Refusal} (at its ordinal). The agent thread
+ * The server's counters, each a cache-line-padded long in one {@link AtomicBuffer} (so two counters written
+ * by different threads never share a cache line): one slot per {@link ServerCounter} (at its id), then one per {@link Refusal} (at its ordinal). The agent thread
  * writes them with release stores, any thread reads them, and {@code /metrics} renders them in the Prometheus text
  * format without allocating, from lines encoded once from the two enums.
  */

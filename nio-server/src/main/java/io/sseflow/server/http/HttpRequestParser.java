@@ -3,8 +3,7 @@ package io.sseflow.server.http;
 import org.agrona.DirectBuffer;
 
 /**
- * Incremental HTTP/1.x request-head parser (RFC 9112), written as a state machine in the manner of Netty's
- * {@code HttpObjectDecoder}: bytes are fed as they arrive, the parser returns {@link #NEED_MORE} when the input
+ * Incremental HTTP/1.x request-head parser (RFC 9112), a state machine: bytes are fed as they arrive, the parser returns {@link #NEED_MORE} when the input
  * is short and resumes where it stopped on the next call, and a malformed head ends in {@link State#BAD_MESSAGE}
  * with a status and a short reason. Nothing is copied or decoded: the parser records offsets into the caller's
  * buffer, which must keep the head's bytes in place until the request is handled.

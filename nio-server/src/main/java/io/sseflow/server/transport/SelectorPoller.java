@@ -8,8 +8,7 @@ import java.nio.channels.Selector;
 import java.util.function.Consumer;
 
 /**
- * A non-blocking {@link Selector} poll that allocates nothing, in the manner of Agrona's
- * {@code TransportPoller} and Aeron's {@code DataTransportPoller}: the selector's internal selected-key sets are
+ * A non-blocking {@link Selector} poll that allocates nothing: the selector's internal selected-key sets are
  * swapped for a {@link SelectedKeySet} by reflection, which needs {@code --add-opens java.base/sun.nio.ch}
  * (given in the server jar's manifest). When that is refused, it falls back to
  * {@link Selector#selectNow(Consumer)}, which does not touch the selected-key set and does not allocate either.

@@ -1,5 +1,5 @@
 /**
- * Allocation-free selector polling in the manner of Agrona's {@code TransportPoller} and Aeron's
- * {@code DataTransportPoller}.
+ * Selector polling that allocates nothing per poll: selected keys are handed to a handler held in a field, from
+ * an array-backed selected-key set.
  */
 package io.sseflow.server.transport;

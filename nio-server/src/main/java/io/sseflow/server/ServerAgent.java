@@ -250,7 +250,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         }
 
         final Connection connection = (Connection)key.attachment();
-        if (!key.isValid() || connection.state == Connection.CLOSED)
+        if (!key.isValid() || connection.isClosed())
         {
             return 0;
         }
@@ -261,7 +261,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
             {
                 onWritable(connection);
             }
-            if ((readyOps & SelectionKey.OP_READ) != 0 && connection.state != Connection.CLOSED)
+            if ((readyOps & SelectionKey.OP_READ) != 0 && !connection.isClosed())
             {
                 onReadable(connection);
             }
@@ -330,7 +330,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         if (0 != correlationId)
         {
             final Connection connection = publishHandler.onSequenced(correlationId, frame, idTextOffset, idTextLength);
-            if (null != connection && connection.state == Connection.READING && connection.readLimit > 0)
+            if (null != connection && connection.isReading() && connection.readLimit > 0)
             {
                 scheduleReady(connection);
             }
@@ -415,7 +415,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
 
     private void onReadable(final Connection connection) throws IOException
     {
-        if (connection.state == Connection.READING)
+        if (connection.isReading())
         {
             BufferPool.PooledBuffer request = connection.request;
             if (null == request)
@@ -447,20 +447,25 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
 
     private void onWritable(final Connection connection) throws IOException
     {
-        if (connection.state == Connection.STREAMING)
+        switch (connection.state())
         {
-            flusher.flush(connection);
-        }
-        else if (connection.state == Connection.ENDING_STREAM)
-        {
-            flusher.flushEndingStream(connection);
-        }
-        else if (connection.state == Connection.WRITING)
-        {
-            if (writer.resumeWrite(connection) && connection.state == Connection.READING)
-            {
-                processRequests(connection);
-            }
+            case STREAMING:
+                flusher.flush(connection);
+                break;
+
+            case ENDING_STREAM:
+                flusher.flushEndingStream(connection);
+                break;
+
+            case WRITING:
+                if (writer.resumeWrite(connection) && connection.isReading())
+                {
+                    processRequests(connection);
+                }
+                break;
+
+            default:
+                break;
         }
     }
 
@@ -473,7 +478,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
      */
     private void processRequests(final Connection connection)
     {
-        while (connection.state == Connection.READING && null != connection.request && connection.readLimit > 0)
+        while (connection.isReading() && null != connection.request && connection.readLimit > 0)
         {
             final HttpRequestParser parser = connection.parser;
             if (parser.state() != HttpRequestParser.State.COMPLETE)
@@ -502,7 +507,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
                 return;
             }
             router.route(connection, connection.request.view);
-            if (connection.state == Connection.CLOSED)
+            if (connection.isClosed())
             {
                 return;
             }
@@ -614,7 +619,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         while (null != (waiter = bodyWaiters.pollFirst()))
         {
             final BufferPool.PooledBuffer request = waiter.request;
-            if (waiter.state == Connection.READING && null != request && request.owner == headPool)
+            if (waiter.isReading() && null != request && request.owner == headPool)
             {
                 buffer.view.putBytes(0, request.view, 0, waiter.readLimit);
                 waiter.request = buffer;
@@ -638,7 +643,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
 
     private void consume(final Connection connection, final int requestEnd)
     {
-        if (connection.state == Connection.STREAMING)
+        if (connection.isStreaming())
         {
             connections.releaseParser(connection);
             connection.releaseRequest();
@@ -731,7 +736,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
             final Connection connection = ready[count];
             ready[count] = null;
             connection.readyIndex = -1;
-            if (connection.state == Connection.READING)
+            if (connection.isReading())
             {
                 processRequests(connection);
             }
@@ -756,9 +761,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         for (int i = 0; flushed && i < connections.count(); i++)
         {
             final Connection connection = connections.get(i);
-            flushed = connection.state == Connection.STREAMING ? !connection.cursor.hasPending() :
-                connection.state != Connection.WRITING && connection.state != Connection.AWAITING_PUBLISH &&
-                connection.state != Connection.ENDING_STREAM;
+            flushed = isFlushed(connection);
         }
 
         if (flushed || nowNs - drainDeadlineNs >= 0)
@@ -779,6 +782,26 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
             throw new AgentTerminationException("closed");
         }
         return 0;
+    }
+
+    /**
+     * Has a connection nothing left to send: a stream caught up, or no response being written or awaited?
+     */
+    private static boolean isFlushed(final Connection connection)
+    {
+        switch (connection.state())
+        {
+            case STREAMING:
+                return !connection.cursor.hasPending();
+
+            case WRITING:
+            case AWAITING_PUBLISH:
+            case ENDING_STREAM:
+                return false;
+
+            default:
+                return true;
+        }
     }
 
     private void scheduleReady(final Connection connection)

@@ -127,6 +127,29 @@ final class Connection
     }
 
     /**
+     * Is anything still to be sent: a response being written or awaited (a publish's id), a stream's bytes not yet
+     * written, or the frame in flight of a stream being ended?
+     *
+     * @return false when the connection has nothing left to send.
+     */
+    boolean hasOutputPending()
+    {
+        switch (state)
+        {
+            case STREAMING:
+                return cursor.hasPending();
+
+            case WRITING:
+            case AWAITING_PUBLISH:
+            case ENDING_STREAM:
+                return true;
+
+            default:
+                return false;
+        }
+    }
+
+    /**
      * A publish request was offered to the sequencer: wait for its id, reading nothing more meanwhile.
      */
     void awaitPublish()

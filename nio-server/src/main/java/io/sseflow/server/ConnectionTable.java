@@ -132,7 +132,7 @@ final class ConnectionTable
 
     void awaitPublish(final Connection connection)
     {
-        connection.state = Connection.AWAITING_PUBLISH;
+        connection.awaitPublish();
         awaitingPublish.put(connection.id, connection);
     }
 
@@ -210,28 +210,29 @@ final class ConnectionTable
 
     private void release(final Connection connection, final boolean reset)
     {
-        if (connection.state == Connection.CLOSED)
+        switch (connection.state())
         {
-            return;
+            case CLOSED:
+                return;
+
+            case STREAMING:
+                connection.topic.removeSubscriber(connection);
+                connection.cursor.close();
+                metrics.decrement(ServerCounter.SUBSCRIBERS);
+                break;
+
+            case ENDING_STREAM:
+                connection.cursor.close();
+                break;
+
+            case AWAITING_PUBLISH:
+                awaitingPublish.remove(connection.id);
+                break;
+
+            default:
+                break;
         }
-        if (connection.state == Connection.STREAMING)
-        {
-            connection.topic.removeSubscriber(connection);
-            connection.cursor.close();
-            metrics.decrement(ServerCounter.SUBSCRIBERS);
-        }
-        else if (connection.state == Connection.ENDING_STREAM)
-        {
-            connection.cursor.close();
-        }
-        else if (connection.state == Connection.AWAITING_PUBLISH)
-        {
-            awaitingPublish.remove(connection.id);
-        }
-        connection.state = Connection.CLOSED;
-        connection.topic = null;
-        connection.pendingOut = null;
-        connection.releaseRequest();
+        connection.markClosed();
         releaseParser(connection);
         if (null != connection.key)
         {

@@ -65,16 +65,16 @@ final class ConnectionTimers
         for (int i = connections.count() - 1; i >= 0; i--)
         {
             final Connection connection = connections.get(i);
-            switch (connection.state)
+            switch (connection.state())
             {
-                case Connection.STREAMING:
+                case STREAMING:
                     if (flusher.heartbeatIfIdle(connection, nowNs))
                     {
                         workCount++;
                     }
                     break;
 
-                case Connection.READING:
+                case READING:
                     if (nowNs - connection.deadlineNs >= 0)
                     {
                         if (connection.readLimit > 0 || connection.parser.state() != HttpRequestParser.State.METHOD)
@@ -89,9 +89,9 @@ final class ConnectionTimers
                     }
                     break;
 
-                case Connection.WRITING:
-                case Connection.LINGERING:
-                case Connection.ENDING_STREAM:
+                case WRITING:
+                case LINGERING:
+                case ENDING_STREAM:
                     if (nowNs - connection.deadlineNs >= 0)
                     {
                         connections.reset(connection);

@@ -220,7 +220,7 @@ final class HttpPublishHandler
         final long correlationId, final DirectBuffer frame, final int idTextOffset, final int idTextLength)
     {
         final Connection connection = connections.takeAwaitingPublish(correlationId);
-        if (null != connection && connection.state == Connection.AWAITING_PUBLISH)
+        if (null != connection && connection.isAwaitingPublish())
         {
             final int length = writer.responses().putPublished(
                 writer.buffer(), 0, frame, idTextOffset, idTextLength, ResponseWriter.persistence(connection));

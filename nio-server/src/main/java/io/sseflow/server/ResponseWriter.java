@@ -77,10 +77,7 @@ final class ResponseWriter
         {
             final ByteBuffer pendingOut = ByteBuffer.allocate(out.remaining());
             pendingOut.put(out).flip();
-            connection.pendingOut = pendingOut;
-            connection.keepAlive = keepAlive;
-            connection.state = Connection.WRITING;
-            connection.deadlineNs = clock.nanoTime() + requestTimeoutNs;
+            connection.startWriting(pendingOut, keepAlive, clock.nanoTime() + requestTimeoutNs);
             connection.setInterest(SelectionKey.OP_WRITE);
         }
         else
@@ -151,7 +148,7 @@ final class ResponseWriter
     /**
      * Write more of a response the socket did not take at once.
      *
-     * @param connection in the {@link Connection#WRITING} state.
+     * @param connection in the {@link Connection.State#WRITING} state.
      * @return true when the response is now written.
      * @throws IOException when the write fails.
      */
@@ -196,10 +193,7 @@ final class ResponseWriter
             connections.close(connection);
             return;
         }
-        connection.releaseRequest();
-        connection.readLimit = 0;
-        connection.state = Connection.LINGERING;
-        connection.deadlineNs = clock.nanoTime() + LINGER_NS;
+        connection.linger(clock.nanoTime() + LINGER_NS);
         connection.setInterest(SelectionKey.OP_READ);
     }
 
@@ -210,8 +204,7 @@ final class ResponseWriter
             startLinger(connection);
             return;
         }
-        connection.state = Connection.READING;
-        connection.deadlineNs = clock.nanoTime() + requestTimeoutNs;
+        connection.readNextRequest(clock.nanoTime() + requestTimeoutNs);
         connection.setInterest(SelectionKey.OP_READ);
     }
 }

@@ -113,10 +113,7 @@ final class SubscribeHandler
             }
         }
 
-        connection.releaseRequest();
-        connection.readLimit = 0;
-        connection.state = Connection.STREAMING;
-        connection.topic = topic;
+        connection.startStreaming(topic);
         connection.cursor.open(log, startSequence, streamHead, clock.nanoTime());
         topic.addSubscriber(connection);
         metrics.increment(ServerCounter.SUBSCRIBERS);

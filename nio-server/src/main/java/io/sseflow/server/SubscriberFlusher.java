@@ -102,7 +102,7 @@ final class SubscriberFlusher
     /**
      * Send a heartbeat comment to a stream idle for the heartbeat interval, unless a write is already pending.
      *
-     * @param connection in the {@link Connection#STREAMING} state.
+     * @param connection in the {@link Connection.State#STREAMING} state.
      * @param nowNs      of this duty cycle.
      * @return true when a heartbeat was sent.
      */
@@ -146,11 +146,9 @@ final class SubscriberFlusher
     void endStream(final Connection connection)
     {
         connection.topic.removeSubscriber(connection);
-        connection.topic = null;
         metrics.decrement(ServerCounter.SUBSCRIBERS);
         metrics.increment(ServerCounter.SUBSCRIBERS_DISCONNECTED);
-        connection.state = Connection.ENDING_STREAM;
-        connection.deadlineNs = clock.nanoTime() + requestTimeoutNs;
+        connection.endStream(clock.nanoTime() + requestTimeoutNs);
         connection.cursor.endAtFrameBoundary();
         flushEndingStream(connection);
     }

@@ -117,8 +117,8 @@ class ConnectionTableTest
         assertEquals(0, table.count());
         assertFalse(admitted.channel.isOpen());
         assertFalse(rejecting.channel.isOpen());
-        assertEquals(Connection.CLOSED, admitted.state);
-        assertEquals(Connection.CLOSED, rejecting.state);
+        assertEquals(Connection.State.CLOSED, admitted.state());
+        assertEquals(Connection.State.CLOSED, rejecting.state());
     }
 
     @Test
@@ -196,7 +196,7 @@ class ConnectionTableTest
         final Connection other = admitted(ONE);
         table.awaitPublish(publisher);
         table.awaitPublish(other);
-        assertEquals(Connection.AWAITING_PUBLISH, publisher.state);
+        assertEquals(Connection.State.AWAITING_PUBLISH, publisher.state());
 
         assertSame(publisher, table.takeAwaitingPublish(publisher.id));
         assertNull(table.takeAwaitingPublish(publisher.id), "taken once");
@@ -221,7 +221,7 @@ class ConnectionTableTest
             assertEquals(2, metrics.subscribers());
 
             table.close(streaming);
-            assertEquals(Connection.CLOSED, streaming.state);
+            assertEquals(Connection.State.CLOSED, streaming.state());
             assertNull(streaming.topic);
             assertNull(streaming.pendingOut);
             assertNull(streaming.parser);
@@ -245,13 +245,14 @@ class ConnectionTableTest
     {
         final Connection ending = admitted(ONE);
         table.releaseParser(ending);
-        ending.state = Connection.ENDING_STREAM;
+        ending.startStreaming(null);
+        ending.endStream(0);
         metrics.increment(ServerCounter.SUBSCRIBERS);
         metrics.decrement(ServerCounter.SUBSCRIBERS);
 
         table.reset(ending);
         assertEquals(0, metrics.subscribers(), "its subscriber was counted out when the stream began to end");
-        assertEquals(Connection.CLOSED, ending.state);
+        assertEquals(Connection.State.CLOSED, ending.state());
         assertEquals(0, table.admittedCount());
     }
 
@@ -303,8 +304,7 @@ class ConnectionTableTest
     private void stream(final Connection connection, final Topic topic)
     {
         table.releaseParser(connection);
-        connection.state = Connection.STREAMING;
-        connection.topic = topic;
+        connection.startStreaming(topic);
         topic.addSubscriber(connection);
         metrics.increment(ServerCounter.SUBSCRIBERS);
     }

@@ -94,7 +94,7 @@ class HeartbeatTest
                 SocketChannel channel = listener.accept())
             {
                 final Connection stream = new Connection(1, channel, true, null);
-                stream.state = Connection.STREAMING;
+                stream.startStreaming(null);
                 stream.interestOps = SelectionKey.OP_READ;
                 stream.cursor.open(log, log.nextSequence(), ByteBuffer.allocate(0), 0);
 

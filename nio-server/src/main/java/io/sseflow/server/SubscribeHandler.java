@@ -101,15 +101,15 @@ final class SubscribeHandler
         }
 
         final TopicLog log = topic.logOrCreate();
-        long startSequence = log.nextSequence();
+        long startOrdinal = log.nextOrdinal();
         if (idLength > 0)
         {
             metrics.increment(ServerMetrics.REPLAYS);
-            startSequence = log.sequenceAfterId(idBuffer, idOffset, idLength);
-            if (startSequence == TopicLog.NOT_FOUND)
+            startOrdinal = log.ordinalAfterId(idBuffer, idOffset, idLength);
+            if (startOrdinal == TopicLog.NOT_FOUND)
             {
                 metrics.increment(ServerMetrics.REPLAY_MISSES);
-                startSequence = log.firstSequence();
+                startOrdinal = log.firstOrdinal();
             }
         }
 
@@ -117,7 +117,7 @@ final class SubscribeHandler
         connection.readLimit = 0;
         connection.state = Connection.STREAMING;
         connection.topic = topic;
-        connection.cursor.open(log, startSequence, streamHead, clock.nanoTime());
+        connection.cursor.open(log, startOrdinal, streamHead, clock.nanoTime());
         topic.addSubscriber(connection);
         metrics.increment(ServerMetrics.SUBSCRIBERS);
         flusher.flush(connection);

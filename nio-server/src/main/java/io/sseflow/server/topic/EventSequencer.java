@@ -30,6 +30,7 @@ public interface EventSequencer extends AutoCloseable
      * @param claim  pointed at the space.
      * @return {@link PublishResult#OK}, {@link PublishResult#BACK_PRESSURED} (no room now: try again later),
      *     {@link PublishResult#TOO_LARGE} (above {@link #maxRecordLength()}) or {@link PublishResult#CLOSED}.
+     * @throws IllegalStateException when the claim still holds a record not committed or aborted.
      */
     PublishResult tryClaim(int length, PublishClaim claim);
 

@@ -58,6 +58,10 @@ public final class InMemoryEventSequencer implements EventSequencer
      */
     public PublishResult tryClaim(final int length, final PublishClaim claim)
     {
+        if (claim.isClaimed())
+        {
+            throw new IllegalStateException("claim still holds a record: commit or abort it first");
+        }
         if (closed)
         {
             return PublishResult.CLOSED;

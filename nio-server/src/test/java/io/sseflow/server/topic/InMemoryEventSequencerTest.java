@@ -85,7 +85,7 @@ class InMemoryEventSequencerTest
     }
 
     @Test
-    void shouldRefuseToCommitOrAbortAClaimTwice()
+    void shouldRefuseToCommitOrAbortAClaimTwiceOrClaimAgainBeforeCommitting()
     {
         final InMemoryEventSequencer sequencer = new InMemoryEventSequencer(1 << 12);
         claimAndCommit(sequencer, 0, null, "a");
@@ -93,6 +93,14 @@ class InMemoryEventSequencerTest
             assertThrows(IllegalStateException.class, () -> sequencer.commit(claim)).getMessage());
         assertThrows(IllegalStateException.class, () -> sequencer.abort(claim));
         assertEquals(1, sequencer.poll(handler, 10));
+
+        assertEquals(PublishResult.OK, sequencer.tryClaim(64, claim));
+        assertEquals("claim still holds a record: commit or abort it first",
+            assertThrows(IllegalStateException.class, () -> sequencer.tryClaim(64, claim)).getMessage());
+        sequencer.abort(claim);
+        claimAndCommit(sequencer, 0, null, "b");
+        assertEquals(1, sequencer.poll(handler, 10), "the refused second claim reserved nothing");
+        assertEquals("seq=2 topic=0 id=2 data=b", polled.get(1));
     }
 
     @Test

@@ -5,6 +5,10 @@ import io.sseflow.encoder.SseOptions;
 import io.sseflow.server.PublishResult;
 import io.sseflow.server.SseServer;
 import io.sseflow.server.Topic;
+import io.sseflow.server.topic.EventSequencer;
+import io.sseflow.server.topic.InMemoryEventSequencer;
+import io.sseflow.server.topic.PublishClaim;
+import io.sseflow.server.topic.SequencedEventHandler;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -13,6 +17,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -24,11 +29,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Cost of {@link Topic#publish} on the publishing thread, through a running embedded {@link SseServer} with no
- * subscribers: encoding the publish record (text as it is, or a compiled-JSON object through dsl-json), handing it
- * to the sequencer's ring, and the server agent draining the ring into the topic's history on its own thread. A
- * {@link PublishResult#BACK_PRESSURED} answer (the agent is behind) is retried after a spin wait and counted in
- * {@code backPressured}, so one operation is one event taken; {@code -prof gc} reports the bytes allocated per
- * event by every thread, the agent's included.
+ * subscribers: encoding the publish record (text as it is, or a compiled-JSON object through dsl-json) and handing
+ * it to the sequencer's ring. Two ways to empty the ring ({@code drain}): {@code agent}, the server agent appending
+ * every event to the topic's history as in production (when it is slower than the publisher, the figure is its
+ * rate); {@code ring}, a thread that only polls the ring and drops the records (the agent sees none), so the
+ * figure is the publisher's own path. A {@link PublishResult#BACK_PRESSURED} answer is retried after a spin wait
+ * and counted in {@code backPressured}, so one operation is one event taken; {@code -prof gc} reports the bytes
+ * allocated per event by every thread, the agent's included.
  * <pre>
  * mvn -q -pl benchmarks -am package -DskipTests                                              # build
  * java -jar benchmarks/target/benchmarks.jar PublishPathBenchmark -prof gc                    # full run
@@ -53,6 +60,12 @@ public class PublishPathBenchmark
     private static final SseOptions QUOTE_EVENT = SseOptions.event("quote");
 
     private final Quote quote = new Quote("ACME", "XNAS", 9_876_543_210L, 187.25, true);
+
+    /**
+     * Who empties the publish ring: {@code agent} (the server) or {@code ring} (a thread dropping the records).
+     */
+    @Param({ "agent", "ring" })
+    public String drain;
     private SseServer server;
     private Topic topic;
 
@@ -125,7 +138,13 @@ public class PublishPathBenchmark
     @Setup(Level.Trial)
     public void start()
     {
-        server = SseServer.builder().host("127.0.0.1").port(0).httpPublish(false).demoPage(false).history(1024).start();
+        final SseServer.Builder builder =
+            SseServer.builder().host("127.0.0.1").port(0).httpPublish(false).demoPage(false).history(1024);
+        if ("ring".equals(drain))
+        {
+            builder.eventSequencer(DroppingSequencer::new);
+        }
+        server = builder.start();
         topic = server.topic("bench");
     }
 
@@ -172,6 +191,67 @@ public class PublishPathBenchmark
             Thread.onSpinWait();
         }
         return check(result);
+    }
+
+    /**
+     * The in-memory sequencer, emptied by a thread of its own that drops every record; the agent polls nothing.
+     */
+    static final class DroppingSequencer implements EventSequencer
+    {
+        private final InMemoryEventSequencer ring;
+        private final Thread dropper;
+        private volatile boolean running = true;
+
+        DroppingSequencer(final int capacity)
+        {
+            ring = new InMemoryEventSequencer(capacity);
+            dropper = new Thread(this::dropAll, "publish-ring-dropper");
+            dropper.setDaemon(true);
+            dropper.start();
+        }
+
+        private void dropAll()
+        {
+            final SequencedEventHandler drop = (buffer, offset, length, seq, numericId) -> {};
+            while (running)
+            {
+                if (0 == ring.poll(drop, 256))
+                {
+                    Thread.onSpinWait();
+                }
+            }
+        }
+
+        public PublishResult tryClaim(final int length, final PublishClaim claim)
+        {
+            return ring.tryClaim(length, claim);
+        }
+
+        public void commit(final PublishClaim claim)
+        {
+            ring.commit(claim);
+        }
+
+        public void abort(final PublishClaim claim)
+        {
+            ring.abort(claim);
+        }
+
+        public int maxRecordLength()
+        {
+            return ring.maxRecordLength();
+        }
+
+        public int poll(final SequencedEventHandler handler, final int limit)
+        {
+            return 0;
+        }
+
+        public void close()
+        {
+            running = false;
+            ring.close();
+        }
     }
 
     private static PublishResult check(final PublishResult result)

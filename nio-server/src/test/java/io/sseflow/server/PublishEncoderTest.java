@@ -50,22 +50,58 @@ class PublishEncoderTest
     }
 
     @Test
-    void shouldAbortTheClaimWhenTheDataChangesBetweenMeasuringAndWriting()
+    void shouldWriteTheSameLinesForShortTextStagedAndLongTextEncodedInPlace()
     {
-        final StringBuilder text = new StringBuilder("short");
+        final InMemoryEventSequencer big = new InMemoryEventSequencer(1 << 17);
+        final String[] texts = {
+            "\n".repeat(PublishEncoder.STAGED_TEXT_CHARS),
+            "\u20ac".repeat(PublishEncoder.STAGED_TEXT_CHARS),
+            "\ud83d\ude00 a\r\nb\rc\n".repeat(PublishEncoder.STAGED_TEXT_CHARS / 10),
+            "\n".repeat(PublishEncoder.STAGED_TEXT_CHARS + 1),
+            "x\r\n".repeat(PublishEncoder.STAGED_TEXT_CHARS)
+        };
+        for (int topic = 0; topic < texts.length; topic++)
+        {
+            final String text = texts[topic];
+            final int length = encoder.prepare(text, SseOptions.NONE);
+            assertEquals(PublishResult.OK, encoder.claimAndWrite(big, topic));
+            assertEquals(1, big.poll(this::onEvent, 10));
+            final StringBuilder expected = new StringBuilder();
+            for (final String line : text.split("\r\n|\r|\n", -1))
+            {
+                expected.append("data: ").append(line).append('\n');
+            }
+            final String record = records.remove(0);
+            assertEquals(expected.toString(), record.substring(record.indexOf(" data=") + 6));
+            assertEquals(PublishRecord.HEADER_LENGTH + expected.toString().getBytes(StandardCharsets.UTF_8).length,
+                length);
+        }
+    }
+
+    @Test
+    void shouldAbortTheClaimWhenLongTextChangesBetweenMeasuringAndWriting()
+    {
+        final InMemoryEventSequencer big = new InMemoryEventSequencer(1 << 16);
+        final StringBuilder text = new StringBuilder("x".repeat(PublishEncoder.STAGED_TEXT_CHARS + 1));
         encoder.prepare(text, SseOptions.NONE);
-        text.append(" and now much longer than measured");
-        assertThrows(IndexOutOfBoundsException.class, () -> encoder.claimAndWrite(sequencer, 0));
+        text.append(" and now longer than measured");
+        assertThrows(IndexOutOfBoundsException.class, () -> encoder.claimAndWrite(big, 0));
 
         encoder.prepare(text, SseOptions.NONE);
-        text.setLength(2);
+        text.setLength(PublishEncoder.STAGED_TEXT_CHARS + 1);
         final IllegalStateException shrunk =
-            assertThrows(IllegalStateException.class, () -> encoder.claimAndWrite(sequencer, 0));
+            assertThrows(IllegalStateException.class, () -> encoder.claimAndWrite(big, 0));
         assertTrue(shrunk.getMessage().startsWith("event data changed while it was published"), shrunk.getMessage());
 
+        final StringBuilder shortText = new StringBuilder("short");
+        encoder.prepare(shortText, SseOptions.NONE);
+        shortText.append(" text is staged when prepared, so a later change is not published");
+        encoder.claimAndWrite(big, 0);
         encoder.prepare("after", SseOptions.NONE);
-        assertEquals(PublishResult.OK, encoder.claimAndWrite(sequencer, 0));
-        assertEquals(1, sequencer.poll(this::onEvent, 10), "the aborted claims hold nothing up and deliver nothing");
+        assertEquals(PublishResult.OK, encoder.claimAndWrite(big, 0));
+        assertEquals(2, big.poll(this::onEvent, 10), "the aborted claims hold nothing up and deliver nothing");
+        assertEquals("data=data: short\n", records.get(0).substring(records.get(0).indexOf("data=")));
+        records.remove(0);
         assertEquals("data=data: after\n", records.get(0).substring(records.get(0).indexOf("data=")));
     }
 
@@ -90,8 +126,14 @@ class PublishEncoderTest
             " id=" + text(buffer, record.idOffset(), record.idLength()) +
             " prefix=" + text(buffer, record.prefixOffset(), record.prefixLength()) +
             " data=" + text(buffer, record.dataOffset(), record.dataLength()));
-        assertEquals(record.isNumericId() ? record.numericId() : record.hasId() ? EventSequencer.TEXT_ID : 1,
-            numericId);
+        if (record.hasId())
+        {
+            assertEquals(record.isNumericId() ? record.numericId() : EventSequencer.TEXT_ID, numericId);
+        }
+        else
+        {
+            assertTrue(numericId > 0, "an id assigned");
+        }
     }
 
     private static String text(final DirectBuffer buffer, final int offset, final int length)

@@ -10,15 +10,16 @@ import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * Encodes a publish into a {@link PublishRecord publish record} on the publisher's thread, so the agent only has to
- * add the id and copy. Two steps: {@link #prepare} works out the record's length (a JSON object is written once,
- * by the encoder's reused dsl-json writer; text of up to {@value #STAGED_TEXT_CHARS} characters is written once as
- * {@code data:} lines into a small reused buffer, longer text is only measured), then {@link #claimAndWrite}
- * claims that many bytes from the {@link EventSequencer}, writes the record and commits it. A record of up to
- * {@value #STAGED_RECORD_BYTES} bytes is assembled in a reused buffer first and copied into its claim in one burst
- * (written there field by field, it measured slower: the ring's reader polls the claimed line); a larger one is
- * written straight into the claim, and the claim is aborted if writing fails. One per publishing thread; reused, so
- * steady-state publishing of text or compiled-JSON objects allocates nothing.
+ * Encodes a publish into a {@link PublishRecord publish record} on the publisher's thread, straight into the
+ * space the {@link EventSequencer} claimed for it, so the agent only has to add the id and copy. Two steps:
+ * {@link #prepare} works out the record's length (a JSON object is written once, by the encoder's reused dsl-json
+ * writer; text of up to {@value #STAGED_TEXT_CHARS} characters is written once as {@code data:} lines into a small
+ * reused buffer, longer text is only measured), then {@link #claimAndWrite} claims that many bytes, writes the
+ * record in place (the JSON split into {@code data:} lines by {@link SseFields}, the staged lines in one copy, long
+ * text encoded straight into the claim) and commits it. Short text is staged because encoding it byte by byte into
+ * the ring, on the cache line the draining thread is polling, measured slower than one pass into a hot buffer and
+ * one copy. One per publishing thread; reused, so steady-state publishing of text or compiled-JSON objects
+ * allocates nothing.
  */
 final class PublishEncoder
 {
@@ -28,20 +29,11 @@ final class PublishEncoder
      */
     static final int STAGED_TEXT_CHARS = 1024;
 
-    /**
-     * Largest record assembled whole in a reused buffer and copied into its claim in one {@code putBytes}; larger
-     * ones are written straight into the claim. The ring's reader polls the claimed record's first cache line until
-     * it is committed, so a record written there field by field makes that line travel between the two cores once
-     * per store: a short record costs less copied in one burst.
-     */
-    static final int STAGED_RECORD_BYTES = 2048;
-
     private static final ThreadLocal<PublishEncoder> CURRENT = ThreadLocal.withInitial(PublishEncoder::new);
 
     private final EventFrameEncoder encoder = new EventFrameEncoder();
     private final UnsafeBuffer jsonView = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer stagedLines = new UnsafeBuffer(new byte[7 * (STAGED_TEXT_CHARS + 1)]);
-    private final UnsafeBuffer stagedRecord = new UnsafeBuffer(new byte[STAGED_RECORD_BYTES]);
     private boolean staged;
     private final PublishClaim claim = new PublishClaim();
     private final PublishRecord record = new PublishRecord();
@@ -117,17 +109,6 @@ final class PublishEncoder
         final PublishClaim claim = this.claim;
         try
         {
-            if (recordLength <= STAGED_RECORD_BYTES)
-            {
-                write(stagedRecord, topicIndex);
-                final PublishResult result = sequencer.tryClaim(recordLength, claim);
-                if (result == PublishResult.OK)
-                {
-                    claim.buffer().putBytes(0, stagedRecord, 0, recordLength);
-                    sequencer.commit(claim);
-                }
-                return result;
-            }
             final PublishResult result = sequencer.tryClaim(recordLength, claim);
             if (result != PublishResult.OK)
             {

@@ -7,8 +7,10 @@ import io.sseflow.server.http.HttpRequestParser;
 import io.sseflow.server.http.HttpResponses;
 import io.sseflow.server.http.QueryParameters;
 import io.sseflow.server.topic.EventSequencer;
-import io.sseflow.server.topic.PublishRecordDescriptor;
+import io.sseflow.server.topic.PublishClaim;
+import io.sseflow.server.topic.PublishRecord;
 import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteBuffer;
@@ -19,8 +21,8 @@ import java.security.MessageDigest;
  * {@link #onPublishHead}: the bearer token is compared in constant time, or, with open publishing, the
  * {@code Origin} must be one of the {@link PublishOrigins}, and the query's {@code event}, {@code id} and
  * {@code retry} are decoded and checked by {@link FieldRules}; only a head that passed is given its body. On the
- * complete request, {@link #onPublish}: the body must be UTF-8, and a {@link PublishRecordDescriptor} record
- * (correlated by the connection's id) is built in a pre-allocated buffer and offered to the {@link EventSequencer}.
+ * complete request, {@link #onPublish}: the body must be UTF-8, and a {@link PublishRecord} (correlated by the
+ * connection's id) is written straight into the space claimed from the {@link EventSequencer}.
  * When the event comes back sequenced, {@link #onSequenced} answers {@code 200} with the id it was given.
  * <p>
  * Not thread-safe: owned by the server agent.
@@ -38,7 +40,8 @@ final class HttpPublishHandler
     private final int maxRecordLength;
     private final byte[] token;
     private final byte[] tokenScratch;
-    private final UnsafeBuffer recordBuffer;
+    private final PublishClaim claim = new PublishClaim();
+    private final PublishRecord record = new PublishRecord();
     private final UnsafeBuffer fieldBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(3 * MAX_FIELD_BYTES));
     private final PublishOrigins origins;
     private int eventLength;
@@ -64,7 +67,6 @@ final class HttpPublishHandler
         this.maxRecordLength = maxRecordLength;
         token = null == config.publishToken() ? null : HttpResponses.ascii(config.publishToken());
         tokenScratch = null == token ? null : new byte[token.length];
-        recordBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(maxRecordLength));
         origins = new PublishOrigins(config.allowOrigin(), config.host(), port);
     }
 
@@ -116,11 +118,8 @@ final class HttpPublishHandler
         {
             return;
         }
-        final UnsafeBuffer fields = fieldBuffer;
-        final int eventAt = 0;
-        final int idAt = MAX_FIELD_BYTES;
         final int eventLength = this.eventLength;
-        final int idLength = this.idLength;
+        final int idLength = Math.max(this.idLength, 0);
         final long retry = this.retry;
 
         final int bodyOffset = parser.headLength();
@@ -135,7 +134,7 @@ final class HttpPublishHandler
             (retry >= 0 ? SseFields.retryFieldLength(retry) : 0) +
             (eventLength > 0 ? SseFields.utf8EventFieldLength(eventLength) : 0);
         final int dataLength = SseFields.dataLinesLength(buffer, bodyOffset, bodyLength);
-        final int recordLength = PublishRecordDescriptor.recordLength(Math.max(idLength, 0), prefixLength, dataLength);
+        final int recordLength = PublishRecord.recordLength(idLength, prefixLength, dataLength);
         if (recordLength > maxRecordLength)
         {
             writer.sendError(connection, Refusal.TOO_LARGE, "event too large");
@@ -149,42 +148,7 @@ final class HttpPublishHandler
             return;
         }
 
-        final UnsafeBuffer record = recordBuffer;
-        int flags = 0;
-        long numericId = 0;
-        if (idLength > 0)
-        {
-            flags |= PublishRecordDescriptor.FLAG_HAS_ID;
-            numericId = PublishRecordDescriptor.parseNumericId(fields, idAt, idLength);
-            if (numericId >= 0)
-            {
-                flags |= PublishRecordDescriptor.FLAG_NUMERIC_ID;
-            }
-        }
-        record.putLong(PublishRecordDescriptor.CORRELATION_ID_OFFSET, connection.id);
-        record.putLong(PublishRecordDescriptor.NUMERIC_ID_OFFSET, numericId);
-        record.putInt(PublishRecordDescriptor.TOPIC_INDEX_OFFSET, topic.index());
-        record.putInt(PublishRecordDescriptor.FLAGS_OFFSET, flags);
-        record.putInt(PublishRecordDescriptor.ID_LENGTH_OFFSET, Math.max(idLength, 0));
-        record.putInt(PublishRecordDescriptor.PREFIX_LENGTH_OFFSET, prefixLength);
-        record.putInt(PublishRecordDescriptor.DATA_LENGTH_OFFSET, dataLength);
-        int position = PublishRecordDescriptor.HEADER_LENGTH;
-        if (idLength > 0)
-        {
-            record.putBytes(position, fields, idAt, idLength);
-            position += idLength;
-        }
-        if (retry >= 0)
-        {
-            position += SseFields.putRetryField(record, position, retry);
-        }
-        if (eventLength > 0)
-        {
-            position += SseFields.putEventField(record, position, fields, eventAt, eventLength);
-        }
-        SseFields.putDataLines(record, position, buffer, bodyOffset, bodyLength);
-
-        switch (topic.offer(sequencer, record, 0, recordLength))
+        switch (offer(connection, topic, idLength, prefixLength, dataLength, buffer, bodyOffset, bodyLength))
         {
             case OK:
                 connections.awaitPublish(connection);
@@ -228,6 +192,73 @@ final class HttpPublishHandler
             return connection;
         }
         return null;
+    }
+
+    /**
+     * Claim the record's space, write it there from the decoded fields and the body, and commit it, the topic
+     * pinned until the agent applies it.
+     */
+    private PublishResult offer(
+        final Connection connection,
+        final Topic topic,
+        final int idLength,
+        final int prefixLength,
+        final int dataLength,
+        final UnsafeBuffer body,
+        final int bodyOffset,
+        final int bodyLength)
+    {
+        if (!topic.pin())
+        {
+            throw new IllegalStateException("publish to a freed topic: " + topic.name());
+        }
+        final PublishClaim claim = this.claim;
+        final PublishResult result =
+            sequencer.tryClaim(PublishRecord.recordLength(idLength, prefixLength, dataLength), claim);
+        if (result != PublishResult.OK)
+        {
+            topic.unpin();
+            return result;
+        }
+        try
+        {
+            final UnsafeBuffer fields = fieldBuffer;
+            final int eventAt = 0;
+            final int idAt = MAX_FIELD_BYTES;
+            final int eventLength = this.eventLength;
+            final long retry = this.retry;
+            final MutableDirectBuffer buffer = claim.buffer();
+            final PublishRecord record = this.record.wrap(buffer, 0)
+                .header(connection.id, topic.index(), idLength, prefixLength, dataLength);
+            int position = record.idOffset();
+            if (idLength > 0)
+            {
+                buffer.putBytes(position, fields, idAt, idLength);
+                position += idLength;
+                record.classifyId();
+            }
+            if (retry >= 0)
+            {
+                position += SseFields.putRetryField(buffer, position, retry);
+            }
+            if (eventLength > 0)
+            {
+                position += SseFields.putEventField(buffer, position, fields, eventAt, eventLength);
+            }
+            position += SseFields.putDataLines(buffer, position, body, bodyOffset, bodyLength);
+            if (position != claim.length())
+            {
+                throw new IllegalStateException("publish record of " + position + " bytes in a claim of " + claim.length());
+            }
+        }
+        catch (final Throwable ex)
+        {
+            sequencer.abort(claim);
+            topic.unpin();
+            throw ex;
+        }
+        sequencer.commit(claim);
+        return PublishResult.OK;
     }
 
     private boolean decodeFields(final Connection connection, final UnsafeBuffer buffer)

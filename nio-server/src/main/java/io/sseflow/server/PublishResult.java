@@ -2,7 +2,9 @@ package io.sseflow.server;
 
 /**
  * Outcome of {@link Topic#publish}: publishing never blocks on a client, so every way it can fail is named
- * here for the caller to branch on, as Aeron's {@code Publication.offer} does.
+ * here for the caller to branch on. The same values are what an {@link io.sseflow.server.topic.EventSequencer}
+ * answers to {@code tryClaim}, passed through unchanged: one vocabulary from the sequencer to the application
+ * (a sequencer never answers {@link #TOPIC_LIMIT}, which the server decides before claiming).
  */
 public enum PublishResult
 {
@@ -12,13 +14,14 @@ public enum PublishResult
     OK,
 
     /**
-     * The publish ring is full because the server agent is behind. Nothing was published; try again
-     * (after a short back-off) or shed load.
+     * The publish ring is full because the server agent is behind (for a sequencer: no room now). Nothing was
+     * published; try again (after a short back-off) or shed load.
      */
     BACK_PRESSURED,
 
     /**
-     * The encoded event is larger than {@link ServerConfig#maxEventBytes()}. Nothing was published.
+     * The encoded event is larger than {@link ServerConfig#maxEventBytes()} (for a sequencer: than its
+     * {@code maxRecordLength()}). Nothing was published.
      */
     TOO_LARGE,
 

@@ -3,7 +3,7 @@ package io.sseflow.server;
 import io.sseflow.encoder.SseFields;
 import io.sseflow.server.http.HttpResponses;
 import io.sseflow.server.topic.EventSequencer;
-import io.sseflow.server.topic.PublishRecordDescriptor;
+import io.sseflow.server.topic.PublishRecord;
 import io.sseflow.server.topic.SequencedEventHandler;
 import io.sseflow.server.transport.SelectionHandler;
 import io.sseflow.server.transport.SelectorPoller;
@@ -60,6 +60,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
     private final CountDownLatch terminated;
 
     private final UnsafeBuffer frameBuffer;
+    private final PublishRecord record = new PublishRecord();
 
     private final ManyToOneConcurrentArrayQueue<Topic> disconnectRequests;
     private final CachedNanoClock clock = new CachedNanoClock();
@@ -262,21 +263,23 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
     /**
      * {@inheritDoc}
      */
-    public void onEvent(final DirectBuffer buffer, final int recordOffset, final int recordLength, final long numericId)
+    public void onEvent(
+        final DirectBuffer buffer, final int recordOffset, final int recordLength, final long seq, final long numericId)
     {
-        final int topicIndex = buffer.getInt(recordOffset + PublishRecordDescriptor.TOPIC_INDEX_OFFSET);
+        final PublishRecord record = this.record.wrap(buffer, recordOffset);
+        final int topicIndex = record.topicIndex();
         final Topic topic = topics.byIndex(topicIndex);
         if (null == topic)
         {
             config.errorHandler().onError(new IllegalStateException("event for no live topic, index " + topicIndex));
             return;
         }
-        final int idLength = buffer.getInt(recordOffset + PublishRecordDescriptor.ID_LENGTH_OFFSET);
-        final int prefixLength = buffer.getInt(recordOffset + PublishRecordDescriptor.PREFIX_LENGTH_OFFSET);
-        final int dataLength = buffer.getInt(recordOffset + PublishRecordDescriptor.DATA_LENGTH_OFFSET);
-        final int idOffset = PublishRecordDescriptor.idOffset(recordOffset);
-        final int prefixOffset = idOffset + idLength;
-        final int dataOffset = prefixOffset + prefixLength;
+        final int idLength = record.idLength();
+        final int prefixLength = record.prefixLength();
+        final int dataLength = record.dataLength();
+        final int idOffset = record.idOffset();
+        final int prefixOffset = record.prefixOffset();
+        final int dataOffset = record.dataOffset();
 
         final UnsafeBuffer frame = frameBuffer;
         int position = 0;
@@ -303,7 +306,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
 
         try
         {
-            topic.logOrCreate().append(frame, 0, position, idTextOffset, idTextLength, numericId);
+            topic.logOrCreate().append(frame, 0, position, idTextOffset, idTextLength, seq, numericId);
         }
         finally
         {
@@ -312,7 +315,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         metrics.increment(ServerCounter.EVENTS_PUBLISHED);
         flusher.markDirty(topic);
 
-        final long correlationId = buffer.getLong(recordOffset + PublishRecordDescriptor.CORRELATION_ID_OFFSET);
+        final long correlationId = record.correlationId();
         if (0 != correlationId)
         {
             final Connection connection = publishHandler.onSequenced(correlationId, frame, idTextOffset, idTextLength);

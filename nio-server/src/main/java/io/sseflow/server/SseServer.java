@@ -360,8 +360,7 @@ public final class SseServer implements AutoCloseable
             return PublishResult.CLOSED;
         }
         final PublishEncoder encoder = PublishEncoder.current();
-        final int length = encoder.encode(topic.index(), data, options, maxRecordLength);
-        if (length < 0)
+        if (encoder.prepare(data, options) > maxRecordLength)
         {
             return PublishResult.TOO_LARGE;
         }
@@ -370,25 +369,23 @@ public final class SseServer implements AutoCloseable
         {
             return PublishResult.TOPIC_LIMIT;
         }
-        encoder.topicIndex(live.index());
-        final EventSequencer.OfferResult offered = sequencer.offer(encoder.buffer(), 0, length);
-        if (offered != EventSequencer.OfferResult.OK)
+        PublishResult result = PublishResult.CLOSED;
+        try
         {
-            live.unpin();
+            result = encoder.claimAndWrite(sequencer, live.index());
         }
-        switch (offered)
+        finally
         {
-            case OK:
-                return PublishResult.OK;
-            case BACK_PRESSURED:
-                metrics.addAtomic(ServerCounter.PUBLISH_BACK_PRESSURED, 1);
-                return PublishResult.BACK_PRESSURED;
-            case TOO_LARGE:
-                return PublishResult.TOO_LARGE;
-            case CLOSED:
-            default:
-                return PublishResult.CLOSED;
+            if (result != PublishResult.OK)
+            {
+                live.unpin();
+            }
         }
+        if (result == PublishResult.BACK_PRESSURED)
+        {
+            metrics.addAtomic(ServerCounter.PUBLISH_BACK_PRESSURED, 1);
+        }
+        return result;
     }
 
     private void closeAfterFailedStart(final ServerSocketChannel serverChannel, final Throwable failure)

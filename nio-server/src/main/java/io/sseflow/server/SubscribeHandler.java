@@ -101,20 +101,20 @@ final class SubscribeHandler
         }
 
         final TopicLog log = topic.logOrCreate();
-        long startSequence = log.nextSequence();
+        long startOrdinal = log.nextOrdinal();
         if (idLength > 0)
         {
             metrics.increment(ServerCounter.REPLAYS);
-            startSequence = log.sequenceAfterId(idBuffer, idOffset, idLength);
-            if (startSequence == TopicLog.NOT_FOUND)
+            startOrdinal = log.ordinalAfterId(idBuffer, idOffset, idLength);
+            if (startOrdinal == TopicLog.NOT_FOUND)
             {
                 metrics.increment(ServerCounter.REPLAY_MISSES);
-                startSequence = log.firstSequence();
+                startOrdinal = log.firstOrdinal();
             }
         }
 
         connection.startStreaming(topic);
-        connection.cursor.open(log, startSequence, streamHead, clock.nanoTime());
+        connection.cursor.open(log, startOrdinal, streamHead, clock.nanoTime());
         topic.addSubscriber(connection);
         metrics.increment(ServerCounter.SUBSCRIBERS);
         flusher.flush(connection);

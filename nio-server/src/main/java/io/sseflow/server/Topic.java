@@ -1,7 +1,6 @@
 package io.sseflow.server;
 
 import io.sseflow.encoder.SseOptions;
-import io.sseflow.server.topic.EventSequencer;
 import io.sseflow.server.topic.TopicLog;
 import org.agrona.DirectBuffer;
 
@@ -199,31 +198,6 @@ public final class Topic
     boolean isIdle()
     {
         return 0 == subscriberCount && 0 == pins && (null == log || log.isEmpty());
-    }
-
-    /**
-     * Offer a publish record of this topic (its index already in the record), pinned until the agent applies it.
-     * Agent only (the HTTP publish path), where a topic found by name is live.
-     *
-     * @param sequencer to offer to.
-     * @param record    holding the record.
-     * @param offset    of the record.
-     * @param length    of the record.
-     * @return the sequencer's answer.
-     */
-    EventSequencer.OfferResult offer(
-        final EventSequencer sequencer, final DirectBuffer record, final int offset, final int length)
-    {
-        if (!pin())
-        {
-            throw new IllegalStateException("publish to a freed topic: " + name);
-        }
-        final EventSequencer.OfferResult result = sequencer.offer(record, offset, length);
-        if (result != EventSequencer.OfferResult.OK)
-        {
-            unpin();
-        }
-        return result;
     }
 
     /**

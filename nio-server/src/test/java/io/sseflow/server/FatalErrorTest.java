@@ -6,8 +6,8 @@ import io.sseflow.server.support.Servers;
 import io.sseflow.server.support.SseEvent;
 import io.sseflow.server.topic.EventSequencer;
 import io.sseflow.server.topic.InMemoryEventSequencer;
+import io.sseflow.server.topic.PublishClaim;
 import io.sseflow.server.topic.SequencedEventHandler;
-import org.agrona.DirectBuffer;
 import org.agrona.concurrent.IdleStrategy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -289,9 +289,19 @@ class FatalErrorTest
             this.closeFailure = closeFailure;
         }
 
-        public EventSequencer.OfferResult offer(final DirectBuffer buffer, final int offset, final int length)
+        public PublishResult tryClaim(final int length, final PublishClaim claim)
         {
-            return delegate.offer(buffer, offset, length);
+            return delegate.tryClaim(length, claim);
+        }
+
+        public void commit(final PublishClaim claim)
+        {
+            delegate.commit(claim);
+        }
+
+        public void abort(final PublishClaim claim)
+        {
+            delegate.abort(claim);
         }
 
         public int maxRecordLength()

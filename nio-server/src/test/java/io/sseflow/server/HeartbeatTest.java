@@ -96,12 +96,12 @@ class HeartbeatTest
                 final Connection stream = new Connection(1, channel, true, null);
                 stream.startStreaming(null);
                 stream.interestOps = SelectionKey.OP_READ;
-                stream.cursor.open(log, log.nextSequence(), ByteBuffer.allocate(0), 0);
+                stream.cursor.open(log, log.nextOrdinal(), ByteBuffer.allocate(0), 0);
 
                 assertFalse(heartbeat(flusher, clock, stream, HEARTBEAT_NS - 1), "idle for less than the interval");
 
                 final byte[] frame = "id: 1\ndata: x\n\n".getBytes(StandardCharsets.US_ASCII);
-                log.append(new UnsafeBuffer(frame), 0, frame.length, 4, 1, 1);
+                log.append(new UnsafeBuffer(frame), 0, frame.length, 4, 1, 1, 1);
                 clock.update(HEARTBEAT_NS - 1);
                 stream.cursor.flush(channel, clock.nanoTime());
                 assertFalse(heartbeat(flusher, clock, stream, HEARTBEAT_NS), "written to just before");

@@ -3,7 +3,8 @@ package io.sseflow.server;
 import io.sseflow.encoder.SseOptions;
 import io.sseflow.server.topic.EventSequencer;
 import io.sseflow.server.topic.InMemoryEventSequencer;
-import io.sseflow.server.topic.PublishRecordDescriptor;
+import io.sseflow.server.topic.PublishRecord;
+import io.sseflow.server.topic.SequencedEventHandler;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -80,7 +81,7 @@ class TopicRegistryTest
 
         final Topic kept = registry.getOrCreate("kept");
         final UnsafeBuffer frame = new UnsafeBuffer("id: 1\ndata: x\n\n".getBytes(StandardCharsets.US_ASCII));
-        kept.logOrCreate().append(frame, 0, frame.capacity(), 4, 1, 1);
+        kept.logOrCreate().append(frame, 0, frame.capacity(), 4, 1, 1, 1);
         assertEquals(0, registry.sweep(100), "a topic with a retained event is kept for replay");
         kept.log.close();
         assertEquals(1, registry.sweep(100), "once its events are gone, the sweep frees it");
@@ -134,20 +135,30 @@ class TopicRegistryTest
     {
         final InMemoryEventSequencer sequencer = new InMemoryEventSequencer(1 << 16);
         final List<Long> ids = new ArrayList<>();
+        final List<Integer> topicIndexes = new ArrayList<>();
+        final PublishRecord record = new PublishRecord();
+        final SequencedEventHandler handler = (buffer, offset, length, seq, id) ->
+        {
+            ids.add(id);
+            topicIndexes.add(record.wrap(buffer, offset).topicIndex());
+        };
         for (int i = 0; i < 5; i++)
         {
             offer(sequencer, 0);
         }
         offer(sequencer, 1);
-        sequencer.poll((buffer, offset, length, id) -> ids.add(id), 100);
+        sequencer.poll(handler, 100);
         assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 1L), ids);
+        assertEquals(List.of(0, 0, 0, 0, 0, 1), topicIndexes);
 
         sequencer.onTopicFreed(0);
         ids.clear();
+        topicIndexes.clear();
         offer(sequencer, 0);
         offer(sequencer, 1);
         offer(sequencer, 2);
-        sequencer.poll((buffer, offset, length, id) -> ids.add(id), 100);
+        sequencer.poll(handler, 100);
+        assertEquals(List.of(0, 1, 2), topicIndexes);
         assertEquals(List.of(6L, 2L, 6L), ids,
             "index 0's next topic starts above 5, topic 1 goes on counting, a new index starts above 5 too");
     }
@@ -155,9 +166,8 @@ class TopicRegistryTest
     private static void offer(final EventSequencer sequencer, final int topicIndex)
     {
         final PublishEncoder encoder = PublishEncoder.current();
-        final int length = encoder.encode(topicIndex, "x", SseOptions.NONE, 1024);
-        assertEquals(EventSequencer.OfferResult.OK, sequencer.offer(encoder.buffer(), 0, length));
-        assertEquals(topicIndex, encoder.buffer().getInt(PublishRecordDescriptor.TOPIC_INDEX_OFFSET));
+        encoder.prepare("x", SseOptions.NONE);
+        assertEquals(PublishResult.OK, encoder.claimAndWrite(sequencer, topicIndex));
     }
 
     private static Topic lookup(final TopicRegistry registry, final String name)

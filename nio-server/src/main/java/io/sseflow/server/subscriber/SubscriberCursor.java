@@ -7,7 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
 
 /**
- * A subscriber's whole state: a position in its topic's {@link TopicLog}, the sequence of the first frame not
+ * A subscriber's whole state: a position in its topic's {@link TopicLog}, the ordinal of the first frame not
  * yet fully written, and a small piece of pending control bytes (the response head, a heartbeat). A flush writes
  * everything between the position and the log's head in one write (two when it wraps around the buffer end),
  * so events that piled up while the socket was busy leave in a single syscall; a partial write simply leaves
@@ -42,7 +42,7 @@ public final class SubscriberCursor
     private TopicLog log;
     private long position;
     private long endPosition;
-    private long sequence;
+    private long ordinal;
     private ByteBuffer control;
     private int controlOffset;
     private long lastWriteNs;
@@ -53,17 +53,17 @@ public final class SubscriberCursor
      * Point the cursor at a frame of a log, with control bytes to send first.
      *
      * @param log      the topic's log.
-     * @param sequence first event to send: {@link TopicLog#nextSequence()} for live only, an older retained
-     *                 sequence to replay from there.
+     * @param ordinal  first event to send: {@link TopicLog#nextOrdinal()} for live only, an older retained
+     *                 ordinal to replay from there.
      * @param head     control bytes to send before any frame (the response head), read from position 0 to
      *                 capacity; shared between cursors, so never modified.
      * @param nowNs    current time.
      */
-    public void open(final TopicLog log, final long sequence, final ByteBuffer head, final long nowNs)
+    public void open(final TopicLog log, final long ordinal, final ByteBuffer head, final long nowNs)
     {
         this.log = log;
-        this.sequence = sequence;
-        this.position = log.framePosition(sequence);
+        this.ordinal = ordinal;
+        this.position = log.framePosition(ordinal);
         this.endPosition = Long.MAX_VALUE;
         this.control = head;
         this.controlOffset = 0;
@@ -126,14 +126,14 @@ public final class SubscriberCursor
                 bytesWritten += written;
                 lastWriteNs = nowNs;
 
-                long sequence = this.sequence;
-                final long nextSequence = log.nextSequence();
-                while (sequence < nextSequence && log.frameEndPosition(sequence) <= position)
+                long ordinal = this.ordinal;
+                final long nextOrdinal = log.nextOrdinal();
+                while (ordinal < nextOrdinal && log.frameEndPosition(ordinal) <= position)
                 {
-                    sequence++;
+                    ordinal++;
                     framesWritten++;
                 }
-                this.sequence = sequence;
+                this.ordinal = ordinal;
             }
             if (position < head)
             {
@@ -153,12 +153,12 @@ public final class SubscriberCursor
     {
         final TopicLog log = this.log;
         final long position = this.position;
-        if (position < log.tailPosition() || sequence >= log.nextSequence())
+        if (position < log.tailPosition() || ordinal >= log.nextOrdinal())
         {
             endPosition = position;
             return;
         }
-        endPosition = position > log.framePosition(sequence) ? log.frameEndPosition(sequence) : position;
+        endPosition = position > log.framePosition(ordinal) ? log.frameEndPosition(ordinal) : position;
     }
 
     /**
@@ -219,13 +219,13 @@ public final class SubscriberCursor
     }
 
     /**
-     * Sequence of the first frame not yet completely written.
+     * Ordinal, in its topic's log, of the first frame not yet completely written.
      *
-     * @return the sequence.
+     * @return the ordinal.
      */
-    public long sequence()
+    public long ordinal()
     {
-        return sequence;
+        return ordinal;
     }
 
     /**

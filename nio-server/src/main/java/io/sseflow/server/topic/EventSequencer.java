@@ -1,13 +1,18 @@
 package io.sseflow.server.topic;
 
-import org.agrona.DirectBuffer;
+import io.sseflow.server.PublishResult;
 
 /**
- * Where events come from and who assigns their ids. Publishers on any thread {@link #offer} encoded
- * {@link PublishRecordDescriptor publish records}; the server agent {@link #poll}s them back in one total
- * order, each with its id decided. The default, {@link InMemoryEventSequencer}, is an Agrona many-to-one
- * ring buffer with per-topic counters; a replicated implementation (an Aeron Archive recording, for
- * instance) would offer to a shared log and assign ids from it, so every node sees the same ids.
+ * The sequencer SPI: where events come from, who orders them and who assigns their ids. Publishers on any thread
+ * {@link #tryClaim} space for a {@link PublishRecord}, encode the record in place and {@link #commit} it (or
+ * {@link #abort} it when encoding failed); the server agent {@link #poll}s records back in one total order, each
+ * with its hub sequence ({@code seq}, its place in that order) and its id decided. The default,
+ * {@link InMemoryEventSequencer}, is an Agrona many-to-one ring buffer with a seq counter and per-topic id
+ * counters; a replicated implementation (Aeron Cluster, for instance) would claim space in its log, and decide
+ * seq and ids in the state machine that applies the log, so every node sees the same ones.
+ * <p>
+ * {@link #tryClaim}, {@link #commit} and {@link #abort} are called from any thread, each claim by one thread;
+ * {@link #poll} and {@link #onTopicFreed} only from the server agent thread.
  */
 public interface EventSequencer extends AutoCloseable
 {
@@ -17,17 +22,36 @@ public interface EventSequencer extends AutoCloseable
     long TEXT_ID = Long.MIN_VALUE;
 
     /**
-     * Hand a publish record over; never blocks.
+     * Reserve space for one publish record of {@code length} bytes; never blocks. On {@link PublishResult#OK} the
+     * claim points at the space, which must then be {@link #commit committed} or {@link #abort aborted}; on any
+     * other answer nothing is claimed.
      *
-     * @param buffer holding the record.
-     * @param offset of the record.
-     * @param length of the record.
-     * @return {@link OfferResult#OK}, or why the record was not taken.
+     * @param length of the record, {@link PublishRecord#recordLength()}.
+     * @param claim  pointed at the space.
+     * @return {@link PublishResult#OK}, {@link PublishResult#BACK_PRESSURED} (no room now: try again later),
+     *     {@link PublishResult#TOO_LARGE} (above {@link #maxRecordLength()}) or {@link PublishResult#CLOSED}.
+     * @throws IllegalStateException when the claim still holds a record not committed or aborted.
      */
-    OfferResult offer(DirectBuffer buffer, int offset, int length);
+    PublishResult tryClaim(int length, PublishClaim claim);
 
     /**
-     * Largest record {@link #offer} accepts.
+     * Hand over the record written into a claim: it will be polled.
+     *
+     * @param claim from a successful {@link #tryClaim}.
+     * @throws IllegalStateException when the claim holds nothing.
+     */
+    void commit(PublishClaim claim);
+
+    /**
+     * Give a claim back unused: nothing is polled for it.
+     *
+     * @param claim from a successful {@link #tryClaim}.
+     * @throws IllegalStateException when the claim holds nothing.
+     */
+    void abort(PublishClaim claim);
+
+    /**
+     * Largest record {@link #tryClaim} accepts.
      *
      * @return bytes.
      */
@@ -43,7 +67,7 @@ public interface EventSequencer extends AutoCloseable
     int poll(SequencedEventHandler handler, int limit);
 
     /**
-     * Stop taking offers; already taken records can still be polled.
+     * Stop taking claims; records already committed can still be polled.
      */
     void close();
 
@@ -56,31 +80,5 @@ public interface EventSequencer extends AutoCloseable
      */
     default void onTopicFreed(final int topicIndex)
     {
-    }
-
-    /**
-     * Outcome of {@link #offer}.
-     */
-    enum OfferResult
-    {
-        /**
-         * Taken; it will be polled.
-         */
-        OK,
-
-        /**
-         * No room now: the agent is behind. Try again later.
-         */
-        BACK_PRESSURED,
-
-        /**
-         * Larger than {@link #maxRecordLength()}.
-         */
-        TOO_LARGE,
-
-        /**
-         * Closed: no more offers are taken.
-         */
-        CLOSED
     }
 }

@@ -1,19 +1,23 @@
 package io.sseflow.server.topic;
 
+import io.sseflow.server.PublishResult;
 import org.agrona.BitUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
- * The default {@link EventSequencer}: an Agrona {@link ManyToOneRingBuffer} in this process. The ring's order
- * is the order of events; ids the publisher did not give are assigned per topic, each one more than the
- * largest numeric id the topic has seen, so server-assigned ids always increase.
+ * The default {@link EventSequencer}: an Agrona {@link ManyToOneRingBuffer} in this process. Publishers claim
+ * space in the ring ({@link ManyToOneRingBuffer#tryClaim}) and encode their record there; the ring's order is the
+ * order of events. The hub sequence is a counter in poll order, 1 for the first event; ids the publisher did not
+ * give are assigned per topic, each one more than the largest numeric id the topic has seen, so server-assigned
+ * ids always increase.
  * <p>
  * A topic's first assigned id is 1 on a fresh server. When a topic is freed (its events all evicted, nobody
  * subscribed) its counter goes, and every topic whose counter starts afterwards starts above the largest id any
@@ -27,6 +31,8 @@ public final class InMemoryEventSequencer implements EventSequencer
 
     private final ManyToOneRingBuffer ringBuffer;
     private final MessageHandler messageHandler = this::onMessage;
+    private final PublishRecord record = new PublishRecord();
+    private long lastSeq;
     private long[] lastIdByTopic = new long[16];
     private long freedIdFloor;
     private SequencedEventHandler handler;
@@ -50,17 +56,44 @@ public final class InMemoryEventSequencer implements EventSequencer
     /**
      * {@inheritDoc}
      */
-    public OfferResult offer(final DirectBuffer buffer, final int offset, final int length)
+    public PublishResult tryClaim(final int length, final PublishClaim claim)
     {
+        if (claim.isClaimed())
+        {
+            throw new IllegalStateException("claim still holds a record: commit or abort it first");
+        }
         if (closed)
         {
-            return OfferResult.CLOSED;
+            return PublishResult.CLOSED;
         }
+        final ManyToOneRingBuffer ringBuffer = this.ringBuffer;
         if (length > ringBuffer.maxMsgLength())
         {
-            return OfferResult.TOO_LARGE;
+            return PublishResult.TOO_LARGE;
         }
-        return ringBuffer.write(MSG_TYPE_PUBLISH, buffer, offset, length) ? OfferResult.OK : OfferResult.BACK_PRESSURED;
+        final int index = ringBuffer.tryClaim(MSG_TYPE_PUBLISH, length);
+        if (RingBuffer.INSUFFICIENT_CAPACITY == index)
+        {
+            return PublishResult.BACK_PRESSURED;
+        }
+        claim.wrap(ringBuffer.buffer(), index, length, index);
+        return PublishResult.OK;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void commit(final PublishClaim claim)
+    {
+        ringBuffer.commit((int)claim.release());
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void abort(final PublishClaim claim)
+    {
+        ringBuffer.abort((int)claim.release());
     }
 
     /**
@@ -110,24 +143,34 @@ public final class InMemoryEventSequencer implements EventSequencer
         return ringBuffer.size();
     }
 
+    /**
+     * Hub sequence of the last event polled.
+     *
+     * @return the seq, 0 before the first event.
+     */
+    public long lastSeq()
+    {
+        return lastSeq;
+    }
+
     private void onMessage(final int msgTypeId, final DirectBuffer buffer, final int index, final int length)
     {
-        final int topicIndex = buffer.getInt(index + PublishRecordDescriptor.TOPIC_INDEX_OFFSET);
+        final PublishRecord record = this.record.wrap(buffer, index);
+        final int topicIndex = record.topicIndex();
         if (topicIndex >= lastIdByTopic.length)
         {
             lastIdByTopic = Arrays.copyOf(lastIdByTopic, Math.max(topicIndex + 1, lastIdByTopic.length * 2));
         }
 
-        final int flags = buffer.getInt(index + PublishRecordDescriptor.FLAGS_OFFSET);
         final long id;
-        if ((flags & PublishRecordDescriptor.FLAG_HAS_ID) == 0)
+        if (!record.hasId())
         {
             final long last = lastIdByTopic[topicIndex];
             id = lastIdByTopic[topicIndex] = (0 == last ? freedIdFloor : last) + 1;
         }
-        else if ((flags & PublishRecordDescriptor.FLAG_NUMERIC_ID) != 0)
+        else if (record.isNumericId())
         {
-            id = buffer.getLong(index + PublishRecordDescriptor.NUMERIC_ID_OFFSET);
+            id = record.numericId();
             if (id > lastIdByTopic[topicIndex])
             {
                 lastIdByTopic[topicIndex] = id;
@@ -138,6 +181,6 @@ public final class InMemoryEventSequencer implements EventSequencer
             id = TEXT_ID;
         }
 
-        handler.onEvent(buffer, index, length, id);
+        handler.onEvent(buffer, index, length, ++lastSeq, id);
     }
 }

@@ -12,9 +12,25 @@ import java.nio.channels.WritableByteChannel;
 
 /**
  * History of one topic: the encoded SSE frames, back to back, in a circular direct buffer, with an index of
- * {@code [position][id]} per retained event in a second, smaller direct buffer. Positions are absolute byte
+ * {@code [seq][id][position]} per retained event in a second, smaller direct buffer. Positions are absolute byte
  * offsets in the topic's stream since the log was created, so a subscriber is nothing more than a position: it is
  * sent {@code log[position..head)} and the log never copies per subscriber.
+ * <p>
+ * Two numbers name an event here, never to be confused: its <b>ordinal</b>, its place in this topic's log (0 for
+ * the first event the log ever took, one more per append; what cursors count), and its <b>seq</b>, the hub
+ * sequence the {@link EventSequencer} gave it, its place in the one total order of every topic's events. Seq
+ * increases from one event of a topic to the next (with gaps: other topics' events are in between), so the index
+ * is searched for a seq by bisection ({@link #ordinalOfSeq}, {@link #ordinalAfterSeq}).
+ * <pre>
+ *   index entry, {@link #INDEX_SLOT_BYTES} bytes, at (ordinal mod slots) * {@link #INDEX_SLOT_BYTES}:
+ *  +--------------------------------------------------------------------------------+
+ *  | seq (8 bytes)                                                                  |
+ *  +--------------------------------------------------------------------------------+
+ *  | id: the number, or (1 &lt;&lt; 63) | idOffset &lt;&lt; 32 | idLength for a text id in the frame |
+ *  +--------------------------------------------------------------------------------+
+ *  | position of the frame (8 bytes); its length is the next entry's position minus it  |
+ *  +--------------------------------------------------------------------------------+
+ * </pre>
  * <p>
  * A new log holds no memory at all. The first append allocates a small buffer and index; both double as events
  * arrive, the buffer up to {@code maxCapacity} bytes and the index up to {@code historyLimit} events, and past
@@ -29,7 +45,8 @@ import java.nio.channels.WritableByteChannel;
 public final class TopicLog
 {
     /**
-     * Returned by {@link #sequenceAfterId} when the id is not retained.
+     * Returned by {@link #ordinalAfterId} and {@link #ordinalOfSeq} when the event is not retained, and by
+     * {@link #firstSeq()} and {@link #lastSeq()} when the log is empty.
      */
     public static final long NOT_FOUND = -1;
 
@@ -44,12 +61,17 @@ public final class TopicLog
     public static final int INITIAL_INDEX_SLOTS = 8;
 
     /**
-     * Bytes of one index entry: the frame's position and its id (a number, or where the text id is in the frame).
+     * Bytes of one index entry: the event's seq, its id (a number, or where the text id is in the frame) and the
+     * frame's position.
      */
-    public static final int INDEX_SLOT_BYTES = 16;
+    public static final int INDEX_SLOT_BYTES = 24;
+
+    private static final int SEQ_OFFSET = 0;
+    private static final int ID_OFFSET = SEQ_OFFSET + BitUtil.SIZE_OF_LONG;
+    private static final int POSITION_OFFSET = ID_OFFSET + BitUtil.SIZE_OF_LONG;
 
     /**
-     * Most events a log retains, whatever the history setting: its index then takes 1 GiB.
+     * Most events a log retains, whatever the history setting: its index then takes 1.5 GiB.
      */
     public static final int MAX_INDEX_SLOTS = 1 << 26;
 
@@ -74,8 +96,9 @@ public final class TopicLog
 
     private long headPosition;
     private long tailPosition;
-    private long firstSequence;
-    private long nextSequence;
+    private long firstOrdinal;
+    private long nextOrdinal;
+    private long lastSeq;
 
     int budgetIndex = -1;
 
@@ -121,8 +144,9 @@ public final class TopicLog
      * @param length      of the frame, at most the log's maximum capacity.
      * @param idOffset    offset of the id text within the frame.
      * @param idLength    length of the id text.
+     * @param seq         the event's hub sequence, above every seq appended before.
      * @param numericId   the id as a number, or {@link EventSequencer#TEXT_ID}.
-     * @return the event's sequence number in this topic.
+     * @return the event's ordinal in this topic.
      */
     public long append(
         final DirectBuffer frame,
@@ -130,13 +154,18 @@ public final class TopicLog
         final int length,
         final int idOffset,
         final int idLength,
+        final long seq,
         final long numericId)
     {
         if (length > maxCapacity)
         {
             throw new IllegalArgumentException("frame of " + length + " bytes exceeds history of " + maxCapacity);
         }
-        if (nextSequence - firstSequence >= historyLimit)
+        if (seq <= lastSeq)
+        {
+            throw new IllegalArgumentException("seq " + seq + " is not above the last appended seq " + lastSeq);
+        }
+        if (nextOrdinal - firstOrdinal >= historyLimit)
         {
             evictOldest();
         }
@@ -152,71 +181,145 @@ public final class TopicLog
             buffer.putBytes(0, frame, offset + firstPart, length - firstPart);
         }
 
-        final long sequence = nextSequence;
-        final int slot = ((int)sequence & indexMask) * INDEX_SLOT_BYTES;
-        index.putLong(slot, position);
-        index.putLong(slot + BitUtil.SIZE_OF_LONG, numericId == EventSequencer.TEXT_ID ?
+        final long ordinal = nextOrdinal;
+        final int slot = slot(ordinal);
+        final UnsafeBuffer index = this.index;
+        index.putLong(slot + SEQ_OFFSET, seq);
+        index.putLong(slot + ID_OFFSET, numericId == EventSequencer.TEXT_ID ?
             TEXT_ID_FLAG | ((long)idOffset << 32) | (idLength & 0xFFFF_FFFFL) : numericId);
+        index.putLong(slot + POSITION_OFFSET, position);
 
         headPosition = position + length;
-        nextSequence = sequence + 1;
+        nextOrdinal = ordinal + 1;
+        lastSeq = seq;
 
-        return sequence;
+        return ordinal;
     }
 
     /**
-     * Sequence of the event right after the one with the given id, searching newest first. Numeric ids
+     * Ordinal of the event right after the one with the given id, searching newest first. Numeric ids
      * compare as numbers ({@code 42} matches an event whose id is 42); anything else compares byte for byte.
      *
      * @param id     holding the id text.
      * @param offset of the text.
      * @param length of the text.
-     * @return the sequence to resume at, or {@link #NOT_FOUND}.
+     * @return the ordinal to resume at, or {@link #NOT_FOUND}.
      */
-    public long sequenceAfterId(final DirectBuffer id, final int offset, final int length)
+    public long ordinalAfterId(final DirectBuffer id, final int offset, final int length)
     {
-        final long numeric = PublishRecordDescriptor.parseNumericId(id, offset, length);
-        for (long sequence = nextSequence - 1; sequence >= firstSequence; sequence--)
+        final long numeric = PublishRecord.parseNumericId(id, offset, length);
+        for (long ordinal = nextOrdinal - 1; ordinal >= firstOrdinal; ordinal--)
         {
-            final int slot = ((int)sequence & indexMask) * INDEX_SLOT_BYTES;
-            final long storedId = index.getLong(slot + BitUtil.SIZE_OF_LONG);
+            final int slot = slot(ordinal);
+            final long storedId = index.getLong(slot + ID_OFFSET);
             if (numeric >= 0)
             {
                 if (storedId == numeric)
                 {
-                    return sequence + 1;
+                    return ordinal + 1;
                 }
             }
             else if (storedId < 0 &&
                 (int)storedId == length &&
-                idEquals(index.getLong(slot) + (int)((storedId & ~TEXT_ID_FLAG) >>> 32), id, offset, length))
+                idEquals(index.getLong(slot + POSITION_OFFSET) + (int)((storedId & ~TEXT_ID_FLAG) >>> 32), id, offset, length))
             {
-                return sequence + 1;
+                return ordinal + 1;
             }
         }
         return NOT_FOUND;
     }
 
     /**
+     * Ordinal of the retained event with exactly this seq, by bisection of the index.
+     *
+     * @param seq the hub sequence.
+     * @return the ordinal, or {@link #NOT_FOUND} when no retained event of this topic has that seq.
+     */
+    public long ordinalOfSeq(final long seq)
+    {
+        final long ordinal = ordinalAfterSeq(seq - 1);
+        return ordinal < nextOrdinal && seq(ordinal) == seq ? ordinal : NOT_FOUND;
+    }
+
+    /**
+     * Ordinal of the oldest retained event whose seq is above the given one, by bisection of the index: where a
+     * stream that has seen every event up to {@code seq} resumes in this topic. Below {@link #firstSeq()} it is
+     * {@link #firstOrdinal()} (whether events were evicted in between is for the caller to tell); at or above
+     * {@link #lastSeq()} it is {@link #nextOrdinal()}.
+     *
+     * @param seq the hub sequence.
+     * @return an ordinal from {@link #firstOrdinal()} to {@link #nextOrdinal()}.
+     */
+    public long ordinalAfterSeq(final long seq)
+    {
+        long low = firstOrdinal;
+        long high = nextOrdinal;
+        while (low < high)
+        {
+            final long middle = (low + high) >>> 1;
+            if (seq(middle) <= seq)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle;
+            }
+        }
+        return low;
+    }
+
+    /**
+     * Hub sequence of a retained event.
+     *
+     * @param ordinal from {@link #firstOrdinal()} to {@link #nextOrdinal()} - 1.
+     * @return the seq.
+     */
+    public long seq(final long ordinal)
+    {
+        return index.getLong(slot(ordinal) + SEQ_OFFSET);
+    }
+
+    /**
+     * Hub sequence of the oldest retained event.
+     *
+     * @return the seq, or {@link #NOT_FOUND} when the log is empty.
+     */
+    public long firstSeq()
+    {
+        return isEmpty() ? NOT_FOUND : seq(firstOrdinal);
+    }
+
+    /**
+     * Hub sequence of the newest retained event.
+     *
+     * @return the seq, or {@link #NOT_FOUND} when the log is empty.
+     */
+    public long lastSeq()
+    {
+        return isEmpty() ? NOT_FOUND : lastSeq;
+    }
+
+    /**
      * Position where an event's frame starts; {@link #headPosition()} for the next, not yet appended, one.
      *
-     * @param sequence between {@link #firstSequence()} and {@link #nextSequence()}.
+     * @param ordinal between {@link #firstOrdinal()} and {@link #nextOrdinal()}.
      * @return the position.
      */
-    public long framePosition(final long sequence)
+    public long framePosition(final long ordinal)
     {
-        return sequence == nextSequence ? headPosition : index.getLong(((int)sequence & indexMask) * INDEX_SLOT_BYTES);
+        return ordinal == nextOrdinal ? headPosition : index.getLong(slot(ordinal) + POSITION_OFFSET);
     }
 
     /**
      * Position right after an event's frame (frames are back to back, so where the next one starts).
      *
-     * @param sequence between {@link #firstSequence()} and {@link #nextSequence()} - 1.
+     * @param ordinal between {@link #firstOrdinal()} and {@link #nextOrdinal()} - 1.
      * @return the position.
      */
-    public long frameEndPosition(final long sequence)
+    public long frameEndPosition(final long ordinal)
     {
-        return framePosition(sequence + 1);
+        return framePosition(ordinal + 1);
     }
 
     /**
@@ -280,23 +383,23 @@ public final class TopicLog
     }
 
     /**
-     * Sequence of the oldest retained event.
+     * Ordinal of the oldest retained event.
      *
-     * @return the sequence.
+     * @return the ordinal.
      */
-    public long firstSequence()
+    public long firstOrdinal()
     {
-        return firstSequence;
+        return firstOrdinal;
     }
 
     /**
-     * Sequence the next appended event will get.
+     * Ordinal the next appended event will get.
      *
-     * @return the sequence.
+     * @return the ordinal.
      */
-    public long nextSequence()
+    public long nextOrdinal()
     {
-        return nextSequence;
+        return nextOrdinal;
     }
 
     /**
@@ -306,7 +409,7 @@ public final class TopicLog
      */
     public boolean isEmpty()
     {
-        return nextSequence == firstSequence;
+        return nextOrdinal == firstOrdinal;
     }
 
     /**
@@ -345,7 +448,7 @@ public final class TopicLog
      */
     public void close()
     {
-        firstSequence = nextSequence;
+        firstOrdinal = nextOrdinal;
         tailPosition = headPosition;
         freeAll();
     }
@@ -379,7 +482,12 @@ public final class TopicLog
 
     private int eventCount()
     {
-        return (int)(nextSequence - firstSequence);
+        return (int)(nextOrdinal - firstOrdinal);
+    }
+
+    private int slot(final long ordinal)
+    {
+        return ((int)ordinal & indexMask) * INDEX_SLOT_BYTES;
     }
 
     private void ensureIndexSlot()
@@ -439,8 +547,8 @@ public final class TopicLog
 
     private void evictOldest()
     {
-        firstSequence++;
-        tailPosition = firstSequence == nextSequence ? headPosition : framePosition(firstSequence);
+        firstOrdinal++;
+        tailPosition = firstOrdinal == nextOrdinal ? headPosition : framePosition(firstOrdinal);
     }
 
     /**
@@ -498,12 +606,11 @@ public final class TopicLog
         final ByteBuffer newByteBuffer = ByteBuffer.allocateDirect(newSlots * INDEX_SLOT_BYTES);
         final UnsafeBuffer newIndex = new UnsafeBuffer(newByteBuffer);
         final int newMask = newSlots - 1;
-        for (long sequence = firstSequence; sequence < nextSequence; sequence++)
+        for (long ordinal = firstOrdinal; ordinal < nextOrdinal; ordinal++)
         {
-            final int from = ((int)sequence & indexMask) * INDEX_SLOT_BYTES;
-            final int to = ((int)sequence & newMask) * INDEX_SLOT_BYTES;
-            newIndex.putLong(to, index.getLong(from));
-            newIndex.putLong(to + BitUtil.SIZE_OF_LONG, index.getLong(from + BitUtil.SIZE_OF_LONG));
+            final int from = slot(ordinal);
+            final int to = ((int)ordinal & newMask) * INDEX_SLOT_BYTES;
+            newIndex.putBytes(to, index, from, INDEX_SLOT_BYTES);
         }
         freeIndex();
         indexByteBuffer = newByteBuffer;

@@ -42,7 +42,7 @@ class SubscriberCursorTest
         assertEquals(HEAD + first + second, channel.text());
         assertEquals(2, cursor.framesWritten());
         assertEquals(first.length() + second.length(), cursor.bytesWritten(), "log bytes only, not the head");
-        assertEquals(2, cursor.sequence());
+        assertEquals(2, cursor.ordinal());
         assertEquals(log.headPosition(), cursor.position());
         assertEquals(10, cursor.lastWriteNs());
         assertFalse(cursor.hasPending());
@@ -55,7 +55,7 @@ class SubscriberCursorTest
         append(log, 1, "old");
         final FakeChannel channel = FakeChannel.unlimited();
 
-        cursor.open(log, log.nextSequence(), ByteBuffer.wrap(ascii(HEAD)), 0);
+        cursor.open(log, log.nextOrdinal(), ByteBuffer.wrap(ascii(HEAD)), 0);
         assertEquals(Outcome.CAUGHT_UP, cursor.flush(channel, 1));
         final String live = append(log, 2, "new");
         assertEquals(Outcome.CAUGHT_UP, cursor.flush(channel, 2));
@@ -94,7 +94,7 @@ class SubscriberCursorTest
                 whole++;
             }
             assertEquals(whole, cursor.framesWritten(), "frames written at position " + cursor.position());
-            assertEquals(whole, cursor.sequence(), "first frame not yet fully written");
+            assertEquals(whole, cursor.ordinal(), "first frame not yet fully written");
             assertEquals(outcome == Outcome.CAUGHT_UP, channel.size() == total, "blocked until everything is sent");
         }
         while (outcome == Outcome.BLOCKED && flushes < 10 * total);
@@ -110,7 +110,7 @@ class SubscriberCursorTest
     {
         final TopicLog log = new TopicLog(100, 1 << 16);
         final FakeChannel channel = FakeChannel.unlimited();
-        cursor.open(log, log.nextSequence(), NO_HEAD, 0);
+        cursor.open(log, log.nextOrdinal(), NO_HEAD, 0);
         assertEquals(Outcome.CAUGHT_UP, cursor.flush(channel, 1));
         assertEquals(0, channel.writes());
 
@@ -148,7 +148,7 @@ class SubscriberCursorTest
     void shouldResumeAPartialWriteRightAtTheEndOfTheBuffer() throws Exception
     {
         final TopicLog log = wrappingLog();
-        cursor.open(log, log.nextSequence(), NO_HEAD, 0);
+        cursor.open(log, log.nextOrdinal(), NO_HEAD, 0);
         final String wrapped = append(log, 4, "w".repeat(2_000));
         final long start = log.headPosition() - wrapped.length();
         final int untilEnd = (int)(log.capacity() - (start & (log.capacity() - 1)));
@@ -263,7 +263,7 @@ class SubscriberCursorTest
     {
         final TopicLog log = new TopicLog(100, 1 << 16);
         final FakeChannel channel = FakeChannel.unlimited();
-        cursor.open(log, log.nextSequence(), ByteBuffer.wrap(ascii(HEAD)), 0);
+        cursor.open(log, log.nextOrdinal(), ByteBuffer.wrap(ascii(HEAD)), 0);
         assertEquals(Outcome.CAUGHT_UP, cursor.flush(channel, 1));
 
         cursor.endAtFrameBoundary();
@@ -277,7 +277,7 @@ class SubscriberCursorTest
     {
         final TopicLog log = new TopicLog(100, 1 << 16);
         final FakeChannel channel = FakeChannel.blockingAfter(5);
-        cursor.open(log, log.nextSequence(), ByteBuffer.wrap(ascii(HEAD)), 0);
+        cursor.open(log, log.nextOrdinal(), ByteBuffer.wrap(ascii(HEAD)), 0);
         assertFalse(cursor.offerControl(HEARTBEAT.duplicate()), "the head is not written yet");
 
         assertEquals(Outcome.BLOCKED, cursor.flush(channel, 1));
@@ -303,7 +303,7 @@ class SubscriberCursorTest
     {
         final TopicLog log = new TopicLog(100, 1 << 16);
         final FakeChannel channel = FakeChannel.blockingAfter(0);
-        cursor.open(log, log.nextSequence(), ByteBuffer.wrap(ascii(HEAD)), 100);
+        cursor.open(log, log.nextOrdinal(), ByteBuffer.wrap(ascii(HEAD)), 100);
         assertEquals(100, cursor.lastWriteNs(), "opening counts as a write");
 
         assertEquals(Outcome.BLOCKED, cursor.flush(channel, 200));
@@ -337,6 +337,8 @@ class SubscriberCursorTest
         return log;
     }
 
+    private static long lastSeq;
+
     /**
      * Append {@code id: <id>\ndata: <data>\n\n} with a numeric id.
      *
@@ -347,7 +349,7 @@ class SubscriberCursorTest
         final String idText = Long.toString(id);
         final String frame = "id: " + idText + "\ndata: " + data + "\n\n";
         final byte[] bytes = ascii(frame);
-        log.append(new UnsafeBuffer(bytes), 0, bytes.length, 4, idText.length(), id);
+        log.append(new UnsafeBuffer(bytes), 0, bytes.length, 4, idText.length(), ++lastSeq, id);
         return frame;
     }
 

@@ -13,6 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class HistoryBudgetTest
 {
+    private long seq;   // hub sequence of the events appended, increasing across the logs of a test
+
     private static final int KIB = 1024;
 
     @Test
@@ -26,7 +28,7 @@ class HistoryBudgetTest
             append(big, i, 1000);
         }
         assertEquals(128 * KIB, big.capacity(), "200 KB of frames fit a 256 KiB budget only as 128 KiB");
-        final long bigFirstBefore = big.firstSequence();
+        final long bigFirstBefore = big.firstOrdinal();
         assertTrue(bigFirstBefore > 0, "the largest log, at the budget, evicted its own oldest");
         assertBudgetConsistent(budget, big, small);
 
@@ -38,9 +40,9 @@ class HistoryBudgetTest
         assertTrue(small.capacity() >= 64 * KIB, "the small log grew: " + small.capacity());
         assertTrue(big.capacity() <= 128 * KIB && big.capacity() >= 64 * KIB,
             "the big one shrank, not below the other: " + big.capacity());
-        assertTrue(big.firstSequence() > bigFirstBefore, "the big log's oldest events went");
-        assertEquals(big.firstSequence() + 1, big.sequenceAfterId(ascii(String.valueOf(big.firstSequence() + 1)),
-            0, String.valueOf(big.firstSequence() + 1).length()), "what the big log kept is intact");
+        assertTrue(big.firstOrdinal() > bigFirstBefore, "the big log's oldest events went");
+        assertEquals(big.firstOrdinal() + 1, big.ordinalAfterId(ascii(String.valueOf(big.firstOrdinal() + 1)),
+            0, String.valueOf(big.firstOrdinal() + 1).length()), "what the big log kept is intact");
         assertEquals(big.headPosition() - big.tailPosition(), framesBytes(big), "retained frames are back to back");
     }
 
@@ -73,7 +75,7 @@ class HistoryBudgetTest
         assertEquals(held, budget.used());
         assertTrue(nonEmpty >= 10, "many logs still hold their newest event: " + nonEmpty);
         final TopicLog last = logs.get(logs.size() - 1);
-        assertEquals(30, last.sequenceAfterId(ascii("30"), 0, 2) , "the log just appended to keeps its newest event");
+        assertEquals(30, last.ordinalAfterId(ascii("30"), 0, 2) , "the log just appended to keeps its newest event");
     }
 
     @Test
@@ -119,19 +121,19 @@ class HistoryBudgetTest
     private static long framesBytes(final TopicLog log)
     {
         long bytes = 0;
-        for (long sequence = log.firstSequence(); sequence < log.nextSequence(); sequence++)
+        for (long ordinal = log.firstOrdinal(); ordinal < log.nextOrdinal(); ordinal++)
         {
-            bytes += log.frameEndPosition(sequence) - log.framePosition(sequence);
+            bytes += log.frameEndPosition(ordinal) - log.framePosition(ordinal);
         }
         return bytes;
     }
 
-    private static void append(final TopicLog log, final long id, final int dataBytes)
+    private void append(final TopicLog log, final long id, final int dataBytes)
     {
         final String idText = String.valueOf(id);
         final String frame = "id: " + idText + "\ndata: " + "z".repeat(dataBytes) + "\n\n";
         final UnsafeBuffer buffer = new UnsafeBuffer(frame.getBytes(StandardCharsets.US_ASCII));
-        log.append(buffer, 0, frame.length(), 4, idText.length(), id);
+        log.append(buffer, 0, frame.length(), 4, idText.length(), ++seq, id);
     }
 
     private static UnsafeBuffer ascii(final String text)

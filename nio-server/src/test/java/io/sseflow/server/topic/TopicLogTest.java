@@ -12,10 +12,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TopicLogTest
 {
+    private long seq;   // hub sequence of the events appended, increasing across the logs of a test
+
     @Test
     void shouldAppendFramesAndWriteThemBackExactlyAcrossTheWrap() throws Exception
     {
@@ -37,7 +40,7 @@ class TopicLogTest
         final String all = expected.toString();
         assertEquals(all.substring(all.length() - (int)(log.headPosition() - tail)), out.toString(StandardCharsets.UTF_8));
         assertEquals(8192, log.capacity());
-        assertEquals(log.framePosition(log.firstSequence()), tail);
+        assertEquals(log.framePosition(log.firstOrdinal()), tail);
     }
 
     @Test
@@ -49,16 +52,16 @@ class TopicLogTest
             append(log, i, "data: " + i + "\n");
         }
         appendText(log, "abc", "data: t\n");
-        assertEquals(3, log.nextSequence() - log.firstSequence());
-        assertEquals(6, log.nextSequence());
+        assertEquals(3, log.nextOrdinal() - log.firstOrdinal());
+        assertEquals(6, log.nextOrdinal());
 
-        assertEquals(4, log.sequenceAfterId(ascii("4"), 0, 1));
-        assertEquals(5, log.sequenceAfterId(ascii("5"), 0, 1));
-        assertEquals(6, log.sequenceAfterId(ascii("abc"), 0, 3));
-        assertEquals(TopicLog.NOT_FOUND, log.sequenceAfterId(ascii("3"), 0, 1));
-        assertEquals(TopicLog.NOT_FOUND, log.sequenceAfterId(ascii("04"), 0, 2));
-        assertEquals(TopicLog.NOT_FOUND, log.sequenceAfterId(ascii("ab"), 0, 2));
-        assertEquals(log.headPosition(), log.framePosition(log.nextSequence()));
+        assertEquals(4, log.ordinalAfterId(ascii("4"), 0, 1));
+        assertEquals(5, log.ordinalAfterId(ascii("5"), 0, 1));
+        assertEquals(6, log.ordinalAfterId(ascii("abc"), 0, 3));
+        assertEquals(TopicLog.NOT_FOUND, log.ordinalAfterId(ascii("3"), 0, 1));
+        assertEquals(TopicLog.NOT_FOUND, log.ordinalAfterId(ascii("04"), 0, 2));
+        assertEquals(TopicLog.NOT_FOUND, log.ordinalAfterId(ascii("ab"), 0, 2));
+        assertEquals(log.headPosition(), log.framePosition(log.nextOrdinal()));
     }
 
     @Test
@@ -106,20 +109,20 @@ class TopicLogTest
             {
                 slotsSeen.add(log.indexSlots());
             }
-            assertEquals(Math.min(i, 100), log.nextSequence() - log.firstSequence());
+            assertEquals(Math.min(i, 100), log.nextOrdinal() - log.firstOrdinal());
             assertEquals(log.capacity() + (long)log.indexSlots() * TopicLog.INDEX_SLOT_BYTES, log.heldBytes());
         }
         assertEquals(List.of(8, 16, 32, 64, 128), slotsSeen, "index doubles from 8 up to the history (100 -> 128)");
 
         // every retained event is still found after four index copies, numeric and text ids alike
-        for (long sequence = log.firstSequence(); sequence < log.nextSequence(); sequence++)
+        for (long ordinal = log.firstOrdinal(); ordinal < log.nextOrdinal(); ordinal++)
         {
-            final long id = sequence + 1;
+            final long id = ordinal + 1;
             final String idText = id % 7 == 0 ? "t" + id : String.valueOf(id);
-            assertEquals(sequence + 1, log.sequenceAfterId(ascii(idText), 0, idText.length()), idText);
-            assertEquals(log.framePosition(sequence + 1), log.frameEndPosition(sequence));
+            assertEquals(ordinal + 1, log.ordinalAfterId(ascii(idText), 0, idText.length()), idText);
+            assertEquals(log.framePosition(ordinal + 1), log.frameEndPosition(ordinal));
         }
-        assertEquals(TopicLog.NOT_FOUND, log.sequenceAfterId(ascii("200"), 0, 3), "evicted by the event count");
+        assertEquals(TopicLog.NOT_FOUND, log.ordinalAfterId(ascii("200"), 0, 3), "evicted by the event count");
         final String newest = "id: 300\ndata: 300\n\n";
         final UnsafeBuffer copy = new UnsafeBuffer(new byte[newest.length()]);
         log.getBytes(log.framePosition(299), newest.length(), copy, 0);
@@ -145,30 +148,167 @@ class TopicLogTest
         assertTrue(log.isEmpty());
         assertEquals(head, log.tailPosition());
         assertEquals(head, log.headPosition());
-        assertEquals(20, log.nextSequence());
-        assertEquals(TopicLog.NOT_FOUND, log.sequenceAfterId(ascii("20"), 0, 2));
+        assertEquals(20, log.nextOrdinal());
+        assertEquals(TopicLog.NOT_FOUND, log.ordinalAfterId(ascii("20"), 0, 2));
 
         append(log, 21, "data: again\n");
-        assertEquals(20, log.firstSequence());
-        assertEquals(21, log.sequenceAfterId(ascii("21"), 0, 2));
+        assertEquals(20, log.firstOrdinal());
+        assertEquals(21, log.ordinalAfterId(ascii("21"), 0, 2));
         assertEquals(log.heldBytes(), budget.used());
     }
 
-    private static String append(final TopicLog log, final long id, final String dataLines)
+    @Test
+    void shouldKeepEachEventsSeqInTheIndexBesideItsIdAndPosition()
+    {
+        final TopicLog log = new TopicLog(100, 1 << 16);
+        assertEquals(TopicLog.NOT_FOUND, log.firstSeq());
+        assertEquals(TopicLog.NOT_FOUND, log.lastSeq());
+        final long[] seqs = new long[50];
+        for (int i = 0; i < seqs.length; i++)
+        {
+            seq += 1 + i % 4;
+            seqs[i] = seq;
+            if (i % 5 == 0)
+            {
+                appendTextAt(log, "t" + i, "data: " + i + "\n", seq);
+            }
+            else
+            {
+                appendAt(log, i, "data: " + i + "\n", seq);
+            }
+        }
+
+        assertEquals(64, log.indexSlots(), "the index grew 8, 16, 32, 64 and copied every entry");
+        assertEquals(seqs[0], log.firstSeq());
+        assertEquals(seqs[49], log.lastSeq());
+        for (int i = 0; i < seqs.length; i++)
+        {
+            assertEquals(seqs[i], log.seq(i));
+            final String id = i % 5 == 0 ? "t" + i : String.valueOf(i);
+            assertEquals(i + 1, log.ordinalAfterId(ascii(id), 0, id.length()), id);
+        }
+    }
+
+    @Test
+    void shouldFindAnEventBySeqAndWhereAStreamResumesAfterASeq()
+    {
+        final TopicLog log = new TopicLog(1000, 1 << 16);
+        for (int i = 0; i < 300; i++)
+        {
+            appendAt(log, i, "data: " + i + "\n", 5 + 3L * i);
+        }
+
+        for (int i = 0; i < 300; i++)
+        {
+            final long seq = 5 + 3L * i;
+            assertEquals(i, log.ordinalOfSeq(seq));
+            assertEquals(TopicLog.NOT_FOUND, log.ordinalOfSeq(seq + 1), "another topic's seq");
+            assertEquals(TopicLog.NOT_FOUND, log.ordinalOfSeq(seq - 1), "another topic's seq");
+            assertEquals(i + 1, log.ordinalAfterSeq(seq));
+            assertEquals(i + 1, log.ordinalAfterSeq(seq + 2));
+            assertEquals(i, log.ordinalAfterSeq(seq - 1));
+        }
+        assertEquals(0, log.ordinalAfterSeq(0));
+        assertEquals(0, log.ordinalAfterSeq(Long.MIN_VALUE));
+        assertEquals(300, log.ordinalAfterSeq(Long.MAX_VALUE));
+        assertEquals(TopicLog.NOT_FOUND, log.ordinalOfSeq(Long.MAX_VALUE));
+        assertEquals(TopicLog.NOT_FOUND, log.ordinalOfSeq(Long.MIN_VALUE));
+    }
+
+    @Test
+    void shouldForgetTheSeqsOfEvictedEvents()
+    {
+        final TopicLog log = new TopicLog(8, 1 << 16);
+        for (int i = 0; i < 20; i++)
+        {
+            appendAt(log, i, "data: " + i + "\n", 10L * (i + 1));
+        }
+
+        assertEquals(12, log.firstOrdinal());
+        assertEquals(130, log.firstSeq());
+        assertEquals(200, log.lastSeq());
+        assertEquals(TopicLog.NOT_FOUND, log.ordinalOfSeq(120), "evicted");
+        assertEquals(12, log.ordinalOfSeq(130));
+        assertEquals(12, log.ordinalAfterSeq(10), "before the oldest retained: resume at the oldest");
+        assertEquals(19, log.ordinalOfSeq(200));
+        assertEquals(20, log.ordinalAfterSeq(200));
+
+        log.close();
+        assertEquals(TopicLog.NOT_FOUND, log.firstSeq());
+        assertEquals(TopicLog.NOT_FOUND, log.lastSeq());
+        assertEquals(TopicLog.NOT_FOUND, log.ordinalOfSeq(200));
+        assertEquals(20, log.ordinalAfterSeq(10));
+
+        appendAt(log, 20, "data: again\n", 210);
+        assertEquals(210, log.firstSeq());
+        assertEquals(20, log.ordinalOfSeq(210));
+    }
+
+    @Test
+    void shouldKeepTheSeqsOfWhatRemainsWhenTheLogShrinksForTheBudget()
+    {
+        final TopicLog log = new TopicLog(1000, 1 << 16);
+        for (int i = 0; i < 400; i++)
+        {
+            appendAt(log, i, "data: " + "s".repeat(100) + "\n", 1000L + 2 * i);
+        }
+        final int capacityBefore = log.capacity();
+        log.shrinkForBudget();
+
+        assertEquals(capacityBefore / 2, log.capacity());
+        assertTrue(log.firstOrdinal() > 0, "the oldest events went");
+        for (long ordinal = log.firstOrdinal(); ordinal < log.nextOrdinal(); ordinal++)
+        {
+            assertEquals(1000L + 2 * ordinal, log.seq(ordinal));
+            assertEquals(ordinal, log.ordinalOfSeq(1000L + 2 * ordinal));
+        }
+        assertEquals(TopicLog.NOT_FOUND, log.ordinalOfSeq(1000L + 2 * (log.firstOrdinal() - 1)));
+    }
+
+    @Test
+    void shouldRefuseASeqThatIsNotAboveTheLastAppended()
+    {
+        final TopicLog log = new TopicLog(10, 1 << 16);
+        assertThrows(IllegalArgumentException.class, () -> appendAt(log, 1, "data: a\n", 0));
+        appendAt(log, 1, "data: a\n", 5);
+        final IllegalArgumentException same =
+            assertThrows(IllegalArgumentException.class, () -> appendAt(log, 2, "data: b\n", 5));
+        assertEquals("seq 5 is not above the last appended seq 5", same.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> appendAt(log, 2, "data: b\n", 4));
+        assertEquals(1, log.nextOrdinal(), "nothing appended by a refused call");
+        assertEquals(5, log.lastSeq());
+    }
+
+    private void appendAt(final TopicLog log, final long id, final String dataLines, final long seq)
+    {
+        final String idText = String.valueOf(id);
+        final String frame = "id: " + idText + "\n" + dataLines + "\n";
+        final UnsafeBuffer buffer = new UnsafeBuffer(frame.getBytes(StandardCharsets.US_ASCII));
+        log.append(buffer, 0, frame.length(), 4, idText.length(), seq, id);
+    }
+
+    private void appendTextAt(final TopicLog log, final String id, final String dataLines, final long seq)
+    {
+        final String frame = "id: " + id + "\n" + dataLines + "\n";
+        final UnsafeBuffer buffer = new UnsafeBuffer(frame.getBytes(StandardCharsets.UTF_8));
+        log.append(buffer, 0, frame.length(), 4, id.length(), seq, EventSequencer.TEXT_ID);
+    }
+
+    private String append(final TopicLog log, final long id, final String dataLines)
     {
         final String idText = String.valueOf(id);
         final String frame = "id: " + idText + "\n" + dataLines + "\n";
         final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(frame.length()));
         buffer.putStringWithoutLengthAscii(0, frame);
-        log.append(buffer, 0, frame.length(), 4, idText.length(), id);
+        log.append(buffer, 0, frame.length(), 4, idText.length(), ++seq, id);
         return frame;
     }
 
-    private static void appendText(final TopicLog log, final String id, final String dataLines)
+    private void appendText(final TopicLog log, final String id, final String dataLines)
     {
         final String frame = "id: " + id + "\n" + dataLines + "\n";
         final UnsafeBuffer buffer = new UnsafeBuffer(frame.getBytes(StandardCharsets.UTF_8));
-        log.append(buffer, 0, frame.length(), 4, id.length(), EventSequencer.TEXT_ID);
+        log.append(buffer, 0, frame.length(), 4, id.length(), ++seq, EventSequencer.TEXT_ID);
     }
 
     private static UnsafeBuffer ascii(final String text)

@@ -47,6 +47,7 @@ final class HttpPublishHandler
     private int eventLength;
     private int idLength;
     private long retry;
+    private long fieldsDecodedFor;
 
     HttpPublishHandler(
         final ServerConfig config,
@@ -99,7 +100,12 @@ final class HttpPublishHandler
                 "publishing from this Origin is not allowed; set --allow-origin or --publish-token");
             return false;
         }
-        return decodeFields(connection, buffer);
+        if (!decodeFields(connection, buffer))
+        {
+            return false;
+        }
+        fieldsDecodedFor = connection.id;
+        return true;
     }
 
     /**
@@ -114,10 +120,11 @@ final class HttpPublishHandler
     void onPublish(final Connection connection, final UnsafeBuffer buffer, final int topicOffset, final int topicLength)
     {
         final HttpRequestParser parser = connection.parser;
-        if (!decodeFields(connection, buffer))
+        if (fieldsDecodedFor != connection.id && !decodeFields(connection, buffer))
         {
             return;
         }
+        fieldsDecodedFor = 0;
         final int eventLength = this.eventLength;
         final int idLength = Math.max(this.idLength, 0);
         final long retry = this.retry;
@@ -261,8 +268,14 @@ final class HttpPublishHandler
         return PublishResult.OK;
     }
 
+    /**
+     * Decode and check the query's {@code event}, {@code id} and {@code retry} into the shared field buffer. The
+     * head decision decodes them; {@link #onPublish} decodes them again only when another connection's head was
+     * decoded in between (its body arrived later), since the buffer is shared.
+     */
     private boolean decodeFields(final Connection connection, final UnsafeBuffer buffer)
     {
+        fieldsDecodedFor = 0;
         final HttpRequestParser parser = connection.parser;
         final int queryOffset = parser.queryOffset();
         final int queryLength = parser.queryLength();

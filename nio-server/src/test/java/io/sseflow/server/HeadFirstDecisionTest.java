@@ -120,6 +120,34 @@ class HeadFirstDecisionTest
     }
 
     @Test
+    void shouldKeepEachPublishsQueryFieldsWhenAnotherHeadIsDecidedBeforeItsBody() throws Exception
+    {
+        try (SseServer server = SseServer.builder().port(0).start();
+            RawSseClient subscriber = RawSseClient.get(server.port(), "/events/fields");
+            RawSseClient first = RawSseClient.open(server.port(), 0);
+            RawSseClient second = RawSseClient.open(server.port(), 0))
+        {
+            subscriber.readHead();
+            Servers.awaitSubscribers(server, 1);
+            first.send("POST /events/fields?event=first&id=a-1&retry=100 HTTP/1.1\r\nHost: x\r\n" +
+                "Content-Length: 5\r\nExpect: 100-continue\r\n\r\n");
+            assertEquals("HTTP/1.1 100 Continue\r\n\r\n", first.readHead(), "the first head was decided");
+
+            second.send("POST /events/fields?event=second&id=b-2 HTTP/1.1\r\nHost: x\r\nContent-Length: 6\r\n\r\n" +
+                "second");
+            assertTrue(second.readHead().startsWith("HTTP/1.1 200 OK\r\n"));
+            assertEquals("b-2\n", second.readBytes(4));
+            assertEquals("event: second\nid: b-2\ndata: second\n\n", String.join("\n", subscriber.nextFrameLines()) + "\n\n");
+
+            first.send("first");
+            assertTrue(first.readHead().startsWith("HTTP/1.1 200 OK\r\n"));
+            assertEquals("a-1\n", first.readBytes(4));
+            assertEquals("retry: 100\nevent: first\nid: a-1\ndata: first\n\n",
+                String.join("\n", subscriber.nextFrameLines()) + "\n\n");
+        }
+    }
+
+    @Test
     void shouldMakePublishesWaitInOrderForAFreeBodyBufferWithoutReadingThem() throws Exception
     {
         final String head = "POST /events/queue HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN + "\r\n" +

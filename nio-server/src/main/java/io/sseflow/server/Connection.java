@@ -1,7 +1,7 @@
 package io.sseflow.server;
 
 import io.sseflow.server.http.HttpRequestParser;
-import io.sseflow.server.subscriber.SubscriberCursor;
+import io.sseflow.server.log.SubscriberCursor;
 
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;

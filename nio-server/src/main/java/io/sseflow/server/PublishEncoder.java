@@ -3,9 +3,9 @@ package io.sseflow.server;
 import io.sseflow.encoder.EventFrameEncoder;
 import io.sseflow.encoder.SseFields;
 import io.sseflow.encoder.SseOptions;
-import io.sseflow.server.topic.EventSequencer;
-import io.sseflow.server.topic.PublishClaim;
-import io.sseflow.server.topic.PublishRecord;
+import io.sseflow.server.sequencer.EventSequencer;
+import io.sseflow.server.sequencer.PublishClaim;
+import io.sseflow.server.sequencer.PublishRecord;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 

@@ -2,7 +2,7 @@ package io.sseflow.server;
 
 /**
  * Outcome of {@link Topic#publish}: publishing never blocks on a client, so every way it can fail is named
- * here for the caller to branch on. The same values are what an {@link io.sseflow.server.topic.EventSequencer}
+ * here for the caller to branch on. The same values are what an {@link io.sseflow.server.sequencer.EventSequencer}
  * answers to {@code tryClaim}, passed through unchanged: one vocabulary from the sequencer to the application
  * (a sequencer never answers {@link #TOPIC_LIMIT}, which the server decides before claiming).
  */

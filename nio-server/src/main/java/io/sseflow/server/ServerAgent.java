@@ -2,9 +2,9 @@ package io.sseflow.server;
 
 import io.sseflow.encoder.SseFields;
 import io.sseflow.server.http.HttpResponses;
-import io.sseflow.server.topic.EventSequencer;
-import io.sseflow.server.topic.PublishRecord;
-import io.sseflow.server.topic.SequencedEventHandler;
+import io.sseflow.server.sequencer.EventSequencer;
+import io.sseflow.server.sequencer.PublishRecord;
+import io.sseflow.server.sequencer.SequencedEventHandler;
 import io.sseflow.server.transport.SelectionHandler;
 import io.sseflow.server.transport.SelectorPoller;
 import org.agrona.CloseHelper;

@@ -1,8 +1,8 @@
 package io.sseflow.server;
 
 import io.sseflow.server.http.TrustedProxies;
-import io.sseflow.server.topic.EventSequencer;
-import io.sseflow.server.topic.InMemoryEventSequencer;
+import io.sseflow.server.sequencer.EventSequencer;
+import io.sseflow.server.sequencer.InMemoryEventSequencer;
 import org.agrona.BitUtil;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.BackoffIdleStrategy;

@@ -1,6 +1,6 @@
 package io.sseflow.server;
 
-import io.sseflow.server.topic.EventSequencer;
+import io.sseflow.server.sequencer.EventSequencer;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.AgentTerminationException;
 

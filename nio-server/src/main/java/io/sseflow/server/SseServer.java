@@ -1,7 +1,7 @@
 package io.sseflow.server;
 
 import io.sseflow.encoder.SseOptions;
-import io.sseflow.server.topic.EventSequencer;
+import io.sseflow.server.sequencer.EventSequencer;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.AgentTerminationException;

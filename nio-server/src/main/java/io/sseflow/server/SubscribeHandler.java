@@ -2,7 +2,7 @@ package io.sseflow.server;
 
 import io.sseflow.server.http.HttpRequestParser;
 import io.sseflow.server.http.QueryParameters;
-import io.sseflow.server.topic.TopicLog;
+import io.sseflow.server.log.TopicLog;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.CachedNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;

@@ -1,7 +1,7 @@
 package io.sseflow.server;
 
 import io.sseflow.server.http.HttpResponses;
-import io.sseflow.server.subscriber.SubscriberCursor;
+import io.sseflow.server.log.SubscriberCursor;
 import org.agrona.concurrent.CachedNanoClock;
 
 import java.io.IOException;

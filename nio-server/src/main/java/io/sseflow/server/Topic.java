@@ -1,7 +1,7 @@
 package io.sseflow.server;
 
 import io.sseflow.encoder.SseOptions;
-import io.sseflow.server.topic.TopicLog;
+import io.sseflow.server.log.TopicLog;
 import org.agrona.DirectBuffer;
 
 import java.nio.charset.StandardCharsets;

@@ -1,8 +1,8 @@
 package io.sseflow.server;
 
-import io.sseflow.server.topic.EventSequencer;
-import io.sseflow.server.topic.HistoryBudget;
-import io.sseflow.server.topic.TopicLog;
+import io.sseflow.server.sequencer.EventSequencer;
+import io.sseflow.server.log.HistoryBudget;
+import io.sseflow.server.log.TopicLog;
 import org.agrona.DirectBuffer;
 
 import java.nio.charset.StandardCharsets;

@@ -7,7 +7,7 @@ import io.sseflow.server.support.RawHttp;
 import io.sseflow.server.support.RawSseClient;
 import io.sseflow.server.support.Servers;
 import io.sseflow.server.support.SseEvent;
-import io.sseflow.server.topic.TopicLog;
+import io.sseflow.server.log.TopicLog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

@@ -4,7 +4,7 @@ import io.sseflow.encoder.SseOptions;
 import io.sseflow.server.support.RawSseClient;
 import io.sseflow.server.support.Servers;
 import io.sseflow.server.support.SseEvent;
-import io.sseflow.server.topic.TopicLog;
+import io.sseflow.server.log.TopicLog;
 import org.agrona.concurrent.CachedNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;

@@ -6,7 +6,7 @@ import io.sseflow.server.support.Memory;
 import io.sseflow.server.support.RawSseClient;
 import io.sseflow.server.support.Servers;
 import io.sseflow.server.support.SseEvent;
-import io.sseflow.server.topic.HistoryBudget;
+import io.sseflow.server.log.HistoryBudget;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

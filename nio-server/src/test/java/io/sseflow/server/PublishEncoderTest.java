@@ -1,9 +1,9 @@
 package io.sseflow.server;
 
 import io.sseflow.encoder.SseOptions;
-import io.sseflow.server.topic.EventSequencer;
-import io.sseflow.server.topic.InMemoryEventSequencer;
-import io.sseflow.server.topic.PublishRecord;
+import io.sseflow.server.sequencer.EventSequencer;
+import io.sseflow.server.sequencer.InMemoryEventSequencer;
+import io.sseflow.server.sequencer.PublishRecord;
 import org.agrona.DirectBuffer;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,6 @@
 package io.sseflow.server;
 
-import io.sseflow.server.topic.InMemoryEventSequencer;
+import io.sseflow.server.sequencer.InMemoryEventSequencer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

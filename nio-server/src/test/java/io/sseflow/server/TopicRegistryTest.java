@@ -1,10 +1,10 @@
 package io.sseflow.server;
 
 import io.sseflow.encoder.SseOptions;
-import io.sseflow.server.topic.EventSequencer;
-import io.sseflow.server.topic.InMemoryEventSequencer;
-import io.sseflow.server.topic.PublishRecord;
-import io.sseflow.server.topic.SequencedEventHandler;
+import io.sseflow.server.sequencer.EventSequencer;
+import io.sseflow.server.sequencer.InMemoryEventSequencer;
+import io.sseflow.server.sequencer.PublishRecord;
+import io.sseflow.server.sequencer.SequencedEventHandler;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,6 @@
-package io.sseflow.server.topic;
+package io.sseflow.server.log;
 
+import io.sseflow.server.sequencer.EventSequencer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 

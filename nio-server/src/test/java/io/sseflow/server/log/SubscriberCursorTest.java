@@ -1,8 +1,8 @@
-package io.sseflow.server.subscriber;
+package io.sseflow.server.log;
 
-import io.sseflow.server.subscriber.SubscriberCursor.Outcome;
+import io.sseflow.server.log.SubscriberCursor.Outcome;
 import io.sseflow.server.support.FakeChannel;
-import io.sseflow.server.topic.TopicLog;
+import io.sseflow.server.log.TopicLog;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,5 +1,7 @@
-package io.sseflow.server.topic;
+package io.sseflow.server.log;
 
+import io.sseflow.server.sequencer.EventSequencer;
+import io.sseflow.server.sequencer.PublishRecord;
 import org.agrona.BitUtil;
 import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;

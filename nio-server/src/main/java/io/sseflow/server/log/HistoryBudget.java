@@ -1,4 +1,4 @@
-package io.sseflow.server.topic;
+package io.sseflow.server.log;
 
 import java.util.Arrays;
 

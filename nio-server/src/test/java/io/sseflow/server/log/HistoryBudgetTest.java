@@ -1,4 +1,4 @@
-package io.sseflow.server.topic;
+package io.sseflow.server.log;
 
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;

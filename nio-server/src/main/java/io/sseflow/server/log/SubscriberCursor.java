@@ -1,6 +1,6 @@
-package io.sseflow.server.subscriber;
+package io.sseflow.server.log;
 
-import io.sseflow.server.topic.TopicLog;
+import io.sseflow.server.log.TopicLog;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,4 +1,4 @@
-package io.sseflow.server.topic;
+package io.sseflow.server.sequencer;
 
 import io.sseflow.server.PublishResult;
 import org.agrona.BitUtil;

@@ -1,0 +1,7 @@
+/**
+ * Where events are kept: the per-topic {@link io.sseflow.server.log.TopicLog} of encoded frames, indexed by
+ * ordinal with each event's hub seq and id, the {@link io.sseflow.server.log.HistoryBudget} that bounds all
+ * logs together, and the {@link io.sseflow.server.log.SubscriberCursor} that writes a log to a subscriber's
+ * socket in coalesced, resumable writes. No HTTP.
+ */
+package io.sseflow.server.log;

@@ -493,16 +493,20 @@ public final class ServerConfig
 
     /**
      * What makes the agent's idle strategy; called once, when the server starts.
+     *
+     * @return the supplier.
      */
-    Supplier<IdleStrategy> idleStrategySupplier()
+    public Supplier<IdleStrategy> idleStrategySupplier()
     {
         return idleStrategySupplier;
     }
 
     /**
      * What makes the server's event sequencer from {@link #publishRingBytes()}; called once, when the server starts.
+     *
+     * @return the factory.
      */
-    IntFunction<EventSequencer> eventSequencerFactory()
+    public IntFunction<EventSequencer> eventSequencerFactory()
     {
         return eventSequencerFactory;
     }
@@ -529,24 +533,30 @@ public final class ServerConfig
 
     /**
      * {@link #heartbeatMs()} in nanoseconds.
+     *
+     * @return nanoseconds.
      */
-    long heartbeatNs()
+    public long heartbeatNs()
     {
         return heartbeatNs;
     }
 
     /**
      * {@link #requestTimeoutMs()} in nanoseconds.
+     *
+     * @return nanoseconds.
      */
-    long requestTimeoutNs()
+    public long requestTimeoutNs()
     {
         return requestTimeoutNs;
     }
 
     /**
      * {@link #shutdownTimeoutMs()} in nanoseconds.
+     *
+     * @return nanoseconds.
      */
-    long shutdownTimeoutNs()
+    public long shutdownTimeoutNs()
     {
         return shutdownTimeoutNs;
     }

@@ -1,5 +1,7 @@
-package io.sseflow.server;
+package io.sseflow.server.agent;
 
+import io.sseflow.server.Refusal;
+import io.sseflow.server.ServerConfig;
 import io.sseflow.server.http.ForwardedFor;
 import io.sseflow.server.http.HttpRequestParser;
 import io.sseflow.server.http.IpLiteral;

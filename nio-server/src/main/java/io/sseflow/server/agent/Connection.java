@@ -1,4 +1,5 @@
-package io.sseflow.server;
+package io.sseflow.server.agent;
+
 
 import io.sseflow.server.http.HttpRequestParser;
 import io.sseflow.server.log.SubscriberCursor;
@@ -87,7 +88,7 @@ final class Connection
     boolean announceKeepAlive;
     ByteBuffer pendingOut;
     long deadlineNs;
-    Topic topic;
+    TopicState topic;
     java.net.InetAddress remoteAddress;
     java.net.InetAddress proxyAddress;
     long clientHigh;
@@ -201,7 +202,7 @@ final class Connection
      *
      * @param topic streamed.
      */
-    void startStreaming(final Topic topic)
+    void startStreaming(final TopicState topic)
     {
         if (state != State.READING)
         {

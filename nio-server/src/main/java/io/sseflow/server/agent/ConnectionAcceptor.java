@@ -1,5 +1,8 @@
-package io.sseflow.server;
+package io.sseflow.server.agent;
 
+import io.sseflow.server.Refusal;
+import io.sseflow.server.ServerConfig;
+import io.sseflow.server.ServerCounter;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.CachedNanoClock;
 
@@ -32,7 +35,7 @@ final class ConnectionAcceptor
     private final ServerConfig config;
     private final ServerSocketChannel serverChannel;
     private final Selector selector;
-    private final ServerMetrics metrics;
+    private final ServerCounters metrics;
     private final ConnectionTable connections;
     private final ClientAdmission admission;
     private final ResponseWriter writer;
@@ -44,7 +47,7 @@ final class ConnectionAcceptor
         final ServerConfig config,
         final ServerSocketChannel serverChannel,
         final Selector selector,
-        final ServerMetrics metrics,
+        final ServerCounters metrics,
         final ConnectionTable connections,
         final ClientAdmission admission,
         final ResponseWriter writer,

@@ -1,5 +1,6 @@
-package io.sseflow.server;
+package io.sseflow.server.agent;
 
+import io.sseflow.server.ServerCounter;
 import io.sseflow.server.http.HttpRequestParser;
 import org.agrona.CloseHelper;
 import org.agrona.collections.Long2ObjectHashMap;
@@ -25,7 +26,7 @@ import java.util.Arrays;
  */
 final class ConnectionTable
 {
-    private final ServerMetrics metrics;
+    private final ServerCounters metrics;
     private final RequestParserPool parsers;
     private final Long2ObjectHashMap<Connection> awaitingPublish = new Long2ObjectHashMap<>();
     private final Object2IntHashMap<InetAddress> connectionsPerAddress = new Object2IntHashMap<>(0);
@@ -34,7 +35,7 @@ final class ConnectionTable
     private int admittedCount;
     private int rejectingCount;
 
-    ConnectionTable(final ServerMetrics metrics, final RequestParserPool parsers)
+    ConnectionTable(final ServerCounters metrics, final RequestParserPool parsers)
     {
         this.metrics = metrics;
         this.parsers = parsers;

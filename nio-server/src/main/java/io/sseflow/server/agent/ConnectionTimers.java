@@ -1,5 +1,8 @@
-package io.sseflow.server;
+package io.sseflow.server.agent;
 
+import io.sseflow.server.Refusal;
+import io.sseflow.server.ServerConfig;
+import io.sseflow.server.ServerCounter;
 import io.sseflow.server.http.HttpRequestParser;
 
 import java.util.concurrent.TimeUnit;
@@ -18,7 +21,7 @@ final class ConnectionTimers
     private static final int SWEEP_SLOTS = 1024;
 
     private final TopicRegistry topics;
-    private final ServerMetrics metrics;
+    private final ServerCounters metrics;
     private final ConnectionTable connections;
     private final ResponseWriter writer;
     private final SubscriberFlusher flusher;
@@ -28,7 +31,7 @@ final class ConnectionTimers
     ConnectionTimers(
         final ServerConfig config,
         final TopicRegistry topics,
-        final ServerMetrics metrics,
+        final ServerCounters metrics,
         final ConnectionTable connections,
         final ResponseWriter writer,
         final SubscriberFlusher flusher)

@@ -1,5 +1,6 @@
-package io.sseflow.server;
+package io.sseflow.server.agent;
 
+import io.sseflow.server.SseServer;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;

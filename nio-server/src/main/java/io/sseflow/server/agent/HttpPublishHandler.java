@@ -1,5 +1,9 @@
-package io.sseflow.server;
+package io.sseflow.server.agent;
 
+import io.sseflow.server.PublishResult;
+import io.sseflow.server.Refusal;
+import io.sseflow.server.ServerConfig;
+import io.sseflow.server.ServerCounter;
 import io.sseflow.encoder.SseFields;
 import io.sseflow.server.http.AsciiBytes;
 import io.sseflow.server.http.FieldRules;
@@ -33,7 +37,7 @@ final class HttpPublishHandler
 
     private final ServerConfig config;
     private final TopicRegistry topics;
-    private final ServerMetrics metrics;
+    private final ServerCounters metrics;
     private final EventSequencer sequencer;
     private final ConnectionTable connections;
     private final ResponseWriter writer;
@@ -52,7 +56,7 @@ final class HttpPublishHandler
     HttpPublishHandler(
         final ServerConfig config,
         final TopicRegistry topics,
-        final ServerMetrics metrics,
+        final ServerCounters metrics,
         final EventSequencer sequencer,
         final ConnectionTable connections,
         final ResponseWriter writer,
@@ -148,7 +152,7 @@ final class HttpPublishHandler
             return;
         }
 
-        final Topic topic = topics.lookup(buffer, topicOffset, topicLength);
+        final TopicState topic = topics.lookup(buffer, topicOffset, topicLength);
         if (null == topic)
         {
             writer.sendError(connection, Refusal.TOPIC_LIMIT);
@@ -207,7 +211,7 @@ final class HttpPublishHandler
      */
     private PublishResult offer(
         final Connection connection,
-        final Topic topic,
+        final TopicState topic,
         final int idLength,
         final int prefixLength,
         final int dataLength,

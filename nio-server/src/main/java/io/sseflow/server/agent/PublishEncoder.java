@@ -1,5 +1,6 @@
-package io.sseflow.server;
+package io.sseflow.server.agent;
 
+import io.sseflow.server.PublishResult;
 import io.sseflow.encoder.EventFrameEncoder;
 import io.sseflow.encoder.SseFields;
 import io.sseflow.encoder.SseOptions;

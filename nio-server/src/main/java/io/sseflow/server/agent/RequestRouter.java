@@ -1,5 +1,8 @@
-package io.sseflow.server;
+package io.sseflow.server.agent;
 
+import io.sseflow.server.Refusal;
+import io.sseflow.server.ServerConfig;
+import io.sseflow.server.ServerCounter;
 import io.sseflow.server.http.AsciiBytes;
 import io.sseflow.server.http.HttpMethod;
 import io.sseflow.server.http.HttpRequestParser;
@@ -41,7 +44,7 @@ final class RequestRouter
     }
 
     private final TopicRegistry topics;
-    private final ServerMetrics metrics;
+    private final ServerCounters metrics;
     private final HttpResponses responses;
     private final ResponseWriter writer;
     private final SubscribeHandler subscribeHandler;
@@ -54,7 +57,7 @@ final class RequestRouter
     RequestRouter(
         final ServerConfig config,
         final TopicRegistry topics,
-        final ServerMetrics metrics,
+        final ServerCounters metrics,
         final ResponseWriter writer,
         final SubscribeHandler subscribeHandler,
         final HttpPublishHandler publishHandler,
@@ -69,7 +72,7 @@ final class RequestRouter
         this.publishHandler = publishHandler;
         this.closeRequested = closeRequested;
         allowEvents = config.httpPublish() ? ResponseHeaders.ALLOW_EVENTS : ResponseHeaders.ALLOW_EVENTS_READ_ONLY;
-        metricsBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(ServerMetrics.maxRenderedLength()));
+        metricsBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(ServerCounters.maxRenderedLength()));
         if (null != demoPage)
         {
             final ByteBuffer page = ByteBuffer.allocateDirect(demoPage.length);
@@ -223,7 +226,7 @@ final class RequestRouter
         {
             final int topicOffset = pathOffset + EVENTS_PREFIX.length();
             final int topicLength = pathLength - EVENTS_PREFIX.length();
-            return Topic.isValidNameInPath(buffer, topicOffset, topicLength) ? Endpoint.EVENTS : Endpoint.BAD_TOPIC;
+            return TopicState.isValidNameInPath(buffer, topicOffset, topicLength) ? Endpoint.EVENTS : Endpoint.BAD_TOPIC;
         }
         if (AsciiBytes.equals(buffer, pathOffset, pathLength, "/events/") ||
             AsciiBytes.equals(buffer, pathOffset, pathLength, "/events"))

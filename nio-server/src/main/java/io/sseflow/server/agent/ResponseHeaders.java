@@ -1,5 +1,6 @@
-package io.sseflow.server;
+package io.sseflow.server.agent;
 
+import io.sseflow.server.Refusal;
 import io.sseflow.server.http.HttpResponses;
 
 /**
@@ -16,7 +17,29 @@ final class ResponseHeaders
     static final byte[] RETRY_AFTER = HttpResponses.ascii("Retry-After: 1\r\n");
     static final byte[] WWW_AUTHENTICATE = HttpResponses.ascii("WWW-Authenticate: Bearer\r\n");
 
+    private static final byte[][] REFUSAL_HEADERS = new byte[Refusal.values().length][];
+
+    static
+    {
+        for (final Refusal refusal : Refusal.values())
+        {
+            final String header = refusal.extraHeader();
+            REFUSAL_HEADERS[refusal.ordinal()] = null == header ? null : HttpResponses.ascii(header + "\r\n");
+        }
+    }
+
     private ResponseHeaders()
     {
+    }
+
+    /**
+     * The header line every answer of a refusal carries, pre-encoded with its CRLF.
+     *
+     * @param refusal which.
+     * @return the line, or null.
+     */
+    static byte[] of(final Refusal refusal)
+    {
+        return REFUSAL_HEADERS[refusal.ordinal()];
     }
 }

@@ -1,5 +1,8 @@
-package io.sseflow.server;
+package io.sseflow.server.agent;
 
+import io.sseflow.server.Refusal;
+import io.sseflow.server.ServerConfig;
+import io.sseflow.server.ServerCounter;
 import io.sseflow.server.http.HttpMethod;
 import io.sseflow.server.http.HttpRequestParser;
 import io.sseflow.server.http.HttpResponses;
@@ -25,7 +28,7 @@ final class ResponseWriter
 {
     private static final long LINGER_NS = TimeUnit.SECONDS.toNanos(2);
 
-    private final ServerMetrics metrics;
+    private final ServerCounters metrics;
     private final HttpResponses responses;
     private final ConnectionTable connections;
     private final CachedNanoClock clock;
@@ -35,7 +38,7 @@ final class ResponseWriter
 
     ResponseWriter(
         final ServerConfig config,
-        final ServerMetrics metrics,
+        final ServerCounters metrics,
         final HttpResponses responses,
         final ConnectionTable connections,
         final CachedNanoClock clock,
@@ -100,7 +103,7 @@ final class ResponseWriter
      */
     void sendError(final Connection connection, final Refusal refusal)
     {
-        sendError(connection, refusal, refusal.message(), refusal.extraHeader());
+        sendError(connection, refusal, refusal.message(), ResponseHeaders.of(refusal));
     }
 
     /**
@@ -112,7 +115,7 @@ final class ResponseWriter
      */
     void sendError(final Connection connection, final Refusal refusal, final String reason)
     {
-        sendError(connection, refusal, reason, refusal.extraHeader());
+        sendError(connection, refusal, reason, ResponseHeaders.of(refusal));
     }
 
     /**

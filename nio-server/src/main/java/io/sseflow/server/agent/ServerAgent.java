@@ -1,5 +1,7 @@
-package io.sseflow.server;
+package io.sseflow.server.agent;
 
+import io.sseflow.server.ServerConfig;
+import io.sseflow.server.ServerCounter;
 import io.sseflow.encoder.SseFields;
 import io.sseflow.server.http.HttpResponses;
 import io.sseflow.server.sequencer.EventSequencer;
@@ -51,7 +53,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
 
     private final ServerConfig config;
     private final TopicRegistry topics;
-    private final ServerMetrics metrics;
+    private final ServerCounters metrics;
     private final EventSequencer sequencer;
     private final HttpResponses responses;
     private final ServerSocketChannel serverChannel;
@@ -62,7 +64,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
     private final UnsafeBuffer frameBuffer;
     private final PublishRecord record = new PublishRecord();
 
-    private final ManyToOneConcurrentArrayQueue<Topic> disconnectRequests;
+    private final ManyToOneConcurrentArrayQueue<TopicState> disconnectRequests;
     private final CachedNanoClock clock = new CachedNanoClock();
     private final ConnectionTable connections;
     private final ResponseWriter writer;
@@ -84,7 +86,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
     ServerAgent(
         final ServerConfig config,
         final TopicRegistry topics,
-        final ServerMetrics metrics,
+        final ServerCounters metrics,
         final EventSequencer sequencer,
         final int maxRecordLength,
         final ServerSocketChannel serverChannel,
@@ -106,7 +108,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         connections = new ConnectionTable(
             metrics, new RequestParserPool(config.maxRequestHeadBytes(), config.maxEventBytes(), MAX_POOLED_PARSERS));
         writer = new ResponseWriter(
-            config, metrics, responses, connections, clock, 64 * 1024 + ServerMetrics.maxRenderedLength());
+            config, metrics, responses, connections, clock, 64 * 1024 + ServerCounters.maxRenderedLength());
         flusher = new SubscriberFlusher(config, metrics, connections, writer, clock);
         frameBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(maxRecordLength + 64));
         final int port = ((InetSocketAddress)serverChannel.getLocalAddress()).getPort();
@@ -221,7 +223,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         closeRequested.set(true);
     }
 
-    boolean requestDisconnect(final Topic topic)
+    boolean requestDisconnect(final TopicState topic)
     {
         return disconnectRequests.offer(topic);
     }
@@ -268,7 +270,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
     {
         final PublishRecord record = this.record.wrap(buffer, recordOffset);
         final int topicIndex = record.topicIndex();
-        final Topic topic = topics.byIndex(topicIndex);
+        final TopicState topic = topics.byIndex(topicIndex);
         if (null == topic)
         {
             config.errorHandler().onError(new IllegalStateException("event for no live topic, index " + topicIndex));
@@ -358,7 +360,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
     private int disconnectRequested()
     {
         int workCount = 0;
-        Topic topic;
+        TopicState topic;
         while (null != (topic = disconnectRequests.poll()))
         {
             topic.disconnectRequested.set(false);

@@ -1,5 +1,8 @@
-package io.sseflow.server;
+package io.sseflow.server.agent;
 
+import io.sseflow.server.Refusal;
+import io.sseflow.server.ServerCounter;
+import io.sseflow.server.ServerMetrics;
 import org.agrona.BitUtil;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.AtomicBuffer;
@@ -9,16 +12,20 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The server's counters, each a cache-line-padded long in one {@link AtomicBuffer} (so two counters written
- * by different threads never share a cache line): one slot per {@link ServerCounter} (at its id), then one per {@link Refusal} (at its ordinal). The agent thread
- * writes them with release stores, any thread reads them, and {@code /metrics} renders them in the Prometheus text
- * format without allocating, from lines encoded once from the two enums.
+ * Where the server's counters are kept and written: each a cache-line-padded long in one {@link AtomicBuffer} (so
+ * two counters written by different threads never share a cache line), one slot per {@link ServerCounter} (at its
+ * id), then one per {@link Refusal} (at its ordinal). The agent thread writes them with release stores (publisher
+ * threads add atomically), any thread reads them (the public {@link ServerMetrics} through
+ * {@link ServerRuntime#counter(ServerCounter)} and {@link ServerRuntime#refused(Refusal)}), and {@code /metrics}
+ * renders them in the Prometheus text format without allocating, from lines encoded once from the two enums.
  */
-public final class ServerMetrics
+final class ServerCounters
 {
+    private static final ServerCounter[] COUNTERS = ServerCounter.values();
+    private static final Refusal[] REFUSALS = Refusal.values();
     private static final int STRIDE = BitUtil.CACHE_LINE_LENGTH;
-    private static final int COUNTER_COUNT = ServerCounter.VALUES.length;
-    private static final int REFUSAL_COUNT = Refusal.VALUES.length;
+    private static final int COUNTER_COUNT = COUNTERS.length;
+    private static final int REFUSAL_COUNT = REFUSALS.length;
     private static final int MAX_LONG_DIGITS = 20;
 
     private static final String REFUSED_NAME = "sseflow_requests_refused_total";
@@ -29,21 +36,22 @@ public final class ServerMetrics
 
     static
     {
-        for (final ServerCounter counter : ServerCounter.VALUES)
+        for (final ServerCounter counter : COUNTERS)
         {
             final String name = counter.metricName();
             COUNTER_PREAMBLES[counter.id()] = ascii("# HELP " + name + " " + counter.help() + "\n" +
                 "# TYPE " + name + " " + counter.type().text() + "\n" + name + " ");
         }
-        for (final Refusal refusal : Refusal.VALUES)
+        for (final Refusal refusal : REFUSALS)
         {
             REFUSED_LINES[refusal.ordinal()] = ascii(REFUSED_NAME + "{reason=\"" + refusal.label() + "\"} ");
         }
     }
 
-    private final AtomicBuffer values = new UnsafeBuffer(ByteBuffer.allocateDirect((COUNTER_COUNT + REFUSAL_COUNT) * STRIDE));
+    private final AtomicBuffer values =
+        new UnsafeBuffer(ByteBuffer.allocateDirect((COUNTER_COUNT + REFUSAL_COUNT) * STRIDE));
 
-    ServerMetrics()
+    ServerCounters()
     {
     }
 
@@ -53,89 +61,9 @@ public final class ServerMetrics
      * @param counter which.
      * @return the value.
      */
-    public long get(final ServerCounter counter)
+    long get(final ServerCounter counter)
     {
         return values.getLongVolatile(counterOffset(counter));
-    }
-
-    /**
-     * Open connections.
-     *
-     * @return the gauge.
-     */
-    public long connections()
-    {
-        return get(ServerCounter.CONNECTIONS);
-    }
-
-    /**
-     * Open event streams.
-     *
-     * @return the gauge.
-     */
-    public long subscribers()
-    {
-        return get(ServerCounter.SUBSCRIBERS);
-    }
-
-    /**
-     * Events published.
-     *
-     * @return the counter.
-     */
-    public long eventsPublished()
-    {
-        return get(ServerCounter.EVENTS_PUBLISHED);
-    }
-
-    /**
-     * Frames delivered.
-     *
-     * @return the counter.
-     */
-    public long framesDelivered()
-    {
-        return get(ServerCounter.FRAMES_DELIVERED);
-    }
-
-    /**
-     * Frame bytes delivered.
-     *
-     * @return the counter.
-     */
-    public long bytesDelivered()
-    {
-        return get(ServerCounter.BYTES_DELIVERED);
-    }
-
-    /**
-     * Slow consumers dropped.
-     *
-     * @return the counter.
-     */
-    public long slowConsumersDropped()
-    {
-        return get(ServerCounter.SLOW_CONSUMERS_DROPPED);
-    }
-
-    /**
-     * Streams ended by {@link Topic#disconnectSubscribers()}.
-     *
-     * @return the counter.
-     */
-    public long subscribersDisconnected()
-    {
-        return get(ServerCounter.SUBSCRIBERS_DISCONNECTED);
-    }
-
-    /**
-     * Replays requested.
-     *
-     * @return the counter.
-     */
-    public long replays()
-    {
-        return get(ServerCounter.REPLAYS);
     }
 
     /**
@@ -144,40 +72,9 @@ public final class ServerMetrics
      * @param refusal which.
      * @return the counter.
      */
-    public long refused(final Refusal refusal)
+    long refused(final Refusal refusal)
     {
         return values.getLongVolatile(refusalOffset(refusal));
-    }
-
-    /**
-     * Requests or connections refused for one reason, by its label.
-     *
-     * @param reason a label as in {@code sseflow_requests_refused_total{reason="..."}}, such as {@code topic_limit}.
-     * @return the counter.
-     * @throws IllegalArgumentException naming the labels when none is {@code reason}.
-     */
-    public long refused(final String reason)
-    {
-        return refused(Refusal.ofLabel(reason));
-    }
-
-    /**
-     * A description of every value, for logs and tests.
-     *
-     * @return {@code name=value} pairs.
-     */
-    public String toString()
-    {
-        final StringBuilder builder = new StringBuilder("ServerMetrics{");
-        for (final ServerCounter counter : ServerCounter.VALUES)
-        {
-            builder.append(counter.id() == 0 ? "" : ", ").append(counter.metricName()).append('=').append(get(counter));
-        }
-        for (final Refusal refusal : Refusal.VALUES)
-        {
-            builder.append(", refused.").append(refusal.label()).append('=').append(refused(refusal));
-        }
-        return builder.append('}').toString();
     }
 
     void increment(final ServerCounter counter)
@@ -225,13 +122,13 @@ public final class ServerMetrics
     int renderPrometheus(final MutableDirectBuffer buffer, final int index)
     {
         int position = index;
-        for (final ServerCounter counter : ServerCounter.VALUES)
+        for (final ServerCounter counter : COUNTERS)
         {
             position += putLine(buffer, position, COUNTER_PREAMBLES[counter.id()], get(counter));
         }
         buffer.putBytes(position, REFUSED_PREAMBLE);
         position += REFUSED_PREAMBLE.length;
-        for (final Refusal refusal : Refusal.VALUES)
+        for (final Refusal refusal : REFUSALS)
         {
             position += putLine(buffer, position, REFUSED_LINES[refusal.ordinal()], refused(refusal));
         }

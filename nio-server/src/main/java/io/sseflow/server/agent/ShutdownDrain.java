@@ -1,5 +1,6 @@
-package io.sseflow.server;
+package io.sseflow.server.agent;
 
+import io.sseflow.server.ServerConfig;
 import io.sseflow.server.sequencer.EventSequencer;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.AgentTerminationException;

@@ -1,5 +1,9 @@
-package io.sseflow.server;
+package io.sseflow.server.agent;
 
+import io.sseflow.server.Refusal;
+import io.sseflow.server.ServerConfig;
+import io.sseflow.server.ServerCounter;
+import io.sseflow.server.SubscribeAuthorizer;
 import io.sseflow.server.http.HttpRequestParser;
 import io.sseflow.server.http.QueryParameters;
 import io.sseflow.server.log.TopicLog;
@@ -23,20 +27,20 @@ final class SubscribeHandler
 
     private final ServerConfig config;
     private final TopicRegistry topics;
-    private final ServerMetrics metrics;
+    private final ServerCounters metrics;
     private final ResponseWriter writer;
     private final SubscriberFlusher flusher;
     private final CachedNanoClock clock;
     private final AtomicBoolean closeRequested;
     private final ByteBuffer streamHead;
     private final SubscribeAuthorizer subscribeAuthorizer;
-    private final SubscribeRequest subscribeRequest = new SubscribeRequest();
+    private final ParsedSubscribeRequest subscribeRequest = new ParsedSubscribeRequest();
     private final UnsafeBuffer fieldBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(MAX_FIELD_BYTES));
 
     SubscribeHandler(
         final ServerConfig config,
         final TopicRegistry topics,
-        final ServerMetrics metrics,
+        final ServerCounters metrics,
         final ResponseWriter writer,
         final SubscriberFlusher flusher,
         final CachedNanoClock clock,
@@ -71,7 +75,7 @@ final class SubscribeHandler
         {
             return;
         }
-        final Topic topic = topics.lookup(buffer, topicOffset, topicLength);
+        final TopicState topic = topics.lookup(buffer, topicOffset, topicLength);
         if (null == topic)
         {
             writer.sendError(connection, Refusal.TOPIC_LIMIT);

@@ -1,5 +1,7 @@
-package io.sseflow.server;
+package io.sseflow.server.agent;
 
+import io.sseflow.server.ServerConfig;
+import io.sseflow.server.ServerCounter;
 import io.sseflow.server.http.HttpResponses;
 import io.sseflow.server.log.SubscriberCursor;
 import org.agrona.concurrent.CachedNanoClock;
@@ -22,19 +24,19 @@ final class SubscriberFlusher
 {
     private static final byte[] HEARTBEAT = HttpResponses.ascii(": heartbeat\n\n");
 
-    private final ServerMetrics metrics;
+    private final ServerCounters metrics;
     private final ConnectionTable connections;
     private final ResponseWriter writer;
     private final CachedNanoClock clock;
     private final long requestTimeoutNs;
     private final long heartbeatNs;
     private final ByteBuffer heartbeat;
-    private Topic[] dirtyTopics = new Topic[16];
+    private TopicState[] dirtyTopics = new TopicState[16];
     private int dirtyCount;
 
     SubscriberFlusher(
         final ServerConfig config,
-        final ServerMetrics metrics,
+        final ServerCounters metrics,
         final ConnectionTable connections,
         final ResponseWriter writer,
         final CachedNanoClock clock)
@@ -54,7 +56,7 @@ final class SubscriberFlusher
         return dirtyCount > 0;
     }
 
-    void markDirty(final Topic topic)
+    void markDirty(final TopicState topic)
     {
         if (!topic.dirty && topic.subscriberCount > 0)
         {
@@ -69,12 +71,12 @@ final class SubscriberFlusher
 
     int flushDirtyTopics()
     {
-        final Topic[] dirtyTopics = this.dirtyTopics;
+        final TopicState[] dirtyTopics = this.dirtyTopics;
         final int count = dirtyCount;
         int workCount = 0;
         for (int i = 0; i < count; i++)
         {
-            final Topic topic = dirtyTopics[i];
+            final TopicState topic = dirtyTopics[i];
             dirtyTopics[i] = null;
             topic.dirty = false;
             final Connection[] subscribers = topic.subscribers;

@@ -1,5 +1,8 @@
-package io.sseflow.server;
+package io.sseflow.server.agent;
 
+import io.sseflow.server.ServerConfig;
+import io.sseflow.server.SseServer;
+import io.sseflow.server.Topic;
 import io.sseflow.server.sequencer.EventSequencer;
 import io.sseflow.server.log.HistoryBudget;
 import io.sseflow.server.log.TopicLog;
@@ -15,19 +18,18 @@ import java.util.concurrent.ConcurrentHashMap;
  * looking up a known topic from a request allocates nothing.
  * <p>
  * Topics come and go: one with no subscribers, no retained events and no publish record in flight (see
- * {@link Topic#pin()}) is freed, when its last subscriber leaves or by the agent's periodic {@link #sweep}; it
+ * {@link TopicState#pin()}) is freed, when its last subscriber leaves or by the agent's periodic {@link #sweep}; it
  * leaves the name map and the agent's table (backward-shift deletion keeps linear probing correct), the sequencer
  * forgets its index, and the index is given to the next topic created. Only live topics count toward the limit.
  */
 final class TopicRegistry
 {
-    private final SseServer server;
     private final int maxTopics;
     private final int history;
     private final int historyBytes;
     private final HistoryBudget historyBudget;
-    private final ConcurrentHashMap<String, Topic> byName = new ConcurrentHashMap<>();
-    private volatile Topic[] byIndex = new Topic[16];
+    private final ConcurrentHashMap<String, TopicState> byName = new ConcurrentHashMap<>();
+    private volatile TopicState[] byIndex = new TopicState[16];
     private volatile int liveCount;
 
     // under the lock
@@ -37,13 +39,12 @@ final class TopicRegistry
 
     // agent-only
     private EventSequencer sequencer;
-    private Topic[] table = new Topic[64];
+    private TopicState[] table = new TopicState[64];
     private int tableCount;
     private int sweepCursor;
 
-    TopicRegistry(final SseServer server, final ServerConfig config)
+    TopicRegistry(final ServerConfig config)
     {
-        this.server = server;
         this.maxTopics = config.maxTopics();
         this.history = config.history();
         this.historyBytes = config.historyBytes();
@@ -74,9 +75,9 @@ final class TopicRegistry
      *
      * @return the topic, or null when the topic limit is reached.
      */
-    Topic getOrCreate(final String name)
+    TopicState getOrCreate(final String name)
     {
-        final Topic topic = byName.get(name);
+        final TopicState topic = byName.get(name);
         if (null != topic)
         {
             return topic;
@@ -88,7 +89,7 @@ final class TopicRegistry
         }
         synchronized (this)
         {
-            final Topic existing = byName.get(name);
+            final TopicState existing = byName.get(name);
             if (null != existing)
             {
                 return existing;
@@ -98,12 +99,12 @@ final class TopicRegistry
                 return null;
             }
             final int index = freeIndexCount > 0 ? freeIndices[--freeIndexCount] : nextIndex++;
-            Topic[] topics = byIndex;
+            TopicState[] topics = byIndex;
             if (index >= topics.length)
             {
                 topics = Arrays.copyOf(topics, Math.max(index + 1, topics.length * 2));
             }
-            final Topic created = new Topic(name, index, server, this);
+            final TopicState created = new TopicState(name, index, this);
             topics[index] = created;
             byIndex = topics;
             byName.put(name, created);
@@ -117,16 +118,16 @@ final class TopicRegistry
      *
      * @return the pinned topic, or null when the topic limit is reached.
      */
-    Topic pinLive(final String name)
+    TopicState pinLive(final String name)
     {
-        final Topic topic = byName.get(name);
+        final TopicState topic = byName.get(name);
         if (null != topic && topic.pin())
         {
             return topic;
         }
         synchronized (this)
         {
-            final Topic live = getOrCreate(name);
+            final TopicState live = getOrCreate(name);
             if (null == live)
             {
                 return null;
@@ -144,7 +145,7 @@ final class TopicRegistry
      *
      * @return the topic, or null.
      */
-    Topic find(final String name)
+    TopicState find(final String name)
     {
         return byName.get(name);
     }
@@ -154,9 +155,9 @@ final class TopicRegistry
      *
      * @return the topic, or null when no topic has that index.
      */
-    Topic byIndex(final int index)
+    TopicState byIndex(final int index)
     {
-        final Topic[] topics = byIndex;
+        final TopicState[] topics = byIndex;
         return index >= 0 && index < topics.length ? topics[index] : null;
     }
 
@@ -176,7 +177,7 @@ final class TopicRegistry
      *
      * @return the topic, or null when the topic limit is reached.
      */
-    Topic lookup(final DirectBuffer buffer, final int offset, final int length)
+    TopicState lookup(final DirectBuffer buffer, final int offset, final int length)
     {
         int hash = 1;
         for (int i = 0; i < length; i++)
@@ -184,10 +185,10 @@ final class TopicRegistry
             hash = 31 * hash + buffer.getByte(offset + i);
         }
 
-        final Topic[] table = this.table;
+        final TopicState[] table = this.table;
         final int mask = table.length - 1;
         int slot = spread(hash) & mask;
-        Topic topic;
+        TopicState topic;
         while (null != (topic = table[slot]))
         {
             if (topic.nameHash == hash && nameEquals(topic.nameBytes, buffer, offset, length))
@@ -217,7 +218,7 @@ final class TopicRegistry
      *
      * @return true when freed.
      */
-    boolean freeIfIdle(final Topic topic)
+    boolean freeIfIdle(final TopicState topic)
     {
         if (!topic.isIdle())
         {
@@ -262,7 +263,7 @@ final class TopicRegistry
      */
     int sweep(final int limit)
     {
-        final Topic[] topics = byIndex;
+        final TopicState[] topics = byIndex;
         final int slots = Math.min(limit, topics.length);
         int cursor = sweepCursor;
         int freed = 0;
@@ -272,7 +273,7 @@ final class TopicRegistry
             {
                 cursor = 0;
             }
-            final Topic topic = topics[cursor++];
+            final TopicState topic = topics[cursor++];
             if (null != topic && topic.isIdle() && freeIfIdle(topic))
             {
                 freed++;
@@ -282,7 +283,7 @@ final class TopicRegistry
         return freed;
     }
 
-    private void insert(final Topic topic)
+    private void insert(final TopicState topic)
     {
         if ((tableCount + 1) * 2 > table.length)
         {
@@ -292,12 +293,12 @@ final class TopicRegistry
         tableCount++;
     }
 
-    private void removeFromTable(final Topic topic)
+    private void removeFromTable(final TopicState topic)
     {
-        final Topic[] table = this.table;
+        final TopicState[] table = this.table;
         final int mask = table.length - 1;
         int slot = spread(topic.nameHash) & mask;
-        Topic found;
+        TopicState found;
         while ((found = table[slot]) != topic)
         {
             if (null == found)
@@ -311,7 +312,7 @@ final class TopicRegistry
 
         int hole = slot;
         int next = (slot + 1) & mask;
-        Topic moving;
+        TopicState moving;
         while (null != (moving = table[next]))
         {
             final int home = spread(moving.nameHash) & mask;
@@ -332,9 +333,9 @@ final class TopicRegistry
 
     private void rehash(final int length)
     {
-        final Topic[] old = table;
-        table = new Topic[length];
-        for (final Topic t : old)
+        final TopicState[] old = table;
+        table = new TopicState[length];
+        for (final TopicState t : old)
         {
             if (null != t)
             {
@@ -343,9 +344,9 @@ final class TopicRegistry
         }
     }
 
-    private void put(final Topic topic)
+    private void put(final TopicState topic)
     {
-        final Topic[] table = this.table;
+        final TopicState[] table = this.table;
         final int mask = table.length - 1;
         int slot = spread(topic.nameHash) & mask;
         while (null != table[slot])

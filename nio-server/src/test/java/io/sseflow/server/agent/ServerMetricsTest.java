@@ -1,5 +1,10 @@
-package io.sseflow.server;
+package io.sseflow.server.agent;
 
+import io.sseflow.server.Refusal;
+import io.sseflow.server.ServerCounter;
+import io.sseflow.server.ServerInternals;
+import io.sseflow.server.ServerMetrics;
+import io.sseflow.server.SseServer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The counters and refusals against a {@link ServerMetrics} of its own: what {@code /metrics} renders, byte for
+ * The counters and refusals against a {@link ServerCounters} of its own (read through a {@link ServerMetrics}): what {@code /metrics} renders, byte for
  * byte, and how refusals are found by status and label.
  */
 class ServerMetricsTest
@@ -94,7 +99,7 @@ class ServerMetricsTest
     @Test
     void shouldRenderEveryCounterThenEveryRefusalInThePrometheusTextFormat()
     {
-        final ServerMetrics metrics = new ServerMetrics();
+        final ServerCounters metrics = new ServerCounters();
         for (final ServerCounter counter : ServerCounter.values())
         {
             metrics.add(counter, 100 + counter.id());
@@ -113,7 +118,7 @@ class ServerMetricsTest
     @Test
     void shouldNeverRenderMoreThanMaxRenderedLength()
     {
-        final ServerMetrics metrics = new ServerMetrics();
+        final ServerCounters metrics = new ServerCounters();
         for (final ServerCounter counter : ServerCounter.values())
         {
             metrics.set(counter, Long.MIN_VALUE);
@@ -124,21 +129,23 @@ class ServerMetricsTest
         }
         final int refusalDigits = Refusal.values().length * (String.valueOf(Long.MIN_VALUE).length() - 1);
 
-        assertEquals(ServerMetrics.maxRenderedLength(), render(metrics).length() + refusalDigits);
+        assertEquals(ServerCounters.maxRenderedLength(), render(metrics).length() + refusalDigits);
     }
 
     @Test
     void shouldGiveEachCounterItsOwnSlot()
     {
-        final ServerMetrics metrics = new ServerMetrics();
-        metrics.increment(ServerCounter.HEARTBEATS);
-        metrics.add(ServerCounter.BYTES_DELIVERED, 42);
-        metrics.addAtomic(ServerCounter.PUBLISH_BACK_PRESSURED, 3);
-        metrics.increment(ServerCounter.CONNECTIONS);
-        metrics.increment(ServerCounter.CONNECTIONS);
-        metrics.decrement(ServerCounter.CONNECTIONS);
-        metrics.set(ServerCounter.TOPICS, 7);
-        metrics.incrementRefused(Refusal.TOPIC_LIMIT);
+        final ServerRuntime runtime = new ServerRuntime(ServerInternals.conclude(SseServer.builder()));
+        final ServerCounters counters = runtime.counters();
+        final ServerMetrics metrics = ServerInternals.metrics(runtime);
+        counters.increment(ServerCounter.HEARTBEATS);
+        counters.add(ServerCounter.BYTES_DELIVERED, 42);
+        counters.addAtomic(ServerCounter.PUBLISH_BACK_PRESSURED, 3);
+        counters.increment(ServerCounter.CONNECTIONS);
+        counters.increment(ServerCounter.CONNECTIONS);
+        counters.decrement(ServerCounter.CONNECTIONS);
+        counters.set(ServerCounter.TOPICS, 7);
+        counters.incrementRefused(Refusal.TOPIC_LIMIT);
 
         assertEquals(1, metrics.get(ServerCounter.HEARTBEATS));
         assertEquals(42, metrics.bytesDelivered());
@@ -154,9 +161,11 @@ class ServerMetricsTest
     @Test
     void shouldReadARefusalByItsLabel()
     {
-        final ServerMetrics metrics = new ServerMetrics();
-        metrics.incrementRefused(Refusal.ADDRESS_LIMIT);
-        metrics.incrementRefused(Refusal.ADDRESS_LIMIT);
+        final ServerRuntime runtime = new ServerRuntime(ServerInternals.conclude(SseServer.builder()));
+        final ServerCounters counters = runtime.counters();
+        final ServerMetrics metrics = ServerInternals.metrics(runtime);
+        counters.incrementRefused(Refusal.ADDRESS_LIMIT);
+        counters.incrementRefused(Refusal.ADDRESS_LIMIT);
 
         assertEquals(2, metrics.refused("address_connection_limit"));
         assertEquals(0, metrics.refused("connection_limit"));
@@ -209,9 +218,9 @@ class ServerMetricsTest
         }
     }
 
-    private static String render(final ServerMetrics metrics)
+    private static String render(final ServerCounters metrics)
     {
-        final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(ServerMetrics.maxRenderedLength()));
+        final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(ServerCounters.maxRenderedLength()));
         final int length = metrics.renderPrometheus(buffer, 0);
         final byte[] bytes = new byte[length];
         buffer.getBytes(0, bytes);

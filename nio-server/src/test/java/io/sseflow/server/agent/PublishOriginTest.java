@@ -1,5 +1,7 @@
-package io.sseflow.server;
+package io.sseflow.server.agent;
 
+import io.sseflow.server.Refusal;
+import io.sseflow.server.SseServer;
 import io.sseflow.server.support.RawHttp;
 import io.sseflow.server.support.RawSseClient;
 import org.agrona.concurrent.UnsafeBuffer;

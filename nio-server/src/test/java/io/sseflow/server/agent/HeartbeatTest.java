@@ -1,5 +1,10 @@
-package io.sseflow.server;
+package io.sseflow.server.agent;
 
+import io.sseflow.server.ServerConfig;
+import io.sseflow.server.ServerCounter;
+import io.sseflow.server.ServerInternals;
+import io.sseflow.server.SseServer;
+import io.sseflow.server.Topic;
 import io.sseflow.encoder.SseOptions;
 import io.sseflow.server.support.RawSseClient;
 import io.sseflow.server.support.Servers;
@@ -39,7 +44,7 @@ class HeartbeatTest
         try (SseServer server = SseServer.builder().port(0).heartbeatMs(100).start();
             RawSseClient client = RawSseClient.get(server.port(), "/events/idle"))
         {
-            assertEquals(SseServerTest.STREAM_HEAD, client.readHead());
+            assertEquals(ServerInternals.STREAM_HEAD, client.readHead());
             final long start = System.nanoTime();
             assertEquals(": heartbeat\n\n", client.readBytes(13));
             final long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
@@ -80,7 +85,7 @@ class HeartbeatTest
     @Test
     void shouldHeartbeatOnlyAStreamWithNothingWrittenForTheWholeInterval() throws IOException
     {
-        final ServerMetrics metrics = new ServerMetrics();
+        final ServerCounters metrics = new ServerCounters();
         final ConnectionTable table = new ConnectionTable(metrics, new RequestParserPool(8192, 1 << 20, 4));
         final CachedNanoClock clock = new CachedNanoClock();
         final ServerConfig config = SseServer.builder().heartbeatMs(TimeUnit.NANOSECONDS.toMillis(HEARTBEAT_NS))

@@ -1,5 +1,8 @@
-package io.sseflow.server;
+package io.sseflow.server.agent;
 
+import io.sseflow.server.ServerCounter;
+import io.sseflow.server.ServerConfig;
+import io.sseflow.server.SseServer;
 import io.sseflow.server.sequencer.InMemoryEventSequencer;
 import org.agrona.concurrent.AgentTerminationException;
 import org.junit.jupiter.api.AfterEach;
@@ -32,7 +35,7 @@ class ShutdownDrainTest
     private static final long TIMEOUT_MS = 1_000;
     private static final long TIMEOUT_NS = TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
 
-    private final ServerMetrics metrics = new ServerMetrics();
+    private final ServerCounters metrics = new ServerCounters();
     private final ConnectionTable table = new ConnectionTable(metrics, new RequestParserPool(8192, 1 << 20, 4));
     private final ServerConfig config = SseServer.builder().shutdownTimeoutMs(TIMEOUT_MS).build().config();
     private final List<AutoCloseable> resources = new ArrayList<>();
@@ -95,7 +98,7 @@ class ShutdownDrainTest
         assertTrue(reading.isClosed());
         assertEquals(-1, peer.read(ByteBuffer.allocate(1)), "FIN: end of stream");
         assertEquals(-1, readingPeer.read(ByteBuffer.allocate(1)));
-        assertEquals(0, metrics.connections());
+        assertEquals(0, metrics.get(ServerCounter.CONNECTIONS));
     }
 
     private void start() throws IOException

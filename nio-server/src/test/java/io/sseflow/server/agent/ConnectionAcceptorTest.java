@@ -1,5 +1,8 @@
-package io.sseflow.server;
+package io.sseflow.server.agent;
 
+import io.sseflow.server.ServerConfig;
+import io.sseflow.server.ServerCounter;
+import io.sseflow.server.SseServer;
 import io.sseflow.server.http.HttpResponses;
 import org.agrona.concurrent.CachedNanoClock;
 import org.junit.jupiter.api.AfterEach;
@@ -36,7 +39,7 @@ class ConnectionAcceptorTest
     private static final InetAddress CLIENT = address("127.0.0.2");
     private static final InetAddress PROXY = InetAddress.getLoopbackAddress();
 
-    private final ServerMetrics metrics = new ServerMetrics();
+    private final ServerCounters metrics = new ServerCounters();
     private final ConnectionTable table = new ConnectionTable(metrics, new RequestParserPool(8192, 1 << 20, 4));
     private final CachedNanoClock clock = new CachedNanoClock();
     private final List<AutoCloseable> resources = new ArrayList<>();

@@ -1,4 +1,4 @@
-package io.sseflow.server;
+package io.sseflow.server.agent;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -120,7 +120,7 @@ class ConnectionTest
         connection.readLimit = 10;
         assertEquals(1, pool.inUse());
 
-        final Topic topic = new Topic("t", 0, null, null);
+        final TopicState topic = new TopicState("t", 0, null);
         connection.startStreaming(topic);
         assertTrue(connection.isStreaming());
         assertSame(topic, connection.topic);

@@ -1,5 +1,7 @@
-package io.sseflow.server;
+package io.sseflow.server.agent;
 
+import io.sseflow.server.PublishResult;
+import io.sseflow.server.SseServer;
 import io.sseflow.encoder.SseOptions;
 import io.sseflow.server.sequencer.EventSequencer;
 import io.sseflow.server.sequencer.InMemoryEventSequencer;
@@ -32,9 +34,9 @@ class TopicRegistryTest
     void shouldFreeIdleTopicsSoTheyNoLongerCountAndRecycleTheirIndex()
     {
         final TopicRegistry registry = registry(3);
-        final Topic a = registry.getOrCreate("a");
-        final Topic b = registry.getOrCreate("b");
-        final Topic c = registry.getOrCreate("c");
+        final TopicState a = registry.getOrCreate("a");
+        final TopicState b = registry.getOrCreate("b");
+        final TopicState c = registry.getOrCreate("c");
         assertNull(registry.getOrCreate("d"), "limit of 3 live topics");
         assertEquals(3, registry.count());
 
@@ -45,16 +47,16 @@ class TopicRegistryTest
         assertNull(registry.find("b"));
         assertNull(registry.byIndex(b.index()));
 
-        final Topic d = registry.getOrCreate("d");
+        final TopicState d = registry.getOrCreate("d");
         assertEquals(b.index(), d.index(), "the freed index is given to the next topic");
         assertSame(d, registry.byIndex(d.index()));
         assertSame(a, registry.getOrCreate("a"));
         assertSame(c, registry.byIndex(c.index()));
 
-        final Topic b2 = registry.pinLive("b");
+        final TopicState b2 = registry.pinLive("b");
         assertNull(b2, "b would be a 4th live topic");
         assertTrue(registry.freeIfIdle(a));
-        final Topic b3 = registry.pinLive("b");
+        final TopicState b3 = registry.pinLive("b");
         assertNotSame(b, b3, "a freed handle resolves to a new live topic of its name");
         assertEquals("b", b3.name());
         assertFalse(registry.freeIfIdle(b3), "pinned: a record of it is in flight");
@@ -66,7 +68,7 @@ class TopicRegistryTest
     void shouldNotFreeATopicWithASubscriberOrRetainedEventsAndFreeItWhenTheLastSubscriberLeaves()
     {
         final TopicRegistry registry = registry(10);
-        final Topic topic = registry.getOrCreate("t");
+        final TopicState topic = registry.getOrCreate("t");
         final Connection first = new Connection(1, null, true, null);
         final Connection second = new Connection(2, null, true, null);
         topic.addSubscriber(first);
@@ -79,7 +81,7 @@ class TopicRegistryTest
         assertTrue(topic.isFreed(), "freed when the last subscriber left, with nothing retained");
         assertEquals(0, registry.count());
 
-        final Topic kept = registry.getOrCreate("kept");
+        final TopicState kept = registry.getOrCreate("kept");
         final UnsafeBuffer frame = new UnsafeBuffer("id: 1\ndata: x\n\n".getBytes(StandardCharsets.US_ASCII));
         kept.logOrCreate().append(frame, 0, frame.capacity(), 4, 1, 1, 1);
         assertEquals(0, registry.sweep(100), "a topic with a retained event is kept for replay");
@@ -93,15 +95,15 @@ class TopicRegistryTest
     {
         final TopicRegistry registry = registry(100_000);
         final Random random = new Random(8);
-        final Map<String, Topic> live = new HashMap<>();
+        final Map<String, TopicState> live = new HashMap<>();
         final List<String> names = new ArrayList<>();
         for (int round = 0; round < 20; round++)
         {
             for (int i = 0; i < 500; i++)
             {
                 final String name = "n" + random.nextInt(3000);
-                final Topic topic = lookup(registry, name);
-                final Topic previous = live.putIfAbsent(name, topic);
+                final TopicState topic = lookup(registry, name);
+                final TopicState previous = live.putIfAbsent(name, topic);
                 assertSame(null == previous ? topic : previous, topic, name);
                 if (null == previous)
                 {
@@ -113,7 +115,7 @@ class TopicRegistryTest
                 final String name = names.remove(random.nextInt(names.size()));
                 assertTrue(registry.freeIfIdle(live.remove(name)), name);
             }
-            for (final Map.Entry<String, Topic> entry : live.entrySet())
+            for (final Map.Entry<String, TopicState> entry : live.entrySet())
             {
                 assertSame(entry.getValue(), lookup(registry, entry.getKey()), entry.getKey());
             }
@@ -126,7 +128,7 @@ class TopicRegistryTest
         }
         assertEquals(0, registry.agentTableSize());
         assertEquals(0, registry.count());
-        final Topic again = lookup(registry, "n1");
+        final TopicState again = lookup(registry, "n1");
         assertSame(again, lookup(registry, "n1"));
     }
 
@@ -170,7 +172,7 @@ class TopicRegistryTest
         assertEquals(PublishResult.OK, encoder.claimAndWrite(sequencer, topicIndex));
     }
 
-    private static Topic lookup(final TopicRegistry registry, final String name)
+    private static TopicState lookup(final TopicRegistry registry, final String name)
     {
         final UnsafeBuffer bytes = new UnsafeBuffer(("/events/" + name).getBytes(StandardCharsets.US_ASCII));
         return registry.lookup(bytes, 8, name.length());
@@ -179,6 +181,6 @@ class TopicRegistryTest
     private static TopicRegistry registry(final int maxTopics)
     {
         final SseServer server = SseServer.builder().port(0).maxTopics(maxTopics).build();
-        return new TopicRegistry(server, server.config());
+        return new TopicRegistry(server.config());
     }
 }

@@ -1,4 +1,4 @@
-package io.sseflow.server;
+package io.sseflow.server.agent;
 
 import io.sseflow.server.http.HttpRequestParser;
 import org.agrona.concurrent.UnsafeBuffer;

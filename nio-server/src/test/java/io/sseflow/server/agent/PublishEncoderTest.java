@@ -1,5 +1,6 @@
-package io.sseflow.server;
+package io.sseflow.server.agent;
 
+import io.sseflow.server.PublishResult;
 import io.sseflow.encoder.SseOptions;
 import io.sseflow.server.sequencer.EventSequencer;
 import io.sseflow.server.sequencer.InMemoryEventSequencer;

@@ -1,5 +1,8 @@
-package io.sseflow.server;
+package io.sseflow.server.agent;
 
+import io.sseflow.server.ServerInternals;
+import io.sseflow.server.ServerCounter;
+import io.sseflow.server.SseServer;
 import io.sseflow.server.http.HttpRequestParser;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -32,7 +35,7 @@ class ConnectionTableTest
     private static final InetAddress TWO = address("127.0.0.2");
     private static final InetAddress PROXY = address("127.0.0.9");
 
-    private final ServerMetrics metrics = new ServerMetrics();
+    private final ServerCounters metrics = new ServerCounters();
     private final RequestParserPool parsers = new RequestParserPool(8192, 1 << 20, 4);
     private final ConnectionTable table = new ConnectionTable(metrics, parsers);
     private final List<AutoCloseable> resources = new ArrayList<>();
@@ -87,7 +90,7 @@ class ConnectionTableTest
         assertEquals(100, table.count());
         assertIndexes();
         assertEquals(100, table.admittedCount());
-        assertEquals(100, metrics.connections());
+        assertEquals(100, metrics.get(ServerCounter.CONNECTIONS));
         assertEquals(100, table.connectionsFrom(ONE) + table.connectionsFrom(TWO));
     }
 
@@ -98,7 +101,7 @@ class ConnectionTableTest
         final Connection rejecting = rejecting();
         assertEquals(1, table.admittedCount());
         assertEquals(1, table.rejectingCount());
-        assertEquals(1, metrics.connections());
+        assertEquals(1, metrics.get(ServerCounter.CONNECTIONS));
         assertEquals(1, metrics.get(ServerCounter.CONNECTIONS_REJECTED));
         assertEquals(2, table.count());
 
@@ -106,7 +109,7 @@ class ConnectionTableTest
         table.close(admitted);
         table.reset(admitted);
         assertEquals(0, table.admittedCount());
-        assertEquals(0, metrics.connections(), "the gauge goes down once");
+        assertEquals(0, metrics.get(ServerCounter.CONNECTIONS), "the gauge goes down once");
         assertEquals(0, table.connectionsFrom(ONE));
         assertEquals(1, table.rejectingCount());
 
@@ -147,7 +150,7 @@ class ConnectionTableTest
         table.add(proxied);
         table.admitFromProxy(proxied, PROXY);
         assertEquals(1, table.admittedCount());
-        assertEquals(1, metrics.connections());
+        assertEquals(1, metrics.get(ServerCounter.CONNECTIONS));
         assertSame(PROXY, proxied.proxyAddress);
         assertEquals(0, table.connectionsFrom(PROXY), "the proxy itself is not counted");
         assertNull(proxied.remoteAddress);
@@ -174,7 +177,7 @@ class ConnectionTableTest
         table.close(direct);
         assertEquals(0, table.connectionsFrom(TWO));
         assertEquals(0, table.admittedCount());
-        assertEquals(0, metrics.connections());
+        assertEquals(0, metrics.get(ServerCounter.CONNECTIONS));
     }
 
     @Test
@@ -185,7 +188,7 @@ class ConnectionTableTest
         table.admitFromProxy(proxied, PROXY);
         table.reset(proxied);
         assertEquals(0, table.admittedCount());
-        assertEquals(0, metrics.connections());
+        assertEquals(0, metrics.get(ServerCounter.CONNECTIONS));
         assertEquals(0, table.connectionsFrom(PROXY));
     }
 
@@ -211,14 +214,14 @@ class ConnectionTableTest
     {
         try (SseServer server = SseServer.builder().port(0).build())
         {
-            final Topic topic = server.topic("t");
+            final TopicState topic = ServerInternals.runtime(server).topics().getOrCreate("t");
             final Connection streaming = admitted(ONE);
             final HttpRequestParser parser = streaming.parser;
             streaming.pendingOut = ByteBuffer.allocate(1);
             stream(streaming, topic);
             final Connection bystander = admitted(ONE);
             stream(bystander, topic);
-            assertEquals(2, metrics.subscribers());
+            assertEquals(2, metrics.get(ServerCounter.SUBSCRIBERS));
 
             table.close(streaming);
             assertEquals(Connection.State.CLOSED, streaming.state());
@@ -228,13 +231,13 @@ class ConnectionTableTest
             assertEquals(1, topic.subscriberCount);
             assertSame(bystander, topic.subscribers[0]);
             assertEquals(0, bystander.subscriberIndex);
-            assertEquals(1, metrics.subscribers());
+            assertEquals(1, metrics.get(ServerCounter.SUBSCRIBERS));
             assertEquals(1, parsers.freeCount(), "the parser is back in the pool");
             assertSame(parser, table.acquireParser(), "and lent again");
 
             table.close(streaming);
             table.reset(streaming);
-            assertEquals(1, metrics.subscribers(), "released once");
+            assertEquals(1, metrics.get(ServerCounter.SUBSCRIBERS), "released once");
             assertEquals(1, topic.subscriberCount);
             assertEquals(0, parsers.freeCount());
         }
@@ -251,7 +254,7 @@ class ConnectionTableTest
         metrics.decrement(ServerCounter.SUBSCRIBERS);
 
         table.reset(ending);
-        assertEquals(0, metrics.subscribers(), "its subscriber was counted out when the stream began to end");
+        assertEquals(0, metrics.get(ServerCounter.SUBSCRIBERS), "its subscriber was counted out when the stream began to end");
         assertEquals(Connection.State.CLOSED, ending.state());
         assertEquals(0, table.admittedCount());
     }
@@ -301,7 +304,7 @@ class ConnectionTableTest
         assertReset(peer);
     }
 
-    private void stream(final Connection connection, final Topic topic)
+    private void stream(final Connection connection, final TopicState topic)
     {
         table.releaseParser(connection);
         connection.startStreaming(topic);

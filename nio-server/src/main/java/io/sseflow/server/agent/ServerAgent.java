@@ -2,19 +2,14 @@ package io.sseflow.server.agent;
 
 import io.sseflow.server.ServerConfig;
 import io.sseflow.server.ServerCounter;
-import io.sseflow.encoder.SseFields;
 import io.sseflow.server.http.HttpResponses;
 import io.sseflow.server.sequencer.EventSequencer;
-import io.sseflow.server.sequencer.PublishRecord;
-import io.sseflow.server.sequencer.SequencedEventHandler;
 import io.sseflow.server.transport.SelectionHandler;
 import io.sseflow.server.transport.SelectorPoller;
 import org.agrona.CloseHelper;
-import org.agrona.DirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.CachedNanoClock;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
-import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -29,8 +24,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The server's single thread of work, run by an Agrona {@code AgentRunner}. Each duty cycle:
  * <ol>
- *     <li>polls sequenced events from the {@link EventSequencer} and appends each frame once to its topic's log,
- *     then goes on with the requests of HTTP publishers answered meanwhile (pipelined publishes);</li>
+ *     <li>polls sequenced events from the {@link EventSequencer}; the {@link FrameAssembler} turns each record into
+ *     its frame, appended once to its topic's log, and answers its HTTP publisher; then goes on with the requests
+ *     of HTTP publishers answered meanwhile (pipelined publishes);</li>
  *     <li>flushes every subscriber of the topics that grew ({@link SubscriberFlusher}): one write of
  *     {@code log[cursor..head]} each;</li>
  *     <li>selects without blocking: accepts ({@link ConnectionAcceptor}), reads, decides and answers requests
@@ -44,12 +40,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * In steady state nothing here allocates: buffers are pre-allocated, topics are found by their name bytes, and
  * the selected keys are handled through a {@link SelectorPoller}.
  */
-final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandler
+final class ServerAgent implements Agent, SelectionHandler
 {
     private static final int POLL_LIMIT = 1024;
     private static final int MAX_PUBLISH_ROUNDS = 64;
     private static final int MAX_POOLED_PARSERS = 1024;
-    private static final byte[] ID_FIELD = HttpResponses.ascii("id: ");
 
     private final ServerConfig config;
     private final TopicRegistry topics;
@@ -61,15 +56,12 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
     private final SelectionKey acceptKey;
     private final CountDownLatch terminated;
 
-    private final UnsafeBuffer frameBuffer;
-    private final PublishRecord record = new PublishRecord();
-
     private final ManyToOneConcurrentArrayQueue<TopicState> disconnectRequests;
     private final CachedNanoClock clock = new CachedNanoClock();
     private final ConnectionTable connections;
     private final ResponseWriter writer;
     private final SubscriberFlusher flusher;
-    private final HttpPublishHandler publishHandler;
+    private final FrameAssembler frames;
     private final SubscribeHandler subscribeHandler;
     private final RequestRouter router;
     private final ConnectionTimers timers;
@@ -110,14 +102,15 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         writer = new ResponseWriter(
             config, metrics, responses, connections, clock, 64 * 1024 + ServerCounters.maxRenderedLength());
         flusher = new SubscriberFlusher(config, metrics, connections, writer, clock);
-        frameBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(maxRecordLength + 64));
         final int port = ((InetSocketAddress)serverChannel.getLocalAddress()).getPort();
-        publishHandler = new HttpPublishHandler(
+        final HttpPublishHandler publishHandler = new HttpPublishHandler(
             config, topics, metrics, sequencer, connections, writer, maxRecordLength, port);
         subscribeHandler = new SubscribeHandler(
             config, topics, metrics, writer, flusher, clock, closeRequested, constant(responses.eventStreamHead()));
         router = new RequestRouter(
             config, topics, metrics, writer, subscribeHandler, publishHandler, demoPage, closeRequested);
+        frames = new FrameAssembler(
+            config, maxRecordLength, topics, metrics, flusher, publishHandler, this::scheduleReady);
         timers = new ConnectionTimers(config, topics, metrics, connections, writer, flusher);
         final ClientAdmission admission = new ClientAdmission(config, connections, writer);
         acceptor = new ConnectionAcceptor(
@@ -262,72 +255,6 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         return 1;
     }
 
-    /**
-     * {@inheritDoc}
-     */
-    public void onEvent(
-        final DirectBuffer buffer, final int recordOffset, final int recordLength, final long seq, final long numericId)
-    {
-        final PublishRecord record = this.record.wrap(buffer, recordOffset);
-        final int topicIndex = record.topicIndex();
-        final TopicState topic = topics.byIndex(topicIndex);
-        if (null == topic)
-        {
-            config.errorHandler().onError(new IllegalStateException("event for no live topic, index " + topicIndex));
-            return;
-        }
-        final int idLength = record.idLength();
-        final int prefixLength = record.prefixLength();
-        final int dataLength = record.dataLength();
-        final int idOffset = record.idOffset();
-        final int prefixOffset = record.prefixOffset();
-        final int dataOffset = record.dataOffset();
-
-        final UnsafeBuffer frame = frameBuffer;
-        int position = 0;
-        frame.putBytes(position, buffer, prefixOffset, prefixLength);
-        position += prefixLength;
-        final int idTextOffset;
-        final int idTextLength;
-        if (numericId != EventSequencer.TEXT_ID)
-        {
-            final int fieldLength = SseFields.putIdField(frame, position, numericId);
-            idTextOffset = position + ID_FIELD.length;
-            idTextLength = fieldLength - ID_FIELD.length - 1;
-            position += fieldLength;
-        }
-        else
-        {
-            idTextOffset = position + ID_FIELD.length;
-            idTextLength = idLength;
-            position += SseFields.putIdField(frame, position, buffer, idOffset, idLength);
-        }
-        frame.putBytes(position, buffer, dataOffset, dataLength);
-        position += dataLength;
-        position += SseFields.putEndOfFrame(frame, position);
-
-        try
-        {
-            topic.logOrCreate().append(frame, 0, position, idTextOffset, idTextLength, seq, numericId);
-        }
-        finally
-        {
-            topic.unpin();
-        }
-        metrics.increment(ServerCounter.EVENTS_PUBLISHED);
-        flusher.markDirty(topic);
-
-        final long correlationId = record.correlationId();
-        if (0 != correlationId)
-        {
-            final Connection connection = publishHandler.onSequenced(correlationId, frame, idTextOffset, idTextLength);
-            if (null != connection && connection.isReading() && connection.readLimit > 0)
-            {
-                scheduleReady(connection);
-            }
-        }
-    }
-
     SelectorPoller poller()
     {
         return poller;
@@ -388,7 +315,7 @@ final class ServerAgent implements Agent, SelectionHandler, SequencedEventHandle
         int polled;
         do
         {
-            polled = sequencer.poll(this, POLL_LIMIT - appended);
+            polled = sequencer.poll(frames, POLL_LIMIT - appended);
             lastPollCount = polled;
             appended += polled;
             workCount += polled;

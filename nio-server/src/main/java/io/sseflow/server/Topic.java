@@ -97,6 +97,25 @@ public final class Topic
     }
 
     /**
+     * Two handles are equal when they name the same topic of the same server.
+     *
+     * @param other another object.
+     * @return true for a handle of the same name on the same server.
+     */
+    public boolean equals(final Object other)
+    {
+        return other instanceof Topic && ((Topic)other).runtime == runtime && ((Topic)other).name.equals(name);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public int hashCode()
+    {
+        return name.hashCode();
+    }
+
+    /**
      * {@inheritDoc}
      */
     public String toString()

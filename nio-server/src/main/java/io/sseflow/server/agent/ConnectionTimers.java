@@ -1,7 +1,6 @@
 package io.sseflow.server.agent;
 
 import io.sseflow.server.Refusal;
-import io.sseflow.server.ServerConfig;
 import io.sseflow.server.ServerCounter;
 import io.sseflow.server.http.HttpRequestParser;
 
@@ -28,20 +27,14 @@ final class ConnectionTimers
     private final long intervalNs;
     private long nextScanNs;
 
-    ConnectionTimers(
-        final ServerConfig config,
-        final TopicRegistry topics,
-        final ServerCounters metrics,
-        final ConnectionTable connections,
-        final ResponseWriter writer,
-        final SubscriberFlusher flusher)
+    ConnectionTimers(final AgentContext context, final ResponseWriter writer, final SubscriberFlusher flusher)
     {
-        this.topics = topics;
-        this.metrics = metrics;
-        this.connections = connections;
+        this.topics = context.topics;
+        this.metrics = context.metrics;
+        this.connections = context.connections;
         this.writer = writer;
         this.flusher = flusher;
-        intervalNs = TimeUnit.MILLISECONDS.toNanos(Math.max(1, Math.min(100, config.heartbeatMs() / 4)));
+        intervalNs = TimeUnit.MILLISECONDS.toNanos(Math.max(1, Math.min(100, context.config.heartbeatMs() / 4)));
     }
 
     /**

@@ -37,21 +37,18 @@ final class FrameAssembler implements SequencedEventHandler
     private final PublishRecord record = new PublishRecord();
 
     FrameAssembler(
-        final ServerConfig config,
-        final int maxRecordLength,
-        final TopicRegistry topics,
-        final ServerCounters metrics,
+        final AgentContext context,
         final SubscriberFlusher flusher,
         final HttpPublishHandler publishHandler,
         final Consumer<Connection> readyQueue)
     {
-        this.config = config;
-        this.topics = topics;
-        this.metrics = metrics;
+        this.config = context.config;
+        this.topics = context.topics;
+        this.metrics = context.metrics;
         this.flusher = flusher;
         this.publishHandler = publishHandler;
         this.readyQueue = readyQueue;
-        this.frame = new UnsafeBuffer(ByteBuffer.allocateDirect(maxRecordLength + 64));
+        this.frame = new UnsafeBuffer(ByteBuffer.allocateDirect(context.maxRecordLength + 64));
     }
 
     /**

@@ -53,26 +53,19 @@ final class HttpPublishHandler
     private long retry;
     private long fieldsDecodedFor;
 
-    HttpPublishHandler(
-        final ServerConfig config,
-        final TopicRegistry topics,
-        final ServerCounters metrics,
-        final EventSequencer sequencer,
-        final ConnectionTable connections,
-        final ResponseWriter writer,
-        final int maxRecordLength,
-        final int port)
+    HttpPublishHandler(final AgentContext context, final ResponseWriter writer)
     {
+        final ServerConfig config = context.config;
         this.config = config;
-        this.topics = topics;
-        this.metrics = metrics;
-        this.sequencer = sequencer;
-        this.connections = connections;
+        this.topics = context.topics;
+        this.metrics = context.metrics;
+        this.sequencer = context.sequencer;
+        this.connections = context.connections;
         this.writer = writer;
-        this.maxRecordLength = maxRecordLength;
+        this.maxRecordLength = context.maxRecordLength;
         token = null == config.publishToken() ? null : HttpResponses.ascii(config.publishToken());
         tokenScratch = null == token ? null : new byte[token.length];
-        origins = new PublishOrigins(config.allowOrigin(), config.host(), port);
+        origins = new PublishOrigins(config.allowOrigin(), config.host(), context.port);
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.sseflow.server.agent;
 
 import io.sseflow.server.Refusal;
-import io.sseflow.server.ServerConfig;
 import io.sseflow.server.ServerCounter;
 import io.sseflow.server.http.AsciiBytes;
 import io.sseflow.server.http.HttpMethod;
@@ -55,23 +54,20 @@ final class RequestRouter
     private final UnsafeBuffer demoBody;
 
     RequestRouter(
-        final ServerConfig config,
-        final TopicRegistry topics,
-        final ServerCounters metrics,
+        final AgentContext context,
         final ResponseWriter writer,
         final SubscribeHandler subscribeHandler,
         final HttpPublishHandler publishHandler,
-        final byte[] demoPage,
-        final AtomicBoolean closeRequested)
+        final byte[] demoPage)
     {
-        this.topics = topics;
-        this.metrics = metrics;
+        this.topics = context.topics;
+        this.metrics = context.metrics;
         this.responses = writer.responses();
         this.writer = writer;
         this.subscribeHandler = subscribeHandler;
         this.publishHandler = publishHandler;
-        this.closeRequested = closeRequested;
-        allowEvents = config.httpPublish() ? ResponseHeaders.ALLOW_EVENTS : ResponseHeaders.ALLOW_EVENTS_READ_ONLY;
+        this.closeRequested = context.closeRequested;
+        allowEvents = context.config.httpPublish() ? ResponseHeaders.ALLOW_EVENTS : ResponseHeaders.ALLOW_EVENTS_READ_ONLY;
         metricsBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(ServerCounters.maxRenderedLength()));
         if (null != demoPage)
         {

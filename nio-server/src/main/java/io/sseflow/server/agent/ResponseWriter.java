@@ -1,7 +1,6 @@
 package io.sseflow.server.agent;
 
 import io.sseflow.server.Refusal;
-import io.sseflow.server.ServerConfig;
 import io.sseflow.server.ServerCounter;
 import io.sseflow.server.http.HttpMethod;
 import io.sseflow.server.http.HttpRequestParser;
@@ -36,19 +35,13 @@ final class ResponseWriter
     private final ByteBuffer responseByteBuffer;
     private final UnsafeBuffer responseBuffer;
 
-    ResponseWriter(
-        final ServerConfig config,
-        final ServerCounters metrics,
-        final HttpResponses responses,
-        final ConnectionTable connections,
-        final CachedNanoClock clock,
-        final int capacity)
+    ResponseWriter(final AgentContext context, final int capacity)
     {
-        this.metrics = metrics;
-        this.responses = responses;
-        this.connections = connections;
-        this.clock = clock;
-        this.requestTimeoutNs = config.requestTimeoutNs();
+        this.metrics = context.metrics;
+        this.responses = context.responses;
+        this.connections = context.connections;
+        this.clock = context.clock;
+        this.requestTimeoutNs = context.config.requestTimeoutNs();
         responseByteBuffer = ByteBuffer.allocateDirect(capacity);
         responseBuffer = new UnsafeBuffer(responseByteBuffer);
     }

@@ -1,7 +1,6 @@
 package io.sseflow.server.agent;
 
 import io.sseflow.server.ServerConfig;
-import io.sseflow.server.ServerCounter;
 import io.sseflow.server.http.HttpResponses;
 import io.sseflow.server.sequencer.EventSequencer;
 import io.sseflow.server.transport.SelectionHandler;
@@ -92,26 +91,23 @@ final class ServerAgent implements Agent, SelectionHandler
         topics.sequencer(sequencer);
         this.serverChannel = serverChannel;
         this.terminated = terminated;
-        this.responses = new HttpResponses(config.allowOrigin());
         this.poller = new SelectorPoller(this);
 
         disconnectRequests = new ManyToOneConcurrentArrayQueue<>(Math.min(config.maxTopics(), 4096));
 
         connections = new ConnectionTable(
             metrics, new RequestParserPool(config.maxRequestHeadBytes(), config.maxEventBytes(), MAX_POOLED_PARSERS));
-        writer = new ResponseWriter(
-            config, metrics, responses, connections, clock, 64 * 1024 + ServerCounters.maxRenderedLength());
-        flusher = new SubscriberFlusher(config, metrics, connections, writer, clock);
         final int port = ((InetSocketAddress)serverChannel.getLocalAddress()).getPort();
-        final HttpPublishHandler publishHandler = new HttpPublishHandler(
-            config, topics, metrics, sequencer, connections, writer, maxRecordLength, port);
-        subscribeHandler = new SubscribeHandler(
-            config, topics, metrics, writer, flusher, clock, closeRequested, constant(responses.eventStreamHead()));
-        router = new RequestRouter(
-            config, topics, metrics, writer, subscribeHandler, publishHandler, demoPage, closeRequested);
-        frames = new FrameAssembler(
-            config, maxRecordLength, topics, metrics, flusher, publishHandler, this::scheduleReady);
-        timers = new ConnectionTimers(config, topics, metrics, connections, writer, flusher);
+        final AgentContext context = new AgentContext(
+            config, topics, metrics, sequencer, connections, clock, closeRequested, maxRecordLength, port);
+        this.responses = context.responses;
+        writer = new ResponseWriter(context, 64 * 1024 + ServerCounters.maxRenderedLength());
+        flusher = new SubscriberFlusher(config, metrics, connections, writer, clock);
+        final HttpPublishHandler publishHandler = new HttpPublishHandler(context, writer);
+        subscribeHandler = new SubscribeHandler(context, writer, flusher, constant(responses.eventStreamHead()));
+        router = new RequestRouter(context, writer, subscribeHandler, publishHandler, demoPage);
+        frames = new FrameAssembler(context, flusher, publishHandler, this::scheduleReady);
+        timers = new ConnectionTimers(context, writer, flusher);
         final ClientAdmission admission = new ClientAdmission(config, connections, writer);
         acceptor = new ConnectionAcceptor(
             config, serverChannel, poller.selector(), metrics, connections, admission, writer, clock);

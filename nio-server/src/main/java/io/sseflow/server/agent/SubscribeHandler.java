@@ -38,24 +38,17 @@ final class SubscribeHandler
     private final UnsafeBuffer fieldBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(MAX_FIELD_BYTES));
 
     SubscribeHandler(
-        final ServerConfig config,
-        final TopicRegistry topics,
-        final ServerCounters metrics,
-        final ResponseWriter writer,
-        final SubscriberFlusher flusher,
-        final CachedNanoClock clock,
-        final AtomicBoolean closeRequested,
-        final ByteBuffer streamHead)
+        final AgentContext context, final ResponseWriter writer, final SubscriberFlusher flusher, final ByteBuffer streamHead)
     {
-        this.config = config;
-        this.topics = topics;
-        this.metrics = metrics;
+        this.config = context.config;
+        this.topics = context.topics;
+        this.metrics = context.metrics;
         this.writer = writer;
         this.flusher = flusher;
-        this.clock = clock;
-        this.closeRequested = closeRequested;
+        this.clock = context.clock;
+        this.closeRequested = context.closeRequested;
         this.streamHead = streamHead;
-        subscribeAuthorizer = config.subscribeAuthorizer();
+        subscribeAuthorizer = context.config.subscribeAuthorizer();
     }
 
     /**

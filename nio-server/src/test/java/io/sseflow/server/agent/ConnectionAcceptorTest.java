@@ -3,7 +3,6 @@ package io.sseflow.server.agent;
 import io.sseflow.server.ServerConfig;
 import io.sseflow.server.ServerCounter;
 import io.sseflow.server.SseServer;
-import io.sseflow.server.http.HttpResponses;
 import org.agrona.concurrent.CachedNanoClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -21,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -142,8 +142,9 @@ class ConnectionAcceptorTest
         listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         listener.configureBlocking(false);
         clock.update(NOW_NS);
-        final ResponseWriter writer = new ResponseWriter(
-            config, metrics, new HttpResponses(config.allowOrigin()), table, clock, 64 * 1024);
+        final AgentContext context = new AgentContext(
+            config, null, metrics, null, table, clock, new AtomicBoolean(), config.maxEventBytes(), 0);
+        final ResponseWriter writer = new ResponseWriter(context, 64 * 1024);
         acceptor = new ConnectionAcceptor(
             config, listener, selector, metrics, table, new ClientAdmission(config, table, writer), writer, clock);
     }

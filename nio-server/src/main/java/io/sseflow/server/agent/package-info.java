@@ -20,7 +20,8 @@
  *     <li>{@code ConnectionTimers}: heartbeats, request and linger timeouts, the sweep of idle topics;</li>
  *     <li>on close, {@code ShutdownDrain}: stop accepting, let what is sequenced be written, then close.</li>
  * </ol>
- * {@code Connection} is one client's state, kept in the {@code ConnectionTable}; {@code ServerCounters} holds the
+ * The collaborators share one {@code AgentContext} (the concluded {@code ServerConfig}, topics, counters, sequencer,
+ * connections, clock). {@code Connection} is one client's state, kept in the {@code ConnectionTable}; {@code ServerCounters} holds the
  * counters the public {@code ServerMetrics} reads; {@code FailStopAgent} makes any error escaping the duty cycle
  * stop the server; publisher threads use {@code PublishEncoder} to write their records.
  */

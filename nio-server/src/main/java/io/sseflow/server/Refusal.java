@@ -17,7 +17,7 @@ public enum Refusal
      * Missing or wrong token, to publish or to subscribe, or the subscribe authorizer said unauthorized (401, with
      * {@code WWW-Authenticate: Bearer}).
      */
-    UNAUTHORIZED(401, "unauthorized", "not authorized", ResponseHeaders.WWW_AUTHENTICATE),
+    UNAUTHORIZED(401, "unauthorized", "not authorized", "WWW-Authenticate: Bearer"),
 
     /**
      * Refused by the subscribe authorizer, or a publish from a foreign {@code Origin} while publishing is open
@@ -60,7 +60,7 @@ public enum Refusal
      * Per-address connection limit, when a connection is accepted or when a request through a trusted proxy names
      * a client over it (429, with {@code Retry-After}).
      */
-    ADDRESS_LIMIT(429, "address_connection_limit", "too many connections from this address", ResponseHeaders.RETRY_AFTER),
+    ADDRESS_LIMIT(429, "address_connection_limit", "too many connections from this address", "Retry-After: 1"),
 
     /**
      * Header fields over the size or count limit (431).
@@ -75,7 +75,7 @@ public enum Refusal
     /**
      * Total connection limit (503, with {@code Retry-After}).
      */
-    CONNECTION_LIMIT(503, "connection_limit", "too many connections", ResponseHeaders.RETRY_AFTER),
+    CONNECTION_LIMIT(503, "connection_limit", "too many connections", "Retry-After: 1"),
 
     /**
      * Topic limit, on subscribe or publish (503).
@@ -85,7 +85,7 @@ public enum Refusal
     /**
      * Publish ring full (503, with {@code Retry-After}).
      */
-    BACK_PRESSURED(503, "back_pressured", "publish ring full; retry shortly", ResponseHeaders.RETRY_AFTER),
+    BACK_PRESSURED(503, "back_pressured", "publish ring full; retry shortly", "Retry-After: 1"),
 
     /**
      * Server shutting down: a subscribe or publish after close began (503).
@@ -121,9 +121,9 @@ public enum Refusal
     private final int status;
     private final String label;
     private final String message;
-    private final byte[] extraHeader;
+    private final String extraHeader;
 
-    Refusal(final int status, final String label, final String message, final byte[] extraHeader)
+    Refusal(final int status, final String label, final String message, final String extraHeader)
     {
         this.status = status;
         this.label = label;
@@ -162,12 +162,12 @@ public enum Refusal
     }
 
     /**
-     * Header line every answer of this refusal carries ({@code Retry-After}, {@code WWW-Authenticate}), ending
-     * CRLF.
+     * Header field every answer of this refusal carries ({@code Retry-After: 1}, {@code WWW-Authenticate: Bearer}),
+     * without the line's CRLF.
      *
-     * @return the line, or null.
+     * @return the field line, or null.
      */
-    byte[] extraHeader()
+    public String extraHeader()
     {
         return extraHeader;
     }

@@ -8,11 +8,12 @@ import org.agrona.ErrorHandler;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
+
+import static io.sseflow.server.ServerConfigRules.check;
+import static io.sseflow.server.ServerConfigRules.require;
 
 /**
  * Every setting of an {@link SseServer}, with its default, in one place: {@link SseServer.Builder} sets them,
@@ -170,17 +171,19 @@ public final class ServerConfig
         check(requestTimeoutMs >= 1, "request timeout must be at least 1 ms: " + requestTimeoutMs);
         check(shutdownTimeoutMs >= 0, "shutdown timeout must be >= 0 ms: " + shutdownTimeoutMs);
         check(historyBytes >= 1, "history bytes must be positive: " + historyBytes);
-        check(null == allowOrigin || isValidOrigin(allowOrigin),
+        check(null == allowOrigin || ServerConfigRules.isValidOrigin(allowOrigin),
             "allow-origin must be * or an origin such as https://example.com (no path, no CR/LF): " + allowOrigin);
-        check(null == publishToken || isValidToken(publishToken),
+        check(null == publishToken || ServerConfigRules.isValidToken(publishToken),
             "publish token must be 1..512 visible ASCII characters without spaces");
-        final SubscribeAuthorizer authorizer = composeAuthorizer(subscribeToken, subscribeAuthorizerHook);
+        final SubscribeAuthorizer authorizer =
+            ServerConfigRules.composeAuthorizer(subscribeToken, subscribeAuthorizerHook);
         check(historyTotalBytes >= 0,
             "history total bytes must be positive, or 0 for the default: " + historyTotalBytes);
         final int minimumHistoryBytes = 2 * BitUtil.findNextPositivePowerOfTwo(maxEventBytes + 1024);
         final int perTopic = BitUtil.findNextPositivePowerOfTwo(Math.max(historyBytes, minimumHistoryBytes));
         final long directLimit = JvmMemoryLimits.maxDirectMemory();
-        final long totalBytes = fitHistoryTotalBytes(historyTotalBytes, directLimit, minimumHistoryBytes);
+        final long totalBytes =
+            ServerConfigRules.fitHistoryTotalBytes(historyTotalBytes, directLimit, minimumHistoryBytes);
         check(!historyBytesSet || historyBytes <= totalBytes,
             "history bytes (" + historyBytes + ") must not exceed history total bytes (" + totalBytes +
             "), the bound on all topics' history together");
@@ -194,7 +197,7 @@ public final class ServerConfig
         requestTimeoutNs = TimeUnit.MILLISECONDS.toNanos(requestTimeoutMs);
         shutdownTimeoutNs = TimeUnit.MILLISECONDS.toNanos(shutdownTimeoutMs);
         requestBodyBufferBytes = maxRequestHeadBytes + maxEventBytes + 1024;
-        loopbackHost = resolvesToLoopback(host);
+        loopbackHost = ServerConfigRules.resolvesToLoopback(host);
         concluded = true;
         return this;
     }
@@ -207,32 +210,6 @@ public final class ServerConfig
     boolean isConcluded()
     {
         return concluded;
-    }
-
-    /**
-     * The history budget: the one given, or {@link #DEFAULT_HISTORY_TOTAL_BYTES}; never more than half of the
-     * direct-memory limit, and at least what two of the largest events need.
-     */
-    private static long fitHistoryTotalBytes(final long given, final long directLimit, final int minimum)
-    {
-        final long half = directLimit / 2;
-        if (0 != given)
-        {
-            check(given >= minimum,
-                "history total bytes (" + given + ") cannot hold the largest event: with max event bytes as set, " +
-                "it must be at least " + minimum + " (" + JvmMemoryLimits.mib(minimum) + ")");
-            check(given <= half,
-                "history total bytes (" + given + ", " + JvmMemoryLimits.mib(given) + ") exceeds half of the JVM's " +
-                "direct-memory limit (" + JvmMemoryLimits.mib(directLimit) + "): raise -XX:MaxDirectMemorySize or " +
-                "lower it");
-            return given;
-        }
-        final long fitted = Math.min(DEFAULT_HISTORY_TOTAL_BYTES, half);
-        check(fitted >= minimum,
-            "the JVM's direct-memory limit (" + JvmMemoryLimits.mib(directLimit) + ") leaves a history budget of " +
-            JvmMemoryLimits.mib(fitted) + ", too small for the largest event (it needs " +
-            JvmMemoryLimits.mib(minimum) + "): raise -XX:MaxDirectMemorySize or lower max event bytes");
-        return fitted;
     }
 
     /**
@@ -493,16 +470,20 @@ public final class ServerConfig
 
     /**
      * What makes the agent's idle strategy; called once, when the server starts.
+     *
+     * @return the supplier.
      */
-    Supplier<IdleStrategy> idleStrategySupplier()
+    public Supplier<IdleStrategy> idleStrategySupplier()
     {
         return idleStrategySupplier;
     }
 
     /**
      * What makes the server's event sequencer from {@link #publishRingBytes()}; called once, when the server starts.
+     *
+     * @return the factory.
      */
-    IntFunction<EventSequencer> eventSequencerFactory()
+    public IntFunction<EventSequencer> eventSequencerFactory()
     {
         return eventSequencerFactory;
     }
@@ -529,38 +510,32 @@ public final class ServerConfig
 
     /**
      * {@link #heartbeatMs()} in nanoseconds.
+     *
+     * @return nanoseconds.
      */
-    long heartbeatNs()
+    public long heartbeatNs()
     {
         return heartbeatNs;
     }
 
     /**
      * {@link #requestTimeoutMs()} in nanoseconds.
+     *
+     * @return nanoseconds.
      */
-    long requestTimeoutNs()
+    public long requestTimeoutNs()
     {
         return requestTimeoutNs;
     }
 
     /**
      * {@link #shutdownTimeoutMs()} in nanoseconds.
+     *
+     * @return nanoseconds.
      */
-    long shutdownTimeoutNs()
+    public long shutdownTimeoutNs()
     {
         return shutdownTimeoutNs;
-    }
-
-    private static boolean resolvesToLoopback(final String host)
-    {
-        try
-        {
-            return InetAddress.getByName(host).isLoopbackAddress();
-        }
-        catch (final UnknownHostException ex)
-        {
-            return false;
-        }
     }
 
     static IdleStrategy defaultIdleStrategy()
@@ -571,83 +546,5 @@ public final class ServerConfig
     static EventSequencer defaultEventSequencer(final int capacity)
     {
         return new InMemoryEventSequencer(capacity);
-    }
-
-    private static boolean isValidOrigin(final String origin)
-    {
-        if ("*".equals(origin))
-        {
-            return true;
-        }
-        final int schemeEnd = origin.indexOf("://");
-        if (schemeEnd <= 0 || origin.length() == schemeEnd + 3 || origin.indexOf('/', schemeEnd + 3) >= 0)
-        {
-            return false;
-        }
-        for (int i = 0; i < origin.length(); i++)
-        {
-            final char c = origin.charAt(i);
-            if (c <= ' ' || c >= 0x7F)
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static SubscribeAuthorizer composeAuthorizer(final String token, final SubscribeAuthorizer hook)
-    {
-        if (null == token)
-        {
-            return hook;
-        }
-        if (!isValidToken(token))
-        {
-            throw new IllegalArgumentException("subscribe token must be 1..512 visible ASCII characters without spaces");
-        }
-        final SubscribeAuthorizer tokenCheck = SubscribeAuthorizer.bearerToken(token);
-        if (null == hook)
-        {
-            return tokenCheck;
-        }
-        return (request) ->
-        {
-            final SubscribeAuthorizer.Decision decision = tokenCheck.authorize(request);
-            return decision == SubscribeAuthorizer.Decision.ALLOW ? hook.authorize(request) : decision;
-        };
-    }
-
-    static boolean isValidToken(final String token)
-    {
-        if (token.isEmpty() || token.length() > 512)
-        {
-            return false;
-        }
-        for (int i = 0; i < token.length(); i++)
-        {
-            final char c = token.charAt(i);
-            if (c <= ' ' || c >= 0x7F)
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static void check(final boolean condition, final String message)
-    {
-        if (!condition)
-        {
-            throw new IllegalArgumentException(message);
-        }
-    }
-
-    private static <T> T require(final T value, final String name)
-    {
-        if (null == value)
-        {
-            throw new IllegalArgumentException(name + " must not be null");
-        }
-        return value;
     }
 }

@@ -1,50 +1,19 @@
 package io.sseflow.server;
 
-import org.agrona.BitUtil;
-import org.agrona.MutableDirectBuffer;
-import org.agrona.concurrent.AtomicBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
-
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
+import io.sseflow.server.agent.ServerRuntime;
 
 /**
- * The server's counters, each a cache-line-padded long in one {@link AtomicBuffer} (so two counters written
- * by different threads never share a cache line): one slot per {@link ServerCounter} (at its id), then one per {@link Refusal} (at its ordinal). The agent thread
- * writes them with release stores, any thread reads them, and {@code /metrics} renders them in the Prometheus text
- * format without allocating, from lines encoded once from the two enums.
+ * The server's live counters and gauges (one per {@link ServerCounter}) and its refusals (one per {@link Refusal}),
+ * readable from any thread; {@code GET /metrics} renders the same values in the Prometheus text format. Read-only:
+ * the server agent writes them.
  */
 public final class ServerMetrics
 {
-    private static final int STRIDE = BitUtil.CACHE_LINE_LENGTH;
-    private static final int COUNTER_COUNT = ServerCounter.VALUES.length;
-    private static final int REFUSAL_COUNT = Refusal.VALUES.length;
-    private static final int MAX_LONG_DIGITS = 20;
+    private final ServerRuntime runtime;
 
-    private static final String REFUSED_NAME = "sseflow_requests_refused_total";
-    private static final byte[] REFUSED_PREAMBLE = ascii("# HELP " + REFUSED_NAME +
-        " Requests and connections refused, by reason.\n# TYPE " + REFUSED_NAME + " counter\n");
-    private static final byte[][] COUNTER_PREAMBLES = new byte[COUNTER_COUNT][];
-    private static final byte[][] REFUSED_LINES = new byte[REFUSAL_COUNT][];
-
-    static
+    ServerMetrics(final ServerRuntime runtime)
     {
-        for (final ServerCounter counter : ServerCounter.VALUES)
-        {
-            final String name = counter.metricName();
-            COUNTER_PREAMBLES[counter.id()] = ascii("# HELP " + name + " " + counter.help() + "\n" +
-                "# TYPE " + name + " " + counter.type().text() + "\n" + name + " ");
-        }
-        for (final Refusal refusal : Refusal.VALUES)
-        {
-            REFUSED_LINES[refusal.ordinal()] = ascii(REFUSED_NAME + "{reason=\"" + refusal.label() + "\"} ");
-        }
-    }
-
-    private final AtomicBuffer values = new UnsafeBuffer(ByteBuffer.allocateDirect((COUNTER_COUNT + REFUSAL_COUNT) * STRIDE));
-
-    ServerMetrics()
-    {
+        this.runtime = runtime;
     }
 
     /**
@@ -55,7 +24,7 @@ public final class ServerMetrics
      */
     public long get(final ServerCounter counter)
     {
-        return values.getLongVolatile(counterOffset(counter));
+        return runtime.counter(counter);
     }
 
     /**
@@ -146,7 +115,7 @@ public final class ServerMetrics
      */
     public long refused(final Refusal refusal)
     {
-        return values.getLongVolatile(refusalOffset(refusal));
+        return runtime.refused(refusal);
     }
 
     /**
@@ -178,107 +147,5 @@ public final class ServerMetrics
             builder.append(", refused.").append(refusal.label()).append('=').append(refused(refusal));
         }
         return builder.append('}').toString();
-    }
-
-    void increment(final ServerCounter counter)
-    {
-        add(counter, 1);
-    }
-
-    void decrement(final ServerCounter counter)
-    {
-        add(counter, -1);
-    }
-
-    /**
-     * Single-writer add (the agent thread).
-     */
-    void add(final ServerCounter counter, final long delta)
-    {
-        addOrdered(counterOffset(counter), delta);
-    }
-
-    /**
-     * Single-writer store of a gauge's value (the agent thread).
-     */
-    void set(final ServerCounter counter, final long value)
-    {
-        values.putLongRelease(counterOffset(counter), value);
-    }
-
-    /**
-     * Multi-writer add (publisher threads).
-     */
-    void addAtomic(final ServerCounter counter, final long delta)
-    {
-        values.getAndAddLong(counterOffset(counter), delta);
-    }
-
-    /**
-     * Single-writer count of a refusal (the agent thread).
-     */
-    void incrementRefused(final Refusal refusal)
-    {
-        addOrdered(refusalOffset(refusal), 1);
-    }
-
-    int renderPrometheus(final MutableDirectBuffer buffer, final int index)
-    {
-        int position = index;
-        for (final ServerCounter counter : ServerCounter.VALUES)
-        {
-            position += putLine(buffer, position, COUNTER_PREAMBLES[counter.id()], get(counter));
-        }
-        buffer.putBytes(position, REFUSED_PREAMBLE);
-        position += REFUSED_PREAMBLE.length;
-        for (final Refusal refusal : Refusal.VALUES)
-        {
-            position += putLine(buffer, position, REFUSED_LINES[refusal.ordinal()], refused(refusal));
-        }
-        return position - index;
-    }
-
-    static int maxRenderedLength()
-    {
-        int length = REFUSED_PREAMBLE.length;
-        for (final byte[] preamble : COUNTER_PREAMBLES)
-        {
-            length += preamble.length + MAX_LONG_DIGITS + 1;
-        }
-        for (final byte[] line : REFUSED_LINES)
-        {
-            length += line.length + MAX_LONG_DIGITS + 1;
-        }
-        return length;
-    }
-
-    private void addOrdered(final int offset, final long delta)
-    {
-        values.putLongRelease(offset, values.getLong(offset) + delta);
-    }
-
-    private static int putLine(final MutableDirectBuffer buffer, final int index, final byte[] prefix, final long value)
-    {
-        int position = index;
-        buffer.putBytes(position, prefix);
-        position += prefix.length;
-        position += buffer.putLongAscii(position, value);
-        buffer.putByte(position++, (byte)'\n');
-        return position - index;
-    }
-
-    private static int counterOffset(final ServerCounter counter)
-    {
-        return counter.id() * STRIDE;
-    }
-
-    private static int refusalOffset(final Refusal refusal)
-    {
-        return (COUNTER_COUNT + refusal.ordinal()) * STRIDE;
-    }
-
-    private static byte[] ascii(final String text)
-    {
-        return text.getBytes(StandardCharsets.US_ASCII);
     }
 }

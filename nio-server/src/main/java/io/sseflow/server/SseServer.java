@@ -1,21 +1,12 @@
 package io.sseflow.server;
 
-import io.sseflow.encoder.SseOptions;
+import io.sseflow.server.agent.ServerRuntime;
 import io.sseflow.server.sequencer.EventSequencer;
 import org.agrona.ErrorHandler;
-import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.IdleStrategy;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.nio.channels.ServerSocketChannel;
 import java.util.Objects;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
@@ -43,30 +34,15 @@ import java.util.function.Supplier;
  */
 public final class SseServer implements AutoCloseable
 {
-    private static final String DEMO_PAGE_RESOURCE = "/io/sseflow/server/hub/demo.html";
-    private static final AtomicInteger SERVER_COUNT = new AtomicInteger();
-
     private final ServerConfig config;
-    private final ServerMetrics metrics = new ServerMetrics();
-    private final TopicRegistry topics;
-    private final CountDownLatch agentClosed = new CountDownLatch(1);   // the agent's own, counted before reporting
-    private final CountDownLatch stopped = new CountDownLatch(1);       // closed, and a failure reported: awaitClose
-    private EventSequencer sequencer;
-    private ServerAgent agent;
-    private volatile FailStopAgent failStopAgent;
-    private AgentRunner agentRunner;
-    private int port;
-    private int maxRecordLength;
-    private volatile int state;
-
-    private static final int NEW = 0;
-    private static final int RUNNING = 1;
-    private static final int CLOSED = 2;
+    private final ServerRuntime runtime;
+    private final ServerMetrics metrics;
 
     SseServer(final ServerConfig config)
     {
         this.config = config;
-        this.topics = new TopicRegistry(this, config);
+        this.runtime = new ServerRuntime(config);
+        this.metrics = new ServerMetrics(runtime);
     }
 
     /**
@@ -89,80 +65,9 @@ public final class SseServer implements AutoCloseable
      * @throws Error                 such as {@code OutOfMemoryError} when the buffers or the agent thread cannot be
      *                               allocated; the listening socket is closed again and nothing is left running.
      */
-    public synchronized SseServer start()
+    public SseServer start()
     {
-        if (state != NEW)
-        {
-            throw new IllegalStateException("server already started");
-        }
-        if (config.httpPublish() && null == config.publishToken() && !config.isLoopbackHost())
-        {
-            throw new IllegalStateException(
-                "refusing to start: host " + config.host() + " is not a loopback address and no publish token is " +
-                "set, so anyone who can reach it could publish. Set a publish token (--publish-token T), or bind " +
-                "to 127.0.0.1.");
-        }
-
-        final byte[] demoPage = config.demoPage() ? loadDemoPage() : null;
-        ServerSocketChannel serverChannel = null;
-        try
-        {
-            serverChannel = ServerSocketChannel.open();
-            serverChannel.bind(new InetSocketAddress(config.host(), config.port()), 1024);
-            serverChannel.configureBlocking(false);
-            port = ((InetSocketAddress)serverChannel.getLocalAddress()).getPort();
-            sequencer = config.eventSequencerFactory().apply(config.publishRingBytes());
-            maxRecordLength = Math.min(config.maxEventBytes(), sequencer.maxRecordLength());
-            agent = new ServerAgent(
-                config, topics, metrics, sequencer, maxRecordLength, serverChannel, demoPage, agentClosed);
-        }
-        catch (final IOException ex)
-        {
-            closeAfterFailedStart(serverChannel, ex);
-            throw new UncheckedIOException(
-                "cannot listen on " + config.host() + ":" + config.port() + ": " + ex.getMessage(), ex);
-        }
-        catch (final RuntimeException | Error ex)
-        {
-            closeAfterFailedStart(serverChannel, ex);
-            throw ex;
-        }
-
-        final IdleStrategy idleStrategy = config.idleStrategySupplier().get();
-        final ErrorHandler errorHandler = config.errorHandler();
-        final FailStopAgent failStopAgent = new FailStopAgent(agent, errorHandler, stopped);
-        agentRunner = new AgentRunner(
-            idleStrategy,
-            (throwable) ->
-            {
-                // errors escaping the duty cycle are FailStopAgent's; what arrives here is the idle strategy's, and
-                // an Error from it is rethrown by the runner and reported by the thread's uncaught handler
-                if (!(throwable instanceof AgentTerminationException) && !(throwable instanceof Error))
-                {
-                    errorHandler.onError(throwable);
-                }
-            },
-            null,
-            failStopAgent);
-        final int serverNumber = SERVER_COUNT.incrementAndGet();
-        try
-        {
-            AgentRunner.startOnThread(agentRunner, (runnable) ->
-            {
-                final Thread thread = new Thread(runnable, "sseflow-server-" + serverNumber);
-                thread.setDaemon(false);
-                thread.setUncaughtExceptionHandler((t, ex) -> failStopAgent.onUncaught(ex));
-                return thread;
-            });
-        }
-        catch (final RuntimeException | Error ex)
-        {
-            // no thread (e.g. "unable to create native thread"): nothing ran, so close the agent from here
-            agent.onClose();
-            throw ex;
-        }
-        this.failStopAgent = failStopAgent;
-        state = RUNNING;
+        runtime.start();
         return this;
     }
 
@@ -173,7 +78,7 @@ public final class SseServer implements AutoCloseable
      */
     public int port()
     {
-        return port;
+        return runtime.port();
     }
 
     /**
@@ -194,7 +99,7 @@ public final class SseServer implements AutoCloseable
     public String url()
     {
         final String host = config.host();
-        return "http://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+        return "http://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + runtime.port();
     }
 
     /**
@@ -231,12 +136,11 @@ public final class SseServer implements AutoCloseable
     public Topic topic(final String name)
     {
         Objects.requireNonNull(name, "name");
-        final Topic topic = topics.getOrCreate(name);
-        if (null == topic)
+        if (!runtime.ensureTopic(name))
         {
             throw new IllegalStateException("topic limit of " + config.maxTopics() + " reached");
         }
-        return topic;
+        return new Topic(name, runtime);
     }
 
     /**
@@ -245,37 +149,7 @@ public final class SseServer implements AutoCloseable
      */
     public void close()
     {
-        synchronized (this)
-        {
-            if (state == CLOSED)
-            {
-                return;
-            }
-            final boolean running = state == RUNNING;
-            state = CLOSED;
-            if (!running)
-            {
-                return;
-            }
-            agent.requestClose();
-        }
-        if (Thread.currentThread() == agentRunner.thread())
-        {
-            // called from the agent thread (an error handler or authorizer): it closes after this duty cycle
-            return;
-        }
-        try
-        {
-            if (!stopped.await(config.shutdownTimeoutMs() + 5_000, TimeUnit.MILLISECONDS))
-            {
-                config.errorHandler().onError(new IllegalStateException("server agent did not stop in time"));
-            }
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-        }
-        agentRunner.close();
+        runtime.close();
     }
 
     /**
@@ -286,7 +160,7 @@ public final class SseServer implements AutoCloseable
      */
     public void awaitClose() throws InterruptedException
     {
-        stopped.await();
+        runtime.awaitClose();
     }
 
     /**
@@ -296,7 +170,7 @@ public final class SseServer implements AutoCloseable
      */
     public boolean isRunning()
     {
-        return state == RUNNING && null == failStopAgent.failure() && stopped.getCount() > 0;
+        return runtime.isRunning();
     }
 
     /**
@@ -310,120 +184,12 @@ public final class SseServer implements AutoCloseable
      */
     public Throwable failure()
     {
-        final FailStopAgent failStopAgent = this.failStopAgent;
-        return null == failStopAgent ? null : failStopAgent.failure();
+        return runtime.failure();
     }
 
-    Thread agentThread()
+    ServerRuntime runtime()
     {
-        return agentRunner.thread();
-    }
-
-    ServerAgent agent()
-    {
-        return agent;
-    }
-
-    TopicRegistry topics()
-    {
-        return topics;
-    }
-
-    boolean disconnectSubscribers(final Topic topic)
-    {
-        if (!isRunning())
-        {
-            return false;
-        }
-        final Topic live = topic.isFreed() ? topics.find(topic.name()) : topic;
-        if (null == live)
-        {
-            return true;
-        }
-        if (!live.disconnectRequested.compareAndSet(false, true))
-        {
-            return true;
-        }
-        if (!agent.requestDisconnect(live))
-        {
-            live.disconnectRequested.set(false);
-            return false;
-        }
-        return true;
-    }
-
-    PublishResult publish(final Topic topic, final Object data, final SseOptions options)
-    {
-        Objects.requireNonNull(options, "options");
-        if (state != RUNNING)
-        {
-            return PublishResult.CLOSED;
-        }
-        final PublishEncoder encoder = PublishEncoder.current();
-        if (encoder.prepare(data, options) > maxRecordLength)
-        {
-            return PublishResult.TOO_LARGE;
-        }
-        final Topic live = topic.pin() ? topic : topics.pinLive(topic.name());
-        if (null == live)
-        {
-            return PublishResult.TOPIC_LIMIT;
-        }
-        PublishResult result = PublishResult.CLOSED;
-        try
-        {
-            result = encoder.claimAndWrite(sequencer, live.index());
-        }
-        finally
-        {
-            if (result != PublishResult.OK)
-            {
-                live.unpin();
-            }
-        }
-        if (result == PublishResult.BACK_PRESSURED)
-        {
-            metrics.addAtomic(ServerCounter.PUBLISH_BACK_PRESSURED, 1);
-        }
-        return result;
-    }
-
-    private void closeAfterFailedStart(final ServerSocketChannel serverChannel, final Throwable failure)
-    {
-        try
-        {
-            if (null != serverChannel)
-            {
-                serverChannel.close();
-            }
-            if (null != sequencer)
-            {
-                sequencer.close();
-            }
-        }
-        catch (final Throwable ex)
-        {
-            if (ex != failure)
-            {
-                failure.addSuppressed(ex);
-            }
-        }
-    }
-
-    private static byte[] loadDemoPage()
-    {
-        try (InputStream in = SseServer.class.getResourceAsStream(DEMO_PAGE_RESOURCE))
-        {
-            if (null == in)
-            {
-                throw new IllegalStateException("demo page resource missing: " + DEMO_PAGE_RESOURCE);
-            }
-            return in.readAllBytes();
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
-        }
+        return runtime;
     }
 
     /**

@@ -59,7 +59,7 @@ public interface SubscribeAuthorizer
     static SubscribeAuthorizer bearerToken(final String token)
     {
         Objects.requireNonNull(token, "token");
-        if (!ServerConfig.isValidToken(token))
+        if (!ServerConfigRules.isValidToken(token))
         {
             throw new IllegalArgumentException("subscribe token must be 1..512 visible ASCII characters without spaces");
         }

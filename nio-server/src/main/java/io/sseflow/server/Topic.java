@@ -1,13 +1,7 @@
 package io.sseflow.server;
 
 import io.sseflow.encoder.SseOptions;
-import io.sseflow.server.log.TopicLog;
-import org.agrona.DirectBuffer;
-
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import io.sseflow.server.agent.ServerRuntime;
 
 /**
  * A named stream of events. {@link #publish} is thread-safe and never blocks: the event is encoded on the
@@ -27,33 +21,13 @@ public final class Topic
      */
     public static final int MAX_NAME_LENGTH = 128;
 
-    private static final int FREED = -1;
-    private static final AtomicIntegerFieldUpdater<Topic> PINS =
-        AtomicIntegerFieldUpdater.newUpdater(Topic.class, "pins");
-
     private final String name;
-    private final int index;
-    private final SseServer server;
-    private final TopicRegistry registry;
-    private volatile int pins;
-    final byte[] nameBytes;
-    final int nameHash;
-    final AtomicBoolean disconnectRequested = new AtomicBoolean();
+    private final ServerRuntime runtime;
 
-    // owned by the server agent
-    TopicLog log;
-    Connection[] subscribers = new Connection[4];
-    int subscriberCount;
-    boolean dirty;
-
-    Topic(final String name, final int index, final SseServer server, final TopicRegistry registry)
+    Topic(final String name, final ServerRuntime runtime)
     {
         this.name = name;
-        this.index = index;
-        this.server = server;
-        this.registry = registry;
-        this.nameBytes = name.getBytes(StandardCharsets.US_ASCII);
-        this.nameHash = Arrays.hashCode(nameBytes);
+        this.runtime = runtime;
     }
 
     /**
@@ -76,7 +50,7 @@ public final class Topic
      */
     public PublishResult publish(final Object data)
     {
-        return server.publish(this, data, SseOptions.NONE);
+        return runtime.publish(name, data, SseOptions.NONE);
     }
 
     /**
@@ -89,7 +63,7 @@ public final class Topic
      */
     public PublishResult publishEvent(final String event, final Object data)
     {
-        return server.publish(this, data, SseOptions.event(event));
+        return runtime.publish(name, data, SseOptions.event(event));
     }
 
     /**
@@ -104,7 +78,7 @@ public final class Topic
      */
     public PublishResult publish(final Object data, final SseOptions options)
     {
-        return server.publish(this, data, options);
+        return runtime.publish(name, data, options);
     }
 
     /**
@@ -119,85 +93,26 @@ public final class Topic
      */
     public boolean disconnectSubscribers()
     {
-        return server.disconnectSubscribers(this);
+        return runtime.disconnectSubscribers(name);
     }
 
     /**
-     * The topic's index in its server: in publish records, and reused for another topic once this one is freed.
+     * Two handles are equal when they name the same topic of the same server.
      *
-     * @return the index.
+     * @param other another object.
+     * @return true for a handle of the same name on the same server.
      */
-    int index()
+    public boolean equals(final Object other)
     {
-        return index;
+        return other instanceof Topic && ((Topic)other).runtime == runtime && ((Topic)other).name.equals(name);
     }
 
     /**
-     * Hold the topic for a publish record about to be offered: a pinned topic is not freed, so its index cannot go
-     * to another topic while the record is in flight. Any thread.
-     *
-     * @return true when pinned; false when the topic was freed (resolve the live topic of this name instead).
+     * {@inheritDoc}
      */
-    boolean pin()
+    public int hashCode()
     {
-        int pins;
-        do
-        {
-            pins = this.pins;
-            if (pins < 0)
-            {
-                return false;
-            }
-        }
-        while (!PINS.compareAndSet(this, pins, pins + 1));
-        return true;
-    }
-
-    /**
-     * Let go of a pin: the record was applied by the agent, or was not taken by the sequencer.
-     */
-    void unpin()
-    {
-        int pins;
-        do
-        {
-            pins = this.pins;
-            if (pins <= 0)
-            {
-                return;
-            }
-        }
-        while (!PINS.compareAndSet(this, pins, pins - 1));
-    }
-
-    /**
-     * Mark the topic freed when nothing pins it. Agent only, under the registry's lock.
-     *
-     * @return true when freed now.
-     */
-    boolean retire()
-    {
-        return PINS.compareAndSet(this, 0, FREED);
-    }
-
-    /**
-     * Has the server freed this topic? Its handle still publishes, to the live topic of the same name.
-     *
-     * @return true when freed.
-     */
-    boolean isFreed()
-    {
-        return pins < 0;
-    }
-
-    /**
-     * Agent only: could the topic be freed? No subscriber, no retained event, nothing in flight.
-     *
-     * @return true when idle.
-     */
-    boolean isIdle()
-    {
-        return 0 == subscriberCount && 0 == pins && (null == log || log.isEmpty());
+        return name.hashCode();
     }
 
     /**
@@ -206,35 +121,6 @@ public final class Topic
     public String toString()
     {
         return "Topic{" + name + "}";
-    }
-
-    void addSubscriber(final Connection connection)
-    {
-        if (subscriberCount == subscribers.length)
-        {
-            subscribers = Arrays.copyOf(subscribers, subscriberCount << 1);
-        }
-        connection.subscriberIndex = subscriberCount;
-        subscribers[subscriberCount++] = connection;
-    }
-
-    void removeSubscriber(final Connection connection)
-    {
-        final int index = connection.subscriberIndex;
-        if (index < 0 || index >= subscriberCount || subscribers[index] != connection)
-        {
-            return;
-        }
-        final int last = --subscriberCount;
-        final Connection moved = subscribers[last];
-        subscribers[index] = moved;
-        moved.subscriberIndex = index;
-        subscribers[last] = null;
-        connection.subscriberIndex = -1;
-        if (0 == last)
-        {
-            registry.freeIfIdle(this);
-        }
     }
 
     /**
@@ -261,57 +147,18 @@ public final class Topic
         return true;
     }
 
-    /**
-     * Is a path segment a valid topic name? As {@link #isValidName(CharSequence)}, and not {@code .} or {@code ..},
-     * which are dot-segments in a request path (RFC 3986 section 5.2.4).
-     *
-     * @param buffer holding the segment.
-     * @param offset of the segment.
-     * @param length of the segment.
-     * @return true for {@code [A-Za-z0-9._-]{1,128}} other than {@code .} and {@code ..}.
-     */
-    static boolean isValidNameInPath(final DirectBuffer buffer, final int offset, final int length)
-    {
-        if (length < 1 || length > MAX_NAME_LENGTH)
-        {
-            return false;
-        }
-        if (buffer.getByte(offset) == '.' && (length == 1 || (length == 2 && buffer.getByte(offset + 1) == '.')))
-        {
-            return false;
-        }
-        for (int i = 0; i < length; i++)
-        {
-            if (!isNameChar(buffer.getByte(offset + i)))
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
     private static boolean isDotSegment(final CharSequence name, final int length)
     {
         return name.charAt(0) == '.' && (length == 1 || (length == 2 && name.charAt(1) == '.'));
     }
 
     /**
-     * The topic's log, made on first need (a subscribe or the first event). It holds no memory until events are
-     * appended.
+     * Is a character allowed in a topic name? {@code [A-Za-z0-9._-]}.
      *
-     * @return the log.
+     * @param c the character (or byte).
+     * @return true when allowed.
      */
-    TopicLog logOrCreate()
-    {
-        TopicLog log = this.log;
-        if (null == log)
-        {
-            log = this.log = registry.newLog();
-        }
-        return log;
-    }
-
-    static boolean isNameChar(final int c)
+    public static boolean isNameChar(final int c)
     {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
             c == '.' || c == '_' || c == '-';

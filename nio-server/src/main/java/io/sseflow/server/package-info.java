@@ -1,9 +1,16 @@
 /**
- * The embeddable SSE server: {@link io.sseflow.server.SseServer} (built by its builder, settings in
+ * The embeddable SSE server's API, all an application needs: {@link io.sseflow.server.SseServer} (configured by
+ * {@link io.sseflow.server.SseServer.Builder}; the one settings object it concludes is
  * {@link io.sseflow.server.ServerConfig}), {@link io.sseflow.server.Topic} handles with thread-safe, non-blocking
- * {@code publish}, {@link io.sseflow.server.PublishResult} and {@link io.sseflow.server.ServerMetrics}.
- * Sub-packages show the architecture: {@code transport} (selector polling), {@code http} (request parsing and
- * responses), {@code topic} (event sequencing and history logs), {@code subscriber} (cursors into the logs) and
- * {@code hub} (the standalone command-line server).
+ * {@code publish}, the {@link io.sseflow.server.PublishResult} of each publish, the read-only
+ * {@link io.sseflow.server.ServerMetrics} with its {@link io.sseflow.server.ServerCounter} and
+ * {@link io.sseflow.server.Refusal} descriptors, and the authorization hook
+ * ({@link io.sseflow.server.SubscribeAuthorizer} deciding on a {@link io.sseflow.server.SubscribeRequest}).
+ * <p>
+ * Everything else has its own room: {@code sequencer} (the SPI that orders publishes and assigns seq and ids),
+ * {@code log} (per-topic frame logs and the cursors that read them), {@code agent} (the package-private server agent
+ * and its collaborators, entered only through {@code agent.ServerRuntime}, which {@code SseServer} owns),
+ * {@code http} and {@code transport} (request parsing, responses, selector polling) and {@code hub} (the standalone
+ * command-line server, built on this API only).
  */
 package io.sseflow.server;

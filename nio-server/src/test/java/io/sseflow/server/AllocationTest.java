@@ -1,6 +1,7 @@
 package io.sseflow.server;
 
 import io.sseflow.encoder.SseOptions;
+import io.sseflow.server.agent.AgentInternals;
 import io.sseflow.server.support.Servers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -54,7 +55,7 @@ class AllocationTest
 
             final String text = "price update for ACME: 12.50";
             final SseOptions named = SseOptions.event("tick");
-            final long agentThreadId = server.agentThread().getId();
+            final long agentThreadId = AgentInternals.agentThread(server).getId();
 
             runBatch(server, topic, text, named, 50_000);
             runBatch(server, topic, text, named, 50_000);

@@ -74,7 +74,7 @@ class FatalErrorTest
                     streaming.timeout(5_000);
                     assertNull(streaming.nextEvent(), "the stream ends (EOF) after the frames already written");
                     assertEquals(PublishResult.CLOSED, topic.publish("after"));
-                    assertFalse(server.disconnectSubscribers(topic));
+                    assertFalse(topic.disconnectSubscribers());
                 }
             }
         }

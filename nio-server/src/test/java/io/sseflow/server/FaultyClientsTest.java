@@ -1,5 +1,6 @@
 package io.sseflow.server;
 
+import io.sseflow.server.agent.AgentInternals;
 import io.sseflow.server.support.Await;
 import io.sseflow.server.support.RawSseClient;
 import io.sseflow.server.support.Servers;
@@ -93,7 +94,7 @@ class FaultyClientsTest
 
             Await.value(() -> server.metrics().connections(), 0, "connections");
             Servers.awaitSubscribers(server, 0);
-            assertEquals(0, topic.subscriberCount, "topic subscriber entries");
+            assertEquals(0, AgentInternals.subscriberCount(server, topic.name()), "topic subscriber entries");
             awaitFileDescriptorsAtMost(baselineFds + FD_SLACK);
 
             // and the server still serves

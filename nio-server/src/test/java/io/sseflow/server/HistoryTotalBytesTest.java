@@ -1,6 +1,7 @@
 package io.sseflow.server;
 
 import io.sseflow.encoder.SseOptions;
+import io.sseflow.server.agent.AgentInternals;
 import io.sseflow.server.support.Await;
 import io.sseflow.server.support.Memory;
 import io.sseflow.server.support.RawSseClient;
@@ -45,7 +46,7 @@ class HistoryTotalBytesTest
     {
         try (SseServer server = SseServer.builder().port(0).historyTotalBytes(BUDGET).heartbeatMs(60_000).start())
         {
-            final HistoryBudget budget = server.topics().historyBudget();
+            final HistoryBudget budget = AgentInternals.historyBudget(server);
             assertEquals(BUDGET, budget.limit());
             final long heapAtStart = Memory.heapUsedAfterGc();
             final long directAtStart = Memory.directUsed();
@@ -186,7 +187,7 @@ class HistoryTotalBytesTest
                 assertEquals(new SseEvent("41", "message", medium(41)), reader.nextEvent());
                 Await.value(() -> server.metrics().slowConsumersDropped(), 1, "slow consumers dropped");
                 Servers.awaitSubscribers(server, 1);
-                assertTrue(server.topics().historyBudget().used() <= 256 * 1024);
+                assertTrue(AgentInternals.historyBudget(server).used() <= 256 * 1024);
                 Servers.publish(victim, medium(42), SseOptions.NONE);
                 assertEquals(new SseEvent("42", "message", medium(42)), reader.nextEvent(), "the reader stays");
             }

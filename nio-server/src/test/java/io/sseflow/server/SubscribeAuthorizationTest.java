@@ -1,6 +1,7 @@
 package io.sseflow.server;
 
 import io.sseflow.encoder.SseOptions;
+import io.sseflow.server.agent.AgentInternals;
 import io.sseflow.server.hub.HubOptions;
 import io.sseflow.server.support.RawHttp;
 import io.sseflow.server.support.RawSseClient;
@@ -199,7 +200,7 @@ class SubscribeAuthorizationTest
     {
         assertThrows(IllegalArgumentException.class, () -> SseServer.builder().subscribeToken("has space").build());
         assertThrows(IllegalArgumentException.class, () -> SubscribeAuthorizer.bearerToken(""));
-        final SubscribeRequest stale = new SubscribeRequest();
+        final SubscribeRequest stale = AgentInternals.unwrappedSubscribeRequest();
         assertThrows(IllegalStateException.class, stale::topic);
         assertNull(SseServer.builder().build().config().subscribeAuthorizer());
     }

@@ -22,17 +22,8 @@ import java.nio.channels.WritableByteChannel;
  * the first event the log ever took, one more per append; what cursors count), and its <b>seq</b>, the hub
  * sequence the {@link EventSequencer} gave it, its place in the one total order of every topic's events. Seq
  * increases from one event of a topic to the next (with gaps: other topics' events are in between), so the index
- * is searched for a seq by bisection ({@link #ordinalOfSeq}, {@link #ordinalAfterSeq}).
- * <pre>
- *   index entry, {@link #INDEX_SLOT_BYTES} bytes, at (ordinal mod slots) * {@link #INDEX_SLOT_BYTES}:
- *  +--------------------------------------------------------------------------------+
- *  | seq (8 bytes)                                                                  |
- *  +--------------------------------------------------------------------------------+
- *  | id: the number, or (1 &lt;&lt; 63) | idOffset &lt;&lt; 32 | idLength for a text id in the frame |
- *  +--------------------------------------------------------------------------------+
- *  | position of the frame (8 bytes); its length is the next entry's position minus it  |
- *  +--------------------------------------------------------------------------------+
- * </pre>
+ * is searched for a seq by bisection ({@link #ordinalOfSeq}, {@link #ordinalAfterSeq}). The index entry's layout
+ * is {@link EventIndex}'s.
  * <p>
  * A new log holds no memory at all. The first append allocates a small buffer and index; both double as events
  * arrive, the buffer up to {@code maxCapacity} bytes and the index up to {@code historyLimit} events, and past
@@ -68,16 +59,11 @@ public final class TopicLog
      */
     public static final int INDEX_SLOT_BYTES = 24;
 
-    private static final int SEQ_OFFSET = 0;
-    private static final int ID_OFFSET = SEQ_OFFSET + BitUtil.SIZE_OF_LONG;
-    private static final int POSITION_OFFSET = ID_OFFSET + BitUtil.SIZE_OF_LONG;
-
     /**
      * Most events a log retains, whatever the history setting: its index then takes 1.5 GiB.
      */
     public static final int MAX_INDEX_SLOTS = 1 << 26;
 
-    private static final long TEXT_ID_FLAG = Long.MIN_VALUE;
     private static final ByteBuffer NO_BYTES = ByteBuffer.allocateDirect(0);
 
     private final int historyLimit;
@@ -91,10 +77,7 @@ public final class TopicLog
     private int capacity;
     private int mask;
 
-    private ByteBuffer indexByteBuffer;
-    private final UnsafeBuffer index = new UnsafeBuffer(0, 0);
-    private int indexSlots;
-    private int indexMask;
+    private final EventIndex index = new EventIndex();
 
     private long headPosition;
     private long tailPosition;
@@ -184,12 +167,7 @@ public final class TopicLog
         }
 
         final long ordinal = nextOrdinal;
-        final int slot = slot(ordinal);
-        final UnsafeBuffer index = this.index;
-        index.putLong(slot + SEQ_OFFSET, seq);
-        index.putLong(slot + ID_OFFSET, numericId == EventSequencer.TEXT_ID ?
-            TEXT_ID_FLAG | ((long)idOffset << 32) | (idLength & 0xFFFF_FFFFL) : numericId);
-        index.putLong(slot + POSITION_OFFSET, position);
+        index.put(ordinal, seq, numericId, idOffset, idLength, position);
 
         headPosition = position + length;
         nextOrdinal = ordinal + 1;
@@ -212,8 +190,7 @@ public final class TopicLog
         final long numeric = PublishRecord.parseNumericId(id, offset, length);
         for (long ordinal = nextOrdinal - 1; ordinal >= firstOrdinal; ordinal--)
         {
-            final int slot = slot(ordinal);
-            final long storedId = index.getLong(slot + ID_OFFSET);
+            final long storedId = index.storedId(ordinal);
             if (numeric >= 0)
             {
                 if (storedId == numeric)
@@ -222,8 +199,8 @@ public final class TopicLog
                 }
             }
             else if (storedId < 0 &&
-                (int)storedId == length &&
-                idEquals(index.getLong(slot + POSITION_OFFSET) + (int)((storedId & ~TEXT_ID_FLAG) >>> 32), id, offset, length))
+                EventIndex.textIdLength(storedId) == length &&
+                idEquals(index.position(ordinal) + EventIndex.textIdOffset(storedId), id, offset, length))
             {
                 return ordinal + 1;
             }
@@ -279,7 +256,7 @@ public final class TopicLog
      */
     public long seq(final long ordinal)
     {
-        return index.getLong(slot(ordinal) + SEQ_OFFSET);
+        return index.seq(ordinal);
     }
 
     /**
@@ -310,7 +287,7 @@ public final class TopicLog
      */
     public long framePosition(final long ordinal)
     {
-        return ordinal == nextOrdinal ? headPosition : index.getLong(slot(ordinal) + POSITION_OFFSET);
+        return ordinal == nextOrdinal ? headPosition : index.position(ordinal);
     }
 
     /**
@@ -431,7 +408,7 @@ public final class TopicLog
      */
     public int indexSlots()
     {
-        return indexSlots;
+        return index.slots();
     }
 
     /**
@@ -441,7 +418,7 @@ public final class TopicLog
      */
     public long heldBytes()
     {
-        return capacity + (long)indexSlots * INDEX_SLOT_BYTES;
+        return capacity + index.bytes();
     }
 
     /**
@@ -472,7 +449,7 @@ public final class TopicLog
             {
                 resizeBuffer(newCapacity);
                 final int needed = Math.max(INITIAL_INDEX_SLOTS, BitUtil.findNextPositivePowerOfTwo(eventCount()));
-                if (needed < indexSlots)
+                if (needed < index.slots())
                 {
                     resizeIndex(needed);
                 }
@@ -487,20 +464,16 @@ public final class TopicLog
         return (int)(nextOrdinal - firstOrdinal);
     }
 
-    private int slot(final long ordinal)
-    {
-        return ((int)ordinal & indexMask) * INDEX_SLOT_BYTES;
-    }
-
     private void ensureIndexSlot()
     {
-        while (eventCount() >= indexSlots)
+        int indexSlots;
+        while (eventCount() >= (indexSlots = index.slots()))
         {
             final boolean empty = isEmpty();
             final int newSlots = 0 == indexSlots ? Math.min(INITIAL_INDEX_SLOTS, maxIndexSlots) : indexSlots << 1;
             final long newBytes = (long)newSlots * INDEX_SLOT_BYTES;
             if (newSlots <= maxIndexSlots &&
-                budget.reserve(this, newBytes, heldBytes() - (long)indexSlots * INDEX_SLOT_BYTES + newBytes, empty))
+                budget.reserve(this, newBytes, heldBytes() - index.bytes() + newBytes, empty))
             {
                 resizeIndex(newSlots);
             }
@@ -601,24 +574,16 @@ public final class TopicLog
 
     private void resizeIndex(final int newSlots)
     {
-        if (newSlots < indexSlots)
+        if (newSlots < index.slots())
         {
             budget.take((long)newSlots * INDEX_SLOT_BYTES);
         }
-        final ByteBuffer newByteBuffer = ByteBuffer.allocateDirect(newSlots * INDEX_SLOT_BYTES);
-        final UnsafeBuffer newIndex = new UnsafeBuffer(newByteBuffer);
-        final int newMask = newSlots - 1;
-        for (long ordinal = firstOrdinal; ordinal < nextOrdinal; ordinal++)
+        final long oldBytes = index.bytes();
+        index.resize(newSlots, firstOrdinal, nextOrdinal);
+        if (0 != oldBytes)
         {
-            final int from = slot(ordinal);
-            final int to = ((int)ordinal & newMask) * INDEX_SLOT_BYTES;
-            newIndex.putBytes(to, index, from, INDEX_SLOT_BYTES);
+            budget.release(oldBytes);
         }
-        freeIndex();
-        indexByteBuffer = newByteBuffer;
-        index.wrap(newByteBuffer);
-        indexSlots = newSlots;
-        indexMask = newMask;
         budget.changed(this);
     }
 
@@ -646,15 +611,10 @@ public final class TopicLog
 
     private void freeIndex()
     {
-        final ByteBuffer old = indexByteBuffer;
-        if (null != old)
+        final long freed = index.free();
+        if (0 != freed)
         {
-            indexByteBuffer = null;
-            index.wrap(0, 0);
-            budget.release((long)indexSlots * INDEX_SLOT_BYTES);
-            indexSlots = 0;
-            indexMask = 0;
-            BufferUtil.free(old);
+            budget.release(freed);
         }
     }
 }

@@ -1,0 +1,289 @@
+package io.sseflow.server.agent;
+
+
+import io.sseflow.server.http.HttpRequestParser;
+import io.sseflow.server.log.SubscriberCursor;
+
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+
+/**
+ * One client connection, owned by the server agent: reading a request, waiting for a publish to be sequenced,
+ * writing a response, streaming events, finishing the frame in flight of a stream being ended, or lingering
+ * before close.
+ * <p>
+ * Its {@link State} changes only through the transition methods here, each of which checks the state it leaves:
+ * <pre>
+ *   READING ---------------&gt; AWAITING_PUBLISH   {@link #awaitPublish()}
+ *   READING, AWAITING_PUBLISH ----------&gt; WRITING   {@link #startWriting}
+ *   READING, AWAITING_PUBLISH, WRITING --&gt; READING   {@link #readNextRequest}
+ *   READING --------------------------&gt; STREAMING   {@link #startStreaming}
+ *   STREAMING ----------------------&gt; ENDING_STREAM {@link #endStream}
+ *   READING, AWAITING_PUBLISH, WRITING, ENDING_STREAM --&gt; LINGERING {@link #linger}
+ *   any but CLOSED ---------------------&gt; CLOSED    {@link #markClosed()}
+ * </pre>
+ * An illegal transition is a programming error, never a consequence of input: it throws
+ * {@link IllegalStateException} naming both states.
+ */
+final class Connection
+{
+    /**
+     * Where a connection is in its life.
+     */
+    enum State
+    {
+        /**
+         * Reading (and answering) requests; the initial state.
+         */
+        READING,
+
+        /**
+         * A publish request waits for its event to be sequenced, to answer with the id assigned.
+         */
+        AWAITING_PUBLISH,
+
+        /**
+         * Writing the part of a response the socket did not take at once.
+         */
+        WRITING,
+
+        /**
+         * A subscriber: its cursor streams its topic's events.
+         */
+        STREAMING,
+
+        /**
+         * A stream being ended: the frame in flight is finished, then the connection lingers.
+         */
+        ENDING_STREAM,
+
+        /**
+         * The write side closed; what the client still sends is drained until it closes or the deadline passes.
+         */
+        LINGERING,
+
+        /**
+         * Closed or reset; final.
+         */
+        CLOSED
+    }
+
+    final long id;
+    final SocketChannel channel;
+    final boolean admitted;
+    HttpRequestParser parser;
+    final SubscriberCursor cursor = new SubscriberCursor();
+    SelectionKey key;
+    int interestOps;
+    private State state = State.READING;
+    int listIndex = -1;
+    int subscriberIndex = -1;
+    int readyIndex = -1;
+
+    BufferPool.PooledBuffer request;
+    int readLimit;
+    boolean continueSent;
+    boolean keepAlive;
+    boolean announceKeepAlive;
+    ByteBuffer pendingOut;
+    long deadlineNs;
+    TopicState topic;
+    java.net.InetAddress remoteAddress;
+    java.net.InetAddress proxyAddress;
+    long clientHigh;
+    long clientLow;
+
+    Connection(final long id, final SocketChannel channel, final boolean admitted, final HttpRequestParser parser)
+    {
+        this.id = id;
+        this.channel = channel;
+        this.admitted = admitted;
+        this.parser = parser;
+    }
+
+    State state()
+    {
+        return state;
+    }
+
+    boolean isReading()
+    {
+        return state == State.READING;
+    }
+
+    boolean isAwaitingPublish()
+    {
+        return state == State.AWAITING_PUBLISH;
+    }
+
+    boolean isStreaming()
+    {
+        return state == State.STREAMING;
+    }
+
+    boolean isClosed()
+    {
+        return state == State.CLOSED;
+    }
+
+    /**
+     * Is anything still to be sent: a response being written or awaited (a publish's id), a stream's bytes not yet
+     * written, or the frame in flight of a stream being ended?
+     *
+     * @return false when the connection has nothing left to send.
+     */
+    boolean hasOutputPending()
+    {
+        switch (state)
+        {
+            case STREAMING:
+                return cursor.hasPending();
+
+            case WRITING:
+            case AWAITING_PUBLISH:
+            case ENDING_STREAM:
+                return true;
+
+            default:
+                return false;
+        }
+    }
+
+    /**
+     * A publish request was offered to the sequencer: wait for its id, reading nothing more meanwhile.
+     */
+    void awaitPublish()
+    {
+        if (state != State.READING)
+        {
+            throw illegal(State.AWAITING_PUBLISH);
+        }
+        state = State.AWAITING_PUBLISH;
+    }
+
+    /**
+     * A response was written only in part: write the rest when the socket takes it.
+     *
+     * @param pendingOut what the socket did not take.
+     * @param keepAlive  whether to read the next request once it is written.
+     * @param deadlineNs by which the rest must be written.
+     */
+    void startWriting(final ByteBuffer pendingOut, final boolean keepAlive, final long deadlineNs)
+    {
+        if (state != State.READING && state != State.AWAITING_PUBLISH)
+        {
+            throw illegal(State.WRITING);
+        }
+        this.pendingOut = pendingOut;
+        this.keepAlive = keepAlive;
+        this.deadlineNs = deadlineNs;
+        state = State.WRITING;
+    }
+
+    /**
+     * A response is written and the connection is kept alive: read the next request.
+     *
+     * @param deadlineNs by which the next request must be received.
+     */
+    void readNextRequest(final long deadlineNs)
+    {
+        if (state != State.READING && state != State.AWAITING_PUBLISH && state != State.WRITING)
+        {
+            throw illegal(State.READING);
+        }
+        pendingOut = null;
+        this.deadlineNs = deadlineNs;
+        state = State.READING;
+    }
+
+    /**
+     * A subscribe request was accepted: the connection reads no more requests and streams the topic.
+     *
+     * @param topic streamed.
+     */
+    void startStreaming(final TopicState topic)
+    {
+        if (state != State.READING)
+        {
+            throw illegal(State.STREAMING);
+        }
+        releaseRequest();
+        readLimit = 0;
+        this.topic = topic;
+        state = State.STREAMING;
+    }
+
+    /**
+     * The stream's subscription is over (already removed from its topic): finish the frame in flight, then linger.
+     *
+     * @param deadlineNs by which the frame must be written.
+     */
+    void endStream(final long deadlineNs)
+    {
+        if (state != State.STREAMING)
+        {
+            throw illegal(State.ENDING_STREAM);
+        }
+        topic = null;
+        this.deadlineNs = deadlineNs;
+        state = State.ENDING_STREAM;
+    }
+
+    /**
+     * The last response is written and the write side shut down: drain what the client still sends.
+     *
+     * @param deadlineNs by which the client must have closed.
+     */
+    void linger(final long deadlineNs)
+    {
+        if (state == State.STREAMING || state == State.LINGERING || state == State.CLOSED)
+        {
+            throw illegal(State.LINGERING);
+        }
+        releaseRequest();
+        readLimit = 0;
+        pendingOut = null;
+        this.deadlineNs = deadlineNs;
+        state = State.LINGERING;
+    }
+
+    /**
+     * The connection is closed (its resources are released by the {@link ConnectionTable}).
+     */
+    void markClosed()
+    {
+        if (state == State.CLOSED)
+        {
+            throw illegal(State.CLOSED);
+        }
+        releaseRequest();
+        topic = null;
+        pendingOut = null;
+        state = State.CLOSED;
+    }
+
+    void setInterest(final int interestOps)
+    {
+        if (this.interestOps != interestOps && key.isValid())
+        {
+            key.interestOps(interestOps);
+            this.interestOps = interestOps;
+        }
+    }
+
+    void releaseRequest()
+    {
+        final BufferPool.PooledBuffer request = this.request;
+        if (null != request)
+        {
+            request.release();
+            this.request = null;
+        }
+    }
+
+    private IllegalStateException illegal(final State to)
+    {
+        return new IllegalStateException("connection " + id + ": no transition from " + state + " to " + to);
+    }
+}

@@ -1,0 +1,274 @@
+package io.sseflow.server.agent;
+
+import io.sseflow.server.ServerCounter;
+import io.sseflow.server.http.HttpRequestParser;
+import org.agrona.CloseHelper;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.collections.Object2IntHashMap;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SocketChannel;
+import java.util.Arrays;
+
+/**
+ * Every open connection of the server agent: the list the timers and the drain walk, the admitted and rejecting
+ * counts with connections per client address that admission
+ * ({@link ClientAdmission}) is decided on, the connections waiting for a publish
+ * to be sequenced by their id, the request parsers lent to connections that read requests, and the two ways to end
+ * a connection, which undo all of it: {@link #close(Connection)} (FIN: the peer reads every byte already written,
+ * then EOF) for the ends a client expects, and {@link #reset(Connection)} (RST: the kernel discards what is unsent
+ * and frees the send queue at once) for connections dropped for misbehaving, such as slow consumers and clients
+ * that outstay their timeouts.
+ * <p>
+ * Not thread-safe: owned by the server agent.
+ */
+final class ConnectionTable
+{
+    private final ServerCounters metrics;
+    private final RequestParserPool parsers;
+    private final Long2ObjectHashMap<Connection> awaitingPublish = new Long2ObjectHashMap<>();
+    private final Object2IntHashMap<InetAddress> connectionsPerAddress = new Object2IntHashMap<>(0);
+    private Connection[] connections = new Connection[64];
+    private int count;
+    private int admittedCount;
+    private int rejectingCount;
+
+    ConnectionTable(final ServerCounters metrics, final RequestParserPool parsers)
+    {
+        this.metrics = metrics;
+        this.parsers = parsers;
+    }
+
+    int count()
+    {
+        return count;
+    }
+
+    Connection get(final int index)
+    {
+        return connections[index];
+    }
+
+    int admittedCount()
+    {
+        return admittedCount;
+    }
+
+    int rejectingCount()
+    {
+        return rejectingCount;
+    }
+
+    int connectionsFrom(final InetAddress address)
+    {
+        return connectionsPerAddress.getValue(address);
+    }
+
+    void add(final Connection connection)
+    {
+        if (count == connections.length)
+        {
+            connections = Arrays.copyOf(connections, count << 1);
+        }
+        connection.listIndex = count;
+        connections[count++] = connection;
+    }
+
+    void admit(final Connection connection, final InetAddress address)
+    {
+        connection.remoteAddress = address;
+        connectionsPerAddress.put(address, connectionsPerAddress.getValue(address) + 1);
+        admittedCount++;
+        metrics.increment(ServerCounter.CONNECTIONS);
+    }
+
+    /**
+     * Admit a connection from a trusted proxy: counted in the total now, against a client address only once a
+     * request head names it ({@link #countAddress}).
+     */
+    void admitFromProxy(final Connection connection, final InetAddress proxyAddress)
+    {
+        connection.proxyAddress = proxyAddress;
+        admittedCount++;
+        metrics.increment(ServerCounter.CONNECTIONS);
+    }
+
+    /**
+     * Count an admitted connection against the client its current request is for.
+     */
+    void countAddress(final Connection connection, final InetAddress address)
+    {
+        connection.remoteAddress = address;
+        connectionsPerAddress.put(address, connectionsPerAddress.getValue(address) + 1);
+    }
+
+    /**
+     * Stop counting an admitted connection against its client, as when its next request names another one.
+     */
+    void uncountAddress(final Connection connection)
+    {
+        final InetAddress address = connection.remoteAddress;
+        if (null != address)
+        {
+            final int count = connectionsPerAddress.getValue(address);
+            if (count <= 1)
+            {
+                connectionsPerAddress.removeKey(address);
+            }
+            else
+            {
+                connectionsPerAddress.put(address, count - 1);
+            }
+            connection.remoteAddress = null;
+        }
+    }
+
+    void reject()
+    {
+        rejectingCount++;
+        metrics.increment(ServerCounter.CONNECTIONS_REJECTED);
+    }
+
+    void awaitPublish(final Connection connection)
+    {
+        connection.awaitPublish();
+        awaitingPublish.put(connection.id, connection);
+    }
+
+    Connection takeAwaitingPublish(final long connectionId)
+    {
+        return awaitingPublish.remove(connectionId);
+    }
+
+    /**
+     * A stream has started: its connection reads no more requests, so its parser goes back to the pool.
+     */
+    void releaseParser(final Connection connection)
+    {
+        final HttpRequestParser parser = connection.parser;
+        if (null != parser)
+        {
+            connection.parser = null;
+            parsers.release(parser);
+        }
+    }
+
+    HttpRequestParser acquireParser()
+    {
+        return parsers.acquire();
+    }
+
+    /**
+     * End a connection normally: a close that sends FIN after every byte already written, so that a client that
+     * reads on sees every whole frame, then EOF. For graceful ends, closes the client asked for, and peers already
+     * gone (a failed read or write).
+     *
+     * @param connection to close; nothing happens when it is already closed.
+     */
+    void close(final Connection connection)
+    {
+        release(connection, false);
+    }
+
+    /**
+     * End a connection dropped for misbehaving (a slow consumer, a client past its request, write or linger
+     * deadline): {@code SO_LINGER} 0 then close, so the peer gets RST and the kernel frees the connection's send
+     * queue at once, even while the peer keeps its socket open without reading (otherwise up to the send buffer,
+     * megabytes at the auto-tuned default, stays queued per socket until the peer reads or goes away).
+     *
+     * @param connection to reset; nothing happens when it is already closed.
+     */
+    void reset(final Connection connection)
+    {
+        release(connection, true);
+    }
+
+    /**
+     * Reset a channel that never became a connection (refused at accept without a response): no FIN handshake and
+     * no {@code TIME_WAIT} on the server side.
+     *
+     * @param channel to reset and close.
+     */
+    static void resetQuietly(final SocketChannel channel)
+    {
+        lingerZero(channel);
+        CloseHelper.quietClose(channel);
+    }
+
+    private static void lingerZero(final SocketChannel channel)
+    {
+        try
+        {
+            channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+        }
+        catch (final IOException | RuntimeException ignore)
+        {
+            // already closed or reset by the peer: the close below frees it either way
+        }
+    }
+
+    private void release(final Connection connection, final boolean reset)
+    {
+        switch (connection.state())
+        {
+            case CLOSED:
+                return;
+
+            case STREAMING:
+                connection.topic.removeSubscriber(connection);
+                connection.cursor.close();
+                metrics.decrement(ServerCounter.SUBSCRIBERS);
+                break;
+
+            case ENDING_STREAM:
+                connection.cursor.close();
+                break;
+
+            case AWAITING_PUBLISH:
+                awaitingPublish.remove(connection.id);
+                break;
+
+            default:
+                break;
+        }
+        connection.markClosed();
+        releaseParser(connection);
+        if (null != connection.key)
+        {
+            connection.key.cancel();
+        }
+        if (reset)
+        {
+            lingerZero(connection.channel);
+        }
+        CloseHelper.quietClose(connection.channel);
+        remove(connection);
+        if (connection.admitted)
+        {
+            uncountAddress(connection);
+            admittedCount--;
+            metrics.decrement(ServerCounter.CONNECTIONS);
+        }
+        else
+        {
+            rejectingCount--;
+        }
+    }
+
+    private void remove(final Connection connection)
+    {
+        final int index = connection.listIndex;
+        if (index < 0)
+        {
+            return;
+        }
+        final int last = --count;
+        final Connection moved = connections[last];
+        connections[index] = moved;
+        moved.listIndex = index;
+        connections[last] = null;
+        connection.listIndex = -1;
+    }
+}

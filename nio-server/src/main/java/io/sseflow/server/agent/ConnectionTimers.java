@@ -1,0 +1,104 @@
+package io.sseflow.server.agent;
+
+import io.sseflow.server.Refusal;
+import io.sseflow.server.ServerCounter;
+import io.sseflow.server.http.HttpRequestParser;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The timer scan, every {@code heartbeat / 4} milliseconds (between 1 and 100): a heartbeat comment for each stream
+ * idle for the heartbeat interval, {@code 408} (or a quiet close when nothing was sent) for a request not received
+ * in time, and a reset (RST, see {@link ConnectionTable#reset(Connection)}) for a response, linger or ending stream
+ * past its deadline: a peer that has not read or closed by then is not reading. Also sweeps part of the
+ * topic table for idle topics to free, and refreshes the topics gauge (live topics).
+ * <p>
+ * Not thread-safe: owned by the server agent.
+ */
+final class ConnectionTimers
+{
+    private static final int SWEEP_SLOTS = 1024;
+
+    private final TopicRegistry topics;
+    private final ServerCounters metrics;
+    private final ConnectionTable connections;
+    private final ResponseWriter writer;
+    private final SubscriberFlusher flusher;
+    private final long intervalNs;
+    private long nextScanNs;
+
+    ConnectionTimers(final AgentContext context, final ResponseWriter writer, final SubscriberFlusher flusher)
+    {
+        this.topics = context.topics;
+        this.metrics = context.metrics;
+        this.connections = context.connections;
+        this.writer = writer;
+        this.flusher = flusher;
+        intervalNs = TimeUnit.MILLISECONDS.toNanos(Math.max(1, Math.min(100, context.config.heartbeatMs() / 4)));
+    }
+
+    /**
+     * Scan every connection when the timer interval has passed since the last scan.
+     *
+     * @param nowNs of this duty cycle.
+     * @return work done.
+     */
+    int poll(final long nowNs)
+    {
+        if (nowNs - nextScanNs < 0)
+        {
+            return 0;
+        }
+        nextScanNs = nowNs + intervalNs;
+
+        int workCount = topics.sweep(SWEEP_SLOTS);
+        final long topicCount = topics.count();
+        if (topicCount != metrics.get(ServerCounter.TOPICS))
+        {
+            metrics.set(ServerCounter.TOPICS, topicCount);
+        }
+        final ConnectionTable connections = this.connections;
+        for (int i = connections.count() - 1; i >= 0; i--)
+        {
+            final Connection connection = connections.get(i);
+            switch (connection.state())
+            {
+                case STREAMING:
+                    if (flusher.heartbeatIfIdle(connection, nowNs))
+                    {
+                        workCount++;
+                    }
+                    break;
+
+                case READING:
+                    if (nowNs - connection.deadlineNs >= 0)
+                    {
+                        if (connection.readLimit > 0 || connection.parser.state() != HttpRequestParser.State.METHOD)
+                        {
+                            writer.sendError(connection, Refusal.REQUEST_TIMEOUT);
+                        }
+                        else
+                        {
+                            connections.close(connection);
+                        }
+                        workCount++;
+                    }
+                    break;
+
+                case WRITING:
+                case LINGERING:
+                case ENDING_STREAM:
+                    if (nowNs - connection.deadlineNs >= 0)
+                    {
+                        connections.reset(connection);
+                        workCount++;
+                    }
+                    break;
+
+                default:
+                    break;
+            }
+        }
+        return workCount;
+    }
+}

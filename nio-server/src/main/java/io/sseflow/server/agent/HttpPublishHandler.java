@@ -1,0 +1,333 @@
+package io.sseflow.server.agent;
+
+import io.sseflow.server.PublishResult;
+import io.sseflow.server.Refusal;
+import io.sseflow.server.ServerConfig;
+import io.sseflow.server.ServerCounter;
+import io.sseflow.encoder.SseFields;
+import io.sseflow.server.http.AsciiBytes;
+import io.sseflow.server.http.FieldRules;
+import io.sseflow.server.http.HttpRequestParser;
+import io.sseflow.server.http.HttpResponses;
+import io.sseflow.server.http.QueryParameters;
+import io.sseflow.server.sequencer.EventSequencer;
+import io.sseflow.server.sequencer.PublishClaim;
+import io.sseflow.server.sequencer.PublishRecord;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+
+/**
+ * Publishing over HTTP, {@code POST /events/{topic}}, decided in two steps. On the request head,
+ * {@link #onPublishHead}: the bearer token is compared in constant time, or, with open publishing, the
+ * {@code Origin} must be one of the {@link PublishOrigins}, and the query's {@code event}, {@code id} and
+ * {@code retry} are decoded and checked by {@link FieldRules}; only a head that passed is given its body. On the
+ * complete request, {@link #onPublish}: the body must be UTF-8, and a {@link PublishRecord} (correlated by the
+ * connection's id) is written straight into the space claimed from the {@link EventSequencer}.
+ * When the event comes back sequenced, {@link #onSequenced} answers {@code 200} with the id it was given.
+ * <p>
+ * Not thread-safe: owned by the server agent.
+ */
+final class HttpPublishHandler
+{
+    private static final int MAX_FIELD_BYTES = 1024;
+
+    private final ServerConfig config;
+    private final TopicRegistry topics;
+    private final ServerCounters metrics;
+    private final EventSequencer sequencer;
+    private final ConnectionTable connections;
+    private final ResponseWriter writer;
+    private final int maxRecordLength;
+    private final byte[] token;
+    private final byte[] tokenScratch;
+    private final PublishClaim claim = new PublishClaim();
+    private final PublishRecord record = new PublishRecord();
+    private final UnsafeBuffer fieldBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(3 * MAX_FIELD_BYTES));
+    private final PublishOrigins origins;
+    private int eventLength;
+    private int idLength;
+    private long retry;
+    private long fieldsDecodedFor;
+
+    HttpPublishHandler(final AgentContext context, final ResponseWriter writer)
+    {
+        final ServerConfig config = context.config;
+        this.config = config;
+        this.topics = context.topics;
+        this.metrics = context.metrics;
+        this.sequencer = context.sequencer;
+        this.connections = context.connections;
+        this.writer = writer;
+        this.maxRecordLength = context.maxRecordLength;
+        token = null == config.publishToken() ? null : HttpResponses.ascii(config.publishToken());
+        tokenScratch = null == token ? null : new byte[token.length];
+        origins = new PublishOrigins(config.allowOrigin(), config.host(), context.port);
+    }
+
+    /**
+     * Decide {@code POST /events/{topic}} on its head, before any of its body is read: publishing over HTTP must be
+     * on ({@code 405}), the token right ({@code 401}) or, with open publishing, the {@code Origin} allowed
+     * ({@code 403}), and the query's fields valid ({@code 400}). The body's size was checked by the parser.
+     *
+     * @param connection whose request head is complete in {@code buffer}.
+     * @param buffer     holding the head.
+     * @return true when the request may go on to its body; false when it was answered.
+     */
+    boolean onPublishHead(final Connection connection, final UnsafeBuffer buffer)
+    {
+        final HttpRequestParser parser = connection.parser;
+        if (!config.httpPublish())
+        {
+            writer.sendError(
+                connection, Refusal.METHOD_NOT_ALLOWED, "publishing over HTTP is disabled", ResponseHeaders.ALLOW_EVENTS_READ_ONLY);
+            return false;
+        }
+        if (null != token && !isAuthorized(buffer, parser))
+        {
+            writer.sendError(connection, Refusal.UNAUTHORIZED, "missing or wrong publish token");
+            return false;
+        }
+        if (null == token && !origins.allows(buffer, parser.originOffset(), parser.originLength()))
+        {
+            writer.sendError(connection, Refusal.FORBIDDEN,
+                "publishing from this Origin is not allowed; set --allow-origin or --publish-token");
+            return false;
+        }
+        if (!decodeFields(connection, buffer))
+        {
+            return false;
+        }
+        fieldsDecodedFor = connection.id;
+        return true;
+    }
+
+    /**
+     * Answer {@code POST /events/{topic}} whose head passed {@link #onPublishHead}: check the body, then offer the
+     * record to the sequencer; the connection waits, without reading, for its event to come back sequenced.
+     *
+     * @param connection  whose request is complete in {@code buffer}.
+     * @param buffer      holding the request, its body (decoded, when it was chunked) after the head.
+     * @param topicOffset of the topic name in the path.
+     * @param topicLength of the topic name.
+     */
+    void onPublish(final Connection connection, final UnsafeBuffer buffer, final int topicOffset, final int topicLength)
+    {
+        final HttpRequestParser parser = connection.parser;
+        if (fieldsDecodedFor != connection.id && !decodeFields(connection, buffer))
+        {
+            return;
+        }
+        fieldsDecodedFor = 0;
+        final int eventLength = this.eventLength;
+        final int idLength = Math.max(this.idLength, 0);
+        final long retry = this.retry;
+
+        final int bodyOffset = parser.headLength();
+        final int bodyLength = (int)parser.bodyLength();
+        if (!SseFields.isValidUtf8(buffer, bodyOffset, bodyLength))
+        {
+            writer.sendError(connection, Refusal.BAD_REQUEST, "body must be UTF-8");
+            return;
+        }
+
+        final int prefixLength =
+            (retry >= 0 ? SseFields.retryFieldLength(retry) : 0) +
+            (eventLength > 0 ? SseFields.utf8EventFieldLength(eventLength) : 0);
+        final int dataLength = SseFields.dataLinesLength(buffer, bodyOffset, bodyLength);
+        final int recordLength = PublishRecord.recordLength(idLength, prefixLength, dataLength);
+        if (recordLength > maxRecordLength)
+        {
+            writer.sendError(connection, Refusal.TOO_LARGE, "event too large");
+            return;
+        }
+
+        final TopicState topic = topics.lookup(buffer, topicOffset, topicLength);
+        if (null == topic)
+        {
+            writer.sendError(connection, Refusal.TOPIC_LIMIT);
+            return;
+        }
+
+        switch (offer(connection, topic, idLength, prefixLength, dataLength, buffer, bodyOffset, bodyLength))
+        {
+            case OK:
+                connections.awaitPublish(connection);
+                connection.setInterest(0);
+                break;
+
+            case BACK_PRESSURED:
+                metrics.addAtomic(ServerCounter.PUBLISH_BACK_PRESSURED, 1);
+                writer.sendError(connection, Refusal.BACK_PRESSURED);
+                break;
+
+            case TOO_LARGE:
+                writer.sendError(connection, Refusal.TOO_LARGE, "event too large");
+                break;
+
+            case CLOSED:
+            default:
+                writer.sendError(connection, Refusal.SHUTTING_DOWN);
+                break;
+        }
+    }
+
+    /**
+     * Answer the HTTP publisher of an event that was just sequenced.
+     *
+     * @param correlationId of the publish record: the publishing connection's id.
+     * @param frame         holding the event's frame.
+     * @param idTextOffset  of the id assigned, in the frame.
+     * @param idTextLength  of the id assigned.
+     * @return the connection answered, or null when it is gone.
+     */
+    Connection onSequenced(
+        final long correlationId, final DirectBuffer frame, final int idTextOffset, final int idTextLength)
+    {
+        final Connection connection = connections.takeAwaitingPublish(correlationId);
+        if (null != connection && connection.isAwaitingPublish())
+        {
+            final int length = writer.responses().putPublished(
+                writer.buffer(), 0, frame, idTextOffset, idTextLength, ResponseWriter.persistence(connection));
+            writer.send(connection, length, connection.keepAlive);
+            return connection;
+        }
+        return null;
+    }
+
+    /**
+     * Claim the record's space, write it there from the decoded fields and the body, and commit it, the topic
+     * pinned until the agent applies it.
+     */
+    private PublishResult offer(
+        final Connection connection,
+        final TopicState topic,
+        final int idLength,
+        final int prefixLength,
+        final int dataLength,
+        final UnsafeBuffer body,
+        final int bodyOffset,
+        final int bodyLength)
+    {
+        if (!topic.pin())
+        {
+            throw new IllegalStateException("publish to a freed topic: " + topic.name());
+        }
+        final PublishClaim claim = this.claim;
+        final PublishResult result =
+            sequencer.tryClaim(PublishRecord.recordLength(idLength, prefixLength, dataLength), claim);
+        if (result != PublishResult.OK)
+        {
+            topic.unpin();
+            return result;
+        }
+        try
+        {
+            final UnsafeBuffer fields = fieldBuffer;
+            final int eventAt = 0;
+            final int idAt = MAX_FIELD_BYTES;
+            final int eventLength = this.eventLength;
+            final long retry = this.retry;
+            final MutableDirectBuffer buffer = claim.buffer();
+            final PublishRecord record = this.record.wrap(buffer, 0)
+                .header(connection.id, topic.index(), idLength, prefixLength, dataLength);
+            int position = record.idOffset();
+            if (idLength > 0)
+            {
+                buffer.putBytes(position, fields, idAt, idLength);
+                position += idLength;
+                record.classifyId();
+            }
+            if (retry >= 0)
+            {
+                position += SseFields.putRetryField(buffer, position, retry);
+            }
+            if (eventLength > 0)
+            {
+                position += SseFields.putEventField(buffer, position, fields, eventAt, eventLength);
+            }
+            position += SseFields.putDataLines(buffer, position, body, bodyOffset, bodyLength);
+            if (position != claim.length())
+            {
+                throw new IllegalStateException("publish record of " + position + " bytes in a claim of " + claim.length());
+            }
+        }
+        catch (final Throwable ex)
+        {
+            sequencer.abort(claim);
+            topic.unpin();
+            throw ex;
+        }
+        sequencer.commit(claim);
+        return PublishResult.OK;
+    }
+
+    /**
+     * Decode and check the query's {@code event}, {@code id} and {@code retry} into the shared field buffer. The
+     * head decision decodes them; {@link #onPublish} decodes them again only when another connection's head was
+     * decoded in between (its body arrived later), since the buffer is shared.
+     */
+    private boolean decodeFields(final Connection connection, final UnsafeBuffer buffer)
+    {
+        fieldsDecodedFor = 0;
+        final HttpRequestParser parser = connection.parser;
+        final int queryOffset = parser.queryOffset();
+        final int queryLength = parser.queryLength();
+        final UnsafeBuffer fields = fieldBuffer;
+        final int eventAt = 0;
+        final int idAt = MAX_FIELD_BYTES;
+        final int retryAt = 2 * MAX_FIELD_BYTES;
+        eventLength = QueryParameters.decode(buffer, queryOffset, queryLength, "event", fields, eventAt, MAX_FIELD_BYTES);
+        if (eventLength == QueryParameters.MALFORMED ||
+            (eventLength > 0 && !FieldRules.isValidFieldValue(fields, eventAt, eventLength)))
+        {
+            writer.sendError(connection, Refusal.BAD_REQUEST, "event must be UTF-8 without CR, LF or NUL, at most 1024 bytes");
+            return false;
+        }
+        idLength = QueryParameters.decode(buffer, queryOffset, queryLength, "id", fields, idAt, MAX_FIELD_BYTES);
+        if (idLength == QueryParameters.MALFORMED || (idLength > 0 && !FieldRules.isValidFieldValue(fields, idAt, idLength)))
+        {
+            writer.sendError(connection, Refusal.BAD_REQUEST, "id must be UTF-8 without CR, LF or NUL, at most 1024 bytes");
+            return false;
+        }
+        final int retryLength = QueryParameters.decode(buffer, queryOffset, queryLength, "retry", fields, retryAt, 16);
+        retry = -1;
+        if (retryLength == QueryParameters.MALFORMED || retryLength > 0)
+        {
+            retry = FieldRules.parseRetry(fields, retryAt, retryLength);
+            if (retry < 0)
+            {
+                writer.sendError(connection, Refusal.BAD_REQUEST, "retry must be ASCII digits (milliseconds, at most 2147483647)");
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean isAuthorized(final UnsafeBuffer buffer, final HttpRequestParser parser)
+    {
+        final int offset = parser.authorizationOffset();
+        final int length = parser.authorizationLength();
+        final byte[] token = this.token;
+        final byte[] presented = tokenScratch;
+        int tokenOffset = offset + 7;
+        final boolean bearer = offset >= 0 && length > 7 && AsciiBytes.equalsIgnoreCase(buffer, offset, 7, "bearer ");
+        if (bearer)
+        {
+            while (tokenOffset < offset + length && buffer.getByte(tokenOffset) == ' ')
+            {
+                tokenOffset++;
+            }
+        }
+        final int presentedLength = bearer ? offset + length - tokenOffset : 0;
+        for (int i = 0; i < presented.length; i++)
+        {
+            presented[i] = i < presentedLength ? buffer.getByte(tokenOffset + i) : 0;
+        }
+        final boolean equal = MessageDigest.isEqual(token, presented);
+        return equal & bearer & presentedLength == token.length;
+    }
+}

@@ -1,0 +1,275 @@
+package io.sseflow.server.agent;
+
+import io.sseflow.server.Refusal;
+import io.sseflow.server.ServerCounter;
+import io.sseflow.server.http.AsciiBytes;
+import io.sseflow.server.http.HttpMethod;
+import io.sseflow.server.http.HttpRequestParser;
+import io.sseflow.server.http.HttpResponses;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Dispatches a request by method and path, in two steps. On the complete head, {@link #onHead} takes every
+ * decision that needs no body: unknown methods {@code 501}, unknown paths {@code 404}, methods a path does not
+ * take {@code 405}, bad topic names {@code 400}, and for a publish the {@link HttpPublishHandler}'s token, Origin
+ * and field checks; only a request that passed them is read further. On the complete request, {@link #route}:
+ * {@code /events/{topic}} to the {@link SubscribeHandler} ({@code GET}), the stream head alone ({@code HEAD}), the
+ * {@link HttpPublishHandler} ({@code POST}) or the CORS preflight ({@code OPTIONS}); {@code GET /metrics} renders
+ * the Prometheus text; {@code GET /healthz} answers {@code 200} while the server runs, {@code GET /readyz}
+ * {@code 200} while it takes publishes ({@code 503} once it is shutting down); {@code GET /} answers the pre-built
+ * demo page. {@code HEAD} is answered like {@code GET} without the body.
+ * <p>
+ * Not thread-safe: owned by the server agent.
+ */
+final class RequestRouter
+{
+    private static final String EVENTS_PREFIX = "/events/";
+    private static final String TOPIC_NAME_REASON = "topic name must match [A-Za-z0-9._-]{1,128}, not . or ..";
+    private static final UnsafeBuffer OK_BODY = new UnsafeBuffer(HttpResponses.ascii("ok\n"));
+    private static final UnsafeBuffer NOT_READY_BODY = new UnsafeBuffer(HttpResponses.ascii("not ready: shutting down\n"));
+
+    private enum Endpoint
+    {
+        EVENTS,
+        BAD_TOPIC,
+        METRICS,
+        HEALTH,
+        READY,
+        DEMO,
+        NOT_FOUND
+    }
+
+    private final TopicRegistry topics;
+    private final ServerCounters metrics;
+    private final HttpResponses responses;
+    private final ResponseWriter writer;
+    private final SubscribeHandler subscribeHandler;
+    private final HttpPublishHandler publishHandler;
+    private final AtomicBoolean closeRequested;
+    private final byte[] allowEvents;
+    private final UnsafeBuffer metricsBuffer;
+    private final UnsafeBuffer demoBody;
+
+    RequestRouter(
+        final AgentContext context,
+        final ResponseWriter writer,
+        final SubscribeHandler subscribeHandler,
+        final HttpPublishHandler publishHandler,
+        final byte[] demoPage)
+    {
+        this.topics = context.topics;
+        this.metrics = context.metrics;
+        this.responses = writer.responses();
+        this.writer = writer;
+        this.subscribeHandler = subscribeHandler;
+        this.publishHandler = publishHandler;
+        this.closeRequested = context.closeRequested;
+        allowEvents = context.config.httpPublish() ? ResponseHeaders.ALLOW_EVENTS : ResponseHeaders.ALLOW_EVENTS_READ_ONLY;
+        metricsBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(ServerCounters.maxRenderedLength()));
+        if (null != demoPage)
+        {
+            final ByteBuffer page = ByteBuffer.allocateDirect(demoPage.length);
+            page.put(demoPage).flip();
+            demoBody = new UnsafeBuffer(page);
+        }
+        else
+        {
+            demoBody = null;
+        }
+    }
+
+    /**
+     * Decide a request on its complete head, before any of its body is read or buffered.
+     *
+     * @param connection whose request head was parsed by its {@link Connection#parser}.
+     * @param buffer     holding the head.
+     * @return true when the request may go on (its body, if any, is to be read); false when it was answered.
+     */
+    boolean onHead(final Connection connection, final UnsafeBuffer buffer)
+    {
+        final HttpRequestParser parser = connection.parser;
+        final HttpMethod method = parser.method();
+        if (method == HttpMethod.OTHER)
+        {
+            writer.sendError(connection, Refusal.NOT_IMPLEMENTED);
+            return false;
+        }
+        switch (endpoint(parser, buffer))
+        {
+            case EVENTS:
+                if (method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS)
+                {
+                    return true;
+                }
+                if (method == HttpMethod.POST)
+                {
+                    return publishHandler.onPublishHead(connection, buffer);
+                }
+                writer.sendError(connection, Refusal.METHOD_NOT_ALLOWED, Refusal.METHOD_NOT_ALLOWED.message(), allowEvents);
+                return false;
+
+            case BAD_TOPIC:
+                writer.sendError(connection, Refusal.BAD_REQUEST, TOPIC_NAME_REASON);
+                return false;
+
+            case METRICS:
+            case HEALTH:
+            case READY:
+            case DEMO:
+                if (method == HttpMethod.GET || method == HttpMethod.HEAD)
+                {
+                    return true;
+                }
+                writer.sendError(
+                    connection, Refusal.METHOD_NOT_ALLOWED, Refusal.METHOD_NOT_ALLOWED.message(), ResponseHeaders.ALLOW_GET);
+                return false;
+
+            case NOT_FOUND:
+            default:
+                writer.sendError(connection, Refusal.NOT_FOUND);
+                return false;
+        }
+    }
+
+    /**
+     * Does a request that passed {@link #onHead} take a body? Only a publish does; any other request's body is
+     * limited to what fits in the buffer its head arrived in.
+     *
+     * @param parser holding the request head.
+     * @return true for a publish.
+     */
+    static boolean takesBody(final HttpRequestParser parser)
+    {
+        return parser.method() == HttpMethod.POST;
+    }
+
+    /**
+     * Answer a complete request that passed {@link #onHead}.
+     *
+     * @param connection whose request was parsed by its {@link Connection#parser}.
+     * @param buffer     holding the request, its body after the head.
+     */
+    void route(final Connection connection, final UnsafeBuffer buffer)
+    {
+        final HttpRequestParser parser = connection.parser;
+        final HttpMethod method = parser.method();
+        switch (endpoint(parser, buffer))
+        {
+            case EVENTS:
+            {
+                final int topicOffset = parser.pathOffset() + EVENTS_PREFIX.length();
+                final int topicLength = parser.pathLength() - EVENTS_PREFIX.length();
+                if (method == HttpMethod.GET)
+                {
+                    subscribeHandler.onSubscribe(connection, buffer, topicOffset, topicLength);
+                }
+                else if (method == HttpMethod.HEAD)
+                {
+                    onStreamHead(connection, buffer, topicOffset, topicLength);
+                }
+                else if (method == HttpMethod.POST)
+                {
+                    publishHandler.onPublish(connection, buffer, topicOffset, topicLength);
+                }
+                else
+                {
+                    writer.send(connection, responses.options(responses.hasCors(), ResponseWriter.persistence(connection)));
+                }
+                break;
+            }
+
+            case METRICS:
+            {
+                metrics.set(ServerCounter.TOPICS, topics.count());
+                final int bodyLength = metrics.renderPrometheus(metricsBuffer, 0);
+                respond(connection, 200, ResponseHeaders.TEXT_METRICS, metricsBuffer, bodyLength);
+                break;
+            }
+
+            case HEALTH:
+                respond(connection, 200, ResponseHeaders.TEXT_PLAIN, OK_BODY, OK_BODY.capacity());
+                break;
+
+            case READY:
+                if (closeRequested.get())
+                {
+                    respond(connection, 503, ResponseHeaders.TEXT_PLAIN, NOT_READY_BODY, NOT_READY_BODY.capacity());
+                }
+                else
+                {
+                    respond(connection, 200, ResponseHeaders.TEXT_PLAIN, OK_BODY, OK_BODY.capacity());
+                }
+                break;
+
+            case DEMO:
+                respond(connection, 200, ResponseHeaders.TEXT_HTML, demoBody, demoBody.capacity());
+                break;
+
+            default:
+                writer.sendError(connection, Refusal.NOT_FOUND);
+                break;
+        }
+    }
+
+    private Endpoint endpoint(final HttpRequestParser parser, final UnsafeBuffer buffer)
+    {
+        final int pathOffset = parser.pathOffset();
+        final int pathLength = parser.pathLength();
+        if (pathLength > EVENTS_PREFIX.length() && AsciiBytes.equals(buffer, pathOffset, EVENTS_PREFIX.length(), EVENTS_PREFIX))
+        {
+            final int topicOffset = pathOffset + EVENTS_PREFIX.length();
+            final int topicLength = pathLength - EVENTS_PREFIX.length();
+            return TopicState.isValidNameInPath(buffer, topicOffset, topicLength) ? Endpoint.EVENTS : Endpoint.BAD_TOPIC;
+        }
+        if (AsciiBytes.equals(buffer, pathOffset, pathLength, "/events/") ||
+            AsciiBytes.equals(buffer, pathOffset, pathLength, "/events"))
+        {
+            return Endpoint.BAD_TOPIC;
+        }
+        if (AsciiBytes.equals(buffer, pathOffset, pathLength, "/metrics"))
+        {
+            return Endpoint.METRICS;
+        }
+        if (AsciiBytes.equals(buffer, pathOffset, pathLength, "/healthz"))
+        {
+            return Endpoint.HEALTH;
+        }
+        if (AsciiBytes.equals(buffer, pathOffset, pathLength, "/readyz"))
+        {
+            return Endpoint.READY;
+        }
+        if (null != demoBody && AsciiBytes.equals(buffer, pathOffset, pathLength, "/"))
+        {
+            return Endpoint.DEMO;
+        }
+        return Endpoint.NOT_FOUND;
+    }
+
+    private void respond(
+        final Connection connection,
+        final int status,
+        final byte[] contentType,
+        final UnsafeBuffer body,
+        final int bodyLength)
+    {
+        final UnsafeBuffer out = writer.buffer();
+        final int length = connection.parser.method() == HttpMethod.HEAD ?
+            responses.putHead(out, 0, status, contentType, bodyLength, ResponseWriter.persistence(connection)) :
+            responses.putResponse(out, 0, status, contentType, body, 0, bodyLength, ResponseWriter.persistence(connection));
+        writer.send(connection, length, connection.keepAlive);
+    }
+
+    private void onStreamHead(
+        final Connection connection, final UnsafeBuffer buffer, final int topicOffset, final int topicLength)
+    {
+        if (!subscribeHandler.authorize(connection, buffer, topicOffset, topicLength))
+        {
+            return;
+        }
+        final int length = responses.putEventStreamHead(writer.buffer(), 0, ResponseWriter.persistence(connection));
+        writer.send(connection, length, connection.keepAlive);
+    }
+}

@@ -1,0 +1,368 @@
+package io.sseflow.server.agent;
+
+import io.sseflow.server.ServerConfig;
+import io.sseflow.server.http.HttpResponses;
+import io.sseflow.server.sequencer.EventSequencer;
+import io.sseflow.server.transport.SelectionHandler;
+import io.sseflow.server.transport.SelectorPoller;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.CachedNanoClock;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The server's single thread of work, run by an Agrona {@code AgentRunner}. Each duty cycle:
+ * <ol>
+ *     <li>polls sequenced events from the {@link EventSequencer}; the {@link FrameAssembler} turns each record into
+ *     its frame, appended once to its topic's log, and answers its HTTP publisher; then goes on with the requests
+ *     of HTTP publishers answered meanwhile (pipelined publishes);</li>
+ *     <li>flushes every subscriber of the topics that grew ({@link SubscriberFlusher}): one write of
+ *     {@code log[cursor..head]} each;</li>
+ *     <li>selects without blocking: accepts ({@link ConnectionAcceptor}), reads, decides and answers requests
+ *     ({@link RequestReader}, {@link RequestRouter}), resumes blocked writes ({@link ResponseWriter});</li>
+ *     <li>ends the streams of topics whose subscribers were disconnected;</li>
+ *     <li>every few milliseconds: heartbeats for idle streams, request and linger timeouts
+ *     ({@link ConnectionTimers});</li>
+ *     <li>once closing is requested, the {@link ShutdownDrain}: stops accepting, lets what is sequenced be written,
+ *     then closes.</li>
+ * </ol>
+ * In steady state nothing here allocates: buffers are pre-allocated, topics are found by their name bytes, and
+ * the selected keys are handled through a {@link SelectorPoller}.
+ */
+final class ServerAgent implements Agent, SelectionHandler
+{
+    private static final int POLL_LIMIT = 1024;
+    private static final int MAX_PUBLISH_ROUNDS = 64;
+    private static final int MAX_POOLED_PARSERS = 1024;
+
+    private final ServerConfig config;
+    private final TopicRegistry topics;
+    private final ServerCounters metrics;
+    private final EventSequencer sequencer;
+    private final HttpResponses responses;
+    private final ServerSocketChannel serverChannel;
+    private final SelectorPoller poller;
+    private final SelectionKey acceptKey;
+    private final CountDownLatch terminated;
+
+    private final ManyToOneConcurrentArrayQueue<TopicState> disconnectRequests;
+    private final CachedNanoClock clock = new CachedNanoClock();
+    private final ConnectionTable connections;
+    private final ResponseWriter writer;
+    private final SubscriberFlusher flusher;
+    private final FrameAssembler frames;
+    private final SubscribeHandler subscribeHandler;
+    private final RequestRouter router;
+    private final ConnectionTimers timers;
+    private final ShutdownDrain shutdown;
+    private final ConnectionAcceptor acceptor;
+    private final RequestReader reader;
+    private Connection[] ready = new Connection[16];
+    private int readyCount;
+
+    private long nowNs;
+    private int lastPollCount;
+    private final AtomicBoolean closeRequested = new AtomicBoolean();
+
+    ServerAgent(
+        final ServerConfig config,
+        final TopicRegistry topics,
+        final ServerCounters metrics,
+        final EventSequencer sequencer,
+        final int maxRecordLength,
+        final ServerSocketChannel serverChannel,
+        final byte[] demoPage,
+        final CountDownLatch terminated) throws IOException
+    {
+        this.config = config;
+        this.topics = topics;
+        this.metrics = metrics;
+        this.sequencer = sequencer;
+        topics.sequencer(sequencer);
+        this.serverChannel = serverChannel;
+        this.terminated = terminated;
+        this.poller = new SelectorPoller(this);
+
+        disconnectRequests = new ManyToOneConcurrentArrayQueue<>(Math.min(config.maxTopics(), 4096));
+
+        connections = new ConnectionTable(
+            metrics, new RequestParserPool(config.maxRequestHeadBytes(), config.maxEventBytes(), MAX_POOLED_PARSERS));
+        final int port = ((InetSocketAddress)serverChannel.getLocalAddress()).getPort();
+        final AgentContext context = new AgentContext(
+            config, topics, metrics, sequencer, connections, clock, closeRequested, maxRecordLength, port);
+        this.responses = context.responses;
+        writer = new ResponseWriter(context, 64 * 1024 + ServerCounters.maxRenderedLength());
+        flusher = new SubscriberFlusher(config, metrics, connections, writer, clock);
+        final HttpPublishHandler publishHandler = new HttpPublishHandler(context, writer);
+        subscribeHandler = new SubscribeHandler(context, writer, flusher, constant(responses.eventStreamHead()));
+        router = new RequestRouter(context, writer, subscribeHandler, publishHandler, demoPage);
+        frames = new FrameAssembler(context, flusher, publishHandler, this::scheduleReady);
+        timers = new ConnectionTimers(context, writer, flusher);
+        final ClientAdmission admission = new ClientAdmission(config, connections, writer);
+        acceptor = new ConnectionAcceptor(
+            config, serverChannel, poller.selector(), metrics, connections, admission, writer, clock);
+        reader = new RequestReader(config, connections, admission, router, writer, this::scheduleReady);
+        shutdown = new ShutdownDrain(config, serverChannel, poller.selector(), sequencer, connections);
+        // last, so that when an allocation above fails the listening socket is not registered and closes at once
+        this.acceptKey = serverChannel.register(poller.selector(), SelectionKey.OP_ACCEPT);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public String roleName()
+    {
+        return "sseflow-server";
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public int doWork() throws IOException
+    {
+        nowNs = System.nanoTime();
+        clock.update(nowNs);
+        int workCount = drainPublishes();
+        if (flusher.hasDirtyTopics())
+        {
+            workCount += flusher.flushDirtyTopics();
+        }
+        workCount += poller.selectNow();
+        if (!disconnectRequests.isEmpty())
+        {
+            workCount += disconnectRequested();
+        }
+        workCount += timers.poll(nowNs);
+        if (closeRequested.get())
+        {
+            workCount += shutdown.poll(nowNs, lastPollCount == 0 && !flusher.hasDirtyTopics() && readyCount == 0);
+        }
+        return workCount;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onClose()
+    {
+        // also the way out after a fatal error (see FailStopAgent), when this agent's state may be inconsistent:
+        // each step is tried whatever the one before threw, and closing the selector is what finally releases the
+        // port (a registered channel's socket is closed when its key is deregistered)
+        Throwable error = null;
+        try
+        {
+            sequencer.close();
+        }
+        catch (final Throwable ex)
+        {
+            error = ex;
+        }
+        try
+        {
+            serverChannel.close();
+        }
+        catch (final Throwable ex)
+        {
+            error = firstOf(error, ex);
+        }
+        for (int i = connections.count() - 1; i >= 0; i--)
+        {
+            final Connection connection = connections.get(i);
+            try
+            {
+                connections.close(connection);
+            }
+            catch (final Throwable ex)
+            {
+                error = firstOf(error, ex);
+                CloseHelper.quietClose(connection.channel);
+            }
+        }
+        try
+        {
+            poller.close();
+        }
+        catch (final Throwable ex)
+        {
+            error = firstOf(error, ex);
+        }
+        terminated.countDown();
+        if (error instanceof RuntimeException)
+        {
+            throw (RuntimeException)error;
+        }
+        if (error instanceof Error)
+        {
+            throw (Error)error;
+        }
+    }
+
+    void requestClose()
+    {
+        closeRequested.set(true);
+    }
+
+    boolean requestDisconnect(final TopicState topic)
+    {
+        return disconnectRequests.offer(topic);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public int onSelected(final SelectionKey key)
+    {
+        if (key == acceptKey)
+        {
+            return acceptor.accept();
+        }
+
+        final Connection connection = (Connection)key.attachment();
+        if (!key.isValid() || connection.isClosed())
+        {
+            return 0;
+        }
+        try
+        {
+            final int readyOps = key.readyOps();
+            if ((readyOps & SelectionKey.OP_WRITE) != 0)
+            {
+                onWritable(connection);
+            }
+            if ((readyOps & SelectionKey.OP_READ) != 0 && !connection.isClosed())
+            {
+                reader.onReadable(connection);
+            }
+        }
+        catch (final IOException | CancelledKeyException ex)
+        {
+            connections.close(connection);
+        }
+        return 1;
+    }
+
+    SelectorPoller poller()
+    {
+        return poller;
+    }
+
+    private void onWritable(final Connection connection) throws IOException
+    {
+        switch (connection.state())
+        {
+            case STREAMING:
+                flusher.flush(connection);
+                break;
+
+            case ENDING_STREAM:
+                flusher.flushEndingStream(connection);
+                break;
+
+            case WRITING:
+                if (writer.resumeWrite(connection) && connection.isReading())
+                {
+                    reader.processRequests(connection);
+                }
+                break;
+
+            default:
+                break;
+        }
+    }
+
+    private int disconnectRequested()
+    {
+        int workCount = 0;
+        TopicState topic;
+        while (null != (topic = disconnectRequests.poll()))
+        {
+            topic.disconnectRequested.set(false);
+            final Connection[] subscribers = topic.subscribers;
+            for (int i = topic.subscriberCount - 1; i >= 0; i--)
+            {
+                flusher.endStream(subscribers[i]);
+                workCount++;
+            }
+        }
+        return workCount;
+    }
+
+    /**
+     * Append every pending event before any subscriber is written to, so that each subscriber gets all of them in
+     * one write: syscalls, not encoding, bound fan-out here. An HTTP publisher's pipelined POSTs are taken one per
+     * round (each waits for its id), so rounds go on while answered publishers have more requests buffered; at
+     * most {@code POLL_LIMIT} events are appended between two flushes, as before, so subscribers are not lapped.
+     */
+    private int drainPublishes()
+    {
+        int workCount = 0;
+        int appended = 0;
+        int rounds = 0;
+        int polled;
+        do
+        {
+            polled = sequencer.poll(frames, POLL_LIMIT - appended);
+            lastPollCount = polled;
+            appended += polled;
+            workCount += polled;
+            if (readyCount > 0)
+            {
+                workCount += processReady();
+            }
+        }
+        while (polled > 0 && appended < POLL_LIMIT && ++rounds < MAX_PUBLISH_ROUNDS);
+        return workCount;
+    }
+
+    private int processReady()
+    {
+        int count = 0;
+        for (; count < readyCount; count++)
+        {
+            final Connection connection = ready[count];
+            ready[count] = null;
+            connection.readyIndex = -1;
+            if (connection.isReading())
+            {
+                reader.processRequests(connection);
+            }
+        }
+        readyCount = 0;
+        return count;
+    }
+
+    private void scheduleReady(final Connection connection)
+    {
+        if (connection.readyIndex < 0)
+        {
+            if (readyCount == ready.length)
+            {
+                ready = Arrays.copyOf(ready, readyCount << 1);
+            }
+            connection.readyIndex = readyCount;
+            ready[readyCount++] = connection;
+        }
+    }
+
+    private static Throwable firstOf(final Throwable first, final Throwable next)
+    {
+        return null == first ? next : first;
+    }
+
+    private static ByteBuffer constant(final byte[] bytes)
+    {
+        final ByteBuffer buffer = ByteBuffer.allocateDirect(bytes.length);
+        buffer.put(bytes).flip();
+        return buffer;
+    }
+}

@@ -1,0 +1,181 @@
+package io.sseflow.server.agent;
+
+import io.sseflow.server.Refusal;
+import io.sseflow.server.ServerCounter;
+import io.sseflow.server.ServerMetrics;
+import org.agrona.BitUtil;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.AtomicBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Where the server's counters are kept and written: each a cache-line-padded long in one {@link AtomicBuffer} (so
+ * two counters written by different threads never share a cache line), one slot per {@link ServerCounter} (at its
+ * id), then one per {@link Refusal} (at its ordinal). The agent thread writes them with release stores (publisher
+ * threads add atomically), any thread reads them (the public {@link ServerMetrics} through
+ * {@link ServerRuntime#counter(ServerCounter)} and {@link ServerRuntime#refused(Refusal)}), and {@code /metrics}
+ * renders them in the Prometheus text format without allocating, from lines encoded once from the two enums.
+ */
+final class ServerCounters
+{
+    private static final ServerCounter[] COUNTERS = ServerCounter.values();
+    private static final Refusal[] REFUSALS = Refusal.values();
+    private static final int STRIDE = BitUtil.CACHE_LINE_LENGTH;
+    private static final int COUNTER_COUNT = COUNTERS.length;
+    private static final int REFUSAL_COUNT = REFUSALS.length;
+    private static final int MAX_LONG_DIGITS = 20;
+
+    private static final String REFUSED_NAME = "sseflow_requests_refused_total";
+    private static final byte[] REFUSED_PREAMBLE = ascii("# HELP " + REFUSED_NAME +
+        " Requests and connections refused, by reason.\n# TYPE " + REFUSED_NAME + " counter\n");
+    private static final byte[][] COUNTER_PREAMBLES = new byte[COUNTER_COUNT][];
+    private static final byte[][] REFUSED_LINES = new byte[REFUSAL_COUNT][];
+
+    static
+    {
+        for (final ServerCounter counter : COUNTERS)
+        {
+            final String name = counter.metricName();
+            COUNTER_PREAMBLES[counter.id()] = ascii("# HELP " + name + " " + counter.help() + "\n" +
+                "# TYPE " + name + " " + counter.type().text() + "\n" + name + " ");
+        }
+        for (final Refusal refusal : REFUSALS)
+        {
+            REFUSED_LINES[refusal.ordinal()] = ascii(REFUSED_NAME + "{reason=\"" + refusal.label() + "\"} ");
+        }
+    }
+
+    private final AtomicBuffer values =
+        new UnsafeBuffer(ByteBuffer.allocateDirect((COUNTER_COUNT + REFUSAL_COUNT) * STRIDE));
+
+    ServerCounters()
+    {
+    }
+
+    /**
+     * Current value of a counter or gauge.
+     *
+     * @param counter which.
+     * @return the value.
+     */
+    long get(final ServerCounter counter)
+    {
+        return values.getLongVolatile(counterOffset(counter));
+    }
+
+    /**
+     * Requests or connections refused for one reason.
+     *
+     * @param refusal which.
+     * @return the counter.
+     */
+    long refused(final Refusal refusal)
+    {
+        return values.getLongVolatile(refusalOffset(refusal));
+    }
+
+    void increment(final ServerCounter counter)
+    {
+        add(counter, 1);
+    }
+
+    void decrement(final ServerCounter counter)
+    {
+        add(counter, -1);
+    }
+
+    /**
+     * Single-writer add (the agent thread).
+     */
+    void add(final ServerCounter counter, final long delta)
+    {
+        addOrdered(counterOffset(counter), delta);
+    }
+
+    /**
+     * Single-writer store of a gauge's value (the agent thread).
+     */
+    void set(final ServerCounter counter, final long value)
+    {
+        values.putLongRelease(counterOffset(counter), value);
+    }
+
+    /**
+     * Multi-writer add (publisher threads).
+     */
+    void addAtomic(final ServerCounter counter, final long delta)
+    {
+        values.getAndAddLong(counterOffset(counter), delta);
+    }
+
+    /**
+     * Single-writer count of a refusal (the agent thread).
+     */
+    void incrementRefused(final Refusal refusal)
+    {
+        addOrdered(refusalOffset(refusal), 1);
+    }
+
+    int renderPrometheus(final MutableDirectBuffer buffer, final int index)
+    {
+        int position = index;
+        for (final ServerCounter counter : COUNTERS)
+        {
+            position += putLine(buffer, position, COUNTER_PREAMBLES[counter.id()], get(counter));
+        }
+        buffer.putBytes(position, REFUSED_PREAMBLE);
+        position += REFUSED_PREAMBLE.length;
+        for (final Refusal refusal : REFUSALS)
+        {
+            position += putLine(buffer, position, REFUSED_LINES[refusal.ordinal()], refused(refusal));
+        }
+        return position - index;
+    }
+
+    static int maxRenderedLength()
+    {
+        int length = REFUSED_PREAMBLE.length;
+        for (final byte[] preamble : COUNTER_PREAMBLES)
+        {
+            length += preamble.length + MAX_LONG_DIGITS + 1;
+        }
+        for (final byte[] line : REFUSED_LINES)
+        {
+            length += line.length + MAX_LONG_DIGITS + 1;
+        }
+        return length;
+    }
+
+    private void addOrdered(final int offset, final long delta)
+    {
+        values.putLongRelease(offset, values.getLong(offset) + delta);
+    }
+
+    private static int putLine(final MutableDirectBuffer buffer, final int index, final byte[] prefix, final long value)
+    {
+        int position = index;
+        buffer.putBytes(position, prefix);
+        position += prefix.length;
+        position += buffer.putLongAscii(position, value);
+        buffer.putByte(position++, (byte)'\n');
+        return position - index;
+    }
+
+    private static int counterOffset(final ServerCounter counter)
+    {
+        return counter.id() * STRIDE;
+    }
+
+    private static int refusalOffset(final Refusal refusal)
+    {
+        return (COUNTER_COUNT + refusal.ordinal()) * STRIDE;
+    }
+
+    private static byte[] ascii(final String text)
+    {
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+}

@@ -1,0 +1,96 @@
+package io.sseflow.server.agent;
+
+import io.sseflow.server.ServerConfig;
+import io.sseflow.server.sequencer.EventSequencer;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.AgentTerminationException;
+
+import java.io.IOException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+
+/**
+ * The graceful shutdown, once closing is requested: the first step stops accepting (the listening socket closes)
+ * and closes the sequencer (publishing ends); each later duty cycle checks whether everything sequenced has been
+ * written: no event left to append or subscriber to flush, no stream with bytes pending, no response being written
+ * or awaited. When it has, or {@code --shutdown-timeout} has passed, every connection's write side is shut down
+ * (FIN after what was written) and it is closed, and the agent terminates.
+ * <p>
+ * Not thread-safe: owned by the server agent.
+ */
+final class ShutdownDrain
+{
+    private final ServerSocketChannel serverChannel;
+    private final Selector selector;
+    private final EventSequencer sequencer;
+    private final ConnectionTable connections;
+    private final long shutdownTimeoutNs;
+    private boolean draining;
+    private long deadlineNs;
+
+    ShutdownDrain(
+        final ServerConfig config,
+        final ServerSocketChannel serverChannel,
+        final Selector selector,
+        final EventSequencer sequencer,
+        final ConnectionTable connections)
+    {
+        this.serverChannel = serverChannel;
+        this.selector = selector;
+        this.sequencer = sequencer;
+        this.connections = connections;
+        this.shutdownTimeoutNs = config.shutdownTimeoutNs();
+    }
+
+    /**
+     * One step of the drain.
+     *
+     * @param nowNs     of this duty cycle.
+     * @param agentIdle true when the agent has nothing left to append, flush or process.
+     * @return work done.
+     * @throws AgentTerminationException when the drain is over and every connection closed.
+     */
+    int poll(final long nowNs, final boolean agentIdle)
+    {
+        if (!draining)
+        {
+            draining = true;
+            deadlineNs = nowNs + shutdownTimeoutNs;
+            final SelectionKey acceptKey = serverChannel.keyFor(selector);
+            if (null != acceptKey)
+            {
+                acceptKey.cancel();
+            }
+            CloseHelper.quietClose(serverChannel);
+            sequencer.close();
+            return 1;
+        }
+
+        final ConnectionTable connections = this.connections;
+        boolean flushed = agentIdle;
+        for (int i = 0; flushed && i < connections.count(); i++)
+        {
+            flushed = !connections.get(i).hasOutputPending();
+        }
+
+        if (flushed || nowNs - deadlineNs >= 0)
+        {
+            for (int i = connections.count() - 1; i >= 0; i--)
+            {
+                final Connection connection = connections.get(i);
+                try
+                {
+                    connection.channel.shutdownOutput();
+                }
+                catch (final IOException ignore)
+                {
+                    // closing anyway
+                }
+                connections.close(connection);
+            }
+            throw new AgentTerminationException("closed");
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,217 @@
+package io.sseflow.server.agent;
+
+import io.sseflow.server.ServerConfig;
+import io.sseflow.server.ServerCounter;
+import io.sseflow.server.http.HttpResponses;
+import io.sseflow.server.log.SubscriberCursor;
+import org.agrona.concurrent.CachedNanoClock;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.util.Arrays;
+
+/**
+ * Moves subscribers' cursors forward: after events are appended, every subscriber of the topics that grew gets
+ * one write of {@code log[cursor..head]}; a blocked subscriber waits for {@code OP_WRITE}; a lapped one (too slow
+ * for the history) is dropped as a slow consumer and reset, so the kernel frees what it still had queued for it.
+ * Also sends heartbeats to idle streams and ends streams at a frame boundary when their topic's subscribers are
+ * disconnected. Counts frames and bytes delivered.
+ * <p>
+ * Not thread-safe: owned by the server agent.
+ */
+final class SubscriberFlusher
+{
+    private static final byte[] HEARTBEAT = HttpResponses.ascii(": heartbeat\n\n");
+
+    private final ServerCounters metrics;
+    private final ConnectionTable connections;
+    private final ResponseWriter writer;
+    private final CachedNanoClock clock;
+    private final long requestTimeoutNs;
+    private final long heartbeatNs;
+    private final ByteBuffer heartbeat;
+    private TopicState[] dirtyTopics = new TopicState[16];
+    private int dirtyCount;
+
+    SubscriberFlusher(
+        final ServerConfig config,
+        final ServerCounters metrics,
+        final ConnectionTable connections,
+        final ResponseWriter writer,
+        final CachedNanoClock clock)
+    {
+        this.metrics = metrics;
+        this.connections = connections;
+        this.writer = writer;
+        this.clock = clock;
+        this.requestTimeoutNs = config.requestTimeoutNs();
+        this.heartbeatNs = config.heartbeatNs();
+        heartbeat = ByteBuffer.allocateDirect(HEARTBEAT.length);
+        heartbeat.put(HEARTBEAT).flip();
+    }
+
+    boolean hasDirtyTopics()
+    {
+        return dirtyCount > 0;
+    }
+
+    void markDirty(final TopicState topic)
+    {
+        if (!topic.dirty && topic.subscriberCount > 0)
+        {
+            topic.dirty = true;
+            if (dirtyCount == dirtyTopics.length)
+            {
+                dirtyTopics = Arrays.copyOf(dirtyTopics, dirtyCount << 1);
+            }
+            dirtyTopics[dirtyCount++] = topic;
+        }
+    }
+
+    int flushDirtyTopics()
+    {
+        final TopicState[] dirtyTopics = this.dirtyTopics;
+        final int count = dirtyCount;
+        int workCount = 0;
+        for (int i = 0; i < count; i++)
+        {
+            final TopicState topic = dirtyTopics[i];
+            dirtyTopics[i] = null;
+            topic.dirty = false;
+            final Connection[] subscribers = topic.subscribers;
+            for (int j = topic.subscriberCount - 1; j >= 0; j--)
+            {
+                final Connection connection = subscribers[j];
+                if ((connection.interestOps & SelectionKey.OP_WRITE) != 0)
+                {
+                    if (connection.cursor.isLapped())
+                    {
+                        dropSlowConsumer(connection);
+                    }
+                }
+                else
+                {
+                    flush(connection);
+                    workCount++;
+                }
+            }
+        }
+        dirtyCount = 0;
+        return workCount;
+    }
+
+    /**
+     * Send a heartbeat comment to a stream idle for the heartbeat interval, unless a write is already pending.
+     *
+     * @param connection in the {@link Connection.State#STREAMING} state.
+     * @param nowNs      of this duty cycle.
+     * @return true when a heartbeat was sent.
+     */
+    boolean heartbeatIfIdle(final Connection connection, final long nowNs)
+    {
+        if (connection.interestOps == SelectionKey.OP_READ &&
+            nowNs - connection.cursor.lastWriteNs() >= heartbeatNs &&
+            connection.cursor.offerControl(heartbeat))
+        {
+            metrics.increment(ServerCounter.HEARTBEATS);
+            flush(connection);
+            return true;
+        }
+        return false;
+    }
+
+    void flush(final Connection connection)
+    {
+        final SubscriberCursor.Outcome outcome = flushCursor(connection);
+        if (null == outcome)
+        {
+            return;
+        }
+        switch (outcome)
+        {
+            case CAUGHT_UP:
+                connection.setInterest(SelectionKey.OP_READ);
+                break;
+
+            case BLOCKED:
+                connection.setInterest(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+                break;
+
+            case LAPPED:
+            default:
+                dropSlowConsumer(connection);
+                break;
+        }
+    }
+
+    void endStream(final Connection connection)
+    {
+        connection.topic.removeSubscriber(connection);
+        metrics.decrement(ServerCounter.SUBSCRIBERS);
+        metrics.increment(ServerCounter.SUBSCRIBERS_DISCONNECTED);
+        connection.endStream(clock.nanoTime() + requestTimeoutNs);
+        connection.cursor.endAtFrameBoundary();
+        flushEndingStream(connection);
+    }
+
+    void flushEndingStream(final Connection connection)
+    {
+        final SubscriberCursor.Outcome outcome = flushCursor(connection);
+        if (null == outcome)
+        {
+            return;
+        }
+        switch (outcome)
+        {
+            case CAUGHT_UP:
+                connection.cursor.close();
+                writer.startLinger(connection);
+                break;
+
+            case BLOCKED:
+                connection.setInterest(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+                break;
+
+            case LAPPED:
+            default:
+                dropSlowConsumer(connection);
+                break;
+        }
+    }
+
+    private SubscriberCursor.Outcome flushCursor(final Connection connection)
+    {
+        final SubscriberCursor cursor = connection.cursor;
+        final long framesBefore = cursor.framesWritten();
+        final long bytesBefore = cursor.bytesWritten();
+        final SubscriberCursor.Outcome outcome;
+        try
+        {
+            outcome = cursor.flush(connection.channel, clock.nanoTime());
+        }
+        catch (final IOException ex)
+        {
+            connections.close(connection);
+            return null;
+        }
+
+        final long frames = cursor.framesWritten() - framesBefore;
+        if (frames > 0)
+        {
+            metrics.add(ServerCounter.FRAMES_DELIVERED, frames);
+        }
+        final long bytes = cursor.bytesWritten() - bytesBefore;
+        if (bytes > 0)
+        {
+            metrics.add(ServerCounter.BYTES_DELIVERED, bytes);
+        }
+        return outcome;
+    }
+
+    private void dropSlowConsumer(final Connection connection)
+    {
+        metrics.increment(ServerCounter.SLOW_CONSUMERS_DROPPED);
+        connections.reset(connection);
+    }
+}

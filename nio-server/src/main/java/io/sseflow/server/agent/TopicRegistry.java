@@ -1,0 +1,389 @@
+package io.sseflow.server.agent;
+
+import io.sseflow.server.ServerConfig;
+import io.sseflow.server.SseServer;
+import io.sseflow.server.Topic;
+import io.sseflow.server.sequencer.EventSequencer;
+import io.sseflow.server.log.HistoryBudget;
+import io.sseflow.server.log.TopicLog;
+import org.agrona.DirectBuffer;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The server's live topics: by name for any thread, by index for the agent (in publish records), and by name bytes
+ * for the agent's request handling through an open-addressing table that the agent fills on first sight, so
+ * looking up a known topic from a request allocates nothing.
+ * <p>
+ * Topics come and go: one with no subscribers, no retained events and no publish record in flight (see
+ * {@link TopicState#pin()}) is freed, when its last subscriber leaves or by the agent's periodic {@link #sweep}; it
+ * leaves the name map and the agent's table (backward-shift deletion keeps linear probing correct), the sequencer
+ * forgets its index, and the index is given to the next topic created. Only live topics count toward the limit.
+ */
+final class TopicRegistry
+{
+    private final int maxTopics;
+    private final int history;
+    private final int historyBytes;
+    private final HistoryBudget historyBudget;
+    private final ConcurrentHashMap<String, TopicState> byName = new ConcurrentHashMap<>();
+    private volatile TopicState[] byIndex = new TopicState[16];
+    private volatile int liveCount;
+
+    // under the lock
+    private int[] freeIndices = new int[16];
+    private int freeIndexCount;
+    private int nextIndex;
+
+    // agent-only
+    private EventSequencer sequencer;
+    private TopicState[] table = new TopicState[64];
+    private int tableCount;
+    private int sweepCursor;
+
+    TopicRegistry(final ServerConfig config)
+    {
+        this.maxTopics = config.maxTopics();
+        this.history = config.history();
+        this.historyBytes = config.historyBytes();
+        this.historyBudget = new HistoryBudget(config.historyTotalBytes());
+    }
+
+    /**
+     * Agent, at start: who is told about freed indices.
+     */
+    void sequencer(final EventSequencer sequencer)
+    {
+        this.sequencer = sequencer;
+    }
+
+    HistoryBudget historyBudget()
+    {
+        return historyBudget;
+    }
+
+    TopicLog newLog()
+    {
+        return new TopicLog(history, historyBytes, historyBudget);
+    }
+
+    /**
+     * Find or create a topic; any thread. The topic may be freed at any moment after this returns unless it is
+     * pinned: publishers use {@link #pinLive(String)}.
+     *
+     * @return the topic, or null when the topic limit is reached.
+     */
+    TopicState getOrCreate(final String name)
+    {
+        final TopicState topic = byName.get(name);
+        if (null != topic)
+        {
+            return topic;
+        }
+        if (!Topic.isValidName(name))
+        {
+            throw new IllegalArgumentException(
+                "topic name must match [A-Za-z0-9._-]{1,128} and not be . or ..: " + name);
+        }
+        synchronized (this)
+        {
+            final TopicState existing = byName.get(name);
+            if (null != existing)
+            {
+                return existing;
+            }
+            if (liveCount >= maxTopics)
+            {
+                return null;
+            }
+            final int index = freeIndexCount > 0 ? freeIndices[--freeIndexCount] : nextIndex++;
+            TopicState[] topics = byIndex;
+            if (index >= topics.length)
+            {
+                topics = Arrays.copyOf(topics, Math.max(index + 1, topics.length * 2));
+            }
+            final TopicState created = new TopicState(name, index, this);
+            topics[index] = created;
+            byIndex = topics;
+            byName.put(name, created);
+            liveCount++;
+            return created;
+        }
+    }
+
+    /**
+     * The live topic of a name, created if need be, pinned for a publish record; any thread.
+     *
+     * @return the pinned topic, or null when the topic limit is reached.
+     */
+    TopicState pinLive(final String name)
+    {
+        final TopicState topic = byName.get(name);
+        if (null != topic && topic.pin())
+        {
+            return topic;
+        }
+        synchronized (this)
+        {
+            final TopicState live = getOrCreate(name);
+            if (null == live)
+            {
+                return null;
+            }
+            if (!live.pin())
+            {
+                throw new IllegalStateException("topic freed outside the registry lock: " + name);
+            }
+            return live;
+        }
+    }
+
+    /**
+     * The live topic of a name, if any; any thread.
+     *
+     * @return the topic, or null.
+     */
+    TopicState find(final String name)
+    {
+        return byName.get(name);
+    }
+
+    /**
+     * The topic of an index in a publish record; agent only, for a record pinned when offered.
+     *
+     * @return the topic, or null when no topic has that index.
+     */
+    TopicState byIndex(final int index)
+    {
+        final TopicState[] topics = byIndex;
+        return index >= 0 && index < topics.length ? topics[index] : null;
+    }
+
+    /**
+     * Live topics.
+     *
+     * @return the count.
+     */
+    int count()
+    {
+        return liveCount;
+    }
+
+    /**
+     * Agent only: find or create a topic from name bytes already validated. At the topic limit, idle topics are
+     * swept first, so freed ones never count.
+     *
+     * @return the topic, or null when the topic limit is reached.
+     */
+    TopicState lookup(final DirectBuffer buffer, final int offset, final int length)
+    {
+        int hash = 1;
+        for (int i = 0; i < length; i++)
+        {
+            hash = 31 * hash + buffer.getByte(offset + i);
+        }
+
+        final TopicState[] table = this.table;
+        final int mask = table.length - 1;
+        int slot = spread(hash) & mask;
+        TopicState topic;
+        while (null != (topic = table[slot]))
+        {
+            if (topic.nameHash == hash && nameEquals(topic.nameBytes, buffer, offset, length))
+            {
+                return topic;
+            }
+            slot = (slot + 1) & mask;
+        }
+
+        final byte[] nameBytes = new byte[length];
+        buffer.getBytes(offset, nameBytes);
+        final String name = new String(nameBytes, StandardCharsets.US_ASCII);
+        topic = getOrCreate(name);
+        if (null == topic && sweep(Integer.MAX_VALUE) > 0)
+        {
+            topic = getOrCreate(name);
+        }
+        if (null != topic)
+        {
+            insert(topic);
+        }
+        return topic;
+    }
+
+    /**
+     * Agent only: free the topic if it is idle (no subscriber, no retained event, nothing in flight).
+     *
+     * @return true when freed.
+     */
+    boolean freeIfIdle(final TopicState topic)
+    {
+        if (!topic.isIdle())
+        {
+            return false;
+        }
+        synchronized (this)
+        {
+            if (!topic.retire())
+            {
+                return false;
+            }
+            final int index = topic.index();
+            byName.remove(topic.name(), topic);
+            byIndex[index] = null;
+            if (null != sequencer)
+            {
+                sequencer.onTopicFreed(index);
+            }
+            if (freeIndexCount == freeIndices.length)
+            {
+                freeIndices = Arrays.copyOf(freeIndices, freeIndexCount << 1);
+            }
+            freeIndices[freeIndexCount++] = index;
+            liveCount--;
+        }
+        removeFromTable(topic);
+        final TopicLog log = topic.log;
+        if (null != log)
+        {
+            log.close();
+        }
+        return true;
+    }
+
+    /**
+     * Agent only: look at up to {@code limit} topic slots, from where the last sweep stopped, freeing the idle
+     * topics (created by {@link SseServer#topic(String)} or by a request that then failed, and never given an event
+     * or a subscriber; or whose events were all evicted by the history budget).
+     *
+     * @param limit most slots looked at.
+     * @return topics freed.
+     */
+    int sweep(final int limit)
+    {
+        final TopicState[] topics = byIndex;
+        final int slots = Math.min(limit, topics.length);
+        int cursor = sweepCursor;
+        int freed = 0;
+        for (int i = 0; i < slots; i++)
+        {
+            if (cursor >= topics.length)
+            {
+                cursor = 0;
+            }
+            final TopicState topic = topics[cursor++];
+            if (null != topic && topic.isIdle() && freeIfIdle(topic))
+            {
+                freed++;
+            }
+        }
+        sweepCursor = cursor;
+        return freed;
+    }
+
+    private void insert(final TopicState topic)
+    {
+        if ((tableCount + 1) * 2 > table.length)
+        {
+            rehash(table.length * 2);
+        }
+        put(topic);
+        tableCount++;
+    }
+
+    private void removeFromTable(final TopicState topic)
+    {
+        final TopicState[] table = this.table;
+        final int mask = table.length - 1;
+        int slot = spread(topic.nameHash) & mask;
+        TopicState found;
+        while ((found = table[slot]) != topic)
+        {
+            if (null == found)
+            {
+                return;
+            }
+            slot = (slot + 1) & mask;
+        }
+        table[slot] = null;
+        tableCount--;
+
+        int hole = slot;
+        int next = (slot + 1) & mask;
+        TopicState moving;
+        while (null != (moving = table[next]))
+        {
+            final int home = spread(moving.nameHash) & mask;
+            if (((next - home) & mask) >= ((next - hole) & mask))
+            {
+                table[hole] = moving;
+                table[next] = null;
+                hole = next;
+            }
+            next = (next + 1) & mask;
+        }
+
+        if (table.length > 64 && tableCount * 8 < table.length)
+        {
+            rehash(table.length / 2);
+        }
+    }
+
+    private void rehash(final int length)
+    {
+        final TopicState[] old = table;
+        table = new TopicState[length];
+        for (final TopicState t : old)
+        {
+            if (null != t)
+            {
+                put(t);
+            }
+        }
+    }
+
+    private void put(final TopicState topic)
+    {
+        final TopicState[] table = this.table;
+        final int mask = table.length - 1;
+        int slot = spread(topic.nameHash) & mask;
+        while (null != table[slot])
+        {
+            slot = (slot + 1) & mask;
+        }
+        table[slot] = topic;
+    }
+
+    /**
+     * Agent only: topics in the agent's name-bytes table.
+     *
+     * @return the count.
+     */
+    int agentTableSize()
+    {
+        return tableCount;
+    }
+
+    private static int spread(final int hash)
+    {
+        return hash ^ (hash >>> 16);
+    }
+
+    private static boolean nameEquals(final byte[] name, final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (name.length != length)
+        {
+            return false;
+        }
+        for (int i = 0; i < length; i++)
+        {
+            if (name[i] != buffer.getByte(offset + i))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}

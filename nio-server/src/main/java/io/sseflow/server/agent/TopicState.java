@@ -1,0 +1,216 @@
+package io.sseflow.server.agent;
+
+import io.sseflow.server.Topic;
+import io.sseflow.server.log.TopicLog;
+import org.agrona.DirectBuffer;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+
+/**
+ * A live topic as the server keeps it: its index in publish records, the pins of records in flight, and, owned by
+ * the agent thread, its log, its subscribers and whether it has frames not yet flushed to them. The application's
+ * {@link Topic} handle names it; the {@link TopicRegistry} finds it by name, index or name bytes and frees it when
+ * it is idle.
+ */
+final class TopicState
+{
+    private static final int FREED = -1;
+    private static final AtomicIntegerFieldUpdater<TopicState> PINS =
+        AtomicIntegerFieldUpdater.newUpdater(TopicState.class, "pins");
+
+    private final String name;
+    private final int index;
+    private final TopicRegistry registry;
+    private volatile int pins;
+    final byte[] nameBytes;
+    final int nameHash;
+    final AtomicBoolean disconnectRequested = new AtomicBoolean();
+
+    // owned by the server agent
+    TopicLog log;
+    Connection[] subscribers = new Connection[4];
+    int subscriberCount;
+    boolean dirty;
+
+    TopicState(final String name, final int index, final TopicRegistry registry)
+    {
+        this.name = name;
+        this.index = index;
+        this.registry = registry;
+        this.nameBytes = name.getBytes(StandardCharsets.US_ASCII);
+        this.nameHash = Arrays.hashCode(nameBytes);
+    }
+
+    /**
+     * The topic's name.
+     *
+     * @return the name.
+     */
+    String name()
+    {
+        return name;
+    }
+
+    /**
+     * The topic's index in its server: in publish records, and reused for another topic once this one is freed.
+     *
+     * @return the index.
+     */
+    int index()
+    {
+        return index;
+    }
+
+    /**
+     * Hold the topic for a publish record about to be offered: a pinned topic is not freed, so its index cannot go
+     * to another topic while the record is in flight. Any thread.
+     *
+     * @return true when pinned; false when the topic was freed (resolve the live topic of this name instead).
+     */
+    boolean pin()
+    {
+        int pins;
+        do
+        {
+            pins = this.pins;
+            if (pins < 0)
+            {
+                return false;
+            }
+        }
+        while (!PINS.compareAndSet(this, pins, pins + 1));
+        return true;
+    }
+
+    /**
+     * Let go of a pin: the record was applied by the agent, or was not taken by the sequencer.
+     */
+    void unpin()
+    {
+        int pins;
+        do
+        {
+            pins = this.pins;
+            if (pins <= 0)
+            {
+                return;
+            }
+        }
+        while (!PINS.compareAndSet(this, pins, pins - 1));
+    }
+
+    /**
+     * Mark the topic freed when nothing pins it. Agent only, under the registry's lock.
+     *
+     * @return true when freed now.
+     */
+    boolean retire()
+    {
+        return PINS.compareAndSet(this, 0, FREED);
+    }
+
+    /**
+     * Has the server freed this topic? Its handle still publishes, to the live topic of the same name.
+     *
+     * @return true when freed.
+     */
+    boolean isFreed()
+    {
+        return pins < 0;
+    }
+
+    /**
+     * Agent only: could the topic be freed? No subscriber, no retained event, nothing in flight.
+     *
+     * @return true when idle.
+     */
+    boolean isIdle()
+    {
+        return 0 == subscriberCount && 0 == pins && (null == log || log.isEmpty());
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public String toString()
+    {
+        return "Topic{" + name + "}";
+    }
+
+    void addSubscriber(final Connection connection)
+    {
+        if (subscriberCount == subscribers.length)
+        {
+            subscribers = Arrays.copyOf(subscribers, subscriberCount << 1);
+        }
+        connection.subscriberIndex = subscriberCount;
+        subscribers[subscriberCount++] = connection;
+    }
+
+    void removeSubscriber(final Connection connection)
+    {
+        final int index = connection.subscriberIndex;
+        if (index < 0 || index >= subscriberCount || subscribers[index] != connection)
+        {
+            return;
+        }
+        final int last = --subscriberCount;
+        final Connection moved = subscribers[last];
+        subscribers[index] = moved;
+        moved.subscriberIndex = index;
+        subscribers[last] = null;
+        connection.subscriberIndex = -1;
+        if (0 == last)
+        {
+            registry.freeIfIdle(this);
+        }
+    }
+
+    /**
+     * Is a path segment a valid topic name? As {@link Topic#isValidName(CharSequence)}, and not {@code .} or {@code ..},
+     * which are dot-segments in a request path (RFC 3986 section 5.2.4).
+     *
+     * @param buffer holding the segment.
+     * @param offset of the segment.
+     * @param length of the segment.
+     * @return true for {@code [A-Za-z0-9._-]{1,128}} other than {@code .} and {@code ..}.
+     */
+    static boolean isValidNameInPath(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (length < 1 || length > Topic.MAX_NAME_LENGTH)
+        {
+            return false;
+        }
+        if (buffer.getByte(offset) == '.' && (length == 1 || (length == 2 && buffer.getByte(offset + 1) == '.')))
+        {
+            return false;
+        }
+        for (int i = 0; i < length; i++)
+        {
+            if (!Topic.isNameChar(buffer.getByte(offset + i)))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The topic's log, made on first need (a subscribe or the first event). It holds no memory until events are
+     * appended.
+     *
+     * @return the log.
+     */
+    TopicLog logOrCreate()
+    {
+        TopicLog log = this.log;
+        if (null == log)
+        {
+            log = this.log = registry.newLog();
+        }
+        return log;
+    }
+}

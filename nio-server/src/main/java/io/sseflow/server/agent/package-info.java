@@ -1,0 +1,28 @@
+/**
+ * The server agent: one thread that serves every connection, package-private except its entry point
+ * {@link io.sseflow.server.agent.ServerRuntime}, which {@link io.sseflow.server.SseServer} owns (it binds, builds
+ * the agent, runs it on its thread, and carries publish, topic lookup, disconnect and close from the API to it).
+ * <p>
+ * {@code ServerAgent}'s duty cycle, in data-flow order, and who does each step:
+ * <ol>
+ *     <li>sequenced events: the {@code EventSequencer} is polled; {@code FrameAssembler} turns each record into its
+ *     frame, appended once to the topic's log ({@code TopicState}, found in the {@code TopicRegistry}), and answers
+ *     the HTTP publisher waiting for it; publishers' pipelined requests are then read on;</li>
+ *     <li>fan-out: {@code SubscriberFlusher} writes {@code log[cursor..head]} to every subscriber of the topics that
+ *     grew, in one write each, through {@code ResponseWriter};</li>
+ *     <li>the selector: {@code ConnectionAcceptor} accepts (with {@code ClientAdmission}: connection and
+ *     per-address limits, trusted proxies); {@code RequestReader} reads and parses ({@code RequestParserPool},
+ *     {@code BufferPool} for large bodies); {@code RequestRouter} decides each request and hands it to
+ *     {@code SubscribeHandler} (authorization, replay, the stream's head) or {@code HttpPublishHandler} (token,
+ *     {@code PublishOrigins}, size, then the record written into the sequencer's claimed space);
+ *     {@code ResponseWriter} answers ({@code ResponseHeaders}) and resumes blocked writes;</li>
+ *     <li>disconnect requests from {@code Topic#disconnectSubscribers()}: streams ended after whole frames;</li>
+ *     <li>{@code ConnectionTimers}: heartbeats, request and linger timeouts, the sweep of idle topics;</li>
+ *     <li>on close, {@code ShutdownDrain}: stop accepting, let what is sequenced be written, then close.</li>
+ * </ol>
+ * The collaborators share one {@code AgentContext} (the concluded {@code ServerConfig}, topics, counters, sequencer,
+ * connections, clock). {@code Connection} is one client's state, kept in the {@code ConnectionTable}; {@code ServerCounters} holds the
+ * counters the public {@code ServerMetrics} reads; {@code FailStopAgent} makes any error escaping the duty cycle
+ * stop the server; publisher threads use {@code PublishEncoder} to write their records.
+ */
+package io.sseflow.server.agent;

@@ -1,0 +1,63 @@
+package io.sseflow.server.agent;
+
+import io.sseflow.server.ServerInternals;
+import io.sseflow.server.SseServer;
+import io.sseflow.server.SubscribeRequest;
+import io.sseflow.server.log.HistoryBudget;
+
+/**
+ * Test-only access, for tests of the public API in {@code io.sseflow.server}, to what the agent keeps
+ * package-private.
+ */
+public final class AgentInternals
+{
+    private AgentInternals()
+    {
+    }
+
+    /**
+     * The server's agent thread.
+     *
+     * @param server a started server.
+     * @return its thread.
+     */
+    public static Thread agentThread(final SseServer server)
+    {
+        return ServerInternals.runtime(server).agentThread();
+    }
+
+    /**
+     * The history budget all of a server's topics share.
+     *
+     * @param server a server.
+     * @return its budget.
+     */
+    public static HistoryBudget historyBudget(final SseServer server)
+    {
+        return ServerInternals.runtime(server).topics().historyBudget();
+    }
+
+    /**
+     * Entries in the subscriber list of the live topic of a name (read from outside the agent thread: for a test
+     * that waits until the agent is done with it).
+     *
+     * @param server a server.
+     * @param name   the topic's name.
+     * @return the entries, 0 when no topic of that name is live.
+     */
+    public static int subscriberCount(final SseServer server, final String name)
+    {
+        final TopicState topic = ServerInternals.runtime(server).topics().find(name);
+        return null == topic ? 0 : topic.subscriberCount;
+    }
+
+    /**
+     * A subscribe request view outside any authorizer call, as one kept after the call is.
+     *
+     * @return the view, not wrapped.
+     */
+    public static SubscribeRequest unwrappedSubscribeRequest()
+    {
+        return new ParsedSubscribeRequest();
+    }
+}

@@ -67,6 +67,29 @@ public final class QueryParameters
         return ABSENT;
     }
 
+    /**
+     * Percent- and plus-decode one name or value of an {@code application/x-www-form-urlencoded} text, as
+     * {@link #decode} does for the value it finds.
+     *
+     * @param source         holding the encoded text.
+     * @param offset         of the encoded text.
+     * @param length         of the encoded text.
+     * @param destination    to decode into.
+     * @param index          in the destination.
+     * @param maxValueLength most bytes to decode.
+     * @return the decoded length, or {@link #MALFORMED}.
+     */
+    public static int percentDecode(
+        final DirectBuffer source,
+        final int offset,
+        final int length,
+        final MutableDirectBuffer destination,
+        final int index,
+        final int maxValueLength)
+    {
+        return decodeValue(source, offset, offset + length, destination, index, maxValueLength);
+    }
+
     private static int decodeValue(
         final DirectBuffer query,
         final int from,

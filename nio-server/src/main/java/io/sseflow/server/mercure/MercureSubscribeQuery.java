@@ -1,0 +1,253 @@
+package io.sseflow.server.mercure;
+
+import io.sseflow.server.http.AsciiBytes;
+import io.sseflow.server.http.FieldRules;
+import io.sseflow.server.http.QueryParameters;
+import io.sseflow.server.selector.SelectorSet;
+import io.sseflow.server.selector.TopicSelector;
+import io.sseflow.server.selector.TopicText;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A Mercure subscribe request's query, {@code GET /.well-known/mercure?topic=S&topic=S2&lastEventID=X}, parsed
+ * into the subscription's {@link SelectorSet} and where it starts. Every {@code topic} parameter is a selector
+ * (see {@link TopicSelector}). The last event id is the {@code Last-Event-ID} header when it is present and not
+ * empty (a reconnecting {@code EventSource} sends it), else the first {@code lastEventID} parameter when not
+ * empty (a first connection cannot send headers), else there is none; the reserved value {@code earliest}, from
+ * either, asks for every update still retained. Other parameters (a token's {@code authorization}, say) are
+ * left to their readers. Names and values are percent- and plus-decoded; a malformed escape refuses the query.
+ * <p>
+ * A pure function of the bytes; it allocates the result (subscribing is once per connection). Immutable.
+ */
+public final class MercureSubscribeQuery
+{
+    /**
+     * The reserved last event id that asks for every update still retained.
+     */
+    public static final String EARLIEST = "earliest";
+
+    private final MercureSubscribeOutcome outcome;
+    private final String reason;
+    private final SelectorSet selectors;
+    private final MercureResume resume;
+    private final String lastEventId;
+
+    private MercureSubscribeQuery(
+        final MercureSubscribeOutcome outcome,
+        final String reason,
+        final SelectorSet selectors,
+        final MercureResume resume,
+        final String lastEventId)
+    {
+        this.outcome = outcome;
+        this.reason = reason;
+        this.selectors = selectors;
+        this.resume = resume;
+        this.lastEventId = lastEventId;
+    }
+
+    /**
+     * Parse a query without a {@code Last-Event-ID} header.
+     *
+     * @param query  holding the query text (without {@code ?}).
+     * @param offset of the query.
+     * @param length of the query.
+     * @return the parsed query, or its refusal.
+     */
+    public static MercureSubscribeQuery parse(final DirectBuffer query, final int offset, final int length)
+    {
+        return parse(query, offset, length, null, 0, -1);
+    }
+
+    /**
+     * Parse a query and the request's {@code Last-Event-ID} header.
+     *
+     * @param query             holding the query text (without {@code ?}).
+     * @param offset            of the query.
+     * @param length            of the query.
+     * @param header            holding the header's value, or null when absent.
+     * @param lastEventIdOffset of the header's value.
+     * @param lastEventIdLength of the header's value, negative when absent.
+     * @return the parsed query, or its refusal.
+     */
+    public static MercureSubscribeQuery parse(
+        final DirectBuffer query,
+        final int offset,
+        final int length,
+        final DirectBuffer header,
+        final int lastEventIdOffset,
+        final int lastEventIdLength)
+    {
+        final UnsafeBuffer scratch = new UnsafeBuffer(new byte[Math.max(length, 1)]);
+        final FormPairs pairs = new FormPairs();
+        final List<String> selectorTexts = new ArrayList<>();
+        String queryLastEventId = null;
+        pairs.reset(query, offset, length);
+        while (pairs.next())
+        {
+            final int nameLength =
+                QueryParameters.percentDecode(query, pairs.nameOffset(), pairs.nameLength(), scratch, 0, length);
+            if (nameLength == QueryParameters.MALFORMED)
+            {
+                return refused(MercureSubscribeOutcome.MALFORMED_ESCAPE);
+            }
+            final boolean topic = AsciiBytes.equals(scratch, 0, nameLength, "topic");
+            final boolean lastEventId = AsciiBytes.equals(scratch, 0, nameLength, "lastEventID");
+            final int valueLength =
+                QueryParameters.percentDecode(query, pairs.valueOffset(), pairs.valueLength(), scratch, 0, length);
+            if (valueLength == QueryParameters.MALFORMED)
+            {
+                return refused(MercureSubscribeOutcome.MALFORMED_ESCAPE);
+            }
+            if (topic)
+            {
+                if (selectorTexts.size() == SelectorSet.MAX_SELECTORS)
+                {
+                    return refused(MercureSubscribeOutcome.TOO_MANY_SELECTORS);
+                }
+                final MercureSubscribeOutcome problem = selectorProblem(scratch, valueLength);
+                if (problem != MercureSubscribeOutcome.OK)
+                {
+                    return refused(problem);
+                }
+                selectorTexts.add(MercurePublish.utf8(scratch, 0, valueLength));
+            }
+            else if (lastEventId && null == queryLastEventId)
+            {
+                final MercureSubscribeOutcome problem = lastEventIdProblem(scratch, 0, valueLength);
+                if (problem != MercureSubscribeOutcome.OK)
+                {
+                    return refused(problem);
+                }
+                queryLastEventId = MercurePublish.utf8(scratch, 0, valueLength);
+            }
+        }
+        if (selectorTexts.isEmpty())
+        {
+            return refused(MercureSubscribeOutcome.MISSING_TOPIC);
+        }
+
+        final List<TopicSelector> selectors = new ArrayList<>(selectorTexts.size());
+        for (final String text : selectorTexts)
+        {
+            try
+            {
+                selectors.add(TopicSelector.parse(text));
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                return new MercureSubscribeQuery(
+                    MercureSubscribeOutcome.SELECTOR_TOO_MANY_EXPRESSIONS,
+                    ex.getMessage().replaceFirst("^topic selector", "\"topic\" selector"), null,
+                    MercureResume.LIVE, null);
+            }
+        }
+
+        String lastEventId = queryLastEventId;
+        if (null != header && lastEventIdLength > 0)
+        {
+            final MercureSubscribeOutcome problem = lastEventIdProblem(header, lastEventIdOffset, lastEventIdLength);
+            if (problem != MercureSubscribeOutcome.OK)
+            {
+                return refused(problem);
+            }
+            lastEventId = MercurePublish.utf8(header, lastEventIdOffset, lastEventIdLength);
+        }
+        final MercureResume resume = null == lastEventId || lastEventId.isEmpty() ? MercureResume.LIVE :
+            EARLIEST.equals(lastEventId) ? MercureResume.EARLIEST : MercureResume.AFTER_ID;
+        return new MercureSubscribeQuery(MercureSubscribeOutcome.OK, MercureSubscribeOutcome.OK.reason(),
+            SelectorSet.ofSelectors(selectors), resume, resume == MercureResume.AFTER_ID ? lastEventId : null);
+    }
+
+    private static MercureSubscribeQuery refused(final MercureSubscribeOutcome outcome)
+    {
+        return new MercureSubscribeQuery(outcome, outcome.reason(), null, MercureResume.LIVE, null);
+    }
+
+    private static MercureSubscribeOutcome selectorProblem(final DirectBuffer value, final int length)
+    {
+        switch (TopicText.check(value, 0, length))
+        {
+            case EMPTY:
+                return MercureSubscribeOutcome.EMPTY_SELECTOR;
+
+            case TOO_LONG:
+                return MercureSubscribeOutcome.SELECTOR_TOO_LONG;
+
+            case NOT_UTF8:
+                return MercureSubscribeOutcome.SELECTOR_NOT_UTF8;
+
+            case CONTROL_CHARACTER:
+                return MercureSubscribeOutcome.SELECTOR_CONTROL_CHARACTER;
+
+            case NONE:
+            default:
+                return MercureSubscribeOutcome.OK;
+        }
+    }
+
+    private static MercureSubscribeOutcome lastEventIdProblem(
+        final DirectBuffer value, final int offset, final int length)
+    {
+        if (length > MercurePublish.MAX_ID_LENGTH)
+        {
+            return MercureSubscribeOutcome.LAST_EVENT_ID_TOO_LONG;
+        }
+        return FieldRules.isValidFieldValue(value, offset, length) ?
+            MercureSubscribeOutcome.OK : MercureSubscribeOutcome.INVALID_LAST_EVENT_ID;
+    }
+
+    /**
+     * Was the query accepted?
+     *
+     * @return {@link MercureSubscribeOutcome#OK} or the refusal.
+     */
+    public MercureSubscribeOutcome outcome()
+    {
+        return outcome;
+    }
+
+    /**
+     * The reason a refusal's {@code 400} carries (for a template of too many expressions, with the count).
+     *
+     * @return short text.
+     */
+    public String reason()
+    {
+        return reason;
+    }
+
+    /**
+     * The subscription's selectors.
+     *
+     * @return the set, or null when refused.
+     */
+    public SelectorSet selectors()
+    {
+        return selectors;
+    }
+
+    /**
+     * Where the subscription starts.
+     *
+     * @return {@link MercureResume#LIVE} when no last event id was given (or refused).
+     */
+    public MercureResume resume()
+    {
+        return resume;
+    }
+
+    /**
+     * The last event id to resume after.
+     *
+     * @return the id when {@link #resume()} is {@link MercureResume#AFTER_ID}, else null.
+     */
+    public String lastEventId()
+    {
+        return lastEventId;
+    }
+}

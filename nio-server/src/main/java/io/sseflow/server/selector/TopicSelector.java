@@ -1,0 +1,151 @@
+package io.sseflow.server.selector;
+
+import java.util.Objects;
+
+/**
+ * An expression that matches topics: the wildcard {@code *} (every topic), a URI template per RFC 6570
+ * ({@code https://example.com/books/{id}}: every topic it could expand to), or any other text (that one topic).
+ * A topic matches when the selector is {@code *}, when it equals the selector exactly (so a template also
+ * matches itself), or when the selector is a valid URI template the topic is an expansion of. A text with a
+ * left brace that is not a valid template (unbalanced or nested braces, a space, a bad operator) is an exact
+ * topic.
+ * <p>
+ * A template's expressions match what hubs speaking this protocol have always matched: an expression may expand
+ * to nothing; otherwise to its operator's first character ({@code # . / ; ? &}; none for simple and {@code +}),
+ * one value, then up to one more value per further variable (any number when a variable is exploded with
+ * {@code *}), each after the operator's separator. A value is any run of percent-encoded triplets and allowed
+ * characters: unreserved ones and {@code ,} (and {@code =} for {@code ; ? &} and exploded variables), or
+ * unreserved and reserved ones for {@code +} and {@code #}. So {@code https://example.com/books/{id}} matches
+ * {@code https://example.com/books/42} but not {@code https://example.com/books/42/pages}; named expansions
+ * ({@code {?q}}) do not check the variable's name, and a prefix ({@code {var:3}}) does not limit the value's length.
+ * <p>
+ * Parsed once: immutable and thread-safe; {@link #matches} allocates nothing and never backtracks. Equal when
+ * their texts are equal.
+ */
+public final class TopicSelector
+{
+    /**
+     * The selector that matches every topic.
+     */
+    public static final String WILDCARD = "*";
+
+    /**
+     * Most {@code {...}} expressions in one template selector.
+     */
+    public static final int MAX_EXPRESSIONS = 16;
+
+    private static final TopicSelector ALL = new TopicSelector(WILDCARD, SelectorKind.WILDCARD, null);
+
+    private final String text;
+    private final SelectorKind kind;
+    private final UriTemplate template;
+
+    private TopicSelector(final String text, final SelectorKind kind, final UriTemplate template)
+    {
+        this.text = text;
+        this.kind = kind;
+        this.template = template;
+    }
+
+    /**
+     * Parse a selector.
+     *
+     * @param text of the selector: 1 to {@link TopicText#MAX_LENGTH} bytes of UTF-8, no control character.
+     * @return the selector.
+     * @throws IllegalArgumentException naming the problem when the text breaks {@link TopicText}'s rule, or is a
+     *                                  template of more than {@link #MAX_EXPRESSIONS} expressions.
+     */
+    public static TopicSelector parse(final CharSequence text)
+    {
+        Objects.requireNonNull(text, "text");
+        final TopicTextProblem problem = TopicText.check(text);
+        if (problem != TopicTextProblem.NONE)
+        {
+            throw new IllegalArgumentException("topic selector " + problem.reason());
+        }
+        final String selector = text.toString();
+        if (WILDCARD.equals(selector))
+        {
+            return ALL;
+        }
+        if (selector.indexOf('{') >= 0)
+        {
+            final UriTemplate template = UriTemplate.parse(selector);
+            if (null != template)
+            {
+                if (template.expressions() > MAX_EXPRESSIONS)
+                {
+                    throw new IllegalArgumentException("topic selector has " + template.expressions() +
+                        " URI-template expressions; at most " + MAX_EXPRESSIONS + " are allowed");
+                }
+                return new TopicSelector(selector, SelectorKind.TEMPLATE, template);
+            }
+        }
+        return new TopicSelector(selector, SelectorKind.EXACT, null);
+    }
+
+    /**
+     * Does this selector match the topic?
+     *
+     * @param topic to test; any text (a topic longer than {@link TopicText#MAX_LENGTH} still works).
+     * @return true when it matches.
+     */
+    public boolean matches(final CharSequence topic)
+    {
+        switch (kind)
+        {
+            case WILDCARD:
+                return true;
+
+            case TEMPLATE:
+                return text.contentEquals(topic) || template.matches(topic);
+
+            case EXACT:
+            default:
+                return text.contentEquals(topic);
+        }
+    }
+
+    /**
+     * What this selector compares topics with.
+     *
+     * @return the kind.
+     */
+    public SelectorKind kind()
+    {
+        return kind;
+    }
+
+    /**
+     * The selector as given.
+     *
+     * @return the text.
+     */
+    public String text()
+    {
+        return text;
+    }
+
+    UriTemplate template()
+    {
+        return template;
+    }
+
+    @Override
+    public boolean equals(final Object other)
+    {
+        return this == other || (other instanceof TopicSelector && text.equals(((TopicSelector)other).text));
+    }
+
+    @Override
+    public int hashCode()
+    {
+        return text.hashCode();
+    }
+
+    @Override
+    public String toString()
+    {
+        return text;
+    }
+}

@@ -104,6 +104,42 @@ class JwtSettingsTest
         assertEquals(JwtAlgorithm.ES256, JwtSettings.publicKeyFile(JwtAlgorithm.ES256, ec).algorithm());
     }
 
+    @Test
+    void shouldTakeThePublicKeyOfAPemCertificate() throws Exception
+    {
+        final Path keyStore = directory.resolve("hub.p12");
+        final Path certificate = directory.resolve("hub.crt");
+        final String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        run(keytool, "-genkeypair", "-keyalg", "EC", "-groupname", "secp256r1", "-alias", "hub", "-dname", "CN=hub",
+            "-validity", "2", "-keystore", keyStore.toString(), "-storetype", "PKCS12", "-storepass", "changeit");
+        run(keytool, "-exportcert", "-rfc", "-alias", "hub", "-keystore", keyStore.toString(), "-storepass", "changeit",
+            "-file", certificate.toString());
+        assertTrue(java.nio.file.Files.readString(certificate).startsWith("-----BEGIN CERTIFICATE-----"));
+
+        final java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(keyStore))
+        {
+            store.load(in, "changeit".toCharArray());
+        }
+        final java.security.PrivateKey privateKey = (java.security.PrivateKey)store.getKey("hub", "changeit".toCharArray());
+        final String token = TestTokens.sign(TestTokens.header(com.nimbusds.jose.JWSAlgorithm.ES256), TestTokens.CLAIMS,
+            TestTokens.ecSigner(new KeyPair(null, privateKey)));
+
+        final JwtVerifier verifier =
+            new JwtVerifier(JwtSettings.publicKeyFile(JwtAlgorithm.ES256, certificate), TestTokens.CLOCK);
+        assertEquals(java.util.List.of("*"), verifier.verify(token).claims().publish());
+        assertEquals("JWT key file " + certificate + " holds an EC key, but RS256 needs an RSA key",
+            message(() -> JwtSettings.publicKeyFile(JwtAlgorithm.RS256, certificate)));
+    }
+
+    private static void run(final String... command) throws Exception
+    {
+        final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        final String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "keytool did not finish");
+        assertEquals(0, process.exitValue(), output);
+    }
+
     private static String message(final org.junit.jupiter.api.function.Executable executable)
     {
         return assertThrows(IllegalArgumentException.class, executable).getMessage();

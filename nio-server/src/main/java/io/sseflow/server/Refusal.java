@@ -100,7 +100,66 @@ public enum Refusal
     /**
      * The subscribe authorizer failed: threw or gave no decision (500).
      */
-    SERVER_ERROR(500, "server_error", "subscribe authorizer failed", null);
+    SERVER_ERROR(500, "server_error", "subscribe authorizer failed", null),
+
+    /**
+     * JWT authorization is on and the request carries no token where one is needed (401, with
+     * {@code WWW-Authenticate: Bearer}, no error code: RFC 6750 section 3.1).
+     */
+    JWT_MISSING(401, "jwt_missing", "token required", "WWW-Authenticate: Bearer"),
+
+    /**
+     * The token is not a compact JWS (not three base64url parts, not JSON, over the length limit), or its source
+     * holds no token (an {@code Authorization} header of another scheme, an empty cookie) (401, with
+     * {@code WWW-Authenticate: Bearer error="invalid_token"}).
+     */
+    JWT_MALFORMED(401, "jwt_malformed", "malformed token", "WWW-Authenticate: Bearer error=\"invalid_token\", error_description=\"malformed token\""),
+
+    /**
+     * The token's {@code alg} is {@code none} or another algorithm than the configured one (401, with
+     * {@code WWW-Authenticate: Bearer error="invalid_token"}).
+     */
+    JWT_ALGORITHM_NOT_ALLOWED(401, "jwt_algorithm_not_allowed", "token algorithm not allowed",
+        "WWW-Authenticate: Bearer error=\"invalid_token\", error_description=\"token algorithm not allowed\""),
+
+    /**
+     * The token's header has a {@code typ} other than {@code JWT}, or {@code crit} parameters (401, with
+     * {@code WWW-Authenticate: Bearer error="invalid_token"}).
+     */
+    JWT_UNSUPPORTED_HEADER(401, "jwt_unsupported_header", "token header not supported",
+        "WWW-Authenticate: Bearer error=\"invalid_token\", error_description=\"token header not supported\""),
+
+    /**
+     * The token's signature does not verify with the configured key (401, with
+     * {@code WWW-Authenticate: Bearer error="invalid_token"}).
+     */
+    JWT_BAD_SIGNATURE(401, "jwt_bad_signature", "token signature invalid",
+        "WWW-Authenticate: Bearer error=\"invalid_token\", error_description=\"token signature invalid\""),
+
+    /**
+     * The token's {@code exp} has passed (401, with {@code WWW-Authenticate: Bearer error="invalid_token"}).
+     */
+    JWT_EXPIRED(401, "jwt_expired", "token expired", "WWW-Authenticate: Bearer error=\"invalid_token\", error_description=\"token expired\""),
+
+    /**
+     * The token's {@code nbf} has not come yet (401, with {@code WWW-Authenticate: Bearer error="invalid_token"}).
+     */
+    JWT_NOT_YET_VALID(401, "jwt_not_yet_valid", "token not yet valid",
+        "WWW-Authenticate: Bearer error=\"invalid_token\", error_description=\"token not yet valid\""),
+
+    /**
+     * The token's claims have the wrong shape: {@code mercure} not an object, {@code publish} or {@code subscribe}
+     * not an array of strings, {@code exp} or {@code nbf} not a number (401, with
+     * {@code WWW-Authenticate: Bearer error="invalid_token"}).
+     */
+    JWT_BAD_CLAIMS(401, "jwt_bad_claims", "token claims invalid", "WWW-Authenticate: Bearer error=\"invalid_token\", error_description=\"token claims invalid\""),
+
+    /**
+     * A valid token whose {@code mercure.publish} or {@code mercure.subscribe} selectors do not allow the topic
+     * (403, with {@code WWW-Authenticate: Bearer error="insufficient_scope"}).
+     */
+    JWT_FORBIDDEN(403, "jwt_forbidden", "token does not allow this topic",
+        "WWW-Authenticate: Bearer error=\"insufficient_scope\"");
 
     static final Refusal[] VALUES = values();
 

@@ -3,11 +3,17 @@ package io.sseflow.server.hub;
 import io.sseflow.server.ServerConfig;
 import io.sseflow.server.SseServer;
 import io.sseflow.server.http.TrustedProxies;
+import io.sseflow.server.hub.jwt.JwtAlgorithm;
+import io.sseflow.server.hub.jwt.JwtSettings;
+
+import java.nio.file.Path;
 
 /**
- * The hub's command-line flags, parsed into an {@link SseServer.Builder}. Each flag takes a value, as
- * {@code --port 8080} or {@code --port=8080}; mistakes are reported with {@link IllegalArgumentException}s
- * whose message names the flag and what is expected.
+ * The hub's command-line flags, parsed into an {@link SseServer.Builder} and, for JWT authorization, a
+ * {@link JwtSettings} ({@link #parseSettings(String[])}). Each flag takes a value, as {@code --port 8080} or
+ * {@code --port=8080}, except {@code --allow-anonymous}, which stands alone (or takes {@code =true} /
+ * {@code =false}); mistakes are reported with {@link IllegalArgumentException}s whose message names the flag and
+ * what is expected.
  */
 public final class HubOptions
 {
@@ -54,6 +60,11 @@ public final class HubOptions
         "  --socket-send-buffer-bytes N",
         "                         SO_SNDBUF per connection, bounds kernel memory per slow subscriber;",
         "                         default 0: the system's auto-tuned buffer",
+        "  --jwt-key K            HS256 secret (at least 32 bytes) of publisher and subscriber JWTs, whose",
+        "                         'mercure' claim lists the topic selectors to 'publish' and 'subscribe'",
+        "  --jwt-key-file F       PEM public key (or certificate) of RS256 / ES256 JWTs, instead of --jwt-key",
+        "  --jwt-algorithm A      HS256, RS256 or ES256 (default HS256); tokens with any other alg are refused",
+        "  --allow-anonymous      with a JWT key, subscribers without a token still get public updates",
         "  --help                 print this and exit",
         "",
         "Endpoints: GET / (demo page), GET /events/{topic} (stream), POST /events/{topic} (publish),",
@@ -83,15 +94,38 @@ public final class HubOptions
     }
 
     /**
-     * Parse flags into a builder for the hub (demo page on).
+     * Parse flags into a builder for the hub (demo page on). JWT authorization is not applied by this builder:
+     * its flags are refused here; {@link #parseSettings(String[])} parses them.
      *
      * @param args command-line arguments.
      * @return the builder.
-     * @throws IllegalArgumentException for an unknown flag, a missing value or a malformed number.
+     * @throws IllegalArgumentException for an unknown flag, a missing value or a malformed number, and for the JWT
+     *                                  flags.
      */
     public static SseServer.Builder parse(final String[] args)
     {
+        final HubSettings settings = parseSettings(args);
+        if (null != settings.jwt())
+        {
+            throw new IllegalArgumentException("JWT authorization (--jwt-key, --jwt-key-file) is not served by this " +
+                "hub yet: its flags are parsed but not applied to requests");
+        }
+        return settings.server();
+    }
+
+    /**
+     * Parse flags into the hub's settings: the server's builder (demo page on) and the JWT settings, whose key is
+     * read and checked now.
+     *
+     * @param args command-line arguments.
+     * @return the settings.
+     * @throws IllegalArgumentException for an unknown flag, a missing value, a malformed number, or JWT flags that
+     *                                  do not fit together or name an unusable key.
+     */
+    public static HubSettings parseSettings(final String[] args)
+    {
         final SseServer.Builder builder = SseServer.builder().demoPage(true);
+        final JwtFlags jwt = new JwtFlags();
         for (int i = 0; i < args.length; i++)
         {
             final String arg = args[i];
@@ -101,6 +135,11 @@ public final class HubOptions
             }
             final int equals = arg.indexOf('=');
             final String flag = equals > 0 ? arg.substring(0, equals) : arg;
+            if (JwtFlags.ALLOW_ANONYMOUS.equals(flag) && equals < 0)
+            {
+                jwt.allowAnonymous = true;
+                continue;
+            }
             final String value;
             if (equals > 0)
             {
@@ -168,11 +207,44 @@ public final class HubOptions
                 case "--socket-send-buffer-bytes":
                     builder.socketSendBufferBytes(intValue(flag, value, 0, 64 * 1024 * 1024));
                     break;
+                case JwtFlags.KEY:
+                    jwt.key = nonEmpty(flag, value);
+                    break;
+                case JwtFlags.KEY_FILE:
+                    jwt.keyFile = nonEmpty(flag, value);
+                    break;
+                case JwtFlags.ALGORITHM:
+                    jwt.algorithm = jwtAlgorithm(flag, value);
+                    break;
+                case JwtFlags.ALLOW_ANONYMOUS:
+                    jwt.allowAnonymous = booleanValue(flag, value);
+                    break;
                 default:
                     throw new IllegalArgumentException("unknown flag " + flag);
             }
         }
-        return builder;
+        return new HubSettings(builder, jwt.settings());
+    }
+
+    private static JwtAlgorithm jwtAlgorithm(final String flag, final String value)
+    {
+        try
+        {
+            return JwtAlgorithm.of(value);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new IllegalArgumentException(flag + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    private static boolean booleanValue(final String flag, final String value)
+    {
+        if ("true".equals(value) || "false".equals(value))
+        {
+            return Boolean.parseBoolean(value);
+        }
+        throw new IllegalArgumentException(flag + " stands alone, or takes =true or =false, got '" + value + "'");
     }
 
     private static String nonEmpty(final String flag, final String value)
@@ -233,5 +305,79 @@ public final class HubOptions
     private static int intValue(final String flag, final String value, final int min, final int max)
     {
         return (int)longValue(flag, value, min, max);
+    }
+
+    /**
+     * The JWT flags as given, checked together once all are read.
+     */
+    private static final class JwtFlags
+    {
+        static final String KEY = "--jwt-key";
+        static final String KEY_FILE = "--jwt-key-file";
+        static final String ALGORITHM = "--jwt-algorithm";
+        static final String ALLOW_ANONYMOUS = "--allow-anonymous";
+
+        String key;
+        String keyFile;
+        JwtAlgorithm algorithm;
+        boolean allowAnonymous;
+
+        JwtSettings settings()
+        {
+            if (null == key && null == keyFile)
+            {
+                if (null != algorithm)
+                {
+                    throw new IllegalArgumentException(ALGORITHM + " needs " + KEY + " (HS256) or " + KEY_FILE +
+                        " (RS256, ES256)");
+                }
+                if (allowAnonymous)
+                {
+                    throw new IllegalArgumentException(ALLOW_ANONYMOUS + " needs " + KEY + " or " + KEY_FILE +
+                        ": without a JWT key every subscriber is served already");
+                }
+                return null;
+            }
+            if (null != key && null != keyFile)
+            {
+                throw new IllegalArgumentException(KEY + " and " + KEY_FILE + " exclude each other: give a shared " +
+                    "secret (HS256) or a public key file (RS256, ES256)");
+            }
+            final JwtAlgorithm chosen = null == algorithm ? JwtAlgorithm.HS256 : algorithm;
+            final JwtSettings settings;
+            if (null != key)
+            {
+                if (chosen.usesPublicKey())
+                {
+                    throw new IllegalArgumentException(KEY + " is an HS256 secret; " + ALGORITHM + " " + chosen +
+                        " verifies with a public key: give it with " + KEY_FILE);
+                }
+                try
+                {
+                    settings = JwtSettings.sharedSecret(key);
+                }
+                catch (final IllegalArgumentException ex)
+                {
+                    throw new IllegalArgumentException(KEY + ": " + ex.getMessage(), ex);
+                }
+            }
+            else
+            {
+                if (!chosen.usesPublicKey())
+                {
+                    throw new IllegalArgumentException(KEY_FILE + " holds a public key: it needs " + ALGORITHM +
+                        " RS256 or ES256 (an HS256 secret is given with " + KEY + ")");
+                }
+                try
+                {
+                    settings = JwtSettings.publicKeyFile(chosen, Path.of(keyFile));
+                }
+                catch (final IllegalArgumentException ex)
+                {
+                    throw new IllegalArgumentException(KEY_FILE + ": " + ex.getMessage(), ex);
+                }
+            }
+            return settings.allowAnonymous(allowAnonymous);
+        }
     }
 }

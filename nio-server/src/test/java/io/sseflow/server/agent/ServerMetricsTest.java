@@ -94,6 +94,15 @@ class ServerMetricsTest
             sseflow_requests_refused_total{reason="shutting_down"} 16
             sseflow_requests_refused_total{reason="http_version"} 17
             sseflow_requests_refused_total{reason="server_error"} 18
+            sseflow_requests_refused_total{reason="jwt_missing"} 19
+            sseflow_requests_refused_total{reason="jwt_malformed"} 20
+            sseflow_requests_refused_total{reason="jwt_algorithm_not_allowed"} 21
+            sseflow_requests_refused_total{reason="jwt_unsupported_header"} 22
+            sseflow_requests_refused_total{reason="jwt_bad_signature"} 23
+            sseflow_requests_refused_total{reason="jwt_expired"} 24
+            sseflow_requests_refused_total{reason="jwt_not_yet_valid"} 25
+            sseflow_requests_refused_total{reason="jwt_bad_claims"} 26
+            sseflow_requests_refused_total{reason="jwt_forbidden"} 27
             """;
 
     @Test
@@ -174,7 +183,9 @@ class ServerMetricsTest
             assertThrows(IllegalArgumentException.class, () -> metrics.refused("address_limit"));
         assertTrue(unknown.getMessage().startsWith(
             "no refusal reason \"address_limit\"; the reasons are bad_request, unauthorized, "), unknown.getMessage());
-        assertTrue(unknown.getMessage().endsWith(", http_version, server_error"), unknown.getMessage());
+        assertTrue(unknown.getMessage().endsWith(", http_version, server_error, jwt_missing, jwt_malformed, " +
+            "jwt_algorithm_not_allowed, jwt_unsupported_header, jwt_bad_signature, jwt_expired, jwt_not_yet_valid, " +
+            "jwt_bad_claims, jwt_forbidden"), unknown.getMessage());
     }
 
     @Test

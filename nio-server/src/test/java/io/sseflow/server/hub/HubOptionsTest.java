@@ -2,13 +2,22 @@ package io.sseflow.server.hub;
 
 import io.sseflow.server.ServerConfig;
 import io.sseflow.server.SseServer;
+import io.sseflow.server.hub.jwt.JwtAlgorithm;
+import io.sseflow.server.hub.jwt.JwtSettings;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
+import java.util.Base64;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -161,6 +170,83 @@ class HubOptionsTest
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
         assertEquals(0, SseHub.run(new String[]{"--help"}, new PrintStream(out, true, StandardCharsets.UTF_8), System.err));
         assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("usage: java -jar sseflow-server.jar [flags]"));
+    }
+
+    private static final String SECRET = "!ChangeThisMercureHubJWTSecretKey!";
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void shouldParseTheJwtFlags() throws Exception
+    {
+        assertNull(HubOptions.parseSettings(new String[]{"--port", "0"}).jwt());
+
+        final JwtSettings hs256 = HubOptions.parseSettings(new String[]{"--jwt-key", SECRET, "--port", "0"}).jwt();
+        assertEquals(JwtAlgorithm.HS256, hs256.algorithm());
+        assertFalse(hs256.allowAnonymous());
+
+        final HubSettings anonymous = HubOptions.parseSettings(
+            new String[]{"--jwt-key=" + SECRET, "--allow-anonymous", "--port", "0", "--jwt-algorithm", "HS256"});
+        assertTrue(anonymous.jwt().allowAnonymous());
+        assertEquals(0, anonymous.server().build().config().port(), "--allow-anonymous takes no value");
+        assertFalse(HubOptions.parseSettings(new String[]{"--jwt-key", SECRET, "--allow-anonymous=false"})
+            .jwt().allowAnonymous());
+
+        final KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"));
+        final Path pem = Files.writeString(directory.resolve("ec.pem"), "-----BEGIN PUBLIC KEY-----\n" +
+            Base64.getMimeEncoder().encodeToString(generator.generateKeyPair().getPublic().getEncoded()) +
+            "\n-----END PUBLIC KEY-----\n");
+        final JwtSettings es256 = HubOptions.parseSettings(
+            new String[]{"--jwt-key-file", pem.toString(), "--jwt-algorithm=es256"}).jwt();
+        assertEquals(JwtAlgorithm.ES256, es256.algorithm());
+    }
+
+    @Test
+    void shouldExplainJwtFlagsThatDoNotFit()
+    {
+        assertEquals("--jwt-key: an HS256 secret must be at least 32 bytes (256 bits) long, this one has 6 (48 bits)",
+            settingsMessage("--jwt-key", "s3cret"));
+        assertEquals("--jwt-key needs a non-empty value", settingsMessage("--jwt-key="));
+        assertEquals("--jwt-algorithm: unknown JWT algorithm 'PS256'; the hub verifies HS256, RS256 or ES256",
+            settingsMessage("--jwt-key", SECRET, "--jwt-algorithm", "PS256"));
+        assertEquals("--jwt-key and --jwt-key-file exclude each other: give a shared secret (HS256) or a public key " +
+            "file (RS256, ES256)", settingsMessage("--jwt-key", SECRET, "--jwt-key-file", "k.pem"));
+        assertEquals("--jwt-key is an HS256 secret; --jwt-algorithm RS256 verifies with a public key: give it with " +
+            "--jwt-key-file", settingsMessage("--jwt-key", SECRET, "--jwt-algorithm", "RS256"));
+        assertEquals("--jwt-key-file holds a public key: it needs --jwt-algorithm RS256 or ES256 (an HS256 secret is " +
+            "given with --jwt-key)", settingsMessage("--jwt-key-file", "k.pem"));
+        assertEquals("--jwt-algorithm needs --jwt-key (HS256) or --jwt-key-file (RS256, ES256)",
+            settingsMessage("--jwt-algorithm", "RS256"));
+        assertEquals("--allow-anonymous needs --jwt-key or --jwt-key-file: without a JWT key every subscriber is " +
+            "served already", settingsMessage("--allow-anonymous"));
+        assertEquals("--allow-anonymous stands alone, or takes =true or =false, got 'yes'",
+            settingsMessage("--jwt-key", SECRET, "--allow-anonymous=yes"));
+        final Path missing = directory.resolve("missing.pem");
+        assertTrue(settingsMessage("--jwt-key-file", missing.toString(), "--jwt-algorithm", "RS256").startsWith(
+            "--jwt-key-file: cannot read JWT key file " + missing + ": java.nio.file.NoSuchFileException"));
+    }
+
+    @Test
+    void shouldNotLetTheServerBuilderDropJwtFlagsSilently() throws Exception
+    {
+        assertEquals("JWT authorization (--jwt-key, --jwt-key-file) is not served by this hub yet: its flags are " +
+            "parsed but not applied to requests", message("--jwt-key", SECRET));
+
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final ByteArrayOutputStream err = new ByteArrayOutputStream();
+        final int status = SseHub.run(new String[]{"--port", "0", "--jwt-key", "short"},
+            new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(2, status);
+        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("sseflow: --jwt-key: an HS256 secret must be at " +
+            "least 32 bytes (256 bits) long, this one has 5 (40 bits)\nusage: "), err.toString(StandardCharsets.UTF_8));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--jwt-key-file F"));
+    }
+
+    private static String settingsMessage(final String... args)
+    {
+        return assertThrows(IllegalArgumentException.class, () -> HubOptions.parseSettings(args)).getMessage();
     }
 
     private static String message(final String... args)

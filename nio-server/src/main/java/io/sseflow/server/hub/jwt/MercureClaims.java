@@ -1,0 +1,96 @@
+package io.sseflow.server.hub.jwt;
+
+import java.util.List;
+
+/**
+ * What a verified token grants, from its {@code mercure} claim: the topic selectors its bearer may publish to and
+ * subscribe to (an absent or {@code null} array is empty), and when it expires. {@code mercure.payload} is not
+ * kept.
+ */
+public final class MercureClaims
+{
+    /**
+     * {@link #expiresAtEpochSecond()} of a token without {@code exp}.
+     */
+    public static final long NEVER = Long.MAX_VALUE;
+
+    private final List<String> publish;
+    private final List<String> subscribe;
+    private final long expiresAtEpochSecond;
+
+    MercureClaims(final List<String> publish, final List<String> subscribe, final long expiresAtEpochSecond)
+    {
+        this.publish = List.copyOf(publish);
+        this.subscribe = List.copyOf(subscribe);
+        this.expiresAtEpochSecond = expiresAtEpochSecond;
+    }
+
+    /**
+     * Selectors of the topics the bearer may publish to ({@code mercure.publish}), in token order.
+     *
+     * @return the selectors, empty when none; unmodifiable.
+     */
+    public List<String> publish()
+    {
+        return publish;
+    }
+
+    /**
+     * Selectors of the topics whose private updates the bearer may receive ({@code mercure.subscribe}), in token
+     * order.
+     *
+     * @return the selectors, empty when none; unmodifiable.
+     */
+    public List<String> subscribe()
+    {
+        return subscribe;
+    }
+
+    /**
+     * The token's {@code exp}, rounded down to a whole second.
+     *
+     * @return seconds since the epoch, or {@link #NEVER} when the token has no {@code exp}.
+     */
+    public long expiresAtEpochSecond()
+    {
+        return expiresAtEpochSecond;
+    }
+
+    /**
+     * Same selectors, in the same order, and the same expiry?
+     *
+     * @param other another object.
+     * @return true when equal.
+     */
+    public boolean equals(final Object other)
+    {
+        if (this == other)
+        {
+            return true;
+        }
+        if (!(other instanceof MercureClaims))
+        {
+            return false;
+        }
+        final MercureClaims that = (MercureClaims)other;
+        return expiresAtEpochSecond == that.expiresAtEpochSecond && publish.equals(that.publish) &&
+            subscribe.equals(that.subscribe);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public int hashCode()
+    {
+        return (publish.hashCode() * 31 + subscribe.hashCode()) * 31 + Long.hashCode(expiresAtEpochSecond);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public String toString()
+    {
+        return "MercureClaims{publish=" + publish + ", subscribe=" + subscribe +
+            (NEVER == expiresAtEpochSecond ? "" : ", exp=" + expiresAtEpochSecond) + "}";
+    }
+}

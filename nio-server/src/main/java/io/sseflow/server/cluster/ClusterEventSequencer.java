@@ -71,9 +71,10 @@ public final class ClusterEventSequencer implements EventSequencer
     private AeronCluster.AsyncConnect connecting;
     private AeronCluster client;
     private long lastIngressNs;
-    private long noLeaderSinceNs;
+    private long failingSinceNs;
     private long nowNs;
     private volatile boolean noLeader;
+    private volatile long lastOfferResult;
     private volatile boolean closed;
 
     /**
@@ -112,7 +113,6 @@ public final class ClusterEventSequencer implements EventSequencer
             .egressListener(NO_EGRESS)
             .messageTimeoutNs(TimeUnit.SECONDS.toNanos(5))
             .errorHandler(errorHandler);
-        noLeaderSinceNs = System.nanoTime();
     }
 
     /**
@@ -194,10 +194,17 @@ public final class ClusterEventSequencer implements EventSequencer
             client.pollEgress();
         }
         publishRing.controlledRead(forwarder);
-        if (null != client && !client.isClosed() && nowNs - lastIngressNs > KEEP_ALIVE_INTERVAL_NS &&
-            client.sendKeepAlive())
+        if (null != client && !client.isClosed() && nowNs - lastIngressNs > KEEP_ALIVE_INTERVAL_NS)
         {
             lastIngressNs = nowNs;
+            if (client.sendKeepAlive())
+            {
+                healthy();
+            }
+            else
+            {
+                failing();
+            }
         }
         return deliveries.read(deliverer, limit);
     }
@@ -281,13 +288,33 @@ public final class ClusterEventSequencer implements EventSequencer
         return node;
     }
 
+    /**
+     * What the last offer to the cluster's ingress returned: a position, or a {@link Publication} error code.
+     *
+     * @return the value, 0 before the first offer.
+     */
+    public long lastOfferResult()
+    {
+        return lastOfferResult;
+    }
+
+    /**
+     * The member the client sends to, as it last heard.
+     *
+     * @return the member index, -1 when not connected.
+     */
+    public int leaderMemberId()
+    {
+        final AeronCluster client = this.client;
+        return null == client ? -1 : client.leaderMemberId();
+    }
+
     private AeronCluster connected()
     {
         AeronCluster client = this.client;
         if (null != client && client.isClosed())
         {
             this.client = client = null;
-            noLeaderSinceNs = nowNs;
         }
         if (null == client && !closed)
         {
@@ -304,7 +331,7 @@ public final class ClusterEventSequencer implements EventSequencer
                     this.client = client;
                     service.localSessionId(client.clusterSessionId());
                     lastIngressNs = nowNs;
-                    noLeader = false;
+                    healthy();
                 }
             }
             catch (final RuntimeException ex)
@@ -313,11 +340,29 @@ public final class ClusterEventSequencer implements EventSequencer
                 connecting = null;
             }
         }
-        if (null == client && nowNs - noLeaderSinceNs > NO_LEADER_TIMEOUT_NS)
+        if (null == client)
+        {
+            failing();
+        }
+        return client;
+    }
+
+    private void failing()
+    {
+        if (0 == failingSinceNs)
+        {
+            failingSinceNs = nowNs;
+        }
+        else if (nowNs - failingSinceNs > NO_LEADER_TIMEOUT_NS)
         {
             noLeader = true;
         }
-        return client;
+    }
+
+    private void healthy()
+    {
+        failingSinceNs = 0;
+        noLeader = false;
     }
 
     private ControlledMessageHandler.Action forward(
@@ -354,17 +399,21 @@ public final class ClusterEventSequencer implements EventSequencer
         final int recordAt = ClusterRecord.HEADER_LENGTH + nameLength;
         ingress.putBytes(recordAt, buffer, index, length);
         final long result = client.offer(ingress, 0, recordAt + length);
+        lastOfferResult = result;
         if (result > 0)
         {
             lastIngressNs = nowNs;
+            healthy();
             return ControlledMessageHandler.Action.CONTINUE;
         }
         if (Publication.NOT_CONNECTED == result || Publication.CLOSED == result ||
             Publication.MAX_POSITION_EXCEEDED == result)
         {
-            if (!noLeader && nowNs - lastIngressNs > NO_LEADER_TIMEOUT_NS)
+            failing();
+            if (noLeader)
             {
-                noLeaderSinceNs = Math.min(noLeaderSinceNs, nowNs);
+                handler.onRefused(buffer, index, length, PublishResult.NO_LEADER);
+                return ControlledMessageHandler.Action.CONTINUE;
             }
         }
         return ControlledMessageHandler.Action.ABORT;

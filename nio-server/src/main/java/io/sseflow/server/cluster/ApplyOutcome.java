@@ -23,5 +23,17 @@ enum ApplyOutcome
     /**
      * Not appended: the record's lengths do not add up or its topic name is empty or too long.
      */
-    MALFORMED
+    MALFORMED,
+
+    /**
+     * Not applied again: its session already had a record with this ingress seq applied (sent again after a leader
+     * change). Nobody is told.
+     */
+    RESENT,
+
+    /**
+     * Not applied: its session's previous record has not been applied (it was lost with a leader); its sender will
+     * send both again, in order. Nobody is told.
+     */
+    GAP
 }

@@ -12,6 +12,7 @@ import io.sseflow.server.sequencer.SequencedEventHandler;
 import org.agrona.BitUtil;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
+import org.agrona.ExpandableRingBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.ControlledMessageHandler;
 import org.agrona.concurrent.MessageHandler;
@@ -49,6 +50,14 @@ public final class ClusterEventSequencer implements EventSequencer
      */
     static final long NO_LEADER_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(3);
 
+    /**
+     * Records sent but not yet answered are sent again, from the oldest, when nothing was answered for this long
+     * (or at once when the leader changed): a record the old leader took but never logged is then applied, once.
+     */
+    static final long RESEND_AFTER_NS = TimeUnit.MILLISECONDS.toNanos(500);
+
+    private static final int MAX_PENDING_BYTES = 16 * 1024 * 1024;
+    private static final int SEND_LIMIT = 256;
     private static final long KEEP_ALIVE_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
     private static final int MSG_TYPE_PUBLISH = 1;
     private static final int DELIVERY_RING_BYTES = 4 * 1024 * 1024;
@@ -64,7 +73,18 @@ public final class ClusterEventSequencer implements EventSequencer
     private final UnsafeBuffer ingress;
     private final int maxRecordLength;
     private final PublishRecord record = new PublishRecord();
-    private final ControlledMessageHandler forwarder = this::forward;
+    private final ControlledMessageHandler intake = this::intake;
+    private final ExpandableRingBuffer.MessageConsumer sender = this::send;
+    private final ExpandableRingBuffer.MessageConsumer acknowledger = this::acknowledge;
+    private final ExpandableRingBuffer.MessageConsumer refuser = this::refuse;
+    private final ExpandableRingBuffer.MessageConsumer renumberer = this::renumber;
+    private final ExpandableRingBuffer pending = new ExpandableRingBuffer(64 * 1024, MAX_PENDING_BYTES, true);
+    private PublishResult refusal = PublishResult.NO_LEADER;
+    private int sendOffset;
+    private long nextIngressSeq = 1;
+    private long acknowledged;
+    private long leadershipTermId = Long.MIN_VALUE;
+    private long lastProgressNs;
     private final MessageHandler deliverer = this::deliver;
     private TopicDirectory topics;
     private SequencedEventHandler handler;
@@ -192,19 +212,39 @@ public final class ClusterEventSequencer implements EventSequencer
         if (null != client)
         {
             client.pollEgress();
+            if (client.leadershipTermId() != leadershipTermId)
+            {
+                leadershipTermId = client.leadershipTermId();
+                sendOffset = 0;
+            }
         }
-        publishRing.controlledRead(forwarder);
-        if (null != client && !client.isClosed() && nowNs - lastIngressNs > KEEP_ALIVE_INTERVAL_NS)
+        publishRing.controlledRead(intake);
+        if (null != client && !client.isClosed())
         {
-            lastIngressNs = nowNs;
-            if (client.sendKeepAlive())
+            if (!pending.isEmpty() && sendOffset > 0 && nowNs - lastProgressNs > RESEND_AFTER_NS)
             {
-                healthy();
+                sendOffset = 0;
+                lastProgressNs = nowNs;
             }
-            else
+            pending.forEach(sendOffset, sender, SEND_LIMIT);
+            if (nowNs - lastIngressNs > KEEP_ALIVE_INTERVAL_NS)
             {
-                failing();
+                lastIngressNs = nowNs;
+                if (client.sendKeepAlive())
+                {
+                    healthy();
+                }
+                else
+                {
+                    failing();
+                }
             }
+        }
+        if (noLeader && !pending.isEmpty())
+        {
+            refusal = PublishResult.NO_LEADER;
+            pending.consume(refuser, Integer.MAX_VALUE);
+            sendOffset = 0;
         }
         return deliveries.read(deliverer, limit);
     }
@@ -329,6 +369,11 @@ public final class ClusterEventSequencer implements EventSequencer
                 {
                     connecting = null;
                     this.client = client;
+                    nextIngressSeq = 1;
+                    acknowledged = 0;
+                    pending.forEach(renumberer, Integer.MAX_VALUE);
+                    sendOffset = 0;
+                    leadershipTermId = client.leadershipTermId();
                     service.localSessionId(client.clusterSessionId());
                     lastIngressNs = nowNs;
                     healthy();
@@ -365,24 +410,14 @@ public final class ClusterEventSequencer implements EventSequencer
         noLeader = false;
     }
 
-    private ControlledMessageHandler.Action forward(
+    private ControlledMessageHandler.Action intake(
         final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length)
     {
-        final AeronCluster client = this.client;
         final PublishRecord record = this.record.wrap(buffer, index);
-        if (closed)
+        if (closed || noLeader)
         {
-            handler.onRefused(buffer, index, length, PublishResult.CLOSED);
+            handler.onRefused(buffer, index, length, closed ? PublishResult.CLOSED : PublishResult.NO_LEADER);
             return ControlledMessageHandler.Action.CONTINUE;
-        }
-        if (null == client || client.isClosed())
-        {
-            if (noLeader)
-            {
-                handler.onRefused(buffer, index, length, PublishResult.NO_LEADER);
-                return ControlledMessageHandler.Action.CONTINUE;
-            }
-            return ControlledMessageHandler.Action.ABORT;
         }
         final UnsafeBuffer ingress = this.ingress;
         final int nameLength = topics.topicName(record.topicIndex(), ingress, ClusterRecord.HEADER_LENGTH);
@@ -394,29 +429,59 @@ public final class ClusterEventSequencer implements EventSequencer
             return ControlledMessageHandler.Action.CONTINUE;
         }
         ingress.putLong(ClusterRecord.CORRELATION_ID_OFFSET, record.correlationId());
+        ingress.putLong(ClusterRecord.INGRESS_SEQ_OFFSET, nextIngressSeq);
         ingress.putInt(ClusterRecord.ORIGIN_NODE_OFFSET, settings.nodeIndex());
         ingress.putInt(ClusterRecord.TOPIC_NAME_LENGTH_OFFSET, nameLength);
         final int recordAt = ClusterRecord.HEADER_LENGTH + nameLength;
         ingress.putBytes(recordAt, buffer, index, length);
-        final long result = client.offer(ingress, 0, recordAt + length);
+        if (!pending.append(ingress, 0, recordAt + length))
+        {
+            return ControlledMessageHandler.Action.ABORT;
+        }
+        if (pending.size() == recordAt + length + ExpandableRingBuffer.HEADER_LENGTH)
+        {
+            lastProgressNs = nowNs;
+        }
+        nextIngressSeq++;
+        return ControlledMessageHandler.Action.CONTINUE;
+    }
+
+    private boolean send(final MutableDirectBuffer buffer, final int offset, final int length, final int headOffset)
+    {
+        final AeronCluster client = this.client;
+        final long result = client.offer(buffer, offset, length);
         lastOfferResult = result;
         if (result > 0)
         {
             lastIngressNs = nowNs;
             healthy();
-            return ControlledMessageHandler.Action.CONTINUE;
+            sendOffset = headOffset;
+            return true;
         }
         if (Publication.NOT_CONNECTED == result || Publication.CLOSED == result ||
             Publication.MAX_POSITION_EXCEEDED == result)
         {
             failing();
-            if (noLeader)
-            {
-                handler.onRefused(buffer, index, length, PublishResult.NO_LEADER);
-                return ControlledMessageHandler.Action.CONTINUE;
-            }
         }
-        return ControlledMessageHandler.Action.ABORT;
+        return false;
+    }
+
+    private boolean acknowledge(final MutableDirectBuffer buffer, final int offset, final int length, final int headOffset)
+    {
+        return ClusterRecord.ingressSeq(buffer, offset) <= acknowledged;
+    }
+
+    private boolean refuse(final MutableDirectBuffer buffer, final int offset, final int length, final int headOffset)
+    {
+        final int recordOffset = ClusterRecord.publishRecordOffset(buffer, offset);
+        handler.onRefused(buffer, recordOffset, offset + length - recordOffset, refusal);
+        return true;
+    }
+
+    private boolean renumber(final MutableDirectBuffer buffer, final int offset, final int length, final int headOffset)
+    {
+        buffer.putLong(offset + ClusterRecord.INGRESS_SEQ_OFFSET, nextIngressSeq++);
+        return true;
     }
 
     private void deliver(final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length)
@@ -424,7 +489,15 @@ public final class ClusterEventSequencer implements EventSequencer
         final int nameLength = buffer.getInt(index + Delivery.NAME_LENGTH_OFFSET);
         final int recordOffset = index + Delivery.HEADER_LENGTH + nameLength;
         final int recordLength = length - Delivery.HEADER_LENGTH - nameLength;
-        final boolean local = 1 == buffer.getInt(index + Delivery.LOCAL_OFFSET);
+        final long ingressSeq = buffer.getLong(index + Delivery.INGRESS_SEQ_OFFSET);
+        final boolean local = 0 != ingressSeq;
+        if (local && ingressSeq > acknowledged)
+        {
+            acknowledged = ingressSeq;
+            final int consumed = pending.consume(acknowledger, Integer.MAX_VALUE);
+            sendOffset = Math.max(0, sendOffset - consumed);
+            lastProgressNs = nowNs;
+        }
         final long seq = buffer.getLong(index + Delivery.SEQ_OFFSET);
         final long value = buffer.getLong(index + Delivery.NUMERIC_ID_OFFSET);
         if (!local)

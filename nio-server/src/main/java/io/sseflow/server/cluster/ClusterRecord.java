@@ -7,8 +7,9 @@ import org.agrona.MutableDirectBuffer;
 
 /**
  * Layout of one publish as it travels through the cluster log: the node that took the publish, its correlation id
- * there, the topic by name (topic indexes are node-local), then the {@link PublishRecord} as the publisher wrote it
- * (its topic index field means nothing here). Little-endian.
+ * there, the record's place in that node's session ({@code ingressSeq}: 1, 2, 3... so that a record resent after a
+ * leader change is applied once), the topic by name (topic indexes are node-local), then the {@link PublishRecord} as
+ * the publisher wrote it (its topic index field means nothing here). Little-endian.
  * <pre>
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
@@ -16,18 +17,22 @@ import org.agrona.MutableDirectBuffer;
  *  |             Correlation Id (on the origin node, 0 = none)     |  0
  *  |                                                               |
  *  +---------------------------------------------------------------+
- *  |                  Origin Node (member index)                   |  8
+ *  |           Ingress Seq (in the sending session, 0 = none)      |  8
+ *  |                                                               |
  *  +---------------------------------------------------------------+
- *  |                      Topic Name Length                        | 12
+ *  |                  Origin Node (member index)                   | 16
  *  +---------------------------------------------------------------+
- *  |  Topic name (UTF-8) ...       |  Publish record ...          ... 16
+ *  |                      Topic Name Length                        | 20
+ *  +---------------------------------------------------------------+
+ *  |  Topic name (UTF-8) ...       |  Publish record ...          ... 24
  *  +---------------------------------------------------------------+
  * </pre>
  */
 final class ClusterRecord
 {
     static final int CORRELATION_ID_OFFSET = 0;
-    static final int ORIGIN_NODE_OFFSET = CORRELATION_ID_OFFSET + BitUtil.SIZE_OF_LONG;
+    static final int INGRESS_SEQ_OFFSET = CORRELATION_ID_OFFSET + BitUtil.SIZE_OF_LONG;
+    static final int ORIGIN_NODE_OFFSET = INGRESS_SEQ_OFFSET + BitUtil.SIZE_OF_LONG;
     static final int TOPIC_NAME_LENGTH_OFFSET = ORIGIN_NODE_OFFSET + BitUtil.SIZE_OF_INT;
     static final int HEADER_LENGTH = TOPIC_NAME_LENGTH_OFFSET + BitUtil.SIZE_OF_INT;
 
@@ -49,12 +54,14 @@ final class ClusterRecord
         final MutableDirectBuffer buffer,
         final int offset,
         final long correlationId,
+        final long ingressSeq,
         final int originNode,
         final DirectBuffer name,
         final int nameOffset,
         final int nameLength)
     {
         buffer.putLong(offset + CORRELATION_ID_OFFSET, correlationId);
+        buffer.putLong(offset + INGRESS_SEQ_OFFSET, ingressSeq);
         buffer.putInt(offset + ORIGIN_NODE_OFFSET, originNode);
         buffer.putInt(offset + TOPIC_NAME_LENGTH_OFFSET, nameLength);
         buffer.putBytes(offset + HEADER_LENGTH, name, nameOffset, nameLength);
@@ -64,6 +71,11 @@ final class ClusterRecord
     static long correlationId(final DirectBuffer buffer, final int offset)
     {
         return buffer.getLong(offset + CORRELATION_ID_OFFSET);
+    }
+
+    static long ingressSeq(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getLong(offset + INGRESS_SEQ_OFFSET);
     }
 
     static int originNode(final DirectBuffer buffer, final int offset)

@@ -87,7 +87,7 @@ final class EventService implements ClusteredService, AppliedEventListener
         {
             loadSnapshot(snapshotImage);
             machine.forEachRetained((topic, topicOffset, topicLength, record, recordOffset, recordLength, seq, id) ->
-                deliver(Delivery.APPENDED, seq, id, false, topic, topicOffset, topicLength, record, recordOffset,
+                deliver(Delivery.APPENDED, seq, id, 0, topic, topicOffset, topicLength, record, recordOffset,
                     recordLength));
             appliedSeq = machine.lastSeq();
         }
@@ -101,7 +101,7 @@ final class EventService implements ClusteredService, AppliedEventListener
         messageBuffer = buffer;
         messageOffset = offset;
         messageLength = length;
-        machine.apply(buffer, offset, length, this);
+        machine.apply(buffer, offset, length, messageSessionId, this);
         messageBuffer = null;
         appliedSeq = machine.lastSeq();
     }
@@ -111,7 +111,7 @@ final class EventService implements ClusteredService, AppliedEventListener
         final int topicLength, final DirectBuffer record, final int recordOffset, final int recordLength, final long seq,
         final long numericId)
     {
-        deliver(Delivery.APPENDED, seq, numericId, messageSessionId == localSessionId, topic, topicOffset, topicLength,
+        deliver(Delivery.APPENDED, seq, numericId, localIngressSeq(), topic, topicOffset, topicLength,
             record, recordOffset, recordLength);
     }
 
@@ -121,7 +121,7 @@ final class EventService implements ClusteredService, AppliedEventListener
     {
         if (messageSessionId == localSessionId)
         {
-            deliver(Delivery.DUPLICATE, existingSeq, 0, true, record, recordOffset, 0, record, recordOffset, recordLength);
+            deliver(Delivery.DUPLICATE, existingSeq, 0, localIngressSeq(), record, recordOffset, 0, record, recordOffset, recordLength);
         }
     }
 
@@ -130,7 +130,7 @@ final class EventService implements ClusteredService, AppliedEventListener
         if (messageSessionId == localSessionId && ApplyOutcome.TOPIC_LIMIT == outcome)
         {
             final int recordOffset = ClusterRecord.publishRecordOffset(messageBuffer, messageOffset);
-            deliver(Delivery.REFUSED, 0, outcome.ordinal(), true, null, 0, 0, messageBuffer, recordOffset,
+            deliver(Delivery.REFUSED, 0, outcome.ordinal(), localIngressSeq(), null, 0, 0, messageBuffer, recordOffset,
                 messageOffset + messageLength - recordOffset);
         }
     }
@@ -167,6 +167,7 @@ final class EventService implements ClusteredService, AppliedEventListener
 
     public void onSessionClose(final ClientSession session, final long timestamp, final CloseReason closeReason)
     {
+        machine.onSessionClosed(session.id());
     }
 
     public void onTimerEvent(final long correlationId, final long timestamp)
@@ -175,6 +176,14 @@ final class EventService implements ClusteredService, AppliedEventListener
 
     public void onTerminate(final Cluster cluster)
     {
+    }
+
+    /**
+     * The ingress seq of the record being applied when this node's current session sent it, else 0.
+     */
+    private long localIngressSeq()
+    {
+        return messageSessionId == localSessionId ? Math.max(1, ClusterRecord.ingressSeq(messageBuffer, messageOffset)) : 0;
     }
 
     private void loadSnapshot(final Image image)
@@ -232,7 +241,7 @@ final class EventService implements ClusteredService, AppliedEventListener
     }
 
     private void deliver(
-        final int type, final long seq, final long numericIdOrOutcome, final boolean local, final DirectBuffer topic,
+        final int type, final long seq, final long numericIdOrOutcome, final long ingressSeq, final DirectBuffer topic,
         final int topicOffset, final int topicLength, final DirectBuffer record, final int recordOffset,
         final int recordLength)
     {
@@ -251,7 +260,7 @@ final class EventService implements ClusteredService, AppliedEventListener
         final org.agrona.concurrent.AtomicBuffer buffer = deliveries.buffer();
         buffer.putLong(index + Delivery.SEQ_OFFSET, seq);
         buffer.putLong(index + Delivery.NUMERIC_ID_OFFSET, numericIdOrOutcome);
-        buffer.putInt(index + Delivery.LOCAL_OFFSET, local ? 1 : 0);
+        buffer.putLong(index + Delivery.INGRESS_SEQ_OFFSET, ingressSeq);
         buffer.putInt(index + Delivery.NAME_LENGTH_OFFSET, topicLength);
         if (topicLength > 0)
         {

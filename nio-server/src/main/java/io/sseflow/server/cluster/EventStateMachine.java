@@ -4,6 +4,7 @@ import io.sseflow.server.sequencer.PublishRecord;
 import org.agrona.BitUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.collections.Long2LongHashMap;
 
 /**
  * The deterministic state of a clustered hub: applied to every committed {@link ClusterRecord} in log order, it
@@ -11,6 +12,11 @@ import org.agrona.MutableDirectBuffer;
  * largest numeric id the topic has seen when the publisher gave none; the publisher's otherwise), and refuses a
  * record whose explicit id is still retained in its topic as a duplicate. Every member applies the same records in
  * the same order and so reaches the same state; nothing here reads a clock, a random number or the node's identity.
+ * <p>
+ * Each sending session numbers its records 1, 2, 3... ({@link ClusterRecord} ingress seq): a record is applied only
+ * when it is the next of its session, so a sender that lost records with a leader sends again from its oldest
+ * unanswered one and each is applied exactly once ({@link ApplyOutcome#RESENT}, {@link ApplyOutcome#GAP}). A record
+ * with ingress seq 0 is not numbered.
  * <p>
  * Bounded: at most {@code maxTopics} topics (a record for a new topic past that is refused), each retaining its last
  * {@code historyPerTopic} events. The whole state (seq, per-topic counters and retained events) is written to and
@@ -35,6 +41,7 @@ final class EventStateMachine
     private final int[] table;
     private final int mask;
     private final PublishRecord record = new PublishRecord();
+    private final Long2LongHashMap lastIngressSeqBySession = new Long2LongHashMap(0);
     private int topicCount;
     private long lastSeq;
 
@@ -86,6 +93,56 @@ final class EventStateMachine
      * @return what was done.
      */
     ApplyOutcome apply(final DirectBuffer buffer, final int offset, final int length, final AppliedEventListener listener)
+    {
+        return apply(buffer, offset, length, 0, listener);
+    }
+
+    /**
+     * Apply one committed record sent by a client session.
+     *
+     * @param buffer    holding the {@link ClusterRecord}.
+     * @param offset    where it starts.
+     * @param length    its length.
+     * @param sessionId of the cluster session that sent it.
+     * @param listener  told what was decided.
+     * @return what was done.
+     */
+    ApplyOutcome apply(
+        final DirectBuffer buffer, final int offset, final int length, final long sessionId,
+        final AppliedEventListener listener)
+    {
+        if (length >= ClusterRecord.HEADER_LENGTH)
+        {
+            final long ingressSeq = ClusterRecord.ingressSeq(buffer, offset);
+            if (0 != ingressSeq)
+            {
+                final long last = lastIngressSeqBySession.get(sessionId);
+                if (ingressSeq <= last)
+                {
+                    return ApplyOutcome.RESENT;
+                }
+                if (ingressSeq != last + 1)
+                {
+                    return ApplyOutcome.GAP;
+                }
+                lastIngressSeqBySession.put(sessionId, ingressSeq);
+            }
+        }
+        return applyRecord(buffer, offset, length, listener);
+    }
+
+    /**
+     * A client session closed: forget its numbering.
+     *
+     * @param sessionId the session.
+     */
+    void onSessionClosed(final long sessionId)
+    {
+        lastIngressSeqBySession.remove(sessionId);
+    }
+
+    private ApplyOutcome applyRecord(
+        final DirectBuffer buffer, final int offset, final int length, final AppliedEventListener listener)
     {
         final long correlationId = ClusterRecord.correlationId(buffer, offset);
         final int originNode = ClusterRecord.originNode(buffer, offset);
@@ -176,7 +233,8 @@ final class EventStateMachine
      */
     int snapshotLength()
     {
-        int length = 4 * BitUtil.SIZE_OF_INT + BitUtil.SIZE_OF_LONG;
+        int length = 5 * BitUtil.SIZE_OF_INT + BitUtil.SIZE_OF_LONG +
+            lastIngressSeqBySession.size() * 2 * BitUtil.SIZE_OF_LONG;
         for (int t = 0; t < topicCount; t++)
         {
             final TopicHistory topic = topics[t];
@@ -192,7 +250,8 @@ final class EventStateMachine
     /**
      * Write the whole state.
      * <pre>
-     *  magic, version, lastSeq (long), historyPerTopic, topicCount, then per topic:
+     *  magic, version, lastSeq (long), sessionCount, then per session: sessionId (long), lastIngressSeq (long),
+     *  then historyPerTopic, topicCount, then per topic:
      *    nameLength, name, lastId (long), count, then per retained event: seq (long), id (long), length, record
      * </pre>
      *
@@ -209,6 +268,17 @@ final class EventStateMachine
         p += BitUtil.SIZE_OF_INT;
         buffer.putLong(p, lastSeq);
         p += BitUtil.SIZE_OF_LONG;
+        buffer.putInt(p, lastIngressSeqBySession.size());
+        p += BitUtil.SIZE_OF_INT;
+        final Long2LongHashMap.KeyIterator sessions = lastIngressSeqBySession.keySet().iterator();
+        while (sessions.hasNext())
+        {
+            final long sessionId = sessions.nextValue();
+            buffer.putLong(p, sessionId);
+            p += BitUtil.SIZE_OF_LONG;
+            buffer.putLong(p, lastIngressSeqBySession.get(sessionId));
+            p += BitUtil.SIZE_OF_LONG;
+        }
         buffer.putInt(p, historyPerTopic);
         p += BitUtil.SIZE_OF_INT;
         buffer.putInt(p, topicCount);
@@ -254,7 +324,7 @@ final class EventStateMachine
     {
         final int end = offset + length;
         int p = offset;
-        require(p + 4 * BitUtil.SIZE_OF_INT + BitUtil.SIZE_OF_LONG <= end, "snapshot cut short");
+        require(p + 5 * BitUtil.SIZE_OF_INT + BitUtil.SIZE_OF_LONG <= end, "snapshot cut short");
         require(buffer.getInt(p) == SNAPSHOT_MAGIC, "not an sseflow snapshot");
         p += BitUtil.SIZE_OF_INT;
         final int version = buffer.getInt(p);
@@ -262,6 +332,16 @@ final class EventStateMachine
         p += BitUtil.SIZE_OF_INT;
         final long seq = buffer.getLong(p);
         p += BitUtil.SIZE_OF_LONG;
+        final int sessionCount = buffer.getInt(p);
+        p += BitUtil.SIZE_OF_INT;
+        require(sessionCount >= 0 && p + (long)sessionCount * 2 * BitUtil.SIZE_OF_LONG + 2 * BitUtil.SIZE_OF_INT <= end,
+            "snapshot cut short");
+        lastIngressSeqBySession.clear();
+        for (int i = 0; i < sessionCount; i++)
+        {
+            lastIngressSeqBySession.put(buffer.getLong(p), buffer.getLong(p + BitUtil.SIZE_OF_LONG));
+            p += 2 * BitUtil.SIZE_OF_LONG;
+        }
         p += BitUtil.SIZE_OF_INT;
         final int count = buffer.getInt(p);
         p += BitUtil.SIZE_OF_INT;

@@ -43,9 +43,21 @@ final class ClusterRecords
     static UnsafeBuffer clusterRecord(
         final int originNode, final long correlationId, final String topic, final String id, final String data)
     {
+        return clusterRecord(originNode, correlationId, 0, topic, id, data);
+    }
+
+    /**
+     * A whole cluster record with its ingress seq.
+     *
+     * @return a buffer holding exactly it.
+     */
+    static UnsafeBuffer clusterRecord(
+        final int originNode, final long correlationId, final long ingressSeq, final String topic, final String id,
+        final String data)
+    {
         final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(256);
         final UnsafeBuffer name = new UnsafeBuffer(topic.getBytes(StandardCharsets.UTF_8));
-        final int header = ClusterRecord.putHeader(buffer, 0, correlationId, originNode, name, 0, name.capacity());
+        final int header = ClusterRecord.putHeader(buffer, 0, correlationId, ingressSeq, originNode, name, 0, name.capacity());
         final int length = header + putPublishRecord(buffer, header, 0, 0, id, data);
         return new UnsafeBuffer(buffer.byteArray(), 0, length);
     }

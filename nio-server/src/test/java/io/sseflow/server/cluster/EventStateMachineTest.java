@@ -168,6 +168,44 @@ class EventStateMachineTest
     }
 
     @Test
+    void shouldApplyEachRecordOfASessionOnceAndInItsOrder()
+    {
+        final EventStateMachine machine = new EventStateMachine(4, 8);
+        final long session = 42;
+        assertEquals(ApplyOutcome.APPENDED, applyNumbered(machine, session, 1, "e1"));
+        assertEquals(ApplyOutcome.GAP, applyNumbered(machine, session, 3, "e3 before e2"));
+        assertEquals(ApplyOutcome.APPENDED, applyNumbered(machine, session, 2, "e2"));
+        assertEquals(ApplyOutcome.RESENT, applyNumbered(machine, session, 1, "e1 again"));
+        assertEquals(ApplyOutcome.RESENT, applyNumbered(machine, session, 2, "e2 again"));
+        assertEquals(ApplyOutcome.APPENDED, applyNumbered(machine, session, 3, "e3"));
+        assertEquals(ApplyOutcome.APPENDED, applyNumbered(machine, 43, 1, "other session"));
+
+        final ExpandableArrayBuffer snapshot = new ExpandableArrayBuffer(64);
+        final int length = machine.writeSnapshot(snapshot, 0);
+        final EventStateMachine restored = new EventStateMachine(4, 8);
+        restored.loadSnapshot(snapshot, 0, length);
+        assertEquals(ApplyOutcome.RESENT, applyNumbered(restored, session, 3, "e3 again"));
+        assertEquals(ApplyOutcome.APPENDED, applyNumbered(restored, session, 4, "e4"));
+
+        machine.onSessionClosed(session);
+        assertEquals(ApplyOutcome.APPENDED, applyNumbered(machine, session, 1, "numbering starts again"));
+        assertEquals(List.of(
+            "appended node=0 corr=1 topic=a seq=1 id=1 data=data: e1",
+            "appended node=0 corr=2 topic=a seq=2 id=2 data=data: e2",
+            "appended node=0 corr=3 topic=a seq=3 id=3 data=data: e3",
+            "appended node=0 corr=1 topic=a seq=4 id=4 data=data: other session",
+            "appended node=0 corr=4 topic=a seq=5 id=5 data=data: e4",
+            "appended node=0 corr=1 topic=a seq=5 id=5 data=data: numbering starts again"), decisions);
+    }
+
+    private ApplyOutcome applyNumbered(
+        final EventStateMachine machine, final long session, final long ingressSeq, final String data)
+    {
+        final UnsafeBuffer record = ClusterRecords.clusterRecord(0, ingressSeq, ingressSeq, "a", null, data);
+        return machine.apply(record, 0, record.capacity(), session, listener);
+    }
+
+    @Test
     void shouldGiveRetainedEventsInSeqOrderAcrossTopics()
     {
         final EventStateMachine machine = new EventStateMachine(4, 2);

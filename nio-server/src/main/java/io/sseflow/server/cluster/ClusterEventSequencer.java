@@ -298,6 +298,16 @@ public final class ClusterEventSequencer implements EventSequencer
     }
 
     /**
+     * The clustered service's thread, once it started.
+     *
+     * @return the thread, or null.
+     */
+    Thread serviceThread()
+    {
+        return service.thread();
+    }
+
+    /**
      * Is the client connected to a leader?
      *
      * @return true once connected, until the connection is lost.

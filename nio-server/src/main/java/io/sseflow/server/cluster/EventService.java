@@ -36,6 +36,7 @@ final class EventService implements ClusteredService, AppliedEventListener
     private volatile long appliedSeq;
     private volatile int snapshotsTaken;
     private volatile boolean closing;
+    private volatile Thread thread;
     private Cluster cluster;
     private IdleStrategy idleStrategy;
     private long messageSessionId;
@@ -74,6 +75,11 @@ final class EventService implements ClusteredService, AppliedEventListener
         return snapshotsTaken;
     }
 
+    Thread thread()
+    {
+        return thread;
+    }
+
     void closing()
     {
         closing = true;
@@ -82,6 +88,7 @@ final class EventService implements ClusteredService, AppliedEventListener
     public void onStart(final Cluster cluster, final Image snapshotImage)
     {
         this.cluster = cluster;
+        this.thread = Thread.currentThread();
         this.idleStrategy = cluster.idleStrategy();
         if (null != snapshotImage)
         {

@@ -113,6 +113,7 @@ final class ClusterTestSupport
     static final class Topics implements TopicDirectory
     {
         final List<String> names = new ArrayList<>();
+        final List<byte[]> nameBytes = new ArrayList<>();
         final Map<String, Integer> indexes = new HashMap<>();
         int pins;
 
@@ -121,6 +122,7 @@ final class ClusterTestSupport
             return indexes.computeIfAbsent(name, n ->
             {
                 names.add(n);
+                nameBytes.add(n.getBytes(StandardCharsets.UTF_8));
                 return names.size() - 1;
             });
         }
@@ -131,7 +133,9 @@ final class ClusterTestSupport
             {
                 return -1;
             }
-            return buffer.putStringWithoutLengthUtf8(offset, names.get(topicIndex));
+            final byte[] bytes = nameBytes.get(topicIndex);
+            buffer.putBytes(offset, bytes);
+            return bytes.length;
         }
 
         public int pinTopic(final DirectBuffer name, final int offset, final int length)

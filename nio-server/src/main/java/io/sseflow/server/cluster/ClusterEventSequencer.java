@@ -32,15 +32,18 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * Publishers on any thread claim space in a local many-to-one ring and commit their record, as with the in-memory
  * sequencer. {@link #poll}, on the server agent thread, which alone owns the {@link AeronCluster} client (it is not
- * thread-safe), does three things: it forwards committed records to the cluster's ingress as {@link ClusterRecord}s
- * (the topic by name, this node's index, the publisher's correlation id), keeps the client session alive and polls
- * its egress, and hands the agent what the clustered service decided, in log order, from a one-to-one ring the
- * service fills. An event this node's current session took comes back with its own topic index and correlation id,
+ * thread-safe), does three things: it moves committed records into a pending ring as {@link ClusterRecord}s (the
+ * topic by name, this node's index, the publisher's correlation id, and a number in this node's cluster session) and
+ * offers them to the cluster's ingress, keeps the session alive and polls its egress, and hands the agent what the
+ * clustered service decided, in log order, from a one-to-one ring the service fills. A pending record stays until the
+ * service has applied it; after a leader change, or {@link #RESEND_AFTER_NS} without an answer, every pending record
+ * is offered again from the oldest, and the state machine applies each number of a session once and in order, so a
+ * record the old leader took but never logged is not lost and one it did log is not applied twice. An event this node's current session took comes back with its own topic index and correlation id,
  * so the agent answers its publisher; an event another node took (or this node before a restart) gets its topic
  * found or created by name through the {@link TopicDirectory} and no correlation id.
  * <p>
- * Without a leader (no connection to the cluster, or the leader unreachable), records wait in the local ring for up
- * to {@link #NO_LEADER_TIMEOUT_NS}; after that they are refused with {@link PublishResult#NO_LEADER}
+ * Without a leader (no connection to the cluster, or the leader unreachable), records wait for up to
+ * {@link #NO_LEADER_TIMEOUT_NS}; after that the pending ones are refused with {@link PublishResult#NO_LEADER}
  * ({@link SequencedEventHandler#onRefused}), and so are new claims until a leader is known again.
  */
 public final class ClusterEventSequencer implements EventSequencer

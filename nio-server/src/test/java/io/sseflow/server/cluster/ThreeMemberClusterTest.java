@@ -211,6 +211,7 @@ class ThreeMemberClusterTest
             }
         }
         final int left = closeLeader ? leader : (leader + 1) % MEMBERS;
+        final long closedNs = System.nanoTime();
         nodes[left].close();
         nodes[left] = null;
         Await.condition(() ->
@@ -218,6 +219,8 @@ class ThreeMemberClusterTest
             pollAll();
             return 1 == leaders() && allConnected();
         }, "a leader among the two members left", WAIT);
+        System.out.println((closeLeader ? "leader" : "follower") + " " + left + " closed: a leader among the others, " +
+            "both connected, after " + (System.nanoTime() - closedNs) / 1_000_000 + " ms");
 
         for (int e = 31; e <= 40; e++)
         {

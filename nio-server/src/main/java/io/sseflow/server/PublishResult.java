@@ -34,7 +34,13 @@ public enum PublishResult
     /**
      * The server is closing or closed. Nothing was published.
      */
-    CLOSED;
+    CLOSED,
+
+    /**
+     * A clustered sequencer knows no leader to take the event (an election is going on, or this node lost the
+     * others). Nothing was published; try again in a moment. Over HTTP: {@code 503} with {@code Retry-After}.
+     */
+    NO_LEADER;
 
     /**
      * Was the event taken?

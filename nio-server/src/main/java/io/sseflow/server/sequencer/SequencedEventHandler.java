@@ -1,5 +1,6 @@
 package io.sseflow.server.sequencer;
 
+import io.sseflow.server.PublishResult;
 import org.agrona.DirectBuffer;
 
 /**
@@ -21,4 +22,32 @@ public interface SequencedEventHandler
      *                     record).
      */
     void onEvent(DirectBuffer buffer, int recordOffset, int recordLength, long seq, long numericId);
+
+    /**
+     * A record was not appended because its explicit id is still retained in its topic (a publisher's retry): its
+     * publisher is answered with that id, and nothing is delivered to subscribers. The in-memory sequencer never
+     * calls it.
+     *
+     * @param buffer       holding the {@link PublishRecord publish record}; valid only during the call.
+     * @param recordOffset where the record starts.
+     * @param recordLength its length.
+     * @param existingSeq  hub sequence of the retained event with that id.
+     */
+    default void onDuplicate(DirectBuffer buffer, int recordOffset, int recordLength, long existingSeq)
+    {
+    }
+
+    /**
+     * A committed record will never be sequenced (a clustered sequencer found no leader for it in time, or its state
+     * machine refused a new topic past the topic limit): its publisher is answered with the result. The in-memory
+     * sequencer never calls it.
+     *
+     * @param buffer       holding the {@link PublishRecord publish record}; valid only during the call.
+     * @param recordOffset where the record starts.
+     * @param recordLength its length.
+     * @param result       why: {@link PublishResult#NO_LEADER} or {@link PublishResult#TOPIC_LIMIT}.
+     */
+    default void onRefused(DirectBuffer buffer, int recordOffset, int recordLength, PublishResult result)
+    {
+    }
 }

@@ -1,0 +1,39 @@
+package io.sseflow.server.cluster;
+
+/**
+ * What {@link EventStateMachine#apply} did with a record.
+ */
+enum ApplyOutcome
+{
+    /**
+     * Appended with a new seq and its id.
+     */
+    APPENDED,
+
+    /**
+     * Not appended: its explicit id is still retained in the topic.
+     */
+    DUPLICATE,
+
+    /**
+     * Not appended: a new topic past the topic limit.
+     */
+    TOPIC_LIMIT,
+
+    /**
+     * Not appended: the record's lengths do not add up or its topic name is empty or too long.
+     */
+    MALFORMED,
+
+    /**
+     * Not applied again: its session already had a record with this ingress seq applied (sent again after a leader
+     * change). Nobody is told.
+     */
+    RESENT,
+
+    /**
+     * Not applied: its session's previous record has not been applied (it was lost with a leader); its sender will
+     * send both again, in order. Nobody is told.
+     */
+    GAP
+}

@@ -1,0 +1,548 @@
+package io.sseflow.server.cluster;
+
+import io.aeron.Publication;
+import io.aeron.cluster.client.AeronCluster;
+import io.aeron.cluster.client.EgressListener;
+import io.aeron.cluster.service.Cluster;
+import io.sseflow.server.PublishResult;
+import io.sseflow.server.sequencer.EventSequencer;
+import io.sseflow.server.sequencer.PublishClaim;
+import io.sseflow.server.sequencer.PublishRecord;
+import io.sseflow.server.sequencer.SequencedEventHandler;
+import org.agrona.BitUtil;
+import org.agrona.CloseHelper;
+import org.agrona.ErrorHandler;
+import org.agrona.ExpandableRingBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.ControlledMessageHandler;
+import org.agrona.concurrent.MessageHandler;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RingBuffer;
+import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
+
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An {@link EventSequencer} whose order and ids are decided by an Aeron Cluster: this node's member
+ * ({@link ClusterNode}) runs in the process, and a single durable node is a one-member cluster.
+ * <p>
+ * Publishers on any thread claim space in a local many-to-one ring and commit their record, as with the in-memory
+ * sequencer. {@link #poll}, on the server agent thread, which alone owns the {@link AeronCluster} client (it is not
+ * thread-safe), does three things: it moves committed records into a pending ring as {@link ClusterRecord}s (the
+ * topic by name, this node's index, the publisher's correlation id, and a number in this node's cluster session) and
+ * offers them to the cluster's ingress, keeps the session alive and polls its egress, and hands the agent what the
+ * clustered service decided, in log order, from a one-to-one ring the service fills. A pending record stays until the
+ * service has applied it; after a leader change, or {@link #RESEND_AFTER_NS} without an answer, every pending record
+ * is offered again from the oldest, and the state machine applies each number of a session once and in order, so a
+ * record the old leader took but never logged is not lost and one it did log is not applied twice. An event this node's current session took comes back with its own topic index and correlation id,
+ * so the agent answers its publisher; an event another node took (or this node before a restart) gets its topic
+ * found or created by name through the {@link TopicDirectory} and no correlation id.
+ * <p>
+ * Without a leader (no connection to the cluster, or the leader unreachable), records wait for up to
+ * {@link #NO_LEADER_TIMEOUT_NS}; after that the pending ones are refused with {@link PublishResult#NO_LEADER}
+ * ({@link SequencedEventHandler#onRefused}), and so are new claims until a leader is known again.
+ */
+public final class ClusterEventSequencer implements EventSequencer
+{
+    /**
+     * How long records wait for a leader before they are refused.
+     */
+    static final long NO_LEADER_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(3);
+
+    /**
+     * Records sent but not yet answered are sent again, from the oldest, when nothing was answered for this long
+     * (or at once when the leader changed): a record the old leader took but never logged is then applied, once.
+     */
+    static final long RESEND_AFTER_NS = TimeUnit.MILLISECONDS.toNanos(500);
+
+    private static final int MAX_PENDING_BYTES = 16 * 1024 * 1024;
+    private static final int SEND_LIMIT = 256;
+    private static final long KEEP_ALIVE_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
+    private static final int MSG_TYPE_PUBLISH = 1;
+    private static final int DELIVERY_RING_BYTES = 4 * 1024 * 1024;
+    private static final int MAX_INGRESS_MESSAGE = ClusterNode.TERM_LENGTH / 8 - AeronCluster.SESSION_HEADER_LENGTH;
+
+    private final ClusterSettings settings;
+    private final ErrorHandler errorHandler;
+    private final ManyToOneRingBuffer publishRing;
+    private final OneToOneRingBuffer deliveries;
+    private final EventService service;
+    private final ClusterNode node;
+    private final AeronCluster.Context clientContext;
+    private final UnsafeBuffer ingress;
+    private final int maxRecordLength;
+    private final PublishRecord record = new PublishRecord();
+    private final ControlledMessageHandler intake = this::intake;
+    private final ExpandableRingBuffer.MessageConsumer sender = this::send;
+    private final ExpandableRingBuffer.MessageConsumer acknowledger = this::acknowledge;
+    private final ExpandableRingBuffer.MessageConsumer refuser = this::refuse;
+    private final ExpandableRingBuffer.MessageConsumer renumberer = this::renumber;
+    private final ExpandableRingBuffer pending = new ExpandableRingBuffer(64 * 1024, MAX_PENDING_BYTES, true);
+    private PublishResult refusal = PublishResult.NO_LEADER;
+    private int sendOffset;
+    private long nextIngressSeq = 1;
+    private long acknowledged;
+    private long leadershipTermId = Long.MIN_VALUE;
+    private long lastProgressNs;
+    private final MessageHandler deliverer = this::deliver;
+    private TopicDirectory topics;
+    private SequencedEventHandler handler;
+    private AeronCluster.AsyncConnect connecting;
+    private AeronCluster client;
+    private long lastIngressNs;
+    private long failingSinceNs;
+    private long nowNs;
+    private volatile boolean noLeader;
+    private volatile long lastOfferResult;
+    private volatile boolean closed;
+
+    /**
+     * Start this node's cluster member and a sequencer over it; the client connects on the first {@link #poll}s.
+     *
+     * @param settings     the member's files and the member list.
+     * @param capacity     capacity of the local publish ring, a power of two.
+     * @param errorHandler receives errors of the cluster components.
+     * @param out          where waits at start-up are reported.
+     */
+    public ClusterEventSequencer(
+        final ClusterSettings settings, final int capacity, final ErrorHandler errorHandler, final PrintStream out)
+    {
+        if (!BitUtil.isPowerOfTwo(capacity))
+        {
+            throw new IllegalArgumentException("publish ring capacity must be a power of two: " + capacity);
+        }
+        this.settings = settings;
+        this.errorHandler = errorHandler;
+        publishRing = new ManyToOneRingBuffer(
+            new UnsafeBuffer(ByteBuffer.allocateDirect(capacity + RingBufferDescriptor.TRAILER_LENGTH)));
+        deliveries = new OneToOneRingBuffer(
+            new UnsafeBuffer(ByteBuffer.allocateDirect(DELIVERY_RING_BYTES + RingBufferDescriptor.TRAILER_LENGTH)));
+        ingress = new UnsafeBuffer(ByteBuffer.allocateDirect(MAX_INGRESS_MESSAGE));
+        maxRecordLength = Math.min(
+            Math.min(publishRing.maxMsgLength(), deliveries.maxMsgLength() - Delivery.HEADER_LENGTH -
+            ClusterRecord.MAX_TOPIC_NAME_LENGTH),
+            MAX_INGRESS_MESSAGE - ClusterRecord.HEADER_LENGTH - ClusterRecord.MAX_TOPIC_NAME_LENGTH);
+        service = new EventService(new EventStateMachine(settings.maxTopics(), settings.historyPerTopic()), deliveries);
+        node = ClusterNode.launch(settings, service, errorHandler, out);
+        clientContext = new AeronCluster.Context()
+            .aeronDirectoryName(settings.aeronDirectoryName())
+            .ingressChannel("aeron:udp?term-length=" + ClusterNode.TERM_LENGTH)
+            .ingressEndpoints(settings.ingressEndpoints())
+            .egressChannel("aeron:udp?endpoint=" + settings.host(settings.nodeIndex()) + ":0")
+            .egressListener(NO_EGRESS)
+            .messageTimeoutNs(TimeUnit.SECONDS.toNanos(5))
+            .errorHandler(errorHandler);
+    }
+
+    /**
+     * The agent's topics; must be set before the first {@link #poll}.
+     *
+     * @param topics name and index of topics, on the agent thread.
+     * @return this.
+     */
+    public ClusterEventSequencer topicDirectory(final TopicDirectory topics)
+    {
+        this.topics = topics;
+        return this;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public PublishResult tryClaim(final int length, final PublishClaim claim)
+    {
+        if (claim.isClaimed())
+        {
+            throw new IllegalStateException("claim still holds a record: commit or abort it first");
+        }
+        if (closed)
+        {
+            return PublishResult.CLOSED;
+        }
+        if (noLeader)
+        {
+            return PublishResult.NO_LEADER;
+        }
+        if (length > maxRecordLength)
+        {
+            return PublishResult.TOO_LARGE;
+        }
+        final int index = publishRing.tryClaim(MSG_TYPE_PUBLISH, length);
+        if (RingBuffer.INSUFFICIENT_CAPACITY == index)
+        {
+            return PublishResult.BACK_PRESSURED;
+        }
+        claim.wrap(publishRing.buffer(), index, length, index);
+        return PublishResult.OK;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void commit(final PublishClaim claim)
+    {
+        publishRing.commit((int)claim.release());
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void abort(final PublishClaim claim)
+    {
+        publishRing.abort((int)claim.release());
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public int maxRecordLength()
+    {
+        return maxRecordLength;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public int poll(final SequencedEventHandler handler, final int limit)
+    {
+        this.handler = handler;
+        nowNs = System.nanoTime();
+        final AeronCluster client = connected();
+        if (null != client)
+        {
+            client.pollEgress();
+            if (client.leadershipTermId() != leadershipTermId)
+            {
+                leadershipTermId = client.leadershipTermId();
+                sendOffset = 0;
+            }
+        }
+        publishRing.controlledRead(intake);
+        if (null != client && !client.isClosed())
+        {
+            if (!pending.isEmpty() && sendOffset > 0 && nowNs - lastProgressNs > RESEND_AFTER_NS)
+            {
+                sendOffset = 0;
+                lastProgressNs = nowNs;
+            }
+            pending.forEach(sendOffset, sender, SEND_LIMIT);
+            if (nowNs - lastIngressNs > KEEP_ALIVE_INTERVAL_NS)
+            {
+                lastIngressNs = nowNs;
+                if (client.sendKeepAlive())
+                {
+                    healthy();
+                }
+                else
+                {
+                    failing();
+                }
+            }
+        }
+        if (noLeader && !pending.isEmpty())
+        {
+            refusal = PublishResult.NO_LEADER;
+            pending.consume(refuser, Integer.MAX_VALUE);
+            sendOffset = 0;
+        }
+        return deliveries.read(deliverer, limit);
+    }
+
+    /**
+     * Stop taking claims and leave the cluster: the client session closes, then this node's member stops. Events
+     * already decided can still be polled; records not yet forwarded are refused {@link PublishResult#CLOSED} by the
+     * next {@link #poll}.
+     */
+    public void close()
+    {
+        if (!closed)
+        {
+            closed = true;
+            service.closing();
+            CloseHelper.quietCloseAll(connecting, client);
+            client = null;
+            connecting = null;
+            node.close();
+        }
+    }
+
+    /**
+     * This member's role, as its service last heard.
+     *
+     * @return leader, follower or candidate.
+     */
+    public Cluster.Role role()
+    {
+        return service.role();
+    }
+
+    /**
+     * Hub sequence of the last event this member applied.
+     *
+     * @return the seq.
+     */
+    public long appliedSeq()
+    {
+        return service.appliedSeq();
+    }
+
+    /**
+     * Snapshots this member's service wrote since it started.
+     *
+     * @return the count.
+     */
+    public int snapshotsTaken()
+    {
+        return service.snapshotsTaken();
+    }
+
+    /**
+     * The clustered service's thread, once it started.
+     *
+     * @return the thread, or null.
+     */
+    Thread serviceThread()
+    {
+        return service.thread();
+    }
+
+    /**
+     * Is the client connected to a leader?
+     *
+     * @return true once connected, until the connection is lost.
+     */
+    public boolean isConnected()
+    {
+        final AeronCluster client = this.client;
+        return null != client && !client.isClosed();
+    }
+
+    /**
+     * Ask this member's consensus module for a snapshot.
+     *
+     * @return true when taken.
+     */
+    public boolean requestSnapshot()
+    {
+        return node.requestSnapshot();
+    }
+
+    /**
+     * The member.
+     *
+     * @return the node.
+     */
+    public ClusterNode node()
+    {
+        return node;
+    }
+
+    /**
+     * What the last offer to the cluster's ingress returned: a position, or a {@link Publication} error code.
+     *
+     * @return the value, 0 before the first offer.
+     */
+    public long lastOfferResult()
+    {
+        return lastOfferResult;
+    }
+
+    /**
+     * The member the client sends to, as it last heard.
+     *
+     * @return the member index, -1 when not connected.
+     */
+    public int leaderMemberId()
+    {
+        final AeronCluster client = this.client;
+        return null == client ? -1 : client.leaderMemberId();
+    }
+
+    private AeronCluster connected()
+    {
+        AeronCluster client = this.client;
+        if (null != client && client.isClosed())
+        {
+            this.client = client = null;
+        }
+        if (null == client && !closed)
+        {
+            try
+            {
+                if (null == connecting)
+                {
+                    connecting = AeronCluster.asyncConnect(clientContext.clone());
+                }
+                client = connecting.poll();
+                if (null != client)
+                {
+                    connecting = null;
+                    this.client = client;
+                    nextIngressSeq = 1;
+                    acknowledged = 0;
+                    pending.forEach(renumberer, Integer.MAX_VALUE);
+                    sendOffset = 0;
+                    leadershipTermId = client.leadershipTermId();
+                    service.localSessionId(client.clusterSessionId());
+                    lastIngressNs = nowNs;
+                    healthy();
+                }
+            }
+            catch (final RuntimeException ex)
+            {
+                CloseHelper.quietClose(connecting);
+                connecting = null;
+            }
+        }
+        if (null == client)
+        {
+            failing();
+        }
+        return client;
+    }
+
+    private void failing()
+    {
+        if (0 == failingSinceNs)
+        {
+            failingSinceNs = nowNs;
+        }
+        else if (nowNs - failingSinceNs > NO_LEADER_TIMEOUT_NS)
+        {
+            noLeader = true;
+        }
+    }
+
+    private void healthy()
+    {
+        failingSinceNs = 0;
+        noLeader = false;
+    }
+
+    private ControlledMessageHandler.Action intake(
+        final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length)
+    {
+        final PublishRecord record = this.record.wrap(buffer, index);
+        if (closed || noLeader)
+        {
+            handler.onRefused(buffer, index, length, closed ? PublishResult.CLOSED : PublishResult.NO_LEADER);
+            return ControlledMessageHandler.Action.CONTINUE;
+        }
+        final UnsafeBuffer ingress = this.ingress;
+        final int nameLength = topics.topicName(record.topicIndex(), ingress, ClusterRecord.HEADER_LENGTH);
+        if (nameLength <= 0 || nameLength > ClusterRecord.MAX_TOPIC_NAME_LENGTH)
+        {
+            errorHandler.onError(new IllegalStateException("publish record for no live topic, index " +
+                record.topicIndex()));
+            handler.onRefused(buffer, index, length, PublishResult.CLOSED);
+            return ControlledMessageHandler.Action.CONTINUE;
+        }
+        ingress.putLong(ClusterRecord.CORRELATION_ID_OFFSET, record.correlationId());
+        ingress.putLong(ClusterRecord.INGRESS_SEQ_OFFSET, nextIngressSeq);
+        ingress.putInt(ClusterRecord.ORIGIN_NODE_OFFSET, settings.nodeIndex());
+        ingress.putInt(ClusterRecord.TOPIC_NAME_LENGTH_OFFSET, nameLength);
+        final int recordAt = ClusterRecord.HEADER_LENGTH + nameLength;
+        ingress.putBytes(recordAt, buffer, index, length);
+        if (!pending.append(ingress, 0, recordAt + length))
+        {
+            return ControlledMessageHandler.Action.ABORT;
+        }
+        if (pending.size() == recordAt + length + ExpandableRingBuffer.HEADER_LENGTH)
+        {
+            lastProgressNs = nowNs;
+        }
+        nextIngressSeq++;
+        return ControlledMessageHandler.Action.CONTINUE;
+    }
+
+    private boolean send(final MutableDirectBuffer buffer, final int offset, final int length, final int headOffset)
+    {
+        final AeronCluster client = this.client;
+        final long result = client.offer(buffer, offset, length);
+        lastOfferResult = result;
+        if (result > 0)
+        {
+            lastIngressNs = nowNs;
+            healthy();
+            sendOffset = headOffset;
+            return true;
+        }
+        if (Publication.NOT_CONNECTED == result || Publication.CLOSED == result ||
+            Publication.MAX_POSITION_EXCEEDED == result)
+        {
+            failing();
+        }
+        return false;
+    }
+
+    private boolean acknowledge(final MutableDirectBuffer buffer, final int offset, final int length, final int headOffset)
+    {
+        return ClusterRecord.ingressSeq(buffer, offset) <= acknowledged;
+    }
+
+    private boolean refuse(final MutableDirectBuffer buffer, final int offset, final int length, final int headOffset)
+    {
+        final int recordOffset = ClusterRecord.publishRecordOffset(buffer, offset);
+        handler.onRefused(buffer, recordOffset, offset + length - recordOffset, refusal);
+        return true;
+    }
+
+    private boolean renumber(final MutableDirectBuffer buffer, final int offset, final int length, final int headOffset)
+    {
+        buffer.putLong(offset + ClusterRecord.INGRESS_SEQ_OFFSET, nextIngressSeq++);
+        return true;
+    }
+
+    private void deliver(final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length)
+    {
+        final int nameLength = buffer.getInt(index + Delivery.NAME_LENGTH_OFFSET);
+        final int recordOffset = index + Delivery.HEADER_LENGTH + nameLength;
+        final int recordLength = length - Delivery.HEADER_LENGTH - nameLength;
+        final long ingressSeq = buffer.getLong(index + Delivery.INGRESS_SEQ_OFFSET);
+        final boolean local = 0 != ingressSeq;
+        if (local && ingressSeq > acknowledged)
+        {
+            acknowledged = ingressSeq;
+            final int consumed = pending.consume(acknowledger, Integer.MAX_VALUE);
+            sendOffset = Math.max(0, sendOffset - consumed);
+            lastProgressNs = nowNs;
+        }
+        final long seq = buffer.getLong(index + Delivery.SEQ_OFFSET);
+        final long value = buffer.getLong(index + Delivery.NUMERIC_ID_OFFSET);
+        if (!local)
+        {
+            final int topicIndex = topics.pinTopic(buffer, index + Delivery.HEADER_LENGTH, nameLength);
+            if (topicIndex < 0)
+            {
+                errorHandler.onError(new IllegalStateException("no topic for event seq " + seq + ": " +
+                    buffer.getStringWithoutLengthUtf8(index + Delivery.HEADER_LENGTH, nameLength)));
+                return;
+            }
+            record.wrap(buffer, recordOffset).topicIndex(topicIndex).correlationId(0);
+        }
+        switch (msgTypeId)
+        {
+            case Delivery.APPENDED:
+                handler.onEvent(buffer, recordOffset, recordLength, seq, value);
+                break;
+
+            case Delivery.DUPLICATE:
+                handler.onDuplicate(buffer, recordOffset, recordLength, seq);
+                break;
+
+            case Delivery.REFUSED:
+            default:
+                handler.onRefused(buffer, recordOffset, recordLength, PublishResult.TOPIC_LIMIT);
+                break;
+        }
+    }
+
+    private static final EgressListener NO_EGRESS =
+        (clusterSessionId, timestamp, buffer, offset, length, header) ->
+        {
+        };
+}

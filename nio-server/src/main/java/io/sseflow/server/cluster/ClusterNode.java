@@ -1,0 +1,289 @@
+package io.sseflow.server.cluster;
+
+import io.aeron.archive.Archive;
+import io.aeron.archive.ArchiveThreadingMode;
+import io.aeron.archive.client.AeronArchive;
+import io.aeron.cluster.ClusterControl;
+import io.aeron.cluster.ClusteredMediaDriver;
+import io.aeron.cluster.ConsensusModule;
+import io.aeron.cluster.service.ClusteredService;
+import io.aeron.cluster.service.ClusteredServiceContainer;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+import org.agrona.CloseHelper;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.NoOpLock;
+import org.agrona.concurrent.status.AtomicCounter;
+
+import java.io.File;
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * One cluster member in this process: an embedded media driver, archive and consensus module
+ * ({@link ClusteredMediaDriver}) and a {@link ClusteredServiceContainer} running the given service, with its files
+ * under the data dir ({@code cluster/}, {@code archive/}) and its driver files in the settings' Aeron directory.
+ * <p>
+ * Tuned for a hub on a small machine: every component on one SHARED-mode thread each with backoff idling (no busy
+ * spin), 1 MiB sparse term buffers, and timeouts that let a follower notice a dead leader and elect another within
+ * a few seconds instead of the defaults' tens of seconds. A restart soon after a crash finds the previous process's
+ * mark files still marked active for a few seconds: it waits them out, saying so, instead of failing.
+ */
+public final class ClusterNode implements AutoCloseable
+{
+    /**
+     * Term length of the log, ingress and IPC publications; the largest message is an eighth of it.
+     */
+    static final int TERM_LENGTH = 1024 * 1024;
+
+    /**
+     * Leader heartbeat timeout: a follower starts an election this long after the leader went quiet.
+     */
+    static final long LEADER_HEARTBEAT_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(2);
+
+    /**
+     * Leader heartbeat interval.
+     */
+    static final long LEADER_HEARTBEAT_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(200);
+
+    /**
+     * Election timeout.
+     */
+    static final long ELECTION_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(1);
+
+    /**
+     * How long a starting member waits for the others before electing among those it can reach.
+     */
+    static final long STARTUP_CANVASS_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(5);
+
+    /**
+     * A client session (a node's sequencer) heard from for no longer than this is closed.
+     */
+    static final long SESSION_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
+
+    /**
+     * Driver, client and mark-file liveness timeout.
+     */
+    static final long DRIVER_TIMEOUT_MS = 5_000;
+
+    /**
+     * Longest wait for a previous process's mark files to expire.
+     */
+    static final long MARK_FILE_WAIT_MS = 30_000;
+
+    private final ClusterSettings settings;
+    private final ClusteredMediaDriver driver;
+    private final ClusteredServiceContainer container;
+
+    private ClusterNode(
+        final ClusterSettings settings, final ClusteredMediaDriver driver, final ClusteredServiceContainer container)
+    {
+        this.settings = settings;
+        this.driver = driver;
+        this.container = container;
+    }
+
+    /**
+     * Start the member; returns once its components run (not once a leader is elected).
+     *
+     * @param settings     files and members.
+     * @param service      the clustered service.
+     * @param errorHandler receives errors of every component.
+     * @param out          where waiting for a previous process's mark files is reported.
+     * @return the running node.
+     */
+    public static ClusterNode launch(
+        final ClusterSettings settings, final ClusteredService service, final ErrorHandler errorHandler,
+        final PrintStream out)
+    {
+        final File clusterDir = new File(settings.dataDir(), "cluster");
+        final File archiveDir = new File(settings.dataDir(), "archive");
+        final long deadline = System.currentTimeMillis() + MARK_FILE_WAIT_MS;
+        ClusteredMediaDriver driver = null;
+        ClusteredServiceContainer container = null;
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    if (null == driver)
+                    {
+                        driver = ClusteredMediaDriver.launch(
+                            driverContext(settings, errorHandler),
+                            archiveContext(settings, archiveDir, errorHandler),
+                            consensusContext(settings, clusterDir, errorHandler));
+                    }
+                    container = ClusteredServiceContainer.launch(serviceContext(settings, clusterDir, service, errorHandler));
+                    return new ClusterNode(settings, driver, container);
+                }
+                catch (final RuntimeException ex)
+                {
+                    if (!isActiveMarkFile(ex) || System.currentTimeMillis() > deadline)
+                    {
+                        throw ex;
+                    }
+                    out.println("sseflow: cluster node " + settings.nodeIndex() + ": " + ex.getMessage() +
+                        " (a previous process's files under " + settings.dataDir() + " or " +
+                        settings.aeronDirectoryName() + " still look active); waiting for them to expire");
+                    sleep(1000);
+                }
+            }
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            CloseHelper.quietCloseAll(container, driver);
+            throw ex;
+        }
+    }
+
+    /**
+     * Ask the consensus module to take a snapshot (every service writes its state into the archive, and the log
+     * before it need not be replayed on restart).
+     *
+     * @return true when the request was taken; false when another control action is in progress.
+     */
+    public boolean requestSnapshot()
+    {
+        final ConsensusModule.Context context = driver.consensusModule().context();
+        final AtomicCounter toggle = context.controlToggleCounter();
+        return ClusterControl.ToggleState.SNAPSHOT.toggle(toggle);
+    }
+
+    /**
+     * @return the settings.
+     */
+    public ClusterSettings settings()
+    {
+        return settings;
+    }
+
+    /**
+     * Stop the service container, then the consensus module, archive and driver.
+     */
+    public void close()
+    {
+        CloseHelper.closeAll(container, driver);
+    }
+
+    static Supplier<IdleStrategy> idleStrategies()
+    {
+        return () -> new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(10), TimeUnit.MILLISECONDS.toNanos(1));
+    }
+
+    private static boolean isActiveMarkFile(final Throwable ex)
+    {
+        for (Throwable cause = ex; null != cause; cause = cause.getCause())
+        {
+            final String message = cause.getMessage();
+            if (null != message && message.toLowerCase(Locale.ROOT).contains("active") &&
+                message.toLowerCase(Locale.ROOT).contains("detected"))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static MediaDriver.Context driverContext(final ClusterSettings settings, final ErrorHandler errorHandler)
+    {
+        return new MediaDriver.Context()
+            .aeronDirectoryName(settings.aeronDirectoryName())
+            .threadingMode(ThreadingMode.SHARED)
+            .sharedIdleStrategy(idleStrategies().get())
+            .termBufferSparseFile(true)
+            .publicationTermBufferLength(TERM_LENGTH)
+            .ipcTermBufferLength(TERM_LENGTH)
+            .dirDeleteOnStart(true)
+            .dirDeleteOnShutdown(true)
+            .warnIfDirectoryExists(false)
+            .driverTimeoutMs(DRIVER_TIMEOUT_MS)
+            .clientLivenessTimeoutNs(TimeUnit.MILLISECONDS.toNanos(DRIVER_TIMEOUT_MS))
+            .errorHandler(errorHandler);
+    }
+
+    private static Archive.Context archiveContext(
+        final ClusterSettings settings, final File archiveDir, final ErrorHandler errorHandler)
+    {
+        final String host = settings.host(settings.nodeIndex());
+        return new Archive.Context()
+            .aeronDirectoryName(settings.aeronDirectoryName())
+            .archiveDir(archiveDir)
+            .archiveId(settings.nodeIndex())
+            .controlChannel("aeron:udp?endpoint=" + settings.endpoint(settings.nodeIndex(), 4))
+            .localControlChannel("aeron:ipc?term-length=64k")
+            .replicationChannel("aeron:udp?endpoint=" + host + ":0")
+            .archiveClientContext(new AeronArchive.Context()
+                .aeronDirectoryName(settings.aeronDirectoryName())
+                .controlResponseChannel("aeron:udp?endpoint=" + host + ":0"))
+            .recordingEventsEnabled(false)
+            .threadingMode(ArchiveThreadingMode.SHARED)
+            .idleStrategySupplier(idleStrategies())
+            .segmentFileLength(16 * TERM_LENGTH)
+            .errorHandler(errorHandler);
+    }
+
+    private static AeronArchive.Context localArchiveClient(final ClusterSettings settings, final ErrorHandler errorHandler)
+    {
+        return new AeronArchive.Context()
+            .lock(NoOpLock.INSTANCE)
+            .aeronDirectoryName(settings.aeronDirectoryName())
+            .controlRequestChannel("aeron:ipc?term-length=64k")
+            .controlResponseChannel("aeron:ipc?term-length=64k")
+            .errorHandler(errorHandler);
+    }
+
+    private static ConsensusModule.Context consensusContext(
+        final ClusterSettings settings, final File clusterDir, final ErrorHandler errorHandler)
+    {
+        final String host = settings.host(settings.nodeIndex());
+        return new ConsensusModule.Context()
+            .aeronDirectoryName(settings.aeronDirectoryName())
+            .clusterMemberId(settings.nodeIndex())
+            .clusterMembers(settings.clusterMembers())
+            .clusterDir(clusterDir)
+            .archiveContext(localArchiveClient(settings, errorHandler))
+            .serviceCount(1)
+            .ingressChannel("aeron:udp?term-length=" + TERM_LENGTH)
+            .logChannel("aeron:udp?term-length=" + TERM_LENGTH)
+            .replicationChannel("aeron:udp?endpoint=" + host + ":0")
+            .idleStrategySupplier(idleStrategies())
+            .leaderHeartbeatTimeoutNs(LEADER_HEARTBEAT_TIMEOUT_NS)
+            .leaderHeartbeatIntervalNs(LEADER_HEARTBEAT_INTERVAL_NS)
+            .electionTimeoutNs(ELECTION_TIMEOUT_NS)
+            .startupCanvassTimeoutNs(STARTUP_CANVASS_TIMEOUT_NS)
+            .sessionTimeoutNs(SESSION_TIMEOUT_NS)
+            .errorHandler(errorHandler);
+    }
+
+    private static ClusteredServiceContainer.Context serviceContext(
+        final ClusterSettings settings, final File clusterDir, final ClusteredService service,
+        final ErrorHandler errorHandler)
+    {
+        return new ClusteredServiceContainer.Context()
+            .aeronDirectoryName(settings.aeronDirectoryName())
+            .archiveContext(localArchiveClient(settings, errorHandler))
+            .clusterDir(clusterDir)
+            .clusteredService(service)
+            .serviceId(0)
+            .idleStrategySupplier(idleStrategies())
+            .errorHandler(errorHandler);
+    }
+
+    private static void sleep(final long millis)
+    {
+        try
+        {
+            Thread.sleep(millis);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for mark files to expire", ex);
+        }
+    }
+}

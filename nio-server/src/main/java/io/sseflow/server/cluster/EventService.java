@@ -1,0 +1,282 @@
+package io.sseflow.server.cluster;
+
+import io.aeron.ExclusivePublication;
+import io.aeron.Image;
+import io.aeron.Publication;
+import io.aeron.cluster.codecs.CloseReason;
+import io.aeron.cluster.service.ClientSession;
+import io.aeron.cluster.service.Cluster;
+import io.aeron.cluster.service.ClusteredService;
+import io.aeron.logbuffer.FragmentHandler;
+import io.aeron.logbuffer.Header;
+import org.agrona.BitUtil;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.ringbuffer.RingBuffer;
+
+/**
+ * The clustered service of a hub node: applies each committed {@link ClusterRecord} through the
+ * {@link EventStateMachine} and hands what was decided to the server agent as a {@link Delivery} in a one-to-one
+ * ring; writes the state machine into snapshots and loads it back, handing the retained events to the agent first.
+ * When the ring is full it waits (idling) for the agent, which holds back this member's log processing, never drops.
+ * Runs on the service container's thread.
+ */
+final class EventService implements ClusteredService, AppliedEventListener
+{
+    private static final int SNAPSHOT_CHUNK_HEADER = 2 * BitUtil.SIZE_OF_INT;
+    private static final int SNAPSHOT_CHUNK = 32 * 1024;
+
+    private final EventStateMachine machine;
+    private final RingBuffer deliveries;
+    private final ExpandableArrayBuffer snapshot = new ExpandableArrayBuffer(4096);
+    private final FragmentHandler snapshotChunkHandler = this::onSnapshotChunk;
+    private volatile long localSessionId = Long.MIN_VALUE;
+    private volatile Cluster.Role role = Cluster.Role.FOLLOWER;
+    private volatile long appliedSeq;
+    private volatile int snapshotsTaken;
+    private volatile boolean closing;
+    private volatile Thread thread;
+    private Cluster cluster;
+    private IdleStrategy idleStrategy;
+    private long messageSessionId;
+    private DirectBuffer messageBuffer;
+    private int messageOffset;
+    private int messageLength;
+    private int snapshotTotal = -1;
+    private int snapshotReceived;
+
+    EventService(final EventStateMachine machine, final RingBuffer deliveries)
+    {
+        this.machine = machine;
+        this.deliveries = deliveries;
+    }
+
+    /**
+     * The cluster session of this node's sequencer: records of that session are this node's publishes to answer.
+     */
+    void localSessionId(final long sessionId)
+    {
+        localSessionId = sessionId;
+    }
+
+    Cluster.Role role()
+    {
+        return role;
+    }
+
+    long appliedSeq()
+    {
+        return appliedSeq;
+    }
+
+    int snapshotsTaken()
+    {
+        return snapshotsTaken;
+    }
+
+    Thread thread()
+    {
+        return thread;
+    }
+
+    void closing()
+    {
+        closing = true;
+    }
+
+    public void onStart(final Cluster cluster, final Image snapshotImage)
+    {
+        this.cluster = cluster;
+        this.thread = Thread.currentThread();
+        this.idleStrategy = cluster.idleStrategy();
+        if (null != snapshotImage)
+        {
+            loadSnapshot(snapshotImage);
+            machine.forEachRetained((topic, topicOffset, topicLength, record, recordOffset, recordLength, seq, id) ->
+                deliver(Delivery.APPENDED, seq, id, 0, topic, topicOffset, topicLength, record, recordOffset,
+                    recordLength));
+            appliedSeq = machine.lastSeq();
+        }
+    }
+
+    public void onSessionMessage(
+        final ClientSession session, final long timestamp, final DirectBuffer buffer, final int offset, final int length,
+        final Header header)
+    {
+        messageSessionId = session.id();
+        messageBuffer = buffer;
+        messageOffset = offset;
+        messageLength = length;
+        machine.apply(buffer, offset, length, messageSessionId, this);
+        messageBuffer = null;
+        appliedSeq = machine.lastSeq();
+    }
+
+    public void onAppended(
+        final int originNode, final long correlationId, final DirectBuffer topic, final int topicOffset,
+        final int topicLength, final DirectBuffer record, final int recordOffset, final int recordLength, final long seq,
+        final long numericId)
+    {
+        deliver(Delivery.APPENDED, seq, numericId, localIngressSeq(), topic, topicOffset, topicLength,
+            record, recordOffset, recordLength);
+    }
+
+    public void onDuplicate(
+        final int originNode, final long correlationId, final DirectBuffer record, final int recordOffset,
+        final int recordLength, final long existingSeq)
+    {
+        if (messageSessionId == localSessionId)
+        {
+            deliver(Delivery.DUPLICATE, existingSeq, 0, localIngressSeq(), record, recordOffset, 0, record, recordOffset, recordLength);
+        }
+    }
+
+    public void onRefused(final int originNode, final long correlationId, final ApplyOutcome outcome)
+    {
+        if (messageSessionId == localSessionId && ApplyOutcome.TOPIC_LIMIT == outcome)
+        {
+            final int recordOffset = ClusterRecord.publishRecordOffset(messageBuffer, messageOffset);
+            deliver(Delivery.REFUSED, 0, outcome.ordinal(), localIngressSeq(), null, 0, 0, messageBuffer, recordOffset,
+                messageOffset + messageLength - recordOffset);
+        }
+    }
+
+    public void onTakeSnapshot(final ExclusivePublication publication)
+    {
+        final int length = machine.snapshotLength();
+        snapshot.checkLimit(length);
+        machine.writeSnapshot(snapshot, 0);
+        final int chunk = Math.min(SNAPSHOT_CHUNK, publication.maxPayloadLength()) - SNAPSHOT_CHUNK_HEADER;
+        final ExpandableArrayBuffer frame = new ExpandableArrayBuffer(chunk + SNAPSHOT_CHUNK_HEADER);
+        int sent = 0;
+        do
+        {
+            final int part = Math.min(chunk, length - sent);
+            frame.putInt(0, length);
+            frame.putInt(BitUtil.SIZE_OF_INT, sent);
+            frame.putBytes(SNAPSHOT_CHUNK_HEADER, snapshot, sent, part);
+            offer(publication, frame, SNAPSHOT_CHUNK_HEADER + part);
+            sent += part;
+        }
+        while (sent < length);
+        snapshotsTaken++;
+    }
+
+    public void onRoleChange(final Cluster.Role newRole)
+    {
+        role = newRole;
+    }
+
+    public void onSessionOpen(final ClientSession session, final long timestamp)
+    {
+    }
+
+    public void onSessionClose(final ClientSession session, final long timestamp, final CloseReason closeReason)
+    {
+        machine.onSessionClosed(session.id());
+    }
+
+    public void onTimerEvent(final long correlationId, final long timestamp)
+    {
+    }
+
+    public void onTerminate(final Cluster cluster)
+    {
+    }
+
+    /**
+     * The ingress seq of the record being applied when this node's current session sent it, else 0.
+     */
+    private long localIngressSeq()
+    {
+        return messageSessionId == localSessionId ? Math.max(1, ClusterRecord.ingressSeq(messageBuffer, messageOffset)) : 0;
+    }
+
+    private void loadSnapshot(final Image image)
+    {
+        snapshotTotal = -1;
+        snapshotReceived = 0;
+        while (snapshotTotal < 0 || snapshotReceived < snapshotTotal)
+        {
+            final int fragments = image.poll(snapshotChunkHandler, 16);
+            if (0 == fragments)
+            {
+                if (image.isEndOfStream() || image.isClosed())
+                {
+                    throw new IllegalStateException("snapshot ended after " + snapshotReceived + " of " +
+                        snapshotTotal + " bytes");
+                }
+                cluster.idleStrategy().idle();
+            }
+        }
+        machine.loadSnapshot(snapshot, 0, snapshotTotal);
+    }
+
+    private void onSnapshotChunk(final DirectBuffer buffer, final int offset, final int length, final Header header)
+    {
+        final int total = buffer.getInt(offset);
+        final int at = buffer.getInt(offset + BitUtil.SIZE_OF_INT);
+        if (at != snapshotReceived || (snapshotTotal >= 0 && total != snapshotTotal))
+        {
+            throw new IllegalStateException("snapshot chunk at " + at + " of " + total + " after " + snapshotReceived +
+                " bytes");
+        }
+        snapshotTotal = total;
+        snapshot.checkLimit(total);
+        final int part = length - SNAPSHOT_CHUNK_HEADER;
+        snapshot.putBytes(at, buffer, offset + SNAPSHOT_CHUNK_HEADER, part);
+        snapshotReceived += part;
+    }
+
+    private void offer(final ExclusivePublication publication, final DirectBuffer buffer, final int length)
+    {
+        while (true)
+        {
+            final long result = publication.offer(buffer, 0, length);
+            if (result > 0)
+            {
+                return;
+            }
+            if (Publication.CLOSED == result || Publication.NOT_CONNECTED == result ||
+                Publication.MAX_POSITION_EXCEEDED == result)
+            {
+                throw new IllegalStateException("snapshot publication refused a chunk: " + result);
+            }
+            idleStrategy.idle();
+        }
+    }
+
+    private void deliver(
+        final int type, final long seq, final long numericIdOrOutcome, final long ingressSeq, final DirectBuffer topic,
+        final int topicOffset, final int topicLength, final DirectBuffer record, final int recordOffset,
+        final int recordLength)
+    {
+        final RingBuffer deliveries = this.deliveries;
+        final int length = Delivery.HEADER_LENGTH + topicLength + recordLength;
+        int index;
+        while ((index = deliveries.tryClaim(type, length)) < 0)
+        {
+            if (closing)
+            {
+                return;
+            }
+            idleStrategy.idle();
+        }
+        idleStrategy.reset();
+        final org.agrona.concurrent.AtomicBuffer buffer = deliveries.buffer();
+        buffer.putLong(index + Delivery.SEQ_OFFSET, seq);
+        buffer.putLong(index + Delivery.NUMERIC_ID_OFFSET, numericIdOrOutcome);
+        buffer.putLong(index + Delivery.INGRESS_SEQ_OFFSET, ingressSeq);
+        buffer.putInt(index + Delivery.NAME_LENGTH_OFFSET, topicLength);
+        if (topicLength > 0)
+        {
+            buffer.putBytes(index + Delivery.HEADER_LENGTH, topic, topicOffset, topicLength);
+        }
+        if (recordLength > 0)
+        {
+            buffer.putBytes(index + Delivery.HEADER_LENGTH + topicLength, record, recordOffset, recordLength);
+        }
+        deliveries.commit(index);
+    }
+}

@@ -1,0 +1,431 @@
+package io.sseflow.server.cluster;
+
+import io.sseflow.server.sequencer.PublishRecord;
+import org.agrona.BitUtil;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.collections.Long2LongHashMap;
+
+/**
+ * The deterministic state of a clustered hub: applied to every committed {@link ClusterRecord} in log order, it
+ * decides each event's hub sequence (one more per appended event) and its id (per topic, by name: one more than the
+ * largest numeric id the topic has seen when the publisher gave none; the publisher's otherwise), and refuses a
+ * record whose explicit id is still retained in its topic as a duplicate. Every member applies the same records in
+ * the same order and so reaches the same state; nothing here reads a clock, a random number or the node's identity.
+ * <p>
+ * Each sending session numbers its records 1, 2, 3... ({@link ClusterRecord} ingress seq): a record is applied only
+ * when it is the next of its session, so a sender that lost records with a leader sends again from its oldest
+ * unanswered one and each is applied exactly once ({@link ApplyOutcome#RESENT}, {@link ApplyOutcome#GAP}). A record
+ * with ingress seq 0 is not numbered.
+ * <p>
+ * Bounded: at most {@code maxTopics} topics (a record for a new topic past that is refused), each retaining its last
+ * {@code historyPerTopic} events. The whole state (seq, per-topic counters and retained events) is written to and
+ * loaded from a snapshot, so a member restored from one can still resume ids retained before it. Not thread-safe:
+ * the clustered service's thread only.
+ */
+final class EventStateMachine
+{
+    /**
+     * First int of a snapshot.
+     */
+    static final int SNAPSHOT_MAGIC = 0x53534631;
+
+    /**
+     * Snapshot layout version.
+     */
+    static final int SNAPSHOT_VERSION = 1;
+
+    private final int maxTopics;
+    private final int historyPerTopic;
+    private final TopicHistory[] topics;
+    private final int[] table;
+    private final int mask;
+    private final PublishRecord record = new PublishRecord();
+    private final Long2LongHashMap lastIngressSeqBySession = new Long2LongHashMap(0);
+    private int topicCount;
+    private long lastSeq;
+
+    /**
+     * @param maxTopics       most topics ever held.
+     * @param historyPerTopic events retained per topic.
+     */
+    EventStateMachine(final int maxTopics, final int historyPerTopic)
+    {
+        if (maxTopics < 1 || historyPerTopic < 1)
+        {
+            throw new IllegalArgumentException(
+                "maxTopics and historyPerTopic must be positive: " + maxTopics + ", " + historyPerTopic);
+        }
+        this.maxTopics = maxTopics;
+        this.historyPerTopic = historyPerTopic;
+        this.topics = new TopicHistory[maxTopics];
+        this.table = new int[BitUtil.findNextPositivePowerOfTwo(maxTopics * 2)];
+        this.mask = table.length - 1;
+    }
+
+    long lastSeq()
+    {
+        return lastSeq;
+    }
+
+    int topicCount()
+    {
+        return topicCount;
+    }
+
+    int maxTopics()
+    {
+        return maxTopics;
+    }
+
+    int historyPerTopic()
+    {
+        return historyPerTopic;
+    }
+
+    /**
+     * Apply one committed record.
+     *
+     * @param buffer   holding the {@link ClusterRecord}.
+     * @param offset   where it starts.
+     * @param length   its length.
+     * @param listener told what was decided.
+     * @return what was done.
+     */
+    ApplyOutcome apply(final DirectBuffer buffer, final int offset, final int length, final AppliedEventListener listener)
+    {
+        return apply(buffer, offset, length, 0, listener);
+    }
+
+    /**
+     * Apply one committed record sent by a client session.
+     *
+     * @param buffer    holding the {@link ClusterRecord}.
+     * @param offset    where it starts.
+     * @param length    its length.
+     * @param sessionId of the cluster session that sent it.
+     * @param listener  told what was decided.
+     * @return what was done.
+     */
+    ApplyOutcome apply(
+        final DirectBuffer buffer, final int offset, final int length, final long sessionId,
+        final AppliedEventListener listener)
+    {
+        if (length >= ClusterRecord.HEADER_LENGTH)
+        {
+            final long ingressSeq = ClusterRecord.ingressSeq(buffer, offset);
+            if (0 != ingressSeq)
+            {
+                final long last = lastIngressSeqBySession.get(sessionId);
+                if (ingressSeq <= last)
+                {
+                    return ApplyOutcome.RESENT;
+                }
+                if (ingressSeq != last + 1)
+                {
+                    return ApplyOutcome.GAP;
+                }
+                lastIngressSeqBySession.put(sessionId, ingressSeq);
+            }
+        }
+        return applyRecord(buffer, offset, length, listener);
+    }
+
+    /**
+     * A client session closed: forget its numbering.
+     *
+     * @param sessionId the session.
+     */
+    void onSessionClosed(final long sessionId)
+    {
+        lastIngressSeqBySession.remove(sessionId);
+    }
+
+    private ApplyOutcome applyRecord(
+        final DirectBuffer buffer, final int offset, final int length, final AppliedEventListener listener)
+    {
+        final long correlationId = ClusterRecord.correlationId(buffer, offset);
+        final int originNode = ClusterRecord.originNode(buffer, offset);
+        final int nameLength = length >= ClusterRecord.HEADER_LENGTH ? ClusterRecord.topicNameLength(buffer, offset) : -1;
+        final int nameOffset = ClusterRecord.topicNameOffset(offset);
+        final int recordOffset = nameOffset + nameLength;
+        final int recordLength = offset + length - recordOffset;
+        if (nameLength < 1 || nameLength > ClusterRecord.MAX_TOPIC_NAME_LENGTH ||
+            recordLength < PublishRecord.HEADER_LENGTH)
+        {
+            listener.onRefused(originNode, correlationId, ApplyOutcome.MALFORMED);
+            return ApplyOutcome.MALFORMED;
+        }
+        final PublishRecord record = this.record.wrap(buffer, recordOffset);
+        if (record.idLength() < 0 || record.prefixLength() < 0 || record.dataLength() < 0 ||
+            record.recordLength() != recordLength)
+        {
+            listener.onRefused(originNode, correlationId, ApplyOutcome.MALFORMED);
+            return ApplyOutcome.MALFORMED;
+        }
+
+        final int hash = TopicHistory.hash(buffer, nameOffset, nameLength);
+        TopicHistory topic = find(hash, buffer, nameOffset, nameLength);
+        if (null == topic)
+        {
+            if (topicCount == maxTopics)
+            {
+                listener.onRefused(originNode, correlationId, ApplyOutcome.TOPIC_LIMIT);
+                return ApplyOutcome.TOPIC_LIMIT;
+            }
+            topic = add(new TopicHistory(buffer, nameOffset, nameLength, hash, historyPerTopic));
+        }
+
+        final long existingSeq = topic.findRetained(record);
+        if (0 != existingSeq)
+        {
+            listener.onDuplicate(originNode, correlationId, buffer, recordOffset, recordLength, existingSeq);
+            return ApplyOutcome.DUPLICATE;
+        }
+        final long id = topic.decideId(record);
+        final long seq = ++lastSeq;
+        topic.append(seq, id, buffer, recordOffset, recordLength);
+        listener.onAppended(
+            originNode, correlationId, topic.name(), 0, topic.nameLength(), buffer, recordOffset, recordLength, seq, id);
+        return ApplyOutcome.APPENDED;
+    }
+
+    /**
+     * Hand every retained event to the consumer in seq order (the order they were appended in), as a member that
+     * just loaded a snapshot gives them to its agent. Allocates its cursors: for start-up, not the steady state.
+     *
+     * @param consumer given each event.
+     * @return events given.
+     */
+    int forEachRetained(final RetainedEventConsumer consumer)
+    {
+        final int[] cursors = new int[topicCount];
+        int given = 0;
+        while (true)
+        {
+            int next = -1;
+            long nextSeq = Long.MAX_VALUE;
+            for (int t = 0; t < topicCount; t++)
+            {
+                final TopicHistory topic = topics[t];
+                if (cursors[t] < topic.count() && topic.seqAt(cursors[t]) < nextSeq)
+                {
+                    nextSeq = topic.seqAt(cursors[t]);
+                    next = t;
+                }
+            }
+            if (-1 == next)
+            {
+                return given;
+            }
+            final TopicHistory topic = topics[next];
+            final int i = cursors[next]++;
+            consumer.onRetained(
+                topic.name(), 0, topic.nameLength(), topic.recordAt(i), 0, topic.recordLengthAt(i), nextSeq, topic.idAt(i));
+            given++;
+        }
+    }
+
+    /**
+     * Bytes {@link #writeSnapshot} needs.
+     *
+     * @return the length.
+     */
+    int snapshotLength()
+    {
+        int length = 5 * BitUtil.SIZE_OF_INT + BitUtil.SIZE_OF_LONG +
+            lastIngressSeqBySession.size() * 2 * BitUtil.SIZE_OF_LONG;
+        for (int t = 0; t < topicCount; t++)
+        {
+            final TopicHistory topic = topics[t];
+            length += BitUtil.SIZE_OF_INT + topic.nameLength() + BitUtil.SIZE_OF_LONG + BitUtil.SIZE_OF_INT;
+            for (int i = 0; i < topic.count(); i++)
+            {
+                length += 2 * BitUtil.SIZE_OF_LONG + BitUtil.SIZE_OF_INT + topic.recordLengthAt(i);
+            }
+        }
+        return length;
+    }
+
+    /**
+     * Write the whole state.
+     * <pre>
+     *  magic, version, lastSeq (long), sessionCount, then per session: sessionId (long), lastIngressSeq (long),
+     *  then historyPerTopic, topicCount, then per topic:
+     *    nameLength, name, lastId (long), count, then per retained event: seq (long), id (long), length, record
+     * </pre>
+     *
+     * @param buffer to write into, at least {@link #snapshotLength()} bytes from {@code offset}.
+     * @param offset where to start.
+     * @return bytes written.
+     */
+    int writeSnapshot(final MutableDirectBuffer buffer, final int offset)
+    {
+        int p = offset;
+        buffer.putInt(p, SNAPSHOT_MAGIC);
+        p += BitUtil.SIZE_OF_INT;
+        buffer.putInt(p, SNAPSHOT_VERSION);
+        p += BitUtil.SIZE_OF_INT;
+        buffer.putLong(p, lastSeq);
+        p += BitUtil.SIZE_OF_LONG;
+        buffer.putInt(p, lastIngressSeqBySession.size());
+        p += BitUtil.SIZE_OF_INT;
+        final Long2LongHashMap.KeyIterator sessions = lastIngressSeqBySession.keySet().iterator();
+        while (sessions.hasNext())
+        {
+            final long sessionId = sessions.nextValue();
+            buffer.putLong(p, sessionId);
+            p += BitUtil.SIZE_OF_LONG;
+            buffer.putLong(p, lastIngressSeqBySession.get(sessionId));
+            p += BitUtil.SIZE_OF_LONG;
+        }
+        buffer.putInt(p, historyPerTopic);
+        p += BitUtil.SIZE_OF_INT;
+        buffer.putInt(p, topicCount);
+        p += BitUtil.SIZE_OF_INT;
+        for (int t = 0; t < topicCount; t++)
+        {
+            final TopicHistory topic = topics[t];
+            buffer.putInt(p, topic.nameLength());
+            p += BitUtil.SIZE_OF_INT;
+            buffer.putBytes(p, topic.name(), 0, topic.nameLength());
+            p += topic.nameLength();
+            buffer.putLong(p, topic.lastId());
+            p += BitUtil.SIZE_OF_LONG;
+            buffer.putInt(p, topic.count());
+            p += BitUtil.SIZE_OF_INT;
+            for (int i = 0; i < topic.count(); i++)
+            {
+                buffer.putLong(p, topic.seqAt(i));
+                p += BitUtil.SIZE_OF_LONG;
+                buffer.putLong(p, topic.idAt(i));
+                p += BitUtil.SIZE_OF_LONG;
+                final int length = topic.recordLengthAt(i);
+                buffer.putInt(p, length);
+                p += BitUtil.SIZE_OF_INT;
+                buffer.putBytes(p, topic.recordAt(i), 0, length);
+                p += length;
+            }
+        }
+        return p - offset;
+    }
+
+    /**
+     * Replace the state with a snapshot's; a snapshot with more topics than {@code maxTopics} is refused, and one
+     * that retained more events per topic than {@code historyPerTopic} keeps the newest of each.
+     *
+     * @param buffer holding what {@link #writeSnapshot} wrote.
+     * @param offset where it starts.
+     * @param length its length.
+     * @throws IllegalArgumentException when it is not a snapshot of this version, is cut short, or has too many
+     *                                  topics.
+     */
+    void loadSnapshot(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final int end = offset + length;
+        int p = offset;
+        require(p + 5 * BitUtil.SIZE_OF_INT + BitUtil.SIZE_OF_LONG <= end, "snapshot cut short");
+        require(buffer.getInt(p) == SNAPSHOT_MAGIC, "not an sseflow snapshot");
+        p += BitUtil.SIZE_OF_INT;
+        final int version = buffer.getInt(p);
+        require(version == SNAPSHOT_VERSION, "snapshot version " + version + ", expected " + SNAPSHOT_VERSION);
+        p += BitUtil.SIZE_OF_INT;
+        final long seq = buffer.getLong(p);
+        p += BitUtil.SIZE_OF_LONG;
+        final int sessionCount = buffer.getInt(p);
+        p += BitUtil.SIZE_OF_INT;
+        require(sessionCount >= 0 && p + (long)sessionCount * 2 * BitUtil.SIZE_OF_LONG + 2 * BitUtil.SIZE_OF_INT <= end,
+            "snapshot cut short");
+        lastIngressSeqBySession.clear();
+        for (int i = 0; i < sessionCount; i++)
+        {
+            lastIngressSeqBySession.put(buffer.getLong(p), buffer.getLong(p + BitUtil.SIZE_OF_LONG));
+            p += 2 * BitUtil.SIZE_OF_LONG;
+        }
+        p += BitUtil.SIZE_OF_INT;
+        final int count = buffer.getInt(p);
+        p += BitUtil.SIZE_OF_INT;
+        require(count >= 0 && count <= maxTopics, "snapshot holds " + count + " topics, limit " + maxTopics);
+
+        clear();
+        lastSeq = seq;
+        for (int t = 0; t < count; t++)
+        {
+            require(p + BitUtil.SIZE_OF_INT <= end, "snapshot cut short");
+            final int nameLength = buffer.getInt(p);
+            p += BitUtil.SIZE_OF_INT;
+            require(nameLength > 0 && nameLength <= ClusterRecord.MAX_TOPIC_NAME_LENGTH &&
+                p + nameLength + BitUtil.SIZE_OF_LONG + BitUtil.SIZE_OF_INT <= end, "snapshot cut short");
+            final int hash = TopicHistory.hash(buffer, p, nameLength);
+            require(null == find(hash, buffer, p, nameLength), "snapshot names a topic twice");
+            final TopicHistory topic = add(new TopicHistory(buffer, p, nameLength, hash, historyPerTopic));
+            p += nameLength;
+            topic.lastId(buffer.getLong(p));
+            p += BitUtil.SIZE_OF_LONG;
+            final int events = buffer.getInt(p);
+            p += BitUtil.SIZE_OF_INT;
+            for (int i = 0; i < events; i++)
+            {
+                require(p + 2 * BitUtil.SIZE_OF_LONG + BitUtil.SIZE_OF_INT <= end, "snapshot cut short");
+                final long eventSeq = buffer.getLong(p);
+                p += BitUtil.SIZE_OF_LONG;
+                final long id = buffer.getLong(p);
+                p += BitUtil.SIZE_OF_LONG;
+                final int recordLength = buffer.getInt(p);
+                p += BitUtil.SIZE_OF_INT;
+                require(recordLength >= PublishRecord.HEADER_LENGTH && p + recordLength <= end, "snapshot cut short");
+                topic.append(eventSeq, id, buffer, p, recordLength);
+                p += recordLength;
+            }
+        }
+        require(p == end, "snapshot has " + (end - p) + " bytes after its last topic");
+    }
+
+    private void clear()
+    {
+        for (int t = 0; t < topicCount; t++)
+        {
+            topics[t] = null;
+        }
+        java.util.Arrays.fill(table, 0);
+        topicCount = 0;
+        lastSeq = 0;
+    }
+
+    private TopicHistory find(final int hash, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final int[] table = this.table;
+        int i = hash & mask;
+        int entry;
+        while (0 != (entry = table[i]))
+        {
+            final TopicHistory topic = topics[entry - 1];
+            if (topic.nameEquals(hash, buffer, offset, length))
+            {
+                return topic;
+            }
+            i = (i + 1) & mask;
+        }
+        return null;
+    }
+
+    private TopicHistory add(final TopicHistory topic)
+    {
+        topics[topicCount] = topic;
+        int i = topic.hash() & mask;
+        while (0 != table[i])
+        {
+            i = (i + 1) & mask;
+        }
+        table[i] = ++topicCount;
+        return topic;
+    }
+
+    private static void require(final boolean condition, final String problem)
+    {
+        if (!condition)
+        {
+            throw new IllegalArgumentException(problem);
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package io.sseflow.server.cluster;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * The server agent's topics as a clustered sequencer needs them, called only on the agent thread (from
+ * {@link ClusterEventSequencer#poll}): publish records name a topic by its node-local index, the cluster log by its
+ * name.
+ */
+public interface TopicDirectory
+{
+    /**
+     * Write the name of a live topic.
+     *
+     * @param topicIndex the topic's index in its publish records (pinned by its publisher, so live).
+     * @param buffer     to write the name's bytes into.
+     * @param offset     where.
+     * @return bytes written, or -1 when no live topic has that index.
+     */
+    int topicName(int topicIndex, MutableDirectBuffer buffer, int offset);
+
+    /**
+     * Find or create the topic of an event another node took (or this node took before a restart), and pin it once,
+     * as a local publisher pins the topic it publishes to: the agent lets go of that pin when it applies the event.
+     *
+     * @param name   the topic name's bytes.
+     * @param offset where they start.
+     * @param length how many.
+     * @return the topic's index, or -1 when it cannot be created (topic limit, or a name this server refuses).
+     */
+    int pinTopic(DirectBuffer name, int offset, int length);
+}

@@ -1,0 +1,216 @@
+package io.sseflow.server.cluster;
+
+import io.sseflow.server.sequencer.EventSequencer;
+import io.sseflow.server.sequencer.PublishRecord;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * One topic's state in the {@link EventStateMachine}: its name, the largest numeric id it has seen, and its retained
+ * events (seq, id, publish record) in a circular array of at most {@code capacity} slots, oldest evicted first.
+ * A slot's buffer is kept when the slot is reused, so a warmed topic appends without allocating.
+ */
+final class TopicHistory
+{
+    private final UnsafeBuffer name;
+    private final int nameLength;
+    private final int hash;
+    private final long[] seqs;
+    private final long[] ids;
+    private final int[] lengths;
+    private final ExpandableArrayBuffer[] records;
+    private final PublishRecord retained = new PublishRecord();
+    private long lastId;
+    private int head;
+    private int count;
+
+    TopicHistory(final DirectBuffer name, final int nameOffset, final int nameLength, final int hash, final int capacity)
+    {
+        final byte[] bytes = new byte[nameLength];
+        name.getBytes(nameOffset, bytes);
+        this.name = new UnsafeBuffer(bytes);
+        this.nameLength = nameLength;
+        this.hash = hash;
+        this.seqs = new long[capacity];
+        this.ids = new long[capacity];
+        this.lengths = new int[capacity];
+        this.records = new ExpandableArrayBuffer[capacity];
+    }
+
+    static int hash(final DirectBuffer buffer, final int offset, final int length)
+    {
+        int h = 1;
+        for (int i = 0; i < length; i++)
+        {
+            h = 31 * h + buffer.getByte(offset + i);
+        }
+        return h ^ (h >>> 16);
+    }
+
+    boolean nameEquals(final int hash, final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (hash != this.hash || length != nameLength)
+        {
+            return false;
+        }
+        for (int i = 0; i < length; i++)
+        {
+            if (name.getByte(i) != buffer.getByte(offset + i))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    DirectBuffer name()
+    {
+        return name;
+    }
+
+    int nameLength()
+    {
+        return nameLength;
+    }
+
+    int hash()
+    {
+        return hash;
+    }
+
+    long lastId()
+    {
+        return lastId;
+    }
+
+    void lastId(final long lastId)
+    {
+        this.lastId = lastId;
+    }
+
+    int count()
+    {
+        return count;
+    }
+
+    int capacity()
+    {
+        return seqs.length;
+    }
+
+    /**
+     * Decide the id of a record: the next after {@link #lastId()} when it has none, its number when numeric (raising
+     * {@link #lastId()} when larger), {@link EventSequencer#TEXT_ID} for a text id.
+     */
+    long decideId(final PublishRecord record)
+    {
+        if (!record.hasId())
+        {
+            return ++lastId;
+        }
+        if (record.isNumericId())
+        {
+            final long id = record.numericId();
+            if (id > lastId)
+            {
+                lastId = id;
+            }
+            return id;
+        }
+        return EventSequencer.TEXT_ID;
+    }
+
+    /**
+     * The seq of the retained event with the record's explicit id, or 0 when none is retained (or the record has
+     * no id).
+     */
+    long findRetained(final PublishRecord record)
+    {
+        if (!record.hasId())
+        {
+            return 0;
+        }
+        final boolean numeric = record.isNumericId();
+        final long numericId = record.numericId();
+        final DirectBuffer idBuffer = record.buffer();
+        final int idOffset = record.idOffset();
+        final int idLength = record.idLength();
+        final int capacity = seqs.length;
+        for (int i = 0; i < count; i++)
+        {
+            final int slot = (head + i) % capacity;
+            if (numeric)
+            {
+                if (ids[slot] == numericId)
+                {
+                    return seqs[slot];
+                }
+            }
+            else if (ids[slot] == EventSequencer.TEXT_ID)
+            {
+                final PublishRecord retained = this.retained.wrap((DirectBuffer)records[slot], 0);
+                if (retained.idLength() == idLength &&
+                    equalBytes(records[slot], retained.idOffset(), idBuffer, idOffset, idLength))
+                {
+                    return seqs[slot];
+                }
+            }
+        }
+        return 0;
+    }
+
+    void append(final long seq, final long id, final DirectBuffer record, final int offset, final int length)
+    {
+        final int capacity = seqs.length;
+        if (count == capacity)
+        {
+            head = (head + 1) % capacity;
+            count--;
+        }
+        final int slot = (head + count) % capacity;
+        ExpandableArrayBuffer buffer = records[slot];
+        if (null == buffer)
+        {
+            buffer = records[slot] = new ExpandableArrayBuffer(Math.max(64, length));
+        }
+        buffer.putBytes(0, record, offset, length);
+        seqs[slot] = seq;
+        ids[slot] = id;
+        lengths[slot] = length;
+        count++;
+    }
+
+    long seqAt(final int i)
+    {
+        return seqs[(head + i) % seqs.length];
+    }
+
+    long idAt(final int i)
+    {
+        return ids[(head + i) % seqs.length];
+    }
+
+    DirectBuffer recordAt(final int i)
+    {
+        return records[(head + i) % seqs.length];
+    }
+
+    int recordLengthAt(final int i)
+    {
+        return lengths[(head + i) % seqs.length];
+    }
+
+    private static boolean equalBytes(
+        final DirectBuffer a, final int aOffset, final DirectBuffer b, final int bOffset, final int length)
+    {
+        for (int i = 0; i < length; i++)
+        {
+            if (a.getByte(aOffset + i) != b.getByte(bOffset + i))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}

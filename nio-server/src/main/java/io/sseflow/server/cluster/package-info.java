@@ -1,0 +1,10 @@
+/**
+ * The durable and clustered event sequencer: every hub node is an Aeron Cluster member whose clustered service
+ * applies committed publish records in log order through a deterministic
+ * {@code EventStateMachine} (hub seq, per-topic ids by topic name, duplicate explicit
+ * ids, retained history in snapshots). {@code ClusterNode} starts the media driver,
+ * archive, consensus module and service container of one member; {@code ClusterEventSequencer}
+ * is the {@link io.sseflow.server.sequencer.EventSequencer} the server agent polls. A single durable node is a
+ * one-member cluster. Needs the optional dependency {@code io.aeron:aeron-cluster}.
+ */
+package io.sseflow.server.cluster;

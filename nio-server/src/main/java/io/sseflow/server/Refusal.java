@@ -159,7 +159,13 @@ public enum Refusal
      * (403, with {@code WWW-Authenticate: Bearer error="insufficient_scope"}).
      */
     JWT_FORBIDDEN(403, "jwt_forbidden", "token does not allow this topic",
-        "WWW-Authenticate: Bearer error=\"insufficient_scope\"");
+        "WWW-Authenticate: Bearer error=\"insufficient_scope\""),
+
+    /**
+     * A clustered sequencer knows no leader to take a publish (an election is going on, or this node lost the
+     * others): 503 with {@code Retry-After: 1}; nothing was published.
+     */
+    NO_LEADER(503, "no_leader", "no cluster leader; retry shortly", "Retry-After: 1");
 
     static final Refusal[] VALUES = values();
 

@@ -168,6 +168,14 @@ final class HttpPublishHandler
                 writer.sendError(connection, Refusal.TOO_LARGE, "event too large");
                 break;
 
+            case NO_LEADER:
+                writer.sendError(connection, Refusal.NO_LEADER);
+                break;
+
+            case TOPIC_LIMIT:
+                writer.sendError(connection, Refusal.TOPIC_LIMIT);
+                break;
+
             case CLOSED:
             default:
                 writer.sendError(connection, Refusal.SHUTTING_DOWN);

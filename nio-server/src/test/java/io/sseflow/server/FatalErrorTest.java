@@ -1,13 +1,12 @@
 package io.sseflow.server;
 
 import io.sseflow.encoder.SseOptions;
+import io.sseflow.server.support.ForwardingSequencer;
 import io.sseflow.server.support.RawSseClient;
 import io.sseflow.server.support.Servers;
 import io.sseflow.server.support.SseEvent;
 import io.sseflow.server.sequencer.EventSequencer;
 import io.sseflow.server.sequencer.InMemoryEventSequencer;
-import io.sseflow.server.sequencer.PublishClaim;
-import io.sseflow.server.sequencer.SequencedEventHandler;
 import org.agrona.concurrent.IdleStrategy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -278,45 +277,20 @@ class FatalErrorTest
         }
     }
 
-    private static final class FailingCloseSequencer implements EventSequencer
+    private static final class FailingCloseSequencer extends ForwardingSequencer
     {
-        private final EventSequencer delegate;
         private final Error closeFailure;
 
         FailingCloseSequencer(final EventSequencer delegate, final Error closeFailure)
         {
-            this.delegate = delegate;
+            super(delegate);
             this.closeFailure = closeFailure;
         }
 
-        public PublishResult tryClaim(final int length, final PublishClaim claim)
-        {
-            return delegate.tryClaim(length, claim);
-        }
-
-        public void commit(final PublishClaim claim)
-        {
-            delegate.commit(claim);
-        }
-
-        public void abort(final PublishClaim claim)
-        {
-            delegate.abort(claim);
-        }
-
-        public int maxRecordLength()
-        {
-            return delegate.maxRecordLength();
-        }
-
-        public int poll(final SequencedEventHandler handler, final int limit)
-        {
-            return delegate.poll(handler, limit);
-        }
-
+        @Override
         public void close()
         {
-            delegate.close();
+            super.close();
             throw closeFailure;
         }
     }

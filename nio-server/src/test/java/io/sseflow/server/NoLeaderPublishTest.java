@@ -4,7 +4,7 @@ import io.sseflow.encoder.SseOptions;
 import io.sseflow.server.sequencer.EventSequencer;
 import io.sseflow.server.sequencer.InMemoryEventSequencer;
 import io.sseflow.server.sequencer.PublishClaim;
-import io.sseflow.server.sequencer.SequencedEventHandler;
+import io.sseflow.server.support.ForwardingSequencer;
 import io.sseflow.server.support.RawHttp;
 import org.junit.jupiter.api.Test;
 
@@ -49,45 +49,20 @@ class NoLeaderPublishTest
         }
     }
 
-    private static final class LeaderlessSequencer implements EventSequencer
+    private static final class LeaderlessSequencer extends ForwardingSequencer
     {
-        private final EventSequencer delegate;
         private final AtomicBoolean leaderless;
 
         LeaderlessSequencer(final EventSequencer delegate, final AtomicBoolean leaderless)
         {
-            this.delegate = delegate;
+            super(delegate);
             this.leaderless = leaderless;
         }
 
+        @Override
         public PublishResult tryClaim(final int length, final PublishClaim claim)
         {
-            return leaderless.get() ? PublishResult.NO_LEADER : delegate.tryClaim(length, claim);
-        }
-
-        public void commit(final PublishClaim claim)
-        {
-            delegate.commit(claim);
-        }
-
-        public void abort(final PublishClaim claim)
-        {
-            delegate.abort(claim);
-        }
-
-        public int maxRecordLength()
-        {
-            return delegate.maxRecordLength();
-        }
-
-        public int poll(final SequencedEventHandler handler, final int limit)
-        {
-            return delegate.poll(handler, limit);
-        }
-
-        public void close()
-        {
-            delegate.close();
+            return leaderless.get() ? PublishResult.NO_LEADER : super.tryClaim(length, claim);
         }
     }
 }

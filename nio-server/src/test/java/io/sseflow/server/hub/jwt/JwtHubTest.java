@@ -143,6 +143,21 @@ class JwtHubTest
     }
 
     @Test
+    void shouldRefuseAPublishOnItsHeadBeforeAnyBodyByte() throws Exception
+    {
+        final String subscriber = TestTokens.hs256("{\"mercure\":{\"subscribe\":[\"news\"]}}");
+        try (SseServer hub = hub("--jwt-key", SECRET))
+        {
+            // the head announces a body and asks for 100 Continue; the answer comes without it, no body sent
+            assertEquals(expected(Refusal.JWT_MISSING), RawHttp.exchange(hub.port(), "POST /events/news HTTP/1.1\r\n" +
+                "Host: 127.0.0.1\r\nContent-Length: 50000\r\nExpect: 100-continue\r\n\r\n"));
+            assertEquals(expected(Refusal.JWT_FORBIDDEN), RawHttp.exchange(hub.port(), "POST /events/news HTTP/1.1\r\n" +
+                "Host: 127.0.0.1\r\nAuthorization: Bearer " + subscriber + "\r\nContent-Length: 50000\r\n" +
+                "Expect: 100-continue\r\n\r\n"));
+        }
+    }
+
+    @Test
     void shouldServePublicUpdatesWithoutATokenOnlyWithAllowAnonymous() throws Exception
     {
         final String sportsOnly = TestTokens.hs256("{\"mercure\":{\"subscribe\":[\"sports\"],\"publish\":[\"*\"]}}");

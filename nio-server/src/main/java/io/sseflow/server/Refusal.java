@@ -98,7 +98,7 @@ public enum Refusal
     HTTP_VERSION(505, "http_version", "only HTTP/1.1 and HTTP/1.0 are supported", null),
 
     /**
-     * The subscribe authorizer failed: threw or gave no decision (500).
+     * The subscribe or publish authorizer failed: threw or gave no decision (500).
      */
     SERVER_ERROR(500, "server_error", "subscribe authorizer failed", null),
 
@@ -160,6 +160,13 @@ public enum Refusal
      */
     JWT_FORBIDDEN(403, "jwt_forbidden", "token does not allow this topic",
         "WWW-Authenticate: Bearer error=\"insufficient_scope\""),
+
+    /**
+     * A publish whose token comes from the {@code mercureAuthorization} cookie, which a browser attaches by itself,
+     * names no allowed web origin ({@code Origin}, or {@code Referer} without it; see
+     * {@link PublishRequest#isFromAllowedOrigin()}): refused against cross-site request forgery (403).
+     */
+    JWT_COOKIE_ORIGIN(403, "jwt_cookie_origin", "a publish authorized by cookie needs an allowed Origin", null),
 
     /**
      * A clustered sequencer knows no leader to take a publish (an election is going on, or this node lost the

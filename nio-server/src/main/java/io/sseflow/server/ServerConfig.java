@@ -97,6 +97,7 @@ public final class ServerConfig
     String publishToken;
     String subscribeToken;
     SubscribeAuthorizer subscribeAuthorizerHook;
+    PublishAuthorizer publishAuthorizer;
     int history = DEFAULT_HISTORY;
     long heartbeatMs = DEFAULT_HEARTBEAT_MS;
     int maxConnections = DEFAULT_MAX_CONNECTIONS;
@@ -175,6 +176,8 @@ public final class ServerConfig
             "allow-origin must be * or an origin such as https://example.com (no path, no CR/LF): " + allowOrigin);
         check(null == publishToken || ServerConfigRules.isValidToken(publishToken),
             "publish token must be 1..512 visible ASCII characters without spaces");
+        check(null == publishToken || null == publishAuthorizer,
+            "a publish token and a publish authorizer exclude each other: set one");
         final SubscribeAuthorizer authorizer =
             ServerConfigRules.composeAuthorizer(subscribeToken, subscribeAuthorizerHook);
         check(historyTotalBytes >= 0,
@@ -230,6 +233,16 @@ public final class ServerConfig
     public SubscribeAuthorizer subscribeAuthorizer()
     {
         return subscribeAuthorizer;
+    }
+
+    /**
+     * What decides whether a publish over HTTP may go ahead, instead of the publish token.
+     *
+     * @return the authorizer, or null when the publish token (or open publishing) decides.
+     */
+    public PublishAuthorizer publishAuthorizer()
+    {
+        return publishAuthorizer;
     }
 
     /**

@@ -88,11 +88,11 @@ final class ServerConfigRules
         {
             return tokenCheck;
         }
-        return (request) ->
+        return SubscribeAuthorizer.of((request) ->
         {
-            final SubscribeAuthorizer.Decision decision = tokenCheck.authorize(request);
-            return decision == SubscribeAuthorizer.Decision.ALLOW ? hook.authorize(request) : decision;
-        };
+            final Authorization answer = tokenCheck.authorization(request);
+            return answer.isAllowed() ? hook.authorization(request) : answer;
+        });
     }
 
     static boolean isValidToken(final String token)

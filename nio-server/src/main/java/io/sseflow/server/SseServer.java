@@ -242,6 +242,20 @@ public final class SseServer implements AutoCloseable
         }
 
         /**
+         * Decide each publish over HTTP on its head ({@code POST /events/{topic}}), instead of a publish token and
+         * of the {@code Origin} rule of open publishing; a server with one may bind to any address. Runs on the
+         * agent thread: it must not block. Default none; excludes {@link #publishToken(String)}.
+         *
+         * @param publishAuthorizer the hook, or null for none.
+         * @return this.
+         */
+        public Builder publishAuthorizer(final PublishAuthorizer publishAuthorizer)
+        {
+            settings().publishAuthorizer = publishAuthorizer;
+            return this;
+        }
+
+        /**
          * Require a token to subscribe: {@code Authorization: Bearer TOKEN}, or {@code ?access_token=TOKEN} for
          * {@code EventSource} (which cannot set headers); otherwise {@code 401}. Compared in constant time. Checked
          * before the {@link #subscribeAuthorizer(SubscribeAuthorizer) authorizer}, if both are set.

@@ -3,18 +3,23 @@ package io.sseflow.server;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * Decides whether a {@code GET /events/{topic}} may stream, before anything is written and before the topic is
  * created. Set with {@link SseServer.Builder#subscribeAuthorizer(SubscribeAuthorizer)}; the hub's
  * {@code --subscribe-token} is {@link #bearerToken(String)}.
  * <p>
- * Called on the server agent thread, once per subscribe request: it must answer quickly and never block (no
- * remote calls; check a signature or a local cache). A refusal is answered {@code 401} (with
- * {@code WWW-Authenticate: Bearer}) or {@code 403} and counted in
- * {@code sseflow_requests_refused_total{reason="unauthorized"|"forbidden"}}; an exception or a null decision is
- * reported to the error handler and answered {@code 500}. {@code OPTIONS} preflights are not authorized (browsers
- * send them without credentials).
+ * Called on the server agent thread, once per subscribe request (never per event): it must answer quickly and
+ * never block (no remote calls; check a signature or a local cache). The server asks
+ * {@link #authorization(SubscribeRequest)}, which by default maps {@link #authorize(SubscribeRequest)}'s
+ * {@link Decision}: a refusal is answered {@code 401} (with {@code WWW-Authenticate: Bearer}) or {@code 403} and
+ * counted in {@code sseflow_requests_refused_total{reason="unauthorized"|"forbidden"}}. An authorizer that answers
+ * a specific {@link Refusal} (such as {@link Refusal#JWT_EXPIRED}, {@code 401} with
+ * {@code WWW-Authenticate: Bearer error="invalid_token", ...}, counted as {@code jwt_expired}) or grants private
+ * updates ({@link Authorization#granting(TopicGrant)}) overrides {@link #authorization(SubscribeRequest)}, or is
+ * made with {@link #of(Function)}. An exception or a null answer is reported to the error handler and answered
+ * {@code 500}. {@code OPTIONS} preflights are not authorized (browsers send them without credentials).
  */
 @FunctionalInterface
 public interface SubscribeAuthorizer
@@ -47,6 +52,44 @@ public interface SubscribeAuthorizer
      * @return the decision.
      */
     Decision authorize(SubscribeRequest request);
+
+    /**
+     * Answer a subscribe request in full: allowed (public updates only, or within a {@link TopicGrant} that adds
+     * private ones) or refused with a specific {@link Refusal} and reason. The server calls this, once per request;
+     * by default it is {@link Authorization#of(Decision) the answer} of {@link #authorize(SubscribeRequest)}.
+     *
+     * @param request the topic, headers and query of the request; valid only during this call.
+     * @return the answer; null is reported as a failure and answered {@code 500}.
+     */
+    default Authorization authorization(final SubscribeRequest request)
+    {
+        return Authorization.of(authorize(request));
+    }
+
+    /**
+     * An authorizer that answers in full: {@link #authorization(SubscribeRequest)} is the function, and
+     * {@link #authorize(SubscribeRequest)} its {@link Authorization#decision()}.
+     *
+     * @param authorization from the request to its answer; called once per request.
+     * @return the authorizer.
+     */
+    static SubscribeAuthorizer of(final Function<? super SubscribeRequest, Authorization> authorization)
+    {
+        Objects.requireNonNull(authorization, "authorization");
+        return new SubscribeAuthorizer()
+        {
+            public Decision authorize(final SubscribeRequest request)
+            {
+                final Authorization answer = authorization.apply(request);
+                return null == answer ? null : answer.decision();
+            }
+
+            public Authorization authorization(final SubscribeRequest request)
+            {
+                return authorization.apply(request);
+            }
+        };
+    }
 
     /**
      * Require a token as {@code Authorization: Bearer TOKEN} or, for {@code EventSource} which cannot set

@@ -4,8 +4,11 @@
  * {@link io.sseflow.server.ServerConfig}), {@link io.sseflow.server.Topic} handles with thread-safe, non-blocking
  * {@code publish}, the {@link io.sseflow.server.PublishResult} of each publish, the read-only
  * {@link io.sseflow.server.ServerMetrics} with its {@link io.sseflow.server.ServerCounter} and
- * {@link io.sseflow.server.Refusal} descriptors, and the authorization hook
- * ({@link io.sseflow.server.SubscribeAuthorizer} deciding on a {@link io.sseflow.server.SubscribeRequest}).
+ * {@link io.sseflow.server.Refusal} descriptors, and the authorization hooks
+ * ({@link io.sseflow.server.SubscribeAuthorizer} deciding on a {@link io.sseflow.server.SubscribeRequest},
+ * {@link io.sseflow.server.PublishAuthorizer} on a {@link io.sseflow.server.PublishRequest}, both views of a
+ * {@link io.sseflow.server.RequestHead}) with their answer, an {@link io.sseflow.server.Authorization}: allowed,
+ * within a {@link io.sseflow.server.TopicGrant} of topic selectors, or a specific refusal.
  * <p>
  * Everything else has its own room: {@code sequencer} (the SPI that orders publishes and assigns seq and ids),
  * {@code log} (per-topic frame logs and the cursors that read them), {@code agent} (the package-private server agent

@@ -93,6 +93,11 @@ final class Connection
     java.net.InetAddress proxyAddress;
     long clientHigh;
     long clientLow;
+    /**
+     * The publish authorizer's answer to this connection's publish head, kept for the topics its body names (a
+     * Mercure publish); null when there is no authorizer or no publish.
+     */
+    io.sseflow.server.Authorization publishAuthorization;
 
     Connection(final long id, final SocketChannel channel, final boolean admitted, final HttpRequestParser parser)
     {

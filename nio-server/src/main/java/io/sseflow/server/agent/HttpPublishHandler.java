@@ -5,10 +5,8 @@ import io.sseflow.server.Refusal;
 import io.sseflow.server.ServerConfig;
 import io.sseflow.server.ServerCounter;
 import io.sseflow.encoder.SseFields;
-import io.sseflow.server.http.AsciiBytes;
 import io.sseflow.server.http.FieldRules;
 import io.sseflow.server.http.HttpRequestParser;
-import io.sseflow.server.http.HttpResponses;
 import io.sseflow.server.http.QueryParameters;
 import io.sseflow.server.sequencer.EventSequencer;
 import io.sseflow.server.sequencer.PublishClaim;
@@ -18,12 +16,11 @@ import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
 
 /**
  * Publishing over HTTP, {@code POST /events/{topic}}, decided in two steps. On the request head,
- * {@link #onPublishHead}: the bearer token is compared in constant time, or, with open publishing, the
- * {@code Origin} must be one of the {@link PublishOrigins}, and the query's {@code event}, {@code id} and
+ * {@link #onPublishHead}: the {@link PublishGate} decides who may publish (the publish authorizer, the bearer
+ * token, or the {@code Origin} rule of open publishing), and the query's {@code event}, {@code id} and
  * {@code retry} are decoded and checked by {@link FieldRules}; only a head that passed is given its body. On the
  * complete request, {@link #onPublish}: the body must be UTF-8, and a {@link PublishRecord} (correlated by the
  * connection's id) is written straight into the space claimed from the {@link EventSequencer}.
@@ -42,12 +39,10 @@ final class HttpPublishHandler
     private final ConnectionTable connections;
     private final ResponseWriter writer;
     private final int maxRecordLength;
-    private final byte[] token;
-    private final byte[] tokenScratch;
     private final PublishClaim claim = new PublishClaim();
     private final PublishRecord record = new PublishRecord();
     private final UnsafeBuffer fieldBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(3 * MAX_FIELD_BYTES));
-    private final PublishOrigins origins;
+    private final PublishGate gate;
     private int eventLength;
     private int idLength;
     private long retry;
@@ -63,38 +58,32 @@ final class HttpPublishHandler
         this.connections = context.connections;
         this.writer = writer;
         this.maxRecordLength = context.maxRecordLength;
-        token = null == config.publishToken() ? null : HttpResponses.ascii(config.publishToken());
-        tokenScratch = null == token ? null : new byte[token.length];
-        origins = new PublishOrigins(config.allowOrigin(), config.host(), context.port);
+        gate = new PublishGate(context, writer);
     }
 
     /**
      * Decide {@code POST /events/{topic}} on its head, before any of its body is read: publishing over HTTP must be
-     * on ({@code 405}), the token right ({@code 401}) or, with open publishing, the {@code Origin} allowed
-     * ({@code 403}), and the query's fields valid ({@code 400}). The body's size was checked by the parser.
+     * on ({@code 405}), the {@link PublishGate} must admit it (the authorizer's answer, {@code 401} for a wrong
+     * token, {@code 403} for a foreign {@code Origin} of open publishing), and the query's fields valid
+     * ({@code 400}). The body's size was checked by the parser.
      *
-     * @param connection whose request head is complete in {@code buffer}.
-     * @param buffer     holding the head.
+     * @param connection  whose request head is complete in {@code buffer}.
+     * @param buffer      holding the head.
+     * @param topicOffset of the topic name in the path.
+     * @param topicLength of the topic name.
      * @return true when the request may go on to its body; false when it was answered.
      */
-    boolean onPublishHead(final Connection connection, final UnsafeBuffer buffer)
+    boolean onPublishHead(
+        final Connection connection, final UnsafeBuffer buffer, final int topicOffset, final int topicLength)
     {
-        final HttpRequestParser parser = connection.parser;
         if (!config.httpPublish())
         {
             writer.sendError(
                 connection, Refusal.METHOD_NOT_ALLOWED, "publishing over HTTP is disabled", ResponseHeaders.ALLOW_EVENTS_READ_ONLY);
             return false;
         }
-        if (null != token && !isAuthorized(buffer, parser))
+        if (!gate.admit(connection, buffer, topicOffset, topicLength))
         {
-            writer.sendError(connection, Refusal.UNAUTHORIZED, "missing or wrong publish token");
-            return false;
-        }
-        if (null == token && !origins.allows(buffer, parser.originOffset(), parser.originLength()))
-        {
-            writer.sendError(connection, Refusal.FORBIDDEN,
-                "publishing from this Origin is not allowed; set --allow-origin or --publish-token");
             return false;
         }
         if (!decodeFields(connection, buffer))
@@ -103,6 +92,16 @@ final class HttpPublishHandler
         }
         fieldsDecodedFor = connection.id;
         return true;
+    }
+
+    /**
+     * Who may publish: for the other publish endpoints, which decide their heads and bodies with it.
+     *
+     * @return the gate.
+     */
+    PublishGate gate()
+    {
+        return gate;
     }
 
     /**
@@ -313,29 +312,5 @@ final class HttpPublishHandler
             }
         }
         return true;
-    }
-
-    private boolean isAuthorized(final UnsafeBuffer buffer, final HttpRequestParser parser)
-    {
-        final int offset = parser.authorizationOffset();
-        final int length = parser.authorizationLength();
-        final byte[] token = this.token;
-        final byte[] presented = tokenScratch;
-        int tokenOffset = offset + 7;
-        final boolean bearer = offset >= 0 && length > 7 && AsciiBytes.equalsIgnoreCase(buffer, offset, 7, "bearer ");
-        if (bearer)
-        {
-            while (tokenOffset < offset + length && buffer.getByte(tokenOffset) == ' ')
-            {
-                tokenOffset++;
-            }
-        }
-        final int presentedLength = bearer ? offset + length - tokenOffset : 0;
-        for (int i = 0; i < presented.length; i++)
-        {
-            presented[i] = i < presentedLength ? buffer.getByte(tokenOffset + i) : 0;
-        }
-        final boolean equal = MessageDigest.isEqual(token, presented);
-        return equal & bearer & presentedLength == token.length;
     }
 }

@@ -4,6 +4,7 @@ import io.sseflow.server.http.AsciiBytes;
 import io.sseflow.server.http.HttpResponses;
 import org.agrona.DirectBuffer;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -71,6 +72,33 @@ final class PublishOrigins
         for (final byte[] origin : origins)
         {
             if (equalsIgnoreCase(buffer, offset, length, origin))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Is this origin one that may publish? Unlike {@link #allows}, an absent origin is not.
+     *
+     * @param origin such as {@code https://app.example}, or null.
+     * @return true for an allowed one, or for any with {@code --allow-origin *}.
+     */
+    boolean allowsOrigin(final String origin)
+    {
+        if (null == origin || origin.isEmpty())
+        {
+            return false;
+        }
+        if (anyOrigin)
+        {
+            return true;
+        }
+        final String lower = origin.toLowerCase(Locale.ROOT);
+        for (final byte[] allowed : origins)
+        {
+            if (lower.length() == allowed.length && lower.equals(new String(allowed, StandardCharsets.US_ASCII)))
             {
                 return true;
             }

@@ -106,7 +106,8 @@ final class RequestRouter
                 }
                 if (method == HttpMethod.POST)
                 {
-                    return publishHandler.onPublishHead(connection, buffer);
+                    return publishHandler.onPublishHead(connection, buffer,
+                        parser.pathOffset() + EVENTS_PREFIX.length(), parser.pathLength() - EVENTS_PREFIX.length());
                 }
                 writer.sendError(connection, Refusal.METHOD_NOT_ALLOWED, Refusal.METHOD_NOT_ALLOWED.message(), allowEvents);
                 return false;

@@ -64,7 +64,8 @@ public final class ServerRuntime
     /**
      * Bind and start the agent thread; see {@link SseServer#start()}.
      *
-     * @throws IllegalStateException when publishing is open (no token) on a non-loopback host, or when already
+     * @throws IllegalStateException when publishing is open (no token, no publish authorizer) on a non-loopback host,
+     *                               or when already
      *                               started.
      * @throws UncheckedIOException  when the address cannot be bound.
      */
@@ -74,12 +75,13 @@ public final class ServerRuntime
         {
             throw new IllegalStateException("server already started");
         }
-        if (config.httpPublish() && null == config.publishToken() && !config.isLoopbackHost())
+        if (config.httpPublish() && null == config.publishToken() && null == config.publishAuthorizer() &&
+            !config.isLoopbackHost())
         {
             throw new IllegalStateException(
                 "refusing to start: host " + config.host() + " is not a loopback address and no publish token is " +
-                "set, so anyone who can reach it could publish. Set a publish token (--publish-token T), or bind " +
-                "to 127.0.0.1.");
+                "set, so anyone who can reach it could publish. Set a publish token (--publish-token T) or a JWT " +
+                "key (--jwt-key K, --jwt-key-file F), or bind to 127.0.0.1.");
         }
 
         final byte[] demoPage = config.demoPage() ? loadDemoPage() : null;

@@ -1,5 +1,6 @@
 package io.sseflow.server.agent;
 
+import io.sseflow.server.Authorization;
 import io.sseflow.server.Refusal;
 import io.sseflow.server.ServerConfig;
 import io.sseflow.server.ServerCounter;
@@ -7,11 +8,13 @@ import io.sseflow.server.SubscribeAuthorizer;
 import io.sseflow.server.http.HttpRequestParser;
 import io.sseflow.server.http.QueryParameters;
 import io.sseflow.server.log.TopicLog;
+import io.sseflow.server.selector.SelectorSet;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.CachedNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -118,25 +121,67 @@ final class SubscribeHandler
     }
 
     /**
-     * Ask the subscribe authorizer, if there is one, about a stream request ({@code GET} or {@code HEAD}); a refusal
-     * is answered here (401, 403, or 500 when the authorizer failed).
+     * Ask the subscribe authorizer, if there is one, about a stream request for one topic ({@code GET} or
+     * {@code HEAD} {@code /events/{topic}}); a refusal is answered here.
      *
-     * @return true when the request may have the stream.
+     * @return true when the request may have the stream; then {@link #privateSelectors()} says which private
+     * updates it receives.
      */
     boolean authorize(
         final Connection connection, final UnsafeBuffer buffer, final int topicOffset, final int topicLength)
     {
         if (null == subscribeAuthorizer)
         {
+            subscribeRequest.clearGrant();
             return true;
         }
-        SubscribeAuthorizer.Decision decision = null;
+        final String topicName = buffer.getStringWithoutLengthAscii(topicOffset, topicLength);
+        return authorize(connection, subscribeRequest.wrap(buffer, connection.parser, topicName, connection.remoteAddress));
+    }
+
+    /**
+     * Ask the subscribe authorizer, if there is one, about a stream request for several topic names
+     * ({@code GET /events?topic=A&topic=B}) or for topic selectors (a Mercure subscribe, whose selectors never need
+     * a grant: the answer decides only which private updates it receives); a refusal is answered here. The
+     * authorizer is called once for the whole request.
+     *
+     * @param connection whose request is complete in {@code buffer}.
+     * @param buffer     holding the request.
+     * @param topics     the topic names or selectors asked for, decoded.
+     * @param selectors  true when {@code topics} are selectors.
+     * @return true when the request may have the stream; then {@link #privateSelectors()} says which private
+     * updates it receives.
+     */
+    boolean authorize(
+        final Connection connection, final UnsafeBuffer buffer, final List<String> topics, final boolean selectors)
+    {
+        if (null == subscribeAuthorizer)
+        {
+            subscribeRequest.clearGrant();
+            return true;
+        }
+        return authorize(
+            connection, subscribeRequest.wrap(buffer, connection.parser, topics, selectors, connection.remoteAddress));
+    }
+
+    /**
+     * Which {@code private} updates the subscriber whose request was last authorized receives (its token's
+     * {@code mercure.subscribe} selectors).
+     *
+     * @return the selectors, or null for public updates only.
+     */
+    SelectorSet privateSelectors()
+    {
+        return subscribeRequest.privateSelectors();
+    }
+
+    private boolean authorize(final Connection connection, final ParsedSubscribeRequest request)
+    {
+        Authorization answer = null;
         try
         {
-            final String topicName = buffer.getStringWithoutLengthAscii(topicOffset, topicLength);
-            decision = subscribeAuthorizer.authorize(
-                subscribeRequest.wrap(buffer, connection.parser, topicName, connection.remoteAddress));
-            if (null == decision)
+            answer = subscribeAuthorizer.authorization(request);
+            if (null == answer)
             {
                 config.errorHandler().onError(new IllegalStateException("subscribe authorizer returned null"));
             }
@@ -147,25 +192,20 @@ final class SubscribeHandler
         }
         finally
         {
-            subscribeRequest.clear();
+            request.clear();
         }
 
-        if (decision == SubscribeAuthorizer.Decision.ALLOW)
-        {
-            return true;
-        }
-        if (decision == SubscribeAuthorizer.Decision.UNAUTHORIZED)
-        {
-            writer.sendError(connection, Refusal.UNAUTHORIZED, "not authorized to subscribe");
-        }
-        else if (decision == SubscribeAuthorizer.Decision.FORBIDDEN)
-        {
-            writer.sendError(connection, Refusal.FORBIDDEN, "not allowed to subscribe to this topic");
-        }
-        else
+        if (null == answer)
         {
             writer.sendError(connection, Refusal.SERVER_ERROR);
+            return false;
         }
-        return false;
+        if (!answer.isAllowed())
+        {
+            writer.sendError(connection, answer.refusal(), answer.reason());
+            return false;
+        }
+        request.allowed(answer);
+        return true;
     }
 }

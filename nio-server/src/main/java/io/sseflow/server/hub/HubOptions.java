@@ -4,6 +4,7 @@ import io.sseflow.server.ServerConfig;
 import io.sseflow.server.SseServer;
 import io.sseflow.server.http.TrustedProxies;
 import io.sseflow.server.hub.jwt.JwtAlgorithm;
+import io.sseflow.server.hub.jwt.JwtAuthorizer;
 import io.sseflow.server.hub.jwt.JwtSettings;
 
 import java.nio.file.Path;
@@ -65,6 +66,9 @@ public final class HubOptions
         "  --jwt-key-file F       PEM public key (or certificate) of RS256 / ES256 JWTs, instead of --jwt-key",
         "  --jwt-algorithm A      HS256, RS256 or ES256 (default HS256); tokens with any other alg are refused",
         "  --allow-anonymous      with a JWT key, subscribers without a token still get public updates",
+        "                         (tokens: 'Authorization: Bearer', ?authorization= or ?access_token=, or",
+        "                         the mercureAuthorization cookie; a JWT key excludes --publish-token and",
+        "                         --subscribe-token, and allows a non-loopback --host)",
         "  --help                 print this and exit",
         "",
         "Endpoints: GET / (demo page), GET /events/{topic} (stream), POST /events/{topic} (publish),",
@@ -94,28 +98,24 @@ public final class HubOptions
     }
 
     /**
-     * Parse flags into a builder for the hub (demo page on). JWT authorization is not applied by this builder:
-     * its flags are refused here; {@link #parseSettings(String[])} parses them.
+     * Parse flags into a builder for the hub (demo page on, JWT authorization applied when a key is given): the
+     * server of {@link #parseSettings(String[])}.
      *
      * @param args command-line arguments.
      * @return the builder.
-     * @throws IllegalArgumentException for an unknown flag, a missing value or a malformed number, and for the JWT
-     *                                  flags.
+     * @throws IllegalArgumentException for an unknown flag, a missing value, a malformed number, or JWT flags that
+     *                                  do not fit together or name an unusable key.
      */
     public static SseServer.Builder parse(final String[] args)
     {
-        final HubSettings settings = parseSettings(args);
-        if (null != settings.jwt())
-        {
-            throw new IllegalArgumentException("JWT authorization (--jwt-key, --jwt-key-file) is not served by this " +
-                "hub yet: its flags are parsed but not applied to requests");
-        }
-        return settings.server();
+        return parseSettings(args).server();
     }
 
     /**
      * Parse flags into the hub's settings: the server's builder (demo page on) and the JWT settings, whose key is
-     * read and checked now.
+     * read and checked now. With a JWT key, the builder's subscribe and publish authorizer is a
+     * {@link JwtAuthorizer}, and {@code --publish-token} / {@code --subscribe-token} are refused: with JWTs, every
+     * publisher and subscriber presents a token whose {@code mercure} claim names its topics.
      *
      * @param args command-line arguments.
      * @return the settings.
@@ -164,9 +164,11 @@ public final class HubOptions
                     break;
                 case "--publish-token":
                     builder.publishToken(nonEmpty(flag, value));
+                    jwt.staticToken = flag;
                     break;
                 case "--subscribe-token":
                     builder.subscribeToken(nonEmpty(flag, value));
+                    jwt.staticToken = flag;
                     break;
                 case "--history":
                     builder.history(intValue(flag, value, 1, Integer.MAX_VALUE));
@@ -223,7 +225,13 @@ public final class HubOptions
                     throw new IllegalArgumentException("unknown flag " + flag);
             }
         }
-        return new HubSettings(builder, jwt.settings());
+        final JwtSettings jwtSettings = jwt.settings();
+        if (null != jwtSettings)
+        {
+            final JwtAuthorizer authorizer = new JwtAuthorizer(jwtSettings);
+            builder.subscribeAuthorizer(authorizer).publishAuthorizer(authorizer);
+        }
+        return new HubSettings(builder, jwtSettings);
     }
 
     private static JwtAlgorithm jwtAlgorithm(final String flag, final String value)
@@ -321,6 +329,7 @@ public final class HubOptions
         String keyFile;
         JwtAlgorithm algorithm;
         boolean allowAnonymous;
+        String staticToken;
 
         JwtSettings settings()
         {
@@ -337,6 +346,12 @@ public final class HubOptions
                         ": without a JWT key every subscriber is served already");
                 }
                 return null;
+            }
+            if (null != staticToken)
+            {
+                throw new IllegalArgumentException(staticToken + " and a JWT key (" + KEY + ", " + KEY_FILE + ") " +
+                    "exclude each other: with a JWT key, publishers and subscribers present JWTs whose 'mercure' " +
+                    "claim lists their topics");
             }
             if (null != key && null != keyFile)
             {

@@ -103,7 +103,8 @@ class ServerMetricsTest
             sseflow_requests_refused_total{reason="jwt_not_yet_valid"} 25
             sseflow_requests_refused_total{reason="jwt_bad_claims"} 26
             sseflow_requests_refused_total{reason="jwt_forbidden"} 27
-            sseflow_requests_refused_total{reason="no_leader"} 28
+            sseflow_requests_refused_total{reason="jwt_cookie_origin"} 28
+            sseflow_requests_refused_total{reason="no_leader"} 29
             """;
 
     @Test
@@ -186,7 +187,7 @@ class ServerMetricsTest
             "no refusal reason \"address_limit\"; the reasons are bad_request, unauthorized, "), unknown.getMessage());
         assertTrue(unknown.getMessage().endsWith(", http_version, server_error, jwt_missing, jwt_malformed, " +
             "jwt_algorithm_not_allowed, jwt_unsupported_header, jwt_bad_signature, jwt_expired, jwt_not_yet_valid, " +
-            "jwt_bad_claims, jwt_forbidden, no_leader"), unknown.getMessage());
+            "jwt_bad_claims, jwt_forbidden, jwt_cookie_origin, no_leader"), unknown.getMessage());
     }
 
     @Test

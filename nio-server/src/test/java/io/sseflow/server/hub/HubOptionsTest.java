@@ -3,6 +3,7 @@ package io.sseflow.server.hub;
 import io.sseflow.server.ServerConfig;
 import io.sseflow.server.SseServer;
 import io.sseflow.server.hub.jwt.JwtAlgorithm;
+import io.sseflow.server.hub.jwt.JwtAuthorizer;
 import io.sseflow.server.hub.jwt.JwtSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,8 +19,10 @@ import java.util.Base64;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -229,10 +232,20 @@ class HubOptionsTest
     }
 
     @Test
-    void shouldNotLetTheServerBuilderDropJwtFlagsSilently() throws Exception
+    void shouldApplyJwtFlagsAsTheServersAuthorizersAndRefuseStaticTokensBesideThem() throws Exception
     {
-        assertEquals("JWT authorization (--jwt-key, --jwt-key-file) is not served by this hub yet: its flags are " +
-            "parsed but not applied to requests", message("--jwt-key", SECRET));
+        final ServerConfig config = HubOptions.parse(new String[]{"--port", "0", "--jwt-key", SECRET}).build().config();
+        assertInstanceOf(JwtAuthorizer.class, config.subscribeAuthorizer());
+        assertSame(config.subscribeAuthorizer(), config.publishAuthorizer());
+        assertNull(config.publishToken());
+        assertNull(HubOptions.parse(new String[]{"--port", "0"}).build().config().publishAuthorizer());
+
+        assertEquals("--publish-token and a JWT key (--jwt-key, --jwt-key-file) exclude each other: with a JWT key, " +
+            "publishers and subscribers present JWTs whose 'mercure' claim lists their topics",
+            settingsMessage("--publish-token", "tok", "--jwt-key", SECRET));
+        assertEquals("--subscribe-token and a JWT key (--jwt-key, --jwt-key-file) exclude each other: with a JWT " +
+            "key, publishers and subscribers present JWTs whose 'mercure' claim lists their topics",
+            settingsMessage("--jwt-key", SECRET, "--subscribe-token", "tok"));
 
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
         final ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -242,6 +255,26 @@ class HubOptionsTest
         assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("sseflow: --jwt-key: an HS256 secret must be at " +
             "least 32 bytes (256 bits) long, this one has 5 (40 bits)\nusage: "), err.toString(StandardCharsets.UTF_8));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("--jwt-key-file F"));
+    }
+
+    @Test
+    void shouldCountAJwtKeyAsPublishCredentialsForANonLoopbackHost() throws Exception
+    {
+        // 192.0.2.1 (TEST-NET-1) is not on this machine: past the open-publishing rule, binding fails (status 1)
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final ByteArrayOutputStream err = new ByteArrayOutputStream();
+        final int status = SseHub.run(new String[]{"--host", "192.0.2.1", "--port", "0", "--jwt-key", SECRET},
+            new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(1, status, err.toString(StandardCharsets.UTF_8));
+        assertFalse(err.toString(StandardCharsets.UTF_8).contains("refusing to start"), err.toString(StandardCharsets.UTF_8));
+
+        final ByteArrayOutputStream withoutKey = new ByteArrayOutputStream();
+        assertEquals(2, SseHub.run(new String[]{"--host", "192.0.2.1", "--port", "0"},
+            new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(withoutKey, true, StandardCharsets.UTF_8)));
+        assertTrue(withoutKey.toString(StandardCharsets.UTF_8).startsWith("sseflow: refusing to start: host 192.0.2.1 " +
+            "is not a loopback address and no publish token is set, so anyone who can reach it could publish. Set a " +
+            "publish token (--publish-token T) or a JWT key (--jwt-key K, --jwt-key-file F), or bind to 127.0.0.1."),
+            withoutKey.toString(StandardCharsets.UTF_8));
     }
 
     private static String settingsMessage(final String... args)

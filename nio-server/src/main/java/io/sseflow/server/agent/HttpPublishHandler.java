@@ -86,6 +86,29 @@ final class HttpPublishHandler
                 connection, Refusal.METHOD_NOT_ALLOWED, "publishing over HTTP is disabled", ResponseHeaders.ALLOW_EVENTS_READ_ONLY);
             return false;
         }
+        if (!authorizeHead(connection, buffer))
+        {
+            return false;
+        }
+        if (!decodeFields(connection, buffer))
+        {
+            return false;
+        }
+        fieldsDecodedFor = connection.id;
+        return true;
+    }
+
+    /**
+     * May this request head publish? The bearer token must be right ({@code 401}) or, with open publishing, the
+     * {@code Origin} allowed ({@code 403}); a refusal is answered here. Native and Mercure publishes both ask.
+     *
+     * @param connection whose request head is complete in {@code buffer}.
+     * @param buffer     holding the head.
+     * @return true when authorized.
+     */
+    boolean authorizeHead(final Connection connection, final UnsafeBuffer buffer)
+    {
+        final HttpRequestParser parser = connection.parser;
         if (null != token && !isAuthorized(buffer, parser))
         {
             writer.sendError(connection, Refusal.UNAUTHORIZED, "missing or wrong publish token");
@@ -97,11 +120,6 @@ final class HttpPublishHandler
                 "publishing from this Origin is not allowed; set --allow-origin or --publish-token");
             return false;
         }
-        if (!decodeFields(connection, buffer))
-        {
-            return false;
-        }
-        fieldsDecodedFor = connection.id;
         return true;
     }
 
@@ -195,11 +213,35 @@ final class HttpPublishHandler
     Connection onSequenced(
         final long correlationId, final DirectBuffer frame, final int idTextOffset, final int idTextLength)
     {
+        return onSequenced(correlationId, frame, idTextOffset, idTextLength, true);
+    }
+
+    /**
+     * Answer the HTTP publisher of an event that was just sequenced: the id and a line end (native publishes), or
+     * the id alone (Mercure publishes, as Mercure hubs answer).
+     *
+     * @param correlationId of the publish record: the publishing connection's id.
+     * @param frame         holding the event's frame.
+     * @param idTextOffset  of the id assigned, in the frame.
+     * @param idTextLength  of the id assigned.
+     * @param lineEnd       whether the body ends with a line feed after the id.
+     * @return the connection answered, or null when it is gone.
+     */
+    Connection onSequenced(
+        final long correlationId,
+        final DirectBuffer frame,
+        final int idTextOffset,
+        final int idTextLength,
+        final boolean lineEnd)
+    {
         final Connection connection = connections.takeAwaitingPublish(correlationId);
         if (null != connection && connection.isAwaitingPublish())
         {
-            final int length = writer.responses().putPublished(
-                writer.buffer(), 0, frame, idTextOffset, idTextLength, ResponseWriter.persistence(connection));
+            final int length = lineEnd ?
+                writer.responses().putPublished(
+                    writer.buffer(), 0, frame, idTextOffset, idTextLength, ResponseWriter.persistence(connection)) :
+                writer.responses().putResponse(writer.buffer(), 0, 200, ResponseHeaders.TEXT_PLAIN,
+                    frame, idTextOffset, idTextLength, ResponseWriter.persistence(connection));
             writer.send(connection, length, connection.keepAlive);
             return connection;
         }

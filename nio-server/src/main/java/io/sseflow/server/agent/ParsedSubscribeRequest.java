@@ -5,6 +5,7 @@ import io.sseflow.server.SubscribeRequest;
 import io.sseflow.server.http.AsciiBytes;
 import io.sseflow.server.http.HttpRequestParser;
 import io.sseflow.server.http.QueryParameters;
+import io.sseflow.server.selector.SelectorSet;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -30,6 +31,7 @@ final class ParsedSubscribeRequest implements SubscribeRequest
     private HttpRequestParser parser;
     private String topic;
     private InetAddress remoteAddress;
+    private SelectorSet privateUpdateSelectors;
 
     ParsedSubscribeRequest()
     {
@@ -42,6 +44,7 @@ final class ParsedSubscribeRequest implements SubscribeRequest
         this.parser = parser;
         this.topic = topic;
         this.remoteAddress = remoteAddress;
+        this.privateUpdateSelectors = null;
         return this;
     }
 
@@ -51,6 +54,27 @@ final class ParsedSubscribeRequest implements SubscribeRequest
         parser = null;
         topic = null;
         remoteAddress = null;
+    }
+
+    /**
+     * The selectors of private updates the subscriber may receive, as its authorization decided (a token's
+     * {@code mercure.subscribe} claim); kept after {@link #clear()} until the next {@link #wrap}.
+     *
+     * @return the selectors, or null for public updates only.
+     */
+    SelectorSet privateUpdateSelectors()
+    {
+        return privateUpdateSelectors;
+    }
+
+    /**
+     * Set by the authorization step.
+     *
+     * @param selectors the private-update selectors, or null for public updates only.
+     */
+    void privateUpdateSelectors(final SelectorSet selectors)
+    {
+        privateUpdateSelectors = selectors;
     }
 
     /**

@@ -172,6 +172,54 @@ class MultiTopicStreamTest
         assertEquals(0, server.metrics().subscribers());
     }
 
+    @Test
+    void shouldTreatAnIdBeforeWhereEveryTopicsHistoryIsCompleteAsAReplayMiss() throws Exception
+    {
+        server = SseServer.builder().port(0).history(4).start();
+        final Topic a = server.topic("a");
+        final Topic b = server.topic("b");
+        publish(b, "b1");
+        for (int i = 1; i <= 5; i++)
+        {
+            publish(a, "a" + i);
+        }
+        publish(b, "b2");
+        Await.value(() -> server.metrics().eventsPublished(), 7, "published");
+
+        // a kept seq 3..6 (it evicted a1, seq 2), so the merged history is complete only from seq 3: resuming after
+        // b1 (seq 1) would silently skip a1, and is a replay miss instead, from the oldest the stream keeps
+        try (RawSseClient client = RawSseClient.get(server.port(), "/events?topic=a&topic=b", "Last-Event-ID: 1"))
+        {
+            client.readHead();
+            final String expected = frame(4, "a3") + frame(5, "a4") + frame(6, "a5") + frame(7, "b2");
+            assertEquals(expected, client.readBytes(expected.length()));
+        }
+        assertEquals(1, server.metrics().get(ServerCounter.REPLAY_MISSES));
+    }
+
+    @Test
+    void shouldAskTheSubscribeAuthorizerAboutEachTopicAndAnswerHeadAndOptions() throws Exception
+    {
+        server = SseServer.builder().port(0).allowOrigin("*").subscribeAuthorizer((request) ->
+            "secret".equals(request.topic()) ? SubscribeAuthorizer.Decision.FORBIDDEN :
+                SubscribeAuthorizer.Decision.ALLOW).start();
+        final String refused = RawHttp.get(server.port(), "/events?topic=a&topic=secret", "Connection: close");
+        assertEquals("HTTP/1.1 403 Forbidden", RawHttp.status(refused), refused);
+        final String head = RawHttp.exchange(server.port(),
+            RawHttp.request("HEAD", "/events?topic=a&topic=b", RawHttp.closing(), ""));
+        assertTrue(head.startsWith(STREAM_HEAD_START) && head.contains("Content-Type: text/event-stream\r\n") &&
+            head.endsWith("\r\n\r\n"), head);
+        final String options = RawHttp.exchange(server.port(), RawHttp.request("OPTIONS", "/events?topic=a",
+            RawHttp.closing("Origin: http://example.com", "Access-Control-Request-Method: GET"), ""));
+        assertTrue(options.startsWith("HTTP/1.1 204") || options.startsWith("HTTP/1.1 200"), options);
+        assertTrue(options.contains("Access-Control-Allow-Origin: *"), options);
+        assertEquals(0, server.metrics().subscribers());
+        try (RawSseClient client = RawSseClient.get(server.port(), "/events?topic=a&topic=b"))
+        {
+            assertTrue(client.readHead().startsWith(STREAM_HEAD_START));
+        }
+    }
+
     private void assertRefused(final String path, final String reason) throws Exception
     {
         final String response = RawHttp.get(server.port(), path, "Connection: close");

@@ -211,8 +211,11 @@ final class RequestRouter
             }
 
             case EVENTS_QUERY:
+                routeQueryStream(connection, buffer, method, false);
+                break;
+
             case MERCURE:
-                routeQueryStream(connection, buffer, method, endpoint(parser, buffer) == Endpoint.MERCURE);
+                routeQueryStream(connection, buffer, method, true);
                 break;
 
             case METRICS:

@@ -122,16 +122,8 @@ public final class TopicLog
     }
 
     /**
-     * Append one whole frame.
-     *
-     * @param frame       holding the encoded frame.
-     * @param offset      of the frame.
-     * @param length      of the frame, at most the log's maximum capacity.
-     * @param idOffset    offset of the id text within the frame.
-     * @param idLength    length of the id text.
-     * @param seq         the event's hub sequence, above every seq appended before.
-     * @param numericId   the id as a number, or {@link EventSequencer#TEXT_ID}.
-     * @return the event's ordinal in this topic.
+     * Append one whole frame whose id names it within this topic only: {@link #append(DirectBuffer, int, int, int,
+     * int, long, long, boolean)} with {@code hubId} false.
      */
     public long append(
         final DirectBuffer frame,

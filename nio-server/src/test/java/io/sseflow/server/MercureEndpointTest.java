@@ -170,6 +170,28 @@ class MercureEndpointTest
     }
 
     @Test
+    void shouldFeedAWildcardStreamFromTopicsCreatedAfterItAndAgainAfterTheyWereFreed() throws Exception
+    {
+        server = SseServer.builder().port(0).start();
+        server.topic("idle");
+        try (RawSseClient client = RawSseClient.get(server.port(), "/.well-known/mercure?topic=*"))
+        {
+            client.readHead();
+            Servers.awaitSubscribers(server, 1);
+            // linked to the stream when it was created, then freed by the sweep: it holds nothing
+            assertEquals(0L, Await.until(() -> AbandonedTopicsTest.topicsGauge(server), (topics) -> topics == 0,
+                Await.DEFAULT_TIMEOUT, 10), "sseflow_topics");
+            publish("topic=fresh&id=f1&data=1");
+            Servers.publish(server.topic("later"), "2", SseOptions.NONE);
+            Servers.publish(server.topic("idle"), "3", SseOptions.NONE);
+            final String expected = "id: f1\ndata: 1\n\n" + "id: 2\ndata: 2\n\n" + "id: 3\ndata: 3\n\n";
+            assertEquals(expected, client.readBytes(expected.length()));
+        }
+        Servers.awaitSubscribers(server, 0);
+        assertEquals(0, io.sseflow.server.agent.AgentInternals.sharedStreams(server));
+    }
+
+    @Test
     void shouldRefuseBadPublishesAndSubscriptionsWith400AndAReason() throws Exception
     {
         server = SseServer.builder().port(0).start();

@@ -174,10 +174,13 @@ class MercureEndpointTest
     {
         server = SseServer.builder().port(0).start();
         server.topic("idle");
-        try (RawSseClient client = RawSseClient.get(server.port(), "/.well-known/mercure?topic=*"))
+        try (RawSseClient client = RawSseClient.get(server.port(), "/.well-known/mercure?topic=*");
+             RawSseClient alsoAll = RawSseClient.get(server.port(), "/.well-known/mercure?topic=other&topic=*"))
         {
             client.readHead();
-            Servers.awaitSubscribers(server, 1);
+            alsoAll.readHead();
+            Servers.awaitSubscribers(server, 2);
+            assertEquals(1, io.sseflow.server.agent.AgentInternals.sharedStreams(server), "a set with * is *");
             // linked to the stream when it was created, then freed by the sweep: it holds nothing
             assertEquals(0L, Await.until(() -> AbandonedTopicsTest.topicsGauge(server), (topics) -> topics == 0,
                 Await.DEFAULT_TIMEOUT, 10), "sseflow_topics");
@@ -186,6 +189,7 @@ class MercureEndpointTest
             Servers.publish(server.topic("idle"), "3", SseOptions.NONE);
             final String expected = "id: f1\ndata: 1\n\n" + "id: 2\ndata: 2\n\n" + "id: 3\ndata: 3\n\n";
             assertEquals(expected, client.readBytes(expected.length()));
+            assertEquals(expected, alsoAll.readBytes(expected.length()));
         }
         Servers.awaitSubscribers(server, 0);
         assertEquals(0, io.sseflow.server.agent.AgentInternals.sharedStreams(server));

@@ -3,6 +3,7 @@ package io.sseflow.server.agent;
 import io.sseflow.server.log.TopicLog;
 import io.sseflow.server.selector.SelectorKind;
 import io.sseflow.server.selector.SelectorSet;
+import io.sseflow.server.selector.TopicSelector;
 
 import java.util.Arrays;
 import java.util.HashMap;
@@ -25,6 +26,8 @@ import java.util.Objects;
  */
 final class StreamRegistry
 {
+    private static final SelectorSet WILDCARD_ONLY = SelectorSet.of(TopicSelector.WILDCARD);
+
     private final TopicRegistry topics;
     private final Map<Key, SharedStream> byKey = new HashMap<>();
     private final StreamFill fill = new StreamFill();
@@ -41,12 +44,14 @@ final class StreamRegistry
      * The stream of a key, created (linked to the live topics it concerns and filled from their history) when there
      * is none. The caller adds a subscriber at once, so a new stream is never left idle.
      *
-     * @param selectors        the subscription's topic selectors.
-     * @param privateSelectors the private-update selectors its authorization granted, or null for public only.
+     * @param requested        the subscription's topic selectors (a set with {@code *} counts as {@code *} alone).
+     * @param requestedPrivate the private-update selectors its authorization granted, or null for public only.
      * @return the stream.
      */
-    SharedStream getOrCreate(final SelectorSet selectors, final SelectorSet privateSelectors)
+    SharedStream getOrCreate(final SelectorSet requested, final SelectorSet requestedPrivate)
     {
+        final SelectorSet selectors = matchingAll(requested);
+        final SelectorSet privateSelectors = null == requestedPrivate ? null : matchingAll(requestedPrivate);
         final Key key = new Key(selectors, privateSelectors);
         final SharedStream existing = byKey.get(key);
         if (null != existing)
@@ -247,6 +252,15 @@ final class StreamRegistry
     SharedStream[] targets()
     {
         return targets;
+    }
+
+    /**
+     * A set with the wildcard matches what {@code *} alone matches: one key for all of them, so that subscribers
+     * adding other selectors to {@code *} cannot make a stream (and a link to every topic) each.
+     */
+    private static SelectorSet matchingAll(final SelectorSet selectors)
+    {
+        return 0 == selectors.count(SelectorKind.WILDCARD) || 1 == selectors.size() ? selectors : WILDCARD_ONLY;
     }
 
     private void add(final int index, final SharedStream stream)

@@ -157,9 +157,10 @@ class MercureEndpointTest
             Servers.publish(news, "from the API", SseOptions.NONE);
             final String posted = RawHttp.post(server.port(), "/events/news", "from POST");
             assertEquals("2\n", RawHttp.body(posted), posted);
+            assertEquals("secret", RawHttp.body(publish("topic=news&id=secret&data=hidden&private=on")));
             publish("topic=news&id=m-1&data=from+Mercure");
 
-            // a Mercure stream names native events by their seq (1 went to "other"), the native stream by topic id
+            // a private update reaches neither (no stream here may receive private updates); a Mercure stream names native events by their seq (1 went to "other"), the native stream by topic id
             final String mercureExpected = "id: 2\ndata: from the API\n\n" + "id: 3\ndata: from POST\n\n" +
                 "id: m-1\ndata: from Mercure\n\n";
             assertEquals(mercureExpected, mercure.readBytes(mercureExpected.length()));

@@ -84,6 +84,83 @@ class AllocationTest
         }
     }
 
+    @Test
+    void shouldNotAllocateOnTheAgentThreadPerDeliveryToStreamsOfSeveralTopicsOrSelectors() throws Exception
+    {
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+        threads.setThreadAllocatedMemoryEnabled(true);
+
+        try (SseServer server = SseServer.builder().port(0).history(1 << 14).heartbeatMs(3_600_000).start())
+        {
+            final Topic[] topics = {server.topic("m1"), server.topic("m2"), server.topic("m3")};
+            final List<Socket> sockets = new ArrayList<>();
+            for (int i = 0; i < SUBSCRIBERS; i++)
+            {
+                // half on one shared stream of two native topics, half on a Mercure wildcard (all three topics)
+                final String path = (i & 1) == 0 ? "/events?topic=m1&topic=m2" : "/.well-known/mercure?topic=*";
+                final Socket socket = new Socket("127.0.0.1", server.port());
+                socket.getOutputStream().write(
+                    ("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                sockets.add(socket);
+                final Thread reader = new Thread(() -> drain(socket));
+                reader.setDaemon(true);
+                reader.start();
+            }
+            Servers.awaitSubscribers(server, SUBSCRIBERS);
+            final long agentThreadId = AgentInternals.agentThread(server).getId();
+            final String text = "price update for ACME: 12.50";
+
+            runCycles(server, topics, text, 20_000);
+            runCycles(server, topics, text, 20_000);
+            final int cycles = 7_000;
+            long minimum = Long.MAX_VALUE;
+            for (int batch = 0; batch < 3; batch++)
+            {
+                final long before = threads.getThreadAllocatedBytes(agentThreadId);
+                runCycles(server, topics, text, cycles);
+                final long allocated = threads.getThreadAllocatedBytes(agentThreadId) - before;
+                assertTrue(allocated < 4096, "agent thread allocated " + allocated + " bytes for " + 3 * cycles +
+                    " events to shared streams");
+                minimum = Math.min(minimum, allocated);
+            }
+            assertEquals(0, minimum, "bytes allocated on the agent thread in the quietest of 3 batches of " +
+                3 * cycles + " events to " + SUBSCRIBERS + " subscribers of shared streams");
+            assertEquals(0, server.metrics().slowConsumersDropped());
+            assertEquals(2, AgentInternals.sharedStreams(server));
+
+            for (final Socket socket : sockets)
+            {
+                socket.close();
+            }
+        }
+    }
+
+    /**
+     * Publish cycles of one event on each of m1, m2 and m3: the first two reach every subscriber, m3 only the
+     * wildcard half.
+     */
+    private static void runCycles(final SseServer server, final Topic[] topics, final String text, final int cycles)
+    {
+        final long target = server.metrics().framesDelivered() + (long)cycles * (SUBSCRIBERS * 2 + SUBSCRIBERS / 2);
+        for (int i = 0; i < cycles; i++)
+        {
+            for (final Topic topic : topics)
+            {
+                Servers.publish(topic, text, SseOptions.NONE);
+            }
+        }
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (server.metrics().framesDelivered() < target)
+        {
+            if (System.nanoTime() > deadline)
+            {
+                throw new AssertionError("delivered " + server.metrics().framesDelivered() + " of " + target);
+            }
+            Thread.yield();
+        }
+    }
+
     private static void runBatch(
         final SseServer server, final Topic topic, final String text, final SseOptions named, final int events)
     {

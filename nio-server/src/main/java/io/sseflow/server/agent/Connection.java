@@ -88,7 +88,7 @@ final class Connection
     boolean announceKeepAlive;
     ByteBuffer pendingOut;
     long deadlineNs;
-    TopicState topic;
+    StreamSource topic;
     java.net.InetAddress remoteAddress;
     java.net.InetAddress proxyAddress;
     long clientHigh;
@@ -203,11 +203,12 @@ final class Connection
     }
 
     /**
-     * A subscribe request was accepted: the connection reads no more requests and streams the topic.
+     * A subscribe request was accepted: the connection reads no more requests and streams the topic (or the shared
+     * stream of several topics).
      *
      * @param topic streamed.
      */
-    void startStreaming(final TopicState topic)
+    void startStreaming(final StreamSource topic)
     {
         if (state != State.READING)
         {

@@ -4,6 +4,7 @@ import io.sseflow.encoder.SseFields;
 import io.sseflow.server.ServerConfig;
 import io.sseflow.server.ServerCounter;
 import io.sseflow.server.http.HttpResponses;
+import io.sseflow.server.mercure.MercurePublish;
 import io.sseflow.server.sequencer.EventSequencer;
 import io.sseflow.server.sequencer.PublishRecord;
 import io.sseflow.server.sequencer.SequencedEventHandler;
@@ -17,7 +18,10 @@ import java.util.function.Consumer;
  * Turns each sequenced publish record into its SSE frame, once: the record's pre-encoded prefix ({@code retry:},
  * {@code event:}), the {@code id:} field (the number the sequencer assigned, or the publisher's text), the
  * {@code data:} lines and the blank line, assembled in one pre-allocated buffer and appended to the topic's log
- * with the id's place in the frame and the hub sequence. Then the topic is marked for the {@link SubscriberFlusher},
+ * with the id's place in the frame and the hub sequence; a Mercure update of several topics goes to each of their logs
+ * (a private update to none). Then the event is appended once to each {@link SharedStream} it goes to
+ * ({@link StreamRegistry#collectTargets}), with its seq as the id unless its id names it across topics. Then the
+ * topics and streams are marked for the {@link SubscriberFlusher},
  * and an HTTP publisher waiting for the record is answered with its id ({@link HttpPublishHandler#onSequenced})
  * and, when it has more requests buffered (pipelined publishes), handed back to be read again.
  * <p>
@@ -34,6 +38,9 @@ final class FrameAssembler implements SequencedEventHandler
     private final HttpPublishHandler publishHandler;
     private final Consumer<Connection> readyQueue;
     private final UnsafeBuffer frame;
+    private final UnsafeBuffer seqFrame;
+    private final StreamRegistry streams;
+    private final TopicState[] eventTopics = new TopicState[MercurePublish.MAX_TOPICS];
     private final PublishRecord record = new PublishRecord();
 
     FrameAssembler(
@@ -49,6 +56,8 @@ final class FrameAssembler implements SequencedEventHandler
         this.publishHandler = publishHandler;
         this.readyQueue = readyQueue;
         this.frame = new UnsafeBuffer(ByteBuffer.allocateDirect(context.maxRecordLength + 64));
+        this.seqFrame = new UnsafeBuffer(ByteBuffer.allocateDirect(context.maxRecordLength + 64));
+        this.streams = context.topics.streams();
     }
 
     /**
@@ -58,19 +67,20 @@ final class FrameAssembler implements SequencedEventHandler
         final DirectBuffer buffer, final int recordOffset, final int recordLength, final long seq, final long numericId)
     {
         final PublishRecord record = this.record.wrap(buffer, recordOffset);
-        final int topicIndex = record.topicIndex();
-        final TopicState topic = topics.byIndex(topicIndex);
-        if (null == topic)
+        final int topicCount = resolveTopics(record);
+        if (topicCount < 0)
         {
-            config.errorHandler().onError(new IllegalStateException("event for no live topic, index " + topicIndex));
             return;
         }
+        final TopicState[] eventTopics = this.eventTopics;
         final int idLength = record.idLength();
         final int prefixLength = record.prefixLength();
         final int dataLength = record.dataLength();
         final int idOffset = record.idOffset();
         final int prefixOffset = record.prefixOffset();
         final int dataOffset = record.dataOffset();
+        final boolean hubId = record.isHubId();
+        final boolean isPrivate = record.isPrivate();
 
         final UnsafeBuffer frame = this.frame;
         int position = 0;
@@ -97,23 +107,118 @@ final class FrameAssembler implements SequencedEventHandler
 
         try
         {
-            topic.logOrCreate().append(frame, 0, position, idTextOffset, idTextLength, seq, numericId);
+            if (!isPrivate)
+            {
+                for (int i = 0; i < topicCount; i++)
+                {
+                    final TopicState topic = eventTopics[i];
+                    topic.logOrCreate().append(frame, 0, position, idTextOffset, idTextLength, seq, numericId, hubId);
+                    flusher.markDirty(topic);
+                }
+            }
+            final int targets = streams.collectTargets(eventTopics, topicCount, isPrivate, seq);
+            if (targets > 0)
+            {
+                appendToStreams(targets, position, idTextOffset, idTextLength, seq, numericId, hubId, record);
+            }
         }
         finally
         {
-            topic.unpin();
+            for (int i = 0; i < topicCount; i++)
+            {
+                eventTopics[i].unpin();
+                eventTopics[i] = null;
+            }
         }
         metrics.increment(ServerCounter.EVENTS_PUBLISHED);
-        flusher.markDirty(topic);
 
         final long correlationId = record.correlationId();
         if (0 != correlationId)
         {
-            final Connection connection = publishHandler.onSequenced(correlationId, frame, idTextOffset, idTextLength);
+            final Connection connection = publishHandler.onSequenced(
+                correlationId, frame, idTextOffset, idTextLength, !hubId);
             if (null != connection && connection.isReading() && connection.readLimit > 0)
             {
                 readyQueue.accept(connection);
             }
+        }
+    }
+
+    /**
+     * The record's live topics into {@link #eventTopics}: its topic, then any further ones of a Mercure update.
+     *
+     * @return how many, or -1 when its topic is not live (reported; the others are unpinned).
+     */
+    private int resolveTopics(final PublishRecord record)
+    {
+        final int topicIndex = record.topicIndex();
+        final int more = record.moreTopicCount();
+        final TopicState topic = topics.byIndex(topicIndex);
+        int count = 0;
+        for (int i = -1; i < more; i++)
+        {
+            final TopicState found = i < 0 ? topic : topics.byIndex(record.moreTopic(i));
+            if (null != found)
+            {
+                eventTopics[count++] = found;
+            }
+        }
+        if (null == topic || count != more + 1)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                eventTopics[i].unpin();
+                eventTopics[i] = null;
+            }
+            config.errorHandler().onError(new IllegalStateException("event for no live topic, index " + topicIndex));
+            return -1;
+        }
+        return count;
+    }
+
+    /**
+     * Append the event once to each shared stream it goes to: a hub id keeps the frame as assembled; otherwise a
+     * second frame, named by the seq, is assembled once for all of them.
+     */
+    private void appendToStreams(
+        final int targets,
+        final int frameLength,
+        final int idTextOffset,
+        final int idTextLength,
+        final long seq,
+        final long numericId,
+        final boolean hubId,
+        final PublishRecord record)
+    {
+        UnsafeBuffer streamFrame = frame;
+        int length = frameLength;
+        int idAt = idTextOffset;
+        int idLength = idTextLength;
+        long id = numericId;
+        if (!hubId)
+        {
+            streamFrame = seqFrame;
+            final DirectBuffer buffer = record.buffer();
+            int position = 0;
+            streamFrame.putBytes(position, buffer, record.prefixOffset(), record.prefixLength());
+            position += record.prefixLength();
+            final int fieldLength = SseFields.putIdField(streamFrame, position, seq);
+            idAt = position + ID_FIELD.length;
+            idLength = fieldLength - ID_FIELD.length - 1;
+            position += fieldLength;
+            streamFrame.putBytes(position, buffer, record.dataOffset(), record.dataLength());
+            position += record.dataLength();
+            position += SseFields.putEndOfFrame(streamFrame, position);
+            length = position;
+            id = seq;
+        }
+        final SharedStream[] streams = this.streams.targets();
+        for (int i = 0; i < targets; i++)
+        {
+            final SharedStream stream = streams[i];
+            streams[i] = null;
+            stream.log.append(streamFrame, 0, length, idAt, idLength, seq, id, hubId);
+            flusher.markDirty(stream);
         }
     }
 }

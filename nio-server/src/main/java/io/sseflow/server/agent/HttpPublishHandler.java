@@ -16,6 +16,7 @@ import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteBuffer;
+import java.util.List;
 
 /**
  * Publishing over HTTP, {@code POST /events/{topic}}, decided in two steps. On the request head,
@@ -91,6 +92,24 @@ final class HttpPublishHandler
             return false;
         }
         fieldsDecodedFor = connection.id;
+        return true;
+    }
+
+    /**
+     * May this request head publish topics it names only in its body (a Mercure publish)? The gate decides the
+     * credentials now ({@code 401}, or the {@code Origin} of open publishing, {@code 403}) and each topic once the
+     * body is decoded ({@link PublishGate#allowsTopic}); a refusal is answered here.
+     *
+     * @param connection whose request head is complete in {@code buffer}.
+     * @param buffer     holding the head.
+     * @return true when authorized.
+     */
+    boolean authorizeHead(final Connection connection, final UnsafeBuffer buffer)
+    {
+        if (!gate.admit(connection, buffer, List.of()))
+        {
+            return false;
+        }
         return true;
     }
 
@@ -194,11 +213,35 @@ final class HttpPublishHandler
     Connection onSequenced(
         final long correlationId, final DirectBuffer frame, final int idTextOffset, final int idTextLength)
     {
+        return onSequenced(correlationId, frame, idTextOffset, idTextLength, true);
+    }
+
+    /**
+     * Answer the HTTP publisher of an event that was just sequenced: the id and a line end (native publishes), or
+     * the id alone (Mercure publishes, as Mercure hubs answer).
+     *
+     * @param correlationId of the publish record: the publishing connection's id.
+     * @param frame         holding the event's frame.
+     * @param idTextOffset  of the id assigned, in the frame.
+     * @param idTextLength  of the id assigned.
+     * @param lineEnd       whether the body ends with a line feed after the id.
+     * @return the connection answered, or null when it is gone.
+     */
+    Connection onSequenced(
+        final long correlationId,
+        final DirectBuffer frame,
+        final int idTextOffset,
+        final int idTextLength,
+        final boolean lineEnd)
+    {
         final Connection connection = connections.takeAwaitingPublish(correlationId);
         if (null != connection && connection.isAwaitingPublish())
         {
-            final int length = writer.responses().putPublished(
-                writer.buffer(), 0, frame, idTextOffset, idTextLength, ResponseWriter.persistence(connection));
+            final int length = lineEnd ?
+                writer.responses().putPublished(
+                    writer.buffer(), 0, frame, idTextOffset, idTextLength, ResponseWriter.persistence(connection)) :
+                writer.responses().putResponse(writer.buffer(), 0, 200, ResponseHeaders.TEXT_PLAIN,
+                    frame, idTextOffset, idTextLength, ResponseWriter.persistence(connection));
             writer.send(connection, length, connection.keepAlive);
             return connection;
         }

@@ -17,7 +17,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * take {@code 405}, bad topic names {@code 400}, and for a publish the {@link HttpPublishHandler}'s token, Origin
  * and field checks; only a request that passed them is read further. On the complete request, {@link #route}:
  * {@code /events/{topic}} to the {@link SubscribeHandler} ({@code GET}), the stream head alone ({@code HEAD}), the
- * {@link HttpPublishHandler} ({@code POST}) or the CORS preflight ({@code OPTIONS}); {@code GET /metrics} renders
+ * {@link HttpPublishHandler} ({@code POST}) or the CORS preflight ({@code OPTIONS}); {@code /events?topic=A&topic=B}
+ * and Mercure's {@code /.well-known/mercure} to the {@link SubscribeHandler}'s streams of several topics or selectors
+ * ({@code GET}, {@code HEAD}, {@code OPTIONS}) and, for Mercure, the {@link MercurePublishHandler} ({@code POST});
+ * {@code GET /metrics} renders
  * the Prometheus text; {@code GET /healthz} answers {@code 200} while the server runs, {@code GET /readyz}
  * {@code 200} while it takes publishes ({@code 503} once it is shutting down); {@code GET /} answers the pre-built
  * demo page. {@code HEAD} is answered like {@code GET} without the body.
@@ -27,6 +30,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class RequestRouter
 {
     private static final String EVENTS_PREFIX = "/events/";
+    private static final String MERCURE_PATH = "/.well-known/mercure";
     private static final String TOPIC_NAME_REASON = "topic name must match [A-Za-z0-9._-]{1,128}, not . or ..";
     private static final UnsafeBuffer OK_BODY = new UnsafeBuffer(HttpResponses.ascii("ok\n"));
     private static final UnsafeBuffer NOT_READY_BODY = new UnsafeBuffer(HttpResponses.ascii("not ready: shutting down\n"));
@@ -34,6 +38,8 @@ final class RequestRouter
     private enum Endpoint
     {
         EVENTS,
+        EVENTS_QUERY,
+        MERCURE,
         BAD_TOPIC,
         METRICS,
         HEALTH,
@@ -48,6 +54,7 @@ final class RequestRouter
     private final ResponseWriter writer;
     private final SubscribeHandler subscribeHandler;
     private final HttpPublishHandler publishHandler;
+    private final MercurePublishHandler mercurePublishHandler;
     private final AtomicBoolean closeRequested;
     private final byte[] allowEvents;
     private final UnsafeBuffer metricsBuffer;
@@ -66,6 +73,7 @@ final class RequestRouter
         this.writer = writer;
         this.subscribeHandler = subscribeHandler;
         this.publishHandler = publishHandler;
+        this.mercurePublishHandler = new MercurePublishHandler(context, writer, publishHandler);
         this.closeRequested = context.closeRequested;
         allowEvents = context.config.httpPublish() ? ResponseHeaders.ALLOW_EVENTS : ResponseHeaders.ALLOW_EVENTS_READ_ONLY;
         metricsBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(ServerCounters.maxRenderedLength()));
@@ -108,6 +116,27 @@ final class RequestRouter
                 {
                     return publishHandler.onPublishHead(connection, buffer,
                         parser.pathOffset() + EVENTS_PREFIX.length(), parser.pathLength() - EVENTS_PREFIX.length());
+                }
+                writer.sendError(connection, Refusal.METHOD_NOT_ALLOWED, Refusal.METHOD_NOT_ALLOWED.message(), allowEvents);
+                return false;
+
+            case EVENTS_QUERY:
+                if (method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS)
+                {
+                    return true;
+                }
+                writer.sendError(connection, Refusal.METHOD_NOT_ALLOWED, Refusal.METHOD_NOT_ALLOWED.message(),
+                    ResponseHeaders.ALLOW_EVENTS_READ_ONLY);
+                return false;
+
+            case MERCURE:
+                if (method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS)
+                {
+                    return true;
+                }
+                if (method == HttpMethod.POST)
+                {
+                    return mercurePublishHandler.onPublishHead(connection, buffer);
                 }
                 writer.sendError(connection, Refusal.METHOD_NOT_ALLOWED, Refusal.METHOD_NOT_ALLOWED.message(), allowEvents);
                 return false;
@@ -182,6 +211,14 @@ final class RequestRouter
                 break;
             }
 
+            case EVENTS_QUERY:
+                routeQueryStream(connection, buffer, method, false);
+                break;
+
+            case MERCURE:
+                routeQueryStream(connection, buffer, method, true);
+                break;
+
             case METRICS:
             {
                 metrics.set(ServerCounter.TOPICS, topics.count());
@@ -225,10 +262,17 @@ final class RequestRouter
             final int topicLength = pathLength - EVENTS_PREFIX.length();
             return TopicState.isValidNameInPath(buffer, topicOffset, topicLength) ? Endpoint.EVENTS : Endpoint.BAD_TOPIC;
         }
-        if (AsciiBytes.equals(buffer, pathOffset, pathLength, "/events/") ||
-            AsciiBytes.equals(buffer, pathOffset, pathLength, "/events"))
+        if (AsciiBytes.equals(buffer, pathOffset, pathLength, "/events"))
+        {
+            return Endpoint.EVENTS_QUERY;
+        }
+        if (AsciiBytes.equals(buffer, pathOffset, pathLength, "/events/"))
         {
             return Endpoint.BAD_TOPIC;
+        }
+        if (AsciiBytes.equals(buffer, pathOffset, pathLength, MERCURE_PATH))
+        {
+            return Endpoint.MERCURE;
         }
         if (AsciiBytes.equals(buffer, pathOffset, pathLength, "/metrics"))
         {
@@ -261,6 +305,38 @@ final class RequestRouter
             responses.putHead(out, 0, status, contentType, bodyLength, ResponseWriter.persistence(connection)) :
             responses.putResponse(out, 0, status, contentType, body, 0, bodyLength, ResponseWriter.persistence(connection));
         writer.send(connection, length, connection.keepAlive);
+    }
+
+    private void routeQueryStream(
+        final Connection connection, final UnsafeBuffer buffer, final HttpMethod method, final boolean mercure)
+    {
+        if (method == HttpMethod.GET)
+        {
+            if (mercure)
+            {
+                subscribeHandler.onMercureSubscribe(connection, buffer);
+            }
+            else
+            {
+                subscribeHandler.onSubscribeTopics(connection, buffer);
+            }
+        }
+        else if (method == HttpMethod.HEAD)
+        {
+            if (null != subscribeHandler.acceptQuery(connection, buffer, mercure))
+            {
+                final int length = responses.putEventStreamHead(writer.buffer(), 0, ResponseWriter.persistence(connection));
+                writer.send(connection, length, connection.keepAlive);
+            }
+        }
+        else if (method == HttpMethod.POST)
+        {
+            mercurePublishHandler.onPublish(connection, buffer);
+        }
+        else
+        {
+            writer.send(connection, responses.options(responses.hasCors(), ResponseWriter.persistence(connection)));
+        }
     }
 
     private void onStreamHead(

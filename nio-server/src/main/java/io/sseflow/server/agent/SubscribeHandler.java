@@ -7,26 +7,35 @@ import io.sseflow.server.ServerCounter;
 import io.sseflow.server.SubscribeAuthorizer;
 import io.sseflow.server.http.HttpRequestParser;
 import io.sseflow.server.http.QueryParameters;
+import io.sseflow.server.Topic;
 import io.sseflow.server.log.TopicLog;
+import io.sseflow.server.mercure.MercureResume;
+import io.sseflow.server.mercure.MercureSubscribeOutcome;
+import io.sseflow.server.mercure.MercureSubscribeQuery;
 import io.sseflow.server.selector.SelectorSet;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.CachedNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Subscribing, {@code GET /events/{topic}}: the {@link SubscribeAuthorizer} (when configured) decides, the
+ * Subscribing. {@code GET /events/{topic}}: the {@link SubscribeAuthorizer} (when configured) decides, the
  * {@code Last-Event-ID} header or {@code lastEventId} query parameter picks where the replay starts in the topic's
  * log, and the connection becomes a streaming subscriber whose cursor starts with the event-stream response head.
+ * {@code GET /events?topic=A&topic=B} and Mercure's {@code GET /.well-known/mercure?topic=S}: the same, on the
+ * {@link SharedStream} of those topics or selectors (and the private-update selectors authorization granted).
  * <p>
  * Not thread-safe: owned by the server agent.
  */
 final class SubscribeHandler
 {
     private static final int MAX_FIELD_BYTES = 1024;
+    private static final String TOPIC_NAMES_REASON =
+        "topic name must match [A-Za-z0-9._-]{1,128}, not . or ..: /events/{topic} or /events?topic=A&topic=B";
 
     private final ServerConfig config;
     private final TopicRegistry topics;
@@ -207,5 +216,173 @@ final class SubscribeHandler
         }
         request.allowed(answer);
         return true;
+    }
+
+    /**
+     * Answer {@code GET /events?topic=A&topic=B}: one stream of every event of those topics in hub order, shared with
+     * every subscriber of the same topics ({@link SharedStream}), each event named by its seq (a Mercure update by
+     * its own id); {@code Last-Event-ID} or {@code ?lastEventId=} resumes right after that event.
+     *
+     * @param connection whose request is complete in {@code buffer}.
+     * @param buffer     holding the request.
+     */
+    void onSubscribeTopics(final Connection connection, final UnsafeBuffer buffer)
+    {
+        final SelectorSet selectors = acceptQuery(connection, buffer, false);
+        if (null == selectors)
+        {
+            return;
+        }
+        final HttpRequestParser parser = connection.parser;
+        DirectBuffer idBuffer = buffer;
+        int idOffset = parser.lastEventIdOffset();
+        int idLength = parser.lastEventIdLength();
+        if (idOffset < 0 || idLength == 0)
+        {
+            final int decoded = QueryParameters.decode(
+                buffer, parser.queryOffset(), parser.queryLength(), "lastEventId", fieldBuffer, 0, MAX_FIELD_BYTES);
+            if (decoded == QueryParameters.MALFORMED)
+            {
+                writer.sendError(connection, Refusal.BAD_REQUEST, "malformed or too long lastEventId");
+                return;
+            }
+            idBuffer = fieldBuffer;
+            idOffset = 0;
+            idLength = Math.max(decoded, 0);
+        }
+        startShared(connection, selectors, idBuffer, idOffset, idLength, false);
+    }
+
+    /**
+     * Answer a Mercure subscription, {@code GET /.well-known/mercure?topic=S&topic=S2}: every update (and native
+     * event) whose topic one of the selectors matches, once each; {@code Last-Event-ID} or {@code ?lastEventID=}
+     * resumes after that update, {@code earliest} replays everything retained.
+     *
+     * @param connection whose request is complete in {@code buffer}.
+     * @param buffer     holding the request.
+     */
+    void onMercureSubscribe(final Connection connection, final UnsafeBuffer buffer)
+    {
+        final MercureSubscribeQuery query = mercureQuery(connection, buffer);
+        if (null == query)
+        {
+            return;
+        }
+        int idLength = 0;
+        if (query.resume() == MercureResume.AFTER_ID)
+        {
+            idLength = fieldBuffer.putStringWithoutLengthUtf8(0, query.lastEventId());
+        }
+        startShared(connection, query.selectors(), fieldBuffer, 0, idLength, query.resume() == MercureResume.EARLIEST);
+    }
+
+    /**
+     * Check (and authorize) the topics of a stream request by query, {@code /events?topic=...} or a Mercure
+     * subscription; a refusal is answered here ({@code 400} naming the problem).
+     *
+     * @param connection whose request head is in {@code buffer}.
+     * @param buffer     holding it.
+     * @param mercure    true for {@code /.well-known/mercure} (selectors), false for native topic names.
+     * @return the selectors, or null when refused.
+     */
+    SelectorSet acceptQuery(final Connection connection, final UnsafeBuffer buffer, final boolean mercure)
+    {
+        if (mercure)
+        {
+            final MercureSubscribeQuery query = mercureQuery(connection, buffer);
+            return null == query ? null : query.selectors();
+        }
+        final HttpRequestParser parser = connection.parser;
+        final MercureSubscribeQuery query = MercureSubscribeQuery.parse(
+            buffer, parser.queryOffset(), Math.max(parser.queryLength(), 0));
+        if (query.outcome() != MercureSubscribeOutcome.OK)
+        {
+            writer.sendError(connection, Refusal.BAD_REQUEST,
+                query.outcome() == MercureSubscribeOutcome.MISSING_TOPIC ? TOPIC_NAMES_REASON : query.reason());
+            return null;
+        }
+        final SelectorSet selectors = query.selectors();
+        for (int i = 0; i < selectors.size(); i++)
+        {
+            if (!Topic.isValidName(selectors.selector(i).text()))
+            {
+                writer.sendError(connection, Refusal.BAD_REQUEST, TOPIC_NAMES_REASON);
+                return null;
+            }
+        }
+        return authorizeAll(connection, buffer, selectors, false) ? selectors : null;
+    }
+
+    private MercureSubscribeQuery mercureQuery(final Connection connection, final UnsafeBuffer buffer)
+    {
+        final HttpRequestParser parser = connection.parser;
+        final MercureSubscribeQuery query = MercureSubscribeQuery.parse(
+            buffer, parser.queryOffset(), Math.max(parser.queryLength(), 0),
+            buffer, parser.lastEventIdOffset(), parser.lastEventIdOffset() < 0 ? -1 : parser.lastEventIdLength());
+        if (query.outcome() != MercureSubscribeOutcome.OK)
+        {
+            writer.sendError(connection, Refusal.BAD_REQUEST, query.reason());
+            return null;
+        }
+        return authorizeAll(connection, buffer, query.selectors(), true) ? query : null;
+    }
+
+    private boolean authorizeAll(
+        final Connection connection, final UnsafeBuffer buffer, final SelectorSet selectors, final boolean mercure)
+    {
+        if (null == subscribeAuthorizer)
+        {
+            subscribeRequest.clearGrant();
+            return true;
+        }
+        final List<String> texts = new ArrayList<>(selectors.size());
+        for (int i = 0; i < selectors.size(); i++)
+        {
+            texts.add(selectors.selector(i).text());
+        }
+        return authorize(connection, buffer, texts, mercure);
+    }
+
+    /**
+     * Stream a shared stream from where the request resumes: after the event with that id when the stream's log
+     * holds it (else from the oldest retained, counted as a replay miss), from the oldest retained for
+     * {@code earliest}, else live.
+     */
+    private void startShared(
+        final Connection connection,
+        final SelectorSet selectors,
+        final DirectBuffer idBuffer,
+        final int idOffset,
+        final int idLength,
+        final boolean earliest)
+    {
+        if (closeRequested.get())
+        {
+            writer.sendError(connection, Refusal.SHUTTING_DOWN);
+            return;
+        }
+        final SharedStream stream = topics.streams().getOrCreate(selectors, subscribeRequest.privateSelectors());
+        final TopicLog log = stream.log;
+        long startOrdinal = log.nextOrdinal();
+        if (earliest)
+        {
+            metrics.increment(ServerCounter.REPLAYS);
+            startOrdinal = log.firstOrdinal();
+        }
+        else if (idLength > 0)
+        {
+            metrics.increment(ServerCounter.REPLAYS);
+            startOrdinal = log.ordinalAfterId(idBuffer, idOffset, idLength);
+            if (startOrdinal == TopicLog.NOT_FOUND)
+            {
+                metrics.increment(ServerCounter.REPLAY_MISSES);
+                startOrdinal = log.firstOrdinal();
+            }
+        }
+        connection.startStreaming(stream);
+        connection.cursor.open(log, startOrdinal, streamHead, clock.nanoTime());
+        stream.addSubscriber(connection);
+        metrics.increment(ServerCounter.SUBSCRIBERS);
+        flusher.flush(connection);
     }
 }

@@ -12,7 +12,8 @@ import java.nio.channels.SelectionKey;
 import java.util.Arrays;
 
 /**
- * Moves subscribers' cursors forward: after events are appended, every subscriber of the topics that grew gets
+ * Moves subscribers' cursors forward: after events are appended, every subscriber of the topics and shared streams
+ * ({@link StreamSource}s) that grew gets
  * one write of {@code log[cursor..head]}; a blocked subscriber waits for {@code OP_WRITE}; a lapped one (too slow
  * for the history) is dropped as a slow consumer and reset, so the kernel frees what it still had queued for it.
  * Also sends heartbeats to idle streams and ends streams at a frame boundary when their topic's subscribers are
@@ -31,7 +32,7 @@ final class SubscriberFlusher
     private final long requestTimeoutNs;
     private final long heartbeatNs;
     private final ByteBuffer heartbeat;
-    private TopicState[] dirtyTopics = new TopicState[16];
+    private StreamSource[] dirtyTopics = new StreamSource[16];
     private int dirtyCount;
 
     SubscriberFlusher(
@@ -56,7 +57,7 @@ final class SubscriberFlusher
         return dirtyCount > 0;
     }
 
-    void markDirty(final TopicState topic)
+    void markDirty(final StreamSource topic)
     {
         if (!topic.dirty && topic.subscriberCount > 0)
         {
@@ -71,12 +72,12 @@ final class SubscriberFlusher
 
     int flushDirtyTopics()
     {
-        final TopicState[] dirtyTopics = this.dirtyTopics;
+        final StreamSource[] dirtyTopics = this.dirtyTopics;
         final int count = dirtyCount;
         int workCount = 0;
         for (int i = 0; i < count; i++)
         {
-            final TopicState topic = dirtyTopics[i];
+            final StreamSource topic = dirtyTopics[i];
             dirtyTopics[i] = null;
             topic.dirty = false;
             final Connection[] subscribers = topic.subscribers;

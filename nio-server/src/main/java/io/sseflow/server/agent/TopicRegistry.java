@@ -6,6 +6,8 @@ import io.sseflow.server.Topic;
 import io.sseflow.server.sequencer.EventSequencer;
 import io.sseflow.server.log.HistoryBudget;
 import io.sseflow.server.log.TopicLog;
+import io.sseflow.server.selector.TopicText;
+import io.sseflow.server.selector.TopicTextProblem;
 import org.agrona.DirectBuffer;
 
 import java.nio.charset.StandardCharsets;
@@ -28,6 +30,7 @@ final class TopicRegistry
     private final int history;
     private final int historyBytes;
     private final HistoryBudget historyBudget;
+    private final StreamRegistry streams;
     private final ConcurrentHashMap<String, TopicState> byName = new ConcurrentHashMap<>();
     private volatile TopicState[] byIndex = new TopicState[16];
     private volatile int liveCount;
@@ -49,6 +52,27 @@ final class TopicRegistry
         this.history = config.history();
         this.historyBytes = config.historyBytes();
         this.historyBudget = new HistoryBudget(config.historyTotalBytes());
+        this.streams = new StreamRegistry(this);
+    }
+
+    /**
+     * Agent only: the shared streams of several topics or selectors, fed by these topics.
+     *
+     * @return the stream registry.
+     */
+    StreamRegistry streams()
+    {
+        return streams;
+    }
+
+    /**
+     * Agent only: the topics by index (null where none), to link a new shared stream to them.
+     *
+     * @return the current array; not to be modified.
+     */
+    TopicState[] byIndexArray()
+    {
+        return byIndex;
     }
 
     /**
@@ -87,6 +111,39 @@ final class TopicRegistry
             throw new IllegalArgumentException(
                 "topic name must match [A-Za-z0-9._-]{1,128} and not be . or ..: " + name);
         }
+        return create(name);
+    }
+
+    /**
+     * Agent only: find or create a topic named by any text {@link TopicText} allows (a Mercure update's topic, an
+     * IRI or any string); native topic names are such texts too, so {@code news} is one topic for both.
+     *
+     * @param name checked by {@link TopicText#check(CharSequence)}.
+     * @return the topic, or null when the topic limit is reached (after sweeping idle topics).
+     * @throws IllegalArgumentException when the name breaks {@link TopicText}'s rule.
+     */
+    TopicState getOrCreateText(final String name)
+    {
+        final TopicState topic = byName.get(name);
+        if (null != topic)
+        {
+            return topic;
+        }
+        final TopicTextProblem problem = TopicText.check(name);
+        if (problem != TopicTextProblem.NONE)
+        {
+            throw new IllegalArgumentException("topic " + problem.reason());
+        }
+        final TopicState created = create(name);
+        if (null == created && sweep(Integer.MAX_VALUE) > 0)
+        {
+            return create(name);
+        }
+        return created;
+    }
+
+    private TopicState create(final String name)
+    {
         synchronized (this)
         {
             final TopicState existing = byName.get(name);
@@ -245,6 +302,7 @@ final class TopicRegistry
             liveCount--;
         }
         removeFromTable(topic);
+        streams.unlink(topic);
         final TopicLog log = topic.log;
         if (null != log)
         {

@@ -15,9 +15,10 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  * {@link Topic} handle names it; the {@link TopicRegistry} finds it by name, index or name bytes and frees it when
  * it is idle.
  */
-final class TopicState
+final class TopicState extends StreamSource
 {
     private static final int FREED = -1;
+    private static final byte[] NO_FLAGS = new byte[0];
     private static final AtomicIntegerFieldUpdater<TopicState> PINS =
         AtomicIntegerFieldUpdater.newUpdater(TopicState.class, "pins");
 
@@ -29,18 +30,18 @@ final class TopicState
     final int nameHash;
     final AtomicBoolean disconnectRequested = new AtomicBoolean();
 
-    // owned by the server agent
-    TopicLog log;
-    Connection[] subscribers = new Connection[4];
-    int subscriberCount;
-    boolean dirty;
+    // owned by the server agent: the shared streams this topic's events go to, found once per (stream, topic)
+    SharedStream[] feeds = SharedStream.NONE;
+    byte[] feedFlags = NO_FLAGS;
+    int feedCount;
+    boolean linked;
 
     TopicState(final String name, final int index, final TopicRegistry registry)
     {
         this.name = name;
         this.index = index;
         this.registry = registry;
-        this.nameBytes = name.getBytes(StandardCharsets.US_ASCII);
+        this.nameBytes = name.getBytes(StandardCharsets.UTF_8);
         this.nameHash = Arrays.hashCode(nameBytes);
     }
 
@@ -140,32 +141,46 @@ final class TopicState
         return "Topic{" + name + "}";
     }
 
-    void addSubscriber(final Connection connection)
+    void onLastSubscriberLeft()
     {
-        if (subscriberCount == subscribers.length)
-        {
-            subscribers = Arrays.copyOf(subscribers, subscriberCount << 1);
-        }
-        connection.subscriberIndex = subscriberCount;
-        subscribers[subscriberCount++] = connection;
+        registry.freeIfIdle(this);
     }
 
-    void removeSubscriber(final Connection connection)
+    /**
+     * Agent only: feed a shared stream from now on.
+     *
+     * @param stream to feed.
+     * @param flags  {@link SharedStream#SUBSCRIBED} and/or {@link SharedStream#PRIVATE_ALLOWED}.
+     */
+    void addFeed(final SharedStream stream, final int flags)
     {
-        final int index = connection.subscriberIndex;
-        if (index < 0 || index >= subscriberCount || subscribers[index] != connection)
+        if (feedCount == feeds.length)
         {
-            return;
+            final int length = Math.max(4, feedCount << 1);
+            feeds = Arrays.copyOf(feeds, length);
+            feedFlags = Arrays.copyOf(feedFlags, length);
         }
-        final int last = --subscriberCount;
-        final Connection moved = subscribers[last];
-        subscribers[index] = moved;
-        moved.subscriberIndex = index;
-        subscribers[last] = null;
-        connection.subscriberIndex = -1;
-        if (0 == last)
+        feeds[feedCount] = stream;
+        feedFlags[feedCount++] = (byte)flags;
+    }
+
+    /**
+     * Agent only: stop feeding a shared stream (it was freed).
+     *
+     * @param stream fed until now.
+     */
+    void removeFeed(final SharedStream stream)
+    {
+        for (int i = 0; i < feedCount; i++)
         {
-            registry.freeIfIdle(this);
+            if (feeds[i] == stream)
+            {
+                final int last = --feedCount;
+                feeds[i] = feeds[last];
+                feedFlags[i] = feedFlags[last];
+                feeds[last] = null;
+                return;
+            }
         }
     }
 

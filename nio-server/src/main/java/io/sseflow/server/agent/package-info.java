@@ -6,14 +6,17 @@
  * {@code ServerAgent}'s duty cycle, in data-flow order, and who does each step:
  * <ol>
  *     <li>sequenced events: the {@code EventSequencer} is polled; {@code FrameAssembler} turns each record into its
- *     frame, appended once to the topic's log ({@code TopicState}, found in the {@code TopicRegistry}), and answers
- *     the HTTP publisher waiting for it; publishers' pipelined requests are then read on;</li>
- *     <li>fan-out: {@code SubscriberFlusher} writes {@code log[cursor..head]} to every subscriber of the topics that
- *     grew, in one write each, through {@code ResponseWriter};</li>
+ *     frame, appended once to the topic's log ({@code TopicState}, found in the {@code TopicRegistry}) and once to
+ *     each {@code SharedStream} its topics feed (streams of several topics or selectors, kept by the
+ *     {@code StreamRegistry}, filled from history by {@code StreamFill} when created), and answers the HTTP
+ *     publisher waiting for it; publishers' pipelined requests are then read on;</li>
+ *     <li>fan-out: {@code SubscriberFlusher} writes {@code log[cursor..head]} to every subscriber of the topics and
+ *     shared streams ({@code StreamSource}s) that grew, in one write each, through {@code ResponseWriter};</li>
  *     <li>the selector: {@code ConnectionAcceptor} accepts (with {@code ClientAdmission}: connection and
  *     per-address limits, trusted proxies); {@code RequestReader} reads and parses ({@code RequestParserPool},
  *     {@code BufferPool} for large bodies); {@code RequestRouter} decides each request and hands it to
- *     {@code SubscribeHandler} (authorization, replay, the stream's head) or {@code HttpPublishHandler} (token,
+ *     {@code SubscribeHandler} (authorization, replay, the stream's head; one topic, several, or Mercure selectors),
+ *     {@code MercurePublishHandler} (Mercure's form publish) or {@code HttpPublishHandler} (token,
  *     {@code PublishOrigins}, size, then the record written into the sequencer's claimed space);
  *     {@code ResponseWriter} answers ({@code ResponseHeaders}) and resumes blocked writes;</li>
  *     <li>disconnect requests from {@code Topic#disconnectSubscribers()}: streams ended after whole frames;</li>

@@ -16,7 +16,8 @@ import java.nio.ByteBuffer;
  *  +--------------------------------------------------------------------------------+
  *  | seq (8 bytes)                                                                  |
  *  +--------------------------------------------------------------------------------+
- *  | id: the number, or (1 &lt;&lt; 63) | idOffset &lt;&lt; 32 | idLength for a text id in the frame |
+ *  | id: the number, or (1 &lt;&lt; 63) | idOffset &lt;&lt; 32 | idLength for a text id in the frame;  |
+ *  | bit 62 set when the id names the event across topics (see {@link TopicLog#isHubId})   |
  *  +--------------------------------------------------------------------------------+
  *  | position of the frame (8 bytes); its length is the next entry's position minus it  |
  *  +--------------------------------------------------------------------------------+
@@ -32,6 +33,7 @@ final class EventIndex
     private static final int ID_OFFSET = SEQ_OFFSET + BitUtil.SIZE_OF_LONG;
     private static final int POSITION_OFFSET = ID_OFFSET + BitUtil.SIZE_OF_LONG;
     private static final long TEXT_ID_FLAG = Long.MIN_VALUE;
+    private static final long HUB_ID_FLAG = 1L << 62;
 
     private ByteBuffer byteBuffer;
     private final UnsafeBuffer entries = new UnsafeBuffer(0, 0);
@@ -67,6 +69,7 @@ final class EventIndex
      * @param idOffset  of the id text within the frame.
      * @param idLength  of the id text.
      * @param position  where the frame starts.
+     * @param hubId     whether the id names the event across topics.
      */
     void put(
         final long ordinal,
@@ -74,13 +77,14 @@ final class EventIndex
         final long numericId,
         final int idOffset,
         final int idLength,
-        final long position)
+        final long position,
+        final boolean hubId)
     {
         final int slot = slot(ordinal);
         final UnsafeBuffer entries = this.entries;
         entries.putLong(slot + SEQ_OFFSET, seq);
-        entries.putLong(slot + ID_OFFSET, numericId == EventSequencer.TEXT_ID ?
-            TEXT_ID_FLAG | ((long)idOffset << 32) | (idLength & 0xFFFF_FFFFL) : numericId);
+        entries.putLong(slot + ID_OFFSET, (numericId == EventSequencer.TEXT_ID ?
+            TEXT_ID_FLAG | ((long)idOffset << 32) | (idLength & 0xFFFF_FFFFL) : numericId) | (hubId ? HUB_ID_FLAG : 0));
         entries.putLong(slot + POSITION_OFFSET, position);
     }
 
@@ -115,7 +119,18 @@ final class EventIndex
      */
     long storedId(final long ordinal)
     {
-        return entries.getLong(slot(ordinal) + ID_OFFSET);
+        return entries.getLong(slot(ordinal) + ID_OFFSET) & ~HUB_ID_FLAG;
+    }
+
+    /**
+     * Does an indexed event's id name it across topics?
+     *
+     * @param ordinal of a retained event.
+     * @return true when appended as a hub id.
+     */
+    boolean isHubId(final long ordinal)
+    {
+        return (entries.getLong(slot(ordinal) + ID_OFFSET) & HUB_ID_FLAG) != 0;
     }
 
     /**
@@ -126,7 +141,7 @@ final class EventIndex
      */
     static int textIdOffset(final long storedId)
     {
-        return (int)((storedId & ~TEXT_ID_FLAG) >>> 32);
+        return (int)((storedId & ~(TEXT_ID_FLAG | HUB_ID_FLAG)) >>> 32);
     }
 
     /**

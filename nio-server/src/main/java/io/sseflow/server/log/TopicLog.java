@@ -122,16 +122,8 @@ public final class TopicLog
     }
 
     /**
-     * Append one whole frame.
-     *
-     * @param frame       holding the encoded frame.
-     * @param offset      of the frame.
-     * @param length      of the frame, at most the log's maximum capacity.
-     * @param idOffset    offset of the id text within the frame.
-     * @param idLength    length of the id text.
-     * @param seq         the event's hub sequence, above every seq appended before.
-     * @param numericId   the id as a number, or {@link EventSequencer#TEXT_ID}.
-     * @return the event's ordinal in this topic.
+     * Append one whole frame whose id names it within this topic only: {@link #append(DirectBuffer, int, int, int,
+     * int, long, long, boolean)} with {@code hubId} false.
      */
     public long append(
         final DirectBuffer frame,
@@ -141,6 +133,33 @@ public final class TopicLog
         final int idLength,
         final long seq,
         final long numericId)
+    {
+        return append(frame, offset, length, idOffset, idLength, seq, numericId, false);
+    }
+
+    /**
+     * Append one whole frame, saying whether its id names the event across topics (a Mercure update's id, kept on
+     * streams of several topics) or only within its topic (named by its seq there).
+     *
+     * @param frame       holding the encoded frame.
+     * @param offset      of the frame.
+     * @param length      of the frame, at most the log's maximum capacity.
+     * @param idOffset    offset of the id text within the frame.
+     * @param idLength    length of the id text.
+     * @param seq         the event's hub sequence, above every seq appended before.
+     * @param numericId   the id as a number, or {@link EventSequencer#TEXT_ID}.
+     * @param hubId       true when the id names the event across topics; see {@link #isHubId(long)}.
+     * @return the event's ordinal in this topic.
+     */
+    public long append(
+        final DirectBuffer frame,
+        final int offset,
+        final int length,
+        final int idOffset,
+        final int idLength,
+        final long seq,
+        final long numericId,
+        final boolean hubId)
     {
         if (length > maxCapacity)
         {
@@ -167,7 +186,7 @@ public final class TopicLog
         }
 
         final long ordinal = nextOrdinal;
-        index.put(ordinal, seq, numericId, idOffset, idLength, position);
+        index.put(ordinal, seq, numericId, idOffset, idLength, position, hubId);
 
         headPosition = position + length;
         nextOrdinal = ordinal + 1;
@@ -257,6 +276,17 @@ public final class TopicLog
     public long seq(final long ordinal)
     {
         return index.seq(ordinal);
+    }
+
+    /**
+     * Was a retained event appended with an id that names it across topics (a Mercure update's)?
+     *
+     * @param ordinal from {@link #firstOrdinal()} to {@link #nextOrdinal()} - 1.
+     * @return true for a hub id.
+     */
+    public boolean isHubId(final long ordinal)
+    {
+        return index.isHubId(ordinal);
     }
 
     /**

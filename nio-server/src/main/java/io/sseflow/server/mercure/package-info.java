@@ -2,6 +2,7 @@
  * The Mercure protocol's request forms, decoded and validated as Mercure hubs do: the publish body
  * ({@code application/x-www-form-urlencoded}: {@code topic}, {@code data}, {@code private}, {@code id},
  * {@code type}, {@code retry}) and the subscribe query ({@code topic} selectors, {@code lastEventID}), each
- * refusal a named outcome with the reason a {@code 400} carries.
+ * refusal a named outcome with the reason a {@code 400} carries; and the {@code urn:uuid:} ids generated for updates
+ * published without one ({@code GeneratedIds}).
  */
 package io.sseflow.server.mercure;

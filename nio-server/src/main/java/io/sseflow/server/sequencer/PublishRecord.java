@@ -35,6 +35,9 @@ import org.agrona.MutableDirectBuffer;
  *  |  Id text (UTF-8) ...   |  Prefix ...   |  Data lines ...     ... 36
  *  +---------------------------------------------------------------+
  * </pre>
+ * With {@link #FLAG_MORE_TOPICS} (a Mercure update of several topics) the data lines are followed by the count of
+ * further topics and their indexes, one int each: the event is one event of all of them, with one seq and one id.
+ * <p>
  * A writer wraps a {@link MutableDirectBuffer} (the space a sequencer claimed), sets the three lengths first, then
  * writes the variable parts at {@link #idOffset()}, {@link #prefixOffset()} and {@link #dataOffset()}; a reader may
  * wrap a read-only {@link DirectBuffer}, and then the setters throw {@link IllegalStateException}. Not
@@ -52,6 +55,23 @@ public final class PublishRecord
      * {@link #MAX_NUMERIC_ID_DIGITS} digits), also held in the numeric id field.
      */
     public static final int FLAG_NUMERIC_ID = 2;
+
+    /**
+     * The publisher's id names the event across topics (a Mercure update's id, given or generated): streams of
+     * several topics keep it, where an id that counts within one topic is replaced by the event's seq.
+     */
+    public static final int FLAG_HUB_ID = 4;
+
+    /**
+     * A private update: delivered only to streams whose private-update selectors match one of its topics, and
+     * kept in no topic's own log.
+     */
+    public static final int FLAG_PRIVATE = 8;
+
+    /**
+     * The record names further topics after its data lines: an int count, then that many topic indexes.
+     */
+    public static final int FLAG_MORE_TOPICS = 16;
 
     /**
      * Offset of the correlation id: a value the offerer chose to recognise its own event when it comes back
@@ -114,6 +134,22 @@ public final class PublishRecord
     public static int recordLength(final int idLength, final int prefixLength, final int dataLength)
     {
         return HEADER_LENGTH + idLength + prefixLength + dataLength;
+    }
+
+    /**
+     * Length of a record naming further topics ({@link #FLAG_MORE_TOPICS}).
+     *
+     * @param idLength       bytes of the publisher's id text.
+     * @param prefixLength   bytes of the pre-encoded {@code retry:}/{@code event:} fields.
+     * @param dataLength     bytes of the {@code data:} lines.
+     * @param moreTopicCount topics besides {@link #topicIndex()}; 0 for none (then no list follows).
+     * @return total record length.
+     */
+    public static int recordLength(
+        final int idLength, final int prefixLength, final int dataLength, final int moreTopicCount)
+    {
+        return recordLength(idLength, prefixLength, dataLength) +
+            (moreTopicCount > 0 ? BitUtil.SIZE_OF_INT * (1 + moreTopicCount) : 0);
     }
 
     /**
@@ -395,7 +431,73 @@ public final class PublishRecord
      */
     public int recordLength()
     {
-        return recordLength(idLength(), prefixLength(), dataLength());
+        return recordLength(idLength(), prefixLength(), dataLength(), moreTopicCount());
+    }
+
+    /**
+     * Does the update's id name it across topics?
+     *
+     * @return true with {@link #FLAG_HUB_ID}.
+     */
+    public boolean isHubId()
+    {
+        return (flags() & FLAG_HUB_ID) != 0;
+    }
+
+    /**
+     * Is this a private update?
+     *
+     * @return true with {@link #FLAG_PRIVATE}.
+     */
+    public boolean isPrivate()
+    {
+        return (flags() & FLAG_PRIVATE) != 0;
+    }
+
+    /**
+     * How many topics the record names besides {@link #topicIndex()}.
+     *
+     * @return 0 without {@link #FLAG_MORE_TOPICS}.
+     */
+    public int moreTopicCount()
+    {
+        return (flags() & FLAG_MORE_TOPICS) != 0 ? buffer.getInt(moreTopicsOffset()) : 0;
+    }
+
+    /**
+     * One of the further topics.
+     *
+     * @param i 0 to {@link #moreTopicCount()} - 1.
+     * @return that topic's index.
+     */
+    public int moreTopic(final int i)
+    {
+        return buffer.getInt(moreTopicsOffset() + BitUtil.SIZE_OF_INT * (1 + i));
+    }
+
+    /**
+     * Write the list of further topics after the data lines and set {@link #FLAG_MORE_TOPICS}; the lengths must be
+     * set first.
+     *
+     * @param topicIndexes holding the indexes.
+     * @param count        how many, at least 1.
+     * @return this.
+     */
+    public PublishRecord moreTopics(final int[] topicIndexes, final int count)
+    {
+        final MutableDirectBuffer buffer = mutable();
+        final int at = moreTopicsOffset();
+        buffer.putInt(at, count);
+        for (int i = 0; i < count; i++)
+        {
+            buffer.putInt(at + BitUtil.SIZE_OF_INT * (1 + i), topicIndexes[i]);
+        }
+        return flags(flags() | FLAG_MORE_TOPICS);
+    }
+
+    private int moreTopicsOffset()
+    {
+        return dataOffset() + dataLength();
     }
 
     /**

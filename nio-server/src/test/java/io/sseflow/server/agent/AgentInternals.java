@@ -52,6 +52,18 @@ public final class AgentInternals
     }
 
     /**
+     * Live shared streams (of several topics or selectors), read from outside the agent thread: for a test that
+     * waits until the agent is done with them.
+     *
+     * @param server a server.
+     * @return the count.
+     */
+    public static int sharedStreams(final SseServer server)
+    {
+        return ServerInternals.runtime(server).topics().streams().count();
+    }
+
+    /**
      * A subscribe request view outside any authorizer call, as one kept after the call is.
      *
      * @return the view, not wrapped.

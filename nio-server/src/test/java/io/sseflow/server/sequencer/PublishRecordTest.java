@@ -129,4 +129,30 @@ class PublishRecordTest
         assertEquals("publish record wrapped read-only", refused.getMessage());
         assertEquals(2, reader.topicIndex());
     }
+
+    @Test
+    void shouldCarryFurtherTopicsAfterTheDataLinesAndKeepTheOtherFlags()
+    {
+        record.wrap(buffer, AT).header(9, 4, 2, 0, 3);
+        buffer.putStringWithoutLengthAscii(record.idOffset(), "m1");
+        buffer.putStringWithoutLengthAscii(record.dataOffset(), "d\n\n");
+        record.classifyId();
+        record.flags(record.flags() | PublishRecord.FLAG_HUB_ID | PublishRecord.FLAG_PRIVATE);
+        assertEquals(0, record.moreTopicCount());
+        assertEquals(PublishRecord.recordLength(2, 0, 3), record.recordLength());
+
+        record.moreTopics(new int[]{7, 11, 99}, 2);
+        assertEquals(PublishRecord.FLAG_HAS_ID | PublishRecord.FLAG_HUB_ID | PublishRecord.FLAG_PRIVATE |
+            PublishRecord.FLAG_MORE_TOPICS, record.flags());
+        assertTrue(record.isHubId());
+        assertTrue(record.isPrivate());
+        assertEquals(2, record.moreTopicCount());
+        assertEquals(7, record.moreTopic(0));
+        assertEquals(11, record.moreTopic(1));
+        assertEquals(2, buffer.getInt(record.dataOffset() + 3), "the count right after the data lines");
+        assertEquals(PublishRecord.recordLength(2, 0, 3) + 12, record.recordLength());
+        assertEquals(PublishRecord.recordLength(2, 0, 3, 2), record.recordLength());
+        assertEquals(PublishRecord.recordLength(2, 0, 3), PublishRecord.recordLength(2, 0, 3, 0));
+        assertEquals("m1", buffer.getStringWithoutLengthAscii(record.idOffset(), 2));
+    }
 }

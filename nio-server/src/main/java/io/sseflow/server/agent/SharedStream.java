@@ -1,0 +1,102 @@
+package io.sseflow.server.agent;
+
+import io.sseflow.server.selector.SelectorSet;
+
+import java.util.Arrays;
+
+/**
+ * One stream log shared by every subscriber that asked for the same topic selectors with the same rights: the
+ * selectors of a {@code GET /events?topic=A&topic=B} or a Mercure subscription, and the private-update selectors
+ * its authorization granted (null: public updates only). Each sequenced event its selectors match is appended
+ * once to its log, so its subscribers' cursors stream it as they stream a topic: one write of
+ * {@code log[cursor..head]}. It knows the live topics that feed it (matched once, when either was created) and is
+ * freed, its log with it, when its last subscriber leaves.
+ * <p>
+ * On this log an event is named across all its topics: a Mercure update by its own id, any other event by its hub
+ * sequence (ids assigned per topic would be ambiguous here).
+ * <p>
+ * Not thread-safe: owned by the server agent.
+ */
+final class SharedStream extends StreamSource
+{
+    static final SharedStream[] NONE = new SharedStream[0];
+
+    /**
+     * Link flag: one of the stream's selectors matches the topic.
+     */
+    static final int SUBSCRIBED = 1;
+
+    /**
+     * Link flag: one of the stream's private-update selectors matches the topic.
+     */
+    static final int PRIVATE_ALLOWED = 2;
+
+    final SelectorSet selectors;
+    final SelectorSet privateSelectors;
+    private final StreamRegistry registry;
+    TopicState[] topics = new TopicState[4];
+    int topicCount;
+    int registryIndex = -1;
+    long markSeq;
+    int markFlags;
+
+    SharedStream(final SelectorSet selectors, final SelectorSet privateSelectors, final StreamRegistry registry)
+    {
+        this.selectors = selectors;
+        this.privateSelectors = privateSelectors;
+        this.registry = registry;
+    }
+
+    /**
+     * How this stream relates to a topic: matched once per (stream, topic), when the later of the two appears.
+     *
+     * @param topic to match.
+     * @return {@link #SUBSCRIBED} and/or {@link #PRIVATE_ALLOWED}, or 0 when the topic does not concern it.
+     */
+    int flagsFor(final TopicState topic)
+    {
+        final String name = topic.name();
+        int flags = selectors.matchesAny(name) ? SUBSCRIBED : 0;
+        if (null != privateSelectors && privateSelectors.matchesAny(name))
+        {
+            flags |= PRIVATE_ALLOWED;
+        }
+        return flags;
+    }
+
+    void addTopic(final TopicState topic)
+    {
+        if (topicCount == topics.length)
+        {
+            topics = Arrays.copyOf(topics, topicCount << 1);
+        }
+        topics[topicCount++] = topic;
+    }
+
+    void removeTopic(final TopicState topic)
+    {
+        for (int i = 0; i < topicCount; i++)
+        {
+            if (topics[i] == topic)
+            {
+                final int last = --topicCount;
+                topics[i] = topics[last];
+                topics[last] = null;
+                return;
+            }
+        }
+    }
+
+    void onLastSubscriberLeft()
+    {
+        registry.free(this);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public String toString()
+    {
+        return "SharedStream{" + selectors + (null == privateSelectors ? "" : ", private " + privateSelectors) + "}";
+    }
+}

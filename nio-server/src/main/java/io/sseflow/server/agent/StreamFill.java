@@ -1,0 +1,149 @@
+package io.sseflow.server.agent;
+
+import io.sseflow.encoder.SseFields;
+import io.sseflow.server.log.TopicLog;
+import io.sseflow.server.sequencer.EventSequencer;
+import io.sseflow.server.sequencer.PublishRecord;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * Fills a new {@link SharedStream}'s log from the retained history of the topics it is subscribed to, merged by seq
+ * (an event of several topics, kept in each of their logs, is taken once), each frame named as the stream names it:
+ * an event with a hub id as it is, any other with its seq. The merge starts where every topic's history is still
+ * complete: after the newest seq any of them has evicted, so what the stream replays has no gap.
+ * <p>
+ * Not thread-safe: owned by the server agent; runs when a stream is created, not per event.
+ */
+final class StreamFill
+{
+    private static final byte[] ID_FIELD = {'i', 'd', ':', ' '};
+
+    private final UnsafeBuffer frame = new UnsafeBuffer(new byte[4096]);
+    private final UnsafeBuffer renamed = new UnsafeBuffer(new byte[4096 + 32]);
+
+    void fill(final SharedStream stream)
+    {
+        final int count = stream.topicCount;
+        final TopicLog[] logs = new TopicLog[count];
+        final long[] ordinals = new long[count];
+        long floor = 0;
+        int used = 0;
+        for (int i = 0; i < count; i++)
+        {
+            final TopicState topic = stream.topics[i];
+            final TopicLog log = topic.log;
+            if (null != log && !log.isEmpty() && isSubscribed(topic, stream))
+            {
+                logs[used++] = log;
+                if (log.firstOrdinal() > 0)
+                {
+                    floor = Math.max(floor, log.firstSeq());
+                }
+            }
+        }
+        for (int i = 0; i < used; i++)
+        {
+            ordinals[i] = logs[i].ordinalAfterSeq(floor - 1);
+        }
+
+        final TopicLog target = stream.log;
+        while (true)
+        {
+            long seq = Long.MAX_VALUE;
+            int from = -1;
+            for (int i = 0; i < used; i++)
+            {
+                if (ordinals[i] < logs[i].nextOrdinal())
+                {
+                    final long candidate = logs[i].seq(ordinals[i]);
+                    if (candidate < seq)
+                    {
+                        seq = candidate;
+                        from = i;
+                    }
+                }
+            }
+            if (from < 0)
+            {
+                return;
+            }
+            append(target, logs[from], ordinals[from], seq);
+            for (int i = 0; i < used; i++)
+            {
+                if (ordinals[i] < logs[i].nextOrdinal() && logs[i].seq(ordinals[i]) == seq)
+                {
+                    ordinals[i]++;
+                }
+            }
+        }
+    }
+
+    private void append(final TopicLog target, final TopicLog source, final long ordinal, final long seq)
+    {
+        final long position = source.framePosition(ordinal);
+        final int length = (int)(source.frameEndPosition(ordinal) - position);
+        if (length > frame.capacity())
+        {
+            frame.wrap(new byte[length]);
+            renamed.wrap(new byte[length + 32]);
+        }
+        final UnsafeBuffer frame = this.frame;
+        source.getBytes(position, length, frame, 0);
+        final int idLine = idLineOffset(frame, length);
+        final int idText = idLine + ID_FIELD.length;
+        int idEnd = idText;
+        while (frame.getByte(idEnd) != '\n')
+        {
+            idEnd++;
+        }
+        if (source.isHubId(ordinal))
+        {
+            final long numeric = PublishRecord.parseNumericId(frame, idText, idEnd - idText);
+            target.append(frame, 0, length, idText, idEnd - idText, seq,
+                numeric >= 0 ? numeric : EventSequencer.TEXT_ID, true);
+            return;
+        }
+        final UnsafeBuffer renamed = this.renamed;
+        renamed.putBytes(0, frame, 0, idLine);
+        int at = idLine + SseFields.putIdField(renamed, idLine, seq);
+        final int rest = length - (idEnd + 1);
+        renamed.putBytes(at, frame, idEnd + 1, rest);
+        at += rest;
+        target.append(renamed, 0, at, idText, 0, seq, seq, false);
+    }
+
+    private static boolean isSubscribed(final TopicState topic, final SharedStream stream)
+    {
+        for (int i = 0; i < topic.feedCount; i++)
+        {
+            if (topic.feeds[i] == stream)
+            {
+                return (topic.feedFlags[i] & SharedStream.SUBSCRIBED) != 0;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Where the {@code id:} line of a frame the agent assembled starts: after its {@code retry:} and {@code event:}
+     * lines, before its {@code data:} lines.
+     */
+    static int idLineOffset(final DirectBuffer frame, final int length)
+    {
+        int at = 0;
+        while (at + ID_FIELD.length <= length)
+        {
+            if (frame.getByte(at) == 'i' && frame.getByte(at + 1) == 'd' && frame.getByte(at + 2) == ':')
+            {
+                return at;
+            }
+            while (frame.getByte(at) != '\n')
+            {
+                at++;
+            }
+            at++;
+        }
+        throw new IllegalStateException("frame without an id line");
+    }
+}

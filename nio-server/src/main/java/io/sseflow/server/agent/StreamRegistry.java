@@ -1,0 +1,314 @@
+package io.sseflow.server.agent;
+
+import io.sseflow.server.log.TopicLog;
+import io.sseflow.server.selector.SelectorKind;
+import io.sseflow.server.selector.SelectorSet;
+import io.sseflow.server.selector.TopicSelector;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The live {@link SharedStream}s, one per (selectors, private-update selectors), and the links between them and
+ * the topics that feed them. A link is made once per (stream, topic): when a stream is created, against the live
+ * topics; when a topic is first seen by the agent, against the live streams; it lasts until either is freed. So
+ * a selector is never matched against a topic per event: {@link #collectTargets} only follows links.
+ * <p>
+ * A stream created while its topics already hold events is filled from their retained history by seq
+ * ({@link StreamFill}), so a {@code Last-Event-ID} resumes on it even if no stream of that key existed when the
+ * events were published. Streams' logs come from the {@link TopicRegistry} and count against the same history
+ * budget; a stream is freed with its log when its last subscriber leaves.
+ * <p>
+ * Not thread-safe: owned by the server agent; {@link #collectTargets} allocates nothing once its array has grown
+ * to the number of streams one event reaches.
+ */
+final class StreamRegistry
+{
+    private static final SelectorSet WILDCARD_ONLY = SelectorSet.of(TopicSelector.WILDCARD);
+
+    private final TopicRegistry topics;
+    private final Map<Key, SharedStream> byKey = new HashMap<>();
+    private final StreamFill fill = new StreamFill();
+    private SharedStream[] streams = new SharedStream[16];
+    private int count;
+    private SharedStream[] targets = new SharedStream[16];
+
+    StreamRegistry(final TopicRegistry topics)
+    {
+        this.topics = topics;
+    }
+
+    /**
+     * The stream of a key, created (linked to the live topics it concerns and filled from their history) when there
+     * is none. The caller adds a subscriber at once, so a new stream is never left idle.
+     *
+     * @param requested        the subscription's topic selectors (a set with {@code *} counts as {@code *} alone).
+     * @param requestedPrivate the private-update selectors its authorization granted, or null for public only.
+     * @return the stream.
+     */
+    SharedStream getOrCreate(final SelectorSet requested, final SelectorSet requestedPrivate)
+    {
+        final SelectorSet selectors = matchingAll(requested);
+        final SelectorSet privateSelectors = null == requestedPrivate ? null : matchingAll(requestedPrivate);
+        final Key key = new Key(selectors, privateSelectors);
+        final SharedStream existing = byKey.get(key);
+        if (null != existing)
+        {
+            return existing;
+        }
+        final SharedStream stream = new SharedStream(selectors, privateSelectors, this);
+        stream.log = topics.newLog();
+        byKey.put(key, stream);
+        if (count == streams.length)
+        {
+            streams = Arrays.copyOf(streams, count << 1);
+        }
+        stream.registryIndex = count;
+        streams[count++] = stream;
+
+        if (null == privateSelectors &&
+            0 == selectors.count(SelectorKind.WILDCARD) && 0 == selectors.count(SelectorKind.TEMPLATE))
+        {
+            for (int i = 0; i < selectors.size(); i++)
+            {
+                final TopicState topic = topics.find(selectors.selector(i).text());
+                if (null != topic && !topic.isFreed())
+                {
+                    linkWith(topic, stream);
+                }
+            }
+        }
+        else
+        {
+            final TopicState[] live = topics.byIndexArray();
+            for (final TopicState topic : live)
+            {
+                if (null != topic && !topic.isFreed())
+                {
+                    linkWith(topic, stream);
+                }
+            }
+        }
+        fill.fill(stream);
+        return stream;
+    }
+
+    /**
+     * Live streams.
+     *
+     * @return the count.
+     */
+    int count()
+    {
+        return count;
+    }
+
+    /**
+     * Make sure a topic is linked to every live stream it concerns: done once, the first time the agent handles the
+     * topic (topics may be created on any thread).
+     *
+     * @param topic live.
+     */
+    void ensureLinked(final TopicState topic)
+    {
+        if (topic.linked)
+        {
+            return;
+        }
+        topic.linked = true;
+        final SharedStream[] streams = this.streams;
+        for (int i = 0, count = this.count; i < count; i++)
+        {
+            final SharedStream stream = streams[i];
+            final int flags = stream.flagsFor(topic);
+            if (0 != flags)
+            {
+                topic.addFeed(stream, flags);
+                stream.addTopic(topic);
+            }
+        }
+    }
+
+    /**
+     * A topic is being freed: drop its links.
+     *
+     * @param topic being freed.
+     */
+    void unlink(final TopicState topic)
+    {
+        for (int i = 0; i < topic.feedCount; i++)
+        {
+            topic.feeds[i].removeTopic(topic);
+            topic.feeds[i] = null;
+        }
+        topic.feedCount = 0;
+        topic.linked = false;
+    }
+
+    /**
+     * Free a stream whose last subscriber left: unlink it and free its log.
+     *
+     * @param stream idle.
+     */
+    void free(final SharedStream stream)
+    {
+        if (stream.subscriberCount > 0 || stream.registryIndex < 0)
+        {
+            return;
+        }
+        byKey.remove(new Key(stream.selectors, stream.privateSelectors));
+        final int index = stream.registryIndex;
+        final int last = --count;
+        final SharedStream moved = streams[last];
+        streams[index] = moved;
+        moved.registryIndex = index;
+        streams[last] = null;
+        stream.registryIndex = -1;
+        for (int i = 0; i < stream.topicCount; i++)
+        {
+            stream.topics[i].removeFeed(stream);
+            stream.topics[i] = null;
+        }
+        stream.topicCount = 0;
+        final TopicLog log = stream.log;
+        if (null != log)
+        {
+            log.close();
+        }
+    }
+
+    /**
+     * The streams one event goes to, each once, whatever the number of its topics they are linked to: those with a
+     * {@link SharedStream#SUBSCRIBED} link to one of its topics, and for a private update also a
+     * {@link SharedStream#PRIVATE_ALLOWED} link to one of them. Read them from {@link #targets()}.
+     *
+     * @param eventTopics the event's live topics.
+     * @param topicCount  how many.
+     * @param isPrivate   whether the event is a private update.
+     * @param seq         the event's hub sequence (marks the streams already counted).
+     * @return how many streams.
+     */
+    int collectTargets(
+        final TopicState[] eventTopics, final int topicCount, final boolean isPrivate, final long seq)
+    {
+        if (0 == count)
+        {
+            return 0;
+        }
+        int found = 0;
+        if (1 == topicCount && !isPrivate)
+        {
+            final TopicState topic = eventTopics[0];
+            ensureLinked(topic);
+            for (int i = 0, feeds = topic.feedCount; i < feeds; i++)
+            {
+                if ((topic.feedFlags[i] & SharedStream.SUBSCRIBED) != 0)
+                {
+                    add(found++, topic.feeds[i]);
+                }
+            }
+            return found;
+        }
+
+        int touched = 0;
+        for (int t = 0; t < topicCount; t++)
+        {
+            final TopicState topic = eventTopics[t];
+            ensureLinked(topic);
+            for (int i = 0, feeds = topic.feedCount; i < feeds; i++)
+            {
+                final SharedStream stream = topic.feeds[i];
+                if (stream.markSeq != seq)
+                {
+                    stream.markSeq = seq;
+                    stream.markFlags = topic.feedFlags[i];
+                    add(touched++, stream);
+                }
+                else
+                {
+                    stream.markFlags |= topic.feedFlags[i];
+                }
+            }
+        }
+        final SharedStream[] targets = this.targets;
+        for (int i = 0; i < touched; i++)
+        {
+            final int flags = targets[i].markFlags;
+            if ((flags & SharedStream.SUBSCRIBED) != 0 && (!isPrivate || (flags & SharedStream.PRIVATE_ALLOWED) != 0))
+            {
+                targets[found++] = targets[i];
+            }
+        }
+        return found;
+    }
+
+    /**
+     * What the last {@link #collectTargets} found, from index 0.
+     *
+     * @return the streams.
+     */
+    SharedStream[] targets()
+    {
+        return targets;
+    }
+
+    /**
+     * A set with the wildcard matches what {@code *} alone matches: one key for all of them, so that subscribers
+     * adding other selectors to {@code *} cannot make a stream (and a link to every topic) each.
+     */
+    private static SelectorSet matchingAll(final SelectorSet selectors)
+    {
+        return 0 == selectors.count(SelectorKind.WILDCARD) || 1 == selectors.size() ? selectors : WILDCARD_ONLY;
+    }
+
+    private void add(final int index, final SharedStream stream)
+    {
+        if (index == targets.length)
+        {
+            targets = Arrays.copyOf(targets, index << 1);
+        }
+        targets[index] = stream;
+    }
+
+    private void linkWith(final TopicState topic, final SharedStream stream)
+    {
+        if (!topic.linked)
+        {
+            ensureLinked(topic);
+            return;
+        }
+        final int flags = stream.flagsFor(topic);
+        if (0 != flags)
+        {
+            topic.addFeed(stream, flags);
+            stream.addTopic(topic);
+        }
+    }
+
+    private static final class Key
+    {
+        private final SelectorSet selectors;
+        private final SelectorSet privateSelectors;
+
+        Key(final SelectorSet selectors, final SelectorSet privateSelectors)
+        {
+            this.selectors = selectors;
+            this.privateSelectors = privateSelectors;
+        }
+
+        @Override
+        public boolean equals(final Object other)
+        {
+            return other instanceof Key && selectors.equals(((Key)other).selectors) &&
+                Objects.equals(privateSelectors, ((Key)other).privateSelectors);
+        }
+
+        @Override
+        public int hashCode()
+        {
+            return 31 * selectors.hashCode() + Objects.hashCode(privateSelectors);
+        }
+    }
+}

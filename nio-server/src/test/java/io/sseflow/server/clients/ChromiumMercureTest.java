@@ -1,0 +1,102 @@
+package io.sseflow.server.clients;
+
+import io.sseflow.server.SseServer;
+import io.sseflow.server.support.Closer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Mercure's conformance cases in headless Chromium, as Mercure's own conformance suite runs them: a page on the
+ * hub's origin opens an {@code EventSource} on {@code /.well-known/mercure} with the case's selectors, publishes
+ * the update with {@code fetch} (a form body with the id and two-paragraph data), and must receive it, with that
+ * {@code lastEventId} and data, or not. Instead of waiting two seconds for an update that must not come, each case
+ * publishes a sentinel update after it on the same stream and waits for that.
+ */
+class ChromiumMercureTest
+{
+    private static final String CASES = "[" +
+        "{name:'raw string', topics:['3c1f0a'], selectors:['3c1f0a'], received:true}," +
+        "{name:'multiple topics', topics:['9d2e77','41aa0b'], selectors:['41aa0b'], received:true}," +
+        "{name:'multiple topic selectors', topics:['77be10'], selectors:['foo','77be10'], received:true}," +
+        "{name:'URI', topics:['https://example.net/foo/c0ffee'], selectors:['https://example.net/foo/c0ffee'], received:true}," +
+        "{name:'URI template', topics:['https://example.net/foo/5eed42'], selectors:['https://example.net/foo/{random}'], received:true}," +
+        "{name:'nonmatching raw string', topics:['will-not-match}'], selectors:['another-name'], received:false}," +
+        "{name:'nonmatching URI', topics:['https://example.net/foo/will-not-match}'], selectors:['https://example.net/foo/another-name'], received:false}," +
+        "{name:'nonmatching URI template', topics:['https://example.net/foo/will-not-match}'], selectors:['https://example.net/bar/{var}'], received:false}," +
+        "{name:'private raw string', topics:['3c1f0a'], selectors:['3c1f0a'], received:false, private:true}," +
+        "{name:'private URI', topics:['https://example.net/foo/c0ffee'], selectors:['https://example.net/foo/c0ffee'], received:false, private:true}," +
+        "{name:'private URI template', topics:['https://example.net/foo/5eed42'], selectors:['https://example.net/foo/{random}'], received:false, private:true}]";
+
+    private static final String RUN = "(async () => {" +
+        "const results = {}; let n = 0;" +
+        "for (const c of " + CASES + ") {" +
+        "  const sentinel = 'sentinel-' + (n++);" +
+        "  const url = new URL('/.well-known/mercure', window.origin);" +
+        "  url.searchParams.append('topic', sentinel);" +
+        "  c.selectors.forEach((s) => url.searchParams.append('topic', s));" +
+        "  const es = new EventSource(url); const seen = [];" +
+        "  const done = new Promise((resolve) => { es.onmessage = (e) => {" +
+        "    seen.push({type: e.type, id: e.lastEventId, data: e.data}); if (e.lastEventId === sentinel) resolve(); }; });" +
+        "  await new Promise((resolve) => { es.onopen = resolve; });" +
+        "  const body = new URLSearchParams(); c.topics.forEach((t) => body.append('topic', t));" +
+        "  body.set('id', 'id-' + JSON.stringify(c.topics)); body.set('data', 'data for\\n\\n        ' + c.name);" +
+        "  if (c.private) body.set('private', 'on');" +
+        "  const resp = await fetch('/.well-known/mercure', {method: 'POST', body});" +
+        "  const text = await resp.text();" +
+        "  const end = new URLSearchParams(); end.append('topic', sentinel); end.set('id', sentinel); end.set('data', 'end');" +
+        "  await fetch('/.well-known/mercure', {method: 'POST', body: end});" +
+        "  await done; es.close();" +
+        "  results[c.name] = {received: c.received, topics: JSON.stringify(c.topics), status: resp.status," +
+        "    contentType: resp.headers.get('Content-Type'), body: text, seen: seen};" +
+        "}" +
+        "return JSON.stringify(results); })()";
+
+    private final Closer resources = new Closer();
+
+    @AfterEach
+    void stop() throws Exception
+    {
+        resources.close();
+    }
+
+    @Test
+    @Timeout(60)
+    @SuppressWarnings("unchecked")
+    void shouldPassMercuresConformanceCasesInChromiumsEventSource() throws Exception
+    {
+        final SseServer server = resources.track(SseServer.builder().port(0).demoPage(true).start());
+        final BrowserDriver browser = resources.track(BrowserDriver.launch());
+        browser.open(server.url() + "/");
+        final Map<String, Object> results = Json.parseObject((String)browser.eval(RUN));
+        assertEquals(11, results.size(), results + browser.describe());
+        for (final Map.Entry<String, Object> entry : results.entrySet())
+        {
+            final String name = entry.getKey();
+            final Map<String, Object> result = (Map<String, Object>)entry.getValue();
+            final List<Map<String, Object>> seen = (List<Map<String, Object>>)result.get("seen");
+            final String id = "id-" + result.get("topics");
+            assertEquals(200.0, ((Number)result.get("status")).doubleValue(), name + ": " + result);
+            assertTrue(((String)result.get("contentType")).startsWith("text/plain"), name + ": " + result);
+            assertEquals(id, result.get("body"), name + ": " + result);
+            final Map<String, Object> sentinel = seen.get(seen.size() - 1);
+            assertEquals("end", sentinel.get("data"), name + ": " + result);
+            if (Boolean.TRUE.equals(result.get("received")))
+            {
+                assertEquals(2, seen.size(), name + ": " + result);
+                assertEquals(Map.of("type", "message", "id", id, "data", "data for\n\n        " + name), seen.get(0),
+                    name + ": " + result);
+            }
+            else
+            {
+                assertEquals(1, seen.size(), name + " must not be received: " + result);
+            }
+        }
+    }
+}

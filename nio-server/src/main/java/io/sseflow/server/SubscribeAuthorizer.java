@@ -2,6 +2,7 @@ package io.sseflow.server;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -56,14 +57,29 @@ public interface SubscribeAuthorizer
     /**
      * Answer a subscribe request in full: allowed (public updates only, or within a {@link TopicGrant} that adds
      * private ones) or refused with a specific {@link Refusal} and reason. The server calls this, once per request;
-     * by default it is {@link Authorization#of(Decision) the answer} of {@link #authorize(SubscribeRequest)}.
+     * by default it is {@link Authorization#of(Decision) the answer} of {@link #authorize(SubscribeRequest)}, asked
+     * once per topic of a request for several ({@code GET /events?topic=A&topic=B}, a Mercure subscribe with several
+     * selectors), each time with that one topic as {@link SubscribeRequest#topic()}: the first refusal is the answer.
      *
      * @param request the topic, headers and query of the request; valid only during this call.
      * @return the answer; null is reported as a failure and answered {@code 500}.
      */
     default Authorization authorization(final SubscribeRequest request)
     {
-        return Authorization.of(authorize(request));
+        final List<String> topics = request.topics();
+        if (topics.size() <= 1)
+        {
+            return Authorization.of(authorize(request));
+        }
+        for (final String topic : topics)
+        {
+            final Decision decision = authorize(new OneTopicRequest(request, topic));
+            if (decision != Decision.ALLOW)
+            {
+                return Authorization.of(decision);
+            }
+        }
+        return Authorization.ALLOW;
     }
 
     /**

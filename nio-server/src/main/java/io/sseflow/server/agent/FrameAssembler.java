@@ -1,9 +1,11 @@
 package io.sseflow.server.agent;
 
 import io.sseflow.encoder.SseFields;
+import io.sseflow.server.PublishResult;
 import io.sseflow.server.ServerConfig;
 import io.sseflow.server.ServerCounter;
 import io.sseflow.server.http.HttpResponses;
+import io.sseflow.server.log.TopicLog;
 import io.sseflow.server.sequencer.EventSequencer;
 import io.sseflow.server.sequencer.PublishRecord;
 import io.sseflow.server.sequencer.SequencedEventHandler;
@@ -19,7 +21,10 @@ import java.util.function.Consumer;
  * {@code data:} lines and the blank line, assembled in one pre-allocated buffer and appended to the topic's log
  * with the id's place in the frame and the hub sequence. Then the topic is marked for the {@link SubscriberFlusher},
  * and an HTTP publisher waiting for the record is answered with its id ({@link HttpPublishHandler#onSequenced})
- * and, when it has more requests buffered (pipelined publishes), handed back to be read again.
+ * and, when it has more requests buffered (pipelined publishes), handed back to be read again. A record whose
+ * explicit id is still retained in its topic (a publisher's retry) is not appended: its publisher is answered with
+ * that id, as the first time (a replicated sequencer decides that in its state machine and calls
+ * {@link #onDuplicate}; the in-memory one leaves it to this check of the topic log's id index).
  * <p>
  * Not thread-safe: owned by the server agent; allocation-free.
  */
@@ -63,6 +68,13 @@ final class FrameAssembler implements SequencedEventHandler
         if (null == topic)
         {
             config.errorHandler().onError(new IllegalStateException("event for no live topic, index " + topicIndex));
+            return;
+        }
+        final TopicLog retained = topic.log;
+        if (record.hasId() && null != retained &&
+            TopicLog.NOT_FOUND != retained.ordinalOfId(buffer, record.idOffset(), record.idLength()))
+        {
+            onDuplicate(buffer, recordOffset, recordLength, seq);
             return;
         }
         final int idLength = record.idLength();
@@ -114,6 +126,52 @@ final class FrameAssembler implements SequencedEventHandler
             {
                 readyQueue.accept(connection);
             }
+        }
+    }
+
+    /**
+     * A retried publish whose explicit id is still retained: nothing is appended, the topic's pin is let go and an
+     * HTTP publisher is answered {@code 200} with that id, as for the first time.
+     */
+    public void onDuplicate(
+        final DirectBuffer buffer, final int recordOffset, final int recordLength, final long existingSeq)
+    {
+        final PublishRecord record = this.record.wrap(buffer, recordOffset);
+        unpin(record.topicIndex());
+        final long correlationId = record.correlationId();
+        if (0 != correlationId)
+        {
+            final Connection connection =
+                publishHandler.onSequenced(correlationId, buffer, record.idOffset(), record.idLength());
+            if (null != connection && connection.isReading() && connection.readLimit > 0)
+            {
+                readyQueue.accept(connection);
+            }
+        }
+    }
+
+    /**
+     * A publish the sequencer will never sequence: the topic's pin is let go and an HTTP publisher is refused (see
+     * {@link HttpPublishHandler#onRefused}).
+     */
+    public void onRefused(
+        final DirectBuffer buffer, final int recordOffset, final int recordLength, final PublishResult result)
+    {
+        final PublishRecord record = this.record.wrap(buffer, recordOffset);
+        unpin(record.topicIndex());
+        final long correlationId = record.correlationId();
+        if (0 != correlationId)
+        {
+            publishHandler.onRefused(correlationId, result);
+        }
+    }
+
+    private void unpin(final int topicIndex)
+    {
+        final TopicState topic = topics.byIndex(topicIndex);
+        if (null != topic)
+        {
+            topic.unpin();
         }
     }
 }

@@ -9,6 +9,7 @@ import io.sseflow.server.sequencer.EventSequencer;
 import io.sseflow.server.sequencer.PublishClaim;
 import io.sseflow.server.sequencer.PublishRecord;
 import io.sseflow.server.sequencer.SequencedEventHandler;
+import io.sseflow.server.sequencer.TopicDirectory;
 import org.agrona.BitUtil;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
@@ -63,6 +64,7 @@ public final class ClusterEventSequencer implements EventSequencer
     private static final int SEND_LIMIT = 256;
     private static final long KEEP_ALIVE_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
     private static final int MSG_TYPE_PUBLISH = 1;
+    private static final long SNAPSHOT_CHECK_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final int DELIVERY_RING_BYTES = 4 * 1024 * 1024;
     private static final int MAX_INGRESS_MESSAGE = ClusterNode.TERM_LENGTH / 8 - AeronCluster.SESSION_HEADER_LENGTH;
 
@@ -72,6 +74,11 @@ public final class ClusterEventSequencer implements EventSequencer
     private final OneToOneRingBuffer deliveries;
     private final EventService service;
     private final ClusterNode node;
+    private final LogPurger purger;
+    private final long snapshotIntervalNs;
+    private long snapshotRequestedSeq;
+    private long snapshotRequestedNs;
+    private long nextSnapshotCheckNs;
     private final AeronCluster.Context clientContext;
     private final UnsafeBuffer ingress;
     private final int maxRecordLength;
@@ -98,6 +105,8 @@ public final class ClusterEventSequencer implements EventSequencer
     private long nowNs;
     private volatile boolean noLeader;
     private volatile long lastOfferResult;
+    private volatile boolean caughtUp;
+    private long ingressBackPressured;
     private volatile boolean closed;
 
     /**
@@ -127,7 +136,18 @@ public final class ClusterEventSequencer implements EventSequencer
             ClusterRecord.MAX_TOPIC_NAME_LENGTH),
             MAX_INGRESS_MESSAGE - ClusterRecord.HEADER_LENGTH - ClusterRecord.MAX_TOPIC_NAME_LENGTH);
         service = new EventService(new EventStateMachine(settings.maxTopics(), settings.historyPerTopic()), deliveries);
-        node = ClusterNode.launch(settings, service, errorHandler, out);
+        purger = new LogPurger(settings, errorHandler);
+        service.purger(purger);
+        try
+        {
+            node = ClusterNode.launch(settings, service, errorHandler, out);
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            purger.close();
+            throw ex;
+        }
+        snapshotIntervalNs = TimeUnit.MILLISECONDS.toNanos(settings.snapshotIntervalMs());
         clientContext = new AeronCluster.Context()
             .aeronDirectoryName(settings.aeronDirectoryName())
             .ingressChannel("aeron:udp?term-length=" + ClusterNode.TERM_LENGTH)
@@ -249,7 +269,17 @@ public final class ClusterEventSequencer implements EventSequencer
             pending.consume(refuser, Integer.MAX_VALUE);
             sendOffset = 0;
         }
-        return deliveries.read(deliverer, limit);
+        final int delivered = deliveries.read(deliverer, limit);
+        if (nowNs - nextSnapshotCheckNs >= 0)
+        {
+            nextSnapshotCheckNs = nowNs + SNAPSHOT_CHECK_INTERVAL_NS;
+            snapshotWhenDue();
+        }
+        if (!caughtUp && null != client && 0 == deliveries.size() && node.isElectionClosed())
+        {
+            caughtUp = true;
+        }
+        return delivered;
     }
 
     /**
@@ -266,8 +296,46 @@ public final class ClusterEventSequencer implements EventSequencer
             CloseHelper.quietCloseAll(connecting, client);
             client = null;
             connecting = null;
+            purger.close();
             node.close();
         }
+    }
+
+    /**
+     * Ready for publishes: connected to a leader and this member out of elections (so caught up with the log it
+     * joined), and, since the client connected, the agent has once taken every event the service had applied.
+     *
+     * @return true when ready.
+     */
+    public boolean isReady()
+    {
+        return caughtUp && !closed && !noLeader && isConnected() && node.isElectionClosed();
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public int maxMetricsLength()
+    {
+        return ClusterMetrics.maxLength();
+    }
+
+    /**
+     * The cluster's lines: {@code sseflow_cluster_role} (0 follower, 1 candidate, 2 leader), commit position, applied
+     * seq, snapshots, seconds since the last snapshot, ingress back pressure.
+     */
+    public int renderMetrics(final MutableDirectBuffer buffer, final int offset)
+    {
+        int position = offset;
+        position += ClusterMetrics.ROLE.put(buffer, position, node.roleCode());
+        position += ClusterMetrics.COMMIT_POSITION.put(buffer, position, node.commitPosition());
+        position += ClusterMetrics.APPLIED_SEQ.put(buffer, position, service.appliedSeq());
+        position += ClusterMetrics.SNAPSHOTS.put(buffer, position, service.snapshotsTaken());
+        final long snapshotAtMs = service.lastSnapshotAtMs();
+        position += ClusterMetrics.SECONDS_SINCE_SNAPSHOT.put(buffer, position,
+            0 == snapshotAtMs ? -1 : (System.currentTimeMillis() - snapshotAtMs) / 1000);
+        position += ClusterMetrics.INGRESS_BACK_PRESSURED.put(buffer, position, ingressBackPressured);
+        return position - offset;
     }
 
     /**
@@ -368,6 +436,7 @@ public final class ClusterEventSequencer implements EventSequencer
         if (null != client && client.isClosed())
         {
             this.client = client = null;
+            caughtUp = false;
         }
         if (null == client && !closed)
         {
@@ -403,6 +472,31 @@ public final class ClusterEventSequencer implements EventSequencer
             failing();
         }
         return client;
+    }
+
+    /**
+     * The leader asks for a snapshot every {@link ClusterSettings#snapshotEveryEvents()} events applied, or
+     * {@link ClusterSettings#snapshotIntervalMs()} after the last one when events were applied since; every member
+     * then writes one. Followers leave it to the leader.
+     */
+    private void snapshotWhenDue()
+    {
+        if (2 != node.roleCode())
+        {
+            snapshotRequestedNs = nowNs;
+            return;
+        }
+        final long applied = service.appliedSeq();
+        final long since = applied - snapshotRequestedSeq;
+        if (since >= settings.snapshotEveryEvents() ||
+            (since > 0 && nowNs - snapshotRequestedNs >= snapshotIntervalNs))
+        {
+            if (node.requestSnapshot())
+            {
+                snapshotRequestedSeq = applied;
+                snapshotRequestedNs = nowNs;
+            }
+        }
     }
 
     private void failing()
@@ -470,6 +564,10 @@ public final class ClusterEventSequencer implements EventSequencer
             healthy();
             sendOffset = headOffset;
             return true;
+        }
+        if (Publication.BACK_PRESSURED == result || Publication.ADMIN_ACTION == result)
+        {
+            ingressBackPressured++;
         }
         if (Publication.NOT_CONNECTED == result || Publication.CLOSED == result ||
             Publication.MAX_POSITION_EXCEEDED == result)

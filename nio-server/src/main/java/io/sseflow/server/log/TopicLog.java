@@ -167,7 +167,8 @@ public final class TopicLog
         }
 
         final long ordinal = nextOrdinal;
-        index.put(ordinal, seq, numericId, idOffset, idLength, position);
+        index.put(ordinal, seq, numericId, idOffset, idLength, position, numericId == EventSequencer.TEXT_ID ?
+            EventIndex.hashOf(frame, offset + idOffset, idLength) : EventIndex.hashOf(numericId));
 
         headPosition = position + length;
         nextOrdinal = ordinal + 1;
@@ -187,25 +188,39 @@ public final class TopicLog
      */
     public long ordinalAfterId(final DirectBuffer id, final int offset, final int length)
     {
+        final long ordinal = ordinalOfId(id, offset, length);
+        return NOT_FOUND == ordinal ? NOT_FOUND : ordinal + 1;
+    }
+
+    /**
+     * Ordinal of the retained event with the given id, found through the index's hash table without a scan or an
+     * allocation. Numeric ids compare as numbers; anything else compares byte for byte.
+     *
+     * @param id     holding the id text.
+     * @param offset of the text.
+     * @param length of the text.
+     * @return the ordinal, or {@link #NOT_FOUND}.
+     */
+    public long ordinalOfId(final DirectBuffer id, final int offset, final int length)
+    {
         final long numeric = PublishRecord.parseNumericId(id, offset, length);
-        for (long ordinal = nextOrdinal - 1; ordinal >= firstOrdinal; ordinal--)
+        final int hash = numeric >= 0 ? EventIndex.hashOf(numeric) : EventIndex.hashOf(id, offset, length);
+        return index.ordinalOfId(hash, firstOrdinal, this, numeric, id, offset, length);
+    }
+
+    /**
+     * Does a retained event have this id? For the {@link EventIndex}'s hash table.
+     */
+    boolean idMatches(final long ordinal, final long numeric, final DirectBuffer id, final int offset, final int length)
+    {
+        final long storedId = index.storedId(ordinal);
+        if (numeric >= 0)
         {
-            final long storedId = index.storedId(ordinal);
-            if (numeric >= 0)
-            {
-                if (storedId == numeric)
-                {
-                    return ordinal + 1;
-                }
-            }
-            else if (storedId < 0 &&
-                EventIndex.textIdLength(storedId) == length &&
-                idEquals(index.position(ordinal) + EventIndex.textIdOffset(storedId), id, offset, length))
-            {
-                return ordinal + 1;
-            }
+            return storedId == numeric;
         }
-        return NOT_FOUND;
+        return storedId < 0 &&
+            EventIndex.textIdLength(storedId) == length &&
+            idEquals(index.position(ordinal) + EventIndex.textIdOffset(storedId), id, offset, length);
     }
 
     /**
@@ -522,6 +537,7 @@ public final class TopicLog
 
     private void evictOldest()
     {
+        index.removeId(firstOrdinal);
         firstOrdinal++;
         tailPosition = firstOrdinal == nextOrdinal ? headPosition : framePosition(firstOrdinal);
     }

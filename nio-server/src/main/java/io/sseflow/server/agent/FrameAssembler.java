@@ -37,6 +37,8 @@ final class FrameAssembler implements SequencedEventHandler
     private final ServerCounters metrics;
     private final SubscriberFlusher flusher;
     private final HttpPublishHandler publishHandler;
+    private final CatchUpHolds holds;
+    private final org.agrona.concurrent.CachedNanoClock clock;
     private final Consumer<Connection> readyQueue;
     private final UnsafeBuffer frame;
     private final PublishRecord record = new PublishRecord();
@@ -45,8 +47,11 @@ final class FrameAssembler implements SequencedEventHandler
         final AgentContext context,
         final SubscriberFlusher flusher,
         final HttpPublishHandler publishHandler,
+        final CatchUpHolds holds,
         final Consumer<Connection> readyQueue)
     {
+        this.holds = holds;
+        this.clock = context.clock;
         this.config = context.config;
         this.topics = context.topics;
         this.metrics = context.metrics;
@@ -107,13 +112,18 @@ final class FrameAssembler implements SequencedEventHandler
         position += dataLength;
         position += SseFields.putEndOfFrame(frame, position);
 
+        final TopicLog log = topic.logOrCreate();
         try
         {
-            topic.logOrCreate().append(frame, 0, position, idTextOffset, idTextLength, seq, numericId);
+            log.append(frame, 0, position, idTextOffset, idTextLength, seq, numericId);
         }
         finally
         {
             topic.unpin();
+        }
+        if (!holds.isEmpty())
+        {
+            holds.onAppended(topic, log, clock.nanoTime());
         }
         metrics.increment(ServerCounter.EVENTS_PUBLISHED);
         flusher.markDirty(topic);

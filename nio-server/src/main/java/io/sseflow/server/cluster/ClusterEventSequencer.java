@@ -313,6 +313,15 @@ public final class ClusterEventSequencer implements EventSequencer
     }
 
     /**
+     * A member of several can be behind the others at any time; a single durable node only until it is ready (its
+     * log replayed after a restart).
+     */
+    public boolean canBeBehind()
+    {
+        return settings.memberCount() > 1 || !isReady();
+    }
+
+    /**
      * {@inheritDoc}
      */
     public int maxMetricsLength()

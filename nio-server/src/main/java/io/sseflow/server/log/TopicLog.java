@@ -84,6 +84,7 @@ public final class TopicLog
     private long firstOrdinal;
     private long nextOrdinal;
     private long lastSeq;
+    private long highestNumericId = -1;
 
     int budgetIndex = -1;
 
@@ -173,6 +174,10 @@ public final class TopicLog
         headPosition = position + length;
         nextOrdinal = ordinal + 1;
         lastSeq = seq;
+        if (numericId != EventSequencer.TEXT_ID && numericId > highestNumericId)
+        {
+            highestNumericId = numericId;
+        }
 
         return ordinal;
     }
@@ -221,6 +226,16 @@ public final class TopicLog
         return storedId < 0 &&
             EventIndex.textIdLength(storedId) == length &&
             idEquals(index.position(ordinal) + EventIndex.textIdOffset(storedId), id, offset, length);
+    }
+
+    /**
+     * The largest numeric id this log has taken since it was created, retained or not.
+     *
+     * @return the id, -1 before the first numeric id.
+     */
+    public long highestNumericId()
+    {
+        return highestNumericId;
     }
 
     /**

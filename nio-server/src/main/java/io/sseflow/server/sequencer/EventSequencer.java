@@ -109,6 +109,19 @@ public interface EventSequencer extends AutoCloseable
     }
 
     /**
+     * Can this node's log be behind an id a client saw elsewhere (on another node of a cluster, or on this one
+     * before it restarted and while it replays)? Then a subscriber whose {@code Last-Event-ID} is not (yet) in the
+     * topic's log and looks ahead of it is held until the log has it, instead of being given every retained event.
+     * Agent thread. The default, a sequencer of this process only, cannot be behind.
+     *
+     * @return true when the log may be behind.
+     */
+    default boolean canBeBehind()
+    {
+        return false;
+    }
+
+    /**
      * Largest {@link #renderMetrics} writes.
      *
      * @return bytes; the default, which writes none, 0.

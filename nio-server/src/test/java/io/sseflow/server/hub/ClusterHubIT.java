@@ -32,7 +32,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the nodes (each with an explicit id, retried on another node when a node does not answer: the duplicate rule makes
  * the retry safe), and {@code kill -9} of the leader mid-stream. Subscribers of the killed node move to another node
  * with {@code Last-Event-ID}; every subscriber ends with every id exactly once, in order; the killed node, restarted on
- * its data dir, catches up and serves an exact resume. Prints the failover stall: from the kill to the next event
+ * its data dir, catches up and serves an exact resume. Then a follower stopped with SIGSTOP while the leader takes
+ * more events, given a client with an id from the leader before SIGCONT, holds that stream until its log has the id
+ * and goes on right after it (no replay of everything). Prints the failover stall: from the kill to the next event
  * delivered.
  */
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
@@ -46,6 +48,7 @@ class ClusterHubIT
     private final List<File> dataDirs = new ArrayList<>();
     private final HubNode[] nodes = new HubNode[NODES];
     private final List<Subscriber> subscribers = new ArrayList<>();
+    private final AtomicInteger retries = new AtomicInteger();
 
     @AfterEach
     void cleanUp() throws Exception
@@ -133,7 +136,10 @@ class ClusterHubIT
             assertEquals(expected, subscriber.ids, "subscriber " + subscriber.number + " (moved " +
                 subscriber.moves + " times)");
         }
+        assertTrue(subscribers.get(killed).moves >= 1, "the killed node's subscriber moved to another node");
         final long stallMs = (firstDeliveryAfter(deliveredBeforeKill, killedAtNs) - killedAtNs) / 1_000_000;
+        System.out.println("subscriber moves: " + subscribers.stream().map(s -> s.number + ":" + s.moves)
+            .collect(java.util.stream.Collectors.joining(" ")) + "; publishes retried on another node: " + retries);
         System.out.println("failover stall (kill -9 of the leader -> next event delivered): " + stallMs + " ms");
 
         nodes[killed] = new HubNode(File.createTempFile("sseflow-cluster-node-" + killed + "-restart-", ".stderr"),
@@ -148,6 +154,42 @@ class ClusterHubIT
             }
             assertEquals(frames.toString(), resumed.readBytes(frames.length()));
         }
+
+        final int newLeader = leader();
+        final int stopped = (newLeader + 1) % NODES;
+        signal(nodes[stopped], "STOP");
+        try
+        {
+            for (int id = EVENTS + 1; id <= EVENTS + 20; id++)
+            {
+                assertEquals(id + "\n", nodes[newLeader].publish("s", "?id=" + id, "event " + id));
+            }
+            try (RawSseClient ahead = RawSseClient.get(nodes[stopped].port(), "/events/s",
+                "Last-Event-ID: " + (EVENTS + 10)))
+            {
+                signal(nodes[stopped], "CONT");
+                assertEquals("HTTP/1.1 200 OK", RawHttp.status(ahead.readHead()));
+                final StringBuilder frames = new StringBuilder();
+                for (int id = EVENTS + 11; id <= EVENTS + 20; id++)
+                {
+                    frames.append("id: ").append(id).append("\ndata: event ").append(id).append("\n\n");
+                }
+                assertEquals(frames.toString(), ahead.readBytes(frames.length()),
+                    "node " + stopped + ", stopped while the leader took 20 events, holds the stream until it has " +
+                    "the client's id, then goes on right after it");
+            }
+        }
+        finally
+        {
+            signal(nodes[stopped], "CONT");
+        }
+    }
+
+    private static void signal(final HubNode node, final String signal) throws Exception
+    {
+        final Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(node.process().pid()))
+            .inheritIO().start();
+        assertTrue(kill.waitFor(10, TimeUnit.SECONDS) && 0 == kill.exitValue(), "kill -" + signal);
     }
 
     private int leader() throws IOException
@@ -187,6 +229,7 @@ class ClusterHubIT
                 last = ex.toString();
             }
             node = (node + 1) % NODES;
+            retries.incrementAndGet();
             Await.pause(20);
         }
         throw new AssertionError("publish " + id + " not answered 200 by any node: " + last);

@@ -21,8 +21,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link HttpPublishHandler} ({@code POST}) or the CORS preflight ({@code OPTIONS}); {@code GET /metrics} renders
  * the Prometheus text; {@code GET /healthz} answers {@code 200} while the server runs, {@code GET /readyz}
  * {@code 200} while it takes publishes ({@code 503} once it is shutting down, or while the sequencer is not ready: no
- * leader known); {@code GET /} answers the pre-built
- * demo page. {@code HEAD} is answered like {@code GET} without the body.
+ * leader known, or still catching up); {@code GET /} answers the pre-built demo page. {@code HEAD} is answered like
+ * {@code GET} without the body; the sequencer adds its own lines to {@code /metrics}.
  * <p>
  * Not thread-safe: owned by the server agent.
  */

@@ -64,7 +64,6 @@ public final class ClusterEventSequencer implements EventSequencer
     private static final int SEND_LIMIT = 256;
     private static final long KEEP_ALIVE_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
     private static final int MSG_TYPE_PUBLISH = 1;
-    private static final long SNAPSHOT_CHECK_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final int DELIVERY_RING_BYTES = 4 * 1024 * 1024;
     private static final int MAX_INGRESS_MESSAGE = ClusterNode.TERM_LENGTH / 8 - AeronCluster.SESSION_HEADER_LENGTH;
 
@@ -75,10 +74,7 @@ public final class ClusterEventSequencer implements EventSequencer
     private final EventService service;
     private final ClusterNode node;
     private final LogPurger purger;
-    private final long snapshotIntervalNs;
-    private long snapshotRequestedSeq;
-    private long snapshotRequestedNs;
-    private long nextSnapshotCheckNs;
+    private final SnapshotSchedule snapshots;
     private final AeronCluster.Context clientContext;
     private final UnsafeBuffer ingress;
     private final int maxRecordLength;
@@ -147,7 +143,7 @@ public final class ClusterEventSequencer implements EventSequencer
             purger.close();
             throw ex;
         }
-        snapshotIntervalNs = TimeUnit.MILLISECONDS.toNanos(settings.snapshotIntervalMs());
+        snapshots = new SnapshotSchedule(settings, node, service);
         clientContext = new AeronCluster.Context()
             .aeronDirectoryName(settings.aeronDirectoryName())
             .ingressChannel("aeron:udp?term-length=" + ClusterNode.TERM_LENGTH)
@@ -270,11 +266,7 @@ public final class ClusterEventSequencer implements EventSequencer
             sendOffset = 0;
         }
         final int delivered = deliveries.read(deliverer, limit);
-        if (nowNs - nextSnapshotCheckNs >= 0)
-        {
-            nextSnapshotCheckNs = nowNs + SNAPSHOT_CHECK_INTERVAL_NS;
-            snapshotWhenDue();
-        }
+        snapshots.poll(nowNs);
         if (!caughtUp && null != client && 0 == deliveries.size() && node.isElectionClosed())
         {
             caughtUp = true;
@@ -335,16 +327,7 @@ public final class ClusterEventSequencer implements EventSequencer
      */
     public int renderMetrics(final MutableDirectBuffer buffer, final int offset)
     {
-        int position = offset;
-        position += ClusterMetrics.ROLE.put(buffer, position, node.roleCode());
-        position += ClusterMetrics.COMMIT_POSITION.put(buffer, position, node.commitPosition());
-        position += ClusterMetrics.APPLIED_SEQ.put(buffer, position, service.appliedSeq());
-        position += ClusterMetrics.SNAPSHOTS.put(buffer, position, service.snapshotsTaken());
-        final long snapshotAtMs = service.lastSnapshotAtMs();
-        position += ClusterMetrics.SECONDS_SINCE_SNAPSHOT.put(buffer, position,
-            0 == snapshotAtMs ? -1 : (System.currentTimeMillis() - snapshotAtMs) / 1000);
-        position += ClusterMetrics.INGRESS_BACK_PRESSURED.put(buffer, position, ingressBackPressured);
-        return position - offset;
+        return ClusterMetrics.render(buffer, offset, node, service, ingressBackPressured);
     }
 
     /**
@@ -481,31 +464,6 @@ public final class ClusterEventSequencer implements EventSequencer
             failing();
         }
         return client;
-    }
-
-    /**
-     * The leader asks for a snapshot every {@link ClusterSettings#snapshotEveryEvents()} events applied, or
-     * {@link ClusterSettings#snapshotIntervalMs()} after the last one when events were applied since; every member
-     * then writes one. Followers leave it to the leader.
-     */
-    private void snapshotWhenDue()
-    {
-        if (2 != node.roleCode())
-        {
-            snapshotRequestedNs = nowNs;
-            return;
-        }
-        final long applied = service.appliedSeq();
-        final long since = applied - snapshotRequestedSeq;
-        if (since >= settings.snapshotEveryEvents() ||
-            (since > 0 && nowNs - snapshotRequestedNs >= snapshotIntervalNs))
-        {
-            if (node.requestSnapshot())
-            {
-                snapshotRequestedSeq = applied;
-                snapshotRequestedNs = nowNs;
-            }
-        }
     }
 
     private void failing()

@@ -79,6 +79,30 @@ enum ClusterMetrics
     }
 
     /**
+     * Write every metric of a member.
+     *
+     * @return bytes written, at most {@link #maxLength()}.
+     */
+    static int render(
+        final MutableDirectBuffer buffer,
+        final int offset,
+        final ClusterNode node,
+        final EventService service,
+        final long ingressBackPressured)
+    {
+        int position = offset;
+        position += ROLE.put(buffer, position, node.roleCode());
+        position += COMMIT_POSITION.put(buffer, position, node.commitPosition());
+        position += APPLIED_SEQ.put(buffer, position, service.appliedSeq());
+        position += SNAPSHOTS.put(buffer, position, service.snapshotsTaken());
+        final long snapshotAtMs = service.lastSnapshotAtMs();
+        position += SECONDS_SINCE_SNAPSHOT.put(buffer, position,
+            0 == snapshotAtMs ? -1 : (System.currentTimeMillis() - snapshotAtMs) / 1000);
+        position += INGRESS_BACK_PRESSURED.put(buffer, position, ingressBackPressured);
+        return position - offset;
+    }
+
+    /**
      * Write the metric's lines with its value.
      *
      * @return bytes written.

@@ -145,7 +145,7 @@ final class EventIndex
      *
      * @param idHash       the id's hash.
      * @param firstOrdinal of the oldest retained event.
-     * @param log          asked whether a candidate's id matches.
+     * @param frames       the log's frame buffer, whose length is a power of two, holding the text ids.
      * @param numeric      the id as a number, or -1 for a text id.
      * @param id           holding the id text.
      * @param offset       of the text.
@@ -155,7 +155,7 @@ final class EventIndex
     long ordinalOfId(
         final int idHash,
         final long firstOrdinal,
-        final TopicLog log,
+        final UnsafeBuffer frames,
         final long numeric,
         final DirectBuffer id,
         final int offset,
@@ -176,7 +176,7 @@ final class EventIndex
             if (idHashes[slotIndex] == idHash)
             {
                 final long ordinal = firstOrdinal + ((slotIndex - firstSlot) & mask);
-                if (log.idMatches(ordinal, numeric, id, offset, length))
+                if (idMatches(ordinal, frames, numeric, id, offset, length))
                 {
                     return ordinal;
                 }
@@ -329,6 +329,35 @@ final class EventIndex
         cellMask = 0;
         BufferUtil.free(old);
         return freed;
+    }
+
+    private boolean idMatches(
+        final long ordinal,
+        final UnsafeBuffer frames,
+        final long numeric,
+        final DirectBuffer id,
+        final int offset,
+        final int length)
+    {
+        final long storedId = storedId(ordinal);
+        if (numeric >= 0)
+        {
+            return storedId == numeric;
+        }
+        if (storedId >= 0 || textIdLength(storedId) != length)
+        {
+            return false;
+        }
+        final long position = position(ordinal) + textIdOffset(storedId);
+        final int frameMask = frames.capacity() - 1;
+        for (int i = 0; i < length; i++)
+        {
+            if (frames.getByte((int)(position + i) & frameMask) != id.getByte(offset + i))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void insertCell(final int slotIndex, final int idHash)

@@ -210,22 +210,7 @@ public final class TopicLog
     {
         final long numeric = PublishRecord.parseNumericId(id, offset, length);
         final int hash = numeric >= 0 ? EventIndex.hashOf(numeric) : EventIndex.hashOf(id, offset, length);
-        return index.ordinalOfId(hash, firstOrdinal, this, numeric, id, offset, length);
-    }
-
-    /**
-     * Does a retained event have this id? For the {@link EventIndex}'s hash table.
-     */
-    boolean idMatches(final long ordinal, final long numeric, final DirectBuffer id, final int offset, final int length)
-    {
-        final long storedId = index.storedId(ordinal);
-        if (numeric >= 0)
-        {
-            return storedId == numeric;
-        }
-        return storedId < 0 &&
-            EventIndex.textIdLength(storedId) == length &&
-            idEquals(index.position(ordinal) + EventIndex.textIdOffset(storedId), id, offset, length);
+        return index.ordinalOfId(hash, firstOrdinal, buffer, numeric, id, offset, length);
     }
 
     /**
@@ -534,20 +519,6 @@ public final class TopicLog
                 evictOldest();
             }
         }
-    }
-
-    private boolean idEquals(final long position, final DirectBuffer id, final int offset, final int length)
-    {
-        final UnsafeBuffer buffer = this.buffer;
-        final int mask = this.mask;
-        for (int i = 0; i < length; i++)
-        {
-            if (buffer.getByte((int)(position + i) & mask) != id.getByte(offset + i))
-            {
-                return false;
-            }
-        }
-        return true;
     }
 
     private void evictOldest()

@@ -1,5 +1,6 @@
 package io.sseflow.server.hub;
 
+import io.sseflow.server.cluster.ClusterSettings;
 import io.sseflow.server.support.Await;
 import io.sseflow.server.support.RawHttp;
 import io.sseflow.server.support.RawSseClient;
@@ -61,7 +62,13 @@ class ClusterHubIT
                 node.kill();
             }
         }
-        dataDirs.forEach(dir -> IoUtil.delete(dir, true));
+        for (int i = 0; i < dataDirs.size(); i++)
+        {
+            IoUtil.delete(dataDirs.get(i), true);
+            // a killed node leaves its Aeron directory (in /dev/shm) behind
+            IoUtil.delete(new File(new ClusterSettings(dataDirs.get(i), List.of("127.0.0.1:1", "127.0.0.1:6",
+                "127.0.0.1:11"), i).aeronDirectoryName()), true);
+        }
     }
 
     @Test

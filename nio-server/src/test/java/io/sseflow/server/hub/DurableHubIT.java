@@ -1,5 +1,6 @@
 package io.sseflow.server.hub;
 
+import io.sseflow.server.cluster.ClusterSettings;
 import io.sseflow.server.support.RawHttp;
 import io.sseflow.server.support.RawSseClient;
 import org.agrona.IoUtil;
@@ -36,6 +37,8 @@ class DurableHubIT
             node.kill();
         }
         IoUtil.delete(dataDir, true);
+        // a killed node leaves its Aeron directory (in /dev/shm) behind: a restart on the same data dir would reuse it
+        IoUtil.delete(new File(ClusterSettings.singleNode(dataDir, 1).aeronDirectoryName()), true);
     }
 
     @Test

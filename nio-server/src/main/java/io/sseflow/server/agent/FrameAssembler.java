@@ -1,10 +1,12 @@
 package io.sseflow.server.agent;
 
 import io.sseflow.encoder.SseFields;
+import io.sseflow.server.PublishResult;
 import io.sseflow.server.ServerConfig;
 import io.sseflow.server.ServerCounter;
 import io.sseflow.server.http.HttpResponses;
 import io.sseflow.server.mercure.MercurePublish;
+import io.sseflow.server.log.TopicLog;
 import io.sseflow.server.sequencer.EventSequencer;
 import io.sseflow.server.sequencer.PublishRecord;
 import io.sseflow.server.sequencer.SequencedEventHandler;
@@ -23,7 +25,10 @@ import java.util.function.Consumer;
  * ({@link StreamRegistry#collectTargets}), with its seq as the id unless its id names it across topics. Then the
  * topics and streams are marked for the {@link SubscriberFlusher},
  * and an HTTP publisher waiting for the record is answered with its id ({@link HttpPublishHandler#onSequenced})
- * and, when it has more requests buffered (pipelined publishes), handed back to be read again.
+ * and, when it has more requests buffered (pipelined publishes), handed back to be read again. A record whose
+ * explicit id is still retained in its topic (a publisher's retry) is not appended: its publisher is answered with
+ * that id, as the first time (a replicated sequencer decides that in its state machine and calls
+ * {@link #onDuplicate}; the in-memory one leaves it to this check of the topic log's id index).
  * <p>
  * Not thread-safe: owned by the server agent; allocation-free.
  */
@@ -36,6 +41,8 @@ final class FrameAssembler implements SequencedEventHandler
     private final ServerCounters metrics;
     private final SubscriberFlusher flusher;
     private final HttpPublishHandler publishHandler;
+    private final CatchUpHolds holds;
+    private final org.agrona.concurrent.CachedNanoClock clock;
     private final Consumer<Connection> readyQueue;
     private final UnsafeBuffer frame;
     private final UnsafeBuffer seqFrame;
@@ -47,8 +54,11 @@ final class FrameAssembler implements SequencedEventHandler
         final AgentContext context,
         final SubscriberFlusher flusher,
         final HttpPublishHandler publishHandler,
+        final CatchUpHolds holds,
         final Consumer<Connection> readyQueue)
     {
+        this.holds = holds;
+        this.clock = context.clock;
         this.config = context.config;
         this.topics = context.topics;
         this.metrics = context.metrics;
@@ -73,6 +83,17 @@ final class FrameAssembler implements SequencedEventHandler
             return;
         }
         final TopicState[] eventTopics = this.eventTopics;
+        final TopicLog retained = eventTopics[0].log;
+        if (record.hasId() && null != retained &&
+            TopicLog.NOT_FOUND != retained.ordinalOfId(buffer, record.idOffset(), record.idLength()))
+        {
+            for (int i = 0; i < topicCount; i++)
+            {
+                eventTopics[i] = null;
+            }
+            onDuplicate(buffer, recordOffset, recordLength, seq);
+            return;
+        }
         final int idLength = record.idLength();
         final int prefixLength = record.prefixLength();
         final int dataLength = record.dataLength();
@@ -112,8 +133,13 @@ final class FrameAssembler implements SequencedEventHandler
                 for (int i = 0; i < topicCount; i++)
                 {
                     final TopicState topic = eventTopics[i];
-                    topic.logOrCreate().append(frame, 0, position, idTextOffset, idTextLength, seq, numericId, hubId);
+                    final TopicLog log = topic.logOrCreate();
+                    log.append(frame, 0, position, idTextOffset, idTextLength, seq, numericId, hubId);
                     flusher.markDirty(topic);
+                    if (!holds.isEmpty())
+                    {
+                        holds.onAppended(topic, log, clock.nanoTime());
+                    }
                 }
             }
             final int targets = streams.collectTargets(eventTopics, topicCount, isPrivate, seq);
@@ -219,6 +245,55 @@ final class FrameAssembler implements SequencedEventHandler
             streams[i] = null;
             stream.log.append(streamFrame, 0, length, idAt, idLength, seq, id, hubId);
             flusher.markDirty(stream);
+        }
+    }
+
+    /**
+     * A retried publish whose explicit id is still retained: nothing is appended, the topic's pin is let go and an
+     * HTTP publisher is answered {@code 200} with that id, as for the first time.
+     */
+    public void onDuplicate(
+        final DirectBuffer buffer, final int recordOffset, final int recordLength, final long existingSeq)
+    {
+        final PublishRecord record = this.record.wrap(buffer, recordOffset);
+        unpinTopics(record);
+        final long correlationId = record.correlationId();
+        if (0 != correlationId)
+        {
+            final Connection connection =
+                publishHandler.onSequenced(correlationId, buffer, record.idOffset(), record.idLength());
+            if (null != connection && connection.isReading() && connection.readLimit > 0)
+            {
+                readyQueue.accept(connection);
+            }
+        }
+    }
+
+    /**
+     * A publish the sequencer will never sequence: the topic's pin is let go and an HTTP publisher is refused (see
+     * {@link HttpPublishHandler#onRefused}).
+     */
+    public void onRefused(
+        final DirectBuffer buffer, final int recordOffset, final int recordLength, final PublishResult result)
+    {
+        final PublishRecord record = this.record.wrap(buffer, recordOffset);
+        unpinTopics(record);
+        final long correlationId = record.correlationId();
+        if (0 != correlationId)
+        {
+            publishHandler.onRefused(correlationId, result);
+        }
+    }
+
+    private void unpinTopics(final PublishRecord record)
+    {
+        for (int i = -1; i < record.moreTopicCount(); i++)
+        {
+            final TopicState topic = topics.byIndex(i < 0 ? record.topicIndex() : record.moreTopic(i));
+            if (null != topic)
+            {
+                topic.unpin();
+            }
         }
     }
 }

@@ -249,6 +249,24 @@ final class HttpPublishHandler
     }
 
     /**
+     * Refuse the HTTP publisher of a record the sequencer took but will never sequence: {@code 503} with
+     * {@code Retry-After} when no leader was found in time, the topic limit's answer when the replicated state
+     * refused a new topic, the shutting-down answer otherwise.
+     *
+     * @param correlationId of the publish record: the publishing connection's id.
+     * @param result        why.
+     */
+    void onRefused(final long correlationId, final PublishResult result)
+    {
+        final Connection connection = connections.takeAwaitingPublish(correlationId);
+        if (null != connection && connection.isAwaitingPublish())
+        {
+            writer.sendError(connection, PublishResult.NO_LEADER == result ? Refusal.NO_LEADER :
+                PublishResult.TOPIC_LIMIT == result ? Refusal.TOPIC_LIMIT : Refusal.SHUTTING_DOWN);
+        }
+    }
+
+    /**
      * Claim the record's space, write it there from the decoded fields and the body, and commit it, the topic
      * pinned until the agent applies it.
      */

@@ -104,6 +104,12 @@ final class MercurePublishHandler
                 return;
             }
         }
+        if (update.topicCount() > 1 && !sequencer.sequencesSeveralTopics())
+        {
+            writer.sendError(connection, Refusal.NOT_IMPLEMENTED,
+                "an update of several topics is not replicated by a clustered hub yet: publish one topic per update");
+            return;
+        }
         final int idLength = null == update.id() ?
             generatedIds.put(id, 0) : id.putStringWithoutLengthUtf8(0, update.id());
         final int prefixLength = (update.retry() >= 0 ? SseFields.retryFieldLength(update.retry()) : 0) +

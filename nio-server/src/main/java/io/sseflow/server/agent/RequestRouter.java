@@ -6,6 +6,7 @@ import io.sseflow.server.http.AsciiBytes;
 import io.sseflow.server.http.HttpMethod;
 import io.sseflow.server.http.HttpRequestParser;
 import io.sseflow.server.http.HttpResponses;
+import io.sseflow.server.sequencer.EventSequencer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteBuffer;
@@ -22,8 +23,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * ({@code GET}, {@code HEAD}, {@code OPTIONS}) and, for Mercure, the {@link MercurePublishHandler} ({@code POST});
  * {@code GET /metrics} renders
  * the Prometheus text; {@code GET /healthz} answers {@code 200} while the server runs, {@code GET /readyz}
- * {@code 200} while it takes publishes ({@code 503} once it is shutting down); {@code GET /} answers the pre-built
- * demo page. {@code HEAD} is answered like {@code GET} without the body.
+ * {@code 200} while it takes publishes ({@code 503} once it is shutting down, or while the sequencer is not ready: no
+ * leader known, or still catching up); {@code GET /} answers the pre-built demo page. {@code HEAD} is answered like
+ * {@code GET} without the body; the sequencer adds its own lines to {@code /metrics}.
  * <p>
  * Not thread-safe: owned by the server agent.
  */
@@ -34,6 +36,7 @@ final class RequestRouter
     private static final String TOPIC_NAME_REASON = "topic name must match [A-Za-z0-9._-]{1,128}, not . or ..";
     private static final UnsafeBuffer OK_BODY = new UnsafeBuffer(HttpResponses.ascii("ok\n"));
     private static final UnsafeBuffer NOT_READY_BODY = new UnsafeBuffer(HttpResponses.ascii("not ready: shutting down\n"));
+    private static final UnsafeBuffer NO_LEADER_BODY = new UnsafeBuffer(HttpResponses.ascii("not ready: no leader\n"));
 
     private enum Endpoint
     {
@@ -56,6 +59,7 @@ final class RequestRouter
     private final HttpPublishHandler publishHandler;
     private final MercurePublishHandler mercurePublishHandler;
     private final AtomicBoolean closeRequested;
+    private final EventSequencer sequencer;
     private final byte[] allowEvents;
     private final UnsafeBuffer metricsBuffer;
     private final UnsafeBuffer demoBody;
@@ -75,8 +79,10 @@ final class RequestRouter
         this.publishHandler = publishHandler;
         this.mercurePublishHandler = new MercurePublishHandler(context, writer, publishHandler);
         this.closeRequested = context.closeRequested;
+        this.sequencer = context.sequencer;
         allowEvents = context.config.httpPublish() ? ResponseHeaders.ALLOW_EVENTS : ResponseHeaders.ALLOW_EVENTS_READ_ONLY;
-        metricsBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(ServerCounters.maxRenderedLength()));
+        metricsBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(
+            ServerCounters.maxRenderedLength() + context.sequencer.maxMetricsLength()));
         if (null != demoPage)
         {
             final ByteBuffer page = ByteBuffer.allocateDirect(demoPage.length);
@@ -222,7 +228,8 @@ final class RequestRouter
             case METRICS:
             {
                 metrics.set(ServerCounter.TOPICS, topics.count());
-                final int bodyLength = metrics.renderPrometheus(metricsBuffer, 0);
+                int bodyLength = metrics.renderPrometheus(metricsBuffer, 0);
+                bodyLength += sequencer.renderMetrics(metricsBuffer, bodyLength);
                 respond(connection, 200, ResponseHeaders.TEXT_METRICS, metricsBuffer, bodyLength);
                 break;
             }
@@ -235,6 +242,10 @@ final class RequestRouter
                 if (closeRequested.get())
                 {
                     respond(connection, 503, ResponseHeaders.TEXT_PLAIN, NOT_READY_BODY, NOT_READY_BODY.capacity());
+                }
+                else if (!sequencer.isReady())
+                {
+                    respond(connection, 503, ResponseHeaders.TEXT_PLAIN, NO_LEADER_BODY, NO_LEADER_BODY.capacity());
                 }
                 else
                 {

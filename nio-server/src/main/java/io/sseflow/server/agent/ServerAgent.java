@@ -66,6 +66,7 @@ final class ServerAgent implements Agent, SelectionHandler
     private final ConnectionTimers timers;
     private final ShutdownDrain shutdown;
     private final ConnectionAcceptor acceptor;
+    private final CatchUpHolds holds;
     private final RequestReader reader;
     private Connection[] ready = new Connection[16];
     private int readyCount;
@@ -104,9 +105,10 @@ final class ServerAgent implements Agent, SelectionHandler
         writer = new ResponseWriter(context, 64 * 1024 + ServerCounters.maxRenderedLength());
         flusher = new SubscriberFlusher(config, metrics, connections, writer, clock);
         final HttpPublishHandler publishHandler = new HttpPublishHandler(context, writer);
-        subscribeHandler = new SubscribeHandler(context, writer, flusher, constant(responses.eventStreamHead()));
+        holds = new CatchUpHolds(sequencer, metrics, flusher);
+        subscribeHandler = new SubscribeHandler(context, writer, flusher, holds, constant(responses.eventStreamHead()));
         router = new RequestRouter(context, writer, subscribeHandler, publishHandler, demoPage);
-        frames = new FrameAssembler(context, flusher, publishHandler, this::scheduleReady);
+        frames = new FrameAssembler(context, flusher, publishHandler, holds, this::scheduleReady);
         timers = new ConnectionTimers(context, writer, flusher);
         final ClientAdmission admission = new ClientAdmission(config, connections, writer);
         acceptor = new ConnectionAcceptor(
@@ -143,6 +145,10 @@ final class ServerAgent implements Agent, SelectionHandler
             workCount += disconnectRequested();
         }
         workCount += timers.poll(nowNs);
+        if (!holds.isEmpty())
+        {
+            workCount += holds.poll(nowNs);
+        }
         if (closeRequested.get())
         {
             workCount += shutdown.poll(nowNs, lastPollCount == 0 && !flusher.hasDirtyTopics() && readyCount == 0);

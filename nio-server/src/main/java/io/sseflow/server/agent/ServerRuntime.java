@@ -93,6 +93,7 @@ public final class ServerRuntime
             serverChannel.configureBlocking(false);
             port = ((InetSocketAddress)serverChannel.getLocalAddress()).getPort();
             sequencer = config.eventSequencerFactory().apply(config.publishRingBytes());
+            sequencer.topicDirectory(new RegistryTopicDirectory(topics));
             maxRecordLength = Math.min(config.maxEventBytes(), sequencer.maxRecordLength());
             agent = new ServerAgent(
                 config, topics, counters, sequencer, maxRecordLength, serverChannel, demoPage, agentClosed);

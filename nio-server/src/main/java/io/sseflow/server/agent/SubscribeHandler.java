@@ -42,6 +42,7 @@ final class SubscribeHandler
     private final ServerCounters metrics;
     private final ResponseWriter writer;
     private final SubscriberFlusher flusher;
+    private final CatchUpHolds holds;
     private final CachedNanoClock clock;
     private final AtomicBoolean closeRequested;
     private final ByteBuffer streamHead;
@@ -50,8 +51,13 @@ final class SubscribeHandler
     private final UnsafeBuffer fieldBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(MAX_FIELD_BYTES));
 
     SubscribeHandler(
-        final AgentContext context, final ResponseWriter writer, final SubscriberFlusher flusher, final ByteBuffer streamHead)
+        final AgentContext context,
+        final ResponseWriter writer,
+        final SubscriberFlusher flusher,
+        final CatchUpHolds holds,
+        final ByteBuffer streamHead)
     {
+        this.holds = holds;
         this.config = context.config;
         this.topics = context.topics;
         this.metrics = context.metrics;
@@ -115,6 +121,14 @@ final class SubscribeHandler
         {
             metrics.increment(ServerCounter.REPLAYS);
             startOrdinal = log.ordinalAfterId(idBuffer, idOffset, idLength);
+            if (startOrdinal == TopicLog.NOT_FOUND && holds.shouldHold(log, idBuffer, idOffset, idLength))
+            {
+                connection.startStreaming(topic);
+                connection.cursor.open(log, log.nextOrdinal(), streamHead, clock.nanoTime());
+                holds.hold(connection, topic, idBuffer, idOffset, idLength, clock.nanoTime());
+                flusher.flush(connection);
+                return;
+            }
             if (startOrdinal == TopicLog.NOT_FOUND)
             {
                 metrics.increment(ServerCounter.REPLAY_MISSES);

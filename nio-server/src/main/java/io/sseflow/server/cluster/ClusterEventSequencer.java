@@ -9,6 +9,7 @@ import io.sseflow.server.sequencer.EventSequencer;
 import io.sseflow.server.sequencer.PublishClaim;
 import io.sseflow.server.sequencer.PublishRecord;
 import io.sseflow.server.sequencer.SequencedEventHandler;
+import io.sseflow.server.sequencer.TopicDirectory;
 import org.agrona.BitUtil;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
@@ -72,6 +73,8 @@ public final class ClusterEventSequencer implements EventSequencer
     private final OneToOneRingBuffer deliveries;
     private final EventService service;
     private final ClusterNode node;
+    private final LogPurger purger;
+    private final SnapshotSchedule snapshots;
     private final AeronCluster.Context clientContext;
     private final UnsafeBuffer ingress;
     private final int maxRecordLength;
@@ -98,6 +101,8 @@ public final class ClusterEventSequencer implements EventSequencer
     private long nowNs;
     private volatile boolean noLeader;
     private volatile long lastOfferResult;
+    private volatile boolean caughtUp;
+    private long ingressBackPressured;
     private volatile boolean closed;
 
     /**
@@ -127,7 +132,18 @@ public final class ClusterEventSequencer implements EventSequencer
             ClusterRecord.MAX_TOPIC_NAME_LENGTH),
             MAX_INGRESS_MESSAGE - ClusterRecord.HEADER_LENGTH - ClusterRecord.MAX_TOPIC_NAME_LENGTH);
         service = new EventService(new EventStateMachine(settings.maxTopics(), settings.historyPerTopic()), deliveries);
-        node = ClusterNode.launch(settings, service, errorHandler, out);
+        purger = new LogPurger(settings, errorHandler);
+        service.purger(purger);
+        try
+        {
+            node = ClusterNode.launch(settings, service, errorHandler, out);
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            purger.close();
+            throw ex;
+        }
+        snapshots = new SnapshotSchedule(settings, node, service);
         clientContext = new AeronCluster.Context()
             .aeronDirectoryName(settings.aeronDirectoryName())
             .ingressChannel("aeron:udp?term-length=" + ClusterNode.TERM_LENGTH)
@@ -249,7 +265,13 @@ public final class ClusterEventSequencer implements EventSequencer
             pending.consume(refuser, Integer.MAX_VALUE);
             sendOffset = 0;
         }
-        return deliveries.read(deliverer, limit);
+        final int delivered = deliveries.read(deliverer, limit);
+        snapshots.poll(nowNs);
+        if (!caughtUp && null != client && 0 == deliveries.size() && node.isElectionClosed())
+        {
+            caughtUp = true;
+        }
+        return delivered;
     }
 
     /**
@@ -266,8 +288,56 @@ public final class ClusterEventSequencer implements EventSequencer
             CloseHelper.quietCloseAll(connecting, client);
             client = null;
             connecting = null;
+            purger.close();
             node.close();
         }
+    }
+
+    /**
+     * No: a record's further topics are node-local indexes, and records go to other members by topic name.
+     *
+     * @return false.
+     */
+    public boolean sequencesSeveralTopics()
+    {
+        return false;
+    }
+
+    /**
+     * Ready for publishes: connected to a leader and this member out of elections (so caught up with the log it
+     * joined), and, since the client connected, the agent has once taken every event the service had applied.
+     *
+     * @return true when ready.
+     */
+    public boolean isReady()
+    {
+        return caughtUp && !closed && !noLeader && isConnected() && node.isElectionClosed();
+    }
+
+    /**
+     * A member of several can be behind the others at any time; a single durable node only until it is ready (its
+     * log replayed after a restart).
+     */
+    public boolean canBeBehind()
+    {
+        return settings.memberCount() > 1 || !isReady();
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public int maxMetricsLength()
+    {
+        return ClusterMetrics.maxLength();
+    }
+
+    /**
+     * The cluster's lines: {@code sseflow_cluster_role} (0 follower, 1 candidate, 2 leader), commit position, applied
+     * seq, snapshots, seconds since the last snapshot, ingress back pressure.
+     */
+    public int renderMetrics(final MutableDirectBuffer buffer, final int offset)
+    {
+        return ClusterMetrics.render(buffer, offset, node, service, ingressBackPressured);
     }
 
     /**
@@ -368,6 +438,7 @@ public final class ClusterEventSequencer implements EventSequencer
         if (null != client && client.isClosed())
         {
             this.client = client = null;
+            caughtUp = false;
         }
         if (null == client && !closed)
         {
@@ -470,6 +541,10 @@ public final class ClusterEventSequencer implements EventSequencer
             healthy();
             sendOffset = headOffset;
             return true;
+        }
+        if (Publication.BACK_PRESSURED == result || Publication.ADMIN_ACTION == result)
+        {
+            ingressBackPressured++;
         }
         if (Publication.NOT_CONNECTED == result || Publication.CLOSED == result ||
             Publication.MAX_POSITION_EXCEEDED == result)

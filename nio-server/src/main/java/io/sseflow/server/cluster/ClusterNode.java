@@ -6,6 +6,7 @@ import io.aeron.archive.client.AeronArchive;
 import io.aeron.cluster.ClusterControl;
 import io.aeron.cluster.ClusteredMediaDriver;
 import io.aeron.cluster.ConsensusModule;
+import io.aeron.cluster.ElectionState;
 import io.aeron.cluster.service.ClusteredService;
 import io.aeron.cluster.service.ClusteredServiceContainer;
 import io.aeron.driver.MediaDriver;
@@ -18,7 +19,13 @@ import org.agrona.concurrent.NoOpLock;
 import org.agrona.concurrent.status.AtomicCounter;
 
 import java.io.File;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -30,8 +37,16 @@ import java.util.function.Supplier;
  * <p>
  * Tuned for a hub on a small machine: every component on one SHARED-mode thread each with backoff idling (no busy
  * spin), 1 MiB sparse term buffers, and timeouts that let a follower notice a dead leader and elect another within
- * a few seconds instead of the defaults' tens of seconds. A restart soon after a crash finds the previous process's
- * mark files still marked active for a few seconds: it waits them out, saying so, instead of failing.
+ * a few seconds instead of the defaults' tens of seconds.
+ * <p>
+ * The node holds an exclusive lock on {@value #LOCK_FILE} in the data dir while it runs, so two processes never
+ * share one data dir: a second one waits, saying so, up to {@link #MARK_FILE_WAIT_MS} for the first to exit (a
+ * supervisor's restart while the old process still shuts down), then is refused, naming the dir. Aeron marks its archive and cluster mark files
+ * active for 10 s after their last update, so a restart right after a crash ({@code kill -9}) would find them still
+ * active and have to wait that long; holding the lock proves their writer has exited (the kernel frees a dead
+ * process's lock at once), so a node that got the lock removes them and starts at once, saying so. If a mark file
+ * still looks active anyway (the Aeron directory of another process), it waits them out, saying so, instead of
+ * failing.
  */
 public final class ClusterNode implements AutoCloseable
 {
@@ -71,20 +86,33 @@ public final class ClusterNode implements AutoCloseable
     static final long DRIVER_TIMEOUT_MS = 5_000;
 
     /**
-     * Longest wait for a previous process's mark files to expire.
+     * Longest wait for a previous process to let go of the data dir (or for its mark files to expire).
      */
     static final long MARK_FILE_WAIT_MS = 30_000;
+
+    /**
+     * The lock file in the data dir, held while the node runs.
+     */
+    static final String LOCK_FILE = "sseflow.lock";
+
+    private static final String[] MARK_FILES =
+        { "cluster/cluster-mark.dat", "cluster/cluster-mark-service-0.dat", "archive/archive-mark.dat" };
 
     private final ClusterSettings settings;
     private final ClusteredMediaDriver driver;
     private final ClusteredServiceContainer container;
+    private final FileChannel lockChannel;
 
     private ClusterNode(
-        final ClusterSettings settings, final ClusteredMediaDriver driver, final ClusteredServiceContainer container)
+        final ClusterSettings settings,
+        final ClusteredMediaDriver driver,
+        final ClusteredServiceContainer container,
+        final FileChannel lockChannel)
     {
         this.settings = settings;
         this.driver = driver;
         this.container = container;
+        this.lockChannel = lockChannel;
     }
 
     /**
@@ -103,10 +131,12 @@ public final class ClusterNode implements AutoCloseable
         final File clusterDir = new File(settings.dataDir(), "cluster");
         final File archiveDir = new File(settings.dataDir(), "archive");
         final long deadline = System.currentTimeMillis() + MARK_FILE_WAIT_MS;
+        final FileChannel lockChannel = lockDataDir(settings, out);
         ClusteredMediaDriver driver = null;
         ClusteredServiceContainer container = null;
         try
         {
+            removeStaleMarkFiles(settings, out);
             while (true)
             {
                 try
@@ -119,7 +149,7 @@ public final class ClusterNode implements AutoCloseable
                             consensusContext(settings, clusterDir, errorHandler));
                     }
                     container = ClusteredServiceContainer.launch(serviceContext(settings, clusterDir, service, errorHandler));
-                    return new ClusterNode(settings, driver, container);
+                    return new ClusterNode(settings, driver, container, lockChannel);
                 }
                 catch (final RuntimeException ex)
                 {
@@ -136,7 +166,7 @@ public final class ClusterNode implements AutoCloseable
         }
         catch (final RuntimeException | Error ex)
         {
-            CloseHelper.quietCloseAll(container, driver);
+            CloseHelper.quietCloseAll(container, driver, lockChannel);
             throw ex;
         }
     }
@@ -167,7 +197,121 @@ public final class ClusterNode implements AutoCloseable
      */
     public void close()
     {
-        CloseHelper.closeAll(container, driver);
+        CloseHelper.closeAll(container, driver, lockChannel);
+    }
+
+    /**
+     * The member's role as its consensus module last set it: {@code 0} follower, {@code 1} candidate, {@code 2}
+     * leader ({@link io.aeron.cluster.service.Cluster.Role#code()}). Any thread.
+     *
+     * @return the code, 0 once closed.
+     */
+    public long roleCode()
+    {
+        final io.aeron.Counter counter = driver.consensusModule().context().clusterNodeRoleCounter();
+        return null == counter || counter.isClosed() ? 0 : counter.get();
+    }
+
+    /**
+     * The log position a majority of members has, as this member knows it. Any thread.
+     *
+     * @return the position, 0 once closed.
+     */
+    public long commitPosition()
+    {
+        final io.aeron.Counter counter = driver.consensusModule().context().commitPositionCounter();
+        return null == counter || counter.isClosed() ? 0 : counter.get();
+    }
+
+    /**
+     * Is the member out of elections? A member that (re)joins catches up with the leader's log during its election,
+     * so once that is over it has every committed event up to the time it joined. Any thread.
+     *
+     * @return true when no election is in progress.
+     */
+    public boolean isElectionClosed()
+    {
+        final io.aeron.Counter counter = driver.consensusModule().context().electionStateCounter();
+        return null != counter && !counter.isClosed() && ElectionState.CLOSED.code() == counter.get();
+    }
+
+    private static FileChannel lockDataDir(final ClusterSettings settings, final PrintStream out)
+    {
+        final File dataDir = settings.dataDir();
+        if (!dataDir.isDirectory() && !dataDir.mkdirs())
+        {
+            throw new IllegalStateException("cannot create the data dir " + dataDir);
+        }
+        final File lockFile = new File(dataDir, LOCK_FILE);
+        final long deadline = System.currentTimeMillis() + MARK_FILE_WAIT_MS;
+        boolean said = false;
+        while (true)
+        {
+            final FileChannel channel;
+            try
+            {
+                channel = FileChannel.open(lockFile.toPath(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException("cannot lock the data dir " + dataDir + ": " + ex.getMessage(), ex);
+            }
+            FileLock lock = null;
+            try
+            {
+                lock = channel.tryLock();
+            }
+            catch (final OverlappingFileLockException ex)
+            {
+                lock = null;
+            }
+            catch (final IOException ex)
+            {
+                CloseHelper.quietClose(channel);
+                throw new UncheckedIOException("cannot lock the data dir " + dataDir + ": " + ex.getMessage(), ex);
+            }
+            if (null != lock)
+            {
+                return channel;
+            }
+            CloseHelper.quietClose(channel);
+            if (System.currentTimeMillis() > deadline)
+            {
+                throw new IllegalStateException("the data dir " + dataDir + " is in use by another process (it holds " +
+                    lockFile + "); give each node its own --data-dir");
+            }
+            if (!said)
+            {
+                said = true;
+                out.println("sseflow: cluster node " + settings.nodeIndex() + ": the data dir " + dataDir +
+                    " is locked by another process (" + lockFile + "); waiting up to " + MARK_FILE_WAIT_MS / 1000 +
+                    " s for it to exit");
+            }
+            sleep(200);
+        }
+    }
+
+    private static void removeStaleMarkFiles(final ClusterSettings settings, final PrintStream out)
+    {
+        final StringBuilder removed = new StringBuilder();
+        for (final String name : MARK_FILES)
+        {
+            final File file = new File(settings.dataDir(), name);
+            if (file.isFile())
+            {
+                if (!file.delete())
+                {
+                    throw new IllegalStateException("cannot remove the stale mark file " + file);
+                }
+                removed.append(removed.length() > 0 ? ", " : "").append(name);
+            }
+        }
+        if (removed.length() > 0)
+        {
+            out.println("sseflow: cluster node " + settings.nodeIndex() + ": removed mark files left by the previous " +
+                "process under " + settings.dataDir() + " (" + removed + "); it has exited (the data dir lock was " +
+                "free), so there is no need to wait for them to expire");
+        }
     }
 
     static Supplier<IdleStrategy> idleStrategies()
@@ -223,7 +367,7 @@ public final class ClusterNode implements AutoCloseable
             .recordingEventsEnabled(false)
             .threadingMode(ArchiveThreadingMode.SHARED)
             .idleStrategySupplier(idleStrategies())
-            .segmentFileLength(16 * TERM_LENGTH)
+            .segmentFileLength(settings.archiveSegmentLength())
             .errorHandler(errorHandler);
     }
 
@@ -283,7 +427,7 @@ public final class ClusterNode implements AutoCloseable
         catch (final InterruptedException ex)
         {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for mark files to expire", ex);
+            throw new IllegalStateException("interrupted while waiting for the data dir", ex);
         }
     }
 }

@@ -1,9 +1,14 @@
 package io.sseflow.server.cluster;
 
 import java.io.File;
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Where a cluster member keeps its files and how it reaches the others: the hub's {@code --data-dir},
@@ -30,6 +35,21 @@ public final class ClusterSettings
      */
     public static final int DEFAULT_HISTORY_PER_TOPIC = 1024;
 
+    /**
+     * Default events applied between two periodic snapshots.
+     */
+    public static final long DEFAULT_SNAPSHOT_EVERY_EVENTS = 100_000;
+
+    /**
+     * Default longest time between two periodic snapshots while events are applied.
+     */
+    public static final long DEFAULT_SNAPSHOT_INTERVAL_MS = 10 * 60 * 1000;
+
+    /**
+     * Default length of one archive segment file of the log: the unit in which the log before a snapshot is deleted.
+     */
+    public static final int DEFAULT_ARCHIVE_SEGMENT_LENGTH = 16 * 1024 * 1024;
+
     private final File dataDir;
     private final List<String> hosts;
     private final int[] basePorts;
@@ -37,6 +57,9 @@ public final class ClusterSettings
     private String aeronDirectoryName;
     private int maxTopics = DEFAULT_MAX_TOPICS;
     private int historyPerTopic = DEFAULT_HISTORY_PER_TOPIC;
+    private long snapshotEveryEvents = DEFAULT_SNAPSHOT_EVERY_EVENTS;
+    private long snapshotIntervalMs = DEFAULT_SNAPSHOT_INTERVAL_MS;
+    private int archiveSegmentLength = DEFAULT_ARCHIVE_SEGMENT_LENGTH;
 
     /**
      * @param dataDir   holds the node's {@code cluster} and {@code archive} directories.
@@ -101,6 +124,20 @@ public final class ClusterSettings
     }
 
     /**
+     * A single durable node on {@link #PORTS_PER_MEMBER} consecutive loopback UDP ports free now, below the usual
+     * ephemeral range: a one-member cluster keeps no member addresses in its files, so they may differ from one
+     * start to the next.
+     *
+     * @param dataDir holds the node's files.
+     * @return the settings.
+     * @throws IllegalStateException when no free range is found.
+     */
+    public static ClusterSettings singleNode(final File dataDir)
+    {
+        return singleNode(dataDir, freeLoopbackBasePort());
+    }
+
+    /**
      * Override the Aeron directory (memory-mapped driver files); by default under {@code /dev/shm} when it exists,
      * named after the data dir and node, else under the data dir.
      *
@@ -129,6 +166,68 @@ public final class ClusterSettings
         this.maxTopics = maxTopics;
         this.historyPerTopic = historyPerTopic;
         return this;
+    }
+
+    /**
+     * When the leader takes a snapshot (every member writes one): after {@code everyEvents} events applied since the
+     * last, or {@code intervalMs} after it when any event was applied since. Each snapshot makes the log before the
+     * previous one redundant, and it is deleted, so the disk a member uses stays bounded.
+     *
+     * @param everyEvents events between two snapshots.
+     * @param intervalMs  longest time between two snapshots.
+     * @return this.
+     */
+    public ClusterSettings snapshots(final long everyEvents, final long intervalMs)
+    {
+        if (everyEvents < 1 || intervalMs < 1)
+        {
+            throw new IllegalArgumentException("snapshot interval must be positive: " + everyEvents + " events, " +
+                intervalMs + " ms");
+        }
+        this.snapshotEveryEvents = everyEvents;
+        this.snapshotIntervalMs = intervalMs;
+        return this;
+    }
+
+    /**
+     * Length of the archive's segment files, a power of two from 1 MiB (the log's term length) to 1 GiB.
+     *
+     * @param length bytes.
+     * @return this.
+     */
+    public ClusterSettings archiveSegmentLength(final int length)
+    {
+        if (length < ClusterNode.TERM_LENGTH || length > 1 << 30 || Integer.bitCount(length) != 1)
+        {
+            throw new IllegalArgumentException("archive segment length must be a power of two from " +
+                ClusterNode.TERM_LENGTH + " to 1 GiB: " + length);
+        }
+        this.archiveSegmentLength = length;
+        return this;
+    }
+
+    /**
+     * @return events between two periodic snapshots.
+     */
+    public long snapshotEveryEvents()
+    {
+        return snapshotEveryEvents;
+    }
+
+    /**
+     * @return longest time between two periodic snapshots, in milliseconds.
+     */
+    public long snapshotIntervalMs()
+    {
+        return snapshotIntervalMs;
+    }
+
+    /**
+     * @return length of the archive's segment files.
+     */
+    public int archiveSegmentLength()
+    {
+        return archiveSegmentLength;
     }
 
     /**
@@ -179,6 +278,18 @@ public final class ClusterSettings
         return historyPerTopic;
     }
 
+    /**
+     * One line saying what this member is and what it uses, as the hub prints it at start.
+     *
+     * @return the line.
+     */
+    public String describe()
+    {
+        return "sseflow cluster node " + nodeIndex + " of " + basePorts.length + ": data dir " + dataDir +
+            ", UDP " + hosts.get(nodeIndex) + ":" + basePorts[nodeIndex] + "-" +
+            (basePorts[nodeIndex] + PORTS_PER_MEMBER - 1) + ", Aeron dir " + aeronDirectoryName;
+    }
+
     String host(final int member)
     {
         return hosts.get(member);
@@ -225,6 +336,36 @@ public final class ClusterSettings
             endpoints.append(i).append('=').append(endpoint(i, 0));
         }
         return endpoints.toString();
+    }
+
+    private static int freeLoopbackBasePort()
+    {
+        for (int attempt = 0; attempt < 200; attempt++)
+        {
+            final int base = 20_000 + ThreadLocalRandom.current().nextInt(12_000);
+            if (allFree(base))
+            {
+                return base;
+            }
+        }
+        throw new IllegalStateException("no " + PORTS_PER_MEMBER + " consecutive free UDP ports found on loopback " +
+            "for the durable node; give them with --cluster-members 127.0.0.1:PORT");
+    }
+
+    private static boolean allFree(final int base)
+    {
+        for (int port = base; port < base + PORTS_PER_MEMBER; port++)
+        {
+            try (DatagramSocket socket = new DatagramSocket(null))
+            {
+                socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            }
+            catch (final IOException ex)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String defaultAeronDirectory(final File dataDir, final int nodeIndex)

@@ -35,9 +35,11 @@ final class EventService implements ClusteredService, AppliedEventListener
     private volatile Cluster.Role role = Cluster.Role.FOLLOWER;
     private volatile long appliedSeq;
     private volatile int snapshotsTaken;
+    private volatile long lastSnapshotAtMs;
     private volatile boolean closing;
     private volatile Thread thread;
     private Cluster cluster;
+    private LogPurger purger;
     private IdleStrategy idleStrategy;
     private long messageSessionId;
     private DirectBuffer messageBuffer;
@@ -75,9 +77,27 @@ final class EventService implements ClusteredService, AppliedEventListener
         return snapshotsTaken;
     }
 
+    /**
+     * Wall-clock time this service last wrote a snapshot, or loaded one at start.
+     *
+     * @return epoch milliseconds, 0 when neither.
+     */
+    long lastSnapshotAtMs()
+    {
+        return lastSnapshotAtMs;
+    }
+
     Thread thread()
     {
         return thread;
+    }
+
+    /**
+     * Told each snapshot's log position, to delete the log it makes redundant.
+     */
+    void purger(final LogPurger purger)
+    {
+        this.purger = purger;
     }
 
     void closing()
@@ -93,6 +113,7 @@ final class EventService implements ClusteredService, AppliedEventListener
         if (null != snapshotImage)
         {
             loadSnapshot(snapshotImage);
+            lastSnapshotAtMs = System.currentTimeMillis();
             machine.forEachRetained((topic, topicOffset, topicLength, record, recordOffset, recordLength, seq, id) ->
                 deliver(Delivery.APPENDED, seq, id, 0, topic, topicOffset, topicLength, record, recordOffset,
                     recordLength));
@@ -160,7 +181,12 @@ final class EventService implements ClusteredService, AppliedEventListener
             sent += part;
         }
         while (sent < length);
+        lastSnapshotAtMs = System.currentTimeMillis();
         snapshotsTaken++;
+        if (null != purger)
+        {
+            purger.onSnapshot(cluster.logPosition());
+        }
     }
 
     public void onRoleChange(final Cluster.Role newRole)

@@ -2,6 +2,7 @@ package io.sseflow.server.hub;
 
 import io.sseflow.server.ServerConfig;
 import io.sseflow.server.SseServer;
+import io.sseflow.server.cluster.ClusterSettings;
 import io.sseflow.server.http.TrustedProxies;
 import io.sseflow.server.hub.jwt.JwtAlgorithm;
 import io.sseflow.server.hub.jwt.JwtAuthorizer;
@@ -69,6 +70,12 @@ public final class HubOptions
         "                         (tokens: 'Authorization: Bearer', ?authorization= or ?access_token=, or",
         "                         the mercureAuthorization cookie; a JWT key excludes --publish-token and",
         "                         --subscribe-token, and allows a non-loopback --host)",
+        "  --data-dir DIR         keep the event log on disk under DIR: history and ids survive a crash",
+        "                         or restart (alone: a single durable node on free loopback UDP ports)",
+        "  --cluster-members LIST host:port of every cluster member, the same list in the same order on",
+        "                         every node; each member uses UDP ports port to port+" +
+            (ClusterSettings.PORTS_PER_MEMBER - 1) + " (needs --data-dir)",
+        "  --cluster-node N       this node's 0-based index in --cluster-members",
         "  --help                 print this and exit",
         "",
         "Endpoints: GET / (demo page), GET /events/{topic} (stream), POST /events/{topic} (publish),",
@@ -126,6 +133,7 @@ public final class HubOptions
     {
         final SseServer.Builder builder = SseServer.builder().demoPage(true);
         final JwtFlags jwt = new JwtFlags();
+        final ClusterFlags cluster = new ClusterFlags();
         for (int i = 0; i < args.length; i++)
         {
             final String arg = args[i];
@@ -172,6 +180,7 @@ public final class HubOptions
                     break;
                 case "--history":
                     builder.history(intValue(flag, value, 1, Integer.MAX_VALUE));
+                    cluster.history(intValue(flag, value, 1, Integer.MAX_VALUE));
                     break;
                 case "--heartbeat-ms":
                     builder.heartbeatMs(intValue(flag, value, 1, Integer.MAX_VALUE));
@@ -196,6 +205,7 @@ public final class HubOptions
                     break;
                 case "--max-topics":
                     builder.maxTopics(intValue(flag, value, 1, Integer.MAX_VALUE));
+                    cluster.maxTopics(intValue(flag, value, 1, Integer.MAX_VALUE));
                     break;
                 case "--max-connections-per-address":
                     builder.maxConnectionsPerAddress(intValue(flag, value, 1, Integer.MAX_VALUE));
@@ -222,7 +232,11 @@ public final class HubOptions
                     jwt.allowAnonymous = booleanValue(flag, value);
                     break;
                 default:
-                    throw new IllegalArgumentException("unknown flag " + flag);
+                    if (!cluster.accept(flag, value))
+                    {
+                        throw new IllegalArgumentException("unknown flag " + flag);
+                    }
+                    break;
             }
         }
         final JwtSettings jwtSettings = jwt.settings();
@@ -231,7 +245,7 @@ public final class HubOptions
             final JwtAuthorizer authorizer = new JwtAuthorizer(jwtSettings);
             builder.subscribeAuthorizer(authorizer).publishAuthorizer(authorizer);
         }
-        return new HubSettings(builder, jwtSettings);
+        return new HubSettings(builder, jwtSettings, cluster.applyTo(builder, System.err));
     }
 
     private static JwtAlgorithm jwtAlgorithm(final String flag, final String value)

@@ -1,6 +1,7 @@
 package io.sseflow.server.hub;
 
 import io.sseflow.server.SseServer;
+import io.sseflow.server.cluster.ClusterSettings;
 import io.sseflow.server.hub.jwt.JwtSettings;
 
 /**
@@ -11,11 +12,29 @@ public final class HubSettings
 {
     private final SseServer.Builder server;
     private final JwtSettings jwt;
+    private final ClusterSettings cluster;
 
     HubSettings(final SseServer.Builder server, final JwtSettings jwt)
     {
+        this(server, jwt, null);
+    }
+
+    HubSettings(final SseServer.Builder server, final JwtSettings jwt, final ClusterSettings cluster)
+    {
         this.server = server;
         this.jwt = jwt;
+        this.cluster = cluster;
+    }
+
+    /**
+     * The durable or clustered node ({@code --data-dir}, {@code --cluster-members}, {@code --cluster-node}), whose
+     * sequencer the server's builder already uses.
+     *
+     * @return the member's settings, or null when history lives in memory only.
+     */
+    public ClusterSettings cluster()
+    {
+        return cluster;
     }
 
     /**

@@ -199,6 +199,16 @@ public final class SubscriberCursor
     }
 
     /**
+     * Are control bytes (the response head, a heartbeat) not yet fully written?
+     *
+     * @return true while some are pending.
+     */
+    public boolean hasPendingControl()
+    {
+        return null != control;
+    }
+
+    /**
      * When the last byte was written (or the cursor opened).
      *
      * @return nanosecond timestamp.

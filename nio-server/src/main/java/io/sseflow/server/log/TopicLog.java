@@ -84,6 +84,7 @@ public final class TopicLog
     private long firstOrdinal;
     private long nextOrdinal;
     private long lastSeq;
+    private long highestNumericId = -1;
 
     int budgetIndex = -1;
 
@@ -186,11 +187,16 @@ public final class TopicLog
         }
 
         final long ordinal = nextOrdinal;
-        index.put(ordinal, seq, numericId, idOffset, idLength, position, hubId);
+        index.put(ordinal, seq, numericId, idOffset, idLength, position, hubId, numericId == EventSequencer.TEXT_ID ?
+            EventIndex.hashOf(frame, offset + idOffset, idLength) : EventIndex.hashOf(numericId));
 
         headPosition = position + length;
         nextOrdinal = ordinal + 1;
         lastSeq = seq;
+        if (numericId != EventSequencer.TEXT_ID && numericId > highestNumericId)
+        {
+            highestNumericId = numericId;
+        }
 
         return ordinal;
     }
@@ -206,25 +212,34 @@ public final class TopicLog
      */
     public long ordinalAfterId(final DirectBuffer id, final int offset, final int length)
     {
+        final long ordinal = ordinalOfId(id, offset, length);
+        return NOT_FOUND == ordinal ? NOT_FOUND : ordinal + 1;
+    }
+
+    /**
+     * Ordinal of the retained event with the given id, found through the index's hash table without a scan or an
+     * allocation. Numeric ids compare as numbers; anything else compares byte for byte.
+     *
+     * @param id     holding the id text.
+     * @param offset of the text.
+     * @param length of the text.
+     * @return the ordinal, or {@link #NOT_FOUND}.
+     */
+    public long ordinalOfId(final DirectBuffer id, final int offset, final int length)
+    {
         final long numeric = PublishRecord.parseNumericId(id, offset, length);
-        for (long ordinal = nextOrdinal - 1; ordinal >= firstOrdinal; ordinal--)
-        {
-            final long storedId = index.storedId(ordinal);
-            if (numeric >= 0)
-            {
-                if (storedId == numeric)
-                {
-                    return ordinal + 1;
-                }
-            }
-            else if (storedId < 0 &&
-                EventIndex.textIdLength(storedId) == length &&
-                idEquals(index.position(ordinal) + EventIndex.textIdOffset(storedId), id, offset, length))
-            {
-                return ordinal + 1;
-            }
-        }
-        return NOT_FOUND;
+        final int hash = numeric >= 0 ? EventIndex.hashOf(numeric) : EventIndex.hashOf(id, offset, length);
+        return index.ordinalOfId(hash, firstOrdinal, buffer, numeric, id, offset, length);
+    }
+
+    /**
+     * The largest numeric id this log has taken since it was created, retained or not.
+     *
+     * @return the id, -1 before the first numeric id.
+     */
+    public long highestNumericId()
+    {
+        return highestNumericId;
     }
 
     /**
@@ -536,22 +551,9 @@ public final class TopicLog
         }
     }
 
-    private boolean idEquals(final long position, final DirectBuffer id, final int offset, final int length)
-    {
-        final UnsafeBuffer buffer = this.buffer;
-        final int mask = this.mask;
-        for (int i = 0; i < length; i++)
-        {
-            if (buffer.getByte((int)(position + i) & mask) != id.getByte(offset + i))
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
     private void evictOldest()
     {
+        index.removeId(firstOrdinal);
         firstOrdinal++;
         tailPosition = firstOrdinal == nextOrdinal ? headPosition : framePosition(firstOrdinal);
     }

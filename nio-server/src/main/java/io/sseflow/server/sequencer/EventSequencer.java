@@ -1,6 +1,7 @@
 package io.sseflow.server.sequencer;
 
 import io.sseflow.server.PublishResult;
+import org.agrona.MutableDirectBuffer;
 
 /**
  * The sequencer SPI: where events come from, who orders them and who assigns their ids. Publishers on any thread
@@ -80,5 +81,78 @@ public interface EventSequencer extends AutoCloseable
      */
     default void onTopicFreed(final int topicIndex)
     {
+    }
+
+    /**
+     * The agent's topics, by index and by name, for a sequencer whose log names topics (a replicated one: indexes are
+     * node-local). Called once by the server when it starts, before the first {@link #poll}. The default needs no
+     * names and ignores it.
+     *
+     * @param topics the agent's topics.
+     * @return this.
+     */
+    default EventSequencer topicDirectory(final TopicDirectory topics)
+    {
+        return this;
+    }
+
+    /**
+     * Does this sequencer carry records of several topics ({@link PublishRecord#FLAG_MORE_TOPICS}, a Mercure update
+     * of several topics)? Their further topics are node-local topic indexes, so a replicated sequencer that sends
+     * records to other nodes by topic name answers false, and the server refuses such updates. The default is true.
+     *
+     * @return true when records of several topics are sequenced.
+     */
+    default boolean sequencesSeveralTopics()
+    {
+        return true;
+    }
+
+    /**
+     * Can publishes be taken now? A replicated sequencer answers false while it knows no leader, or while this node
+     * is still catching up with the log; the server's {@code /readyz} answers {@code 503} then. Any thread. The
+     * default is always ready.
+     *
+     * @return true when ready.
+     */
+    default boolean isReady()
+    {
+        return true;
+    }
+
+    /**
+     * Can this node's log be behind an id a client saw elsewhere (on another node of a cluster, or on this one
+     * before it restarted and while it replays)? Then a subscriber whose {@code Last-Event-ID} is not (yet) in the
+     * topic's log and looks ahead of it is held until the log has it, instead of being given every retained event.
+     * Agent thread. The default, a sequencer of this process only, cannot be behind.
+     *
+     * @return true when the log may be behind.
+     */
+    default boolean canBeBehind()
+    {
+        return false;
+    }
+
+    /**
+     * Largest {@link #renderMetrics} writes.
+     *
+     * @return bytes; the default, which writes none, 0.
+     */
+    default int maxMetricsLength()
+    {
+        return 0;
+    }
+
+    /**
+     * Append the sequencer's own lines to {@code /metrics}, in the Prometheus text format (each with its
+     * {@code # HELP} and {@code # TYPE} lines), without allocating. Agent thread. The default writes none.
+     *
+     * @param buffer to write into, with at least {@link #maxMetricsLength()} bytes from {@code offset}.
+     * @param offset where to start.
+     * @return bytes written.
+     */
+    default int renderMetrics(final MutableDirectBuffer buffer, final int offset)
+    {
+        return 0;
     }
 }

@@ -4,6 +4,7 @@ import io.sseflow.server.PublishResult;
 import io.sseflow.server.sequencer.PublishClaim;
 import io.sseflow.server.sequencer.PublishRecord;
 import io.sseflow.server.sequencer.SequencedEventHandler;
+import io.sseflow.server.sequencer.TopicDirectory;
 import org.agrona.DirectBuffer;
 import org.agrona.IoUtil;
 import org.agrona.MutableDirectBuffer;

@@ -16,10 +16,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A member started while another process's mark files in its data dir still look active (as for a few seconds after
- * a crash) waits for them, saying so, and starts once they are released, instead of failing.
+ * A member started on a data dir another member still holds (its lock file: a supervisor's restart while the old
+ * process shuts down) waits for it, saying so, and starts once it is let go, instead of failing or sharing the dir;
+ * the mark files the first left are removed, since it is known to be gone, so the second does not wait for them to
+ * expire.
  */
-class ActiveMarkFileTest
+class DataDirLockTest
 {
     private final File dataDir = ClusterTestSupport.tempDir("sseflow-cluster-mark-");
     private final String firstAeronDir = ClusterTestSupport.aeronDir("mark-first");
@@ -44,7 +46,7 @@ class ActiveMarkFileTest
     }
 
     @Test
-    void shouldWaitForActiveMarkFilesThenStart() throws Exception
+    void shouldWaitForTheDataDirLockThenStartWithoutWaitingForMarkFiles() throws Exception
     {
         final int basePort = ClusterTestSupport.freeBasePort(ClusterSettings.PORTS_PER_MEMBER);
         final ClusterTestSupport.Topics topics = new ClusterTestSupport.Topics();
@@ -64,7 +66,7 @@ class ActiveMarkFileTest
             new ClusterEventSequencer(
                 ClusterSettings.singleNode(dataDir, basePort).aeronDirectoryName(secondAeronDir), 1 << 16, ex -> { },
                 print));
-        Await.condition(() -> out.toString(StandardCharsets.UTF_8).contains("waiting for them to expire"),
+        Await.condition(() -> out.toString(StandardCharsets.UTF_8).contains("is locked by another process"),
             "second node says it waits", Duration.ofSeconds(30));
         assertTrue(!starting.isDone(), "second node started beside an active one");
 
@@ -78,6 +80,9 @@ class ActiveMarkFileTest
         }, "second node up on the same data dir", Duration.ofSeconds(60));
         final String said = out.toString(StandardCharsets.UTF_8);
         System.out.print(said);
-        assertEquals(0, said.indexOf("sseflow: cluster node 0: "), said);
+        assertEquals(0, said.indexOf("sseflow: cluster node 0: the data dir " + dataDir + " is locked by another " +
+            "process (" + new File(dataDir, "sseflow.lock") + "); waiting up to 30 s for it to exit\n"), said);
+        assertTrue(said.contains("sseflow: cluster node 0: removed mark files left by the previous process"), said);
+        assertTrue(!said.contains("waiting for them to expire"), said);
     }
 }

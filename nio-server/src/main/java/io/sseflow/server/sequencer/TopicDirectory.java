@@ -1,12 +1,13 @@
-package io.sseflow.server.cluster;
+package io.sseflow.server.sequencer;
 
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
 /**
- * The server agent's topics as a clustered sequencer needs them, called only on the agent thread (from
- * {@link ClusterEventSequencer#poll}): publish records name a topic by its node-local index, the cluster log by its
- * name.
+ * The server agent's topics as a replicated sequencer needs them: publish records name a topic by its node-local
+ * index, a replicated log by its name. Given to the sequencer once, before the first {@link EventSequencer#poll}
+ * ({@link EventSequencer#topicDirectory}); called only on the agent thread (from {@code poll}), and allocation-free
+ * for a topic already live.
  */
 public interface TopicDirectory
 {
@@ -22,7 +23,8 @@ public interface TopicDirectory
 
     /**
      * Find or create the topic of an event another node took (or this node took before a restart), and pin it once,
-     * as a local publisher pins the topic it publishes to: the agent lets go of that pin when it applies the event.
+     * as a local publisher pins the topic it publishes to: the agent lets go of that pin when it applies the event
+     * (or is told it was a duplicate or refused).
      *
      * @param name   the topic name's bytes.
      * @param offset where they start.

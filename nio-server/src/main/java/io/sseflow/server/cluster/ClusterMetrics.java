@@ -1,0 +1,119 @@
+package io.sseflow.server.cluster;
+
+import org.agrona.MutableDirectBuffer;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The cluster's lines of {@code /metrics}, in the Prometheus text format, written without allocating from
+ * preambles encoded once.
+ */
+enum ClusterMetrics
+{
+    /**
+     * The member's role in the consensus module: 0 follower, 1 candidate, 2 leader (2 on a single durable node).
+     */
+    ROLE("sseflow_cluster_role", "Role of this cluster member: 0 follower, 1 candidate, 2 leader.", "gauge"),
+
+    /**
+     * Log position a majority has, as this member knows it.
+     */
+    COMMIT_POSITION(
+        "sseflow_cluster_commit_position", "Cluster log position committed by a majority, as this member knows it.",
+        "gauge"),
+
+    /**
+     * Hub sequence of the last event this member applied.
+     */
+    APPLIED_SEQ("sseflow_cluster_applied_seq", "Hub sequence of the last event this member applied.", "gauge"),
+
+    /**
+     * Snapshots this member's service wrote since it started.
+     */
+    SNAPSHOTS("sseflow_cluster_snapshots_total", "Snapshots this member wrote since it started.", "counter"),
+
+    /**
+     * Seconds since this member last wrote (or, after a start, loaded) a snapshot; -1 when it has none.
+     */
+    SECONDS_SINCE_SNAPSHOT(
+        "sseflow_cluster_seconds_since_snapshot",
+        "Seconds since this member wrote a snapshot, or loaded one at start; -1 when none.",
+        "gauge"),
+
+    /**
+     * Offers to the cluster's ingress refused because it was back-pressured.
+     */
+    INGRESS_BACK_PRESSURED(
+        "sseflow_cluster_ingress_back_pressured_total",
+        "Offers to the cluster ingress refused by back pressure (they are offered again).",
+        "counter");
+
+    private static final int MAX_LONG_DIGITS = 20;
+    private static final ClusterMetrics[] VALUES = values();
+    private static final int MAX_LENGTH;
+
+    static
+    {
+        int length = 0;
+        for (final ClusterMetrics metric : VALUES)
+        {
+            length += metric.preamble.length + MAX_LONG_DIGITS + 1;
+        }
+        MAX_LENGTH = length;
+    }
+
+    private final byte[] preamble;
+
+    ClusterMetrics(final String name, final String help, final String type)
+    {
+        preamble = ("# HELP " + name + " " + help + "\n# TYPE " + name + " " + type + "\n" + name + " ")
+            .getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * Most bytes {@link #put} writes for every metric together.
+     */
+    static int maxLength()
+    {
+        return MAX_LENGTH;
+    }
+
+    /**
+     * Write every metric of a member.
+     *
+     * @return bytes written, at most {@link #maxLength()}.
+     */
+    static int render(
+        final MutableDirectBuffer buffer,
+        final int offset,
+        final ClusterNode node,
+        final EventService service,
+        final long ingressBackPressured)
+    {
+        int position = offset;
+        position += ROLE.put(buffer, position, node.roleCode());
+        position += COMMIT_POSITION.put(buffer, position, node.commitPosition());
+        position += APPLIED_SEQ.put(buffer, position, service.appliedSeq());
+        position += SNAPSHOTS.put(buffer, position, service.snapshotsTaken());
+        final long snapshotAtMs = service.lastSnapshotAtMs();
+        position += SECONDS_SINCE_SNAPSHOT.put(buffer, position,
+            0 == snapshotAtMs ? -1 : (System.currentTimeMillis() - snapshotAtMs) / 1000);
+        position += INGRESS_BACK_PRESSURED.put(buffer, position, ingressBackPressured);
+        return position - offset;
+    }
+
+    /**
+     * Write the metric's lines with its value.
+     *
+     * @return bytes written.
+     */
+    int put(final MutableDirectBuffer buffer, final int offset, final long value)
+    {
+        int position = offset;
+        buffer.putBytes(position, preamble);
+        position += preamble.length;
+        position += buffer.putLongAscii(position, value);
+        buffer.putByte(position++, (byte)'\n');
+        return position - offset;
+    }
+}

@@ -1,0 +1,181 @@
+package io.sseflow.server.cluster;
+
+import io.aeron.archive.client.AeronArchive;
+import io.aeron.archive.client.RecordingDescriptorConsumer;
+import io.aeron.cluster.ConsensusModule;
+import org.agrona.CloseHelper;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.NoOpLock;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Keeps a member's disk bounded: once a snapshot is written, the log before the snapshot ahead of it (and every
+ * snapshot recording but the newest two) is redundant, since a restart loads the latest snapshot and replays the log
+ * from its position; this deletes those log segments from the archive ({@link AeronArchive#purgeSegments}) and the
+ * old snapshot recordings ({@link AeronArchive#purgeRecording}: every recording but the log's is a snapshot, two per
+ * snapshot, and the newest two snapshots are kept). One snapshot interval of log is kept on purpose, so
+ * that a member that was away for less than that still catches up from this one's log.
+ * <p>
+ * Runs on its own thread, with its own archive client (through the archive's local IPC control channel), so that
+ * neither the server agent nor the clustered service ever waits for the archive or allocates for it. Woken by
+ * {@link #onSnapshot} from the service's thread.
+ */
+final class LogPurger implements Runnable, AutoCloseable
+{
+    private static final long IDLE_NS = TimeUnit.MILLISECONDS.toNanos(200);
+    private static final int SNAPSHOT_RECORDINGS_KEPT = 4;   // two snapshots: the consensus module's and the service's
+
+    private final ClusterSettings settings;
+    private final ErrorHandler errorHandler;
+    private final Thread thread;
+    private final RecordingDescriptorConsumer logRecordings = this::onLogRecording;
+    private final RecordingDescriptorConsumer snapshotRecordings = this::onSnapshotRecording;
+    private volatile long purgeBelow;
+    private volatile boolean running = true;
+    private volatile long purgedSegments;
+    private long latestSnapshotPosition;
+    private long purgedTo;
+    private AeronArchive archive;
+    private long logRecordingId;
+    private long logStartPosition;
+    private int logTermLength;
+    private int logSegmentLength;
+    private final long[] snapshotIds = new long[64];
+    private int snapshotCount;
+
+    LogPurger(final ClusterSettings settings, final ErrorHandler errorHandler)
+    {
+        this.settings = settings;
+        this.errorHandler = errorHandler;
+        thread = new Thread(this, "sseflow-cluster-purge-" + settings.nodeIndex());
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /**
+     * A snapshot is being written at this log position (service thread): the log before the previous snapshot's
+     * position is now redundant.
+     */
+    void onSnapshot(final long logPosition)
+    {
+        final long previous = latestSnapshotPosition;
+        latestSnapshotPosition = logPosition;
+        if (previous > 0)
+        {
+            purgeBelow = previous;
+            LockSupport.unpark(thread);
+        }
+    }
+
+    /**
+     * Log segments deleted since start.
+     */
+    long purgedSegments()
+    {
+        return purgedSegments;
+    }
+
+    public void run()
+    {
+        while (running)
+        {
+            LockSupport.parkNanos(IDLE_NS);
+            final long below = purgeBelow;
+            if (running && below > purgedTo)
+            {
+                try
+                {
+                    purge(below);
+                    purgedTo = below;
+                }
+                catch (final RuntimeException ex)
+                {
+                    if (running)
+                    {
+                        errorHandler.onError(ex);
+                    }
+                    CloseHelper.quietClose(archive);
+                    archive = null;
+                }
+            }
+        }
+        CloseHelper.quietClose(archive);
+    }
+
+    public void close()
+    {
+        running = false;
+        LockSupport.unpark(thread);
+        try
+        {
+            thread.join(TimeUnit.SECONDS.toMillis(5));
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void purge(final long below)
+    {
+        if (null == archive)
+        {
+            archive = AeronArchive.connect(new AeronArchive.Context()
+                .lock(NoOpLock.INSTANCE)
+                .aeronDirectoryName(settings.aeronDirectoryName())
+                .controlRequestChannel("aeron:ipc?term-length=64k")
+                .controlResponseChannel("aeron:ipc?term-length=64k")
+                .errorHandler(errorHandler));
+        }
+        logRecordingId = -1;
+        archive.listRecordingsForUri(0, Integer.MAX_VALUE, "aeron:", ConsensusModule.Configuration.logStreamId(),
+            logRecordings);
+        if (logRecordingId >= 0)
+        {
+            final long base = AeronArchive.segmentFileBasePosition(
+                logStartPosition, below, logTermLength, logSegmentLength);
+            if (base > logStartPosition)
+            {
+                final long segments = (base - logStartPosition) / logSegmentLength;
+                archive.purgeSegments(logRecordingId, base);
+                purgedSegments += segments;
+            }
+        }
+        snapshotCount = 0;
+        archive.listRecordings(0, Integer.MAX_VALUE, snapshotRecordings);
+        for (int i = 0; i < snapshotCount - SNAPSHOT_RECORDINGS_KEPT; i++)
+        {
+            archive.purgeRecording(snapshotIds[i]);
+        }
+    }
+
+    private void onLogRecording(
+        final long controlSessionId, final long correlationId, final long recordingId, final long startTimestamp,
+        final long stopTimestamp, final long startPosition, final long stopPosition, final int initialTermId,
+        final int segmentFileLength, final int termBufferLength, final int mtuLength, final int sessionId,
+        final int streamId, final String strippedChannel, final String originalChannel, final String sourceIdentity)
+    {
+        if (recordingId > logRecordingId)
+        {
+            logRecordingId = recordingId;
+            logStartPosition = startPosition;
+            logTermLength = termBufferLength;
+            logSegmentLength = segmentFileLength;
+        }
+    }
+
+    private void onSnapshotRecording(
+        final long controlSessionId, final long correlationId, final long recordingId, final long startTimestamp,
+        final long stopTimestamp, final long startPosition, final long stopPosition, final int initialTermId,
+        final int segmentFileLength, final int termBufferLength, final int mtuLength, final int sessionId,
+        final int streamId, final String strippedChannel, final String originalChannel, final String sourceIdentity)
+    {
+        if (streamId != ConsensusModule.Configuration.logStreamId() && snapshotCount < snapshotIds.length &&
+            stopPosition >= 0)
+        {
+            snapshotIds[snapshotCount++] = recordingId;
+        }
+    }
+}

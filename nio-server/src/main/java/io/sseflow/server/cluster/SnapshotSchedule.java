@@ -1,0 +1,61 @@
+package io.sseflow.server.cluster;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * When the leader asks for a periodic snapshot (open-source Aeron Cluster takes none by itself): every
+ * {@link ClusterSettings#snapshotEveryEvents()} events applied, or {@link ClusterSettings#snapshotIntervalMs()}
+ * after the last request when events were applied since. Every member then writes one. Checked at most every
+ * {@link #CHECK_INTERVAL_NS} from the sequencer's poll, on the agent thread; followers leave it to the leader.
+ */
+final class SnapshotSchedule
+{
+    /**
+     * How often {@link #poll} looks.
+     */
+    static final long CHECK_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    private static final long LEADER = 2;
+
+    private final ClusterNode node;
+    private final EventService service;
+    private final long everyEvents;
+    private final long intervalNs;
+    private long requestedSeq;
+    private long requestedNs;
+    private long nextCheckNs;
+
+    SnapshotSchedule(final ClusterSettings settings, final ClusterNode node, final EventService service)
+    {
+        this.node = node;
+        this.service = service;
+        this.everyEvents = settings.snapshotEveryEvents();
+        this.intervalNs = TimeUnit.MILLISECONDS.toNanos(settings.snapshotIntervalMs());
+    }
+
+    /**
+     * Ask for a snapshot when one is due.
+     *
+     * @param nowNs the agent's time.
+     */
+    void poll(final long nowNs)
+    {
+        if (nowNs - nextCheckNs < 0)
+        {
+            return;
+        }
+        nextCheckNs = nowNs + CHECK_INTERVAL_NS;
+        if (LEADER != node.roleCode())
+        {
+            requestedNs = nowNs;
+            return;
+        }
+        final long applied = service.appliedSeq();
+        final long since = applied - requestedSeq;
+        if ((since >= everyEvents || (since > 0 && nowNs - requestedNs >= intervalNs)) && node.requestSnapshot())
+        {
+            requestedSeq = applied;
+            requestedNs = nowNs;
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package io.sseflow.server.hub;
+
+import io.sseflow.server.ServerConfig;
+import io.sseflow.server.SseServer;
+import io.sseflow.server.cluster.ClusterEventSequencer;
+import io.sseflow.server.cluster.ClusterSettings;
+
+import java.io.File;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The hub's durable and clustered flags, {@code --data-dir DIR}, {@code --cluster-members host:port,...} and
+ * {@code --cluster-node N}, checked together once every flag is read. {@code --data-dir} alone is a single durable
+ * node: a one-member cluster on free loopback UDP ports; with {@code --cluster-members} (one list, the same on every
+ * node) and {@code --cluster-node} (this node's 0-based index in it) the node is one member of that cluster. Either
+ * way the server's sequencer is a {@link ClusterEventSequencer}, with the state machine bounded by the hub's
+ * {@code --history} and {@code --max-topics}.
+ */
+final class ClusterFlags
+{
+    static final String DATA_DIR = "--data-dir";
+    static final String MEMBERS = "--cluster-members";
+    static final String NODE = "--cluster-node";
+
+    private String dataDir;
+    private String members;
+    private String node;
+    private int history = ServerConfig.DEFAULT_HISTORY;
+    private int maxTopics = ServerConfig.DEFAULT_MAX_TOPICS;
+
+    /**
+     * Take one of the three flags.
+     *
+     * @return true when the flag is one of them.
+     */
+    boolean accept(final String flag, final String value)
+    {
+        switch (flag)
+        {
+            case DATA_DIR:
+                dataDir = value;
+                return true;
+            case MEMBERS:
+                members = value;
+                return true;
+            case NODE:
+                node = value;
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    void history(final int history)
+    {
+        this.history = history;
+    }
+
+    void maxTopics(final int maxTopics)
+    {
+        this.maxTopics = maxTopics;
+    }
+
+    /**
+     * Check the flags together and, when a data dir is given, make the builder's sequencer a cluster member.
+     *
+     * @return the settings, or null when no data dir is given (history in memory).
+     * @throws IllegalArgumentException naming the flag and what is wrong.
+     */
+    ClusterSettings applyTo(final SseServer.Builder builder, final PrintStream log)
+    {
+        if (null == dataDir)
+        {
+            if (null != members || null != node)
+            {
+                throw new IllegalArgumentException((null != members ? MEMBERS : NODE) + " needs " + DATA_DIR +
+                    " DIR: each cluster member keeps its log on disk");
+            }
+            return null;
+        }
+        if (dataDir.isEmpty())
+        {
+            throw new IllegalArgumentException(DATA_DIR + " needs a non-empty value");
+        }
+        final File dir = new File(dataDir);
+        if (dir.exists() && !dir.isDirectory())
+        {
+            throw new IllegalArgumentException(DATA_DIR + " " + dataDir + " is not a directory");
+        }
+        if (null != node && null == members)
+        {
+            throw new IllegalArgumentException(NODE + " needs " + MEMBERS + " host:port,... (the same list on every " +
+                "node); " + DATA_DIR + " alone is a single durable node");
+        }
+        final ClusterSettings settings;
+        if (null == members)
+        {
+            settings = ClusterSettings.singleNode(dir);
+        }
+        else
+        {
+            final List<String> list = Arrays.asList(members.split(",", -1));
+            final int index;
+            if (null == node)
+            {
+                if (list.size() != 1)
+                {
+                    throw new IllegalArgumentException(MEMBERS + " lists " + list.size() + " members: " + NODE +
+                        " N says which one this node is (0 to " + (list.size() - 1) + ")");
+                }
+                index = 0;
+            }
+            else
+            {
+                index = nodeIndex(node, list.size());
+            }
+            try
+            {
+                settings = new ClusterSettings(dir, list, index);
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new IllegalArgumentException(MEMBERS + ": " + ex.getMessage(), ex);
+            }
+        }
+        settings.limits(maxTopics, history);
+        builder.eventSequencer((capacity) ->
+        {
+            log.println(settings.describe());
+            log.flush();
+            return new ClusterEventSequencer(settings, capacity, (error) ->
+            {
+                log.println("sseflow: cluster node " + settings.nodeIndex() + ": " + error);
+                log.flush();
+            }, log);
+        });
+        return settings;
+    }
+
+    private static int nodeIndex(final String value, final int memberCount)
+    {
+        final int index;
+        try
+        {
+            index = Integer.parseInt(value);
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new IllegalArgumentException(NODE + " needs a whole number, got '" + value + "'");
+        }
+        if (index < 0 || index >= memberCount)
+        {
+            throw new IllegalArgumentException(NODE + " " + index + " is not an index of the " + memberCount +
+                " members of " + MEMBERS + " (0 to " + (memberCount - 1) + ")");
+        }
+        return index;
+    }
+}

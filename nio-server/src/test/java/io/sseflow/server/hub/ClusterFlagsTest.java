@@ -1,0 +1,100 @@
+package io.sseflow.server.hub;
+
+import io.sseflow.server.cluster.ClusterSettings;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code --data-dir}, {@code --cluster-members} and {@code --cluster-node}: what they make of the hub, and the
+ * error each bad combination gets. Parsing starts nothing.
+ */
+class ClusterFlagsTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldKeepHistoryInMemoryWithoutADataDir()
+    {
+        assertNull(HubOptions.parseSettings(new String[]{ "--port", "0" }).cluster());
+    }
+
+    @Test
+    void shouldMakeASingleDurableNodeOfADataDirAlone()
+    {
+        final ClusterSettings settings = HubOptions.parseSettings(new String[]{
+            "--data-dir", dir.toString(), "--history", "16", "--max-topics=32" }).cluster();
+        assertEquals(dir.toFile(), settings.dataDir());
+        assertEquals(1, settings.memberCount());
+        assertEquals(0, settings.nodeIndex());
+        assertEquals(16, settings.historyPerTopic());
+        assertEquals(32, settings.maxTopics());
+        assertTrue(settings.describe().startsWith("sseflow cluster node 0 of 1: data dir " + dir + ", UDP 127.0.0.1:"),
+            settings.describe());
+    }
+
+    @Test
+    void shouldMakeAMemberOfTheListedCluster()
+    {
+        final ClusterSettings settings = HubOptions.parseSettings(new String[]{ "--cluster-node=2",
+            "--cluster-members", "127.0.0.1:9000,127.0.0.1:9010,127.0.0.1:9020", "--data-dir=" + dir }).cluster();
+        assertEquals(3, settings.memberCount());
+        assertEquals(2, settings.nodeIndex());
+        assertTrue(settings.describe().startsWith(
+            "sseflow cluster node 2 of 3: data dir " + dir + ", UDP 127.0.0.1:9020-9024, Aeron dir "), settings.describe());
+    }
+
+    @Test
+    void shouldTakeAOneMemberListWithoutANodeIndex()
+    {
+        final ClusterSettings settings = HubOptions.parseSettings(new String[]{
+            "--data-dir", dir.toString(), "--cluster-members", "127.0.0.1:9100" }).cluster();
+        assertTrue(settings.describe().contains(", UDP 127.0.0.1:9100-9104, "), settings.describe());
+    }
+
+    @Test
+    void shouldRefuseEveryBadCombinationNamingTheFlag() throws Exception
+    {
+        final File file = Files.createFile(dir.resolve("a-file")).toFile();
+        final String members = "127.0.0.1:9000,127.0.0.1:9010,127.0.0.1:9020";
+        assertRefused("--cluster-members needs --data-dir DIR: each cluster member keeps its log on disk",
+            "--cluster-members", members, "--cluster-node", "0");
+        assertRefused("--cluster-node needs --data-dir DIR: each cluster member keeps its log on disk",
+            "--cluster-node", "0");
+        assertRefused("--cluster-node needs --cluster-members host:port,... (the same list on every node); " +
+            "--data-dir alone is a single durable node", "--data-dir", dir.toString(), "--cluster-node", "0");
+        assertRefused("--cluster-members lists 3 members: --cluster-node N says which one this node is (0 to 2)",
+            "--data-dir", dir.toString(), "--cluster-members", members);
+        assertRefused("--cluster-node 3 is not an index of the 3 members of --cluster-members (0 to 2)",
+            "--data-dir", dir.toString(), "--cluster-members", members, "--cluster-node", "3");
+        assertRefused("--cluster-node -1 is not an index of the 3 members of --cluster-members (0 to 2)",
+            "--data-dir", dir.toString(), "--cluster-members", members, "--cluster-node", "-1");
+        assertRefused("--cluster-node needs a whole number, got 'one'",
+            "--data-dir", dir.toString(), "--cluster-members", members, "--cluster-node", "one");
+        assertRefused("--cluster-members: cluster member port 65533 leaves no room for its 5 ports: '127.0.0.1:65533'",
+            "--data-dir", dir.toString(), "--cluster-members", "127.0.0.1:65533", "--cluster-node", "0");
+        assertRefused("--cluster-members: cluster member port is not a number: '127.0.0.1:x'",
+            "--data-dir", dir.toString(), "--cluster-members", "127.0.0.1:9000,127.0.0.1:x", "--cluster-node", "0");
+        assertRefused("--cluster-members: cluster member is not host:port: ''",
+            "--data-dir", dir.toString(), "--cluster-members", "127.0.0.1:9000,", "--cluster-node", "0");
+        assertRefused("--cluster-members: cluster member port 0 leaves no room for its 5 ports: '127.0.0.1:0'",
+            "--data-dir", dir.toString(), "--cluster-members", "127.0.0.1:0");
+        assertRefused("--data-dir " + file + " is not a directory", "--data-dir", file.getPath());
+        assertRefused("--data-dir needs a non-empty value", "--data-dir=");
+    }
+
+    private static void assertRefused(final String message, final String... args)
+    {
+        assertEquals(message, assertThrows(IllegalArgumentException.class, () -> HubOptions.parseSettings(args))
+            .getMessage());
+    }
+}

@@ -1,6 +1,7 @@
 package io.sseflow.server;
 
 import io.sseflow.server.agent.ServerRuntime;
+import io.sseflow.server.selector.SelectorKind;
 
 /**
  * The server's live counters and gauges (one per {@link ServerCounter}) and its refusals (one per {@link Refusal}),
@@ -116,6 +117,20 @@ public final class ServerMetrics
     public long refused(final Refusal refusal)
     {
         return runtime.refused(refusal);
+    }
+
+    /**
+     * Topic selectors of the streams started, of one kind, as {@code sseflow_stream_selectors_total{kind="..."}}:
+     * a topic name ({@code /events/{topic}}, each topic of {@code /events?topic=}, an exact Mercure selector) is
+     * {@link SelectorKind#EXACT}; Mercure's {@code *} is {@link SelectorKind#WILDCARD}; a URI template is
+     * {@link SelectorKind#TEMPLATE}. Bounded labels: no topic or client appears in them.
+     *
+     * @param kind which.
+     * @return the count.
+     */
+    public long streamSelectors(final SelectorKind kind)
+    {
+        return runtime.streamSelectors(kind);
     }
 
     /**

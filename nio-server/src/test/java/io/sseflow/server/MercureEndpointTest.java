@@ -254,6 +254,20 @@ class MercureEndpointTest
         assertTrue(RawHttp.body(answer).contains(reason), answer);
     }
 
+    @Test
+    void shouldAnswerARetriedUpdateWithItsIdAndAppendItOnce() throws Exception
+    {
+        server = SseServer.builder().port(0).start();
+        final String first = publish("topic=retried&id=u-1&data=once");
+        final String retry = publish("topic=retried&id=u-1&data=once");
+        assertEquals(OK, RawHttp.status(first), first);
+        assertEquals("u-1", RawHttp.body(first));
+        assertEquals(OK, RawHttp.status(retry), retry);
+        assertEquals("u-1", RawHttp.body(retry));
+        assertEquals(1, server.metrics().eventsPublished());
+        assertStream("/.well-known/mercure?topic=retried&lastEventID=earliest", "id: u-1\ndata: once\n\n");
+    }
+
     private String publish(final String form, final String... headers) throws Exception
     {
         final String[] all = new String[headers.length + 1];

@@ -261,7 +261,8 @@ final class FrameAssembler implements SequencedEventHandler
         if (0 != correlationId)
         {
             final Connection connection =
-                publishHandler.onSequenced(correlationId, buffer, record.idOffset(), record.idLength());
+                publishHandler.onSequenced(
+                    correlationId, buffer, record.idOffset(), record.idLength(), !record.isHubId());
             if (null != connection && connection.isReading() && connection.readLimit > 0)
             {
                 readyQueue.accept(connection);

@@ -1,6 +1,7 @@
 package io.sseflow.server.agent;
 
 import io.sseflow.server.Refusal;
+import io.sseflow.server.selector.SelectorKind;
 import io.sseflow.server.ServerCounter;
 import io.sseflow.server.ServerMetrics;
 import org.agrona.BitUtil;
@@ -26,6 +27,7 @@ final class ServerCounters
     private static final int STRIDE = BitUtil.CACHE_LINE_LENGTH;
     private static final int COUNTER_COUNT = COUNTERS.length;
     private static final int REFUSAL_COUNT = REFUSALS.length;
+    private static final SelectorKind[] KINDS = SelectorKind.values();
     private static final int MAX_LONG_DIGITS = 20;
 
     private static final String REFUSED_NAME = "sseflow_requests_refused_total";
@@ -33,6 +35,11 @@ final class ServerCounters
         " Requests and connections refused, by reason.\n# TYPE " + REFUSED_NAME + " counter\n");
     private static final byte[][] COUNTER_PREAMBLES = new byte[COUNTER_COUNT][];
     private static final byte[][] REFUSED_LINES = new byte[REFUSAL_COUNT][];
+    private static final String SELECTORS_NAME = "sseflow_stream_selectors_total";
+    private static final byte[] SELECTORS_PREAMBLE = ascii("# HELP " + SELECTORS_NAME +
+        " Topic selectors of the streams started, by kind (a topic name is exact).\n# TYPE " + SELECTORS_NAME +
+        " counter\n");
+    private static final byte[][] SELECTOR_LINES = new byte[KINDS.length][];
 
     static
     {
@@ -46,10 +53,15 @@ final class ServerCounters
         {
             REFUSED_LINES[refusal.ordinal()] = ascii(REFUSED_NAME + "{reason=\"" + refusal.label() + "\"} ");
         }
+        for (final SelectorKind kind : KINDS)
+        {
+            SELECTOR_LINES[kind.ordinal()] = ascii(
+                SELECTORS_NAME + "{kind=\"" + kind.name().toLowerCase(java.util.Locale.ROOT) + "\"} ");
+        }
     }
 
     private final AtomicBuffer values =
-        new UnsafeBuffer(ByteBuffer.allocateDirect((COUNTER_COUNT + REFUSAL_COUNT) * STRIDE));
+        new UnsafeBuffer(ByteBuffer.allocateDirect((COUNTER_COUNT + REFUSAL_COUNT + KINDS.length) * STRIDE));
 
     ServerCounters()
     {
@@ -119,6 +131,22 @@ final class ServerCounters
         addOrdered(refusalOffset(refusal), 1);
     }
 
+    /**
+     * Single-writer count of the selectors of a stream started (the agent thread).
+     */
+    void addSelectors(final SelectorKind kind, final int count)
+    {
+        if (count > 0)
+        {
+            addOrdered(selectorsOffset(kind), count);
+        }
+    }
+
+    long selectors(final SelectorKind kind)
+    {
+        return values.getLongVolatile(selectorsOffset(kind));
+    }
+
     int renderPrometheus(final MutableDirectBuffer buffer, final int index)
     {
         int position = index;
@@ -132,6 +160,12 @@ final class ServerCounters
         {
             position += putLine(buffer, position, REFUSED_LINES[refusal.ordinal()], refused(refusal));
         }
+        buffer.putBytes(position, SELECTORS_PREAMBLE);
+        position += SELECTORS_PREAMBLE.length;
+        for (final SelectorKind kind : KINDS)
+        {
+            position += putLine(buffer, position, SELECTOR_LINES[kind.ordinal()], selectors(kind));
+        }
         return position - index;
     }
 
@@ -143,6 +177,11 @@ final class ServerCounters
             length += preamble.length + MAX_LONG_DIGITS + 1;
         }
         for (final byte[] line : REFUSED_LINES)
+        {
+            length += line.length + MAX_LONG_DIGITS + 1;
+        }
+        length += SELECTORS_PREAMBLE.length;
+        for (final byte[] line : SELECTOR_LINES)
         {
             length += line.length + MAX_LONG_DIGITS + 1;
         }
@@ -172,6 +211,11 @@ final class ServerCounters
     private static int refusalOffset(final Refusal refusal)
     {
         return (COUNTER_COUNT + refusal.ordinal()) * STRIDE;
+    }
+
+    private static int selectorsOffset(final SelectorKind kind)
+    {
+        return (COUNTER_COUNT + REFUSAL_COUNT + kind.ordinal()) * STRIDE;
     }
 
     private static byte[] ascii(final String text)

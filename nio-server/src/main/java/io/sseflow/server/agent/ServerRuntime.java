@@ -3,6 +3,7 @@ package io.sseflow.server.agent;
 import io.sseflow.encoder.SseOptions;
 import io.sseflow.server.PublishResult;
 import io.sseflow.server.Refusal;
+import io.sseflow.server.selector.SelectorKind;
 import io.sseflow.server.ServerConfig;
 import io.sseflow.server.ServerCounter;
 import io.sseflow.server.SseServer;
@@ -261,6 +262,17 @@ public final class ServerRuntime
     public long refused(final Refusal refusal)
     {
         return counters.refused(refusal);
+    }
+
+    /**
+     * Topic selectors of the streams started, of one kind; any thread.
+     *
+     * @param kind which.
+     * @return the count.
+     */
+    public long streamSelectors(final SelectorKind kind)
+    {
+        return counters.selectors(kind);
     }
 
     /**

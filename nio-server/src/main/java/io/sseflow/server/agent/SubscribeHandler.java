@@ -12,6 +12,7 @@ import io.sseflow.server.log.TopicLog;
 import io.sseflow.server.mercure.MercureResume;
 import io.sseflow.server.mercure.MercureSubscribeOutcome;
 import io.sseflow.server.mercure.MercureSubscribeQuery;
+import io.sseflow.server.selector.SelectorKind;
 import io.sseflow.server.selector.SelectorSet;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.CachedNanoClock;
@@ -124,6 +125,7 @@ final class SubscribeHandler
             if (startOrdinal == TopicLog.NOT_FOUND && holds.shouldHold(log, idBuffer, idOffset, idLength))
             {
                 connection.startStreaming(topic);
+                metrics.addSelectors(SelectorKind.EXACT, 1);
                 connection.cursor.open(log, log.nextOrdinal(), streamHead, clock.nanoTime());
                 holds.hold(connection, topic, idBuffer, idOffset, idLength, clock.nanoTime());
                 flusher.flush(connection);
@@ -137,6 +139,7 @@ final class SubscribeHandler
         }
 
         connection.startStreaming(topic);
+        metrics.addSelectors(SelectorKind.EXACT, 1);
         connection.cursor.open(log, startOrdinal, streamHead, clock.nanoTime());
         topic.addSubscriber(connection);
         metrics.increment(ServerCounter.SUBSCRIBERS);
@@ -394,6 +397,9 @@ final class SubscribeHandler
             }
         }
         connection.startStreaming(stream);
+        metrics.addSelectors(SelectorKind.EXACT, selectors.count(SelectorKind.EXACT));
+        metrics.addSelectors(SelectorKind.WILDCARD, selectors.count(SelectorKind.WILDCARD));
+        metrics.addSelectors(SelectorKind.TEMPLATE, selectors.count(SelectorKind.TEMPLATE));
         connection.cursor.open(log, startOrdinal, streamHead, clock.nanoTime());
         stream.addSubscriber(connection);
         metrics.increment(ServerCounter.SUBSCRIBERS);

@@ -1,5 +1,6 @@
 package io.sseflow.server.agent;
 
+import io.sseflow.server.selector.SelectorKind;
 import io.sseflow.server.Refusal;
 import io.sseflow.server.ServerCounter;
 import io.sseflow.server.ServerInternals;
@@ -105,10 +106,15 @@ class ServerMetricsTest
             sseflow_requests_refused_total{reason="jwt_forbidden"} 27
             sseflow_requests_refused_total{reason="jwt_cookie_origin"} 28
             sseflow_requests_refused_total{reason="no_leader"} 29
+            # HELP sseflow_stream_selectors_total Topic selectors of the streams started, by kind (a topic name is exact).
+            # TYPE sseflow_stream_selectors_total counter
+            sseflow_stream_selectors_total{kind="exact"} 7
+            sseflow_stream_selectors_total{kind="wildcard"} 0
+            sseflow_stream_selectors_total{kind="template"} 3
             """;
 
     @Test
-    void shouldRenderEveryCounterThenEveryRefusalInThePrometheusTextFormat()
+    void shouldRenderEveryCounterThenEveryRefusalThenTheSelectorKindsInThePrometheusTextFormat()
     {
         final ServerCounters metrics = new ServerCounters();
         for (final ServerCounter counter : ServerCounter.values())
@@ -122,6 +128,9 @@ class ServerMetricsTest
                 metrics.incrementRefused(refusal);
             }
         }
+        metrics.addSelectors(SelectorKind.EXACT, 7);
+        metrics.addSelectors(SelectorKind.WILDCARD, 0);
+        metrics.addSelectors(SelectorKind.TEMPLATE, 3);
 
         assertEquals(RENDERED, render(metrics));
     }
@@ -138,9 +147,11 @@ class ServerMetricsTest
         {
             metrics.incrementRefused(refusal);
         }
-        final int refusalDigits = Refusal.values().length * (String.valueOf(Long.MIN_VALUE).length() - 1);
+        final int maxDigits = String.valueOf(Long.MIN_VALUE).length();
+        final int refusalDigits = Refusal.values().length * (maxDigits - 1);
+        final int selectorDigits = SelectorKind.values().length * (maxDigits - 1);
 
-        assertEquals(ServerCounters.maxRenderedLength(), render(metrics).length() + refusalDigits);
+        assertEquals(ServerCounters.maxRenderedLength(), render(metrics).length() + refusalDigits + selectorDigits);
     }
 
     @Test

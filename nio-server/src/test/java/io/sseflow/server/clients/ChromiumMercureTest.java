@@ -1,11 +1,16 @@
 package io.sseflow.server.clients;
 
 import io.sseflow.server.SseServer;
+import io.sseflow.server.hub.HubOptions;
 import io.sseflow.server.support.Closer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
@@ -17,7 +22,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * hub's origin opens an {@code EventSource} on {@code /.well-known/mercure} with the case's selectors, publishes
  * the update with {@code fetch} (a form body with the id and two-paragraph data), and must receive it, with that
  * {@code lastEventId} and data, or not. Instead of waiting two seconds for an update that must not come, each case
- * publishes a sentinel update after it on the same stream and waits for that.
+ * publishes a sentinel update after it on the same stream and waits for that. The private cases publish under ids
+ * of their own: Mercure's cases reuse the id of a public case on the same topic, and a retried id the topic still
+ * retains is answered with that id and not appended again.
  */
 class ChromiumMercureTest
 {
@@ -41,17 +48,19 @@ class ChromiumMercureTest
         "  const url = new URL('/.well-known/mercure', window.origin);" +
         "  url.searchParams.append('topic', sentinel);" +
         "  c.selectors.forEach((s) => url.searchParams.append('topic', s));" +
+        "  if (__COOKIE__) document.cookie = 'mercureAuthorization=' + (c.private ? __COOKIE__ : '') +" +
+        "    (c.private ? '; path=/' : '; path=/; max-age=0');" +
         "  const es = new EventSource(url); const seen = [];" +
         "  const done = new Promise((resolve) => { es.onmessage = (e) => {" +
         "    seen.push({type: e.type, id: e.lastEventId, data: e.data}); if (e.lastEventId === sentinel) resolve(); }; });" +
         "  await new Promise((resolve) => { es.onopen = resolve; });" +
         "  const body = new URLSearchParams(); c.topics.forEach((t) => body.append('topic', t));" +
-        "  body.set('id', 'id-' + JSON.stringify(c.topics)); body.set('data', 'data for\\n\\n        ' + c.name);" +
+        "  body.set('id', (c.private ? 'private-' : '') + 'id-' + JSON.stringify(c.topics)); body.set('data', 'data for\\n\\n        ' + c.name);" +
         "  if (c.private) body.set('private', 'on');" +
-        "  const resp = await fetch('/.well-known/mercure', {method: 'POST', body});" +
+        "  const resp = await fetch('/.well-known/mercure', {method: 'POST', body, headers: __HEADERS__});" +
         "  const text = await resp.text();" +
         "  const end = new URLSearchParams(); end.append('topic', sentinel); end.set('id', sentinel); end.set('data', 'end');" +
-        "  await fetch('/.well-known/mercure', {method: 'POST', body: end});" +
+        "  await fetch('/.well-known/mercure', {method: 'POST', body: end, headers: __HEADERS__});" +
         "  await done; es.close();" +
         "  results[c.name] = {received: c.received, topics: JSON.stringify(c.topics), status: resp.status," +
         "    contentType: resp.headers.get('Content-Type'), body: text, seen: seen};" +
@@ -68,26 +77,50 @@ class ChromiumMercureTest
 
     @Test
     @Timeout(60)
-    @SuppressWarnings("unchecked")
     void shouldPassMercuresConformanceCasesInChromiumsEventSource() throws Exception
     {
         final SseServer server = resources.track(SseServer.builder().port(0).demoPage(true).start());
+        assertCases(server, RUN.replace("__COOKIE__", "''").replace("__HEADERS__", "{}"), false);
+    }
+
+    /**
+     * The same cases on a hub with JWTs ({@code --jwt-key}, {@code --allow-anonymous}): the page publishes with a
+     * publisher's token in the {@code Authorization} header, and subscribes to the private cases with a
+     * subscriber's token in the {@code mercureAuthorization} cookie (the others anonymously), so private updates
+     * are received by the subscriber whose token allows their topic.
+     */
+    @Test
+    @Timeout(60)
+    void shouldPassTheConformanceCasesWithJwtsAndReceivePrivateUpdatesThroughTheCookie() throws Exception
+    {
+        final String secret = "!ChangeThisMercureHubJWTSecretKey!";
+        final SseServer server = resources.track(HubOptions.parse(
+            new String[]{"--port", "0", "--jwt-key", secret, "--allow-anonymous"}).start());
+        final String publisher = hs256(secret, "{\"mercure\":{\"publish\":[\"*\"]}}");
+        final String subscriber = hs256(secret, "{\"mercure\":{\"subscribe\":[\"https://example.net/foo/{id}\",\"3c1f0a\"]}}");
+        assertCases(server, RUN.replace("__COOKIE__", "'" + subscriber + "'")
+            .replace("__HEADERS__", "{Authorization: 'Bearer " + publisher + "'}"), true);
+    }
+
+    @SuppressWarnings("unchecked")
+    private void assertCases(final SseServer server, final String run, final boolean privateReceived) throws Exception
+    {
         final BrowserDriver browser = resources.track(BrowserDriver.launch());
         browser.open(server.url() + "/");
-        final Map<String, Object> results = Json.parseObject((String)browser.eval(RUN));
+        final Map<String, Object> results = Json.parseObject((String)browser.eval(run));
         assertEquals(11, results.size(), results + browser.describe());
         for (final Map.Entry<String, Object> entry : results.entrySet())
         {
             final String name = entry.getKey();
             final Map<String, Object> result = (Map<String, Object>)entry.getValue();
             final List<Map<String, Object>> seen = (List<Map<String, Object>>)result.get("seen");
-            final String id = "id-" + result.get("topics");
+            final String id = (name.startsWith("private") ? "private-" : "") + "id-" + result.get("topics");
             assertEquals(200.0, ((Number)result.get("status")).doubleValue(), name + ": " + result);
             assertTrue(((String)result.get("contentType")).startsWith("text/plain"), name + ": " + result);
             assertEquals(id, result.get("body"), name + ": " + result);
             final Map<String, Object> sentinel = seen.get(seen.size() - 1);
             assertEquals("end", sentinel.get("data"), name + ": " + result);
-            if (Boolean.TRUE.equals(result.get("received")))
+            if (Boolean.TRUE.equals(result.get("received")) || (privateReceived && name.startsWith("private")))
             {
                 assertEquals(2, seen.size(), name + ": " + result);
                 assertEquals(Map.of("type", "message", "id", id, "data", "data for\n\n        " + name), seen.get(0),
@@ -98,5 +131,15 @@ class ChromiumMercureTest
                 assertEquals(1, seen.size(), name + " must not be received: " + result);
             }
         }
+    }
+
+    private static String hs256(final String secret, final String payload) throws Exception
+    {
+        final Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
+        final String signingInput = base64.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8)) +
+            "." + base64.encodeToString(payload.getBytes(StandardCharsets.UTF_8));
+        final Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        return signingInput + "." + base64.encodeToString(mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII)));
     }
 }

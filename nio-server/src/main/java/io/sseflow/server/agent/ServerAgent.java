@@ -31,6 +31,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *     <li>selects without blocking: accepts ({@link ConnectionAcceptor}), reads, decides and answers requests
  *     ({@link RequestReader}, {@link RequestRouter}), resumes blocked writes ({@link ResponseWriter});</li>
  *     <li>ends the streams of topics whose subscribers were disconnected;</li>
+ *     <li>ends every topic's streams while the node has been without a cluster leader ({@link LeaderLossWatch});</li>
  *     <li>every few milliseconds: heartbeats for idle streams, request and linger timeouts
  *     ({@link ConnectionTimers});</li>
  *     <li>once closing is requested, the {@link ShutdownDrain}: stops accepting, lets what is sequenced be written,
@@ -56,6 +57,7 @@ final class ServerAgent implements Agent, SelectionHandler
     private final CountDownLatch terminated;
 
     private final ManyToOneConcurrentArrayQueue<TopicState> disconnectRequests;
+    private final LeaderLossWatch leaderLoss;
     private final CachedNanoClock clock = new CachedNanoClock();
     private final ConnectionTable connections;
     private final ResponseWriter writer;
@@ -110,6 +112,7 @@ final class ServerAgent implements Agent, SelectionHandler
         router = new RequestRouter(context, writer, subscribeHandler, publishHandler, demoPage);
         frames = new FrameAssembler(context, flusher, publishHandler, holds, this::scheduleReady);
         timers = new ConnectionTimers(context, writer, flusher);
+        leaderLoss = new LeaderLossWatch(sequencer, topics, flusher);
         final ClientAdmission admission = new ClientAdmission(config, connections, writer);
         acceptor = new ConnectionAcceptor(
             config, serverChannel, poller.selector(), metrics, connections, admission, writer, clock);
@@ -145,6 +148,7 @@ final class ServerAgent implements Agent, SelectionHandler
             workCount += disconnectRequested();
         }
         workCount += timers.poll(nowNs);
+        workCount += leaderLoss.poll(nowNs);
         if (!holds.isEmpty())
         {
             workCount += holds.poll(nowNs);

@@ -41,6 +41,8 @@ final class SubscribeHandler
     private final ServerConfig config;
     private final TopicRegistry topics;
     private final ServerCounters metrics;
+    private DirectBuffer resumeIdBuffer;
+    private int resumeIdOffset;
     private final ResponseWriter writer;
     private final SubscriberFlusher flusher;
     private final CatchUpHolds holds;
@@ -99,22 +101,13 @@ final class SubscribeHandler
             return;
         }
 
-        DirectBuffer idBuffer = buffer;
-        int idOffset = parser.lastEventIdOffset();
-        int idLength = parser.lastEventIdLength();
-        if (idOffset < 0 || idLength == 0)
+        final int idLength = findResumeId(connection, buffer);
+        if (idLength < 0)
         {
-            final int decoded = QueryParameters.decode(
-                buffer, parser.queryOffset(), parser.queryLength(), "lastEventId", fieldBuffer, 0, MAX_FIELD_BYTES);
-            if (decoded == QueryParameters.MALFORMED)
-            {
-                writer.sendError(connection, Refusal.BAD_REQUEST, "malformed or too long lastEventId");
-                return;
-            }
-            idBuffer = fieldBuffer;
-            idOffset = 0;
-            idLength = Math.max(decoded, 0);
+            return;
         }
+        final DirectBuffer idBuffer = resumeIdBuffer;
+        final int idOffset = resumeIdOffset;
 
         final TopicLog log = topic.logOrCreate();
         long startOrdinal = log.nextOrdinal();
@@ -251,22 +244,13 @@ final class SubscribeHandler
             return;
         }
         final HttpRequestParser parser = connection.parser;
-        DirectBuffer idBuffer = buffer;
-        int idOffset = parser.lastEventIdOffset();
-        int idLength = parser.lastEventIdLength();
-        if (idOffset < 0 || idLength == 0)
+        final int idLength = findResumeId(connection, buffer);
+        if (idLength < 0)
         {
-            final int decoded = QueryParameters.decode(
-                buffer, parser.queryOffset(), parser.queryLength(), "lastEventId", fieldBuffer, 0, MAX_FIELD_BYTES);
-            if (decoded == QueryParameters.MALFORMED)
-            {
-                writer.sendError(connection, Refusal.BAD_REQUEST, "malformed or too long lastEventId");
-                return;
-            }
-            idBuffer = fieldBuffer;
-            idOffset = 0;
-            idLength = Math.max(decoded, 0);
+            return;
         }
+        final DirectBuffer idBuffer = resumeIdBuffer;
+        final int idOffset = resumeIdOffset;
         startShared(connection, selectors, idBuffer, idOffset, idLength, false);
     }
 
@@ -404,5 +388,35 @@ final class SubscribeHandler
         stream.addSubscriber(connection);
         metrics.increment(ServerCounter.SUBSCRIBERS);
         flusher.flush(connection);
+    }
+
+    /**
+     * Where a stream request resumes: the {@code Last-Event-ID} header, else the {@code lastEventId} query parameter
+     * (decoded into the field buffer); the header wins, being the browser's latest id. Sets
+     * {@link #resumeIdBuffer} and {@link #resumeIdOffset}; a malformed query parameter is answered {@code 400} here.
+     *
+     * @return the id's length (0: none), or -1 when refused.
+     */
+    private int findResumeId(final Connection connection, final UnsafeBuffer buffer)
+    {
+        final HttpRequestParser parser = connection.parser;
+        final int headerOffset = parser.lastEventIdOffset();
+        final int headerLength = parser.lastEventIdLength();
+        if (headerOffset >= 0 && headerLength > 0)
+        {
+            resumeIdBuffer = buffer;
+            resumeIdOffset = headerOffset;
+            return headerLength;
+        }
+        final int decoded = QueryParameters.decode(
+            buffer, parser.queryOffset(), parser.queryLength(), "lastEventId", fieldBuffer, 0, MAX_FIELD_BYTES);
+        if (decoded == QueryParameters.MALFORMED)
+        {
+            writer.sendError(connection, Refusal.BAD_REQUEST, "malformed or too long lastEventId");
+            return -1;
+        }
+        resumeIdBuffer = fieldBuffer;
+        resumeIdOffset = 0;
+        return Math.max(decoded, 0);
     }
 }

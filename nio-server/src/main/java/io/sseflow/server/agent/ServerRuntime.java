@@ -93,7 +93,8 @@ public final class ServerRuntime
             sequencer = config.eventSequencerFactory().apply(config.publishRingBytes());
             maxRecordLength = Math.min(config.maxEventBytes(), sequencer.maxRecordLength());
             agent = new ServerAgent(
-                config, topics, counters, sequencer, maxRecordLength, serverChannel, demoPage, agentClosed);
+                AgentContext.forListener(config, topics, counters, sequencer, serverChannel, maxRecordLength),
+                demoPage, agentClosed);
         }
         catch (final IOException ex)
         {

@@ -10,19 +10,23 @@ import java.util.Locale;
  * Decodes one subscriber's response as the bytes arrive, in reads of any size: the HTTP/1.1 response head (it must
  * be {@code 200} with {@code Content-Type: text/event-stream}), a chunked or identity body (RFC 9112 §7.1), and
  * the SSE lines in it (WHATWG HTML §9.2.6). The state is a few fields; nothing is allocated per event (the head is
- * read into a small array once per connection; failure reasons are built only on failure).
+ * read into a small array once per connection, the carry buffer below is allocated the first time a line is cut
+ * and grows only for a longer line; failure reasons are built only on failure).
  * <p>
  * What it checks, beyond the framing: a measured event's data is {@link EventPayload}'s layout exactly (10-digit
  * sequence, space, 19-digit publish time, space, padding {@code x} to the end of the line) and a warm-up event's is
  * {@code w}; an event has one data line (a second means a missing blank line); a decimal {@code id:} line must be
  * greater than the connection's previous id (a repeated or reordered id fails). Comments (heartbeats),
- * {@code event:}, {@code retry:} and unknown fields are ignored. Event order by sequence is the
+ * {@code event:}, {@code retry:} and unknown fields are ignored. A line ends at a line feed, with or without a
+ * carriage return before it (a carriage return elsewhere in a data or id line is an unexpected byte). Event order
+ * by sequence is the
  * {@link Listener}'s to check (a stalled reader may skip events without failing).
  * <p>
- * The event stream is decoded a line at a time: a line that is all in the read is checked where it lies, in one
- * pass with no state kept between its bytes; only a line cut by the end of a read (or of a chunk) is copied, into
- * a per-connection carry buffer, and checked once its line feed arrives; a line carried so is at most
- * {@value #MAX_LINE} bytes.
+ * The event stream is decoded a line at a time, not a byte at a time through a state switch: a line that is all in
+ * the read is checked where it lies (its line feed found eight bytes at a time, then its fields read at their fixed
+ * places, eight bytes at a time where the whole fixed part is there); only a line cut by the end of a read (or of a
+ * chunk) is copied, into a per-connection carry buffer, and checked once its line feed arrives; a line carried so
+ * is at most {@value #MAX_LINE} bytes.
  * <p>
  * Once {@link #decode} returns false, the response is broken for good and {@link #failure()} says why.
  */

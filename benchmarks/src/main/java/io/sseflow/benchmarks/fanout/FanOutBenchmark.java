@@ -82,9 +82,10 @@ public final class FanOutBenchmark
         final long started = System.nanoTime();
         final long deadline = started + TimeUnit.SECONDS.toNanos(settings.timeLimitSeconds);
         final List<RunResult> results = new ArrayList<>();
-        System.out.printf("fan-out: servers %s, subscribers %s, payload %d B, %s%n",
+        System.out.printf("fan-out: servers %s, subscribers %s, payload %d B, %s%s%n",
             String.join(",", settings.servers), Arrays.toString(settings.subscriberCounts), settings.payloadBytes,
-            settings.quick ? "quick" : "full");
+            settings.quick ? "quick" : "full", settings.topicsPerSubscriber == 1 ? "" :
+            ", " + settings.topicsPerSubscriber + " topics per subscriber");
         for (final int subscribers : settings.subscriberCounts)
         {
             for (final String server : settings.servers)
@@ -212,13 +213,13 @@ public final class FanOutBenchmark
             final long emptyHeap = server.heapUsedAfterGc();
             final long emptyRss = server.rssBytes();
 
-            final String topic = "fanout-" + n;
+            final FanOutTopics topics = new FanOutTopics("fanout-" + n, settings.topicsPerSubscriber);
             final long clientLimitNs = 8 * phaseTimeoutNs + TimeUnit.SECONDS.toNanos(
                 2L * (settings.warmupSeconds + settings.measureSeconds + 2L * settings.fixedSeconds) + 60);
-            final SseLoadClient client = new SseLoadClient(server.address(), topic, n, settings.stalledPercent,
+            final SseLoadClient client = new SseLoadClient(server.address(), topics, n, settings.stalledPercent,
                 settings.stalledReceiveBuffer, clientLimitNs);
             try (HttpPublisher publisher = new HttpPublisher(
-                server.address(), topic, settings.payloadBytes, settings.batch, phaseTimeoutNs))
+                server.address(), topics, settings.payloadBytes, settings.batch, phaseTimeoutNs))
             {
                 client.start();
                 final long connectStart = System.nanoTime();

@@ -17,6 +17,8 @@ final class FanOutSettings
     List<String> servers = List.of("sseflow", "netty", "webflux");
     /** --subscribers: subscriber counts, each run on a fresh server. */
     int[] subscriberCounts = {1_000, 10_000};
+    /** --topics-per-subscriber: topics on each subscriber's stream, events published to them in turn (sseflow). */
+    int topicsPerSubscriber = 1;
     /** --payload: event data length in bytes. */
     int payloadBytes = 64;
     /** --warmup-s: max-rate warm-up. */
@@ -88,6 +90,14 @@ final class FanOutSettings
                     break;
                 case "--subscribers":
                     s.subscriberCounts = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
+                    break;
+                case "--topics-per-subscriber":
+                    s.topicsPerSubscriber = Integer.parseInt(args[++i]);
+                    if (s.topicsPerSubscriber < 1 || s.topicsPerSubscriber > FanOutTopics.MAX_TOPICS)
+                    {
+                        throw new IllegalArgumentException(
+                            "--topics-per-subscriber must be 1 to " + FanOutTopics.MAX_TOPICS);
+                    }
                     break;
                 case "--payload":
                     s.payloadBytes = Integer.parseInt(args[++i]);
@@ -163,6 +173,9 @@ final class FanOutSettings
                         "  --quick                    1,000 subscribers, 1 s warm-up, 3 s max rate, 3 s latency",
                         "  --servers LIST             sseflow,netty,webflux (default all)",
                         "  --subscribers LIST         default 1000,10000",
+                        "  --topics-per-subscriber K  each subscriber streams K topics, GET /events?topic=..&topic=..,",
+                        "                             event s published to topic s mod K (1, /events/<topic>; " +
+                            "sseflow only)",
                         "  --payload BYTES            event data length, default 64 (min " +
                             EventPayload.MIN_LENGTH + ")",
                         "  --warmup-s S --measure-s S max-rate warm-up and measured seconds (3, 10)",
@@ -194,6 +207,11 @@ final class FanOutSettings
                 default:
                     throw new IllegalArgumentException("unknown option " + args[i] + " (try --help)");
             }
+        }
+        if (s.topicsPerSubscriber > 1 && !s.servers.equals(List.of("sseflow")))
+        {
+            throw new IllegalArgumentException("--topics-per-subscriber " + s.topicsPerSubscriber +
+                " needs --servers sseflow (the peers stream one topic per subscriber)");
         }
         return s;
     }

@@ -72,8 +72,10 @@ final class FanOutTableWriter
     {
         final int cores = Runtime.getRuntime().availableProcessors();
         final StringBuilder out = new StringBuilder();
-        out.append(format("Fan-out, %s; %d cores, %s %s (%s), %s; payload %d B; server JVM: %s; %.0f s.%n%n",
-            settings.quick ? "quick" : "full", cores, System.getProperty("java.vm.name"),
+        out.append(format("Fan-out, %s%s; %d cores, %s %s (%s), %s; payload %d B; server JVM: %s; %.0f s.%n%n",
+            settings.quick ? "quick" : "full", settings.topicsPerSubscriber == 1 ? "" :
+            ", " + settings.topicsPerSubscriber + " topics per subscriber (one stream each)", cores,
+            System.getProperty("java.vm.name"),
             System.getProperty("java.runtime.version"), System.getProperty("java.vendor"),
             ZonedDateTime.now().format(TIME), settings.payloadBytes, settings.serverJvmArgs, seconds));
         out.append(FanOutTable.header(settings.stalledPercent + "%"));

@@ -15,7 +15,8 @@ import java.util.function.Consumer;
  * Publishes events through the server's own publish path, {@code POST /events/{topic}}, on one keep-alive
  * connection. A batch of requests is written with one write and its responses read back in order (HTTP/1.1
  * pipelining); a batch of one is plain request/response. Requests are built in place from a template: no
- * allocation per event. Every response must be {@code 200}.
+ * allocation per event. With several {@link FanOutTopics}, event {@code s} goes to topic {@code s mod count} (its
+ * digit patched into the request line); warm-up events go to the first. Every response must be {@code 200}.
  */
 final class HttpPublisher implements AutoCloseable
 {
@@ -31,6 +32,8 @@ final class HttpPublisher implements AutoCloseable
     private final ByteBuffer responses = ByteBuffer.allocate(256 * 1024);
     private final int requestLength;
     private final int payloadOffset;
+    private final int topicDigitOffset;
+    private final FanOutTopics topics;
     private final int maxBatch;
     private final long timeoutNs;
 
@@ -38,7 +41,7 @@ final class HttpPublisher implements AutoCloseable
      * Connect to the server.
      *
      * @param server       address of the server.
-     * @param topic        topic to publish to.
+     * @param topics       topics to publish to.
      * @param payloadBytes length of each event's data, at least {@link EventPayload#MIN_LENGTH}.
      * @param maxBatch     most requests written at once.
      * @param timeoutNs    longest wait for a batch's responses before giving up.
@@ -46,7 +49,7 @@ final class HttpPublisher implements AutoCloseable
      */
     HttpPublisher(
         final InetSocketAddress server,
-        final String topic,
+        final FanOutTopics topics,
         final int payloadBytes,
         final int maxBatch,
         final long timeoutNs) throws IOException
@@ -57,7 +60,11 @@ final class HttpPublisher implements AutoCloseable
         }
         this.maxBatch = maxBatch;
         this.timeoutNs = timeoutNs;
-        final String headFormat = "POST /events/" + topic + " HTTP/1.1\r\n" +
+        this.topics = topics;
+        final String target = topics.publishTarget(0);
+        // the one digit that tells several topics apart ends the target
+        this.topicDigitOffset = "POST ".length() + target.length() - 1;
+        final String headFormat = "POST " + target + " HTTP/1.1\r\n" +
             "Host: " + server.getHostString() + ":" + server.getPort() + "\r\n" +
             "Content-Type: text/plain; charset=utf-8\r\n" +
             "Content-Length: %d\r\n" +
@@ -121,6 +128,13 @@ final class HttpPublisher implements AutoCloseable
         for (int k = 0; k < count; k++)
         {
             EventPayload.patch(requests, k * requestLength + payloadOffset, firstSequence + k, nowNs);
+        }
+        if (topics.count() > 1)
+        {
+            for (int k = 0; k < count; k++)
+            {
+                requests.put(k * requestLength + topicDigitOffset, (byte)('0' + topics.topicOf(firstSequence + k)));
+            }
         }
         requests.limit(count * requestLength);
         write(requests);

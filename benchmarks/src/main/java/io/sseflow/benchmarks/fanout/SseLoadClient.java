@@ -82,7 +82,7 @@ final class SseLoadClient implements AutoCloseable
      * Prepare a client; {@link #start()} opens the connections.
      *
      * @param server      address of the SSE server.
-     * @param topic       topic to subscribe to.
+     * @param topics      topics to subscribe to, all on one stream.
      * @param connections          number of subscribers.
      * @param stalledPercent       percentage of them that {@link #stall(long)} stops reading (0 for none).
      * @param stalledReceiveBuffer {@code SO_RCVBUF} of those, set before they connect (bytes).
@@ -91,7 +91,7 @@ final class SseLoadClient implements AutoCloseable
      */
     SseLoadClient(
         final InetSocketAddress server,
-        final String topic,
+        final FanOutTopics topics,
         final int connections,
         final int stalledPercent,
         final int stalledReceiveBuffer,
@@ -104,7 +104,7 @@ final class SseLoadClient implements AutoCloseable
         this.deadlineNs = System.nanoTime() + timeLimitNs;
         this.subscribers = new Subscriber[connections];
         this.selector = Selector.open();
-        final byte[] bytes = ("GET /events/" + topic + " HTTP/1.1\r\n" +
+        final byte[] bytes = ("GET " + topics.subscribeTarget() + " HTTP/1.1\r\n" +
             "Host: " + server.getHostString() + ":" + server.getPort() + "\r\n" +
             "Accept: text/event-stream\r\n" +
             "Cache-Control: no-cache\r\n" +

@@ -49,6 +49,47 @@ class SseLoadClientTest
     }
 
     @Test
+    void shouldSubscribeToOneTopicByItsPath() throws Exception
+    {
+        try (Scripted server = new Scripted())
+        {
+            final SseLoadClient client = server.client();
+            try
+            {
+                assertEquals("GET /events/t HTTP/1.1", server.requestLine);
+            }
+            finally
+            {
+                client.close();
+            }
+        }
+    }
+
+    @Test
+    void shouldSubscribeToEveryTopicOnOneStreamAndCheckTheirEventsInPublishOrder() throws Exception
+    {
+        // a multi-topic stream: ids are the hub's sequence across topics, the data's sequence counts every event
+        final String response = HEAD + warmUp(1) + event(2, 0) + event(3, 1) + event(4, 2) + event(5, 3);
+        try (Scripted server = new Scripted(new FanOutTopics("fanout-5", 3)))
+        {
+            final SseLoadClient client = server.client();
+            try
+            {
+                assertEquals("GET /events?topic=fanout-5-0&topic=fanout-5-1&topic=fanout-5-2 HTTP/1.1",
+                    server.requestLine);
+                server.respond(response);
+                awaitTrue(() -> client.delivered() == 4 || client.failures() != 0);
+                assertEquals(4, client.delivered());
+                assertEquals(0, client.failures(), client::firstFailure);
+            }
+            finally
+            {
+                client.close();
+            }
+        }
+    }
+
+    @Test
     void shouldFailOnALostEvent() throws Exception
     {
         assertEquals("connection 0: lost events 1..1", firstFailure(HEAD + event(1, 0) + event(2, 2), false));
@@ -124,16 +165,24 @@ class SseLoadClientTest
     private static final class Scripted implements AutoCloseable
     {
         private final ServerSocketChannel listener = ServerSocketChannel.open();
+        private final FanOutTopics topics;
         private SocketChannel connection;
+        private String requestLine;
 
         Scripted() throws IOException
         {
+            this(new FanOutTopics("t", 1));
+        }
+
+        Scripted(final FanOutTopics topics) throws IOException
+        {
+            this.topics = topics;
             listener.bind(new InetSocketAddress("127.0.0.1", 0));
         }
 
         SseLoadClient client() throws IOException
         {
-            final SseLoadClient client = new SseLoadClient((InetSocketAddress)listener.getLocalAddress(), "t", 1, 0,
+            final SseLoadClient client = new SseLoadClient((InetSocketAddress)listener.getLocalAddress(), topics, 1, 0,
                 4096, TIMEOUT_NS);
             client.start();
             connection = listener.accept();
@@ -145,7 +194,7 @@ class SseLoadClientTest
                 connection.read(request);
             }
             final String text = new String(request.array(), 0, request.position(), StandardCharsets.US_ASCII);
-            assertTrue(text.startsWith("GET /events/t HTTP/1.1\r\n"), text);
+            requestLine = text.substring(0, text.indexOf("\r\n"));
             return client;
         }
 

@@ -6,6 +6,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -130,6 +131,122 @@ class SseResponseDecoderTest
         assertEquals(part + " of a data line: unexpected byte 'y' after id 2 (1 events decoded)",
             decoder.failure());
         assertEquals(List.of("event 4 at 98"), seen);
+    }
+
+    @Test
+    void shouldDecodeAnEventWhereverThreeReadsSplitIt()
+    {
+        final byte[] head = bytes(IDENTITY_HEAD);
+        final byte[] frame = bytes(event(12_345, 9_876_543_210L, 1_234_567_890_123_456_789L, 64));
+        for (int first = 0; first <= frame.length; first++)
+        {
+            for (int second = first; second <= frame.length; second++)
+            {
+                seen.clear();
+                final SseResponseDecoder fresh = new SseResponseDecoder(listener());
+                assertTrue(fresh.decode(ByteBuffer.wrap(head), 0, head.length));
+                assertTrue(fresh.decode(ByteBuffer.wrap(frame), 0, first), fresh::failure);
+                assertTrue(fresh.decode(ByteBuffer.wrap(frame), first, second - first), fresh::failure);
+                assertTrue(fresh.decode(ByteBuffer.wrap(frame), second, frame.length - second), fresh::failure);
+                assertEquals(List.of("event 9876543210 at 1234567890123456789"), seen,
+                    "reads split at " + first + " and " + second);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 5, 9, 10})
+    void shouldFailOnASequenceOfElevenDigitsWhereverTheReadsSplitIt(final int split)
+    {
+        final String fields = String.format(Locale.ROOT, "%011d %019d ", 1, 2);
+        final byte[] body = bytes("id: 1\ndata: " + fields + "xx\n\n");
+        assertFailsInTwoReads(body, "data: ".length() + "id: 1\n".length() + split,
+            "sequence of a data line: unexpected byte '1' after id 1 (0 events decoded)");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 7, 17, 18})
+    void shouldFailOnAPublishTimeOfEighteenDigitsWhereverTheReadsSplitIt(final int split)
+    {
+        final String fields = String.format(Locale.ROOT, "%010d %018d ", 1, 2);
+        final byte[] body = bytes("id: 1\ndata: " + fields + "xx\n\n");
+        assertFailsInTwoReads(body, "id: 1\ndata: 0000000001 ".length() + split,
+            "publish time of a data line: unexpected byte 0x20 after id 1 (0 events decoded)");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 4, 5, 12, 22})
+    void shouldFailOnAnIdOfNineteenDigitsWhereverTheReadsSplitIt(final int split)
+    {
+        final byte[] body = bytes("id: 1234567890123456789\n" + data(0, 1, 64) + "\n");
+        assertFailsInTwoReads(body, split, "id line: unexpected byte '9' after id -1 (0 events decoded)");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 31, 40, 62, 63})
+    void shouldFailOnAByteOtherThanPaddingAtTheEndOfTheDataLineWhereverTheReadsSplitIt(final int split)
+    {
+        final String line = data(0, 1, 64);
+        final String corrupted = line.substring(0, line.length() - 2) + "-\n";
+        final byte[] body = bytes("id: 1\n" + corrupted + "\n");
+        assertFailsInTwoReads(body, "id: 1\ndata: ".length() + split,
+            "padding of a data line: unexpected byte '-' after id 1 (0 events decoded)");
+    }
+
+    @Test
+    void shouldDecodeTheSameFromABufferInEitherByteOrder()
+    {
+        final byte[] response = bytes(IDENTITY_HEAD + event(1, 3, 1_234_567_890_123L, 64) + event(2, 4, 5, 200));
+        for (final ByteOrder order : List.of(ByteOrder.BIG_ENDIAN, ByteOrder.LITTLE_ENDIAN))
+        {
+            seen.clear();
+            final SseResponseDecoder fresh = new SseResponseDecoder(listener());
+            final ByteBuffer buffer = ByteBuffer.allocateDirect(response.length).order(order);
+            buffer.put(response).flip();
+            assertTrue(fresh.decode(buffer, 0, response.length), fresh::failure);
+            assertEquals(List.of("event 3 at 1234567890123", "event 4 at 5"), seen, order.toString());
+        }
+    }
+
+    @Test
+    void shouldEndALineOnlyAtALineFeedWhereverItFallsInAWord()
+    {
+        // 0x0b just before the line feed: a byte that a borrowing zero-byte test would also take for a line feed
+        for (int comment = 0; comment < 16; comment++)
+        {
+            final byte[] response = bytes(IDENTITY_HEAD + ":" + "c".repeat(comment) + "\n" + "data: w\u000b\n\n");
+            final SseResponseDecoder fresh = new SseResponseDecoder(listener());
+            assertFalse(fresh.decode(ByteBuffer.wrap(response), 0, response.length), "comment of " + comment);
+            assertEquals("warm-up data line: unexpected byte 0x0b after id -1 (0 events decoded)", fresh.failure());
+        }
+    }
+
+    @Test
+    void shouldFailOnALineCutByReadsThatGrowsOver1MiB()
+    {
+        final byte[] head = bytes(IDENTITY_HEAD);
+        final byte[] comment = bytes(":" + "c".repeat(64 * 1024 - 1));
+        final SseResponseDecoder fresh = new SseResponseDecoder(listener());
+        assertTrue(fresh.decode(ByteBuffer.wrap(head), 0, head.length));
+        for (int read = 0; read < 16; read++)
+        {
+            assertTrue(fresh.decode(ByteBuffer.wrap(comment), 0, comment.length), "read " + read);
+        }
+        assertFalse(fresh.decode(ByteBuffer.wrap(comment), 0, 1));
+        assertEquals("line over 1048576 bytes after id -1 (0 events decoded)", fresh.failure());
+    }
+
+    @Test
+    void shouldDecodeALongCommentCutByManyReadsAndTheEventAfterIt()
+    {
+        final byte[] response = bytes(IDENTITY_HEAD + ":" + "c".repeat(100_000) + "\n" + event(1, 0, 9, 64));
+        final SseResponseDecoder fresh = new SseResponseDecoder(listener());
+        for (int offset = 0; offset < response.length; offset += 1000)
+        {
+            assertTrue(fresh.decode(ByteBuffer.wrap(response), offset, Math.min(1000, response.length - offset)),
+                fresh::failure);
+        }
+        assertEquals(List.of("event 0 at 9"), seen);
     }
 
     @Test
@@ -286,6 +403,34 @@ class SseResponseDecoderTest
         }
         assertEquals(rounds * 100L, counting.events());
         assertTrue(allocated < 1024, "allocated " + allocated + " bytes decoding the last 10,000 events");
+    }
+
+    /** The body after an identity head, in two reads split {@code split} bytes in: the second fails so. */
+    private void assertFailsInTwoReads(final byte[] body, final int split, final String failure)
+    {
+        final byte[] head = bytes(IDENTITY_HEAD);
+        final SseResponseDecoder fresh = new SseResponseDecoder(listener());
+        assertTrue(fresh.decode(ByteBuffer.wrap(head), 0, head.length));
+        assertTrue(fresh.decode(ByteBuffer.wrap(body), 0, split), fresh::failure);
+        assertFalse(fresh.decode(ByteBuffer.wrap(body), split, body.length - split), "split at " + split);
+        assertEquals(failure, fresh.failure(), "split at " + split);
+        assertEquals(List.of(), seen);
+    }
+
+    private SseResponseDecoder.Listener listener()
+    {
+        return new SseResponseDecoder.Listener()
+        {
+            public void onEvent(final long sequence, final long publishedNs)
+            {
+                seen.add("event " + sequence + " at " + publishedNs);
+            }
+
+            public void onWarmUp()
+            {
+                seen.add("warm-up");
+            }
+        };
     }
 
     private List<String> decodeInTwoReads(final byte[] response, final int split)

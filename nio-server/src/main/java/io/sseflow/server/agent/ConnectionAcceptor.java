@@ -43,24 +43,26 @@ final class ConnectionAcceptor
     private final long requestTimeoutNs;
     private long nextConnectionId = 1;
 
+    /**
+     * @param context   the agent's: settings, listening socket, counters, connections, clock.
+     * @param selector  the agent's, to register accepted connections with.
+     * @param admission deciding whether each connection may stay.
+     * @param writer    answering refused connections.
+     */
     ConnectionAcceptor(
-        final ServerConfig config,
-        final ServerSocketChannel serverChannel,
+        final AgentContext context,
         final Selector selector,
-        final ServerCounters metrics,
-        final ConnectionTable connections,
         final ClientAdmission admission,
-        final ResponseWriter writer,
-        final CachedNanoClock clock)
+        final ResponseWriter writer)
     {
-        this.config = config;
-        this.serverChannel = serverChannel;
+        this.config = context.config;
+        this.serverChannel = context.listener;
         this.selector = selector;
-        this.metrics = metrics;
-        this.connections = connections;
+        this.metrics = context.metrics;
+        this.connections = context.connections;
         this.admission = admission;
         this.writer = writer;
-        this.clock = clock;
+        this.clock = context.clock;
         this.requestTimeoutNs = config.requestTimeoutNs();
     }
 

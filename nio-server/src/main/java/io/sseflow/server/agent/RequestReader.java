@@ -38,8 +38,8 @@ final class RequestReader
     private final ArrayDeque<Connection> bodyWaiters = new ArrayDeque<>();
 
     /**
-     * @param config      concluded settings: head and body buffer sizes, the number of body buffers.
-     * @param connections the connection table.
+     * @param context     the agent's: the settings (head and body buffer sizes, the number of body buffers) and
+     *                    the connection table.
      * @param admission   deciding a proxied connection's client on each head.
      * @param router      deciding heads and answering complete requests.
      * @param writer      answering refusals and {@code 100 Continue}.
@@ -47,18 +47,18 @@ final class RequestReader
      *                    this duty cycle.
      */
     RequestReader(
-        final ServerConfig config,
-        final ConnectionTable connections,
+        final AgentContext context,
         final ClientAdmission admission,
         final RequestRouter router,
         final ResponseWriter writer,
         final Consumer<Connection> readyQueue)
     {
-        this.connections = connections;
+        this.connections = context.connections;
         this.admission = admission;
         this.router = router;
         this.writer = writer;
         this.readyQueue = readyQueue;
+        final ServerConfig config = context.config;
         headPool = new BufferPool(config.maxRequestHeadBytes(), 256);
         bodyPool = new BufferPool(
             config.requestBodyBufferBytes(), config.requestBodyBuffers(), config.requestBodyBuffers());

@@ -11,7 +11,6 @@ import org.agrona.concurrent.CachedNanoClock;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.SelectionKey;
@@ -44,7 +43,6 @@ final class ServerAgent implements Agent, SelectionHandler
 {
     private static final int POLL_LIMIT = 1024;
     private static final int MAX_PUBLISH_ROUNDS = 64;
-    private static final int MAX_POOLED_PARSERS = 1024;
 
     private final ServerConfig config;
     private final TopicRegistry topics;
@@ -58,7 +56,7 @@ final class ServerAgent implements Agent, SelectionHandler
 
     private final ManyToOneConcurrentArrayQueue<TopicState> disconnectRequests;
     private final LeaderLossWatch leaderLoss;
-    private final CachedNanoClock clock = new CachedNanoClock();
+    private final CachedNanoClock clock;
     private final ConnectionTable connections;
     private final ResponseWriter writer;
     private final SubscriberFlusher flusher;
@@ -75,37 +73,34 @@ final class ServerAgent implements Agent, SelectionHandler
 
     private long nowNs;
     private int lastPollCount;
-    private final AtomicBoolean closeRequested = new AtomicBoolean();
+    private final AtomicBoolean closeRequested;
 
-    ServerAgent(
-        final ServerConfig config,
-        final TopicRegistry topics,
-        final ServerCounters metrics,
-        final EventSequencer sequencer,
-        final int maxRecordLength,
-        final ServerSocketChannel serverChannel,
-        final byte[] demoPage,
-        final CountDownLatch terminated) throws IOException
+    /**
+     * @param context    the settings and the objects shared with the collaborators, built when the server bound
+     *                   its listening socket ({@link AgentContext#forListener}).
+     * @param demoPage   the page served at {@code /}, or null for none.
+     * @param terminated counted down once the agent has closed.
+     * @throws IOException when the listening socket cannot be registered with the selector.
+     */
+    ServerAgent(final AgentContext context, final byte[] demoPage, final CountDownLatch terminated) throws IOException
     {
-        this.config = config;
-        this.topics = topics;
-        this.metrics = metrics;
-        this.sequencer = sequencer;
+        this.config = context.config;
+        this.topics = context.topics;
+        this.metrics = context.metrics;
+        this.sequencer = context.sequencer;
         topics.sequencer(sequencer);
-        this.serverChannel = serverChannel;
+        this.serverChannel = context.listener;
         this.terminated = terminated;
+        this.clock = context.clock;
+        this.connections = context.connections;
+        this.closeRequested = context.closeRequested;
         this.poller = new SelectorPoller(this);
 
         disconnectRequests = new ManyToOneConcurrentArrayQueue<>(Math.min(config.maxTopics(), 4096));
 
-        connections = new ConnectionTable(
-            metrics, new RequestParserPool(config.maxRequestHeadBytes(), config.maxEventBytes(), MAX_POOLED_PARSERS));
-        final int port = ((InetSocketAddress)serverChannel.getLocalAddress()).getPort();
-        final AgentContext context = new AgentContext(
-            config, topics, metrics, sequencer, connections, clock, closeRequested, maxRecordLength, port);
         this.responses = context.responses;
         writer = new ResponseWriter(context, 64 * 1024 + ServerCounters.maxRenderedLength());
-        flusher = new SubscriberFlusher(config, metrics, connections, writer, clock);
+        flusher = new SubscriberFlusher(context, writer);
         final HttpPublishHandler publishHandler = new HttpPublishHandler(context, writer);
         holds = new CatchUpHolds(sequencer, metrics, flusher);
         subscribeHandler = new SubscribeHandler(context, writer, flusher, holds, constant(responses.eventStreamHead()));
@@ -114,10 +109,9 @@ final class ServerAgent implements Agent, SelectionHandler
         timers = new ConnectionTimers(context, writer, flusher);
         leaderLoss = new LeaderLossWatch(sequencer, topics, flusher);
         final ClientAdmission admission = new ClientAdmission(config, connections, writer);
-        acceptor = new ConnectionAcceptor(
-            config, serverChannel, poller.selector(), metrics, connections, admission, writer, clock);
-        reader = new RequestReader(config, connections, admission, router, writer, this::scheduleReady);
-        shutdown = new ShutdownDrain(config, serverChannel, poller.selector(), sequencer, connections);
+        acceptor = new ConnectionAcceptor(context, poller.selector(), admission, writer);
+        reader = new RequestReader(context, admission, router, writer, this::scheduleReady);
+        shutdown = new ShutdownDrain(context, poller.selector());
         // last, so that when an allocation above fails the listening socket is not registered and closes at once
         this.acceptKey = serverChannel.register(poller.selector(), SelectionKey.OP_ACCEPT);
     }

@@ -97,7 +97,8 @@ public final class ServerRuntime
             sequencer.topicDirectory(new RegistryTopicDirectory(topics));
             maxRecordLength = Math.min(config.maxEventBytes(), sequencer.maxRecordLength());
             agent = new ServerAgent(
-                config, topics, counters, sequencer, maxRecordLength, serverChannel, demoPage, agentClosed);
+                AgentContext.forListener(config, topics, counters, sequencer, serverChannel, maxRecordLength),
+                demoPage, agentClosed);
         }
         catch (final IOException ex)
         {

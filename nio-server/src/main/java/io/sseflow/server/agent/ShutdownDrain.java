@@ -1,6 +1,5 @@
 package io.sseflow.server.agent;
 
-import io.sseflow.server.ServerConfig;
 import io.sseflow.server.sequencer.EventSequencer;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.AgentTerminationException;
@@ -29,18 +28,17 @@ final class ShutdownDrain
     private boolean draining;
     private long deadlineNs;
 
-    ShutdownDrain(
-        final ServerConfig config,
-        final ServerSocketChannel serverChannel,
-        final Selector selector,
-        final EventSequencer sequencer,
-        final ConnectionTable connections)
+    /**
+     * @param context  the agent's: settings (shutdown timeout), listening socket, sequencer, connections.
+     * @param selector the agent's, whose accept key is cancelled first.
+     */
+    ShutdownDrain(final AgentContext context, final Selector selector)
     {
-        this.serverChannel = serverChannel;
+        this.serverChannel = context.listener;
         this.selector = selector;
-        this.sequencer = sequencer;
-        this.connections = connections;
-        this.shutdownTimeoutNs = config.shutdownTimeoutNs();
+        this.sequencer = context.sequencer;
+        this.connections = context.connections;
+        this.shutdownTimeoutNs = context.config.shutdownTimeoutNs();
     }
 
     /**

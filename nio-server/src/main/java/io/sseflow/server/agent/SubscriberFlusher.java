@@ -1,6 +1,5 @@
 package io.sseflow.server.agent;
 
-import io.sseflow.server.ServerConfig;
 import io.sseflow.server.ServerCounter;
 import io.sseflow.server.http.HttpResponses;
 import io.sseflow.server.log.SubscriberCursor;
@@ -35,19 +34,18 @@ final class SubscriberFlusher
     private StreamSource[] dirtyTopics = new StreamSource[16];
     private int dirtyCount;
 
-    SubscriberFlusher(
-        final ServerConfig config,
-        final ServerCounters metrics,
-        final ConnectionTable connections,
-        final ResponseWriter writer,
-        final CachedNanoClock clock)
+    /**
+     * @param context the agent's: settings (request timeout, heartbeat interval), counters, connections, clock.
+     * @param writer  closing the write side (linger) of a stream that ended.
+     */
+    SubscriberFlusher(final AgentContext context, final ResponseWriter writer)
     {
-        this.metrics = metrics;
-        this.connections = connections;
+        this.metrics = context.metrics;
+        this.connections = context.connections;
         this.writer = writer;
-        this.clock = clock;
-        this.requestTimeoutNs = config.requestTimeoutNs();
-        this.heartbeatNs = config.heartbeatNs();
+        this.clock = context.clock;
+        this.requestTimeoutNs = context.config.requestTimeoutNs();
+        this.heartbeatNs = context.config.heartbeatNs();
         heartbeat = ByteBuffer.allocateDirect(HEARTBEAT.length);
         heartbeat.put(HEARTBEAT).flip();
     }

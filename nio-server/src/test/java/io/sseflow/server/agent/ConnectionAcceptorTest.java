@@ -143,10 +143,9 @@ class ConnectionAcceptorTest
         listener.configureBlocking(false);
         clock.update(NOW_NS);
         final AgentContext context = new AgentContext(
-            config, null, metrics, null, table, clock, new AtomicBoolean(), config.maxEventBytes(), 0);
+            config, null, metrics, null, table, clock, new AtomicBoolean(), listener, config.maxEventBytes(), 0);
         final ResponseWriter writer = new ResponseWriter(context, 64 * 1024);
-        acceptor = new ConnectionAcceptor(
-            config, listener, selector, metrics, table, new ClientAdmission(config, table, writer), writer, clock);
+        acceptor = new ConnectionAcceptor(context, selector, new ClientAdmission(config, table, writer), writer);
     }
 
     private SocketChannel peer() throws IOException

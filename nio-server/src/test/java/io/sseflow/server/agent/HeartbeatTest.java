@@ -24,6 +24,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -90,7 +91,9 @@ class HeartbeatTest
         final CachedNanoClock clock = new CachedNanoClock();
         final ServerConfig config = SseServer.builder().heartbeatMs(TimeUnit.NANOSECONDS.toMillis(HEARTBEAT_NS))
             .build().config();
-        final SubscriberFlusher flusher = new SubscriberFlusher(config, metrics, table, null, clock);
+        final SubscriberFlusher flusher = new SubscriberFlusher(
+            new AgentContext(config, null, metrics, null, table, clock, new AtomicBoolean(), config.maxEventBytes(), 0),
+            null);
         final TopicLog log = new TopicLog(16, 1 << 16);
         try (ServerSocketChannel listener = ServerSocketChannel.open())
         {

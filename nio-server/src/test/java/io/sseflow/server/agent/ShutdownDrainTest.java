@@ -5,6 +5,7 @@ import io.sseflow.server.ServerConfig;
 import io.sseflow.server.SseServer;
 import io.sseflow.server.sequencer.InMemoryEventSequencer;
 import org.agrona.concurrent.AgentTerminationException;
+import org.agrona.concurrent.CachedNanoClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -19,6 +20,7 @@ import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -110,7 +112,9 @@ class ShutdownDrainTest
         listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         listener.configureBlocking(false);
         acceptKey = listener.register(selector, SelectionKey.OP_ACCEPT);
-        drain = new ShutdownDrain(config, listener, selector, new InMemoryEventSequencer(1 << 16), table);
+        final AgentContext context = new AgentContext(config, null, metrics, new InMemoryEventSequencer(1 << 16), table,
+            new CachedNanoClock(), new AtomicBoolean(), listener, config.maxEventBytes(), 0);
+        drain = new ShutdownDrain(context, selector);
     }
 
     private SocketChannel peer() throws IOException

@@ -12,14 +12,17 @@ import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -152,28 +155,51 @@ class SnapshotPurgeTest
 
     private static long bytesUnder(final Path dir)
     {
-        try (Stream<Path> files = Files.walk(dir))
+        return regularFiles(dir).stream().mapToLong(SnapshotPurgeTest::allocatedBytes).sum();
+    }
+
+    /**
+     * The files under a directory the purger may be deleting from meanwhile: a file gone between listing and
+     * reading is skipped, not an error.
+     */
+    private static List<Path> regularFiles(final Path dir)
+    {
+        final List<Path> found = new ArrayList<>();
+        try
         {
-            return files.filter(Files::isRegularFile).mapToLong(SnapshotPurgeTest::allocatedBytes).sum();
+            Files.walkFileTree(dir, new SimpleFileVisitor<>()
+            {
+                public FileVisitResult visitFile(final Path file, final BasicFileAttributes attributes)
+                {
+                    if (attributes.isRegularFile())
+                    {
+                        found.add(file);
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                public FileVisitResult visitFileFailed(final Path file, final IOException ex) throws IOException
+                {
+                    if (ex instanceof NoSuchFileException)
+                    {
+                        return FileVisitResult.CONTINUE;
+                    }
+                    throw ex;
+                }
+            });
         }
         catch (final IOException ex)
         {
             throw new UncheckedIOException(ex);
         }
+        return found;
     }
 
     private static String listing(final Path dir)
     {
-        try (Stream<Path> files = Files.walk(dir))
-        {
-            return files.filter(Files::isRegularFile)
-                .map(file -> dir.relativize(file) + "=" + allocatedBytes(file))
-                .collect(java.util.stream.Collectors.joining(", "));
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
-        }
+        return regularFiles(dir).stream()
+            .map(file -> dir.relativize(file) + "=" + allocatedBytes(file))
+            .collect(java.util.stream.Collectors.joining(", "));
     }
 
     private static long allocatedBytes(final Path file)

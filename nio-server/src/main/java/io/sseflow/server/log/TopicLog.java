@@ -6,10 +6,8 @@ import org.agrona.BitUtil;
 import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
 
 /**
@@ -64,18 +62,12 @@ public final class TopicLog
      */
     public static final int MAX_INDEX_SLOTS = 1 << 26;
 
-    private static final ByteBuffer NO_BYTES = ByteBuffer.allocateDirect(0);
-
     private final int historyLimit;
     private final int maxCapacity;
     private final int maxIndexSlots;
     private final HistoryBudget budget;
 
-    private ByteBuffer byteBuffer;
-    private ByteBuffer writeView = NO_BYTES;
-    private final UnsafeBuffer buffer = new UnsafeBuffer(0, 0);
-    private int capacity;
-    private int mask;
+    private final FrameRing ring = new FrameRing();
 
     private final EventIndex index = new EventIndex();
 
@@ -178,13 +170,7 @@ public final class TopicLog
         ensureCapacity(length);
 
         final long position = headPosition;
-        final int at = (int)position & mask;
-        final int firstPart = Math.min(length, capacity - at);
-        buffer.putBytes(at, frame, offset, firstPart);
-        if (firstPart < length)
-        {
-            buffer.putBytes(0, frame, offset + firstPart, length - firstPart);
-        }
+        ring.put(position, frame, offset, length);
 
         final long ordinal = nextOrdinal;
         index.put(ordinal, seq, numericId, idOffset, idLength, position, hubId, numericId == EventSequencer.TEXT_ID ?
@@ -229,7 +215,7 @@ public final class TopicLog
     {
         final long numeric = PublishRecord.parseNumericId(id, offset, length);
         final int hash = numeric >= 0 ? EventIndex.hashOf(numeric) : EventIndex.hashOf(id, offset, length);
-        return index.ordinalOfId(hash, firstOrdinal, buffer, numeric, id, offset, length);
+        return index.ordinalOfId(hash, firstOrdinal, ring.buffer(), numeric, id, offset, length);
     }
 
     /**
@@ -357,17 +343,7 @@ public final class TopicLog
      */
     public long writeTo(final WritableByteChannel channel, final long from, final long to) throws IOException
     {
-        final ByteBuffer view = writeView;
-        final int at = (int)from & mask;
-        final int length = (int)Math.min(to - from, capacity - at);
-        view.clear().position(at).limit(at + length);
-        final int written = channel.write(view);
-        if (written == length && from + length < to)
-        {
-            view.clear().limit((int)(to - from - length));
-            return written + channel.write(view);
-        }
-        return written;
+        return ring.writeTo(channel, from, to);
     }
 
     /**
@@ -380,10 +356,7 @@ public final class TopicLog
      */
     public void getBytes(final long from, final int length, final MutableDirectBuffer destination, final int at)
     {
-        for (int i = 0; i < length; i++)
-        {
-            destination.putByte(at + i, buffer.getByte((int)(from + i) & mask));
-        }
+        ring.getBytes(from, length, destination, at);
     }
 
     /**
@@ -443,7 +416,7 @@ public final class TopicLog
      */
     public int capacity()
     {
-        return capacity;
+        return ring.capacity();
     }
 
     /**
@@ -463,7 +436,7 @@ public final class TopicLog
      */
     public long heldBytes()
     {
-        return capacity + index.bytes();
+        return ring.capacity() + index.bytes();
     }
 
     /**
@@ -483,7 +456,7 @@ public final class TopicLog
      */
     void shrinkForBudget()
     {
-        final int newCapacity = capacity >> 1;
+        final int newCapacity = ring.capacity() >> 1;
         if (newCapacity >= INITIAL_CAPACITY)
         {
             while (headPosition - tailPosition > newCapacity)
@@ -531,7 +504,8 @@ public final class TopicLog
 
     private void ensureCapacity(final int length)
     {
-        while (headPosition + length - tailPosition > capacity)
+        int capacity;
+        while (headPosition + length - tailPosition > (capacity = ring.capacity()))
         {
             if (isEmpty())
             {
@@ -563,9 +537,7 @@ public final class TopicLog
      */
     private void replaceBuffer(final int newCapacity)
     {
-        final ByteBuffer newByteBuffer = ByteBuffer.allocateDirect(newCapacity);
-        freeBuffer();
-        install(newByteBuffer, newCapacity);
+        release(ring.replace(newCapacity));
         budget.changed(this);
     }
 
@@ -575,33 +547,12 @@ public final class TopicLog
      */
     private void resizeBuffer(final int newCapacity)
     {
-        if (newCapacity < capacity)
+        if (newCapacity < ring.capacity())
         {
             budget.take(newCapacity);
         }
-        final ByteBuffer newByteBuffer = ByteBuffer.allocateDirect(newCapacity);
-        final UnsafeBuffer newBuffer = new UnsafeBuffer(newByteBuffer);
-        final int newMask = newCapacity - 1;
-        for (long position = tailPosition; position < headPosition; )
-        {
-            final int from = (int)position & mask;
-            final int to = (int)position & newMask;
-            final int length = (int)Math.min(headPosition - position, Math.min(capacity - from, newCapacity - to));
-            newBuffer.putBytes(to, buffer, from, length);
-            position += length;
-        }
-        freeBuffer();
-        install(newByteBuffer, newCapacity);
+        release(ring.resize(newCapacity, tailPosition, headPosition));
         budget.changed(this);
-    }
-
-    private void install(final ByteBuffer newByteBuffer, final int newCapacity)
-    {
-        byteBuffer = newByteBuffer;
-        writeView = newByteBuffer.duplicate();
-        buffer.wrap(newByteBuffer);
-        capacity = newCapacity;
-        mask = newCapacity - 1;
     }
 
     private void resizeIndex(final int newSlots)
@@ -628,25 +579,19 @@ public final class TopicLog
 
     private void freeBuffer()
     {
-        final ByteBuffer old = byteBuffer;
-        if (null != old)
+        release(ring.free());
+    }
+
+    private void release(final long bytes)
+    {
+        if (0 != bytes)
         {
-            byteBuffer = null;
-            writeView = NO_BYTES;
-            buffer.wrap(0, 0);
-            budget.release(capacity);
-            capacity = 0;
-            mask = 0;
-            BufferUtil.free(old);
+            budget.release(bytes);
         }
     }
 
     private void freeIndex()
     {
-        final long freed = index.free();
-        if (0 != freed)
-        {
-            budget.release(freed);
-        }
+        release(index.free());
     }
 }

@@ -72,18 +72,11 @@ final class LeaderLossWatch
     private int endTopicStreams()
     {
         int ended = 0;
-        final TopicState[] byIndex = topics.byIndexArray();
-        for (final TopicState topic : byIndex)
+        for (final TopicState topic : topics.byIndexArray())
         {
-            if (null == topic)
+            if (null != topic)
             {
-                continue;
-            }
-            final Connection[] subscribers = topic.subscribers;
-            for (int i = topic.subscriberCount - 1; i >= 0; i--)
-            {
-                flusher.endStream(subscribers[i]);
-                ended++;
+                ended += flusher.endStreams(topic);
             }
         }
         return ended;

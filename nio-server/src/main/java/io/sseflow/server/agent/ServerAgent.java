@@ -291,12 +291,7 @@ final class ServerAgent implements Agent, SelectionHandler
         while (null != (topic = disconnectRequests.poll()))
         {
             topic.disconnectRequested.set(false);
-            final Connection[] subscribers = topic.subscribers;
-            for (int i = topic.subscriberCount - 1; i >= 0; i--)
-            {
-                flusher.endStream(subscribers[i]);
-                workCount++;
-            }
+            workCount += flusher.endStreams(topic);
         }
         return workCount;
     }

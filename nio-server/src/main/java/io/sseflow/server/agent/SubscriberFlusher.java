@@ -144,6 +144,23 @@ final class SubscriberFlusher
         }
     }
 
+    /**
+     * End every stream of a topic after its whole frames ({@link #endStream} for each subscriber).
+     *
+     * @param topic whose streams end.
+     * @return the streams ended.
+     */
+    int endStreams(final TopicState topic)
+    {
+        final Connection[] subscribers = topic.subscribers;
+        final int count = topic.subscriberCount;
+        for (int i = count - 1; i >= 0; i--)
+        {
+            endStream(subscribers[i]);
+        }
+        return count;
+    }
+
     void endStream(final Connection connection)
     {
         connection.topic.removeSubscriber(connection);

@@ -1,16 +1,13 @@
 package io.sseflow.server.clients;
 
 import io.sseflow.server.SseServer;
-import io.sseflow.server.hub.HubOptions;
+import io.sseflow.server.hub.jwt.TestTokens;
 import io.sseflow.server.support.Closer;
+import io.sseflow.server.support.Servers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
@@ -93,11 +90,9 @@ class ChromiumMercureTest
     @Timeout(60)
     void shouldPassTheConformanceCasesWithJwtsAndReceivePrivateUpdatesThroughTheCookie() throws Exception
     {
-        final String secret = "!ChangeThisMercureHubJWTSecretKey!";
-        final SseServer server = resources.track(HubOptions.parse(
-            new String[]{"--port", "0", "--jwt-key", secret, "--allow-anonymous"}).start());
-        final String publisher = hs256(secret, "{\"mercure\":{\"publish\":[\"*\"]}}");
-        final String subscriber = hs256(secret, "{\"mercure\":{\"subscribe\":[\"https://example.net/foo/{id}\",\"3c1f0a\"]}}");
+        final SseServer server = resources.track(Servers.hub("--jwt-key", TestTokens.SECRET, "--allow-anonymous"));
+        final String publisher = TestTokens.hs256("{\"mercure\":{\"publish\":[\"*\"]}}");
+        final String subscriber = TestTokens.hs256("{\"mercure\":{\"subscribe\":[\"https://example.net/foo/{id}\",\"3c1f0a\"]}}");
         assertCases(server, RUN.replace("__COOKIE__", "'" + subscriber + "'")
             .replace("__HEADERS__", "{Authorization: 'Bearer " + publisher + "'}"), true);
     }
@@ -131,15 +126,5 @@ class ChromiumMercureTest
                 assertEquals(1, seen.size(), name + " must not be received: " + result);
             }
         }
-    }
-
-    private static String hs256(final String secret, final String payload) throws Exception
-    {
-        final Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
-        final String signingInput = base64.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8)) +
-            "." + base64.encodeToString(payload.getBytes(StandardCharsets.UTF_8));
-        final Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        return signingInput + "." + base64.encodeToString(mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII)));
     }
 }

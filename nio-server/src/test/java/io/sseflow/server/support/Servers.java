@@ -4,6 +4,7 @@ import io.sseflow.encoder.SseOptions;
 import io.sseflow.server.PublishResult;
 import io.sseflow.server.SseServer;
 import io.sseflow.server.Topic;
+import io.sseflow.server.hub.HubOptions;
 
 /**
  * A running {@link SseServer} through its public API: wait for its subscribers, publish through back-pressure.
@@ -12,6 +13,21 @@ public final class Servers
 {
     private Servers()
     {
+    }
+
+    /**
+     * Start the hub in this process, as {@code java -jar sseflow-server.jar --port 0 FLAGS} would.
+     *
+     * @param flags the hub's flags after {@code --port 0}.
+     * @return the running hub.
+     */
+    public static SseServer hub(final String... flags)
+    {
+        final String[] args = new String[flags.length + 2];
+        args[0] = "--port";
+        args[1] = "0";
+        System.arraycopy(flags, 0, args, 2, flags.length);
+        return HubOptions.parse(args).start();
     }
 
     /**

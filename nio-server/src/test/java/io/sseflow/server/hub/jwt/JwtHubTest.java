@@ -8,6 +8,7 @@ import io.sseflow.server.SseServer;
 import io.sseflow.server.hub.HubOptions;
 import io.sseflow.server.support.RawHttp;
 import io.sseflow.server.support.RawSseClient;
+import io.sseflow.server.support.Servers;
 import io.sseflow.server.support.SseEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -54,7 +55,7 @@ class JwtHubTest
     void shouldServeTokensFromTheHeaderTheCookieAndBothQueryParameters() throws Exception
     {
         final String token = TestTokens.hs256(NEWS);
-        try (SseServer hub = hub("--jwt-key", SECRET);
+        try (SseServer hub = Servers.hub("--jwt-key", SECRET);
             RawSseClient header = RawSseClient.get(hub.port(), "/events/news", "Authorization: Bearer " + token);
             RawSseClient cookie = RawSseClient.get(hub.port(), "/events/news",
                 "Cookie: theme=dark; mercureAuthorization=" + token + "; lang=en");
@@ -116,7 +117,7 @@ class JwtHubTest
         cases.put("jwt_malformed first source wins", new String[]{"GET", "/events/news?access_token=bad",
             "Cookie: mercureAuthorization=" + subscriber});
 
-        try (SseServer hub = hub("--jwt-key", SECRET))
+        try (SseServer hub = Servers.hub("--jwt-key", SECRET))
         {
             final Map<String, Integer> counted = new LinkedHashMap<>();
             for (final Map.Entry<String, String[]> entry : cases.entrySet())
@@ -146,7 +147,7 @@ class JwtHubTest
     void shouldRefuseAPublishOnItsHeadBeforeAnyBodyByte() throws Exception
     {
         final String subscriber = TestTokens.hs256("{\"mercure\":{\"subscribe\":[\"news\"]}}");
-        try (SseServer hub = hub("--jwt-key", SECRET))
+        try (SseServer hub = Servers.hub("--jwt-key", SECRET))
         {
             // the head announces a body and asks for 100 Continue; the answer comes without it, no body sent
             assertEquals(expected(Refusal.JWT_MISSING), RawHttp.exchange(hub.port(), "POST /events/news HTTP/1.1\r\n" +
@@ -161,7 +162,7 @@ class JwtHubTest
     void shouldServePublicUpdatesWithoutATokenOnlyWithAllowAnonymous() throws Exception
     {
         final String sportsOnly = TestTokens.hs256("{\"mercure\":{\"subscribe\":[\"sports\"],\"publish\":[\"*\"]}}");
-        try (SseServer hub = hub("--jwt-key", SECRET, "--allow-anonymous");
+        try (SseServer hub = Servers.hub("--jwt-key", SECRET, "--allow-anonymous");
             RawSseClient anonymous = RawSseClient.get(hub.port(), "/events/news");
             RawSseClient otherTopic = RawSseClient.get(hub.port(), "/events/news", "Authorization: Bearer " + sportsOnly))
         {
@@ -179,7 +180,7 @@ class JwtHubTest
             assertEquals("hello", anonymous.nextEvent().data());
             assertEquals("hello", otherTopic.nextEvent().data());
         }
-        try (SseServer hub = hub("--jwt-key", SECRET))
+        try (SseServer hub = Servers.hub("--jwt-key", SECRET))
         {
             assertEquals(expected(Refusal.JWT_FORBIDDEN),
                 RawHttp.get(hub.port(), "/events/news", "Connection: close", "Authorization: Bearer " + sportsOnly));
@@ -201,7 +202,7 @@ class JwtHubTest
         final String otherRsa = TestTokens.sign(TestTokens.header(JWSAlgorithm.RS256), NEWS,
             TestTokens.rsaSigner(TestTokens.rsaKeyPair(2048)));
 
-        try (SseServer hub = hub("--jwt-key-file", rsaPem.toString(), "--jwt-algorithm", "RS256");
+        try (SseServer hub = Servers.hub("--jwt-key-file", rsaPem.toString(), "--jwt-algorithm", "RS256");
             RawSseClient client = RawSseClient.get(hub.port(), "/events/news", "Authorization: Bearer " + rsaToken))
         {
             assertEquals(STREAM_HEAD, client.readHead());
@@ -213,7 +214,7 @@ class JwtHubTest
                 RawHttp.post(hub.port(), "/events/news", "signed", "Authorization: Bearer " + rsaToken)));
             assertEquals("signed", client.nextEvent().data());
         }
-        try (SseServer hub = hub("--jwt-key-file", ecPem.toString(), "--jwt-algorithm", "ES256");
+        try (SseServer hub = Servers.hub("--jwt-key-file", ecPem.toString(), "--jwt-algorithm", "ES256");
             RawSseClient client = RawSseClient.get(hub.port(), "/events/news?access_token=" + ecToken))
         {
             assertEquals(STREAM_HEAD, client.readHead());
@@ -229,7 +230,7 @@ class JwtHubTest
     {
         final String token = TestTokens.hs256(NEWS);
         final String cookie = "Cookie: mercureAuthorization=" + token;
-        try (SseServer hub = hub("--jwt-key", SECRET, "--allow-origin", "https://app.example"))
+        try (SseServer hub = Servers.hub("--jwt-key", SECRET, "--allow-origin", "https://app.example"))
         {
             final String own = "http://127.0.0.1:" + hub.port();
             assertEquals(expected(Refusal.JWT_COOKIE_ORIGIN, APP_CORS),
@@ -261,15 +262,6 @@ class JwtHubTest
                 assertEquals(STREAM_HEAD.replace("\r\n\r\n", "\r\n" + APP_CORS + "\r\n"), client.readHead());
             }
         }
-    }
-
-    private static SseServer hub(final String... flags)
-    {
-        final String[] args = new String[flags.length + 2];
-        args[0] = "--port";
-        args[1] = "0";
-        System.arraycopy(flags, 0, args, 2, flags.length);
-        return HubOptions.parse(args).start();
     }
 
     private static String get(final SseServer hub, final String path, final String token) throws Exception

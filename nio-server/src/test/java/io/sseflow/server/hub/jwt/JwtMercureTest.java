@@ -1,7 +1,6 @@
 package io.sseflow.server.hub.jwt;
 
 import io.sseflow.server.SseServer;
-import io.sseflow.server.hub.HubOptions;
 import io.sseflow.server.support.RawHttp;
 import io.sseflow.server.support.RawSseClient;
 import io.sseflow.server.support.Servers;
@@ -35,7 +34,7 @@ class JwtMercureTest
     void shouldDeliverPrivateUpdatesOnlyToSubscribersWhoseTokenAllowsTheirTopic() throws Exception
     {
         final String subscribe = "/.well-known/mercure?topic=" + encode(BOOKS);
-        try (SseServer hub = hub("--jwt-key", TestTokens.SECRET, "--allow-anonymous");
+        try (SseServer hub = Servers.hub("--jwt-key", TestTokens.SECRET, "--allow-anonymous");
             RawSseClient anonymous = RawSseClient.get(hub.port(), subscribe);
             RawSseClient reader = RawSseClient.get(hub.port(), subscribe, "Cookie: mercureAuthorization=" + READER);
             RawSseClient readerByQuery = RawSseClient.get(hub.port(), subscribe + "&authorization=" + READER);
@@ -63,7 +62,7 @@ class JwtMercureTest
     @Test
     void shouldDecideMercurePublishesTopicByTopicAndRefuseWithoutAToken() throws Exception
     {
-        try (SseServer hub = hub("--jwt-key", TestTokens.SECRET);
+        try (SseServer hub = Servers.hub("--jwt-key", TestTokens.SECRET);
             RawSseClient reader = RawSseClient.get(hub.port(), "/.well-known/mercure?topic=*",
                 "Authorization: Bearer " + TestTokens.hs256("{\"mercure\":{\"subscribe\":[\"*\"]}}")))
         {
@@ -98,7 +97,7 @@ class JwtMercureTest
     {
         final String newsOnly = TestTokens.hs256("{\"mercure\":{\"subscribe\":[\"news\"]}}");
         final String both = TestTokens.hs256("{\"mercure\":{\"subscribe\":[\"news\",\"sport\"]}}");
-        try (SseServer hub = hub("--jwt-key", TestTokens.SECRET))
+        try (SseServer hub = Servers.hub("--jwt-key", TestTokens.SECRET))
         {
             final String refused = RawHttp.get(hub.port(), "/events?topic=news&topic=sport",
                 "Authorization: Bearer " + newsOnly, "Connection: close");
@@ -120,14 +119,5 @@ class JwtMercureTest
     private static String encode(final String text)
     {
         return URLEncoder.encode(text, StandardCharsets.UTF_8);
-    }
-
-    private static SseServer hub(final String... flags)
-    {
-        final String[] args = new String[flags.length + 2];
-        args[0] = "--port";
-        args[1] = "0";
-        System.arraycopy(flags, 0, args, 2, flags.length);
-        return HubOptions.parse(args).start();
     }
 }

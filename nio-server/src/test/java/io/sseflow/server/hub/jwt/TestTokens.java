@@ -32,9 +32,12 @@ import java.util.Map;
 /**
  * Tokens for the tests, made with the JWT library itself, and keys generated with the JDK.
  */
-final class TestTokens
+public final class TestTokens
 {
-    static final String SECRET = "!ChangeThisMercureHubJWTSecretKey!";
+    /**
+     * The HS256 secret the tests start hubs with ({@code --jwt-key}).
+     */
+    public static final String SECRET = "!ChangeThisMercureHubJWTSecretKey!";
     static final long NOW = 1_700_000_000L;
     static final Clock CLOCK = Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC);
     static final String CLAIMS =
@@ -63,7 +66,13 @@ final class TestTokens
         return jws.serialize();
     }
 
-    static String hs256(final String payload)
+    /**
+     * A token of this payload, signed HS256 with {@link #SECRET}.
+     *
+     * @param payload the claims, as JSON.
+     * @return the compact JWS.
+     */
+    public static String hs256(final String payload)
     {
         return sign(header(JWSAlgorithm.HS256), payload, macSigner(SECRET.getBytes(StandardCharsets.UTF_8)));
     }

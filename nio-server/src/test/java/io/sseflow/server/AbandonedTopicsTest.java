@@ -8,6 +8,7 @@ import io.sseflow.server.support.RawSseClient;
 import io.sseflow.server.support.Servers;
 import io.sseflow.server.support.SseEvent;
 import io.sseflow.server.log.TopicLog;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -27,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * them, the topics gauge must come back to where it was, and a fresh topic must still work end to end. Topics that
  * never got anything (made by {@link SseServer#topic(String)}) are swept, and their handles keep publishing.
  */
+@Tag("heap")
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class AbandonedTopicsTest
 {

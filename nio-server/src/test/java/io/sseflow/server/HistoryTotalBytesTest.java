@@ -8,6 +8,7 @@ import io.sseflow.server.support.RawSseClient;
 import io.sseflow.server.support.Servers;
 import io.sseflow.server.support.SseEvent;
 import io.sseflow.server.log.HistoryBudget;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -31,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * holding the most) gives up its oldest events first, a small topic keeps all of its history, and its subscriber
  * receives every frame.
  */
+@Tag("heap")
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class HistoryTotalBytesTest
 {

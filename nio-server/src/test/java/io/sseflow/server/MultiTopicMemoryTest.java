@@ -4,6 +4,7 @@ import io.sseflow.encoder.SseOptions;
 import io.sseflow.server.agent.AgentInternals;
 import io.sseflow.server.support.Memory;
 import io.sseflow.server.support.Servers;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -25,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * a multi-topic subscriber is a cursor into its shared stream log, so it costs what a single-topic one costs,
  * whose server-side heap the fan-out benchmark measures against the 1 KB target.
  */
+@Tag("heap")
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class MultiTopicMemoryTest
 {

@@ -4,6 +4,7 @@ import io.sseflow.encoder.SseOptions;
 import io.sseflow.server.support.Await;
 import io.sseflow.server.support.Memory;
 import io.sseflow.server.support.Servers;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -33,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * stuck readers are compared in the fan-out benchmark, not here: this machine is shared, so timing is not
  * asserted in tests.)
  */
+@Tag("heap")
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class SlowReadersMemoryTest
 {

@@ -116,8 +116,10 @@ final class DurableScenario
         try (HubNodes hub = HubNodes.start(settings, configuration, n))
         {
             banner = hub.banners();
-            hub.awaitReady(phaseTimeoutNs);
-            leader = hub.leader(phaseTimeoutNs);
+            // a cluster elects its leader within seconds, but the JVMs and Aeron start slowly on a busy machine
+            final long readyTimeoutNs = Math.max(phaseTimeoutNs, TimeUnit.SECONDS.toNanos(60));
+            hub.awaitReady(readyTimeoutNs);
+            leader = hub.leader(readyTimeoutNs);
             Thread.sleep(500);
             final long emptyHeap = hub.heapUsedAfterGc();
             final long emptyRss = hub.rssBytes();

@@ -282,5 +282,4 @@ class FailoverClientsTest
         }
         assertTrue(condition.getAsBoolean(), "condition not met within 10 s");
     }
-
 }

@@ -77,9 +77,11 @@ final class FailoverPhase
             checked += repetition.checked;
             retries += repetition.retries;
             failure = repetition.failure;
-            System.out.printf("    failover %d: leader node %d killed, stall %s ms, killed node ready again after " +
-                "%s ms, %d events checked on the surviving nodes, %d publishes retried%s%n", run, repetition.leader,
+            System.out.printf("    failover %d: leader node %d killed, stall %s ms, %s events answered in the second " +
+                "after, killed node ready again after %s ms, %d events checked on the surviving nodes, %d publishes " +
+                "retried%s%n", run, repetition.leader,
                 repetition.stallNs < 0 ? "–" : String.format("%.0f", repetition.stallNs / 1e6),
+                repetition.answeredAfterStall < 0 ? "–" : Long.toString(repetition.answeredAfterStall),
                 repetition.rejoinNs < 0 ? "–" : String.format("%.0f", repetition.rejoinNs / 1e6), repetition.checked,
                 repetition.retries, failure == null ? "" : "; FAILED: " + failure);
         }
@@ -98,6 +100,7 @@ final class FailoverPhase
         private long stallNs = -1;
         private long rejoinNs = -1;
         private long checked;
+        private long answeredAfterStall = -1;
         private int retries;
         private String failure;
 
@@ -175,11 +178,13 @@ final class FailoverPhase
                     return;
                 }
                 stallNs = firstRead - killNs;
+                final long answeredAtStall = acknowledged.get();
                 final long until = System.nanoTime() + AFTER_STALL_NS;
                 while (System.nanoTime() - until < 0 && publishFailure.get() == null)
                 {
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
                 }
+                answeredAfterStall = acknowledged.get() - answeredAtStall;
                 stop = true;
                 publishing.join(TimeUnit.NANOSECONDS.toMillis(STEP_TIMEOUT_NS));
                 if (publishFailure.get() != null)

@@ -5,6 +5,10 @@
 #   benchmarks/fanout.sh --quick     # CI: 1,000 subscribers, a few seconds per server, under 2 minutes
 #   benchmarks/fanout.sh             # 1,000 and 10,000 subscribers (about 10 minutes)
 #   benchmarks/fanout.sh --help      # every option
+#   benchmarks/fanout.sh --scenario durable [--quick]   # the hub in memory, as one durable node (--data-dir) and as a
+#                                    # 3-node cluster on loopback, 1,000 subscribers each (spread over the nodes),
+#                                    # plus failover stall (kill -9 of the leader) and RSS/disk per node (~3 min;
+#                                    # --quick about 1 min)
 #
 # After the max-rate and latency phases, each server runs them again with 10% of the subscribers stalled
 # (--stalled-percent P, 0 = off): every (100/P)th connection, opened with a 4 KiB SO_RCVBUF, stops reading; the

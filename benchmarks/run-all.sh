@@ -11,6 +11,9 @@
 #   3. benchmarks/fanout.sh -> benchmarks/results/fanout.md (table), fanout.csv, fanout.log;
 #   4. io.sseflow.benchmarks.report.ResultsReport -> benchmarks/RESULTS.md, results/encoder.png, results/fanout.png.
 # The machine, JDK, commit, date and the exact commands go to benchmarks/results/run-info.txt (read by the report).
+# RUNALL_DURABLE=1 adds, after step 3, benchmarks/fanout.sh --scenario durable (in-memory hub, durable node, 3-node
+# cluster; --quick in quick mode) -> results/durable.md, durable.csv, durable.log (a section of RESULTS.md);
+# RUNALL_DURABLE_ARGS is appended to it.
 # Environment overrides (recorded in the commands): RUNALL_JMH_SETTINGS (e.g. "-f 1 -wi 1 -w 200ms -i 1 -r 200ms"),
 # RUNALL_JMH_INCLUDE (JMH regex, default '\.EncoderBenchmark\.'), RUNALL_FANOUT_ARGS (appended to fanout.sh, e.g.
 # "--servers sseflow,netty --quiet-wait-s 60").
@@ -43,7 +46,7 @@ shown() {
 record() { printf '%s=%s\n' "$1" "$2" >> "$INFO"; }
 
 mkdir -p "$RESULTS"
-rm -f "$RESULTS"/{jmh.json,jmh.log,fanout.md,fanout.csv,fanout.log,run-info.txt,encoder.png,fanout.png}
+rm -f "$RESULTS"/{jmh.json,jmh.log,fanout.md,fanout.csv,fanout.log,durable.md,durable.csv,durable.log,run-info.txt,encoder.png,fanout.png}
 
 record mode "$MODE"
 record date_utc "$(date -u '+%Y-%m-%d %H:%M UTC')"
@@ -62,7 +65,7 @@ record os "$( (. /etc/os-release && echo "$PRETTY_NAME") 2>/dev/null || uname -s
 record java_version "$("$JAVA" -version 2>&1 | paste -sd ';' | sed 's/;/; /g')"
 record loadavg_before "$(cut -d' ' -f1-3 /proc/loadavg)"
 OVERRIDES=""
-for var in RUNALL_BUILD RUNALL_JMH_SETTINGS RUNALL_JMH_INCLUDE RUNALL_FANOUT_ARGS; do
+for var in RUNALL_BUILD RUNALL_JMH_SETTINGS RUNALL_JMH_INCLUDE RUNALL_FANOUT_ARGS RUNALL_DURABLE RUNALL_DURABLE_ARGS; do
     if [ -n "${!var:-}" ]; then OVERRIDES+="$var=$(shown "${!var}") "; fi
 done
 record command_runall "$OVERRIDES$(shown benchmarks/run-all.sh "$@")"
@@ -114,6 +117,22 @@ fanout_exit=${PIPESTATUS[0]}
 record fanout_exit "$fanout_exit"
 record fanout_seconds "$((SECONDS - started))"
 
+# 3b. Durable and clustered hub (RUNALL_DURABLE=1)
+durable_exit=0
+if [ "${RUNALL_DURABLE:-0}" = 1 ]; then
+    read -r -a DURABLE_EXTRA <<< "${RUNALL_DURABLE_ARGS:-}"
+    DURABLE=(benchmarks/fanout.sh --scenario durable)
+    if [ "$MODE" = quick ]; then DURABLE+=(--quick); fi
+    DURABLE+=(--out "$RESULTS/durable.md" --csv "$RESULTS/durable.csv" "${DURABLE_EXTRA[@]}")
+    record command_durable "$(shown "${DURABLE[@]}")"
+    echo "== durable: $(shown "${DURABLE[@]}")"
+    started=$SECONDS
+    "${DURABLE[@]}" 2>&1 | tee "$RESULTS/durable.log"
+    durable_exit=${PIPESTATUS[0]}
+    record durable_exit "$durable_exit"
+    record durable_seconds "$((SECONDS - started))"
+fi
+
 # 4. Report
 REPORT=("$JAVA" -cp "$JAR" io.sseflow.benchmarks.report.ResultsReport --results "$RESULTS" --out benchmarks/RESULTS.md)
 record command_report "$(shown "${REPORT[@]}")"
@@ -124,7 +143,7 @@ if [ "$jmh_exit" != 0 ]; then
     echo "run-all.sh: JMH exited $jmh_exit (see $RESULTS/jmh.log)" >&2
     exit 2
 fi
-if [ "$fanout_exit" != 0 ]; then
-    echo "run-all.sh: the fan-out run exited $fanout_exit (see $RESULTS/fanout.log)" >&2
+if [ "$fanout_exit" != 0 ] || [ "$durable_exit" != 0 ]; then
+    echo "run-all.sh: the fan-out run exited $fanout_exit, the durable scenario $durable_exit (see $RESULTS/*.log)" >&2
     exit 1
 fi

@@ -5,6 +5,7 @@ import io.sseflow.benchmarks.fanout.peers.ServerProcess;
 import io.sseflow.benchmarks.fanout.peers.WebFluxSseServer;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,7 +74,8 @@ public final class FanOutBenchmark
         {
             return;
         }
-        final int exit = new FanOutBenchmark(settings).run();
+        final int exit = settings.scenario == FanOutSettings.Scenario.DURABLE ?
+            new DurableScenario(settings).run() : new FanOutBenchmark(settings).run();
         System.exit(exit);
     }
 
@@ -131,7 +133,7 @@ public final class FanOutBenchmark
         return 0;
     }
 
-    private static void awaitQuietMachine(final long deadline) throws IOException, InterruptedException
+    static void awaitQuietMachine(final long deadline) throws IOException, InterruptedException
     {
         boolean said = false;
         while (System.nanoTime() - deadline < 0)
@@ -166,15 +168,7 @@ public final class FanOutBenchmark
                 {
                     return null;
                 }
-                command.add("-jar");
-                command.add(settings.sseflowJar.toString());
-                command.addAll(List.of("--history", Integer.toString(settings.history),
-                    "--heartbeat-ms", "15000", "--max-connections", Integer.toString(subscribers + 64)));
-                if (settings.sseflowPerAddressLimit)
-                {
-                    command.addAll(List.of("--max-connections-per-address", Integer.toString(subscribers + 64)));
-                }
-                command.addAll(settings.sseflowArgs);
+                command.addAll(HubCommand.hubArguments(settings, subscribers));
                 break;
             case "netty":
                 command.addAll(List.of("-cp", benchmarksJar(), NettyBroadcastServer.class.getName()));
@@ -216,7 +210,7 @@ public final class FanOutBenchmark
             final FanOutTopics topics = new FanOutTopics("fanout-" + n, settings.topicsPerSubscriber);
             final long clientLimitNs = 8 * phaseTimeoutNs + TimeUnit.SECONDS.toNanos(
                 2L * (settings.warmupSeconds + settings.measureSeconds + 2L * settings.fixedSeconds) + 60);
-            final SseLoadClient client = new SseLoadClient(server.address(), topics, n, settings.stalledPercent,
+            final SseLoadClient client = new SseLoadClient(new InetSocketAddress[]{server.address()}, topics, n, settings.stalledPercent,
                 settings.stalledReceiveBuffer, clientLimitNs);
             try (HttpPublisher publisher = new HttpPublisher(
                 server.address(), topics, settings.payloadBytes, settings.batch, phaseTimeoutNs))
@@ -297,7 +291,7 @@ public final class FanOutBenchmark
             events);
     }
 
-    private static void warmUp(
+    static void warmUp(
         final SseLoadClient client, final HttpPublisher publisher, final int n, final long timeoutNs)
         throws IOException
     {
@@ -314,9 +308,14 @@ public final class FanOutBenchmark
     }
 
     /** The first failure of a run, with the load client's first failure where it has one. */
-    private static final class Outcome
+    static final class Outcome
     {
         private String failure;
+
+        String failure()
+        {
+            return failure;
+        }
 
         void fail(final String reason, final SseLoadClient client)
         {

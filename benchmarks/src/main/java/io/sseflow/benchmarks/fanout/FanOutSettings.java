@@ -11,6 +11,13 @@ import java.util.List;
  */
 final class FanOutSettings
 {
+    /** Most --failover-runs. */
+    static final int MAX_FAILOVER_RUNS = 20;
+    /** Most --failover-rate. */
+    static final int MAX_FAILOVER_RATE = 1_000;
+    /** The durable scenario's whole-run limit with --quick. */
+    static final int QUICK_DURABLE_TIME_LIMIT_SECONDS = 300;
+
     /** --quick: 1,000 subscribers and short phases. */
     boolean quick;
     /** --servers: which servers run, in order. */
@@ -61,6 +68,23 @@ final class FanOutSettings
     Path out;
     /** --csv: also write the CSV there (null: no). */
     Path csv;
+    /** --scenario: the fan-out comparison of servers, or sseflow's in-memory, durable and clustered hubs. */
+    Scenario scenario = Scenario.FANOUT;
+    /** --configurations: which hub configurations the durable scenario runs, in order. */
+    List<HubConfiguration> configurations = List.of(HubConfiguration.values());
+    /** --failover-runs: kill -9 repetitions of the durable scenario's failover phase (0: off). */
+    int failoverRuns = 3;
+    /** --failover-rate: events per second published through each failover. */
+    int failoverRate = 100;
+
+    /** What a run measures. */
+    enum Scenario
+    {
+        /** Every server of {@code --servers} in turn. */
+        FANOUT,
+        /** The sseflow hub in memory, as one durable node and as a 3-node cluster ({@link DurableScenario}). */
+        DURABLE
+    }
 
     /**
      * Parse the command line.
@@ -72,6 +96,11 @@ final class FanOutSettings
     static FanOutSettings parse(final String[] args)
     {
         final FanOutSettings s = new FanOutSettings();
+        boolean serversGiven = false;
+        boolean subscribersGiven = false;
+        boolean configurationsGiven = false;
+        boolean timeLimitGiven = false;
+        boolean failoverRunsGiven = false;
         for (int i = 0; i < args.length; i++)
         {
             switch (args[i])
@@ -87,9 +116,11 @@ final class FanOutSettings
                     break;
                 case "--servers":
                     s.servers = List.of(args[++i].split(","));
+                    serversGiven = true;
                     break;
                 case "--subscribers":
                     s.subscriberCounts = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
+                    subscribersGiven = true;
                     break;
                 case "--topics-per-subscriber":
                     s.topicsPerSubscriber = Integer.parseInt(args[++i]);
@@ -150,6 +181,29 @@ final class FanOutSettings
                     break;
                 case "--time-limit-s":
                     s.timeLimitSeconds = Integer.parseInt(args[++i]);
+                    timeLimitGiven = true;
+                    break;
+                case "--scenario":
+                    s.scenario = scenario(args[++i]);
+                    break;
+                case "--configurations":
+                    s.configurations = HubConfiguration.parseList(args[++i]);
+                    configurationsGiven = true;
+                    break;
+                case "--failover-runs":
+                    s.failoverRuns = Integer.parseInt(args[++i]);
+                    failoverRunsGiven = true;
+                    if (s.failoverRuns < 0 || s.failoverRuns > MAX_FAILOVER_RUNS)
+                    {
+                        throw new IllegalArgumentException("--failover-runs must be 0 to " + MAX_FAILOVER_RUNS);
+                    }
+                    break;
+                case "--failover-rate":
+                    s.failoverRate = Integer.parseInt(args[++i]);
+                    if (s.failoverRate < 1 || s.failoverRate > MAX_FAILOVER_RATE)
+                    {
+                        throw new IllegalArgumentException("--failover-rate must be 1 to " + MAX_FAILOVER_RATE);
+                    }
                     break;
                 case "--sseflow-jar":
                     s.sseflowJar = Path.of(args[++i]);
@@ -202,11 +256,49 @@ final class FanOutSettings
                             "--socket-send-buffer-bytes=65536)",
                         "  --server-jvm-args ARGS     JVM flags of every server process",
                         "  --out FILE                 also write the markdown table there",
-                        "  --csv FILE                 also write one CSV row per server and subscriber count"));
+                        "  --csv FILE                 also write one CSV row per server and subscriber count",
+                        "  --scenario NAME            fanout (default): every --servers in turn; durable: the sseflow " +
+                            "hub in memory,",
+                        "                             as one durable node (--data-dir) and as a 3-node cluster on " +
+                            "loopback, same phases",
+                        "                             (stalled readers off; 1,000 subscribers by default) plus " +
+                            "failover and disk/RSS per node",
+                        "  --configurations LIST      durable scenario: memory,durable,cluster (default all, in that " +
+                            "order)",
+                        "  --failover-runs N          durable scenario: kill -9 of the leader N times (3; --quick 1; " +
+                            "0: off)",
+                        "  --failover-rate R          durable scenario: events/s published through each failover " +
+                            "(100)"));
                     return null;
                 default:
                     throw new IllegalArgumentException("unknown option " + args[i] + " (try --help)");
             }
+        }
+        if (s.scenario == Scenario.DURABLE)
+        {
+            if (serversGiven)
+            {
+                throw new IllegalArgumentException("--servers applies to --scenario fanout only (--scenario durable " +
+                    "runs the sseflow hub: choose with --configurations)");
+            }
+            s.servers = List.of("sseflow");
+            s.stalledPercent = 0;
+            if (!subscribersGiven)
+            {
+                s.subscriberCounts = new int[]{1_000};
+            }
+            if (s.quick && !failoverRunsGiven)
+            {
+                s.failoverRuns = 1;
+            }
+            if (!timeLimitGiven)
+            {
+                s.timeLimitSeconds = s.quick ? QUICK_DURABLE_TIME_LIMIT_SECONDS : s.timeLimitSeconds;
+            }
+        }
+        else if (configurationsGiven)
+        {
+            throw new IllegalArgumentException("--configurations needs --scenario durable");
         }
         if (s.topicsPerSubscriber > 1 && !s.servers.equals(List.of("sseflow")))
         {
@@ -214,6 +306,19 @@ final class FanOutSettings
                 " needs --servers sseflow (the peers stream one topic per subscriber)");
         }
         return s;
+    }
+
+    private static Scenario scenario(final String name)
+    {
+        switch (name)
+        {
+            case "fanout":
+                return Scenario.FANOUT;
+            case "durable":
+                return Scenario.DURABLE;
+            default:
+                throw new IllegalArgumentException("--scenario must be fanout or durable: " + name);
+        }
     }
 
     private FanOutSettings()

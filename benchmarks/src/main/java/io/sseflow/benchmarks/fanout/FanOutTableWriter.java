@@ -44,13 +44,24 @@ final class FanOutTableWriter
      */
     String csv(final List<RunResult> results)
     {
+        return csvOf(rows(results));
+    }
+
+    /**
+     * The CSV of rows: the header of every {@link FanOutColumn}, then the rows.
+     *
+     * @param rows the rows in order.
+     * @return the file's text.
+     */
+    static String csvOf(final List<FanOutRow> rows)
+    {
         final StringBuilder out = new StringBuilder();
         for (final FanOutColumn column : FanOutColumn.values())
         {
             out.append(column.ordinal() == 0 ? "" : ",").append(column.csvName());
         }
         out.append('\n');
-        for (final FanOutRow row : rows(results))
+        for (final FanOutRow row : rows)
         {
             for (final FanOutColumn column : FanOutColumn.values())
             {
@@ -196,7 +207,7 @@ final class FanOutTableWriter
         return rows;
     }
 
-    private FanOutRow row(final RunResult r, final MaxRateResult netty)
+    FanOutRow row(final RunResult r, final MaxRateResult netty)
     {
         final Map<FanOutColumn, String> v = new EnumMap<>(FanOutColumn.class);
         final int n = r.subscribers();
@@ -300,7 +311,7 @@ final class FanOutTableWriter
         values.put(column, measured ? number(value) : "");
     }
 
-    private static MaxRateResult maxRate(final RunResult r)
+    static MaxRateResult maxRate(final RunResult r)
     {
         return r.maxRate() == null ? MaxRateResult.notMeasured(0) : r.maxRate();
     }
@@ -330,7 +341,7 @@ final class FanOutTableWriter
         return after > 0 && before > 0 ? format("%+,d", after - before) : FanOutTable.DASH;
     }
 
-    private static String number(final double value)
+    static String number(final double value)
     {
         return new BigDecimal(value).round(CSV_PRECISION).stripTrailingZeros().toPlainString();
     }

@@ -1,5 +1,6 @@
 package io.sseflow.benchmarks.fanout;
 
+import io.sseflow.benchmarks.fanout.peers.ServerCounters;
 import io.sseflow.benchmarks.fanout.peers.ServerProcess;
 
 import java.io.IOException;
@@ -29,7 +30,7 @@ final class MaxRatePhase
     /**
      * Run the phase.
      *
-     * @param server      the server's process, for its CPU and write syscalls.
+     * @param server      the server's process (or a cluster's processes), for its CPU and write syscalls.
      * @param client      the load client.
      * @param publisher   the publisher.
      * @param subscribers subscriber count (the window is in events: deliveries bound over this).
@@ -39,7 +40,7 @@ final class MaxRatePhase
      * @throws IOException if the publisher fails or the server's counters cannot be read.
      */
     MaxRateResult run(
-        final ServerProcess server,
+        final ServerCounters server,
         final SseLoadClient client,
         final HttpPublisher publisher,
         final int subscribers,

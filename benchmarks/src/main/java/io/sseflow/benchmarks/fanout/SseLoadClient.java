@@ -45,12 +45,12 @@ final class SseLoadClient implements AutoCloseable
         READING, STALL_REQUESTED, STALLED, RESUME_REQUESTED, RESUMED
     }
 
-    private final InetSocketAddress server;
+    private final InetSocketAddress[] servers;
     private final int connections;
     private final int stalledReceiveBuffer;
     private final StalledReaders stalled;
     private final long deadlineNs;
-    private final ByteBuffer request;
+    private final ByteBuffer[] requests;
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
     private final Subscriber[] subscribers;
     private final Consumer<SelectionKey> onSelected = this::onSelected;
@@ -79,10 +79,11 @@ final class SseLoadClient implements AutoCloseable
     private volatile Stall stallState = Stall.READING;
 
     /**
-     * Prepare a client; {@link #start()} opens the connections.
+     * Prepare a client; {@link #start()} opens the connections. With several servers (the nodes of a cluster, which
+     * all send the same events), subscriber {@code i} connects to {@code servers[i % servers.length]}.
      *
-     * @param server      address of the SSE server.
-     * @param topics      topics to subscribe to, all on one stream.
+     * @param servers              addresses of the SSE servers.
+     * @param topics               topics to subscribe to, all on one stream.
      * @param connections          number of subscribers.
      * @param stalledPercent       percentage of them that {@link #stall(long)} stops reading (0 for none).
      * @param stalledReceiveBuffer {@code SO_RCVBUF} of those, set before they connect (bytes).
@@ -90,26 +91,34 @@ final class SseLoadClient implements AutoCloseable
      * @throws IOException if the selector cannot be opened.
      */
     SseLoadClient(
-        final InetSocketAddress server,
+        final InetSocketAddress[] servers,
         final FanOutTopics topics,
         final int connections,
         final int stalledPercent,
         final int stalledReceiveBuffer,
         final long timeLimitNs) throws IOException
     {
-        this.server = server;
+        if (servers.length == 0)
+        {
+            throw new IllegalArgumentException("no server to subscribe to");
+        }
+        this.servers = servers.clone();
         this.connections = connections;
         this.stalledReceiveBuffer = stalledReceiveBuffer;
         this.stalled = new StalledReaders(connections, stalledPercent);
         this.deadlineNs = System.nanoTime() + timeLimitNs;
         this.subscribers = new Subscriber[connections];
         this.selector = Selector.open();
-        final byte[] bytes = ("GET " + topics.subscribeTarget() + " HTTP/1.1\r\n" +
-            "Host: " + server.getHostString() + ":" + server.getPort() + "\r\n" +
-            "Accept: text/event-stream\r\n" +
-            "Cache-Control: no-cache\r\n" +
-            "\r\n").getBytes(StandardCharsets.US_ASCII);
-        this.request = ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
+        this.requests = new ByteBuffer[servers.length];
+        for (int i = 0; i < servers.length; i++)
+        {
+            final byte[] bytes = ("GET " + topics.subscribeTarget() + " HTTP/1.1\r\n" +
+                "Host: " + servers[i].getHostString() + ":" + servers[i].getPort() + "\r\n" +
+                "Accept: text/event-stream\r\n" +
+                "Cache-Control: no-cache\r\n" +
+                "\r\n").getBytes(StandardCharsets.US_ASCII);
+            this.requests[i] = ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
+        }
         this.thread = new Thread(this::run, "sse-load-client");
         this.thread.setDaemon(true);
     }
@@ -415,7 +424,7 @@ final class SseLoadClient implements AutoCloseable
             final Subscriber subscriber = new Subscriber(this, opened, channel);
             subscribers[opened++] = subscriber;
             pendingConnects++;
-            if (channel.connect(server))
+            if (channel.connect(servers[subscriber.index % servers.length]))
             {
                 pendingConnects--;
                 subscriber.key = channel.register(selector, 0, subscriber);
@@ -461,7 +470,7 @@ final class SseLoadClient implements AutoCloseable
 
     private void sendRequest(final Subscriber subscriber) throws IOException
     {
-        final ByteBuffer request = this.request;
+        final ByteBuffer request = requests[subscriber.index % requests.length];
         request.clear();
         request.position(subscriber.requestSent);
         subscriber.requestSent += subscriber.channel.write(request);

@@ -17,5 +17,12 @@
  * {@link io.sseflow.benchmarks.fanout.results}). Load: {@link io.sseflow.benchmarks.fanout.HttpPublisher} publishes,
  * {@link io.sseflow.benchmarks.fanout.SseLoadClient} reads every subscriber on one selector thread, each
  * connection's bytes checked by its {@link io.sseflow.benchmarks.fanout.SseResponseDecoder}.
+ * <p>
+ * {@code --scenario durable}: {@link io.sseflow.benchmarks.fanout.DurableScenario} runs the same max-rate and
+ * fixed-rate phases on the sseflow hub in each {@link io.sseflow.benchmarks.fanout.HubConfiguration} (in memory,
+ * one durable node, a 3-node cluster started by {@link io.sseflow.benchmarks.fanout.HubNodes}, subscribers spread over
+ * its nodes), measures each node's {@link io.sseflow.benchmarks.fanout.NodeFootprint}, then the cluster's
+ * {@link io.sseflow.benchmarks.fanout.FailoverPhase}; {@link io.sseflow.benchmarks.fanout.DurableTableWriter} writes
+ * the same CSV columns and the table of {@link io.sseflow.benchmarks.fanout.results.DurableTable}.
  */
 package io.sseflow.benchmarks.fanout;

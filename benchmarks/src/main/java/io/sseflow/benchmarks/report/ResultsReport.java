@@ -1,5 +1,6 @@
 package io.sseflow.benchmarks.report;
 
+import io.sseflow.benchmarks.fanout.results.DurableTable;
 import io.sseflow.benchmarks.fanout.results.FanOutColumn;
 import io.sseflow.benchmarks.fanout.results.FanOutRow;
 import io.sseflow.benchmarks.fanout.results.FanOutTable;
@@ -124,6 +125,7 @@ public final class ResultsReport
         header(run);
         encoderSection(encoder, encoderPng);
         fanOutSection(fanOut, fanOutPng);
+        durableSection();
         targets(encoder, fanOut);
         analysis();
 
@@ -157,7 +159,7 @@ public final class ResultsReport
         line();
         line("```sh");
         for (final String key : List.of("command_runall", "command_build", "command_jmh", "command_fanout",
-            "command_report"))
+            "command_durable", "command_report"))
         {
             if (run.has(key))
             {
@@ -168,7 +170,9 @@ public final class ResultsReport
         line();
         line("Exit statuses: JMH " + run.get("jmh_exit") + ", fan-out " + run.get("fanout_exit") +
             " (1 = a subscriber lost, repeated or reordered an event); run times: JMH " + run.get("jmh_seconds") +
-            " s, fan-out " + run.get("fanout_seconds") + " s. Raw files: " + String.join(", ",
+            " s, fan-out " + run.get("fanout_seconds") + " s" + (run.has("durable_exit") ? "; durable scenario " +
+            "exit " + run.get("durable_exit") + ", " + run.get("durable_seconds") + " s" : "") + ". Raw files: " +
+            String.join(", ",
             rawFiles()) + ".");
         line();
     }
@@ -177,7 +181,7 @@ public final class ResultsReport
     {
         final List<String> files = new ArrayList<>();
         for (final String name : List.of("jmh.json", "jmh.log", "fanout.csv", "fanout.md", "fanout.log",
-            "run-info.txt"))
+            "durable.csv", "durable.md", "durable.log", "run-info.txt"))
         {
             if (Files.isRegularFile(resultsDir.resolve(name)))
             {
@@ -244,7 +248,7 @@ public final class ResultsReport
             line();
             return;
         }
-        final List<String> notes = fanOutNotes();
+        final List<String> notes = notes("fanout.md");
         if (!notes.isEmpty() && notes.get(0).startsWith("Fan-out,"))
         {
             line(notes.remove(0));
@@ -271,9 +275,32 @@ public final class ResultsReport
         }
     }
 
-    private List<String> fanOutNotes() throws IOException
+    private void durableSection() throws IOException
     {
-        final Path file = resultsDir.resolve("fanout.md");
+        final Path csv = resultsDir.resolve("durable.csv");
+        if (!Files.isRegularFile(csv))
+        {
+            return;
+        }
+        line("## Durable and clustered hub (`FanOutBenchmark --scenario durable`)");
+        line();
+        final List<String> notes = notes("durable.md");
+        if (!notes.isEmpty() && notes.get(0).startsWith("Durable and clustered hub,"))
+        {
+            line(notes.remove(0));
+            line();
+        }
+        md.append(DurableTable.header());
+        FanOutResults.read(csv).rows.forEach((r) -> md.append(DurableTable.line(r)));
+        line();
+        notes.forEach(this::line);
+        line();
+    }
+
+    /** The lines of a run's own markdown file that are not its table. */
+    private List<String> notes(final String name) throws IOException
+    {
+        final Path file = resultsDir.resolve(name);
         final List<String> notes = new ArrayList<>();
         if (!Files.isRegularFile(file))
         {

@@ -36,10 +36,10 @@ class FanOutTableWriterTest
         assertEquals("sseflow,1000,2000000,,0.5,0.0625,0.25,0.125,100,2,9,12,30,1000,6000,9300,10,1800000,1,4.5,0.5," +
             "1,100,100000,1000000,5000,ok,,2000,256,1,0.5,0.5,1,1000000,2000000,50000000,56000000,100,64," +
             "sseflow listening on http://127.0.0.1:1234,2000,0.9,100,2,6,8,2000,99,0,4096,3000000,3100000,60000000," +
-            "61000000,10,0.1,connection 9: closed by the server", lines.get(1));
+            "61000000,10,0.1,connection 9: closed by the server" + ",".repeat(18), lines.get(1));
         // nothing measured: empty fields, but the run's settings (stalled percent, target rate, payload, rcvbuf)
         assertEquals("netty,1000" + ",".repeat(15) + "10" + ",".repeat(10) + "fail,lost events 3..4 (first: connection 5)" +
-            ",".repeat(11) + "100,64" + ",".repeat(11) + "4096" + ",".repeat(7), lines.get(2));
+            ",".repeat(11) + "100,64" + ",".repeat(11) + "4096" + ",".repeat(7 + 18), lines.get(2));
     }
 
     @Test

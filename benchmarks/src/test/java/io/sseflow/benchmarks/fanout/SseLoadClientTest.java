@@ -182,8 +182,8 @@ class SseLoadClientTest
 
         SseLoadClient client() throws IOException
         {
-            final SseLoadClient client = new SseLoadClient((InetSocketAddress)listener.getLocalAddress(), topics, 1, 0,
-                4096, TIMEOUT_NS);
+            final SseLoadClient client = new SseLoadClient(
+                new InetSocketAddress[]{(InetSocketAddress)listener.getLocalAddress()}, topics, 1, 0, 4096, TIMEOUT_NS);
             client.start();
             connection = listener.accept();
             final ByteBuffer request = ByteBuffer.allocate(1024);

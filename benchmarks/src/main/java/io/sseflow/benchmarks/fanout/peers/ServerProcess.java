@@ -23,9 +23,10 @@ import java.util.regex.Pattern;
  * CPU time and RSS from {@code /proc/PID/stat} and {@code /proc/PID/status}, heap after a full GC from
  * {@code jcmd PID GC.run} then {@code jstat -gc PID}.
  */
-public final class ServerProcess implements AutoCloseable
+public final class ServerProcess implements ServerCounters, AutoCloseable
 {
     private static final Pattern LISTENING = Pattern.compile("listening on http://([^\\s:/]+):(\\d+)");
+    private static final Pattern VM_RSS = Pattern.compile("VmRSS:\\s+(\\d+) kB\\s*");
     private static final long CLOCK_TICKS_PER_SECOND = 100;
 
     private final String name;
@@ -166,6 +167,7 @@ public final class ServerProcess implements AutoCloseable
      * @return seconds.
      * @throws IOException if /proc cannot be read.
      */
+    @Override
     public double cpuSeconds() throws IOException
     {
         return cpuSeconds(pid());
@@ -192,6 +194,7 @@ public final class ServerProcess implements AutoCloseable
      *
      * @return count, or -1 if unavailable.
      */
+    @Override
     public long writeSyscalls()
     {
         try
@@ -237,14 +240,50 @@ public final class ServerProcess implements AutoCloseable
      */
     public long rssBytes() throws IOException
     {
-        for (final String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status")))
+        final long rss = vmRssBytes(Files.readString(Path.of("/proc", Long.toString(pid()), "status")));
+        if (rss < 0)
+        {
+            throw new IOException("no VmRSS for " + pid());
+        }
+        return rss;
+    }
+
+    /**
+     * The resident set size in a {@code /proc/PID/status} text ({@code VmRSS:    123456 kB}).
+     *
+     * @param status the file's text.
+     * @return bytes, or -1 if it has no {@code VmRSS} line (a kernel thread, a zombie).
+     * @throws IllegalArgumentException if the line is not a number of kB.
+     */
+    public static long vmRssBytes(final String status)
+    {
+        for (final String line : status.split("\n"))
         {
             if (line.startsWith("VmRSS:"))
             {
-                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                final Matcher kib = VM_RSS.matcher(line);
+                if (!kib.matches())
+                {
+                    throw new IllegalArgumentException("VmRSS line is not a number of kB: '" + line + "'");
+                }
+                return Long.parseLong(kib.group(1)) * 1024;
             }
         }
-        throw new IOException("no VmRSS for " + pid());
+        return -1;
+    }
+
+    /** Stop the server at once: SIGKILL, as {@code kill -9} does, then wait for it to be gone (up to 10 s). */
+    public void kill()
+    {
+        process.destroyForcibly();
+        try
+        {
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**

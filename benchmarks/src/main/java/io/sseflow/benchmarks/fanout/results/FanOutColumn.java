@@ -127,7 +127,43 @@ public enum FanOutColumn
     /** CPU of every other process during the stalled max-rate phase, in cores (fraction). */
     STALLED_OTHER_PROCESSES_CPU,
     /** How the first dropped stalled connection ended. */
-    STALLED_FIRST_DROP;
+    STALLED_FIRST_DROP,
+    /** Durable scenario: the hub's configuration, {@code in-memory}, {@code durable node} or {@code 3-node cluster}. */
+    CONFIGURATION,
+    /** Durable scenario: hub processes. */
+    NODES,
+    /** Durable scenario: which node the publisher sent to, e.g. {@code leader (node 1)}. */
+    PUBLISHED_TO,
+    /** Durable scenario: subscribers on each node, space-separated in node order. */
+    SUBSCRIBERS_PER_NODE,
+    /** Durable scenario: failover repetitions that measured a stall. */
+    FAILOVER_RUNS,
+    /** Median failover stall: kill -9 of the leader to the first event published after it read on a survivor, ms. */
+    FAILOVER_STALL_MEDIAN_MS,
+    /** Shortest failover stall, ms. */
+    FAILOVER_STALL_MIN_MS,
+    /** Longest failover stall, ms. */
+    FAILOVER_STALL_MAX_MS,
+    /** Every failover stall, ms, space-separated in run order. */
+    FAILOVER_STALLS_MS,
+    /** Restart of the killed node on its data dir to its /readyz 200, ms, space-separated in run order. */
+    FAILOVER_REJOINS_MS,
+    /** Events every surviving watcher received exactly once in order, over the failover runs. */
+    FAILOVER_EVENTS_CHECKED,
+    /** Failover publishes sent again to another node. */
+    FAILOVER_PUBLISH_RETRIES,
+    /** The run's --failover-rate. */
+    FAILOVER_RATE_EVENTS_PER_S,
+    /** RSS of each node after the load phases (VmRSS), bytes, space-separated in node order. */
+    NODE_RSS_BYTES,
+    /** Each node's data dir on disk after the load phases (du -B1), bytes, space-separated. */
+    NODE_DATA_DIR_BYTES,
+    /** Each node's data dir, apparent size (du --apparent-size), bytes, space-separated. */
+    NODE_DATA_DIR_APPARENT_BYTES,
+    /** Each node's Aeron directory (/dev/shm) in use (du -B1), bytes, space-separated. */
+    NODE_AERON_DIR_BYTES,
+    /** Each node's Aeron directory, apparent size, bytes, space-separated. */
+    NODE_AERON_DIR_APPARENT_BYTES;
 
     private final String csvName = name().toLowerCase(Locale.ROOT);
 

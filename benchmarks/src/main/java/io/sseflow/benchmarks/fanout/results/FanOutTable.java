@@ -118,7 +118,7 @@ public final class FanOutTable
         return Double.isNaN(ms) ? DASH : format(ms < 10 ? "%.3f" : "%.1f", ms);
     }
 
-    private static String result(final FanOutRow row)
+    static String result(final FanOutRow row)
     {
         final String detail = row.text(FanOutColumn.DETAIL);
         switch (row.text(FanOutColumn.STATUS))
@@ -132,13 +132,13 @@ public final class FanOutTable
         }
     }
 
-    private static String number(final FanOutRow row, final FanOutColumn column, final String format)
+    static String number(final FanOutRow row, final FanOutColumn column, final String format)
     {
         final double value = row.number(column);
         return Double.isNaN(value) ? DASH : format(format, value);
     }
 
-    private static String format(final String format, final Object... args)
+    static String format(final String format, final Object... args)
     {
         return String.format(Locale.ROOT, format, args);
     }

@@ -16,10 +16,16 @@ class FanOutTableTest
     /** The CSV header of the runs before the columns became an enum (benchmarks/results/fanout.csv). */
     static final String CSV_HEADER = "server,subscribers,max_deliveries_per_s,vs_netty,server_cpu_s_per_1m_deliveries,server_write_syscalls_per_delivery,load_process_cpu_s_per_1m_deliveries,other_processes_cpu,latency_phase_events_per_s,p50_ms,p99_ms,p99_9_ms,max_ms,heap_bytes_per_idle_connection,rss_bytes_per_idle_connection,events_checked_per_subscriber,stalled_percent,stalled_readers_deliveries_per_s,stalled_readers_vs_all_reading,stalled_p99_ms,stalled_p99_vs_all_reading,stalled_dropped_by_server,stalled_connections,stalled_heap_growth_bytes,stalled_rss_growth_bytes,stalled_kernel_send_queue_bytes,status,detail,max_rate_events_per_s,window_events,server_cpu_utilisation,load_process_cpu_utilisation,connect_and_warmup_s,publisher_max_lag_ms,empty_heap_bytes,idle_heap_bytes,empty_rss_bytes,idle_rss_bytes,latency_phase_target_events_per_s,payload_bytes,server_banner,stalled_readers_events_per_s,stalled_server_cpu_utilisation,stalled_latency_phase_events_per_s,stalled_p50_ms,stalled_p99_9_ms,stalled_max_ms,stalled_events_published,stalled_kept_caught_up,stalled_skipped_events,stalled_receive_buffer_bytes,heap_before_stall_bytes,heap_after_stall_bytes,rss_before_stall_bytes,rss_after_stall_bytes,stalled_kernel_send_queue_connections,stalled_other_processes_cpu,stalled_first_drop";
 
+    /** The durable scenario's columns, added after those. */
+    static final String DURABLE_COLUMNS = ",configuration,nodes,published_to,subscribers_per_node,failover_runs," +
+        "failover_stall_median_ms,failover_stall_min_ms,failover_stall_max_ms,failover_stalls_ms,failover_rejoins_ms," +
+        "failover_events_checked,failover_publish_retries,failover_rate_events_per_s,node_rss_bytes," +
+        "node_data_dir_bytes,node_data_dir_apparent_bytes,node_aeron_dir_bytes,node_aeron_dir_apparent_bytes";
+
     @Test
     void shouldNameTheColumnsAsEarlierRunsDid()
     {
-        assertEquals(CSV_HEADER,
+        assertEquals(CSV_HEADER + DURABLE_COLUMNS,
             Arrays.stream(FanOutColumn.values()).map(FanOutColumn::csvName).collect(Collectors.joining(",")));
     }
 

@@ -302,8 +302,11 @@ class ModuleBoundaryTest
             Stream<Path> walk = Files.walk(sourceRoot, 4))
         {
             final List<Path> sources = walk.filter((path) -> path.toString().endsWith(".java")).toList();
+            // an explicit, empty class path: javac in this JVM would otherwise take the tests' class path, where
+            // nio-server's packages are in the unnamed module
+            final Path noClasses = Files.createDirectories(work.resolve("no-classes"));
             final List<String> options = List.of("-proc:none", "-Xlint:none", "--module-path", modulePath(),
-                "-d", out.toString());
+                "--class-path", noClasses.toString(), "-d", out.toString());
             javac.getTask(null, files, diagnostics, options, null, files.getJavaFileObjectsFromPaths(sources)).call();
         }
         return diagnostics.getDiagnostics().stream()

@@ -1,5 +1,6 @@
 package io.sseflow.server;
 
+import com.dslplatform.json.DslJson;
 import io.sseflow.encoder.EventFrameEncoder;
 import io.sseflow.server.support.ChildProcess;
 import org.agrona.DirectBuffer;
@@ -30,7 +31,6 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -47,7 +47,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * nio-server's module boundary: the module {@code io.sseflow.server} exports the embedding API, the sequencer SPI and
  * the selectors the API's answers are made of, and nothing else; no exported signature names an internal type; an
  * application module cannot compile against the internals; and an application on the module path embeds the
- * in-memory server (start, subscribe over loopback, publish) with neither Aeron nor nimbus-jose-jwt on it.
+ * in-memory server (start, subscribe over loopback, publish text, a {@code Map} and a {@code @CompiledJson} record
+ * whose generated converter the application module {@code provides}) with neither Aeron nor nimbus-jose-jwt on it.
  * The tests themselves run on the class path (surefire's {@code useModulePath=false}), so they read the module's
  * compiled classes and descriptor from the build's output and start javac and a JVM of their own on the module path.
  */
@@ -166,15 +167,28 @@ class ModuleBoundaryTest
     {
         final Path source = work.resolve("app-src");
         final Path out = work.resolve("app-out");
-        write(source.resolve("module-info.java"), "module app.embedding { requires io.sseflow.server; }\n");
+        write(source.resolve("module-info.java"), String.join("\n",
+            "module app.embedding",
+            "{",
+            "    requires io.sseflow.server;",
+            "    provides com.dslplatform.json.Configuration with app.embedding._Price_DslJsonConverter;",
+            "}",
+            ""));
+        write(source.resolve("app/embedding/Price.java"), String.join("\n",
+            "package app.embedding;",
+            "@com.dslplatform.json.CompiledJson",
+            "public record Price(String symbol, int cents)",
+            "{",
+            "}",
+            ""));
         write(source.resolve("app/embedding/Main.java"), EMBEDDING_APP);
         assertEquals(List.of(), compile(source, out));
 
-        final List<String> command = new ArrayList<>(List.of(ChildProcess.javaBinary(),
+        final List<String> command = List.of(ChildProcess.javaBinary(),
             "--add-exports", "java.base/jdk.internal.misc=org.agrona,io.sseflow.server",
             "--add-opens", "java.base/sun.nio.ch=io.sseflow.server",
             "--module-path", out + File.pathSeparator + modulePath(),
-            "--module", "app.embedding/app.embedding.Main"));
+            "--module", "app.embedding/app.embedding.Main");
         final Path output = work.resolve("app.out");
         final Process app = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
         try
@@ -185,7 +199,7 @@ class ModuleBoundaryTest
                     "io.sseflow.server.http false, io.sseflow.server.log false, io.sseflow.server.agent false",
                 "aeron: false, nimbus: false",
                 "HTTP/1.1 200 OK",
-                "id: 1\\ndata: from a module\\n\\nid: 2\\ndata: {\"n\":1}\\n\\n",
+                "id: 1\\ndata: from a module\\n\\nid: 2\\ndata: {\"n\":1}\\n\\nid: 3\\ndata: {\"symbol\":\"abc\",\"cents\":5}\\n\\n",
                 ""), Files.readString(output));
             assertEquals(0, app.exitValue());
         }
@@ -243,7 +257,8 @@ class ModuleBoundaryTest
         "            final Topic topic = server.topic(\"t\");",
         "            check(topic.publish(\"from a module\"));",
         "            check(topic.publish(Map.of(\"n\", 1)));",
-        "            final String frames = readUntil(in, \"id: 2\") + readUntil(in, \"\\n\\n\");",
+        "            check(topic.publish(new Price(\"abc\", 5)));",
+        "            final String frames = readUntil(in, \"id: 3\") + readUntil(in, \"\\n\\n\");",
         "            System.out.println(frames.replace(\"\\n\", \"\\\\n\"));",
         "        }",
         "    }",
@@ -283,10 +298,10 @@ class ModuleBoundaryTest
      * nio-server's and the encoder's classes, Agrona and dsl-json: what an embedding application's module path
      * holds, and neither Aeron nor nimbus-jose-jwt.
      */
-    private static String modulePath() throws URISyntaxException, ClassNotFoundException
+    private static String modulePath() throws URISyntaxException
     {
         final List<Path> path = List.of(location(SseServer.class), location(EventFrameEncoder.class),
-            location(DirectBuffer.class), location(Class.forName("com.dslplatform.json.DslJson")));
+            location(DirectBuffer.class), location(DslJson.class));
         for (final Path entry : path)
         {
             assertFalse(entry.toString().contains("aeron") || entry.toString().contains("nimbus"), entry.toString());
@@ -305,8 +320,9 @@ class ModuleBoundaryTest
             // an explicit, empty class path: javac in this JVM would otherwise take the tests' class path, where
             // nio-server's packages are in the unnamed module
             final Path noClasses = Files.createDirectories(work.resolve("no-classes"));
-            final List<String> options = List.of("-proc:none", "-Xlint:none", "--module-path", modulePath(),
-                "--class-path", noClasses.toString(), "-d", out.toString());
+            final List<String> options = List.of("-Xlint:none", "--module-path", modulePath(),
+                "--class-path", noClasses.toString(), "--processor-path", location(DslJson.class).toString(),
+                "-d", out.toString());
             javac.getTask(null, files, diagnostics, options, null, files.getJavaFileObjectsFromPaths(sources)).call();
         }
         return diagnostics.getDiagnostics().stream()

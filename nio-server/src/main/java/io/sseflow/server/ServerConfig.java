@@ -123,7 +123,7 @@ public final class ServerConfig
 
     private boolean concluded;
     private SubscribeAuthorizer subscribeAuthorizer;
-    private TrustedProxies trustedProxies;
+    private String trustedProxies;
     private long directMemoryLimit;
     private long heartbeatNs;
     private long requestTimeoutNs;
@@ -140,7 +140,7 @@ public final class ServerConfig
 
     /**
      * Validate every setting and derive, once, what the server's parts read: the subscribe authorizer (token check
-     * first), the parsed trusted proxies, the history budget fitted to the direct-memory limit and the per-topic
+     * first), the checked trusted proxies, the history budget fitted to the direct-memory limit and the per-topic
      * history rounded to a power of two within it, the timeouts in nanoseconds, the size of a request body buffer
      * and whether the host is a loopback address. From then on the settings do not change. Idempotent.
      *
@@ -191,7 +191,7 @@ public final class ServerConfig
             "history bytes (" + historyBytes + ") must not exceed history total bytes (" + totalBytes +
             "), the bound on all topics' history together");
 
-        trustedProxies = proxies;
+        trustedProxies = proxies.toString();
         subscribeAuthorizer = authorizer;
         directMemoryLimit = directLimit;
         historyTotalBytes = totalBytes;
@@ -422,11 +422,11 @@ public final class ServerConfig
 
     /**
      * Proxies whose {@code X-Forwarded-For} / {@code Forwarded} header names the client that per-address limits
-     * count and {@link SubscribeRequest#remoteAddress()} reports.
+     * count and {@link SubscribeRequest#remoteAddress()} reports: addresses and CIDR ranges, checked at conclude.
      *
-     * @return the set, empty when forwarding headers are ignored.
+     * @return the list, comma-separated as given (trimmed), {@code ""} when forwarding headers are ignored.
      */
-    public TrustedProxies trustedProxies()
+    public String trustedProxies()
     {
         return trustedProxies;
     }

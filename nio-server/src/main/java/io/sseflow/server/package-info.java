@@ -15,5 +15,9 @@
  * and its collaborators, entered only through {@code agent.ServerRuntime}, which {@code SseServer} owns),
  * {@code http} and {@code transport} (request parsing, responses, selector polling) and {@code hub} (the standalone
  * command-line server, built on this API only).
+ * <p>
+ * The module {@code io.sseflow.server} exports this package, {@code sequencer} and {@code selector} (the topic
+ * selectors the authorization answers are made of) and nothing else: the other packages are public only to each
+ * other, inside the module.
  */
 package io.sseflow.server;

@@ -68,7 +68,7 @@ final class ClientAdmission
     {
         this.maxConnections = config.maxConnections();
         this.maxConnectionsPerAddress = config.maxConnectionsPerAddress();
-        this.trustedProxies = config.trustedProxies();
+        this.trustedProxies = TrustedProxies.parse(config.trustedProxies());
         this.connections = connections;
         this.writer = writer;
         this.forwardedFor = new ForwardedFor(trustedProxies);

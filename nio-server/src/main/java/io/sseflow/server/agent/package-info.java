@@ -27,5 +27,8 @@
  * connections, clock). {@code Connection} is one client's state, kept in the {@code ConnectionTable}; {@code ServerCounters} holds the
  * counters the public {@code ServerMetrics} reads; {@code FailStopAgent} makes any error escaping the duty cycle
  * stop the server; publisher threads use {@code PublishEncoder} to write their records.
+ * <p>
+ * Internal: the module {@code io.sseflow.server} does not export this package; {@code ServerRuntime} is public only
+ * for {@code SseServer} and the hub, in the same module.
  */
 package io.sseflow.server.agent;

@@ -6,5 +6,9 @@
  * archive, consensus module and service container of one member; {@code ClusterEventSequencer}
  * is the {@link io.sseflow.server.sequencer.EventSequencer} the server agent polls. A single durable node is a
  * one-member cluster. Needs the optional dependency {@code io.aeron:aeron-cluster}.
+ * <p>
+ * Internal: the module {@code io.sseflow.server} does not export this package; the hub builds the clustered
+ * sequencer from its flags ({@code --data-dir}, {@code --cluster-members}). On the module path it also needs the
+ * Aeron modules added ({@code --add-modules io.aeron.cluster}), since the module requires them only statically.
  */
 package io.sseflow.server.cluster;

@@ -3,5 +3,7 @@
  * ordinal with each event's hub seq and id, the {@link io.sseflow.server.log.HistoryBudget} that bounds all
  * logs together, and the {@link io.sseflow.server.log.SubscriberCursor} that writes a log to a subscriber's
  * socket in coalesced, resumable writes. No HTTP.
+ * <p>
+ * Internal: the module {@code io.sseflow.server} does not export this package.
  */
 package io.sseflow.server.log;

@@ -20,6 +20,13 @@ public final class PublishClaim
     private boolean claimed;
 
     /**
+     * A claim of no space until a sequencer's {@code tryClaim} wraps it.
+     */
+    public PublishClaim()
+    {
+    }
+
+    /**
      * Point the claim at reserved space; for {@link EventSequencer} implementations, in {@code tryClaim}.
      *
      * @param source holding the space (a ring's buffer, for instance).

@@ -124,6 +124,13 @@ public final class PublishRecord
     private int offset;
 
     /**
+     * A flyweight over no buffer until {@code wrap}ped.
+     */
+    public PublishRecord()
+    {
+    }
+
+    /**
      * Length of a record.
      *
      * @param idLength     bytes of the publisher's id text.

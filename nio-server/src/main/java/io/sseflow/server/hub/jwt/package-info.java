@@ -14,5 +14,9 @@
  * Signatures and key handling are the {@code com.nimbusds:nimbus-jose-jwt} library's, an optional dependency of
  * {@code sseflow-nio-server} that the hub jar contains; nothing outside this package refers to it, so an embedding
  * application that does not use this package does not need it.
+ * <p>
+ * Internal: the module {@code io.sseflow.server} does not export this package, and requires nimbus-jose-jwt only
+ * statically: the hub run from the module path with {@code --jwt-key} also needs
+ * {@code --add-modules com.nimbusds.jose.jwt}.
  */
 package io.sseflow.server.hub.jwt;

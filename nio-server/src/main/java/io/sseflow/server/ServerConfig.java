@@ -91,6 +91,10 @@ public final class ServerConfig
      * Default time {@link SseServer#close()} waits for streams to be flushed before closing them anyway.
      */
     public static final long DEFAULT_SHUTDOWN_TIMEOUT_MS = 5_000;
+    /**
+     * Default addresses whose {@code X-Forwarded-For} / {@code Forwarded} header names the real client: loopback.
+     */
+    public static final String DEFAULT_TRUSTED_PROXIES = TrustedProxies.DEFAULT;
 
     String host = DEFAULT_HOST;
     int port = DEFAULT_PORT;
@@ -102,7 +106,7 @@ public final class ServerConfig
     long heartbeatMs = DEFAULT_HEARTBEAT_MS;
     int maxConnections = DEFAULT_MAX_CONNECTIONS;
     int maxConnectionsPerAddress = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
-    String trustedProxiesList = TrustedProxies.DEFAULT;
+    String trustedProxiesList = DEFAULT_TRUSTED_PROXIES;
     String allowOrigin;
     int historyBytes = DEFAULT_HISTORY_BYTES;
     boolean historyBytesSet;

@@ -449,7 +449,7 @@ public final class SseServer implements AutoCloseable
 
         /**
          * Proxies whose {@code X-Forwarded-For} (or, without it, RFC 7239 {@code Forwarded}) header names the real
-         * client, default {@value io.sseflow.server.http.TrustedProxies#DEFAULT}: a comma-separated list of
+         * client, default {@value ServerConfig#DEFAULT_TRUSTED_PROXIES}: a comma-separated list of
          * IPv4/IPv6 addresses and CIDRs such as {@code 10.0.0.0/8} or {@code fd00::/8}; {@code ""} ignores
          * forwarding headers. A bad entry makes {@link #build()} throw an {@code IllegalArgumentException}. A connection from
          * one of them is counted against {@link #maxConnectionsPerAddress(int)} for the client its current

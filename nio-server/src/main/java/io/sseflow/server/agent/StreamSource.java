@@ -49,6 +49,16 @@ abstract class StreamSource
     }
 
     /**
+     * A subscriber's stream is being ended after its whole frames (the connection is ending its stream and is still
+     * in the subscriber list): its cursor keeps reading the log until they are written.
+     *
+     * @param connection whose stream ends.
+     */
+    void onStreamEnding(final Connection connection)
+    {
+    }
+
+    /**
      * The last subscriber left: free what is idle.
      */
     abstract void onLastSubscriberLeft();

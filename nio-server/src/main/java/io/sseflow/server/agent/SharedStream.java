@@ -10,7 +10,7 @@ import java.util.Arrays;
  * its authorization granted (null: public updates only). Each sequenced event its selectors match is appended
  * once to its log, so its subscribers' cursors stream it as they stream a topic: one write of
  * {@code log[cursor..head]}. It knows the live topics that feed it (matched once, when either was created) and is
- * freed, its log with it, when its last subscriber leaves and no stream being ended still has a frame of its log in
+ * freed, its log with it, when its last subscriber (or held connection, {@link CatchUpHolds}) leaves and no stream being ended still has a frame of its log in
  * flight ({@link #readers()}).
  * <p>
  * On this log an event is named across all its topics: a Mercure update by its own id, any other event by its hub
@@ -41,6 +41,7 @@ final class SharedStream extends StreamSource
     long markSeq;
     int markFlags;
     boolean draining;
+    int holds;
     private Connection[] ending = new Connection[4];
     private int endingCount;
 
@@ -130,6 +131,35 @@ final class SharedStream extends StreamSource
     void onLastSubscriberLeft()
     {
         registry.free(this);
+    }
+
+    boolean pinForHold()
+    {
+        if (registryIndex < 0)
+        {
+            return false;
+        }
+        holds++;
+        return true;
+    }
+
+    void unpinForHold()
+    {
+        if (--holds == 0 && 0 == subscriberCount)
+        {
+            registry.free(this);
+        }
+    }
+
+    /**
+     * The hub sequence of the newest event this node has applied, of any topic: a stream whose client has an id
+     * above it is ahead of this node.
+     *
+     * @return the seq, 0 before the first.
+     */
+    long appliedSeq()
+    {
+        return registry.appliedSeq();
     }
 
     /**

@@ -37,6 +37,7 @@ final class StreamRegistry
     private SharedStream[] targets = new SharedStream[16];
     private SharedStream[] draining = new SharedStream[4];
     private int drainingCount;
+    private long appliedSeq;
 
     StreamRegistry(final TopicRegistry topics)
     {
@@ -159,7 +160,7 @@ final class StreamRegistry
      */
     void free(final SharedStream stream)
     {
-        if (stream.subscriberCount > 0 || stream.registryIndex < 0)
+        if (stream.subscriberCount > 0 || stream.holds > 0 || stream.registryIndex < 0)
         {
             return;
         }
@@ -223,6 +224,17 @@ final class StreamRegistry
     }
 
     /**
+     * The hub sequence of the newest event {@link #collectTargets} was called for, every event the agent appends
+     * being one: how far this node has applied the hub's events.
+     *
+     * @return the seq, 0 before the first.
+     */
+    long appliedSeq()
+    {
+        return appliedSeq;
+    }
+
+    /**
      * Streams kept only because streams ended on them still write a frame of their log.
      *
      * @return the count.
@@ -251,12 +263,14 @@ final class StreamRegistry
      * @param eventTopics the event's live topics.
      * @param topicCount  how many.
      * @param isPrivate   whether the event is a private update.
-     * @param seq         the event's hub sequence (marks the streams already counted).
+     * @param seq         the event's hub sequence (marks the streams already counted; the newest
+     *                    {@link #appliedSeq()} from now on).
      * @return how many streams.
      */
     int collectTargets(
         final TopicState[] eventTopics, final int topicCount, final boolean isPrivate, final long seq)
     {
+        appliedSeq = seq;
         if (0 == count)
         {
             return 0;

@@ -59,6 +59,19 @@ abstract class StreamSource
     }
 
     /**
+     * Keep this source from being freed while a connection is held on it, not yet its subscriber
+     * ({@link CatchUpHolds}).
+     *
+     * @return false when it is already freed.
+     */
+    abstract boolean pinForHold();
+
+    /**
+     * A held connection was let go (it became a subscriber first, or was closed).
+     */
+    abstract void unpinForHold();
+
+    /**
      * The last subscriber left: free what is idle.
      */
     abstract void onLastSubscriberLeft();

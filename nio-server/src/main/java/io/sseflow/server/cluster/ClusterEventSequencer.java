@@ -371,6 +371,16 @@ public final class ClusterEventSequencer implements EventSequencer
     }
 
     /**
+     * Log segments this member deleted since it started, as snapshots made them redundant.
+     *
+     * @return the count.
+     */
+    long purgedSegments()
+    {
+        return purger.purgedSegments();
+    }
+
+    /**
      * The clustered service's thread, once it started.
      *
      * @return the thread, or null.

@@ -92,6 +92,41 @@ class SharedStreamCatchUpHoldTest
         assertEquals(1, server.metrics().get(ServerCounter.REPLAY_MISSES));
     }
 
+    @Test
+    void shouldKeepAHeldStreamsLogWhenItsLastSubscriberLeaves() throws Exception
+    {
+        server = SseServer.builder().port(0).eventSequencer((capacity) ->
+            new ForwardingSequencer(new InMemoryEventSequencer(capacity))
+            {
+                @Override
+                public boolean canBeBehind()
+                {
+                    return true;
+                }
+            }).start();
+        final Topic a = server.topic("a");
+        final Topic b = server.topic("b");
+        Servers.publish(a, "a1", SseOptions.NONE);
+        Await.value(() -> server.metrics().eventsPublished(), 1, "published");
+        try (RawSseClient held = RawSseClient.get(server.port(), "/events?topic=a&topic=b", "Last-Event-ID: 3"))
+        {
+            try (RawSseClient live = RawSseClient.get(server.port(), "/events?topic=a&topic=b"))
+            {
+                assertEquals("HTTP/1.1 200 OK", RawHttp.status(held.readHead()));
+                assertEquals("HTTP/1.1 200 OK", RawHttp.status(live.readHead()));
+                Servers.awaitSubscribers(server, 2);
+                Servers.publish(b, "b2", SseOptions.NONE);
+                assertEquals(frame(2, "b2"), live.readBytes(frame(2, "b2").length()));
+            }
+            // the stream's only subscriber left; the held client still reads its log
+            Servers.awaitSubscribers(server, 1);
+            Servers.publish(a, "a3", SseOptions.NONE);
+            Servers.publish(b, "b4", SseOptions.NONE);
+            assertEquals(frame(4, "b4"), held.readBytes(frame(4, "b4").length()));
+        }
+        assertEquals(0, server.metrics().get(ServerCounter.REPLAY_MISSES));
+    }
+
     private static String frame(final long id, final String data)
     {
         return "id: " + id + "\ndata: " + data + "\n\n";

@@ -54,6 +54,7 @@ public final class ClusterEventSequencer implements EventSequencer
     static final long NO_LEADER_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(3);
 
     private static final long KEEP_ALIVE_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
+    private static final long REPORT_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
     private static final int MSG_TYPE_PUBLISH = 1;
     private static final int DELIVERY_RING_BYTES = 4 * 1024 * 1024;
     private static final int MAX_INGRESS_MESSAGE = ClusterNode.TERM_LENGTH / 8 - AeronCluster.SESSION_HEADER_LENGTH;
@@ -68,6 +69,9 @@ public final class ClusterEventSequencer implements EventSequencer
     private final SnapshotSchedule snapshots;
     private final AeronCluster.Context clientContext;
     private final UnsafeBuffer ingress;
+    private final UnsafeBuffer report = new UnsafeBuffer(new byte[ClusterRecord.HEADER_LENGTH]);
+    private long reportedSeq = -1;
+    private long lastReportNs;
     private final int maxRecordLength;
     private final PublishRecord record = new PublishRecord();
     private final ControlledMessageHandler intake = this::intake;
@@ -224,6 +228,7 @@ public final class ClusterEventSequencer implements EventSequencer
             {
                 failing();
             }
+            reportPosition(client);
             if (nowNs - lastIngressNs > KEEP_ALIVE_INTERVAL_NS)
             {
                 lastIngressNs = nowNs;
@@ -456,6 +461,30 @@ public final class ClusterEventSequencer implements EventSequencer
             failing();
         }
         return client;
+    }
+
+    /**
+     * With several members, tell the others (through the log) how far this member's service has applied it, at most
+     * every second and only when it applied events since the last report: they keep the log it may still need
+     * ({@link LogPurger}).
+     */
+    private void reportPosition(final AeronCluster client)
+    {
+        if (settings.memberCount() > 1 && nowNs - lastReportNs > REPORT_INTERVAL_NS)
+        {
+            final long applied = service.appliedSeq();
+            if (applied != reportedSeq)
+            {
+                lastReportNs = nowNs;
+                final int length =
+                    ClusterRecord.putPositionReport(report, 0, settings.nodeIndex(), service.appliedPosition());
+                if (client.offer(report, 0, length) > 0)
+                {
+                    reportedSeq = applied;
+                    lastIngressNs = nowNs;
+                }
+            }
+        }
     }
 
     private void failing()

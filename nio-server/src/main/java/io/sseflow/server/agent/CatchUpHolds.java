@@ -226,7 +226,10 @@ final class CatchUpHolds
                 return true;
             }
         }
-        connection.cursor.open(log, log.nextOrdinal(), NO_HEAD, nowNs);
+        if (connection.cursor.ordinal() < log.nextOrdinal())
+        {
+            connection.cursor.open(log, log.nextOrdinal(), NO_HEAD, nowNs);
+        }
         return false;
     }
 

@@ -76,9 +76,9 @@ public final class HubOptions
         "                         every node; each member uses UDP ports port to port+" +
             (ClusterSettings.PORTS_PER_MEMBER - 1) + " (needs --data-dir)",
         "  --cluster-node N       this node's 0-based index in --cluster-members",
-        "  --snapshot-events N    the leader takes a snapshot every N events applied; the log before the",
-        "                         previous snapshot is then deleted (default " +
-            ClusterSettings.DEFAULT_SNAPSHOT_EVERY_EVENTS + ", needs --data-dir)",
+        "  --snapshot-events N    the leader takes a snapshot every N events applied; log before the",
+        "                         previous snapshot that no member still needs is then deleted",
+        "                         (default " + ClusterSettings.DEFAULT_SNAPSHOT_EVERY_EVENTS + ", needs --data-dir)",
         "  --snapshot-interval-ms MS",
         "                         and at most MS after the last one when events were applied since",
         "                         (default " + ClusterSettings.DEFAULT_SNAPSHOT_INTERVAL_MS + ", at least " +

@@ -23,6 +23,12 @@ import java.util.concurrent.TimeUnit;
  * replay-miss rule applies as before. A hold that does not catch up within {@link #HOLD_TIMEOUT_NS} ends with that
  * rule too (every retained event).
  * <p>
+ * A stream of several topics or a Mercure stream ({@link SharedStream}) is held the same way, but its ids are hub
+ * sequences (Mercure updates' own ids aside) and its log takes only its topics' events, so it is caught up when the
+ * node has applied the client's seq, whatever the topic ({@link SharedStream#appliedSeq()}): checked every duty
+ * cycle, it then starts at the first event of its log after that seq; an id that is not a number (a Mercure
+ * update's) starts right after that update once the log has it.
+ * <p>
  * Not thread-safe: owned by the server agent; holds are kept in pre-sized arrays that grow only when more clients
  * are held at once than ever before.
  */
@@ -40,7 +46,7 @@ final class CatchUpHolds
     private final ServerCounters metrics;
     private final SubscriberFlusher flusher;
     private Connection[] held = new Connection[8];
-    private TopicState[] heldTopics = new TopicState[8];
+    private StreamSource[] heldSources = new StreamSource[8];
     private long[] targets = new long[8];
     private long[] deadlines = new long[8];
     private int[] idLengths = new int[8];
@@ -55,11 +61,13 @@ final class CatchUpHolds
     }
 
     /**
-     * Should a subscriber whose {@code Last-Event-ID} the topic's log does not hold wait for it?
+     * Should a subscriber whose {@code Last-Event-ID} its stream's log does not hold wait for it?
      *
+     * @param highest the largest numeric id the node has: the topic log's {@link TopicLog#highestNumericId()}, or
+     *                for a shared stream the seq the node last applied.
      * @return true when the log may be behind and the id looks ahead of it.
      */
-    boolean shouldHold(final TopicLog log, final DirectBuffer id, final int offset, final int length)
+    boolean shouldHold(final long highest, final DirectBuffer id, final int offset, final int length)
     {
         if (!sequencer.canBeBehind() || length > MAX_ID_BYTES)
         {
@@ -70,30 +78,30 @@ final class CatchUpHolds
             return true;
         }
         final long numeric = PublishRecord.parseNumericId(id, offset, length);
-        return numeric > log.highestNumericId();
+        return numeric > highest;
     }
 
     /**
-     * Hold a connection that has just started streaming its topic (its cursor at the log's end, the head going out)
-     * without being the topic's subscriber; the topic is pinned so it is not freed meanwhile.
+     * Hold a connection that has just started streaming its topic or shared stream (its cursor at the log's end, the
+     * head going out) without being its subscriber; the source is pinned so it is not freed meanwhile.
      */
     void hold(
         final Connection connection,
-        final TopicState topic,
+        final StreamSource source,
         final DirectBuffer id,
         final int offset,
         final int length,
         final long nowNs)
     {
-        if (!topic.pin())
+        if (!source.pinForHold())
         {
-            throw new IllegalStateException("holding a subscriber of a freed topic: " + topic.name());
+            throw new IllegalStateException("holding a subscriber of a freed stream source: " + source);
         }
         if (count == held.length)
         {
             final int capacity = count << 1;
             held = Arrays.copyOf(held, capacity);
-            heldTopics = Arrays.copyOf(heldTopics, capacity);
+            heldSources = Arrays.copyOf(heldSources, capacity);
             targets = Arrays.copyOf(targets, capacity);
             deadlines = Arrays.copyOf(deadlines, capacity);
             idLengths = Arrays.copyOf(idLengths, capacity);
@@ -102,7 +110,7 @@ final class CatchUpHolds
             ids = grown;
         }
         held[count] = connection;
-        heldTopics[count] = topic;
+        heldSources[count] = source;
         targets[count] = PublishRecord.parseNumericId(id, offset, length);
         deadlines[count] = nowNs + HOLD_TIMEOUT_NS;
         idLengths[count] = length;
@@ -125,7 +133,7 @@ final class CatchUpHolds
         for (int i = count - 1; i >= 0; i--)
         {
             final Connection connection = held[i];
-            if (heldTopics[i] != topic)
+            if (heldSources[i] != topic)
             {
                 continue;
             }
@@ -156,8 +164,8 @@ final class CatchUpHolds
     }
 
     /**
-     * End the holds that timed out, giving those subscribers every retained event (the replay-miss rule), and let
-     * go of holds whose connection has closed.
+     * Start the held shared streams whose client's id the node now has, end the holds that timed out, giving those
+     * subscribers every retained event (the replay-miss rule), and let go of holds whose connection has closed.
      *
      * @return holds ended.
      */
@@ -167,42 +175,82 @@ final class CatchUpHolds
         for (int i = count - 1; i >= 0; i--)
         {
             final Connection connection = held[i];
-            final TopicState topic = heldTopics[i];
+            final StreamSource source = heldSources[i];
             if (!connection.isStreaming())
             {
-                remove(i, topic);
+                remove(i, source);
                 ended++;
             }
-            else if (nowNs - deadlines[i] >= 0 && !connection.cursor.hasPendingControl())
+            else if (connection.cursor.hasPendingControl())
             {
-                final TopicLog log = topic.logOrCreate();
+                continue;
+            }
+            else if (source instanceof SharedStream && caughtUp(i, (SharedStream)source, connection, nowNs))
+            {
+                ended++;
+            }
+            else if (nowNs - deadlines[i] >= 0)
+            {
+                final TopicLog log = source instanceof TopicState ? ((TopicState)source).logOrCreate() : source.log;
                 metrics.increment(ServerCounter.REPLAY_MISSES);
                 connection.cursor.open(log, log.firstOrdinal(), NO_HEAD, nowNs);
-                release(i, topic, connection);
+                release(i, source, connection);
                 ended++;
             }
         }
         return ended;
     }
 
-    private void release(final int i, final TopicState topic, final Connection connection)
+    /**
+     * A held shared stream starts once the node has applied its client's seq (at its log's first event after it), or
+     * once its log has the update with its client's text id (right after it); until then it skips what its log
+     * takes, the client having it.
+     */
+    private boolean caughtUp(final int i, final SharedStream stream, final Connection connection, final long nowNs)
     {
-        remove(i, topic);
-        topic.addSubscriber(connection);
-        flusher.markDirty(topic);
+        final TopicLog log = stream.log;
+        final long target = targets[i];
+        if (target >= 0 && stream.appliedSeq() >= target)
+        {
+            connection.cursor.open(log, log.ordinalAfterSeq(target), NO_HEAD, nowNs);
+            release(i, stream, connection);
+            return true;
+        }
+        if (target < 0)
+        {
+            final long ordinal = log.ordinalOfId(ids, i * MAX_ID_BYTES, idLengths[i]);
+            if (TopicLog.NOT_FOUND != ordinal)
+            {
+                connection.cursor.open(log, ordinal + 1, NO_HEAD, nowNs);
+                release(i, stream, connection);
+                return true;
+            }
+        }
+        if (connection.cursor.ordinal() < log.nextOrdinal())
+        {
+            connection.cursor.open(log, log.nextOrdinal(), NO_HEAD, nowNs);
+        }
+        return false;
     }
 
-    private void remove(final int i, final TopicState topic)
+    private void release(final int i, final StreamSource source, final Connection connection)
+    {
+        source.addSubscriber(connection);
+        remove(i, source);
+        flusher.markDirty(source);
+    }
+
+    private void remove(final int i, final StreamSource source)
     {
         final int last = --count;
         held[i] = held[last];
-        heldTopics[i] = heldTopics[last];
+        heldSources[i] = heldSources[last];
         targets[i] = targets[last];
         deadlines[i] = deadlines[last];
         idLengths[i] = idLengths[last];
         ids.putBytes(i * MAX_ID_BYTES, ids, last * MAX_ID_BYTES, MAX_ID_BYTES);
         held[last] = null;
-        heldTopics[last] = null;
-        topic.unpin();
+        heldSources[last] = null;
+        source.unpinForHold();
     }
 }

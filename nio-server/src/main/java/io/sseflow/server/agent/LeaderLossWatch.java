@@ -7,10 +7,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * Ends the streams of a node that has lost its cluster, so that their clients reconnect (with
  * {@code Last-Event-ID}) to a node that serves: while the sequencer has not been ready ({@link EventSequencer#isReady},
- * no leader known) for {@link #LOST_AFTER_NS}, every stream of a topic is ended after its whole frames, once per
- * such interval, so streams opened meanwhile end too. Nothing happens while the sequencer is ready, and the
- * in-memory sequencer always is. Streams of several topics (shared stream logs) are left open: they cannot yet be
- * ended while a frame of their shared log is in flight.
+ * no leader known) for {@link #LOST_AFTER_NS}, every stream is ended after its whole frames, once per such
+ * interval, so streams opened meanwhile end too: those of a topic, and those of several topics or of Mercure
+ * selectors ({@link SharedStream}s), whose shared log is freed only once every stream ended on it has written its
+ * last frame ({@link StreamRegistry#freeDrained}, checked here every 100 ms). Nothing is ended while the sequencer
+ * is ready, and the in-memory sequencer always is.
  * <p>
  * Not thread-safe: owned by the server agent; allocation-free.
  */
@@ -51,25 +52,27 @@ final class LeaderLossWatch
             return 0;
         }
         nextCheckNs = nowNs + CHECK_INTERVAL_NS;
+        final StreamRegistry streams = topics.streams();
+        final int freed = 0 == streams.drainingCount() ? 0 : streams.freeDrained();
         if (sequencer.isReady())
         {
             notReadySinceNs = READY;
-            return 0;
+            return freed;
         }
         if (notReadySinceNs == READY)
         {
             notReadySinceNs = nowNs;
-            return 0;
+            return freed;
         }
         if (nowNs - notReadySinceNs < LOST_AFTER_NS)
         {
-            return 0;
+            return freed;
         }
         notReadySinceNs = nowNs;
-        return endTopicStreams();
+        return freed + endStreams(streams);
     }
 
-    private int endTopicStreams()
+    private int endStreams(final StreamRegistry streams)
     {
         int ended = 0;
         for (final TopicState topic : topics.byIndexArray())
@@ -78,6 +81,11 @@ final class LeaderLossWatch
             {
                 ended += flusher.endStreams(topic);
             }
+        }
+        final SharedStream[] shared = streams.streamArray();
+        for (int i = streams.count() - 1; i >= 0; i--)
+        {
+            ended += flusher.endStreams(shared[i]);
         }
         return ended;
     }

@@ -10,7 +10,8 @@ import java.util.Arrays;
  * its authorization granted (null: public updates only). Each sequenced event its selectors match is appended
  * once to its log, so its subscribers' cursors stream it as they stream a topic: one write of
  * {@code log[cursor..head]}. It knows the live topics that feed it (matched once, when either was created) and is
- * freed, its log with it, when its last subscriber leaves.
+ * freed, its log with it, when its last subscriber (or held connection, {@link CatchUpHolds}) leaves and no stream being ended still has a frame of its log in
+ * flight ({@link #readers()}).
  * <p>
  * On this log an event is named across all its topics: a Mercure update by its own id, any other event by its hub
  * sequence (ids assigned per topic would be ambiguous here).
@@ -39,6 +40,10 @@ final class SharedStream extends StreamSource
     int registryIndex = -1;
     long markSeq;
     int markFlags;
+    boolean draining;
+    int holds;
+    private Connection[] ending = new Connection[4];
+    private int endingCount;
 
     SharedStream(final SelectorSet selectors, final SelectorSet privateSelectors, final StreamRegistry registry)
     {
@@ -87,9 +92,74 @@ final class SharedStream extends StreamSource
         }
     }
 
+    /**
+     * A subscriber's stream is being ended after its whole frames: until it has written them (or is closed) its
+     * cursor still reads this log, which must not be freed meanwhile.
+     *
+     * @param connection ending its stream, still in the subscriber list.
+     */
+    void onStreamEnding(final Connection connection)
+    {
+        if (endingCount == ending.length && readers() == ending.length)
+        {
+            ending = Arrays.copyOf(ending, endingCount << 1);
+        }
+        ending[endingCount++] = connection;
+    }
+
+    /**
+     * Streams ended here that still write a frame of this log: forgets those that have finished (they linger or are
+     * closed).
+     *
+     * @return how many still read the log.
+     */
+    int readers()
+    {
+        final Connection[] ending = this.ending;
+        for (int i = endingCount - 1; i >= 0; i--)
+        {
+            if (ending[i].state() != Connection.State.ENDING_STREAM)
+            {
+                final int last = --endingCount;
+                ending[i] = ending[last];
+                ending[last] = null;
+            }
+        }
+        return endingCount;
+    }
+
     void onLastSubscriberLeft()
     {
         registry.free(this);
+    }
+
+    boolean pinForHold()
+    {
+        if (registryIndex < 0)
+        {
+            return false;
+        }
+        holds++;
+        return true;
+    }
+
+    void unpinForHold()
+    {
+        if (--holds == 0 && 0 == subscriberCount)
+        {
+            registry.free(this);
+        }
+    }
+
+    /**
+     * The hub sequence of the newest event this node has applied, of any topic: a stream whose client has an id
+     * above it is ahead of this node.
+     *
+     * @return the seq, 0 before the first.
+     */
+    long appliedSeq()
+    {
+        return registry.appliedSeq();
     }
 
     /**

@@ -19,7 +19,8 @@ import java.util.Objects;
  * A stream created while its topics already hold events is filled from their retained history by seq
  * ({@link StreamFill}), so a {@code Last-Event-ID} resumes on it even if no stream of that key existed when the
  * events were published. Streams' logs come from the {@link TopicRegistry} and count against the same history
- * budget; a stream is freed with its log when its last subscriber leaves.
+ * budget; a stream is freed with its log when its last subscriber leaves, once no stream ended on it has a frame of
+ * its log still in flight.
  * <p>
  * Not thread-safe: owned by the server agent; {@link #collectTargets} allocates nothing once its array has grown
  * to the number of streams one event reaches.
@@ -34,6 +35,9 @@ final class StreamRegistry
     private SharedStream[] streams = new SharedStream[16];
     private int count;
     private SharedStream[] targets = new SharedStream[16];
+    private SharedStream[] draining = new SharedStream[4];
+    private int drainingCount;
+    private long appliedSeq;
 
     StreamRegistry(final TopicRegistry topics)
     {
@@ -148,14 +152,29 @@ final class StreamRegistry
     }
 
     /**
-     * Free a stream whose last subscriber left: unlink it and free its log.
+     * Free a stream whose last subscriber left: unlink it and free its log; or, while streams ended on it still write
+     * a frame of its log ({@link SharedStream#readers()}), keep it (a subscriber may join it meanwhile) until
+     * {@link #freeDrained} finds them done.
      *
      * @param stream idle.
      */
     void free(final SharedStream stream)
     {
-        if (stream.subscriberCount > 0 || stream.registryIndex < 0)
+        if (stream.subscriberCount > 0 || stream.holds > 0 || stream.registryIndex < 0)
         {
+            return;
+        }
+        if (stream.readers() > 0)
+        {
+            if (!stream.draining)
+            {
+                stream.draining = true;
+                if (drainingCount == draining.length)
+                {
+                    draining = Arrays.copyOf(draining, drainingCount << 1);
+                }
+                draining[drainingCount++] = stream;
+            }
             return;
         }
         byKey.remove(new Key(stream.selectors, stream.privateSelectors));
@@ -180,6 +199,63 @@ final class StreamRegistry
     }
 
     /**
+     * Free the streams kept for their ending streams ({@link #free}) whose frames are now written, unless a subscriber
+     * has joined them since. Called by whoever ends shared streams, periodically while any is kept.
+     *
+     * @return streams no longer kept.
+     */
+    int freeDrained()
+    {
+        int done = 0;
+        for (int i = drainingCount - 1; i >= 0; i--)
+        {
+            final SharedStream stream = draining[i];
+            if (stream.subscriberCount > 0 || stream.readers() == 0)
+            {
+                final int last = --drainingCount;
+                draining[i] = draining[last];
+                draining[last] = null;
+                stream.draining = false;
+                free(stream);
+                done++;
+            }
+        }
+        return done;
+    }
+
+    /**
+     * The hub sequence of the newest event {@link #collectTargets} was called for, every event the agent appends
+     * being one: how far this node has applied the hub's events.
+     *
+     * @return the seq, 0 before the first.
+     */
+    long appliedSeq()
+    {
+        return appliedSeq;
+    }
+
+    /**
+     * Streams kept only because streams ended on them still write a frame of their log.
+     *
+     * @return the count.
+     */
+    int drainingCount()
+    {
+        return drainingCount;
+    }
+
+    /**
+     * Live streams, from index 0 to {@link #count()}: a stream freed while they are walked from the last one down
+     * only moves one already walked.
+     *
+     * @return the streams.
+     */
+    SharedStream[] streamArray()
+    {
+        return streams;
+    }
+
+    /**
      * The streams one event goes to, each once, whatever the number of its topics they are linked to: those with a
      * {@link SharedStream#SUBSCRIBED} link to one of its topics, and for a private update also a
      * {@link SharedStream#PRIVATE_ALLOWED} link to one of them. Read them from {@link #targets()}.
@@ -187,12 +263,14 @@ final class StreamRegistry
      * @param eventTopics the event's live topics.
      * @param topicCount  how many.
      * @param isPrivate   whether the event is a private update.
-     * @param seq         the event's hub sequence (marks the streams already counted).
+     * @param seq         the event's hub sequence (marks the streams already counted; the newest
+     *                    {@link #appliedSeq()} from now on).
      * @return how many streams.
      */
     int collectTargets(
         final TopicState[] eventTopics, final int topicCount, final boolean isPrivate, final long seq)
     {
+        appliedSeq = seq;
         if (0 == count)
         {
             return 0;

@@ -49,6 +49,29 @@ abstract class StreamSource
     }
 
     /**
+     * A subscriber's stream is being ended after its whole frames (the connection is ending its stream and is still
+     * in the subscriber list): its cursor keeps reading the log until they are written.
+     *
+     * @param connection whose stream ends.
+     */
+    void onStreamEnding(final Connection connection)
+    {
+    }
+
+    /**
+     * Keep this source from being freed while a connection is held on it, not yet its subscriber
+     * ({@link CatchUpHolds}).
+     *
+     * @return false when it is already freed.
+     */
+    abstract boolean pinForHold();
+
+    /**
+     * A held connection was let go (it became a subscriber first, or was closed).
+     */
+    abstract void unpinForHold();
+
+    /**
      * The last subscriber left: free what is idle.
      */
     abstract void onLastSubscriberLeft();

@@ -115,7 +115,8 @@ final class SubscribeHandler
         {
             metrics.increment(ServerCounter.REPLAYS);
             startOrdinal = log.ordinalAfterId(idBuffer, idOffset, idLength);
-            if (startOrdinal == TopicLog.NOT_FOUND && holds.shouldHold(log, idBuffer, idOffset, idLength))
+            if (startOrdinal == TopicLog.NOT_FOUND &&
+                holds.shouldHold(log.highestNumericId(), idBuffer, idOffset, idLength))
             {
                 connection.startStreaming(topic);
                 metrics.addSelectors(SelectorKind.EXACT, 1);
@@ -346,7 +347,8 @@ final class SubscribeHandler
 
     /**
      * Stream a shared stream from where the request resumes: after the event with that id when the stream's log
-     * holds it (else from the oldest retained, counted as a replay miss), from the oldest retained for
+     * holds it (else, when the id is ahead of a lagging node, held until the node has it ({@link CatchUpHolds}), else
+     * from the oldest retained, counted as a replay miss), from the oldest retained for
      * {@code earliest}, else live.
      */
     private void startShared(
@@ -374,20 +376,34 @@ final class SubscribeHandler
         {
             metrics.increment(ServerCounter.REPLAYS);
             startOrdinal = log.ordinalAfterId(idBuffer, idOffset, idLength);
+            if (startOrdinal == TopicLog.NOT_FOUND &&
+                holds.shouldHold(stream.appliedSeq(), idBuffer, idOffset, idLength))
+            {
+                startStreaming(connection, stream, selectors, log.nextOrdinal());
+                holds.hold(connection, stream, idBuffer, idOffset, idLength, clock.nanoTime());
+                flusher.flush(connection);
+                return;
+            }
             if (startOrdinal == TopicLog.NOT_FOUND)
             {
                 metrics.increment(ServerCounter.REPLAY_MISSES);
                 startOrdinal = log.firstOrdinal();
             }
         }
+        startStreaming(connection, stream, selectors, startOrdinal);
+        stream.addSubscriber(connection);
+        metrics.increment(ServerCounter.SUBSCRIBERS);
+        flusher.flush(connection);
+    }
+
+    private void startStreaming(
+        final Connection connection, final SharedStream stream, final SelectorSet selectors, final long startOrdinal)
+    {
         connection.startStreaming(stream);
         metrics.addSelectors(SelectorKind.EXACT, selectors.count(SelectorKind.EXACT));
         metrics.addSelectors(SelectorKind.WILDCARD, selectors.count(SelectorKind.WILDCARD));
         metrics.addSelectors(SelectorKind.TEMPLATE, selectors.count(SelectorKind.TEMPLATE));
-        connection.cursor.open(log, startOrdinal, streamHead, clock.nanoTime());
-        stream.addSubscriber(connection);
-        metrics.increment(ServerCounter.SUBSCRIBERS);
-        flusher.flush(connection);
+        connection.cursor.open(stream.log, startOrdinal, streamHead, clock.nanoTime());
     }
 
     /**

@@ -145,12 +145,12 @@ final class SubscriberFlusher
     }
 
     /**
-     * End every stream of a topic after its whole frames ({@link #endStream} for each subscriber).
+     * End every stream of a topic or shared stream after its whole frames ({@link #endStream} for each subscriber).
      *
      * @param topic whose streams end.
      * @return the streams ended.
      */
-    int endStreams(final TopicState topic)
+    int endStreams(final StreamSource topic)
     {
         final Connection[] subscribers = topic.subscribers;
         final int count = topic.subscriberCount;
@@ -163,10 +163,12 @@ final class SubscriberFlusher
 
     void endStream(final Connection connection)
     {
-        connection.topic.removeSubscriber(connection);
+        final StreamSource source = connection.topic;
+        connection.endStream(clock.nanoTime() + requestTimeoutNs);
+        source.onStreamEnding(connection);
+        source.removeSubscriber(connection);
         metrics.decrement(ServerCounter.SUBSCRIBERS);
         metrics.increment(ServerCounter.SUBSCRIBERS_DISCONNECTED);
-        connection.endStream(clock.nanoTime() + requestTimeoutNs);
         connection.cursor.endAtFrameBoundary();
         flushEndingStream(connection);
     }

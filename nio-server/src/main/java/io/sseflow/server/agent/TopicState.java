@@ -146,6 +146,16 @@ final class TopicState extends StreamSource
         registry.freeIfIdle(this);
     }
 
+    boolean pinForHold()
+    {
+        return pin();
+    }
+
+    void unpinForHold()
+    {
+        unpin();
+    }
+
     /**
      * Agent only: feed a shared stream from now on.
      *

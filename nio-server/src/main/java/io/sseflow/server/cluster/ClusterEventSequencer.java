@@ -1,6 +1,5 @@
 package io.sseflow.server.cluster;
 
-import io.aeron.Publication;
 import io.aeron.cluster.client.AeronCluster;
 import io.aeron.cluster.client.EgressListener;
 import io.aeron.cluster.service.Cluster;
@@ -13,7 +12,6 @@ import io.sseflow.server.sequencer.TopicDirectory;
 import org.agrona.BitUtil;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
-import org.agrona.ExpandableRingBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.ControlledMessageHandler;
 import org.agrona.concurrent.MessageHandler;
@@ -37,9 +35,10 @@ import java.util.concurrent.TimeUnit;
  * topic by name, this node's index, the publisher's correlation id, and a number in this node's cluster session) and
  * offers them to the cluster's ingress, keeps the session alive and polls its egress, and hands the agent what the
  * clustered service decided, in log order, from a one-to-one ring the service fills. A pending record stays until the
- * service has applied it; after a leader change, or {@link #RESEND_AFTER_NS} without an answer, every pending record
- * is offered again from the oldest, and the state machine applies each number of a session once and in order, so a
- * record the old leader took but never logged is not lost and one it did log is not applied twice. An event this node's current session took comes back with its own topic index and correlation id,
+ * service has applied it ({@link PendingRecords}); after a leader change, or {@link PendingRecords#RESEND_AFTER_NS}
+ * without an answer, every pending record is offered again from the oldest, and the state machine applies each
+ * number of a session once and in order, so a record the old leader took but never logged is not lost and one it
+ * did log is not applied twice. An event this node's current session took comes back with its own topic index and correlation id,
  * so the agent answers its publisher; an event another node took (or this node before a restart) gets its topic
  * found or created by name through the {@link TopicDirectory} and no correlation id.
  * <p>
@@ -54,15 +53,8 @@ public final class ClusterEventSequencer implements EventSequencer
      */
     static final long NO_LEADER_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(3);
 
-    /**
-     * Records sent but not yet answered are sent again, from the oldest, when nothing was answered for this long
-     * (or at once when the leader changed): a record the old leader took but never logged is then applied, once.
-     */
-    static final long RESEND_AFTER_NS = TimeUnit.MILLISECONDS.toNanos(500);
-
-    private static final int MAX_PENDING_BYTES = 16 * 1024 * 1024;
-    private static final int SEND_LIMIT = 256;
     private static final long KEEP_ALIVE_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
+    private static final long REPORT_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
     private static final int MSG_TYPE_PUBLISH = 1;
     private static final int DELIVERY_RING_BYTES = 4 * 1024 * 1024;
     private static final int MAX_INGRESS_MESSAGE = ClusterNode.TERM_LENGTH / 8 - AeronCluster.SESSION_HEADER_LENGTH;
@@ -77,20 +69,13 @@ public final class ClusterEventSequencer implements EventSequencer
     private final SnapshotSchedule snapshots;
     private final AeronCluster.Context clientContext;
     private final UnsafeBuffer ingress;
+    private final UnsafeBuffer report = new UnsafeBuffer(new byte[ClusterRecord.HEADER_LENGTH]);
+    private long reportedSeq = -1;
+    private long lastReportNs;
     private final int maxRecordLength;
     private final PublishRecord record = new PublishRecord();
     private final ControlledMessageHandler intake = this::intake;
-    private final ExpandableRingBuffer.MessageConsumer sender = this::send;
-    private final ExpandableRingBuffer.MessageConsumer acknowledger = this::acknowledge;
-    private final ExpandableRingBuffer.MessageConsumer refuser = this::refuse;
-    private final ExpandableRingBuffer.MessageConsumer renumberer = this::renumber;
-    private final ExpandableRingBuffer pending = new ExpandableRingBuffer(64 * 1024, MAX_PENDING_BYTES, true);
-    private PublishResult refusal = PublishResult.NO_LEADER;
-    private int sendOffset;
-    private long nextIngressSeq = 1;
-    private long acknowledged;
-    private long leadershipTermId = Long.MIN_VALUE;
-    private long lastProgressNs;
+    private final PendingRecords pending = new PendingRecords();
     private final MessageHandler deliverer = this::deliver;
     private TopicDirectory topics;
     private SequencedEventHandler handler;
@@ -100,9 +85,7 @@ public final class ClusterEventSequencer implements EventSequencer
     private long failingSinceNs;
     private long nowNs;
     private volatile boolean noLeader;
-    private volatile long lastOfferResult;
     private volatile boolean caughtUp;
-    private long ingressBackPressured;
     private volatile boolean closed;
 
     /**
@@ -231,21 +214,21 @@ public final class ClusterEventSequencer implements EventSequencer
         if (null != client)
         {
             client.pollEgress();
-            if (client.leadershipTermId() != leadershipTermId)
-            {
-                leadershipTermId = client.leadershipTermId();
-                sendOffset = 0;
-            }
+            pending.checkLeader(client);
         }
         publishRing.controlledRead(intake);
         if (null != client && !client.isClosed())
         {
-            if (!pending.isEmpty() && sendOffset > 0 && nowNs - lastProgressNs > RESEND_AFTER_NS)
+            if (pending.send(client, nowNs) > 0)
             {
-                sendOffset = 0;
-                lastProgressNs = nowNs;
+                lastIngressNs = nowNs;
+                healthy();
             }
-            pending.forEach(sendOffset, sender, SEND_LIMIT);
+            if (pending.foundNotConnected())
+            {
+                failing();
+            }
+            reportPosition(client);
             if (nowNs - lastIngressNs > KEEP_ALIVE_INTERVAL_NS)
             {
                 lastIngressNs = nowNs;
@@ -261,9 +244,7 @@ public final class ClusterEventSequencer implements EventSequencer
         }
         if (noLeader && !pending.isEmpty())
         {
-            refusal = PublishResult.NO_LEADER;
-            pending.consume(refuser, Integer.MAX_VALUE);
-            sendOffset = 0;
+            pending.refuseAll(handler, PublishResult.NO_LEADER);
         }
         final int delivered = deliveries.read(deliverer, limit);
         snapshots.poll(nowNs);
@@ -337,7 +318,7 @@ public final class ClusterEventSequencer implements EventSequencer
      */
     public int renderMetrics(final MutableDirectBuffer buffer, final int offset)
     {
-        return ClusterMetrics.render(buffer, offset, node, service, ingressBackPressured);
+        return ClusterMetrics.render(buffer, offset, node, service, pending.backPressured());
     }
 
     /**
@@ -368,6 +349,16 @@ public final class ClusterEventSequencer implements EventSequencer
     public int snapshotsTaken()
     {
         return service.snapshotsTaken();
+    }
+
+    /**
+     * Log segments this member deleted since it started, as snapshots made them redundant.
+     *
+     * @return the count.
+     */
+    long purgedSegments()
+    {
+        return purger.purgedSegments();
     }
 
     /**
@@ -412,13 +403,13 @@ public final class ClusterEventSequencer implements EventSequencer
     }
 
     /**
-     * What the last offer to the cluster's ingress returned: a position, or a {@link Publication} error code.
+     * What the last offer to the cluster's ingress returned: a position, or a {@link io.aeron.Publication} error code.
      *
      * @return the value, 0 before the first offer.
      */
     public long lastOfferResult()
     {
-        return lastOfferResult;
+        return pending.lastOfferResult();
     }
 
     /**
@@ -453,11 +444,7 @@ public final class ClusterEventSequencer implements EventSequencer
                 {
                     connecting = null;
                     this.client = client;
-                    nextIngressSeq = 1;
-                    acknowledged = 0;
-                    pending.forEach(renumberer, Integer.MAX_VALUE);
-                    sendOffset = 0;
-                    leadershipTermId = client.leadershipTermId();
+                    pending.onNewSession(client);
                     service.localSessionId(client.clusterSessionId());
                     lastIngressNs = nowNs;
                     healthy();
@@ -474,6 +461,30 @@ public final class ClusterEventSequencer implements EventSequencer
             failing();
         }
         return client;
+    }
+
+    /**
+     * With several members, tell the others (through the log) how far this member's service has applied it, at most
+     * every second and only when it applied events since the last report: they keep the log it may still need
+     * ({@link LogPurger}).
+     */
+    private void reportPosition(final AeronCluster client)
+    {
+        if (settings.memberCount() > 1 && nowNs - lastReportNs > REPORT_INTERVAL_NS)
+        {
+            final long applied = service.appliedSeq();
+            if (applied != reportedSeq)
+            {
+                lastReportNs = nowNs;
+                final int length =
+                    ClusterRecord.putPositionReport(report, 0, settings.nodeIndex(), service.appliedPosition());
+                if (client.offer(report, 0, length) > 0)
+                {
+                    reportedSeq = applied;
+                    lastIngressNs = nowNs;
+                }
+            }
+        }
     }
 
     private void failing()
@@ -513,63 +524,16 @@ public final class ClusterEventSequencer implements EventSequencer
             return ControlledMessageHandler.Action.CONTINUE;
         }
         ingress.putLong(ClusterRecord.CORRELATION_ID_OFFSET, record.correlationId());
-        ingress.putLong(ClusterRecord.INGRESS_SEQ_OFFSET, nextIngressSeq);
+        ingress.putLong(ClusterRecord.INGRESS_SEQ_OFFSET, pending.nextIngressSeq());
         ingress.putInt(ClusterRecord.ORIGIN_NODE_OFFSET, settings.nodeIndex());
         ingress.putInt(ClusterRecord.TOPIC_NAME_LENGTH_OFFSET, nameLength);
         final int recordAt = ClusterRecord.HEADER_LENGTH + nameLength;
         ingress.putBytes(recordAt, buffer, index, length);
-        if (!pending.append(ingress, 0, recordAt + length))
+        if (!pending.append(ingress, recordAt + length, nowNs))
         {
             return ControlledMessageHandler.Action.ABORT;
         }
-        if (pending.size() == recordAt + length + ExpandableRingBuffer.HEADER_LENGTH)
-        {
-            lastProgressNs = nowNs;
-        }
-        nextIngressSeq++;
         return ControlledMessageHandler.Action.CONTINUE;
-    }
-
-    private boolean send(final MutableDirectBuffer buffer, final int offset, final int length, final int headOffset)
-    {
-        final AeronCluster client = this.client;
-        final long result = client.offer(buffer, offset, length);
-        lastOfferResult = result;
-        if (result > 0)
-        {
-            lastIngressNs = nowNs;
-            healthy();
-            sendOffset = headOffset;
-            return true;
-        }
-        if (Publication.BACK_PRESSURED == result || Publication.ADMIN_ACTION == result)
-        {
-            ingressBackPressured++;
-        }
-        if (Publication.NOT_CONNECTED == result || Publication.CLOSED == result ||
-            Publication.MAX_POSITION_EXCEEDED == result)
-        {
-            failing();
-        }
-        return false;
-    }
-
-    private boolean acknowledge(final MutableDirectBuffer buffer, final int offset, final int length, final int headOffset)
-    {
-        return ClusterRecord.ingressSeq(buffer, offset) <= acknowledged;
-    }
-
-    private boolean refuse(final MutableDirectBuffer buffer, final int offset, final int length, final int headOffset)
-    {
-        final int recordOffset = ClusterRecord.publishRecordOffset(buffer, offset);
-        handler.onRefused(buffer, recordOffset, offset + length - recordOffset, refusal);
-        return true;
-    }
-
-    private boolean renumber(final MutableDirectBuffer buffer, final int offset, final int length, final int headOffset)
-    {
-        buffer.putLong(offset + ClusterRecord.INGRESS_SEQ_OFFSET, nextIngressSeq++);
-        return true;
     }
 
     private void deliver(final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length)
@@ -579,12 +543,9 @@ public final class ClusterEventSequencer implements EventSequencer
         final int recordLength = length - Delivery.HEADER_LENGTH - nameLength;
         final long ingressSeq = buffer.getLong(index + Delivery.INGRESS_SEQ_OFFSET);
         final boolean local = 0 != ingressSeq;
-        if (local && ingressSeq > acknowledged)
+        if (local)
         {
-            acknowledged = ingressSeq;
-            final int consumed = pending.consume(acknowledger, Integer.MAX_VALUE);
-            sendOffset = Math.max(0, sendOffset - consumed);
-            lastProgressNs = nowNs;
+            pending.acknowledge(ingressSeq, nowNs);
         }
         final long seq = buffer.getLong(index + Delivery.SEQ_OFFSET);
         final long value = buffer.getLong(index + Delivery.NUMERIC_ID_OFFSET);

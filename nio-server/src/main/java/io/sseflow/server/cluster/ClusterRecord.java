@@ -27,6 +27,9 @@ import org.agrona.MutableDirectBuffer;
  *  |  Topic name (UTF-8) ...       |  Publish record ...          ... 24
  *  +---------------------------------------------------------------+
  * </pre>
+ * A member's position report ({@link #putPositionReport}) is a header alone whose topic name length is
+ * {@link #POSITION_REPORT}: the origin node is the member, the correlation id field the log position its service
+ * has applied; it is no publish, and the state machine never sees it.
  */
 final class ClusterRecord
 {
@@ -40,6 +43,11 @@ final class ClusterRecord
      * Longest topic name carried, in bytes.
      */
     static final int MAX_TOPIC_NAME_LENGTH = 1024;
+
+    /**
+     * The topic name length that marks a member's position report.
+     */
+    static final int POSITION_REPORT = -1;
 
     private ClusterRecord()
     {
@@ -91,6 +99,26 @@ final class ClusterRecord
     static int topicNameOffset(final int offset)
     {
         return offset + HEADER_LENGTH;
+    }
+
+    /**
+     * Write a position report: this member has applied the log up to this position.
+     *
+     * @return its length, {@link #HEADER_LENGTH}.
+     */
+    static int putPositionReport(
+        final MutableDirectBuffer buffer, final int offset, final int member, final long logPosition)
+    {
+        buffer.putLong(offset + CORRELATION_ID_OFFSET, logPosition);
+        buffer.putLong(offset + INGRESS_SEQ_OFFSET, 0);
+        buffer.putInt(offset + ORIGIN_NODE_OFFSET, member);
+        buffer.putInt(offset + TOPIC_NAME_LENGTH_OFFSET, POSITION_REPORT);
+        return HEADER_LENGTH;
+    }
+
+    static boolean isPositionReport(final DirectBuffer buffer, final int offset, final int length)
+    {
+        return HEADER_LENGTH == length && POSITION_REPORT == topicNameLength(buffer, offset);
     }
 
     static int publishRecordOffset(final DirectBuffer buffer, final int offset)

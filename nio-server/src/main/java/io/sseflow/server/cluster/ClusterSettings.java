@@ -171,7 +171,9 @@ public final class ClusterSettings
     /**
      * When the leader takes a snapshot (every member writes one): after {@code everyEvents} events applied since the
      * last, or {@code intervalMs} after it when any event was applied since. Each snapshot makes the log before the
-     * previous one redundant, and it is deleted, so the disk a member uses stays bounded.
+     * previous one redundant, and it is deleted, so the disk a member uses stays bounded; with several members, only
+     * below what every other member has reported applying ({@link LogPurger}), so that a member that was down can
+     * still catch up from the others' log.
      *
      * @param everyEvents events between two snapshots.
      * @param intervalMs  longest time between two snapshots.

@@ -34,6 +34,7 @@ final class EventService implements ClusteredService, AppliedEventListener
     private volatile long localSessionId = Long.MIN_VALUE;
     private volatile Cluster.Role role = Cluster.Role.FOLLOWER;
     private volatile long appliedSeq;
+    private volatile long appliedPosition;
     private volatile int snapshotsTaken;
     private volatile long lastSnapshotAtMs;
     private volatile boolean closing;
@@ -95,6 +96,16 @@ final class EventService implements ClusteredService, AppliedEventListener
     /**
      * Told each snapshot's log position, to delete the log it makes redundant.
      */
+    /**
+     * Log position after the last message this service applied (any thread).
+     *
+     * @return the position, 0 before the first.
+     */
+    long appliedPosition()
+    {
+        return appliedPosition;
+    }
+
     void purger(final LogPurger purger)
     {
         this.purger = purger;
@@ -125,6 +136,15 @@ final class EventService implements ClusteredService, AppliedEventListener
         final ClientSession session, final long timestamp, final DirectBuffer buffer, final int offset, final int length,
         final Header header)
     {
+        appliedPosition = header.position();
+        if (ClusterRecord.isPositionReport(buffer, offset, length))
+        {
+            if (null != purger)
+            {
+                purger.onMemberPosition(ClusterRecord.originNode(buffer, offset), ClusterRecord.correlationId(buffer, offset));
+            }
+            return;
+        }
         messageSessionId = session.id();
         messageBuffer = buffer;
         messageOffset = offset;

@@ -8,6 +8,7 @@ import org.agrona.ErrorHandler;
 import org.agrona.concurrent.NoOpLock;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -18,6 +19,14 @@ import java.util.concurrent.locks.LockSupport;
  * snapshot, and the newest two snapshots are kept). One snapshot interval of log is kept on purpose, so
  * that a member that was away for less than that still catches up from this one's log.
  * <p>
+ * With several members, nothing a member may still need is deleted either: Aeron Cluster catches a member up only
+ * from the leader's log (it sends followers no snapshot), so a member asking for log this one has deleted would never
+ * catch up. Each member reports the log position its service has applied ({@link #onMemberPosition}, through the
+ * log, so every member hears the same); the log is deleted only below the lowest position every other member has
+ * reported. While a member is down, this one's log therefore grows (by what is published meanwhile) and is purged
+ * again once the member is back and has reported; a member never heard from since this one started holds the
+ * purge back.
+ * <p>
  * Runs on its own thread, with its own archive client (through the archive's local IPC control channel), so that
  * neither the server agent nor the clustered service ever waits for the archive or allocates for it. Woken by
  * {@link #onSnapshot} from the service's thread.
@@ -26,6 +35,7 @@ final class LogPurger implements Runnable, AutoCloseable
 {
     private static final long IDLE_NS = TimeUnit.MILLISECONDS.toNanos(200);
     private static final int SNAPSHOT_RECORDINGS_KEPT = 4;   // two snapshots: the consensus module's and the service's
+    private static final long UNKNOWN = 0;
 
     private final ClusterSettings settings;
     private final ErrorHandler errorHandler;
@@ -35,8 +45,10 @@ final class LogPurger implements Runnable, AutoCloseable
     private volatile long purgeBelow;
     private volatile boolean running = true;
     private volatile long purgedSegments;
+    private final AtomicLongArray memberPositions;
     private long latestSnapshotPosition;
     private long purgedTo;
+    private long snapshotsPurgedFor;
     private AeronArchive archive;
     private long logRecordingId;
     private long logStartPosition;
@@ -49,6 +61,11 @@ final class LogPurger implements Runnable, AutoCloseable
     {
         this.settings = settings;
         this.errorHandler = errorHandler;
+        memberPositions = new AtomicLongArray(settings.memberCount());
+        for (int i = 0; i < settings.memberCount(); i++)
+        {
+            memberPositions.set(i, i == settings.nodeIndex() ? Long.MAX_VALUE : UNKNOWN);
+        }
         thread = new Thread(this, "sseflow-cluster-purge-" + settings.nodeIndex());
         thread.setDaemon(true);
         thread.start();
@@ -70,6 +87,21 @@ final class LogPurger implements Runnable, AutoCloseable
     }
 
     /**
+     * A member reported the log position its service has applied (service thread, in log order).
+     *
+     * @param member      its index.
+     * @param logPosition the position.
+     */
+    void onMemberPosition(final int member, final long logPosition)
+    {
+        if (member >= 0 && member < memberPositions.length() && member != settings.nodeIndex())
+        {
+            memberPositions.set(member, logPosition);
+            LockSupport.unpark(thread);
+        }
+    }
+
+    /**
      * Log segments deleted since start.
      */
     long purgedSegments()
@@ -82,13 +114,15 @@ final class LogPurger implements Runnable, AutoCloseable
         while (running)
         {
             LockSupport.parkNanos(IDLE_NS);
-            final long below = purgeBelow;
-            if (running && below > purgedTo)
+            final long snapshotBelow = purgeBelow;
+            final long below = Math.min(snapshotBelow, lowestMemberPosition());
+            if (running && (below > purgedTo || snapshotBelow > snapshotsPurgedFor))
             {
                 try
                 {
                     purge(below);
-                    purgedTo = below;
+                    purgedTo = Math.max(purgedTo, below);
+                    snapshotsPurgedFor = snapshotBelow;
                 }
                 catch (final RuntimeException ex)
                 {
@@ -116,6 +150,16 @@ final class LogPurger implements Runnable, AutoCloseable
         {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private long lowestMemberPosition()
+    {
+        long lowest = Long.MAX_VALUE;
+        for (int i = 0; i < memberPositions.length(); i++)
+        {
+            lowest = Math.min(lowest, memberPositions.get(i));
+        }
+        return lowest;
     }
 
     private void purge(final long below)

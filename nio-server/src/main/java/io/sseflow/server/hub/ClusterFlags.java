@@ -11,24 +11,45 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The hub's durable and clustered flags, {@code --data-dir DIR}, {@code --cluster-members host:port,...} and
- * {@code --cluster-node N}, checked together once every flag is read. {@code --data-dir} alone is a single durable
+ * The hub's durable and clustered flags, {@code --data-dir DIR}, {@code --cluster-members host:port,...},
+ * {@code --cluster-node N}, {@code --snapshot-events N} and {@code --snapshot-interval-ms MS}, checked together once
+ * every flag is read. {@code --data-dir} alone is a single durable
  * node: a one-member cluster on free loopback UDP ports; with {@code --cluster-members} (one list, the same on every
  * node) and {@code --cluster-node} (this node's 0-based index in it) the node is one member of that cluster. Either
  * way the server's sequencer is a {@link ClusterEventSequencer}, with the state machine bounded by the hub's
- * {@code --history} and {@code --max-topics}.
+ * {@code --history} and {@code --max-topics}, and snapshots requested as the two snapshot flags say.
  */
 final class ClusterFlags
 {
     static final String DATA_DIR = "--data-dir";
     static final String MEMBERS = "--cluster-members";
     static final String NODE = "--cluster-node";
+    static final String SNAPSHOT_EVENTS = "--snapshot-events";
+    static final String SNAPSHOT_INTERVAL_MS = "--snapshot-interval-ms";
+
+    /**
+     * Most events between two snapshots a flag may ask for.
+     */
+    static final long MAX_SNAPSHOT_EVENTS = 1_000_000_000L;
+
+    /**
+     * Shortest time between two snapshots a flag may ask for: how often the schedule looks.
+     */
+    static final long MIN_SNAPSHOT_INTERVAL_MS = 100;
+
+    /**
+     * Longest time between two snapshots a flag may ask for: 7 days.
+     */
+    static final long MAX_SNAPSHOT_INTERVAL_MS = 7L * 24 * 60 * 60 * 1000;
 
     private String dataDir;
     private String members;
     private String node;
     private int history = ServerConfig.DEFAULT_HISTORY;
     private int maxTopics = ServerConfig.DEFAULT_MAX_TOPICS;
+    private String snapshotFlag;
+    private long snapshotEvents = ClusterSettings.DEFAULT_SNAPSHOT_EVERY_EVENTS;
+    private long snapshotIntervalMs = ClusterSettings.DEFAULT_SNAPSHOT_INTERVAL_MS;
 
     /**
      * Take one of the three flags.
@@ -64,6 +85,29 @@ final class ClusterFlags
     }
 
     /**
+     * {@code --snapshot-events N}, already checked to be within 1 to {@link #MAX_SNAPSHOT_EVENTS}.
+     *
+     * @param events applied between two snapshots.
+     */
+    void snapshotEvents(final long events)
+    {
+        snapshotFlag = SNAPSHOT_EVENTS;
+        snapshotEvents = events;
+    }
+
+    /**
+     * {@code --snapshot-interval-ms MS}, already checked to be within {@link #MIN_SNAPSHOT_INTERVAL_MS} to
+     * {@link #MAX_SNAPSHOT_INTERVAL_MS}.
+     *
+     * @param intervalMs longest time between two snapshots while events are applied.
+     */
+    void snapshotIntervalMs(final long intervalMs)
+    {
+        snapshotFlag = SNAPSHOT_INTERVAL_MS;
+        snapshotIntervalMs = intervalMs;
+    }
+
+    /**
      * Check the flags together and, when a data dir is given, make the builder's sequencer a cluster member.
      *
      * @return the settings, or null when no data dir is given (history in memory).
@@ -77,6 +121,11 @@ final class ClusterFlags
             {
                 throw new IllegalArgumentException((null != members ? MEMBERS : NODE) + " needs " + DATA_DIR +
                     " DIR: each cluster member keeps its log on disk");
+            }
+            if (null != snapshotFlag)
+            {
+                throw new IllegalArgumentException(snapshotFlag + " needs " + DATA_DIR +
+                    " DIR: snapshots are of the log on disk; history in memory takes none");
             }
             return null;
         }
@@ -126,6 +175,7 @@ final class ClusterFlags
             }
         }
         settings.limits(maxTopics, history);
+        settings.snapshots(snapshotEvents, snapshotIntervalMs);
         builder.eventSequencer((capacity) ->
         {
             log.println(settings.describe());

@@ -76,6 +76,13 @@ public final class HubOptions
         "                         every node; each member uses UDP ports port to port+" +
             (ClusterSettings.PORTS_PER_MEMBER - 1) + " (needs --data-dir)",
         "  --cluster-node N       this node's 0-based index in --cluster-members",
+        "  --snapshot-events N    the leader takes a snapshot every N events applied; log before the",
+        "                         previous snapshot that no member still needs is then deleted",
+        "                         (default " + ClusterSettings.DEFAULT_SNAPSHOT_EVERY_EVENTS + ", needs --data-dir)",
+        "  --snapshot-interval-ms MS",
+        "                         and at most MS after the last one when events were applied since",
+        "                         (default " + ClusterSettings.DEFAULT_SNAPSHOT_INTERVAL_MS + ", at least " +
+            ClusterFlags.MIN_SNAPSHOT_INTERVAL_MS + ", needs --data-dir)",
         "  --help                 print this and exit",
         "",
         "Endpoints: GET / (demo page), GET /events/{topic} (stream), POST /events/{topic} (publish),",
@@ -218,6 +225,13 @@ public final class HubOptions
                     break;
                 case "--socket-send-buffer-bytes":
                     builder.socketSendBufferBytes(intValue(flag, value, 0, 64 * 1024 * 1024));
+                    break;
+                case ClusterFlags.SNAPSHOT_EVENTS:
+                    cluster.snapshotEvents(longValue(flag, value, 1, ClusterFlags.MAX_SNAPSHOT_EVENTS));
+                    break;
+                case ClusterFlags.SNAPSHOT_INTERVAL_MS:
+                    cluster.snapshotIntervalMs(longValue(flag, value,
+                        ClusterFlags.MIN_SNAPSHOT_INTERVAL_MS, ClusterFlags.MAX_SNAPSHOT_INTERVAL_MS));
                     break;
                 case JwtFlags.KEY:
                     jwt.key = nonEmpty(flag, value);

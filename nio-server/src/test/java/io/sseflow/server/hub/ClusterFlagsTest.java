@@ -14,8 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code --data-dir}, {@code --cluster-members} and {@code --cluster-node}: what they make of the hub, and the
- * error each bad combination gets. Parsing starts nothing.
+ * {@code --data-dir}, {@code --cluster-members}, {@code --cluster-node} and the snapshot flags: what they make of the
+ * hub, and the error each bad combination gets. Parsing starts nothing.
  */
 class ClusterFlagsTest
 {
@@ -90,6 +90,47 @@ class ClusterFlagsTest
             "--data-dir", dir.toString(), "--cluster-members", "127.0.0.1:0");
         assertRefused("--data-dir " + file + " is not a directory", "--data-dir", file.getPath());
         assertRefused("--data-dir needs a non-empty value", "--data-dir=");
+    }
+
+    @Test
+    void shouldTakeTheSnapshotSettingsFromTheirFlags()
+    {
+        final ClusterSettings defaults = HubOptions.parseSettings(new String[]{ "--data-dir", dir.toString() }).cluster();
+        assertEquals(100_000, defaults.snapshotEveryEvents());
+        assertEquals(600_000, defaults.snapshotIntervalMs());
+
+        final ClusterSettings settings = HubOptions.parseSettings(new String[]{
+            "--snapshot-events", "250", "--snapshot-interval-ms=1500", "--data-dir", dir.toString() }).cluster();
+        assertEquals(250, settings.snapshotEveryEvents());
+        assertEquals(1500, settings.snapshotIntervalMs());
+
+        final ClusterSettings member = HubOptions.parseSettings(new String[]{ "--data-dir", dir.toString(),
+            "--cluster-members", "127.0.0.1:9000,127.0.0.1:9010,127.0.0.1:9020", "--cluster-node", "1",
+            "--snapshot-interval-ms", "100" }).cluster();
+        assertEquals(100_000, member.snapshotEveryEvents());
+        assertEquals(100, member.snapshotIntervalMs());
+    }
+
+    @Test
+    void shouldRefuseBadSnapshotFlagsNamingTheFlag()
+    {
+        assertRefused("--snapshot-events needs --data-dir DIR: snapshots are of the log on disk; history in memory " +
+            "takes none", "--snapshot-events", "10");
+        assertRefused("--snapshot-interval-ms needs --data-dir DIR: snapshots are of the log on disk; history in " +
+            "memory takes none", "--snapshot-interval-ms=1000");
+        assertRefused("--snapshot-events must be between 1 and 1000000000, got 0",
+            "--data-dir", dir.toString(), "--snapshot-events", "0");
+        assertRefused("--snapshot-events must be between 1 and 1000000000, got 1000000001",
+            "--data-dir", dir.toString(), "--snapshot-events", "1000000001");
+        assertRefused("--snapshot-events needs a whole number, got '1e5'",
+            "--data-dir", dir.toString(), "--snapshot-events", "1e5");
+        assertRefused("--snapshot-interval-ms must be between 100 and 604800000, got 99",
+            "--data-dir", dir.toString(), "--snapshot-interval-ms", "99");
+        assertRefused("--snapshot-interval-ms must be between 100 and 604800000, got 604800001",
+            "--data-dir", dir.toString(), "--snapshot-interval-ms", "604800001");
+        assertRefused("--snapshot-interval-ms needs a whole number, got '10m'",
+            "--data-dir", dir.toString(), "--snapshot-interval-ms", "10m");
+        assertRefused("--snapshot-events needs a value", "--data-dir", dir.toString(), "--snapshot-events");
     }
 
     private static void assertRefused(final String message, final String... args)

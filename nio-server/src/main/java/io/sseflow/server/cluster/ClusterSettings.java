@@ -46,6 +46,12 @@ public final class ClusterSettings
     public static final long DEFAULT_SNAPSHOT_INTERVAL_MS = 10 * 60 * 1000;
 
     /**
+     * Default most log a member keeps, beyond what its own snapshots need, for other members that have not yet
+     * applied it (a member that is down or behind): 1 GiB.
+     */
+    public static final long DEFAULT_CATCH_UP_LOG_BYTES = 1L << 30;
+
+    /**
      * Default length of one archive segment file of the log: the unit in which the log before a snapshot is deleted.
      */
     public static final int DEFAULT_ARCHIVE_SEGMENT_LENGTH = 16 * 1024 * 1024;
@@ -59,6 +65,7 @@ public final class ClusterSettings
     private int historyPerTopic = DEFAULT_HISTORY_PER_TOPIC;
     private long snapshotEveryEvents = DEFAULT_SNAPSHOT_EVERY_EVENTS;
     private long snapshotIntervalMs = DEFAULT_SNAPSHOT_INTERVAL_MS;
+    private long catchUpLogBytes = DEFAULT_CATCH_UP_LOG_BYTES;
     private int archiveSegmentLength = DEFAULT_ARCHIVE_SEGMENT_LENGTH;
 
     /**
@@ -189,6 +196,34 @@ public final class ClusterSettings
         this.snapshotEveryEvents = everyEvents;
         this.snapshotIntervalMs = intervalMs;
         return this;
+    }
+
+    /**
+     * The most log kept for other members beyond what this member's own snapshots need: log that another member
+     * has not yet reported applying is kept so that it can catch up from this one (Aeron Cluster catches a member up
+     * from the leader's log only), but never more than this many bytes of it, so that a member that stays away does
+     * not fill this one's disk. A member further behind than that can no longer catch up from the log; the purge
+     * says so through the error handler.
+     *
+     * @param bytes 0 (keep nothing for other members) or more.
+     * @return this.
+     */
+    public ClusterSettings catchUpLogBytes(final long bytes)
+    {
+        if (bytes < 0)
+        {
+            throw new IllegalArgumentException("catch-up log bytes must be 0 or more: " + bytes);
+        }
+        this.catchUpLogBytes = bytes;
+        return this;
+    }
+
+    /**
+     * @return most log kept for other members beyond what this member's snapshots need, in bytes.
+     */
+    public long catchUpLogBytes()
+    {
+        return catchUpLogBytes;
     }
 
     /**

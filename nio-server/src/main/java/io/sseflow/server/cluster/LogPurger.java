@@ -25,7 +25,8 @@ import java.util.concurrent.locks.LockSupport;
  * log, so every member hears the same); the log is deleted only below the lowest position every other member has
  * reported. While a member is down, this one's log therefore grows (by what is published meanwhile) and is purged
  * again once the member is back and has reported; a member never heard from since this one started holds the
- * purge back.
+ * purge back. It holds it back by at most {@link ClusterSettings#catchUpLogBytes()}: past that the log is deleted
+ * anyway, and the error handler is told which member can no longer catch up from it.
  * <p>
  * Runs on its own thread, with its own archive client (through the archive's local IPC control channel), so that
  * neither the server agent nor the clustered service ever waits for the archive or allocates for it. Woken by
@@ -49,6 +50,7 @@ final class LogPurger implements Runnable, AutoCloseable
     private long latestSnapshotPosition;
     private long purgedTo;
     private long snapshotsPurgedFor;
+    private long behindReportedBelow;
     private AeronArchive archive;
     private long logRecordingId;
     private long logStartPosition;
@@ -115,7 +117,7 @@ final class LogPurger implements Runnable, AutoCloseable
         {
             LockSupport.parkNanos(IDLE_NS);
             final long snapshotBelow = purgeBelow;
-            final long below = Math.min(snapshotBelow, lowestMemberPosition());
+            final long below = purgeLimit(snapshotBelow, lowestMemberPosition());
             if (running && (below > purgedTo || snapshotBelow > snapshotsPurgedFor))
             {
                 try
@@ -150,6 +152,41 @@ final class LogPurger implements Runnable, AutoCloseable
         {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Where the log may be deleted up to: below the previous snapshot, held back for the slowest other member by at
+     * most the catch-up allowance.
+     */
+    private long purgeLimit(final long snapshotBelow, final long lowestMember)
+    {
+        final long floor = snapshotBelow - settings.catchUpLogBytes();
+        if (lowestMember >= floor)
+        {
+            return Math.min(snapshotBelow, lowestMember);
+        }
+        if (floor > behindReportedBelow && running)
+        {
+            behindReportedBelow = floor;
+            errorHandler.onError(new IllegalStateException("log below position " + floor + " deleted though member " +
+                slowestMember() + " has reported applying only up to " + lowestMember + " (it is more than " +
+                settings.catchUpLogBytes() + " bytes of log behind, the catch-up allowance): it can no longer " +
+                "catch up from this member's log"));
+        }
+        return floor;
+    }
+
+    private int slowestMember()
+    {
+        int slowest = 0;
+        for (int i = 1; i < memberPositions.length(); i++)
+        {
+            if (memberPositions.get(i) < memberPositions.get(slowest))
+            {
+                slowest = i;
+            }
+        }
+        return slowest;
     }
 
     private long lowestMemberPosition()

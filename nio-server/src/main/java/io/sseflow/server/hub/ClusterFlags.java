@@ -26,6 +26,7 @@ final class ClusterFlags
     static final String NODE = "--cluster-node";
     static final String SNAPSHOT_EVENTS = "--snapshot-events";
     static final String SNAPSHOT_INTERVAL_MS = "--snapshot-interval-ms";
+    static final String CATCH_UP_LOG_BYTES = "--catch-up-log-bytes";
 
     /**
      * Most events between two snapshots a flag may ask for.
@@ -50,6 +51,7 @@ final class ClusterFlags
     private String snapshotFlag;
     private long snapshotEvents = ClusterSettings.DEFAULT_SNAPSHOT_EVERY_EVENTS;
     private long snapshotIntervalMs = ClusterSettings.DEFAULT_SNAPSHOT_INTERVAL_MS;
+    private long catchUpLogBytes = ClusterSettings.DEFAULT_CATCH_UP_LOG_BYTES;
 
     /**
      * Take one of the three flags.
@@ -105,6 +107,17 @@ final class ClusterFlags
     {
         snapshotFlag = SNAPSHOT_INTERVAL_MS;
         snapshotIntervalMs = intervalMs;
+    }
+
+    /**
+     * {@code --catch-up-log-bytes N}, already checked to be 0 or more.
+     *
+     * @param bytes most log kept beyond the snapshots for members that are down or behind.
+     */
+    void catchUpLogBytes(final long bytes)
+    {
+        snapshotFlag = CATCH_UP_LOG_BYTES;
+        catchUpLogBytes = bytes;
     }
 
     /**
@@ -176,6 +189,7 @@ final class ClusterFlags
         }
         settings.limits(maxTopics, history);
         settings.snapshots(snapshotEvents, snapshotIntervalMs);
+        settings.catchUpLogBytes(catchUpLogBytes);
         builder.eventSequencer((capacity) ->
         {
             log.println(settings.describe());

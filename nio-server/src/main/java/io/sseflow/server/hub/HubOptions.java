@@ -83,6 +83,9 @@ public final class HubOptions
         "                         and at most MS after the last one when events were applied since",
         "                         (default " + ClusterSettings.DEFAULT_SNAPSHOT_INTERVAL_MS + ", at least " +
             ClusterFlags.MIN_SNAPSHOT_INTERVAL_MS + ", needs --data-dir)",
+        "  --catch-up-log-bytes N most log kept beyond the snapshots for members that are down or behind,",
+        "                         so they can catch up; past it they no longer can (default " +
+            ClusterSettings.DEFAULT_CATCH_UP_LOG_BYTES + ", needs --data-dir)",
         "  --help                 print this and exit",
         "",
         "Endpoints: GET / (demo page), GET /events/{topic} (stream), POST /events/{topic} (publish),",
@@ -232,6 +235,9 @@ public final class HubOptions
                 case ClusterFlags.SNAPSHOT_INTERVAL_MS:
                     cluster.snapshotIntervalMs(longValue(flag, value,
                         ClusterFlags.MIN_SNAPSHOT_INTERVAL_MS, ClusterFlags.MAX_SNAPSHOT_INTERVAL_MS));
+                    break;
+                case ClusterFlags.CATCH_UP_LOG_BYTES:
+                    cluster.catchUpLogBytes(longValue(flag, value, 0, 1L << 50));
                     break;
                 case JwtFlags.KEY:
                     jwt.key = nonEmpty(flag, value);

@@ -31,14 +31,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * while it is away they take snapshots but delete no log it needs; once it is back and has reported, they delete the
  * log before their previous snapshot again, so disk is bounded again.
  */
-@Timeout(value = 120, unit = TimeUnit.SECONDS)
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
 class LongAbsenceRejoinTest
 {
     private static final int MEMBERS = 3;
     private static final int SNAPSHOT_EVERY_EVENTS = 100;
     private static final int FILLER_EVENTS = 700;
     private static final String FILLER = "f".repeat(8 * 1024);
-    private static final Duration WAIT = Duration.ofSeconds(25);
+    private static final Duration WAIT = Duration.ofSeconds(60);
 
     private final File[] dataDirs = new File[MEMBERS];
     private final List<String> members = new ArrayList<>();
@@ -170,13 +170,19 @@ class LongAbsenceRejoinTest
 
     private void start(final int i)
     {
+        start(i, ClusterSettings.DEFAULT_CATCH_UP_LOG_BYTES);
+    }
+
+    private void start(final int i, final long catchUpLogBytes)
+    {
         final String aeronDir = ClusterTestSupport.aeronDir("absence" + i);
         aeronDirs.add(aeronDir);
         final ClusterSettings settings = new ClusterSettings(dataDirs[i], members, i)
             .aeronDirectoryName(aeronDir)
             .limits(4, 64)
             .snapshots(SNAPSHOT_EVERY_EVENTS, TimeUnit.MINUTES.toMillis(10))
-            .archiveSegmentLength(1024 * 1024);
+            .archiveSegmentLength(1024 * 1024)
+            .catchUpLogBytes(catchUpLogBytes);
         servers[i] = SseServer.builder()
             .host("127.0.0.1")
             .port(0)
@@ -188,6 +194,46 @@ class LongAbsenceRejoinTest
                 return sequencers[i];
             })
             .start();
+    }
+
+    @Test
+    void shouldKeepNoMoreLogForAMemberAwayThanTheCatchUpAllowanceAndSayWhichMemberCannotCatchUp() throws Exception
+    {
+        final long allowance = 2 * 1024 * 1024;
+        for (int i = 0; i < MEMBERS; i++)
+        {
+            start(i, allowance);
+        }
+        awaitReady(0, 1, 2);
+        publish(0, "t", "t1");
+        awaitApplied(1, 0, 1, 2);
+
+        final int away = followerOf(0, 1, 2);
+        final int[] others = others(away);
+        servers[away].close();
+        servers[away] = null;
+        sequencers[away] = null;
+        final long purgedBefore = Math.min(sequencers[others[0]].purgedSegments(), sequencers[others[1]].purgedSegments());
+
+        for (int e = 0; e < FILLER_EVENTS; e++)
+        {
+            publish(others[e % 2], "bulk", FILLER);
+        }
+        awaitApplied(1 + FILLER_EVENTS, others);
+        Await.condition(() -> sequencers[others[0]].purgedSegments() > purgedBefore &&
+            sequencers[others[1]].purgedSegments() > purgedBefore,
+            "the members left deleted log beyond the allowance though member " + away + " had not applied it", WAIT);
+        Await.condition(() -> errors.stream().filter(e -> String.valueOf(e.getMessage()).contains(
+            " deleted though member " + away + " has reported applying only up to ")).count() >= 2,
+            "both members said which member can no longer catch up: " + errors, WAIT);
+        for (final Throwable error : errors)
+        {
+            assertTrue(error.getMessage().contains("(it is more than " + allowance + " bytes of log behind, the " +
+                "catch-up allowance): it can no longer catch up from this member's log"), String.valueOf(error));
+        }
+        System.out.println("member " + away + " away for " + FILLER_EVENTS + " events of 8 KiB with a " + allowance +
+            " B catch-up allowance: log segments deleted " + sequencers[others[0]].purgedSegments() + " and " +
+            sequencers[others[1]].purgedSegments() + "; " + errors.get(0).getMessage());
     }
 
     private void awaitReady(final int... nodes)

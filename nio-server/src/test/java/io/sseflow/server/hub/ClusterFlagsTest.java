@@ -103,6 +103,11 @@ class ClusterFlagsTest
             "--snapshot-events", "250", "--snapshot-interval-ms=1500", "--data-dir", dir.toString() }).cluster();
         assertEquals(250, settings.snapshotEveryEvents());
         assertEquals(1500, settings.snapshotIntervalMs());
+        assertEquals(ClusterSettings.DEFAULT_CATCH_UP_LOG_BYTES, settings.catchUpLogBytes());
+        assertEquals(0, HubOptions.parseSettings(new String[]{ "--data-dir", dir.toString(),
+            "--catch-up-log-bytes", "0" }).cluster().catchUpLogBytes());
+        assertEquals(1L << 33, HubOptions.parseSettings(new String[]{ "--data-dir", dir.toString(),
+            "--catch-up-log-bytes=8589934592" }).cluster().catchUpLogBytes());
 
         final ClusterSettings member = HubOptions.parseSettings(new String[]{ "--data-dir", dir.toString(),
             "--cluster-members", "127.0.0.1:9000,127.0.0.1:9010,127.0.0.1:9020", "--cluster-node", "1",
@@ -131,6 +136,10 @@ class ClusterFlagsTest
         assertRefused("--snapshot-interval-ms needs a whole number, got '10m'",
             "--data-dir", dir.toString(), "--snapshot-interval-ms", "10m");
         assertRefused("--snapshot-events needs a value", "--data-dir", dir.toString(), "--snapshot-events");
+        assertRefused("--catch-up-log-bytes needs --data-dir DIR: snapshots are of the log on disk; history in memory " +
+            "takes none", "--catch-up-log-bytes", "0");
+        assertRefused("--catch-up-log-bytes must be between 0 and 1125899906842624, got -1",
+            "--data-dir", dir.toString(), "--catch-up-log-bytes", "-1");
     }
 
     private static void assertRefused(final String message, final String... args)

@@ -331,10 +331,7 @@ final class ServerAgent implements Agent, SelectionHandler
             final Connection connection = ready[count];
             ready[count] = null;
             connection.readyIndex = -1;
-            if (connection.isReading())
-            {
-                reader.processRequests(connection);
-            }
+            reader.processRequests(connection);
         }
         readyCount = 0;
         return count;

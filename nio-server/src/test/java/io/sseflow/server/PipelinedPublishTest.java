@@ -235,6 +235,37 @@ class PipelinedPublishTest
             new SseEvent("3", "message", "event 4")), events, "a Mercure update's own id takes no number of the topic");
     }
 
+    @Test
+    void shouldAnswerAPublishTheSequencerRefusedWith503InItsPlaceAndLeaveTheOnesAfterItPublished() throws Exception
+    {
+        final SseServer server = open(SseServer.builder().host("127.0.0.1").port(0)
+            .eventSequencer(capacity -> new RefusingThirdSequencer(new InMemoryEventSequencer(capacity)))
+            .start());
+        final RawSseClient live = subscribe(server, "leader");
+        final RawSseClient publisher = publisher(server);
+        final StringBuilder requests = new StringBuilder();
+        for (int i = 1; i <= 5; i++)
+        {
+            requests.append(post("/events/leader", "event " + i));
+        }
+        publisher.send(requests.toString());
+        assertEquals(published("1") + published("2") +
+            "HTTP/1.1 503 Service Unavailable\r\n" +
+            "Content-Type: text/plain; charset=utf-8\r\n" +
+            "Content-Length: 33\r\n" +
+            "Connection: close\r\n" +
+            "Retry-After: 1\r\n" +
+            "\r\n" +
+            "no cluster leader; retry shortly\n", publisher.readToEof());
+        assertEquals(List.of(
+            new SseEvent("1", "message", "event 1"),
+            new SseEvent("2", "message", "event 2"),
+            new SseEvent("4", "message", "event 4"),
+            new SseEvent("5", "message", "event 5")), live.nextEvents(4),
+            "offered before the refusal was decided: published, not answered");
+        assertEquals(1, server.metrics().refused(Refusal.NO_LEADER));
+    }
+
     private void assertFiftyPipelinedPublishes(final SseServer server) throws IOException
     {
         final RawSseClient live = subscribe(server, "pipelined");
@@ -318,6 +349,52 @@ class PipelinedPublishTest
     {
         resources.add(server);
         return server;
+    }
+
+    /**
+     * Refuses the third record it polls as a clustered sequencer without a leader does ({@code onRefused}).
+     */
+    private static final class RefusingThirdSequencer extends ForwardingSequencer
+    {
+        private int polled;
+
+        RefusingThirdSequencer(final EventSequencer delegate)
+        {
+            super(delegate);
+        }
+
+        @Override
+        public int poll(final SequencedEventHandler handler, final int limit)
+        {
+            return super.poll(new SequencedEventHandler()
+            {
+                public void onEvent(
+                    final org.agrona.DirectBuffer buffer, final int offset, final int length, final long seq,
+                    final long numericId)
+                {
+                    if (++polled == 3)
+                    {
+                        handler.onRefused(buffer, offset, length, PublishResult.NO_LEADER);
+                    }
+                    else
+                    {
+                        handler.onEvent(buffer, offset, length, seq, numericId);
+                    }
+                }
+
+                public void onDuplicate(
+                    final org.agrona.DirectBuffer buffer, final int offset, final int length, final long existingSeq)
+                {
+                    handler.onDuplicate(buffer, offset, length, existingSeq);
+                }
+
+                public void onRefused(
+                    final org.agrona.DirectBuffer buffer, final int offset, final int length, final PublishResult result)
+                {
+                    handler.onRefused(buffer, offset, length, result);
+                }
+            }, limit);
+        }
     }
 
     /**

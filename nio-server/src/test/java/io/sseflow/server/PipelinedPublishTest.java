@@ -266,6 +266,27 @@ class PipelinedPublishTest
         assertEquals(1, server.metrics().refused(Refusal.NO_LEADER));
     }
 
+    @Test
+    void shouldAnswerPipelinedPublishesWhoseBodiesNeedABodyBufferInOrder() throws Exception
+    {
+        final SseServer server = open(SseServer.builder().host("127.0.0.1").port(0).requestBodyBuffers(1).start());
+        final RawSseClient live = subscribe(server, "large");
+        final RawSseClient publisher = publisher(server);
+        final StringBuilder requests = new StringBuilder();
+        final StringBuilder answers = new StringBuilder();
+        for (int i = 1; i <= 4; i++)
+        {
+            requests.append(post("/events/large", i + "x".repeat(20_000)));
+            answers.append(published(Integer.toString(i)));
+        }
+        publisher.send(requests.toString());
+        assertEquals(answers.toString(), publisher.readBytes(answers.length()));
+        for (int i = 1; i <= 4; i++)
+        {
+            assertEquals(new SseEvent(Integer.toString(i), "message", i + "x".repeat(20_000)), live.nextEvent());
+        }
+    }
+
     private void assertFiftyPipelinedPublishes(final SseServer server) throws IOException
     {
         final RawSseClient live = subscribe(server, "pipelined");

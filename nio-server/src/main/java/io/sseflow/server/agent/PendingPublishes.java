@@ -334,15 +334,9 @@ final class PendingPublishes
     private int awaitingSlot(final long correlationId)
     {
         final long low = correlationId & NUMBER_MASK;
-        for (long n = head; n < tail; n++)
-        {
-            final int slot = (int)(n & SLOT_MASK);
-            if ((numbers[slot] & NUMBER_MASK) == low)
-            {
-                return answers[slot] == Answer.AWAITING ? slot : -1;
-            }
-        }
-        return -1;
+        final int slot = (int)(low & SLOT_MASK);
+        final boolean inFlight = null != answers[slot] && (numbers[slot] & NUMBER_MASK) == low;
+        return inFlight && answers[slot] == Answer.AWAITING ? slot : -1;
     }
 
     private void decideRefused(

@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -36,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * per connection), and the answers come back in request order with their ids, byte for byte as one at a time, on
  * the in-memory server and on a one-member durable cluster ({@code --data-dir}); a refusal in the middle keeps its
  * place and ends the connection; the in-flight bound stops reading the connection; a connection closed with
- * publishes in flight leaves them published.
+ * publishes in flight leaves them published; a graceful close writes the answers in flight before it ends.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class PipelinedPublishTest
@@ -184,6 +185,35 @@ class PipelinedPublishTest
         held.set(false);
         assertEvents(live, 1, 20, "event ");
         assertEquals("21\n", RawHttp.body(RawHttp.post(server.port(), "/events/gone", "after")));
+    }
+
+    @Test
+    void shouldAnswerPublishesInFlightBeforeAGracefulCloseEndsTheConnection() throws Exception
+    {
+        final AtomicBoolean held = new AtomicBoolean(true);
+        final AtomicInteger claimed = new AtomicInteger();
+        final SseServer server = open(SseServer.builder().host("127.0.0.1").port(0)
+            .eventSequencer(capacity -> new HeldSequencer(new InMemoryEventSequencer(capacity), held, claimed))
+            .start());
+        final int port = server.port();
+        final StringBuilder requests = new StringBuilder();
+        final StringBuilder answers = new StringBuilder();
+        for (int i = 1; i <= 10; i++)
+        {
+            requests.append(post("/events/drain", "event " + i));
+            answers.append(published(Integer.toString(i)));
+        }
+        final RawSseClient publisher = publisher(server);
+        publisher.send(requests.toString());
+        Await.value(claimed::get, 10, "publishes offered");
+
+        final Thread closer = new Thread(server::close, "closer");
+        closer.start();
+        Await.condition(() -> !accepts(port), "the drain stopped accepting", Duration.ofSeconds(10));
+        held.set(false);
+        assertEquals(answers.toString(), publisher.readToEof(), "every answer, then FIN");
+        closer.join(10_000);
+        assertFalse(closer.isAlive(), "the server closed once the answers were written");
     }
 
     @Test
@@ -335,6 +365,18 @@ class PipelinedPublishTest
     private static String published(final String id)
     {
         return TEXT_HEAD + "Content-Length: " + (id.length() + 1) + "\r\n\r\n" + id + "\n";
+    }
+
+    private static boolean accepts(final int port)
+    {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port))
+        {
+            return socket.isConnected();
+        }
+        catch (final IOException ex)
+        {
+            return false;
+        }
     }
 
     private static boolean readyz(final SseServer server)

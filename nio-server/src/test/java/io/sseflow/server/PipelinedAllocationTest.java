@@ -135,8 +135,8 @@ class PipelinedAllocationTest
     /**
      * Send each batch of pipelined publishes in one write and read its answers: one per POST, each ending "\n".
      */
-    private static void runBatches(final SseServer server, final Socket publisher, final byte[] requests, final int batches)
-        throws IOException
+    private static void runBatches(
+        final SseServer server, final Socket publisher, final byte[] requests, final int batches) throws IOException
     {
         final OutputStream out = publisher.getOutputStream();
         final InputStream in = publisher.getInputStream();

@@ -180,7 +180,8 @@ class PipelinedPublishTest
         publisher.send(requests.toString());
         Await.value(claimed::get, 20, "publishes offered");
         publisher.reset();
-        Await.value(() -> server.metrics().connections(), 1, "the publisher's connection closed; the subscriber's open");
+        Await.value(() -> server.metrics().connections(), 1,
+            "the publisher's connection closed; the subscriber's open");
 
         held.set(false);
         assertEvents(live, 1, 20, "event ");
@@ -247,7 +248,8 @@ class PipelinedPublishTest
         final RawSseClient publisher = publisher(server);
         final String mercureBody = "topic=mixed&data=event+3&id=m-3";
         publisher.send(post("/events/mixed", "event 1") +
-            "POST /events/mixed HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\neve\r\n4\r\nnt 2\r\n0\r\n\r\n" +
+            "POST /events/mixed HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" +
+            "3\r\neve\r\n4\r\nnt 2\r\n0\r\n\r\n" +
             "POST /.well-known/mercure HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n" +
             "Content-Length: " + mercureBody.length() + "\r\n\r\n" + mercureBody +
             "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n" +
@@ -452,7 +454,8 @@ class PipelinedPublishTest
                 }
 
                 public void onRefused(
-                    final org.agrona.DirectBuffer buffer, final int offset, final int length, final PublishResult result)
+                    final org.agrona.DirectBuffer buffer, final int offset, final int length,
+                    final PublishResult result)
                 {
                     handler.onRefused(buffer, offset, length, result);
                 }

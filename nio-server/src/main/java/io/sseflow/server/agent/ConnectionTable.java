@@ -14,13 +14,13 @@ import java.util.Arrays;
 
 /**
  * Every open connection of the server agent: the list the timers and the drain walk, the admitted and rejecting
- * counts with connections per client address that admission
- * ({@link ClientAdmission}) is decided on, the connections with publishes in flight by their id (with a pool of
- * the {@link PendingPublishes} queues they hold meanwhile), the request parsers lent to connections that read requests, and the two ways to end
- * a connection, which undo all of it: {@link #close(Connection)} (FIN: the peer reads every byte already written,
- * then EOF) for the ends a client expects, and {@link #reset(Connection)} (RST: the kernel discards what is unsent
- * and frees the send queue at once) for connections dropped for misbehaving, such as slow consumers and clients
- * that outstay their timeouts.
+ * counts with connections per client address that admission ({@link ClientAdmission}) is decided on, the
+ * connections with publishes in flight by their id (with a pool of the {@link PendingPublishes} queues they hold
+ * meanwhile), the request parsers lent to connections that read requests, and the two ways to end a connection,
+ * which undo all of it: {@link #close(Connection)} (FIN: the peer reads every byte already written, then EOF) for
+ * the ends a client expects, and {@link #reset(Connection)} (RST: the kernel discards what is unsent and frees the
+ * send queue at once) for connections dropped for misbehaving, such as slow consumers and clients that outstay
+ * their timeouts.
  * <p>
  * Not thread-safe: owned by the server agent.
  */

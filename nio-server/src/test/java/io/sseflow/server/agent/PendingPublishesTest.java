@@ -149,7 +149,8 @@ class PendingPublishesTest
         final long second = offer(Persistence.KEEP_ALIVE);
         assertTrue(queue.published(second, id("2"), 0, 1, true));
         assertTrue(queue.published(first, id(longId), 0, longId.length(), true));
-        assertEquals(OK_HEAD + "Content-Length: 1025\r\n\r\n" + longId + "\n" + OK_HEAD + "Content-Length: 2\r\n\r\n2\n",
+        assertEquals(
+            OK_HEAD + "Content-Length: 1025\r\n\r\n" + longId + "\n" + OK_HEAD + "Content-Length: 2\r\n\r\n2\n",
             render());
     }
 

@@ -26,6 +26,12 @@ import java.util.Arrays;
  */
 final class ConnectionTable
 {
+    /**
+     * Free {@link PendingPublishes} queues kept for reuse at most (about 7 KB of heap each); beyond it a queue given
+     * back is left to the garbage collector, so the pool does not keep the peak of connections publishing at once.
+     */
+    static final int MAX_FREE_PUBLISH_QUEUES = 1024;
+
     private final ServerCounters metrics;
     private final RequestParserPool parsers;
     private final Long2ObjectHashMap<Connection> publishers = new Long2ObjectHashMap<>();
@@ -189,17 +195,25 @@ final class ConnectionTable
             connection.publishes = null;
             connection.nextPublishNumber = publishes.nextNumber();
             publishers.remove(connection.id);
-            if (freePublishesCount == freePublishes.length)
+            if (freePublishesCount < MAX_FREE_PUBLISH_QUEUES)
             {
-                freePublishes = Arrays.copyOf(freePublishes, freePublishesCount << 1);
+                if (freePublishesCount == freePublishes.length)
+                {
+                    freePublishes = Arrays.copyOf(freePublishes, freePublishesCount << 1);
+                }
+                freePublishes[freePublishesCount++] = publishes.reset(0);
             }
-            freePublishes[freePublishesCount++] = publishes.reset(0);
         }
     }
 
     int publishersCount()
     {
         return publishers.size();
+    }
+
+    int freePublishQueues()
+    {
+        return freePublishesCount;
     }
 
     private PendingPublishes acquirePublishes()

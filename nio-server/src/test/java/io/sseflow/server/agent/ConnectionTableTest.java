@@ -232,6 +232,25 @@ class ConnectionTableTest
     }
 
     @Test
+    void shouldKeepAtMostTheBoundOfFreePublishQueues() throws IOException
+    {
+        final int count = ConnectionTable.MAX_FREE_PUBLISH_QUEUES + 3;
+        final Connection[] publishers = new Connection[count];
+        for (int i = 0; i < count; i++)
+        {
+            publishers[i] = new Connection(1_000 + i, null, false, null);
+            table.publishOffered(publishers[i]);
+        }
+        assertEquals(count, table.publishersCount());
+        for (final Connection publisher : publishers)
+        {
+            table.releasePublishes(publisher);
+        }
+        assertEquals(0, table.publishersCount());
+        assertEquals(ConnectionTable.MAX_FREE_PUBLISH_QUEUES, table.freePublishQueues());
+    }
+
+    @Test
     void shouldReleaseAStreamsSubscriptionCursorParserAndGaugesOnce() throws IOException
     {
         try (SseServer server = SseServer.builder().port(0).build())

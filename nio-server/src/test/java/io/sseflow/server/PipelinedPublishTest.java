@@ -299,6 +299,30 @@ class PipelinedPublishTest
     }
 
     @Test
+    void shouldWriteAnswersThatDoNotFitOneResponseBufferInSeveralWrites() throws Exception
+    {
+        final AtomicBoolean held = new AtomicBoolean(true);
+        final AtomicInteger claimed = new AtomicInteger();
+        final SseServer server = open(SseServer.builder().host("127.0.0.1").port(0)
+            .eventSequencer(capacity -> new HeldSequencer(new InMemoryEventSequencer(capacity), held, claimed))
+            .start());
+        final RawSseClient publisher = publisher(server);
+        final StringBuilder requests = new StringBuilder();
+        final StringBuilder answers = new StringBuilder();
+        for (int i = 1; i <= 64; i++)
+        {
+            final String id = String.format("%04d", i) + "i".repeat(1_020);
+            requests.append(post("/events/wide?id=" + id, "event " + i));
+            answers.append(published(id));
+        }
+        publisher.send(requests.toString());
+        Await.value(claimed::get, 64, "publishes offered");
+        held.set(false);
+        assertTrue(answers.length() > 64 * 1024, "more than the response buffer: " + answers.length());
+        assertEquals(answers.toString(), publisher.readBytes(answers.length()), "all 64 decided in one poll, in order");
+    }
+
+    @Test
     void shouldAnswerPipelinedPublishesWhoseBodiesNeedABodyBufferInOrder() throws Exception
     {
         final SseServer server = open(SseServer.builder().host("127.0.0.1").port(0).requestBodyBuffers(1).start());

@@ -150,36 +150,40 @@ final class ResponseWriter
     }
 
     /**
-     * Write the decided answers a connection owes its pipelined publishes, from the oldest on, in one write: nothing
-     * while the oldest is awaited or a response is still being written. Once written, the connection reads on, or
-     * lingers when the last answer ends it; when no answer is owed any more its queue goes back to the pool.
+     * Write the decided answers a connection owes its pipelined publishes, from the oldest on, in one write (more
+     * when they do not fit the response buffer): nothing while the oldest is awaited or a response is still being
+     * written (the rest follow once it is). Once written, the connection reads on, or lingers when the last answer
+     * ends it; when no answer is owed any more its queue goes back to the pool.
      *
      * @param connection with publishes in flight, or none (nothing happens).
      */
     void sendAnswers(final Connection connection)
     {
-        final PendingPublishes publishes = connection.publishes;
-        if (null == publishes || !publishes.isHeadDecided())
+        PendingPublishes publishes;
+        while (null != (publishes = connection.publishes) && publishes.isHeadDecided() && takesAnswers(connection))
         {
-            return;
+            final int length = publishes.render(responses, responseBuffer, 0, responseBuffer.capacity() - ANSWER_ROOM);
+            final boolean keepAlive = publishes.keepsAlive();
+            if (!keepAlive || publishes.isEmpty())
+            {
+                connections.releasePublishes(connection);
+            }
+            send(connection, length, keepAlive);
         }
+    }
+
+    private static boolean takesAnswers(final Connection connection)
+    {
         switch (connection.state())
         {
             case READING:
             case PUBLISHING:
             case AWAITING_PUBLISH:
-                break;
+                return true;
 
             default:
-                return;
+                return false;
         }
-        final int length = publishes.render(responses, responseBuffer, 0, responseBuffer.capacity() - ANSWER_ROOM);
-        final boolean keepAlive = publishes.keepsAlive();
-        if (!keepAlive || publishes.isEmpty())
-        {
-            connections.releasePublishes(connection);
-        }
-        send(connection, length, keepAlive);
     }
 
     /**

@@ -9,21 +9,23 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 
 /**
- * One client connection, owned by the server agent: reading a request, waiting for a publish to be sequenced,
- * writing a response, streaming events, finishing the frame in flight of a stream being ended, or lingering
- * before close.
+ * One client connection, owned by the server agent: reading requests, with pipelined publishes in flight or not,
+ * waiting for them to be answered, writing a response, streaming events, finishing the frame in flight of a stream
+ * being ended, or lingering before close.
  * <p>
  * Its {@link State} changes only through the transition methods here, each of which checks the state it leaves:
  * <pre>
- *   READING ---------------&gt; AWAITING_PUBLISH   {@link #awaitPublish()}
- *   READING, AWAITING_PUBLISH ----------&gt; WRITING   {@link #startWriting}
- *   READING, AWAITING_PUBLISH, WRITING --&gt; READING   {@link #readNextRequest}
+ *   READING, PUBLISHING --------------&gt; PUBLISHING        {@link #startPublishing()}
+ *   PUBLISHING ------------------------&gt; AWAITING_PUBLISH {@link #awaitPublish()}
+ *   READING, PUBLISHING, AWAITING_PUBLISH -------&gt; WRITING {@link #startWriting}
+ *   READING, PUBLISHING, AWAITING_PUBLISH, WRITING --&gt; READING or PUBLISHING {@link #readNextRequest}
  *   READING --------------------------&gt; STREAMING   {@link #startStreaming}
  *   STREAMING ----------------------&gt; ENDING_STREAM {@link #endStream}
- *   READING, AWAITING_PUBLISH, WRITING, ENDING_STREAM --&gt; LINGERING {@link #linger}
+ *   READING, PUBLISHING, AWAITING_PUBLISH, WRITING, ENDING_STREAM --&gt; LINGERING {@link #linger}
  *   any but CLOSED ---------------------&gt; CLOSED    {@link #markClosed()}
  * </pre>
- * An illegal transition is a programming error, never a consequence of input: it throws
+ * {@link #readNextRequest} goes to PUBLISHING when publishes are still in flight ({@link #publishes}), to READING
+ * otherwise. An illegal transition is a programming error, never a consequence of input: it throws
  * {@link IllegalStateException} naming both states.
  */
 final class Connection
@@ -39,7 +41,15 @@ final class Connection
         READING,
 
         /**
-         * A publish request waits for its event to be sequenced, to answer with the id assigned.
+         * Reading further requests while pipelined publishes are in flight (offered, not yet answered): only
+         * publishes are taken, up to {@link PendingPublishes#CAPACITY}; no request timeout runs.
+         */
+        PUBLISHING,
+
+        /**
+         * Publishes are in flight and nothing more is read until some are answered: as many as may be are in
+         * flight, the next request is not a publish (it waits for every answer before it), or no request follows
+         * (one ends the connection, or the client closed its side).
          */
         AWAITING_PUBLISH,
 
@@ -98,6 +108,24 @@ final class Connection
      * Mercure publish); null when there is no authorizer or no publish.
      */
     io.sseflow.server.Authorization publishAuthorization;
+    /**
+     * The answers owed to publishes in flight, in request order; null while none is (taken from and given back to
+     * the {@link ConnectionTable}'s pool).
+     */
+    PendingPublishes publishes;
+    /**
+     * The number of this connection's next publish, in its correlation id ({@link PendingPublishes#correlationId}).
+     */
+    long nextPublishNumber;
+    /**
+     * Whether the request head being read was decided ({@code RequestRouter#onHead}): a complete head may wait,
+     * undecided, for the answers to the publishes before it.
+     */
+    boolean headDecided;
+    /**
+     * Whether the request waits in line for a body buffer.
+     */
+    boolean waitingForBodyBuffer;
 
     Connection(final long id, final SocketChannel channel, final boolean admitted, final HttpRequestParser parser)
     {
@@ -112,9 +140,24 @@ final class Connection
         return state;
     }
 
+    /**
+     * Does the connection read requests: with no publish in flight, or with some and room for more?
+     *
+     * @return true when READING or PUBLISHING.
+     */
     boolean isReading()
     {
-        return state == State.READING;
+        return state == State.READING || state == State.PUBLISHING;
+    }
+
+    /**
+     * Are publishes of this connection offered and not yet answered (or a refusal queued behind them)?
+     *
+     * @return true when answers are owed in order.
+     */
+    boolean hasPublishesInFlight()
+    {
+        return null != publishes && !publishes.isEmpty();
     }
 
     boolean isAwaitingPublish()
@@ -146,6 +189,7 @@ final class Connection
                 return cursor.hasPending();
 
             case WRITING:
+            case PUBLISHING:
             case AWAITING_PUBLISH:
             case ENDING_STREAM:
                 return true;
@@ -156,11 +200,24 @@ final class Connection
     }
 
     /**
-     * A publish request was offered to the sequencer: wait for its id, reading nothing more meanwhile.
+     * A publish was offered to the sequencer (its answer is queued in {@link #publishes}): read on while there is
+     * room for more.
+     */
+    void startPublishing()
+    {
+        if (state != State.READING && state != State.PUBLISHING)
+        {
+            throw illegal(State.PUBLISHING);
+        }
+        state = State.PUBLISHING;
+    }
+
+    /**
+     * Publishes are in flight and no further request is to be taken now: wait for their answers, reading nothing.
      */
     void awaitPublish()
     {
-        if (state != State.READING)
+        if (state != State.PUBLISHING)
         {
             throw illegal(State.AWAITING_PUBLISH);
         }
@@ -176,7 +233,7 @@ final class Connection
      */
     void startWriting(final ByteBuffer pendingOut, final boolean keepAlive, final long deadlineNs)
     {
-        if (state != State.READING && state != State.AWAITING_PUBLISH)
+        if (state != State.READING && state != State.PUBLISHING && state != State.AWAITING_PUBLISH)
         {
             throw illegal(State.WRITING);
         }
@@ -187,19 +244,22 @@ final class Connection
     }
 
     /**
-     * A response is written and the connection is kept alive: read the next request.
+     * A response is written and the connection is kept alive: read the next request, with publishes still in
+     * flight (PUBLISHING) or none (READING).
      *
-     * @param deadlineNs by which the next request must be received.
+     * @param deadlineNs by which the next request must be received (once no publish is in flight).
      */
     void readNextRequest(final long deadlineNs)
     {
-        if (state != State.READING && state != State.AWAITING_PUBLISH && state != State.WRITING)
+        final State to = hasPublishesInFlight() ? State.PUBLISHING : State.READING;
+        if (state != State.READING && state != State.PUBLISHING && state != State.AWAITING_PUBLISH &&
+            state != State.WRITING)
         {
-            throw illegal(State.READING);
+            throw illegal(to);
         }
         pendingOut = null;
         this.deadlineNs = deadlineNs;
-        state = State.READING;
+        state = to;
     }
 
     /**

@@ -14,21 +14,29 @@ import java.util.Arrays;
 
 /**
  * Every open connection of the server agent: the list the timers and the drain walk, the admitted and rejecting
- * counts with connections per client address that admission
- * ({@link ClientAdmission}) is decided on, the connections waiting for a publish
- * to be sequenced by their id, the request parsers lent to connections that read requests, and the two ways to end
- * a connection, which undo all of it: {@link #close(Connection)} (FIN: the peer reads every byte already written,
- * then EOF) for the ends a client expects, and {@link #reset(Connection)} (RST: the kernel discards what is unsent
- * and frees the send queue at once) for connections dropped for misbehaving, such as slow consumers and clients
- * that outstay their timeouts.
+ * counts with connections per client address that admission ({@link ClientAdmission}) is decided on, the
+ * connections with publishes in flight by their id (with a pool of the {@link PendingPublishes} queues they hold
+ * meanwhile), the request parsers lent to connections that read requests, and the two ways to end a connection,
+ * which undo all of it: {@link #close(Connection)} (FIN: the peer reads every byte already written, then EOF) for
+ * the ends a client expects, and {@link #reset(Connection)} (RST: the kernel discards what is unsent and frees the
+ * send queue at once) for connections dropped for misbehaving, such as slow consumers and clients that outstay
+ * their timeouts.
  * <p>
  * Not thread-safe: owned by the server agent.
  */
 final class ConnectionTable
 {
+    /**
+     * Free {@link PendingPublishes} queues kept for reuse at most (about 7 KB of heap each); beyond it a queue given
+     * back is left to the garbage collector, so the pool does not keep the peak of connections publishing at once.
+     */
+    static final int MAX_FREE_PUBLISH_QUEUES = 1024;
+
     private final ServerCounters metrics;
     private final RequestParserPool parsers;
-    private final Long2ObjectHashMap<Connection> awaitingPublish = new Long2ObjectHashMap<>();
+    private final Long2ObjectHashMap<Connection> publishers = new Long2ObjectHashMap<>();
+    private PendingPublishes[] freePublishes = new PendingPublishes[16];
+    private int freePublishesCount;
     private final Object2IntHashMap<InetAddress> connectionsPerAddress = new Object2IntHashMap<>(0);
     private Connection[] connections = new Connection[64];
     private int count;
@@ -131,15 +139,92 @@ final class ConnectionTable
         metrics.increment(ServerCounter.CONNECTIONS_REJECTED);
     }
 
-    void awaitPublish(final Connection connection)
+    /**
+     * The correlation id of a connection's next publish (its record carries it; the sequencer's decision names it).
+     *
+     * @param connection about to offer a publish.
+     * @return the correlation id.
+     */
+    static long nextCorrelationId(final Connection connection)
     {
-        connection.awaitPublish();
-        awaitingPublish.put(connection.id, connection);
+        final PendingPublishes publishes = connection.publishes;
+        return PendingPublishes.correlationId(
+            connection.id, null == publishes ? connection.nextPublishNumber : publishes.nextNumber());
     }
 
-    Connection takeAwaitingPublish(final long connectionId)
+    /**
+     * A publish of the connection was offered with {@link #nextCorrelationId}: its answer is queued, in order, and
+     * the connection reads on (PUBLISHING).
+     *
+     * @param connection whose publish was offered.
+     */
+    void publishOffered(final Connection connection)
     {
-        return awaitingPublish.remove(connectionId);
+        PendingPublishes publishes = connection.publishes;
+        if (null == publishes)
+        {
+            publishes = connection.publishes = acquirePublishes().reset(connection.nextPublishNumber);
+            publishers.put(connection.id, connection);
+        }
+        publishes.offered(ResponseWriter.persistence(connection));
+        connection.startPublishing();
+    }
+
+    /**
+     * The connection with publishes in flight that a correlation id names.
+     *
+     * @param correlationId of a publish record.
+     * @return the connection, or null when it has none in flight (gone, or already answered).
+     */
+    Connection publisher(final long correlationId)
+    {
+        return publishers.get(PendingPublishes.connectionId(correlationId));
+    }
+
+    /**
+     * The connection owes no more answers (all written, or it ends): its queue goes back to the pool and decisions
+     * still to come for it are dropped.
+     *
+     * @param connection whose queue to let go; nothing happens when it holds none.
+     */
+    void releasePublishes(final Connection connection)
+    {
+        final PendingPublishes publishes = connection.publishes;
+        if (null != publishes)
+        {
+            connection.publishes = null;
+            connection.nextPublishNumber = publishes.nextNumber();
+            publishers.remove(connection.id);
+            if (freePublishesCount < MAX_FREE_PUBLISH_QUEUES)
+            {
+                if (freePublishesCount == freePublishes.length)
+                {
+                    freePublishes = Arrays.copyOf(freePublishes, freePublishesCount << 1);
+                }
+                freePublishes[freePublishesCount++] = publishes.reset(0);
+            }
+        }
+    }
+
+    int publishersCount()
+    {
+        return publishers.size();
+    }
+
+    int freePublishQueues()
+    {
+        return freePublishesCount;
+    }
+
+    private PendingPublishes acquirePublishes()
+    {
+        if (freePublishesCount == 0)
+        {
+            return new PendingPublishes();
+        }
+        final PendingPublishes publishes = freePublishes[--freePublishesCount];
+        freePublishes[freePublishesCount] = null;
+        return publishes;
     }
 
     /**
@@ -226,13 +311,10 @@ final class ConnectionTable
                 connection.cursor.close();
                 break;
 
-            case AWAITING_PUBLISH:
-                awaitingPublish.remove(connection.id);
-                break;
-
             default:
                 break;
         }
+        releasePublishes(connection);
         connection.markClosed();
         releaseParser(connection);
         if (null != connection.key)

@@ -24,8 +24,8 @@ import java.util.function.Consumer;
  * (a private update to none). Then the event is appended once to each {@link SharedStream} it goes to
  * ({@link StreamRegistry#collectTargets}), with its seq as the id unless its id names it across topics. Then the
  * topics and streams are marked for the {@link SubscriberFlusher},
- * and an HTTP publisher waiting for the record is answered with its id ({@link HttpPublishHandler#onSequenced})
- * and, when it has more requests buffered (pipelined publishes), handed back to be read again. A record whose
+ * and the answer to an HTTP publisher waiting for the record is decided ({@link HttpPublishHandler#onSequenced});
+ * its connection is handed back to write the answers decided in order and read on (pipelined publishes). A record whose
  * explicit id is still retained in its topic (a publisher's retry) is not appended: its publisher is answered with
  * that id, as the first time (a replicated sequencer decides that in its state machine and calls
  * {@link #onDuplicate}; the in-memory one leaves it to this check of the topic log's id index).
@@ -163,7 +163,7 @@ final class FrameAssembler implements SequencedEventHandler
         {
             final Connection connection = publishHandler.onSequenced(
                 correlationId, frame, idTextOffset, idTextLength, !hubId);
-            if (null != connection && connection.isReading() && connection.readLimit > 0)
+            if (null != connection)
             {
                 readyQueue.accept(connection);
             }
@@ -263,7 +263,7 @@ final class FrameAssembler implements SequencedEventHandler
             final Connection connection =
                 publishHandler.onSequenced(
                     correlationId, buffer, record.idOffset(), record.idLength(), !record.isHubId());
-            if (null != connection && connection.isReading() && connection.readLimit > 0)
+            if (null != connection)
             {
                 readyQueue.accept(connection);
             }
@@ -282,7 +282,11 @@ final class FrameAssembler implements SequencedEventHandler
         final long correlationId = record.correlationId();
         if (0 != correlationId)
         {
-            publishHandler.onRefused(correlationId, result);
+            final Connection connection = publishHandler.onRefused(correlationId, result);
+            if (null != connection)
+            {
+                readyQueue.accept(connection);
+            }
         }
     }
 

@@ -24,8 +24,10 @@ import java.util.List;
  * token, or the {@code Origin} rule of open publishing), and the query's {@code event}, {@code id} and
  * {@code retry} are decoded and checked by {@link FieldRules}; only a head that passed is given its body. On the
  * complete request, {@link #onPublish}: the body must be UTF-8, and a {@link PublishRecord} (correlated by the
- * connection's id) is written straight into the space claimed from the {@link EventSequencer}.
- * When the event comes back sequenced, {@link #onSequenced} answers {@code 200} with the id it was given.
+ * connection's id and the publish's number on it) is written straight into the space claimed from the
+ * {@link EventSequencer}, and its answer queued on the connection ({@link PendingPublishes}): pipelined publishes
+ * are offered one after another without waiting. When the event comes back sequenced, {@link #onSequenced} decides
+ * its answer, {@code 200} with the id it was given, written in request order.
  * <p>
  * Not thread-safe: owned by the server agent.
  */
@@ -125,7 +127,8 @@ final class HttpPublishHandler
 
     /**
      * Answer {@code POST /events/{topic}} whose head passed {@link #onPublishHead}: check the body, then offer the
-     * record to the sequencer; the connection waits, without reading, for its event to come back sequenced.
+     * record to the sequencer; its answer waits, in order, for its event to come back sequenced, while the connection
+     * reads on (further pipelined publishes).
      *
      * @param connection  whose request is complete in {@code buffer}.
      * @param buffer      holding the request, its body (decoded, when it was chunked) after the head.
@@ -173,8 +176,7 @@ final class HttpPublishHandler
         switch (offer(connection, topic, idLength, prefixLength, dataLength, buffer, bodyOffset, bodyLength))
         {
             case OK:
-                connections.awaitPublish(connection);
-                connection.setInterest(0);
+                connections.publishOffered(connection);
                 break;
 
             case BACK_PRESSURED:
@@ -202,13 +204,14 @@ final class HttpPublishHandler
     }
 
     /**
-     * Answer the HTTP publisher of an event that was just sequenced.
+     * Decide the answer to the HTTP publisher of an event that was just sequenced.
      *
-     * @param correlationId of the publish record: the publishing connection's id.
+     * @param correlationId of the publish record: the publishing connection's id and the publish's number on it.
      * @param frame         holding the event's frame.
      * @param idTextOffset  of the id assigned, in the frame.
      * @param idTextLength  of the id assigned.
-     * @return the connection answered, or null when it is gone.
+     * @return the connection whose answer was decided (to be written once those before it are), or null when it is
+     * gone.
      */
     Connection onSequenced(
         final long correlationId, final DirectBuffer frame, final int idTextOffset, final int idTextLength)
@@ -217,15 +220,15 @@ final class HttpPublishHandler
     }
 
     /**
-     * Answer the HTTP publisher of an event that was just sequenced: the id and a line end (native publishes), or
-     * the id alone (Mercure publishes, as Mercure hubs answer).
+     * Decide the answer to the HTTP publisher of an event that was just sequenced: the id and a line end (native
+     * publishes), or the id alone (Mercure publishes, as Mercure hubs answer).
      *
-     * @param correlationId of the publish record: the publishing connection's id.
+     * @param correlationId of the publish record: the publishing connection's id and the publish's number on it.
      * @param frame         holding the event's frame.
      * @param idTextOffset  of the id assigned, in the frame.
      * @param idTextLength  of the id assigned.
      * @param lineEnd       whether the body ends with a line feed after the id.
-     * @return the connection answered, or null when it is gone.
+     * @return the connection whose answer was decided, or null when it is gone or no longer awaits it.
      */
     Connection onSequenced(
         final long correlationId,
@@ -234,15 +237,10 @@ final class HttpPublishHandler
         final int idTextLength,
         final boolean lineEnd)
     {
-        final Connection connection = connections.takeAwaitingPublish(correlationId);
-        if (null != connection && connection.isAwaitingPublish())
+        final Connection connection = connections.publisher(correlationId);
+        if (null != connection &&
+            connection.publishes.published(correlationId, frame, idTextOffset, idTextLength, lineEnd))
         {
-            final int length = lineEnd ?
-                writer.responses().putPublished(
-                    writer.buffer(), 0, frame, idTextOffset, idTextLength, ResponseWriter.persistence(connection)) :
-                writer.responses().putResponse(writer.buffer(), 0, 200, ResponseHeaders.TEXT_PLAIN,
-                    frame, idTextOffset, idTextLength, ResponseWriter.persistence(connection));
-            writer.send(connection, length, connection.keepAlive);
             return connection;
         }
         return null;
@@ -251,19 +249,23 @@ final class HttpPublishHandler
     /**
      * Refuse the HTTP publisher of a record the sequencer took but will never sequence: {@code 503} with
      * {@code Retry-After} when no leader was found in time, the topic limit's answer when the replicated state
-     * refused a new topic, the shutting-down answer otherwise.
+     * refused a new topic, the shutting-down answer otherwise; written in request order.
      *
-     * @param correlationId of the publish record: the publishing connection's id.
+     * @param correlationId of the publish record: the publishing connection's id and the publish's number on it.
      * @param result        why.
+     * @return the connection whose answer was decided, or null when it is gone or no longer awaits it.
      */
-    void onRefused(final long correlationId, final PublishResult result)
+    Connection onRefused(final long correlationId, final PublishResult result)
     {
-        final Connection connection = connections.takeAwaitingPublish(correlationId);
-        if (null != connection && connection.isAwaitingPublish())
+        final Connection connection = connections.publisher(correlationId);
+        final Refusal refusal = PublishResult.NO_LEADER == result ? Refusal.NO_LEADER :
+            PublishResult.TOPIC_LIMIT == result ? Refusal.TOPIC_LIMIT : Refusal.SHUTTING_DOWN;
+        if (null != connection && connection.publishes.refused(correlationId, refusal))
         {
-            writer.sendError(connection, PublishResult.NO_LEADER == result ? Refusal.NO_LEADER :
-                PublishResult.TOPIC_LIMIT == result ? Refusal.TOPIC_LIMIT : Refusal.SHUTTING_DOWN);
+            writer.countRefusal(refusal);
+            return connection;
         }
+        return null;
     }
 
     /**
@@ -301,7 +303,7 @@ final class HttpPublishHandler
             final long retry = this.retry;
             final MutableDirectBuffer buffer = claim.buffer();
             final PublishRecord record = this.record.wrap(buffer, 0)
-                .header(connection.id, topic.index(), idLength, prefixLength, dataLength);
+                .header(ConnectionTable.nextCorrelationId(connection), topic.index(), idLength, prefixLength, dataLength);
             int position = record.idOffset();
             if (idLength > 0)
             {

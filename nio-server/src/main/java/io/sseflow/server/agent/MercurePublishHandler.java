@@ -81,7 +81,7 @@ final class MercurePublishHandler
     }
 
     /**
-     * Decode the form body and offer the update; the connection then waits for it to be sequenced.
+     * Decode the form body and offer the update; its answer then waits, in request order, for it to be sequenced.
      *
      * @param connection whose request is complete in {@code buffer}.
      * @param buffer     holding the request, its body after the head.
@@ -136,8 +136,7 @@ final class MercurePublishHandler
                     pinned[i] = null;
                 }
                 pinnedCount = 0;
-                connections.awaitPublish(connection);
-                connection.setInterest(0);
+                connections.publishOffered(connection);
                 break;
 
             case BACK_PRESSURED:
@@ -230,7 +229,7 @@ final class MercurePublishHandler
         {
             final MutableDirectBuffer buffer = claim.buffer();
             final PublishRecord record = this.record.wrap(buffer, 0)
-                .header(connection.id, pinned[0].index(), idLength, prefixLength, dataLength);
+                .header(ConnectionTable.nextCorrelationId(connection), pinned[0].index(), idLength, prefixLength, dataLength);
             int position = record.idOffset();
             buffer.putBytes(position, id, 0, idLength);
             position += idLength;

@@ -21,6 +21,12 @@ import java.util.function.Consumer;
  * sent once the body is wanted. A complete request is routed; what follows it (a pipelined request) moves to the
  * start of its buffer, or into a head buffer when it came in a body buffer.
  * <p>
+ * Pipelined publishes are taken without waiting for the answers before them: each is offered as soon as it is
+ * complete, up to {@link PendingPublishes#CAPACITY} in flight, and answered in request order
+ * ({@link ResponseWriter#sendAnswers}). The connection stops being read (back pressure on the client's socket) while
+ * that many are in flight, when the next request is not a publish or expects {@code 100 Continue} (it is decided
+ * only once every answer before it is written), and after a request that ends the connection.
+ * <p>
  * Not thread-safe: owned by the server agent.
  */
 final class RequestReader
@@ -87,6 +93,12 @@ final class RequestReader
             final int read = connection.channel.read(byteBuffer);
             if (read < 0)
             {
+                if (connection.hasPublishesInFlight())
+                {
+                    connection.publishes.endInput();
+                    ResponseWriter.stopReading(connection);
+                    return;
+                }
                 connections.close(connection);
                 return;
             }
@@ -109,15 +121,25 @@ final class RequestReader
      * allows is taken on the complete head ({@link #onHeadComplete}), before any of its body is read: a refused
      * request is answered and its body never buffered. A head that passed reads its body into the buffer its head
      * arrived in, or, when it does not fit there, into one of the bounded body buffers (waiting for one, not read,
-     * while none is free), and only then is told {@code 100 Continue}.
+     * while none is free), and only then is told {@code 100 Continue}. First, the decided answers owed to publishes
+     * in flight are written.
      */
     void processRequests(final Connection connection)
     {
-        while (connection.isReading() && null != connection.request && connection.readLimit > 0)
+        writer.sendAnswers(connection);
+        while (connection.isReading() && null != connection.request && connection.readLimit > 0 &&
+            !connection.waitingForBodyBuffer)
         {
             final HttpRequestParser parser = connection.parser;
             if (parser.state() != HttpRequestParser.State.COMPLETE)
             {
+                final PendingPublishes publishes = connection.publishes;
+                if (null != publishes && !publishes.isEmpty() && (publishes.isFull() || publishes.isEnding()))
+                {
+                    ResponseWriter.stopReading(connection);
+                    return;
+                }
+                connection.headDecided = false;
                 final int result = parser.parse(connection.request.view, connection.readLimit);
                 if (result == HttpRequestParser.NEED_MORE)
                 {
@@ -130,10 +152,19 @@ final class RequestReader
                 }
                 connection.keepAlive = parser.isKeepAlive();
                 connection.announceKeepAlive = connection.keepAlive && !parser.isHttp11();
+            }
+            if (!connection.headDecided)
+            {
+                if (connection.hasPublishesInFlight() && (!RequestRouter.takesBody(parser) || parser.expectsContinue()))
+                {
+                    ResponseWriter.stopReading(connection);
+                    return;
+                }
                 if (!onHeadComplete(connection))
                 {
                     return;
                 }
+                connection.headDecided = true;
             }
 
             final int requestEnd = parser.isChunked() ? receiveChunkedBody(connection) : receiveBody(connection);
@@ -239,6 +270,7 @@ final class RequestReader
         if (null == body)
         {
             connection.setInterest(0);
+            connection.waitingForBodyBuffer = true;
             bodyWaiters.addLast(connection);
             return false;
         }
@@ -254,15 +286,20 @@ final class RequestReader
         while (null != (waiter = bodyWaiters.pollFirst()))
         {
             final BufferPool.PooledBuffer request = waiter.request;
-            if (waiter.isReading() && null != request && request.owner == headPool)
+            if (waiter.waitingForBodyBuffer && !waiter.isClosed() && null != request && request.owner == headPool)
             {
+                waiter.waitingForBodyBuffer = false;
                 buffer.view.putBytes(0, request.view, 0, waiter.readLimit);
                 waiter.request = buffer;
                 request.release();
-                waiter.setInterest(SelectionKey.OP_READ);
-                readyQueue.accept(waiter);
+                if (waiter.isReading())
+                {
+                    waiter.setInterest(SelectionKey.OP_READ);
+                    readyQueue.accept(waiter);
+                }
                 return true;
             }
+            waiter.waitingForBodyBuffer = false;
         }
         return false;
     }

@@ -19,13 +19,16 @@ import java.util.concurrent.TimeUnit;
  * it, keeping what the socket did not take as the connection's pending output. After a response the connection
  * reads its next request or, when it is not kept alive, lingers: the write side closed, what the client still
  * sends drained until it closes or {@code LINGER_NS} passes. An error answer to a {@code HEAD} request has no
- * body (RFC 9110 section 9.3.2).
+ * body (RFC 9110 section 9.3.2). While a connection has pipelined publishes in flight, an error answer is queued
+ * behind their answers ({@link PendingPublishes#refuse}), and {@link #sendAnswers} writes the decided ones, in order,
+ * in one write.
  * <p>
  * Not thread-safe: owned by the server agent.
  */
 final class ResponseWriter
 {
     private static final long LINGER_NS = TimeUnit.SECONDS.toNanos(2);
+    private static final int ANSWER_ROOM = 8 * 1024;
 
     private final ServerCounters metrics;
     private final HttpResponses responses;
@@ -122,12 +125,80 @@ final class ResponseWriter
      */
     void sendError(final Connection connection, final Refusal refusal, final String reason, final byte[] extraHeaders)
     {
-        metrics.increment(ServerCounter.HTTP_ERRORS);
-        metrics.incrementRefused(refusal);
+        countRefusal(refusal);
         final HttpRequestParser parser = connection.parser;
         final boolean withBody = null == parser || parser.method() != HttpMethod.HEAD;
+        if (connection.hasPublishesInFlight())
+        {
+            connection.publishes.refuse(refusal, reason, extraHeaders, withBody);
+            stopReading(connection);
+            return;
+        }
         final int length = responses.putError(responseBuffer, 0, refusal.status(), reason, extraHeaders, withBody);
         send(connection, length, false);
+    }
+
+    /**
+     * Count an error answer: every error, and this refusal.
+     *
+     * @param refusal answered.
+     */
+    void countRefusal(final Refusal refusal)
+    {
+        metrics.increment(ServerCounter.HTTP_ERRORS);
+        metrics.incrementRefused(refusal);
+    }
+
+    /**
+     * Write the decided answers a connection owes its pipelined publishes, from the oldest on, in one write (more
+     * when they do not fit the response buffer): nothing while the oldest is awaited or a response is still being
+     * written (the rest follow once it is). Once written, the connection reads on, or lingers when the last answer
+     * ends it; when no answer is owed any more its queue goes back to the pool.
+     *
+     * @param connection with publishes in flight, or none (nothing happens).
+     */
+    void sendAnswers(final Connection connection)
+    {
+        PendingPublishes publishes;
+        while (null != (publishes = connection.publishes) && publishes.isHeadDecided() && takesAnswers(connection))
+        {
+            final int length = publishes.render(responses, responseBuffer, 0, responseBuffer.capacity() - ANSWER_ROOM);
+            final boolean keepAlive = publishes.keepsAlive();
+            if (!keepAlive || publishes.isEmpty())
+            {
+                connections.releasePublishes(connection);
+            }
+            send(connection, length, keepAlive);
+        }
+    }
+
+    private static boolean takesAnswers(final Connection connection)
+    {
+        switch (connection.state())
+        {
+            case READING:
+            case PUBLISHING:
+            case AWAITING_PUBLISH:
+                return true;
+
+            default:
+                return false;
+        }
+    }
+
+    /**
+     * Take no further request now: publishes are in flight and the next request waits for their answers, none is
+     * to follow, or as many as may be are in flight.
+     *
+     * @param connection reading with publishes in flight (PUBLISHING); nothing happens in any other state.
+     */
+    static void stopReading(final Connection connection)
+    {
+        if (connection.state() == Connection.State.PUBLISHING)
+        {
+            connection.awaitPublish();
+            connection.setInterest(0);
+        }
     }
 
     /**
@@ -201,6 +272,6 @@ final class ResponseWriter
             return;
         }
         connection.readNextRequest(clock.nanoTime() + requestTimeoutNs);
-        connection.setInterest(SelectionKey.OP_READ);
+        connection.setInterest(connection.waitingForBodyBuffer ? 0 : SelectionKey.OP_READ);
     }
 }

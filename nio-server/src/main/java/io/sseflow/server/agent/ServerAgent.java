@@ -298,8 +298,9 @@ final class ServerAgent implements Agent, SelectionHandler
 
     /**
      * Append every pending event before any subscriber is written to, so that each subscriber gets all of them in
-     * one write: syscalls, not encoding, bound fan-out here. An HTTP publisher's pipelined POSTs are taken one per
-     * round (each waits for its id), so rounds go on while answered publishers have more requests buffered; at
+     * one write: syscalls, not encoding, bound fan-out here. An HTTP publisher's pipelined POSTs are offered as they
+     * are read (up to 64 in flight per connection) and answered in order; a connection answered in a round is handed
+     * back to write its answers and read on, so rounds go on while answered publishers have more requests buffered; at
      * most {@code POLL_LIMIT} events are appended between two flushes, as before, so subscribers are not lapped.
      */
     private int drainPublishes()
@@ -331,10 +332,7 @@ final class ServerAgent implements Agent, SelectionHandler
             final Connection connection = ready[count];
             ready[count] = null;
             connection.readyIndex = -1;
-            if (connection.isReading())
-            {
-                reader.processRequests(connection);
-            }
+            reader.processRequests(connection);
         }
         readyCount = 0;
         return count;

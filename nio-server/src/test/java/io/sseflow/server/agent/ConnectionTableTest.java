@@ -193,20 +193,61 @@ class ConnectionTableTest
     }
 
     @Test
-    void shouldHandOutAConnectionAwaitingItsPublishOnce() throws IOException
+    void shouldFindAPublisherByCorrelationIdWhileItsPublishesAreInFlightOnly() throws IOException
     {
         final Connection publisher = admitted(ONE);
         final Connection other = admitted(ONE);
-        table.awaitPublish(publisher);
-        table.awaitPublish(other);
-        assertEquals(Connection.State.AWAITING_PUBLISH, publisher.state());
+        publisher.keepAlive = true;
+        other.keepAlive = true;
+        final long first = ConnectionTable.nextCorrelationId(publisher);
+        table.publishOffered(publisher);
+        final long second = ConnectionTable.nextCorrelationId(publisher);
+        table.publishOffered(publisher);
+        table.publishOffered(other);
+        assertEquals(Connection.State.PUBLISHING, publisher.state());
+        assertEquals((publisher.id << PendingPublishes.NUMBER_BITS) | 1, second);
+        assertEquals(first + 1, second);
+        assertEquals(2, publisher.publishes.size());
+        assertEquals(2, table.publishersCount());
 
-        assertSame(publisher, table.takeAwaitingPublish(publisher.id));
-        assertNull(table.takeAwaitingPublish(publisher.id), "taken once");
-        assertNull(table.takeAwaitingPublish(12_345), "an unknown id");
+        assertSame(publisher, table.publisher(first));
+        assertSame(publisher, table.publisher(second));
+        assertSame(other, table.publisher(ConnectionTable.nextCorrelationId(other) - 1));
+        assertNull(table.publisher(12_345L << PendingPublishes.NUMBER_BITS), "an unknown connection");
+
+        final PendingPublishes queue = publisher.publishes;
+        table.releasePublishes(publisher);
+        assertNull(publisher.publishes);
+        assertNull(table.publisher(first), "no publish in flight any more");
+        assertEquals(2, publisher.nextPublishNumber, "numbers go on after the queue is given back");
+        assertEquals(ConnectionTable.nextCorrelationId(publisher), second + 1);
+        table.publishOffered(publisher);
+        assertSame(queue, publisher.publishes, "the pooled queue is taken again");
+        assertEquals(1, queue.size());
 
         table.close(other);
-        assertNull(table.takeAwaitingPublish(other.id), "a closed connection no longer awaits its publish");
+        assertNull(table.publisher(ConnectionTable.nextCorrelationId(other) - 1), "a closed connection is gone");
+        assertNull(other.publishes);
+        assertEquals(1, table.publishersCount());
+    }
+
+    @Test
+    void shouldKeepAtMostTheBoundOfFreePublishQueues() throws IOException
+    {
+        final int count = ConnectionTable.MAX_FREE_PUBLISH_QUEUES + 3;
+        final Connection[] publishers = new Connection[count];
+        for (int i = 0; i < count; i++)
+        {
+            publishers[i] = new Connection(1_000 + i, null, false, null);
+            table.publishOffered(publishers[i]);
+        }
+        assertEquals(count, table.publishersCount());
+        for (final Connection publisher : publishers)
+        {
+            table.releasePublishes(publisher);
+        }
+        assertEquals(0, table.publishersCount());
+        assertEquals(ConnectionTable.MAX_FREE_PUBLISH_QUEUES, table.freePublishQueues());
     }
 
     @Test

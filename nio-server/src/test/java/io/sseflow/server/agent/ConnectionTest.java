@@ -23,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ConnectionTest
 {
     private static final Connection.State READING = Connection.State.READING;
+    private static final Connection.State PUBLISHING = Connection.State.PUBLISHING;
     private static final Connection.State AWAITING_PUBLISH = Connection.State.AWAITING_PUBLISH;
     private static final Connection.State WRITING = Connection.State.WRITING;
     private static final Connection.State STREAMING = Connection.State.STREAMING;
@@ -35,12 +36,15 @@ class ConnectionTest
      */
     private enum Transition
     {
-        AWAIT_PUBLISH(AWAITING_PUBLISH, EnumSet.of(READING), Connection::awaitPublish),
-        START_WRITING(WRITING, EnumSet.of(READING, AWAITING_PUBLISH), c -> c.startWriting(ByteBuffer.allocate(1), true, 1)),
-        READ_NEXT_REQUEST(READING, EnumSet.of(READING, AWAITING_PUBLISH, WRITING), c -> c.readNextRequest(2)),
+        START_PUBLISHING(PUBLISHING, EnumSet.of(READING, PUBLISHING), Connection::startPublishing),
+        AWAIT_PUBLISH(AWAITING_PUBLISH, EnumSet.of(PUBLISHING), Connection::awaitPublish),
+        START_WRITING(WRITING, EnumSet.of(READING, PUBLISHING, AWAITING_PUBLISH),
+            c -> c.startWriting(ByteBuffer.allocate(1), true, 1)),
+        READ_NEXT_REQUEST(READING, EnumSet.of(READING, PUBLISHING, AWAITING_PUBLISH, WRITING),
+            c -> c.readNextRequest(2)),
         START_STREAMING(STREAMING, EnumSet.of(READING), c -> c.startStreaming(null)),
         END_STREAM(ENDING_STREAM, EnumSet.of(STREAMING), c -> c.endStream(3)),
-        LINGER(LINGERING, EnumSet.of(READING, AWAITING_PUBLISH, WRITING, ENDING_STREAM), c -> c.linger(4)),
+        LINGER(LINGERING, EnumSet.of(READING, PUBLISHING, AWAITING_PUBLISH, WRITING, ENDING_STREAM), c -> c.linger(4)),
         MARK_CLOSED(CLOSED, EnumSet.complementOf(EnumSet.of(CLOSED)), Connection::markClosed);
 
         final Connection.State to;
@@ -96,8 +100,11 @@ class ConnectionTest
     void shouldKeepWhatIsLeftToWriteUntilTheResponseIsWritten()
     {
         final Connection connection = connection();
+        connection.startPublishing();
+        assertTrue(connection.isReading(), "a connection with publishes in flight reads on");
         connection.awaitPublish();
         assertTrue(connection.isAwaitingPublish());
+        assertFalse(connection.isReading());
 
         final ByteBuffer pendingOut = ByteBuffer.allocate(8);
         connection.startWriting(pendingOut, true, 42);
@@ -161,6 +168,25 @@ class ConnectionTest
         assertEquals(0, pool.inUse());
     }
 
+    @Test
+    void shouldReadOnWithPublishesInFlightAfterAResponseAndReadAloneOnceNoneIs()
+    {
+        final Connection connection = connection();
+        connection.publishes = new PendingPublishes().reset(0);
+        connection.publishes.offered(io.sseflow.server.http.Persistence.KEEP_ALIVE);
+        connection.startPublishing();
+        connection.startWriting(ByteBuffer.allocate(1), true, 5);
+        connection.readNextRequest(6);
+        assertEquals(PUBLISHING, connection.state(), "a publish is still in flight");
+        assertTrue(connection.hasOutputPending(), "its answer is still to be written");
+
+        connection.publishes = null;
+        connection.startWriting(ByteBuffer.allocate(1), true, 7);
+        connection.readNextRequest(8);
+        assertEquals(READING, connection.state());
+        assertFalse(connection.hasOutputPending());
+    }
+
     private Connection connection()
     {
         return new Connection(nextId++, null, true, null);
@@ -174,7 +200,12 @@ class ConnectionTest
             case READING:
                 break;
 
+            case PUBLISHING:
+                connection.startPublishing();
+                break;
+
             case AWAITING_PUBLISH:
+                connection.startPublishing();
                 connection.awaitPublish();
                 break;
 

@@ -85,7 +85,7 @@ class ShutdownDrainTest
         start();
         final SocketChannel peer = peer();
         final Connection awaiting = connection(acceptOne());
-        table.awaitPublish(awaiting);
+        table.publishOffered(awaiting);
         final SocketChannel readingPeer = peer();
         final Connection reading = connection(acceptOne());
 

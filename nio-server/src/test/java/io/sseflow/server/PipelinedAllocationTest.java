@@ -121,10 +121,13 @@ class PipelinedAllocationTest
         final int publishes = batches * PIPELINE;
         System.out.println("PipelinedAllocationTest: agent thread bytes per " + publishes + " pipelined publishes x " +
             SUBSCRIBERS + " subscribers: " + allocations);
+        // The smallest object is 16 B, so a round under 8 B per publish has no allocation per publish; a rare
+        // round of a few KiB is seen (up to 18 KiB once on a durable node, from the JDK or Aeron's client on this
+        // thread, not per publish: the quietest round below is under 1 KiB).
         for (final long allocated : allocations)
         {
-            assertTrue(allocated < 16 * 1024, "bytes allocated on the agent thread in a round of " + publishes +
-                " publishes: " + allocations);
+            assertTrue(allocated < 8L * publishes, "bytes allocated on the agent thread in a round of " + publishes +
+                " publishes (at least 8 B per publish): " + allocations);
         }
         assertTrue(allocations.stream().mapToLong(Long::longValue).min().getAsLong() < 1024,
             "bytes allocated on the agent thread in the quietest of 3 rounds of " + publishes + " publishes (under " +

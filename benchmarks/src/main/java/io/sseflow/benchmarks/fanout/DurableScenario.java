@@ -161,16 +161,7 @@ final class DurableScenario
                             latency = fixedRate.run(client, publisher, expected, sequence);
                             sequence = latency.nextSequence();
                         }
-                        if (client.failures() != 0)
-                        {
-                            outcome.fail(client.failures() + " failure(s)", client);
-                        }
-                        else if (client.delivered() != expected.at(sequence))
-                        {
-                            outcome.fail("undelivered: " + (expected.at(sequence) - client.delivered()) + " of " +
-                                expected.at(sequence) + " deliveries after " + settings.phaseTimeoutSeconds +
-                                " s of drain", client);
-                        }
+                        outcome.checkDelivered(client, expected.at(sequence), settings.phaseTimeoutSeconds);
                         events = sequence;
                     }
                 }

@@ -258,16 +258,7 @@ public final class FanOutBenchmark
                                 sequence = expected.fromSequence() + stalled.eventsPublished();
                             }
                         }
-                        if (client.failures() != 0)
-                        {
-                            outcome.fail(client.failures() + " failure(s)", client);
-                        }
-                        else if (client.delivered() != expected.at(sequence))
-                        {
-                            outcome.fail("undelivered: " + (expected.at(sequence) - client.delivered()) + " of " +
-                                expected.at(sequence) + " deliveries after " + settings.phaseTimeoutSeconds +
-                                " s of drain", client);
-                        }
+                        outcome.checkDelivered(client, expected.at(sequence), settings.phaseTimeoutSeconds);
                         events = sequence;
                     }
                 }
@@ -323,6 +314,22 @@ public final class FanOutBenchmark
             {
                 failure = reason + (client != null && client.firstFailure() != null ?
                     " (first: " + client.firstFailure() + ")" : "");
+            }
+        }
+
+        /**
+         * After the phases: fail on any failure the load client saw, or on deliveries still missing after the drain.
+         */
+        void checkDelivered(final SseLoadClient client, final long expectedDeliveries, final long drainSeconds)
+        {
+            if (client.failures() != 0)
+            {
+                fail(client.failures() + " failure(s)", client);
+            }
+            else if (client.delivered() != expectedDeliveries)
+            {
+                fail("undelivered: " + (expectedDeliveries - client.delivered()) + " of " + expectedDeliveries +
+                    " deliveries after " + drainSeconds + " s of drain", client);
             }
         }
     }

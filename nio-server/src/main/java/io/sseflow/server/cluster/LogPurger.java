@@ -168,25 +168,27 @@ final class LogPurger implements Runnable, AutoCloseable
         if (floor > behindReportedBelow && running)
         {
             behindReportedBelow = floor;
-            errorHandler.onError(new IllegalStateException("log below position " + floor + " deleted though member " +
-                slowestMember() + " has reported applying only up to " + lowestMember + " (it is more than " +
-                settings.catchUpLogBytes() + " bytes of log behind, the catch-up allowance): it can no longer " +
-                "catch up from this member's log"));
+            errorHandler.onError(new IllegalStateException("log below position " + floor + " deleted though " +
+                membersBelow(floor) + " had not applied it (more than " + settings.catchUpLogBytes() + " bytes of " +
+                "log behind, the catch-up allowance): a member that far behind can no longer catch up from this " +
+                "member's log"));
         }
         return floor;
     }
 
-    private int slowestMember()
+    private String membersBelow(final long position)
     {
-        int slowest = 0;
-        for (int i = 1; i < memberPositions.length(); i++)
+        final StringBuilder members = new StringBuilder();
+        for (int i = 0; i < memberPositions.length(); i++)
         {
-            if (memberPositions.get(i) < memberPositions.get(slowest))
+            final long reported = memberPositions.get(i);
+            if (reported < position)
             {
-                slowest = i;
+                members.append(members.length() == 0 ? "" : ", ").append("member ").append(i)
+                    .append(reported == UNKNOWN ? " (not heard from)" : " (at " + reported + ")");
             }
         }
-        return slowest;
+        return members.toString();
     }
 
     private long lowestMemberPosition()

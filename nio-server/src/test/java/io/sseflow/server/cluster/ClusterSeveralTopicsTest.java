@@ -105,9 +105,9 @@ class ClusterSeveralTopicsTest
             "members ready", WAIT);
 
         final List<List<RawSseClient>> subscribers = new ArrayList<>();
-        for (final SseServer server : servers)
+        for (int s = 0; s < servers.size(); s++)
         {
-            subscribers.add(subscribeAll(server));
+            subscribers.add(subscribeAll(servers.get(s), s));
         }
         final int publisher = followerOf(sequencers);
         final int other = (publisher + 1) % 3;
@@ -159,6 +159,9 @@ class ClusterSeveralTopicsTest
         SseServer node = member(ClusterSettings.singleNode(dataDir, basePort).aeronDirectoryName(aeronDir("durable"))
             .limits(16, 64), sequencer, 0);
         Await.condition(() -> sequencer[0].isReady(), "durable node ready", WAIT);
+        final RawSseClient firstLifeOnly = RawSseClient.get(node.port(), "/events/Z");
+        clients.add(firstLifeOnly);
+        assertEquals("HTTP/1.1 200 OK", RawHttp.status(firstLifeOnly.readHead()), "Z takes index 0 before the restart");
         publishScript(node);
         Await.condition(sequencer[0]::requestSnapshot, "snapshot taken", WAIT);
         Await.condition(() -> sequencer[0].snapshotsTaken() >= 1, "snapshot written", WAIT);
@@ -243,18 +246,24 @@ class ClusterSeveralTopicsTest
         return dir;
     }
 
-    private List<RawSseClient> subscribeAll(final SseServer server) throws Exception
+    /**
+     * A subscriber of each path of {@link #SCRIPT_FRAMES}, in that order in the list, but subscribed starting at the
+     * {@code rotation}th path: topics are created in another order on each server, so their indexes differ.
+     */
+    private List<RawSseClient> subscribeAll(final SseServer server, final int rotation) throws Exception
     {
-        final List<RawSseClient> opened = new ArrayList<>();
-        for (final String path : SCRIPT_FRAMES.keySet())
+        final List<String> paths = new ArrayList<>(SCRIPT_FRAMES.keySet());
+        final RawSseClient[] opened = new RawSseClient[paths.size()];
+        for (int i = 0; i < paths.size(); i++)
         {
-            final RawSseClient client = RawSseClient.get(server.port(), path);
+            final int p = (i + rotation) % paths.size();
+            final RawSseClient client = RawSseClient.get(server.port(), paths.get(p));
             clients.add(client);
-            opened.add(client);
-            assertEquals("HTTP/1.1 200 OK", RawHttp.status(client.readHead()), path);
+            opened[p] = client;
+            assertEquals("HTTP/1.1 200 OK", RawHttp.status(client.readHead()), paths.get(p));
         }
-        Servers.awaitSubscribers(server, SCRIPT_FRAMES.size());
-        return opened;
+        Servers.awaitSubscribers(server, paths.size());
+        return List.of(opened);
     }
 
     /**

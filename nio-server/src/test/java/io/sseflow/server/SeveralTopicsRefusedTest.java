@@ -10,9 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A sequencer that cannot carry records of several topics (the clustered one sends records to other members by
- * topic name): a Mercure update of several topics is refused {@code 501} with the reason, one of one topic is
- * published, and nothing of the refused update is appended.
+ * A sequencer that cannot carry records of several topics (an SPI implementer's that answers
+ * {@code sequencesSeveralTopics()} false; the in-memory and the clustered ones carry them): a Mercure update of
+ * several topics is refused {@code 501} with the reason, one of one topic is published, and nothing of the refused
+ * update is appended.
  */
 class SeveralTopicsRefusedTest
 {
@@ -31,10 +32,10 @@ class SeveralTopicsRefusedTest
             assertEquals(
                 "HTTP/1.1 501 Not Implemented\r\n" +
                 "Content-Type: text/plain; charset=utf-8\r\n" +
-                "Content-Length: 99\r\n" +
+                "Content-Length: 94\r\n" +
                 "Connection: close\r\n" +
                 "\r\n" +
-                "an update of several topics is not replicated by a clustered hub yet: publish one topic per update\n",
+                "this hub's sequencer does not carry an update of several topics: publish one topic per update\n",
                 refused);
             final String published = RawHttp.post(server.port(), "/.well-known/mercure", "topic=a&id=y&data=2", FORM);
             assertTrue(published.startsWith("HTTP/1.1 200 OK\r\n") && published.endsWith("\r\n\r\ny"), published);

@@ -249,7 +249,8 @@ final class HttpPublishHandler
     /**
      * Refuse the HTTP publisher of a record the sequencer took but will never sequence: {@code 503} with
      * {@code Retry-After} when no leader was found in time, the topic limit's answer when the replicated state
-     * refused a new topic, the shutting-down answer otherwise; written in request order.
+     * refused a new topic, {@code 413} when the record with its topics' names is too large for the replicated log, the
+     * shutting-down answer otherwise; written in request order.
      *
      * @param correlationId of the publish record: the publishing connection's id and the publish's number on it.
      * @param result        why.
@@ -259,7 +260,8 @@ final class HttpPublishHandler
     {
         final Connection connection = connections.publisher(correlationId);
         final Refusal refusal = PublishResult.NO_LEADER == result ? Refusal.NO_LEADER :
-            PublishResult.TOPIC_LIMIT == result ? Refusal.TOPIC_LIMIT : Refusal.SHUTTING_DOWN;
+            PublishResult.TOPIC_LIMIT == result ? Refusal.TOPIC_LIMIT :
+            PublishResult.TOO_LARGE == result ? Refusal.TOO_LARGE : Refusal.SHUTTING_DOWN;
         if (null != connection && connection.publishes.refused(correlationId, refusal))
         {
             writer.countRefusal(refusal);

@@ -107,7 +107,7 @@ final class MercurePublishHandler
         if (update.topicCount() > 1 && !sequencer.sequencesSeveralTopics())
         {
             writer.sendError(connection, Refusal.NOT_IMPLEMENTED,
-                "an update of several topics is not replicated by a clustered hub yet: publish one topic per update");
+                "this hub's sequencer does not carry an update of several topics: publish one topic per update");
             return;
         }
         final int idLength = null == update.id() ?

@@ -236,6 +236,51 @@ final class TopicRegistry
      */
     TopicState lookup(final DirectBuffer buffer, final int offset, final int length)
     {
+        TopicState topic = inTable(buffer, offset, length);
+        if (null != topic)
+        {
+            return topic;
+        }
+
+        final byte[] nameBytes = new byte[length];
+        buffer.getBytes(offset, nameBytes);
+        final String name = new String(nameBytes, StandardCharsets.US_ASCII);
+        topic = getOrCreate(name);
+        if (null == topic && sweep(Integer.MAX_VALUE) > 0)
+        {
+            topic = getOrCreate(name);
+        }
+        if (null != topic)
+        {
+            insert(topic);
+        }
+        return topic;
+    }
+
+    /**
+     * Agent only: find or create a topic from the UTF-8 bytes of any name {@link TopicText} allows (a Mercure
+     * update's topic as a replicated log carries it), as {@link #lookup} does for native names: a known topic is found
+     * without allocating.
+     *
+     * @return the topic, or null when the topic limit is reached.
+     * @throws IllegalArgumentException when the name breaks {@link TopicText}'s rule.
+     */
+    TopicState lookupText(final DirectBuffer buffer, final int offset, final int length)
+    {
+        TopicState topic = inTable(buffer, offset, length);
+        if (null == topic)
+        {
+            topic = getOrCreateText(buffer.getStringWithoutLengthUtf8(offset, length));
+            if (null != topic)
+            {
+                insert(topic);
+            }
+        }
+        return topic;
+    }
+
+    private TopicState inTable(final DirectBuffer buffer, final int offset, final int length)
+    {
         int hash = 1;
         for (int i = 0; i < length; i++)
         {
@@ -254,20 +299,7 @@ final class TopicRegistry
             }
             slot = (slot + 1) & mask;
         }
-
-        final byte[] nameBytes = new byte[length];
-        buffer.getBytes(offset, nameBytes);
-        final String name = new String(nameBytes, StandardCharsets.US_ASCII);
-        topic = getOrCreate(name);
-        if (null == topic && sweep(Integer.MAX_VALUE) > 0)
-        {
-            topic = getOrCreate(name);
-        }
-        if (null != topic)
-        {
-            insert(topic);
-        }
-        return topic;
+        return null;
     }
 
     /**

@@ -16,9 +16,10 @@ interface AppliedEventListener
      * @param topic         the topic's name bytes.
      * @param topicOffset   of the name.
      * @param topicLength   of the name.
-     * @param record        the publish record.
+     * @param record        the publish record, followed by its further topics' names when it has several
+     *                      ({@link ClusterRecord}).
      * @param recordOffset  where it starts.
-     * @param recordLength  its length.
+     * @param recordLength  its length, names included.
      * @param seq           hub sequence decided.
      * @param numericId     the id decided, {@link io.sseflow.server.sequencer.EventSequencer#TEXT_ID} for a text id.
      */
@@ -39,9 +40,10 @@ interface AppliedEventListener
      *
      * @param originNode    member that took the publish.
      * @param correlationId there.
-     * @param record        the publish record (its id is the retained event's).
+     * @param record        the publish record (its id is the retained event's), followed by its further topics'
+     *                      names when it has several.
      * @param recordOffset  where it starts.
-     * @param recordLength  its length.
+     * @param recordLength  its length, names included.
      * @param existingSeq   hub sequence of the retained event with that id.
      */
     void onDuplicate(int originNode, long correlationId, DirectBuffer record, int recordOffset, int recordLength, long existingSeq);

@@ -40,7 +40,9 @@ import java.util.concurrent.TimeUnit;
  * number of a session once and in order, so a record the old leader took but never logged is not lost and one it
  * did log is not applied twice. An event this node's current session took comes back with its own topic index and correlation id,
  * so the agent answers its publisher; an event another node took (or this node before a restart) gets its topic
- * found or created by name through the {@link TopicDirectory} and no correlation id.
+ * found or created by name through the {@link TopicDirectory} and no correlation id. A record of several topics (a
+ * Mercure update) goes to the cluster with its further topics' names after it, and comes back from another session
+ * with this node's indexes for them written into its list of further topics.
  * <p>
  * Without a leader (no connection to the cluster, or the leader unreachable), records wait for up to
  * {@link #NO_LEADER_TIMEOUT_NS}; after that the pending ones are refused with {@link PublishResult#NO_LEADER}
@@ -78,6 +80,7 @@ public final class ClusterEventSequencer implements EventSequencer
     private final PendingRecords pending = new PendingRecords();
     private final MessageHandler deliverer = this::deliver;
     private TopicDirectory topics;
+    private RecordTopics recordTopics;
     private SequencedEventHandler handler;
     private AeronCluster.AsyncConnect connecting;
     private AeronCluster client;
@@ -146,6 +149,7 @@ public final class ClusterEventSequencer implements EventSequencer
     public ClusterEventSequencer topicDirectory(final TopicDirectory topics)
     {
         this.topics = topics;
+        this.recordTopics = new RecordTopics(topics, errorHandler);
         return this;
     }
 
@@ -272,16 +276,6 @@ public final class ClusterEventSequencer implements EventSequencer
             purger.close();
             node.close();
         }
-    }
-
-    /**
-     * No: a record's further topics are node-local indexes, and records go to other members by topic name.
-     *
-     * @return false.
-     */
-    public boolean sequencesSeveralTopics()
-    {
-        return false;
     }
 
     /**
@@ -518,10 +512,7 @@ public final class ClusterEventSequencer implements EventSequencer
         final int nameLength = topics.topicName(record.topicIndex(), ingress, ClusterRecord.HEADER_LENGTH);
         if (nameLength <= 0 || nameLength > ClusterRecord.MAX_TOPIC_NAME_LENGTH)
         {
-            errorHandler.onError(new IllegalStateException("publish record for no live topic, index " +
-                record.topicIndex()));
-            handler.onRefused(buffer, index, length, PublishResult.CLOSED);
-            return ControlledMessageHandler.Action.CONTINUE;
+            return refuseNoLiveTopic(buffer, index, length, record.topicIndex());
         }
         ingress.putLong(ClusterRecord.CORRELATION_ID_OFFSET, record.correlationId());
         ingress.putLong(ClusterRecord.INGRESS_SEQ_OFFSET, pending.nextIngressSeq());
@@ -529,10 +520,28 @@ public final class ClusterEventSequencer implements EventSequencer
         ingress.putInt(ClusterRecord.TOPIC_NAME_LENGTH_OFFSET, nameLength);
         final int recordAt = ClusterRecord.HEADER_LENGTH + nameLength;
         ingress.putBytes(recordAt, buffer, index, length);
-        if (!pending.append(ingress, recordAt + length, nowNs))
+        final RecordTopics.NamesOutcome names = recordTopics.appendNames(record, ingress, recordAt + length);
+        if (names == RecordTopics.NamesOutcome.NO_LIVE_TOPIC)
+        {
+            return refuseNoLiveTopic(buffer, index, length, recordTopics.failedTopicIndex());
+        }
+        if (names == RecordTopics.NamesOutcome.TOO_LARGE)
+        {
+            handler.onRefused(buffer, index, length, PublishResult.TOO_LARGE);
+            return ControlledMessageHandler.Action.CONTINUE;
+        }
+        if (!pending.append(ingress, recordTopics.end(), nowNs))
         {
             return ControlledMessageHandler.Action.ABORT;
         }
+        return ControlledMessageHandler.Action.CONTINUE;
+    }
+
+    private ControlledMessageHandler.Action refuseNoLiveTopic(
+        final MutableDirectBuffer buffer, final int index, final int length, final int topicIndex)
+    {
+        errorHandler.onError(new IllegalStateException("publish record for no live topic, index " + topicIndex));
+        handler.onRefused(buffer, index, length, PublishResult.CLOSED);
         return ControlledMessageHandler.Action.CONTINUE;
     }
 
@@ -540,7 +549,8 @@ public final class ClusterEventSequencer implements EventSequencer
     {
         final int nameLength = buffer.getInt(index + Delivery.NAME_LENGTH_OFFSET);
         final int recordOffset = index + Delivery.HEADER_LENGTH + nameLength;
-        final int recordLength = length - Delivery.HEADER_LENGTH - nameLength;
+        final PublishRecord record = this.record.wrap(buffer, recordOffset);
+        final int recordLength = record.recordLength();
         final long ingressSeq = buffer.getLong(index + Delivery.INGRESS_SEQ_OFFSET);
         final boolean local = 0 != ingressSeq;
         if (local)
@@ -549,16 +559,10 @@ public final class ClusterEventSequencer implements EventSequencer
         }
         final long seq = buffer.getLong(index + Delivery.SEQ_OFFSET);
         final long value = buffer.getLong(index + Delivery.NUMERIC_ID_OFFSET);
-        if (!local)
+        if (!local &&
+            !recordTopics.pinByName(buffer, index + Delivery.HEADER_LENGTH, nameLength, record, recordLength, seq, handler))
         {
-            final int topicIndex = topics.pinTopic(buffer, index + Delivery.HEADER_LENGTH, nameLength);
-            if (topicIndex < 0)
-            {
-                errorHandler.onError(new IllegalStateException("no topic for event seq " + seq + ": " +
-                    buffer.getStringWithoutLengthUtf8(index + Delivery.HEADER_LENGTH, nameLength)));
-                return;
-            }
-            record.wrap(buffer, recordOffset).topicIndex(topicIndex).correlationId(0);
+            return;
         }
         switch (msgTypeId)
         {

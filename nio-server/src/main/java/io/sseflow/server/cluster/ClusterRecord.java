@@ -1,5 +1,7 @@
 package io.sseflow.server.cluster;
 
+import io.sseflow.server.mercure.MercurePublish;
+import io.sseflow.server.selector.TopicText;
 import io.sseflow.server.sequencer.PublishRecord;
 import org.agrona.BitUtil;
 import org.agrona.DirectBuffer;
@@ -27,6 +29,11 @@ import org.agrona.MutableDirectBuffer;
  *  |  Topic name (UTF-8) ...       |  Publish record ...          ... 24
  *  +---------------------------------------------------------------+
  * </pre>
+ * A publish record of several topics ({@link PublishRecord#FLAG_MORE_TOPICS}, a Mercure update) is followed by the
+ * names of its further topics, in its order: per topic an int length and the name's bytes, to the end of the cluster
+ * record (its own list of further topics holds the origin node's indexes, which mean nothing elsewhere, as its topic
+ * index field does). The same names follow the record in a {@link Delivery} and in a retained event.
+ * <p>
  * A member's position report ({@link #putPositionReport}) is a header alone whose topic name length is
  * {@link #POSITION_REPORT}: the origin node is the member, the correlation id field the log position its service
  * has applied; it is no publish, and the state machine never sees it.
@@ -42,7 +49,12 @@ final class ClusterRecord
     /**
      * Longest topic name carried, in bytes.
      */
-    static final int MAX_TOPIC_NAME_LENGTH = 1024;
+    static final int MAX_TOPIC_NAME_LENGTH = TopicText.MAX_LENGTH;
+
+    /**
+     * Most further topics a record names besides its first.
+     */
+    static final int MAX_MORE_TOPICS = MercurePublish.MAX_TOPICS - 1;
 
     /**
      * The topic name length that marks a member's position report.
@@ -124,5 +136,81 @@ final class ClusterRecord
     static int publishRecordOffset(final DirectBuffer buffer, final int offset)
     {
         return offset + HEADER_LENGTH + topicNameLength(buffer, offset);
+    }
+
+    /**
+     * Length of the publish record at {@code recordOffset}, checked against the bytes that hold it: its lengths must
+     * be sane and, for a record of several topics, its list of further topics must fit and name 1 to
+     * {@link #MAX_MORE_TOPICS} of them. Reads nothing past {@code end}.
+     *
+     * @param buffer       holding the record.
+     * @param recordOffset where it starts.
+     * @param end          where the bytes that may hold it end.
+     * @param record       a flyweight to wrap it with.
+     * @return its length, or -1 when it is malformed.
+     */
+    static int checkedRecordLength(
+        final DirectBuffer buffer, final int recordOffset, final int end, final PublishRecord record)
+    {
+        if (end - recordOffset < PublishRecord.HEADER_LENGTH)
+        {
+            return -1;
+        }
+        record.wrap(buffer, recordOffset);
+        final int idLength = record.idLength();
+        final int prefixLength = record.prefixLength();
+        final int dataLength = record.dataLength();
+        if (idLength < 0 || prefixLength < 0 || dataLength < 0)
+        {
+            return -1;
+        }
+        final long base = (long)PublishRecord.HEADER_LENGTH + idLength + prefixLength + dataLength;
+        if (recordOffset + base > end)
+        {
+            return -1;
+        }
+        if ((record.flags() & PublishRecord.FLAG_MORE_TOPICS) == 0)
+        {
+            return (int)base;
+        }
+        if (recordOffset + base + BitUtil.SIZE_OF_INT > end)
+        {
+            return -1;
+        }
+        final int more = record.moreTopicCount();
+        if (more < 1 || more > MAX_MORE_TOPICS || recordOffset + base + (long)BitUtil.SIZE_OF_INT * (1 + more) > end)
+        {
+            return -1;
+        }
+        return record.recordLength();
+    }
+
+    /**
+     * Check the names of a record's further topics that follow it: exactly {@code count} of them, each 1 to
+     * {@link #MAX_TOPIC_NAME_LENGTH} bytes, ending at {@code end}.
+     *
+     * @param buffer holding the names.
+     * @param offset where the first name's length is.
+     * @param end    where the names must end.
+     * @param count  names expected.
+     * @return true when they are well formed.
+     */
+    static boolean hasTopicNames(final DirectBuffer buffer, final int offset, final int end, final int count)
+    {
+        int p = offset;
+        for (int i = 0; i < count; i++)
+        {
+            if (p + BitUtil.SIZE_OF_INT > end)
+            {
+                return false;
+            }
+            final int length = buffer.getInt(p);
+            if (length < 1 || length > MAX_TOPIC_NAME_LENGTH || p + BitUtil.SIZE_OF_INT + (long)length > end)
+            {
+                return false;
+            }
+            p += BitUtil.SIZE_OF_INT + length;
+        }
+        return p == end;
     }
 }

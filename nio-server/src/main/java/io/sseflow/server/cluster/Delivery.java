@@ -9,7 +9,8 @@ import org.agrona.BitUtil;
  * <pre>
  *  0: seq (long)   8: numeric id or outcome (long)
  *  16: ingress seq (long: the record's number in this node's current session, 0 when another session sent it)
- *  24: topic name length (int)   28: topic name ...   then the publish record ...
+ *  24: topic name length (int)   28: topic name ...   then the publish record ...   then, for a record of several
+ *  topics, its further topics' names ({@link ClusterRecord})
  * </pre>
  * Message types: {@link #APPENDED}, {@link #DUPLICATE} (seq is the retained event's), {@link #REFUSED} (the numeric
  * id field holds the {@link ApplyOutcome} ordinal).

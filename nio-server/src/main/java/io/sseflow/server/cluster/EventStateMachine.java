@@ -10,7 +10,10 @@ import org.agrona.collections.Long2LongHashMap;
  * The deterministic state of a clustered hub: applied to every committed {@link ClusterRecord} in log order, it
  * decides each event's hub sequence (one more per appended event) and its id (per topic, by name: one more than the
  * largest numeric id the topic has seen when the publisher gave none; the publisher's otherwise), and refuses a
- * record whose explicit id is still retained in its topic as a duplicate. Every member applies the same records in
+ * record whose explicit id is still retained in its topic as a duplicate. A record of several topics (a Mercure update,
+ * its further topics named after it: {@link ClusterRecord}) is one event of all of them, as in the in-memory hub: one
+ * seq, its id decided and checked against retained ids in its first topic, its topics created together (or the record
+ * refused whole at the topic limit), and retained by each of them. Every member applies the same records in
  * the same order and so reaches the same state; nothing here reads a clock, a random number or the node's identity.
  * <p>
  * Each sending session numbers its records 1, 2, 3... ({@link ClusterRecord} ingress seq): a record is applied only
@@ -33,7 +36,12 @@ final class EventStateMachine
     /**
      * Snapshot layout version.
      */
-    static final int SNAPSHOT_VERSION = 1;
+    static final int SNAPSHOT_VERSION = 2;
+
+    /**
+     * The layout before events of several topics: no first topic per retained event. Still loaded.
+     */
+    static final int SNAPSHOT_VERSION_ONE_TOPIC = 1;
 
     private final int maxTopics;
     private final int historyPerTopic;
@@ -41,6 +49,10 @@ final class EventStateMachine
     private final int[] table;
     private final int mask;
     private final PublishRecord record = new PublishRecord();
+    private final TopicHistory[] eventTopics = new TopicHistory[ClusterRecord.MAX_MORE_TOPICS];
+    private final int[] nameOffsets = new int[ClusterRecord.MAX_MORE_TOPICS];
+    private final int[] nameLengths = new int[ClusterRecord.MAX_MORE_TOPICS];
+    private final int[] nameHashes = new int[ClusterRecord.MAX_MORE_TOPICS];
     private final Long2LongHashMap lastIngressSeqBySession = new Long2LongHashMap(0);
     private int topicCount;
     private long lastSeq;
@@ -149,16 +161,17 @@ final class EventStateMachine
         final int nameLength = length >= ClusterRecord.HEADER_LENGTH ? ClusterRecord.topicNameLength(buffer, offset) : -1;
         final int nameOffset = ClusterRecord.topicNameOffset(offset);
         final int recordOffset = nameOffset + nameLength;
-        final int recordLength = offset + length - recordOffset;
-        if (nameLength < 1 || nameLength > ClusterRecord.MAX_TOPIC_NAME_LENGTH ||
-            recordLength < PublishRecord.HEADER_LENGTH)
+        final int end = offset + length;
+        if (nameLength < 1 || nameLength > ClusterRecord.MAX_TOPIC_NAME_LENGTH || recordOffset > end)
         {
             listener.onRefused(originNode, correlationId, ApplyOutcome.MALFORMED);
             return ApplyOutcome.MALFORMED;
         }
-        final PublishRecord record = this.record.wrap(buffer, recordOffset);
-        if (record.idLength() < 0 || record.prefixLength() < 0 || record.dataLength() < 0 ||
-            record.recordLength() != recordLength)
+        final PublishRecord record = this.record;
+        final int recordLength = ClusterRecord.checkedRecordLength(buffer, recordOffset, end, record);
+        final int more = recordLength < 0 ? 0 : record.moreTopicCount();
+        if (recordLength < 0 || (0 == more && recordOffset + recordLength != end) ||
+            (more > 0 && !collectNames(buffer, nameOffset, nameLength, recordOffset + recordLength, end, more)))
         {
             listener.onRefused(originNode, correlationId, ApplyOutcome.MALFORMED);
             return ApplyOutcome.MALFORMED;
@@ -166,33 +179,127 @@ final class EventStateMachine
 
         final int hash = TopicHistory.hash(buffer, nameOffset, nameLength);
         TopicHistory topic = find(hash, buffer, nameOffset, nameLength);
-        if (null == topic)
+        int newTopics = null == topic ? 1 : 0;
+        for (int i = 0; i < more; i++)
         {
-            if (topicCount == maxTopics)
+            final TopicHistory found = find(nameHashes[i], buffer, nameOffsets[i], nameLengths[i]);
+            eventTopics[i] = found;
+            if (null == found)
             {
-                listener.onRefused(originNode, correlationId, ApplyOutcome.TOPIC_LIMIT);
-                return ApplyOutcome.TOPIC_LIMIT;
+                newTopics++;
             }
-            topic = add(new TopicHistory(buffer, nameOffset, nameLength, hash, historyPerTopic));
         }
-
-        final long existingSeq = topic.findRetained(record);
+        if (topicCount + newTopics > maxTopics)
+        {
+            clearEventTopics(more);
+            listener.onRefused(originNode, correlationId, ApplyOutcome.TOPIC_LIMIT);
+            return ApplyOutcome.TOPIC_LIMIT;
+        }
+        final long existingSeq = null == topic ? 0 : topic.findRetained(record);
         if (0 != existingSeq)
         {
-            listener.onDuplicate(originNode, correlationId, buffer, recordOffset, recordLength, existingSeq);
+            clearEventTopics(more);
+            listener.onDuplicate(originNode, correlationId, buffer, recordOffset, end - recordOffset, existingSeq);
             return ApplyOutcome.DUPLICATE;
         }
+        if (null == topic)
+        {
+            topic = add(new TopicHistory(buffer, nameOffset, nameLength, hash, historyPerTopic, topicCount));
+        }
+        for (int i = 0; i < more; i++)
+        {
+            if (null == eventTopics[i])
+            {
+                eventTopics[i] = add(new TopicHistory(
+                    buffer, nameOffsets[i], nameLengths[i], nameHashes[i], historyPerTopic, topicCount));
+            }
+        }
+
         final long id = topic.decideId(record);
         final long seq = ++lastSeq;
-        topic.append(seq, id, buffer, recordOffset, recordLength);
+        final int first = topic.ordinal();
+        topic.append(seq, id, first, buffer, recordOffset, end - recordOffset);
+        for (int i = 0; i < more; i++)
+        {
+            eventTopics[i].append(seq, id, first, buffer, recordOffset, end - recordOffset);
+        }
+        clearEventTopics(more);
         listener.onAppended(
-            originNode, correlationId, topic.name(), 0, topic.nameLength(), buffer, recordOffset, recordLength, seq, id);
+            originNode, correlationId, topic.name(), 0, topic.nameLength(), buffer, recordOffset, end - recordOffset,
+            seq, id);
         return ApplyOutcome.APPENDED;
     }
 
     /**
+     * The names of a record's further topics into {@link #nameOffsets}, {@link #nameLengths} and
+     * {@link #nameHashes}: well formed, and each unlike the first topic's and every other.
+     *
+     * @return false when they are not.
+     */
+    private boolean collectNames(
+        final DirectBuffer buffer, final int firstOffset, final int firstLength, final int namesOffset, final int end,
+        final int count)
+    {
+        if (!ClusterRecord.hasTopicNames(buffer, namesOffset, end, count))
+        {
+            return false;
+        }
+        final int firstHash = TopicHistory.hash(buffer, firstOffset, firstLength);
+        int p = namesOffset;
+        for (int i = 0; i < count; i++)
+        {
+            final int length = buffer.getInt(p);
+            final int at = p + BitUtil.SIZE_OF_INT;
+            final int hash = TopicHistory.hash(buffer, at, length);
+            if (sameName(firstHash, buffer, firstOffset, firstLength, hash, at, length))
+            {
+                return false;
+            }
+            for (int j = 0; j < i; j++)
+            {
+                if (sameName(nameHashes[j], buffer, nameOffsets[j], nameLengths[j], hash, at, length))
+                {
+                    return false;
+                }
+            }
+            nameOffsets[i] = at;
+            nameLengths[i] = length;
+            nameHashes[i] = hash;
+            p = at + length;
+        }
+        return true;
+    }
+
+    private static boolean sameName(
+        final int hashA, final DirectBuffer buffer, final int offsetA, final int lengthA, final int hashB,
+        final int offsetB, final int lengthB)
+    {
+        if (hashA != hashB || lengthA != lengthB)
+        {
+            return false;
+        }
+        for (int i = 0; i < lengthA; i++)
+        {
+            if (buffer.getByte(offsetA + i) != buffer.getByte(offsetB + i))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void clearEventTopics(final int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            eventTopics[i] = null;
+        }
+    }
+
+    /**
      * Hand every retained event to the consumer in seq order (the order they were appended in), as a member that
-     * just loaded a snapshot gives them to its agent. Allocates its cursors: for start-up, not the steady state.
+     * just loaded a snapshot gives them to its agent; an event of several topics is given once, with its first topic's
+     * name. Allocates its cursors: for start-up, not the steady state.
      *
      * @param consumer given each event.
      * @return events given.
@@ -201,6 +308,7 @@ final class EventStateMachine
     {
         final int[] cursors = new int[topicCount];
         int given = 0;
+        long lastGiven = 0;
         while (true)
         {
             int next = -1;
@@ -220,8 +328,14 @@ final class EventStateMachine
             }
             final TopicHistory topic = topics[next];
             final int i = cursors[next]++;
+            if (nextSeq == lastGiven)
+            {
+                continue;
+            }
+            lastGiven = nextSeq;
+            final TopicHistory first = topics[topic.firstTopicAt(i)];
             consumer.onRetained(
-                topic.name(), 0, topic.nameLength(), topic.recordAt(i), 0, topic.recordLengthAt(i), nextSeq, topic.idAt(i));
+                first.name(), 0, first.nameLength(), topic.recordAt(i), 0, topic.recordLengthAt(i), nextSeq, topic.idAt(i));
             given++;
         }
     }
@@ -241,7 +355,7 @@ final class EventStateMachine
             length += BitUtil.SIZE_OF_INT + topic.nameLength() + BitUtil.SIZE_OF_LONG + BitUtil.SIZE_OF_INT;
             for (int i = 0; i < topic.count(); i++)
             {
-                length += 2 * BitUtil.SIZE_OF_LONG + BitUtil.SIZE_OF_INT + topic.recordLengthAt(i);
+                length += 2 * BitUtil.SIZE_OF_LONG + 2 * BitUtil.SIZE_OF_INT + topic.recordLengthAt(i);
             }
         }
         return length;
@@ -252,8 +366,10 @@ final class EventStateMachine
      * <pre>
      *  magic, version, lastSeq (long), sessionCount, then per session: sessionId (long), lastIngressSeq (long),
      *  then historyPerTopic, topicCount, then per topic:
-     *    nameLength, name, lastId (long), count, then per retained event: seq (long), id (long), length, record
+     *    nameLength, name, lastId (long), count, then per retained event: seq (long), id (long), first topic (the
+     *    ordinal, in this list, of the event's first topic), length, record (and its further topics' names)
      * </pre>
+     * (Version 1, still loaded, had no first topic: each event was its own topic's.)
      *
      * @param buffer to write into, at least {@link #snapshotLength()} bytes from {@code offset}.
      * @param offset where to start.
@@ -300,6 +416,8 @@ final class EventStateMachine
                 p += BitUtil.SIZE_OF_LONG;
                 buffer.putLong(p, topic.idAt(i));
                 p += BitUtil.SIZE_OF_LONG;
+                buffer.putInt(p, topic.firstTopicAt(i));
+                p += BitUtil.SIZE_OF_INT;
                 final int length = topic.recordLengthAt(i);
                 buffer.putInt(p, length);
                 p += BitUtil.SIZE_OF_INT;
@@ -328,7 +446,10 @@ final class EventStateMachine
         require(buffer.getInt(p) == SNAPSHOT_MAGIC, "not an sseflow snapshot");
         p += BitUtil.SIZE_OF_INT;
         final int version = buffer.getInt(p);
-        require(version == SNAPSHOT_VERSION, "snapshot version " + version + ", expected " + SNAPSHOT_VERSION);
+        require(version == SNAPSHOT_VERSION || version == SNAPSHOT_VERSION_ONE_TOPIC,
+            "snapshot version " + version + ", expected " + SNAPSHOT_VERSION + " or " + SNAPSHOT_VERSION_ONE_TOPIC);
+        final int perEvent = 2 * BitUtil.SIZE_OF_LONG + BitUtil.SIZE_OF_INT +
+            (version == SNAPSHOT_VERSION ? BitUtil.SIZE_OF_INT : 0);
         p += BitUtil.SIZE_OF_INT;
         final long seq = buffer.getLong(p);
         p += BitUtil.SIZE_OF_LONG;
@@ -358,7 +479,7 @@ final class EventStateMachine
                 p + nameLength + BitUtil.SIZE_OF_LONG + BitUtil.SIZE_OF_INT <= end, "snapshot cut short");
             final int hash = TopicHistory.hash(buffer, p, nameLength);
             require(null == find(hash, buffer, p, nameLength), "snapshot names a topic twice");
-            final TopicHistory topic = add(new TopicHistory(buffer, p, nameLength, hash, historyPerTopic));
+            final TopicHistory topic = add(new TopicHistory(buffer, p, nameLength, hash, historyPerTopic, t));
             p += nameLength;
             topic.lastId(buffer.getLong(p));
             p += BitUtil.SIZE_OF_LONG;
@@ -366,15 +487,23 @@ final class EventStateMachine
             p += BitUtil.SIZE_OF_INT;
             for (int i = 0; i < events; i++)
             {
-                require(p + 2 * BitUtil.SIZE_OF_LONG + BitUtil.SIZE_OF_INT <= end, "snapshot cut short");
+                require(p + perEvent <= end, "snapshot cut short");
                 final long eventSeq = buffer.getLong(p);
                 p += BitUtil.SIZE_OF_LONG;
                 final long id = buffer.getLong(p);
                 p += BitUtil.SIZE_OF_LONG;
+                int firstTopic = t;
+                if (version == SNAPSHOT_VERSION)
+                {
+                    firstTopic = buffer.getInt(p);
+                    p += BitUtil.SIZE_OF_INT;
+                    require(firstTopic >= 0 && firstTopic < count, "snapshot names first topic " + firstTopic +
+                        " of " + count);
+                }
                 final int recordLength = buffer.getInt(p);
                 p += BitUtil.SIZE_OF_INT;
                 require(recordLength >= PublishRecord.HEADER_LENGTH && p + recordLength <= end, "snapshot cut short");
-                topic.append(eventSeq, id, buffer, p, recordLength);
+                topic.append(eventSeq, id, firstTopic, buffer, p, recordLength);
                 p += recordLength;
             }
         }

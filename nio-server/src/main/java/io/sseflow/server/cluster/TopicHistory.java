@@ -7,16 +7,21 @@ import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * One topic's state in the {@link EventStateMachine}: its name, the largest numeric id it has seen, and its retained
- * events (seq, id, publish record) in a circular array of at most {@code capacity} slots, oldest evicted first.
- * A slot's buffer is kept when the slot is reused, so a warmed topic appends without allocating.
+ * One topic's state in the {@link EventStateMachine}: its name, its place among the machine's topics (its ordinal,
+ * in the order they were created), the largest numeric id it has seen, and its retained events (seq, id, the ordinal
+ * of the event's first topic, publish record) in a circular array of at most {@code capacity} slots, oldest evicted
+ * first. An event of several topics is retained by each of them, its record followed by its further topics' names
+ * ({@link ClusterRecord}), and names its first topic, which may be another. A slot's buffer is kept when the slot is
+ * reused, so a warmed topic appends without allocating.
  */
 final class TopicHistory
 {
     private final UnsafeBuffer name;
     private final int nameLength;
     private final int hash;
+    private final int ordinal;
     private final long[] seqs;
+    private final int[] firstTopics;
     private final long[] ids;
     private final int[] lengths;
     private final ExpandableArrayBuffer[] records;
@@ -25,14 +30,18 @@ final class TopicHistory
     private int head;
     private int count;
 
-    TopicHistory(final DirectBuffer name, final int nameOffset, final int nameLength, final int hash, final int capacity)
+    TopicHistory(
+        final DirectBuffer name, final int nameOffset, final int nameLength, final int hash, final int capacity,
+        final int ordinal)
     {
         final byte[] bytes = new byte[nameLength];
         name.getBytes(nameOffset, bytes);
         this.name = new UnsafeBuffer(bytes);
         this.nameLength = nameLength;
         this.hash = hash;
+        this.ordinal = ordinal;
         this.seqs = new long[capacity];
+        this.firstTopics = new int[capacity];
         this.ids = new long[capacity];
         this.lengths = new int[capacity];
         this.records = new ExpandableArrayBuffer[capacity];
@@ -77,6 +86,14 @@ final class TopicHistory
     int hash()
     {
         return hash;
+    }
+
+    /**
+     * This topic's place among the state machine's topics, in the order they were created.
+     */
+    int ordinal()
+    {
+        return ordinal;
     }
 
     long lastId()
@@ -160,7 +177,18 @@ final class TopicHistory
         return 0;
     }
 
-    void append(final long seq, final long id, final DirectBuffer record, final int offset, final int length)
+    /**
+     * Retain an event, evicting the oldest when full.
+     *
+     * @param seq        its hub sequence.
+     * @param id         its id.
+     * @param firstTopic ordinal of its first topic (this one's for an event of this topic alone).
+     * @param record     the publish record, followed by its further topics' names when it has several.
+     * @param offset     where it starts.
+     * @param length     its length, names included.
+     */
+    void append(
+        final long seq, final long id, final int firstTopic, final DirectBuffer record, final int offset, final int length)
     {
         final int capacity = seqs.length;
         if (count == capacity)
@@ -177,6 +205,7 @@ final class TopicHistory
         buffer.putBytes(0, record, offset, length);
         seqs[slot] = seq;
         ids[slot] = id;
+        firstTopics[slot] = firstTopic;
         lengths[slot] = length;
         count++;
     }
@@ -189,6 +218,11 @@ final class TopicHistory
     long idAt(final int i)
     {
         return ids[(head + i) % seqs.length];
+    }
+
+    int firstTopicAt(final int i)
+    {
+        return firstTopics[(head + i) % seqs.length];
     }
 
     DirectBuffer recordAt(final int i)

@@ -98,8 +98,9 @@ public interface EventSequencer extends AutoCloseable
 
     /**
      * Does this sequencer carry records of several topics ({@link PublishRecord#FLAG_MORE_TOPICS}, a Mercure update
-     * of several topics)? Their further topics are node-local topic indexes, so a replicated sequencer that sends
-     * records to other nodes by topic name answers false, and the server refuses such updates. The default is true.
+     * of several topics)? Their further topics are node-local topic indexes: a replicated sequencer that sends
+     * records to other nodes by topic name must send those topics' names too (the clustered one does), or answer
+     * false, and then the server refuses such updates ({@code 501}). The default is true.
      *
      * @return true when records of several topics are sequenced.
      */

@@ -45,7 +45,9 @@ public interface SequencedEventHandler
      * @param buffer       holding the {@link PublishRecord publish record}; valid only during the call.
      * @param recordOffset where the record starts.
      * @param recordLength its length.
-     * @param result       why: {@link PublishResult#NO_LEADER} or {@link PublishResult#TOPIC_LIMIT}.
+     * @param result       why: {@link PublishResult#NO_LEADER}, {@link PublishResult#TOPIC_LIMIT} or
+     *                     {@link PublishResult#TOO_LARGE} (a record that with its topics' names does not fit the
+     *                     replicated log's message).
      */
     default void onRefused(DirectBuffer buffer, int recordOffset, int recordLength, PublishResult result)
     {

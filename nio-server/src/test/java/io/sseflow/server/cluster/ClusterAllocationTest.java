@@ -23,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Bytes allocated per event in steady state on the clustered service's thread and on the thread that polls the
- * sequencer (the server agent's, here the test's, which also publishes through a pre-encoded record).
+ * sequencer (the server agent's, here the test's, which also publishes through pre-encoded records): every other event
+ * is a record of three topics (a Mercure update, its further topics sent by name).
  */
 class ClusterAllocationTest
 {
@@ -32,14 +33,30 @@ class ClusterAllocationTest
     private final List<Throwable> errors = new CopyOnWriteArrayList<>();
     private final PublishClaim claim = new PublishClaim();
     private final ExpandableArrayBuffer record = new ExpandableArrayBuffer(256);
+    private final ExpandableArrayBuffer severalTopics = new ExpandableArrayBuffer(256);
+    private final PublishRecord deliveredRecord = new PublishRecord();
+    private int severalTopicsLength;
+    private int[] severalTopicIndexes;
     private ClusterEventSequencer sequencer;
     private long delivered;
+    private long deliveredSeveral;
+    private long wrongTopics;
     private final SequencedEventHandler counter = new SequencedEventHandler()
     {
         public void onEvent(
             final DirectBuffer buffer, final int recordOffset, final int recordLength, final long seq, final long numericId)
         {
             delivered++;
+            final PublishRecord record = deliveredRecord.wrap(buffer, recordOffset);
+            if (record.moreTopicCount() > 0)
+            {
+                deliveredSeveral++;
+                if (record.topicIndex() != severalTopicIndexes[0] || record.moreTopicCount() != 2 ||
+                    record.moreTopic(0) != severalTopicIndexes[1] || record.moreTopic(1) != severalTopicIndexes[2])
+                {
+                    wrongTopics++;
+                }
+            }
         }
     };
 
@@ -65,6 +82,10 @@ class ClusterAllocationTest
         final ClusterTestSupport.Topics topics = new ClusterTestSupport.Topics();
         final int topicIndex = topics.indexOf("alloc");
         final int recordLength = ClusterRecords.putPublishRecord(record, 0, 0, topicIndex, null, "price update 12.50");
+        severalTopicIndexes = new int[]{
+            topicIndex, topics.indexOf("alloc-b"), topics.indexOf("https://example.com/alloc/c") };
+        severalTopicsLength = ClusterRecords.putSeveralTopicsRecord(severalTopics, 0, 0, severalTopicIndexes[0],
+            new int[]{ severalTopicIndexes[1], severalTopicIndexes[2] }, null, "price update 12.50");
         sequencer = new ClusterEventSequencer(
             ClusterSettings.singleNode(dataDir, ClusterTestSupport.freeBasePort(ClusterSettings.PORTS_PER_MEMBER))
                 .aeronDirectoryName(aeronDir).limits(4, 1024),
@@ -101,6 +122,8 @@ class ClusterAllocationTest
         assertEquals(0, serviceMinimum, "bytes on the service thread in the quietest of 3 batches: " + batches);
         assertEquals(0, pollMinimum, "bytes on the polling thread in the quietest of 3 batches: " + batches);
         assertEquals(List.of(), errors);
+        assertEquals(delivered / 2, deliveredSeveral, "records of several topics delivered");
+        assertEquals(0, wrongTopics, "records of several topics delivered with other topics");
     }
 
     private void runBatch(final int recordLength, final int events)
@@ -110,7 +133,7 @@ class ClusterAllocationTest
         int published = 0;
         while (delivered < target)
         {
-            while (published < events && claimAndCopy(recordLength))
+            while (published < events && claimAndCopy(recordLength, published))
             {
                 published++;
             }
@@ -122,13 +145,15 @@ class ClusterAllocationTest
         }
     }
 
-    private boolean claimAndCopy(final int recordLength)
+    private boolean claimAndCopy(final int recordLength, final int published)
     {
-        if (PublishResult.OK != sequencer.tryClaim(recordLength, claim))
+        final boolean several = 1 == (published & 1);
+        final int length = several ? severalTopicsLength : recordLength;
+        if (PublishResult.OK != sequencer.tryClaim(length, claim))
         {
             return false;
         }
-        claim.buffer().putBytes(0, record, 0, recordLength);
+        claim.buffer().putBytes(0, several ? severalTopics : record, 0, length);
         sequencer.commit(claim);
         return true;
     }

@@ -156,21 +156,17 @@ class LongAbsenceRejoinTest
         {
             purgedAway[i] = sequencers[i].purgedSegments();
         }
-        for (int e = 0; e < FILLER_EVENTS / 2; e++)
+        // a purge needs two snapshots past the position the member reported, and the schedule looks every 100 ms:
+        // filler in paced chunks (bounded) until every member has deleted log again
+        for (int e = 0; e < 5 * FILLER_EVENTS && !everyMemberPurgedBeyond(purgedAway); e++)
         {
             publish(e % MEMBERS, "bulk", FILLER);
-        }
-        Await.condition(() ->
-        {
-            for (int i = 0; i < MEMBERS; i++)
+            if (e % 50 == 49)
             {
-                if (sequencers[i].purgedSegments() <= purgedAway[i])
-                {
-                    return false;
-                }
+                Thread.sleep(SnapshotSchedule.CHECK_INTERVAL_NS / 1_000_000);
             }
-            return true;
-        }, "every member deleted log again", WAIT);
+        }
+        Await.condition(() -> everyMemberPurgedBeyond(purgedAway), "every member deleted log again", WAIT);
         final List<String> unexpected = new ArrayList<>();
         for (final Throwable error : errors)
         {
@@ -300,6 +296,18 @@ class LongAbsenceRejoinTest
     {
         final Topic handle = servers[node].topic(topic);
         Servers.publish(handle, data, SseOptions.NONE);
+    }
+
+    private boolean everyMemberPurgedBeyond(final long[] purged)
+    {
+        for (int i = 0; i < MEMBERS; i++)
+        {
+            if (sequencers[i].purgedSegments() <= purged[i])
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private int closeAFollower()

@@ -1,8 +1,13 @@
 package io.sseflow.server;
 
+import io.sseflow.encoder.SseOptions;
 import io.sseflow.server.http.HttpResponses;
+import io.sseflow.server.sequencer.InMemoryEventSequencer;
+import io.sseflow.server.support.Await;
+import io.sseflow.server.support.ForwardingSequencer;
 import io.sseflow.server.support.RawHttp;
 import io.sseflow.server.support.RawSseClient;
+import io.sseflow.server.support.Servers;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -20,7 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The {@code Last-Event-ID} header of a resuming Mercure subscription's response: the requested id when it is
  * retained (the event preceding the first one sent), {@code earliest} when it is not or was asked for, none when the
  * request did not resume; the header's id wins over the query's; CORS exposes it; native streams are unchanged.
- * Every case asserts the exact bytes of the response head and then the stream that follows it.
+ * A stream held on a lagging node answers the requested id: the stream then starts right after it. Every case
+ * asserts the exact bytes of the response head and then the stream that follows it.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class MercureLastEventIdTest
@@ -107,6 +113,39 @@ class MercureLastEventIdTest
         {
             assertEquals(cors + "\r\n", client.readHead());
         }
+    }
+
+    @Test
+    void shouldAnswerTheRequestedIdOfAStreamHeldUntilALaggingNodeHasIt() throws Exception
+    {
+        server = SseServer.builder().port(0).eventSequencer((capacity) ->
+            new ForwardingSequencer(new InMemoryEventSequencer(capacity))
+            {
+                @Override
+                public boolean canBeBehind()
+                {
+                    return true;
+                }
+            }).start();
+        final Topic a = server.topic("a");
+        final Topic c = server.topic("c");
+        Servers.publish(a, "a1", SseOptions.NONE);
+        Servers.publish(c, "c2", SseOptions.NONE);
+        Await.value(() -> server.metrics().eventsPublished(), 2, "published");
+        try (RawSseClient held = RawSseClient.get(server.port(), "/.well-known/mercure?topic=a", "Last-Event-ID: 4"))
+        {
+            // the head goes out before the node has seq 4; the stream then starts right after it
+            assertEquals(FIELDS + "Last-Event-ID: 4\r\n\r\n", held.readHead());
+            Servers.awaitSubscribers(server, 1);
+            Servers.publish(c, "c3", SseOptions.NONE);
+            Servers.publish(a, "a4", SseOptions.NONE);
+            Servers.publish(a, "a5", SseOptions.NONE);
+            assertEquals("id: 5\ndata: a5\n\n", held.readBytes("id: 5\ndata: a5\n\n".length()));
+        }
+        // seq 2 is c's: passed by the node, not in the stream, a replay miss answered earliest
+        assertHeadAndStream("/.well-known/mercure?topic=a", FIELDS + "Last-Event-ID: earliest\r\n\r\n",
+            "id: 1\ndata: a1\n\nid: 4\ndata: a4\n\nid: 5\ndata: a5\n\n", "Last-Event-ID: 2");
+        assertEquals(1, server.metrics().get(ServerCounter.REPLAY_MISSES));
     }
 
     @Test

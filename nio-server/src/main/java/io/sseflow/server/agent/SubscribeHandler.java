@@ -395,7 +395,7 @@ final class SubscribeHandler
                 holds.shouldHold(stream.appliedSeq(), idBuffer, idOffset, idLength))
             {
                 startStreaming(connection, stream, selectors, log.nextOrdinal(),
-                    head(reportLastEventId, idBuffer, idOffset, idLength));
+                    head(connection, reportLastEventId, idBuffer, idOffset, idLength));
                 holds.hold(connection, stream, idBuffer, idOffset, idLength, clock.nanoTime());
                 flusher.flush(connection);
                 return;
@@ -408,32 +408,36 @@ final class SubscribeHandler
             }
         }
         startStreaming(connection, stream, selectors, startOrdinal,
-            head(reportLastEventId, idBuffer, idOffset, found ? idLength : 0));
+            head(connection, reportLastEventId, idBuffer, idOffset, found ? idLength : 0));
         stream.addSubscriber(connection);
         metrics.increment(ServerCounter.SUBSCRIBERS);
         flusher.flush(connection);
     }
 
     /**
-     * The response head of a shared stream: the shared event-stream head, or, to report where a Mercure
-     * subscription resumes, one of its own carrying {@code Last-Event-ID} (built once per subscribe: rendered in the
-     * response buffer, then copied into a buffer of its exact length, which the cursor sends whole).
+     * The control bytes a shared stream's cursor starts with: the shared event-stream head, or, to report where a
+     * Mercure subscription resumes, a head of its own carrying {@code Last-Event-ID}, rendered in the response buffer
+     * with the id's bytes and written from there at once ({@link ResponseWriter#writeStreamHead}), so that only
+     * what the socket did not take (nothing, usually) is left for the cursor.
      *
      * @param reportLastEventId whether the head carries {@code Last-Event-ID}.
      * @param idLength          of the id it carries; 0 for {@code earliest}.
+     * @return the bytes the cursor sends before any event, or null for none.
      */
     private ByteBuffer head(
-        final boolean reportLastEventId, final DirectBuffer idBuffer, final int idOffset, final int idLength)
+        final Connection connection,
+        final boolean reportLastEventId,
+        final DirectBuffer idBuffer,
+        final int idOffset,
+        final int idLength)
     {
         if (!reportLastEventId)
         {
             return streamHead;
         }
-        final UnsafeBuffer out = writer.buffer();
-        final int length = writer.responses().putEventStreamHeadWithLastEventId(out, 0, idBuffer, idOffset, idLength);
-        final ByteBuffer head = ByteBuffer.allocate(length);
-        out.getBytes(0, head, length);
-        return head.flip();
+        final int length = writer.responses().putEventStreamHeadWithLastEventId(
+            writer.buffer(), 0, idBuffer, idOffset, idLength);
+        return writer.writeStreamHead(connection, length);
     }
 
     private void startStreaming(

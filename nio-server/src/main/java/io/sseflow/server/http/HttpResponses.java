@@ -154,7 +154,11 @@ public final class HttpResponses
      * @return bytes written.
      */
     public int putEventStreamHeadWithLastEventId(
-        final MutableDirectBuffer buffer, final int index, final DirectBuffer id, final int idOffset, final int idLength)
+        final MutableDirectBuffer buffer,
+        final int index,
+        final DirectBuffer id,
+        final int idOffset,
+        final int idLength)
     {
         int position = index;
         position += putBytes(buffer, position, eventStreamFields);

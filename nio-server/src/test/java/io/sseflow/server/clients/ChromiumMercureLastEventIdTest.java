@@ -51,8 +51,8 @@ class ChromiumMercureLastEventIdTest
         final SseServer hub = resources.track(SseServer.builder().port(0).allowOrigin("*").start());
         for (int i = 1; i <= 2; i++)
         {
-            final String answer = RawHttp.post(hub.port(), "/.well-known/mercure", "topic=books&id=b" + i + "&data=v" + i,
-                "Content-Type: application/x-www-form-urlencoded");
+            final String answer = RawHttp.post(hub.port(), "/.well-known/mercure",
+                "topic=books&id=b" + i + "&data=v" + i, "Content-Type: application/x-www-form-urlencoded");
             assertEquals("HTTP/1.1 200 OK", RawHttp.status(answer), answer);
         }
         final BrowserDriver browser = resources.track(BrowserDriver.launch());

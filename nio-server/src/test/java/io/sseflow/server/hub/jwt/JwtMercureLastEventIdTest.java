@@ -50,7 +50,8 @@ class JwtMercureLastEventIdTest
             publish(hub, "topic=" + encode(BOOK_1) + "&id=u1&data=after", "u1");
 
             // anonymous: p1 is not theirs, so it is answered as an unknown id would be
-            assertHeadAndStream(hub, SUBSCRIBE + "&lastEventID=p1", FIELDS + "Last-Event-ID: earliest\r\n\r\n", U0 + U1);
+            assertHeadAndStream(hub, SUBSCRIBE + "&lastEventID=p1", FIELDS + "Last-Event-ID: earliest\r\n\r\n",
+                U0 + U1);
             assertHeadAndStream(hub, SUBSCRIBE + "&lastEventID=nope", FIELDS + "Last-Event-ID: earliest\r\n\r\n",
                 U0 + U1);
             assertHeadAndStream(hub, SUBSCRIBE, FIELDS + "Last-Event-ID: u0\r\n\r\n", U1, "Last-Event-ID: u0");
@@ -78,7 +79,8 @@ class JwtMercureLastEventIdTest
     private static void publish(final SseServer hub, final String form, final String id) throws Exception
     {
         final String answer = RawHttp.post(hub.port(), "/.well-known/mercure", form,
-            "Content-Type: application/x-www-form-urlencoded", "Authorization: Bearer " + PUBLISHER, "Connection: close");
+            "Content-Type: application/x-www-form-urlencoded", "Authorization: Bearer " + PUBLISHER,
+            "Connection: close");
         assertEquals("HTTP/1.1 200 OK", RawHttp.status(answer), answer);
         assertEquals(id, RawHttp.body(answer));
     }

@@ -85,6 +85,38 @@ final class ResponseWriter
         }
     }
 
+    /**
+     * Write the response head a stream has of its own (built in {@link #buffer()} from 0), straight to the socket,
+     * before its cursor opens: nothing is allocated when the socket takes it all, as it does at the start of a
+     * connection's stream; what it does not take is copied into a buffer of its exact length, which the cursor sends
+     * first, as its control bytes. A failed write leaves the rest to the cursor too, whose first flush meets the same
+     * error and closes the connection as for any stream.
+     *
+     * @param connection about to stream.
+     * @param length     of the head in the response buffer.
+     * @return null when the whole head is written, else the rest, read from 0 to capacity.
+     */
+    ByteBuffer writeStreamHead(final Connection connection, final int length)
+    {
+        final ByteBuffer out = responseByteBuffer;
+        out.clear().limit(length);
+        try
+        {
+            connection.channel.write(out);
+        }
+        catch (final IOException ex)
+        {
+            // the cursor's flush meets it and closes the connection
+        }
+        if (!out.hasRemaining())
+        {
+            return null;
+        }
+        final ByteBuffer rest = ByteBuffer.allocate(out.remaining());
+        rest.put(out).flip();
+        return rest;
+    }
+
     void send(final Connection connection, final byte[] response)
     {
         responseBuffer.putBytes(0, response);

@@ -252,13 +252,14 @@ final class SubscribeHandler
         }
         final DirectBuffer idBuffer = resumeIdBuffer;
         final int idOffset = resumeIdOffset;
-        startShared(connection, selectors, idBuffer, idOffset, idLength, false);
+        startShared(connection, selectors, idBuffer, idOffset, idLength, false, false);
     }
 
     /**
      * Answer a Mercure subscription, {@code GET /.well-known/mercure?topic=S&topic=S2}: every update (and native
      * event) whose topic one of the selectors matches, once each; {@code Last-Event-ID} or {@code ?lastEventID=}
-     * resumes after that update, {@code earliest} replays everything retained.
+     * resumes after that update, {@code earliest} replays everything retained. A resuming subscription's response
+     * head carries {@code Last-Event-ID} (see {@link #startShared}).
      *
      * @param connection whose request is complete in {@code buffer}.
      * @param buffer     holding the request.
@@ -275,7 +276,10 @@ final class SubscribeHandler
         {
             idLength = fieldBuffer.putStringWithoutLengthUtf8(0, query.lastEventId());
         }
-        startShared(connection, query.selectors(), fieldBuffer, 0, idLength, query.resume() == MercureResume.EARLIEST);
+        final MercureResume resume = query.resume();
+        startShared(
+            connection, query.selectors(), fieldBuffer, 0, idLength, resume == MercureResume.EARLIEST,
+            resume != MercureResume.LIVE);
     }
 
     /**
@@ -350,6 +354,15 @@ final class SubscribeHandler
      * holds it (else, when the id is ahead of a lagging node, held until the node has it ({@link CatchUpHolds}), else
      * from the oldest retained, counted as a replay miss), from the oldest retained for
      * {@code earliest}, else live.
+     * <p>
+     * With {@code reportLastEventId} (a Mercure subscription that asked to resume), the response head carries
+     * {@code Last-Event-ID}: the id of the event preceding the first one sent, which is the requested id when the
+     * stream's log holds it, else {@code earliest} ({@code earliest} asked for, the id unknown or evicted). The
+     * stream's log holds only what this subscriber may receive (its private updates are those its grant matches), so
+     * an id the subscriber may not receive is never found, and only the client's own id is ever echoed. A held
+     * stream echoes the requested id too: the head goes out before the node catches up, and the hold then starts
+     * right after that id; only a hold that times out replays every retained event instead, and those repeat what
+     * the client has (its id was ahead of them), so no gap is hidden from it.
      */
     private void startShared(
         final Connection connection,
@@ -357,7 +370,8 @@ final class SubscribeHandler
         final DirectBuffer idBuffer,
         final int idOffset,
         final int idLength,
-        final boolean earliest)
+        final boolean earliest,
+        final boolean reportLastEventId)
     {
         if (closeRequested.get())
         {
@@ -367,6 +381,7 @@ final class SubscribeHandler
         final SharedStream stream = topics.streams().getOrCreate(selectors, subscribeRequest.privateSelectors());
         final TopicLog log = stream.log;
         long startOrdinal = log.nextOrdinal();
+        boolean found = !earliest;
         if (earliest)
         {
             metrics.increment(ServerCounter.REPLAYS);
@@ -379,7 +394,8 @@ final class SubscribeHandler
             if (startOrdinal == TopicLog.NOT_FOUND &&
                 holds.shouldHold(stream.appliedSeq(), idBuffer, idOffset, idLength))
             {
-                startStreaming(connection, stream, selectors, log.nextOrdinal());
+                startStreaming(connection, stream, selectors, log.nextOrdinal(),
+                    head(connection, reportLastEventId, idBuffer, idOffset, idLength));
                 holds.hold(connection, stream, idBuffer, idOffset, idLength, clock.nanoTime());
                 flusher.flush(connection);
                 return;
@@ -388,22 +404,54 @@ final class SubscribeHandler
             {
                 metrics.increment(ServerCounter.REPLAY_MISSES);
                 startOrdinal = log.firstOrdinal();
+                found = false;
             }
         }
-        startStreaming(connection, stream, selectors, startOrdinal);
+        startStreaming(connection, stream, selectors, startOrdinal,
+            head(connection, reportLastEventId, idBuffer, idOffset, found ? idLength : 0));
         stream.addSubscriber(connection);
         metrics.increment(ServerCounter.SUBSCRIBERS);
         flusher.flush(connection);
     }
 
+    /**
+     * The control bytes a shared stream's cursor starts with: the shared event-stream head, or, to report where a
+     * Mercure subscription resumes, a head of its own carrying {@code Last-Event-ID}, rendered in the response buffer
+     * with the id's bytes and written from there at once ({@link ResponseWriter#writeStreamHead}), so that only
+     * what the socket did not take (nothing, usually) is left for the cursor.
+     *
+     * @param reportLastEventId whether the head carries {@code Last-Event-ID}.
+     * @param idLength          of the id it carries; 0 for {@code earliest}.
+     * @return the bytes the cursor sends before any event, or null for none.
+     */
+    private ByteBuffer head(
+        final Connection connection,
+        final boolean reportLastEventId,
+        final DirectBuffer idBuffer,
+        final int idOffset,
+        final int idLength)
+    {
+        if (!reportLastEventId)
+        {
+            return streamHead;
+        }
+        final int length = writer.responses().putEventStreamHeadWithLastEventId(
+            writer.buffer(), 0, idBuffer, idOffset, idLength);
+        return writer.writeStreamHead(connection, length);
+    }
+
     private void startStreaming(
-        final Connection connection, final SharedStream stream, final SelectorSet selectors, final long startOrdinal)
+        final Connection connection,
+        final SharedStream stream,
+        final SelectorSet selectors,
+        final long startOrdinal,
+        final ByteBuffer head)
     {
         connection.startStreaming(stream);
         metrics.addSelectors(SelectorKind.EXACT, selectors.count(SelectorKind.EXACT));
         metrics.addSelectors(SelectorKind.WILDCARD, selectors.count(SelectorKind.WILDCARD));
         metrics.addSelectors(SelectorKind.TEMPLATE, selectors.count(SelectorKind.TEMPLATE));
-        connection.cursor.open(stream.log, startOrdinal, streamHead, clock.nanoTime());
+        connection.cursor.open(stream.log, startOrdinal, head, clock.nanoTime());
     }
 
     /**

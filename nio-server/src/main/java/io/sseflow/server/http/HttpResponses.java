@@ -27,6 +27,9 @@ public final class HttpResponses
     private static final byte[] CONNECTION_CLOSE = ascii("Connection: close\r\n");
     private static final byte[] CONNECTION_KEEP_ALIVE = ascii("Connection: keep-alive\r\n");
     private static final byte[] NO_STORE = ascii("Cache-Control: no-store\r\n");
+    private static final byte[] LAST_EVENT_ID = ascii("Last-Event-ID: ");
+    private static final byte[] EARLIEST = ascii("earliest");
+    private static final byte[] EXPOSE_LAST_EVENT_ID = ascii("Access-Control-Expose-Headers: Last-Event-ID\r\n");
 
     static
     {
@@ -135,6 +138,73 @@ public final class HttpResponses
         position += putPersistence(buffer, position, persistence);
         position += putBytes(buffer, position, CRLF);
         return position - index;
+    }
+
+    /**
+     * The head of an event stream that tells a resuming Mercure subscriber where it resumes: the fields of
+     * {@link #eventStreamHead()}, then {@code Last-Event-ID: <id>}, or {@code Last-Event-ID: earliest} when there is
+     * no id or the id cannot be sent as a header value ({@link #isSendableFieldValue}), and, when CORS is on,
+     * {@code Access-Control-Expose-Headers: Last-Event-ID} so that a script in the browser can read it.
+     *
+     * @param buffer   to write into; room for the id and about 200 bytes more than {@link #eventStreamHead()}.
+     * @param index    at which to write.
+     * @param id       holding the id, or null for {@code earliest}.
+     * @param idOffset of the id.
+     * @param idLength of the id; 0 for {@code earliest}.
+     * @return bytes written.
+     */
+    public int putEventStreamHeadWithLastEventId(
+        final MutableDirectBuffer buffer,
+        final int index,
+        final DirectBuffer id,
+        final int idOffset,
+        final int idLength)
+    {
+        int position = index;
+        position += putBytes(buffer, position, eventStreamFields);
+        position += putBytes(buffer, position, LAST_EVENT_ID);
+        if (null != id && idLength > 0 && isSendableFieldValue(id, idOffset, idLength))
+        {
+            buffer.putBytes(position, id, idOffset, idLength);
+            position += idLength;
+        }
+        else
+        {
+            position += putBytes(buffer, position, EARLIEST);
+        }
+        position += putBytes(buffer, position, CRLF);
+        if (hasCors())
+        {
+            position += putBytes(buffer, position, EXPOSE_LAST_EVENT_ID);
+        }
+        position += putBytes(buffer, position, CRLF);
+        return position - index;
+    }
+
+    /**
+     * Can these bytes be sent, unchanged, as an HTTP field value (RFC 9110 section 5.5)? Every byte must be a
+     * visible ASCII character or {@code obs-text} (0x80 and above: the UTF-8 of a non-ASCII id, sent as the client
+     * sent it), with space and horizontal tab allowed only inside; other control characters and DEL are not
+     * allowed in a field value, and a space or tab at either end would be stripped by the recipient.
+     *
+     * @param value  holding the bytes.
+     * @param offset of the first byte.
+     * @param length of the bytes; at least 1.
+     * @return true when they can be sent as they are.
+     */
+    public static boolean isSendableFieldValue(final DirectBuffer value, final int offset, final int length)
+    {
+        for (int i = 0; i < length; i++)
+        {
+            final int b = value.getByte(offset + i) & 0xFF;
+            final boolean visible = (b > 0x20 && b < 0x7F) || b >= 0x80;
+            final boolean inner = i > 0 && i < length - 1 && (b == ' ' || b == '\t');
+            if (!visible && !inner)
+            {
+                return false;
+            }
+        }
+        return length > 0;
     }
 
     /**

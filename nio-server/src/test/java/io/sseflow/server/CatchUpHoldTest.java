@@ -1,9 +1,7 @@
 package io.sseflow.server;
 
 import io.sseflow.encoder.SseOptions;
-import io.sseflow.server.sequencer.InMemoryEventSequencer;
 import io.sseflow.server.support.Await;
-import io.sseflow.server.support.ForwardingSequencer;
 import io.sseflow.server.support.RawHttp;
 import io.sseflow.server.support.RawSseClient;
 import io.sseflow.server.support.Servers;
@@ -38,15 +36,7 @@ class CatchUpHoldTest
     @Test
     void shouldHoldAStreamWhoseLastEventIdIsAheadUntilTheLogHasIt() throws Exception
     {
-        server = SseServer.builder().port(0).eventSequencer((capacity) ->
-            new ForwardingSequencer(new InMemoryEventSequencer(capacity))
-            {
-                @Override
-                public boolean canBeBehind()
-                {
-                    return true;
-                }
-            }).start();
+        server = Servers.startCanBeBehind();
         final Topic topic = server.topic("t");
         for (int i = 1; i <= 3; i++)
         {
@@ -79,15 +69,7 @@ class CatchUpHoldTest
     @Test
     void shouldStartAtTheFirstLargerIdWhenTheHeldIdNeverComes() throws Exception
     {
-        server = SseServer.builder().port(0).eventSequencer((capacity) ->
-            new ForwardingSequencer(new InMemoryEventSequencer(capacity))
-            {
-                @Override
-                public boolean canBeBehind()
-                {
-                    return true;
-                }
-            }).start();
+        server = Servers.startCanBeBehind();
         final Topic topic = server.topic("t");
         Servers.publish(topic, "event 1", SseOptions.NONE);
         Await.value(() -> server.metrics().eventsPublished(), 1, "published");

@@ -2,9 +2,7 @@ package io.sseflow.server;
 
 import io.sseflow.encoder.SseOptions;
 import io.sseflow.server.http.HttpResponses;
-import io.sseflow.server.sequencer.InMemoryEventSequencer;
 import io.sseflow.server.support.Await;
-import io.sseflow.server.support.ForwardingSequencer;
 import io.sseflow.server.support.RawHttp;
 import io.sseflow.server.support.RawSseClient;
 import io.sseflow.server.support.Servers;
@@ -118,15 +116,7 @@ class MercureLastEventIdTest
     @Test
     void shouldAnswerTheRequestedIdOfAStreamHeldUntilALaggingNodeHasIt() throws Exception
     {
-        server = SseServer.builder().port(0).eventSequencer((capacity) ->
-            new ForwardingSequencer(new InMemoryEventSequencer(capacity))
-            {
-                @Override
-                public boolean canBeBehind()
-                {
-                    return true;
-                }
-            }).start();
+        server = Servers.startCanBeBehind();
         final Topic a = server.topic("a");
         final Topic c = server.topic("c");
         Servers.publish(a, "a1", SseOptions.NONE);

@@ -1,9 +1,7 @@
 package io.sseflow.server;
 
 import io.sseflow.encoder.SseOptions;
-import io.sseflow.server.sequencer.InMemoryEventSequencer;
 import io.sseflow.server.support.Await;
-import io.sseflow.server.support.ForwardingSequencer;
 import io.sseflow.server.support.RawHttp;
 import io.sseflow.server.support.RawSseClient;
 import io.sseflow.server.support.Servers;
@@ -38,15 +36,7 @@ class SharedStreamCatchUpHoldTest
     @Test
     void shouldHoldMultiTopicAndMercureStreamsWhoseLastEventIdIsAheadUntilTheNodeHasIt() throws Exception
     {
-        server = SseServer.builder().port(0).eventSequencer((capacity) ->
-            new ForwardingSequencer(new InMemoryEventSequencer(capacity))
-            {
-                @Override
-                public boolean canBeBehind()
-                {
-                    return true;
-                }
-            }).start();
+        server = Servers.startCanBeBehind();
         final Topic a = server.topic("a");
         final Topic b = server.topic("b");
         final Topic c = server.topic("c");
@@ -95,15 +85,7 @@ class SharedStreamCatchUpHoldTest
     @Test
     void shouldKeepAHeldStreamsLogWhenItsLastSubscriberLeaves() throws Exception
     {
-        server = SseServer.builder().port(0).eventSequencer((capacity) ->
-            new ForwardingSequencer(new InMemoryEventSequencer(capacity))
-            {
-                @Override
-                public boolean canBeBehind()
-                {
-                    return true;
-                }
-            }).start();
+        server = Servers.startCanBeBehind();
         final Topic a = server.topic("a");
         final Topic b = server.topic("b");
         Servers.publish(a, "a1", SseOptions.NONE);

@@ -5,6 +5,7 @@ import io.sseflow.server.PublishResult;
 import io.sseflow.server.SseServer;
 import io.sseflow.server.Topic;
 import io.sseflow.server.hub.HubOptions;
+import io.sseflow.server.sequencer.InMemoryEventSequencer;
 
 /**
  * A running {@link SseServer} through its public API: wait for its subscribers, publish through back-pressure.
@@ -28,6 +29,25 @@ public final class Servers
         args[1] = "0";
         System.arraycopy(flags, 0, args, 2, flags.length);
         return HubOptions.parse(args).start();
+    }
+
+    /**
+     * An in-memory server on a free loopback port whose sequencer says it can be behind (as a cluster member can),
+     * so that a stream whose {@code Last-Event-ID} is ahead of the log is held rather than replayed.
+     *
+     * @return the started server.
+     */
+    public static SseServer startCanBeBehind()
+    {
+        return SseServer.builder().port(0).eventSequencer((capacity) ->
+            new ForwardingSequencer(new InMemoryEventSequencer(capacity))
+            {
+                @Override
+                public boolean canBeBehind()
+                {
+                    return true;
+                }
+            }).start();
     }
 
     /**

@@ -4,9 +4,9 @@ import io.sseflow.encoder.SseOptions;
 import io.sseflow.server.sequencer.EventSequencer;
 import io.sseflow.server.sequencer.InMemoryEventSequencer;
 import io.sseflow.server.support.Await;
-import io.sseflow.server.support.ForwardingSequencer;
 import io.sseflow.server.support.RawSseClient;
 import io.sseflow.server.support.Servers;
+import io.sseflow.server.support.SwitchableSequencer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -54,23 +54,6 @@ class LeaderLossTest
                 assertEquals("id: 2\ndata: after\n\n", again.readBytes("id: 2\ndata: after\n\n".length()));
                 Await.value(() -> server.metrics().subscribers(), 1L, "subscriber still streaming");
             }
-        }
-    }
-
-    private static final class SwitchableSequencer extends ForwardingSequencer
-    {
-        private final AtomicBoolean ready;
-
-        SwitchableSequencer(final EventSequencer delegate, final AtomicBoolean ready)
-        {
-            super(delegate);
-            this.ready = ready;
-        }
-
-        @Override
-        public boolean isReady()
-        {
-            return ready.get();
         }
     }
 }

@@ -4,10 +4,10 @@ import io.sseflow.encoder.SseOptions;
 import io.sseflow.server.sequencer.EventSequencer;
 import io.sseflow.server.sequencer.InMemoryEventSequencer;
 import io.sseflow.server.support.Await;
-import io.sseflow.server.support.ForwardingSequencer;
 import io.sseflow.server.support.RawHttp;
 import io.sseflow.server.support.RawSseClient;
 import io.sseflow.server.support.Servers;
+import io.sseflow.server.support.SwitchableSequencer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -98,22 +98,5 @@ class SharedStreamLeaderLossTest
     private static String frame(final long id, final String data)
     {
         return "id: " + id + "\ndata: " + data + "\n\n";
-    }
-
-    private static final class SwitchableSequencer extends ForwardingSequencer
-    {
-        private final AtomicBoolean ready;
-
-        SwitchableSequencer(final EventSequencer delegate, final AtomicBoolean ready)
-        {
-            super(delegate);
-            this.ready = ready;
-        }
-
-        @Override
-        public boolean isReady()
-        {
-            return ready.get();
-        }
     }
 }

@@ -82,6 +82,10 @@ final class Connection
     final long id;
     final SocketChannel channel;
     final boolean admitted;
+    /**
+     * Lent by the {@link ConnectionTable}'s pool when request bytes arrive and given back when a stream starts or the
+     * connection ends: a connection that has sent nothing yet, or streams, holds none.
+     */
     HttpRequestParser parser;
     final SubscriberCursor cursor = new SubscriberCursor();
     SelectionKey key;

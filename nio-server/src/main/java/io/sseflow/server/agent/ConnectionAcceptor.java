@@ -109,7 +109,7 @@ final class ConnectionAcceptor
                 nextConnectionId++,
                 channel,
                 admitted,
-                connections.acquireParser());
+                null);
             try
             {
                 channel.configureBlocking(false);

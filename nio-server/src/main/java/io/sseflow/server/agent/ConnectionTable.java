@@ -246,6 +246,16 @@ final class ConnectionTable
     }
 
     /**
+     * The parser pool's {@link RequestParserPool#createdCount()}.
+     *
+     * @return parsers made so far.
+     */
+    long parsersCreated()
+    {
+        return parsers.createdCount();
+    }
+
+    /**
      * End a connection normally: a close that sends FIN after every byte already written, so that a client that
      * reads on sees every whole frame, then EOF. For graceful ends, closes the client asked for, and peers already
      * gone (a failed read or write).

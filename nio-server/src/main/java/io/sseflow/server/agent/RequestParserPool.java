@@ -3,8 +3,10 @@ package io.sseflow.server.agent;
 import io.sseflow.server.http.HttpRequestParser;
 
 /**
- * Request parsers for connections that read requests. A stream needs none once it has started, so its parser goes
- * back here: an idle subscriber holds a socket and a cursor, nothing more. Agent thread only.
+ * Request parsers for connections that read requests. A connection takes one when its first request bytes arrive,
+ * not when it is accepted, and a stream needs none once it has started, so its parser goes back here: a burst of
+ * subscribers whose heads arrive whole shares a few parsers, and an idle subscriber holds a socket and a cursor,
+ * nothing more. Agent thread only.
  */
 final class RequestParserPool
 {
@@ -13,6 +15,7 @@ final class RequestParserPool
     private final int maxPooled;
     private HttpRequestParser[] free = new HttpRequestParser[16];
     private int count;
+    private long created;
 
     /**
      * A pool of parsers with the server's limits.
@@ -37,6 +40,7 @@ final class RequestParserPool
     {
         if (count == 0)
         {
+            created++;
             return new HttpRequestParser(maxHeadLength, maxContentLength);
         }
         final HttpRequestParser parser = free[--count];
@@ -70,5 +74,16 @@ final class RequestParserPool
     int freeCount()
     {
         return count;
+    }
+
+    /**
+     * Parsers made because none was free, since the pool was made: how many connections read requests at once, at
+     * most.
+     *
+     * @return how many.
+     */
+    long createdCount()
+    {
+        return created;
     }
 }

@@ -130,7 +130,12 @@ final class RequestReader
         while (connection.isReading() && null != connection.request && connection.readLimit > 0 &&
             !connection.waitingForBodyBuffer)
         {
-            final HttpRequestParser parser = connection.parser;
+            HttpRequestParser parser = connection.parser;
+            if (null == parser)
+            {
+                parser = connections.acquireParser();
+                connection.parser = parser;
+            }
             if (parser.state() != HttpRequestParser.State.COMPLETE)
             {
                 final PendingPublishes publishes = connection.publishes;

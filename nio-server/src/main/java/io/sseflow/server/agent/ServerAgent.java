@@ -362,4 +362,14 @@ final class ServerAgent implements Agent, SelectionHandler
         buffer.put(bytes).flip();
         return buffer;
     }
+
+    /**
+     * The agent's connections (for tests).
+     *
+     * @return its table.
+     */
+    ConnectionTable connections()
+    {
+        return connections;
+    }
 }

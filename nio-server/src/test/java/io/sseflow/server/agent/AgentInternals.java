@@ -72,4 +72,16 @@ public final class AgentInternals
     {
         return new ParsedSubscribeRequest();
     }
+
+    /**
+     * Request parsers the server has made (a connection borrows one while it reads a request head), read from outside
+     * the agent thread: for a test that waits until the agent is done.
+     *
+     * @param server a started server.
+     * @return how many.
+     */
+    public static long requestParsersCreated(final SseServer server)
+    {
+        return ServerInternals.runtime(server).agent().connections().parsersCreated();
+    }
 }

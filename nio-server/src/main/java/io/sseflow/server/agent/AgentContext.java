@@ -62,22 +62,8 @@ final class AgentContext
     }
 
     /**
-     * A context without a listening socket, for collaborators that never accept (tests build them so).
+     * A context; tests build one without a listening socket (null) for collaborators that never accept.
      */
-    AgentContext(
-        final ServerConfig config,
-        final TopicRegistry topics,
-        final ServerCounters metrics,
-        final EventSequencer sequencer,
-        final ConnectionTable connections,
-        final CachedNanoClock clock,
-        final AtomicBoolean closeRequested,
-        final int maxRecordLength,
-        final int port)
-    {
-        this(config, topics, metrics, sequencer, connections, clock, closeRequested, null, maxRecordLength, port);
-    }
-
     AgentContext(
         final ServerConfig config,
         final TopicRegistry topics,

@@ -92,7 +92,7 @@ class HeartbeatTest
         final ServerConfig config = SseServer.builder().heartbeatMs(TimeUnit.NANOSECONDS.toMillis(HEARTBEAT_NS))
             .build().config();
         final SubscriberFlusher flusher = new SubscriberFlusher(
-            new AgentContext(config, null, metrics, null, table, clock, new AtomicBoolean(), config.maxEventBytes(), 0),
+            new AgentContext(config, null, metrics, null, table, clock, new AtomicBoolean(), null, config.maxEventBytes(), 0),
             null);
         final TopicLog log = new TopicLog(16, 1 << 16);
         try (ServerSocketChannel listener = ServerSocketChannel.open())

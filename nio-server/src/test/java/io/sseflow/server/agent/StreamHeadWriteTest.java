@@ -41,7 +41,7 @@ class StreamHeadWriteTest
         final ConnectionTable table = new ConnectionTable(metrics, new RequestParserPool(8192, 1 << 20, 4));
         final ServerConfig config = SseServer.builder().build().config();
         final ResponseWriter writer = new ResponseWriter(new AgentContext(config, null, metrics, null, table,
-            new CachedNanoClock(), new AtomicBoolean(), config.maxEventBytes(), 0), 64 * 1024);
+            new CachedNanoClock(), new AtomicBoolean(), null, config.maxEventBytes(), 0), 64 * 1024);
         final UnsafeBuffer id = new UnsafeBuffer("b1".getBytes(StandardCharsets.US_ASCII));
         try (ServerSocketChannel listener = ServerSocketChannel.open())
         {

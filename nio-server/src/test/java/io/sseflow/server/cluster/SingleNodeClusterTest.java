@@ -21,46 +21,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class SingleNodeClusterTest
 {
-    private static final Duration START = Duration.ofSeconds(60);
-
-    private final File dataDir = ClusterTestSupport.tempDir("sseflow-cluster-");
-    private final int basePort = ClusterTestSupport.freeBasePort(ClusterSettings.PORTS_PER_MEMBER);
-    private final List<Throwable> errors = new CopyOnWriteArrayList<>();
-    private final List<String> aeronDirs = new ArrayList<>();
+    private final SingleMember member = new SingleMember("single");
     private final PublishClaim claim = new PublishClaim();
-    private ClusterEventSequencer sequencer;
 
     @AfterEach
     void cleanUp()
     {
-        if (null != sequencer)
-        {
-            sequencer.close();
-        }
-        ClusterTestSupport.delete(dataDir);
-        aeronDirs.forEach(dir -> ClusterTestSupport.delete(new File(dir)));
-    }
-
-    private ClusterEventSequencer start(final ClusterTestSupport.Topics topics, final int historyPerTopic)
-    {
-        final String aeronDir = ClusterTestSupport.aeronDir("single");
-        aeronDirs.add(aeronDir);
-        final ClusterSettings settings = ClusterSettings.singleNode(dataDir, basePort)
-            .aeronDirectoryName(aeronDir)
-            .limits(16, historyPerTopic);
-        final long startNs = System.nanoTime();
-        final ClusterEventSequencer sequencer =
-            new ClusterEventSequencer(settings, 1 << 20, errors::add, new PrintStream(System.out, true));
-        sequencer.topicDirectory(topics);
-        final ClusterTestSupport.Recorder idle = new ClusterTestSupport.Recorder(topics);
-        Await.condition(() ->
-        {
-            sequencer.poll(idle, 0);
-            return sequencer.isConnected() && sequencer.role() == Cluster.Role.LEADER;
-        }, "one-member cluster elected itself and the client connected", START);
-        System.out.println("one-member cluster: started, elected and connected in " +
-            (System.nanoTime() - startNs) / 1_000_000 + " ms");
-        return sequencer;
+        member.close();
     }
 
     private static void pollUntil(
@@ -78,7 +45,7 @@ class SingleNodeClusterTest
     void shouldSequenceEventsAndContinueIdsAfterARestartFromTheLog()
     {
         final ClusterTestSupport.Topics topics = new ClusterTestSupport.Topics();
-        sequencer = start(topics, 8);
+        final ClusterEventSequencer sequencer = member.start(topics, 1 << 20, settings -> settings.limits(16, 8));
         final ClusterTestSupport.Recorder recorder = new ClusterTestSupport.Recorder(topics);
         final List<String> expected = new ArrayList<>();
         final List<String> expectedAnswers = new ArrayList<>();
@@ -106,32 +73,31 @@ class SingleNodeClusterTest
         assertEquals(expectedAnswers, recorder.answers);
         assertEquals(0, topics.pins, "this node's own events keep their publisher's pin");
 
-        sequencer.close();
-        sequencer = null;
+        member.stop();
 
         final ClusterTestSupport.Topics restartedTopics = new ClusterTestSupport.Topics();
-        sequencer = start(restartedTopics, 8);
+        final ClusterEventSequencer restarted = member.start(restartedTopics, 1 << 20, settings -> settings.limits(16, 8));
         final ClusterTestSupport.Recorder replayed = new ClusterTestSupport.Recorder(restartedTopics);
-        pollUntil(sequencer, replayed, 11, 0);
+        pollUntil(restarted, replayed, 11, 0);
         assertEquals(expected, replayed.events, "history from before the restart, from the log");
         assertEquals(List.of(), replayed.answers, "events of a previous session answer nobody");
         assertEquals(11, restartedTopics.pins);
 
         assertEquals(PublishResult.OK,
-            ClusterTestSupport.publish(sequencer, claim, restartedTopics, "a", 7, null, "after restart"));
+            ClusterTestSupport.publish(restarted, claim, restartedTopics, "a", 7, null, "after restart"));
         assertEquals(PublishResult.OK,
-            ClusterTestSupport.publish(sequencer, claim, restartedTopics, "b", 8, "order-1", "retry after restart"));
-        pollUntil(sequencer, replayed, 12, 2);
+            ClusterTestSupport.publish(restarted, claim, restartedTopics, "b", 8, "order-1", "retry after restart"));
+        pollUntil(restarted, replayed, 12, 2);
         assertEquals("seq=12 a id=8 data: after restart", replayed.events.get(11));
         assertEquals(List.of("corr=7 id=8", "corr=8 duplicate of seq=11 id=order-1"), replayed.answers);
-        assertEquals(List.of(), errors);
+        assertEquals(List.of(), member.errors);
     }
 
     @Test
     void shouldRestoreRetainedHistoryAndIdsFromASnapshot()
     {
         final ClusterTestSupport.Topics topics = new ClusterTestSupport.Topics();
-        sequencer = start(topics, 3);
+        final ClusterEventSequencer sequencer = member.start(topics, 1 << 20, settings -> settings.limits(16, 3));
         final ClusterTestSupport.Recorder recorder = new ClusterTestSupport.Recorder(topics);
         for (int i = 1; i <= 6; i++)
         {
@@ -149,13 +115,12 @@ class SingleNodeClusterTest
 
         assertEquals(PublishResult.OK, ClusterTestSupport.publish(sequencer, claim, topics, "a", 8, null, "a7"));
         pollUntil(sequencer, recorder, 8, 8);
-        sequencer.close();
-        sequencer = null;
+        member.stop();
 
         final ClusterTestSupport.Topics restartedTopics = new ClusterTestSupport.Topics();
-        sequencer = start(restartedTopics, 3);
+        final ClusterEventSequencer restarted = member.start(restartedTopics, 1 << 20, settings -> settings.limits(16, 3));
         final ClusterTestSupport.Recorder restored = new ClusterTestSupport.Recorder(restartedTopics);
-        pollUntil(sequencer, restored, 5, 0);
+        pollUntil(restarted, restored, 5, 0);
         assertEquals(List.of(
             "seq=4 a id=4 data: a4",
             "seq=5 a id=5 data: a5",
@@ -163,11 +128,11 @@ class SingleNodeClusterTest
             "seq=7 b id=k data: b1",
             "seq=8 a id=7 data: a7"), restored.events, "retained history from the snapshot, then the log after it");
 
-        assertEquals(PublishResult.OK, ClusterTestSupport.publish(sequencer, claim, restartedTopics, "b", 9, "k", "dup"));
-        assertEquals(PublishResult.OK, ClusterTestSupport.publish(sequencer, claim, restartedTopics, "a", 10, null, "a8"));
-        pollUntil(sequencer, restored, 6, 2);
+        assertEquals(PublishResult.OK, ClusterTestSupport.publish(restarted, claim, restartedTopics, "b", 9, "k", "dup"));
+        assertEquals(PublishResult.OK, ClusterTestSupport.publish(restarted, claim, restartedTopics, "a", 10, null, "a8"));
+        pollUntil(restarted, restored, 6, 2);
         assertEquals("seq=9 a id=8 data: a8", restored.events.get(5));
         assertEquals(List.of("corr=9 duplicate of seq=7 id=k", "corr=10 id=8"), restored.answers);
-        assertEquals(List.of(), errors);
+        assertEquals(List.of(), member.errors);
     }
 }

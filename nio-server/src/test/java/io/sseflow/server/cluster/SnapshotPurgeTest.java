@@ -41,29 +41,20 @@ class SnapshotPurgeTest
     private static final int EVENTS_PER_ROUND = 400;
     private static final String DATA = "d".repeat(2500);
 
-    private final File dataDir = ClusterTestSupport.tempDir("sseflow-snapshots-");
-    private final int basePort = ClusterTestSupport.freeBasePort(ClusterSettings.PORTS_PER_MEMBER);
-    private final List<Throwable> errors = new CopyOnWriteArrayList<>();
-    private final List<String> aeronDirs = new ArrayList<>();
+    private final SingleMember member = new SingleMember("snapshots");
     private final PublishClaim claim = new PublishClaim();
-    private ClusterEventSequencer sequencer;
 
     @AfterEach
     void cleanUp()
     {
-        if (null != sequencer)
-        {
-            sequencer.close();
-        }
-        ClusterTestSupport.delete(dataDir);
-        aeronDirs.forEach(dir -> ClusterTestSupport.delete(new File(dir)));
+        member.close();
     }
 
     @Test
     void shouldKeepTheDataDirBoundedAcrossSnapshotsAndResumeFromTheLatest()
     {
         final ClusterTestSupport.Topics topics = new ClusterTestSupport.Topics();
-        sequencer = start(topics);
+        final ClusterEventSequencer sequencer = member.start(topics, 1 << 22, SnapshotPurgeTest::configure);
         final ClusterTestSupport.Recorder recorder = new ClusterTestSupport.Recorder(topics);
         final List<Long> sizes = new ArrayList<>();
         int published = 0;
@@ -92,7 +83,7 @@ class SnapshotPurgeTest
                 sequencer.poll(recorder, 256);
                 return sequencer.snapshotsTaken() > snapshotsBefore;
             }, "a snapshot in round " + round, Duration.ofSeconds(30));
-            sizes.add(bytesUnder(dataDir.toPath()));
+            sizes.add(bytesUnder(member.dataDir.toPath()));
         }
         final long logBytes = (long)published * DATA.length();
         System.out.println("snapshots: " + sequencer.snapshotsTaken() + " for " + published + " events (" +
@@ -101,19 +92,18 @@ class SnapshotPurgeTest
         for (int round = 4; round < ROUNDS; round++)
         {
             assertTrue(sizes.get(round) <= bound, "data dir after round " + round + ": " + sizes + "; files: " +
-                listing(dataDir.toPath()) + "; errors: " + errors);
+                listing(member.dataDir.toPath()) + "; errors: " + member.errors);
         }
         assertTrue(logBytes > 2 * bound, "the test wrote more log than the bound: " + logBytes);
 
-        sequencer.close();
-        sequencer = null;
+        member.stop();
         final ClusterTestSupport.Topics restartedTopics = new ClusterTestSupport.Topics();
-        sequencer = start(restartedTopics);
+        final ClusterEventSequencer restarted = member.start(restartedTopics, 1 << 22, SnapshotPurgeTest::configure);
         final ClusterTestSupport.Recorder restored = new ClusterTestSupport.Recorder(restartedTopics);
         final String newest = recorder.events.get(recorder.events.size() - 1);
         Await.condition(() ->
         {
-            sequencer.poll(restored, 256);
+            restarted.poll(restored, 256);
             return !restored.events.isEmpty() && newest.equals(restored.events.get(restored.events.size() - 1));
         }, "retained events restored up to the newest", Duration.ofSeconds(30));
         final int count = restored.events.size();
@@ -122,35 +112,19 @@ class SnapshotPurgeTest
         assertTrue(count >= 8 && count <= 8 + 200 + EVENTS_PER_ROUND, "restored from the snapshot, not the whole log: " +
             count + " events");
         assertEquals(PublishResult.OK, ClusterTestSupport.publish(
-            sequencer, claim, restartedTopics, "t", 1, null, "after restart"));
+            restarted, claim, restartedTopics, "t", 1, null, "after restart"));
         Await.condition(() ->
         {
-            sequencer.poll(restored, 256);
+            restarted.poll(restored, 256);
             return restored.answers.size() == 1;
         }, "publish after restart answered", Duration.ofSeconds(20));
         assertEquals(List.of("corr=1 id=" + (published + 1)), restored.answers);
-        assertEquals(List.of(), errors);
+        assertEquals(List.of(), member.errors);
     }
 
-    private ClusterEventSequencer start(final ClusterTestSupport.Topics topics)
+    private static ClusterSettings configure(final ClusterSettings settings)
     {
-        final String aeronDir = ClusterTestSupport.aeronDir("snapshots");
-        aeronDirs.add(aeronDir);
-        final ClusterSettings settings = ClusterSettings.singleNode(dataDir, basePort)
-            .aeronDirectoryName(aeronDir)
-            .limits(4, 8)
-            .snapshots(200, TimeUnit.MINUTES.toMillis(10))
-            .archiveSegmentLength(1024 * 1024);
-        final ClusterEventSequencer started =
-            new ClusterEventSequencer(settings, 1 << 22, errors::add, new PrintStream(System.out, true));
-        started.topicDirectory(topics);
-        final ClusterTestSupport.Recorder idle = new ClusterTestSupport.Recorder(topics);
-        Await.condition(() ->
-        {
-            started.poll(idle, 0);
-            return started.isConnected() && started.role() == Cluster.Role.LEADER;
-        }, "one-member cluster elected itself and the client connected", Duration.ofSeconds(60));
-        return started;
+        return settings.limits(4, 8).snapshots(200, TimeUnit.MINUTES.toMillis(10)).archiveSegmentLength(1024 * 1024);
     }
 
     private static long bytesUnder(final Path dir)

@@ -69,6 +69,39 @@ class JwtMercurePrivateReplayTest
         }
     }
 
+    @Test
+    void shouldEvictPrivateHistoryLikePublicAndNeverStreamItNatively() throws Exception
+    {
+        final String publisher = "Authorization: Bearer " +
+            TestTokens.hs256("{\"mercure\":{\"publish\":[\"news\"]}}");
+        final String reader = "Authorization: Bearer " +
+            TestTokens.hs256("{\"mercure\":{\"subscribe\":[\"news\"]}}");
+        try (SseServer hub = Servers.hub("--jwt-key", TestTokens.SECRET, "--history", "2"))
+        {
+            for (final String[] update : new String[][] {
+                {"n0", ""}, {"p0", "&private=on"}, {"p1", "&private=on"}, {"p2", "&private=on"}})
+            {
+                final String answer = RawHttp.post(hub.port(), "/.well-known/mercure",
+                    "topic=news&id=" + update[0] + "&data=" + update[0] + update[1],
+                    "Content-Type: application/x-www-form-urlencoded", publisher, "Connection: close");
+                assertEquals("HTTP/1.1 200 OK", RawHttp.status(answer), answer);
+                assertEquals(update[0], RawHttp.body(answer));
+            }
+
+            // p0 is evicted (two private updates kept, as two public ones would be), so the replay starts where
+            // nothing of the topic is missing: after p0, which leaves n0 out
+            assertHeadAndStream(hub, "/.well-known/mercure?topic=news&lastEventID=earliest",
+                FIELDS + "Last-Event-ID: earliest\r\n\r\n", "id: p1\ndata: p1\n\nid: p2\ndata: p2\n\n", reader);
+            assertHeadAndStream(hub, "/.well-known/mercure?topic=news&lastEventID=p0",
+                FIELDS + "Last-Event-ID: earliest\r\n\r\n", "id: p1\ndata: p1\n\nid: p2\ndata: p2\n\n", reader);
+            assertHeadAndStream(hub, "/.well-known/mercure?topic=news&lastEventID=p1",
+                FIELDS + "Last-Event-ID: p1\r\n\r\n", "id: p2\ndata: p2\n\n", reader);
+            // the topic's native stream has only the public update: p1 is unknown there, so it replays from n0
+            assertHeadAndStream(hub, "/events/news", FIELDS + "\r\n", "id: n0\ndata: n0\n\n",
+                "Last-Event-ID: p1", reader);
+        }
+    }
+
     private static void assertHeadAndStream(
         final SseServer hub, final String path, final String head, final String stream, final String... headers)
         throws Exception

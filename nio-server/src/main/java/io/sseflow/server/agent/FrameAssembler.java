@@ -21,7 +21,8 @@ import java.util.function.Consumer;
  * {@code event:}), the {@code id:} field (the number the sequencer assigned, or the publisher's text), the
  * {@code data:} lines and the blank line, assembled in one pre-allocated buffer and appended to the topic's log
  * with the id's place in the frame and the hub sequence; a Mercure update of several topics goes to each of their logs
- * (a private update to none). Then the event is appended once to each {@link SharedStream} it goes to
+ * (a private update to their private logs instead, {@link TopicState#privateLog}, which only {@link StreamFill}
+ * reads, never a native stream). Then the event is appended once to each {@link SharedStream} it goes to
  * ({@link StreamRegistry#collectTargets}), with its seq as the id unless its id names it across topics. Then the
  * topics and streams are marked for the {@link SubscriberFlusher},
  * and the answer to an HTTP publisher waiting for the record is decided ({@link HttpPublishHandler#onSequenced});
@@ -128,7 +129,15 @@ final class FrameAssembler implements SequencedEventHandler
 
         try
         {
-            if (!isPrivate)
+            if (isPrivate)
+            {
+                for (int i = 0; i < topicCount; i++)
+                {
+                    eventTopics[i].privateLogOrCreate()
+                        .append(frame, 0, position, idTextOffset, idTextLength, seq, numericId, hubId);
+                }
+            }
+            else
             {
                 for (int i = 0; i < topicCount; i++)
                 {

@@ -10,7 +10,9 @@ import org.agrona.concurrent.UnsafeBuffer;
 /**
  * Fills a new {@link SharedStream}'s log from the retained history of the topics it is subscribed to, merged by seq
  * (an event of several topics, kept in each of their logs, is taken once), each frame named as the stream names it:
- * an event with a hub id as it is, any other with its seq. The merge starts where every topic's history is still
+ * an event with a hub id as it is, any other with its seq. A topic's private updates ({@link TopicState#privateLog})
+ * are merged in only where the stream's link to the topic is {@link SharedStream#PRIVATE_ALLOWED}, as live delivery
+ * sends them. The merge starts where every topic's history is still
  * complete: after the newest seq any of them has evicted, so what the stream replays has no gap.
  * <p>
  * Not thread-safe: owned by the server agent; runs when a stream is created, not per event.
@@ -25,21 +27,29 @@ final class StreamFill
     void fill(final SharedStream stream)
     {
         final int count = stream.topicCount;
-        final TopicLog[] logs = new TopicLog[count];
-        final long[] ordinals = new long[count];
+        final TopicLog[] logs = new TopicLog[2 * count];
+        final long[] ordinals = new long[2 * count];
         long floor = 0;
         int used = 0;
         for (int i = 0; i < count; i++)
         {
             final TopicState topic = stream.topics[i];
+            final int flags = flags(topic, stream);
+            if ((flags & SharedStream.SUBSCRIBED) == 0)
+            {
+                continue;
+            }
             final TopicLog log = topic.log;
-            if (null != log && !log.isEmpty() && isSubscribed(topic, stream))
+            if (null != log && !log.isEmpty())
             {
                 logs[used++] = log;
-                if (log.firstOrdinal() > 0)
-                {
-                    floor = Math.max(floor, log.firstSeq());
-                }
+                floor = raisedFloor(floor, log);
+            }
+            final TopicLog privateLog = topic.privateLog;
+            if ((flags & SharedStream.PRIVATE_ALLOWED) != 0 && null != privateLog && !privateLog.isEmpty())
+            {
+                logs[used++] = privateLog;
+                floor = raisedFloor(floor, privateLog);
             }
         }
         for (int i = 0; i < used; i++)
@@ -113,16 +123,21 @@ final class StreamFill
         target.append(renamed, 0, at, idText, 0, seq, seq, false);
     }
 
-    private static boolean isSubscribed(final TopicState topic, final SharedStream stream)
+    private static long raisedFloor(final long floor, final TopicLog log)
+    {
+        return log.firstOrdinal() > 0 ? Math.max(floor, log.firstSeq()) : floor;
+    }
+
+    private static int flags(final TopicState topic, final SharedStream stream)
     {
         for (int i = 0; i < topic.feedCount; i++)
         {
             if (topic.feeds[i] == stream)
             {
-                return (topic.feedFlags[i] & SharedStream.SUBSCRIBED) != 0;
+                return topic.feedFlags[i];
             }
         }
-        return false;
+        return 0;
     }
 
     /**

@@ -340,6 +340,11 @@ final class TopicRegistry
         {
             log.close();
         }
+        final TopicLog privateLog = topic.privateLog;
+        if (null != privateLog)
+        {
+            privateLog.close();
+        }
         return true;
     }
 

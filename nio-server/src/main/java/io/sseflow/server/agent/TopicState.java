@@ -35,6 +35,8 @@ final class TopicState extends StreamSource
     byte[] feedFlags = NO_FLAGS;
     int feedCount;
     boolean linked;
+    // owned by the server agent: the topic's retained private updates, kept apart from the log native streams read
+    TopicLog privateLog;
 
     TopicState(final String name, final int index, final TopicRegistry registry)
     {
@@ -130,7 +132,8 @@ final class TopicState extends StreamSource
      */
     boolean isIdle()
     {
-        return 0 == subscriberCount && 0 == pins && (null == log || log.isEmpty());
+        return 0 == subscriberCount && 0 == pins && (null == log || log.isEmpty()) &&
+            (null == privateLog || privateLog.isEmpty());
     }
 
     /**
@@ -237,5 +240,22 @@ final class TopicState extends StreamSource
             log = this.log = registry.newLog();
         }
         return log;
+    }
+
+    /**
+     * The topic's private-update history, made on the first private update: what a {@link SharedStream} with a
+     * {@link SharedStream#PRIVATE_ALLOWED} link to the topic replays besides {@link #log} ({@link StreamFill}), never
+     * read by a native stream. It shares the history budget with every other log.
+     *
+     * @return the log.
+     */
+    TopicLog privateLogOrCreate()
+    {
+        TopicLog privateLog = this.privateLog;
+        if (null == privateLog)
+        {
+            privateLog = this.privateLog = registry.newLog();
+        }
+        return privateLog;
     }
 }

@@ -9,6 +9,8 @@
 #      rebuilds them);
 #   2. JMH EncoderBenchmark -prof gc -rf json -> benchmarks/results/jmh.json (console in jmh.log);
 #   3. benchmarks/fanout.sh -> benchmarks/results/fanout.md (table), fanout.csv, fanout.log;
+#   3a. (full runs) benchmarks/fanout.sh --topics-per-subscriber 3 for sseflow at 1,000 subscribers ->
+#      results/fanout-multitopic.{md,csv,log}, rows of the fan-out table in RESULTS.md;
 #   4. io.sseflow.benchmarks.report.ResultsReport -> benchmarks/RESULTS.md, results/encoder.png, results/fanout.png.
 # The machine, JDK, commit, date and the exact commands go to benchmarks/results/run-info.txt (read by the report).
 # RUNALL_DURABLE=1 adds, after step 3, benchmarks/fanout.sh --scenario durable (in-memory hub, durable node, 3-node
@@ -116,6 +118,26 @@ started=$SECONDS
 fanout_exit=${PIPESTATUS[0]}
 record fanout_exit "$fanout_exit"
 record fanout_seconds "$((SECONDS - started))"
+
+# 3a. Multi-topic streams (full runs): sseflow, 1,000 subscribers each on one stream of 3 topics; its rows join the
+# fan-out table of RESULTS.md
+if [ "$MODE" != quick ]; then
+    MULTI_TOPICS=3
+    MULTI=(benchmarks/fanout.sh --subscribers 1000 --servers sseflow --stalled-percent 0
+        --topics-per-subscriber "$MULTI_TOPICS" --out "$RESULTS/fanout-multitopic.md"
+        --csv "$RESULTS/fanout-multitopic.csv" "${FANOUT_EXTRA[@]}")
+    record fanout_multitopic_topics "$MULTI_TOPICS"
+    record command_fanout_multitopic "$(shown "${MULTI[@]}")"
+    echo "== multi-topic fan-out: $(shown "${MULTI[@]}")"
+    started=$SECONDS
+    "${MULTI[@]}" 2>&1 | tee "$RESULTS/fanout-multitopic.log"
+    multi_exit=${PIPESTATUS[0]}
+    record fanout_multitopic_exit "$multi_exit"
+    record fanout_multitopic_seconds "$((SECONDS - started))"
+    if [ "$multi_exit" != 0 ]; then fanout_exit=$multi_exit; fi
+else
+    rm -f "$RESULTS/fanout-multitopic.csv" "$RESULTS/fanout-multitopic.md" "$RESULTS/fanout-multitopic.log"
+fi
 
 # 3b. Durable and clustered hub (RUNALL_DURABLE=1)
 durable_exit=0

@@ -31,6 +31,9 @@ import java.util.Optional;
  */
 public final class ResultsReport
 {
+    /** The multi-topic fan-out run's CSV (run-all's step 3a), its rows shown in the fan-out table. */
+    static final String MULTI_TOPIC_CSV = "fanout-multitopic.csv";
+
     /** Below this many bytes per operation, JMH's normalised allocation counts as zero (as in CI's gate). */
     static final double ZERO_ALLOCATION_THRESHOLD = 1.0;
 
@@ -124,7 +127,7 @@ public final class ResultsReport
 
         header(run);
         encoderSection(encoder, encoderPng);
-        fanOutSection(fanOut, fanOutPng);
+        fanOutSection(fanOut, fanOutPng, run);
         durableSection();
         targets(encoder, fanOut);
         analysis();
@@ -159,7 +162,7 @@ public final class ResultsReport
         line();
         line("```sh");
         for (final String key : List.of("command_runall", "command_build", "command_jmh", "command_fanout",
-            "command_durable", "command_report"))
+            "command_fanout_multitopic", "command_durable", "command_report"))
         {
             if (run.has(key))
             {
@@ -181,7 +184,7 @@ public final class ResultsReport
     {
         final List<String> files = new ArrayList<>();
         for (final String name : List.of("jmh.json", "jmh.log", "fanout.csv", "fanout.md", "fanout.log",
-            "durable.csv", "durable.md", "durable.log", "run-info.txt"))
+            MULTI_TOPIC_CSV, "fanout-multitopic.md", "fanout-multitopic.log", "durable.csv", "durable.md", "durable.log", "run-info.txt"))
         {
             if (Files.isRegularFile(resultsDir.resolve(name)))
             {
@@ -238,7 +241,7 @@ public final class ResultsReport
         line();
     }
 
-    private void fanOutSection(final FanOutResults fanOut, final Path png) throws IOException
+    private void fanOutSection(final FanOutResults fanOut, final Path png, final RunInfo run) throws IOException
     {
         line("## Fan-out (`FanOutBenchmark`)");
         line();
@@ -265,7 +268,25 @@ public final class ResultsReport
         line();
         md.append(FanOutTable.header(FanOutTable.stalledPercent(fanOut.rows)));
         fanOut.rows.forEach((r) -> md.append(FanOutTable.line(r)));
+        final Path multiTopic = resultsDir.resolve(MULTI_TOPIC_CSV);
+        final boolean hasMultiTopic = Files.isRegularFile(multiTopic) && run.has("fanout_multitopic_topics");
+        if (hasMultiTopic)
+        {
+            final String label = ", " + run.get("fanout_multitopic_topics") + " topics each";
+            FanOutResults.read(multiTopic).rows.forEach((r) ->
+                md.append(FanOutTable.line(r.with(FanOutColumn.SERVER, r.server() + label))));
+        }
         line();
+        if (hasMultiTopic)
+        {
+            line("Rows \"sseflow, " + run.get("fanout_multitopic_topics") + " topics each\": the same phases, same run " +
+                "(`" + run.get("command_fanout_multitopic") + "`), every subscriber on one stream of " +
+                run.get("fanout_multitopic_topics") + " topics (`GET /events?topic=..&topic=..`), events published to " +
+                "them in turn; no stalled-readers phase. Exit status " + run.get("fanout_multitopic_exit") + ", " +
+                run.get("fanout_multitopic_seconds") + " s. Raw: [" + MULTI_TOPIC_CSV + "](" + link(multiTopic) +
+                "), [fanout-multitopic.md](" + link(resultsDir.resolve("fanout-multitopic.md")) + ").");
+            line();
+        }
         if (!notes.isEmpty())
         {
             line("From the run's own table ([fanout.md](" + link(resultsDir.resolve("fanout.md")) + ")):");

@@ -48,4 +48,17 @@ class FanOutResultsTest
             assertTrue(List.of("ok", "fail", "skipped").contains(row.text(FanOutColumn.STATUS)), row.server());
         }
     }
+
+    @Test
+    void shouldRelabelARowAndKeepEveryOtherField()
+    {
+        final FanOutRow row = new FanOutRow(java.util.Map.of(FanOutColumn.SERVER, "sseflow",
+            FanOutColumn.SUBSCRIBERS, "1000"));
+
+        final FanOutRow relabelled = row.with(FanOutColumn.SERVER, "sseflow, 3 topics each");
+
+        assertEquals("sseflow, 3 topics each", relabelled.server());
+        assertEquals(1000, relabelled.subscribers());
+        assertEquals("sseflow", row.server());
+    }
 }

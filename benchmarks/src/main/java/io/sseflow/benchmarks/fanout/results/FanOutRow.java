@@ -34,6 +34,21 @@ public final class FanOutRow
     }
 
     /**
+     * The same row with one field replaced.
+     *
+     * @param column the field.
+     * @param text   its new text.
+     * @return a new row.
+     */
+    public FanOutRow with(final FanOutColumn column, final String text)
+    {
+        final Map<FanOutColumn, String> copy = new EnumMap<>(FanOutColumn.class);
+        copy.putAll(values);
+        copy.put(column, text);
+        return new FanOutRow(copy);
+    }
+
+    /**
      * A numeric field.
      *
      * @param column a numeric column.

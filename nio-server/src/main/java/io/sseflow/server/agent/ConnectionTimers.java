@@ -73,7 +73,8 @@ final class ConnectionTimers
                 case READING:
                     if (nowNs - connection.deadlineNs >= 0)
                     {
-                        if (connection.readLimit > 0 || connection.parser.state() != HttpRequestParser.State.METHOD)
+                        if (connection.readLimit > 0 ||
+                            (null != connection.parser && connection.parser.state() != HttpRequestParser.State.METHOD))
                         {
                             writer.sendError(connection, Refusal.REQUEST_TIMEOUT);
                         }

@@ -46,6 +46,18 @@ shown() {
     printf '%s' "${out% }"
 }
 record() { printf '%s=%s\n' "$1" "$2" >> "$INFO"; }
+# One measuring step: records its command (command_KEY), shows it, tees its output to LOG, then records its exit
+# status (KEY_exit) and run time (KEY_seconds); the exit status is left in step_exit.
+run_step() {
+    local key=$1 label=$2 log=$3 started=$SECONDS
+    shift 3
+    record "command_$key" "$(shown "$@")"
+    echo "== $label: $(shown "$@")"
+    "$@" 2>&1 | tee "$log"
+    step_exit=${PIPESTATUS[0]}
+    record "${key}_exit" "$step_exit"
+    record "${key}_seconds" "$((SECONDS - started))"
+}
 
 mkdir -p "$RESULTS"
 rm -f "$RESULTS"/{jmh.json,jmh.log,fanout.md,fanout.csv,fanout.log,durable.md,durable.csv,durable.log,run-info.txt,encoder.png,fanout.png}
@@ -95,13 +107,8 @@ fi
 read -r -a JMH_SETTINGS_ARGS <<< "$JMH_SETTINGS"
 JMH=("$JAVA" -jar "$JAR" "${RUNALL_JMH_INCLUDE:-\\.EncoderBenchmark\\.}" "${JMH_SETTINGS_ARGS[@]}"
     -prof gc -rf json -rff "$RESULTS/jmh.json")
-record command_jmh "$(shown "${JMH[@]}")"
-echo "== encoder: $(shown "${JMH[@]}")"
-started=$SECONDS
-"${JMH[@]}" 2>&1 | tee "$RESULTS/jmh.log"
-jmh_exit=${PIPESTATUS[0]}
-record jmh_exit "$jmh_exit"
-record jmh_seconds "$((SECONDS - started))"
+run_step jmh encoder "$RESULTS/jmh.log" "${JMH[@]}"
+jmh_exit=$step_exit
 
 # 3. Fan-out
 read -r -a FANOUT_EXTRA <<< "${RUNALL_FANOUT_ARGS:-}"
@@ -111,13 +118,8 @@ else
     FANOUT=(benchmarks/fanout.sh --subscribers 1000,10000)
 fi
 FANOUT+=(--out "$RESULTS/fanout.md" --csv "$RESULTS/fanout.csv" "${FANOUT_EXTRA[@]}")
-record command_fanout "$(shown "${FANOUT[@]}")"
-echo "== fan-out: $(shown "${FANOUT[@]}")"
-started=$SECONDS
-"${FANOUT[@]}" 2>&1 | tee "$RESULTS/fanout.log"
-fanout_exit=${PIPESTATUS[0]}
-record fanout_exit "$fanout_exit"
-record fanout_seconds "$((SECONDS - started))"
+run_step fanout fan-out "$RESULTS/fanout.log" "${FANOUT[@]}"
+fanout_exit=$step_exit
 
 # 3a. Multi-topic streams (full runs): sseflow, 1,000 subscribers each on one stream of 3 topics; its rows join the
 # fan-out table of RESULTS.md
@@ -127,14 +129,8 @@ if [ "$MODE" != quick ]; then
         --topics-per-subscriber "$MULTI_TOPICS" --out "$RESULTS/fanout-multitopic.md"
         --csv "$RESULTS/fanout-multitopic.csv" "${FANOUT_EXTRA[@]}")
     record fanout_multitopic_topics "$MULTI_TOPICS"
-    record command_fanout_multitopic "$(shown "${MULTI[@]}")"
-    echo "== multi-topic fan-out: $(shown "${MULTI[@]}")"
-    started=$SECONDS
-    "${MULTI[@]}" 2>&1 | tee "$RESULTS/fanout-multitopic.log"
-    multi_exit=${PIPESTATUS[0]}
-    record fanout_multitopic_exit "$multi_exit"
-    record fanout_multitopic_seconds "$((SECONDS - started))"
-    if [ "$multi_exit" != 0 ]; then fanout_exit=$multi_exit; fi
+    run_step fanout_multitopic "multi-topic fan-out" "$RESULTS/fanout-multitopic.log" "${MULTI[@]}"
+    if [ "$step_exit" != 0 ]; then fanout_exit=$step_exit; fi
 else
     rm -f "$RESULTS/fanout-multitopic.csv" "$RESULTS/fanout-multitopic.md" "$RESULTS/fanout-multitopic.log"
 fi
@@ -146,13 +142,8 @@ if [ "${RUNALL_DURABLE:-0}" = 1 ]; then
     DURABLE=(benchmarks/fanout.sh --scenario durable)
     if [ "$MODE" = quick ]; then DURABLE+=(--quick); fi
     DURABLE+=(--out "$RESULTS/durable.md" --csv "$RESULTS/durable.csv" "${DURABLE_EXTRA[@]}")
-    record command_durable "$(shown "${DURABLE[@]}")"
-    echo "== durable: $(shown "${DURABLE[@]}")"
-    started=$SECONDS
-    "${DURABLE[@]}" 2>&1 | tee "$RESULTS/durable.log"
-    durable_exit=${PIPESTATUS[0]}
-    record durable_exit "$durable_exit"
-    record durable_seconds "$((SECONDS - started))"
+    run_step durable durable "$RESULTS/durable.log" "${DURABLE[@]}"
+    durable_exit=$step_exit
 fi
 
 # 4. Report

@@ -63,6 +63,19 @@ public enum Refusal
     ADDRESS_LIMIT(429, "address_connection_limit", "too many connections from this address", "Retry-After: 1"),
 
     /**
+     * A subscription whose URI-template selectors would take its client address over
+     * {@code --max-template-parts-per-address} (429, with {@code Retry-After}).
+     */
+    ADDRESS_TEMPLATE_LIMIT(429, "address_template_limit", "too many URI-template selector parts from this address",
+        "Retry-After: 1"),
+
+    /**
+     * A subscription whose new URI-template selectors would take the hub over {@code --max-template-parts}
+     * (503, with {@code Retry-After}).
+     */
+    TEMPLATE_LIMIT(503, "template_limit", "URI-template selector limit reached", "Retry-After: 1"),
+
+    /**
      * Header fields over the size or count limit (431).
      */
     HEADERS_TOO_LARGE(431, "headers_too_large", "request header fields too large", null),

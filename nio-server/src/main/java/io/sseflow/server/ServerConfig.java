@@ -88,6 +88,16 @@ public final class ServerConfig
      */
     public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 1000;
     /**
+     * Default limit of the template parts (literals and expressions) the open streams of one client address may
+     * ask for, each stream counting its selectors' parts; more are answered 429.
+     */
+    public static final int DEFAULT_MAX_TEMPLATE_PARTS_PER_ADDRESS = 16_384;
+    /**
+     * Default limit of the parts of the distinct template selectors of all live streams; a subscription that would
+     * add more is answered 503.
+     */
+    public static final int DEFAULT_MAX_TEMPLATE_PARTS = 16_384;
+    /**
      * Default time {@link SseServer#close()} waits for streams to be flushed before closing them anyway.
      */
     public static final long DEFAULT_SHUTDOWN_TIMEOUT_MS = 5_000;
@@ -106,6 +116,8 @@ public final class ServerConfig
     long heartbeatMs = DEFAULT_HEARTBEAT_MS;
     int maxConnections = DEFAULT_MAX_CONNECTIONS;
     int maxConnectionsPerAddress = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
+    int maxTemplatePartsPerAddress = DEFAULT_MAX_TEMPLATE_PARTS_PER_ADDRESS;
+    int maxTemplateParts = DEFAULT_MAX_TEMPLATE_PARTS;
     String trustedProxiesList = DEFAULT_TRUSTED_PROXIES;
     String allowOrigin;
     int historyBytes = DEFAULT_HISTORY_BYTES;
@@ -164,6 +176,9 @@ public final class ServerConfig
         check(maxConnections >= 1, "max connections must be at least 1: " + maxConnections);
         check(maxConnectionsPerAddress >= 1,
             "max connections per address must be at least 1: " + maxConnectionsPerAddress);
+        check(maxTemplatePartsPerAddress >= 0,
+            "max template parts per address must be at least 0: " + maxTemplatePartsPerAddress);
+        check(maxTemplateParts >= 0, "max template parts must be at least 0: " + maxTemplateParts);
         final TrustedProxies proxies = TrustedProxies.parse(require(trustedProxiesList, "trusted proxies"));
         check(maxEventBytes >= 256 && maxEventBytes <= 64 * 1024 * 1024,
             "max event bytes must be 256..67108864: " + maxEventBytes);
@@ -422,6 +437,26 @@ public final class ServerConfig
     public int maxConnectionsPerAddress()
     {
         return maxConnectionsPerAddress;
+    }
+
+    /**
+     * Limit of the template parts the open streams of one client address may ask for.
+     *
+     * @return parts (0: no template selector).
+     */
+    public int maxTemplatePartsPerAddress()
+    {
+        return maxTemplatePartsPerAddress;
+    }
+
+    /**
+     * Limit of the parts of the distinct template selectors of all live streams.
+     *
+     * @return parts (0: no template selector).
+     */
+    public int maxTemplateParts()
+    {
+        return maxTemplateParts;
     }
 
     /**

@@ -42,6 +42,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class ServerAgent implements Agent, SelectionHandler
 {
     private static final int POLL_LIMIT = 1024;
+    /**
+     * Steps of selector matching ({@link io.sseflow.server.selector.TopicSelector#matchCost}) new streams' linking
+     * may take per duty cycle ({@link StreamRegistry#link}): well under a millisecond.
+     */
+    static final long LINK_STEPS_PER_CYCLE = 200_000;
     private static final int MAX_PUBLISH_ROUNDS = 64;
 
     private final ServerConfig config;
@@ -67,6 +72,8 @@ final class ServerAgent implements Agent, SelectionHandler
     private final ShutdownDrain shutdown;
     private final ConnectionAcceptor acceptor;
     private final CatchUpHolds holds;
+    private final LinkHolds linkHolds;
+    private final StreamRegistry streams;
     private final RequestReader reader;
     private Connection[] ready = new Connection[16];
     private int readyCount;
@@ -104,6 +111,8 @@ final class ServerAgent implements Agent, SelectionHandler
         final HttpPublishHandler publishHandler = new HttpPublishHandler(context, writer);
         holds = new CatchUpHolds(sequencer, metrics, flusher);
         subscribeHandler = new SubscribeHandler(context, writer, flusher, holds, constant(responses.eventStreamHead()));
+        linkHolds = subscribeHandler.linkHolds();
+        streams = context.topics.streams();
         router = new RequestRouter(context, writer, subscribeHandler, publishHandler, demoPage);
         frames = new FrameAssembler(context, flusher, publishHandler, holds, this::scheduleReady);
         timers = new ConnectionTimers(context, writer, flusher);
@@ -146,6 +155,10 @@ final class ServerAgent implements Agent, SelectionHandler
         if (!holds.isEmpty())
         {
             workCount += holds.poll(nowNs);
+        }
+        if (!linkHolds.isEmpty() || streams.linkingCount() > 0)
+        {
+            workCount += linkHolds.poll(LINK_STEPS_PER_CYCLE);
         }
         if (closeRequested.get())
         {

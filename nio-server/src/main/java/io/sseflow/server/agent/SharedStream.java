@@ -42,6 +42,17 @@ final class SharedStream extends StreamSource
     int markFlags;
     boolean draining;
     int holds;
+    // owned by the StreamRegistry: linking to the live topics in slices ({@link StreamRegistry#link}); while linking,
+    // the stream takes no event (it is filled once linked) and its connections wait ({@link LinkHolds})
+    boolean linking;
+    long linkEpoch;
+    int linkTopic;
+    int linkSelector;
+    int linkPartial;
+    TopicState linkAt;
+    // owned by the SelectorIndex: scratch of one match
+    long linkStamp;
+    int linkFlags;
     private Connection[] ending = new Connection[4];
     private int endingCount;
 
@@ -50,6 +61,16 @@ final class SharedStream extends StreamSource
         this.selectors = selectors;
         this.privateSelectors = privateSelectors;
         this.registry = registry;
+    }
+
+    /**
+     * Whether the stream is still being linked to the live topics: it takes no event yet.
+     *
+     * @return true while linking.
+     */
+    boolean isLinking()
+    {
+        return linking;
     }
 
     /**

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * The live {@link SharedStream}s, one per (selectors, private-update selectors), and the links between them and
@@ -35,6 +36,11 @@ final class StreamRegistry
     private SharedStream[] streams = new SharedStream[16];
     private int count;
     private SharedStream[] targets = new SharedStream[16];
+    private final SelectorIndex index = new SelectorIndex();
+    private SharedStream[] linking = new SharedStream[4];
+    private int linkingCount;
+    private int nextLinking;
+    private long linkEpoch;
     private SharedStream[] draining = new SharedStream[4];
     private int drainingCount;
     private long appliedSeq;
@@ -62,7 +68,8 @@ final class StreamRegistry
         {
             return existing;
         }
-        final SharedStream stream = new SharedStream(selectors, privateSelectors, this);
+        final SharedStream stream = new SharedStream(
+            index.share(selectors), null == privateSelectors ? null : index.share(privateSelectors), this);
         stream.log = topics.newLog();
         byKey.put(key, stream);
         if (count == streams.length)
@@ -71,6 +78,8 @@ final class StreamRegistry
         }
         stream.registryIndex = count;
         streams[count++] = stream;
+        index.add(stream);
+        stream.linkEpoch = linkEpoch;
 
         if (null == privateSelectors &&
             0 == selectors.count(SelectorKind.WILDCARD) && 0 == selectors.count(SelectorKind.TEMPLATE))
@@ -83,20 +92,93 @@ final class StreamRegistry
                     linkWith(topic, stream);
                 }
             }
+            fill.fill(stream);
         }
         else
         {
-            final TopicState[] live = topics.byIndexArray();
-            for (final TopicState topic : live)
+            stream.linking = true;
+            stream.linkTopic = 0;
+            if (linkingCount == linking.length)
             {
-                if (null != topic && !topic.isFreed())
-                {
-                    linkWith(topic, stream);
-                }
+                linking = Arrays.copyOf(linking, linkingCount << 1);
             }
+            linking[linkingCount++] = stream;
         }
-        fill.fill(stream);
         return stream;
+    }
+
+    /**
+     * The template parts a subscription would add to the hub's distinct templates: 0 when its stream exists, else
+     * those of its selectors and private-update selectors no live stream uses yet.
+     *
+     * @param requested        the subscription's topic selectors.
+     * @param requestedPrivate the private-update selectors its authorization granted, or null.
+     * @return the parts.
+     */
+    long newTemplateParts(final SelectorSet requested, final SelectorSet requestedPrivate)
+    {
+        final SelectorSet selectors = matchingAll(requested);
+        final SelectorSet privateSelectors = null == requestedPrivate ? null : matchingAll(requestedPrivate);
+        if (byKey.containsKey(new Key(selectors, privateSelectors)))
+        {
+            return 0;
+        }
+        return index.newTemplateParts(selectors) + (null == privateSelectors ? 0 : index.newTemplateParts(privateSelectors));
+    }
+
+    /**
+     * The parts of the distinct template selectors of the live streams.
+     *
+     * @return the sum.
+     */
+    long templateParts()
+    {
+        return index.templateParts();
+    }
+
+    /**
+     * Streams still being linked ({@link #link}).
+     *
+     * @return the count.
+     */
+    int linkingCount()
+    {
+        return linkingCount;
+    }
+
+    /**
+     * Link the streams still linking to the live topics, for at most about {@code budget} steps of matching
+     * ({@link TopicSelector#matchCost}): one stream per call, in turn, from the topic (and selector) where its last
+     * slice stopped. A topic first seen meanwhile is linked to it by {@link #ensureLinked}, the stream being in the
+     * {@link SelectorIndex} from its creation. A stream done is filled from its topics' history and handed to
+     * {@code onLinked}: from then on it takes events, with no gap or repeat between the two.
+     *
+     * @param budget   steps of matching this call may take; one selector's match is never split.
+     * @param onLinked told of each stream linked.
+     * @return the steps taken.
+     */
+    long link(final long budget, final Consumer<SharedStream> onLinked)
+    {
+        if (0 == linkingCount)
+        {
+            return 0;
+        }
+        if (nextLinking >= linkingCount)
+        {
+            nextLinking = 0;
+        }
+        final int at = nextLinking++;
+        final SharedStream stream = linking[at];
+        final long spent = linkSlice(stream, budget);
+        if (stream.linkTopic < 0)
+        {
+            removeLinking(at);
+            stream.linking = false;
+            stream.linkAt = null;
+            fill.fill(stream);
+            onLinked.accept(stream);
+        }
+        return spent;
     }
 
     /**
@@ -122,16 +204,19 @@ final class StreamRegistry
             return;
         }
         topic.linked = true;
-        final SharedStream[] streams = this.streams;
-        for (int i = 0, count = this.count; i < count; i++)
+        topic.linkEpoch = ++linkEpoch;
+        if (0 == count)
         {
-            final SharedStream stream = streams[i];
-            final int flags = stream.flagsFor(topic);
-            if (0 != flags)
-            {
-                topic.addFeed(stream, flags);
-                stream.addTopic(topic);
-            }
+            return;
+        }
+        final int found = index.match(topic.name());
+        final SharedStream[] matched = index.matched();
+        for (int i = 0; i < found; i++)
+        {
+            final SharedStream stream = matched[i];
+            matched[i] = null;
+            topic.addFeed(stream, stream.linkFlags);
+            stream.addTopic(topic);
         }
     }
 
@@ -178,6 +263,20 @@ final class StreamRegistry
             return;
         }
         byKey.remove(new Key(stream.selectors, stream.privateSelectors));
+        index.remove(stream);
+        if (stream.linking)
+        {
+            for (int i = 0; i < linkingCount; i++)
+            {
+                if (linking[i] == stream)
+                {
+                    removeLinking(i);
+                    break;
+                }
+            }
+            stream.linking = false;
+            stream.linkAt = null;
+        }
         final int index = stream.registryIndex;
         final int last = --count;
         final SharedStream moved = streams[last];
@@ -273,6 +372,10 @@ final class StreamRegistry
         appliedSeq = seq;
         if (0 == count)
         {
+            for (int t = 0; t < topicCount; t++)
+            {
+                ensureLinked(eventTopics[t]);
+            }
             return 0;
         }
         int found = 0;
@@ -282,7 +385,7 @@ final class StreamRegistry
             ensureLinked(topic);
             for (int i = 0, feeds = topic.feedCount; i < feeds; i++)
             {
-                if ((topic.feedFlags[i] & SharedStream.SUBSCRIBED) != 0)
+                if ((topic.feedFlags[i] & SharedStream.SUBSCRIBED) != 0 && !topic.feeds[i].linking)
                 {
                     add(found++, topic.feeds[i]);
                 }
@@ -314,7 +417,8 @@ final class StreamRegistry
         for (int i = 0; i < touched; i++)
         {
             final int flags = targets[i].markFlags;
-            if ((flags & SharedStream.SUBSCRIBED) != 0 && (!isPrivate || (flags & SharedStream.PRIVATE_ALLOWED) != 0))
+            if ((flags & SharedStream.SUBSCRIBED) != 0 && (!isPrivate || (flags & SharedStream.PRIVATE_ALLOWED) != 0) &&
+                !targets[i].linking)
             {
                 targets[found++] = targets[i];
             }
@@ -339,6 +443,111 @@ final class StreamRegistry
     private static SelectorSet matchingAll(final SelectorSet selectors)
     {
         return 0 == selectors.count(SelectorKind.WILDCARD) || 1 == selectors.size() ? selectors : WILDCARD_ONLY;
+    }
+
+    /**
+     * One slice of a stream's linking: see {@link #link}. Sets {@link SharedStream#linkTopic} to -1 when done.
+     */
+    private long linkSlice(final SharedStream stream, final long budget)
+    {
+        final SelectorSet selectors = stream.selectors;
+        final SelectorSet privateSelectors = stream.privateSelectors;
+        final int publicSize = selectors.size();
+        final int total = publicSize + (null == privateSelectors ? 0 : privateSelectors.size());
+        final TopicState[] live = topics.byIndexArray();
+        long spent = 0;
+        int i = stream.linkTopic;
+        while (i < live.length)
+        {
+            final TopicState topic = live[i];
+            if (null == topic || topic.isFreed() || (topic.linked && topic.linkEpoch > stream.linkEpoch))
+            {
+                spent++;
+                i++;
+                stream.linkAt = null;
+            }
+            else if (!topic.linked)
+            {
+                spent += index.matchCost(topic.name().length());
+                ensureLinked(topic);
+                i++;
+                stream.linkAt = null;
+            }
+            else
+            {
+                final String name = topic.name();
+                int selector = 0;
+                int flags = 0;
+                if (stream.linkAt == topic)
+                {
+                    selector = stream.linkSelector;
+                    flags = stream.linkPartial;
+                }
+                while (selector < total)
+                {
+                    if (selector < publicSize)
+                    {
+                        if ((flags & SharedStream.SUBSCRIBED) != 0)
+                        {
+                            selector = publicSize;
+                            continue;
+                        }
+                        final TopicSelector candidate = selectors.selector(selector);
+                        spent += candidate.matchCost(name.length());
+                        if (candidate.matches(name))
+                        {
+                            flags |= SharedStream.SUBSCRIBED;
+                        }
+                    }
+                    else
+                    {
+                        if ((flags & SharedStream.PRIVATE_ALLOWED) != 0)
+                        {
+                            break;
+                        }
+                        final TopicSelector candidate = privateSelectors.selector(selector - publicSize);
+                        spent += candidate.matchCost(name.length());
+                        if (candidate.matches(name))
+                        {
+                            flags |= SharedStream.PRIVATE_ALLOWED;
+                        }
+                    }
+                    selector++;
+                    if (spent >= budget && selector < total)
+                    {
+                        stream.linkAt = topic;
+                        stream.linkSelector = selector;
+                        stream.linkPartial = flags;
+                        stream.linkTopic = i;
+                        return spent;
+                    }
+                }
+                if (0 != flags)
+                {
+                    topic.addFeed(stream, flags);
+                    stream.addTopic(topic);
+                }
+                stream.linkAt = null;
+                i++;
+            }
+            if (spent >= budget)
+            {
+                stream.linkTopic = i;
+                return spent;
+            }
+        }
+        stream.linkTopic = -1;
+        return spent;
+    }
+
+    private void removeLinking(final int at)
+    {
+        System.arraycopy(linking, at + 1, linking, at, linkingCount - at - 1);
+        linking[--linkingCount] = null;
+        if (nextLinking > at)
+        {
+            nextLinking--;
+        }
     }
 
     private void add(final int index, final SharedStream stream)

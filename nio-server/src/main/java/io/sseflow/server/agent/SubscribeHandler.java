@@ -46,12 +46,20 @@ final class SubscribeHandler
     private final ResponseWriter writer;
     private final SubscriberFlusher flusher;
     private final CatchUpHolds holds;
+    private final ConnectionTable connections;
+    private final LinkHolds linkHolds;
     private final CachedNanoClock clock;
     private final AtomicBoolean closeRequested;
     private final ByteBuffer streamHead;
     private final SubscribeAuthorizer subscribeAuthorizer;
     private final ParsedSubscribeRequest subscribeRequest = new ParsedSubscribeRequest();
     private final UnsafeBuffer fieldBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(MAX_FIELD_BYTES));
+
+    /**
+     * The last write time a held connection's cursor is given, far ahead, so that it sends no heartbeat (nor looks
+     * idle) before its response head.
+     */
+    static final long HELD_LAST_WRITE_NS = Long.MAX_VALUE >> 2;
 
     SubscribeHandler(
         final AgentContext context,
@@ -61,6 +69,8 @@ final class SubscribeHandler
         final ByteBuffer streamHead)
     {
         this.holds = holds;
+        this.connections = context.connections;
+        this.linkHolds = new LinkHolds(context.topics.streams(), this::startLinked);
         this.config = context.config;
         this.topics = context.topics;
         this.metrics = context.metrics;
@@ -70,6 +80,16 @@ final class SubscribeHandler
         this.closeRequested = context.closeRequested;
         this.streamHead = streamHead;
         subscribeAuthorizer = context.config.subscribeAuthorizer();
+    }
+
+    /**
+     * The subscribers waiting for their new stream to be linked.
+     *
+     * @return the holds.
+     */
+    LinkHolds linkHolds()
+    {
+        return linkHolds;
     }
 
     /**
@@ -378,7 +398,64 @@ final class SubscribeHandler
             writer.sendError(connection, Refusal.SHUTTING_DOWN);
             return;
         }
-        final SharedStream stream = topics.streams().getOrCreate(selectors, subscribeRequest.privateSelectors());
+        final StreamRegistry streams = topics.streams();
+        final SelectorSet privateSelectors = subscribeRequest.privateSelectors();
+        final int parts = selectors.templateParts();
+        if (parts > 0 && !connections.mayChargeTemplateParts(connection, parts, config.maxTemplatePartsPerAddress()))
+        {
+            writer.sendError(connection, Refusal.ADDRESS_TEMPLATE_LIMIT);
+            return;
+        }
+        final long newParts = streams.newTemplateParts(selectors, privateSelectors);
+        if (newParts > 0 && streams.templateParts() + newParts > config.maxTemplateParts())
+        {
+            writer.sendError(connection, Refusal.TEMPLATE_LIMIT);
+            return;
+        }
+        final SharedStream stream = streams.getOrCreate(selectors, privateSelectors);
+        connections.chargeTemplateParts(connection, parts);
+        if (stream.isLinking())
+        {
+            connection.startStreaming(stream);
+            countSelectors(selectors);
+            connection.cursor.open(stream.log, stream.log.nextOrdinal(), null, HELD_LAST_WRITE_NS);
+            linkHolds.hold(connection, stream, idBuffer, idOffset, idLength, earliest, reportLastEventId);
+            metrics.increment(ServerCounter.SUBSCRIBERS);
+            return;
+        }
+        resumeShared(connection, stream, selectors, idBuffer, idOffset, idLength, earliest, reportLastEventId, false);
+    }
+
+    /**
+     * Start a connection held while its stream was linked ({@link LinkHolds}), now that it is, as
+     * {@link #startShared} starts one whose stream needed no linking.
+     */
+    void startLinked(
+        final Connection connection,
+        final SharedStream stream,
+        final DirectBuffer id,
+        final boolean earliest,
+        final boolean reportLastEventId)
+    {
+        resumeShared(connection, stream, stream.selectors, id, 0, id.capacity(), earliest, reportLastEventId, true);
+    }
+
+    /**
+     * The part of {@link #startShared} once the stream is linked.
+     *
+     * @param held whether the connection already streams (held while its stream was linked, counted a subscriber).
+     */
+    private void resumeShared(
+        final Connection connection,
+        final SharedStream stream,
+        final SelectorSet selectors,
+        final DirectBuffer idBuffer,
+        final int idOffset,
+        final int idLength,
+        final boolean earliest,
+        final boolean reportLastEventId,
+        final boolean held)
+    {
         final TopicLog log = stream.log;
         long startOrdinal = log.nextOrdinal();
         boolean found = !earliest;
@@ -395,7 +472,11 @@ final class SubscribeHandler
                 holds.shouldHold(stream.appliedSeq(), idBuffer, idOffset, idLength))
             {
                 startStreaming(connection, stream, selectors, log.nextOrdinal(),
-                    head(connection, reportLastEventId, idBuffer, idOffset, idLength));
+                    head(connection, reportLastEventId, idBuffer, idOffset, idLength), held);
+                if (held)
+                {
+                    metrics.decrement(ServerCounter.SUBSCRIBERS);
+                }
                 holds.hold(connection, stream, idBuffer, idOffset, idLength, clock.nanoTime());
                 flusher.flush(connection);
                 return;
@@ -408,9 +489,12 @@ final class SubscribeHandler
             }
         }
         startStreaming(connection, stream, selectors, startOrdinal,
-            head(connection, reportLastEventId, idBuffer, idOffset, found ? idLength : 0));
+            head(connection, reportLastEventId, idBuffer, idOffset, found ? idLength : 0), held);
         stream.addSubscriber(connection);
-        metrics.increment(ServerCounter.SUBSCRIBERS);
+        if (!held)
+        {
+            metrics.increment(ServerCounter.SUBSCRIBERS);
+        }
         flusher.flush(connection);
     }
 
@@ -445,13 +529,22 @@ final class SubscribeHandler
         final SharedStream stream,
         final SelectorSet selectors,
         final long startOrdinal,
-        final ByteBuffer head)
+        final ByteBuffer head,
+        final boolean held)
     {
-        connection.startStreaming(stream);
+        if (!held)
+        {
+            connection.startStreaming(stream);
+            countSelectors(selectors);
+        }
+        connection.cursor.open(stream.log, startOrdinal, head, clock.nanoTime());
+    }
+
+    private void countSelectors(final SelectorSet selectors)
+    {
         metrics.addSelectors(SelectorKind.EXACT, selectors.count(SelectorKind.EXACT));
         metrics.addSelectors(SelectorKind.WILDCARD, selectors.count(SelectorKind.WILDCARD));
         metrics.addSelectors(SelectorKind.TEMPLATE, selectors.count(SelectorKind.TEMPLATE));
-        connection.cursor.open(stream.log, startOrdinal, head, clock.nanoTime());
     }
 
     /**

@@ -88,15 +88,16 @@ public final class ServerConfig
      */
     public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 1000;
     /**
-     * Default limit of the template parts (literals and expressions) the open streams of one client address may
-     * ask for, each stream counting its selectors' parts; more are answered 429.
+     * Default limit of the parts (literals and expressions) of the distinct URI-template selectors one client
+     * address brought to the hub (it subscribed first with them) that live streams still use; a subscription that
+     * would bring more is answered 429.
      */
-    public static final int DEFAULT_MAX_TEMPLATE_PARTS_PER_ADDRESS = 16_384;
+    public static final int DEFAULT_MAX_TEMPLATE_PARTS_PER_ADDRESS = 1024;
     /**
-     * Default limit of the parts of the distinct template selectors of all live streams; a subscription that would
-     * add more is answered 503.
+     * Default limit of the parts of the distinct URI-template selectors of all live streams; a subscription that
+     * would add more is answered 503.
      */
-    public static final int DEFAULT_MAX_TEMPLATE_PARTS = 16_384;
+    public static final int DEFAULT_MAX_TEMPLATE_PARTS = 4096;
     /**
      * Default time {@link SseServer#close()} waits for streams to be flushed before closing them anyway.
      */
@@ -440,7 +441,7 @@ public final class ServerConfig
     }
 
     /**
-     * Limit of the template parts the open streams of one client address may ask for.
+     * Limit of the parts of the distinct template selectors one client address brought that live streams use.
      *
      * @return parts (0: no template selector).
      */

@@ -448,9 +448,10 @@ public final class SseServer implements AutoCloseable
         }
 
         /**
-         * Limit of the URI-template parts (literals and expressions) the open streams of one client address may ask
-         * for, each stream counting its selectors' parts, shared or not; default
-         * {@value ServerConfig#DEFAULT_MAX_TEMPLATE_PARTS_PER_ADDRESS}. A subscription over it is answered 429.
+         * Limit of the parts (literals and expressions) of the distinct URI-template selectors one client address
+         * brought to the hub (it subscribed first with them) that live streams still use, default
+         * {@value ServerConfig#DEFAULT_MAX_TEMPLATE_PARTS_PER_ADDRESS}: subscribing with templates already in use
+         * costs nothing. A subscription that would bring more is answered 429.
          *
          * @param maxTemplatePartsPerAddress parts, 0 or more.
          * @return this.

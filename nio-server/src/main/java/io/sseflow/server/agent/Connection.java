@@ -105,8 +105,6 @@ final class Connection
     StreamSource topic;
     java.net.InetAddress remoteAddress;
     java.net.InetAddress proxyAddress;
-    // owned by the ConnectionTable: the template parts of this stream's selectors, counted against remoteAddress
-    int templateParts;
     long clientHigh;
     long clientLow;
     /**

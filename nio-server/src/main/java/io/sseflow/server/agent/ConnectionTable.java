@@ -38,7 +38,6 @@ final class ConnectionTable
     private PendingPublishes[] freePublishes = new PendingPublishes[16];
     private int freePublishesCount;
     private final Object2IntHashMap<InetAddress> connectionsPerAddress = new Object2IntHashMap<>(0);
-    private final Object2IntHashMap<InetAddress> templatePartsPerAddress = new Object2IntHashMap<>(0);
     private Connection[] connections = new Connection[64];
     private int count;
     private int admittedCount;
@@ -73,48 +72,6 @@ final class ConnectionTable
     int connectionsFrom(final InetAddress address)
     {
         return connectionsPerAddress.getValue(address);
-    }
-
-    /**
-     * Would a stream whose selectors have these template parts keep its client within the limit? Each stream counts
-     * its selectors' parts against its client's address while it is open, shared or not.
-     *
-     * @param connection about to stream.
-     * @param parts      {@link io.sseflow.server.selector.SelectorSet#templateParts()} of its selectors.
-     * @param limit      most parts one address may hold.
-     * @return true when it may.
-     */
-    boolean mayChargeTemplateParts(final Connection connection, final int parts, final int limit)
-    {
-        final InetAddress address = connection.remoteAddress;
-        return null == address || (long)templatePartsPerAddress.getValue(address) + parts <= limit;
-    }
-
-    /**
-     * Count a stream's template parts against its client's address until the connection is released.
-     *
-     * @param connection streaming.
-     * @param parts      of its selectors.
-     */
-    void chargeTemplateParts(final Connection connection, final int parts)
-    {
-        final InetAddress address = connection.remoteAddress;
-        if (parts > 0 && null != address)
-        {
-            templatePartsPerAddress.put(address, templatePartsPerAddress.getValue(address) + parts);
-            connection.templateParts = parts;
-        }
-    }
-
-    /**
-     * Template parts counted against an address.
-     *
-     * @param address a client's.
-     * @return the parts.
-     */
-    int templatePartsFrom(final InetAddress address)
-    {
-        return templatePartsPerAddress.getValue(address);
     }
 
     void add(final Connection connection)
@@ -380,7 +337,6 @@ final class ConnectionTable
         }
         CloseHelper.quietClose(connection.channel);
         remove(connection);
-        releaseTemplateParts(connection);
         if (connection.admitted)
         {
             uncountAddress(connection);
@@ -391,25 +347,6 @@ final class ConnectionTable
         {
             rejectingCount--;
         }
-    }
-
-    private void releaseTemplateParts(final Connection connection)
-    {
-        final int parts = connection.templateParts;
-        final InetAddress address = connection.remoteAddress;
-        if (parts > 0 && null != address)
-        {
-            final int left = templatePartsPerAddress.getValue(address) - parts;
-            if (left <= 0)
-            {
-                templatePartsPerAddress.removeKey(address);
-            }
-            else
-            {
-                templatePartsPerAddress.put(address, left);
-            }
-        }
-        connection.templateParts = 0;
     }
 
     private void remove(final Connection connection)

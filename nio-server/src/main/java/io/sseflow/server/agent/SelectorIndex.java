@@ -3,6 +3,9 @@ package io.sseflow.server.agent;
 import io.sseflow.server.selector.SelectorSet;
 import io.sseflow.server.selector.TopicSelector;
 
+import org.agrona.collections.Object2LongHashMap;
+
+import java.net.InetAddress;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -15,7 +18,8 @@ import java.util.Map;
  * <p>
  * The distinct templates' parts together ({@link TopicSelector#templateParts()}) are what the index costs in memory
  * and what matching a new topic costs ({@link #matchCost}); {@link #newTemplateParts} tells what a new set would
- * add to them.
+ * add to them. Each distinct template is charged to the client address that brought it, until no stream uses it
+ * ({@link #templatePartsOf}): identical and shared selectors cost a client nothing more.
  * <p>
  * Not thread-safe: owned by the server agent; matching allocates nothing once its scratch has grown to the streams
  * one topic concerns.
@@ -24,6 +28,7 @@ final class SelectorIndex
 {
     private final Map<String, Users> exact = new HashMap<>();
     private final Map<String, Users> templatesByText = new HashMap<>();
+    private final Object2LongHashMap<InetAddress> partsByOwner = new Object2LongHashMap<>(0);
     private final Users wildcard = new Users(TopicSelector.parse(TopicSelector.WILDCARD));
     private Users[] templates = new Users[16];
     private int templateCount;
@@ -39,6 +44,18 @@ final class SelectorIndex
     long templateParts()
     {
         return templateParts;
+    }
+
+    /**
+     * The parts of the distinct templates an address brought to the index (it subscribed first with them) that live
+     * streams still use, whoever uses them now.
+     *
+     * @param owner a client address.
+     * @return the sum.
+     */
+    long templatePartsOf(final InetAddress owner)
+    {
+        return partsByOwner.getValue(owner);
     }
 
     /**
@@ -97,13 +114,14 @@ final class SelectorIndex
      * Add a stream's selectors and private-update selectors.
      *
      * @param stream being created.
+     * @param owner  the address of the client creating it, charged with the templates new to the index; or null.
      */
-    void add(final SharedStream stream)
+    void add(final SharedStream stream, final InetAddress owner)
     {
-        addAll(stream, stream.selectors, SharedStream.SUBSCRIBED);
+        addAll(stream, stream.selectors, SharedStream.SUBSCRIBED, owner);
         if (null != stream.privateSelectors)
         {
-            addAll(stream, stream.privateSelectors, SharedStream.PRIVATE_ALLOWED);
+            addAll(stream, stream.privateSelectors, SharedStream.PRIVATE_ALLOWED, owner);
         }
     }
 
@@ -190,7 +208,7 @@ final class SelectorIndex
         return null == users ? selector : users.selector;
     }
 
-    private void addAll(final SharedStream stream, final SelectorSet selectors, final int flag)
+    private void addAll(final SharedStream stream, final SelectorSet selectors, final int flag, final InetAddress owner)
     {
         for (int i = 0, size = selectors.size(); i < size; i++)
         {
@@ -206,6 +224,11 @@ final class SelectorIndex
                     if (null == users)
                     {
                         users = new Users(selector);
+                        users.owner = owner;
+                        if (null != owner)
+                        {
+                            partsByOwner.put(owner, partsByOwner.getValue(owner) + selector.templateParts());
+                        }
                         templatesByText.put(selector.text(), users);
                         if (templateCount == templates.length)
                         {
@@ -248,6 +271,19 @@ final class SelectorIndex
                         moved.listIndex = users.listIndex;
                         templates[last] = null;
                         templateParts -= selector.templateParts();
+                        final InetAddress owner = users.owner;
+                        if (null != owner)
+                        {
+                            final long left = partsByOwner.getValue(owner) - selector.templateParts();
+                            if (left <= 0)
+                            {
+                                partsByOwner.removeKey(owner);
+                            }
+                            else
+                            {
+                                partsByOwner.put(owner, left);
+                            }
+                        }
                     }
                     break;
 
@@ -273,6 +309,7 @@ final class SelectorIndex
         private int[] flags = new int[2];
         private int count;
         private int listIndex;
+        private InetAddress owner;
 
         Users(final TopicSelector selector)
         {

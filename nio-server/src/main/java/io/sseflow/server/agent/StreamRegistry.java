@@ -5,6 +5,7 @@ import io.sseflow.server.selector.SelectorKind;
 import io.sseflow.server.selector.SelectorSet;
 import io.sseflow.server.selector.TopicSelector;
 
+import java.net.InetAddress;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -60,6 +61,19 @@ final class StreamRegistry
      */
     SharedStream getOrCreate(final SelectorSet requested, final SelectorSet requestedPrivate)
     {
+        return getOrCreate(requested, requestedPrivate, null);
+    }
+
+    /**
+     * {@link #getOrCreate(SelectorSet, SelectorSet)}, charging the templates a new stream brings to the hub to its
+     * client's address ({@link #templatePartsOf}). A stream with a wildcard or a template selector, or private-update
+     * selectors, is returned still linking ({@link SharedStream#isLinking()}, {@link #link}); one of exact
+     * selectors only is linked and filled at once.
+     *
+     * @param owner the client's address, or null.
+     */
+    SharedStream getOrCreate(final SelectorSet requested, final SelectorSet requestedPrivate, final InetAddress owner)
+    {
         final SelectorSet selectors = matchingAll(requested);
         final SelectorSet privateSelectors = null == requestedPrivate ? null : matchingAll(requestedPrivate);
         final Key key = new Key(selectors, privateSelectors);
@@ -78,7 +92,7 @@ final class StreamRegistry
         }
         stream.registryIndex = count;
         streams[count++] = stream;
-        index.add(stream);
+        index.add(stream, owner);
         stream.linkEpoch = linkEpoch;
 
         if (null == privateSelectors &&
@@ -134,6 +148,17 @@ final class StreamRegistry
     long templateParts()
     {
         return index.templateParts();
+    }
+
+    /**
+     * The parts of the distinct template selectors an address brought that live streams still use.
+     *
+     * @param owner a client's address.
+     * @return the sum.
+     */
+    long templatePartsOf(final InetAddress owner)
+    {
+        return index.templatePartsOf(owner);
     }
 
     /**

@@ -18,6 +18,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.CachedNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +47,6 @@ final class SubscribeHandler
     private final ResponseWriter writer;
     private final SubscriberFlusher flusher;
     private final CatchUpHolds holds;
-    private final ConnectionTable connections;
     private final LinkHolds linkHolds;
     private final CachedNanoClock clock;
     private final AtomicBoolean closeRequested;
@@ -69,7 +69,6 @@ final class SubscribeHandler
         final ByteBuffer streamHead)
     {
         this.holds = holds;
-        this.connections = context.connections;
         this.linkHolds = new LinkHolds(context.topics.streams(), this::startLinked);
         this.config = context.config;
         this.topics = context.topics;
@@ -400,20 +399,20 @@ final class SubscribeHandler
         }
         final StreamRegistry streams = topics.streams();
         final SelectorSet privateSelectors = subscribeRequest.privateSelectors();
-        final int parts = selectors.templateParts();
-        if (parts > 0 && !connections.mayChargeTemplateParts(connection, parts, config.maxTemplatePartsPerAddress()))
+        final long newParts = streams.newTemplateParts(selectors, privateSelectors);
+        final InetAddress client = connection.remoteAddress;
+        if (newParts > 0 && null != client &&
+            streams.templatePartsOf(client) + newParts > config.maxTemplatePartsPerAddress())
         {
             writer.sendError(connection, Refusal.ADDRESS_TEMPLATE_LIMIT);
             return;
         }
-        final long newParts = streams.newTemplateParts(selectors, privateSelectors);
         if (newParts > 0 && streams.templateParts() + newParts > config.maxTemplateParts())
         {
             writer.sendError(connection, Refusal.TEMPLATE_LIMIT);
             return;
         }
-        final SharedStream stream = streams.getOrCreate(selectors, privateSelectors);
-        connections.chargeTemplateParts(connection, parts);
+        final SharedStream stream = streams.getOrCreate(selectors, privateSelectors, client);
         if (stream.isLinking())
         {
             connection.startStreaming(stream);

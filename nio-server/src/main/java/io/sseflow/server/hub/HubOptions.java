@@ -54,8 +54,8 @@ public final class HubOptions
         "                         more connections from one IP get 429 (default " +
             ServerConfig.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS + ")",
         "  --max-template-parts-per-address N",
-        "                         URI-template parts the open streams of one IP may ask for, each",
-        "                         stream counting its selectors'; more get 429 (default " +
+        "                         parts of the distinct URI templates one IP brought that streams",
+        "                         still use; more get 429 (default " +
             ServerConfig.DEFAULT_MAX_TEMPLATE_PARTS_PER_ADDRESS + ")",
         "  --max-template-parts N parts of the distinct URI-template selectors of all streams; more",
         "                         get 503 (default " + ServerConfig.DEFAULT_MAX_TEMPLATE_PARTS + ")",

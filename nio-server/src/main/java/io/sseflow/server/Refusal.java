@@ -63,19 +63,6 @@ public enum Refusal
     ADDRESS_LIMIT(429, "address_connection_limit", "too many connections from this address", "Retry-After: 1"),
 
     /**
-     * A subscription whose URI-template selectors would take its client address over
-     * {@code --max-template-parts-per-address} (429, with {@code Retry-After}).
-     */
-    ADDRESS_TEMPLATE_LIMIT(429, "address_template_limit", "too many URI-template selector parts from this address",
-        "Retry-After: 1"),
-
-    /**
-     * A subscription whose new URI-template selectors would take the hub over {@code --max-template-parts}
-     * (503, with {@code Retry-After}).
-     */
-    TEMPLATE_LIMIT(503, "template_limit", "URI-template selector limit reached", "Retry-After: 1"),
-
-    /**
      * Header fields over the size or count limit (431).
      */
     HEADERS_TOO_LARGE(431, "headers_too_large", "request header fields too large", null),
@@ -185,7 +172,20 @@ public enum Refusal
      * A clustered sequencer knows no leader to take a publish (an election is going on, or this node lost the
      * others): 503 with {@code Retry-After: 1}; nothing was published.
      */
-    NO_LEADER(503, "no_leader", "no cluster leader; retry shortly", "Retry-After: 1");
+    NO_LEADER(503, "no_leader", "no cluster leader; retry shortly", "Retry-After: 1"),
+
+    /**
+     * A subscription whose new URI-template selectors would take what its client address brought over
+     * {@code --max-template-parts-per-address} (429, with {@code Retry-After}).
+     */
+    ADDRESS_TEMPLATE_LIMIT(429, "address_template_limit", "too many URI-template selector parts from this address",
+        "Retry-After: 1"),
+
+    /**
+     * A subscription whose new URI-template selectors would take the hub over {@code --max-template-parts}
+     * (503, with {@code Retry-After}).
+     */
+    TEMPLATE_LIMIT(503, "template_limit", "URI-template selector limit reached", "Retry-After: 1");
 
     static final Refusal[] VALUES = values();
 

@@ -58,35 +58,83 @@ final class StreamFill
         }
 
         final TopicLog target = stream.log;
-        while (true)
+        final int[] heap = new int[used];
+        final long[] heads = new long[used];
+        int size = 0;
+        for (int i = 0; i < used; i++)
         {
-            long seq = Long.MAX_VALUE;
-            int from = -1;
-            for (int i = 0; i < used; i++)
+            if (ordinals[i] < logs[i].nextOrdinal())
             {
-                if (ordinals[i] < logs[i].nextOrdinal())
-                {
-                    final long candidate = logs[i].seq(ordinals[i]);
-                    if (candidate < seq)
-                    {
-                        seq = candidate;
-                        from = i;
-                    }
-                }
+                heads[i] = logs[i].seq(ordinals[i]);
+                size = push(heap, size, heads, i);
             }
-            if (from < 0)
-            {
-                return;
-            }
+        }
+        while (size > 0)
+        {
+            final int from = heap[0];
+            final long seq = heads[from];
             append(target, logs[from], ordinals[from], seq);
-            for (int i = 0; i < used; i++)
+            while (size > 0 && heads[heap[0]] == seq)
             {
-                if (ordinals[i] < logs[i].nextOrdinal() && logs[i].seq(ordinals[i]) == seq)
+                final int log = heap[0];
+                size = pop(heap, size, heads);
+                if (++ordinals[log] < logs[log].nextOrdinal())
                 {
-                    ordinals[i]++;
+                    heads[log] = logs[log].seq(ordinals[log]);
+                    size = push(heap, size, heads, log);
                 }
             }
         }
+    }
+
+    /**
+     * Add a log to the min-heap of logs by the seq of their next event: the merge takes O(log n) per event.
+     */
+    private static int push(final int[] heap, final int size, final long[] heads, final int log)
+    {
+        int at = size;
+        while (at > 0)
+        {
+            final int parent = (at - 1) >> 1;
+            if (heads[heap[parent]] <= heads[log])
+            {
+                break;
+            }
+            heap[at] = heap[parent];
+            at = parent;
+        }
+        heap[at] = log;
+        return size + 1;
+    }
+
+    private static int pop(final int[] heap, final int size, final long[] heads)
+    {
+        final int last = heap[size - 1];
+        final int count = size - 1;
+        int at = 0;
+        while (true)
+        {
+            int child = (at << 1) + 1;
+            if (child >= count)
+            {
+                break;
+            }
+            if (child + 1 < count && heads[heap[child + 1]] < heads[heap[child]])
+            {
+                child++;
+            }
+            if (heads[heap[child]] >= heads[last])
+            {
+                break;
+            }
+            heap[at] = heap[child];
+            at = child;
+        }
+        if (count > 0)
+        {
+            heap[at] = last;
+        }
+        return count;
     }
 
     private void append(final TopicLog target, final TopicLog source, final long ordinal, final long seq)

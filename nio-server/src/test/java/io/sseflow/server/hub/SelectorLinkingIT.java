@@ -67,7 +67,7 @@ class SelectorLinkingIT
             {
                 socket.setSoTimeout(60_000);
                 assertTrue(readHead(socket).startsWith("HTTP/1.1 200"));
-                assertTrue(readUntil(socket, "data: 199\n"), "the whole history, filled once linked");
+                assertTrue(readUntil(socket, "data: 198\n"), "the history of the topics matched, filled once linked");
             }
             final double linkedMillis = (System.nanoTime() - started) / 1e6;
             probe.close();
@@ -236,9 +236,13 @@ class SelectorLinkingIT
         return query.toString();
     }
 
+    /**
+     * 2 KB of unreserved characters: every template of {@link #hostileSelectors} matches an even one; an odd one ends
+     * with a slash none of them allows, which each of its expressions finds only after walking the whole topic.
+     */
     private static String longTopic(final int i)
     {
-        return "t" + "a".repeat(2_000) + i;
+        return "t" + "a".repeat(2_000) + (i % 2 == 0 ? "" : "/") + i;
     }
 
     private static Socket connect(final int port, final InetAddress from) throws IOException

@@ -48,6 +48,13 @@ final class ServerAgent implements Agent, SelectionHandler
      */
     static final long LINK_STEPS_PER_CYCLE = 200_000;
     private static final int MAX_PUBLISH_ROUNDS = 64;
+    /**
+     * Events taken from the sequencer at a time while template selectors are live, so that a cycle stops appending
+     * soon after the new topics it met have taken {@link #LINK_STEPS_PER_CYCLE} steps of matching (each new topic is
+     * matched once against every distinct selector, {@link StreamRegistry#ensureLinked}); 64 rounds of 16 are still
+     * {@code POLL_LIMIT}.
+     */
+    private static final int LINKED_POLL_CHUNK = 16;
 
     private final ServerConfig config;
     private final TopicRegistry topics;
@@ -314,7 +321,9 @@ final class ServerAgent implements Agent, SelectionHandler
      * one write: syscalls, not encoding, bound fan-out here. An HTTP publisher's pipelined POSTs are offered as they
      * are read (up to 64 in flight per connection) and answered in order; a connection answered in a round is handed
      * back to write its answers and read on, so rounds go on while answered publishers have more requests buffered; at
-     * most {@code POLL_LIMIT} events are appended between two flushes, as before, so subscribers are not lapped.
+     * most {@code POLL_LIMIT} events are appended between two flushes, as before, so subscribers are not lapped. While
+     * template selectors are live, events are taken {@link #LINKED_POLL_CHUNK} at a time and the cycle ends once new
+     * topics' linking has taken {@link #LINK_STEPS_PER_CYCLE} steps: the rest wait in the sequencer, in order.
      */
     private int drainPublishes()
     {
@@ -322,9 +331,11 @@ final class ServerAgent implements Agent, SelectionHandler
         int appended = 0;
         int rounds = 0;
         int polled;
+        streams.startCycle();
+        final int chunk = streams.templateCount() > 0 ? LINKED_POLL_CHUNK : POLL_LIMIT;
         do
         {
-            polled = sequencer.poll(frames, POLL_LIMIT - appended);
+            polled = sequencer.poll(frames, Math.min(chunk, POLL_LIMIT - appended));
             lastPollCount = polled;
             appended += polled;
             workCount += polled;
@@ -333,7 +344,8 @@ final class ServerAgent implements Agent, SelectionHandler
                 workCount += processReady();
             }
         }
-        while (polled > 0 && appended < POLL_LIMIT && ++rounds < MAX_PUBLISH_ROUNDS);
+        while (polled > 0 && appended < POLL_LIMIT && ++rounds < MAX_PUBLISH_ROUNDS &&
+            streams.newTopicSteps() < LINK_STEPS_PER_CYCLE);
         return workCount;
     }
 

@@ -42,6 +42,7 @@ final class StreamRegistry
     private int linkingCount;
     private int nextLinking;
     private long linkEpoch;
+    private long newTopicSteps;
     private SharedStream[] draining = new SharedStream[4];
     private int drainingCount;
     private long appliedSeq;
@@ -162,6 +163,35 @@ final class StreamRegistry
     }
 
     /**
+     * The distinct template selectors of the live streams.
+     *
+     * @return the count.
+     */
+    int templateCount()
+    {
+        return index.templateCount();
+    }
+
+    /**
+     * A duty cycle starts: {@link #newTopicSteps()} counts from 0.
+     */
+    void startCycle()
+    {
+        newTopicSteps = 0;
+    }
+
+    /**
+     * Steps of matching ({@link SelectorIndex#matchCost}) the topics first seen since {@link #startCycle()} took: a
+     * new topic is matched against every distinct selector at once, the event that brings it waiting for nothing.
+     *
+     * @return the steps.
+     */
+    long newTopicSteps()
+    {
+        return newTopicSteps;
+    }
+
+    /**
      * Streams still being linked ({@link #link}).
      *
      * @return the count.
@@ -234,6 +264,7 @@ final class StreamRegistry
         {
             return;
         }
+        newTopicSteps += index.matchCost(topic.name().length());
         final int found = index.match(topic.name());
         final SharedStream[] matched = index.matched();
         for (int i = 0; i < found; i++)

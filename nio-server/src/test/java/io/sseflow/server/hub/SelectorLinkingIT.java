@@ -197,6 +197,49 @@ class SelectorLinkingIT
         }
     }
 
+    @Test
+    void shouldKeepNewTopicsCheapWhileTheHubsTemplateLimitIsFull() throws Exception
+    {
+        try (Hub hub = Hub.start("--port", "0"))
+        {
+            final ControlProbe probe = ControlProbe.start(hub.port, 120_000);
+            final List<Socket> attackers = new ArrayList<>();
+            for (int a = 0; a < 5; a++)
+            {
+                final Socket socket = connect(hub.port, InetAddress.getByName("127.0.2." + (1 + a)));
+                socket.setSoTimeout(30_000);
+                send(socket, "GET /.well-known/mercure?" + hostileSelectors(a, 64) + " HTTP/1.1\r\nHost: x\r\n\r\n");
+                final String head = readHead(socket);
+                assertTrue(head.startsWith(a < 4 ? "HTTP/1.1 200" : "HTTP/1.1 503"),
+                    "4 x 64 templates x 16 expressions fill the 4,096 parts: " + head);
+                attackers.add(socket);
+            }
+            final long started = System.nanoTime();
+            double worstPublishMillis = 0;
+            try (Socket publisher = connect(hub.port, InetAddress.getLoopbackAddress()))
+            {
+                for (int i = 0; i < 200; i++)
+                {
+                    final long sent = System.nanoTime();
+                    assertEquals("200", status(publish(publisher, longTopic(2 * i + 1), "x", null)));
+                    worstPublishMillis = Math.max(worstPublishMillis, (System.nanoTime() - sent) / 1e6);
+                }
+            }
+            final double publishMillis = (System.nanoTime() - started) / 1e6;
+            probe.close();
+            for (final Socket socket : attackers)
+            {
+                socket.close();
+            }
+            final ControlProbe.Figures figures =
+                probe.assertUnaffected(1_000, "200 new 2 KB topics against 4,096 parts of hostile templates");
+            assertTrue(hub.metrics().contains("sseflow_requests_refused_total{reason=\"template_limit\"} 1"));
+            System.out.printf("SelectorLinkingIT new topics: 200 new 2 KB topics, each matched against 256 hostile " +
+                "templates, published one after another in %.0f ms (worst %.1f ms); %s%n", publishMillis,
+                worstPublishMillis, figures);
+        }
+    }
+
     private interface Query
     {
         String of(int index);

@@ -18,11 +18,16 @@ import java.util.function.Consumer;
  * topics; when a topic is first seen by the agent, against the live streams; it lasts until either is freed. So
  * a selector is never matched against a topic per event: {@link #collectTargets} only follows links.
  * <p>
- * A stream created while its topics already hold events is filled from their retained history by seq
- * ({@link StreamFill}), so a {@code Last-Event-ID} resumes on it even if no stream of that key existed when the
- * events were published. Streams' logs come from the {@link TopicRegistry} and count against the same history
- * budget; a stream is freed with its log when its last subscriber leaves, once no stream ended on it has a frame of
- * its log still in flight.
+ * Matching is bounded work on the one agent thread: a new stream of exact topics only is linked at once (a lookup
+ * per topic); any other is linked in slices of a budget of matching steps per duty cycle ({@link #link}), taking no
+ * event until it is linked, its subscribers held meanwhile ({@link LinkHolds}). A topic first seen is matched once
+ * against each distinct selector of the live streams ({@link SelectorIndex}), whose templates' parts the hub bounds.
+ * <p>
+ * A stream is filled from its topics' retained history by seq when it is linked ({@link StreamFill}), so a
+ * {@code Last-Event-ID} resumes on it even if no stream of that key existed when the events were published, and it
+ * then takes every later event: no gap, no repeat. Streams' logs come from the {@link TopicRegistry} and count
+ * against the same history budget; a stream is freed with its log when its last subscriber leaves, once no stream
+ * ended on it has a frame of its log still in flight.
  * <p>
  * Not thread-safe: owned by the server agent; {@link #collectTargets} allocates nothing once its array has grown
  * to the number of streams one event reaches.

@@ -17,8 +17,8 @@ import org.agrona.collections.Long2LongHashMap;
  * topics named after it: {@link ClusterRecord}) is one event of all of them, as in the in-memory hub: one seq, its id
  * decided once and checked against the retained ids of every one of its topics, each of their counters raised by an
  * explicit numeric id, its topics created together (or the record refused whole at the topic limit), and retained by
- * each of them. Every member applies the same records in
- * the same order and so reaches the same state; nothing here reads a clock, a random number or the node's identity.
+ * each of them. Every member applies the same records in the same order and so reaches the same state; nothing here
+ * reads a clock, a random number or the node's identity.
  * <p>
  * Each sending session numbers its records 1, 2, 3... ({@link ClusterRecord} ingress seq): a record is applied only
  * when it is the next of its session, so a sender that lost records with a leader sends again from its oldest

@@ -7,8 +7,10 @@ import org.agrona.DirectBuffer;
  * when it is a canonical decimal of at most {@link PublishRecord#MAX_NUMERIC_ID_DIGITS} digits, up to
  * {@link #MAX_NUMERIC_ID}; a publisher may give one up to {@link #MAX_PUBLISHER_ID} only. Server-assigned ids count up
  * from there, one per event, so they stay numbers (and a {@code Last-Event-ID} naming one is found as a number) for
- * {@code MAX_NUMERIC_ID - MAX_PUBLISHER_ID} (9 &times; 10<sup>17</sup>) events of a topic: more than a hub sequences
- * in centuries. Longer digit strings are text ids, which never move a counter and which no assigned id can equal.
+ * {@code MAX_NUMERIC_ID - MAX_PUBLISHER_ID} (9 &times; 10<sup>17</sup>) events, counting every topic's (a freed topic's
+ * counter lifts the next topics'): more than a hub sequences in centuries. Every 18-digit number is above
+ * {@link #MAX_PUBLISHER_ID}; longer digit strings, and numbers with a leading zero, are text ids, which never move a
+ * counter and which no assigned id can equal.
  */
 public final class EventIds
 {
@@ -55,16 +57,11 @@ public final class EventIds
      */
     public static boolean isAllowedFromPublisher(final CharSequence id)
     {
-        final int length = id.length();
-        if (length < PublishRecord.MAX_NUMERIC_ID_DIGITS || id.charAt(0) == '0')
+        if (id.length() != PublishRecord.MAX_NUMERIC_ID_DIGITS || id.charAt(0) == '0')
         {
             return true;
         }
-        if (length > PublishRecord.MAX_NUMERIC_ID_DIGITS)
-        {
-            return true;
-        }
-        for (int i = 0; i < length; i++)
+        for (int i = 0; i < PublishRecord.MAX_NUMERIC_ID_DIGITS; i++)
         {
             final char c = id.charAt(i);
             if (c < '0' || c > '9')

@@ -42,6 +42,7 @@ public final class HttpResponses
         status(404, "Not Found");
         status(405, "Method Not Allowed");
         status(408, "Request Timeout");
+        status(409, "Conflict");
         status(411, "Length Required");
         status(413, "Content Too Large");
         status(414, "URI Too Long");

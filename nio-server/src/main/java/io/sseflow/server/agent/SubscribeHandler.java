@@ -131,7 +131,7 @@ final class SubscribeHandler
                 connection.startStreaming(topic);
                 limitToCredentials(connection);
                 metrics.addSelectors(SelectorKind.EXACT, 1);
-                connection.cursor.open(log, log.nextOrdinal(), sharedStreamHead(), clock.nanoTime());
+                connection.cursor.open(log, log.nextOrdinal(), constantStreamHead(), clock.nanoTime());
                 holds.hold(connection, topic, idBuffer, idOffset, idLength, clock.nanoTime());
                 flusher.flush(connection);
                 return;
@@ -146,7 +146,7 @@ final class SubscribeHandler
         connection.startStreaming(topic);
         limitToCredentials(connection);
         metrics.addSelectors(SelectorKind.EXACT, 1);
-        connection.cursor.open(log, startOrdinal, sharedStreamHead(), clock.nanoTime());
+        connection.cursor.open(log, startOrdinal, constantStreamHead(), clock.nanoTime());
         topic.addSubscriber(connection);
         metrics.increment(ServerCounter.SUBSCRIBERS);
         flusher.flush(connection);
@@ -218,15 +218,15 @@ final class SubscribeHandler
         return subscribeRequest.credentialsInUrl() ? CacheControl.PRIVATE : CacheControl.NO_CACHE;
     }
 
-    private ByteBuffer sharedStreamHead()
+    private ByteBuffer constantStreamHead()
     {
         return subscribeRequest.credentialsInUrl() ? privateStreamHead : streamHead;
     }
 
     /**
-     * Give a stream that starts the deadline of the credentials it was authorized with, by the wall clock now: a
-     * stream whose credentials already expired (a token accepted inside the verifier's clock skew) ends at the next
-     * timer scan, after whole frames. A deadline further than a century away is none.
+     * Set a starting stream's end: when the credentials it was authorized with expire, converted from the wall clock
+     * to the agent's nano clock now. Credentials already expired (a token accepted inside the verifier's clock skew)
+     * end it at the next timer scan, after whole frames; an expiry more than a century away is none.
      */
     private void limitToCredentials(final Connection connection)
     {
@@ -305,8 +305,9 @@ final class SubscribeHandler
     /**
      * Answer a Mercure subscription, {@code GET /.well-known/mercure?topic=S&topic=S2}: every update (and native
      * event) whose topic one of the selectors matches, once each; {@code Last-Event-ID}, else {@code ?lastEventID=},
-     * else {@code ?lastEventId=} (see {@link MercureSubscribeQuery}) resumes after that update, {@code earliest} replays everything retained. A resuming subscription's response
-     * head carries {@code Last-Event-ID} (see {@link #startShared}).
+     * else {@code ?lastEventId=} (see {@link MercureSubscribeQuery}) resumes after that update, {@code earliest}
+     * replays everything retained. A resuming subscription's response head carries {@code Last-Event-ID} (see
+     * {@link #startShared}).
      *
      * @param connection whose request is complete in {@code buffer}.
      * @param buffer     holding the request.
@@ -484,7 +485,7 @@ final class SubscribeHandler
     {
         if (!reportLastEventId)
         {
-            return sharedStreamHead();
+            return constantStreamHead();
         }
         final int length = writer.responses().putEventStreamHeadWithLastEventId(
             writer.buffer(), 0, idBuffer, idOffset, idLength, cacheControl());

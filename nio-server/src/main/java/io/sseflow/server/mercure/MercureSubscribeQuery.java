@@ -20,8 +20,9 @@ import java.util.List;
  * {@code lastEventID} parameter when not empty (Mercure's name: a first connection cannot send headers), else the
  * first {@code lastEventId} parameter when not empty (what {@code event-source-polyfill} sends, and the name
  * {@code /events} reads), else there is none ({@link MercureResumeSource}); the reserved value {@code earliest},
- * from any of them, asks for every update still retained. A malformed id in either parameter refuses the query. Other parameters (a token's {@code authorization}, say) are
- * left to their readers. Names and values are percent- and plus-decoded; a malformed escape refuses the query.
+ * from any of them, asks for every update still retained. A malformed id in either parameter refuses the query.
+ * Other parameters (a token's {@code authorization}, say) are left to their readers. Names and values are percent-
+ * and plus-decoded; a malformed escape refuses the query.
  * <p>
  * A pure function of the bytes; it allocates the result (subscribing is once per connection). Immutable.
  */

@@ -351,7 +351,7 @@ final class SubscribeHandler
             return null == query ? null : query.selectors();
         }
         final HttpRequestParser parser = connection.parser;
-        final MercureSubscribeQuery query = MercureSubscribeQuery.parse(
+        final MercureSubscribeQuery query = MercureSubscribeQuery.parseTopicNames(
             buffer, parser.queryOffset(), Math.max(parser.queryLength(), 0));
         if (query.outcome() != MercureSubscribeOutcome.OK)
         {

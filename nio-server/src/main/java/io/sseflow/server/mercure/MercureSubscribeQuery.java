@@ -70,6 +70,21 @@ public final class MercureSubscribeQuery
     }
 
     /**
+     * Parse the query of a native multi-topic stream, {@code GET /events?topic=A&topic=B}, for its topics: as
+     * {@link #parse(DirectBuffer, int, int)}, but the {@code lastEventId} parameter is left alone ({@code /events}
+     * reads it itself, as it does for one topic).
+     *
+     * @param query  holding the query text (without {@code ?}).
+     * @param offset of the query.
+     * @param length of the query.
+     * @return the parsed query, or its refusal.
+     */
+    public static MercureSubscribeQuery parseTopicNames(final DirectBuffer query, final int offset, final int length)
+    {
+        return parse(query, offset, length, null, 0, -1, false);
+    }
+
+    /**
      * Parse a query and the request's {@code Last-Event-ID} header.
      *
      * @param query             holding the query text (without {@code ?}).
@@ -88,6 +103,18 @@ public final class MercureSubscribeQuery
         final int lastEventIdOffset,
         final int lastEventIdLength)
     {
+        return parse(query, offset, length, header, lastEventIdOffset, lastEventIdLength, true);
+    }
+
+    private static MercureSubscribeQuery parse(
+        final DirectBuffer query,
+        final int offset,
+        final int length,
+        final DirectBuffer header,
+        final int lastEventIdOffset,
+        final int lastEventIdLength,
+        final boolean readsAlias)
+    {
         final UnsafeBuffer scratch = new UnsafeBuffer(new byte[Math.max(length, 1)]);
         final FormPairs pairs = new FormPairs();
         final List<String> selectorTexts = new ArrayList<>();
@@ -104,7 +131,7 @@ public final class MercureSubscribeQuery
             }
             final boolean topic = AsciiBytes.equals(scratch, 0, nameLength, "topic");
             final boolean lastEventId = AsciiBytes.equals(scratch, 0, nameLength, "lastEventID");
-            final boolean lastEventIdAlias = AsciiBytes.equals(scratch, 0, nameLength, "lastEventId");
+            final boolean lastEventIdAlias = readsAlias && AsciiBytes.equals(scratch, 0, nameLength, "lastEventId");
             final int valueLength =
                 QueryParameters.percentDecode(query, pairs.valueOffset(), pairs.valueLength(), scratch, 0, length);
             if (valueLength == QueryParameters.MALFORMED)

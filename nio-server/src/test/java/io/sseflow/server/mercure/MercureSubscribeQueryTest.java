@@ -69,6 +69,17 @@ class MercureSubscribeQueryTest
         assertEquals(source, query.resumeSource());
     }
 
+    @Test
+    void shouldLeaveLastEventIdToTheNativeStreamWhenParsingTopicNames()
+    {
+        final String text = "topic=a&topic=b&lastEventId=a%0Ab";
+        final MercureSubscribeQuery query = MercureSubscribeQuery.parseTopicNames(buffer(text), 0, text.length());
+        assertEquals(MercureSubscribeOutcome.OK, query.outcome());
+        assertEquals(SelectorSet.of("a", "b"), query.selectors());
+        assertEquals(MercureResume.LIVE, query.resume());
+        assertEquals(MercureResumeSource.NONE, query.resumeSource());
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "''                         | MISSING_TOPIC              | missing \"topic\" parameter",

@@ -124,8 +124,9 @@ public enum ServerCounter
         Type.COUNTER),
 
     /**
-     * Streams (and {@code HEAD} answers) authorized by credentials in the URL's query ({@code ?authorization=},
-     * {@code ?access_token=}), answered {@code Cache-Control: private, no-cache}.
+     * Streams authorized by credentials in the URL's query ({@code ?authorization=}, {@code ?access_token=}), whose
+     * heads say {@code Cache-Control: private, no-cache} (as do the answers to such {@code HEAD} requests, not
+     * counted here).
      */
     STREAMS_CREDENTIALS_IN_URL(
         16,

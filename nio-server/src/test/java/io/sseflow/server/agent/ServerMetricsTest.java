@@ -75,6 +75,15 @@ class ServerMetricsTest
             # HELP sseflow_subscribers_disconnected_total Streams ended on request (Topic.disconnectSubscribers), after whole frames.
             # TYPE sseflow_subscribers_disconnected_total counter
             sseflow_subscribers_disconnected_total 114
+            # HELP sseflow_streams_credentials_expired_total Streams ended when their credentials (a JWT's exp) expired, after whole frames.
+            # TYPE sseflow_streams_credentials_expired_total counter
+            sseflow_streams_credentials_expired_total 115
+            # HELP sseflow_streams_credentials_in_url_total Streams authorized by credentials in the URL query, answered Cache-Control: private.
+            # TYPE sseflow_streams_credentials_in_url_total counter
+            sseflow_streams_credentials_in_url_total 116
+            # HELP sseflow_mercure_last_event_id_alias_total Mercure subscriptions resumed from the lastEventId query parameter (lastEventID's polyfill spelling).
+            # TYPE sseflow_mercure_last_event_id_alias_total counter
+            sseflow_mercure_last_event_id_alias_total 117
             # HELP sseflow_requests_refused_total Requests and connections refused, by reason.
             # TYPE sseflow_requests_refused_total counter
             sseflow_requests_refused_total{reason="bad_request"} 1

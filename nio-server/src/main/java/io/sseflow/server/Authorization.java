@@ -19,6 +19,10 @@ import java.util.Objects;
  * <li>{@link #refuse(Refusal)}: answer the refusal, for instance {@link Refusal#JWT_EXPIRED} ({@code 401} with
  * {@code WWW-Authenticate: Bearer error="invalid_token", ...}) or {@link Refusal#JWT_FORBIDDEN} ({@code 403}).</li>
  * </ul>
+ * An allowed answer may also say when its credentials expire ({@link #expiringAt(long)}: a stream it allows ends,
+ * after whole frames, at that instant, and its client reconnects with {@code Last-Event-ID} and fresh credentials)
+ * and that they came in the request's URL ({@link #withCredentialsInUrl()}: the stream's response is marked
+ * {@code Cache-Control: private}, as RFC 6750 section 2.3 and Mercure ask).
  */
 public final class Authorization
 {
@@ -26,6 +30,11 @@ public final class Authorization
      * Allowed, without a grant: public updates only for a subscriber; any topic for a publisher.
      */
     public static final Authorization ALLOW = new Authorization(null, null, null);
+
+    /**
+     * {@link #expiresAtEpochMillis()} of an answer whose credentials do not expire.
+     */
+    public static final long NEVER_EXPIRES = Long.MAX_VALUE;
 
     private static final int MAX_REASON_LENGTH = 256;
     private static final Map<Refusal, Authorization> REFUSALS = new EnumMap<>(Refusal.class);
@@ -45,12 +54,26 @@ public final class Authorization
     private final TopicGrant grant;
     private final Refusal refusal;
     private final String reason;
+    private final long expiresAtEpochMillis;
+    private final boolean credentialsInUrl;
 
     private Authorization(final TopicGrant grant, final Refusal refusal, final String reason)
+    {
+        this(grant, refusal, reason, NEVER_EXPIRES, false);
+    }
+
+    private Authorization(
+        final TopicGrant grant,
+        final Refusal refusal,
+        final String reason,
+        final long expiresAtEpochMillis,
+        final boolean credentialsInUrl)
     {
         this.grant = grant;
         this.refusal = refusal;
         this.reason = reason;
+        this.expiresAtEpochMillis = expiresAtEpochMillis;
+        this.credentialsInUrl = credentialsInUrl;
     }
 
     /**
@@ -102,6 +125,59 @@ public final class Authorization
             }
         }
         return new Authorization(null, refusal, reason);
+    }
+
+    /**
+     * The same answer for credentials that expire at an instant (a token's {@code exp}): a stream it allows ends
+     * after its whole frames at that instant, by the server's clock. A refusal is returned unchanged.
+     *
+     * @param epochMillis milliseconds since the epoch; {@link #NEVER_EXPIRES} for never.
+     * @return the answer.
+     */
+    public Authorization expiringAt(final long epochMillis)
+    {
+        if (!isAllowed() || epochMillis == expiresAtEpochMillis)
+        {
+            return this;
+        }
+        return new Authorization(grant, null, null, epochMillis, credentialsInUrl);
+    }
+
+    /**
+     * The same answer for credentials the request carried in its URL (a query parameter such as Mercure's
+     * {@code authorization} or RFC 6750's {@code access_token}): the stream's response then carries
+     * {@code Cache-Control: private, no-cache}, so that no shared cache keeps a response to a URL holding a
+     * credential. A refusal is returned unchanged.
+     *
+     * @return the answer.
+     */
+    public Authorization withCredentialsInUrl()
+    {
+        if (!isAllowed() || credentialsInUrl)
+        {
+            return this;
+        }
+        return new Authorization(grant, null, null, expiresAtEpochMillis, true);
+    }
+
+    /**
+     * When the credentials of an allowed answer expire.
+     *
+     * @return milliseconds since the epoch, or {@link #NEVER_EXPIRES}.
+     */
+    public long expiresAtEpochMillis()
+    {
+        return expiresAtEpochMillis;
+    }
+
+    /**
+     * Did the request carry its credentials in its URL?
+     *
+     * @return true when {@link #withCredentialsInUrl()} said so.
+     */
+    public boolean credentialsInUrl()
+    {
+        return credentialsInUrl;
     }
 
     /**
@@ -217,6 +293,8 @@ public final class Authorization
         {
             return "Authorization{refused " + refusal.label() + ": " + reason + "}";
         }
-        return null == grant ? "Authorization{allowed}" : "Authorization{allowed, " + grant + "}";
+        return "Authorization{allowed" + (null == grant ? "" : ", " + grant) +
+            (NEVER_EXPIRES == expiresAtEpochMillis ? "" : ", expires at " + expiresAtEpochMillis + " ms") +
+            (credentialsInUrl ? ", credentials in URL" : "") + "}";
     }
 }

@@ -40,7 +40,15 @@ public enum PublishResult
      * A clustered sequencer knows no leader to take the event (an election is going on, or this node lost the
      * others). Nothing was published; try again in a moment. Over HTTP: {@code 503} with {@code Retry-After}.
      */
-    NO_LEADER;
+    NO_LEADER,
+
+    /**
+     * Never answered to {@link Topic#publish}: a sequencer's answer for a record it took but did not append because
+     * its explicit id is retained by some of its topics and not by the others, or as different events, or as an event
+     * of the other kind (public, private) named by the same id ({@link
+     * io.sseflow.server.sequencer.RetainedIdOutcome#CONFLICT}). Over HTTP: {@code 409}.
+     */
+    ID_CONFLICT;
 
     /**
      * Was the event taken?

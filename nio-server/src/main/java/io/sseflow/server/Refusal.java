@@ -175,6 +175,20 @@ public enum Refusal
     NO_LEADER(503, "no_leader", "no cluster leader; retry shortly", "Retry-After: 1"),
 
     /**
+     * A publish whose numeric id is above {@link io.sseflow.server.sequencer.EventIds#MAX_PUBLISHER_ID}, where
+     * server-assigned ids count (400).
+     */
+    ID_OUT_OF_RANGE(400, "id_out_of_range", io.sseflow.server.sequencer.EventIds.OUT_OF_RANGE_REASON, null),
+
+    /**
+     * A publish whose explicit id some of its topics retain and others do not, or retain as different events, or as
+     * an event of the other kind (public, private) under the same id: neither a retry nor new (409).
+     */
+    ID_CONFLICT(409, "id_conflict",
+        "id conflict: the id is already taken on some of the update's topics by another event (not a retry of one " +
+        "update of all its topics)", null),
+
+    /**
      * A subscription whose new URI-template selectors would take what its client address brought over
      * {@code --max-template-parts-per-address} (429, with {@code Retry-After}).
      */

@@ -91,7 +91,12 @@ final class ServerConfigRules
         return SubscribeAuthorizer.of((request) ->
         {
             final Authorization answer = tokenCheck.authorization(request);
-            return answer.isAllowed() ? hook.authorization(request) : answer;
+            if (!answer.isAllowed())
+            {
+                return answer;
+            }
+            final Authorization hookAnswer = hook.authorization(request);
+            return null != hookAnswer && answer.credentialsInUrl() ? hookAnswer.withCredentialsInUrl() : hookAnswer;
         });
     }
 

@@ -111,6 +111,38 @@ public enum ServerCounter
         14,
         "sseflow_subscribers_disconnected_total",
         "Streams ended on request (Topic.disconnectSubscribers), after whole frames.",
+        Type.COUNTER),
+
+    /**
+     * Streams ended because the credentials they were opened with expired (a JWT's {@code exp}), after whole frames;
+     * their clients reconnect with {@code Last-Event-ID} and fresh credentials.
+     */
+    STREAMS_CREDENTIALS_EXPIRED(
+        15,
+        "sseflow_streams_credentials_expired_total",
+        "Streams ended when their credentials (a JWT's exp) expired, after whole frames.",
+        Type.COUNTER),
+
+    /**
+     * Streams authorized by credentials in the URL's query ({@code ?authorization=}, {@code ?access_token=}), whose
+     * heads say {@code Cache-Control: private, no-cache} (as do the answers to such {@code HEAD} requests, not
+     * counted here).
+     */
+    STREAMS_CREDENTIALS_IN_URL(
+        16,
+        "sseflow_streams_credentials_in_url_total",
+        "Streams authorized by credentials in the URL query, answered Cache-Control: private.",
+        Type.COUNTER),
+
+    /**
+     * Mercure subscriptions that resumed from the {@code lastEventId} query parameter (the spelling of
+     * {@code event-source-polyfill} and of {@code /events}), there being no {@code Last-Event-ID} header nor
+     * {@code lastEventID} parameter.
+     */
+    MERCURE_LAST_EVENT_ID_ALIAS(
+        17,
+        "sseflow_mercure_last_event_id_alias_total",
+        "Mercure subscriptions resumed from the lastEventId query parameter (lastEventID's polyfill spelling).",
         Type.COUNTER);
 
     /**

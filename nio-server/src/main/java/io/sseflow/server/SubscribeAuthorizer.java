@@ -109,7 +109,8 @@ public interface SubscribeAuthorizer
 
     /**
      * Require a token as {@code Authorization: Bearer TOKEN} or, for {@code EventSource} which cannot set
-     * headers, as the query parameter {@code access_token=TOKEN} (RFC 6750 sections 2.1 and 2.3). Compared in
+     * headers, as the query parameter {@code access_token=TOKEN} (RFC 6750 sections 2.1 and 2.3; a stream so
+     * authorized answers {@code Cache-Control: private}, {@link Authorization#withCredentialsInUrl()}). Compared in
      * constant time; anything else is {@link Decision#UNAUTHORIZED}.
      *
      * @param token 1..512 visible ASCII characters.
@@ -123,17 +124,18 @@ public interface SubscribeAuthorizer
             throw new IllegalArgumentException("subscribe token must be 1..512 visible ASCII characters without spaces");
         }
         final byte[] expected = token.getBytes(StandardCharsets.US_ASCII);
-        return (request) ->
+        final Authorization allowFromUrl = Authorization.ALLOW.withCredentialsInUrl();
+        return of((request) ->
         {
             final String presented = request.bearerToken();
             final String fromQuery = null == presented ? request.queryParameter("access_token") : null;
             final String candidate = null != presented ? presented : fromQuery;
-            if (null == candidate)
+            if (null == candidate ||
+                !MessageDigest.isEqual(expected, candidate.getBytes(StandardCharsets.UTF_8)))
             {
-                return Decision.UNAUTHORIZED;
+                return Authorization.of(Decision.UNAUTHORIZED);
             }
-            final boolean equal = MessageDigest.isEqual(expected, candidate.getBytes(StandardCharsets.UTF_8));
-            return equal ? Decision.ALLOW : Decision.UNAUTHORIZED;
-        };
+            return null != presented ? Authorization.ALLOW : allowFromUrl;
+        });
     }
 }

@@ -74,7 +74,9 @@ public final class Topic
      * @param data    the event's data, as for {@link #publish(Object)}.
      * @param options event name, id, retry.
      * @return {@link PublishResult#OK} or why it was not published.
-     * @throws IllegalArgumentException when the data has no JSON converter.
+     * @throws IllegalArgumentException when the data has no JSON converter, or the id is a number above
+     *                                  {@link io.sseflow.server.sequencer.EventIds#MAX_PUBLISHER_ID} (nothing is
+     *                                  published).
      */
     public PublishResult publish(final Object data, final SseOptions options)
     {

@@ -57,6 +57,38 @@ class AuthorizerAnswersTest
     }
 
     @Test
+    void shouldEndAStreamWhenTheCredentialsOfItsAnswerExpireAndMarkCredentialsInTheUrlPrivate() throws Exception
+    {
+        final SubscribeAuthorizer authorizer = SubscribeAuthorizer.of((request) ->
+            "expired".equals(request.topic()) ? Authorization.ALLOW.expiringAt(System.currentTimeMillis() - 1) :
+            null != request.queryParameter("key") ? Authorization.ALLOW.withCredentialsInUrl() : Authorization.ALLOW);
+        try (SseServer server = SseServer.builder().port(0).subscribeAuthorizer(authorizer).start();
+            RawSseClient expired = RawSseClient.get(server.port(), "/events/expired");
+            RawSseClient lasting = RawSseClient.get(server.port(), "/events/lasting?key=k"))
+        {
+            assertEquals(SseServerTest.STREAM_HEAD, expired.readHead());
+            assertEquals(SseServerTest.PRIVATE_STREAM_HEAD, lasting.readHead());
+            assertEquals("", expired.readToEof());
+            Servers.awaitSubscribers(server, 1);
+            assertEquals(1, server.metrics().get(ServerCounter.STREAMS_CREDENTIALS_EXPIRED));
+            assertEquals(1, server.metrics().get(ServerCounter.STREAMS_CREDENTIALS_IN_URL));
+            Servers.publish(server.topic("lasting"), "still here", SseOptions.NONE);
+            assertEquals("still here", lasting.nextEvent().data());
+        }
+
+        final Authorization refused = Authorization.refuse(Refusal.FORBIDDEN);
+        assertSame(refused, refused.expiringAt(1L));
+        assertSame(refused, refused.withCredentialsInUrl());
+        assertEquals(Authorization.NEVER_EXPIRES, Authorization.ALLOW.expiresAtEpochMillis());
+        assertFalse(Authorization.ALLOW.credentialsInUrl());
+        final Authorization limited = Authorization.ALLOW.expiringAt(1_700_000_000_000L).withCredentialsInUrl();
+        assertEquals(1_700_000_000_000L, limited.expiresAtEpochMillis());
+        assertTrue(limited.credentialsInUrl() && limited.isAllowed());
+        assertNull(limited.grant());
+        assertEquals("Authorization{allowed, expires at 1700000000000 ms, credentials in URL}", limited.toString());
+    }
+
+    @Test
     void shouldAskTheAuthorizerOncePerRequestNeverPerEvent() throws Exception
     {
         final AtomicInteger asked = new AtomicInteger();

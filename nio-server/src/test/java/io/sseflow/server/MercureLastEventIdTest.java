@@ -87,6 +87,19 @@ class MercureLastEventIdTest
     }
 
     @Test
+    void shouldResumeFromThePolyfillsLastEventIdParameterAfterTheHeaderAndLastEventID() throws Exception
+    {
+        startWithBooks(SseServer.builder());
+        // event-source-polyfill sends lastEventId=, as /events reads it: the updates published meanwhile follow
+        assertHeadAndStream(BOOKS + "&lastEventId=b1", FIELDS + "Last-Event-ID: b1\r\n\r\n", B2 + B3);
+        assertHeadAndStream(BOOKS + "&lastEventId=b1&lastEventID=b2", FIELDS + "Last-Event-ID: b2\r\n\r\n", B3);
+        assertHeadAndStream(BOOKS + "&lastEventId=b1", FIELDS + "Last-Event-ID: b2\r\n\r\n", B3, "Last-Event-ID: b2");
+        assertHeadAndStream(BOOKS + "&lastEventId=earliest", FIELDS + "Last-Event-ID: earliest\r\n\r\n", B1 + B2 + B3);
+        assertEquals(4, server.metrics().replays());
+        assertEquals(2, server.metrics().get(ServerCounter.MERCURE_LAST_EVENT_ID_ALIAS));
+    }
+
+    @Test
     void shouldSendNoLastEventIdWhenTheSubscriptionDoesNotResume() throws Exception
     {
         startWithBooks(SseServer.builder());

@@ -36,6 +36,7 @@ class SseServerTest
         "Cache-Control: no-cache\r\n" +
         "X-Accel-Buffering: no\r\n" +
         "\r\n";
+    static final String PRIVATE_STREAM_HEAD = STREAM_HEAD.replace("no-cache", "private, no-cache");
 
     private SseServer server;
 

@@ -103,6 +103,15 @@ final class Connection
     ByteBuffer pendingOut;
     long deadlineNs;
     StreamSource topic;
+    /**
+     * Whether the stream's credentials expire ({@link #credentialsExpireNs}); set when the stream starts.
+     */
+    boolean credentialsExpire;
+    /**
+     * When the stream's credentials expire, on the agent's nano clock: the timer scan ends the stream then, after
+     * whole frames ({@link ConnectionTimers}).
+     */
+    long credentialsExpireNs;
     java.net.InetAddress remoteAddress;
     java.net.InetAddress proxyAddress;
     long clientHigh;

@@ -7,7 +7,8 @@ import io.sseflow.server.http.HttpRequestParser;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The timer scan, every {@code heartbeat / 4} milliseconds (between 1 and 100): a heartbeat comment for each stream
+ * The timer scan, every {@code heartbeat / 4} milliseconds (between 1 and 100): the end, after whole frames, of each
+ * stream whose credentials have expired ({@link Connection#credentialsExpireNs}), a heartbeat comment for each stream
  * idle for the heartbeat interval, {@code 408} (or a quiet close when nothing was sent) for a request not received
  * in time, and a reset (RST, see {@link ConnectionTable#reset(Connection)}) for a response, linger or ending stream
  * past its deadline: a peer that has not read or closed by then is not reading. Also sweeps part of the
@@ -64,7 +65,12 @@ final class ConnectionTimers
             switch (connection.state())
             {
                 case STREAMING:
-                    if (flusher.heartbeatIfIdle(connection, nowNs))
+                    if (connection.credentialsExpire && nowNs - connection.credentialsExpireNs >= 0)
+                    {
+                        flusher.endStream(connection, ServerCounter.STREAMS_CREDENTIALS_EXPIRED);
+                        workCount++;
+                    }
+                    else if (flusher.heartbeatIfIdle(connection, nowNs))
                     {
                         workCount++;
                     }

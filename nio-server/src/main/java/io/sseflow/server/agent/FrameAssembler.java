@@ -26,10 +26,10 @@ import java.util.function.Consumer;
  * ({@link StreamRegistry#collectTargets}), with its seq as the id unless its id names it across topics. Then the
  * topics and streams are marked for the {@link SubscriberFlusher},
  * and the answer to an HTTP publisher waiting for the record is decided ({@link HttpPublishHandler#onSequenced});
- * its connection is handed back to write the answers decided in order and read on (pipelined publishes). A record whose
- * explicit id is still retained in its topic (a publisher's retry) is not appended: its publisher is answered with
- * that id, as the first time (a replicated sequencer decides that in its state machine and calls
- * {@link #onDuplicate}; the in-memory one leaves it to this check of the topic log's id index).
+ * its connection is handed back to write the answers decided in order and read on (pipelined publishes). The sequencer
+ * decides whether an explicit id is a retry ({@link io.sseflow.server.sequencer.RetainedIdCheck}; the in-memory one by
+ * the logs here, through {@link RegistryTopicDirectory}, a replicated one in its state machine): a retry comes as
+ * {@link #onDuplicate}, its publisher answered with that id as the first time, and a conflict as {@link #onRefused}.
  * <p>
  * Not thread-safe: owned by the server agent; allocation-free.
  */
@@ -84,17 +84,6 @@ final class FrameAssembler implements SequencedEventHandler
             return;
         }
         final TopicState[] eventTopics = this.eventTopics;
-        final TopicLog retained = eventTopics[0].log;
-        if (record.hasId() && null != retained &&
-            TopicLog.NOT_FOUND != retained.ordinalOfId(buffer, record.idOffset(), record.idLength()))
-        {
-            for (int i = 0; i < topicCount; i++)
-            {
-                eventTopics[i] = null;
-            }
-            onDuplicate(buffer, recordOffset, recordLength, seq);
-            return;
-        }
         final int idLength = record.idLength();
         final int prefixLength = record.prefixLength();
         final int dataLength = record.dataLength();

@@ -8,6 +8,7 @@ import io.sseflow.encoder.SseFields;
 import io.sseflow.server.http.FieldRules;
 import io.sseflow.server.http.HttpRequestParser;
 import io.sseflow.server.http.QueryParameters;
+import io.sseflow.server.sequencer.EventIds;
 import io.sseflow.server.sequencer.EventSequencer;
 import io.sseflow.server.sequencer.PublishClaim;
 import io.sseflow.server.sequencer.PublishRecord;
@@ -249,8 +250,9 @@ final class HttpPublishHandler
     /**
      * Refuse the HTTP publisher of a record the sequencer took but will never sequence: {@code 503} with
      * {@code Retry-After} when no leader was found in time, the topic limit's answer when the replicated state
-     * refused a new topic, {@code 413} when the record with its topics' names is too large for the replicated log, the
-     * shutting-down answer otherwise; written in request order.
+     * refused a new topic, {@code 413} when the record with its topics' names is too large for the replicated log,
+     * {@code 409} when its explicit id conflicts with what its topics retain, the shutting-down answer otherwise;
+     * written in request order.
      *
      * @param correlationId of the publish record: the publishing connection's id and the publish's number on it.
      * @param result        why.
@@ -261,7 +263,8 @@ final class HttpPublishHandler
         final Connection connection = connections.publisher(correlationId);
         final Refusal refusal = PublishResult.NO_LEADER == result ? Refusal.NO_LEADER :
             PublishResult.TOPIC_LIMIT == result ? Refusal.TOPIC_LIMIT :
-            PublishResult.TOO_LARGE == result ? Refusal.TOO_LARGE : Refusal.SHUTTING_DOWN;
+            PublishResult.TOO_LARGE == result ? Refusal.TOO_LARGE :
+            PublishResult.ID_CONFLICT == result ? Refusal.ID_CONFLICT : Refusal.SHUTTING_DOWN;
         if (null != connection && connection.publishes.refused(correlationId, refusal))
         {
             writer.countRefusal(refusal);
@@ -363,6 +366,11 @@ final class HttpPublishHandler
         if (idLength == QueryParameters.MALFORMED || (idLength > 0 && !FieldRules.isValidFieldValue(fields, idAt, idLength)))
         {
             writer.sendError(connection, Refusal.BAD_REQUEST, "id must be UTF-8 without CR, LF or NUL, at most 1024 bytes");
+            return false;
+        }
+        if (idLength > 0 && !EventIds.isAllowedFromPublisher(fields, idAt, idLength))
+        {
+            writer.sendError(connection, Refusal.ID_OUT_OF_RANGE);
             return false;
         }
         final int retryLength = QueryParameters.decode(buffer, queryOffset, queryLength, "retry", fields, retryAt, 16);

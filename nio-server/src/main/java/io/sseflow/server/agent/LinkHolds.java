@@ -27,9 +27,15 @@ final class LinkHolds
          * @param id                the resume id (length 0: none).
          * @param earliest          whether the request asked for every retained event.
          * @param reportLastEventId whether the head reports where the stream resumes (Mercure).
+         * @param credentialsInUrl  whether the request carried its credentials in the URL.
          */
         void start(
-            Connection connection, SharedStream stream, DirectBuffer id, boolean earliest, boolean reportLastEventId);
+            Connection connection,
+            SharedStream stream,
+            DirectBuffer id,
+            boolean earliest,
+            boolean reportLastEventId,
+            boolean credentialsInUrl);
     }
 
     private static final byte[] NO_ID = new byte[0];
@@ -60,7 +66,8 @@ final class LinkHolds
         final int idOffset,
         final int idLength,
         final boolean earliest,
-        final boolean reportLastEventId)
+        final boolean reportLastEventId,
+        final boolean credentialsInUrl)
     {
         if (!stream.pinForHold())
         {
@@ -81,7 +88,7 @@ final class LinkHolds
         held[count] = connection;
         heldStreams[count] = stream;
         ids[count] = copy;
-        options[count] = (byte)((earliest ? 1 : 0) | (reportLastEventId ? 2 : 0));
+        options[count] = (byte)((earliest ? 1 : 0) | (reportLastEventId ? 2 : 0) | (credentialsInUrl ? 4 : 0));
         count++;
     }
 
@@ -134,7 +141,8 @@ final class LinkHolds
                 if (connection.isStreaming())
                 {
                     id.wrap(ids[i]);
-                    starter.start(connection, stream, id, (options[i] & 1) != 0, (options[i] & 2) != 0);
+                    final int option = options[i];
+                    starter.start(connection, stream, id, (option & 1) != 0, (option & 2) != 0, (option & 4) != 0);
                     id.wrap(NO_ID);
                 }
                 remove(i);

@@ -94,7 +94,9 @@ final class MercurePublishHandler
             decoder.decode(buffer, parser.headLength(), (int)parser.bodyLength(), update);
         if (outcome != MercurePublishOutcome.OK)
         {
-            writer.sendError(connection, Refusal.BAD_REQUEST, outcome.reason());
+            writer.sendError(connection,
+                MercurePublishOutcome.ID_OUT_OF_RANGE == outcome ? Refusal.ID_OUT_OF_RANGE : Refusal.BAD_REQUEST,
+                outcome.reason());
             return;
         }
         for (int i = 0; i < update.topicCount(); i++)

@@ -14,12 +14,15 @@ import java.util.List;
  * The agent's {@link SubscribeRequest}: a view over the request's bytes and its parser, wrapped for the duration of
  * one {@link SubscribeAuthorizer#authorization(SubscribeRequest)} call and cleared after it, so one instance serves
  * every request. It keeps, from the answer of the last request authorized, which private updates that subscriber
- * receives ({@link #privateSelectors()}), until the next request is wrapped.
+ * receives ({@link #privateSelectors()}), when its credentials expire ({@link #expiresAtEpochMillis()}) and whether
+ * they came in the URL ({@link #credentialsInUrl()}), until the next request is wrapped.
  */
 final class ParsedSubscribeRequest extends ParsedRequestHead implements SubscribeRequest
 {
     private boolean topicsAreSelectors;
     private SelectorSet privateSelectors;
+    private long expiresAtEpochMillis = Authorization.NEVER_EXPIRES;
+    private boolean credentialsInUrl;
 
     ParsedSubscribeRequest()
     {
@@ -48,7 +51,7 @@ final class ParsedSubscribeRequest extends ParsedRequestHead implements Subscrib
     {
         wrapHead(buffer, parser, List.copyOf(topics), remoteAddress);
         this.topicsAreSelectors = topicsAreSelectors;
-        privateSelectors = null;
+        clearGrant();
         return this;
     }
 
@@ -60,6 +63,8 @@ final class ParsedSubscribeRequest extends ParsedRequestHead implements Subscrib
     void allowed(final Authorization answer)
     {
         privateSelectors = answer.privateSelectors();
+        expiresAtEpochMillis = answer.expiresAtEpochMillis();
+        credentialsInUrl = answer.credentialsInUrl();
     }
 
     /**
@@ -68,6 +73,29 @@ final class ParsedSubscribeRequest extends ParsedRequestHead implements Subscrib
     void clearGrant()
     {
         privateSelectors = null;
+        expiresAtEpochMillis = Authorization.NEVER_EXPIRES;
+        credentialsInUrl = false;
+    }
+
+    /**
+     * When the credentials of the subscriber last authorized expire: its stream ends then.
+     *
+     * @return milliseconds since the epoch, or {@link Authorization#NEVER_EXPIRES}.
+     */
+    long expiresAtEpochMillis()
+    {
+        return expiresAtEpochMillis;
+    }
+
+    /**
+     * Did the subscriber last authorized carry its credentials in the URL (its response is then
+     * {@code Cache-Control: private})?
+     *
+     * @return true when the authorizer said so.
+     */
+    boolean credentialsInUrl()
+    {
+        return credentialsInUrl;
     }
 
     /**

@@ -4,6 +4,7 @@ import io.sseflow.server.PublishResult;
 import io.sseflow.encoder.EventFrameEncoder;
 import io.sseflow.encoder.SseFields;
 import io.sseflow.encoder.SseOptions;
+import io.sseflow.server.sequencer.EventIds;
 import io.sseflow.server.sequencer.EventSequencer;
 import io.sseflow.server.sequencer.PublishClaim;
 import io.sseflow.server.sequencer.PublishRecord;
@@ -59,11 +60,16 @@ final class PublishEncoder
      * @param data    the event's data.
      * @param options its fields.
      * @return the record's length.
-     * @throws IllegalArgumentException when the data has no JSON converter.
+     * @throws IllegalArgumentException when the data has no JSON converter, or the id is a number above
+     *                                  {@link EventIds#MAX_PUBLISHER_ID}.
      */
     int prepare(final Object data, final SseOptions options)
     {
         final String id = options.hasId() ? options.id() : null;
+        if (null != id && !EventIds.isAllowedFromPublisher(id))
+        {
+            throw new IllegalArgumentException(EventIds.OUT_OF_RANGE_REASON + ": " + id);
+        }
         final int idLength = null == id ? 0 : SseFields.utf8Length(id);
         final int retryLength = options.hasRetry() ? SseFields.retryFieldLength(options.retry()) : 0;
         final int eventLength = options.hasEvent() ? SseFields.eventFieldLength(options.event()) : 0;

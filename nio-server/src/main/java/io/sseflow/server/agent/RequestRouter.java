@@ -336,7 +336,8 @@ final class RequestRouter
         {
             if (null != subscribeHandler.acceptQuery(connection, buffer, mercure))
             {
-                final int length = responses.putEventStreamHead(writer.buffer(), 0, ResponseWriter.persistence(connection));
+                final int length = responses.putEventStreamHead(
+                    writer.buffer(), 0, ResponseWriter.persistence(connection), subscribeHandler.cacheControl());
                 writer.send(connection, length, connection.keepAlive);
             }
         }
@@ -357,7 +358,8 @@ final class RequestRouter
         {
             return;
         }
-        final int length = responses.putEventStreamHead(writer.buffer(), 0, ResponseWriter.persistence(connection));
+        final int length = responses.putEventStreamHead(
+            writer.buffer(), 0, ResponseWriter.persistence(connection), subscribeHandler.cacheControl());
         writer.send(connection, length, connection.keepAlive);
     }
 }

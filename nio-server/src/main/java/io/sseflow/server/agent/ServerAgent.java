@@ -1,6 +1,7 @@
 package io.sseflow.server.agent;
 
 import io.sseflow.server.ServerConfig;
+import io.sseflow.server.http.CacheControl;
 import io.sseflow.server.http.HttpResponses;
 import io.sseflow.server.sequencer.EventSequencer;
 import io.sseflow.server.transport.SelectionHandler;
@@ -117,7 +118,8 @@ final class ServerAgent implements Agent, SelectionHandler
         flusher = new SubscriberFlusher(context, writer);
         final HttpPublishHandler publishHandler = new HttpPublishHandler(context, writer);
         holds = new CatchUpHolds(sequencer, metrics, flusher);
-        subscribeHandler = new SubscribeHandler(context, writer, flusher, holds, constant(responses.eventStreamHead()));
+        subscribeHandler = new SubscribeHandler(context, writer, flusher, holds, constant(responses.eventStreamHead()),
+            constant(responses.eventStreamHead(CacheControl.PRIVATE)));
         linkHolds = subscribeHandler.linkHolds();
         streams = context.topics.streams();
         router = new RequestRouter(context, writer, subscribeHandler, publishHandler, demoPage);

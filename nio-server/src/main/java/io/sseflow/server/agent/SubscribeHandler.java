@@ -5,11 +5,13 @@ import io.sseflow.server.Refusal;
 import io.sseflow.server.ServerConfig;
 import io.sseflow.server.ServerCounter;
 import io.sseflow.server.SubscribeAuthorizer;
+import io.sseflow.server.http.CacheControl;
 import io.sseflow.server.http.HttpRequestParser;
 import io.sseflow.server.http.QueryParameters;
 import io.sseflow.server.Topic;
 import io.sseflow.server.log.TopicLog;
 import io.sseflow.server.mercure.MercureResume;
+import io.sseflow.server.mercure.MercureResumeSource;
 import io.sseflow.server.mercure.MercureSubscribeOutcome;
 import io.sseflow.server.mercure.MercureSubscribeQuery;
 import io.sseflow.server.selector.SelectorKind;
@@ -22,6 +24,7 @@ import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -31,11 +34,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code GET /events?topic=A&topic=B} and Mercure's {@code GET /.well-known/mercure?topic=S}: the same, on the
  * {@link SharedStream} of those topics or selectors (and the private-update selectors authorization granted).
  * <p>
+ * A stream whose authorization expires ({@link Authorization#expiringAt}, a JWT's {@code exp}) ends then, after whole
+ * frames ({@link ConnectionTimers}); one whose credentials came in the URL answers {@code Cache-Control: private}.
+ * <p>
  * Not thread-safe: owned by the server agent.
  */
 final class SubscribeHandler
 {
     private static final int MAX_FIELD_BYTES = 1024;
+    private static final long MAX_LIFETIME_MS = TimeUnit.DAYS.toMillis(365L * 100);
     private static final String TOPIC_NAMES_REASON =
         "topic name must match [A-Za-z0-9._-]{1,128}, not . or ..: /events/{topic} or /events?topic=A&topic=B";
 
@@ -51,6 +58,7 @@ final class SubscribeHandler
     private final CachedNanoClock clock;
     private final AtomicBoolean closeRequested;
     private final ByteBuffer streamHead;
+    private final ByteBuffer privateStreamHead;
     private final SubscribeAuthorizer subscribeAuthorizer;
     private final ParsedSubscribeRequest subscribeRequest = new ParsedSubscribeRequest();
     private final UnsafeBuffer fieldBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(MAX_FIELD_BYTES));
@@ -66,7 +74,8 @@ final class SubscribeHandler
         final ResponseWriter writer,
         final SubscriberFlusher flusher,
         final CatchUpHolds holds,
-        final ByteBuffer streamHead)
+        final ByteBuffer streamHead,
+        final ByteBuffer privateStreamHead)
     {
         this.holds = holds;
         this.linkHolds = new LinkHolds(context.topics.streams(), this::startLinked);
@@ -78,6 +87,7 @@ final class SubscribeHandler
         this.clock = context.clock;
         this.closeRequested = context.closeRequested;
         this.streamHead = streamHead;
+        this.privateStreamHead = privateStreamHead;
         subscribeAuthorizer = context.config.subscribeAuthorizer();
     }
 
@@ -138,8 +148,9 @@ final class SubscribeHandler
                 holds.shouldHold(log.highestNumericId(), idBuffer, idOffset, idLength))
             {
                 connection.startStreaming(topic);
+                limitToCredentials(connection);
                 metrics.addSelectors(SelectorKind.EXACT, 1);
-                connection.cursor.open(log, log.nextOrdinal(), streamHead, clock.nanoTime());
+                connection.cursor.open(log, log.nextOrdinal(), constantStreamHead(), clock.nanoTime());
                 holds.hold(connection, topic, idBuffer, idOffset, idLength, clock.nanoTime());
                 flusher.flush(connection);
                 return;
@@ -152,8 +163,9 @@ final class SubscribeHandler
         }
 
         connection.startStreaming(topic);
+        limitToCredentials(connection);
         metrics.addSelectors(SelectorKind.EXACT, 1);
-        connection.cursor.open(log, startOrdinal, streamHead, clock.nanoTime());
+        connection.cursor.open(log, startOrdinal, constantStreamHead(), clock.nanoTime());
         topic.addSubscriber(connection);
         metrics.increment(ServerCounter.SUBSCRIBERS);
         flusher.flush(connection);
@@ -212,6 +224,41 @@ final class SubscribeHandler
     SelectorSet privateSelectors()
     {
         return subscribeRequest.privateSelectors();
+    }
+
+    /**
+     * The {@code Cache-Control} of the response to the request last authorized: {@code private} when it carried its
+     * credentials in the URL.
+     *
+     * @return the cache control.
+     */
+    CacheControl cacheControl()
+    {
+        return subscribeRequest.credentialsInUrl() ? CacheControl.PRIVATE : CacheControl.NO_CACHE;
+    }
+
+    private ByteBuffer constantStreamHead()
+    {
+        return subscribeRequest.credentialsInUrl() ? privateStreamHead : streamHead;
+    }
+
+    /**
+     * Set a starting stream's end: when the credentials it was authorized with expire, converted from the wall clock
+     * to the agent's nano clock now. Credentials already expired (a token accepted inside the verifier's clock skew)
+     * end it at the next timer scan, after whole frames; an expiry more than a century away is none.
+     */
+    private void limitToCredentials(final Connection connection)
+    {
+        final long expiresAtEpochMillis = subscribeRequest.expiresAtEpochMillis();
+        final long remainingMs = Authorization.NEVER_EXPIRES == expiresAtEpochMillis ? Long.MAX_VALUE :
+            expiresAtEpochMillis - System.currentTimeMillis();
+        connection.credentialsExpire = remainingMs <= MAX_LIFETIME_MS;
+        connection.credentialsExpireNs = connection.credentialsExpire ?
+            clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, remainingMs)) : 0;
+        if (subscribeRequest.credentialsInUrl())
+        {
+            metrics.increment(ServerCounter.STREAMS_CREDENTIALS_IN_URL);
+        }
     }
 
     private boolean authorize(final Connection connection, final ParsedSubscribeRequest request)
@@ -276,9 +323,10 @@ final class SubscribeHandler
 
     /**
      * Answer a Mercure subscription, {@code GET /.well-known/mercure?topic=S&topic=S2}: every update (and native
-     * event) whose topic one of the selectors matches, once each; {@code Last-Event-ID} or {@code ?lastEventID=}
-     * resumes after that update, {@code earliest} replays everything retained. A resuming subscription's response
-     * head carries {@code Last-Event-ID} (see {@link #startShared}).
+     * event) whose topic one of the selectors matches, once each; {@code Last-Event-ID}, else {@code ?lastEventID=},
+     * else {@code ?lastEventId=} (see {@link MercureSubscribeQuery}) resumes after that update, {@code earliest}
+     * replays everything retained. A resuming subscription's response head carries {@code Last-Event-ID} (see
+     * {@link #startShared}).
      *
      * @param connection whose request is complete in {@code buffer}.
      * @param buffer     holding the request.
@@ -294,6 +342,10 @@ final class SubscribeHandler
         if (query.resume() == MercureResume.AFTER_ID)
         {
             idLength = fieldBuffer.putStringWithoutLengthUtf8(0, query.lastEventId());
+        }
+        if (query.resumeSource() == MercureResumeSource.LAST_EVENT_ID_ALIAS_PARAMETER)
+        {
+            metrics.increment(ServerCounter.MERCURE_LAST_EVENT_ID_ALIAS);
         }
         final MercureResume resume = query.resume();
         startShared(
@@ -318,7 +370,7 @@ final class SubscribeHandler
             return null == query ? null : query.selectors();
         }
         final HttpRequestParser parser = connection.parser;
-        final MercureSubscribeQuery query = MercureSubscribeQuery.parse(
+        final MercureSubscribeQuery query = MercureSubscribeQuery.parseTopicNames(
             buffer, parser.queryOffset(), Math.max(parser.queryLength(), 0));
         if (query.outcome() != MercureSubscribeOutcome.OK)
         {
@@ -416,13 +468,16 @@ final class SubscribeHandler
         if (stream.isLinking())
         {
             connection.startStreaming(stream);
+            limitToCredentials(connection);
             countSelectors(selectors);
             connection.cursor.open(stream.log, stream.log.nextOrdinal(), null, HELD_LAST_WRITE_NS);
-            linkHolds.hold(connection, stream, idBuffer, idOffset, idLength, earliest, reportLastEventId);
+            linkHolds.hold(connection, stream, idBuffer, idOffset, idLength, earliest, reportLastEventId,
+                subscribeRequest.credentialsInUrl());
             metrics.increment(ServerCounter.SUBSCRIBERS);
             return;
         }
-        resumeShared(connection, stream, selectors, idBuffer, idOffset, idLength, earliest, reportLastEventId, false);
+        resumeShared(connection, stream, selectors, idBuffer, idOffset, idLength, earliest, reportLastEventId,
+            subscribeRequest.credentialsInUrl(), false);
     }
 
     /**
@@ -434,9 +489,11 @@ final class SubscribeHandler
         final SharedStream stream,
         final DirectBuffer id,
         final boolean earliest,
-        final boolean reportLastEventId)
+        final boolean reportLastEventId,
+        final boolean credentialsInUrl)
     {
-        resumeShared(connection, stream, stream.selectors, id, 0, id.capacity(), earliest, reportLastEventId, true);
+        resumeShared(connection, stream, stream.selectors, id, 0, id.capacity(), earliest, reportLastEventId,
+            credentialsInUrl, true);
     }
 
     /**
@@ -453,6 +510,7 @@ final class SubscribeHandler
         final int idLength,
         final boolean earliest,
         final boolean reportLastEventId,
+        final boolean credentialsInUrl,
         final boolean held)
     {
         final TopicLog log = stream.log;
@@ -471,7 +529,7 @@ final class SubscribeHandler
                 holds.shouldHold(stream.appliedSeq(), idBuffer, idOffset, idLength))
             {
                 startStreaming(connection, stream, selectors, log.nextOrdinal(),
-                    head(connection, reportLastEventId, idBuffer, idOffset, idLength), held);
+                    head(connection, reportLastEventId, credentialsInUrl, idBuffer, idOffset, idLength), held);
                 if (held)
                 {
                     metrics.decrement(ServerCounter.SUBSCRIBERS);
@@ -488,7 +546,7 @@ final class SubscribeHandler
             }
         }
         startStreaming(connection, stream, selectors, startOrdinal,
-            head(connection, reportLastEventId, idBuffer, idOffset, found ? idLength : 0), held);
+            head(connection, reportLastEventId, credentialsInUrl, idBuffer, idOffset, found ? idLength : 0), held);
         stream.addSubscriber(connection);
         if (!held)
         {
@@ -504,22 +562,26 @@ final class SubscribeHandler
      * what the socket did not take (nothing, usually) is left for the cursor.
      *
      * @param reportLastEventId whether the head carries {@code Last-Event-ID}.
+     * @param credentialsInUrl  whether the request carried its credentials in the URL ({@code Cache-Control:
+     *                          private}).
      * @param idLength          of the id it carries; 0 for {@code earliest}.
      * @return the bytes the cursor sends before any event, or null for none.
      */
     private ByteBuffer head(
         final Connection connection,
         final boolean reportLastEventId,
+        final boolean credentialsInUrl,
         final DirectBuffer idBuffer,
         final int idOffset,
         final int idLength)
     {
         if (!reportLastEventId)
         {
-            return streamHead;
+            return credentialsInUrl ? privateStreamHead : streamHead;
         }
         final int length = writer.responses().putEventStreamHeadWithLastEventId(
-            writer.buffer(), 0, idBuffer, idOffset, idLength);
+            writer.buffer(), 0, idBuffer, idOffset, idLength,
+            credentialsInUrl ? CacheControl.PRIVATE : CacheControl.NO_CACHE);
         return writer.writeStreamHead(connection, length);
     }
 
@@ -534,6 +596,7 @@ final class SubscribeHandler
         if (!held)
         {
             connection.startStreaming(stream);
+            limitToCredentials(connection);
             countSelectors(selectors);
         }
         connection.cursor.open(stream.log, startOrdinal, head, clock.nanoTime());

@@ -16,7 +16,7 @@ import java.util.Arrays;
  * one write of {@code log[cursor..head]}; a blocked subscriber waits for {@code OP_WRITE}; a lapped one (too slow
  * for the history) is dropped as a slow consumer and reset, so the kernel frees what it still had queued for it.
  * Also sends heartbeats to idle streams and ends streams at a frame boundary when their topic's subscribers are
- * disconnected. Counts frames and bytes delivered.
+ * disconnected or their credentials expire. Counts frames and bytes delivered.
  * <p>
  * Not thread-safe: owned by the server agent.
  */
@@ -156,19 +156,25 @@ final class SubscriberFlusher
         final int count = topic.subscriberCount;
         for (int i = count - 1; i >= 0; i--)
         {
-            endStream(subscribers[i]);
+            endStream(subscribers[i], ServerCounter.SUBSCRIBERS_DISCONNECTED);
         }
         return count;
     }
 
-    void endStream(final Connection connection)
+    /**
+     * End one stream after its whole frames: the frame in flight is finished, then the connection lingers.
+     *
+     * @param connection streaming.
+     * @param reason     the counter of streams ended this way.
+     */
+    void endStream(final Connection connection, final ServerCounter reason)
     {
         final StreamSource source = connection.topic;
         connection.endStream(clock.nanoTime() + requestTimeoutNs);
         source.onStreamEnding(connection);
         source.removeSubscriber(connection);
         metrics.decrement(ServerCounter.SUBSCRIBERS);
-        metrics.increment(ServerCounter.SUBSCRIBERS_DISCONNECTED);
+        metrics.increment(reason);
         connection.cursor.endAtFrameBoundary();
         flushEndingStream(connection);
     }

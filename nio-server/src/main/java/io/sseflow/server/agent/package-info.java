@@ -21,7 +21,8 @@
  *     {@code PublishOrigins}, size, then the record written into the sequencer's claimed space);
  *     {@code ResponseWriter} answers ({@code ResponseHeaders}) and resumes blocked writes;</li>
  *     <li>disconnect requests from {@code Topic#disconnectSubscribers()}: streams ended after whole frames;</li>
- *     <li>{@code ConnectionTimers}: heartbeats, request and linger timeouts, the sweep of idle topics;</li>
+ *     <li>{@code ConnectionTimers}: streams whose credentials expired ended after whole frames, heartbeats, request
+ *     and linger timeouts, the sweep of idle topics;</li>
  *     <li>{@code LinkHolds}: new shared streams linked to the live topics in a budgeted slice, their held
  *     subscribers started once linked;</li>
  *     <li>on close, {@code ShutdownDrain}: stop accepting, let what is sequenced be written, then close.</li>

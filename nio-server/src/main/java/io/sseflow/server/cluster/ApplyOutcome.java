@@ -11,7 +11,7 @@ enum ApplyOutcome
     APPENDED,
 
     /**
-     * Not appended: its explicit id is still retained in the topic.
+     * Not appended: its explicit id is still retained, as one event, by every one of its topics (a retry).
      */
     DUPLICATE,
 
@@ -35,5 +35,11 @@ enum ApplyOutcome
      * Not applied: its session's previous record has not been applied (it was lost with a leader); its sender will
      * send both again, in order. Nobody is told.
      */
-    GAP
+    GAP,
+
+    /**
+     * Not appended: its explicit id is retained by some of its topics only, or as different events, or as an event of
+     * the other kind (public, private) under the same id ({@link io.sseflow.server.sequencer.RetainedIdOutcome#CONFLICT}).
+     */
+    ID_CONFLICT
 }

@@ -576,7 +576,8 @@ public final class ClusterEventSequencer implements EventSequencer
 
             case Delivery.REFUSED:
             default:
-                handler.onRefused(buffer, recordOffset, recordLength, PublishResult.TOPIC_LIMIT);
+                handler.onRefused(buffer, recordOffset, recordLength,
+                    ApplyOutcome.ID_CONFLICT.ordinal() == value ? PublishResult.ID_CONFLICT : PublishResult.TOPIC_LIMIT);
                 break;
         }
     }

@@ -175,7 +175,8 @@ final class EventService implements ClusteredService, AppliedEventListener
 
     public void onRefused(final int originNode, final long correlationId, final ApplyOutcome outcome)
     {
-        if (messageSessionId == localSessionId && ApplyOutcome.TOPIC_LIMIT == outcome)
+        if (messageSessionId == localSessionId &&
+            (ApplyOutcome.TOPIC_LIMIT == outcome || ApplyOutcome.ID_CONFLICT == outcome))
         {
             final int recordOffset = ClusterRecord.publishRecordOffset(messageBuffer, messageOffset);
             deliver(Delivery.REFUSED, 0, outcome.ordinal(), localIngressSeq(), null, 0, 0, messageBuffer, recordOffset,

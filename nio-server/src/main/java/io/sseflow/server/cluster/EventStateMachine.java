@@ -1,6 +1,7 @@
 package io.sseflow.server.cluster;
 
 import io.sseflow.server.sequencer.PublishRecord;
+import io.sseflow.server.sequencer.RetainedIdCheck;
 import org.agrona.BitUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -9,12 +10,15 @@ import org.agrona.collections.Long2LongHashMap;
 /**
  * The deterministic state of a clustered hub: applied to every committed {@link ClusterRecord} in log order, it
  * decides each event's hub sequence (one more per appended event) and its id (per topic, by name: one more than the
- * largest numeric id the topic has seen when the publisher gave none; the publisher's otherwise), and refuses a
- * record whose explicit id is still retained in its topic as a duplicate. A record of several topics (a Mercure update,
- * its further topics named after it: {@link ClusterRecord}) is one event of all of them, as in the in-memory hub: one
- * seq, its id decided and checked against retained ids in its first topic, its topics created together (or the record
- * refused whole at the topic limit), and retained by each of them. Every member applies the same records in
- * the same order and so reaches the same state; nothing here reads a clock, a random number or the node's identity.
+ * largest numeric id the topic has assigned or seen in a public event when the publisher gave none, so a private
+ * update's id moves nothing public; the publisher's otherwise), and decides an explicit id by what the record's topics
+ * retain ({@link RetainedIdCheck}, as the in-memory hub does): a retry is not appended ({@link ApplyOutcome#DUPLICATE}),
+ * a conflict is refused ({@link ApplyOutcome#ID_CONFLICT}). A record of several topics (a Mercure update, its further
+ * topics named after it: {@link ClusterRecord}) is one event of all of them, as in the in-memory hub: one seq, its id
+ * decided once and checked against the retained ids of every one of its topics, each of their counters raised by an
+ * explicit numeric id, its topics created together (or the record refused whole at the topic limit), and retained by
+ * each of them. Every member applies the same records in the same order and so reaches the same state; nothing here
+ * reads a clock, a random number or the node's identity.
  * <p>
  * Each sending session numbers its records 1, 2, 3... ({@link ClusterRecord} ingress seq): a record is applied only
  * when it is the next of its session, so a sender that lost records with a leader sends again from its oldest
@@ -49,6 +53,7 @@ final class EventStateMachine
     private final int[] table;
     private final int mask;
     private final PublishRecord record = new PublishRecord();
+    private final RetainedIdCheck check = new RetainedIdCheck();
     private final TopicHistory[] eventTopics = new TopicHistory[ClusterRecord.MAX_MORE_TOPICS];
     private final int[] nameOffsets = new int[ClusterRecord.MAX_MORE_TOPICS];
     private final int[] nameLengths = new int[ClusterRecord.MAX_MORE_TOPICS];
@@ -195,12 +200,31 @@ final class EventStateMachine
             listener.onRefused(originNode, correlationId, ApplyOutcome.TOPIC_LIMIT);
             return ApplyOutcome.TOPIC_LIMIT;
         }
-        final long existingSeq = null == topic ? 0 : topic.findRetained(record);
-        if (0 != existingSeq)
+        if (record.hasId())
         {
-            clearEventTopics(more);
-            listener.onDuplicate(originNode, correlationId, buffer, recordOffset, end - recordOffset, existingSeq);
-            return ApplyOutcome.DUPLICATE;
+            final RetainedIdCheck check = this.check.reset();
+            checkRetained(topic, record, check);
+            for (int i = 0; i < more; i++)
+            {
+                checkRetained(eventTopics[i], record, check);
+            }
+            switch (check.outcome())
+            {
+                case RETRY:
+                    clearEventTopics(more);
+                    listener.onDuplicate(
+                        originNode, correlationId, buffer, recordOffset, end - recordOffset, check.retainedSeq());
+                    return ApplyOutcome.DUPLICATE;
+
+                case CONFLICT:
+                    clearEventTopics(more);
+                    listener.onRefused(originNode, correlationId, ApplyOutcome.ID_CONFLICT);
+                    return ApplyOutcome.ID_CONFLICT;
+
+                case NEW:
+                default:
+                    break;
+            }
         }
         if (null == topic)
         {
@@ -218,9 +242,11 @@ final class EventStateMachine
         final long id = topic.decideId(record);
         final long seq = ++lastSeq;
         final int first = topic.ordinal();
+        topic.raiseFor(record);
         topic.append(seq, id, first, buffer, recordOffset, end - recordOffset);
         for (int i = 0; i < more; i++)
         {
+            eventTopics[i].raiseFor(record);
             eventTopics[i].append(seq, id, first, buffer, recordOffset, end - recordOffset);
         }
         clearEventTopics(more);
@@ -286,6 +312,18 @@ final class EventStateMachine
             }
         }
         return true;
+    }
+
+    private static void checkRetained(final TopicHistory topic, final PublishRecord record, final RetainedIdCheck check)
+    {
+        if (null == topic)
+        {
+            check.onTopic(0, false);
+        }
+        else
+        {
+            topic.checkRetained(record, check);
+        }
     }
 
     private void clearEventTopics(final int count)

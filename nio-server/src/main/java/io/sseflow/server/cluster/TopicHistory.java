@@ -1,16 +1,18 @@
 package io.sseflow.server.cluster;
 
+import io.sseflow.server.sequencer.EventIds;
 import io.sseflow.server.sequencer.EventSequencer;
 import io.sseflow.server.sequencer.PublishRecord;
+import io.sseflow.server.sequencer.RetainedIdCheck;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * One topic's state in the {@link EventStateMachine}: its name, its place among the machine's topics (its ordinal,
- * in the order they were created), the largest numeric id it has seen, and its retained events (seq, id, the ordinal
- * of the event's first topic, publish record) in a circular array of at most {@code capacity} slots, oldest evicted
- * first. An event of several topics is retained by each of them, its record followed by its further topics' names
+ * in the order they were created), the largest numeric id it has assigned or seen in a public event, and its retained
+ * events (seq, id, the ordinal of the event's first topic, publish record) in a circular array of at most
+ * {@code capacity} slots, oldest evicted first. An event of several topics is retained by each of them, its record followed by its further topics' names
  * ({@link ClusterRecord}), and names its first topic, which may be another. A slot's buffer is kept when the slot is
  * reused, so a warmed topic appends without allocating.
  */
@@ -117,8 +119,9 @@ final class TopicHistory
     }
 
     /**
-     * Decide the id of a record: the next after {@link #lastId()} when it has none, its number when numeric (raising
-     * {@link #lastId()} when larger), {@link EventSequencer#TEXT_ID} for a text id.
+     * The id of a record of which this topic is the first: the next after {@link #lastId()} when it has none, its
+     * number when numeric, {@link EventSequencer#TEXT_ID} for a text id. Moves no counter for an explicit id: see
+     * {@link #raiseFor}.
      */
     long decideId(final PublishRecord record)
     {
@@ -126,55 +129,65 @@ final class TopicHistory
         {
             return ++lastId;
         }
-        if (record.isNumericId())
-        {
-            final long id = record.numericId();
-            if (id > lastId)
-            {
-                lastId = id;
-            }
-            return id;
-        }
-        return EventSequencer.TEXT_ID;
+        return record.isNumericId() ? record.numericId() : EventSequencer.TEXT_ID;
     }
 
     /**
-     * The seq of the retained event with the record's explicit id, or 0 when none is retained (or the record has
-     * no id).
+     * Raise {@link #lastId()} to a public record's explicit numeric id ({@link EventIds#raised}), so that later assigned
+     * ids stay larger; a private update's id moves nothing public subscribers see.
      */
-    long findRetained(final PublishRecord record)
+    void raiseFor(final PublishRecord record)
     {
-        if (!record.hasId())
+        if (record.hasId() && record.isNumericId() && !record.isPrivate())
         {
-            return 0;
+            lastId = EventIds.raised(lastId, record.numericId());
         }
+    }
+
+    /**
+     * Tell the check what this topic retains under the record's explicit id ({@link RetainedIdCheck#onTopic}): the seq
+     * of the retained event of the record's kind (public or private) with that id, and whether one of the other kind
+     * holds it with both ids naming their events across topics.
+     */
+    void checkRetained(final PublishRecord record, final RetainedIdCheck check)
+    {
         final boolean numeric = record.isNumericId();
         final long numericId = record.numericId();
         final DirectBuffer idBuffer = record.buffer();
         final int idOffset = record.idOffset();
         final int idLength = record.idLength();
+        final boolean isPrivate = record.isPrivate();
+        final boolean hubId = record.isHubId();
         final int capacity = seqs.length;
-        for (int i = 0; i < count; i++)
+        long sameKindSeq = 0;
+        boolean clash = false;
+        for (int i = 0; i < count && 0 == sameKindSeq; i++)
         {
             final int slot = (head + i) % capacity;
+            final boolean matches;
+            final PublishRecord retained = this.retained.wrap((DirectBuffer)records[slot], 0);
             if (numeric)
             {
-                if (ids[slot] == numericId)
-                {
-                    return seqs[slot];
-                }
+                matches = ids[slot] == numericId;
             }
-            else if (ids[slot] == EventSequencer.TEXT_ID)
+            else
             {
-                final PublishRecord retained = this.retained.wrap((DirectBuffer)records[slot], 0);
-                if (retained.idLength() == idLength &&
-                    equalBytes(records[slot], retained.idOffset(), idBuffer, idOffset, idLength))
+                matches = ids[slot] == EventSequencer.TEXT_ID && retained.idLength() == idLength &&
+                    equalBytes(records[slot], retained.idOffset(), idBuffer, idOffset, idLength);
+            }
+            if (matches)
+            {
+                if (retained.isPrivate() == isPrivate)
                 {
-                    return seqs[slot];
+                    sameKindSeq = seqs[slot];
+                }
+                else if (hubId && retained.isHubId())
+                {
+                    clash = true;
                 }
             }
         }
-        return 0;
+        check.onTopic(sameKindSeq, clash);
     }
 
     /**

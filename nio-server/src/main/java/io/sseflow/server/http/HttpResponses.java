@@ -42,6 +42,7 @@ public final class HttpResponses
         status(404, "Not Found");
         status(405, "Method Not Allowed");
         status(408, "Request Timeout");
+        status(409, "Conflict");
         status(411, "Length Required");
         status(413, "Content Too Large");
         status(414, "URI Too Long");
@@ -54,8 +55,8 @@ public final class HttpResponses
     }
 
     private final byte[] corsHeaders;
-    private final byte[] eventStreamHead;
-    private final byte[] eventStreamFields;
+    private final byte[][] eventStreamHeads = new byte[CacheControl.VALUES.length][];
+    private final byte[][] eventStreamFields = new byte[CacheControl.VALUES.length][];
     private final byte[] preflight;
     private final byte[] optionsWithoutCors;
     private final byte[] preflightKeepAlive;
@@ -86,13 +87,17 @@ public final class HttpResponses
         }
 
         final String cors = new String(corsHeaders, StandardCharsets.US_ASCII);
-        eventStreamFields = ascii(
-            "HTTP/1.1 200 OK\r\n" +
-            "Content-Type: text/event-stream\r\n" +
-            "Cache-Control: no-cache\r\n" +
-            "X-Accel-Buffering: no\r\n" +
-            cors);
-        eventStreamHead = ascii(new String(eventStreamFields, StandardCharsets.US_ASCII) + "\r\n");
+        for (final CacheControl cacheControl : CacheControl.VALUES)
+        {
+            final String fields =
+                "HTTP/1.1 200 OK\r\n" +
+                "Content-Type: text/event-stream\r\n" +
+                new String(cacheControl.headerLine(), StandardCharsets.US_ASCII) +
+                "X-Accel-Buffering: no\r\n" +
+                cors;
+            eventStreamFields[cacheControl.ordinal()] = ascii(fields);
+            eventStreamHeads[cacheControl.ordinal()] = ascii(fields + "\r\n");
+        }
 
         final String preflightFields =
             "HTTP/1.1 204 No Content\r\n" +
@@ -119,7 +124,18 @@ public final class HttpResponses
      */
     public byte[] eventStreamHead()
     {
-        return eventStreamHead;
+        return eventStreamHead(CacheControl.NO_CACHE);
+    }
+
+    /**
+     * The head of an event stream with this {@code Cache-Control}: as {@link #eventStreamHead()} otherwise.
+     *
+     * @param cacheControl of the response.
+     * @return the bytes; do not modify.
+     */
+    public byte[] eventStreamHead(final CacheControl cacheControl)
+    {
+        return eventStreamHeads[cacheControl.ordinal()];
     }
 
     /**
@@ -133,8 +149,26 @@ public final class HttpResponses
      */
     public int putEventStreamHead(final MutableDirectBuffer buffer, final int index, final Persistence persistence)
     {
+        return putEventStreamHead(buffer, index, persistence, CacheControl.NO_CACHE);
+    }
+
+    /**
+     * The head alone of an event stream with this {@code Cache-Control}, as the answer to {@code HEAD}.
+     *
+     * @param buffer       to write into.
+     * @param index        at which to write.
+     * @param persistence  of the connection.
+     * @param cacheControl of the response.
+     * @return bytes written.
+     */
+    public int putEventStreamHead(
+        final MutableDirectBuffer buffer,
+        final int index,
+        final Persistence persistence,
+        final CacheControl cacheControl)
+    {
         int position = index;
-        position += putBytes(buffer, position, eventStreamFields);
+        position += putBytes(buffer, position, eventStreamFields[cacheControl.ordinal()]);
         position += putPersistence(buffer, position, persistence);
         position += putBytes(buffer, position, CRLF);
         return position - index;
@@ -160,8 +194,31 @@ public final class HttpResponses
         final int idOffset,
         final int idLength)
     {
+        return putEventStreamHeadWithLastEventId(buffer, index, id, idOffset, idLength, CacheControl.NO_CACHE);
+    }
+
+    /**
+     * {@link #putEventStreamHeadWithLastEventId(MutableDirectBuffer, int, DirectBuffer, int, int)} with this
+     * {@code Cache-Control}.
+     *
+     * @param buffer       to write into.
+     * @param index        at which to write.
+     * @param id           holding the id, or null for {@code earliest}.
+     * @param idOffset     of the id.
+     * @param idLength     of the id; 0 for {@code earliest}.
+     * @param cacheControl of the response.
+     * @return bytes written.
+     */
+    public int putEventStreamHeadWithLastEventId(
+        final MutableDirectBuffer buffer,
+        final int index,
+        final DirectBuffer id,
+        final int idOffset,
+        final int idLength,
+        final CacheControl cacheControl)
+    {
         int position = index;
-        position += putBytes(buffer, position, eventStreamFields);
+        position += putBytes(buffer, position, eventStreamFields[cacheControl.ordinal()]);
         position += putBytes(buffer, position, LAST_EVENT_ID);
         if (null != id && idLength > 0 && isSendableFieldValue(id, idOffset, idLength))
         {

@@ -5,6 +5,7 @@ import io.sseflow.server.http.AsciiBytes;
 import io.sseflow.server.http.FieldRules;
 import io.sseflow.server.http.QueryParameters;
 import io.sseflow.server.selector.TopicText;
+import io.sseflow.server.sequencer.EventIds;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -184,6 +185,10 @@ public final class MercurePublishDecoder
         if (value.getByte(0) == '#')
         {
             return MercurePublishOutcome.ID_STARTS_WITH_HASH;
+        }
+        if (!EventIds.isAllowedFromPublisher(value, 0, length))
+        {
+            return MercurePublishOutcome.ID_OUT_OF_RANGE;
         }
         into.id(MercurePublish.utf8(value, 0, length));
         return MercurePublishOutcome.OK;

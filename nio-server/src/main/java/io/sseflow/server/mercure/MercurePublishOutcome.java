@@ -64,6 +64,11 @@ public enum MercurePublishOutcome
     ID_STARTS_WITH_HASH("\"id\" must not start with '#'"),
 
     /**
+     * A numeric {@code id} above {@link io.sseflow.server.sequencer.EventIds#MAX_PUBLISHER_ID}.
+     */
+    ID_OUT_OF_RANGE(io.sseflow.server.sequencer.EventIds.OUT_OF_RANGE_REASON),
+
+    /**
      * An {@code id} longer than {@link MercurePublish#MAX_ID_LENGTH} bytes.
      */
     ID_TOO_LONG("\"id\" longer than " + MercurePublish.MAX_ID_LENGTH + " bytes"),

@@ -16,10 +16,13 @@ import java.util.List;
  * A Mercure subscribe request's query, {@code GET /.well-known/mercure?topic=S&topic=S2&lastEventID=X}, parsed
  * into the subscription's {@link SelectorSet} and where it starts. Every {@code topic} parameter is a selector
  * (see {@link TopicSelector}). The last event id is the {@code Last-Event-ID} header when it is present and not
- * empty (a reconnecting {@code EventSource} sends it), else the first {@code lastEventID} parameter when not
- * empty (a first connection cannot send headers), else there is none; the reserved value {@code earliest}, from
- * either, asks for every update still retained. Other parameters (a token's {@code authorization}, say) are
- * left to their readers. Names and values are percent- and plus-decoded; a malformed escape refuses the query.
+ * empty (a reconnecting {@code EventSource} sends it, the latest id the client has), else the first
+ * {@code lastEventID} parameter when not empty (Mercure's name: a first connection cannot send headers), else the
+ * first {@code lastEventId} parameter when not empty (what {@code event-source-polyfill} sends, and the name
+ * {@code /events} reads), else there is none ({@link MercureResumeSource}); the reserved value {@code earliest},
+ * from any of them, asks for every update still retained. A malformed id in either parameter refuses the query.
+ * Other parameters (a token's {@code authorization}, say) are left to their readers. Names and values are percent-
+ * and plus-decoded; a malformed escape refuses the query.
  * <p>
  * A pure function of the bytes; it allocates the result (subscribing is once per connection). Immutable.
  */
@@ -35,19 +38,22 @@ public final class MercureSubscribeQuery
     private final SelectorSet selectors;
     private final MercureResume resume;
     private final String lastEventId;
+    private final MercureResumeSource resumeSource;
 
     private MercureSubscribeQuery(
         final MercureSubscribeOutcome outcome,
         final String reason,
         final SelectorSet selectors,
         final MercureResume resume,
-        final String lastEventId)
+        final String lastEventId,
+        final MercureResumeSource resumeSource)
     {
         this.outcome = outcome;
         this.reason = reason;
         this.selectors = selectors;
         this.resume = resume;
         this.lastEventId = lastEventId;
+        this.resumeSource = resumeSource;
     }
 
     /**
@@ -61,6 +67,21 @@ public final class MercureSubscribeQuery
     public static MercureSubscribeQuery parse(final DirectBuffer query, final int offset, final int length)
     {
         return parse(query, offset, length, null, 0, -1);
+    }
+
+    /**
+     * Parse the query of a native multi-topic stream, {@code GET /events?topic=A&topic=B}, for its topics: as
+     * {@link #parse(DirectBuffer, int, int)}, but the {@code lastEventId} parameter is left alone ({@code /events}
+     * reads it itself, as it does for one topic).
+     *
+     * @param query  holding the query text (without {@code ?}).
+     * @param offset of the query.
+     * @param length of the query.
+     * @return the parsed query, or its refusal.
+     */
+    public static MercureSubscribeQuery parseTopicNames(final DirectBuffer query, final int offset, final int length)
+    {
+        return parse(query, offset, length, null, 0, -1, false);
     }
 
     /**
@@ -82,10 +103,23 @@ public final class MercureSubscribeQuery
         final int lastEventIdOffset,
         final int lastEventIdLength)
     {
+        return parse(query, offset, length, header, lastEventIdOffset, lastEventIdLength, true);
+    }
+
+    private static MercureSubscribeQuery parse(
+        final DirectBuffer query,
+        final int offset,
+        final int length,
+        final DirectBuffer header,
+        final int lastEventIdOffset,
+        final int lastEventIdLength,
+        final boolean readsAlias)
+    {
         final UnsafeBuffer scratch = new UnsafeBuffer(new byte[Math.max(length, 1)]);
         final FormPairs pairs = new FormPairs();
         final List<String> selectorTexts = new ArrayList<>();
         String queryLastEventId = null;
+        String queryLastEventIdAlias = null;
         pairs.reset(query, offset, length);
         while (pairs.next())
         {
@@ -97,6 +131,7 @@ public final class MercureSubscribeQuery
             }
             final boolean topic = AsciiBytes.equals(scratch, 0, nameLength, "topic");
             final boolean lastEventId = AsciiBytes.equals(scratch, 0, nameLength, "lastEventID");
+            final boolean lastEventIdAlias = readsAlias && AsciiBytes.equals(scratch, 0, nameLength, "lastEventId");
             final int valueLength =
                 QueryParameters.percentDecode(query, pairs.valueOffset(), pairs.valueLength(), scratch, 0, length);
             if (valueLength == QueryParameters.MALFORMED)
@@ -125,6 +160,15 @@ public final class MercureSubscribeQuery
                 }
                 queryLastEventId = MercurePublish.utf8(scratch, 0, valueLength);
             }
+            else if (lastEventIdAlias && null == queryLastEventIdAlias)
+            {
+                final MercureSubscribeOutcome problem = lastEventIdProblem(scratch, 0, valueLength);
+                if (problem != MercureSubscribeOutcome.OK)
+                {
+                    return refused(problem);
+                }
+                queryLastEventIdAlias = MercurePublish.utf8(scratch, 0, valueLength);
+            }
         }
         if (selectorTexts.isEmpty())
         {
@@ -143,11 +187,22 @@ public final class MercureSubscribeQuery
                 return new MercureSubscribeQuery(
                     MercureSubscribeOutcome.SELECTOR_TOO_MANY_EXPRESSIONS,
                     ex.getMessage().replaceFirst("^topic selector", "\"topic\" selector"), null,
-                    MercureResume.LIVE, null);
+                    MercureResume.LIVE, null, MercureResumeSource.NONE);
             }
         }
 
-        String lastEventId = queryLastEventId;
+        String lastEventId = null;
+        MercureResumeSource source = MercureResumeSource.NONE;
+        if (null != queryLastEventId && !queryLastEventId.isEmpty())
+        {
+            lastEventId = queryLastEventId;
+            source = MercureResumeSource.LAST_EVENT_ID_PARAMETER;
+        }
+        else if (null != queryLastEventIdAlias && !queryLastEventIdAlias.isEmpty())
+        {
+            lastEventId = queryLastEventIdAlias;
+            source = MercureResumeSource.LAST_EVENT_ID_ALIAS_PARAMETER;
+        }
         if (null != header && lastEventIdLength > 0)
         {
             final MercureSubscribeOutcome problem = lastEventIdProblem(header, lastEventIdOffset, lastEventIdLength);
@@ -156,16 +211,18 @@ public final class MercureSubscribeQuery
                 return refused(problem);
             }
             lastEventId = MercurePublish.utf8(header, lastEventIdOffset, lastEventIdLength);
+            source = MercureResumeSource.LAST_EVENT_ID_HEADER;
         }
-        final MercureResume resume = null == lastEventId || lastEventId.isEmpty() ? MercureResume.LIVE :
+        final MercureResume resume = null == lastEventId ? MercureResume.LIVE :
             EARLIEST.equals(lastEventId) ? MercureResume.EARLIEST : MercureResume.AFTER_ID;
         return new MercureSubscribeQuery(MercureSubscribeOutcome.OK, MercureSubscribeOutcome.OK.reason(),
-            SelectorSet.ofSelectors(selectors), resume, resume == MercureResume.AFTER_ID ? lastEventId : null);
+            SelectorSet.ofSelectors(selectors), resume, resume == MercureResume.AFTER_ID ? lastEventId : null, source);
     }
 
     private static MercureSubscribeQuery refused(final MercureSubscribeOutcome outcome)
     {
-        return new MercureSubscribeQuery(outcome, outcome.reason(), null, MercureResume.LIVE, null);
+        return new MercureSubscribeQuery(
+            outcome, outcome.reason(), null, MercureResume.LIVE, null, MercureResumeSource.NONE);
     }
 
     private static MercureSubscribeOutcome selectorProblem(final DirectBuffer value, final int length)
@@ -239,6 +296,16 @@ public final class MercureSubscribeQuery
     public MercureResume resume()
     {
         return resume;
+    }
+
+    /**
+     * Where the last event id came from.
+     *
+     * @return {@link MercureResumeSource#NONE} when the subscription is live (or refused).
+     */
+    public MercureResumeSource resumeSource()
+    {
+        return resumeSource;
     }
 
     /**

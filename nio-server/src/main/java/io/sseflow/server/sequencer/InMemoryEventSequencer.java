@@ -15,9 +15,15 @@ import java.util.Arrays;
 /**
  * The default {@link EventSequencer}: an Agrona {@link ManyToOneRingBuffer} in this process. Publishers claim
  * space in the ring ({@link ManyToOneRingBuffer#tryClaim}) and encode their record there; the ring's order is the
- * order of events. The hub sequence is a counter in poll order, 1 for the first event; ids the publisher did not
- * give are assigned per topic, each one more than the largest numeric id the topic has seen, so server-assigned
- * ids always increase.
+ * order of events. The hub sequence is a counter in poll order, 1 for the first event appended; ids the publisher did
+ * not give are assigned per topic, each one more than the largest numeric id the topic has seen in a public event (a
+ * private update's id moves no counter, so public ids never tell of it), so server-assigned ids always increase and
+ * stay numbers ({@link EventIds}).
+ * <p>
+ * An explicit id is checked against what the update's topics retain, through the agent's {@link TopicDirectory}
+ * ({@link RetainedIdCheck}): a retry is answered {@link SequencedEventHandler#onDuplicate}, a conflict
+ * {@link SequencedEventHandler#onRefused} with {@link PublishResult#ID_CONFLICT}; neither takes a seq or moves a
+ * counter.
  * <p>
  * A topic's first assigned id is 1 on a fresh server. When a topic is freed (its events all evicted, nobody
  * subscribed) its counter goes, and every topic whose counter starts afterwards starts above the largest id any
@@ -35,6 +41,8 @@ public final class InMemoryEventSequencer implements EventSequencer
     private long lastSeq;
     private long[] lastIdByTopic = new long[16];
     private long freedIdFloor;
+    private final RetainedIdCheck check = new RetainedIdCheck();
+    private TopicDirectory topics;
     private SequencedEventHandler handler;
     private volatile boolean closed;
 
@@ -134,6 +142,18 @@ public final class InMemoryEventSequencer implements EventSequencer
     }
 
     /**
+     * {@inheritDoc}
+     * <p>
+     * Here: the agent's topics, whose logs decide whether an explicit id is a retry ({@link RetainedIdCheck}). Without
+     * them (a sequencer used on its own) every record is appended.
+     */
+    public InMemoryEventSequencer topicDirectory(final TopicDirectory topics)
+    {
+        this.topics = topics;
+        return this;
+    }
+
+    /**
      * Bytes waiting to be polled.
      *
      * @return bytes in the ring.
@@ -156,24 +176,48 @@ public final class InMemoryEventSequencer implements EventSequencer
     private void onMessage(final int msgTypeId, final DirectBuffer buffer, final int index, final int length)
     {
         final PublishRecord record = this.record.wrap(buffer, index);
-        final int topicIndex = record.topicIndex();
-        if (topicIndex >= lastIdByTopic.length)
+        if (record.hasId() && null != topics)
         {
-            lastIdByTopic = Arrays.copyOf(lastIdByTopic, Math.max(topicIndex + 1, lastIdByTopic.length * 2));
+            final RetainedIdCheck check = this.check.reset();
+            topics.checkRetainedId(record.topicIndex(), record, check);
+            for (int i = 0, more = record.moreTopicCount(); i < more; i++)
+            {
+                topics.checkRetainedId(record.moreTopic(i), record, check);
+            }
+            switch (check.outcome())
+            {
+                case RETRY:
+                    handler.onDuplicate(buffer, index, length, check.retainedSeq());
+                    return;
+
+                case CONFLICT:
+                    handler.onRefused(buffer, index, length, PublishResult.ID_CONFLICT);
+                    return;
+
+                case NEW:
+                default:
+                    break;
+            }
         }
 
         final long id;
         if (!record.hasId())
         {
+            final int topicIndex = record.topicIndex();
+            ensureCounter(topicIndex);
             final long last = lastIdByTopic[topicIndex];
             id = lastIdByTopic[topicIndex] = (0 == last ? freedIdFloor : last) + 1;
         }
         else if (record.isNumericId())
         {
             id = record.numericId();
-            if (id > lastIdByTopic[topicIndex])
+            if (!record.isPrivate())
             {
-                lastIdByTopic[topicIndex] = id;
+                raise(record.topicIndex(), id);
+                for (int i = 0, more = record.moreTopicCount(); i < more; i++)
+                {
+                    raise(record.moreTopic(i), id);
+                }
             }
         }
         else
@@ -182,5 +226,19 @@ public final class InMemoryEventSequencer implements EventSequencer
         }
 
         handler.onEvent(buffer, index, length, ++lastSeq, id);
+    }
+
+    private void raise(final int topicIndex, final long numericId)
+    {
+        ensureCounter(topicIndex);
+        lastIdByTopic[topicIndex] = EventIds.raised(lastIdByTopic[topicIndex], numericId);
+    }
+
+    private void ensureCounter(final int topicIndex)
+    {
+        if (topicIndex >= lastIdByTopic.length)
+        {
+            lastIdByTopic = Arrays.copyOf(lastIdByTopic, Math.max(topicIndex + 1, lastIdByTopic.length * 2));
+        }
     }
 }

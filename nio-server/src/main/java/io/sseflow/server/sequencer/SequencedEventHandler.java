@@ -24,9 +24,9 @@ public interface SequencedEventHandler
     void onEvent(DirectBuffer buffer, int recordOffset, int recordLength, long seq, long numericId);
 
     /**
-     * A record was not appended because its explicit id is still retained in its topic (a publisher's retry): its
-     * publisher is answered with that id, and nothing is delivered to subscribers. The in-memory sequencer never
-     * calls it.
+     * A record was not appended because its explicit id is still retained, as one event, in every one of its topics (a
+     * publisher's retry, {@link RetainedIdOutcome#RETRY}): its publisher is answered with that id, and nothing is
+     * delivered to subscribers.
      *
      * @param buffer       holding the {@link PublishRecord publish record}; valid only during the call.
      * @param recordOffset where the record starts.
@@ -39,13 +39,14 @@ public interface SequencedEventHandler
 
     /**
      * A committed record will never be sequenced (a clustered sequencer found no leader for it in time, or its state
-     * machine refused a new topic past the topic limit): its publisher is answered with the result. The in-memory
-     * sequencer never calls it.
+     * machine refused a new topic past the topic limit; or its explicit id conflicts with what its topics retain,
+     * {@link RetainedIdOutcome#CONFLICT}): its publisher is answered with the result.
      *
      * @param buffer       holding the {@link PublishRecord publish record}; valid only during the call.
      * @param recordOffset where the record starts.
      * @param recordLength its length.
-     * @param result       why: {@link PublishResult#NO_LEADER}, {@link PublishResult#TOPIC_LIMIT} or
+     * @param result       why: {@link PublishResult#NO_LEADER}, {@link PublishResult#TOPIC_LIMIT},
+     *                     {@link PublishResult#ID_CONFLICT} or
      *                     {@link PublishResult#TOO_LARGE} (a record that with its topics' names does not fit the
      *                     replicated log's message).
      */

@@ -4,8 +4,9 @@ import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
 /**
- * The server agent's topics as a replicated sequencer needs them: publish records name a topic by its node-local
- * index, a replicated log by its name. Given to the sequencer once, before the first {@link EventSequencer#poll}
+ * The server agent's topics as a sequencer needs them: a replicated log names a topic by its name where publish records
+ * name it by its node-local index, and a sequencer that decides duplicates by the agent's own logs (the in-memory one)
+ * asks what each topic retains under an id ({@link #checkRetainedId}). Given to the sequencer once, before the first {@link EventSequencer#poll}
  * ({@link EventSequencer#topicDirectory}); called only on the agent thread (from {@code poll}), and allocation-free
  * for a topic already live.
  */
@@ -32,4 +33,16 @@ public interface TopicDirectory
      * @return the topic's index, or -1 when it cannot be created (topic limit, or a name this server refuses).
      */
     int pinTopic(DirectBuffer name, int offset, int length);
+
+    /**
+     * Tell the check what one topic retains under a record's explicit id ({@link RetainedIdCheck#onTopic}): the seq of
+     * its retained event of the record's kind (public, or private with {@link PublishRecord#FLAG_PRIVATE}) with that
+     * id, and whether an event of the other kind holds it with both ids naming their events across topics.
+     * Allocation-free.
+     *
+     * @param topicIndex one of the record's topics (pinned by its publisher, so live).
+     * @param record     the record, with an id.
+     * @param check      told about this topic.
+     */
+    void checkRetainedId(int topicIndex, PublishRecord record, RetainedIdCheck check);
 }

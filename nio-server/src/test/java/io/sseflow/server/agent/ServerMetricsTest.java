@@ -75,6 +75,15 @@ class ServerMetricsTest
             # HELP sseflow_subscribers_disconnected_total Streams ended on request (Topic.disconnectSubscribers), after whole frames.
             # TYPE sseflow_subscribers_disconnected_total counter
             sseflow_subscribers_disconnected_total 114
+            # HELP sseflow_streams_credentials_expired_total Streams ended when their credentials (a JWT's exp) expired, after whole frames.
+            # TYPE sseflow_streams_credentials_expired_total counter
+            sseflow_streams_credentials_expired_total 115
+            # HELP sseflow_streams_credentials_in_url_total Streams authorized by credentials in the URL query, answered Cache-Control: private.
+            # TYPE sseflow_streams_credentials_in_url_total counter
+            sseflow_streams_credentials_in_url_total 116
+            # HELP sseflow_mercure_last_event_id_alias_total Mercure subscriptions resumed from the lastEventId query parameter (lastEventID's polyfill spelling).
+            # TYPE sseflow_mercure_last_event_id_alias_total counter
+            sseflow_mercure_last_event_id_alias_total 117
             # HELP sseflow_requests_refused_total Requests and connections refused, by reason.
             # TYPE sseflow_requests_refused_total counter
             sseflow_requests_refused_total{reason="bad_request"} 1
@@ -106,8 +115,10 @@ class ServerMetricsTest
             sseflow_requests_refused_total{reason="jwt_forbidden"} 27
             sseflow_requests_refused_total{reason="jwt_cookie_origin"} 28
             sseflow_requests_refused_total{reason="no_leader"} 29
-            sseflow_requests_refused_total{reason="address_template_limit"} 30
-            sseflow_requests_refused_total{reason="template_limit"} 31
+            sseflow_requests_refused_total{reason="id_out_of_range"} 30
+            sseflow_requests_refused_total{reason="id_conflict"} 31
+            sseflow_requests_refused_total{reason="address_template_limit"} 32
+            sseflow_requests_refused_total{reason="template_limit"} 33
             # HELP sseflow_stream_selectors_total Topic selectors of the streams started, by kind (a topic name is exact).
             # TYPE sseflow_stream_selectors_total counter
             sseflow_stream_selectors_total{kind="exact"} 7
@@ -200,7 +211,8 @@ class ServerMetricsTest
             "no refusal reason \"address_limit\"; the reasons are bad_request, unauthorized, "), unknown.getMessage());
         assertTrue(unknown.getMessage().endsWith(", http_version, server_error, jwt_missing, jwt_malformed, " +
             "jwt_algorithm_not_allowed, jwt_unsupported_header, jwt_bad_signature, jwt_expired, jwt_not_yet_valid, " +
-            "jwt_bad_claims, jwt_forbidden, jwt_cookie_origin, no_leader, address_template_limit, template_limit"),
+            "jwt_bad_claims, jwt_forbidden, jwt_cookie_origin, no_leader, id_out_of_range, id_conflict, " +
+            "address_template_limit, template_limit"),
             unknown.getMessage());
     }
 

@@ -49,7 +49,7 @@ class ClusterSeveralTopicsTest
         SCRIPT_FRAMES.put("/events/A",
             "id: 1\ndata: a1\n\n" + "id: 7\ndata: both\n\n" + "id: 8\ndata: a2\n\n" + "event: note\nid: m-2\ndata: text\n\n");
         SCRIPT_FRAMES.put("/events/B",
-            "id: 7\ndata: both\n\n" + "id: 1\ndata: b1\n\n" + "event: note\nid: m-2\ndata: text\n\n");
+            "id: 7\ndata: both\n\n" + "id: 8\ndata: b1\n\n" + "event: note\nid: m-2\ndata: text\n\n");
         SCRIPT_FRAMES.put("/events?topic=A&topic=B",
             "id: 1\ndata: a1\n\n" + "id: 7\ndata: both\n\n" + "id: 3\ndata: b1\n\n" + "id: 4\ndata: a2\n\n" +
             "event: note\nid: m-2\ndata: text\n\n");
@@ -177,18 +177,54 @@ class ClusterSeveralTopicsTest
         final String note = "event: note\nid: m-2\ndata: text\n\n";
         assertStream(node, "/events/A", "id: 7\ndata: both\n\n" + "id: 8\ndata: a2\n\n" + note + after,
             "restarted", "Last-Event-ID: 1");
-        assertStream(node, "/events/B", "id: 1\ndata: b1\n\n" + note + after, "restarted", "Last-Event-ID: 7");
+        assertStream(node, "/events/B", "id: 8\ndata: b1\n\n" + note + after, "restarted", "Last-Event-ID: 7");
         assertStream(node, "/events?topic=A&topic=B",
             "id: 7\ndata: both\n\n" + "id: 3\ndata: b1\n\n" + "id: 4\ndata: a2\n\n" + note + after, "restarted",
             "Last-Event-ID: 1");
         assertStream(node, "/.well-known/mercure?topic=A&lastEventID=earliest",
             "id: 1\ndata: a1\n\n" + "id: 7\ndata: both\n\n" + "id: 4\ndata: a2\n\n" + note + after, "restarted");
         assertEquals("9\n", RawHttp.body(RawHttp.post(node.port(), "/events/A", "a3")), "A's ids continue after 8");
-        assertEquals("2\n", RawHttp.body(RawHttp.post(node.port(), "/events/B", "b2")), "B's ids continue");
+        assertEquals("9\n", RawHttp.body(RawHttp.post(node.port(), "/events/B", "b2")), "B's ids continue after 8");
         assertEquals("after", RawHttp.body(mercure(node, "topic=A&topic=B&id=after&data=retried")),
             "a retried update is answered with its id");
         assertStream(node, "/events?topic=A&topic=B", "id: 8\ndata: a3\n\n" + "id: 9\ndata: b2\n\n", "restarted",
             "Last-Event-ID: after");
+        assertEquals(List.of(), errorTexts());
+    }
+
+    @Test
+    void shouldDecideIdsOnADurableNodeAsTheInMemoryHubDoes() throws Exception
+    {
+        final File dataDir = ClusterTestSupport.tempDir("sseflow-several-ids-");
+        dataDirs.add(dataDir);
+        final ClusterEventSequencer[] sequencer = new ClusterEventSequencer[1];
+        final SseServer node = member(ClusterSettings.singleNode(
+            dataDir, ClusterTestSupport.freeBasePort(ClusterSettings.PORTS_PER_MEMBER))
+            .aeronDirectoryName(aeronDir("ids")).limits(16, 64), sequencer, 0);
+        Await.condition(() -> sequencer[0].isReady(), "durable node ready", WAIT);
+
+        final String poison = RawHttp.post(node.port(), "/events/t?id=999999999999999999", "poison");
+        assertEquals("HTTP/1.1 400 Bad Request", RawHttp.status(poison), poison);
+        assertEquals("1\n", RawHttp.body(RawHttp.post(node.port(), "/events/t", "a")));
+        assertEquals("7000", RawHttp.body(mercure(node, "topic=t&id=7000&data=secret&private=on")));
+        assertEquals("2\n", RawHttp.body(RawHttp.post(node.port(), "/events/t", "b")), "no private id in t's counter");
+        final String privateRetry = mercure(node, "topic=t&id=7000&data=secret&private=on");
+        assertEquals("HTTP/1.1 200 OK", RawHttp.status(privateRetry), privateRetry);
+        assertEquals("7000", RawHttp.body(privateRetry));
+
+        assertEquals("x", RawHttp.body(mercure(node, "topic=t1&id=x&data=on-t1")));
+        final String onlyT1 = mercure(node, "topic=t1&topic=t2&id=x&data=both");
+        assertEquals("HTTP/1.1 409 Conflict", RawHttp.status(onlyT1), onlyT1);
+        final String t2First = mercure(node, "topic=t2&topic=t1&id=x&data=both");
+        assertEquals("HTTP/1.1 409 Conflict", RawHttp.status(t2First), t2First);
+        assertEquals("y", RawHttp.body(mercure(node, "topic=t1&topic=t2&id=y&data=both")));
+        assertEquals("y", RawHttp.body(mercure(node, "topic=t2&topic=t1&id=y&data=both")), "a retry, topics reordered");
+
+        Await.value(() -> node.metrics().eventsPublished(), 5, "published");
+        assertEquals(2, node.metrics().refused(io.sseflow.server.Refusal.ID_CONFLICT));
+        assertStream(node, "/.well-known/mercure?topic=t2&lastEventID=earliest", "id: y\ndata: both\n\n", "durable");
+        assertStream(node, "/.well-known/mercure?topic=t1&lastEventID=earliest",
+            "id: x\ndata: on-t1\n\n" + "id: y\ndata: both\n\n", "durable");
         assertEquals(List.of(), errorTexts());
     }
 
@@ -273,7 +309,7 @@ class ClusterSeveralTopicsTest
     {
         assertEquals("1\n", RawHttp.body(RawHttp.post(server.port(), "/events/A", "a1")));
         assertEquals("7", RawHttp.body(mercure(server, "topic=A&topic=B&topic=" + encode(U) + "&id=7&data=both")));
-        assertEquals("1\n", RawHttp.body(RawHttp.post(server.port(), "/events/B", "b1")));
+        assertEquals("8\n", RawHttp.body(RawHttp.post(server.port(), "/events/B", "b1")), "B counts from the update's 7");
         assertEquals("8\n", RawHttp.body(RawHttp.post(server.port(), "/events/A", "a2")));
         assertEquals("m-2", RawHttp.body(mercure(server, "topic=B&topic=A&id=m-2&type=note&data=text")));
         assertEquals("end", RawHttp.body(mercure(server, "topic=" + encode(U) + "&id=end&data=end")));

@@ -3,6 +3,7 @@ package io.sseflow.server.cluster;
 import io.sseflow.server.PublishResult;
 import io.sseflow.server.sequencer.PublishClaim;
 import io.sseflow.server.sequencer.PublishRecord;
+import io.sseflow.server.sequencer.RetainedIdCheck;
 import io.sseflow.server.sequencer.SequencedEventHandler;
 import io.sseflow.server.sequencer.TopicDirectory;
 import org.agrona.DirectBuffer;
@@ -143,6 +144,12 @@ final class ClusterTestSupport
         {
             pins++;
             return indexOf(name.getStringWithoutLengthUtf8(offset, length));
+        }
+
+        public void checkRetainedId(
+            final int topicIndex, final PublishRecord record, final RetainedIdCheck check)
+        {
+            check.onTopic(0, false);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.sseflow.server.cluster;
 
 import io.sseflow.server.sequencer.EventSequencer;
+import io.sseflow.server.sequencer.PublishRecord;
 import org.agrona.BitUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
@@ -15,9 +16,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Records of several topics (a Mercure update) in the {@link EventStateMachine}: one event of all its topics with one
- * seq, its id counted and checked in its first topic as the in-memory hub does, its topics created together or the
+ * seq, its explicit id counted in each of its topics and checked against every one of them as the in-memory hub does
+ * (a retry only when all retain it as one event, a conflict refused otherwise), its topics created together or the
  * record refused whole, retained by each topic and given back once, through snapshots (this layout and the one before
- * it), and malformed lists of names refused.
+ * it), and malformed lists of names refused; and a private update's id, which moves no public counter.
  */
 class SeveralTopicsStateMachineTest
 {
@@ -51,7 +53,7 @@ class SeveralTopicsStateMachineTest
     };
 
     @Test
-    void shouldApplyAnUpdateOfSeveralTopicsOnceWithOneSeqAndItsIdCountedInItsFirstTopic()
+    void shouldApplyAnUpdateOfSeveralTopicsOnceWithOneSeqAndItsIdCountedInEachOfItsTopics()
     {
         final EventStateMachine machine = new EventStateMachine(8, 4);
         assertEquals(ApplyOutcome.APPENDED, one(machine, 1, "a", null, "a1"));
@@ -65,35 +67,65 @@ class SeveralTopicsStateMachineTest
             "appended corr=1 topic=a more=[] seq=1 id=1 data: a1",
             "appended corr=2 topic=a more=[b] seq=2 id=7 data: both",
             "appended corr=3 topic=a more=[] seq=3 id=8 data: a2",
-            "appended corr=4 topic=b more=[] seq=4 id=1 data: b1",
-            "appended corr=5 topic=b more=[https://example.com/c/1] seq=5 id=2 data: no id",
+            "appended corr=4 topic=b more=[] seq=4 id=8 data: b1",
+            "appended corr=5 topic=b more=[https://example.com/c/1] seq=5 id=9 data: no id",
             "appended corr=6 topic=a more=[b, d] seq=6 id=text:urn:uuid:x data: three"), decisions);
         assertEquals(4, machine.topicCount());
         assertEquals(List.of(
             "seq=1 a [] 1 data: a1",
             "seq=2 a [b] 7 data: both",
             "seq=3 a [] 8 data: a2",
-            "seq=4 b [] 1 data: b1",
-            "seq=5 b [https://example.com/c/1] 2 data: no id",
+            "seq=4 b [] 8 data: b1",
+            "seq=5 b [https://example.com/c/1] 9 data: no id",
             "seq=6 a [b, d] text data: three"), retained(machine));
     }
 
     @Test
-    void shouldRefuseARetriedIdRetainedInTheFirstTopic()
+    void shouldTakeAnIdRetainedAsOneEventByEveryTopicForARetryAndRefuseAnyOtherRetainedIdAsAConflict()
     {
         final EventStateMachine machine = new EventStateMachine(8, 4);
         assertEquals(ApplyOutcome.APPENDED, several(machine, 1, List.of("a", "b"), "k", "first"));
         assertEquals(ApplyOutcome.DUPLICATE, several(machine, 2, List.of("a", "b"), "k", "retry"));
-        assertEquals(ApplyOutcome.DUPLICATE, one(machine, 3, "b", "k", "b retains it too"));
-        assertEquals(ApplyOutcome.DUPLICATE, several(machine, 4, List.of("b", "c"), "k", "first topic b"));
-        assertEquals(ApplyOutcome.APPENDED, several(machine, 5, List.of("c", "a"), "k", "first topic c"));
+        assertEquals(ApplyOutcome.DUPLICATE, several(machine, 3, List.of("b", "a"), "k", "retry, b first"));
+        assertEquals(ApplyOutcome.DUPLICATE, one(machine, 4, "b", "k", "b retains it too"));
+        assertEquals(ApplyOutcome.ID_CONFLICT, several(machine, 5, List.of("a", "c"), "k", "c does not retain k"));
+        assertEquals(ApplyOutcome.ID_CONFLICT, several(machine, 6, List.of("c", "a"), "k", "first topic c"));
+        assertEquals(2, machine.topicCount(), "a and b: the refused updates created no topic");
+        assertEquals(ApplyOutcome.APPENDED, one(machine, 7, "c", "k", "c alone"));
+        assertEquals(ApplyOutcome.ID_CONFLICT, several(machine, 8, List.of("a", "c"), "k", "two events named k"));
         assertEquals(List.of(
             "appended corr=1 topic=a more=[b] seq=1 id=text:k data: first",
             "duplicate corr=2 existingSeq=1 more=[b]",
-            "duplicate corr=3 existingSeq=1 more=[]",
-            "duplicate corr=4 existingSeq=1 more=[c]",
-            "appended corr=5 topic=c more=[a] seq=2 id=text:k data: first topic c"), decisions);
-        assertEquals(3, machine.topicCount(), "a, b and c (not created by the refused retry of corr=4)");
+            "duplicate corr=3 existingSeq=1 more=[a]",
+            "duplicate corr=4 existingSeq=1 more=[]",
+            "refused corr=5 ID_CONFLICT",
+            "refused corr=6 ID_CONFLICT",
+            "appended corr=7 topic=c more=[] seq=2 id=text:k data: c alone",
+            "refused corr=8 ID_CONFLICT"), decisions);
+        assertEquals(List.of("seq=1 a [b] text data: first", "seq=2 c [] text data: c alone"), retained(machine));
+    }
+
+    @Test
+    void shouldCountNoPrivateIdInTheTopicAndTakeARetriedPrivateUpdateOnce()
+    {
+        final EventStateMachine machine = new EventStateMachine(8, 8);
+        assertEquals(ApplyOutcome.APPENDED, one(machine, 1, "t", null, "public 1"));
+        assertEquals(ApplyOutcome.APPENDED, apply(machine, update(2, List.of("t"), "7000", "secret", true)));
+        assertEquals(ApplyOutcome.APPENDED, one(machine, 3, "t", null, "public 2"));
+        assertEquals(ApplyOutcome.DUPLICATE, apply(machine, update(4, List.of("t"), "7000", "secret again", true)));
+        assertEquals(ApplyOutcome.ID_CONFLICT, apply(machine, update(5, List.of("t"), "7000", "public update, same id", false)));
+        assertEquals(ApplyOutcome.APPENDED, one(machine, 6, "t", "70", "a native id names its event in t only"));
+        assertEquals(ApplyOutcome.APPENDED, one(machine, 7, "t", null, "public 3"));
+        assertEquals(ApplyOutcome.ID_CONFLICT, apply(machine, update(8, List.of("t", "u"), "7000", "t only", true)));
+        assertEquals(List.of(
+            "appended corr=1 topic=t more=[] seq=1 id=1 data: public 1",
+            "appended corr=2 topic=t more=[] seq=2 id=7000 data: secret",
+            "appended corr=3 topic=t more=[] seq=3 id=2 data: public 2",
+            "duplicate corr=4 existingSeq=2 more=[]",
+            "refused corr=5 ID_CONFLICT",
+            "appended corr=6 topic=t more=[] seq=4 id=70 data: a native id names its event in t only",
+            "appended corr=7 topic=t more=[] seq=5 id=71 data: public 3",
+            "refused corr=8 ID_CONFLICT"), decisions);
     }
 
     @Test
@@ -172,11 +204,13 @@ class SeveralTopicsStateMachineTest
         }
 
         decisions.clear();
-        several(restored, 4, List.of("b", "c"), "m1", "retried with b first");
-        several(restored, 5, List.of("a", "c"), "m1", "a no longer retains m1");
+        one(restored, 4, "b", "m1", "retried where it is still retained");
+        several(restored, 5, List.of("b", "c"), "m1", "c never had it");
+        several(restored, 6, List.of("a", "c"), "m1", "a no longer retains m1");
         assertEquals(List.of(
-            "duplicate corr=4 existingSeq=1 more=[c]",
-            "appended corr=5 topic=a more=[c] seq=4 id=text:m1 data: a no longer retains m1"), decisions);
+            "duplicate corr=4 existingSeq=1 more=[]",
+            "refused corr=5 ID_CONFLICT",
+            "appended corr=6 topic=a more=[c] seq=4 id=text:m1 data: a no longer retains m1"), decisions);
     }
 
     @Test
@@ -220,6 +254,20 @@ class SeveralTopicsStateMachineTest
         final EventStateMachine machine, final long corr, final List<String> topics, final String id, final String data)
     {
         return apply(machine, ClusterRecords.severalTopicsRecord(0, corr, 0, topics, id, data));
+    }
+
+    /**
+     * A Mercure update (its id naming it across topics) of one topic or several, private when asked.
+     */
+    private static UnsafeBuffer update(
+        final long corr, final List<String> topics, final String id, final String data, final boolean isPrivate)
+    {
+        final UnsafeBuffer record = topics.size() > 1 ?
+            ClusterRecords.severalTopicsRecord(0, corr, 0, topics, id, data) :
+            ClusterRecords.clusterRecord(0, corr, topics.get(0), id, data);
+        final PublishRecord publish = new PublishRecord().wrap(record, ClusterRecord.publishRecordOffset(record, 0));
+        publish.flags(publish.flags() | PublishRecord.FLAG_HUB_ID | (isPrivate ? PublishRecord.FLAG_PRIVATE : 0));
+        return record;
     }
 
     private ApplyOutcome apply(final EventStateMachine machine, final UnsafeBuffer record)

@@ -35,26 +35,49 @@ class MercureSubscribeQueryTest
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "topic=a&lastEventID=urn%3Auuid%3A1 | <absent>  | AFTER_ID | urn:uuid:1",
-        "topic=a&lastEventID=earliest       | <absent>  | EARLIEST | <null>",
-        "topic=a&lastEventID=earliest       | 42        | AFTER_ID | 42",
-        "topic=a&lastEventID=7              | earliest  | EARLIEST | <null>",
-        "topic=a&lastEventID=7              | 9         | AFTER_ID | 9",
-        "topic=a&lastEventID=7              | ''        | AFTER_ID | 7",
-        "topic=a&lastEventID=               | <absent>  | LIVE     | <null>",
-        "topic=a&lastEventID=&lastEventID=5 | <absent>  | LIVE     | <null>",
-        "topic=a&lastEventId=5              | <absent>  | LIVE     | <null>",
-        "topic=a                            | 3         | AFTER_ID | 3",
-        "topic=a&lastEventID=Earliest       | <absent>  | AFTER_ID | Earliest",
+        "topic=a&lastEventID=urn%3Auuid%3A1             | <absent>  | AFTER_ID | urn:uuid:1 | LAST_EVENT_ID_PARAMETER",
+        "topic=a&lastEventID=earliest                   | <absent>  | EARLIEST | <null>     | LAST_EVENT_ID_PARAMETER",
+        "topic=a&lastEventID=earliest                   | 42        | AFTER_ID | 42         | LAST_EVENT_ID_HEADER",
+        "topic=a&lastEventID=7                          | earliest  | EARLIEST | <null>     | LAST_EVENT_ID_HEADER",
+        "topic=a&lastEventID=7                          | 9         | AFTER_ID | 9          | LAST_EVENT_ID_HEADER",
+        "topic=a&lastEventID=7                          | ''        | AFTER_ID | 7          | LAST_EVENT_ID_PARAMETER",
+        "topic=a&lastEventID=                           | <absent>  | LIVE     | <null>     | NONE",
+        "topic=a&lastEventID=&lastEventID=5             | <absent>  | LIVE     | <null>     | NONE",
+        "topic=a                                        | 3         | AFTER_ID | 3          | LAST_EVENT_ID_HEADER",
+        "topic=a&lastEventID=Earliest                   | <absent>  | AFTER_ID | Earliest   | LAST_EVENT_ID_PARAMETER",
+        "topic=a&lastEventId=5                          | <absent>  | AFTER_ID | 5          | LAST_EVENT_ID_ALIAS_PARAMETER",
+        "topic=a&lastEventId=urn%3Auuid%3A1&lastEventId=2 | <absent> | AFTER_ID | urn:uuid:1 | LAST_EVENT_ID_ALIAS_PARAMETER",
+        "topic=a&lastEventId=earliest                   | <absent>  | EARLIEST | <null>     | LAST_EVENT_ID_ALIAS_PARAMETER",
+        "topic=a&lastEventId=5&lastEventID=6            | <absent>  | AFTER_ID | 6          | LAST_EVENT_ID_PARAMETER",
+        "topic=a&lastEventID=&lastEventId=5             | <absent>  | AFTER_ID | 5          | LAST_EVENT_ID_ALIAS_PARAMETER",
+        "topic=a&lastEventId=5                          | 9         | AFTER_ID | 9          | LAST_EVENT_ID_HEADER",
+        "topic=a&lastEventId=                           | <absent>  | LIVE     | <null>     | NONE",
+        "topic=a&lasteventid=5                          | <absent>  | LIVE     | <null>     | NONE",
     })
-    void shouldPreferANonEmptyLastEventIdHeaderToTheQuery(
-        final String queryText, final String header, final MercureResume resume, final String lastEventId)
+    void shouldPreferTheHeaderThenLastEventIDThenLastEventId(
+        final String queryText,
+        final String header,
+        final MercureResume resume,
+        final String lastEventId,
+        final MercureResumeSource source)
     {
         final MercureSubscribeQuery query = "<absent>".equals(header) ? parse(queryText) :
             MercureSubscribeQuery.parse(buffer(queryText), 0, queryText.length(), buffer(header), 0, header.length());
         assertEquals(MercureSubscribeOutcome.OK, query.outcome());
         assertEquals(resume, query.resume());
         assertEquals("<null>".equals(lastEventId) ? null : lastEventId, query.lastEventId());
+        assertEquals(source, query.resumeSource());
+    }
+
+    @Test
+    void shouldLeaveLastEventIdToTheNativeStreamWhenParsingTopicNames()
+    {
+        final String text = "topic=a&topic=b&lastEventId=a%0Ab";
+        final MercureSubscribeQuery query = MercureSubscribeQuery.parseTopicNames(buffer(text), 0, text.length());
+        assertEquals(MercureSubscribeOutcome.OK, query.outcome());
+        assertEquals(SelectorSet.of("a", "b"), query.selectors());
+        assertEquals(MercureResume.LIVE, query.resume());
+        assertEquals(MercureResumeSource.NONE, query.resumeSource());
     }
 
     @ParameterizedTest
@@ -70,6 +93,7 @@ class MercureSubscribeQueryTest
         "topic=a&lastEventID=%4     | MALFORMED_ESCAPE           | malformed percent-escape in the query",
         "topic=a&lastEventID=a%00b  | INVALID_LAST_EVENT_ID      | last event id must be UTF-8 without CR, LF or NUL",
         "topic=a&lastEventID=%FF    | INVALID_LAST_EVENT_ID      | last event id must be UTF-8 without CR, LF or NUL",
+        "topic=a&lastEventId=a%0Ab  | INVALID_LAST_EVENT_ID      | last event id must be UTF-8 without CR, LF or NUL",
     })
     void shouldRefuseInvalidQueriesWithAReason(
         final String queryText, final MercureSubscribeOutcome expected, final String reason)

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -193,6 +194,141 @@ class InMemoryEventSequencerTest
         {
             assertEquals(i + 1, seqs[i], "seq counts the poll order, one per event");
         }
+    }
+
+    @Test
+    void shouldRaiseTheCounterOfEveryTopicOfAPublicIdAndOfNoTopicForAPrivateOne()
+    {
+        final InMemoryEventSequencer sequencer = new InMemoryEventSequencer(1 << 12);
+        claimAndCommit(sequencer, 0, null, "a");
+        claimAndCommitUpdate(sequencer, new int[] {0, 1}, "7000", true, "secret");
+        claimAndCommit(sequencer, 0, null, "b");
+        claimAndCommit(sequencer, 1, null, "c");
+        claimAndCommitUpdate(sequencer, new int[] {1, 2}, "50", false, "public");
+        claimAndCommit(sequencer, 2, null, "d");
+
+        assertEquals(6, sequencer.poll(handler, 10));
+        assertEquals(List.of(
+            "seq=1 topic=0 id=1 data=a",
+            "seq=2 topic=0 id=7000 data=secret",
+            "seq=3 topic=0 id=2 data=b",
+            "seq=4 topic=1 id=1 data=c",
+            "seq=5 topic=1 id=50 data=public",
+            "seq=6 topic=2 id=51 data=d"), polled);
+    }
+
+    @Test
+    void shouldKeepAssignedIdsNumbersWhateverNumericIdARecordCarries()
+    {
+        final InMemoryEventSequencer sequencer = new InMemoryEventSequencer(1 << 12);
+        claimAndCommit(sequencer, 0, String.valueOf(EventIds.MAX_PUBLISHER_ID), "largest a publisher may give");
+        claimAndCommit(sequencer, 0, null, "a");
+        claimAndCommit(sequencer, 1, "999999999999999999", "from no publisher of this server");
+        claimAndCommit(sequencer, 1, null, "b");
+
+        assertEquals(4, sequencer.poll(handler, 10));
+        assertEquals(List.of(
+            "seq=1 topic=0 id=99999999999999999 data=largest a publisher may give",
+            "seq=2 topic=0 id=100000000000000000 data=a",
+            "seq=3 topic=1 id=999999999999999999 data=from no publisher of this server",
+            "seq=4 topic=1 id=100000000000000000 data=b"), polled);
+    }
+
+    @Test
+    void shouldAnswerARetryAsADuplicateAndAConflictAsRefusedWithoutASeq()
+    {
+        final InMemoryEventSequencer sequencer = new InMemoryEventSequencer(1 << 12);
+        final Map<Integer, Map<String, Long>> retained = Map.of(
+            0, Map.of("k", 5L), 1, Map.of("k", 5L), 2, Map.of("k", 9L), 3, Map.of());
+        sequencer.topicDirectory(new RetainedOnly(retained));
+        claimAndCommitUpdate(sequencer, new int[] {0, 1}, "k", false, "retry");
+        claimAndCommitUpdate(sequencer, new int[] {1, 0}, "k", false, "retry, other order");
+        claimAndCommitUpdate(sequencer, new int[] {0, 2}, "k", false, "two events named k");
+        claimAndCommitUpdate(sequencer, new int[] {3, 0}, "k", false, "retained by 0 only");
+        claimAndCommitUpdate(sequencer, new int[] {3}, "k", false, "new on 3");
+        claimAndCommit(sequencer, 3, null, "assigned");
+
+        final List<String> answers = new ArrayList<>();
+        final SequencedEventHandler recorder = new SequencedEventHandler()
+        {
+            public void onEvent(
+                final DirectBuffer buffer, final int offset, final int length, final long seq, final long numericId)
+            {
+                InMemoryEventSequencerTest.this.onEvent(buffer, offset, length, seq, numericId);
+                answers.add(polled.get(polled.size() - 1));
+            }
+
+            public void onDuplicate(
+                final DirectBuffer buffer, final int offset, final int length, final long existingSeq)
+            {
+                answers.add("duplicate existingSeq=" + existingSeq + " data=" + dataOf(buffer, offset));
+            }
+
+            public void onRefused(final DirectBuffer buffer, final int offset, final int length, final PublishResult result)
+            {
+                answers.add("refused " + result + " data=" + dataOf(buffer, offset));
+            }
+        };
+        assertEquals(6, sequencer.poll(recorder, 10));
+        assertEquals(List.of(
+            "duplicate existingSeq=5 data=retry",
+            "duplicate existingSeq=5 data=retry, other order",
+            "refused ID_CONFLICT data=two events named k",
+            "refused ID_CONFLICT data=retained by 0 only",
+            "seq=1 topic=3 id=text:k data=new on 3",
+            "seq=2 topic=3 id=1 data=assigned"), answers);
+    }
+
+    /**
+     * Topics retaining the given ids (as public events), and nothing else.
+     */
+    private static final class RetainedOnly implements TopicDirectory
+    {
+        private final Map<Integer, Map<String, Long>> retained;
+
+        RetainedOnly(final Map<Integer, Map<String, Long>> retained)
+        {
+            this.retained = retained;
+        }
+
+        public int topicName(final int topicIndex, final MutableDirectBuffer buffer, final int offset)
+        {
+            return -1;
+        }
+
+        public int pinTopic(final DirectBuffer name, final int offset, final int length)
+        {
+            return -1;
+        }
+
+        public void checkRetainedId(final int topicIndex, final PublishRecord record, final RetainedIdCheck check)
+        {
+            final String id = record.buffer().getStringWithoutLengthUtf8(record.idOffset(), record.idLength());
+            check.onTopic(retained.get(topicIndex).getOrDefault(id, 0L), false);
+        }
+    }
+
+    private void claimAndCommitUpdate(
+        final InMemoryEventSequencer sequencer, final int[] topics, final String id, final boolean isPrivate,
+        final String data)
+    {
+        final int more = topics.length - 1;
+        final int length = PublishRecord.recordLength(id.length(), 0, data.length(), more);
+        assertEquals(PublishResult.OK, sequencer.tryClaim(length, claim));
+        write(claim.buffer(), topics[0], id, data);
+        final PublishRecord record = new PublishRecord().wrap(claim.buffer(), 0);
+        record.flags(record.flags() | PublishRecord.FLAG_HUB_ID | (isPrivate ? PublishRecord.FLAG_PRIVATE : 0));
+        if (more > 0)
+        {
+            record.moreTopics(java.util.Arrays.copyOfRange(topics, 1, topics.length), more);
+        }
+        sequencer.commit(claim);
+    }
+
+    private String dataOf(final DirectBuffer buffer, final int offset)
+    {
+        final PublishRecord record = reader.wrap(buffer, offset);
+        return buffer.getStringWithoutLengthUtf8(record.dataOffset(), record.dataLength());
     }
 
     private void claimAndCommit(

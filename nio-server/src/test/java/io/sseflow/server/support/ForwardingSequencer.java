@@ -4,6 +4,7 @@ import io.sseflow.server.PublishResult;
 import io.sseflow.server.sequencer.EventSequencer;
 import io.sseflow.server.sequencer.PublishClaim;
 import io.sseflow.server.sequencer.SequencedEventHandler;
+import io.sseflow.server.sequencer.TopicDirectory;
 
 /**
  * An {@link EventSequencer} that passes every call to another one; a test overrides the one call it changes (a
@@ -55,6 +56,13 @@ public class ForwardingSequencer implements EventSequencer
     public void onTopicFreed(final int topicIndex)
     {
         delegate.onTopicFreed(topicIndex);
+    }
+
+    @Override
+    public EventSequencer topicDirectory(final TopicDirectory topics)
+    {
+        delegate.topicDirectory(topics);
+        return this;
     }
 
     @Override

@@ -21,7 +21,9 @@ import java.util.Objects;
  * subscribers allowed; a bad token: its {@code 401 invalid_token} refusal, always; a good one: allowed within its
  * grant when its {@code mercure.subscribe} selectors match every topic asked for, else
  * {@link Refusal#JWT_FORBIDDEN} ({@code 403}) — unless anonymous subscribers are allowed, who may have every
- * topic's public updates: then the grant only adds private ones. Selectors (a Mercure subscribe) need no grant.</li>
+ * topic's public updates: then the grant only adds private ones. Selectors (a Mercure subscribe) need no grant.
+ * A stream allowed by a token with {@code exp} ends at that instant ({@link Authorization#expiringAt}); one whose
+ * token came in the query answers {@code Cache-Control: private} ({@link Authorization#withCredentialsInUrl()}).</li>
  * <li>Publish: a valid token is needed ({@code 401}); one from the {@code mercureAuthorization} cookie only from an
  * allowed web origin ({@link Refusal#JWT_COOKIE_ORIGIN}, {@code 403}, checked first: a browser sends the cookie of
  * a cross-site form too); its {@code mercure.publish} selectors must match the topic ({@code 403}).</li>
@@ -90,8 +92,30 @@ public final class JwtAuthorizer implements SubscribeAuthorizer, PublishAuthoriz
                     return Authorization.refuse(Refusal.JWT_BAD_CLAIMS);
                 }
                 final Authorization answer = grant.subscribe(request);
-                return answer.isAllowed() || !allowAnonymous ? answer : Authorization.granting(grant);
+                final Authorization allowed =
+                    answer.isAllowed() || !allowAnonymous ? answer : Authorization.granting(grant);
+                return ofToken(allowed, authentication);
         }
+    }
+
+    /**
+     * An allowed answer as the token it rests on limits it: a stream ends when the token expires (its {@code exp},
+     * without the clock skew {@link JwtVerifier} allows on accepting it), and a token taken from the URL's query
+     * marks the response {@code Cache-Control: private}.
+     */
+    private static Authorization ofToken(final Authorization answer, final JwtAuthentication authentication)
+    {
+        final long exp = authentication.claims().expiresAtEpochSecond();
+        final Authorization expiring = MercureClaims.NEVER == exp ? answer : answer.expiringAt(epochMillis(exp));
+        final TokenSource source = authentication.source();
+        return TokenSource.AUTHORIZATION_QUERY == source || TokenSource.ACCESS_TOKEN_QUERY == source ?
+            expiring.withCredentialsInUrl() : expiring;
+    }
+
+    private static long epochMillis(final long epochSecond)
+    {
+        return epochSecond >= Authorization.NEVER_EXPIRES / 1000 ? Authorization.NEVER_EXPIRES :
+            Math.max(Long.MIN_VALUE / 1000, epochSecond) * 1000;
     }
 
     /**

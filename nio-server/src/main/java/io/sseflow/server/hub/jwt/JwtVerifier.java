@@ -46,7 +46,9 @@ public final class JwtVerifier
 
     /**
      * How far the clocks of the token's issuer and the hub may disagree: a token is still accepted this many
-     * seconds after its {@code exp}, and this many seconds before its {@code nbf}.
+     * seconds after its {@code exp}, and this many seconds before its {@code nbf}. The skew widens only which tokens
+     * are accepted, never how long a stream lasts: a stream ends at its token's {@code exp} by the hub's clock
+     * ({@link JwtAuthorizer}), so one accepted inside the skew ends right after its first whole frames.
      */
     public static final long CLOCK_SKEW_SECONDS = 60;
 

@@ -60,6 +60,46 @@ class JwtAuthorizerTest
     }
 
     @Test
+    void shouldLimitAnAllowedSubscribeToItsTokensExpiryWithoutTheSkew()
+    {
+        final String expiring = TestTokens.hs256("{\"exp\":" + (TestTokens.NOW + 120) +
+            ",\"mercure\":{\"subscribe\":[\"news\"]}}");
+        final String insideSkew = TestTokens.hs256("{\"exp\":" + (TestTokens.NOW - 30) +
+            ",\"mercure\":{\"subscribe\":[\"news\"]}}");
+        assertEquals((TestTokens.NOW + 120) * 1000, STRICT.authorization(subscribe(List.of("news"), false, expiring))
+            .expiresAtEpochMillis());
+        assertEquals((TestTokens.NOW + 120) * 1000, STRICT.authorization(subscribe(List.of("*"), true, expiring))
+            .expiresAtEpochMillis());
+        assertEquals((TestTokens.NOW + 120) * 1000, ANONYMOUS.authorization(subscribe(List.of("sports"), false, expiring))
+            .expiresAtEpochMillis(), "a token's grant ends with it, even where anonymous subscribers are served");
+        assertEquals((TestTokens.NOW - 30) * 1000, STRICT.authorization(subscribe(List.of("news"), false, insideSkew))
+            .expiresAtEpochMillis(), "accepted inside the clock skew, already past its exp: ends at once");
+        assertEquals(Authorization.NEVER_EXPIRES,
+            STRICT.authorization(subscribe(List.of("news"), false, NEWS)).expiresAtEpochMillis());
+        assertEquals(Authorization.NEVER_EXPIRES,
+            ANONYMOUS.authorization(subscribe(List.of("news"), false, null)).expiresAtEpochMillis());
+        assertSame(Refusal.JWT_FORBIDDEN,
+            STRICT.authorization(subscribe(List.of("sports"), false, expiring)).refusal());
+    }
+
+    @Test
+    void shouldMarkASubscribeWhoseTokenCameInTheQuery()
+    {
+        assertFalse(STRICT.authorization(subscribe(List.of("news"), false, NEWS)).credentialsInUrl());
+        assertFalse(STRICT.authorization(new FakeRequest(List.of("news"), false,
+            Map.of("cookie", "mercureAuthorization=" + NEWS), Map.of(), true)).credentialsInUrl());
+        for (final String parameter : List.of("authorization", "access_token"))
+        {
+            final Authorization fromQuery = STRICT.authorization(
+                new FakeRequest(List.of("news"), false, Map.of(), Map.of(parameter, NEWS), true));
+            assertTrue(fromQuery.isAllowed(), parameter);
+            assertTrue(fromQuery.credentialsInUrl(), parameter);
+        }
+        assertSame(Refusal.JWT_MALFORMED, STRICT.authorization(
+            new FakeRequest(List.of("news"), false, Map.of(), Map.of("authorization", "x.y.z"), true)).refusal());
+    }
+
+    @Test
     void shouldDecideAPublishWhoseTopicsAreInItsBodyTopicByTopic()
     {
         final Authorization head = STRICT.authorize(publish(List.of(), Map.of("authorization", "Bearer " + NEWS), true));
@@ -99,14 +139,22 @@ class JwtAuthorizerTest
         private final List<String> topics;
         private final boolean selectors;
         private final Map<String, String> headers;
+        private final Map<String, String> query;
         private final boolean allowedOrigin;
 
         FakeRequest(final List<String> topics, final boolean selectors, final Map<String, String> headers,
             final boolean allowedOrigin)
         {
+            this(topics, selectors, headers, Map.of(), allowedOrigin);
+        }
+
+        FakeRequest(final List<String> topics, final boolean selectors, final Map<String, String> headers,
+            final Map<String, String> query, final boolean allowedOrigin)
+        {
             this.topics = topics;
             this.selectors = selectors;
             this.headers = headers;
+            this.query = query;
             this.allowedOrigin = allowedOrigin;
         }
 
@@ -159,7 +207,7 @@ class JwtAuthorizerTest
 
         public String queryParameter(final String name)
         {
-            return null;
+            return query.get(name);
         }
     }
 }

@@ -31,10 +31,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * subscriptions from one address. Linking runs in budgeted slices while the subscriber waits, so the control
  * subscriber and {@code /healthz} stay under 1 s worst case; template parts are bounded per address and hub-wide.
  * Run: {@code mvn -B -o -pl nio-server -am verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false
- * -Dit.test=SelectorLinkingIT}.
+ * -Dit.test=SelectorLinkingAttackIT}.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
-class SelectorLinkingIT
+class SelectorLinkingAttackIT
 {
     private static final List<String> SMALL = List.of("-Xmx128m", "-XX:MaxDirectMemorySize=256m");
     private static final Pattern USED = Pattern.compile("used (\\d+)K");
@@ -77,7 +77,7 @@ class SelectorLinkingIT
             }
             final ControlProbe.Figures figures =
                 probe.assertUnaffected(1_000, "3 subscriptions of 100 templates x 16 expressions, 200 topics of 2 KB");
-            System.out.printf("SelectorLinkingIT 2 KB topics: 3 streams linked and filled in %.0f ms; %s%n",
+            System.out.printf("SelectorLinkingAttackIT 2 KB topics: 3 streams linked and filled in %.0f ms; %s%n",
                 linkedMillis, figures);
         }
     }
@@ -136,7 +136,7 @@ class SelectorLinkingIT
                 1_000, "anonymous subscriptions of 100 IRI templates over 5,000 topics, one after another");
             assertTrue(hub.metrics().contains("sseflow_requests_refused_total{reason=\"address_template_limit\"} " +
                 refused), "each heavy one counted");
-            System.out.printf("SelectorLinkingIT 5,000 IRIs: %d subscriptions in 10 s (%d heavy ones refused 429), " +
+            System.out.printf("SelectorLinkingAttackIT 5,000 IRIs: %d subscriptions in 10 s (%d heavy ones refused 429), " +
                 "worst time to head %.1f ms; %s%n", streams, refused, worstHeadMillis, figures);
         }
     }
@@ -190,7 +190,7 @@ class SelectorLinkingIT
             assertEquals(1, accepted, "60 templates x 16 expressions: 960 parts, the first within 1,024 per address");
             assertEquals(999, refused);
             assertTrue(hub.process.isAlive());
-            System.out.printf("SelectorLinkingIT heap: 1,000 identical template subscriptions %d B each; 1,000 " +
+            System.out.printf("SelectorLinkingAttackIT heap: 1,000 identical template subscriptions %d B each; 1,000 " +
                 "distinct sets sharing a template %d B each; hostile (60 templates x 16 expressions) %d accepted, %d " +
                 "refused, %d KB in all; %s%n", identicalBytes / 1_000, distinctBytes / 1_000, accepted, refused,
                 hostileBytes / 1024, figures);
@@ -234,7 +234,7 @@ class SelectorLinkingIT
             final ControlProbe.Figures figures =
                 probe.assertUnaffected(1_000, "200 new 2 KB topics against 4,096 parts of hostile templates");
             assertTrue(hub.metrics().contains("sseflow_requests_refused_total{reason=\"template_limit\"} 1"));
-            System.out.printf("SelectorLinkingIT new topics: 200 new 2 KB topics, each matched against 256 hostile " +
+            System.out.printf("SelectorLinkingAttackIT new topics: 200 new 2 KB topics, each matched against 256 hostile " +
                 "templates, published one after another in %.0f ms (worst %.1f ms); %s%n", publishMillis,
                 worstPublishMillis, figures);
         }

@@ -1,5 +1,6 @@
 package io.sseflow.server.hub;
 
+import io.sseflow.server.support.Await;
 import io.sseflow.server.support.ChildProcess;
 import io.sseflow.server.support.ControlProbe;
 import org.junit.jupiter.api.Test;
@@ -63,6 +64,9 @@ class SelectorLinkingAttackIT
                 send(socket, "GET /.well-known/mercure?" + hostileSelectors(s, 100) + "&lastEventID=earliest " +
                     "HTTP/1.1\r\nHost: x\r\n\r\n");
             }
+            final Socket leaving = connect(hub.port, InetAddress.getByName("127.0.2.9"));
+            send(leaving, "GET /.well-known/mercure?" + hostileSelectors(9, 100) + " HTTP/1.1\r\nHost: x\r\n\r\n");
+            leaving.close();
             for (final Socket socket : streams)
             {
                 socket.setSoTimeout(60_000);
@@ -75,6 +79,8 @@ class SelectorLinkingAttackIT
             {
                 socket.close();
             }
+            Await.condition(() -> subscribers(hub) == 0, "held and streaming subscribers all gone, the one that left " +
+                "while held too", Duration.ofSeconds(60));
             final ControlProbe.Figures figures =
                 probe.assertUnaffected(1_000, "3 subscriptions of 100 templates x 16 expressions, 200 topics of 2 KB");
             System.out.printf("SelectorLinkingAttackIT 2 KB topics: 3 streams linked and filled in %.0f ms; %s%n",
@@ -237,6 +243,20 @@ class SelectorLinkingAttackIT
             System.out.printf("SelectorLinkingAttackIT new topics: 200 new 2 KB topics, each matched against 256 hostile " +
                 "templates, published one after another in %.0f ms (worst %.1f ms); %s%n", publishMillis,
                 worstPublishMillis, figures);
+        }
+    }
+
+    private static long subscribers(final Hub hub)
+    {
+        try
+        {
+            final Matcher gauge = Pattern.compile("\nsseflow_subscribers (\\d+)").matcher(hub.metrics());
+            assertTrue(gauge.find());
+            return Long.parseLong(gauge.group(1));
+        }
+        catch (final IOException ex)
+        {
+            throw new java.io.UncheckedIOException(ex);
         }
     }
 

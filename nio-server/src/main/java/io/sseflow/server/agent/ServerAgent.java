@@ -49,13 +49,6 @@ final class ServerAgent implements Agent, SelectionHandler
      */
     static final long LINK_STEPS_PER_CYCLE = 200_000;
     private static final int MAX_PUBLISH_ROUNDS = 64;
-    /**
-     * Events taken from the sequencer at a time while template selectors are live, so that a cycle stops appending
-     * soon after the new topics it met have taken {@link #LINK_STEPS_PER_CYCLE} steps of matching (each new topic is
-     * matched once against every distinct selector, {@link StreamRegistry#ensureLinked}); 64 rounds of 16 are still
-     * {@code POLL_LIMIT}.
-     */
-    private static final int LINKED_POLL_CHUNK = 16;
 
     private final ServerConfig config;
     private final TopicRegistry topics;
@@ -324,8 +317,9 @@ final class ServerAgent implements Agent, SelectionHandler
      * are read (up to 64 in flight per connection) and answered in order; a connection answered in a round is handed
      * back to write its answers and read on, so rounds go on while answered publishers have more requests buffered; at
      * most {@code POLL_LIMIT} events are appended between two flushes, as before, so subscribers are not lapped. While
-     * template selectors are live, events are taken {@link #LINKED_POLL_CHUNK} at a time and the cycle ends once new
-     * topics' linking has taken {@link #LINK_STEPS_PER_CYCLE} steps: the rest wait in the sequencer, in order.
+     * template selectors are live, events are taken as many at a time as new topics of the longest name could be
+     * matched within {@link #LINK_STEPS_PER_CYCLE} steps (at least one), and the cycle ends once new topics' linking
+     * has taken that many: the rest wait in the sequencer, in order. One new topic's matching is never split.
      */
     private int drainPublishes()
     {
@@ -334,7 +328,9 @@ final class ServerAgent implements Agent, SelectionHandler
         int rounds = 0;
         int polled;
         streams.startCycle();
-        final int chunk = streams.templateCount() > 0 ? LINKED_POLL_CHUNK : POLL_LIMIT;
+        final int chunk = streams.templateCount() > 0 ?
+            (int)Math.max(1, Math.min(POLL_LIMIT, LINK_STEPS_PER_CYCLE / streams.newTopicWorstSteps())) : POLL_LIMIT;
+        final int maxRounds = MAX_PUBLISH_ROUNDS * (POLL_LIMIT / chunk);
         do
         {
             polled = sequencer.poll(frames, Math.min(chunk, POLL_LIMIT - appended));
@@ -346,7 +342,7 @@ final class ServerAgent implements Agent, SelectionHandler
                 workCount += processReady();
             }
         }
-        while (polled > 0 && appended < POLL_LIMIT && ++rounds < MAX_PUBLISH_ROUNDS &&
+        while (polled > 0 && appended < POLL_LIMIT && ++rounds < maxRounds &&
             streams.newTopicSteps() < LINK_STEPS_PER_CYCLE);
         return workCount;
     }

@@ -4,6 +4,7 @@ import io.sseflow.server.log.TopicLog;
 import io.sseflow.server.selector.SelectorKind;
 import io.sseflow.server.selector.SelectorSet;
 import io.sseflow.server.selector.TopicSelector;
+import io.sseflow.server.selector.TopicText;
 
 import java.net.InetAddress;
 import java.util.Arrays;
@@ -175,6 +176,16 @@ final class StreamRegistry
     int templateCount()
     {
         return index.templateCount();
+    }
+
+    /**
+     * Most steps matching one new topic may take now ({@link SelectorIndex#matchCost} for the longest topic text).
+     *
+     * @return the steps, at least 1.
+     */
+    long newTopicWorstSteps()
+    {
+        return index.matchCost(TopicText.MAX_LENGTH);
     }
 
     /**

@@ -172,7 +172,22 @@ public enum Refusal
      * A clustered sequencer knows no leader to take a publish (an election is going on, or this node lost the
      * others): 503 with {@code Retry-After: 1}; nothing was published.
      */
-    NO_LEADER(503, "no_leader", "no cluster leader; retry shortly", "Retry-After: 1");
+    NO_LEADER(503, "no_leader", "no cluster leader; retry shortly", "Retry-After: 1"),
+
+    /**
+     * A new stream of several topics or selectors (one no subscriber has open) from a client whose streams' logs
+     * already hold its share of the stream-log budget ({@code --stream-history-total-bytes} / 8): 429 with
+     * {@code Retry-After}; joining a stream that exists is not refused.
+     */
+    STREAM_SHARE(429, "stream_share", "too much stream history held for this address: close a stream of several " +
+        "topics first", "Retry-After: 1"),
+
+    /**
+     * A new stream of several topics or selectors when the stream-log budget ({@code --stream-history-total-bytes})
+     * has no room for another stream's first buffer: 503 with {@code Retry-After}.
+     */
+    STREAM_BUDGET(503, "stream_budget", "stream history budget full: too many streams of several topics",
+        "Retry-After: 1");
 
     static final Refusal[] VALUES = values();
 

@@ -41,7 +41,8 @@ final class ServerConfigRules
 
     /**
      * The stream-log budget: the one given, or {@link ServerConfig#DEFAULT_STREAM_HISTORY_TOTAL_BYTES} but never
-     * more than a quarter of the direct-memory limit; at least what two of the largest events need, and with the
+     * more than a quarter of the direct-memory limit (unless that is less than what two of the largest events need:
+     * then that); at least what two of the largest events need, and with the
      * history budget never more than three quarters of the direct-memory limit (the rest is for request buffers and
      * a log's copy while it shrinks).
      */
@@ -60,7 +61,8 @@ final class ServerConfigRules
                 "limit (" + JvmMemoryLimits.mib(directLimit) + "): raise -XX:MaxDirectMemorySize or lower them");
             return given;
         }
-        final long fitted = Math.min(ServerConfig.DEFAULT_STREAM_HISTORY_TOTAL_BYTES, Math.min(directLimit / 4, room));
+        final long quarter = Math.min(ServerConfig.DEFAULT_STREAM_HISTORY_TOTAL_BYTES, Math.min(directLimit / 4, room));
+        final long fitted = quarter < minimum && minimum <= room ? minimum : quarter;
         check(fitted >= minimum,
             "the JVM's direct-memory limit (" + JvmMemoryLimits.mib(directLimit) + ") leaves a stream history " +
             "budget of " + JvmMemoryLimits.mib(Math.max(0, fitted)) + ", too small for the largest event (it needs " +

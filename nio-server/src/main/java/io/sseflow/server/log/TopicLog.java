@@ -28,8 +28,8 @@ import java.nio.channels.WritableByteChannel;
  * either the oldest events are evicted. All topic logs of a server share one {@link HistoryBudget}, and all its
  * stream logs another (a log's budget is fixed when it is made): when it is short, a log takes room from the logs of
  * its budget holding the most, which shrink (evicting their oldest events), or evicts its own oldest when it holds
- * the most itself. A log may also count in an owner's {@link BudgetShare}. A log whose events are all evicted frees its buffers at once
- * ({@link BufferUtil#free}), not at the next GC. Bytes before {@link #tailPosition()} may be overwritten or freed
+ * the most itself. A log may also count in an owner's {@link BudgetShare}. A log whose events are all evicted frees
+ * its buffers at once ({@link BufferUtil#free}), not at the next GC. Bytes before {@link #tailPosition()} may be overwritten or freed
  * at any time, so a position below it has been lapped.
  * <p>
  * Not thread-safe: owned by the server agent.

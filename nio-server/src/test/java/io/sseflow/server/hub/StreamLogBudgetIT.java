@@ -163,7 +163,8 @@ class StreamLogBudgetIT
                     accepted++;
                     continue;
                 }
-                assertEquals("HTTP/1.1 429 Too Many Requests", status, "stream " + i + " " + path);
+                assertEquals("HTTP/1.1 429 Too Many Requests", status,
+                    "stream " + i + " " + path + "; " + fate(hub, stderr));
                 final String body = new String(in.readNBytes(skipHead(in)), StandardCharsets.US_ASCII);
                 assertEquals(SHARE_REASON, body, "the reason");
                 socket.close();
@@ -241,7 +242,8 @@ class StreamLogBudgetIT
             for (int i = 0; i < topics * perTopic; i++)
             {
                 final String topic = topics == 1 ? prefix : prefix + (i % topics);
-                final String body = topics == 1 ? body("order " + (i + 1) + " ", bytes) : body(topic + "-" + i + "-", bytes);
+                final String body =
+                    topics == 1 ? body("order " + (i + 1) + " ", bytes) : body(topic + "-" + i + "-", bytes);
                 send(socket, "POST /events/" + topic + " HTTP/1.1\r\nHost: x\r\nContent-Length: " + bytes +
                     "\r\n\r\n" + body);
                 assertEquals("HTTP/1.1 200 OK", readLine(in), "publish " + i + " to " + topic);
@@ -286,7 +288,9 @@ class StreamLogBudgetIT
 
     private static String fate(final Process hub, final Path stderr) throws IOException, InterruptedException
     {
-        return "hub " + (hub.isAlive() ? "alive" : "exited " + hub.waitFor()) + "; stderr: " + Files.readString(stderr);
+        final boolean exited = hub.waitFor(2, TimeUnit.SECONDS);
+        return "hub " + (exited ? "exited with status " + hub.exitValue() : "alive") + "; stderr: " +
+            Files.readString(stderr);
     }
 
     private static String budgetLine(final Path stderr) throws IOException

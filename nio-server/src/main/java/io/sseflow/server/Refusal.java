@@ -186,7 +186,22 @@ public enum Refusal
      */
     ID_CONFLICT(409, "id_conflict",
         "id conflict: the id is already taken on some of the update's topics by another event (not a retry of one " +
-        "update of all its topics)", null);
+        "update of all its topics)", null),
+
+    /**
+     * A new stream of several topics or selectors (one no subscriber has open) from a client whose streams' logs
+     * already hold its share of the stream-log budget ({@code --stream-history-total-bytes} / 8): 429 with
+     * {@code Retry-After}; joining a stream that exists is not refused.
+     */
+    STREAM_SHARE(429, "stream_share", "too much stream history held for this address: close a stream of several " +
+        "topics first", "Retry-After: 1"),
+
+    /**
+     * A new stream of several topics or selectors when the stream-log budget ({@code --stream-history-total-bytes})
+     * has no room for another stream's first buffer: 503 with {@code Retry-After}.
+     */
+    STREAM_BUDGET(503, "stream_budget", "stream history budget full: too many streams of several topics",
+        "Retry-After: 1");
 
     static final Refusal[] VALUES = values();
 

@@ -51,6 +51,21 @@ public final class ServerConfig
      */
     public static final long DEFAULT_HISTORY_TOTAL_BYTES = 256L * 1024 * 1024;
     /**
+     * Default bound on the logs of all streams of several topics or selectors together, when a quarter of the JVM's
+     * direct-memory limit is not less.
+     */
+    public static final long DEFAULT_STREAM_HISTORY_TOTAL_BYTES = 64L * 1024 * 1024;
+    /**
+     * The part of {@link #streamHistoryTotalBytes()} the stream logs one client created may hold: one
+     * {@value #STREAM_SHARE_DIVISOR}th.
+     */
+    public static final int STREAM_SHARE_DIVISOR = 8;
+    /**
+     * The most one stream log holds: one {@value #STREAM_LOG_DIVISOR}th of a client's share (and no more than
+     * {@link #historyBytes()}), so that a client's share holds several full streams.
+     */
+    public static final int STREAM_LOG_DIVISOR = 4;
+    /**
      * Default largest event (a publish record: data lines, fields) and largest HTTP publish body.
      */
     public static final int DEFAULT_MAX_EVENT_BYTES = 64 * 1024;
@@ -111,6 +126,7 @@ public final class ServerConfig
     int historyBytes = DEFAULT_HISTORY_BYTES;
     boolean historyBytesSet;
     long historyTotalBytes;
+    long streamHistoryTotalBytes;
     int maxEventBytes = DEFAULT_MAX_EVENT_BYTES;
     int maxRequestHeadBytes = DEFAULT_MAX_REQUEST_HEAD_BYTES;
     int requestBodyBuffers = DEFAULT_REQUEST_BODY_BUFFERS;
@@ -129,6 +145,8 @@ public final class ServerConfig
     private SubscribeAuthorizer subscribeAuthorizer;
     private String trustedProxies;
     private long directMemoryLimit;
+    private long streamHistoryBytesPerClient;
+    private int streamLogBytes;
     private long heartbeatNs;
     private long requestTimeoutNs;
     private long shutdownTimeoutNs;
@@ -194,12 +212,22 @@ public final class ServerConfig
         check(!historyBytesSet || historyBytes <= totalBytes,
             "history bytes (" + historyBytes + ") must not exceed history total bytes (" + totalBytes +
             "), the bound on all topics' history together");
+        check(streamHistoryTotalBytes >= 0,
+            "stream history total bytes must be positive, or 0 for the default: " + streamHistoryTotalBytes);
+        final long streamBytes = ServerConfigRules.fitStreamHistoryTotalBytes(
+            streamHistoryTotalBytes, totalBytes, directLimit, minimumHistoryBytes);
+        final long perClient = Math.max(minimumHistoryBytes, streamBytes / STREAM_SHARE_DIVISOR);
+        final int history = (int)Math.min(perTopic, Long.highestOneBit(totalBytes));
 
         trustedProxies = proxies.toString();
         subscribeAuthorizer = authorizer;
         directMemoryLimit = directLimit;
         historyTotalBytes = totalBytes;
-        historyBytes = (int)Math.min(perTopic, Long.highestOneBit(totalBytes));
+        historyBytes = history;
+        streamHistoryTotalBytes = streamBytes;
+        streamHistoryBytesPerClient = perClient;
+        streamLogBytes = (int)Math.min(history,
+            Math.max(minimumHistoryBytes, Long.highestOneBit(perClient / STREAM_LOG_DIVISOR)));
         heartbeatNs = TimeUnit.MILLISECONDS.toNanos(heartbeatMs);
         requestTimeoutNs = TimeUnit.MILLISECONDS.toNanos(requestTimeoutMs);
         shutdownTimeoutNs = TimeUnit.MILLISECONDS.toNanos(shutdownTimeoutMs);
@@ -340,6 +368,44 @@ public final class ServerConfig
     public long historyTotalBytes()
     {
         return historyTotalBytes;
+    }
+
+    /**
+     * Bound on the logs of all shared streams together (the streams of {@code GET /events?topic=A&topic=B} and of
+     * Mercure subscriptions, one per distinct set of selectors): their frame buffers and indexes (direct memory), by
+     * capacity, apart from {@link #historyTotalBytes()}, which they never draw on. Past it, the stream logs holding the
+     * most give up their oldest events. The one set, or {@link #DEFAULT_STREAM_HISTORY_TOTAL_BYTES} but never more
+     * than a quarter of {@link #directMemoryLimit()}; with the history budget, at most three quarters of it.
+     *
+     * @return bytes.
+     */
+    public long streamHistoryTotalBytes()
+    {
+        return streamHistoryTotalBytes;
+    }
+
+    /**
+     * The bytes the stream logs one client created may hold before that client is refused a new stream (429):
+     * {@link #streamHistoryTotalBytes()} / {@value #STREAM_SHARE_DIVISOR}, and at least two of the largest events'
+     * buffers.
+     *
+     * @return bytes.
+     */
+    public long streamHistoryBytesPerClient()
+    {
+        return streamHistoryBytesPerClient;
+    }
+
+    /**
+     * The most one shared stream's log holds (a power of two): a {@value #STREAM_LOG_DIVISOR}th of
+     * {@link #streamHistoryBytesPerClient()}, at least two of the largest events' buffers, at most
+     * {@link #historyBytes()}.
+     *
+     * @return bytes.
+     */
+    public int streamLogBytes()
+    {
+        return streamLogBytes;
     }
 
     /**

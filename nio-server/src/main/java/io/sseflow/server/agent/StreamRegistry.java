@@ -1,10 +1,13 @@
 package io.sseflow.server.agent;
 
+import io.sseflow.server.Refusal;
+import io.sseflow.server.ServerConfig;
 import io.sseflow.server.log.TopicLog;
 import io.sseflow.server.selector.SelectorKind;
 import io.sseflow.server.selector.SelectorSet;
 import io.sseflow.server.selector.TopicSelector;
 
+import java.net.InetAddress;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -18,9 +21,9 @@ import java.util.Objects;
  * <p>
  * A stream created while its topics already hold events is filled from their retained history by seq
  * ({@link StreamFill}), so a {@code Last-Event-ID} resumes on it even if no stream of that key existed when the
- * events were published. Streams' logs come from the {@link TopicRegistry} and count against the same history
- * budget; a stream is freed with its log when its last subscriber leaves, once no stream ended on it has a frame of
- * its log still in flight.
+ * events were published. Streams' logs come from {@link StreamLogs}, with a budget of their own and a share per
+ * client, never from the topics' history budget; a stream is freed with its log when its last subscriber leaves,
+ * once no stream ended on it has a frame of its log still in flight.
  * <p>
  * Not thread-safe: owned by the server agent; {@link #collectTargets} allocates nothing once its array has grown
  * to the number of streams one event reaches.
@@ -32,6 +35,8 @@ final class StreamRegistry
     private final TopicRegistry topics;
     private final Map<Key, SharedStream> byKey = new HashMap<>();
     private final StreamFill fill = new StreamFill();
+    private final StreamLogs logs;
+    private Refusal refusal;
     private SharedStream[] streams = new SharedStream[16];
     private int count;
     private SharedStream[] targets = new SharedStream[16];
@@ -39,20 +44,34 @@ final class StreamRegistry
     private int drainingCount;
     private long appliedSeq;
 
-    StreamRegistry(final TopicRegistry topics)
+    StreamRegistry(final TopicRegistry topics, final ServerConfig config)
     {
         this.topics = topics;
+        this.logs = new StreamLogs(config);
+    }
+
+    /**
+     * {@link #getOrCreate(SelectorSet, SelectorSet, InetAddress)} for a client of unknown address.
+     */
+    SharedStream getOrCreate(final SelectorSet requested, final SelectorSet requestedPrivate)
+    {
+        return getOrCreate(requested, requestedPrivate, null);
     }
 
     /**
      * The stream of a key, created (linked to the live topics it concerns and filled from their history) when there
      * is none. The caller adds a subscriber at once, so a new stream is never left idle.
      *
+     * A new stream is refused when its client's share of the stream-log budget is used up, or the budget has no
+     * room for another stream ({@link StreamLogs}); joining one that exists never is.
+     *
      * @param requested        the subscription's topic selectors (a set with {@code *} counts as {@code *} alone).
      * @param requestedPrivate the private-update selectors its authorization granted, or null for public only.
-     * @return the stream.
+     * @param client           the subscriber's address as admission counts it (null: unknown).
+     * @return the stream, or null when refused: then {@link #refusal()} says why.
      */
-    SharedStream getOrCreate(final SelectorSet requested, final SelectorSet requestedPrivate)
+    SharedStream getOrCreate(
+        final SelectorSet requested, final SelectorSet requestedPrivate, final InetAddress client)
     {
         final SelectorSet selectors = matchingAll(requested);
         final SelectorSet privateSelectors = null == requestedPrivate ? null : matchingAll(requestedPrivate);
@@ -62,8 +81,13 @@ final class StreamRegistry
         {
             return existing;
         }
+        refusal = logs.refusal(client, count);
+        if (null != refusal)
+        {
+            return null;
+        }
         final SharedStream stream = new SharedStream(selectors, privateSelectors, this);
-        stream.log = topics.newLog();
+        stream.log = logs.open(client);
         byKey.put(key, stream);
         if (count == streams.length)
         {
@@ -97,6 +121,26 @@ final class StreamRegistry
         }
         fill.fill(stream);
         return stream;
+    }
+
+    /**
+     * Why the last {@link #getOrCreate} that returned null refused the stream.
+     *
+     * @return {@link Refusal#STREAM_SHARE} or {@link Refusal#STREAM_BUDGET}.
+     */
+    Refusal refusal()
+    {
+        return refusal;
+    }
+
+    /**
+     * The stream logs' budget and client shares.
+     *
+     * @return them.
+     */
+    StreamLogs logs()
+    {
+        return logs;
     }
 
     /**
@@ -194,7 +238,7 @@ final class StreamRegistry
         final TopicLog log = stream.log;
         if (null != log)
         {
-            log.close();
+            logs.close(log);
         }
     }
 

@@ -8,7 +8,8 @@
  *     <li>sequenced events: the {@code EventSequencer} is polled; {@code FrameAssembler} turns each record into its
  *     frame, appended once to the topic's log ({@code TopicState}, found in the {@code TopicRegistry}) and once to
  *     each {@code SharedStream} its topics feed (streams of several topics or selectors, kept by the
- *     {@code StreamRegistry}, filled from history by {@code StreamFill} when created), and answers the HTTP
+ *     {@code StreamRegistry}, their logs drawn from {@code StreamLogs}' own budget with a share per client, filled
+ *     from history by {@code StreamFill} when created), and answers the HTTP
  *     publisher waiting for it; publishers' pipelined requests are then read on;</li>
  *     <li>fan-out: {@code SubscriberFlusher} writes {@code log[cursor..head]} to every subscriber of the topics and
  *     shared streams ({@code StreamSource}s) that grew, in one write each, through {@code ResponseWriter};</li>

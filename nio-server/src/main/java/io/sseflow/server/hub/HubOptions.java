@@ -44,6 +44,12 @@ public final class HubOptions
         "                         events of the topics holding the most go first (default " +
             ServerConfig.DEFAULT_HISTORY_TOTAL_BYTES + ",",
         "                         never more than half the JVM's direct-memory limit)",
+        "  --stream-history-total-bytes N",
+        "                         most bytes of the logs of streams of several topics or selectors",
+        "                         together, apart from topic history; one client's streams may hold an",
+        "                         eighth (more new streams: 429), and a full budget refuses new ones (503)",
+        "                         (default " + ServerConfig.DEFAULT_STREAM_HISTORY_TOTAL_BYTES +
+            ", never more than a quarter of the direct-memory limit)",
         "  --max-event-bytes N    largest event / publish body (default " + ServerConfig.DEFAULT_MAX_EVENT_BYTES + ")",
         "  --request-body-buffers N",
         "                         most large publish bodies read at once, each in a direct buffer of",
@@ -207,6 +213,9 @@ public final class HubOptions
                 case "--history-total-bytes":
                     builder.historyTotalBytes(longValue(flag, value, 1, 1L << 40));
                     break;
+                case "--stream-history-total-bytes":
+                    builder.streamHistoryTotalBytes(longValue(flag, value, 1, 1L << 40));
+                    break;
                 case "--max-event-bytes":
                     builder.maxEventBytes(intValue(flag, value, 256, 64 * 1024 * 1024));
                     break;
@@ -299,7 +308,8 @@ public final class HubOptions
     }
 
     /**
-     * The line the hub prints on stderr at start: the history budget it runs with and the limit it was fitted to.
+     * The line the hub prints on stderr at start: the history budget it runs with and the limit it was fitted to, then
+     * the stream-log budget with its share per client and its bound per stream.
      *
      * @param config of the started server.
      * @return the line, without a line end.
@@ -308,7 +318,9 @@ public final class HubOptions
     {
         return "sseflow history budget " + mib(config.historyTotalBytes()) +
             " (direct memory limit " + mib(config.directMemoryLimit()) + ", " + mib(config.historyBytes()) +
-            " per topic, " + config.maxTopics() + " topics)";
+            " per topic, " + config.maxTopics() + " topics); stream logs " + mib(config.streamHistoryTotalBytes()) +
+            " (" + mib(config.streamHistoryBytesPerClient()) + " per client, " + mib(config.streamLogBytes()) +
+            " per stream)";
     }
 
     private static String mib(final long bytes)

@@ -117,6 +117,8 @@ class ServerMetricsTest
             sseflow_requests_refused_total{reason="no_leader"} 29
             sseflow_requests_refused_total{reason="id_out_of_range"} 30
             sseflow_requests_refused_total{reason="id_conflict"} 31
+            sseflow_requests_refused_total{reason="stream_share"} 32
+            sseflow_requests_refused_total{reason="stream_budget"} 33
             # HELP sseflow_stream_selectors_total Topic selectors of the streams started, by kind (a topic name is exact).
             # TYPE sseflow_stream_selectors_total counter
             sseflow_stream_selectors_total{kind="exact"} 7
@@ -209,7 +211,8 @@ class ServerMetricsTest
             "no refusal reason \"address_limit\"; the reasons are bad_request, unauthorized, "), unknown.getMessage());
         assertTrue(unknown.getMessage().endsWith(", http_version, server_error, jwt_missing, jwt_malformed, " +
             "jwt_algorithm_not_allowed, jwt_unsupported_header, jwt_bad_signature, jwt_expired, jwt_not_yet_valid, " +
-            "jwt_bad_claims, jwt_forbidden, jwt_cookie_origin, no_leader, id_out_of_range, id_conflict"),
+            "jwt_bad_claims, jwt_forbidden, jwt_cookie_origin, no_leader, id_out_of_range, id_conflict, " +
+            "stream_share, stream_budget"),
             unknown.getMessage());
     }
 

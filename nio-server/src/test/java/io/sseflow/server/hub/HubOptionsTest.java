@@ -101,7 +101,35 @@ class HubOptionsTest
         assertEquals(1024 * 1024, small.historyBytes(), "the default per-topic bound is cut to the total");
         assertEquals("sseflow history budget 1 MiB (direct memory limit " +
             HubOptions.historyBudgetLine(small).replaceAll(".*direct memory limit ([^,]+),.*", "$1") +
-            ", 1 MiB per topic, 10000 topics)", HubOptions.historyBudgetLine(small));
+            ", 1 MiB per topic, 10000 topics); stream logs " +
+            HubOptions.historyBudgetLine(small).replaceAll(".*; stream logs ", ""), HubOptions.historyBudgetLine(small));
+    }
+
+    @Test
+    void shouldFitTheStreamLogBudgetBesideTheHistoryBudget()
+    {
+        final ServerConfig config = HubOptions.parse(new String[]{"--stream-history-total-bytes=16777216"})
+            .build().config();
+        assertEquals(16L << 20, config.streamHistoryTotalBytes());
+        assertEquals(2L << 20, config.streamHistoryBytesPerClient(), "an eighth per client");
+        assertEquals(512 * 1024, config.streamLogBytes(), "a quarter of a client's share per stream");
+
+        final ServerConfig defaults = HubOptions.parse(new String[0]).build().config();
+        assertEquals(Math.min(ServerConfig.DEFAULT_STREAM_HISTORY_TOTAL_BYTES, defaults.directMemoryLimit() / 4),
+            defaults.streamHistoryTotalBytes(), "64 MiB, never more than a quarter of the direct-memory limit");
+        assertTrue(HubOptions.historyBudgetLine(defaults).contains("; stream logs "),
+            HubOptions.historyBudgetLine(defaults));
+        assertTrue(HubOptions.historyBudgetLine(config).endsWith(
+            "; stream logs 16 MiB (2 MiB per client, 512 KiB per stream)"), HubOptions.historyBudgetLine(config));
+
+        assertEquals("stream history total bytes (65536) cannot hold the largest event: with max event bytes as " +
+            "set, it must be at least 262144 (256 KiB)", message("--stream-history-total-bytes", "65536"));
+        assertEquals("--stream-history-total-bytes must be between 1 and 1099511627776, got 0",
+            message("--stream-history-total-bytes", "0"));
+        final long tooMuch = 1L << 40;
+        assertTrue(message("--stream-history-total-bytes", String.valueOf(tooMuch)).startsWith(
+            "stream history total bytes (" + tooMuch + ", 1048576 MiB) and history total bytes ("),
+            message("--stream-history-total-bytes", String.valueOf(tooMuch)));
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.sseflow.server.hub;
 import io.sseflow.server.support.ChildProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
 import java.io.IOException;
@@ -11,6 +12,8 @@ import java.net.ConnectException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -47,12 +50,23 @@ class HeapExhaustionIT
         exhaustHeapAndExpectExit70(SseHub.THREAD_HEAP_EXHAUSTION_TOPIC_PROPERTY, "another thread");
     }
 
-    private static void exhaustHeapAndExpectExit70(final String property, final String where) throws Exception
+    @Test
+    void shouldExit70WithItsReasonWhenAnotherThreadExhaustsTheHeapOfADurableHub(@TempDir final Path dataDir)
+        throws Exception
+    {
+        exhaustHeapAndExpectExit70(SseHub.THREAD_HEAP_EXHAUSTION_TOPIC_PROPERTY, "another thread, durable hub",
+            "--data-dir", dataDir.toString());
+    }
+
+    private static void exhaustHeapAndExpectExit70(final String property, final String where, final String... flags)
+        throws Exception
     {
         final File stderr = File.createTempFile("hub-stderr", ".txt");
+        final List<String> arguments = new ArrayList<>(List.of("--port", "0"));
+        arguments.addAll(List.of(flags));
         final Process hub = ChildProcess.startHubJar(
             List.of("-Xmx128m", "-XX:MaxDirectMemorySize=256m", "-D" + property + "=hog"),
-            ProcessBuilder.Redirect.to(stderr), "--port", "0");
+            ProcessBuilder.Redirect.to(stderr), arguments.toArray(new String[0]));
         try
         {
             final int port = ChildProcess.port(ChildProcess.awaitListening(hub, stderr.toPath()));

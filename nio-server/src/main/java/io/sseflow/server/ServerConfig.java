@@ -84,12 +84,18 @@ public final class ServerConfig
     public static final int DEFAULT_MAX_TOPICS = 10_000;
 
     /**
-     * Default {@code SO_SNDBUF} of accepted sockets: 0, the system's auto-tuned buffer, which grows up to
-     * {@code net.ipv4.tcp_wmem}'s maximum (4 MiB on many systems) per connection and so absorbs bursts. A value set
-     * explicitly turns auto-tuning off and bounds what a subscriber that stops reading holds in the kernel to about
-     * twice the value (Linux doubles it) before its cursor falls behind and it is dropped as a slow consumer.
+     * Default {@code SO_SNDBUF} of accepted sockets: 64 KiB, which Linux doubles, so a subscriber that stops reading
+     * holds at most about 128 KiB of kernel send queue (1,000 of them: 128 MiB) until it is dropped as a slow
+     * consumer. 0 leaves the system's auto-tuned buffer, which grows up to {@code net.ipv4.tcp_wmem}'s maximum
+     * (4 MiB on many systems) per connection: faster over long fat links, but 1,000 stalled readers can then hold
+     * gigabytes, past the host's TCP memory limit, which stalls TCP for every process on the machine.
      */
-    public static final int DEFAULT_SOCKET_SEND_BUFFER_BYTES = 0;
+    public static final int DEFAULT_SOCKET_SEND_BUFFER_BYTES = 64 * 1024;
+    /**
+     * Default time a stream that fell behind has to write out what it had pending then (a replay, a burst of
+     * events): 30 s. A reader that does not drain it in time is dropped as a slow consumer.
+     */
+    public static final long DEFAULT_DRAIN_TIMEOUT_MS = 30_000;
     /**
      * Default publish ring capacity in bytes.
      */
@@ -134,6 +140,7 @@ public final class ServerConfig
     int publishRingBytes = DEFAULT_PUBLISH_RING_BYTES;
     long requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS;
     long shutdownTimeoutMs = DEFAULT_SHUTDOWN_TIMEOUT_MS;
+    long drainTimeoutMs = DEFAULT_DRAIN_TIMEOUT_MS;
     int socketSendBufferBytes = DEFAULT_SOCKET_SEND_BUFFER_BYTES;
     boolean httpPublish = true;
     boolean demoPage;
@@ -150,6 +157,7 @@ public final class ServerConfig
     private long heartbeatNs;
     private long requestTimeoutNs;
     private long shutdownTimeoutNs;
+    private long drainTimeoutNs;
     private int requestBodyBufferBytes;
     private boolean loopbackHost;
 
@@ -193,6 +201,8 @@ public final class ServerConfig
             "publish ring bytes must be a power of two of at least 8 x max event bytes: " + publishRingBytes);
         check(requestTimeoutMs >= 1, "request timeout must be at least 1 ms: " + requestTimeoutMs);
         check(shutdownTimeoutMs >= 0, "shutdown timeout must be >= 0 ms: " + shutdownTimeoutMs);
+        check(drainTimeoutMs >= 1, "drain timeout must be at least 1 ms: " + drainTimeoutMs);
+        check(socketSendBufferBytes >= 0, "socket send buffer bytes must be >= 0: " + socketSendBufferBytes);
         check(historyBytes >= 1, "history bytes must be positive: " + historyBytes);
         check(null == allowOrigin || ServerConfigRules.isValidOrigin(allowOrigin),
             "allow-origin must be * or an origin such as https://example.com (no path, no CR/LF): " + allowOrigin);
@@ -231,6 +241,7 @@ public final class ServerConfig
         heartbeatNs = TimeUnit.MILLISECONDS.toNanos(heartbeatMs);
         requestTimeoutNs = TimeUnit.MILLISECONDS.toNanos(requestTimeoutMs);
         shutdownTimeoutNs = TimeUnit.MILLISECONDS.toNanos(shutdownTimeoutMs);
+        drainTimeoutNs = TimeUnit.MILLISECONDS.toNanos(drainTimeoutMs);
         requestBodyBufferBytes = maxRequestHeadBytes + maxEventBytes + 1024;
         loopbackHost = ServerConfigRules.resolvesToLoopback(host);
         concluded = true;
@@ -522,6 +533,17 @@ public final class ServerConfig
     }
 
     /**
+     * Time a stream that fell behind has to write out what it had pending then, before it is dropped as a slow
+     * consumer; {@link #DEFAULT_DRAIN_TIMEOUT_MS} unless set.
+     *
+     * @return milliseconds.
+     */
+    public long drainTimeoutMs()
+    {
+        return drainTimeoutMs;
+    }
+
+    /**
      * {@code SO_SNDBUF} for accepted sockets, {@link #DEFAULT_SOCKET_SEND_BUFFER_BYTES} unless set.
      *
      * @return bytes, 0 for the system default (auto-tuned).
@@ -619,6 +641,16 @@ public final class ServerConfig
     public long shutdownTimeoutNs()
     {
         return shutdownTimeoutNs;
+    }
+
+    /**
+     * {@link #drainTimeoutMs()} in nanoseconds.
+     *
+     * @return nanoseconds.
+     */
+    public long drainTimeoutNs()
+    {
+        return drainTimeoutNs;
     }
 
     static IdleStrategy defaultIdleStrategy()

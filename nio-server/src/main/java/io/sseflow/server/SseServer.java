@@ -513,8 +513,24 @@ public final class SseServer implements AutoCloseable
         }
 
         /**
-         * {@code SO_SNDBUF} for client sockets; 0 (the default) leaves the system's auto-tuned buffer, up to megabytes
-         * per connection. Set it to bound the kernel memory a subscriber that stops reading can hold.
+         * Time a stream that fell behind (its socket took less than it was offered) has to write out everything it
+         * had pending at that moment, a replay or a burst of events, default
+         * {@value ServerConfig#DEFAULT_DRAIN_TIMEOUT_MS} ms; a reader that does not is dropped as a slow consumer
+         * (reset), even on a topic that gets no new events. Once drained, the next backlog gets the same time.
+         *
+         * @param drainTimeoutMs milliseconds, at least 1.
+         * @return this.
+         */
+        public Builder drainTimeoutMs(final long drainTimeoutMs)
+        {
+            settings().drainTimeoutMs = drainTimeoutMs;
+            return this;
+        }
+
+        /**
+         * {@code SO_SNDBUF} for client sockets, default {@value ServerConfig#DEFAULT_SOCKET_SEND_BUFFER_BYTES} (Linux
+         * doubles it): what a subscriber that stops reading holds in the kernel. 0 leaves the system's auto-tuned
+         * buffer, up to megabytes per connection.
          *
          * @param socketSendBufferBytes bytes.
          * @return this.

@@ -21,8 +21,9 @@
  *     {@code PublishOrigins}, size, then the record written into the sequencer's claimed space);
  *     {@code ResponseWriter} answers ({@code ResponseHeaders}) and resumes blocked writes;</li>
  *     <li>disconnect requests from {@code Topic#disconnectSubscribers()}: streams ended after whole frames;</li>
- *     <li>{@code ConnectionTimers}: streams whose credentials expired ended after whole frames, heartbeats, request
- *     and linger timeouts, the sweep of idle topics;</li>
+ *     <li>{@code ConnectionTimers}: streams that did not drain a backlog in time dropped as slow consumers, streams
+ *     whose credentials expired ended after whole frames, heartbeats, request and linger timeouts, the sweep of idle
+ *     topics;</li>
  *     <li>on close, {@code ShutdownDrain}: stop accepting, let what is sequenced be written, then close.</li>
  * </ol>
  * The collaborators share one {@code AgentContext} (the concluded {@code ServerConfig}, topics, counters, sequencer,

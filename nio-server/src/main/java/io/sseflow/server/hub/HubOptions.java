@@ -66,8 +66,12 @@ public final class HubOptions
         "                         time to send a complete request; then 408 and close (default " +
             ServerConfig.DEFAULT_REQUEST_TIMEOUT_MS + ")",
         "  --socket-send-buffer-bytes N",
-        "                         SO_SNDBUF per connection, bounds kernel memory per slow subscriber;",
-        "                         default 0: the system's auto-tuned buffer",
+        "                         SO_SNDBUF per connection, bounds kernel memory per slow subscriber to",
+        "                         about 2N (default " + ServerConfig.DEFAULT_SOCKET_SEND_BUFFER_BYTES +
+            "; 0: the system's auto-tuned buffer)",
+        "  --drain-timeout-ms MS  time a stream that fell behind has to write out what it had pending (a",
+        "                         replay); then it is dropped as a slow consumer (default " +
+            ServerConfig.DEFAULT_DRAIN_TIMEOUT_MS + ")",
         "  --jwt-key K            HS256 secret (at least 32 bytes) of publisher and subscriber JWTs, whose",
         "                         'mercure' claim lists the topic selectors to 'publish' and 'subscribe'",
         "  --jwt-key-file F       PEM public key (or certificate) of RS256 / ES256 JWTs, instead of --jwt-key",
@@ -237,6 +241,9 @@ public final class HubOptions
                     break;
                 case "--socket-send-buffer-bytes":
                     builder.socketSendBufferBytes(intValue(flag, value, 0, 64 * 1024 * 1024));
+                    break;
+                case "--drain-timeout-ms":
+                    builder.drainTimeoutMs(intValue(flag, value, 1, Integer.MAX_VALUE));
                     break;
                 case ClusterFlags.SNAPSHOT_EVENTS:
                     cluster.snapshotEvents(longValue(flag, value, 1, ClusterFlags.MAX_SNAPSHOT_EVENTS));

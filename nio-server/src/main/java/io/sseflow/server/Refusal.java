@@ -189,6 +189,21 @@ public enum Refusal
         "update of all its topics)", null),
 
     /**
+     * A new stream of several topics or selectors (one no subscriber has open) from a client whose streams' logs
+     * already hold its share of the stream-log budget ({@code --stream-history-total-bytes} / 8): 429 with
+     * {@code Retry-After}; joining a stream that exists is not refused.
+     */
+    STREAM_SHARE(429, "stream_share", "too much stream history held for this address: close a stream of several " +
+        "topics first", "Retry-After: 1"),
+
+    /**
+     * A new stream of several topics or selectors when the stream-log budget ({@code --stream-history-total-bytes})
+     * has no room for another stream's first buffer: 503 with {@code Retry-After}.
+     */
+    STREAM_BUDGET(503, "stream_budget", "stream history budget full: too many streams of several topics",
+        "Retry-After: 1"),
+
+    /**
      * A subscription whose new URI-template selectors would take what its client address brought over
      * {@code --max-template-parts-per-address} (429, with {@code Retry-After}).
      */

@@ -51,6 +51,21 @@ public final class ServerConfig
      */
     public static final long DEFAULT_HISTORY_TOTAL_BYTES = 256L * 1024 * 1024;
     /**
+     * Default bound on the logs of all streams of several topics or selectors together, when a quarter of the JVM's
+     * direct-memory limit is not less.
+     */
+    public static final long DEFAULT_STREAM_HISTORY_TOTAL_BYTES = 64L * 1024 * 1024;
+    /**
+     * The part of {@link #streamHistoryTotalBytes()} the stream logs one client created may hold: one
+     * {@value #STREAM_SHARE_DIVISOR}th.
+     */
+    public static final int STREAM_SHARE_DIVISOR = 8;
+    /**
+     * The most one stream log holds: one {@value #STREAM_LOG_DIVISOR}th of a client's share (and no more than
+     * {@link #historyBytes()}), so that a client's share holds several full streams.
+     */
+    public static final int STREAM_LOG_DIVISOR = 4;
+    /**
      * Default largest event (a publish record: data lines, fields) and largest HTTP publish body.
      */
     public static final int DEFAULT_MAX_EVENT_BYTES = 64 * 1024;
@@ -69,12 +84,18 @@ public final class ServerConfig
     public static final int DEFAULT_MAX_TOPICS = 10_000;
 
     /**
-     * Default {@code SO_SNDBUF} of accepted sockets: 0, the system's auto-tuned buffer, which grows up to
-     * {@code net.ipv4.tcp_wmem}'s maximum (4 MiB on many systems) per connection and so absorbs bursts. A value set
-     * explicitly turns auto-tuning off and bounds what a subscriber that stops reading holds in the kernel to about
-     * twice the value (Linux doubles it) before its cursor falls behind and it is dropped as a slow consumer.
+     * Default {@code SO_SNDBUF} of accepted sockets: 64 KiB, which Linux doubles, so a subscriber that stops reading
+     * holds at most about 128 KiB of kernel send queue (1,000 of them: 128 MiB) until it is dropped as a slow
+     * consumer. 0 leaves the system's auto-tuned buffer, which grows up to {@code net.ipv4.tcp_wmem}'s maximum
+     * (4 MiB on many systems) per connection: faster over long fat links, but 1,000 stalled readers can then hold
+     * gigabytes, past the host's TCP memory limit, which stalls TCP for every process on the machine.
      */
-    public static final int DEFAULT_SOCKET_SEND_BUFFER_BYTES = 0;
+    public static final int DEFAULT_SOCKET_SEND_BUFFER_BYTES = 64 * 1024;
+    /**
+     * Default time a stream that fell behind has to write out what it had pending then (a replay, a burst of
+     * events): 30 s. A reader that does not drain it in time is dropped as a slow consumer.
+     */
+    public static final long DEFAULT_DRAIN_TIMEOUT_MS = 30_000;
     /**
      * Default publish ring capacity in bytes.
      */
@@ -124,6 +145,7 @@ public final class ServerConfig
     int historyBytes = DEFAULT_HISTORY_BYTES;
     boolean historyBytesSet;
     long historyTotalBytes;
+    long streamHistoryTotalBytes;
     int maxEventBytes = DEFAULT_MAX_EVENT_BYTES;
     int maxRequestHeadBytes = DEFAULT_MAX_REQUEST_HEAD_BYTES;
     int requestBodyBuffers = DEFAULT_REQUEST_BODY_BUFFERS;
@@ -131,6 +153,7 @@ public final class ServerConfig
     int publishRingBytes = DEFAULT_PUBLISH_RING_BYTES;
     long requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS;
     long shutdownTimeoutMs = DEFAULT_SHUTDOWN_TIMEOUT_MS;
+    long drainTimeoutMs = DEFAULT_DRAIN_TIMEOUT_MS;
     int socketSendBufferBytes = DEFAULT_SOCKET_SEND_BUFFER_BYTES;
     boolean httpPublish = true;
     boolean demoPage;
@@ -142,9 +165,12 @@ public final class ServerConfig
     private SubscribeAuthorizer subscribeAuthorizer;
     private String trustedProxies;
     private long directMemoryLimit;
+    private long streamHistoryBytesPerClient;
+    private int streamLogBytes;
     private long heartbeatNs;
     private long requestTimeoutNs;
     private long shutdownTimeoutNs;
+    private long drainTimeoutNs;
     private int requestBodyBufferBytes;
     private boolean loopbackHost;
 
@@ -191,6 +217,8 @@ public final class ServerConfig
             "publish ring bytes must be a power of two of at least 8 x max event bytes: " + publishRingBytes);
         check(requestTimeoutMs >= 1, "request timeout must be at least 1 ms: " + requestTimeoutMs);
         check(shutdownTimeoutMs >= 0, "shutdown timeout must be >= 0 ms: " + shutdownTimeoutMs);
+        check(drainTimeoutMs >= 1, "drain timeout must be at least 1 ms: " + drainTimeoutMs);
+        check(socketSendBufferBytes >= 0, "socket send buffer bytes must be >= 0: " + socketSendBufferBytes);
         check(historyBytes >= 1, "history bytes must be positive: " + historyBytes);
         check(null == allowOrigin || ServerConfigRules.isValidOrigin(allowOrigin),
             "allow-origin must be * or an origin such as https://example.com (no path, no CR/LF): " + allowOrigin);
@@ -210,15 +238,26 @@ public final class ServerConfig
         check(!historyBytesSet || historyBytes <= totalBytes,
             "history bytes (" + historyBytes + ") must not exceed history total bytes (" + totalBytes +
             "), the bound on all topics' history together");
+        check(streamHistoryTotalBytes >= 0,
+            "stream history total bytes must be positive, or 0 for the default: " + streamHistoryTotalBytes);
+        final long streamBytes = ServerConfigRules.fitStreamHistoryTotalBytes(
+            streamHistoryTotalBytes, totalBytes, directLimit, minimumHistoryBytes);
+        final long perClient = Math.max(minimumHistoryBytes, streamBytes / STREAM_SHARE_DIVISOR);
+        final int history = (int)Math.min(perTopic, Long.highestOneBit(totalBytes));
 
         trustedProxies = proxies.toString();
         subscribeAuthorizer = authorizer;
         directMemoryLimit = directLimit;
         historyTotalBytes = totalBytes;
-        historyBytes = (int)Math.min(perTopic, Long.highestOneBit(totalBytes));
+        historyBytes = history;
+        streamHistoryTotalBytes = streamBytes;
+        streamHistoryBytesPerClient = perClient;
+        streamLogBytes = (int)Math.min(history,
+            Math.max(minimumHistoryBytes, Long.highestOneBit(perClient / STREAM_LOG_DIVISOR)));
         heartbeatNs = TimeUnit.MILLISECONDS.toNanos(heartbeatMs);
         requestTimeoutNs = TimeUnit.MILLISECONDS.toNanos(requestTimeoutMs);
         shutdownTimeoutNs = TimeUnit.MILLISECONDS.toNanos(shutdownTimeoutMs);
+        drainTimeoutNs = TimeUnit.MILLISECONDS.toNanos(drainTimeoutMs);
         requestBodyBufferBytes = maxRequestHeadBytes + maxEventBytes + 1024;
         loopbackHost = ServerConfigRules.resolvesToLoopback(host);
         concluded = true;
@@ -359,6 +398,44 @@ public final class ServerConfig
     }
 
     /**
+     * Bound on the logs of all shared streams together (the streams of {@code GET /events?topic=A&topic=B} and of
+     * Mercure subscriptions, one per distinct set of selectors): their frame buffers and indexes (direct memory), by
+     * capacity, apart from {@link #historyTotalBytes()}, which they never draw on. Past it, the stream logs holding the
+     * most give up their oldest events. The one set, or {@link #DEFAULT_STREAM_HISTORY_TOTAL_BYTES} but never more
+     * than a quarter of {@link #directMemoryLimit()}; with the history budget, at most three quarters of it.
+     *
+     * @return bytes.
+     */
+    public long streamHistoryTotalBytes()
+    {
+        return streamHistoryTotalBytes;
+    }
+
+    /**
+     * The bytes the stream logs one client created may hold before that client is refused a new stream (429):
+     * {@link #streamHistoryTotalBytes()} / {@value #STREAM_SHARE_DIVISOR}, and at least two of the largest events'
+     * buffers.
+     *
+     * @return bytes.
+     */
+    public long streamHistoryBytesPerClient()
+    {
+        return streamHistoryBytesPerClient;
+    }
+
+    /**
+     * The most one shared stream's log holds (a power of two): a {@value #STREAM_LOG_DIVISOR}th of
+     * {@link #streamHistoryBytesPerClient()}, at least two of the largest events' buffers, at most
+     * {@link #historyBytes()}.
+     *
+     * @return bytes.
+     */
+    public int streamLogBytes()
+    {
+        return streamLogBytes;
+    }
+
+    /**
      * The JVM's direct-memory limit the history budget was fitted to, as read at build time.
      *
      * @return bytes.
@@ -492,6 +569,17 @@ public final class ServerConfig
     }
 
     /**
+     * Time a stream that fell behind has to write out what it had pending then, before it is dropped as a slow
+     * consumer; {@link #DEFAULT_DRAIN_TIMEOUT_MS} unless set.
+     *
+     * @return milliseconds.
+     */
+    public long drainTimeoutMs()
+    {
+        return drainTimeoutMs;
+    }
+
+    /**
      * {@code SO_SNDBUF} for accepted sockets, {@link #DEFAULT_SOCKET_SEND_BUFFER_BYTES} unless set.
      *
      * @return bytes, 0 for the system default (auto-tuned).
@@ -589,6 +677,16 @@ public final class ServerConfig
     public long shutdownTimeoutNs()
     {
         return shutdownTimeoutNs;
+    }
+
+    /**
+     * {@link #drainTimeoutMs()} in nanoseconds.
+     *
+     * @return nanoseconds.
+     */
+    public long drainTimeoutNs()
+    {
+        return drainTimeoutNs;
     }
 
     static IdleStrategy defaultIdleStrategy()

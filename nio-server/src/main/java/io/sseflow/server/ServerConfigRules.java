@@ -39,6 +39,37 @@ final class ServerConfigRules
         return fitted;
     }
 
+    /**
+     * The stream-log budget: the one given, or {@link ServerConfig#DEFAULT_STREAM_HISTORY_TOTAL_BYTES} but never
+     * more than a quarter of the direct-memory limit (unless that is less than what two of the largest events need:
+     * then that); at least what two of the largest events need, and with the
+     * history budget never more than three quarters of the direct-memory limit (the rest is for request buffers and
+     * a log's copy while it shrinks).
+     */
+    static long fitStreamHistoryTotalBytes(
+        final long given, final long historyTotal, final long directLimit, final int minimum)
+    {
+        final long room = directLimit / 4 * 3 - historyTotal;
+        if (0 != given)
+        {
+            check(given >= minimum,
+                "stream history total bytes (" + given + ") cannot hold the largest event: with max event bytes as " +
+                "set, it must be at least " + minimum + " (" + JvmMemoryLimits.mib(minimum) + ")");
+            check(given <= room,
+                "stream history total bytes (" + given + ", " + JvmMemoryLimits.mib(given) + ") and history total " +
+                "bytes (" + JvmMemoryLimits.mib(historyTotal) + ") exceed three quarters of the JVM's direct-memory " +
+                "limit (" + JvmMemoryLimits.mib(directLimit) + "): raise -XX:MaxDirectMemorySize or lower them");
+            return given;
+        }
+        final long quarter = Math.min(ServerConfig.DEFAULT_STREAM_HISTORY_TOTAL_BYTES, Math.min(directLimit / 4, room));
+        final long fitted = quarter < minimum && minimum <= room ? minimum : quarter;
+        check(fitted >= minimum,
+            "the JVM's direct-memory limit (" + JvmMemoryLimits.mib(directLimit) + ") leaves a stream history " +
+            "budget of " + JvmMemoryLimits.mib(Math.max(0, fitted)) + ", too small for the largest event (it needs " +
+            JvmMemoryLimits.mib(minimum) + "): raise -XX:MaxDirectMemorySize or lower history total bytes");
+        return fitted;
+    }
+
     static boolean resolvesToLoopback(final String host)
     {
         try

@@ -369,6 +369,26 @@ public final class SseServer implements AutoCloseable
         }
 
         /**
+         * Bound on the logs of all shared streams together (the streams of {@code GET /events?topic=A&topic=B} and of
+         * Mercure subscriptions, one log per distinct set of selectors), default
+         * {@value ServerConfig#DEFAULT_STREAM_HISTORY_TOTAL_BYTES} bytes but never more than a quarter of the JVM's
+         * direct-memory limit. It is apart from {@link #historyTotalBytes(long)}: what subscribers make the hub hold
+         * never evicts topic history. One client's streams may hold an eighth of it
+         * ({@link ServerConfig#streamHistoryBytesPerClient()}); past that, its new streams are refused 429, and when
+         * the budget has no room for another stream's first buffer, every new stream is refused 503.
+         *
+         * @param streamHistoryTotalBytes bytes, at least twice the buffer of the largest event; with the history
+         *                                budget at most three quarters of the direct-memory limit (checked at
+         *                                {@link #build()}); 0 for the default.
+         * @return this.
+         */
+        public Builder streamHistoryTotalBytes(final long streamHistoryTotalBytes)
+        {
+            settings().streamHistoryTotalBytes = streamHistoryTotalBytes;
+            return this;
+        }
+
+        /**
          * Largest event and HTTP publish body, default {@value ServerConfig#DEFAULT_MAX_EVENT_BYTES}.
          *
          * @param maxEventBytes bytes.
@@ -522,8 +542,24 @@ public final class SseServer implements AutoCloseable
         }
 
         /**
-         * {@code SO_SNDBUF} for client sockets; 0 (the default) leaves the system's auto-tuned buffer, up to megabytes
-         * per connection. Set it to bound the kernel memory a subscriber that stops reading can hold.
+         * Time a stream that fell behind (its socket took less than it was offered) has to write out everything it
+         * had pending at that moment, a replay or a burst of events, default
+         * {@value ServerConfig#DEFAULT_DRAIN_TIMEOUT_MS} ms; a reader that does not is dropped as a slow consumer
+         * (reset), even on a topic that gets no new events. Once drained, the next backlog gets the same time.
+         *
+         * @param drainTimeoutMs milliseconds, at least 1.
+         * @return this.
+         */
+        public Builder drainTimeoutMs(final long drainTimeoutMs)
+        {
+            settings().drainTimeoutMs = drainTimeoutMs;
+            return this;
+        }
+
+        /**
+         * {@code SO_SNDBUF} for client sockets, default {@value ServerConfig#DEFAULT_SOCKET_SEND_BUFFER_BYTES} (Linux
+         * doubles it): what a subscriber that stops reading holds in the kernel. 0 leaves the system's auto-tuned
+         * buffer, up to megabytes per connection.
          *
          * @param socketSendBufferBytes bytes.
          * @return this.

@@ -31,6 +31,7 @@ class ServerConfigTest
             .heartbeatMs(40)
             .requestTimeoutMs(250)
             .shutdownTimeoutMs(1_500)
+            .drainTimeoutMs(2_500)
             .build()
             .config();
 
@@ -40,6 +41,7 @@ class ServerConfigTest
         assertEquals(40_000_000L, config.heartbeatNs());
         assertEquals(250_000_000L, config.requestTimeoutNs());
         assertEquals(1_500_000_000L, config.shutdownTimeoutNs());
+        assertEquals(2_500_000_000L, config.drainTimeoutNs());
         assertEquals(Math.min(ServerConfig.DEFAULT_HISTORY_TOTAL_BYTES, config.directMemoryLimit() / 2),
             config.historyTotalBytes());
         assertTrue(config.isLoopbackHost());
@@ -85,6 +87,22 @@ class ServerConfigTest
         final ServerConfig config = builder.history(5).build().config();
         assertEquals(5, config.history());
         assertEquals(4096, config.historyBytes());
+    }
+
+    @Test
+    void shouldBoundKernelMemoryPerStalledReaderByDefault()
+    {
+        final ServerConfig config = SseServer.builder().build().config();
+
+        assertEquals(65536, config.socketSendBufferBytes());
+        assertEquals(30_000, config.drainTimeoutMs());
+        assertEquals(30_000_000_000L, config.drainTimeoutNs());
+        assertEquals("drain timeout must be at least 1 ms: 0",
+            assertThrows(IllegalArgumentException.class, () -> SseServer.builder().drainTimeoutMs(0).build())
+                .getMessage());
+        assertEquals("socket send buffer bytes must be >= 0: -1",
+            assertThrows(IllegalArgumentException.class, () -> SseServer.builder().socketSendBufferBytes(-1).build())
+                .getMessage());
     }
 
     @Test

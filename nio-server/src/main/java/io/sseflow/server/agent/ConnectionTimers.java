@@ -7,9 +7,10 @@ import io.sseflow.server.http.HttpRequestParser;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The timer scan, every {@code heartbeat / 4} milliseconds (between 1 and 100): the end, after whole frames, of each
- * stream whose credentials have expired ({@link Connection#credentialsExpireNs}), a heartbeat comment for each stream
- * idle for the heartbeat interval, {@code 408} (or a quiet close when nothing was sent) for a request not received
+ * The timer scan, every {@code heartbeat / 4} milliseconds (between 1 and 100): a slow-consumer drop for each stream
+ * that has not drained its backlog within the drain timeout, the end, after whole frames, of each stream whose
+ * credentials have expired ({@link Connection#credentialsExpireNs}), a heartbeat comment for each stream idle for the
+ * heartbeat interval, {@code 408} (or a quiet close when nothing was sent) for a request not received
  * in time, and a reset (RST, see {@link ConnectionTable#reset(Connection)}) for a response, linger or ending stream
  * past its deadline: a peer that has not read or closed by then is not reading. Also sweeps part of the
  * topic table for idle topics to free, and refreshes the topics gauge (live topics).
@@ -65,7 +66,11 @@ final class ConnectionTimers
             switch (connection.state())
             {
                 case STREAMING:
-                    if (connection.credentialsExpire && nowNs - connection.credentialsExpireNs >= 0)
+                    if (flusher.dropIfNotDraining(connection, nowNs))
+                    {
+                        workCount++;
+                    }
+                    else if (connection.credentialsExpire && nowNs - connection.credentialsExpireNs >= 0)
                     {
                         flusher.endStream(connection, ServerCounter.STREAMS_CREDENTIALS_EXPIRED);
                         workCount++;

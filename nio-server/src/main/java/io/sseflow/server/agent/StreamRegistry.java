@@ -1,5 +1,7 @@
 package io.sseflow.server.agent;
 
+import io.sseflow.server.Refusal;
+import io.sseflow.server.ServerConfig;
 import io.sseflow.server.log.TopicLog;
 import io.sseflow.server.selector.SelectorKind;
 import io.sseflow.server.selector.SelectorSet;
@@ -26,9 +28,9 @@ import java.util.function.Consumer;
  * <p>
  * A stream is filled from its topics' retained history by seq when it is linked ({@link StreamFill}), so a
  * {@code Last-Event-ID} resumes on it even if no stream of that key existed when the events were published, and it
- * then takes every later event: no gap, no repeat. Streams' logs come from the {@link TopicRegistry} and count
- * against the same history budget; a stream is freed with its log when its last subscriber leaves, once no stream
- * ended on it has a frame of its log still in flight.
+ * then takes every later event: no gap, no repeat. Streams' logs come from {@link StreamLogs}, with a budget of their
+ * own and a share per client, never from the topics' history budget; a stream is freed with its log when its last
+ * subscriber leaves, once no stream ended on it has a frame of its log still in flight.
  * <p>
  * Not thread-safe: owned by the server agent; {@link #collectTargets} allocates nothing once its array has grown
  * to the number of streams one event reaches.
@@ -40,6 +42,8 @@ final class StreamRegistry
     private final TopicRegistry topics;
     private final Map<Key, SharedStream> byKey = new HashMap<>();
     private final StreamFill fill = new StreamFill();
+    private final StreamLogs logs;
+    private Refusal refusal;
     private SharedStream[] streams = new SharedStream[16];
     private int count;
     private SharedStream[] targets = new SharedStream[16];
@@ -53,18 +57,14 @@ final class StreamRegistry
     private int drainingCount;
     private long appliedSeq;
 
-    StreamRegistry(final TopicRegistry topics)
+    StreamRegistry(final TopicRegistry topics, final ServerConfig config)
     {
         this.topics = topics;
+        this.logs = new StreamLogs(config);
     }
 
     /**
-     * The stream of a key, created (linked to the live topics it concerns and filled from their history) when there
-     * is none. The caller adds a subscriber at once, so a new stream is never left idle.
-     *
-     * @param requested        the subscription's topic selectors (a set with {@code *} counts as {@code *} alone).
-     * @param requestedPrivate the private-update selectors its authorization granted, or null for public only.
-     * @return the stream.
+     * {@link #getOrCreate(SelectorSet, SelectorSet, InetAddress)} for a client of unknown address.
      */
     SharedStream getOrCreate(final SelectorSet requested, final SelectorSet requestedPrivate)
     {
@@ -72,14 +72,22 @@ final class StreamRegistry
     }
 
     /**
-     * {@link #getOrCreate(SelectorSet, SelectorSet)}, charging the templates a new stream brings to the hub to its
-     * client's address ({@link #templatePartsOf}). A stream with a wildcard or a template selector, or private-update
-     * selectors, is returned still linking ({@link SharedStream#isLinking()}, {@link #link}); one of exact
-     * selectors only is linked and filled at once.
+     * The stream of a key, created (linked to the live topics it concerns and filled from their history) when there
+     * is none. The caller adds a subscriber at once, so a new stream is never left idle. A new stream with a wildcard
+     * or a template selector, or private-update selectors, is returned still linking ({@link SharedStream#isLinking()},
+     * {@link #link}); one of exact selectors only is linked and filled at once. The templates a new stream brings to
+     * the hub are charged to its client ({@link #templatePartsOf}).
+     * <p>
+     * A new stream is refused when its client's share of the stream-log budget is used up, or the budget has no
+     * room for another stream ({@link StreamLogs}); joining one that exists never is.
      *
-     * @param owner the client's address, or null.
+     * @param requested        the subscription's topic selectors (a set with {@code *} counts as {@code *} alone).
+     * @param requestedPrivate the private-update selectors its authorization granted, or null for public only.
+     * @param client           the subscriber's address as admission counts it (null: unknown).
+     * @return the stream, or null when refused: then {@link #refusal()} says why.
      */
-    SharedStream getOrCreate(final SelectorSet requested, final SelectorSet requestedPrivate, final InetAddress owner)
+    SharedStream getOrCreate(
+        final SelectorSet requested, final SelectorSet requestedPrivate, final InetAddress client)
     {
         final SelectorSet selectors = matchingAll(requested);
         final SelectorSet privateSelectors = null == requestedPrivate ? null : matchingAll(requestedPrivate);
@@ -89,9 +97,14 @@ final class StreamRegistry
         {
             return existing;
         }
+        refusal = logs.refusal(client, count);
+        if (null != refusal)
+        {
+            return null;
+        }
         final SharedStream stream = new SharedStream(
             index.share(selectors), null == privateSelectors ? null : index.share(privateSelectors), this);
-        stream.log = topics.newLog();
+        stream.log = logs.open(client);
         byKey.put(key, stream);
         if (count == streams.length)
         {
@@ -99,7 +112,7 @@ final class StreamRegistry
         }
         stream.registryIndex = count;
         streams[count++] = stream;
-        index.add(stream, owner);
+        index.add(stream, client);
         stream.linkEpoch = linkEpoch;
 
         if (null == privateSelectors &&
@@ -253,6 +266,26 @@ final class StreamRegistry
     }
 
     /**
+     * Why the last {@link #getOrCreate} that returned null refused the stream.
+     *
+     * @return {@link Refusal#STREAM_SHARE} or {@link Refusal#STREAM_BUDGET}.
+     */
+    Refusal refusal()
+    {
+        return refusal;
+    }
+
+    /**
+     * The stream logs' budget and client shares.
+     *
+     * @return them.
+     */
+    StreamLogs logs()
+    {
+        return logs;
+    }
+
+    /**
      * Live streams.
      *
      * @return the count.
@@ -365,7 +398,7 @@ final class StreamRegistry
         final TopicLog log = stream.log;
         if (null != log)
         {
-            log.close();
+            logs.close(log);
         }
     }
 

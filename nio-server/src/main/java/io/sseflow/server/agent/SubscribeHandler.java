@@ -421,7 +421,8 @@ final class SubscribeHandler
     }
 
     /**
-     * Stream a shared stream from where the request resumes: after the event with that id when the stream's log
+     * Stream a shared stream from where the request resumes (a new stream may be refused: its client's share of the
+     * stream-log budget used up, 429, or the budget full, 503): after the event with that id when the stream's log
      * holds it (else, when the id is ahead of a lagging node, held until the node has it ({@link CatchUpHolds}), else
      * from the oldest retained, counted as a replay miss), from the oldest retained for
      * {@code earliest}, else live.
@@ -465,6 +466,11 @@ final class SubscribeHandler
             return;
         }
         final SharedStream stream = streams.getOrCreate(selectors, privateSelectors, client);
+        if (null == stream)
+        {
+            writer.sendError(connection, streams.refusal());
+            return;
+        }
         if (stream.isLinking())
         {
             connection.startStreaming(stream);

@@ -14,7 +14,9 @@ import java.util.Arrays;
  * Moves subscribers' cursors forward: after events are appended, every subscriber of the topics and shared streams
  * ({@link StreamSource}s) that grew gets
  * one write of {@code log[cursor..head]}; a blocked subscriber waits for {@code OP_WRITE}; a lapped one (too slow
- * for the history) is dropped as a slow consumer and reset, so the kernel frees what it still had queued for it.
+ * for the history), and one that does not drain a backlog within the drain timeout (a replay it does not read, on a
+ * topic that may get no new events), is dropped as a slow consumer and reset, so the kernel frees what it still had
+ * queued for it.
  * Also sends heartbeats to idle streams and ends streams at a frame boundary when their topic's subscribers are
  * disconnected or their credentials expire. Counts frames and bytes delivered.
  * <p>
@@ -30,6 +32,7 @@ final class SubscriberFlusher
     private final CachedNanoClock clock;
     private final long requestTimeoutNs;
     private final long heartbeatNs;
+    private final long drainTimeoutNs;
     private final ByteBuffer heartbeat;
     private StreamSource[] dirtyTopics = new StreamSource[16];
     private int dirtyCount;
@@ -46,6 +49,7 @@ final class SubscriberFlusher
         this.clock = context.clock;
         this.requestTimeoutNs = context.config.requestTimeoutNs();
         this.heartbeatNs = context.config.heartbeatNs();
+        this.drainTimeoutNs = context.config.drainTimeoutNs();
         heartbeat = ByteBuffer.allocateDirect(HEARTBEAT.length);
         heartbeat.put(HEARTBEAT).flip();
     }
@@ -115,6 +119,24 @@ final class SubscriberFlusher
         {
             metrics.increment(ServerCounter.HEARTBEATS);
             flush(connection);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Drop, as a slow consumer, a stream that has not written out within the drain timeout what it had pending when
+     * it fell behind ({@link SubscriberCursor#isBehindLongerThan}).
+     *
+     * @param connection in the {@link Connection.State#STREAMING} state.
+     * @param nowNs      of this duty cycle.
+     * @return true when it was dropped.
+     */
+    boolean dropIfNotDraining(final Connection connection, final long nowNs)
+    {
+        if (connection.cursor.isBehindLongerThan(nowNs, drainTimeoutNs))
+        {
+            dropSlowConsumer(connection);
             return true;
         }
         return false;

@@ -52,7 +52,7 @@ final class TopicRegistry
         this.history = config.history();
         this.historyBytes = config.historyBytes();
         this.historyBudget = new HistoryBudget(config.historyTotalBytes());
-        this.streams = new StreamRegistry(this);
+        this.streams = new StreamRegistry(this, config);
     }
 
     /**
@@ -88,6 +88,12 @@ final class TopicRegistry
         return historyBudget;
     }
 
+    /**
+     * A log for a topic's history (public or private), drawing on the topics' history budget; stream logs never do
+     * ({@link StreamLogs}).
+     *
+     * @return an empty log.
+     */
     TopicLog newLog()
     {
         return new TopicLog(history, historyBytes, historyBudget);

@@ -196,6 +196,7 @@ final class ClusterFlags
             log.flush();
             return new ClusterEventSequencer(settings, capacity, (error) ->
             {
+                FatalExit.exitIfFatal(error);
                 log.println("sseflow: cluster node " + settings.nodeIndex() + ": " + error);
                 log.flush();
             }, log);

@@ -44,6 +44,12 @@ public final class HubOptions
         "                         events of the topics holding the most go first (default " +
             ServerConfig.DEFAULT_HISTORY_TOTAL_BYTES + ",",
         "                         never more than half the JVM's direct-memory limit)",
+        "  --stream-history-total-bytes N",
+        "                         most bytes of the logs of streams of several topics or selectors",
+        "                         together, apart from topic history; one client's streams may hold an",
+        "                         eighth (more new streams: 429), and a full budget refuses new ones (503)",
+        "                         (default " + ServerConfig.DEFAULT_STREAM_HISTORY_TOTAL_BYTES +
+            ", never more than a quarter of the direct-memory limit)",
         "  --max-event-bytes N    largest event / publish body (default " + ServerConfig.DEFAULT_MAX_EVENT_BYTES + ")",
         "  --request-body-buffers N",
         "                         most large publish bodies read at once, each in a direct buffer of",
@@ -66,8 +72,12 @@ public final class HubOptions
         "                         time to send a complete request; then 408 and close (default " +
             ServerConfig.DEFAULT_REQUEST_TIMEOUT_MS + ")",
         "  --socket-send-buffer-bytes N",
-        "                         SO_SNDBUF per connection, bounds kernel memory per slow subscriber;",
-        "                         default 0: the system's auto-tuned buffer",
+        "                         SO_SNDBUF per connection, bounds kernel memory per slow subscriber to",
+        "                         about 2N (default " + ServerConfig.DEFAULT_SOCKET_SEND_BUFFER_BYTES +
+            "; 0: the system's auto-tuned buffer)",
+        "  --drain-timeout-ms MS  time a stream that fell behind has to write out what it had pending (a",
+        "                         replay); then it is dropped as a slow consumer (default " +
+            ServerConfig.DEFAULT_DRAIN_TIMEOUT_MS + ")",
         "  --jwt-key K            HS256 secret (at least 32 bytes) of publisher and subscriber JWTs, whose",
         "                         'mercure' claim lists the topic selectors to 'publish' and 'subscribe'",
         "  --jwt-key-file F       PEM public key (or certificate) of RS256 / ES256 JWTs, instead of --jwt-key",
@@ -213,6 +223,9 @@ public final class HubOptions
                 case "--history-total-bytes":
                     builder.historyTotalBytes(longValue(flag, value, 1, 1L << 40));
                     break;
+                case "--stream-history-total-bytes":
+                    builder.streamHistoryTotalBytes(longValue(flag, value, 1, 1L << 40));
+                    break;
                 case "--max-event-bytes":
                     builder.maxEventBytes(intValue(flag, value, 256, 64 * 1024 * 1024));
                     break;
@@ -240,6 +253,9 @@ public final class HubOptions
                     break;
                 case "--socket-send-buffer-bytes":
                     builder.socketSendBufferBytes(intValue(flag, value, 0, 64 * 1024 * 1024));
+                    break;
+                case "--drain-timeout-ms":
+                    builder.drainTimeoutMs(intValue(flag, value, 1, Integer.MAX_VALUE));
                     break;
                 case ClusterFlags.SNAPSHOT_EVENTS:
                     cluster.snapshotEvents(longValue(flag, value, 1, ClusterFlags.MAX_SNAPSHOT_EVENTS));
@@ -311,7 +327,8 @@ public final class HubOptions
     }
 
     /**
-     * The line the hub prints on stderr at start: the history budget it runs with and the limit it was fitted to.
+     * The line the hub prints on stderr at start: the history budget it runs with and the limit it was fitted to, then
+     * the stream-log budget with its share per client and its bound per stream.
      *
      * @param config of the started server.
      * @return the line, without a line end.
@@ -320,7 +337,9 @@ public final class HubOptions
     {
         return "sseflow history budget " + mib(config.historyTotalBytes()) +
             " (direct memory limit " + mib(config.directMemoryLimit()) + ", " + mib(config.historyBytes()) +
-            " per topic, " + config.maxTopics() + " topics)";
+            " per topic, " + config.maxTopics() + " topics); stream logs " + mib(config.streamHistoryTotalBytes()) +
+            " (" + mib(config.streamHistoryBytesPerClient()) + " per client, " + mib(config.streamLogBytes()) +
+            " per stream)";
     }
 
     private static String mib(final long bytes)

@@ -1,7 +1,6 @@
 package io.sseflow.server.hub;
 
 import io.sseflow.server.SseServer;
-import io.sseflow.server.SubscribeAuthorizer;
 
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -16,9 +15,15 @@ import java.io.UncheckedIOException;
  * line {@code sseflow: exiting (status 70) because of a fatal error: ...}, the port is closed, and the process ends
  * so that a supervisor (systemd, Kubernetes, Docker's restart policy) can start a fresh one.
  * <p>
- * Fault injection, to test that path end to end (the hub's own tests do): with the system property
- * {@value #FATAL_ERROR_TOPIC_PROPERTY}{@code =NAME}, a {@code GET /events/NAME} makes the server thread fail with a
- * real {@code OutOfMemoryError} (it asks the JVM for an array larger than it allows). Not for production.
+ * An {@code OutOfMemoryError} (any {@code VirtualMachineError}) on any other thread of the process, the cluster's
+ * included, ends the hub the same way ({@link FatalExit}), and so does one that leaves no heap to print it with: a
+ * reserve let go first, a pre-built line if printing still fails, then {@code Runtime.halt(70)}.
+ * <p>
+ * Fault injection, to test these paths end to end (the hub's own tests do; not for production): with the system
+ * property {@value #FATAL_ERROR_TOPIC_PROPERTY}{@code =NAME}, a {@code GET /events/NAME} makes the server thread fail
+ * with a real {@code OutOfMemoryError} (it asks the JVM for an array larger than it allows); with
+ * {@value #HEAP_EXHAUSTION_TOPIC_PROPERTY} the server thread fills the heap and keeps it full; with
+ * {@value #THREAD_HEAP_EXHAUSTION_TOPIC_PROPERTY} another thread does ({@link FaultInjection}).
  */
 public final class SseHub
 {
@@ -33,6 +38,19 @@ public final class SseHub
      */
     public static final String FATAL_ERROR_TOPIC_PROPERTY = "sseflow.hub.fatalErrorTopic";
 
+    /**
+     * System property naming a topic whose subscribe request makes the server thread fill the heap, keeping it full,
+     * until an {@code OutOfMemoryError: Java heap space} (fault injection for tests).
+     */
+    public static final String HEAP_EXHAUSTION_TOPIC_PROPERTY = "sseflow.hub.heapExhaustionTopic";
+
+    /**
+     * System property naming a topic whose subscribe request is refused {@code 403} while a thread other than the
+     * server's fills the heap, keeping it full, until an {@code OutOfMemoryError} ends that thread (fault injection
+     * for tests).
+     */
+    public static final String THREAD_HEAP_EXHAUSTION_TOPIC_PROPERTY = "sseflow.hub.threadHeapExhaustionTopic";
+
     private SseHub()
     {
     }
@@ -45,7 +63,7 @@ public final class SseHub
      */
     public static void main(final String[] args) throws InterruptedException
     {
-        final int status = run(args, System.out, System.err);
+        final int status = run(args, System.out, System.err, FatalExit.install());
         if (status != 0)
         {
             System.exit(status);
@@ -53,6 +71,12 @@ public final class SseHub
     }
 
     static int run(final String[] args, final PrintStream out, final PrintStream err) throws InterruptedException
+    {
+        return run(args, out, err, FatalExit.printingOnly(err));
+    }
+
+    static int run(final String[] args, final PrintStream out, final PrintStream err, final FatalExit fatalExit)
+        throws InterruptedException
     {
         if (HubOptions.wantsHelp(args))
         {
@@ -64,7 +88,7 @@ public final class SseHub
         final SseServer server;
         try
         {
-            server = withFaultInjection(HubOptions.parse(args)).start();
+            server = FaultInjection.apply(HubOptions.parse(args)).errorHandler(fatalExit).start();
         }
         catch (final IllegalArgumentException ex)
         {
@@ -87,8 +111,8 @@ public final class SseHub
         }
         catch (final RuntimeException | Error ex)
         {
-            ex.printStackTrace(err);
-            return exitingBecauseOf(ex, err);
+            fatalExit.exit(ex, true);
+            return EXIT_FATAL_ERROR;
         }
 
         err.println(HubOptions.historyBudgetLine(server.config()));
@@ -99,34 +123,10 @@ public final class SseHub
         final Throwable failure = server.failure();
         if (null != failure)
         {
-            // the stack trace was printed by the server's error handler (System.err by default)
-            return exitingBecauseOf(failure, err);
+            // the server's error handler printed its stack trace (and halted already if it was a VirtualMachineError)
+            fatalExit.exit(failure, false);
+            return EXIT_FATAL_ERROR;
         }
         return 0;
-    }
-
-    private static SseServer.Builder withFaultInjection(final SseServer.Builder builder)
-    {
-        final String fatalErrorTopic = System.getProperty(FATAL_ERROR_TOPIC_PROPERTY);
-        if (null == fatalErrorTopic || fatalErrorTopic.isEmpty())
-        {
-            return builder;
-        }
-        return builder.subscribeAuthorizer((request) ->
-        {
-            if (fatalErrorTopic.equals(request.topic()))
-            {
-                final long[] tooLarge = new long[Integer.MAX_VALUE];
-                return tooLarge.length > 0 ? SubscribeAuthorizer.Decision.FORBIDDEN : SubscribeAuthorizer.Decision.ALLOW;
-            }
-            return SubscribeAuthorizer.Decision.ALLOW;
-        });
-    }
-
-    private static int exitingBecauseOf(final Throwable failure, final PrintStream err)
-    {
-        err.println("sseflow: exiting (status " + EXIT_FATAL_ERROR + ") because of a fatal error: " + failure);
-        err.flush();
-        return EXIT_FATAL_ERROR;
     }
 }

@@ -83,13 +83,16 @@ final class FrameRing
     }
 
     /**
-     * Copy {@code [from..from+length)} into a buffer.
+     * Copy {@code [from..from+length)} into a buffer, in at most two copies (the range may wrap around the end).
      */
     void getBytes(final long from, final int length, final MutableDirectBuffer destination, final int at)
     {
-        for (int i = 0; i < length; i++)
+        final int start = (int)from & mask;
+        final int firstPart = Math.min(length, capacity - start);
+        destination.putBytes(at, buffer, start, firstPart);
+        if (firstPart < length)
         {
-            destination.putByte(at + i, buffer.getByte((int)(from + i) & mask));
+            destination.putBytes(at + firstPart, buffer, 0, length - firstPart);
         }
     }
 

@@ -3,9 +3,10 @@ package io.sseflow.server.log;
 import java.util.Arrays;
 
 /**
- * One bound on the memory of every topic's history together: the direct buffers of all {@link TopicLog}s, frames
- * and index alike, counted by their capacity. A log that must grow past the budget first takes the room from the
- * logs holding the most: each such victim gives up the older half of its buffer (its oldest events are evicted,
+ * One bound on the memory of a kind of logs together (every topic's history; or every shared stream's log, apart):
+ * the direct buffers of all its {@link TopicLog}s, frames and index alike, counted by their capacity. A log only ever
+ * shrinks logs of its own budget, so logs of two budgets never evict each other. A log that must grow past the budget
+ * first takes the room from the logs holding the most: each such victim gives up the older half of its buffer (its oldest events are evicted,
  * the buffer is copied into one half the size and the old one freed at once), and a victim at the smallest size
  * is emptied and freed. A log only takes from logs that would still hold more than it will, so logs under
  * pressure settle within a factor of two of each other instead of trading memory back and forth; the log that

@@ -13,6 +13,11 @@ import java.nio.channels.WritableByteChannel;
  * so events that piled up while the socket was busy leave in a single syscall; a partial write simply leaves
  * the position in the middle of a frame and the next flush resumes there.
  * <p>
+ * It also keeps the subscriber's drain window: when a flush leaves bytes pending, the cursor notes what was pending
+ * then (up to the log's head) and when; the window closes once all of that is written, and a new one opens if more
+ * is pending by then. {@link #isBehindLongerThan} tells a reader that does not drain a backlog (a replay, a burst)
+ * in time, whether or not new events arrive, which lapping alone cannot see on a quiet topic.
+ * <p>
  * Not thread-safe: owned by the server agent.
  */
 public final class SubscriberCursor
@@ -39,8 +44,12 @@ public final class SubscriberCursor
         LAPPED
     }
 
+    private static final long NOT_BEHIND = Long.MIN_VALUE;
+
     private TopicLog log;
     private long position;
+    private long drainTarget = NOT_BEHIND;
+    private long drainSinceNs;
     private long endPosition;
     private long ordinal;
     private ByteBuffer control;
@@ -70,6 +79,7 @@ public final class SubscriberCursor
         this.lastWriteNs = nowNs;
         this.framesWritten = 0;
         this.bytesWritten = 0;
+        this.drainTarget = NOT_BEHIND;
     }
 
     /**
@@ -103,7 +113,7 @@ public final class SubscriberCursor
             controlOffset += written;
             if (controlOffset < control.capacity())
             {
-                return Outcome.BLOCKED;
+                return blocked(nowNs);
             }
             this.control = null;
         }
@@ -137,11 +147,35 @@ public final class SubscriberCursor
             }
             if (position < head)
             {
-                return Outcome.BLOCKED;
+                return blocked(nowNs);
             }
         }
 
+        drainTarget = NOT_BEHIND;
         return Outcome.CAUGHT_UP;
+    }
+
+    /**
+     * Has a backlog been pending longer than a limit: bytes that were pending when a flush was last
+     * {@link Outcome#BLOCKED} with nothing older outstanding, and are still not all written?
+     *
+     * @param nowNs   current time.
+     * @param limitNs how long a backlog may take to drain.
+     * @return true when the reader is behind past the limit.
+     */
+    public boolean isBehindLongerThan(final long nowNs, final long limitNs)
+    {
+        return NOT_BEHIND != drainTarget && nowNs - drainSinceNs > limitNs;
+    }
+
+    private Outcome blocked(final long nowNs)
+    {
+        if (NOT_BEHIND == drainTarget || (null == control && position >= drainTarget))
+        {
+            drainTarget = Math.min(log.headPosition(), endPosition);
+            drainSinceNs = nowNs;
+        }
+        return Outcome.BLOCKED;
     }
 
     /**

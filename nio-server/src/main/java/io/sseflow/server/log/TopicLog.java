@@ -25,10 +25,11 @@ import java.nio.channels.WritableByteChannel;
  * <p>
  * A new log holds no memory at all. The first append allocates a small buffer and index; both double as events
  * arrive, the buffer up to {@code maxCapacity} bytes and the index up to {@code historyLimit} events, and past
- * either the oldest events are evicted. All logs of a server share one {@link HistoryBudget}: when it is short, a
- * log takes room from the logs holding the most, which shrink (evicting their oldest events), or evicts its own
- * oldest when it holds the most itself. A log whose events are all evicted frees its buffers at once
- * ({@link BufferUtil#free}), not at the next GC. Bytes before {@link #tailPosition()} may be overwritten or freed
+ * either the oldest events are evicted. All topic logs of a server share one {@link HistoryBudget}, and all its
+ * stream logs another (a log's budget is fixed when it is made): when it is short, a log takes room from the logs of
+ * its budget holding the most, which shrink (evicting their oldest events), or evicts its own oldest when it holds
+ * the most itself. A log may also count in an owner's {@link BudgetShare}. A log whose events are all evicted frees
+ * its buffers at once ({@link BufferUtil#free}), not at the next GC. Bytes before {@link #tailPosition()} may be overwritten or freed
  * at any time, so a position below it has been lapped.
  * <p>
  * Not thread-safe: owned by the server agent.
@@ -66,6 +67,7 @@ public final class TopicLog
     private final int maxCapacity;
     private final int maxIndexSlots;
     private final HistoryBudget budget;
+    private final BudgetShare share;
 
     private final FrameRing ring = new FrameRing();
 
@@ -77,6 +79,8 @@ public final class TopicLog
     private long nextOrdinal;
     private long lastSeq;
     private long highestNumericId = -1;
+    private long sharedBytes;
+    private boolean closed;
 
     int budgetIndex = -1;
 
@@ -100,6 +104,20 @@ public final class TopicLog
      */
     public TopicLog(final int historyLimit, final int maxCapacity, final HistoryBudget budget)
     {
+        this(historyLimit, maxCapacity, budget, null);
+    }
+
+    /**
+     * An empty log, holding no memory until its first append, whose memory is also counted in an owner's share of
+     * the budget.
+     *
+     * @param historyLimit most events retained.
+     * @param maxCapacity  most bytes retained, a power of two.
+     * @param budget       shared by every log of its kind (topic history; stream logs have their own).
+     * @param share        the owner's share the log's bytes count in, or null for none.
+     */
+    public TopicLog(final int historyLimit, final int maxCapacity, final HistoryBudget budget, final BudgetShare share)
+    {
         if (historyLimit < 1)
         {
             throw new IllegalArgumentException("history must be at least 1 event: " + historyLimit);
@@ -112,6 +130,41 @@ public final class TopicLog
         this.maxCapacity = maxCapacity;
         this.maxIndexSlots = BitUtil.findNextPositivePowerOfTwo(this.historyLimit);
         this.budget = budget;
+        this.share = share;
+        if (null != share)
+        {
+            share.onLogMade();
+        }
+    }
+
+    /**
+     * Most events the log retains.
+     *
+     * @return events.
+     */
+    public int historyLimit()
+    {
+        return historyLimit;
+    }
+
+    /**
+     * Most bytes of frames the log retains.
+     *
+     * @return bytes, a power of two.
+     */
+    public int maxCapacity()
+    {
+        return maxCapacity;
+    }
+
+    /**
+     * The owner's share the log's bytes count in.
+     *
+     * @return the share, or null.
+     */
+    public BudgetShare share()
+    {
+        return share;
     }
 
     /**
@@ -440,10 +493,21 @@ public final class TopicLog
     }
 
     /**
-     * Evict every event and free the buffers now (the topic is gone). Positions stay where they are, so a cursor
-     * still pointing here reads nothing and sees itself lapped if it had anything left to send.
+     * Evict every event and free the buffers now (the topic or stream is gone; its share, if any, counts one log
+     * less). Positions stay where they are, so a cursor still pointing here reads nothing and sees itself lapped if it
+     * had anything left to send.
      */
     public void close()
+    {
+        evictAll();
+        if (null != share && !closed)
+        {
+            share.onLogClosed();
+        }
+        closed = true;
+    }
+
+    private void evictAll()
     {
         firstOrdinal = nextOrdinal;
         tailPosition = headPosition;
@@ -474,7 +538,7 @@ public final class TopicLog
                 return;
             }
         }
-        close();
+        evictAll();
     }
 
     private int eventCount()
@@ -538,7 +602,7 @@ public final class TopicLog
     private void replaceBuffer(final int newCapacity)
     {
         release(ring.replace(newCapacity));
-        budget.changed(this);
+        changed();
     }
 
     /**
@@ -552,7 +616,7 @@ public final class TopicLog
             budget.take(newCapacity);
         }
         release(ring.resize(newCapacity, tailPosition, headPosition));
-        budget.changed(this);
+        changed();
     }
 
     private void resizeIndex(final int newSlots)
@@ -567,14 +631,25 @@ public final class TopicLog
         {
             budget.release(oldBytes);
         }
-        budget.changed(this);
+        changed();
     }
 
     private void freeAll()
     {
         freeBuffer();
         freeIndex();
+        changed();
+    }
+
+    private void changed()
+    {
         budget.changed(this);
+        if (null != share)
+        {
+            final long held = heldBytes();
+            share.add(held - sharedBytes);
+            sharedBytes = held;
+        }
     }
 
     private void freeBuffer()

@@ -97,7 +97,7 @@ class HubJarIT
                 final String oom = "java.lang.OutOfMemoryError: Requested array size exceeds VM limit";
                 final String budgetLine = errors.substring(0, errors.indexOf('\n') + 1);
                 assertTrue(budgetLine.startsWith("sseflow history budget "), errors);
-                assertTrue(errors.startsWith(budgetLine + oom + "\n\tat io.sseflow.server.hub.SseHub"), errors);
+                assertTrue(errors.startsWith(budgetLine + oom + "\n\tat io.sseflow.server.hub.FaultInjection"), errors);
                 assertTrue(errors.endsWith("sseflow: exiting (status 70) because of a fatal error: " + oom + "\n"), errors);
                 System.out.println("HubJarIT: the hub exited with status 70 " + exitMs + " ms after the request that failed it");
             }

@@ -35,7 +35,7 @@ class HubOptionsTest
             "--host", "localhost", "--port=0", "--publish-token", "t0k", "--history", "10", "--heartbeat-ms=250",
             "--max-connections", "7", "--allow-origin", "https://a.example", "--subscribe-token=sub-T",
             "--request-timeout-ms", "1500", "--max-connections-per-address=3",
-            "--socket-send-buffer-bytes", "32768", "--history-total-bytes=33554432", "--history-bytes", "1048576",
+            "--socket-send-buffer-bytes", "32768", "--drain-timeout-ms=2500", "--history-total-bytes=33554432", "--history-bytes", "1048576",
             "--trusted-proxies", "10.0.0.0/8, fd00::/8"}).build().config();
         assertEquals("localhost", config.host());
         assertEquals(0, config.port());
@@ -49,6 +49,7 @@ class HubOptionsTest
         assertEquals(1500, config.requestTimeoutMs());
         assertEquals(3, config.maxConnectionsPerAddress());
         assertEquals(32768, config.socketSendBufferBytes());
+        assertEquals(2500, config.drainTimeoutMs());
         assertEquals(32L * 1024 * 1024, config.historyTotalBytes());
         assertEquals(1024 * 1024, config.historyBytes());
         assertEquals("10.0.0.0/8,fd00::/8", config.trustedProxies().toString());
@@ -85,7 +86,8 @@ class HubOptionsTest
         assertNull(config.subscribeAuthorizer());
         assertEquals(ServerConfig.DEFAULT_REQUEST_TIMEOUT_MS, config.requestTimeoutMs());
         assertEquals(ServerConfig.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, config.maxConnectionsPerAddress());
-        assertEquals(0, config.socketSendBufferBytes());
+        assertEquals(65536, config.socketSendBufferBytes(), "bounds kernel memory per stalled reader");
+        assertEquals(30_000, config.drainTimeoutMs());
         assertEquals(Math.min(ServerConfig.DEFAULT_HISTORY_TOTAL_BYTES, config.directMemoryLimit() / 2),
             config.historyTotalBytes(), "256 MiB, never more than half the direct-memory limit");
         assertEquals(ServerConfig.DEFAULT_HISTORY_BYTES, config.historyBytes());
@@ -116,7 +118,35 @@ class HubOptionsTest
         assertEquals(1024 * 1024, small.historyBytes(), "the default per-topic bound is cut to the total");
         assertEquals("sseflow history budget 1 MiB (direct memory limit " +
             HubOptions.historyBudgetLine(small).replaceAll(".*direct memory limit ([^,]+),.*", "$1") +
-            ", 1 MiB per topic, 10000 topics)", HubOptions.historyBudgetLine(small));
+            ", 1 MiB per topic, 10000 topics); stream logs " +
+            HubOptions.historyBudgetLine(small).replaceAll(".*; stream logs ", ""), HubOptions.historyBudgetLine(small));
+    }
+
+    @Test
+    void shouldFitTheStreamLogBudgetBesideTheHistoryBudget()
+    {
+        final ServerConfig config = HubOptions.parse(new String[]{"--stream-history-total-bytes=16777216"})
+            .build().config();
+        assertEquals(16L << 20, config.streamHistoryTotalBytes());
+        assertEquals(2L << 20, config.streamHistoryBytesPerClient(), "an eighth per client");
+        assertEquals(512 * 1024, config.streamLogBytes(), "a quarter of a client's share per stream");
+
+        final ServerConfig defaults = HubOptions.parse(new String[0]).build().config();
+        assertEquals(Math.min(ServerConfig.DEFAULT_STREAM_HISTORY_TOTAL_BYTES, defaults.directMemoryLimit() / 4),
+            defaults.streamHistoryTotalBytes(), "64 MiB, never more than a quarter of the direct-memory limit");
+        assertTrue(HubOptions.historyBudgetLine(defaults).contains("; stream logs "),
+            HubOptions.historyBudgetLine(defaults));
+        assertTrue(HubOptions.historyBudgetLine(config).endsWith(
+            "; stream logs 16 MiB (2 MiB per client, 512 KiB per stream)"), HubOptions.historyBudgetLine(config));
+
+        assertEquals("stream history total bytes (65536) cannot hold the largest event: with max event bytes as " +
+            "set, it must be at least 262144 (256 KiB)", message("--stream-history-total-bytes", "65536"));
+        assertEquals("--stream-history-total-bytes must be between 1 and 1099511627776, got 0",
+            message("--stream-history-total-bytes", "0"));
+        final long tooMuch = 1L << 40;
+        assertTrue(message("--stream-history-total-bytes", String.valueOf(tooMuch)).startsWith(
+            "stream history total bytes (" + tooMuch + ", 1048576 MiB) and history total bytes ("),
+            message("--stream-history-total-bytes", String.valueOf(tooMuch)));
     }
 
     @Test
@@ -158,6 +188,7 @@ class HubOptionsTest
         assertEquals("--request-timeout-ms needs a whole number, got '1s'", message("--request-timeout-ms", "1s"));
         assertEquals("--socket-send-buffer-bytes must be between 0 and 67108864, got -1",
             message("--socket-send-buffer-bytes", "-1"));
+        assertEquals("--drain-timeout-ms must be between 1 and 2147483647, got 0", message("--drain-timeout-ms", "0"));
         assertEquals("--max-connections-per-address must be between 1 and 2147483647, got -1",
             message("--max-connections-per-address", "-1"));
         assertEquals("--max-connections-per-address needs a whole number, got ''",

@@ -58,7 +58,8 @@ class SmallContainerIT
         hub = ChildProcess.startHubJar(
             List.of("-Xmx128m", "-XX:MaxDirectMemorySize=256m"), ProcessBuilder.Redirect.to(stderr.toFile()), "--port", "0");
         port = ChildProcess.port(ChildProcess.awaitListening(hub, stderr));
-        assertEquals("sseflow history budget 128 MiB (direct memory limit 256 MiB, 8 MiB per topic, 10000 topics)",
+        assertEquals("sseflow history budget 128 MiB (direct memory limit 256 MiB, 8 MiB per topic, 10000 topics); " +
+            "stream logs 64 MiB (8 MiB per client, 2 MiB per stream)",
             Files.readString(stderr).lines().findFirst().orElse(""), "the budget fitted to the direct-memory limit");
         report("started");
     }

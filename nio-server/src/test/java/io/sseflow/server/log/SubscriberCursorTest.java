@@ -339,6 +339,67 @@ class SubscriberCursorTest
 
     private static long lastSeq;
 
+    @Test
+    void shouldBeBehindFromTheFirstBlockedFlushUntilTheBacklogOfThatMomentIsWritten() throws Exception
+    {
+        final TopicLog log = new TopicLog(100, 1 << 16);
+        final String first = append(log, 1, "a".repeat(100));
+        final String second = append(log, 2, "b".repeat(100));
+        final FakeChannel channel = FakeChannel.blockingAfter(HEAD.length() + 10);
+        cursor.open(log, 0, ByteBuffer.wrap(ascii(HEAD)), 0);
+
+        assertFalse(cursor.isBehindLongerThan(1_000, 0), "not behind before any flush");
+        assertEquals(Outcome.BLOCKED, cursor.flush(channel, 100));
+        assertFalse(cursor.isBehindLongerThan(150, 50), "50 ns behind is not longer than 50");
+        assertTrue(cursor.isBehindLongerThan(151, 50));
+
+        channel.allow(first.length());
+        assertEquals(Outcome.BLOCKED, cursor.flush(channel, 140));
+        assertTrue(cursor.isBehindLongerThan(151, 50), "progress short of the backlog keeps the first deadline");
+
+        channel.allow(Long.MAX_VALUE);
+        assertEquals(Outcome.CAUGHT_UP, cursor.flush(channel, 160));
+        assertFalse(cursor.isBehindLongerThan(Long.MAX_VALUE, 0), "caught up: not behind");
+        assertEquals(HEAD + first + second, channel.text());
+    }
+
+    @Test
+    void shouldGiveTheNextBacklogItsOwnDeadlineOnceTheFirstIsWritten() throws Exception
+    {
+        final TopicLog log = new TopicLog(100, 1 << 16);
+        final String first = append(log, 1, "a".repeat(100));
+        final FakeChannel channel = FakeChannel.blockingAfter(10);
+        cursor.open(log, 0, NO_HEAD, 0);
+        assertEquals(Outcome.BLOCKED, cursor.flush(channel, 100));
+
+        final String second = append(log, 2, "b".repeat(100));
+        channel.allow(first.length() - 10 + 5);
+        assertEquals(Outcome.BLOCKED, cursor.flush(channel, 200));
+        assertFalse(cursor.isBehindLongerThan(250, 50), "the first backlog is written: a new one from 200");
+        assertTrue(cursor.isBehindLongerThan(251, 50));
+
+        channel.allow(Long.MAX_VALUE);
+        assertEquals(Outcome.CAUGHT_UP, cursor.flush(channel, 300));
+        assertEquals(first + second, channel.text());
+    }
+
+    @Test
+    void shouldStayBehindWhileAHeartbeatIsNotTakenAndForgetItOnReopen() throws Exception
+    {
+        final TopicLog log = new TopicLog(100, 1 << 16);
+        final FakeChannel channel = FakeChannel.blockingAfter(0);
+        cursor.open(log, log.nextOrdinal(), NO_HEAD, 0);
+        assertEquals(Outcome.CAUGHT_UP, cursor.flush(channel, 1));
+        assertTrue(cursor.offerControl(HEARTBEAT));
+        assertEquals(Outcome.BLOCKED, cursor.flush(channel, 10));
+        channel.allow(1);
+        assertEquals(Outcome.BLOCKED, cursor.flush(channel, 20));
+        assertTrue(cursor.isBehindLongerThan(61, 50), "a control partly written keeps the deadline from 10");
+
+        cursor.open(log, log.nextOrdinal(), NO_HEAD, 100);
+        assertFalse(cursor.isBehindLongerThan(Long.MAX_VALUE, 0));
+    }
+
     /**
      * Append {@code id: <id>\ndata: <data>\n\n} with a numeric id.
      *

@@ -105,7 +105,7 @@ final class StreamRegistry
         final SharedStream stream = new SharedStream(
             index.share(selectors), null == privateSelectors ? null : index.share(privateSelectors), this);
         stream.log = logs.open(client);
-        byKey.put(key, stream);
+        byKey.put(new Key(stream.selectors, stream.privateSelectors), stream);
         if (count == streams.length)
         {
             streams = Arrays.copyOf(streams, count << 1);

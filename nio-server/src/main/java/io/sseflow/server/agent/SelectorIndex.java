@@ -34,6 +34,10 @@ final class SelectorIndex
     private int templateCount;
     private long templateParts;
     private SharedStream[] matched = new SharedStream[16];
+    private String slicedTopic;
+    private int slicedNext;
+    private Users[] slicedMatched = new Users[16];
+    private int slicedCount;
     private long stamp;
 
     /**
@@ -159,9 +163,96 @@ final class SelectorIndex
         for (int i = 0, count = templateCount; i < count; i++)
         {
             final Users users = templates[i];
-            if (users.selector.matches(topic))
+            if (!users.dead && users.selector.matches(topic))
             {
                 found = collect(users, stamp, found);
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Start matching a topic against the distinct templates in slices ({@link #matchSlice}); until
+     * {@link #endSliced}, templates no stream uses any more stay in place (unused), and new ones are added after the
+     * others, so the slices visit each template once.
+     *
+     * @param topic a topic's name.
+     */
+    void beginSliced(final String topic)
+    {
+        slicedTopic = topic;
+        slicedNext = 0;
+        slicedCount = 0;
+    }
+
+    /**
+     * Match the topic of {@link #beginSliced} against the next templates, for about {@code budget} steps (one
+     * template's match is never split).
+     *
+     * @param budget steps.
+     * @return the steps taken.
+     */
+    long matchSlice(final long budget)
+    {
+        final String topic = slicedTopic;
+        long spent = 0;
+        while (slicedNext < templateCount && spent < budget)
+        {
+            final Users users = templates[slicedNext++];
+            if (users.dead)
+            {
+                continue;
+            }
+            spent += users.selector.matchCost(topic.length());
+            if (users.selector.matches(topic))
+            {
+                if (slicedCount == slicedMatched.length)
+                {
+                    slicedMatched = Arrays.copyOf(slicedMatched, slicedCount << 1);
+                }
+                slicedMatched[slicedCount++] = users;
+            }
+        }
+        return spent;
+    }
+
+    /**
+     * Whether {@link #matchSlice} has visited every template.
+     *
+     * @return true when done.
+     */
+    boolean isSlicedDone()
+    {
+        return slicedNext >= templateCount;
+    }
+
+    /**
+     * End a sliced match: the streams the topic concerns now, each once with its link flags in
+     * {@link SharedStream#linkFlags}, as {@link #match} gives them (read them from {@link #matched()}).
+     *
+     * @return how many streams.
+     */
+    int endSliced()
+    {
+        final long stamp = ++this.stamp;
+        int found = collect(wildcard, stamp, 0);
+        final Users exactUsers = exact.get(slicedTopic);
+        if (null != exactUsers)
+        {
+            found = collect(exactUsers, stamp, found);
+        }
+        for (int i = 0; i < slicedCount; i++)
+        {
+            found = collect(slicedMatched[i], stamp, found);
+            slicedMatched[i] = null;
+        }
+        slicedTopic = null;
+        slicedCount = 0;
+        for (int i = templateCount - 1; i >= 0; i--)
+        {
+            if (templates[i].dead)
+            {
+                removeTemplate(templates[i]);
             }
         }
         return found;
@@ -196,6 +287,15 @@ final class SelectorIndex
             stream.linkFlags |= users.flags[i];
         }
         return count;
+    }
+
+    private void removeTemplate(final Users users)
+    {
+        final int last = --templateCount;
+        final Users moved = templates[last];
+        templates[users.listIndex] = moved;
+        moved.listIndex = users.listIndex;
+        templates[last] = null;
     }
 
     private TopicSelector sharedOf(final TopicSelector selector)
@@ -265,11 +365,14 @@ final class SelectorIndex
                     if (null != users && users.remove(stream, flag) && 0 == users.count)
                     {
                         templatesByText.remove(selector.text());
-                        final int last = --templateCount;
-                        final Users moved = templates[last];
-                        templates[users.listIndex] = moved;
-                        moved.listIndex = users.listIndex;
-                        templates[last] = null;
+                        if (null == slicedTopic)
+                        {
+                            removeTemplate(users);
+                        }
+                        else
+                        {
+                            users.dead = true;
+                        }
                         templateParts -= selector.templateParts();
                         final InetAddress owner = users.owner;
                         if (null != owner)
@@ -310,6 +413,7 @@ final class SelectorIndex
         private int count;
         private int listIndex;
         private InetAddress owner;
+        private boolean dead;
 
         Users(final TopicSelector selector)
         {

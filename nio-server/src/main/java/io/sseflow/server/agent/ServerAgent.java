@@ -319,7 +319,9 @@ final class ServerAgent implements Agent, SelectionHandler
      * most {@code POLL_LIMIT} events are appended between two flushes, as before, so subscribers are not lapped. While
      * template selectors are live, events are taken as many at a time as new topics of the longest name could be
      * matched within {@link #LINK_STEPS_PER_CYCLE} steps (at least one), and the cycle ends once new topics' linking
-     * has taken that many: the rest wait in the sequencer, in order. One new topic's matching is never split.
+     * has taken that many: the rest wait in the sequencer, in order. Taken one at a time, an event whose new topics would
+     * take more than the budget left waits (copied, its topics pinned) while they are linked in slices over the next
+     * cycles ({@link FrameAssembler#resumeDeferred}), and nothing is polled meanwhile: events keep their order.
      */
     private int drainPublishes()
     {
@@ -328,11 +330,24 @@ final class ServerAgent implements Agent, SelectionHandler
         int rounds = 0;
         int polled;
         streams.startCycle();
+        if (frames.isDeferred())
+        {
+            workCount += frames.resumeDeferred(LINK_STEPS_PER_CYCLE);
+            if (frames.isDeferred())
+            {
+                if (readyCount > 0)
+                {
+                    workCount += processReady();
+                }
+                return workCount;
+            }
+        }
         final int chunk = streams.templateCount() > 0 ?
             (int)Math.max(1, Math.min(POLL_LIMIT, LINK_STEPS_PER_CYCLE / streams.newTopicWorstSteps())) : POLL_LIMIT;
         final int maxRounds = MAX_PUBLISH_ROUNDS * (POLL_LIMIT / chunk);
         do
         {
+            frames.deferLinkingOver(1 == chunk, LINK_STEPS_PER_CYCLE - streams.newTopicSteps());
             polled = sequencer.poll(frames, Math.min(chunk, POLL_LIMIT - appended));
             lastPollCount = polled;
             appended += polled;
@@ -342,7 +357,7 @@ final class ServerAgent implements Agent, SelectionHandler
                 workCount += processReady();
             }
         }
-        while (polled > 0 && appended < POLL_LIMIT && ++rounds < maxRounds &&
+        while (polled > 0 && appended < POLL_LIMIT && ++rounds < maxRounds && !frames.isDeferred() &&
             streams.newTopicSteps() < LINK_STEPS_PER_CYCLE);
         return workCount;
     }

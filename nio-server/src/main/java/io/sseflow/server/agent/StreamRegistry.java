@@ -53,6 +53,10 @@ final class StreamRegistry
     private int nextLinking;
     private long linkEpoch;
     private long newTopicSteps;
+    private final TopicState[] deferred = new TopicState[io.sseflow.server.mercure.MercurePublish.MAX_TOPICS];
+    private int deferredCount;
+    private int deferredAt;
+    private boolean deferredStarted;
     private SharedStream[] draining = new SharedStream[4];
     private int drainingCount;
     private long appliedSeq;
@@ -221,6 +225,92 @@ final class StreamRegistry
     }
 
     /**
+     * Would linking these topics (those not linked yet) take more than {@code budget} steps?
+     *
+     * @param eventTopics an event's live topics.
+     * @param topicCount  how many.
+     * @param budget      steps left.
+     * @return true when they should be linked in slices ({@link #deferLinking}) before the event is handled.
+     */
+    boolean linkingExceeds(final TopicState[] eventTopics, final int topicCount, final long budget)
+    {
+        if (0 == count)
+        {
+            return false;
+        }
+        long steps = 0;
+        for (int i = 0; i < topicCount; i++)
+        {
+            if (!eventTopics[i].linked)
+            {
+                steps += index.matchCost(eventTopics[i].name().length());
+            }
+        }
+        return steps > budget;
+    }
+
+    /**
+     * Link an event's new topics in slices ({@link #linkDeferred}) while the event waits: no other topic or stream
+     * links to them meanwhile, and they then link as {@link #ensureLinked} would have at that moment.
+     *
+     * @param eventTopics an event's live topics, pinned until the event is handled.
+     * @param topicCount  how many.
+     */
+    void deferLinking(final TopicState[] eventTopics, final int topicCount)
+    {
+        deferredCount = 0;
+        for (int i = 0; i < topicCount; i++)
+        {
+            final TopicState topic = eventTopics[i];
+            if (!topic.linked && !topic.linkDeferred)
+            {
+                topic.linkDeferred = true;
+                deferred[deferredCount++] = topic;
+            }
+        }
+        deferredAt = 0;
+        deferredStarted = false;
+    }
+
+    /**
+     * One slice of {@link #deferLinking}: about {@code budget} steps of matching.
+     *
+     * @param budget steps.
+     * @return true when every deferred topic is linked.
+     */
+    boolean linkDeferred(final long budget)
+    {
+        long spent = 0;
+        while (deferredAt < deferredCount)
+        {
+            final TopicState topic = deferred[deferredAt];
+            if (!deferredStarted)
+            {
+                index.beginSliced(topic.name());
+                deferredStarted = true;
+            }
+            spent += index.matchSlice(budget - spent);
+            if (!index.isSlicedDone())
+            {
+                return false;
+            }
+            final int found = index.endSliced();
+            deferredStarted = false;
+            topic.linkDeferred = false;
+            topic.linked = true;
+            topic.linkEpoch = ++linkEpoch;
+            addFeeds(topic, found);
+            deferred[deferredAt++] = null;
+            if (spent >= budget && deferredAt < deferredCount)
+            {
+                return false;
+            }
+        }
+        deferredCount = 0;
+        return true;
+    }
+
+    /**
      * Streams still being linked ({@link #link}).
      *
      * @return the count.
@@ -303,7 +393,7 @@ final class StreamRegistry
      */
     void ensureLinked(final TopicState topic)
     {
-        if (topic.linked)
+        if (topic.linked || topic.linkDeferred)
         {
             return;
         }
@@ -314,7 +404,11 @@ final class StreamRegistry
             return;
         }
         newTopicSteps += index.matchCost(topic.name().length());
-        final int found = index.match(topic.name());
+        addFeeds(topic, index.match(topic.name()));
+    }
+
+    private void addFeeds(final TopicState topic, final int found)
+    {
         final SharedStream[] matched = index.matched();
         for (int i = 0; i < found; i++)
         {
@@ -565,7 +659,8 @@ final class StreamRegistry
         while (i < live.length)
         {
             final TopicState topic = live[i];
-            if (null == topic || topic.isFreed() || (topic.linked && topic.linkEpoch > stream.linkEpoch))
+            if (null == topic || topic.isFreed() || topic.linkDeferred ||
+                (topic.linked && topic.linkEpoch > stream.linkEpoch))
             {
                 spent++;
                 i++;

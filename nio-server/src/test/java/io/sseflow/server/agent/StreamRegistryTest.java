@@ -133,6 +133,38 @@ class StreamRegistryTest
         assertEquals(0, streams.templateParts(), "the last stream using it takes it away");
     }
 
+    @Test
+    void shouldLinkANewTopicInSlicesWhileItsEventWaitsIncludingStreamsCreatedOrFreedMeanwhile()
+    {
+        final SharedStream first = streams.getOrCreate(SelectorSet.of("{a}{b}{c}"), null);
+        final SharedStream second = streams.getOrCreate(SelectorSet.of("{x}{y}{z}", "u"), null);
+        final SharedStream leaving = streams.getOrCreate(SelectorSet.of("{p}{q}{r}"), null);
+        final SharedStream other = streams.getOrCreate(SelectorSet.of("nothing{a}"), null);
+        linkAll();
+        final TopicState topic = topics.getOrCreateText("abcdef");
+        final TopicState[] eventTopics = {topic};
+        final long oneTopic = TopicSelector.parse("{a}{b}{c}").matchCost(6);
+        assertTrue(streams.linkingExceeds(eventTopics, 1, oneTopic));
+        assertFalse(streams.linkingExceeds(eventTopics, 1, 100 * oneTopic));
+
+        streams.deferLinking(eventTopics, 1);
+        assertFalse(streams.linkDeferred(1), "one template per slice");
+        final SharedStream joining = streams.getOrCreate(SelectorSet.of("{j}", "k"), null);
+        final SharedStream exact = streams.getOrCreate(SelectorSet.of("abcdef"), null);
+        streams.free(leaving);
+        int slices = 1;
+        while (!streams.linkDeferred(1))
+        {
+            slices++;
+        }
+        assertTrue(slices >= 3, "slices: " + slices);
+        assertTrue(topic.linked);
+        linkAll();
+        assertEquals(Set.of(first, second, joining, exact), targets(1, false, topic),
+            "every live stream it concerns, those created meanwhile too, each linked once");
+        assertFalse(targets(2, false, topic).contains(other));
+    }
+
     private static TopicSelector template(final SharedStream stream)
     {
         for (int i = 0; i < stream.selectors.size(); i++)

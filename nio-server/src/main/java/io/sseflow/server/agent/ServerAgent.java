@@ -45,7 +45,8 @@ final class ServerAgent implements Agent, SelectionHandler
     private static final int POLL_LIMIT = 1024;
     /**
      * Steps of selector matching ({@link io.sseflow.server.selector.TopicSelector#matchCost}) new streams' linking
-     * may take per duty cycle ({@link StreamRegistry#link}): well under a millisecond.
+     * ({@link StreamRegistry#link}) may take per duty cycle, and new topics' linking as much again: about 0.5 ms each
+     * at the ~2-2.5 ns a step takes on the VM the README's figures come from.
      */
     static final long LINK_STEPS_PER_CYCLE = 200_000;
     private static final int MAX_PUBLISH_ROUNDS = 64;

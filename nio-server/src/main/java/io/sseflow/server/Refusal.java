@@ -201,7 +201,20 @@ public enum Refusal
      * has no room for another stream's first buffer: 503 with {@code Retry-After}.
      */
     STREAM_BUDGET(503, "stream_budget", "stream history budget full: too many streams of several topics",
-        "Retry-After: 1");
+        "Retry-After: 1"),
+
+    /**
+     * A subscription whose new URI-template selectors would take what its client address brought over
+     * {@code --max-template-parts-per-address} (429, with {@code Retry-After}).
+     */
+    ADDRESS_TEMPLATE_LIMIT(429, "address_template_limit", "too many URI-template selector parts from this address",
+        "Retry-After: 1"),
+
+    /**
+     * A subscription whose new URI-template selectors would take the hub over {@code --max-template-parts}
+     * (503, with {@code Retry-After}).
+     */
+    TEMPLATE_LIMIT(503, "template_limit", "URI-template selector limit reached", "Retry-After: 1");
 
     static final Refusal[] VALUES = values();
 

@@ -109,6 +109,17 @@ public final class ServerConfig
      */
     public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 1000;
     /**
+     * Default limit of the parts (literals and expressions) of the distinct URI-template selectors one client
+     * address brought to the hub (it subscribed first with them) that live streams still use; a subscription that
+     * would bring more is answered 429.
+     */
+    public static final int DEFAULT_MAX_TEMPLATE_PARTS_PER_ADDRESS = 1024;
+    /**
+     * Default limit of the parts of the distinct URI-template selectors of all live streams; a subscription that
+     * would add more is answered 503.
+     */
+    public static final int DEFAULT_MAX_TEMPLATE_PARTS = 4096;
+    /**
      * Default time {@link SseServer#close()} waits for streams to be flushed before closing them anyway.
      */
     public static final long DEFAULT_SHUTDOWN_TIMEOUT_MS = 5_000;
@@ -127,6 +138,8 @@ public final class ServerConfig
     long heartbeatMs = DEFAULT_HEARTBEAT_MS;
     int maxConnections = DEFAULT_MAX_CONNECTIONS;
     int maxConnectionsPerAddress = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
+    int maxTemplatePartsPerAddress = DEFAULT_MAX_TEMPLATE_PARTS_PER_ADDRESS;
+    int maxTemplateParts = DEFAULT_MAX_TEMPLATE_PARTS;
     String trustedProxiesList = DEFAULT_TRUSTED_PROXIES;
     String allowOrigin;
     int historyBytes = DEFAULT_HISTORY_BYTES;
@@ -190,6 +203,9 @@ public final class ServerConfig
         check(maxConnections >= 1, "max connections must be at least 1: " + maxConnections);
         check(maxConnectionsPerAddress >= 1,
             "max connections per address must be at least 1: " + maxConnectionsPerAddress);
+        check(maxTemplatePartsPerAddress >= 0,
+            "max template parts per address must be at least 0: " + maxTemplatePartsPerAddress);
+        check(maxTemplateParts >= 0, "max template parts must be at least 0: " + maxTemplateParts);
         final TrustedProxies proxies = TrustedProxies.parse(require(trustedProxiesList, "trusted proxies"));
         check(maxEventBytes >= 256 && maxEventBytes <= 64 * 1024 * 1024,
             "max event bytes must be 256..67108864: " + maxEventBytes);
@@ -499,6 +515,26 @@ public final class ServerConfig
     public int maxConnectionsPerAddress()
     {
         return maxConnectionsPerAddress;
+    }
+
+    /**
+     * Limit of the parts of the distinct template selectors one client address brought that live streams use.
+     *
+     * @return parts (0: no template selector).
+     */
+    public int maxTemplatePartsPerAddress()
+    {
+        return maxTemplatePartsPerAddress;
+    }
+
+    /**
+     * Limit of the parts of the distinct template selectors of all live streams.
+     *
+     * @return parts (0: no template selector).
+     */
+    public int maxTemplateParts()
+    {
+        return maxTemplateParts;
     }
 
     /**

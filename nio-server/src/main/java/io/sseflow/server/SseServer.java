@@ -468,6 +468,35 @@ public final class SseServer implements AutoCloseable
         }
 
         /**
+         * Limit of the parts (literals and expressions) of the distinct URI-template selectors one client address
+         * brought to the hub (it subscribed first with them) that live streams still use, default
+         * {@value ServerConfig#DEFAULT_MAX_TEMPLATE_PARTS_PER_ADDRESS}: subscribing with templates already in use
+         * costs nothing. A subscription that would bring more is answered 429.
+         *
+         * @param maxTemplatePartsPerAddress parts, 0 or more.
+         * @return this.
+         */
+        public Builder maxTemplatePartsPerAddress(final int maxTemplatePartsPerAddress)
+        {
+            settings().maxTemplatePartsPerAddress = maxTemplatePartsPerAddress;
+            return this;
+        }
+
+        /**
+         * Limit of the parts of the distinct URI-template selectors of all live streams, default
+         * {@value ServerConfig#DEFAULT_MAX_TEMPLATE_PARTS}: what matching a new topic against them costs at most
+         * grows with it. A subscription that would add more is answered 503.
+         *
+         * @param maxTemplateParts parts, 0 or more.
+         * @return this.
+         */
+        public Builder maxTemplateParts(final int maxTemplateParts)
+        {
+            settings().maxTemplateParts = maxTemplateParts;
+            return this;
+        }
+
+        /**
          * Proxies whose {@code X-Forwarded-For} (or, without it, RFC 7239 {@code Forwarded}) header names the real
          * client, default {@value ServerConfig#DEFAULT_TRUSTED_PROXIES}: a comma-separated list of
          * IPv4/IPv6 addresses and CIDRs such as {@code 10.0.0.0/8} or {@code fd00::/8}; {@code ""} ignores

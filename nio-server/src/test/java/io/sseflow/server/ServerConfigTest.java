@@ -56,6 +56,15 @@ class ServerConfigTest
     }
 
     @Test
+    void shouldRefuseNegativeTemplatePartLimits()
+    {
+        assertEquals("max template parts per address must be at least 0: -1", assertThrows(
+            IllegalArgumentException.class, () -> SseServer.builder().maxTemplatePartsPerAddress(-1).build()).getMessage());
+        assertEquals("max template parts must be at least 0: -1", assertThrows(
+            IllegalArgumentException.class, () -> SseServer.builder().maxTemplateParts(-1).build()).getMessage());
+    }
+
+    @Test
     void shouldFixTheSettingsOnceAServerIsBuilt()
     {
         final SseServer.Builder builder = SseServer.builder().port(0).history(7);

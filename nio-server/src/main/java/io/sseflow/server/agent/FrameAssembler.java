@@ -50,6 +50,13 @@ final class FrameAssembler implements SequencedEventHandler
     private final StreamRegistry streams;
     private final TopicState[] eventTopics = new TopicState[MercurePublish.MAX_TOPICS];
     private final PublishRecord record = new PublishRecord();
+    private final UnsafeBuffer deferredRecord;
+    private int deferredLength;
+    private long deferredSeq;
+    private long deferredNumericId;
+    private boolean deferred;
+    private boolean mayDefer;
+    private long linkBudget;
 
     FrameAssembler(
         final AgentContext context,
@@ -68,7 +75,51 @@ final class FrameAssembler implements SequencedEventHandler
         this.readyQueue = readyQueue;
         this.frame = new UnsafeBuffer(ByteBuffer.allocateDirect(context.maxRecordLength + 64));
         this.seqFrame = new UnsafeBuffer(ByteBuffer.allocateDirect(context.maxRecordLength + 64));
+        this.deferredRecord = new UnsafeBuffer(ByteBuffer.allocateDirect(context.maxRecordLength + 64));
         this.streams = context.topics.streams();
+    }
+
+    /**
+     * Let the next events wait for their new topics' linking when it would take more than {@code budget} steps
+     * ({@link StreamRegistry#linkingExceeds}): only while events are taken one at a time, since nothing may be
+     * handled after a waiting event.
+     *
+     * @param mayDefer whether events are taken one at a time.
+     * @param budget   steps of new topics' linking left this cycle.
+     */
+    void deferLinkingOver(final boolean mayDefer, final long budget)
+    {
+        this.mayDefer = mayDefer;
+        this.linkBudget = budget;
+    }
+
+    /**
+     * Whether an event waits for its new topics' linking ({@link #resumeDeferred}); nothing more may be polled.
+     *
+     * @return true while one waits.
+     */
+    boolean isDeferred()
+    {
+        return deferred;
+    }
+
+    /**
+     * Link the waiting event's new topics for about {@code budget} steps, and handle the event once they are.
+     *
+     * @param budget steps of matching.
+     * @return 1 (work done).
+     */
+    int resumeDeferred(final long budget)
+    {
+        if (streams.linkDeferred(budget))
+        {
+            deferred = false;
+            final boolean mayDefer = this.mayDefer;
+            this.mayDefer = false;
+            onEvent(deferredRecord, 0, deferredLength, deferredSeq, deferredNumericId);
+            this.mayDefer = mayDefer;
+        }
+        return 1;
     }
 
     /**
@@ -77,6 +128,10 @@ final class FrameAssembler implements SequencedEventHandler
     public void onEvent(
         final DirectBuffer buffer, final int recordOffset, final int recordLength, final long seq, final long numericId)
     {
+        if (deferred)
+        {
+            throw new IllegalStateException("an event polled while another waits for its topics' linking, seq " + seq);
+        }
         final PublishRecord record = this.record.wrap(buffer, recordOffset);
         final int topicCount = resolveTopics(record);
         if (topicCount < 0)
@@ -84,6 +139,20 @@ final class FrameAssembler implements SequencedEventHandler
             return;
         }
         final TopicState[] eventTopics = this.eventTopics;
+        if (mayDefer && streams.linkingExceeds(eventTopics, topicCount, linkBudget))
+        {
+            deferredRecord.putBytes(0, buffer, recordOffset, recordLength);
+            deferredLength = recordLength;
+            deferredSeq = seq;
+            deferredNumericId = numericId;
+            deferred = true;
+            streams.deferLinking(eventTopics, topicCount);
+            for (int i = 0; i < topicCount; i++)
+            {
+                eventTopics[i] = null;
+            }
+            return;
+        }
         final int idLength = record.idLength();
         final int prefixLength = record.prefixLength();
         final int dataLength = record.dataLength();

@@ -43,6 +43,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class ServerAgent implements Agent, SelectionHandler
 {
     private static final int POLL_LIMIT = 1024;
+    /**
+     * Steps of selector matching ({@link io.sseflow.server.selector.TopicSelector#matchCost}) new streams' linking
+     * ({@link StreamRegistry#link}) may take per duty cycle, and new topics' linking as much again: about 0.5 ms each
+     * at the ~2-2.5 ns a step takes on the VM the README's figures come from.
+     */
+    static final long LINK_STEPS_PER_CYCLE = 200_000;
     private static final int MAX_PUBLISH_ROUNDS = 64;
 
     private final ServerConfig config;
@@ -68,6 +74,8 @@ final class ServerAgent implements Agent, SelectionHandler
     private final ShutdownDrain shutdown;
     private final ConnectionAcceptor acceptor;
     private final CatchUpHolds holds;
+    private final LinkHolds linkHolds;
+    private final StreamRegistry streams;
     private final RequestReader reader;
     private Connection[] ready = new Connection[16];
     private int readyCount;
@@ -106,6 +114,8 @@ final class ServerAgent implements Agent, SelectionHandler
         holds = new CatchUpHolds(sequencer, metrics, flusher);
         subscribeHandler = new SubscribeHandler(context, writer, flusher, holds, constant(responses.eventStreamHead()),
             constant(responses.eventStreamHead(CacheControl.PRIVATE)));
+        linkHolds = subscribeHandler.linkHolds();
+        streams = context.topics.streams();
         router = new RequestRouter(context, writer, subscribeHandler, publishHandler, demoPage);
         frames = new FrameAssembler(context, flusher, publishHandler, holds, this::scheduleReady);
         timers = new ConnectionTimers(context, writer, flusher);
@@ -148,6 +158,10 @@ final class ServerAgent implements Agent, SelectionHandler
         if (!holds.isEmpty())
         {
             workCount += holds.poll(nowNs);
+        }
+        if (!linkHolds.isEmpty() || streams.linkingCount() > 0)
+        {
+            workCount += linkHolds.poll(LINK_STEPS_PER_CYCLE);
         }
         if (closeRequested.get())
         {
@@ -303,7 +317,12 @@ final class ServerAgent implements Agent, SelectionHandler
      * one write: syscalls, not encoding, bound fan-out here. An HTTP publisher's pipelined POSTs are offered as they
      * are read (up to 64 in flight per connection) and answered in order; a connection answered in a round is handed
      * back to write its answers and read on, so rounds go on while answered publishers have more requests buffered; at
-     * most {@code POLL_LIMIT} events are appended between two flushes, as before, so subscribers are not lapped.
+     * most {@code POLL_LIMIT} events are appended between two flushes, as before, so subscribers are not lapped. While
+     * template selectors are live, events are taken as many at a time as new topics of the longest name could be
+     * matched within {@link #LINK_STEPS_PER_CYCLE} steps (at least one), and the cycle ends once new topics' linking
+     * has taken that many: the rest wait in the sequencer, in order. Taken one at a time, an event whose new topics would
+     * take more than the budget left waits (copied, its topics pinned) while they are linked in slices over the next
+     * cycles ({@link FrameAssembler#resumeDeferred}), and nothing is polled meanwhile: events keep their order.
      */
     private int drainPublishes()
     {
@@ -311,9 +330,26 @@ final class ServerAgent implements Agent, SelectionHandler
         int appended = 0;
         int rounds = 0;
         int polled;
+        streams.startCycle();
+        if (frames.isDeferred())
+        {
+            workCount += frames.resumeDeferred(LINK_STEPS_PER_CYCLE);
+            if (frames.isDeferred())
+            {
+                if (readyCount > 0)
+                {
+                    workCount += processReady();
+                }
+                return workCount;
+            }
+        }
+        final int chunk = streams.templateCount() > 0 ?
+            (int)Math.max(1, Math.min(POLL_LIMIT, LINK_STEPS_PER_CYCLE / streams.newTopicWorstSteps())) : POLL_LIMIT;
+        final int maxRounds = MAX_PUBLISH_ROUNDS * (POLL_LIMIT / chunk);
         do
         {
-            polled = sequencer.poll(frames, POLL_LIMIT - appended);
+            frames.deferLinkingOver(1 == chunk, LINK_STEPS_PER_CYCLE - streams.newTopicSteps());
+            polled = sequencer.poll(frames, Math.min(chunk, POLL_LIMIT - appended));
             lastPollCount = polled;
             appended += polled;
             workCount += polled;
@@ -322,7 +358,8 @@ final class ServerAgent implements Agent, SelectionHandler
                 workCount += processReady();
             }
         }
-        while (polled > 0 && appended < POLL_LIMIT && ++rounds < MAX_PUBLISH_ROUNDS);
+        while (polled > 0 && appended < POLL_LIMIT && ++rounds < maxRounds && !frames.isDeferred() &&
+            streams.newTopicSteps() < LINK_STEPS_PER_CYCLE);
         return workCount;
     }
 

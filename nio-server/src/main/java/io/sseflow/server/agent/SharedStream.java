@@ -9,7 +9,8 @@ import java.util.Arrays;
  * selectors of a {@code GET /events?topic=A&topic=B} or a Mercure subscription, and the private-update selectors
  * its authorization granted (null: public updates only). Each sequenced event its selectors match is appended
  * once to its log, so its subscribers' cursors stream it as they stream a topic: one write of
- * {@code log[cursor..head]}. It knows the live topics that feed it (matched once, when either was created) and is
+ * {@code log[cursor..head]}. It knows the live topics that feed it (matched once, when either was created; a new
+ * stream takes no event until it is linked to all of them, {@link StreamRegistry#link}) and is
  * freed, its log with it, when its last subscriber (or held connection, {@link CatchUpHolds}) leaves and no stream being ended still has a frame of its log in
  * flight ({@link #readers()}).
  * <p>
@@ -42,6 +43,17 @@ final class SharedStream extends StreamSource
     int markFlags;
     boolean draining;
     int holds;
+    // owned by the StreamRegistry: linking to the live topics in slices ({@link StreamRegistry#link}); while linking,
+    // the stream takes no event (it is filled once linked) and its connections wait ({@link LinkHolds})
+    boolean linking;
+    long linkEpoch;
+    int linkTopic;
+    int linkSelector;
+    int linkPartial;
+    TopicState linkAt;
+    // owned by the SelectorIndex: scratch of one match
+    long linkStamp;
+    int linkFlags;
     private Connection[] ending = new Connection[4];
     private int endingCount;
 
@@ -50,6 +62,16 @@ final class SharedStream extends StreamSource
         this.selectors = selectors;
         this.privateSelectors = privateSelectors;
         this.registry = registry;
+    }
+
+    /**
+     * Whether the stream is still being linked to the live topics: it takes no event yet.
+     *
+     * @return true while linking.
+     */
+    boolean isLinking()
+    {
+        return linking;
     }
 
     /**

@@ -23,7 +23,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * ({@link StreamLogs}), never on the topic history budget: no append here can shrink, evict or free a log being read,
  * so every frame copied is one that was whole in its topic's log when the fill began.
  * <p>
- * Not thread-safe: owned by the server agent; runs when a stream is created, not per event.
+ * Not thread-safe: owned by the server agent; runs when a stream is linked, not per event: both merges (newest first
+ * to find where the fill starts, then oldest first to copy) take O(log n) per event for n topic logs.
  */
 final class StreamFill
 {
@@ -86,32 +87,30 @@ final class StreamFill
         {
             ordinals[i] = logs[i].ordinalAfterSeq(after);
         }
-        while (true)
+        final int[] heap = new int[used];
+        final long[] heads = new long[used];
+        int size = 0;
+        for (int i = 0; i < used; i++)
         {
-            long seq = Long.MAX_VALUE;
-            int from = -1;
-            for (int i = 0; i < used; i++)
+            if (ordinals[i] < logs[i].nextOrdinal())
             {
-                if (ordinals[i] < logs[i].nextOrdinal())
-                {
-                    final long candidate = logs[i].seq(ordinals[i]);
-                    if (candidate < seq)
-                    {
-                        seq = candidate;
-                        from = i;
-                    }
-                }
+                heads[i] = logs[i].seq(ordinals[i]);
+                size = push(heap, size, heads, i);
             }
-            if (from < 0)
-            {
-                return;
-            }
+        }
+        while (size > 0)
+        {
+            final int from = heap[0];
+            final long seq = heads[from];
             append(target, logs[from], ordinals[from], seq);
-            for (int i = 0; i < used; i++)
+            while (size > 0 && heads[heap[0]] == seq)
             {
-                if (ordinals[i] < logs[i].nextOrdinal() && logs[i].seq(ordinals[i]) == seq)
+                final int log = heap[0];
+                size = pop(heap, size, heads);
+                if (++ordinals[log] < logs[log].nextOrdinal())
                 {
-                    ordinals[i]++;
+                    heads[log] = logs[log].seq(ordinals[log]);
+                    size = push(heap, size, heads, log);
                 }
             }
         }
@@ -146,28 +145,23 @@ final class StreamFill
         final int maxEvents,
         final long floorSeq)
     {
+        final int[] heap = new int[used];
+        final long[] heads = new long[used];
+        int size = 0;
+        for (int i = 0; i < used; i++)
+        {
+            if (ends[i] > starts[i])
+            {
+                heads[i] = -logs[i].seq(ends[i] - 1);
+                size = push(heap, size, heads, i);
+            }
+        }
         long bytes = 0;
         int events = 0;
-        while (true)
+        while (size > 0)
         {
-            long seq = Long.MIN_VALUE;
-            int from = -1;
-            for (int i = 0; i < used; i++)
-            {
-                if (ends[i] > starts[i])
-                {
-                    final long candidate = logs[i].seq(ends[i] - 1);
-                    if (candidate > seq)
-                    {
-                        seq = candidate;
-                        from = i;
-                    }
-                }
-            }
-            if (from < 0)
-            {
-                return floorSeq;
-            }
+            final int from = heap[0];
+            final long seq = -heads[from];
             final long ordinal = ends[from] - 1;
             final long length =
                 logs[from].frameEndPosition(ordinal) - logs[from].framePosition(ordinal) + MAX_RENAME_GROWTH;
@@ -177,14 +171,69 @@ final class StreamFill
             }
             bytes += length;
             events++;
-            for (int i = 0; i < used; i++)
+            while (size > 0 && heads[heap[0]] == -seq)
             {
-                if (ends[i] > starts[i] && logs[i].seq(ends[i] - 1) == seq)
+                final int log = heap[0];
+                size = pop(heap, size, heads);
+                if (--ends[log] > starts[log])
                 {
-                    ends[i]--;
+                    heads[log] = -logs[log].seq(ends[log] - 1);
+                    size = push(heap, size, heads, log);
                 }
             }
         }
+        return floorSeq;
+    }
+
+    /**
+     * Add a log to a min-heap of logs by {@code heads} (the seq of the next event to take, negated to walk newest
+     * first): each merge step then costs O(log n) for n logs, not a scan of all of them.
+     */
+    private static int push(final int[] heap, final int size, final long[] heads, final int log)
+    {
+        int at = size;
+        while (at > 0)
+        {
+            final int parent = (at - 1) >> 1;
+            if (heads[heap[parent]] <= heads[log])
+            {
+                break;
+            }
+            heap[at] = heap[parent];
+            at = parent;
+        }
+        heap[at] = log;
+        return size + 1;
+    }
+
+    private static int pop(final int[] heap, final int size, final long[] heads)
+    {
+        final int last = heap[size - 1];
+        final int count = size - 1;
+        int at = 0;
+        while (true)
+        {
+            int child = (at << 1) + 1;
+            if (child >= count)
+            {
+                break;
+            }
+            if (child + 1 < count && heads[heap[child + 1]] < heads[heap[child]])
+            {
+                child++;
+            }
+            if (heads[heap[child]] >= heads[last])
+            {
+                break;
+            }
+            heap[at] = heap[child];
+            at = child;
+        }
+        if (count > 0)
+        {
+            heap[at] = last;
+        }
+        return count;
     }
 
     private void append(final TopicLog target, final TopicLog source, final long ordinal, final long seq)

@@ -6,12 +6,14 @@ import io.sseflow.server.log.TopicLog;
 import io.sseflow.server.selector.SelectorKind;
 import io.sseflow.server.selector.SelectorSet;
 import io.sseflow.server.selector.TopicSelector;
+import io.sseflow.server.selector.TopicText;
 
 import java.net.InetAddress;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * The live {@link SharedStream}s, one per (selectors, private-update selectors), and the links between them and
@@ -19,11 +21,16 @@ import java.util.Objects;
  * topics; when a topic is first seen by the agent, against the live streams; it lasts until either is freed. So
  * a selector is never matched against a topic per event: {@link #collectTargets} only follows links.
  * <p>
- * A stream created while its topics already hold events is filled from their retained history by seq
- * ({@link StreamFill}), so a {@code Last-Event-ID} resumes on it even if no stream of that key existed when the
- * events were published. Streams' logs come from {@link StreamLogs}, with a budget of their own and a share per
- * client, never from the topics' history budget; a stream is freed with its log when its last subscriber leaves,
- * once no stream ended on it has a frame of its log still in flight.
+ * Matching is bounded work on the one agent thread: a new stream of exact topics only is linked at once (a lookup
+ * per topic); any other is linked in slices of a budget of matching steps per duty cycle ({@link #link}), taking no
+ * event until it is linked, its subscribers held meanwhile ({@link LinkHolds}). A topic first seen is matched once
+ * against each distinct selector of the live streams ({@link SelectorIndex}), whose templates' parts the hub bounds.
+ * <p>
+ * A stream is filled from its topics' retained history by seq when it is linked ({@link StreamFill}), so a
+ * {@code Last-Event-ID} resumes on it even if no stream of that key existed when the events were published, and it
+ * then takes every later event: no gap, no repeat. Streams' logs come from {@link StreamLogs}, with a budget of their
+ * own and a share per client, never from the topics' history budget; a stream is freed with its log when its last
+ * subscriber leaves, once no stream ended on it has a frame of its log still in flight.
  * <p>
  * Not thread-safe: owned by the server agent; {@link #collectTargets} allocates nothing once its array has grown
  * to the number of streams one event reaches.
@@ -40,6 +47,16 @@ final class StreamRegistry
     private SharedStream[] streams = new SharedStream[16];
     private int count;
     private SharedStream[] targets = new SharedStream[16];
+    private final SelectorIndex index = new SelectorIndex();
+    private SharedStream[] linking = new SharedStream[4];
+    private int linkingCount;
+    private int nextLinking;
+    private long linkEpoch;
+    private long newTopicSteps;
+    private final TopicState[] deferred = new TopicState[io.sseflow.server.mercure.MercurePublish.MAX_TOPICS];
+    private int deferredCount;
+    private int deferredAt;
+    private boolean deferredStarted;
     private SharedStream[] draining = new SharedStream[4];
     private int drainingCount;
     private long appliedSeq;
@@ -60,8 +77,11 @@ final class StreamRegistry
 
     /**
      * The stream of a key, created (linked to the live topics it concerns and filled from their history) when there
-     * is none. The caller adds a subscriber at once, so a new stream is never left idle.
-     *
+     * is none. The caller adds a subscriber at once, so a new stream is never left idle. A new stream with a wildcard
+     * or a template selector, or private-update selectors, is returned still linking ({@link SharedStream#isLinking()},
+     * {@link #link}); one of exact selectors only is linked and filled at once. The templates a new stream brings to
+     * the hub are charged to its client ({@link #templatePartsOf}).
+     * <p>
      * A new stream is refused when its client's share of the stream-log budget is used up, or the budget has no
      * room for another stream ({@link StreamLogs}); joining one that exists never is.
      *
@@ -86,15 +106,18 @@ final class StreamRegistry
         {
             return null;
         }
-        final SharedStream stream = new SharedStream(selectors, privateSelectors, this);
+        final SharedStream stream = new SharedStream(
+            index.share(selectors), null == privateSelectors ? null : index.share(privateSelectors), this);
         stream.log = logs.open(client);
-        byKey.put(key, stream);
+        byKey.put(new Key(stream.selectors, stream.privateSelectors), stream);
         if (count == streams.length)
         {
             streams = Arrays.copyOf(streams, count << 1);
         }
         stream.registryIndex = count;
         streams[count++] = stream;
+        index.add(stream, client);
+        stream.linkEpoch = linkEpoch;
 
         if (null == privateSelectors &&
             0 == selectors.count(SelectorKind.WILDCARD) && 0 == selectors.count(SelectorKind.TEMPLATE))
@@ -107,20 +130,229 @@ final class StreamRegistry
                     linkWith(topic, stream);
                 }
             }
+            fill.fill(stream);
         }
         else
         {
-            final TopicState[] live = topics.byIndexArray();
-            for (final TopicState topic : live)
+            stream.linking = true;
+            stream.linkTopic = 0;
+            if (linkingCount == linking.length)
             {
-                if (null != topic && !topic.isFreed())
-                {
-                    linkWith(topic, stream);
-                }
+                linking = Arrays.copyOf(linking, linkingCount << 1);
+            }
+            linking[linkingCount++] = stream;
+        }
+        return stream;
+    }
+
+    /**
+     * The template parts a subscription would add to the hub's distinct templates: 0 when its stream exists, else
+     * those of its selectors and private-update selectors no live stream uses yet.
+     *
+     * @param requested        the subscription's topic selectors.
+     * @param requestedPrivate the private-update selectors its authorization granted, or null.
+     * @return the parts.
+     */
+    long newTemplateParts(final SelectorSet requested, final SelectorSet requestedPrivate)
+    {
+        final SelectorSet selectors = matchingAll(requested);
+        final SelectorSet privateSelectors = null == requestedPrivate ? null : matchingAll(requestedPrivate);
+        if (byKey.containsKey(new Key(selectors, privateSelectors)))
+        {
+            return 0;
+        }
+        return index.newTemplateParts(selectors) + (null == privateSelectors ? 0 : index.newTemplateParts(privateSelectors));
+    }
+
+    /**
+     * The parts of the distinct template selectors of the live streams.
+     *
+     * @return the sum.
+     */
+    long templateParts()
+    {
+        return index.templateParts();
+    }
+
+    /**
+     * The parts of the distinct template selectors an address brought that live streams still use.
+     *
+     * @param owner a client's address.
+     * @return the sum.
+     */
+    long templatePartsOf(final InetAddress owner)
+    {
+        return index.templatePartsOf(owner);
+    }
+
+    /**
+     * The distinct template selectors of the live streams.
+     *
+     * @return the count.
+     */
+    int templateCount()
+    {
+        return index.templateCount();
+    }
+
+    /**
+     * Most steps matching one new topic may take now ({@link SelectorIndex#matchCost} for the longest topic text).
+     *
+     * @return the steps, at least 1.
+     */
+    long newTopicWorstSteps()
+    {
+        return index.matchCost(TopicText.MAX_LENGTH);
+    }
+
+    /**
+     * A duty cycle starts: {@link #newTopicSteps()} counts from 0.
+     */
+    void startCycle()
+    {
+        newTopicSteps = 0;
+    }
+
+    /**
+     * Steps of matching ({@link SelectorIndex#matchCost}) the topics first seen since {@link #startCycle()} took: a
+     * new topic is matched against every distinct selector at once, the event that brings it waiting for nothing.
+     *
+     * @return the steps.
+     */
+    long newTopicSteps()
+    {
+        return newTopicSteps;
+    }
+
+    /**
+     * Would linking these topics (those not linked yet) take more than {@code budget} steps?
+     *
+     * @param eventTopics an event's live topics.
+     * @param topicCount  how many.
+     * @param budget      steps left.
+     * @return true when they should be linked in slices ({@link #deferLinking}) before the event is handled.
+     */
+    boolean linkingExceeds(final TopicState[] eventTopics, final int topicCount, final long budget)
+    {
+        if (0 == count)
+        {
+            return false;
+        }
+        long steps = 0;
+        for (int i = 0; i < topicCount; i++)
+        {
+            if (!eventTopics[i].linked)
+            {
+                steps += index.matchCost(eventTopics[i].name().length());
             }
         }
-        fill.fill(stream);
-        return stream;
+        return steps > budget;
+    }
+
+    /**
+     * Link an event's new topics in slices ({@link #linkDeferred}) while the event waits: no other topic or stream
+     * links to them meanwhile, and they then link as {@link #ensureLinked} would have at that moment.
+     *
+     * @param eventTopics an event's live topics, pinned until the event is handled.
+     * @param topicCount  how many.
+     */
+    void deferLinking(final TopicState[] eventTopics, final int topicCount)
+    {
+        deferredCount = 0;
+        for (int i = 0; i < topicCount; i++)
+        {
+            final TopicState topic = eventTopics[i];
+            if (!topic.linked && !topic.linkDeferred)
+            {
+                topic.linkDeferred = true;
+                deferred[deferredCount++] = topic;
+            }
+        }
+        deferredAt = 0;
+        deferredStarted = false;
+    }
+
+    /**
+     * One slice of {@link #deferLinking}: about {@code budget} steps of matching.
+     *
+     * @param budget steps.
+     * @return true when every deferred topic is linked.
+     */
+    boolean linkDeferred(final long budget)
+    {
+        long spent = 0;
+        while (deferredAt < deferredCount)
+        {
+            final TopicState topic = deferred[deferredAt];
+            if (!deferredStarted)
+            {
+                index.beginSliced(topic.name());
+                deferredStarted = true;
+            }
+            spent += index.matchSlice(budget - spent);
+            if (!index.isSlicedDone())
+            {
+                return false;
+            }
+            final int found = index.endSliced();
+            deferredStarted = false;
+            topic.linkDeferred = false;
+            topic.linked = true;
+            topic.linkEpoch = ++linkEpoch;
+            addFeeds(topic, found);
+            deferred[deferredAt++] = null;
+            if (spent >= budget && deferredAt < deferredCount)
+            {
+                return false;
+            }
+        }
+        deferredCount = 0;
+        return true;
+    }
+
+    /**
+     * Streams still being linked ({@link #link}).
+     *
+     * @return the count.
+     */
+    int linkingCount()
+    {
+        return linkingCount;
+    }
+
+    /**
+     * Link the streams still linking to the live topics, for at most about {@code budget} steps of matching
+     * ({@link TopicSelector#matchCost}): one stream per call, in turn, from the topic (and selector) where its last
+     * slice stopped. A topic first seen meanwhile is linked to it by {@link #ensureLinked}, the stream being in the
+     * {@link SelectorIndex} from its creation. A stream done is filled from its topics' history and handed to
+     * {@code onLinked}: from then on it takes events, with no gap or repeat between the two.
+     *
+     * @param budget   steps of matching this call may take; one selector's match is never split.
+     * @param onLinked told of each stream linked.
+     * @return the steps taken.
+     */
+    long link(final long budget, final Consumer<SharedStream> onLinked)
+    {
+        if (0 == linkingCount)
+        {
+            return 0;
+        }
+        if (nextLinking >= linkingCount)
+        {
+            nextLinking = 0;
+        }
+        final int at = nextLinking++;
+        final SharedStream stream = linking[at];
+        final long spent = linkSlice(stream, budget);
+        if (stream.linkTopic < 0)
+        {
+            removeLinking(at);
+            stream.linking = false;
+            stream.linkAt = null;
+            fill.fill(stream);
+            onLinked.accept(stream);
+        }
+        return spent;
     }
 
     /**
@@ -161,21 +393,29 @@ final class StreamRegistry
      */
     void ensureLinked(final TopicState topic)
     {
-        if (topic.linked)
+        if (topic.linked || topic.linkDeferred)
         {
             return;
         }
         topic.linked = true;
-        final SharedStream[] streams = this.streams;
-        for (int i = 0, count = this.count; i < count; i++)
+        topic.linkEpoch = ++linkEpoch;
+        if (0 == count)
         {
-            final SharedStream stream = streams[i];
-            final int flags = stream.flagsFor(topic);
-            if (0 != flags)
-            {
-                topic.addFeed(stream, flags);
-                stream.addTopic(topic);
-            }
+            return;
+        }
+        newTopicSteps += index.matchCost(topic.name().length());
+        addFeeds(topic, index.match(topic.name()));
+    }
+
+    private void addFeeds(final TopicState topic, final int found)
+    {
+        final SharedStream[] matched = index.matched();
+        for (int i = 0; i < found; i++)
+        {
+            final SharedStream stream = matched[i];
+            matched[i] = null;
+            topic.addFeed(stream, stream.linkFlags);
+            stream.addTopic(topic);
         }
     }
 
@@ -222,6 +462,20 @@ final class StreamRegistry
             return;
         }
         byKey.remove(new Key(stream.selectors, stream.privateSelectors));
+        index.remove(stream);
+        if (stream.linking)
+        {
+            for (int i = 0; i < linkingCount; i++)
+            {
+                if (linking[i] == stream)
+                {
+                    removeLinking(i);
+                    break;
+                }
+            }
+            stream.linking = false;
+            stream.linkAt = null;
+        }
         final int index = stream.registryIndex;
         final int last = --count;
         final SharedStream moved = streams[last];
@@ -317,6 +571,10 @@ final class StreamRegistry
         appliedSeq = seq;
         if (0 == count)
         {
+            for (int t = 0; t < topicCount; t++)
+            {
+                ensureLinked(eventTopics[t]);
+            }
             return 0;
         }
         int found = 0;
@@ -326,7 +584,7 @@ final class StreamRegistry
             ensureLinked(topic);
             for (int i = 0, feeds = topic.feedCount; i < feeds; i++)
             {
-                if ((topic.feedFlags[i] & SharedStream.SUBSCRIBED) != 0)
+                if ((topic.feedFlags[i] & SharedStream.SUBSCRIBED) != 0 && !topic.feeds[i].linking)
                 {
                     add(found++, topic.feeds[i]);
                 }
@@ -358,7 +616,8 @@ final class StreamRegistry
         for (int i = 0; i < touched; i++)
         {
             final int flags = targets[i].markFlags;
-            if ((flags & SharedStream.SUBSCRIBED) != 0 && (!isPrivate || (flags & SharedStream.PRIVATE_ALLOWED) != 0))
+            if ((flags & SharedStream.SUBSCRIBED) != 0 && (!isPrivate || (flags & SharedStream.PRIVATE_ALLOWED) != 0) &&
+                !targets[i].linking)
             {
                 targets[found++] = targets[i];
             }
@@ -383,6 +642,112 @@ final class StreamRegistry
     private static SelectorSet matchingAll(final SelectorSet selectors)
     {
         return 0 == selectors.count(SelectorKind.WILDCARD) || 1 == selectors.size() ? selectors : WILDCARD_ONLY;
+    }
+
+    /**
+     * One slice of a stream's linking: see {@link #link}. Sets {@link SharedStream#linkTopic} to -1 when done.
+     */
+    private long linkSlice(final SharedStream stream, final long budget)
+    {
+        final SelectorSet selectors = stream.selectors;
+        final SelectorSet privateSelectors = stream.privateSelectors;
+        final int publicSize = selectors.size();
+        final int total = publicSize + (null == privateSelectors ? 0 : privateSelectors.size());
+        final TopicState[] live = topics.byIndexArray();
+        long spent = 0;
+        int i = stream.linkTopic;
+        while (i < live.length)
+        {
+            final TopicState topic = live[i];
+            if (null == topic || topic.isFreed() || topic.linkDeferred ||
+                (topic.linked && topic.linkEpoch > stream.linkEpoch))
+            {
+                spent++;
+                i++;
+                stream.linkAt = null;
+            }
+            else if (!topic.linked)
+            {
+                spent += index.matchCost(topic.name().length());
+                ensureLinked(topic);
+                i++;
+                stream.linkAt = null;
+            }
+            else
+            {
+                final String name = topic.name();
+                int selector = 0;
+                int flags = 0;
+                if (stream.linkAt == topic)
+                {
+                    selector = stream.linkSelector;
+                    flags = stream.linkPartial;
+                }
+                while (selector < total)
+                {
+                    if (selector < publicSize)
+                    {
+                        if ((flags & SharedStream.SUBSCRIBED) != 0)
+                        {
+                            selector = publicSize;
+                            continue;
+                        }
+                        final TopicSelector candidate = selectors.selector(selector);
+                        spent += candidate.matchCost(name.length());
+                        if (candidate.matches(name))
+                        {
+                            flags |= SharedStream.SUBSCRIBED;
+                        }
+                    }
+                    else
+                    {
+                        if ((flags & SharedStream.PRIVATE_ALLOWED) != 0)
+                        {
+                            break;
+                        }
+                        final TopicSelector candidate = privateSelectors.selector(selector - publicSize);
+                        spent += candidate.matchCost(name.length());
+                        if (candidate.matches(name))
+                        {
+                            flags |= SharedStream.PRIVATE_ALLOWED;
+                        }
+                    }
+                    selector++;
+                    if (spent >= budget && selector < total)
+                    {
+                        stream.linkAt = topic;
+                        stream.linkSelector = selector;
+                        stream.linkPartial = flags;
+                        stream.linkTopic = i;
+                        return spent;
+                    }
+                }
+                if (0 != flags)
+                {
+                    topic.addFeed(stream, flags);
+                    stream.addTopic(topic);
+                }
+                stream.linkAt = null;
+                i++;
+            }
+            if (spent >= budget)
+            {
+                stream.linkTopic = i;
+                return spent;
+            }
+        }
+        stream.linkTopic = -1;
+        return spent;
+    }
+
+    private void removeLinking(final int at)
+    {
+        System.arraycopy(linking, at + 1, linking, at, linkingCount - at - 1);
+        linking[--linkingCount] = null;
+        if (nextLinking > at)
+        {
+            nextLinking--;
+        }
     }
 
     private void add(final int index, final SharedStream stream)

@@ -20,6 +20,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.CachedNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,6 +54,7 @@ final class SubscribeHandler
     private final ResponseWriter writer;
     private final SubscriberFlusher flusher;
     private final CatchUpHolds holds;
+    private final LinkHolds linkHolds;
     private final CachedNanoClock clock;
     private final AtomicBoolean closeRequested;
     private final ByteBuffer streamHead;
@@ -60,6 +62,12 @@ final class SubscribeHandler
     private final SubscribeAuthorizer subscribeAuthorizer;
     private final ParsedSubscribeRequest subscribeRequest = new ParsedSubscribeRequest();
     private final UnsafeBuffer fieldBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(MAX_FIELD_BYTES));
+
+    /**
+     * The last write time a held connection's cursor is given, far ahead, so that it sends no heartbeat (nor looks
+     * idle) before its response head.
+     */
+    static final long HELD_LAST_WRITE_NS = Long.MAX_VALUE >> 2;
 
     SubscribeHandler(
         final AgentContext context,
@@ -70,6 +78,7 @@ final class SubscribeHandler
         final ByteBuffer privateStreamHead)
     {
         this.holds = holds;
+        this.linkHolds = new LinkHolds(context.topics.streams(), this::startLinked);
         this.config = context.config;
         this.topics = context.topics;
         this.metrics = context.metrics;
@@ -80,6 +89,16 @@ final class SubscribeHandler
         this.streamHead = streamHead;
         this.privateStreamHead = privateStreamHead;
         subscribeAuthorizer = context.config.subscribeAuthorizer();
+    }
+
+    /**
+     * The subscribers waiting for their new stream to be linked.
+     *
+     * @return the holds.
+     */
+    LinkHolds linkHolds()
+    {
+        return linkHolds;
     }
 
     /**
@@ -432,13 +451,74 @@ final class SubscribeHandler
             return;
         }
         final StreamRegistry streams = topics.streams();
-        final SharedStream stream =
-            streams.getOrCreate(selectors, subscribeRequest.privateSelectors(), connection.remoteAddress);
+        final SelectorSet privateSelectors = subscribeRequest.privateSelectors();
+        final long newParts = streams.newTemplateParts(selectors, privateSelectors);
+        final InetAddress client = connection.remoteAddress;
+        if (newParts > 0 && null != client &&
+            streams.templatePartsOf(client) + newParts > config.maxTemplatePartsPerAddress())
+        {
+            writer.sendError(connection, Refusal.ADDRESS_TEMPLATE_LIMIT);
+            return;
+        }
+        if (newParts > 0 && streams.templateParts() + newParts > config.maxTemplateParts())
+        {
+            writer.sendError(connection, Refusal.TEMPLATE_LIMIT);
+            return;
+        }
+        final SharedStream stream = streams.getOrCreate(selectors, privateSelectors, client);
         if (null == stream)
         {
             writer.sendError(connection, streams.refusal());
             return;
         }
+        if (stream.isLinking())
+        {
+            connection.startStreaming(stream);
+            limitToCredentials(connection);
+            countSelectors(selectors);
+            connection.cursor.open(stream.log, stream.log.nextOrdinal(), null, HELD_LAST_WRITE_NS);
+            linkHolds.hold(connection, stream, idBuffer, idOffset, idLength, earliest, reportLastEventId,
+                subscribeRequest.credentialsInUrl());
+            metrics.increment(ServerCounter.SUBSCRIBERS);
+            return;
+        }
+        resumeShared(connection, stream, selectors, idBuffer, idOffset, idLength, earliest, reportLastEventId,
+            subscribeRequest.credentialsInUrl(), false);
+    }
+
+    /**
+     * Start a connection held while its stream was linked ({@link LinkHolds}), now that it is, as
+     * {@link #startShared} starts one whose stream needed no linking.
+     */
+    void startLinked(
+        final Connection connection,
+        final SharedStream stream,
+        final DirectBuffer id,
+        final boolean earliest,
+        final boolean reportLastEventId,
+        final boolean credentialsInUrl)
+    {
+        resumeShared(connection, stream, stream.selectors, id, 0, id.capacity(), earliest, reportLastEventId,
+            credentialsInUrl, true);
+    }
+
+    /**
+     * The part of {@link #startShared} once the stream is linked.
+     *
+     * @param held whether the connection already streams (held while its stream was linked, counted a subscriber).
+     */
+    private void resumeShared(
+        final Connection connection,
+        final SharedStream stream,
+        final SelectorSet selectors,
+        final DirectBuffer idBuffer,
+        final int idOffset,
+        final int idLength,
+        final boolean earliest,
+        final boolean reportLastEventId,
+        final boolean credentialsInUrl,
+        final boolean held)
+    {
         final TopicLog log = stream.log;
         long startOrdinal = log.nextOrdinal();
         boolean found = !earliest;
@@ -455,7 +535,11 @@ final class SubscribeHandler
                 holds.shouldHold(stream.appliedSeq(), idBuffer, idOffset, idLength))
             {
                 startStreaming(connection, stream, selectors, log.nextOrdinal(),
-                    head(connection, reportLastEventId, idBuffer, idOffset, idLength));
+                    head(connection, reportLastEventId, credentialsInUrl, idBuffer, idOffset, idLength), held);
+                if (held)
+                {
+                    metrics.decrement(ServerCounter.SUBSCRIBERS);
+                }
                 holds.hold(connection, stream, idBuffer, idOffset, idLength, clock.nanoTime());
                 flusher.flush(connection);
                 return;
@@ -468,9 +552,12 @@ final class SubscribeHandler
             }
         }
         startStreaming(connection, stream, selectors, startOrdinal,
-            head(connection, reportLastEventId, idBuffer, idOffset, found ? idLength : 0));
+            head(connection, reportLastEventId, credentialsInUrl, idBuffer, idOffset, found ? idLength : 0), held);
         stream.addSubscriber(connection);
-        metrics.increment(ServerCounter.SUBSCRIBERS);
+        if (!held)
+        {
+            metrics.increment(ServerCounter.SUBSCRIBERS);
+        }
         flusher.flush(connection);
     }
 
@@ -481,22 +568,26 @@ final class SubscribeHandler
      * what the socket did not take (nothing, usually) is left for the cursor.
      *
      * @param reportLastEventId whether the head carries {@code Last-Event-ID}.
+     * @param credentialsInUrl  whether the request carried its credentials in the URL ({@code Cache-Control:
+     *                          private}).
      * @param idLength          of the id it carries; 0 for {@code earliest}.
      * @return the bytes the cursor sends before any event, or null for none.
      */
     private ByteBuffer head(
         final Connection connection,
         final boolean reportLastEventId,
+        final boolean credentialsInUrl,
         final DirectBuffer idBuffer,
         final int idOffset,
         final int idLength)
     {
         if (!reportLastEventId)
         {
-            return constantStreamHead();
+            return credentialsInUrl ? privateStreamHead : streamHead;
         }
         final int length = writer.responses().putEventStreamHeadWithLastEventId(
-            writer.buffer(), 0, idBuffer, idOffset, idLength, cacheControl());
+            writer.buffer(), 0, idBuffer, idOffset, idLength,
+            credentialsInUrl ? CacheControl.PRIVATE : CacheControl.NO_CACHE);
         return writer.writeStreamHead(connection, length);
     }
 
@@ -505,14 +596,23 @@ final class SubscribeHandler
         final SharedStream stream,
         final SelectorSet selectors,
         final long startOrdinal,
-        final ByteBuffer head)
+        final ByteBuffer head,
+        final boolean held)
     {
-        connection.startStreaming(stream);
-        limitToCredentials(connection);
+        if (!held)
+        {
+            connection.startStreaming(stream);
+            limitToCredentials(connection);
+            countSelectors(selectors);
+        }
+        connection.cursor.open(stream.log, startOrdinal, head, clock.nanoTime());
+    }
+
+    private void countSelectors(final SelectorSet selectors)
+    {
         metrics.addSelectors(SelectorKind.EXACT, selectors.count(SelectorKind.EXACT));
         metrics.addSelectors(SelectorKind.WILDCARD, selectors.count(SelectorKind.WILDCARD));
         metrics.addSelectors(SelectorKind.TEMPLATE, selectors.count(SelectorKind.TEMPLATE));
-        connection.cursor.open(stream.log, startOrdinal, head, clock.nanoTime());
     }
 
     /**

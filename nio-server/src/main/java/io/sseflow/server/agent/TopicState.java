@@ -35,6 +35,8 @@ final class TopicState extends StreamSource
     byte[] feedFlags = NO_FLAGS;
     int feedCount;
     boolean linked;
+    boolean linkDeferred;
+    long linkEpoch;
     // owned by the server agent: the topic's retained private updates, kept apart from the log native streams read
     TopicLog privateLog;
 

@@ -9,8 +9,9 @@
  *     frame, appended once to the topic's log ({@code TopicState}, found in the {@code TopicRegistry}) and once to
  *     each {@code SharedStream} its topics feed (streams of several topics or selectors, kept by the
  *     {@code StreamRegistry}, their logs drawn from {@code StreamLogs}' own budget with a share per client, filled
- *     from history by {@code StreamFill} when created), and answers the HTTP
- *     publisher waiting for it; publishers' pipelined requests are then read on;</li>
+ *     from history by {@code StreamFill} once linked), and answers the HTTP publisher waiting for it; publishers'
+ *     pipelined requests are then read on; a topic first seen is matched against the {@code SelectorIndex}, and the
+ *     cycle stops taking events once such matching took its budget;</li>
  *     <li>fan-out: {@code SubscriberFlusher} writes {@code log[cursor..head]} to every subscriber of the topics and
  *     shared streams ({@code StreamSource}s) that grew, in one write each, through {@code ResponseWriter};</li>
  *     <li>the selector: {@code ConnectionAcceptor} accepts (with {@code ClientAdmission}: connection and
@@ -24,6 +25,8 @@
  *     <li>{@code ConnectionTimers}: streams that did not drain a backlog in time dropped as slow consumers, streams
  *     whose credentials expired ended after whole frames, heartbeats, request and linger timeouts, the sweep of idle
  *     topics;</li>
+ *     <li>{@code LinkHolds}: new shared streams linked to the live topics in a budgeted slice, their held
+ *     subscribers started once linked;</li>
  *     <li>on close, {@code ShutdownDrain}: stop accepting, let what is sequenced be written, then close.</li>
  * </ol>
  * The collaborators share one {@code AgentContext} (the concluded {@code ServerConfig}, topics, counters, sequencer,

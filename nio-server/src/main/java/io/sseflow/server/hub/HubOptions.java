@@ -59,6 +59,12 @@ public final class HubOptions
         "  --max-connections-per-address N",
         "                         more connections from one IP get 429 (default " +
             ServerConfig.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS + ")",
+        "  --max-template-parts-per-address N",
+        "                         parts of the distinct URI templates one IP brought that streams",
+        "                         still use; more get 429 (default " +
+            ServerConfig.DEFAULT_MAX_TEMPLATE_PARTS_PER_ADDRESS + ")",
+        "  --max-template-parts N parts of the distinct URI-template selectors of all streams; more",
+        "                         get 503 (default " + ServerConfig.DEFAULT_MAX_TEMPLATE_PARTS + ")",
         "  --trusted-proxies LIST addresses or CIDRs (e.g. 10.0.0.0/8,fd00::/8) whose X-Forwarded-For or",
         "                         Forwarded header names the client that per-address limits count;",
         "                         '' trusts none (default " + TrustedProxies.DEFAULT + ")",
@@ -232,6 +238,12 @@ public final class HubOptions
                     break;
                 case "--max-connections-per-address":
                     builder.maxConnectionsPerAddress(intValue(flag, value, 1, Integer.MAX_VALUE));
+                    break;
+                case "--max-template-parts-per-address":
+                    builder.maxTemplatePartsPerAddress(intValue(flag, value, 0, Integer.MAX_VALUE));
+                    break;
+                case "--max-template-parts":
+                    builder.maxTemplateParts(intValue(flag, value, 0, Integer.MAX_VALUE));
                     break;
                 case "--trusted-proxies":
                     builder.trustedProxies(trustedProxies(flag, value));

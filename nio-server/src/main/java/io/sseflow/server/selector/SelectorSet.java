@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
  * The topic selectors of one subscription: 1 to {@link #MAX_SELECTORS} given, kept once each in the order of
@@ -153,6 +154,46 @@ public final class SelectorSet
             }
         }
         return false;
+    }
+
+    /**
+     * The same set made of the given instances of its selectors (an equal selector for each, as a hub-wide table
+     * of compiled selectors gives), so that sets sharing a template share its compiled form.
+     *
+     * @param shared gives, for each selector, an equal one to use instead (or the same).
+     * @return this set when nothing changed, else a set equal to this one.
+     */
+    public SelectorSet withShared(final UnaryOperator<TopicSelector> shared)
+    {
+        final TopicSelector[] replaced = new TopicSelector[selectors.length];
+        boolean changed = false;
+        for (int i = 0; i < selectors.length; i++)
+        {
+            final TopicSelector selector = shared.apply(selectors[i]);
+            if (!selectors[i].equals(selector))
+            {
+                throw new IllegalArgumentException("not the same selector: " + selector + " for " + selectors[i]);
+            }
+            replaced[i] = selector;
+            changed |= selector != selectors[i];
+        }
+        return changed ? new SelectorSet(replaced) : this;
+    }
+
+    /**
+     * The parts of the set's template selectors together ({@link TopicSelector#templateParts()}): what its
+     * compiled form and its matching work grow with.
+     *
+     * @return the sum.
+     */
+    public int templateParts()
+    {
+        int parts = 0;
+        for (final TopicSelector template : templates)
+        {
+            parts += template.templateParts();
+        }
+        return parts;
     }
 
     /**

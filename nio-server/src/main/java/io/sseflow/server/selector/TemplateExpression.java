@@ -1,5 +1,7 @@
 package io.sseflow.server.selector;
 
+import java.util.concurrent.ConcurrentHashMap;
+
 /**
  * One {@code {...}} expression of a URI template, matched as the set of texts it could expand to, with the
  * looseness hubs speaking this protocol have always had: the expression may expand to nothing; otherwise it is
@@ -20,6 +22,9 @@ final class TemplateExpression extends TemplatePart
 
     private static final long[] UNRESERVED = mask("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~");
     private static final long[] RESERVED = mask("!#$&'()*+,/:;=?@[]");
+
+    private static final int SHARED_VARIABLES = 32;
+    private static final ConcurrentHashMap<Integer, TemplateExpression> SHARED = new ConcurrentHashMap<>();
 
     private final char operator;
     private final char first;
@@ -50,6 +55,23 @@ final class TemplateExpression extends TemplatePart
         firstValueHigh = firstValue[1];
         valueLow = value[0];
         valueHigh = value[1];
+    }
+
+    /**
+     * The expression for these properties: one shared instance per distinct combination (of up to
+     * {@value #SHARED_VARIABLES} variables), expressions being immutable and matched by their properties only.
+     */
+    static TemplateExpression of(
+        final char operator, final int variables, final boolean firstExplode, final boolean anyExplode)
+    {
+        if (variables > SHARED_VARIABLES)
+        {
+            return new TemplateExpression(operator, variables, firstExplode, anyExplode);
+        }
+        final int key = (operator << 16) | (variables << 2) | (firstExplode ? 2 : 0) | (anyExplode ? 1 : 0);
+        final TemplateExpression shared = SHARED.get(key);
+        return null != shared ? shared : SHARED.computeIfAbsent(
+            key, ignore -> new TemplateExpression(operator, variables, firstExplode, anyExplode));
     }
 
     char operator()

@@ -3,19 +3,19 @@ package io.sseflow.server.selector;
 /**
  * Literal text of a URI template, compared character by character (a percent-encoded triplet in it matches the
  * same three characters only). From a few start positions it compares directly; from many it finds every
- * occurrence in one Knuth-Morris-Pratt pass, so a step costs at most the topic's length plus the literal's.
+ * occurrence in one Knuth-Morris-Pratt pass, so a step costs at most the topic's length plus the literal's. Its
+ * failure table is built the first time a scan needs it (a benign race: any thread builds the same table).
  */
 final class TemplateLiteral extends TemplatePart
 {
     private static final int DIRECT_COMPARISONS = 8;
 
     private final String text;
-    private final int[] failure;
+    private volatile int[] failure;
 
     TemplateLiteral(final String text)
     {
         this.text = text;
-        failure = failureTable(text);
     }
 
     String text()
@@ -49,7 +49,12 @@ final class TemplateLiteral extends TemplatePart
     private boolean scan(final CharSequence topic, final int length, final long[] from, final long[] to)
     {
         final String text = this.text;
-        final int[] failure = this.failure;
+        int[] failure = this.failure;
+        if (null == failure)
+        {
+            failure = failureTable(text);
+            this.failure = failure;
+        }
         final int literalLength = text.length();
         boolean any = false;
         int matched = 0;

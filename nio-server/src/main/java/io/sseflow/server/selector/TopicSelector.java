@@ -107,6 +107,40 @@ public final class TopicSelector
     }
 
     /**
+     * How many parts (literals and expressions) a template selector has, what its compiled form and its matching
+     * cost grow with; 0 for the wildcard and exact selectors.
+     *
+     * @return the count.
+     */
+    public int templateParts()
+    {
+        return null == template ? 0 : template.partCount();
+    }
+
+    /**
+     * Most steps {@link #matches} may take for a topic of this length: a deterministic measure of matching work
+     * (for a template (parts + 1) x (length + 1), whatever the topic; for an exact selector the comparison).
+     *
+     * @param topicLength of the topic, in chars.
+     * @return the steps, at least 1.
+     */
+    public long matchCost(final int topicLength)
+    {
+        switch (kind)
+        {
+            case WILDCARD:
+                return 1;
+
+            case TEMPLATE:
+                return topicLength + 1 + template.matchCost(topicLength);
+
+            case EXACT:
+            default:
+                return topicLength + 1;
+        }
+    }
+
+    /**
      * What this selector compares topics with.
      *
      * @return the kind.

@@ -14,17 +14,34 @@ import java.util.List;
  * <p>
  * Matching runs the parts in order over bit sets of topic positions (the positions where the parts so far can
  * end), so it costs at most (parts + 1) x (topic length) steps plus the literals' lengths, whatever the input:
- * no backtracking.
+ * no backtracking. Before that, a topic shorter than the literals together, or not starting with the leading literal
+ * or not ending with the trailing one, is refused by direct comparison. Expressions are shared flyweights
+ * ({@link TemplateExpression#of}), so a compiled template costs little more than its literals.
  */
 final class UriTemplate
 {
     private final TemplatePart[] parts;
     private final int expressions;
+    private final String leading;
+    private final String trailing;
+    private final int minLength;
 
     private UriTemplate(final TemplatePart[] parts, final int expressions)
     {
         this.parts = parts;
         this.expressions = expressions;
+        leading = parts[0] instanceof TemplateLiteral ? ((TemplateLiteral)parts[0]).text() : null;
+        final TemplatePart last = parts[parts.length - 1];
+        trailing = parts.length > 1 && last instanceof TemplateLiteral ? ((TemplateLiteral)last).text() : null;
+        int minLength = 0;
+        for (final TemplatePart part : parts)
+        {
+            if (part instanceof TemplateLiteral)
+            {
+                minLength += ((TemplateLiteral)part).text().length();
+            }
+        }
+        this.minLength = minLength;
     }
 
     /**
@@ -111,6 +128,11 @@ final class UriTemplate
     boolean matches(final CharSequence topic)
     {
         final int length = topic.length();
+        if (length < minLength || (null != leading && !regionEquals(topic, 0, leading)) ||
+            (null != trailing && !regionEquals(topic, length - trailing.length(), trailing)))
+        {
+            return false;
+        }
         final MatchScratch scratch = MatchScratch.forLength(length);
         final int words = MatchScratch.words(length);
         long[] from = scratch.first;
@@ -129,6 +151,30 @@ final class UriTemplate
             to = swap;
         }
         return TemplatePart.isSet(from, length);
+    }
+
+    /**
+     * Most steps {@link #matches} may take for a topic: (parts + 1) x (length + 1), the bound the matcher keeps
+     * whatever the input (its cheap exact checks of the leading and trailing literals often end it sooner).
+     *
+     * @param topicLength of the topic.
+     * @return the steps.
+     */
+    long matchCost(final int topicLength)
+    {
+        return (long)(parts.length + 1) * (topicLength + 1);
+    }
+
+    private static boolean regionEquals(final CharSequence topic, final int start, final String literal)
+    {
+        for (int i = 0, length = literal.length(); i < length; i++)
+        {
+            if (topic.charAt(start + i) != literal.charAt(i))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -248,7 +294,7 @@ final class UriTemplate
             final char next = text.charAt(i++);
             if (next == '}')
             {
-                parts.add(new TemplateExpression(operator, variables, firstExplode, anyExplode));
+                parts.add(TemplateExpression.of(operator, variables, firstExplode, anyExplode));
                 return i;
             }
             if (next != ',')

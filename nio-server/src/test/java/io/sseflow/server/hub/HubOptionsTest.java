@@ -57,6 +57,21 @@ class HubOptionsTest
     }
 
     @Test
+    void shouldParseTheTemplatePartLimitsAndDefaultThemAsDocumented()
+    {
+        final ServerConfig config = HubOptions.parse(new String[]{
+            "--max-template-parts-per-address", "64", "--max-template-parts=512"}).build().config();
+        assertEquals(64, config.maxTemplatePartsPerAddress());
+        assertEquals(512, config.maxTemplateParts());
+        final ServerConfig defaults = HubOptions.parse(new String[0]).build().config();
+        assertEquals(1024, defaults.maxTemplatePartsPerAddress());
+        assertEquals(4096, defaults.maxTemplateParts());
+        assertEquals(0, HubOptions.parse(new String[]{"--max-template-parts", "0"}).build().config().maxTemplateParts(),
+            "0: no template selector at all");
+        assertTrue(message("--max-template-parts", "-1").contains("--max-template-parts"));
+    }
+
+    @Test
     void shouldDefaultAsTheContractSays()
     {
         final ServerConfig config = HubOptions.parse(new String[0]).build().config();

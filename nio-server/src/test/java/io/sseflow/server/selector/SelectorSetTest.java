@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -89,6 +90,34 @@ class SelectorSetTest
         assertFalse(set.matchesAny("https://example.com/users/2"));
         assertFalse(set.matchesAny("https://example.com/books/9/pages"));
         assertTrue(SelectorSet.of("x", "*").matchesAny("anything"));
+    }
+
+    @Test
+    void shouldShareEqualSelectorsAndCountTemplateParts()
+    {
+        final TopicSelector shared = TopicSelector.parse("https://example.com/books/{id}");
+        final SelectorSet set = SelectorSet.of("https://example.com/books/{id}", "news", "*");
+        final SelectorSet sharing = set.withShared(selector -> selector.equals(shared) ? shared : selector);
+        assertEquals(set, sharing);
+        assertSame(shared, sharing.selector(1), "sorted: *, https://..., news");
+        assertSame(sharing, sharing.withShared(selector -> selector), "nothing to share: the same set");
+        assertEquals(2, set.templateParts(), "a literal and an expression; exact and wildcard count none");
+        assertEquals(7, SelectorSet.of("a{x}b{y}c", "d{z}").templateParts());
+        assertThrows(IllegalArgumentException.class, () -> set.withShared(selector -> shared));
+    }
+
+    @Test
+    void shouldBoundTheMatchCostByPartsAndTopicLength()
+    {
+        final TopicSelector template = TopicSelector.parse("https://example.com/books/{id}");
+        assertEquals(11 + 3 * 11, template.matchCost(10), "comparison, then (parts + 1) x (length + 1)");
+        assertEquals(11, TopicSelector.parse("news").matchCost(10));
+        assertEquals(1, TopicSelector.parse("*").matchCost(10));
+        assertTrue(template.matches("https://example.com/books/42"));
+        assertFalse(template.matches("http://example.com/books/42"), "the leading literal, compared first");
+        assertFalse(TopicSelector.parse("{id}.json").matches("42.jso"), "the trailing literal");
+        assertFalse(TopicSelector.parse("{a}-{b}-{c}").matches("-"), "shorter than the literals together");
+        assertTrue(TopicSelector.parse("{a}-{b}-{c}").matches("--"));
     }
 
     @Test

@@ -49,6 +49,12 @@ final class ServerAgent implements Agent, SelectionHandler
      * at the ~2-2.5 ns a step takes on the VM the README's figures come from.
      */
     static final long LINK_STEPS_PER_CYCLE = 200_000;
+    /**
+     * How long one duty cycle hands ready connections (accepts, requests, writes) to their handlers before it moves
+     * on to deliver events, run timers and link: a burst of a thousand requests (JWT checks, subscribes, replays)
+     * is served over several cycles, so events published meanwhile wait at most about this long plus one request.
+     */
+    static final long SELECT_BUDGET_NS = 1_000_000;
     private static final int MAX_PUBLISH_ROUNDS = 64;
 
     private final ServerConfig config;
@@ -148,7 +154,7 @@ final class ServerAgent implements Agent, SelectionHandler
         {
             workCount += flusher.flushDirtyTopics();
         }
-        workCount += poller.selectNow();
+        workCount += poller.selectNow(SELECT_BUDGET_NS);
         if (!disconnectRequests.isEmpty())
         {
             workCount += disconnectRequested();

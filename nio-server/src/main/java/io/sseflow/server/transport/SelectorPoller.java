@@ -1,5 +1,7 @@
 package io.sseflow.server.transport;
 
+import org.agrona.concurrent.NanoClock;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
@@ -43,7 +45,11 @@ public final class SelectorPoller implements AutoCloseable
     private final SelectedKeySet selectedKeySet;
     private final SelectionHandler handler;
     private final Consumer<SelectionKey> fallbackAction;
+    private final NanoClock clock;
     private int fallbackWorkCount;
+    private long fallbackStartNs;
+    private long fallbackBudgetNs;
+    private boolean fallbackCut;
 
     /**
      * Open a selector, with the array-backed key set when the JVM allows it.
@@ -63,8 +69,21 @@ public final class SelectorPoller implements AutoCloseable
      */
     public SelectorPoller(final SelectionHandler handler, final boolean tryReflection)
     {
+        this(handler, tryReflection, System::nanoTime);
+    }
+
+    /**
+     * Open a selector that reads a given clock to keep {@link #selectNow(long)} within its budget.
+     *
+     * @param handler       called for each ready key.
+     * @param tryReflection false to use the fallback path even when reflection would work.
+     * @param clock         the clock a budget is measured on.
+     */
+    public SelectorPoller(final SelectionHandler handler, final boolean tryReflection, final NanoClock clock)
+    {
         this.handler = handler;
-        this.fallbackAction = (key) -> fallbackWorkCount += handler.onSelected(key);
+        this.clock = clock;
+        this.fallbackAction = this::onSelectedInFallback;
         try
         {
             selector = Selector.open();
@@ -104,16 +123,43 @@ public final class SelectorPoller implements AutoCloseable
      */
     public int selectNow() throws IOException
     {
+        return selectNow(Long.MAX_VALUE);
+    }
+
+    /**
+     * Select without blocking and hand ready keys to the handler until {@code budgetNs} have passed (at least one
+     * key is handed): a burst of ready connections (a thousand requests arriving at once) is then served over
+     * several calls instead of holding the caller for all of them. Keys not handed are still ready and are selected
+     * again by the next call, which starts where this one stopped.
+     *
+     * @param budgetNs how long keys may be handed, measured on this poller's clock.
+     * @return the handler's summed work count.
+     * @throws IOException from the selector.
+     */
+    public int selectNow(final long budgetNs) throws IOException
+    {
         final SelectedKeySet selectedKeySet = this.selectedKeySet;
         if (null != selectedKeySet)
         {
             selector.selectNow();
-            return selectedKeySet.forEach(handler);
+            return 0 == selectedKeySet.size() ? 0 : selectedKeySet.forEach(handler, clock, clock.nanoTime(), budgetNs);
         }
 
         fallbackWorkCount = 0;
+        fallbackCut = false;
+        fallbackBudgetNs = budgetNs;
+        fallbackStartNs = clock.nanoTime();
         selector.selectNow(fallbackAction);
         return fallbackWorkCount;
+    }
+
+    private void onSelectedInFallback(final SelectionKey key)
+    {
+        if (!fallbackCut)
+        {
+            fallbackWorkCount += handler.onSelected(key);
+            fallbackCut = clock.nanoTime() - fallbackStartNs >= fallbackBudgetNs;
+        }
     }
 
     /**

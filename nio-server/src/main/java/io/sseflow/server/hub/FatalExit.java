@@ -208,20 +208,24 @@ final class FatalExit implements Thread.UncaughtExceptionHandler, ErrorHandler
         {
             return;
         }
-        try
+        // holding the stream's monitor (PrintStream locks itself), no other thread's print lands after the line
+        synchronized (err)
         {
-            if (printStackTrace)
+            try
             {
-                error.printStackTrace(err);
+                if (printStackTrace)
+                {
+                    error.printStackTrace(err);
+                }
+                err.println(PREFIX.concat(String.valueOf(error)));
+                err.flush();
             }
-            err.println(PREFIX.concat(String.valueOf(error)));
-            err.flush();
+            catch (final Throwable ex)
+            {
+                writePrebuiltLine(error);
+            }
+            halt.accept(STATUS);
         }
-        catch (final Throwable ex)
-        {
-            writePrebuiltLine(error);
-        }
-        halt.accept(STATUS);
     }
 
     /**

@@ -26,6 +26,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import static io.sseflow.server.support.HubSockets.connectFrom;
+import static io.sseflow.server.support.HubSockets.readLine;
+import static io.sseflow.server.support.HubSockets.residentBytes;
+import static io.sseflow.server.support.HubSockets.send;
+import static io.sseflow.server.support.HubSockets.skipHead;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -125,7 +130,7 @@ class SmallContainerIT
         {
             for (int i = 0; i < 2_000; i++)
             {
-                final Socket socket = connectFrom("127.0.2." + (1 + i / 500));
+                final Socket socket = connectFrom("127.0.2." + (1 + i / 500), port);
                 sockets.add(socket);
                 send(socket, "POST /events/bodies HTTP/1.1\r\nHost: x\r\nContent-Length: 65000\r\n" +
                     (i % 2 == 0 ? "Expect: 100-continue\r\n" : "") + "\r\n");
@@ -210,7 +215,7 @@ class SmallContainerIT
 
     private static void report(final String after) throws IOException
     {
-        final long rss = residentBytes();
+        final long rss = residentBytes(hub);
         System.out.printf("SmallContainerIT: after %s: hub RSS %.1f MiB%n", after, rss / 1048576.0);
         assertTrue(rss < RSS_LIMIT_BYTES, "hub RSS " + rss + " B after " + after);
     }
@@ -236,72 +241,12 @@ class SmallContainerIT
         throw new AssertionError("no " + name + " in " + metrics);
     }
 
-    private static long residentBytes() throws IOException
-    {
-        for (final String line : Files.readAllLines(Path.of("/proc/" + hub.pid() + "/status")))
-        {
-            if (line.startsWith("VmRSS:"))
-            {
-                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-            }
-        }
-        throw new IllegalStateException("no VmRSS for " + hub.pid());
-    }
-
     private static Socket connect() throws IOException
     {
         final Socket socket = new Socket();
         socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
         socket.setSoTimeout(20_000);
         return socket;
-    }
-
-    private static Socket connectFrom(final String sourceAddress) throws IOException
-    {
-        final Socket socket = new Socket();
-        socket.bind(new InetSocketAddress(sourceAddress, 0));
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-        socket.setSoTimeout(20_000);
-        return socket;
-    }
-
-    private static void send(final Socket socket, final String text) throws IOException
-    {
-        final OutputStream out = socket.getOutputStream();
-        out.write(text.getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-    }
-
-    private static String readLine(final InputStream in) throws IOException
-    {
-        final StringBuilder line = new StringBuilder();
-        int b;
-        while ((b = in.read()) >= 0 && b != '\n')
-        {
-            if (b != '\r')
-            {
-                line.append((char)b);
-            }
-            if (line.length() > 8192)
-            {
-                break;
-            }
-        }
-        return line.toString();
-    }
-
-    private static int skipHead(final InputStream in) throws IOException
-    {
-        int contentLength = 0;
-        String line;
-        while (!(line = readLine(in)).isEmpty())
-        {
-            if (line.regionMatches(true, 0, "content-length:", 0, 15))
-            {
-                contentLength = Integer.parseInt(line.substring(15).trim());
-            }
-        }
-        return contentLength;
     }
 
     private static void skipResponse(final InputStream in) throws IOException

@@ -24,6 +24,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
+import static io.sseflow.server.support.HubSockets.connectFrom;
+import static io.sseflow.server.support.HubSockets.readLine;
+import static io.sseflow.server.support.HubSockets.residentBytes;
+import static io.sseflow.server.support.HubSockets.send;
+import static io.sseflow.server.support.HubSockets.skipHead;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -321,66 +326,6 @@ class StreamLogBudgetIT
             send(socket, "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
             return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         }
-    }
-
-    private static long residentBytes(final Process hub) throws IOException
-    {
-        for (final String line : Files.readAllLines(Path.of("/proc/" + hub.pid() + "/status")))
-        {
-            if (line.startsWith("VmRSS:"))
-            {
-                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-            }
-        }
-        throw new IllegalStateException("no VmRSS for " + hub.pid());
-    }
-
-    private static Socket connectFrom(final String sourceAddress, final int port) throws IOException
-    {
-        final Socket socket = new Socket();
-        socket.bind(new InetSocketAddress(sourceAddress, 0));
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-        socket.setSoTimeout(20_000);
-        return socket;
-    }
-
-    private static void send(final Socket socket, final String text) throws IOException
-    {
-        final OutputStream out = socket.getOutputStream();
-        out.write(text.getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-    }
-
-    private static String readLine(final InputStream in) throws IOException
-    {
-        final StringBuilder line = new StringBuilder();
-        int b;
-        while ((b = in.read()) >= 0 && b != '\n')
-        {
-            if (b != '\r')
-            {
-                line.append((char)b);
-            }
-            if (line.length() > 8192)
-            {
-                break;
-            }
-        }
-        return line.toString();
-    }
-
-    private static int skipHead(final InputStream in) throws IOException
-    {
-        int contentLength = 0;
-        String line;
-        while (!(line = readLine(in)).isEmpty())
-        {
-            if (line.regionMatches(true, 0, "content-length:", 0, 15))
-            {
-                contentLength = Integer.parseInt(line.substring(15).trim());
-            }
-        }
-        return contentLength;
     }
 
     /**

@@ -8,7 +8,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ConnectException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,9 +16,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import static io.sseflow.server.support.HubSockets.assertPortClosed;
+import static io.sseflow.server.support.HubSockets.readUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -133,28 +133,6 @@ class HeapExhaustionIT
             return -1;
         }
         return read;
-    }
-
-    private static String readUntil(final InputStream in, final String end) throws IOException
-    {
-        final StringBuilder text = new StringBuilder();
-        int b;
-        while (text.length() < 64 * 1024 && text.indexOf(end) < 0 && (b = in.read()) >= 0)
-        {
-            text.append((char)b);
-        }
-        return text.toString();
-    }
-
-    private static void assertPortClosed(final int port)
-    {
-        assertThrows(ConnectException.class, () ->
-        {
-            try (Socket ignored = new Socket("127.0.0.1", port))
-            {
-                throw new IOException("port " + port + " still accepts connections");
-            }
-        });
     }
 
     private static byte[] ascii(final String text)

@@ -3,11 +3,14 @@ package io.sseflow.server.support;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * Blocking sockets to a hub process from a chosen loopback source address (so that attacks from many "clients" do
@@ -116,5 +119,40 @@ public final class HubSockets
             }
         }
         throw new IllegalStateException("no VmRSS for " + process.pid());
+    }
+
+    /**
+     * Read until {@code end} has been read (or 64 KiB, or the end of the stream).
+     *
+     * @param in  to read.
+     * @param end the text to stop after, e.g. {@code "\r\n\r\n"} for a response head.
+     * @return what was read, as ISO-8859-1 characters.
+     * @throws IOException when the read fails.
+     */
+    public static String readUntil(final InputStream in, final String end) throws IOException
+    {
+        final StringBuilder text = new StringBuilder();
+        int b;
+        while (text.length() < 64 * 1024 && text.indexOf(end) < 0 && (b = in.read()) >= 0)
+        {
+            text.append((char)b);
+        }
+        return text.toString();
+    }
+
+    /**
+     * Fail unless connecting to the port is refused: the hub has closed its listening socket.
+     *
+     * @param port the hub's port.
+     */
+    public static void assertPortClosed(final int port)
+    {
+        assertThrows(ConnectException.class, () ->
+        {
+            try (Socket ignored = new Socket("127.0.0.1", port))
+            {
+                throw new IOException("port " + port + " still accepts connections");
+            }
+        });
     }
 }

@@ -350,8 +350,9 @@ public final class ClusterSettings
     {
         return "sseflow cluster node " + nodeIndex + " of " + basePorts.length + ": data dir " + dataDir +
             ", UDP " + hosts.get(nodeIndex) + ":" + basePorts[nodeIndex] + "-" +
-            (basePorts[nodeIndex] + PORTS_PER_MEMBER - 1) + ", Aeron dir " + aeronDirectoryName +
-            (fsync ? "" : ", fsync off (survives process crashes, not machine crashes)");
+            (basePorts[nodeIndex] + PORTS_PER_MEMBER - 1) +
+            (fsync ? "" : ", fsync off (survives process crashes, not machine crashes)") +
+            ", Aeron dir " + aeronDirectoryName;
     }
 
     String host(final int member)

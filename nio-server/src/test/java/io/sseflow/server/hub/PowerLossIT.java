@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -127,5 +128,8 @@ class PowerLossIT
             expected.append("id: ").append(EVENTS + 1).append("\ndata: after the cut\n\n");
             assertEquals(expected.toString(), replay.readBytes(expected.length()));
         }
+        final String metrics = RawHttp.metrics(node.port());
+        assertTrue(metrics.contains("\nsseflow_cluster_applied_seq " + (EVENTS + 1) + "\n"),
+            "every event applied once, the first one too: " + metrics);
     }
 }

@@ -71,7 +71,7 @@ final class FanOutSettings
     /** --scenario: the fan-out comparison of servers, or sseflow's in-memory, durable and clustered hubs. */
     Scenario scenario = Scenario.FANOUT;
     /** --configurations: which hub configurations the durable scenario runs, in order. */
-    List<HubConfiguration> configurations = List.of(HubConfiguration.values());
+    List<HubConfiguration> configurations = HubConfiguration.DEFAULTS;
     /** --failover-runs: kill -9 repetitions of the durable scenario's failover phase (0: off). */
     int failoverRuns = 3;
     /** --failover-rate: events per second published through each failover. */
@@ -263,8 +263,10 @@ final class FanOutSettings
                             "loopback, same phases",
                         "                             (stalled readers off; 1,000 subscribers by default) plus " +
                             "failover and disk/RSS per node",
-                        "  --configurations LIST      durable scenario: memory,durable,cluster (default all, in that " +
-                            "order)",
+                        "  --configurations LIST      durable scenario: memory,durable,cluster (the default, in that " +
+                            "order),",
+                        "                             durable-nofsync, cluster-nofsync (the same with " +
+                            "--fsync=false)",
                         "  --failover-runs N          durable scenario: kill -9 of the leader N times (3; --quick 1; " +
                             "0: off)",
                         "  --failover-rate R          durable scenario: events/s published through each failover " +

@@ -15,19 +15,31 @@ enum HubConfiguration
     /** One hub with {@code --data-dir}: a one-member cluster. */
     DURABLE("durable", "durable node", 1, true),
     /** Three hubs, one cluster. */
-    CLUSTER("cluster", "3-node cluster", 3, true);
+    CLUSTER("cluster", "3-node cluster", 3, true),
+    /** {@link #DURABLE} with {@code --fsync=false}: commits do not wait for stable storage. */
+    DURABLE_NO_FSYNC("durable-nofsync", "durable node, --fsync=false", 1, true, "--fsync=false"),
+    /** {@link #CLUSTER} with {@code --fsync=false} on every node. */
+    CLUSTER_NO_FSYNC("cluster-nofsync", "3-node cluster, --fsync=false", 3, true, "--fsync=false");
+
+    /**
+     * What {@code --scenario durable} runs without {@code --configurations}.
+     */
+    static final List<HubConfiguration> DEFAULTS = List.of(MEMORY, DURABLE, CLUSTER);
 
     private final String flag;
     private final String label;
     private final int nodes;
     private final boolean dataDir;
+    private final List<String> hubFlags;
 
-    HubConfiguration(final String flag, final String label, final int nodes, final boolean dataDir)
+    HubConfiguration(
+        final String flag, final String label, final int nodes, final boolean dataDir, final String... hubFlags)
     {
         this.flag = flag;
         this.label = label;
         this.nodes = nodes;
         this.dataDir = dataDir;
+        this.hubFlags = List.of(hubFlags);
     }
 
     /**
@@ -62,7 +74,7 @@ enum HubConfiguration
             }
         }
         throw new IllegalArgumentException("unknown configuration '" + name + "' in --configurations " +
-            "(memory, durable, cluster)");
+            "(memory, durable, cluster, durable-nofsync, cluster-nofsync)");
     }
 
     /**
@@ -93,6 +105,16 @@ enum HubConfiguration
     int nodes()
     {
         return nodes;
+    }
+
+    /**
+     * Hub flags of this configuration, on every node.
+     *
+     * @return e.g. {@code --fsync=false}; empty for most.
+     */
+    List<String> hubFlags()
+    {
+        return hubFlags;
     }
 
     /**

@@ -80,6 +80,7 @@ final class HubNodes implements ServerCounters, AutoCloseable
             command.addAll(Arrays.asList(settings.serverJvmArgs.trim().split("\\s+")));
             command.addAll(HubCommand.hubArguments(settings, subscribers));
             command.addAll(List.of("--host", "127.0.0.1", "--port", "0"));
+            command.addAll(configuration.hubFlags());
             if (configuration.durable())
             {
                 command.addAll(List.of("--data-dir", root.resolve("node-" + i).toString()));

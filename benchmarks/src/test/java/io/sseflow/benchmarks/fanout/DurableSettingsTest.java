@@ -69,12 +69,28 @@ class DurableSettingsTest
     @Test
     void shouldRefuseAnUnknownOrRepeatedConfiguration()
     {
-        assertEquals("unknown configuration 'disk' in --configurations (memory, durable, cluster)",
+        assertEquals("unknown configuration 'disk' in --configurations (memory, durable, cluster, " +
+            "durable-nofsync, cluster-nofsync)",
             refusal("--scenario", "durable", "--configurations", "memory,disk"));
-        assertEquals("unknown configuration '' in --configurations (memory, durable, cluster)",
+        assertEquals("unknown configuration '' in --configurations (memory, durable, cluster, " +
+            "durable-nofsync, cluster-nofsync)",
             refusal("--scenario", "durable", "--configurations", "memory,"));
         assertEquals("--configurations lists cluster twice",
             refusal("--scenario", "durable", "--configurations", "cluster,durable,cluster"));
+    }
+
+    @Test
+    void shouldRunTheDurableConfigurationsWithFsyncOffWhenAsked()
+    {
+        final FanOutSettings settings = FanOutSettings.parse(new String[] {"--scenario", "durable", "--configurations",
+            "durable,durable-nofsync,cluster,cluster-nofsync"});
+        assertEquals(List.of(HubConfiguration.DURABLE, HubConfiguration.DURABLE_NO_FSYNC, HubConfiguration.CLUSTER,
+            HubConfiguration.CLUSTER_NO_FSYNC), settings.configurations);
+        assertEquals(List.of(), HubConfiguration.DURABLE.hubFlags());
+        assertEquals(List.of("--fsync=false"), HubConfiguration.DURABLE_NO_FSYNC.hubFlags());
+        assertEquals(List.of("--fsync=false"), HubConfiguration.CLUSTER_NO_FSYNC.hubFlags());
+        assertEquals(3, HubConfiguration.CLUSTER_NO_FSYNC.nodes());
+        assertEquals("durable node, --fsync=false", HubConfiguration.DURABLE_NO_FSYNC.label());
     }
 
     @Test

@@ -91,6 +91,16 @@ public final class ClusterNode implements AutoCloseable
     static final long MARK_FILE_WAIT_MS = 30_000;
 
     /**
+     * Aeron's file sync level when {@link ClusterSettings#fsync()} is on, for the archive's recordings, its catalog and
+     * directory, and the consensus module's recording log and node state: {@code 2} forces data and metadata
+     * ({@code FileChannel.force(true)}, fsync), {@code 1} data only (fdatasync), {@code 0} nothing. The archive forces
+     * after each block it writes and only then moves the recording position, which is the append position a commit
+     * counts, so one sync covers a whole batch of events. Aeron requires the catalog's level to be at least the
+     * recordings'.
+     */
+    static final int FILE_SYNC_LEVEL = 2;
+
+    /**
      * The lock file in the data dir, held while the node runs.
      */
     static final String LOCK_FILE = "sseflow.lock";
@@ -333,6 +343,11 @@ public final class ClusterNode implements AutoCloseable
         return false;
     }
 
+    static int fileSyncLevel(final ClusterSettings settings)
+    {
+        return settings.fsync() ? FILE_SYNC_LEVEL : 0;
+    }
+
     private static MediaDriver.Context driverContext(final ClusterSettings settings, final ErrorHandler errorHandler)
     {
         return new MediaDriver.Context()
@@ -368,6 +383,8 @@ public final class ClusterNode implements AutoCloseable
             .threadingMode(ArchiveThreadingMode.SHARED)
             .idleStrategySupplier(idleStrategies())
             .segmentFileLength(settings.archiveSegmentLength())
+            .fileSyncLevel(fileSyncLevel(settings))
+            .catalogFileSyncLevel(fileSyncLevel(settings))
             .errorHandler(errorHandler);
     }
 
@@ -401,6 +418,7 @@ public final class ClusterNode implements AutoCloseable
             .electionTimeoutNs(ELECTION_TIMEOUT_NS)
             .startupCanvassTimeoutNs(STARTUP_CANVASS_TIMEOUT_NS)
             .sessionTimeoutNs(SESSION_TIMEOUT_NS)
+            .fileSyncLevel(fileSyncLevel(settings))
             .errorHandler(errorHandler);
     }
 

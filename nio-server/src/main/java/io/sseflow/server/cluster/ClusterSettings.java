@@ -67,6 +67,7 @@ public final class ClusterSettings
     private long snapshotIntervalMs = DEFAULT_SNAPSHOT_INTERVAL_MS;
     private long catchUpLogBytes = DEFAULT_CATCH_UP_LOG_BYTES;
     private int archiveSegmentLength = DEFAULT_ARCHIVE_SEGMENT_LENGTH;
+    private boolean fsync = true;
 
     /**
      * @param dataDir   holds the node's {@code cluster} and {@code archive} directories.
@@ -244,6 +245,31 @@ public final class ClusterSettings
     }
 
     /**
+     * Whether a committed position is on stable storage (the default): the archive forces each block of the log it
+     * records (data and metadata) before it reports the position that a commit counts, and the catalog, the archive
+     * directory and the consensus module's recording log are forced too, so a {@code 200} means the event is on the
+     * disk of a majority (of the one node of a single durable node). Off, they stay in the page cache until the
+     * kernel writes them back: the node survives a process crash, not a machine crash (power loss, a kernel panic),
+     * which can lose acknowledged events and then give their ids to different events.
+     *
+     * @param fsync false to trade machine-crash durability for speed.
+     * @return this.
+     */
+    public ClusterSettings fsync(final boolean fsync)
+    {
+        this.fsync = fsync;
+        return this;
+    }
+
+    /**
+     * @return whether commits wait for stable storage.
+     */
+    public boolean fsync()
+    {
+        return fsync;
+    }
+
+    /**
      * @return events between two periodic snapshots.
      */
     public long snapshotEveryEvents()
@@ -324,7 +350,9 @@ public final class ClusterSettings
     {
         return "sseflow cluster node " + nodeIndex + " of " + basePorts.length + ": data dir " + dataDir +
             ", UDP " + hosts.get(nodeIndex) + ":" + basePorts[nodeIndex] + "-" +
-            (basePorts[nodeIndex] + PORTS_PER_MEMBER - 1) + ", Aeron dir " + aeronDirectoryName;
+            (basePorts[nodeIndex] + PORTS_PER_MEMBER - 1) +
+            (fsync ? "" : ", fsync off (survives process crashes, not machine crashes)") +
+            ", Aeron dir " + aeronDirectoryName;
     }
 
     String host(final int member)

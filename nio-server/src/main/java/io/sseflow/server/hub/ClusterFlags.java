@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * The hub's durable and clustered flags, {@code --data-dir DIR}, {@code --cluster-members host:port,...},
- * {@code --cluster-node N}, {@code --snapshot-events N} and {@code --snapshot-interval-ms MS}, checked together once
+ * {@code --cluster-node N}, {@code --snapshot-events N}, {@code --snapshot-interval-ms MS}, {@code --catch-up-log-bytes N} and
+ * {@code --fsync true|false}, checked together once
  * every flag is read. {@code --data-dir} alone is a single durable
  * node: a one-member cluster on free loopback UDP ports; with {@code --cluster-members} (one list, the same on every
  * node) and {@code --cluster-node} (this node's 0-based index in it) the node is one member of that cluster. Either
@@ -27,6 +28,7 @@ final class ClusterFlags
     static final String SNAPSHOT_EVENTS = "--snapshot-events";
     static final String SNAPSHOT_INTERVAL_MS = "--snapshot-interval-ms";
     static final String CATCH_UP_LOG_BYTES = "--catch-up-log-bytes";
+    static final String FSYNC = "--fsync";
 
     /**
      * Most events between two snapshots a flag may ask for.
@@ -52,6 +54,7 @@ final class ClusterFlags
     private long snapshotEvents = ClusterSettings.DEFAULT_SNAPSHOT_EVERY_EVENTS;
     private long snapshotIntervalMs = ClusterSettings.DEFAULT_SNAPSHOT_INTERVAL_MS;
     private long catchUpLogBytes = ClusterSettings.DEFAULT_CATCH_UP_LOG_BYTES;
+    private boolean fsync = true;
 
     /**
      * Take one of the three flags.
@@ -121,6 +124,18 @@ final class ClusterFlags
     }
 
     /**
+     * {@code --fsync true|false}: false lets commits count log still in the page cache (survives process crashes,
+     * not machine crashes).
+     *
+     * @param fsync whether commits wait for stable storage.
+     */
+    void fsync(final boolean fsync)
+    {
+        snapshotFlag = FSYNC;
+        this.fsync = fsync;
+    }
+
+    /**
      * Check the flags together and, when a data dir is given, make the builder's sequencer a cluster member.
      *
      * @return the settings, or null when no data dir is given (history in memory).
@@ -134,6 +149,11 @@ final class ClusterFlags
             {
                 throw new IllegalArgumentException((null != members ? MEMBERS : NODE) + " needs " + DATA_DIR +
                     " DIR: each cluster member keeps its log on disk");
+            }
+            if (FSYNC.equals(snapshotFlag))
+            {
+                throw new IllegalArgumentException(FSYNC + " needs " + DATA_DIR +
+                    " DIR: it says how the log on disk is written; history in memory has none");
             }
             if (null != snapshotFlag)
             {
@@ -190,6 +210,7 @@ final class ClusterFlags
         settings.limits(maxTopics, history);
         settings.snapshots(snapshotEvents, snapshotIntervalMs);
         settings.catchUpLogBytes(catchUpLogBytes);
+        settings.fsync(fsync);
         builder.eventSequencer((capacity) ->
         {
             log.println(settings.describe());

@@ -102,6 +102,10 @@ public final class HubOptions
         "  --catch-up-log-bytes N most log kept beyond the snapshots for members that are down or behind,",
         "                         so they can catch up; past it they no longer can (default " +
             ClusterSettings.DEFAULT_CATCH_UP_LOG_BYTES + ", needs --data-dir)",
+        "  --fsync true|false     true: a publish is answered 200 once its event is on stable storage on",
+        "                         a majority of members; false: once in their page cache, faster but it",
+        "                         survives process crashes, not machine crashes (default true, needs",
+        "                         --data-dir)",
         "  --help                 print this and exit",
         "",
         "Endpoints: GET / (demo page), GET /events/{topic} (stream), POST /events/{topic} (publish),",
@@ -267,6 +271,9 @@ public final class HubOptions
                 case ClusterFlags.CATCH_UP_LOG_BYTES:
                     cluster.catchUpLogBytes(longValue(flag, value, 0, 1L << 50));
                     break;
+                case ClusterFlags.FSYNC:
+                    cluster.fsync(trueOrFalse(flag, value));
+                    break;
                 case JwtFlags.KEY:
                     jwt.key = nonEmpty(flag, value);
                     break;
@@ -315,6 +322,15 @@ public final class HubOptions
             return Boolean.parseBoolean(value);
         }
         throw new IllegalArgumentException(flag + " stands alone, or takes =true or =false, got '" + value + "'");
+    }
+
+    private static boolean trueOrFalse(final String flag, final String value)
+    {
+        if ("true".equals(value) || "false".equals(value))
+        {
+            return Boolean.parseBoolean(value);
+        }
+        throw new IllegalArgumentException(flag + " takes true or false, got '" + value + "'");
     }
 
     private static String nonEmpty(final String flag, final String value)

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -114,6 +115,31 @@ class ClusterFlagsTest
             "--snapshot-interval-ms", "100" }).cluster();
         assertEquals(100_000, member.snapshotEveryEvents());
         assertEquals(100, member.snapshotIntervalMs());
+    }
+
+    @Test
+    void shouldSyncToStableStorageUnlessFsyncIsFalse()
+    {
+        final ClusterSettings defaults = HubOptions.parseSettings(new String[]{ "--data-dir", dir.toString() }).cluster();
+        assertTrue(defaults.fsync());
+        assertFalse(defaults.describe().contains("fsync"), defaults.describe());
+        assertTrue(HubOptions.parseSettings(new String[]{ "--data-dir", dir.toString(), "--fsync", "true" })
+            .cluster().fsync());
+
+        final ClusterSettings fast = HubOptions.parseSettings(new String[]{ "--data-dir", dir.toString(),
+            "--fsync=false" }).cluster();
+        assertFalse(fast.fsync());
+        assertTrue(fast.describe().contains(
+            ", fsync off (survives process crashes, not machine crashes), Aeron dir "), fast.describe());
+    }
+
+    @Test
+    void shouldRefuseABadFsyncFlagNamingIt()
+    {
+        assertRefused("--fsync needs --data-dir DIR: it says how the log on disk is written; history in memory has " +
+            "none", "--fsync=false");
+        assertRefused("--fsync takes true or false, got 'no'", "--data-dir", dir.toString(), "--fsync", "no");
+        assertRefused("--fsync needs a value", "--data-dir", dir.toString(), "--fsync");
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.sseflow.server.hub;
 import io.sseflow.server.cluster.ClusterSettings;
 import io.sseflow.server.support.ChildProcess;
 import io.sseflow.server.support.RawHttp;
+import io.sseflow.server.support.RawSseClient;
 import org.agrona.IoUtil;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -36,6 +37,7 @@ class FailStopIT
     private static final String STOPPED_LINE = "sseflow: exiting (status 70) because cluster node 0 stopped: ";
 
     private final List<File> dirs = new ArrayList<>();
+    private final List<File> clusterDirs = new ArrayList<>();
     private final List<HubNode> nodes = new ArrayList<>();
     private File mounted;
 
@@ -49,6 +51,11 @@ class FailStopIT
         if (null != mounted)
         {
             command("umount", "-l", mounted.getPath());
+        }
+        for (int i = 0; i < clusterDirs.size(); i++)
+        {
+            IoUtil.delete(new File(new ClusterSettings(clusterDirs.get(i), List.of("127.0.0.1:1", "127.0.0.1:6",
+                "127.0.0.1:11"), i).aeronDirectoryName()), true);
         }
         for (final File dir : dirs)
         {
@@ -156,6 +163,103 @@ class FailStopIT
         assertTrue(ChildProcess.stop(restarted.process(), Duration.ofSeconds(20)), "exits on SIGTERM");
         assertEquals(143, restarted.process().exitValue());
         assertFalse(restarted.stderr().contains("sseflow: exiting"), restarted.stderr());
+    }
+
+    @Test
+    void shouldEndOrRecoverAFollowerPausedForSixSecondsWhileTheOthersGoOnAndCatchUpWhenRestarted() throws Exception
+    {
+        final int base = ClusterHubIT.freeBasePort(3 * 5);
+        final String members = "127.0.0.1:" + base + ",127.0.0.1:" + (base + 5) + ",127.0.0.1:" + (base + 10);
+        final HubNode[] cluster = new HubNode[3];
+        final String[][] arguments = new String[3][];
+        final File[] stderrs = new File[3];
+        for (int i = 0; i < 3; i++)
+        {
+            final File dir = tempDir("sseflow-fail-stop-node-" + i + "-");
+            clusterDirs.add(dir);
+            arguments[i] = new String[]{ "--port", "0", "--data-dir", dir.getPath(), "--cluster-members", members,
+                "--cluster-node", Integer.toString(i) };
+            stderrs[i] = File.createTempFile("sseflow-fail-stop-node-" + i + "-", ".stderr");
+            cluster[i] = new HubNode(stderrs[i], arguments[i]).start();
+            nodes.add(cluster[i]);
+        }
+        for (final HubNode node : cluster)
+        {
+            node.awaitReady(Duration.ofSeconds(40));
+        }
+        int leader = -1;
+        for (int i = 0; i < 3; i++)
+        {
+            if (RawHttp.metrics(cluster[i].port()).contains("\nsseflow_cluster_role 2\n"))
+            {
+                leader = i;
+            }
+        }
+        assertTrue(leader >= 0, "a leader");
+        final int follower = (leader + 1) % 3;
+        for (int id = 1; id <= 5; id++)
+        {
+            assertEquals(id + "\n", cluster[leader].publish("s", "?id=" + id, "event " + id));
+        }
+
+        final long pid = cluster[follower].process().pid();
+        command("kill", "-STOP", Long.toString(pid));
+        try
+        {
+            for (int id = 6; id <= 10; id++)
+            {
+                assertEquals(id + "\n", cluster[leader].publish("s", "?id=" + id, "event " + id));
+            }
+            Thread.sleep(6_000);
+        }
+        finally
+        {
+            command("kill", "-CONT", Long.toString(pid));
+        }
+        final long resumedNs = System.nanoTime();
+        final HubNode paused = cluster[follower];
+        final long deadlineNs = resumedNs + TimeUnit.SECONDS.toNanos(10);
+        boolean recovered = false;
+        while (paused.process().isAlive() && !recovered && System.nanoTime() < deadlineNs)
+        {
+            recovered = paused.isReady() && publishes(paused);
+            Thread.sleep(100);
+        }
+        final long afterMs = (System.nanoTime() - resumedNs) / 1_000_000;
+        assertEquals("11\n", cluster[leader].publish("s", "?id=11", "event 11"), "the other two go on");
+        HubNode serving = paused;
+        if (recovered)
+        {
+            System.out.println("FailStopIT: follower paused 6 s: recovered " + afterMs + " ms after SIGCONT");
+        }
+        else
+        {
+            assertTrue(paused.process().waitFor(1, TimeUnit.SECONDS), "the follower neither recovered nor exited " +
+                "within 10 s after SIGCONT (a zombie): " + paused.stderr());
+            final String errors = paused.stderr();
+            System.out.println("FailStopIT: follower paused 6 s: exit " + paused.process().exitValue() + " " + afterMs +
+                " ms after SIGCONT; stderr ends: " + lastLine(errors));
+            assertEquals(SseHub.EXIT_FATAL_ERROR, paused.process().exitValue(), errors);
+            assertTrue(lastLine(errors).startsWith("sseflow: exiting (status 70) because cluster node " + follower +
+                " stopped: "), errors);
+            final long restartNs = System.nanoTime();
+            serving = new HubNode(stderrs[follower], arguments[follower]);
+            nodes.add(serving);
+            cluster[follower] = serving.start().awaitReady(Duration.ofSeconds(40));
+            System.out.println("FailStopIT: follower restarted and ready in " +
+                (System.nanoTime() - restartNs) / 1_000_000 + " ms");
+        }
+        assertEquals("12\n", serving.publish("s", "?id=12", "event 12"));
+        try (RawSseClient resumed = RawSseClient.get(serving.port(), "/events/s", "Last-Event-ID: 5"))
+        {
+            assertEquals("HTTP/1.1 200 OK", RawHttp.status(resumed.readHead()));
+            final StringBuilder frames = new StringBuilder();
+            for (int id = 6; id <= 12; id++)
+            {
+                frames.append("id: ").append(id).append("\ndata: event ").append(id).append("\n\n");
+            }
+            assertEquals(frames.toString(), resumed.readBytes(frames.length()));
+        }
     }
 
     private HubNode start(final File stderr, final File dataDir) throws IOException

@@ -47,6 +47,10 @@ import java.util.function.Supplier;
  * process's lock at once), so a node that got the lock removes them and starts at once, saying so. If a mark file
  * still looks active anyway (the Aeron directory of another process), it waits them out, saying so, instead of
  * failing.
+ * <p>
+ * A {@link MemberWatch} hears every component's errors and termination hooks and watches their agent threads,
+ * Aeron clients and duty cycles, and tells a {@link MemberStopListener} once if the member stops by itself (never
+ * after {@link #close()} began).
  */
 public final class ClusterNode implements AutoCloseable
 {

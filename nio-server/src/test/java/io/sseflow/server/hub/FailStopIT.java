@@ -110,6 +110,27 @@ class FailStopIT
     }
 
     @Test
+    void shouldKeepServingAfterAFourSecondPauseShorterThanAeronsTimeouts() throws Exception
+    {
+        final File dataDir = tempDir("sseflow-short-pause-");
+        final HubNode node = start(File.createTempFile("sseflow-short-pause-", ".stderr"), dataDir);
+        assertEquals("1\n", node.publish("orders", "", "one"));
+
+        final long pid = node.process().pid();
+        command("kill", "-STOP", Long.toString(pid));
+        Thread.sleep(4_000);
+        command("kill", "-CONT", Long.toString(pid));
+
+        assertEquals("2\n", node.publish("orders", "", "two"));
+        // longer than the watchdog needs to decide (a 1 s grace after a termination, 200 ms looks)
+        Thread.sleep(2_000);
+        assertTrue(node.process().isAlive(), node.stderr());
+        assertTrue(node.isReady());
+        assertEquals("3\n", node.publish("orders", "", "three"));
+        assertFalse(node.stderr().contains("sseflow: exiting"), node.stderr());
+    }
+
+    @Test
     void shouldExit70WithItsReasonWhenTheDataDirHasTooLittleSpaceAtStart() throws Exception
     {
         final File mountPoint = tempDir("sseflow-small-disk-");

@@ -90,6 +90,7 @@ public final class ClusterEventSequencer implements EventSequencer
     private volatile boolean noLeader;
     private volatile boolean caughtUp;
     private volatile boolean closed;
+    private volatile boolean memberStopped;
 
     /**
      * Start this node's cluster member and a sequencer over it; the client connects on the first {@link #poll}s.
@@ -101,6 +102,29 @@ public final class ClusterEventSequencer implements EventSequencer
      */
     public ClusterEventSequencer(
         final ClusterSettings settings, final int capacity, final ErrorHandler errorHandler, final PrintStream out)
+    {
+        this(settings, capacity, errorHandler, out, (stop, reason) ->
+            errorHandler.onError(new IllegalStateException(reason)));
+    }
+
+    /**
+     * Start this node's cluster member and a sequencer over it; the client connects on the first {@link #poll}s.
+     * Once the member stops by itself (see {@link ClusterNode#launch(ClusterSettings,
+     * io.aeron.cluster.service.ClusteredService, ErrorHandler, PrintStream, MemberStopListener)}) the sequencer is no
+     * longer ready and refuses claims with {@link PublishResult#CLOSED}, and {@code stopListener} is told.
+     *
+     * @param settings     the member's files and the member list.
+     * @param capacity     capacity of the local publish ring, a power of two.
+     * @param errorHandler receives errors of the cluster components.
+     * @param out          where waits at start-up are reported.
+     * @param stopListener told once when the member stopped by itself.
+     */
+    public ClusterEventSequencer(
+        final ClusterSettings settings,
+        final int capacity,
+        final ErrorHandler errorHandler,
+        final PrintStream out,
+        final MemberStopListener stopListener)
     {
         if (!BitUtil.isPowerOfTwo(capacity))
         {
@@ -122,7 +146,11 @@ public final class ClusterEventSequencer implements EventSequencer
         service.purger(purger);
         try
         {
-            node = ClusterNode.launch(settings, service, errorHandler, out);
+            node = ClusterNode.launch(settings, service, errorHandler, out, (stop, reason) ->
+            {
+                memberStopped = true;
+                stopListener.onMemberStopped(stop, reason);
+            });
         }
         catch (final RuntimeException | Error ex)
         {
@@ -162,7 +190,7 @@ public final class ClusterEventSequencer implements EventSequencer
         {
             throw new IllegalStateException("claim still holds a record: commit or abort it first");
         }
-        if (closed)
+        if (closed || memberStopped)
         {
             return PublishResult.CLOSED;
         }
@@ -286,7 +314,7 @@ public final class ClusterEventSequencer implements EventSequencer
      */
     public boolean isReady()
     {
-        return caughtUp && !closed && !noLeader && isConnected() && node.isElectionClosed();
+        return caughtUp && !closed && !memberStopped && !noLeader && isConnected() && node.isElectionClosed();
     }
 
     /**

@@ -47,6 +47,10 @@ import java.util.function.Supplier;
  * process's lock at once), so a node that got the lock removes them and starts at once, saying so. If a mark file
  * still looks active anyway (the Aeron directory of another process), it waits them out, saying so, instead of
  * failing.
+ * <p>
+ * A {@link MemberWatch} hears every component's errors and termination hooks and watches their agent threads,
+ * Aeron clients and duty cycles, and tells a {@link MemberStopListener} once if the member stops by itself (never
+ * after {@link #close()} began).
  */
 public final class ClusterNode implements AutoCloseable
 {
@@ -112,17 +116,20 @@ public final class ClusterNode implements AutoCloseable
     private final ClusteredMediaDriver driver;
     private final ClusteredServiceContainer container;
     private final FileChannel lockChannel;
+    private final MemberWatch watch;
 
     private ClusterNode(
         final ClusterSettings settings,
         final ClusteredMediaDriver driver,
         final ClusteredServiceContainer container,
-        final FileChannel lockChannel)
+        final FileChannel lockChannel,
+        final MemberWatch watch)
     {
         this.settings = settings;
         this.driver = driver;
         this.container = container;
         this.lockChannel = lockChannel;
+        this.watch = watch;
     }
 
     /**
@@ -138,6 +145,30 @@ public final class ClusterNode implements AutoCloseable
         final ClusterSettings settings, final ClusteredService service, final ErrorHandler errorHandler,
         final PrintStream out)
     {
+        return launch(settings, service, errorHandler, out, (stop, reason) ->
+            errorHandler.onError(new IllegalStateException(reason)));
+    }
+
+    /**
+     * Start the member; returns once its components run (not once a leader is elected). From then on a watchdog
+     * ({@link MemberWatch}) tells {@code stopListener} once if the member stops by itself: a component terminated
+     * (unexpectedly, or a deliberate cluster shutdown), an Aeron client timed out, an agent thread ended or stalled.
+     *
+     * @param settings     files and members.
+     * @param service      the clustered service.
+     * @param errorHandler receives errors of every component.
+     * @param out          where waiting for a previous process's mark files is reported.
+     * @param stopListener told once when the member stopped without {@link #close()}.
+     * @return the running node.
+     */
+    public static ClusterNode launch(
+        final ClusterSettings settings, final ClusteredService service, final ErrorHandler errorHandler,
+        final PrintStream out, final MemberStopListener stopListener)
+    {
+        final MemberWatch watch = new MemberWatch(settings.nodeIndex(), stopListener, System::currentTimeMillis);
+        final ClusteredService watchedService =
+            new HeartbeatService(service, watch.heartbeat(MemberWatch.Component.CLUSTERED_SERVICE));
+        final MemberWatch.Heartbeat consensusHeartbeat = watch.heartbeat(MemberWatch.Component.CONSENSUS_MODULE);
         final File clusterDir = new File(settings.dataDir(), "cluster");
         final File archiveDir = new File(settings.dataDir(), "archive");
         final long deadline = System.currentTimeMillis() + MARK_FILE_WAIT_MS;
@@ -154,12 +185,14 @@ public final class ClusterNode implements AutoCloseable
                     if (null == driver)
                     {
                         driver = ClusteredMediaDriver.launch(
-                            driverContext(settings, errorHandler),
-                            archiveContext(settings, archiveDir, errorHandler),
-                            consensusContext(settings, clusterDir, errorHandler));
+                            driverContext(settings, errorHandler, watch),
+                            archiveContext(settings, archiveDir, errorHandler, watch),
+                            consensusContext(settings, clusterDir, errorHandler, watch, consensusHeartbeat));
                     }
-                    container = ClusteredServiceContainer.launch(serviceContext(settings, clusterDir, service, errorHandler));
-                    return new ClusterNode(settings, driver, container, lockChannel);
+                    container = ClusteredServiceContainer.launch(
+                        serviceContext(settings, clusterDir, watchedService, errorHandler, watch));
+                    watch(watch, driver, container).start();
+                    return new ClusterNode(settings, driver, container, lockChannel, watch);
                 }
                 catch (final RuntimeException ex)
                 {
@@ -167,6 +200,7 @@ public final class ClusterNode implements AutoCloseable
                     {
                         throw ex;
                     }
+                    watch.forgetEndedThreads();
                     out.println("sseflow: cluster node " + settings.nodeIndex() + ": " + ex.getMessage() +
                         " (a previous process's files under " + settings.dataDir() + " or " +
                         settings.aeronDirectoryName() + " still look active); waiting for them to expire");
@@ -176,9 +210,22 @@ public final class ClusterNode implements AutoCloseable
         }
         catch (final RuntimeException | Error ex)
         {
-            CloseHelper.quietCloseAll(container, driver, lockChannel);
+            watch.closing();
+            CloseHelper.quietCloseAll(watch, container, driver, lockChannel);
             throw ex;
         }
+    }
+
+    private static MemberWatch watch(
+        final MemberWatch watch, final ClusteredMediaDriver driver, final ClusteredServiceContainer container)
+    {
+        final io.aeron.Aeron consensusClient = driver.consensusModule().context().aeron();
+        final io.aeron.Aeron archiveClient = driver.archive().context().aeron();
+        final io.aeron.Aeron serviceClient = container.context().aeron();
+        watch.client(MemberWatch.Component.CONSENSUS_MODULE, consensusClient::isClosed);
+        watch.client(MemberWatch.Component.ARCHIVE, archiveClient::isClosed);
+        watch.client(MemberWatch.Component.CLUSTERED_SERVICE, serviceClient::isClosed);
+        return watch;
     }
 
     /**
@@ -203,11 +250,13 @@ public final class ClusterNode implements AutoCloseable
     }
 
     /**
-     * Stop the service container, then the consensus module, archive and driver.
+     * Stop the service container, then the consensus module, archive and driver; the watchdog first, so that this
+     * is never reported as the member stopping by itself.
      */
     public void close()
     {
-        CloseHelper.closeAll(container, driver, lockChannel);
+        watch.closing();
+        CloseHelper.closeAll(watch, container, driver, lockChannel);
     }
 
     /**
@@ -348,7 +397,8 @@ public final class ClusterNode implements AutoCloseable
         return settings.fsync() ? FILE_SYNC_LEVEL : 0;
     }
 
-    private static MediaDriver.Context driverContext(final ClusterSettings settings, final ErrorHandler errorHandler)
+    private static MediaDriver.Context driverContext(
+        final ClusterSettings settings, final ErrorHandler errorHandler, final MemberWatch watch)
     {
         return new MediaDriver.Context()
             .aeronDirectoryName(settings.aeronDirectoryName())
@@ -362,11 +412,13 @@ public final class ClusterNode implements AutoCloseable
             .warnIfDirectoryExists(false)
             .driverTimeoutMs(DRIVER_TIMEOUT_MS)
             .clientLivenessTimeoutNs(TimeUnit.MILLISECONDS.toNanos(DRIVER_TIMEOUT_MS))
-            .errorHandler(errorHandler);
+            .sharedThreadFactory(watch.threadFactory(MemberWatch.Component.MEDIA_DRIVER))
+            .terminationHook(watch.terminationHook(MemberWatch.Component.MEDIA_DRIVER))
+            .errorHandler(watch.errorHandler(MemberWatch.Component.MEDIA_DRIVER, errorHandler));
     }
 
     private static Archive.Context archiveContext(
-        final ClusterSettings settings, final File archiveDir, final ErrorHandler errorHandler)
+        final ClusterSettings settings, final File archiveDir, final ErrorHandler errorHandler, final MemberWatch watch)
     {
         final String host = settings.host(settings.nodeIndex());
         return new Archive.Context()
@@ -385,7 +437,8 @@ public final class ClusterNode implements AutoCloseable
             .segmentFileLength(settings.archiveSegmentLength())
             .fileSyncLevel(fileSyncLevel(settings))
             .catalogFileSyncLevel(fileSyncLevel(settings))
-            .errorHandler(errorHandler);
+            .threadFactory(watch.threadFactory(MemberWatch.Component.ARCHIVE))
+            .errorHandler(watch.errorHandler(MemberWatch.Component.ARCHIVE, errorHandler));
     }
 
     private static AeronArchive.Context localArchiveClient(final ClusterSettings settings, final ErrorHandler errorHandler)
@@ -399,15 +452,17 @@ public final class ClusterNode implements AutoCloseable
     }
 
     private static ConsensusModule.Context consensusContext(
-        final ClusterSettings settings, final File clusterDir, final ErrorHandler errorHandler)
+        final ClusterSettings settings, final File clusterDir, final ErrorHandler errorHandler, final MemberWatch watch,
+        final MemberWatch.Heartbeat heartbeat)
     {
         final String host = settings.host(settings.nodeIndex());
+        final ErrorHandler watchedErrors = watch.errorHandler(MemberWatch.Component.CONSENSUS_MODULE, errorHandler);
         return new ConsensusModule.Context()
             .aeronDirectoryName(settings.aeronDirectoryName())
             .clusterMemberId(settings.nodeIndex())
             .clusterMembers(settings.clusterMembers())
             .clusterDir(clusterDir)
-            .archiveContext(localArchiveClient(settings, errorHandler))
+            .archiveContext(localArchiveClient(settings, watchedErrors))
             .serviceCount(1)
             .ingressChannel("aeron:udp?term-length=" + TERM_LENGTH)
             .logChannel("aeron:udp?term-length=" + TERM_LENGTH)
@@ -419,21 +474,27 @@ public final class ClusterNode implements AutoCloseable
             .startupCanvassTimeoutNs(STARTUP_CANVASS_TIMEOUT_NS)
             .sessionTimeoutNs(SESSION_TIMEOUT_NS)
             .fileSyncLevel(fileSyncLevel(settings))
-            .errorHandler(errorHandler);
+            .threadFactory(watch.threadFactory(MemberWatch.Component.CONSENSUS_MODULE))
+            .terminationHook(watch.terminationHook(MemberWatch.Component.CONSENSUS_MODULE))
+            .clusterTimeConsumerSupplier((context) -> (timestamp) -> heartbeat.beat())
+            .errorHandler(watchedErrors);
     }
 
     private static ClusteredServiceContainer.Context serviceContext(
         final ClusterSettings settings, final File clusterDir, final ClusteredService service,
-        final ErrorHandler errorHandler)
+        final ErrorHandler errorHandler, final MemberWatch watch)
     {
+        final ErrorHandler watchedErrors = watch.errorHandler(MemberWatch.Component.CLUSTERED_SERVICE, errorHandler);
         return new ClusteredServiceContainer.Context()
             .aeronDirectoryName(settings.aeronDirectoryName())
-            .archiveContext(localArchiveClient(settings, errorHandler))
+            .archiveContext(localArchiveClient(settings, watchedErrors))
             .clusterDir(clusterDir)
             .clusteredService(service)
             .serviceId(0)
             .idleStrategySupplier(idleStrategies())
-            .errorHandler(errorHandler);
+            .threadFactory(watch.threadFactory(MemberWatch.Component.CLUSTERED_SERVICE))
+            .terminationHook(watch.terminationHook(MemberWatch.Component.CLUSTERED_SERVICE))
+            .errorHandler(watchedErrors);
     }
 
     private static void sleep(final long millis)

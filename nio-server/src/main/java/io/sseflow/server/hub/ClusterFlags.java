@@ -4,6 +4,7 @@ import io.sseflow.server.ServerConfig;
 import io.sseflow.server.SseServer;
 import io.sseflow.server.cluster.ClusterEventSequencer;
 import io.sseflow.server.cluster.ClusterSettings;
+import io.sseflow.server.cluster.MemberStop;
 
 import java.io.File;
 import java.io.PrintStream;
@@ -220,9 +221,29 @@ final class ClusterFlags
                 FatalExit.exitIfFatal(error);
                 log.println("sseflow: cluster node " + settings.nodeIndex() + ": " + error);
                 log.flush();
-            }, log);
+            }, log, (stop, reason) -> onMemberStopped(stop, reason, log));
         });
         return settings;
+    }
+
+    /**
+     * Fail-stop: a member that failed ends the hub with status 70 and the reason ({@link FatalExit#exitBecause}), so a
+     * supervisor starts a fresh one that catches up; after a deliberate cluster shutdown the hub closes as on SIGTERM
+     * and exits 0.
+     */
+    private static void onMemberStopped(final MemberStop stop, final String reason, final PrintStream log)
+    {
+        if (MemberStop.FAILED == stop)
+        {
+            FatalExit.exitBecause(reason, log);
+            return;
+        }
+        log.println("sseflow: " + reason + "; the hub closes");
+        log.flush();
+        if (FatalExit.isInstalled())
+        {
+            System.exit(0);
+        }
     }
 
     private static int nodeIndex(final String value, final int memberCount)

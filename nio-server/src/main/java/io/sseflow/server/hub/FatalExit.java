@@ -38,6 +38,7 @@ final class FatalExit implements Thread.UncaughtExceptionHandler, ErrorHandler
     static final int RESERVE_BYTES = 1 << 20;
 
     private static final String PREFIX = "sseflow: exiting (status " + STATUS + ") because of a fatal error: ";
+    private static final String BECAUSE = "sseflow: exiting (status " + STATUS + ") because ";
     private static final byte[] OUT_OF_MEMORY_LINE = ascii(PREFIX + OutOfMemoryError.class.getName() + "\n");
     private static final byte[] STACK_OVERFLOW_LINE = ascii(PREFIX + StackOverflowError.class.getName() + "\n");
     private static final byte[] OTHER_LINE =
@@ -140,6 +141,66 @@ final class FatalExit implements Thread.UncaughtExceptionHandler, ErrorHandler
         if (null != fatalExit && error instanceof VirtualMachineError)
         {
             fatalExit.exit(error, true);
+        }
+    }
+
+    /**
+     * For the cluster's watchdog: this node's cluster member stopped by itself, so the process can no longer do its
+     * job. Exit with {@value #STATUS} and the one line {@code sseflow: exiting (status 70) because REASON} if
+     * {@link #install()} ran; otherwise (a hub run inside a test) only print the line.
+     *
+     * @param reason one line, what stopped and why.
+     * @param err    where the line goes when no handler is installed.
+     */
+    static void exitBecause(final String reason, final PrintStream err)
+    {
+        final FatalExit fatalExit = installed;
+        if (null != fatalExit)
+        {
+            fatalExit.exit(reason);
+        }
+        else
+        {
+            err.println(BECAUSE.concat(reason));
+            err.flush();
+        }
+    }
+
+    /**
+     * Is the process's handler installed (the hub runs as its own process)?
+     *
+     * @return true after {@link #install()}.
+     */
+    static boolean isInstalled()
+    {
+        return null != installed;
+    }
+
+    /**
+     * Print {@code sseflow: exiting (status 70) because REASON} and halt with {@value #STATUS}; for a failure that is
+     * not an {@code Error} and has no stack trace worth printing. Returns only when another thread is already
+     * exiting, or when the halt is a test's.
+     *
+     * @param reason one line.
+     */
+    void exit(final String reason)
+    {
+        if (!claimExit())
+        {
+            return;
+        }
+        synchronized (err)
+        {
+            try
+            {
+                err.println(BECAUSE.concat(reason));
+                err.flush();
+            }
+            catch (final Throwable ex)
+            {
+                writeRaw(OTHER_LINE);
+            }
+            halt.accept(STATUS);
         }
     }
 

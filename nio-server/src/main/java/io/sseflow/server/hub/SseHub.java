@@ -19,6 +19,12 @@ import java.io.UncheckedIOException;
  * included, ends the hub the same way ({@link FatalExit}), and so does one that leaves no heap to print it with: a
  * reserve let go first, a pre-built line if printing still fails, then {@code Runtime.halt(70)}.
  * <p>
+ * A durable or clustered hub whose cluster member stops by itself (a component terminated unexpectedly, an Aeron
+ * client timed out after a pause of 5 s or more, an agent thread ended or stalled, the archive refused to record at
+ * start for lack of disk space) ends the same way, with status 70 and one line {@code sseflow: exiting (status 70)
+ * because cluster node N stopped: ...} (no stack trace), within about a second; a deliberate cluster shutdown
+ * ({@code ClusterTool ... shutdown}) closes the hub as SIGTERM does and exits 0 ({@code cluster.MemberWatch}).
+ * <p>
  * Fault injection, to test these paths end to end (the hub's own tests do; not for production): with the system
  * property {@value #FATAL_ERROR_TOPIC_PROPERTY}{@code =NAME}, a {@code GET /events/NAME} makes the server thread fail
  * with a real {@code OutOfMemoryError} (it asks the JVM for an array larger than it allows); with

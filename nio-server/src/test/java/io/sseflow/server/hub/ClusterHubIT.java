@@ -270,7 +270,7 @@ class ClusterHubIT
         return first;
     }
 
-    private static int freeBasePort(final int count)
+    static int freeBasePort(final int count)
     {
         for (int attempt = 0; attempt < 200; attempt++)
         {

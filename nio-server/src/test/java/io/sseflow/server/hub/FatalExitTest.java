@@ -123,6 +123,19 @@ class FatalExitTest
         assertEquals(List.of(70), halts);
     }
 
+    @Test
+    void shouldPrintOnlyTheLineWithTheReasonThenHalt70WhenTheClusterMemberStopped()
+    {
+        final FatalExit fatalExit = fatalExit(new PrintStream(printed, true, StandardCharsets.UTF_8));
+
+        fatalExit.exit("cluster node 0 stopped: the consensus module failed: x");
+        fatalExit.exit("a second reason");
+
+        assertEquals("sseflow: exiting (status 70) because cluster node 0 stopped: the consensus module failed: x\n",
+            printed.toString(StandardCharsets.UTF_8));
+        assertEquals(List.of(70), halts);
+    }
+
     private FatalExit fatalExit(final PrintStream err)
     {
         return new FatalExit(err, raw, halts::add);

@@ -180,6 +180,10 @@ class MercureFormsFuzzTest
                             {
                                 return MercurePublishOutcome.ID_STARTS_WITH_HASH;
                             }
+                            if (text.matches("[1-9][0-9]{17}"))
+                            {
+                                return MercurePublishOutcome.ID_OUT_OF_RANGE;
+                            }
                             id = text;
                         }
                         seenId = true;

@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import static io.sseflow.server.support.ChildProcess.lastLine;
+import static io.sseflow.server.support.ChildProcess.occurrences;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -80,13 +82,7 @@ class FailStopIT
         final long resumedNs = System.nanoTime();
 
         // fail-stop or recover within a few seconds; never up and unable to publish
-        final long deadlineNs = resumedNs + TimeUnit.SECONDS.toNanos(10);
-        boolean recovered = false;
-        while (node.process().isAlive() && !recovered && System.nanoTime() < deadlineNs)
-        {
-            recovered = node.isReady() && publishes(node);
-            Thread.sleep(100);
-        }
+        final boolean recovered = recoversOrExits(node, resumedNs);
         final long afterMs = (System.nanoTime() - resumedNs) / 1_000_000;
         if (recovered)
         {
@@ -100,7 +96,7 @@ class FailStopIT
             afterMs + " ms after SIGCONT; stderr ends: " + lastLine(errors));
         assertEquals(SseHub.EXIT_FATAL_ERROR, node.process().exitValue(), errors);
         assertTrue(lastLine(errors).startsWith(STOPPED_LINE), errors);
-        assertEquals(1, count(errors, "sseflow: exiting"), errors);
+        assertEquals(1, occurrences(errors, "sseflow: exiting"), errors);
 
         final long restartNs = System.nanoTime();
         final HubNode restarted = start(stderr, dataDir);
@@ -239,13 +235,7 @@ class FailStopIT
         }
         final long resumedNs = System.nanoTime();
         final HubNode paused = cluster[follower];
-        final long deadlineNs = resumedNs + TimeUnit.SECONDS.toNanos(10);
-        boolean recovered = false;
-        while (paused.process().isAlive() && !recovered && System.nanoTime() < deadlineNs)
-        {
-            recovered = paused.isReady() && publishes(paused);
-            Thread.sleep(100);
-        }
+        final boolean recovered = recoversOrExits(paused, resumedNs);
         final long afterMs = (System.nanoTime() - resumedNs) / 1_000_000;
         assertEquals("11\n", cluster[leader].publish("s", "?id=11", "event 11"), "the other two go on");
         HubNode serving = paused;
@@ -290,6 +280,24 @@ class FailStopIT
         return node.start().awaitReady(READY);
     }
 
+    /**
+     * Wait up to 10 s after the pause for the node to either take a publish again or exit (never stay up unable to
+     * publish): checked every 100 ms.
+     *
+     * @return true when it recovered; false when it exited or the time ran out.
+     */
+    private static boolean recoversOrExits(final HubNode node, final long resumedNs) throws InterruptedException
+    {
+        final long deadlineNs = resumedNs + TimeUnit.SECONDS.toNanos(10);
+        boolean recovered = false;
+        while (node.process().isAlive() && !recovered && System.nanoTime() < deadlineNs)
+        {
+            recovered = node.isReady() && publishes(node);
+            Thread.sleep(100);
+        }
+        return recovered;
+    }
+
     private static boolean publishes(final HubNode node)
     {
         try
@@ -325,19 +333,4 @@ class FailStopIT
         return Files.readString(file.toPath());
     }
 
-    private static String lastLine(final String text)
-    {
-        final String trimmed = text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
-        return trimmed.substring(trimmed.lastIndexOf('\n') + 1);
-    }
-
-    private static int count(final String text, final String part)
-    {
-        int count = 0;
-        for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1))
-        {
-            count++;
-        }
-        return count;
-    }
 }

@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import static io.sseflow.server.support.ChildProcess.lastLine;
+import static io.sseflow.server.support.ChildProcess.occurrences;
 import static io.sseflow.server.support.HubSockets.assertPortClosed;
 import static io.sseflow.server.support.HubSockets.readUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -87,7 +89,7 @@ class HeapExhaustionIT
                     "stderr ends: %s%n", where, hub.exitValue(), exitMs, lastLine(errors));
                 assertEquals(SseHub.EXIT_FATAL_ERROR, hub.exitValue(), errors);
                 assertTrue(lastLine(errors).startsWith(LINE), errors);
-                assertEquals(1, count(errors, "sseflow: exiting"), "one exit line: " + errors);
+                assertEquals(1, occurrences(errors, "sseflow: exiting"), "one exit line: " + errors);
                 assertFalse(errors.contains("thrown from the UncaughtExceptionHandler"), errors);
                 assertEquals(-1, readToEnd(stream.getInputStream()), "the open stream ended");
                 assertPortClosed(port);
@@ -98,22 +100,6 @@ class HeapExhaustionIT
             ChildProcess.kill(hub);
             Files.deleteIfExists(stderr.toPath());
         }
-    }
-
-    private static String lastLine(final String text)
-    {
-        final String trimmed = text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
-        return trimmed.substring(trimmed.lastIndexOf('\n') + 1);
-    }
-
-    private static int count(final String text, final String part)
-    {
-        int count = 0;
-        for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1))
-        {
-            count++;
-        }
-        return count;
     }
 
     private static int readToEnd(final InputStream in) throws IOException

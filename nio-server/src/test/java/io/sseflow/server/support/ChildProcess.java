@@ -133,4 +133,33 @@ public final class ChildProcess
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
     }
+
+    /**
+     * The last line of a process's output, without its line end.
+     *
+     * @param text what it wrote (its stderr file, read).
+     * @return the last line.
+     */
+    public static String lastLine(final String text)
+    {
+        final String trimmed = text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
+        return trimmed.substring(trimmed.lastIndexOf('\n') + 1);
+    }
+
+    /**
+     * How often a part occurs in a process's output (e.g. an exit line that must be printed once).
+     *
+     * @param text what it wrote.
+     * @param part to count.
+     * @return the occurrences, overlapping ones included.
+     */
+    public static int occurrences(final String text, final String part)
+    {
+        int count = 0;
+        for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1))
+        {
+            count++;
+        }
+        return count;
+    }
 }

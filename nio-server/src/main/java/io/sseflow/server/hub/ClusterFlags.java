@@ -48,6 +48,7 @@ final class ClusterFlags
 
     private String dataDir;
     private String members;
+    private volatile ClusterEventSequencer sequencer;
     private String node;
     private int history = ServerConfig.DEFAULT_HISTORY;
     private int maxTopics = ServerConfig.DEFAULT_MAX_TOPICS;
@@ -216,12 +217,14 @@ final class ClusterFlags
         {
             log.println(settings.describe());
             log.flush();
-            return new ClusterEventSequencer(settings, capacity, (error) ->
+            final ClusterEventSequencer created = new ClusterEventSequencer(settings, capacity, (error) ->
             {
                 FatalExit.exitIfFatal(error);
                 log.println("sseflow: cluster node " + settings.nodeIndex() + ": " + error);
                 log.flush();
             }, log, (stop, reason) -> onMemberStopped(stop, reason, log));
+            sequencer = created;
+            return created;
         });
         return settings;
     }
@@ -244,6 +247,17 @@ final class ClusterFlags
         {
             System.exit(0);
         }
+    }
+
+    /**
+     * This member's role, for the log.
+     *
+     * @return {@code leader}, {@code follower} or {@code candidate}; null before the member has started.
+     */
+    String role()
+    {
+        final ClusterEventSequencer sequencer = this.sequencer;
+        return null == sequencer ? null : sequencer.role().name().toLowerCase(java.util.Locale.ROOT);
     }
 
     private static int nodeIndex(final String value, final int memberCount)

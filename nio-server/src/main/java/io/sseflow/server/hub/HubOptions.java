@@ -21,6 +21,8 @@ import java.util.Map;
  */
 public final class HubOptions
 {
+    static final String LOG_FORMAT = "--log-format";
+
     /**
      * The usage text.
      */
@@ -112,6 +114,8 @@ public final class HubOptions
         "                         a majority of members; false: once in their page cache, faster but it",
         "                         survives process crashes, not machine crashes (default true, needs",
         "                         --data-dir)",
+        "  --log-format F         text (default: each line as it always was) or json (one object per",
+        "                         line: time, level, logger, message) for the log on standard error",
         "  --config FILE          read settings from FILE, a Java properties file whose keys are these",
         "                         flags' names without -- (port=8080); also SSEFLOW_CONFIG",
         "  --print-config         print the effective settings (secrets masked) and where each came",
@@ -193,10 +197,16 @@ public final class HubOptions
         final SseServer.Builder builder = SseServer.builder().demoPage(true);
         final JwtFlags jwt = new JwtFlags();
         final ClusterFlags cluster = new ClusterFlags();
+        LogFormat logFormat = LogFormat.TEXT;
         for (final ConfigSources.Setting setting : settings)
         {
             try
             {
+                if (LOG_FORMAT.equals(setting.flag()))
+                {
+                    logFormat = LogFormat.of(setting.value());
+                    continue;
+                }
                 apply(setting.flag(), setting.value(), builder, jwt, cluster);
             }
             catch (final IllegalArgumentException ex)
@@ -214,7 +224,10 @@ public final class HubOptions
             final JwtAuthorizer authorizer = new JwtAuthorizer(jwtSettings);
             builder.subscribeAuthorizer(authorizer).publishAuthorizer(authorizer);
         }
-        return new HubSettings(builder, jwtSettings, cluster.applyTo(builder, System.err));
+        final ClusterSettings clusterSettings =
+            cluster.applyTo(builder, logFormat == LogFormat.TEXT ? System.err : new HubLog().lines());
+        return new HubSettings(
+            builder, jwtSettings, clusterSettings, logFormat, null == clusterSettings ? null : cluster::role);
     }
 
     private static void apply(

@@ -5,6 +5,7 @@ import io.sseflow.server.SseServer;
 
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.util.Arrays;
 import java.util.Map;
 
@@ -60,6 +61,12 @@ public final class SseHub
      */
     public static final String THREAD_HEAP_EXHAUSTION_TOPIC_PROPERTY = "sseflow.hub.threadHeapExhaustionTopic";
 
+    /**
+     * How often the log may summarize refusals and slow-consumer drops: 10 s (the system property
+     * {@code sseflow.hub.logSummaryMillis} changes it, for tests).
+     */
+    static final long SUMMARY_MILLIS = Long.getLong("sseflow.hub.logSummaryMillis", 10_000);
+
     private SseHub()
     {
     }
@@ -109,18 +116,20 @@ public final class SseHub
         }
 
         final SseServer server;
+        final HubSettings settings;
         try
         {
             final ConfigSources sources = ConfigSources.resolve(args, environment);
-            final SseServer.Builder builder = HubOptions.parseSettings(sources.settings()).server();
+            settings = HubOptions.parseSettings(sources.settings());
             if (sources.printConfig())
             {
                 out.print(sources.describe());
-                out.println("# " + HubOptions.historyBudgetLine(builder.build().config()));
+                out.println("# " + HubOptions.historyBudgetLine(settings.server().build().config()));
                 out.flush();
                 return 0;
             }
-            server = FaultInjection.apply(builder).errorHandler(fatalExit).start();
+            HubLog.install(settings.logFormat(), err, Clock.systemUTC());
+            server = FaultInjection.apply(settings.server()).errorHandler(fatalExit).start();
         }
         catch (final IllegalArgumentException ex)
         {
@@ -147,11 +156,21 @@ public final class SseHub
             return EXIT_FATAL_ERROR;
         }
 
-        err.println(HubOptions.historyBudgetLine(server.config()));
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "sseflow-shutdown"));
+        final HubLog log = new HubLog();
+        log.info(HubOptions.historyBudgetLine(server.config()));
+        final Thread reporter = new HubReporter(server.metrics(), settings.clusterRole(), log, SUMMARY_MILLIS).start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+        {
+            log.infoAtShutdown("sseflow: closing: " + server.metrics().connections() + " connections, " +
+                server.metrics().subscribers() + " subscribers");
+            final long startNs = System.nanoTime();
+            server.close();
+            log.infoAtShutdown("sseflow: closed in " + (System.nanoTime() - startNs) / 1_000_000 + " ms");
+        }, "sseflow-shutdown"));
         out.println("sseflow listening on " + server.url());
         out.flush();
         server.awaitClose();
+        reporter.interrupt();
         final Throwable failure = server.failure();
         if (null != failure)
         {

@@ -47,7 +47,7 @@ class HubJarIT
             assertEquals("42\n", curl("-s", "-X", "POST", "-d", "{\"n\":2}", url + "/events/demo?id=42"));
             assertEquals("43\n", curl("-s", "-X", "POST", "--data-binary", "x", url + "/events/demo"));
             assertEquals("404", curl("-s", "-o", "/dev/null", "-w", "%{http_code}", url + "/nope"));
-            assertTrue(curl("-s", url + "/").contains("new EventSource("));
+            assertTrue(curl("-s", url + "/").contains("<title>sseflow hub</title>"));
             final String metrics = curl("-s", url + "/metrics");
             assertTrue(metrics.contains("\nsseflow_events_published_total 3\n"), metrics);
 
@@ -103,6 +103,44 @@ class HubJarIT
             final String manifestVersion = jar.getManifest().getMainAttributes().getValue("Implementation-Version");
             assertTrue(manifestVersion.matches("\\d+\\.\\d+\\.\\d+(-SNAPSHOT)?"), manifestVersion);
             assertEquals("sseflow " + manifestVersion + "\n", printed);
+        }
+    }
+
+    @Test
+    void shouldLogOneJsonObjectPerLineWithTheRefusalSummaryAndTheShutdown() throws Exception
+    {
+        final File stderr = File.createTempFile("sseflow-json-log", ".err");
+        final Process hub = ChildProcess.startHubJar(List.of("-Dsseflow.hub.logSummaryMillis=300"),
+            ProcessBuilder.Redirect.to(stderr), "--port", "0", "--log-format", "json");
+        try
+        {
+            final int port = ChildProcess.port(ChildProcess.awaitListening(hub, stderr.toPath()));
+            try (Socket socket = new Socket("127.0.0.1", port))
+            {
+                socket.getOutputStream().write("BREW /events/t HTTP/1.1\r\nHost: x\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+                readUntil(socket.getInputStream(), "\r\n\r\n");
+            }
+            Await.condition(() -> read(stderr).contains("refused 1 in the last"), "the refusal summary",
+                Await.DEFAULT_TIMEOUT);
+            assertTrue(ChildProcess.stop(hub, Duration.ofSeconds(15)), "hub stops on SIGTERM");
+            final List<String> lines = Files.readAllLines(stderr.toPath(), StandardCharsets.UTF_8);
+            for (final String line : lines)
+            {
+                assertTrue(line.matches("\\{\"time\":\"[0-9T:.Z-]+\",\"level\":\"(INFO|WARNING)\"," +
+                    "\"logger\":\"io\\.sseflow\\.hub\",\"message\":\".*\"\\}"), line);
+            }
+            assertTrue(lines.get(0).contains("\"message\":\"sseflow history budget "), lines.toString());
+            assertTrue(lines.stream().anyMatch((line) -> line.contains("\"level\":\"WARNING\"") &&
+                line.endsWith("s: 1 not_implemented\"}")), lines.toString());
+            assertTrue(lines.get(lines.size() - 2).contains("\"message\":\"sseflow: closing: "), lines.toString());
+            assertTrue(lines.get(lines.size() - 1).matches(".*\"message\":\"sseflow: closed in \\d+ ms\"}"),
+                lines.toString());
+        }
+        finally
+        {
+            ChildProcess.kill(hub);
+            Files.deleteIfExists(stderr.toPath());
         }
     }
 
@@ -211,4 +249,16 @@ class HubJarIT
         }
     }
 
+
+    private static String read(final File file)
+    {
+        try
+        {
+            return Files.readString(file.toPath(), StandardCharsets.UTF_8);
+        }
+        catch (final IOException ex)
+        {
+            throw new java.io.UncheckedIOException(ex);
+        }
+    }
 }

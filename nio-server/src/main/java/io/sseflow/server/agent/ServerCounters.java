@@ -66,8 +66,18 @@ final class ServerCounters
     private final AtomicBuffer values =
         new UnsafeBuffer(ByteBuffer.allocateDirect((COUNTER_COUNT + REFUSAL_COUNT + KINDS.length) * STRIDE));
 
+    private final DeliveryLatency deliveryLatency = new DeliveryLatency();
+
     ServerCounters()
     {
+    }
+
+    /**
+     * @return the delivery-latency histogram, recorded by the agent thread.
+     */
+    DeliveryLatency deliveryLatency()
+    {
+        return deliveryLatency;
     }
 
     /**
@@ -169,6 +179,7 @@ final class ServerCounters
         {
             position += putLine(buffer, position, SELECTOR_LINES[kind.ordinal()], selectors(kind));
         }
+        position += deliveryLatency.render(buffer, position);
         buffer.putBytes(position, BUILD_INFO);
         position += BUILD_INFO.length;
         return position - index;
@@ -176,7 +187,7 @@ final class ServerCounters
 
     static int maxRenderedLength()
     {
-        int length = BUILD_INFO.length + REFUSED_PREAMBLE.length;
+        int length = BUILD_INFO.length + REFUSED_PREAMBLE.length + DeliveryLatency.maxRenderedLength();
         for (final byte[] preamble : COUNTER_PREAMBLES)
         {
             length += preamble.length + MAX_LONG_DIGITS + 1;

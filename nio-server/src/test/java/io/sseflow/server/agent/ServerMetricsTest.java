@@ -54,9 +54,9 @@ class ServerMetricsTest
             # HELP sseflow_frames_delivered_total Whole SSE frames written to subscribers.
             # TYPE sseflow_frames_delivered_total counter
             sseflow_frames_delivered_total 107
-            # HELP sseflow_bytes_delivered_total SSE frame bytes written to subscribers.
-            # TYPE sseflow_bytes_delivered_total counter
-            sseflow_bytes_delivered_total 108
+            # HELP sseflow_delivered_bytes_total SSE frame bytes written to subscribers.
+            # TYPE sseflow_delivered_bytes_total counter
+            sseflow_delivered_bytes_total 108
             # HELP sseflow_heartbeats_total Heartbeat comments written to idle streams.
             # TYPE sseflow_heartbeats_total counter
             sseflow_heartbeats_total 109
@@ -126,6 +126,29 @@ class ServerMetricsTest
             sseflow_stream_selectors_total{kind="exact"} 7
             sseflow_stream_selectors_total{kind="wildcard"} 0
             sseflow_stream_selectors_total{kind="template"} 3
+            # HELP sseflow_delivery_latency_seconds Time from an event's append to this node's log to the write that \
+            brings a live stream up to it.
+            # TYPE sseflow_delivery_latency_seconds histogram
+            sseflow_delivery_latency_seconds_bucket{le="0.00005"} 0
+            sseflow_delivery_latency_seconds_bucket{le="0.0001"} 0
+            sseflow_delivery_latency_seconds_bucket{le="0.00025"} 0
+            sseflow_delivery_latency_seconds_bucket{le="0.0005"} 0
+            sseflow_delivery_latency_seconds_bucket{le="0.001"} 0
+            sseflow_delivery_latency_seconds_bucket{le="0.0025"} 0
+            sseflow_delivery_latency_seconds_bucket{le="0.005"} 0
+            sseflow_delivery_latency_seconds_bucket{le="0.01"} 0
+            sseflow_delivery_latency_seconds_bucket{le="0.025"} 0
+            sseflow_delivery_latency_seconds_bucket{le="0.05"} 0
+            sseflow_delivery_latency_seconds_bucket{le="0.1"} 0
+            sseflow_delivery_latency_seconds_bucket{le="0.25"} 0
+            sseflow_delivery_latency_seconds_bucket{le="0.5"} 0
+            sseflow_delivery_latency_seconds_bucket{le="1"} 0
+            sseflow_delivery_latency_seconds_bucket{le="2.5"} 0
+            sseflow_delivery_latency_seconds_bucket{le="5"} 0
+            sseflow_delivery_latency_seconds_bucket{le="10"} 0
+            sseflow_delivery_latency_seconds_bucket{le="+Inf"} 0
+            sseflow_delivery_latency_seconds_sum 0.000000000
+            sseflow_delivery_latency_seconds_count 0
             # HELP sseflow_build_info The running build; its value is always 1.
             # TYPE sseflow_build_info gauge
             """ + "sseflow_build_info{version=\"" + io.sseflow.server.BuildInfo.version() + "\"} 1\n";
@@ -167,8 +190,10 @@ class ServerMetricsTest
         final int maxDigits = String.valueOf(Long.MIN_VALUE).length();
         final int refusalDigits = Refusal.values().length * (maxDigits - 1);
         final int selectorDigits = SelectorKind.values().length * (maxDigits - 1);
+        final int histogramDigits = (18 + 2) * (maxDigits - 1);
 
-        assertEquals(ServerCounters.maxRenderedLength(), render(metrics).length() + refusalDigits + selectorDigits);
+        assertEquals(ServerCounters.maxRenderedLength(),
+            render(metrics).length() + refusalDigits + selectorDigits + histogramDigits);
     }
 
     @Test

@@ -16,6 +16,7 @@ module io.sseflow.server
     requires transitive org.agrona;
     requires java.management;
     requires java.logging;
+    requires jdk.management;
 
     requires static io.aeron.client;
     requires static io.aeron.driver;

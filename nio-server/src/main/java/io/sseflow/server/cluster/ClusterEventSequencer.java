@@ -354,6 +354,16 @@ public final class ClusterEventSequencer implements EventSequencer
     }
 
     /**
+     * This member's role, as its service last heard, for logs: code outside this package does not see Aeron's types.
+     *
+     * @return {@code leader}, {@code follower} or {@code candidate}.
+     */
+    public String roleName()
+    {
+        return service.role().name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /**
      * Hub sequence of the last event this member applied.
      *
      * @return the seq.

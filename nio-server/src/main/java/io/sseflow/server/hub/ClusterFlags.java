@@ -257,7 +257,7 @@ final class ClusterFlags
     String role()
     {
         final ClusterEventSequencer sequencer = this.sequencer;
-        return null == sequencer ? null : sequencer.role().name().toLowerCase(java.util.Locale.ROOT);
+        return null == sequencer ? null : sequencer.roleName();
     }
 
     private static int nodeIndex(final String value, final int memberCount)

@@ -13,8 +13,8 @@ import java.nio.file.Path;
 /**
  * The hub's command-line flags, parsed into an {@link SseServer.Builder} and, for JWT authorization, a
  * {@link JwtSettings} ({@link #parseSettings(String[])}). Each flag takes a value, as {@code --port 8080} or
- * {@code --port=8080}, except {@code --allow-anonymous}, which stands alone (or takes {@code =true} /
- * {@code =false}); mistakes are reported with {@link IllegalArgumentException}s whose message names the flag and
+ * {@code --port=8080}, except {@code --allow-anonymous} and {@code --restore}, which stand alone (or take
+ * {@code =true} / {@code =false}); mistakes are reported with {@link IllegalArgumentException}s whose message names the flag and
  * what is expected.
  */
 public final class HubOptions
@@ -106,6 +106,10 @@ public final class HubOptions
         "                         a majority of members; false: once in their page cache, faster but it",
         "                         survives process crashes, not machine crashes (default true, needs",
         "                         --data-dir)",
+        "  --restore              replace this member's data: copy the latest snapshot and the log from",
+        "                         the cluster's leader into its empty --data-dir, then start; the way",
+        "                         back for a member whose disk was lost or replaced, or one the others",
+        "                         deleted log past (needs --cluster-members of several members)",
         "  --help                 print this and exit",
         "",
         "Endpoints: GET / (demo page), GET /events/{topic} (stream), POST /events/{topic} (publish),",
@@ -176,6 +180,11 @@ public final class HubOptions
             if (JwtFlags.ALLOW_ANONYMOUS.equals(flag) && equals < 0)
             {
                 jwt.allowAnonymous = true;
+                continue;
+            }
+            if (ClusterFlags.RESTORE.equals(flag) && equals < 0)
+            {
+                cluster.restore(true);
                 continue;
             }
             final String value;
@@ -273,6 +282,9 @@ public final class HubOptions
                     break;
                 case ClusterFlags.FSYNC:
                     cluster.fsync(trueOrFalse(flag, value));
+                    break;
+                case ClusterFlags.RESTORE:
+                    cluster.restore(booleanValue(flag, value));
                     break;
                 case JwtFlags.KEY:
                     jwt.key = nonEmpty(flag, value);

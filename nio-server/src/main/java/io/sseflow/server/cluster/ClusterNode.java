@@ -212,9 +212,12 @@ public final class ClusterNode implements AutoCloseable
             if (settings.restore())
             {
                 MemberIdentity.markRestoring(settings);
-                new MemberRestore(settings, errorHandler, out, watch.threadFactory(MemberWatch.Component.ARCHIVE))
-                    .run();
-                removeStaleMarkFiles(settings, out);
+                new MemberRestore(settings, errorHandler, out).run();
+                final File backupMarkFile = new File(settings.dataDir(), MARK_FILES[0]);
+                if (backupMarkFile.isFile() && !backupMarkFile.delete())
+                {
+                    throw new IllegalStateException("cannot remove the restore's mark file " + backupMarkFile);
+                }
                 MemberIdentity.markMember(settings);
                 startConsensus.run();
             }

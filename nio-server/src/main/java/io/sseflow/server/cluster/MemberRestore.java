@@ -10,7 +10,6 @@ import org.agrona.ErrorHandler;
 import java.io.File;
 import java.io.PrintStream;
 import java.util.List;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -35,24 +34,19 @@ final class MemberRestore
     private final ClusterSettings settings;
     private final ErrorHandler errorHandler;
     private final PrintStream out;
-    private final ThreadFactory threadFactory;
     private volatile ClusterMember source;
     private volatile String lastProblem;
 
     /**
-     * @param settings      the member and its data dir.
-     * @param errorHandler  receives the backup's errors.
-     * @param out           where progress is reported.
-     * @param threadFactory makes the backup's agent thread.
+     * @param settings     the member and its data dir.
+     * @param errorHandler receives the backup's errors.
+     * @param out          where progress is reported.
      */
-    MemberRestore(
-        final ClusterSettings settings, final ErrorHandler errorHandler, final PrintStream out,
-        final ThreadFactory threadFactory)
+    MemberRestore(final ClusterSettings settings, final ErrorHandler errorHandler, final PrintStream out)
     {
         this.settings = settings;
         this.errorHandler = errorHandler;
         this.out = out;
-        this.threadFactory = threadFactory;
     }
 
     /**
@@ -79,7 +73,6 @@ final class MemberRestore
             .initialReplayStart(ClusterBackup.Configuration.ReplayStart.BEGINNING)
             .clusterBackupCoolDownIntervalNs(TimeUnit.SECONDS.toNanos(1))
             .idleStrategySupplier(ClusterNode.idleStrategies())
-            .threadFactory(threadFactory)
             .errorHandler((error) ->
             {
                 lastProblem = String.valueOf(error).replace('\n', ' ');

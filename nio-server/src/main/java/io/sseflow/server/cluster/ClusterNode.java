@@ -132,6 +132,7 @@ public final class ClusterNode implements AutoCloseable
     private final Object lifecycle = new Object();
     private MediaDriver mediaDriver;
     private Archive archive;
+    private volatile Aeron peerClient;
     private volatile ConsensusModule consensusModule;
     private volatile ClusteredServiceContainer container;
     private boolean closed;
@@ -278,7 +279,12 @@ public final class ClusterNode implements AutoCloseable
 
     private void joinWhenSafe(final Runnable startConsensus, final PrintStream out, final MemberStopListener listener)
     {
-        final Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(settings.aeronDirectoryName()));
+        final Aeron aeron = Aeron.connect(new Aeron.Context()
+            .aeronDirectoryName(settings.aeronDirectoryName())
+            .errorHandler((error) ->
+            {
+            }));
+        peerClient = aeron;
         final PeerArchives peers = new PeerArchives(settings, aeron);
         try
         {
@@ -483,7 +489,7 @@ public final class ClusterNode implements AutoCloseable
         synchronized (lifecycle)
         {
             closed = true;
-            CloseHelper.closeAll(watch, container, consensusModule, archive, mediaDriver, lockChannel);
+            CloseHelper.closeAll(watch, peerClient, container, consensusModule, archive, mediaDriver, lockChannel);
         }
     }
 
@@ -493,7 +499,8 @@ public final class ClusterNode implements AutoCloseable
         synchronized (lifecycle)
         {
             closed = true;
-            CloseHelper.quietCloseAll(watch, container, consensusModule, archive, mediaDriver, lockChannel);
+            CloseHelper.quietCloseAll(watch, peerClient, container, consensusModule, archive, mediaDriver,
+                lockChannel);
         }
     }
 

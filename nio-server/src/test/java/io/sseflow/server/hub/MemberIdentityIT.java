@@ -1,6 +1,7 @@
 package io.sseflow.server.hub;
 
 import io.sseflow.server.cluster.ClusterSettings;
+import io.sseflow.server.support.Await;
 import io.sseflow.server.support.ChildProcess;
 import io.sseflow.server.support.RawHttp;
 import io.sseflow.server.support.RawSseClient;
@@ -20,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 
 import static io.sseflow.server.support.ChildProcess.lastLine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -29,7 +31,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * events, and member 0's log was truncated when it came back: acknowledged events gone on every node. Now the empty
  * member 2 asks the others' archives, finds member 1's history and exits 2 with a line saying to restore it; member 0
  * returns and leads with every event; member 2 started with {@code --restore} copies the leader's state and serves
- * every acknowledged event exactly once, in order, as do the others.
+ * every acknowledged event exactly once, in order, as do the others, and later restarts on its data dir as any member
+ * does. An empty member that cannot yet tell (the others down) waits, serving {@code /healthz} but not ready, and is
+ * refused as soon as a member with history comes back.
  * <p>
  * {@code mvn -B -o -pl nio-server -am verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false
  * -Dit.test=MemberIdentityIT}
@@ -140,24 +144,103 @@ class MemberIdentityIT
         assertEquals((EVENTS + 1) + "\n", nodes[2].publish("t", "?id=" + (EVENTS + 1), "event " + (EVENTS + 1)));
         for (int i = 0; i < NODES; i++)
         {
-            assertEveryEventOnceInOrder(nodes[i], i);
+            assertEveryEventOnceInOrder(nodes[i], i, EVENTS + 1);
+        }
+
+        // the restored member is a member like the others: killed and restarted on its data dir, it catches up
+        nodes[2].kill();
+        assertEquals((EVENTS + 2) + "\n", nodes[0].publish("t", "?id=" + (EVENTS + 2), "event " + (EVENTS + 2)));
+        nodes[2] = start(restoreStderr, arguments[2]).awaitReady(READY);
+        assertEveryEventOnceInOrder(nodes[2], 2, EVENTS + 2);
+    }
+
+    @Test
+    void shouldRefuseAnEmptyMemberWaitingForOthersOnceOneWithHistoryComesBack() throws Exception
+    {
+        final int base = ClusterHubIT.freeBasePort(NODES * 5);
+        final String members = "127.0.0.1:" + base + ",127.0.0.1:" + (base + 5) + ",127.0.0.1:" + (base + 10);
+        final String[][] arguments = new String[NODES][];
+        final HubNode[] nodes = new HubNode[NODES];
+        for (int i = 0; i < NODES; i++)
+        {
+            final File dir = Files.createTempDirectory("sseflow-identity-wait-" + i + "-").toFile();
+            dataDirs.add(dir);
+            arguments[i] = new String[]{ "--port", "0", "--data-dir", dir.getPath(), "--cluster-members", members,
+                "--cluster-node", Integer.toString(i) };
+            nodes[i] = start(File.createTempFile("sseflow-identity-wait-" + i + "-", ".stderr"), arguments[i]);
+        }
+        for (final HubNode node : nodes)
+        {
+            node.awaitReady(READY);
+        }
+        assertEquals("1\n", nodes[0].publish("t", "?id=1", "event 1"));
+        for (final HubNode node : nodes)
+        {
+            node.kill();
+        }
+        IoUtil.delete(dataDirs.get(2), false);
+        assertTrue(dataDirs.get(2).mkdirs() || dataDirs.get(2).isDirectory());
+
+        final File emptyStderr = File.createTempFile("sseflow-identity-wait-empty-", ".stderr");
+        nodes[2] = start(emptyStderr, arguments[2]);
+        Await.condition(() -> read(emptyStderr).contains("sseflow: cluster node 2: the data dir " +
+            dataDirs.get(2).getPath() + " is empty and too few other members answered to tell whether the cluster " +
+            "has history"), "the empty member says it waits", READY);
+        assertTrue(RawHttp.status(RawHttp.get(nodes[2].port(), "/healthz")).equals("HTTP/1.1 200 OK"));
+        assertFalse(nodes[2].isReady(), "not ready while it waits");
+
+        final long returnNs = System.nanoTime();
+        nodes[1] = start(File.createTempFile("sseflow-identity-wait-1-", ".stderr"), arguments[1]);
+        assertTrue(nodes[2].process().waitFor(30, TimeUnit.SECONDS), "the waiting empty member was not refused " +
+            "once member 1 (with history) came back: " + read(emptyStderr));
+        final String refusal = read(emptyStderr);
+        System.out.println("MemberIdentityIT: waiting empty member refused, exit " + nodes[2].process().exitValue() +
+            ", " + (System.nanoTime() - returnNs) / 1_000_000 + " ms after member 1 was started: " + lastLine(refusal));
+        assertEquals(2, nodes[2].process().exitValue(), refusal);
+        assertTrue(lastLine(refusal).startsWith("sseflow: the data dir " + dataDirs.get(2).getPath() +
+            " is empty but member 1 has cluster history"), refusal);
+        assertFalse(new File(dataDirs.get(2), "sseflow-member.properties").exists());
+    }
+
+    private static String metrics(final HubNode node)
+    {
+        try
+        {
+            return RawHttp.metrics(node.port());
+        }
+        catch (final IOException ex)
+        {
+            return "";
         }
     }
 
-    private static void assertEveryEventOnceInOrder(final HubNode node, final int index) throws Exception
+    private static String read(final File file)
+    {
+        try
+        {
+            return Files.readString(file.toPath(), StandardCharsets.UTF_8);
+        }
+        catch (final IOException ex)
+        {
+            throw new java.io.UncheckedIOException(ex);
+        }
+    }
+
+    private static void assertEveryEventOnceInOrder(final HubNode node, final int index, final int last)
+        throws Exception
     {
         try (RawSseClient replay = RawSseClient.get(node.port(), "/events/t", "Last-Event-ID: 0"))
         {
             assertEquals("HTTP/1.1 200 OK", RawHttp.status(replay.readHead()));
             final StringBuilder frames = new StringBuilder();
-            for (int id = 1; id <= EVENTS + 1; id++)
+            for (int id = 1; id <= last; id++)
             {
                 frames.append("id: ").append(id).append("\ndata: event ").append(id).append("\n\n");
             }
             assertEquals(frames.toString(), replay.readBytes(frames.length()), "member " + index);
         }
-        assertTrue(RawHttp.metrics(node.port()).contains("\nsseflow_cluster_applied_seq " + (EVENTS + 2) + "\n"),
-            "member " + index + " applied each of the " + (EVENTS + 2) + " events once: " + RawHttp.metrics(node.port()));
+        Await.condition(() -> metrics(node).contains("\nsseflow_cluster_applied_seq " + (last + 1) + "\n"),
+            "member " + index + " applied each of the " + (last + 1) + " events once", READY);
     }
 
     private HubNode start(final File stderr, final String... arguments) throws IOException

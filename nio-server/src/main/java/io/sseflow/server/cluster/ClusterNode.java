@@ -248,6 +248,11 @@ public final class ClusterNode implements AutoCloseable
     private static void refuseUnusable(final ClusterSettings settings, final MemberIdentity identity)
     {
         final String dir = settings.dataDir().getPath();
+        if (settings.restore() && settings.memberCount() < 2)
+        {
+            throw new IllegalStateException("a restore copies a member's state from the cluster's leader; a one-member " +
+                "cluster has no other member to copy it from");
+        }
         switch (identity.state())
         {
             case FOREIGN:

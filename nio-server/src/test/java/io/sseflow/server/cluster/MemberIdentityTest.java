@@ -99,6 +99,10 @@ class MemberIdentityTest
         MemberIdentity.markRestoring(new ClusterSettings(data, MEMBERS, 0));
         assertEquals("a restore into the data dir " + data + " did not finish; start this member with --restore " +
             "again to copy it from the cluster's leader", refusal(new ClusterSettings(data, MEMBERS, 0)));
+
+        assertEquals("a restore copies a member's state from the cluster's leader; a one-member cluster has no other " +
+            "member to copy it from", refusal(ClusterSettings.singleNode(dir.resolve("single").toFile(), 21_000)
+            .restore(true)));
     }
 
     private String refusal(final ClusterSettings settings)

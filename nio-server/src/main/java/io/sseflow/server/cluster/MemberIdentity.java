@@ -32,6 +32,11 @@ public final class MemberIdentity
      */
     static final String RECORDING_LOG = "cluster/recording.log";
 
+    /**
+     * The archive's catalog of recordings, where the cluster log and snapshots are.
+     */
+    static final String CATALOG = "archive/archive.catalog";
+
     private static final String MEMBER = "member";
     private static final String MEMBERS = "members";
     private static final String STATE = "state";
@@ -93,9 +98,10 @@ public final class MemberIdentity
             return new MemberIdentity(DataDirState.FOREIGN, "the data dir " + dataDir + " has an identity file " +
                 file + " in an unknown state '" + state + "'");
         }
-        return hasLog ? new MemberIdentity(DataDirState.MEMBER, "the data dir " + dataDir + " holds member " +
-            member + "'s data") : new MemberIdentity(DataDirState.LOST, "the data dir " + dataDir + " was member " +
-            member + "'s but its cluster log (" + RECORDING_LOG + ") is gone");
+        final boolean hasArchive = new File(dataDir, CATALOG).isFile();
+        return hasLog && hasArchive ? new MemberIdentity(DataDirState.MEMBER, "the data dir " + dataDir +
+            " holds member " + member + "'s data") : new MemberIdentity(DataDirState.LOST, "the data dir " + dataDir +
+            " was member " + member + "'s but its cluster log (" + (hasLog ? CATALOG : RECORDING_LOG) + ") is gone");
     }
 
     /**

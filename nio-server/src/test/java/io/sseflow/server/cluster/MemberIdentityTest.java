@@ -53,6 +53,9 @@ class MemberIdentityTest
         assertEquals(DataDirState.FOREIGN, MemberIdentity.inspect(new ClusterSettings(dir.toFile(),
             List.of("127.0.0.1:9000", "127.0.0.1:9010"), 1)).state());
 
+        Files.delete(dir.resolve(MemberIdentity.CATALOG));
+        assertEquals("the data dir " + dir + " was member 1's but its cluster log (archive/archive.catalog) is gone",
+            MemberIdentity.inspect(member1).detail());
         Files.delete(dir.resolve(MemberIdentity.RECORDING_LOG));
         final MemberIdentity lost = MemberIdentity.inspect(member1);
         assertEquals(DataDirState.LOST, lost.state());
@@ -125,5 +128,7 @@ class MemberIdentityTest
     {
         Files.createDirectories(dir.resolve("cluster"));
         Files.write(dir.resolve(MemberIdentity.RECORDING_LOG), new byte[64]);
+        Files.createDirectories(dir.resolve("archive"));
+        Files.write(dir.resolve(MemberIdentity.CATALOG), new byte[64]);
     }
 }

@@ -186,7 +186,7 @@ class MemberIdentityIT
         Await.condition(() -> read(emptyStderr).contains("sseflow: cluster node 2: the data dir " +
             dataDirs.get(2).getPath() + " is empty and too few other members answered to tell whether the cluster " +
             "has history"), "the empty member says it waits", READY);
-        assertTrue(RawHttp.status(RawHttp.get(nodes[2].port(), "/healthz")).equals("HTTP/1.1 200 OK"));
+        assertEquals("HTTP/1.1 200 OK", RawHttp.status(RawHttp.get(nodes[2].port(), "/healthz", "Connection: close")));
         assertFalse(nodes[2].isReady(), "not ready while it waits");
 
         final long returnNs = System.nanoTime();

@@ -40,6 +40,9 @@ final class ServerCounters
         " Topic selectors of the streams started, by kind (a topic name is exact).\n# TYPE " + SELECTORS_NAME +
         " counter\n");
     private static final byte[][] SELECTOR_LINES = new byte[KINDS.length][];
+    private static final byte[] BUILD_INFO = ascii("# HELP sseflow_build_info The running build; its value is " +
+        "always 1.\n# TYPE sseflow_build_info gauge\nsseflow_build_info{version=\"" +
+        io.sseflow.server.BuildInfo.version() + "\"} 1\n");
 
     static
     {
@@ -166,12 +169,14 @@ final class ServerCounters
         {
             position += putLine(buffer, position, SELECTOR_LINES[kind.ordinal()], selectors(kind));
         }
+        buffer.putBytes(position, BUILD_INFO);
+        position += BUILD_INFO.length;
         return position - index;
     }
 
     static int maxRenderedLength()
     {
-        int length = REFUSED_PREAMBLE.length;
+        int length = BUILD_INFO.length + REFUSED_PREAMBLE.length;
         for (final byte[] preamble : COUNTER_PREAMBLES)
         {
             length += preamble.length + MAX_LONG_DIGITS + 1;

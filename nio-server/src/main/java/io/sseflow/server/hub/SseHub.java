@@ -1,9 +1,12 @@
 package io.sseflow.server.hub;
 
+import io.sseflow.server.BuildInfo;
 import io.sseflow.server.SseServer;
 
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.Map;
 
 /**
  * The standalone hub: {@code java -jar sseflow-server.jar [flags]}. Starts an {@link SseServer} with the demo
@@ -74,7 +77,7 @@ public final class SseHub
      */
     public static void main(final String[] args) throws InterruptedException
     {
-        final int status = run(args, System.out, System.err, FatalExit.install());
+        final int status = run(args, System.getenv(), System.out, System.err, FatalExit.install());
         if (status != 0)
         {
             System.exit(status);
@@ -83,11 +86,19 @@ public final class SseHub
 
     static int run(final String[] args, final PrintStream out, final PrintStream err) throws InterruptedException
     {
-        return run(args, out, err, FatalExit.printingOnly(err));
+        return run(args, Map.of(), out, err);
     }
 
-    static int run(final String[] args, final PrintStream out, final PrintStream err, final FatalExit fatalExit)
+    static int run(
+        final String[] args, final Map<String, String> environment, final PrintStream out, final PrintStream err)
         throws InterruptedException
+    {
+        return run(args, environment, out, err, FatalExit.printingOnly(err));
+    }
+
+    static int run(
+        final String[] args, final Map<String, String> environment, final PrintStream out, final PrintStream err,
+        final FatalExit fatalExit) throws InterruptedException
     {
         if (HubOptions.wantsHelp(args))
         {
@@ -95,11 +106,26 @@ public final class SseHub
             out.flush();
             return 0;
         }
+        if (Arrays.asList(args).contains("--version"))
+        {
+            out.println("sseflow " + BuildInfo.version());
+            out.flush();
+            return 0;
+        }
 
         final SseServer server;
         try
         {
-            server = FaultInjection.apply(HubOptions.parse(args)).errorHandler(fatalExit).start();
+            final ConfigSources sources = ConfigSources.resolve(args, environment);
+            final SseServer.Builder builder = HubOptions.parseSettings(sources.settings()).server();
+            if (sources.printConfig())
+            {
+                out.print(sources.describe());
+                out.println("# " + HubOptions.historyBudgetLine(builder.build().config()));
+                out.flush();
+                return 0;
+            }
+            server = FaultInjection.apply(builder).errorHandler(fatalExit).start();
         }
         catch (final IllegalArgumentException ex)
         {

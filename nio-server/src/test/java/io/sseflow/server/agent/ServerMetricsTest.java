@@ -126,7 +126,9 @@ class ServerMetricsTest
             sseflow_stream_selectors_total{kind="exact"} 7
             sseflow_stream_selectors_total{kind="wildcard"} 0
             sseflow_stream_selectors_total{kind="template"} 3
-            """;
+            # HELP sseflow_build_info The running build; its value is always 1.
+            # TYPE sseflow_build_info gauge
+            """ + "sseflow_build_info{version=\"" + io.sseflow.server.BuildInfo.version() + "\"} 1\n";
 
     @Test
     void shouldRenderEveryCounterThenEveryRefusalThenTheSelectorKindsInThePrometheusTextFormat()

@@ -68,6 +68,45 @@ class HubJarIT
     }
 
     @Test
+    void shouldTakeSettingsFromTheEnvironmentAndASecretFileAndPrintItsVersion() throws Exception
+    {
+        final java.nio.file.Path token = Files.createTempFile("sseflow-publish-token", "");
+        Files.writeString(token, "env-T0ken\n");
+        final List<String> command = new ArrayList<>(List.of(ChildProcess.javaBinary(), "-jar",
+            ChildProcess.hubJar().getPath()));
+        final ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
+        builder.environment().put("SSEFLOW_PORT", "0");
+        builder.environment().put("SSEFLOW_PUBLISH_TOKEN_FILE", token.toString());
+        final Process hub = builder.start();
+        try
+        {
+            final String url = ChildProcess.awaitListening(hub, null);
+            assertEquals("401", curl("-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", "-d", "x",
+                url + "/events/t"), "the token from the file is required");
+            assertEquals("1\n", curl("-s", "-X", "POST", "-H", "Authorization: Bearer env-T0ken", "-d", "x",
+                url + "/events/t"));
+            assertTrue(curl("-s", url + "/metrics").contains("\nsseflow_build_info{version=\""));
+        }
+        finally
+        {
+            ChildProcess.stop(hub, Duration.ofSeconds(15));
+            Files.deleteIfExists(token);
+        }
+
+        final Process version = new ProcessBuilder(ChildProcess.javaBinary(), "-jar", ChildProcess.hubJar().getPath(),
+            "--version").start();
+        final String printed = new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(version.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, version.exitValue());
+        try (java.util.jar.JarFile jar = new java.util.jar.JarFile(ChildProcess.hubJar()))
+        {
+            final String manifestVersion = jar.getManifest().getMainAttributes().getValue("Implementation-Version");
+            assertTrue(manifestVersion.matches("\\d+\\.\\d+\\.\\d+(-SNAPSHOT)?"), manifestVersion);
+            assertEquals("sseflow " + manifestVersion + "\n", printed);
+        }
+    }
+
+    @Test
     void shouldPrintAFatalErrorOnTheServerThreadAndExit70WithThePortClosed() throws Exception
     {
         final File stderr = File.createTempFile("hub-stderr", ".txt");

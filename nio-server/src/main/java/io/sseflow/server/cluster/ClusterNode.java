@@ -253,15 +253,18 @@ public final class ClusterNode implements AutoCloseable
             throw new IllegalStateException("a restore copies a member's state from the cluster's leader; a one-member " +
                 "cluster has no other member to copy it from");
         }
+        final boolean single = settings.memberCount() < 2;
         switch (identity.state())
         {
             case FOREIGN:
-                throw new IllegalStateException(identity.detail() + "; give this member its own data dir (an " +
-                    "empty one, started with --restore, copies its state from the cluster's leader)");
+                throw new IllegalStateException(identity.detail() + (single ? "; give this node its own data dir" :
+                    "; give this member its own data dir (an empty one, started with --restore, copies its state " +
+                    "from the cluster's leader)"));
             case LOST:
-                throw new IllegalStateException(identity.detail() + ": it may have acknowledged events it no " +
-                    "longer has, so it must not vote; move " + dir + " away and start this member with --restore " +
-                    "to copy it from the cluster's leader");
+                throw new IllegalStateException(identity.detail() + (single ? ": its history and ids are gone, and " +
+                    "starting on it would give old ids to new events; move " + dir + " away to start a new, empty " +
+                    "node" : ": it may have acknowledged events it no longer has, so it must not vote; move " + dir +
+                    " away and start this member with --restore to copy it from the cluster's leader"));
             case RESTORING:
                 if (!settings.restore())
                 {

@@ -16,8 +16,8 @@ import java.util.Map;
  * The hub's command-line flags, parsed into an {@link SseServer.Builder} and, for JWT authorization, a
  * {@link JwtSettings} ({@link #parseSettings(String[])}). Each flag takes a value, as {@code --port 8080} or
  * {@code --port=8080}, except {@code --allow-anonymous} and {@code --restore}, which stand alone (or take
- * {@code =true} / {@code =false}); mistakes are reported with {@link IllegalArgumentException}s whose message names the flag and
- * what is expected.
+ * {@code =true} / {@code =false}); mistakes are reported with {@link IllegalArgumentException}s whose message names
+ * the flag and what is expected.
  */
 public final class HubOptions
 {

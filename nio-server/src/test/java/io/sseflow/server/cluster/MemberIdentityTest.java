@@ -103,9 +103,13 @@ class MemberIdentityTest
         assertEquals("a restore into the data dir " + data + " did not finish; start this member with --restore " +
             "again to copy it from the cluster's leader", refusal(new ClusterSettings(data, MEMBERS, 0)));
 
+        final File single = dir.resolve("single").toFile();
         assertEquals("a restore copies a member's state from the cluster's leader; a one-member cluster has no other " +
-            "member to copy it from", refusal(ClusterSettings.singleNode(dir.resolve("single").toFile(), 21_000)
-            .restore(true)));
+            "member to copy it from", refusal(ClusterSettings.singleNode(single, 21_000).restore(true)));
+        MemberIdentity.markMember(ClusterSettings.singleNode(single, 21_000));
+        assertEquals("the data dir " + single + " was member 0's but its cluster log (cluster/recording.log) is gone: " +
+            "its history and ids are gone, and starting on it would give old ids to new events; move " + single +
+            " away to start a new, empty node", refusal(ClusterSettings.singleNode(single, 22_000)));
     }
 
     private String refusal(final ClusterSettings settings)

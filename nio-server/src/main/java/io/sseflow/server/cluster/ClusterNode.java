@@ -233,8 +233,11 @@ public final class ClusterNode implements AutoCloseable
                     out.println("sseflow: cluster node " + settings.nodeIndex() + ": " + identity.detail() +
                         "; taking it as this member's and writing " + MemberIdentity.FILE);
                 }
-                MemberIdentity.markMember(settings);
                 startConsensus.run();
+                if (DataDirState.MEMBER != identity.state())
+                {
+                    MemberIdentity.markMember(settings);
+                }
             }
             return node;
         }
@@ -303,8 +306,8 @@ public final class ClusterNode implements AutoCloseable
                     throw new IllegalStateException(refusal(findings));
                 case JOIN:
                     aeron.close();
-                    MemberIdentity.markMember(settings);
                     startConsensus.run();
+                    MemberIdentity.markMember(settings);
                     return;
                 default:
                     break;
@@ -354,8 +357,8 @@ public final class ClusterNode implements AutoCloseable
                             {
                                 return;
                             }
-                            MemberIdentity.markMember(settings);
                             startConsensus.run();
+                            MemberIdentity.markMember(settings);
                         }
                         out.println("sseflow: cluster node " + settings.nodeIndex() + ": a majority of members is " +
                             "empty (a new cluster); joining");

@@ -13,9 +13,10 @@ import java.util.Properties;
 
 /**
  * The identity file in a member's data dir, {@value #FILE}: which member of which member list wrote the data dir, and
- * whether a restore into it is unfinished. Written (and forced to disk) before the member's consensus module first
- * runs on the dir, so a dir holding a cluster log always names its member; read at every start to tell this member's
- * data from an empty, foreign or lost one ({@link DataDirState}).
+ * whether a restore into it is unfinished. Written (and forced to disk) once the member's consensus module first
+ * runs on the dir (its cluster log exists then, so a crash in between leaves a log without identity, taken as this
+ * member's at the next start, never an identity without its log); read at every start to tell this member's data from
+ * an empty, foreign or lost one ({@link DataDirState}).
  * <p>
  * For a one-member cluster only the member count is compared: a single durable node may pick other ports on each
  * start. Cannot tell a data dir copied from another machine of the same member (that is the same member's data).

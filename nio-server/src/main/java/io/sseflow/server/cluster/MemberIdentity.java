@@ -2,6 +2,7 @@ package io.sseflow.server.cluster;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -74,7 +75,7 @@ public final class MemberIdentity
         final Properties properties = new Properties();
         try
         {
-            properties.load(new java.io.StringReader(Files.readString(file.toPath(), StandardCharsets.UTF_8)));
+            properties.load(new StringReader(Files.readString(file.toPath(), StandardCharsets.UTF_8)));
         }
         catch (final IOException ex)
         {

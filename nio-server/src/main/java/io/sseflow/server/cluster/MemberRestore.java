@@ -16,7 +16,9 @@ import java.util.concurrent.TimeUnit;
  * Copies a member's state from the live cluster's leader into its empty data dir, with Aeron's {@link ClusterBackup}
  * on this member's own media driver and archive, before its consensus module first runs: the leader's latest
  * snapshots, then its log from there (recorded into this member's archive, with the cluster's recording log written
- * into {@code cluster/}), until the copy has reached the leader's log position as it was once the backup was live.
+ * into {@code cluster/}), until the copy has reached the leader's log position as it was once the backup was live
+ * (asked again every {@link #REPORT_INTERVAL_MS} while not reached, in case the leader changed or its tail was never
+ * committed).
  * Then the backup is closed and the member starts as it would on its own data dir, catching up the rest from the
  * leader as any member that was down does.
  * <p>
@@ -115,6 +117,7 @@ final class MemberRestore
                         (null == source ? ", no leader answered yet" : ", from member " + source.id()) +
                         (null == lastProblem ? "" : "; last problem: " + lastProblem));
                     out.flush();
+                    target = -1;
                 }
                 sleep();
             }

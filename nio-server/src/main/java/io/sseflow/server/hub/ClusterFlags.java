@@ -14,7 +14,7 @@ import java.util.List;
 /**
  * The hub's durable and clustered flags, {@code --data-dir DIR}, {@code --cluster-members host:port,...},
  * {@code --cluster-node N}, {@code --snapshot-events N}, {@code --snapshot-interval-ms MS}, {@code --catch-up-log-bytes N} and
- * {@code --fsync true|false}, checked together once
+ * {@code --fsync true|false} and {@code --restore}, checked together once
  * every flag is read. {@code --data-dir} alone is a single durable
  * node: a one-member cluster on free loopback UDP ports; with {@code --cluster-members} (one list, the same on every
  * node) and {@code --cluster-node} (this node's 0-based index in it) the node is one member of that cluster. Either
@@ -30,6 +30,12 @@ final class ClusterFlags
     static final String SNAPSHOT_INTERVAL_MS = "--snapshot-interval-ms";
     static final String CATCH_UP_LOG_BYTES = "--catch-up-log-bytes";
     static final String FSYNC = "--fsync";
+    static final String RESTORE = "--restore";
+
+    /**
+     * Exit status when a member is refused because it must be restored first (as for a refused configuration).
+     */
+    static final int EXIT_REFUSED = 2;
 
     /**
      * Most events between two snapshots a flag may ask for.
@@ -57,6 +63,7 @@ final class ClusterFlags
     private long snapshotIntervalMs = ClusterSettings.DEFAULT_SNAPSHOT_INTERVAL_MS;
     private long catchUpLogBytes = ClusterSettings.DEFAULT_CATCH_UP_LOG_BYTES;
     private boolean fsync = true;
+    private boolean restore;
 
     /**
      * Take one of the three flags.
@@ -138,6 +145,16 @@ final class ClusterFlags
     }
 
     /**
+     * {@code --restore}: copy this member's state from the cluster's leader into its empty data dir before it starts.
+     *
+     * @param restore whether to restore.
+     */
+    void restore(final boolean restore)
+    {
+        this.restore = restore;
+    }
+
+    /**
      * Check the flags together and, when a data dir is given, make the builder's sequencer a cluster member.
      *
      * @return the settings, or null when no data dir is given (history in memory).
@@ -147,6 +164,11 @@ final class ClusterFlags
     {
         if (null == dataDir)
         {
+            if (restore)
+            {
+                throw new IllegalArgumentException(RESTORE + " needs " + DATA_DIR + " DIR and " + MEMBERS +
+                    " host:port,... of several members: it copies a member's state from the cluster's leader");
+            }
             if (null != members || null != node)
             {
                 throw new IllegalArgumentException((null != members ? MEMBERS : NODE) + " needs " + DATA_DIR +
@@ -213,6 +235,12 @@ final class ClusterFlags
         settings.snapshots(snapshotEvents, snapshotIntervalMs);
         settings.catchUpLogBytes(catchUpLogBytes);
         settings.fsync(fsync);
+        if (restore && settings.memberCount() < 2)
+        {
+            throw new IllegalArgumentException(RESTORE + " needs " + MEMBERS + " of several members: it copies a " +
+                "member's state from the cluster's leader, and a single durable node has no other member");
+        }
+        settings.restore(restore);
         builder.eventSequencer((capacity) ->
         {
             log.println(settings.describe());
@@ -239,6 +267,16 @@ final class ClusterFlags
         if (MemberStop.FAILED == stop)
         {
             FatalExit.exitBecause(reason, log);
+            return;
+        }
+        if (MemberStop.REFUSED == stop)
+        {
+            log.println("sseflow: " + reason);
+            log.flush();
+            if (FatalExit.isInstalled())
+            {
+                System.exit(EXIT_REFUSED);
+            }
             return;
         }
         log.println("sseflow: " + reason + "; the hub closes");

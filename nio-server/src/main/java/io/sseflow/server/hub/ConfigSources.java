@@ -53,7 +53,8 @@ public final class ConfigSources
     static final String ENVIRONMENT_PREFIX = "SSEFLOW_";
 
     private static final Pattern USAGE_FLAG = Pattern.compile("^ {2}(--[a-z][a-z-]*)", Pattern.MULTILINE);
-    private static final Set<String> STANDALONE = Set.of("--allow-anonymous", "--help", "--version", PRINT_CONFIG);
+    private static final Set<String> STANDALONE = Set.of("--allow-anonymous", "--restore", "--help", "--version",
+        PRINT_CONFIG);
     private static final Set<String> COMMAND_LINE_ONLY = Set.of("--help", "--version", PRINT_CONFIG, CONFIG);
     private static final Map<String, String> SECRET_FILES = Map.of(
         "--jwt-secret-file", "--jwt-key",

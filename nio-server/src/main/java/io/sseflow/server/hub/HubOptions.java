@@ -15,9 +15,9 @@ import java.util.Map;
 /**
  * The hub's command-line flags, parsed into an {@link SseServer.Builder} and, for JWT authorization, a
  * {@link JwtSettings} ({@link #parseSettings(String[])}). Each flag takes a value, as {@code --port 8080} or
- * {@code --port=8080}, except {@code --allow-anonymous}, which stands alone (or takes {@code =true} /
- * {@code =false}); mistakes are reported with {@link IllegalArgumentException}s whose message names the flag and
- * what is expected.
+ * {@code --port=8080}, except {@code --allow-anonymous} and {@code --restore}, which stand alone (or take
+ * {@code =true} / {@code =false}); mistakes are reported with {@link IllegalArgumentException}s whose message names
+ * the flag and what is expected.
  */
 public final class HubOptions
 {
@@ -114,6 +114,10 @@ public final class HubOptions
         "                         a majority of members; false: once in their page cache, faster but it",
         "                         survives process crashes, not machine crashes (default true, needs",
         "                         --data-dir)",
+        "  --restore              replace this member's data: copy the latest snapshot and the log from",
+        "                         the cluster's leader into its empty --data-dir, then start; the way",
+        "                         back for a member whose disk was lost or replaced, or one the others",
+        "                         deleted log past (needs --cluster-members of several members)",
         "  --log-format F         text (default: each line as it always was) or json (one object per",
         "                         line: time, level, logger, message) for the log on standard error",
         "  --config FILE          read settings from FILE, a Java properties file whose keys are these",
@@ -315,6 +319,9 @@ public final class HubOptions
                 break;
             case ClusterFlags.FSYNC:
                 cluster.fsync(trueOrFalse(flag, value));
+                break;
+            case ClusterFlags.RESTORE:
+                cluster.restore(booleanValue(flag, value));
                 break;
             case JwtFlags.KEY:
                 jwt.key = nonEmpty(flag, value);

@@ -29,6 +29,11 @@ import java.util.Map;
  * because cluster node N stopped: ...} (no stack trace), within about a second; a deliberate cluster shutdown
  * ({@code ClusterTool ... shutdown}) closes the hub as SIGTERM does and exits 0 ({@code cluster.MemberWatch}).
  * <p>
+ * A member of several that must not join as itself exits 2 with one line saying why and what to do: its data dir
+ * belongs to another member or member list, lost its cluster log, holds an unfinished restore, or is empty while
+ * another member has cluster history (at start, or later while it waited to learn whether the cluster is new). Such a
+ * member is started again with {@code --restore}, which copies its state from the cluster's leader first.
+ * <p>
  * Fault injection, to test these paths end to end (the hub's own tests do; not for production): with the system
  * property {@value #FATAL_ERROR_TOPIC_PROPERTY}{@code =NAME}, a {@code GET /events/NAME} makes the server thread fail
  * with a real {@code OutOfMemoryError} (it asks the JVM for an array larger than it allows); with

@@ -51,6 +51,7 @@ public final class HttpResponses
         status(500, "Internal Server Error");
         status(501, "Not Implemented");
         status(503, "Service Unavailable");
+        status(504, "Gateway Timeout");
         status(505, "HTTP Version Not Supported");
     }
 

@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  * Each entry remembers, on this node only, when it was queued and whether an offer of it ever succeeded. When the
  * oldest has waited {@link #ANSWER_TIMEOUT_NS}, or there is no leader, every entry is given up ({@link #giveUp}):
  * one never offered is refused {@link PublishResult#NO_LEADER} (it never left this node: nothing was published),
- * one offered {@link PublishResult#OUTCOME_UNKNOWN} (a leader may have logged it, so it may still be committed). An
+ * one offered {@link PublishResult#OUTCOME_UNKNOWN} (a leader may have logged it, so it may still be committed); a
+ * probe alone is given up after {@link #PROBE_TIMEOUT_NS}. An
  * empty queue sends a probe ({@link ClusterRecord#putProbe}) when nothing was answered for {@link #PROBE_INTERVAL_NS},
  * so {@link #isAnswering} knows whether a record offered now would be committed: a round trip through the cluster's
  * log answered within {@link #ROUND_TRIP_BOUND_NS}.
@@ -41,6 +42,12 @@ final class PendingRecords
      * (a new leader in about 3.5 s), so a publish in flight during one is still answered with its outcome.
      */
     static final long ANSWER_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(5);
+
+    /**
+     * A probe alone in the queue, unanswered this long, is given up at once: nobody waits for it, and a new session
+     * finds out sooner whether the cluster answers (a session its leader forgot, after a quick restart, never does).
+     */
+    static final long PROBE_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(2);
 
     /**
      * With nothing queued, a probe goes through the log when nothing was answered for this long.
@@ -72,9 +79,12 @@ final class PendingRecords
     private final ExpandableRingBuffer.MessageConsumer refuser = this::refuseOne;
     private final ExpandableRingBuffer.MessageConsumer renumberer = this::renumberOne;
     private final ExpandableRingBuffer.MessageConsumer oldest = this::readOldest;
+    private final ExpandableRingBuffer.MessageConsumer counter = this::countOne;
     private final UnsafeBuffer probe =
         new UnsafeBuffer(new byte[LOCAL_HEADER_LENGTH + ClusterRecord.HEADER_LENGTH]);
     private long oldestQueuedNs;
+    private boolean oldestIsProbe;
+    private int counted;
     private long lastAnswerNs = Long.MIN_VALUE;
     private boolean anyOffered;
     private long givenUpUnknown;
@@ -148,14 +158,19 @@ final class PendingRecords
     }
 
     /**
-     * Has the oldest entry waited {@link #ANSWER_TIMEOUT_NS}?
+     * Has the oldest entry waited {@link #ANSWER_TIMEOUT_NS}, or a probe alone {@link #PROBE_TIMEOUT_NS}?
      *
      * @param nowNs the agent's time.
      * @return true when it is time to {@link #giveUp}.
      */
     boolean isOverdue(final long nowNs)
     {
-        return !pending.isEmpty() && nowNs - oldestQueuedNs() >= ANSWER_TIMEOUT_NS;
+        if (pending.isEmpty())
+        {
+            return false;
+        }
+        final long waited = nowNs - oldestQueuedNs();
+        return waited >= ANSWER_TIMEOUT_NS || (waited >= PROBE_TIMEOUT_NS && oldestIsProbe && 1 == count(2));
     }
 
     /**
@@ -377,6 +392,20 @@ final class PendingRecords
     private boolean readOldest(final MutableDirectBuffer buffer, final int offset, final int length, final int headOffset)
     {
         oldestQueuedNs = buffer.getLong(offset + QUEUED_NS_OFFSET);
+        oldestIsProbe = 0 != buffer.getInt(offset + PROBE_OFFSET);
+        return true;
+    }
+
+    private int count(final int limit)
+    {
+        counted = 0;
+        pending.forEach(counter, limit);
+        return counted;
+    }
+
+    private boolean countOne(final MutableDirectBuffer buffer, final int offset, final int length, final int headOffset)
+    {
+        counted++;
         return true;
     }
 

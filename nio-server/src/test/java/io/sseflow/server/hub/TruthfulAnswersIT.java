@@ -86,6 +86,7 @@ class TruthfulAnswersIT
         int published = 0;
         final List<String> failedAfterReady = new ArrayList<>();
         long allReadyMs = -1;
+        final long[] firstReadyMs = { -1, -1, -1 };
         int round = 0;
         final long endNs = killedNs + TimeUnit.SECONDS.toNanos(25);
         while (System.nanoTime() - endNs < 0 && (allReadyMs < 0 || published < 12))
@@ -105,6 +106,10 @@ class TruthfulAnswersIT
                     continue;
                 }
                 readyAnswers++;
+                if (firstReadyMs[i] < 0)
+                {
+                    firstReadyMs[i] = sinceKillMs;
+                }
                 final String id = "n" + i + "-" + round;
                 final String answer = post(nodes[i].port(), "/events/r?id=" + id, id);
                 if (OK.equals(RawHttp.status(answer)))
@@ -126,7 +131,8 @@ class TruthfulAnswersIT
         System.out.println("TruthfulAnswersIT: after the restart: " + readyAnswers + " ready answers (from " +
             NOTICE_MS + " ms), " + notReadyAnswers + " not ready, " + published + " publishes after a ready answer " +
             "committed, " + failedAfterReady.size() + " failed " + failedAfterReady + "; all three ready " +
-            allReadyMs + " ms after the kill");
+            allReadyMs + " ms after the kill; first ready answer per node (ms after the kill, the restarted leader " +
+            "is node " + leader + "): " + java.util.Arrays.toString(firstReadyMs));
         assertEquals(List.of(), failedAfterReady, "a node said ready while its publish failed");
         assertTrue(allReadyMs > 0, "all three nodes ready again within 25 s");
         assertTrue(published >= 12, "publishes committed after ready answers: " + published);

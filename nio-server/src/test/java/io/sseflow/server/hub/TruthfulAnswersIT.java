@@ -7,6 +7,7 @@ import io.sseflow.server.support.RawSseClient;
 import io.sseflow.server.support.SseEvent;
 import org.agrona.IoUtil;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -45,7 +46,19 @@ class TruthfulAnswersIT
      */
     private static final long NOTICE_MS = 2_500;
 
+    /**
+     * The group the cut-off follower's peers run as: their packets are marked by it, and those to the follower's
+     * address dropped on input.
+     */
+    private static final String PEER_GID = "47118";
+    private static final String MARK = "0x4711";
+    private static final String CUT_HOST = "127.0.7.2";
+    private static final String[] MARK_RULE =
+        { "-t", "mangle", "OUTPUT", "-m", "owner", "--gid-owner", PEER_GID, "-j", "MARK", "--set-mark", MARK };
+    private static final String[] DROP_RULE = { "INPUT", "-d", CUT_HOST, "-m", "mark", "--mark", MARK, "-j", "DROP" };
+
     private final List<File> dataDirs = new ArrayList<>();
+    private final List<String[]> rules = new ArrayList<>();
     private final HubNode[] nodes = new HubNode[3];
     private final String[][] arguments = new String[3][];
     private final File[] stderrs = new File[3];
@@ -53,6 +66,10 @@ class TruthfulAnswersIT
     @AfterEach
     void cleanUp() throws Exception
     {
+        for (final String[] rule : rules)
+        {
+            iptables("-D", rule);
+        }
         for (final HubNode node : nodes)
         {
             if (null != node)
@@ -185,6 +202,109 @@ class TruthfulAnswersIT
             node.awaitReady(READY);
             assertEquals(List.of("order-1"), idsBeforeMarker(node, "orders"));
             assertEquals(List.of(keyedId), idsBeforeMarker(node, "books"));
+        }
+    }
+
+    @Test
+    void shouldAnswer504WhenTheAnswerIsCutOffThoughTheLeaderCommittedAndPublishTheRetryOnce() throws Exception
+    {
+        Assumptions.assumeTrue(0 == command("iptables", "-t", "mangle", "-L", "OUTPUT", "-n"),
+            "iptables and root are needed (apt-get install -y iptables)");
+        Assumptions.assumeTrue(0 == command("setpriv", "--version"), "setpriv (util-linux) is needed");
+        iptablesAdd(MARK_RULE);
+        final int base = ClusterHubIT.freeBasePort(3 * 5);
+        final String members = "127.0.0.1:" + base + "," + CUT_HOST + ":" + (base + 5) + ",127.0.0.1:" + (base + 10);
+        for (int i = 0; i < 3; i++)
+        {
+            final File dir = Files.createTempDirectory("sseflow-answers-cut-node-" + i + "-").toFile();
+            dataDirs.add(dir);
+            arguments[i] = new String[]{ "--port", "0", "--data-dir", dir.getPath(), "--cluster-members", members,
+                "--cluster-node", Integer.toString(i) };
+            stderrs[i] = File.createTempFile("sseflow-answers-cut-node-" + i + "-", ".stderr");
+            nodes[i] = new HubNode(stderrs[i], arguments[i]);
+        }
+        // the two peers first, as group PEER_GID, so that one of them leads; then node 1, the one to be cut off
+        nodes[0].launchedWith("setpriv", "--regid", PEER_GID, "--clear-groups").start();
+        nodes[2].launchedWith("setpriv", "--regid", PEER_GID, "--clear-groups").start();
+        nodes[0].awaitReady(READY);
+        nodes[2].awaitReady(READY);
+        nodes[1].start().awaitReady(READY);
+        final int leader = leader();
+        assertTrue(1 != leader, "node 1 follows");
+        final int port = nodes[1].port();
+        assertEquals(OK, RawHttp.status(RawHttp.post(port, "/events/warm?id=w", "w")));
+
+        iptablesAdd(DROP_RULE);
+        final long cutNs = System.nanoTime();
+        final CompletableFuture<String> explicit =
+            CompletableFuture.supplyAsync(() -> post(port, "/events/orders?id=order-1", "first"));
+        final CompletableFuture<String> keyed = CompletableFuture.supplyAsync(() -> post(port,
+            "/.well-known/mercure", "topic=books&data=keyed", "Idempotency-Key: k-1",
+            "Content-Type: application/x-www-form-urlencoded"));
+        final String first = explicit.get(20, TimeUnit.SECONDS);
+        final String firstKeyed = keyed.get(20, TimeUnit.SECONDS);
+        final long answeredMs = (System.nanoTime() - cutNs) / 1_000_000;
+        final List<String> onLeader = idsBeforeMarker(nodes[leader], "orders");
+        System.out.println("TruthfulAnswersIT: node 1 cut off from its peers' packets (one way): answered within " +
+            answeredMs + " ms: " + firstLine(first) + " / " + firstLine(firstKeyed) + "; the leader, node " + leader +
+            ", holds " + onLeader + " on orders");
+        assertEquals(UNKNOWN, RawHttp.status(first), first);
+        assertEquals(UNKNOWN, RawHttp.status(firstKeyed), firstKeyed);
+
+        iptablesDelete(DROP_RULE);
+        final long healedNs = System.nanoTime();
+        assertEquals("order-1\n", RawHttp.body(retryUntilOk(port, "/events/orders?id=order-1", "first")));
+        final String keyedId = RawHttp.body(retryUntilOk(port, "/.well-known/mercure", "topic=books&data=keyed",
+            "Idempotency-Key: k-1", "Content-Type: application/x-www-form-urlencoded"));
+        System.out.println("TruthfulAnswersIT: healed; the retries answered 200 after " +
+            (System.nanoTime() - healedNs) / 1_000_000 + " ms");
+        assertEquals("urn:uuid:8320cb51-2442-5a1b-b747-56b7bdea21d5", keyedId);
+        for (final HubNode node : nodes)
+        {
+            node.awaitReady(READY);
+            assertEquals(List.of("order-1"), idsBeforeMarker(node, "orders"));
+            assertEquals(List.of(keyedId), idsBeforeMarker(node, "books"));
+        }
+    }
+
+    private void iptablesAdd(final String[] rule) throws Exception
+    {
+        assertEquals(0, iptables("-I", rule), "iptables -I " + String.join(" ", rule));
+        rules.add(rule);
+    }
+
+    private void iptablesDelete(final String[] rule) throws Exception
+    {
+        assertEquals(0, iptables("-D", rule), "iptables -D " + String.join(" ", rule));
+        rules.remove(rule);
+    }
+
+    private static int iptables(final String action, final String[] rule) throws Exception
+    {
+        final List<String> command = new ArrayList<>();
+        command.add("iptables");
+        final boolean mangle = "-t".equals(rule[0]);
+        if (mangle)
+        {
+            command.add(rule[0]);
+            command.add(rule[1]);
+        }
+        command.add(action);
+        command.addAll(List.of(rule).subList(mangle ? 2 : 0, rule.length));
+        return command(command.toArray(new String[0]));
+    }
+
+    private static int command(final String... command) throws Exception
+    {
+        try
+        {
+            final Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return process.waitFor(30, TimeUnit.SECONDS) ? process.exitValue() : -1;
+        }
+        catch (final IOException ex)
+        {
+            return -1;
         }
     }
 

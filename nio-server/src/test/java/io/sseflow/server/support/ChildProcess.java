@@ -64,7 +64,27 @@ public final class ChildProcess
     public static Process startHubJar(
         final List<String> jvmOptions, final ProcessBuilder.Redirect stderr, final String... arguments) throws IOException
     {
-        final List<String> command = new ArrayList<>();
+        return startHubJar(List.of(), jvmOptions, stderr, arguments);
+    }
+
+    /**
+     * Start the hub jar behind a launcher command (such as {@code setpriv --regid G --clear-groups}, for a test that
+     * tells its packets apart by group).
+     *
+     * @param launcher   the command and arguments that run java, empty for none.
+     * @param jvmOptions options before {@code -jar}.
+     * @param stderr     where its standard error goes.
+     * @param arguments  the hub's flags.
+     * @return the process.
+     * @throws IOException when it cannot start.
+     */
+    public static Process startHubJar(
+        final List<String> launcher,
+        final List<String> jvmOptions,
+        final ProcessBuilder.Redirect stderr,
+        final String... arguments) throws IOException
+    {
+        final List<String> command = new ArrayList<>(launcher);
         command.add(javaBinary());
         command.addAll(jvmOptions);
         command.add("-jar");

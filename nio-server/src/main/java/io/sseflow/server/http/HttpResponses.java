@@ -104,7 +104,7 @@ public final class HttpResponses
             "HTTP/1.1 204 No Content\r\n" +
             cors +
             "Access-Control-Allow-Methods: GET, POST, OPTIONS\r\n" +
-            "Access-Control-Allow-Headers: last-event-id, authorization, content-type, cache-control\r\n" +
+            "Access-Control-Allow-Headers: last-event-id, authorization, content-type, cache-control, idempotency-key\r\n" +
             "Access-Control-Max-Age: 600\r\n";
         preflight = ascii(preflightFields + "\r\n");
         preflightKeepAlive = ascii(preflightFields + "Connection: keep-alive\r\n\r\n");

@@ -335,17 +335,6 @@ public final class ClusterEventSequencer implements EventSequencer
     }
 
     /**
-     * Publishes answered {@code 504} since this node started: handed to the cluster, not answered within
-     * {@link PendingRecords#ANSWER_TIMEOUT_NS}.
-     *
-     * @return the count.
-     */
-    public long outcomesUnknown()
-    {
-        return pending.givenUpUnknown();
-    }
-
-    /**
      * A member of several can be behind the others at any time; a single durable node only until it is ready (its
      * log replayed after a restart).
      */

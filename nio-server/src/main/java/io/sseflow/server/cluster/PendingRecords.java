@@ -87,8 +87,6 @@ final class PendingRecords
     private int counted;
     private long lastAnswerNs = Long.MIN_VALUE;
     private boolean anyOffered;
-    private long givenUpUnknown;
-    private long givenUpNotSent;
     private AeronCluster client;
     private SequencedEventHandler handler;
     private int sent;
@@ -194,26 +192,6 @@ final class PendingRecords
             nextIngressSeq = acknowledged + 1;
         }
         return anyOffered;
-    }
-
-    /**
-     * Records given up after an offer ({@link PublishResult#OUTCOME_UNKNOWN}) since this node started.
-     *
-     * @return the count.
-     */
-    long givenUpUnknown()
-    {
-        return givenUpUnknown;
-    }
-
-    /**
-     * Records given up before any offer ({@link PublishResult#NO_LEADER}) since this node started.
-     *
-     * @return the count.
-     */
-    long givenUpNotSent()
-    {
-        return givenUpNotSent;
     }
 
     private boolean append(final MutableDirectBuffer entry, final int length, final long nowNs, final boolean isProbe)
@@ -369,14 +347,6 @@ final class PendingRecords
         if (0 == buffer.getInt(offset + PROBE_OFFSET))
         {
             final int recordOffset = ClusterRecord.publishRecordOffset(buffer, offset + LOCAL_HEADER_LENGTH);
-            if (offered)
-            {
-                givenUpUnknown++;
-            }
-            else
-            {
-                givenUpNotSent++;
-            }
             handler.onRefused(buffer, recordOffset, offset + length - recordOffset,
                 offered ? PublishResult.OUTCOME_UNKNOWN : PublishResult.NO_LEADER);
         }

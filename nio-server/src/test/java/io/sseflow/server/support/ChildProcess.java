@@ -68,7 +68,8 @@ public final class ChildProcess
     }
 
     /**
-     * Start the hub jar behind a command prefix (e.g. {@code taskset -c 1}, see {@link CpuSplit}).
+     * Start the hub jar behind a command prefix (e.g. {@code taskset -c 1}, see {@link CpuSplit}, or
+     * {@code setpriv --regid G --clear-groups} for a test that tells its packets apart by group).
      *
      * @param prefix     words before {@code java}.
      * @param jvmOptions options for the hub's JVM.

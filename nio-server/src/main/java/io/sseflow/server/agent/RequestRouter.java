@@ -232,8 +232,8 @@ final class RequestRouter
                 metrics.set(ServerCounter.HISTORY_BYTES, topics.historyBudget().used());
                 metrics.set(ServerCounter.STREAM_LOG_BYTES, topics.streams().logs().budget().used());
                 int bodyLength = metrics.renderPrometheus(metricsBuffer, 0);
-                bodyLength += sequencer.renderMetrics(metricsBuffer, bodyLength);
                 bodyLength += processMetrics.render(metricsBuffer, bodyLength);
+                bodyLength += sequencer.renderMetrics(metricsBuffer, bodyLength);
                 respond(connection, 200, ResponseHeaders.TEXT_METRICS, metricsBuffer, bodyLength);
                 break;
             }

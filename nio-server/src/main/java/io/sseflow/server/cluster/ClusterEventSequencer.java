@@ -198,6 +198,10 @@ public final class ClusterEventSequencer implements EventSequencer
         {
             return PublishResult.NO_LEADER;
         }
+        if (null != node.lowDiskReason())
+        {
+            return PublishResult.INSUFFICIENT_STORAGE;
+        }
         if (length > maxRecordLength)
         {
             return PublishResult.TOO_LARGE;
@@ -315,6 +319,15 @@ public final class ClusterEventSequencer implements EventSequencer
     public boolean isReady()
     {
         return caughtUp && !closed && !memberStopped && !noLeader && isConnected() && node.isElectionClosed();
+    }
+
+    /**
+     * Why publishes are refused: the data dir's file system has less than {@link ClusterSettings#minFreeDiskBytes()}
+     * free ({@link ClusterNode#lowDiskReason()}).
+     */
+    public String lowStorageReason()
+    {
+        return node.lowDiskReason();
     }
 
     /**

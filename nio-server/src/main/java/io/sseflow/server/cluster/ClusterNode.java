@@ -117,19 +117,22 @@ public final class ClusterNode implements AutoCloseable
     private final ClusteredServiceContainer container;
     private final FileChannel lockChannel;
     private final MemberWatch watch;
+    private final DiskWatch diskWatch;
 
     private ClusterNode(
         final ClusterSettings settings,
         final ClusteredMediaDriver driver,
         final ClusteredServiceContainer container,
         final FileChannel lockChannel,
-        final MemberWatch watch)
+        final MemberWatch watch,
+        final DiskWatch diskWatch)
     {
         this.settings = settings;
         this.driver = driver;
         this.container = container;
         this.lockChannel = lockChannel;
         this.watch = watch;
+        this.diskWatch = diskWatch;
     }
 
     /**
@@ -173,8 +176,10 @@ public final class ClusterNode implements AutoCloseable
         final File archiveDir = new File(settings.dataDir(), "archive");
         final long deadline = System.currentTimeMillis() + MARK_FILE_WAIT_MS;
         final FileChannel lockChannel = lockDataDir(settings, out);
+        final DiskWatch diskWatch = DiskWatch.of(settings, settings.dataDir(), out);
         ClusteredMediaDriver driver = null;
         ClusteredServiceContainer container = null;
+        boolean repaired = false;
         try
         {
             removeStaleMarkFiles(settings, out);
@@ -192,10 +197,18 @@ public final class ClusterNode implements AutoCloseable
                     container = ClusteredServiceContainer.launch(
                         serviceContext(settings, clusterDir, watchedService, errorHandler, watch));
                     watch(watch, driver, container).start();
-                    return new ClusterNode(settings, driver, container, lockChannel, watch);
+                    diskWatch.start();
+                    return new ClusterNode(settings, driver, container, lockChannel, watch, diskWatch);
                 }
                 catch (final RuntimeException ex)
                 {
+                    if (null == driver && !repaired && ArchiveRepair.isIncompleteLastFragment(ex))
+                    {
+                        repaired = true;
+                        watch.forgetEndedThreads();
+                        ArchiveRepair.truncateIncompleteLastFragments(settings.nodeIndex(), archiveDir, ex, out);
+                        continue;
+                    }
                     if (!isActiveMarkFile(ex) || System.currentTimeMillis() > deadline)
                     {
                         throw ex;
@@ -211,7 +224,7 @@ public final class ClusterNode implements AutoCloseable
         catch (final RuntimeException | Error ex)
         {
             watch.closing();
-            CloseHelper.quietCloseAll(watch, container, driver, lockChannel);
+            CloseHelper.quietCloseAll(diskWatch, watch, container, driver, lockChannel);
             throw ex;
         }
     }
@@ -256,7 +269,18 @@ public final class ClusterNode implements AutoCloseable
     public void close()
     {
         watch.closing();
-        CloseHelper.closeAll(watch, container, driver, lockChannel);
+        CloseHelper.closeAll(diskWatch, watch, container, driver, lockChannel);
+    }
+
+    /**
+     * Why new publishes must be refused now because the data dir's file system has less than
+     * {@link ClusterSettings#minFreeDiskBytes()} free, read at most {@link DiskWatch#POLL_MS} ago. Any thread.
+     *
+     * @return the reason (one ASCII line naming the free and the needed bytes), or null when there is enough space.
+     */
+    public String lowDiskReason()
+    {
+        return diskWatch.lowReason();
     }
 
     /**
@@ -435,6 +459,7 @@ public final class ClusterNode implements AutoCloseable
             .threadingMode(ArchiveThreadingMode.SHARED)
             .idleStrategySupplier(idleStrategies())
             .segmentFileLength(settings.archiveSegmentLength())
+            .lowStorageSpaceThreshold(settings.archiveLowStorageThreshold())
             .fileSyncLevel(fileSyncLevel(settings))
             .catalogFileSyncLevel(fileSyncLevel(settings))
             .threadFactory(watch.threadFactory(MemberWatch.Component.ARCHIVE))

@@ -106,6 +106,13 @@ public final class HubOptions
         "                         a majority of members; false: once in their page cache, faster but it",
         "                         survives process crashes, not machine crashes (default true, needs",
         "                         --data-dir)",
+        "  --min-free-disk-bytes N",
+        "                         below N bytes free on the data dir's file system, publishes get 507",
+        "                         and /readyz 503 while subscribers are served; taken again once space",
+        "                         is freed. Aeron's own threshold is N/2: a node that starts with less,",
+        "                         or must start a recording below it, exits 70 (default " +
+            ClusterSettings.DEFAULT_MIN_FREE_DISK_BYTES + ",",
+        "                         at least " + ClusterSettings.MIN_MIN_FREE_DISK_BYTES + ", needs --data-dir)",
         "  --help                 print this and exit",
         "",
         "Endpoints: GET / (demo page), GET /events/{topic} (stream), POST /events/{topic} (publish),",
@@ -273,6 +280,9 @@ public final class HubOptions
                     break;
                 case ClusterFlags.FSYNC:
                     cluster.fsync(trueOrFalse(flag, value));
+                    break;
+                case ClusterFlags.MIN_FREE_DISK_BYTES:
+                    cluster.minFreeDiskBytes(longValue(flag, value, ClusterSettings.MIN_MIN_FREE_DISK_BYTES, 1L << 50));
                     break;
                 case JwtFlags.KEY:
                     jwt.key = nonEmpty(flag, value);

@@ -175,14 +175,6 @@ public enum Refusal
     NO_LEADER(503, "no_leader", "no cluster leader; retry shortly", "Retry-After: 1"),
 
     /**
-     * A durable node's data dir has less free space than {@code --min-free-disk-bytes}: 507 with the free and the
-     * needed bytes as the reason; nothing was published. Subscribers are served as before, and publishes are taken
-     * again once space is freed.
-     */
-    INSUFFICIENT_STORAGE(507, "insufficient_storage", "insufficient storage: publishes are refused until disk space " +
-        "is freed", null),
-
-    /**
      * A publish whose numeric id is above {@link io.sseflow.server.sequencer.EventIds#MAX_PUBLISHER_ID}, where
      * server-assigned ids count (400).
      */
@@ -222,7 +214,15 @@ public enum Refusal
      * A subscription whose new URI-template selectors would take the hub over {@code --max-template-parts}
      * (503, with {@code Retry-After}).
      */
-    TEMPLATE_LIMIT(503, "template_limit", "URI-template selector limit reached", "Retry-After: 1");
+    TEMPLATE_LIMIT(503, "template_limit", "URI-template selector limit reached", "Retry-After: 1"),
+
+    /**
+     * A durable node's data dir has less free space than {@code --min-free-disk-bytes}: 507 with the free and the
+     * needed bytes as the reason; nothing was published. Subscribers are served as before, and publishes are taken
+     * again once space is freed.
+     */
+    INSUFFICIENT_STORAGE(507, "insufficient_storage", "insufficient storage: publishes are refused until disk space " +
+        "is freed", null);
 
     static final Refusal[] VALUES = values();
 

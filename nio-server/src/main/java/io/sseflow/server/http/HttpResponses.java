@@ -52,6 +52,7 @@ public final class HttpResponses
         status(501, "Not Implemented");
         status(503, "Service Unavailable");
         status(505, "HTTP Version Not Supported");
+        status(507, "Insufficient Storage");
     }
 
     private final byte[] corsHeaders;

@@ -121,6 +121,7 @@ class ServerMetricsTest
             sseflow_requests_refused_total{reason="stream_budget"} 33
             sseflow_requests_refused_total{reason="address_template_limit"} 34
             sseflow_requests_refused_total{reason="template_limit"} 35
+            sseflow_requests_refused_total{reason="insufficient_storage"} 36
             # HELP sseflow_stream_selectors_total Topic selectors of the streams started, by kind (a topic name is exact).
             # TYPE sseflow_stream_selectors_total counter
             sseflow_stream_selectors_total{kind="exact"} 7
@@ -214,7 +215,7 @@ class ServerMetricsTest
         assertTrue(unknown.getMessage().endsWith(", http_version, server_error, jwt_missing, jwt_malformed, " +
             "jwt_algorithm_not_allowed, jwt_unsupported_header, jwt_bad_signature, jwt_expired, jwt_not_yet_valid, " +
             "jwt_bad_claims, jwt_forbidden, jwt_cookie_origin, no_leader, id_out_of_range, id_conflict, " +
-            "stream_share, stream_budget, address_template_limit, template_limit"),
+            "stream_share, stream_budget, address_template_limit, template_limit, insufficient_storage"),
             unknown.getMessage());
     }
 

@@ -284,6 +284,18 @@ public final class ClusterNode implements AutoCloseable
     }
 
     /**
+     * Can Aeron's archive start a recording now (a snapshot), by the free space read now (a system call)? Below its
+     * threshold ({@link ClusterSettings#archiveLowStorageThreshold()}) it refuses, and the member would stop. Any
+     * thread.
+     *
+     * @return true when more than the threshold is free.
+     */
+    boolean canStartRecording()
+    {
+        return diskWatch.usableBytesNow() > settings.archiveLowStorageThreshold();
+    }
+
+    /**
      * The member's role as its consensus module last set it: {@code 0} follower, {@code 1} candidate, {@code 2}
      * leader ({@link io.aeron.cluster.service.Cluster.Role#code()}). Any thread.
      *

@@ -122,6 +122,16 @@ final class DiskWatch implements AutoCloseable
     }
 
     /**
+     * Read the bytes usable in the watched file system now, without deciding anything; any thread.
+     *
+     * @return bytes.
+     */
+    long usableBytesNow()
+    {
+        return usableBytes.getAsLong();
+    }
+
+    /**
      * Stop looking (without waiting for the thread, which ends within {@link #POLL_MS}).
      */
     public void close()

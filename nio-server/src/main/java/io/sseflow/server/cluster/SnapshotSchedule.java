@@ -6,7 +6,9 @@ import java.util.concurrent.TimeUnit;
  * When the leader asks for a periodic snapshot (open-source Aeron Cluster takes none by itself): every
  * {@link ClusterSettings#snapshotEveryEvents()} events applied, or {@link ClusterSettings#snapshotIntervalMs()}
  * after the last request when events were applied since. Every member then writes one. Checked at most every
- * {@link #CHECK_INTERVAL_NS} from the sequencer's poll, on the agent thread; followers leave it to the leader.
+ * {@link #CHECK_INTERVAL_NS} from the sequencer's poll, on the agent thread; followers leave it to the leader. A
+ * snapshot due while this node's disk has no more free space than Aeron's archive needs to start recording it
+ * ({@link ClusterNode#canStartRecording()}) is put off until it has: asked for, it would stop the member.
  */
 final class SnapshotSchedule
 {
@@ -52,7 +54,8 @@ final class SnapshotSchedule
         }
         final long applied = service.appliedSeq();
         final long since = applied - requestedSeq;
-        if ((since >= everyEvents || (since > 0 && nowNs - requestedNs >= intervalNs)) && node.requestSnapshot())
+        if ((since >= everyEvents || (since > 0 && nowNs - requestedNs >= intervalNs)) && node.canStartRecording() &&
+            node.requestSnapshot())
         {
             requestedSeq = applied;
             requestedNs = nowNs;

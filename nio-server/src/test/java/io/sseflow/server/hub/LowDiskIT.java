@@ -50,6 +50,8 @@ class LowDiskIT
     private static final long IMAGE_BYTES = 96L * 1024 * 1024;
     private static final long MIN_FREE = 24L * 1024 * 1024;
     private static final String HEARTBEAT = ": heartbeat\n\n";
+    private static final int HEARTBEATS_WHILE_LOW = 15;
+    private static final long SNAPSHOT_INTERVAL_MS = 2_000;
 
     private final List<LoopFileSystem> disks = new ArrayList<>();
     private final List<File> dataDirs = new ArrayList<>();
@@ -90,7 +92,8 @@ class LowDiskIT
         dataDirs.add(dataDir);
         final File stderr = new File(work, "hub.stderr");
         node = new HubNode(stderr, "--port", "0", "--data-dir", dataDir.getPath(), "--heartbeat-ms", "200",
-            "--min-free-disk-bytes", Long.toString(MIN_FREE)).start().awaitReady(READY);
+            "--min-free-disk-bytes", Long.toString(MIN_FREE), "--snapshot-interval-ms", Long.toString(SNAPSHOT_INTERVAL_MS))
+            .start().awaitReady(READY);
 
         try (RawSseClient subscriber = RawSseClient.get(node.port(), "/events/orders"))
         {
@@ -98,10 +101,16 @@ class LowDiskIT
             assertEquals("1\n", node.publish("orders", "", "one"));
             assertEquals("2\n", node.publish("orders", "", "two"));
             assertEquals("id: 1\ndata: one\n\nid: 2\ndata: two\n\n", readEvents(subscriber, 2));
+            Await.condition(() -> snapshots(node.port()) > 0, "a first snapshot", Duration.ofSeconds(10));
+            final long snapshotsBefore = snapshots(node.port());
+            assertEquals("3\n", node.publish("orders", "", "three"));
+            assertEquals("id: 3\ndata: three\n\n", readEvents(subscriber, 1), "and another is due " +
+                SNAPSHOT_INTERVAL_MS + " ms after the first");
 
             final File filler = new File(disk.mountPoint(), "filler");
             final long usable = dataDir.getUsableSpace();
-            fallocate(filler, usable - MIN_FREE * 3 / 4);
+            // below Aeron's own threshold (half the minimum) too: a snapshot due now would stop the member
+            fallocate(filler, usable - MIN_FREE / 4);
             final long lowNs = System.nanoTime();
             final List<String> acknowledged = new ArrayList<>();
             final String[] refused = new String[1];
@@ -120,7 +129,8 @@ class LowDiskIT
             final String dir = Pattern.quote(dataDir.getPath());
             final String reason = "insufficient storage: \\d+ bytes free under " + dir + ", " + MIN_FREE +
                 " needed \\(--min-free-disk-bytes\\); publishes are refused until space is freed";
-            assertEquals("HTTP/1.1 507 Insufficient Storage", RawHttp.status(refused[0]), refused[0]);
+            assertEquals("HTTP/1.1 507 Insufficient Storage", RawHttp.status(refused[0]), () -> refused[0] + "; " +
+                lastLine(stderrOf(node)));
             assertTrue(Pattern.matches(reason, RawHttp.body(refused[0]).trim()), refused[0]);
             final String ready = RawHttp.get(node.port(), "/readyz", "Connection: close");
             assertEquals("HTTP/1.1 503 Service Unavailable", RawHttp.status(ready), ready);
@@ -136,9 +146,11 @@ class LowDiskIT
             }
             assertEquals(pending.toString(), readEvents(subscriber, acknowledged.size()),
                 "events taken before the watch saw the low disk are delivered");
-            assertEquals(HEARTBEAT + HEARTBEAT, subscriber.readBytes(2 * HEARTBEAT.length()),
-                "the subscriber is served (heartbeats) while publishes are refused");
-            assertTrue(node.process().isAlive());
+            assertEquals(HEARTBEAT.repeat(HEARTBEATS_WHILE_LOW), subscriber.readBytes(HEARTBEATS_WHILE_LOW *
+                HEARTBEAT.length()), "the subscriber is served (heartbeats) while publishes are refused, for longer " +
+                "than the snapshot interval");
+            assertTrue(node.process().isAlive(), node.stderr());
+            assertEquals(snapshotsBefore, snapshots(node.port()), "the snapshot due is put off while the disk is low");
 
             assertTrue(filler.delete());
             final long freedNs = System.nanoTime();
@@ -155,12 +167,14 @@ class LowDiskIT
             assertEquals("100", after.id());
             assertEquals("after", after.data());
             assertTrue(node.isReady());
+            Await.condition(() -> snapshots(node.port()) > snapshotsBefore, "the snapshot put off taken once space " +
+                "is back", Duration.ofSeconds(10));
 
             final String errors = node.stderr();
             assertEquals(1, occurrences(errors, "sseflow: cluster node 0: insufficient storage: "), errors);
             assertEquals(1, occurrences(errors, "sseflow: cluster node 0: disk space is back ("), errors);
             assertFalse(errors.contains("sseflow: exiting"), errors);
-            System.out.println("LowDiskIT: " + MIN_FREE + " bytes minimum, filled to " + MIN_FREE * 3 / 4 + " free: " +
+            System.out.println("LowDiskIT: " + MIN_FREE + " bytes minimum, filled to " + MIN_FREE / 4 + " free: " +
                 acknowledged.size() + " publishes taken before the first 507 (" + refusedAfterMs + " ms after the " +
                 "fill); subscriber got every accepted event and its heartbeats; taken again " + takenAfterMs +
                 " ms after the filler was deleted, no restart");
@@ -252,6 +266,33 @@ class LowDiskIT
             channel.write(partial, offset);
             channel.force(true);
             return offset;
+        }
+    }
+
+    private static String stderrOf(final HubNode node)
+    {
+        try
+        {
+            return node.stderr();
+        }
+        catch (final IOException ex)
+        {
+            return ex.toString();
+        }
+    }
+
+    private static long snapshots(final int port)
+    {
+        try
+        {
+            final String metrics = RawHttp.metrics(port);
+            final String name = "\nsseflow_cluster_snapshots_total ";
+            final int at = metrics.indexOf(name) + name.length();
+            return Long.parseLong(metrics.substring(at, metrics.indexOf('\n', at)));
+        }
+        catch (final IOException ex)
+        {
+            throw new java.io.UncheckedIOException(ex);
         }
     }
 

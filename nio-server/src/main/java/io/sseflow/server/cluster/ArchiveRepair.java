@@ -19,9 +19,11 @@ import java.util.List;
  * only past blocks it wrote (and, with fsync, forced) whole.
  * <p>
  * Aeron decides which fragment is incomplete: the last one of a recording whose stop position was not recorded,
- * when it crosses a page boundary and a page after the boundary holds only zeros (or its checksum does not match,
- * where the archive records checksums). It cannot tell such a fragment from a whole one whose own bytes fill that
- * page with zeros.
+ * when it crosses a page boundary and its part after the boundary holds only zeros. It cannot tell such a fragment
+ * from a whole one whose own last bytes are zeros there; an event's record never is one (the log carries it in
+ * fragments of at most an MTU, the last of which ends with the event's final line feed), but a message of the
+ * consensus module's own may be. The archive could tell by checksums ({@code Archive.Context.recordChecksum}),
+ * which Agrona computes only with {@code --add-opens java.base/java.util.zip}; the hub does not record them.
  */
 final class ArchiveRepair
 {

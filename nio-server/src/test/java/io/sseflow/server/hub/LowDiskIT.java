@@ -228,6 +228,37 @@ class LowDiskIT
         assertTrue(RawHttp.metrics(node.port()).contains("\nsseflow_cluster_applied_seq 6\n"));
     }
 
+    @Test
+    void shouldKeepAnAcknowledgedEventWhoseBytesLookCutShortAfterACrash() throws Exception
+    {
+        work = Files.createTempDirectory("sseflow-nul-event-").toFile();
+        final File dataDir = new File(work, "data");
+        dataDirs.add(dataDir);
+        final File stderr = new File(work, "hub.stderr");
+        node = new HubNode(stderr, "--port", "0", "--data-dir", dataDir.getPath()).start().awaitReady(READY);
+        for (int i = 1; i <= 3; i++)
+        {
+            assertEquals(i + "\n", node.publish("orders", "", "event " + i));
+        }
+        // a whole event whose bytes fill pages with zeros: what a fragment cut short looks like without checksums
+        final String zeros = "\0".repeat(3 * 4096);
+        assertEquals("4\n", node.publish("orders", "", zeros));
+        node.kill();
+
+        node = new HubNode(stderr, "--port", "0", "--data-dir", dataDir.getPath()).start();
+        Await.condition(() -> node.isReady() || !node.process().isAlive(), "ready or exited", READY);
+        final String errors = node.stderr();
+        assertTrue(node.process().isAlive(), "exited: " + lastLine(errors));
+        assertFalse(errors.contains("ArchiveTool verify"), errors);
+        assertEquals("5\n", node.publish("orders", "", "event 5"), "the next id is a new one");
+        try (RawSseClient replay = RawSseClient.get(node.port(), "/events/orders", "Last-Event-ID: 3"))
+        {
+            assertEquals("HTTP/1.1 200 OK", RawHttp.status(replay.readHead()));
+            final String expected = "id: 4\ndata: " + zeros + "\n\nid: 5\ndata: event 5\n\n";
+            assertEquals(expected, replay.readBytes(expected.length()));
+        }
+    }
+
     /**
      * Write, after the last fragment of a recording's segment file, the first page of a data fragment that crosses a
      * page boundary and none of the rest: what a write cut short by a full disk (or a crash) leaves.

@@ -51,6 +51,13 @@ import java.util.function.Supplier;
  * A {@link MemberWatch} hears every component's errors and termination hooks and watches their agent threads,
  * Aeron clients and duty cycles, and tells a {@link MemberStopListener} once if the member stops by itself (never
  * after {@link #close()} began).
+ * <p>
+ * Disk: a {@link DiskWatch} tells whether the data dir's file system keeps {@link ClusterSettings#minFreeDiskBytes()}
+ * free ({@link #lowDiskReason()}); the archive refuses to start a recording below half of it, its own threshold. A
+ * node that has no more than that free does not start: the listener is told it stopped (Aeron would create its mark
+ * files on the full disk first, and a memory-mapped write there kills the JVM). A node whose archive will not start
+ * because a recording ends in a fragment cut short (a full disk or a crash mid-write) is repaired once, with Aeron's
+ * own verification ({@link ArchiveRepair}), and started again.
  */
 public final class ClusterNode implements AutoCloseable
 {
@@ -177,6 +184,17 @@ public final class ClusterNode implements AutoCloseable
         final long deadline = System.currentTimeMillis() + MARK_FILE_WAIT_MS;
         final FileChannel lockChannel = lockDataDir(settings, out);
         final DiskWatch diskWatch = DiskWatch.of(settings, settings.dataDir(), out);
+        final long usable = diskWatch.usableBytesNow();
+        if (usable <= settings.archiveLowStorageThreshold())
+        {
+            final String reason = "cluster node " + settings.nodeIndex() + " stopped: too little free space under " +
+                settings.dataDir() + " to start (low storage threshold=" + settings.archiveLowStorageThreshold() +
+                " <= usableSpace=" + usable + ": Aeron's archive needs more than half of --min-free-disk-bytes); " +
+                "free space, then start it again";
+            CloseHelper.quietClose(lockChannel);
+            stopListener.onMemberStopped(MemberStop.FAILED, reason);
+            throw new IllegalStateException(reason);
+        }
         ClusteredMediaDriver driver = null;
         ClusteredServiceContainer container = null;
         boolean repaired = false;

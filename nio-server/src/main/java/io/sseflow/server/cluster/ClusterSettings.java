@@ -63,10 +63,10 @@ public final class ClusterSettings
     public static final long DEFAULT_MIN_FREE_DISK_BYTES = 256L * 1024 * 1024;
 
     /**
-     * Least {@link #minFreeDiskBytes(long)} allowed: twice the log's term length, so that Aeron's threshold, half of
-     * it, leaves room to record at least one whole term.
+     * Least {@link #minFreeDiskBytes(long)} allowed, 16 MiB: Aeron's threshold, half of it, must leave room for what a
+     * member writes when it starts (three mark files of about 1 MiB each, the catalog, a term of log) and more.
      */
-    public static final long MIN_MIN_FREE_DISK_BYTES = 2L * ClusterNode.TERM_LENGTH;
+    public static final long MIN_MIN_FREE_DISK_BYTES = 16L * ClusterNode.TERM_LENGTH;
 
     private final File dataDir;
     private final List<String> hosts;
@@ -290,7 +290,7 @@ public final class ClusterSettings
         if (bytes < MIN_MIN_FREE_DISK_BYTES)
         {
             throw new IllegalArgumentException("min free disk bytes must be at least " + MIN_MIN_FREE_DISK_BYTES +
-                " (twice the log's term length, so that Aeron's threshold, half of it, can record one term): " + bytes);
+                " (Aeron's threshold, half of it, must hold what a member writes at start): " + bytes);
         }
         this.minFreeDiskBytes = bytes;
         return this;

@@ -150,9 +150,9 @@ class ClusterFlagsTest
         assertEquals(128L * 1024 * 1024, defaults.archiveLowStorageThreshold());
 
         final ClusterSettings small = HubOptions.parseSettings(new String[]{ "--data-dir", dir.toString(),
-            "--min-free-disk-bytes", "2097152" }).cluster();
-        assertEquals(2L * 1024 * 1024, small.minFreeDiskBytes());
-        assertEquals(1024 * 1024, small.archiveLowStorageThreshold());
+            "--min-free-disk-bytes", "16777216" }).cluster();
+        assertEquals(16L * 1024 * 1024, small.minFreeDiskBytes());
+        assertEquals(8L * 1024 * 1024, small.archiveLowStorageThreshold());
     }
 
     @Test
@@ -160,8 +160,8 @@ class ClusterFlagsTest
     {
         assertRefused("--min-free-disk-bytes needs --data-dir DIR: it is the free space kept on the log's disk; " +
             "history in memory has none", "--min-free-disk-bytes", "300000000");
-        assertRefused("--min-free-disk-bytes must be between 2097152 and 1125899906842624, got 2097151",
-            "--data-dir", dir.toString(), "--min-free-disk-bytes", "2097151");
+        assertRefused("--min-free-disk-bytes must be between 16777216 and 1125899906842624, got 16777215",
+            "--data-dir", dir.toString(), "--min-free-disk-bytes", "16777215");
         assertRefused("--min-free-disk-bytes needs a whole number, got '1G'",
             "--data-dir", dir.toString(), "--min-free-disk-bytes", "1G");
     }

@@ -182,6 +182,107 @@ class LowDiskIT
     }
 
     @Test
+    void shouldComeBackWithEveryAcknowledgedEventAfterTheDiskFilledUpWhilePublishing() throws Exception
+    {
+        final String unavailable = LoopFileSystem.unavailableReason();
+        assumeTrue(null == unavailable, () -> "full-disk test skipped: " + unavailable);
+        work = Files.createTempDirectory("sseflow-full-disk-").toFile();
+        final LoopFileSystem disk = LoopFileSystem.create(new File(work, "disk.img"), new File(work, "disk"), IMAGE_BYTES);
+        disks.add(disk);
+        final File dataDir = new File(disk.mountPoint(), "data");
+        dataDirs.add(dataDir);
+        final File stderr = new File(work, "hub.stderr");
+        final String[] arguments = { "--port", "0", "--data-dir", dataDir.getPath(), "--history", "4096",
+            "--min-free-disk-bytes", Long.toString(MIN_FREE) };
+        node = new HubNode(stderr, arguments).start().awaitReady(READY);
+        final File prefill = new File(disk.mountPoint(), "prefill");
+        fallocate(prefill, dataDir.getUsableSpace() - MIN_FREE - 16L * 1024 * 1024);
+
+        final String body = "x".repeat(5000);
+        final List<Integer> acknowledged = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final String[] stoppedBy = new String[1];
+        final int port = node.port();
+        final Thread publisher = new Thread(() ->
+        {
+            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            for (int id = 1; id <= 3000 && System.nanoTime() < deadlineNs; id++)
+            {
+                final String answer = post(port, "/events/orders?id=" + id, body);
+                if (!RawHttp.status(answer).equals("HTTP/1.1 200 OK"))
+                {
+                    stoppedBy[0] = id + ": " + RawHttp.status(answer);
+                    return;
+                }
+                acknowledged.add(id);
+            }
+        }, "full-disk-publisher");
+        publisher.start();
+        Await.condition(() -> acknowledged.size() >= 50, "50 publishes acknowledged", Duration.ofSeconds(20));
+        final File filler = new File(disk.mountPoint(), "filler");
+        final File rest = new File(disk.mountPoint(), "filler-rest");
+        fillCompletely(disk.mountPoint(), filler, rest);
+        publisher.join(30_000);
+        assertFalse(publisher.isAlive());
+        final int lastAcknowledged = acknowledged.get(acknowledged.size() - 1);
+        assertEquals(lastAcknowledged, acknowledged.size(), "acknowledged in order, none missing");
+
+        Await.condition(() -> !node.process().isAlive() || RawHttp.status(post(port, "/events/orders?id=9999", "x"))
+            .equals("HTTP/1.1 507 Insufficient Storage"), "exited or refusing", Duration.ofSeconds(20));
+        final String outcome;
+        if (node.process().isAlive())
+        {
+            outcome = "the node stayed up refusing publishes (507): the watch saw the disk low before a write failed";
+            assertTrue(filler.delete() && rest.delete() && prefill.delete());
+        }
+        else
+        {
+            final String errors = node.stderr();
+            assertEquals(SseHub.EXIT_FATAL_ERROR, node.process().exitValue(), errors);
+            assertEquals(1, occurrences(errors, "sseflow: exiting"), errors);
+            final String exitLine = lastLine(errors);
+
+            // a supervisor's restart while the disk is still full: it cannot start (fail-stop, exit 70)
+            final HubNode full = new HubNode(stderr, arguments);
+            node = full;
+            final Process hub = io.sseflow.server.support.ChildProcess.startHubJar(List.of("-Xmx256m",
+                "-XX:+UseSerialGC"), ProcessBuilder.Redirect.appendTo(stderr), arguments);
+            assertTrue(hub.waitFor(40, TimeUnit.SECONDS), "exits while the disk is full");
+            assertEquals(SseHub.EXIT_FATAL_ERROR, hub.exitValue());
+            final String fullStart = lastLine(node.stderr());
+            assertTrue(fullStart.contains("low storage threshold=" + MIN_FREE / 2 + " <= usableSpace="), fullStart);
+
+            assertTrue(filler.delete() && rest.delete() && prefill.delete());
+            node = new HubNode(stderr, arguments).start().awaitReady(READY);
+            final String restarted = node.stderr();
+            outcome = "a write failed (" + exitLine + "); restarted on the full disk: exit 70 (" + fullStart + "); " +
+                "after the filler was deleted: ready" + (restarted.contains("ran Aeron's ArchiveTool verify") ?
+                ", the log's incomplete last fragment repaired" : "");
+        }
+        final int next = lastAcknowledged + 2;
+        Await.condition(() -> RawHttp.status(post(node.port(), "/events/orders?id=" + next, "after"))
+            .equals("HTTP/1.1 200 OK"), "a publish taken once space is freed", Duration.ofSeconds(10));
+        try (RawSseClient replay = RawSseClient.get(node.port(), "/events/orders", "Last-Event-ID: 1"))
+        {
+            assertEquals("HTTP/1.1 200 OK", RawHttp.status(replay.readHead()));
+            for (int id = 2; id <= lastAcknowledged; id++)
+            {
+                final SseEvent event = replay.nextEvent();
+                assertEquals(Integer.toString(id), event.id());
+                assertEquals(body, event.data());
+            }
+            SseEvent event = replay.nextEvent();
+            if (event.id().equals(Integer.toString(lastAcknowledged + 1)))
+            {
+                event = replay.nextEvent();
+            }
+            assertEquals(Integer.toString(next), event.id(), "nothing else, in order");
+        }
+        System.out.println("LowDiskIT: disk filled completely while publishing 5000-byte events: " +
+            lastAcknowledged + " acknowledged (stopped by " + stoppedBy[0] + "); " + outcome + "; every acknowledged " +
+            "event replayed in order");
+    }
+
+    @Test
     void shouldRepairALogEndingInAWriteCutShortAtStartAndKeepEveryAcknowledgedEvent() throws Exception
     {
         work = Files.createTempDirectory("sseflow-cut-write-").toFile();
@@ -347,6 +448,52 @@ class LowDiskIT
         {
             return ex.toString();
         }
+    }
+
+    /**
+     * Take every free block of the file system, root's reserve too, at once: one {@code fallocate} of all but a
+     * little (the largest that succeeds), then writes until the file system refuses one.
+     */
+    private static void fillCompletely(final File mountPoint, final File filler, final File rest) throws IOException
+    {
+        for (long margin = 64 * 1024; !filler.exists(); margin *= 2)
+        {
+            final long unallocated = Files.getFileStore(mountPoint.toPath()).getUnallocatedSpace();
+            if (!tryFallocate(filler, unallocated - margin))
+            {
+                Files.deleteIfExists(filler.toPath());
+            }
+            assertTrue(margin < 64L * 1024 * 1024, "no fallocate succeeded");
+        }
+        final byte[] chunk = new byte[4096];
+        try (java.io.FileOutputStream out = new java.io.FileOutputStream(rest))
+        {
+            for (int i = 0; i < 16 * 1024; i++)
+            {
+                out.write(chunk);
+            }
+            out.getFD().sync();
+        }
+        catch (final IOException expected)
+        {
+            return;
+        }
+        throw new AssertionError("the file system still takes writes after " + rest.length() + " more bytes");
+    }
+
+    private static boolean tryFallocate(final File file, final long bytes) throws IOException
+    {
+        final Process process = new ProcessBuilder("fallocate", "-l", Long.toString(bytes), file.getPath())
+            .redirectErrorStream(true).start();
+        try
+        {
+            assertTrue(process.waitFor(30, TimeUnit.SECONDS), "fallocate took over 30 s");
+        }
+        catch (final InterruptedException ex)
+        {
+            throw new IOException(ex);
+        }
+        return 0 == process.exitValue();
     }
 
     private static void fallocate(final File file, final long bytes) throws IOException, InterruptedException

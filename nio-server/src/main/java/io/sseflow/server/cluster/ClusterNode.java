@@ -302,6 +302,17 @@ public final class ClusterNode implements AutoCloseable
     }
 
     /**
+     * The bytes usable on the data dir's file system, as last read (at most {@link DiskWatch#POLL_MS} ago). Any
+     * thread.
+     *
+     * @return bytes.
+     */
+    public long diskFreeBytes()
+    {
+        return diskWatch.usableBytes();
+    }
+
+    /**
      * Can Aeron's archive start a recording now (a snapshot), by the free space read now (a system call)? Below its
      * threshold ({@link ClusterSettings#archiveLowStorageThreshold()}) it refuses, and the member would stop. Any
      * thread.

@@ -27,6 +27,7 @@ final class DiskWatch implements AutoCloseable
     private final LongSupplier usableBytes;
     private final PrintStream out;
     private volatile String lowReason;
+    private volatile long usable = -1;
     private volatile boolean stopped;
     private long lastUsable = -1;
 
@@ -81,6 +82,7 @@ final class DiskWatch implements AutoCloseable
     String check()
     {
         final long usable = usableBytes.getAsLong();
+        this.usable = usable;
         if (usable >= minFreeBytes)
         {
             lastUsable = usable;
@@ -119,6 +121,16 @@ final class DiskWatch implements AutoCloseable
     String lowReason()
     {
         return lowReason;
+    }
+
+    /**
+     * The bytes usable in the watched file system, as last read; any thread.
+     *
+     * @return bytes, -1 before the first look.
+     */
+    long usableBytes()
+    {
+        return usable;
     }
 
     /**

@@ -72,12 +72,18 @@ class DiskWatchTest
     }
 
     @Test
-    void shouldReadTheFreeSpaceNowWithoutDeciding()
+    void shouldReadTheFreeSpaceNowWithoutDecidingAndKeepTheLastLook()
     {
+        assertEquals(-1, watch.usableBytes());
         usable = 10;
         assertEquals(10, watch.usableBytesNow());
         assertNull(watch.lowReason());
+        assertEquals(-1, watch.usableBytes());
         assertEquals("", printed());
+
+        watch.check();
+        usable = 20;
+        assertEquals(10, watch.usableBytes());
     }
 
     private String printed()

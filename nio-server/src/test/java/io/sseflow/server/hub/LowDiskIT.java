@@ -136,8 +136,11 @@ class LowDiskIT
             assertEquals("HTTP/1.1 503 Service Unavailable", RawHttp.status(ready), ready);
             assertTrue(Pattern.matches("not ready: " + reason + "\n", RawHttp.body(ready)), ready);
             assertEquals("HTTP/1.1 200 OK", RawHttp.status(RawHttp.get(node.port(), "/healthz", "Connection: close")));
-            assertTrue(RawHttp.metrics(node.port()).contains(
-                "\nsseflow_requests_refused_total{reason=\"insufficient_storage\"} 1\n"));
+            final String metrics = RawHttp.metrics(node.port());
+            assertTrue(metrics.contains("\nsseflow_requests_refused_total{reason=\"insufficient_storage\"} 1\n"), metrics);
+            assertTrue(metrics.contains("\nsseflow_cluster_disk_min_free_bytes " + MIN_FREE + "\n"), metrics);
+            assertTrue(Pattern.compile("\nsseflow_cluster_disk_free_bytes (\\d+)\n").matcher(metrics).results()
+                .anyMatch((free) -> Long.parseLong(free.group(1)) < MIN_FREE), metrics);
 
             final StringBuilder pending = new StringBuilder();
             for (int i = 0; i < acknowledged.size(); i++)

@@ -132,12 +132,16 @@ class LowDiskIT
             assertEquals("HTTP/1.1 507 Insufficient Storage", RawHttp.status(refused[0]), () -> refused[0] + "; " +
                 lastLine(stderrOf(node)));
             assertTrue(Pattern.matches(reason, RawHttp.body(refused[0]).trim()), refused[0]);
+            final String mercure = RawHttp.post(node.port(), "/.well-known/mercure", "topic=orders&data=while+low",
+                "Content-Type: application/x-www-form-urlencoded");
+            assertEquals("HTTP/1.1 507 Insufficient Storage", RawHttp.status(mercure), mercure);
+            assertTrue(Pattern.matches(reason, RawHttp.body(mercure).trim()), mercure);
             final String ready = RawHttp.get(node.port(), "/readyz", "Connection: close");
             assertEquals("HTTP/1.1 503 Service Unavailable", RawHttp.status(ready), ready);
             assertTrue(Pattern.matches("not ready: " + reason + "\n", RawHttp.body(ready)), ready);
             assertEquals("HTTP/1.1 200 OK", RawHttp.status(RawHttp.get(node.port(), "/healthz", "Connection: close")));
             final String metrics = RawHttp.metrics(node.port());
-            assertTrue(metrics.contains("\nsseflow_requests_refused_total{reason=\"insufficient_storage\"} 1\n"), metrics);
+            assertTrue(metrics.contains("\nsseflow_requests_refused_total{reason=\"insufficient_storage\"} 2\n"), metrics);
             assertTrue(metrics.contains("\nsseflow_cluster_disk_min_free_bytes " + MIN_FREE + "\n"), metrics);
             assertTrue(Pattern.compile("\nsseflow_cluster_disk_free_bytes (\\d+)\n").matcher(metrics).results()
                 .anyMatch((free) -> Long.parseLong(free.group(1)) < MIN_FREE), metrics);

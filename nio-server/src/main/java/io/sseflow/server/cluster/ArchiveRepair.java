@@ -60,9 +60,8 @@ final class ArchiveRepair
      * @param archiveDir the archive's directory (not in use by an archive).
      * @param error      the archive's refusal to start, quoted in the line.
      * @param out        where the line goes.
-     * @return true when verification found nothing else wrong.
      */
-    static boolean truncateIncompleteLastFragments(
+    static void truncateIncompleteLastFragments(
         final int nodeIndex, final File archiveDir, final Throwable error, final PrintStream out)
     {
         final ByteArrayOutputStream report = new ByteArrayOutputStream();
@@ -80,9 +79,9 @@ final class ArchiveRepair
         out.println("sseflow: cluster node " + nodeIndex + ": the archive would not start (" + oneLine(error) +
             "); ran Aeron's ArchiveTool verify on " + archiveDir + ", which truncated the incomplete last fragment " +
             "of " + (truncated.isEmpty() ? "no file" : String.join(", ", truncated)) + " (a write cut short, never " +
-            "acknowledged) and reported: " + oneLine(report.toString(StandardCharsets.UTF_8)) + "; starting again");
+            "acknowledged) and reported" + (ok ? ": " : " errors (it marks a recording in error invalid): ") +
+            oneLine(report.toString(StandardCharsets.UTF_8)) + "; starting again");
         out.flush();
-        return ok;
     }
 
     private static String oneLine(final Object text)

@@ -324,6 +324,8 @@ public final class ClusterEventSequencer implements EventSequencer
     /**
      * Why publishes are refused: the data dir's file system has less than {@link ClusterSettings#minFreeDiskBytes()}
      * free ({@link ClusterNode#lowDiskReason()}).
+     *
+     * @return the reason, naming the free and the needed bytes, or null when there is enough space.
      */
     public String lowStorageReason()
     {

@@ -33,7 +33,7 @@ final class DiskWatch implements AutoCloseable
 
     /**
      * @param nodeIndex    names the node in the lines printed.
-     * @param dir          the directory whose file system is watched (the archive's).
+     * @param dir          the directory whose file system is watched (the data dir, which holds the archive).
      * @param minFreeBytes the least free space with which publishes are taken.
      * @param usableBytes  reads the bytes usable in {@code dir}'s file system now.
      * @param out          where changes are printed.

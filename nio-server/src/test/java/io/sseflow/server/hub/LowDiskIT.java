@@ -55,6 +55,8 @@ class LowDiskIT
 
     private final List<LoopFileSystem> disks = new ArrayList<>();
     private final List<File> dataDirs = new ArrayList<>();
+    private final List<File> memberDirs = new ArrayList<>();
+    private final List<HubNode> memberNodes = new ArrayList<>();
     private File work;
     private HubNode node;
 
@@ -64,6 +66,16 @@ class LowDiskIT
         if (null != node)
         {
             node.kill();
+        }
+        for (final HubNode member : memberNodes)
+        {
+            member.kill();
+        }
+        for (int i = 0; i < memberDirs.size(); i++)
+        {
+            IoUtil.delete(memberDirs.get(i), true);
+            IoUtil.delete(new File(new ClusterSettings(memberDirs.get(i), List.of("127.0.0.1:1", "127.0.0.1:6",
+                "127.0.0.1:11"), i).aeronDirectoryName()), true);
         }
         for (final LoopFileSystem disk : disks)
         {
@@ -186,6 +198,70 @@ class LowDiskIT
                 "fill); subscriber got every accepted event and its heartbeats; taken again " + takenAfterMs +
                 " ms after the filler was deleted, no restart");
         }
+    }
+
+    @Test
+    void shouldRefuseOnlyTheLowMembersOwnPublishesWhileItsSubscriberGetsTheClustersEvents() throws Exception
+    {
+        final String unavailable = LoopFileSystem.unavailableReason();
+        assumeTrue(null == unavailable, () -> "low-disk cluster test skipped: " + unavailable);
+        work = Files.createTempDirectory("sseflow-low-disk-member-").toFile();
+        final LoopFileSystem disk = LoopFileSystem.create(new File(work, "disk.img"), new File(work, "disk"), IMAGE_BYTES);
+        disks.add(disk);
+        final int base = ClusterHubIT.freeBasePort(3 * 5);
+        final String members = "127.0.0.1:" + base + ",127.0.0.1:" + (base + 5) + ",127.0.0.1:" + (base + 10);
+        final HubNode[] cluster = new HubNode[3];
+        for (int i = 0; i < 3; i++)
+        {
+            final File dataDir = 0 == i ? new File(disk.mountPoint(), "data") : new File(work, "data-" + i);
+            memberDirs.add(dataDir);
+            cluster[i] = new HubNode(new File(work, "node-" + i + ".stderr"), "--port", "0", "--data-dir",
+                dataDir.getPath(), "--cluster-members", members, "--cluster-node", Integer.toString(i),
+                "--min-free-disk-bytes", Long.toString(MIN_FREE)).start();
+            memberNodes.add(cluster[i]);
+        }
+        for (final HubNode member : cluster)
+        {
+            member.awaitReady(Duration.ofSeconds(60));
+        }
+        final HubNode low = cluster[0];
+        final HubNode other = cluster[1];
+        try (RawSseClient subscriber = RawSseClient.get(low.port(), "/events/orders"))
+        {
+            assertEquals("HTTP/1.1 200 OK", RawHttp.status(subscriber.readHead()));
+            assertEquals("1\n", low.publish("orders", "?id=1", "one"));
+            assertEquals("id: 1\ndata: one\n\n", readEvents(subscriber, 1));
+
+            final File filler = new File(disk.mountPoint(), "filler");
+            fallocate(filler, new File(disk.mountPoint(), "data").getUsableSpace() - MIN_FREE * 3 / 4);
+            final boolean[] takenBeforeTheWatchSawIt = new boolean[1];
+            Await.condition(() ->
+            {
+                final String status = RawHttp.status(post(low.port(), "/events/orders?id=2", "two"));
+                takenBeforeTheWatchSawIt[0] |= status.equals("HTTP/1.1 200 OK");
+                return status.equals("HTTP/1.1 507 Insufficient Storage");
+            }, "the low member refusing its own publishes", Duration.ofSeconds(5));
+            assertEquals("HTTP/1.1 503 Service Unavailable",
+                RawHttp.status(RawHttp.get(low.port(), "/readyz", "Connection: close")));
+            assertTrue(other.isReady(), "the other members are ready");
+
+            assertEquals("3\n", other.publish("orders", "?id=3", "three"), "another member's publish is committed");
+            assertEquals((takenBeforeTheWatchSawIt[0] ? "id: 2\ndata: two\n\n" : "") + "id: 3\ndata: three\n\n",
+                readEvents(subscriber, takenBeforeTheWatchSawIt[0] ? 2 : 1),
+                "the low member still applies the log and serves its subscriber");
+
+            assertTrue(filler.delete());
+            Await.condition(() -> RawHttp.status(post(low.port(), "/events/orders?id=4", "four"))
+                .equals("HTTP/1.1 200 OK"), "the low member taking publishes again", Duration.ofSeconds(5));
+            assertEquals("id: 4\ndata: four\n\n", readEvents(subscriber, 1));
+            assertTrue(low.isReady());
+        }
+        for (final HubNode member : cluster)
+        {
+            assertTrue(member.process().isAlive(), member.stderr());
+        }
+        System.out.println("LowDiskIT: 3-node cluster, one member's disk below the minimum: its own publishes 507, " +
+            "another member's committed and delivered to its subscriber, taken again once space is freed");
     }
 
     @Test

@@ -15,6 +15,8 @@ module io.sseflow.server
     requires transitive io.sseflow.encoder;
     requires transitive org.agrona;
     requires java.management;
+    requires java.logging;
+    requires jdk.management;
 
     requires static io.aeron.client;
     requires static io.aeron.driver;

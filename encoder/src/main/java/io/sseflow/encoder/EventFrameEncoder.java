@@ -41,7 +41,7 @@ public final class EventFrameEncoder
     private static final int MAX_STAGED_CHARS = 64 * 1024;
 
     private final JsonBodyWriter json;
-    private final UnsafeBuffer byteBufferView = new UnsafeBuffer(0, 0);
+    private final UnsafeBuffer byteBufferView;
     private final DataLinesStaging staging = new DataLinesStaging();
     private int dataKind;
 
@@ -65,7 +65,9 @@ public final class EventFrameEncoder
 
     private EventFrameEncoder(final JsonBodyWriter json)
     {
+        AgronaAccess.check();
         this.json = json;
+        this.byteBufferView = new UnsafeBuffer(0, 0);
     }
 
     /**

@@ -62,6 +62,7 @@ public final class Sse implements Closeable
      */
     public Sse(final OutputStream out, final SseOptions defaults)
     {
+        AgronaAccess.check();
         this.out = Objects.requireNonNull(out, "out");
         this.channel = null;
         this.defaults = Objects.requireNonNull(defaults, "defaults");
@@ -78,6 +79,7 @@ public final class Sse implements Closeable
      */
     public Sse(final WritableByteChannel channel, final SseOptions defaults)
     {
+        AgronaAccess.check();
         this.out = null;
         this.channel = Objects.requireNonNull(channel, "channel");
         this.defaults = Objects.requireNonNull(defaults, "defaults");

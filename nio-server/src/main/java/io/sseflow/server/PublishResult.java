@@ -55,7 +55,14 @@ public enum PublishResult
      * of the other kind (public, private) named by the same id ({@link
      * io.sseflow.server.sequencer.RetainedIdOutcome#CONFLICT}). Over HTTP: {@code 409}.
      */
-    ID_CONFLICT;
+    ID_CONFLICT,
+
+    /**
+     * Never answered to {@link Topic#publish}: a clustered sequencer's answer for a record it handed to the cluster
+     * but got no answer for in time, so it may or may not be committed. Over HTTP: {@code 504}, retry with the same
+     * id.
+     */
+    OUTCOME_UNKNOWN;
 
     /**
      * Was the event taken?

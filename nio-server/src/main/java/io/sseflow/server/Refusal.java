@@ -217,6 +217,19 @@ public enum Refusal
     TEMPLATE_LIMIT(503, "template_limit", "URI-template selector limit reached", "Retry-After: 1"),
 
     /**
+     * A clustered publish that was handed to the cluster but not answered in time (the leader stopped answering, or
+     * this node lost it): it may or may not be committed. 504 with {@code Retry-After: 1}; the client retries with
+     * the same {@code id} (or {@code Idempotency-Key}), which is never published twice while retained.
+     */
+    OUTCOME_UNKNOWN(504, "publish_outcome_unknown", "publish outcome unknown: it may or may not have been " +
+        "published; retry with the same id or Idempotency-Key (never published twice)", "Retry-After: 1"),
+
+    /**
+     * An {@code Idempotency-Key} header that is empty, too long, not visible ASCII, or given twice (400).
+     */
+    BAD_IDEMPOTENCY_KEY(400, "bad_idempotency_key", io.sseflow.server.http.IdempotencyKey.RULE, null),
+
+    /**
      * A durable node's data dir has less free space than {@code --min-free-disk-bytes}: 507 with the free and the
      * needed bytes as the reason; nothing was published. Subscribers are served as before, and publishes are taken
      * again once space is freed.

@@ -64,7 +64,7 @@ public enum ServerCounter
     /**
      * Frame bytes written to subscribers (excluding response heads and heartbeats).
      */
-    BYTES_DELIVERED(8, "sseflow_bytes_delivered_total", "SSE frame bytes written to subscribers.", Type.COUNTER),
+    BYTES_DELIVERED(8, "sseflow_delivered_bytes_total", "SSE frame bytes written to subscribers.", Type.COUNTER),
 
     /**
      * Heartbeat comments written.

@@ -52,6 +52,7 @@ public final class SseServer implements AutoCloseable
      */
     public static Builder builder()
     {
+        io.sseflow.encoder.AgronaAccess.check();
         return new Builder();
     }
 

@@ -29,7 +29,7 @@ class CorsTest
                 "Access-Control-Allow-Credentials: true\r\n" +
                 "Vary: Origin\r\n" +
                 "Access-Control-Allow-Methods: GET, POST, OPTIONS\r\n" +
-                "Access-Control-Allow-Headers: last-event-id, authorization, content-type, cache-control\r\n" +
+                "Access-Control-Allow-Headers: last-event-id, authorization, content-type, cache-control, idempotency-key\r\n" +
                 "Access-Control-Max-Age: 600\r\n" +
                 "\r\n",
                 RawHttp.exchange(server.port(), PREFLIGHT));

@@ -56,7 +56,7 @@ class MetricsTest
             assertMetric(body, "sseflow_connections_accepted_total", 5);
             assertMetric(body, "sseflow_events_published_total", 5);
             assertMetric(body, "sseflow_frames_delivered_total", 12);
-            assertMetric(body, "sseflow_bytes_delivered_total", 12L * frameBytes);
+            assertMetric(body, "sseflow_delivered_bytes_total", 12L * frameBytes);
             assertMetric(body, "sseflow_replays_total", 1);
             assertMetric(body, "sseflow_replay_misses_total", 0);
             assertMetric(body, "sseflow_slow_consumers_dropped_total", 0);

@@ -81,15 +81,17 @@ class ModuleBoundaryTest
         all.addAll(INTERNAL);
         assertEquals(all, new TreeSet<>(server.packages()));
 
-        assertEquals(Map.of(
-            "io.sseflow.encoder", Set.of(ModuleDescriptor.Requires.Modifier.TRANSITIVE),
-            "org.agrona", Set.of(ModuleDescriptor.Requires.Modifier.TRANSITIVE),
-            "java.management", Set.of(),
-            "io.aeron.client", Set.of(ModuleDescriptor.Requires.Modifier.STATIC),
-            "io.aeron.driver", Set.of(ModuleDescriptor.Requires.Modifier.STATIC),
-            "io.aeron.archive", Set.of(ModuleDescriptor.Requires.Modifier.STATIC),
-            "io.aeron.cluster", Set.of(ModuleDescriptor.Requires.Modifier.STATIC),
-            "com.nimbusds.jose.jwt", Set.of(ModuleDescriptor.Requires.Modifier.STATIC)),
+        assertEquals(Map.ofEntries(
+            Map.entry("io.sseflow.encoder", Set.of(ModuleDescriptor.Requires.Modifier.TRANSITIVE)),
+            Map.entry("org.agrona", Set.of(ModuleDescriptor.Requires.Modifier.TRANSITIVE)),
+            Map.entry("java.management", Set.of()),
+            Map.entry("jdk.management", Set.of()),
+            Map.entry("java.logging", Set.of()),
+            Map.entry("io.aeron.client", Set.of(ModuleDescriptor.Requires.Modifier.STATIC)),
+            Map.entry("io.aeron.driver", Set.of(ModuleDescriptor.Requires.Modifier.STATIC)),
+            Map.entry("io.aeron.archive", Set.of(ModuleDescriptor.Requires.Modifier.STATIC)),
+            Map.entry("io.aeron.cluster", Set.of(ModuleDescriptor.Requires.Modifier.STATIC)),
+            Map.entry("com.nimbusds.jose.jwt", Set.of(ModuleDescriptor.Requires.Modifier.STATIC))),
             server.requires().stream()
                 .filter((requires) -> !requires.name().equals("java.base"))
                 .collect(Collectors.toMap(ModuleDescriptor.Requires::name, ModuleDescriptor.Requires::modifiers)));

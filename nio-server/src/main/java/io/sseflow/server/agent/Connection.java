@@ -103,6 +103,7 @@ final class Connection
     ByteBuffer pendingOut;
     long deadlineNs;
     StreamSource topic;
+    long streamingSinceNs;
     /**
      * Whether the stream's credentials expire ({@link #credentialsExpireNs}); set when the stream starts.
      */
@@ -290,6 +291,7 @@ final class Connection
         releaseRequest();
         readLimit = 0;
         this.topic = topic;
+        streamingSinceNs = System.nanoTime();
         state = State.STREAMING;
     }
 

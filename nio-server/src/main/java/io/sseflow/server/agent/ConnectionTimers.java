@@ -15,11 +15,20 @@ import java.util.concurrent.TimeUnit;
  * past its deadline: a peer that has not read or closed by then is not reading. Also sweeps part of the
  * topic table for idle topics to free, and refreshes the topics gauge (live topics).
  * <p>
+ * A scan takes at most {@link #ACTIONS_PER_SLICE} actions (drops, heartbeats, refusals, resets) per duty cycle and
+ * goes on from where it stopped in the next: a thousand streams dropped or heartbeated at once (each a write or a
+ * close of a socket with a queue, 10-50 µs) would otherwise hold the cycle, and every other client's delivery, for
+ * tens of milliseconds. Connections that are due but not yet reached wait a few cycles more.
+ * <p>
  * Not thread-safe: owned by the server agent.
  */
 final class ConnectionTimers
 {
     private static final int SWEEP_SLOTS = 1024;
+    /**
+     * Most timer actions one duty cycle takes; the scan resumes in the next cycle.
+     */
+    static final int ACTIONS_PER_SLICE = 32;
 
     private final TopicRegistry topics;
     private final ServerCounters metrics;
@@ -28,6 +37,7 @@ final class ConnectionTimers
     private final SubscriberFlusher flusher;
     private final long intervalNs;
     private long nextScanNs;
+    private int resumeIndex = -1;
 
     ConnectionTimers(final AgentContext context, final ResponseWriter writer, final SubscriberFlusher flusher)
     {
@@ -40,29 +50,43 @@ final class ConnectionTimers
     }
 
     /**
-     * Scan every connection when the timer interval has passed since the last scan.
+     * Scan every connection when the timer interval has passed since the last scan began, or go on with a scan cut
+     * short in the last cycle, taking at most {@link #ACTIONS_PER_SLICE} actions.
      *
      * @param nowNs of this duty cycle.
      * @return work done.
      */
     int poll(final long nowNs)
     {
-        if (nowNs - nextScanNs < 0)
+        int workCount = 0;
+        int start = resumeIndex;
+        if (start < 0)
         {
-            return 0;
+            if (nowNs - nextScanNs < 0)
+            {
+                return 0;
+            }
+            nextScanNs = nowNs + intervalNs;
+            workCount += topics.sweep(SWEEP_SLOTS);
+            final long topicCount = topics.count();
+            if (topicCount != metrics.get(ServerCounter.TOPICS))
+            {
+                metrics.set(ServerCounter.TOPICS, topicCount);
+            }
+            start = Integer.MAX_VALUE;
         }
-        nextScanNs = nowNs + intervalNs;
-
-        int workCount = topics.sweep(SWEEP_SLOTS);
-        final long topicCount = topics.count();
-        if (topicCount != metrics.get(ServerCounter.TOPICS))
-        {
-            metrics.set(ServerCounter.TOPICS, topicCount);
-        }
+        resumeIndex = -1;
         final ConnectionTable connections = this.connections;
-        for (int i = connections.count() - 1; i >= 0; i--)
+        int actions = 0;
+        for (int i = Math.min(start, connections.count() - 1); i >= 0; i--)
         {
+            if (actions >= ACTIONS_PER_SLICE)
+            {
+                resumeIndex = i;
+                break;
+            }
             final Connection connection = connections.get(i);
+            final int before = workCount;
             switch (connection.state())
             {
                 case STREAMING:
@@ -110,6 +134,7 @@ final class ConnectionTimers
                 default:
                     break;
             }
+            actions += workCount - before;
         }
         return workCount;
     }

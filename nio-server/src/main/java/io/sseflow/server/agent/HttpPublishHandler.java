@@ -7,6 +7,7 @@ import io.sseflow.server.ServerCounter;
 import io.sseflow.encoder.SseFields;
 import io.sseflow.server.http.FieldRules;
 import io.sseflow.server.http.HttpRequestParser;
+import io.sseflow.server.http.IdempotencyKey;
 import io.sseflow.server.http.QueryParameters;
 import io.sseflow.server.sequencer.EventIds;
 import io.sseflow.server.sequencer.EventSequencer;
@@ -47,6 +48,7 @@ final class HttpPublishHandler
     private final PublishRecord record = new PublishRecord();
     private final UnsafeBuffer fieldBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(3 * MAX_FIELD_BYTES));
     private final PublishGate gate;
+    private final IdempotencyKey idempotencyKey = new IdempotencyKey();
     private int eventLength;
     private int idLength;
     private long retry;
@@ -253,7 +255,8 @@ final class HttpPublishHandler
 
     /**
      * Refuse the HTTP publisher of a record the sequencer took but will never sequence: {@code 503} with
-     * {@code Retry-After} when no leader was found in time, the topic limit's answer when the replicated state
+     * {@code Retry-After} when no leader was found in time and the record never left this node, {@code 504} when it
+     * was handed to the cluster but not answered in time (its outcome unknown: retry with the same id), the topic limit's answer when the replicated state
      * refused a new topic, {@code 413} when the record with its topics' names is too large for the replicated log,
      * {@code 409} when its explicit id conflicts with what its topics retain, the shutting-down answer otherwise;
      * written in request order.
@@ -266,6 +269,7 @@ final class HttpPublishHandler
     {
         final Connection connection = connections.publisher(correlationId);
         final Refusal refusal = PublishResult.NO_LEADER == result ? Refusal.NO_LEADER :
+            PublishResult.OUTCOME_UNKNOWN == result ? Refusal.OUTCOME_UNKNOWN :
             PublishResult.TOPIC_LIMIT == result ? Refusal.TOPIC_LIMIT :
             PublishResult.TOO_LARGE == result ? Refusal.TOO_LARGE :
             PublishResult.ID_CONFLICT == result ? Refusal.ID_CONFLICT : Refusal.SHUTTING_DOWN;
@@ -275,6 +279,43 @@ final class HttpPublishHandler
             return connection;
         }
         return null;
+    }
+
+    /**
+     * The id a request's {@code Idempotency-Key} stands for ({@link IdempotencyKey}), written at {@code outOffset}:
+     * used when the publish gives no id of its own. A bad key, or two, is answered {@code 400} here, also when the
+     * publish gives its id.
+     *
+     * @param connection whose request head is complete in {@code buffer}.
+     * @param buffer     holding the head.
+     * @param needed     whether the id is wanted (the publish gives none); else the key is only checked.
+     * @param out        where to write the id.
+     * @param outOffset  at which to write it.
+     * @return the id's length, 0 without a key (or when not needed), -1 when the request was refused.
+     */
+    int keyedId(
+        final Connection connection,
+        final DirectBuffer buffer,
+        final boolean needed,
+        final MutableDirectBuffer out,
+        final int outOffset)
+    {
+        final HttpRequestParser parser = connection.parser;
+        final int count = parser.idempotencyKeyCount();
+        if (0 == count)
+        {
+            return 0;
+        }
+        final int valueOffset = parser.idempotencyKeyOffset();
+        final int valueLength = parser.idempotencyKeyLength();
+        final int keyOffset = count > 1 ? IdempotencyKey.INVALID : IdempotencyKey.validate(buffer, valueOffset, valueLength);
+        if (IdempotencyKey.INVALID == keyOffset)
+        {
+            writer.sendError(connection, Refusal.BAD_IDEMPOTENCY_KEY);
+            return -1;
+        }
+        return !needed ? 0 : idempotencyKey.putId(
+            buffer, keyOffset, IdempotencyKey.keyLength(keyOffset, valueOffset, valueLength), out, outOffset);
     }
 
     /**
@@ -389,6 +430,15 @@ final class HttpPublishHandler
         {
             writer.sendError(connection, Refusal.ID_OUT_OF_RANGE);
             return false;
+        }
+        final int keyIdLength = keyedId(connection, buffer, idLength <= 0, fields, idAt);
+        if (keyIdLength < 0)
+        {
+            return false;
+        }
+        if (keyIdLength > 0)
+        {
+            idLength = keyIdLength;
         }
         final int retryLength = QueryParameters.decode(buffer, queryOffset, queryLength, "retry", fields, retryAt, 16);
         retry = -1;

@@ -112,8 +112,13 @@ final class MercurePublishHandler
                 "this hub's sequencer does not carry an update of several topics: publish one topic per update");
             return;
         }
-        final int idLength = null == update.id() ?
-            generatedIds.put(id, 0) : id.putStringWithoutLengthUtf8(0, update.id());
+        final int keyIdLength = publishHandler.keyedId(connection, buffer, null == update.id(), id, 0);
+        if (keyIdLength < 0)
+        {
+            return;
+        }
+        final int idLength = null != update.id() ? id.putStringWithoutLengthUtf8(0, update.id()) :
+            keyIdLength > 0 ? keyIdLength : generatedIds.put(id, 0);
         final int prefixLength = (update.retry() >= 0 ? SseFields.retryFieldLength(update.retry()) : 0) +
             (null != update.type() ? SseFields.eventFieldLength(update.type()) : 0);
         final int dataLength = SseFields.dataLinesLength(update.dataBuffer(), 0, update.dataLength());

@@ -63,6 +63,7 @@ final class RequestRouter
     private final EventSequencer sequencer;
     private final byte[] allowEvents;
     private final UnsafeBuffer metricsBuffer;
+    private final ProcessMetrics processMetrics = new ProcessMetrics();
     private final UnsafeBuffer demoBody;
 
     RequestRouter(
@@ -82,8 +83,8 @@ final class RequestRouter
         this.closeRequested = context.closeRequested;
         this.sequencer = context.sequencer;
         allowEvents = context.config.httpPublish() ? ResponseHeaders.ALLOW_EVENTS : ResponseHeaders.ALLOW_EVENTS_READ_ONLY;
-        metricsBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(
-            ServerCounters.maxRenderedLength() + context.sequencer.maxMetricsLength()));
+        metricsBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(ServerCounters.maxRenderedLength() +
+            processMetrics.maxRenderedLength() + context.sequencer.maxMetricsLength()));
         if (null != demoPage)
         {
             final ByteBuffer page = ByteBuffer.allocateDirect(demoPage.length);
@@ -231,6 +232,7 @@ final class RequestRouter
                 metrics.set(ServerCounter.TOPICS, topics.count());
                 int bodyLength = metrics.renderPrometheus(metricsBuffer, 0);
                 bodyLength += sequencer.renderMetrics(metricsBuffer, bodyLength);
+                bodyLength += processMetrics.render(metricsBuffer, bodyLength);
                 respond(connection, 200, ResponseHeaders.TEXT_METRICS, metricsBuffer, bodyLength);
                 break;
             }

@@ -29,7 +29,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *     <li>flushes every subscriber of the topics that grew ({@link SubscriberFlusher}): one write of
  *     {@code log[cursor..head]} each;</li>
  *     <li>selects without blocking: accepts ({@link ConnectionAcceptor}), reads, decides and answers requests
- *     ({@link RequestReader}, {@link RequestRouter}), resumes blocked writes ({@link ResponseWriter});</li>
+ *     ({@link RequestReader}, {@link RequestRouter}), resumes blocked writes ({@link ResponseWriter}); for at most
+ *     {@link #SELECT_BUDGET_NS}, and at most {@link PeerShares#READS_PER_CYCLE} reads per peer address, so that a
+ *     burst from one address is served over several cycles while everyone else's requests are read in the next;</li>
  *     <li>ends the streams of topics whose subscribers were disconnected;</li>
  *     <li>ends every topic's streams while the node has been without a cluster leader ({@link LeaderLossWatch});</li>
  *     <li>every few milliseconds: heartbeats for idle streams, request and linger timeouts
@@ -83,6 +85,7 @@ final class ServerAgent implements Agent, SelectionHandler
     private final LinkHolds linkHolds;
     private final StreamRegistry streams;
     private final RequestReader reader;
+    private final PeerShares shares = new PeerShares();
     private Connection[] ready = new Connection[16];
     private int readyCount;
 
@@ -154,7 +157,9 @@ final class ServerAgent implements Agent, SelectionHandler
         {
             workCount += flusher.flushDirtyTopics();
         }
+        shares.startCycle();
         workCount += poller.selectNow(SELECT_BUDGET_NS);
+        workCount += shares.deferred();
         if (!disconnectRequests.isEmpty())
         {
             workCount += disconnectRequested();
@@ -267,6 +272,10 @@ final class ServerAgent implements Agent, SelectionHandler
             }
             if ((readyOps & SelectionKey.OP_READ) != 0 && !connection.isClosed())
             {
+                if (connection.isReading() && !shares.take(connection))
+                {
+                    return 0;
+                }
                 reader.onReadable(connection);
             }
         }

@@ -40,6 +40,9 @@ final class ServerCounters
         " Topic selectors of the streams started, by kind (a topic name is exact).\n# TYPE " + SELECTORS_NAME +
         " counter\n");
     private static final byte[][] SELECTOR_LINES = new byte[KINDS.length][];
+    private static final byte[] BUILD_INFO = ascii("# HELP sseflow_build_info The running build; its value is " +
+        "always 1.\n# TYPE sseflow_build_info gauge\nsseflow_build_info{version=\"" +
+        io.sseflow.server.BuildInfo.version() + "\"} 1\n");
 
     static
     {
@@ -63,8 +66,18 @@ final class ServerCounters
     private final AtomicBuffer values =
         new UnsafeBuffer(ByteBuffer.allocateDirect((COUNTER_COUNT + REFUSAL_COUNT + KINDS.length) * STRIDE));
 
+    private final DeliveryLatency deliveryLatency = new DeliveryLatency();
+
     ServerCounters()
     {
+    }
+
+    /**
+     * @return the delivery-latency histogram, recorded by the agent thread.
+     */
+    DeliveryLatency deliveryLatency()
+    {
+        return deliveryLatency;
     }
 
     /**
@@ -166,12 +179,15 @@ final class ServerCounters
         {
             position += putLine(buffer, position, SELECTOR_LINES[kind.ordinal()], selectors(kind));
         }
+        position += deliveryLatency.render(buffer, position);
+        buffer.putBytes(position, BUILD_INFO);
+        position += BUILD_INFO.length;
         return position - index;
     }
 
     static int maxRenderedLength()
     {
-        int length = REFUSED_PREAMBLE.length;
+        int length = BUILD_INFO.length + REFUSED_PREAMBLE.length + DeliveryLatency.maxRenderedLength();
         for (final byte[] preamble : COUNTER_PREAMBLES)
         {
             length += preamble.length + MAX_LONG_DIGITS + 1;

@@ -18,6 +18,10 @@ abstract class StreamSource
     Connection[] subscribers = new Connection[4];
     int subscriberCount;
     boolean dirty;
+    /**
+     * When the newest frame was appended to the log (the agent's clock), for the delivery-latency histogram.
+     */
+    long appendedNs;
 
     void addSubscriber(final Connection connection)
     {

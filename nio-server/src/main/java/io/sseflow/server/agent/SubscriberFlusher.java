@@ -61,6 +61,7 @@ final class SubscriberFlusher
 
     void markDirty(final StreamSource topic)
     {
+        topic.appendedNs = System.nanoTime();
         if (!topic.dirty && topic.subscriberCount > 0)
         {
             topic.dirty = true;
@@ -246,6 +247,12 @@ final class SubscriberFlusher
         if (frames > 0)
         {
             metrics.add(ServerCounter.FRAMES_DELIVERED, frames);
+            final StreamSource source = connection.topic;
+            if (SubscriberCursor.Outcome.CAUGHT_UP == outcome && null != source &&
+                source.appendedNs - connection.streamingSinceNs > 0)
+            {
+                metrics.deliveryLatency().record(System.nanoTime() - source.appendedNs);
+            }
         }
         final long bytes = cursor.bytesWritten() - bytesBefore;
         if (bytes > 0)

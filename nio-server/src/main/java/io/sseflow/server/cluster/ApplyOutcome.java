@@ -41,5 +41,10 @@ enum ApplyOutcome
      * Not appended: its explicit id is retained by some of its topics only, or as different events, or as an event of
      * the other kind (public, private) under the same id ({@link io.sseflow.server.sequencer.RetainedIdOutcome#CONFLICT}).
      */
-    ID_CONFLICT
+    ID_CONFLICT,
+
+    /**
+     * A probe ({@link ClusterRecord#isProbe}): numbered in its session, nothing else done. Its sender is told.
+     */
+    PROBE
 }

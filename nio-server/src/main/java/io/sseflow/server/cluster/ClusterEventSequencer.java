@@ -44,9 +44,12 @@ import java.util.concurrent.TimeUnit;
  * Mercure update) goes to the cluster with its further topics' names after it, and comes back from another session
  * with this node's indexes for them written into its list of further topics.
  * <p>
- * Without a leader (no connection to the cluster, or the leader unreachable), records wait for up to
- * {@link #NO_LEADER_TIMEOUT_NS}; after that the pending ones are refused with {@link PublishResult#NO_LEADER}
- * ({@link SequencedEventHandler#onRefused}), and so are new claims until a leader is known again.
+ * Without a leader (no connection to the cluster, or the leader unreachable) for {@link #NO_LEADER_TIMEOUT_NS}, or
+ * when the oldest record waited {@link PendingRecords#ANSWER_TIMEOUT_NS} without an answer, every pending record is
+ * given up ({@link SequencedEventHandler#onRefused}): {@link PublishResult#NO_LEADER} for one that never left this
+ * node, {@link PublishResult#OUTCOME_UNKNOWN} for one offered to the ingress (it may still be committed); new claims
+ * are refused {@link PublishResult#NO_LEADER} while there is no leader. Readiness ({@link #isReady}) is a round trip
+ * through the cluster's log, answered in time, not a leader once seen.
  */
 public final class ClusterEventSequencer implements EventSequencer
 {
@@ -70,6 +73,7 @@ public final class ClusterEventSequencer implements EventSequencer
     private final LogPurger purger;
     private final SnapshotSchedule snapshots;
     private final AeronCluster.Context clientContext;
+    private final UnsafeBuffer entry;
     private final UnsafeBuffer ingress;
     private final UnsafeBuffer report = new UnsafeBuffer(new byte[ClusterRecord.HEADER_LENGTH]);
     private long reportedSeq = -1;
@@ -88,6 +92,8 @@ public final class ClusterEventSequencer implements EventSequencer
     private long failingSinceNs;
     private long nowNs;
     private volatile boolean noLeader;
+    private volatile boolean answering;
+    private long sessionId = Long.MIN_VALUE;
     private volatile boolean caughtUp;
     private volatile boolean closed;
     private volatile boolean memberStopped;
@@ -136,7 +142,8 @@ public final class ClusterEventSequencer implements EventSequencer
             new UnsafeBuffer(ByteBuffer.allocateDirect(capacity + RingBufferDescriptor.TRAILER_LENGTH)));
         deliveries = new OneToOneRingBuffer(
             new UnsafeBuffer(ByteBuffer.allocateDirect(DELIVERY_RING_BYTES + RingBufferDescriptor.TRAILER_LENGTH)));
-        ingress = new UnsafeBuffer(ByteBuffer.allocateDirect(MAX_INGRESS_MESSAGE));
+        entry = new UnsafeBuffer(ByteBuffer.allocateDirect(PendingRecords.LOCAL_HEADER_LENGTH + MAX_INGRESS_MESSAGE));
+        ingress = new UnsafeBuffer(entry, PendingRecords.LOCAL_HEADER_LENGTH, MAX_INGRESS_MESSAGE);
         maxRecordLength = Math.min(
             Math.min(publishRing.maxMsgLength(), deliveries.maxMsgLength() - Delivery.HEADER_LENGTH -
             ClusterRecord.MAX_TOPIC_NAME_LENGTH),
@@ -278,11 +285,16 @@ public final class ClusterEventSequencer implements EventSequencer
                 }
             }
         }
-        if (noLeader && !pending.isEmpty())
-        {
-            pending.refuseAll(handler, PublishResult.NO_LEADER);
-        }
         final int delivered = deliveries.read(deliverer, limit);
+        if ((noLeader && !pending.isEmpty()) || pending.isOverdue(nowNs))
+        {
+            giveUp();
+        }
+        if (isConnected())
+        {
+            pending.probeIfIdle(settings.nodeIndex(), nowNs);
+        }
+        answering = isConnected() && pending.isAnswering(nowNs);
         snapshots.poll(nowNs);
         if (!caughtUp && null != client && 0 == deliveries.size() && node.isElectionClosed())
         {
@@ -311,14 +323,19 @@ public final class ClusterEventSequencer implements EventSequencer
     }
 
     /**
-     * Ready for publishes: connected to a leader and this member out of elections (so caught up with the log it
-     * joined), and, since the client connected, the agent has once taken every event the service had applied.
+     * Ready for publishes: a publish on this node would be committed now. Connected to a leader, this member out of
+     * elections (so caught up with the log it joined), the agent has once taken every event the service had applied
+     * since the client connected, and the cluster answers this node's session: a record or probe it sent came back
+     * applied within the last {@link PendingRecords#PROBE_INTERVAL_NS} + {@link PendingRecords#ROUND_TRIP_BOUND_NS}
+     * and nothing it sent has waited longer than {@link PendingRecords#ROUND_TRIP_BOUND_NS}. A session the cluster no
+     * longer answers (its leader restarted) is therefore not ready, whatever the client believes.
      *
      * @return true when ready.
      */
     public boolean isReady()
     {
-        return caughtUp && !closed && !memberStopped && !noLeader && isConnected() && node.isElectionClosed();
+        return caughtUp && answering && !closed && !memberStopped && !noLeader && isConnected() &&
+            node.isElectionClosed();
     }
 
     /**
@@ -366,6 +383,16 @@ public final class ClusterEventSequencer implements EventSequencer
     public Cluster.Role role()
     {
         return service.role();
+    }
+
+    /**
+     * This member's role, as its service last heard, for logs: code outside this package does not see Aeron's types.
+     *
+     * @return {@code leader}, {@code follower} or {@code candidate}.
+     */
+    public String roleName()
+    {
+        return service.role().name().toLowerCase(java.util.Locale.ROOT);
     }
 
     /**
@@ -467,6 +494,7 @@ public final class ClusterEventSequencer implements EventSequencer
         {
             this.client = client = null;
             caughtUp = false;
+            endSession();
         }
         if (null == client && !closed)
         {
@@ -482,7 +510,8 @@ public final class ClusterEventSequencer implements EventSequencer
                     connecting = null;
                     this.client = client;
                     pending.onNewSession(client);
-                    service.localSessionId(client.clusterSessionId());
+                    sessionId = client.clusterSessionId();
+                    service.localSessionId(sessionId);
                     lastIngressNs = nowNs;
                     healthy();
                 }
@@ -522,6 +551,40 @@ public final class ClusterEventSequencer implements EventSequencer
                 }
             }
         }
+    }
+
+    /**
+     * Nothing was answered in time, or there is no leader: answer every queued record now, {@code 503} for those
+     * that never left this node and {@code 504} for those offered. When some had been offered this session's
+     * numbering cannot go on (the cluster may have applied them or not), so the client is closed and a new session
+     * connects on the next poll; its records, if the cluster logs them, come back as another node's.
+     */
+    private void giveUp()
+    {
+        if (pending.giveUp(handler))
+        {
+            final AeronCluster client = this.client;
+            if (null != client)
+            {
+                CloseHelper.quietClose(client);
+                this.client = null;
+                caughtUp = false;
+            }
+            sessionId = Long.MIN_VALUE;
+            service.localSessionId(Long.MIN_VALUE);
+        }
+    }
+
+    /**
+     * The client's session was lost: what it offered may or may not be committed, and sent again in a new session it
+     * could be applied twice, so every queued record is given up ({@code 504} when offered, {@code 503} when not) and
+     * answers still on their way for the lost session count as another node's.
+     */
+    private void endSession()
+    {
+        pending.giveUp(handler);
+        sessionId = Long.MIN_VALUE;
+        service.localSessionId(Long.MIN_VALUE);
     }
 
     private void failing()
@@ -573,7 +636,7 @@ public final class ClusterEventSequencer implements EventSequencer
             handler.onRefused(buffer, index, length, PublishResult.TOO_LARGE);
             return ControlledMessageHandler.Action.CONTINUE;
         }
-        if (!pending.append(ingress, recordTopics.end(), nowNs))
+        if (!pending.append(entry, recordTopics.end(), nowNs))
         {
             return ControlledMessageHandler.Action.ABORT;
         }
@@ -590,12 +653,20 @@ public final class ClusterEventSequencer implements EventSequencer
 
     private void deliver(final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length)
     {
+        final long ingressSeq = buffer.getLong(index + Delivery.INGRESS_SEQ_OFFSET);
+        final boolean local = 0 != ingressSeq && buffer.getLong(index + Delivery.SESSION_ID_OFFSET) == sessionId;
+        if (Delivery.PROBED == msgTypeId)
+        {
+            if (local)
+            {
+                pending.acknowledge(ingressSeq, nowNs);
+            }
+            return;
+        }
         final int nameLength = buffer.getInt(index + Delivery.NAME_LENGTH_OFFSET);
         final int recordOffset = index + Delivery.HEADER_LENGTH + nameLength;
         final PublishRecord record = this.record.wrap(buffer, recordOffset);
         final int recordLength = record.recordLength();
-        final long ingressSeq = buffer.getLong(index + Delivery.INGRESS_SEQ_OFFSET);
-        final boolean local = 0 != ingressSeq;
         if (local)
         {
             pending.acknowledge(ingressSeq, nowNs);

@@ -1,18 +1,20 @@
 package io.sseflow.server.cluster;
 
+import io.aeron.Aeron;
 import io.aeron.archive.Archive;
 import io.aeron.archive.ArchiveThreadingMode;
 import io.aeron.archive.client.AeronArchive;
 import io.aeron.cluster.ClusterControl;
-import io.aeron.cluster.ClusteredMediaDriver;
 import io.aeron.cluster.ConsensusModule;
 import io.aeron.cluster.ElectionState;
 import io.aeron.cluster.service.ClusteredService;
 import io.aeron.cluster.service.ClusteredServiceContainer;
 import io.aeron.driver.MediaDriver;
+import io.aeron.driver.status.SystemCounterDescriptor;
 import io.aeron.driver.ThreadingMode;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
+import org.agrona.IoUtil;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NoOpLock;
@@ -31,8 +33,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * One cluster member in this process: an embedded media driver, archive and consensus module
- * ({@link ClusteredMediaDriver}) and a {@link ClusteredServiceContainer} running the given service, with its files
+ * One cluster member in this process: an embedded media driver, archive and consensus module (launched one by one,
+ * as Aeron's {@code ClusteredMediaDriver} does) and a {@link ClusteredServiceContainer} running the given service,
+ * with its files
  * under the data dir ({@code cluster/}, {@code archive/}) and its driver files in the settings' Aeron directory.
  * <p>
  * Tuned for a hub on a small machine: every component on one SHARED-mode thread each with backoff idling (no busy
@@ -119,27 +122,36 @@ public final class ClusterNode implements AutoCloseable
     private static final String[] MARK_FILES =
         { "cluster/cluster-mark.dat", "cluster/cluster-mark-service-0.dat", "archive/archive-mark.dat" };
 
+    /**
+     * How long an empty member waits for the other members' archives to answer, on each look.
+     */
+    static final long PEER_LOOK_MS = 1_000;
+
+    /**
+     * How long an empty member waits between two looks at the others while it cannot tell whether the cluster has
+     * history.
+     */
+    static final long PEER_LOOK_INTERVAL_MS = 1_000;
+
     private final ClusterSettings settings;
-    private final ClusteredMediaDriver driver;
-    private final ClusteredServiceContainer container;
     private final FileChannel lockChannel;
     private final MemberWatch watch;
+    private final Object lifecycle = new Object();
+    private MediaDriver mediaDriver;
+    private Archive archive;
+    private volatile Aeron peerClient;
+    private volatile ConsensusModule consensusModule;
+    private volatile ClusteredServiceContainer container;
+    private boolean closed;
     private final DiskWatch diskWatch;
 
     private ClusterNode(
-        final ClusterSettings settings,
-        final ClusteredMediaDriver driver,
-        final ClusteredServiceContainer container,
-        final FileChannel lockChannel,
-        final MemberWatch watch,
-        final DiskWatch diskWatch)
+        final ClusterSettings settings, final FileChannel lockChannel, final MemberWatch watch, final DiskWatch diskWatch)
     {
+        this.diskWatch = diskWatch;
         this.settings = settings;
-        this.driver = driver;
-        this.container = container;
         this.lockChannel = lockChannel;
         this.watch = watch;
-        this.diskWatch = diskWatch;
     }
 
     /**
@@ -163,6 +175,16 @@ public final class ClusterNode implements AutoCloseable
      * Start the member; returns once its components run (not once a leader is elected). From then on a watchdog
      * ({@link MemberWatch}) tells {@code stopListener} once if the member stops by itself: a component terminated
      * (unexpectedly, or a deliberate cluster shutdown), an Aeron client timed out, an agent thread ended or stalled.
+     * <p>
+     * Member identity ({@link MemberIdentity}): a data dir of another member or member list, one whose cluster log is
+     * gone, or one with an unfinished restore is refused with an {@link IllegalStateException} saying what to do. A
+     * member of several on an empty data dir first runs only its driver and archive and asks the others' archives
+     * ({@link PeerArchives}, {@link JoinRule}): another member with history refuses it (an
+     * {@link IllegalStateException} at once, or {@link MemberStop#REFUSED} if found later); a majority known empty,
+     * itself included, lets its consensus module start; until then it looks again every
+     * {@link #PEER_LOOK_INTERVAL_MS} on a thread of its own, and this method returns with the consensus module not
+     * yet running (no role, never ready). With {@link ClusterSettings#restore()} the empty data dir is first filled
+     * from the leader ({@link MemberRestore}).
      *
      * @param settings     files and members.
      * @param service      the clustered service.
@@ -170,6 +192,7 @@ public final class ClusterNode implements AutoCloseable
      * @param out          where waiting for a previous process's mark files is reported.
      * @param stopListener told once when the member stopped without {@link #close()}.
      * @return the running node.
+     * @throws IllegalStateException when the data dir may not be used as this member's, saying why and what to do.
      */
     public static ClusterNode launch(
         final ClusterSettings settings, final ClusteredService service, final ErrorHandler errorHandler,
@@ -179,8 +202,6 @@ public final class ClusterNode implements AutoCloseable
         final ClusteredService watchedService =
             new HeartbeatService(service, watch.heartbeat(MemberWatch.Component.CLUSTERED_SERVICE));
         final MemberWatch.Heartbeat consensusHeartbeat = watch.heartbeat(MemberWatch.Component.CONSENSUS_MODULE);
-        final File clusterDir = new File(settings.dataDir(), "cluster");
-        final File archiveDir = new File(settings.dataDir(), "archive");
         final long deadline = System.currentTimeMillis() + MARK_FILE_WAIT_MS;
         final FileChannel lockChannel = lockDataDir(settings, out);
         final DiskWatch diskWatch = DiskWatch.of(settings, settings.dataDir(), out);
@@ -195,80 +216,308 @@ public final class ClusterNode implements AutoCloseable
             stopListener.onMemberStopped(MemberStop.FAILED, reason);
             throw new IllegalStateException(reason);
         }
-        ClusteredMediaDriver driver = null;
-        ClusteredServiceContainer container = null;
-        boolean repaired = false;
+        final ClusterNode node = new ClusterNode(settings, lockChannel, watch, diskWatch);
         try
         {
             removeStaleMarkFiles(settings, out);
-            while (true)
+            final MemberIdentity identity = MemberIdentity.inspect(settings);
+            refuseUnusable(settings, identity);
+            if (settings.restore() && DataDirState.RESTORING == identity.state())
             {
-                try
+                out.println("sseflow: cluster node " + settings.nodeIndex() + ": " + identity.detail() +
+                    "; removing what it copied and restoring again");
+                IoUtil.delete(new File(settings.dataDir(), "cluster"), false);
+                IoUtil.delete(new File(settings.dataDir(), "archive"), false);
+            }
+            node.startDriverAndArchive(errorHandler, out, deadline);
+            final Runnable startConsensus = () -> node.startConsensus(
+                watchedService, errorHandler, consensusHeartbeat, out, deadline);
+            if (settings.restore())
+            {
+                MemberIdentity.markRestoring(settings);
+                new MemberRestore(settings, errorHandler, out).run();
+                final File backupMarkFile = new File(settings.dataDir(), MARK_FILES[0]);
+                if (backupMarkFile.isFile() && !backupMarkFile.delete())
                 {
-                    if (null == driver)
-                    {
-                        driver = ClusteredMediaDriver.launch(
-                            driverContext(settings, errorHandler, watch),
-                            archiveContext(settings, archiveDir, errorHandler, watch),
-                            consensusContext(settings, clusterDir, errorHandler, watch, consensusHeartbeat));
-                    }
-                    container = ClusteredServiceContainer.launch(
-                        serviceContext(settings, clusterDir, watchedService, errorHandler, watch));
-                    watch(watch, driver, container).start();
-                    diskWatch.start();
-                    return new ClusterNode(settings, driver, container, lockChannel, watch, diskWatch);
+                    throw new IllegalStateException("cannot remove the restore's mark file " + backupMarkFile);
                 }
-                catch (final RuntimeException ex)
+                MemberIdentity.markMember(settings);
+                startConsensus.run();
+            }
+            else if (DataDirState.EMPTY == identity.state() && settings.memberCount() > 1)
+            {
+                node.joinWhenSafe(startConsensus, out, stopListener);
+            }
+            else
+            {
+                if (DataDirState.UNMARKED == identity.state())
                 {
-                    if (null == driver && !repaired && ArchiveRepair.isIncompleteLastFragment(ex))
-                    {
-                        repaired = true;
-                        watch.forgetEndedThreads();
-                        ArchiveRepair.truncateIncompleteLastFragments(settings.nodeIndex(), archiveDir, ex, out);
-                        continue;
-                    }
-                    if (!isActiveMarkFile(ex) || System.currentTimeMillis() > deadline)
-                    {
-                        throw ex;
-                    }
-                    watch.forgetEndedThreads();
-                    out.println("sseflow: cluster node " + settings.nodeIndex() + ": " + ex.getMessage() +
-                        " (a previous process's files under " + settings.dataDir() + " or " +
-                        settings.aeronDirectoryName() + " still look active); waiting for them to expire");
-                    sleep(1000);
+                    out.println("sseflow: cluster node " + settings.nodeIndex() + ": " + identity.detail() +
+                        "; taking it as this member's and writing " + MemberIdentity.FILE);
+                }
+                startConsensus.run();
+                if (DataDirState.MEMBER != identity.state())
+                {
+                    MemberIdentity.markMember(settings);
                 }
             }
+            diskWatch.start();
+            return node;
         }
         catch (final RuntimeException | Error ex)
         {
-            watch.closing();
-            CloseHelper.quietCloseAll(diskWatch, watch, container, driver, lockChannel);
+            node.closeQuietly();
             throw ex;
         }
     }
 
-    private static MemberWatch watch(
-        final MemberWatch watch, final ClusteredMediaDriver driver, final ClusteredServiceContainer container)
+    private static void refuseUnusable(final ClusterSettings settings, final MemberIdentity identity)
     {
-        final io.aeron.Aeron consensusClient = driver.consensusModule().context().aeron();
-        final io.aeron.Aeron archiveClient = driver.archive().context().aeron();
-        final io.aeron.Aeron serviceClient = container.context().aeron();
-        watch.client(MemberWatch.Component.CONSENSUS_MODULE, consensusClient::isClosed);
-        watch.client(MemberWatch.Component.ARCHIVE, archiveClient::isClosed);
-        watch.client(MemberWatch.Component.CLUSTERED_SERVICE, serviceClient::isClosed);
-        return watch;
+        final String dir = settings.dataDir().getPath();
+        if (settings.restore() && settings.memberCount() < 2)
+        {
+            throw new IllegalStateException("a restore copies a member's state from the cluster's leader; a one-member " +
+                "cluster has no other member to copy it from");
+        }
+        final boolean single = settings.memberCount() < 2;
+        switch (identity.state())
+        {
+            case FOREIGN:
+                throw new IllegalStateException(identity.detail() + (single ? "; give this node its own data dir" :
+                    "; give this member its own data dir (an empty one, started with --restore, copies its state " +
+                    "from the cluster's leader)"));
+            case LOST:
+                throw new IllegalStateException(identity.detail() + (single ? ": its history and ids are gone, and " +
+                    "starting on it would give old ids to new events; move " + dir + " away to start a new, empty " +
+                    "node" : ": it may have acknowledged events it no longer has, so it must not vote; move " + dir +
+                    " away and start this member with --restore to copy it from the cluster's leader"));
+            case RESTORING:
+                if (!settings.restore())
+                {
+                    throw new IllegalStateException(identity.detail() + "; start this member with --restore again " +
+                        "to copy it from the cluster's leader");
+                }
+                return;
+            case MEMBER:
+            case UNMARKED:
+                if (settings.restore())
+                {
+                    throw new IllegalStateException("--restore needs an empty data dir, and " + identity.detail() +
+                        "; start without --restore to run on it, or move " + dir + " away to replace it");
+                }
+                return;
+            default:
+                return;
+        }
+    }
+
+    private void joinWhenSafe(final Runnable startConsensus, final PrintStream out, final MemberStopListener listener)
+    {
+        final Aeron aeron = Aeron.connect(new Aeron.Context()
+            .aeronDirectoryName(settings.aeronDirectoryName())
+            .errorHandler((error) ->
+            {
+            }));
+        peerClient = aeron;
+        final PeerArchives peers = new PeerArchives(settings, aeron);
+        try
+        {
+            final PeerArchives.Finding[] findings = peers.look(PEER_LOOK_MS);
+            switch (JoinRule.decide(findings))
+            {
+                case REFUSE:
+                    throw new IllegalStateException(refusal(findings));
+                case JOIN:
+                    aeron.close();
+                    startConsensus.run();
+                    MemberIdentity.markMember(settings);
+                    return;
+                default:
+                    break;
+            }
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            aeron.close();
+            throw ex;
+        }
+        out.println("sseflow: cluster node " + settings.nodeIndex() + ": the data dir " + settings.dataDir() +
+            " is empty and too few other members answered to tell whether the cluster has history; this member " +
+            "joins once a majority is known to be empty, and is refused if any member has history");
+        out.flush();
+        final Thread thread = new Thread(() ->
+        {
+            try
+            {
+                while (true)
+                {
+                    synchronized (lifecycle)
+                    {
+                        if (closed)
+                        {
+                            return;
+                        }
+                    }
+                    final PeerArchives.Finding[] findings = peers.look(PEER_LOOK_MS);
+                    final JoinRule.Decision decision = JoinRule.decide(findings);
+                    if (JoinRule.Decision.REFUSE == decision)
+                    {
+                        synchronized (lifecycle)
+                        {
+                            if (closed)
+                            {
+                                return;
+                            }
+                        }
+                        listener.onMemberStopped(MemberStop.REFUSED, refusal(findings));
+                        return;
+                    }
+                    if (JoinRule.Decision.JOIN == decision)
+                    {
+                        synchronized (lifecycle)
+                        {
+                            if (closed)
+                            {
+                                return;
+                            }
+                            startConsensus.run();
+                            MemberIdentity.markMember(settings);
+                        }
+                        out.println("sseflow: cluster node " + settings.nodeIndex() + ": a majority of members is " +
+                            "empty (a new cluster); joining");
+                        out.flush();
+                        return;
+                    }
+                    Thread.sleep(PEER_LOOK_INTERVAL_MS);
+                }
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+            catch (final RuntimeException ex)
+            {
+                synchronized (lifecycle)
+                {
+                    if (closed)
+                    {
+                        return;
+                    }
+                }
+                listener.onMemberStopped(MemberStop.FAILED, "cluster node " + settings.nodeIndex() +
+                    " stopped: it could not start after finding a majority of members empty: " + ex);
+            }
+            finally
+            {
+                aeron.close();
+            }
+        }, "sseflow-cluster-join-" + settings.nodeIndex());
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private String refusal(final PeerArchives.Finding[] findings)
+    {
+        return "the data dir " + settings.dataDir() + " is empty but member " + JoinRule.memberWithHistory(findings) +
+            " has cluster history, so this member may have acknowledged events it no longer has and must not vote; " +
+            "start this member with --restore to copy its state from the cluster's leader";
+    }
+
+    private void startDriverAndArchive(final ErrorHandler errorHandler, final PrintStream out, final long deadline)
+    {
+        awaitingMarkFiles(() ->
+        {
+            if (null == mediaDriver)
+            {
+                mediaDriver = MediaDriver.launch(driverContext(settings, errorHandler, watch));
+            }
+            final File archiveDir = new File(settings.dataDir(), "archive");
+            try
+            {
+                archive = launchArchive(errorHandler, archiveDir);
+            }
+            catch (final RuntimeException ex)
+            {
+                if (!ArchiveRepair.isIncompleteLastFragment(ex))
+                {
+                    throw ex;
+                }
+                ArchiveRepair.truncateIncompleteLastFragments(settings.nodeIndex(), archiveDir, ex, out);
+                archive = launchArchive(errorHandler, archiveDir);
+            }
+        }, out, deadline);
+    }
+
+    private Archive launchArchive(final ErrorHandler errorHandler, final File archiveDir)
+    {
+        return Archive.launch(archiveContext(settings, archiveDir, errorHandler, watch)
+            .mediaDriverAgentInvoker(mediaDriver.sharedAgentInvoker())
+            .aeronDirectoryName(mediaDriver.aeronDirectoryName())
+            .errorCounter(new AtomicCounter(
+                mediaDriver.context().countersValuesBuffer(), SystemCounterDescriptor.ERRORS.id())));
+    }
+
+    private void startConsensus(
+        final ClusteredService service, final ErrorHandler errorHandler, final MemberWatch.Heartbeat heartbeat,
+        final PrintStream out, final long deadline)
+    {
+        final File clusterDir = new File(settings.dataDir(), "cluster");
+        awaitingMarkFiles(() ->
+        {
+            if (null == consensusModule)
+            {
+                consensusModule = ConsensusModule.launch(
+                    consensusContext(settings, clusterDir, errorHandler, watch, heartbeat)
+                        .aeronDirectoryName(mediaDriver.aeronDirectoryName()));
+            }
+            container = ClusteredServiceContainer.launch(
+                serviceContext(settings, clusterDir, service, errorHandler, watch));
+        }, out, Math.max(deadline, System.currentTimeMillis() + MARK_FILE_WAIT_MS / 3));
+        watch.client(MemberWatch.Component.CONSENSUS_MODULE, consensusModule.context().aeron()::isClosed);
+        watch.client(MemberWatch.Component.ARCHIVE, archive.context().aeron()::isClosed);
+        watch.client(MemberWatch.Component.CLUSTERED_SERVICE, container.context().aeron()::isClosed);
+        watch.start();
+    }
+
+    private void awaitingMarkFiles(final Runnable launch, final PrintStream out, final long deadline)
+    {
+        while (true)
+        {
+            try
+            {
+                launch.run();
+                return;
+            }
+            catch (final RuntimeException ex)
+            {
+                if (!isActiveMarkFile(ex) || System.currentTimeMillis() > deadline)
+                {
+                    throw ex;
+                }
+                watch.forgetEndedThreads();
+                out.println("sseflow: cluster node " + settings.nodeIndex() + ": " + ex.getMessage() +
+                    " (a previous process's files under " + settings.dataDir() + " or " +
+                    settings.aeronDirectoryName() + " still look active); waiting for them to expire");
+                sleep(1000);
+            }
+        }
     }
 
     /**
      * Ask the consensus module to take a snapshot (every service writes its state into the archive, and the log
      * before it need not be replayed on restart).
      *
-     * @return true when the request was taken; false when another control action is in progress.
+     * @return true when the request was taken; false when another control action is in progress, or the consensus
+     * module does not run yet.
      */
     public boolean requestSnapshot()
     {
-        final ConsensusModule.Context context = driver.consensusModule().context();
-        final AtomicCounter toggle = context.controlToggleCounter();
+        final ConsensusModule consensusModule = this.consensusModule;
+        if (null == consensusModule)
+        {
+            return false;
+        }
+        final AtomicCounter toggle = consensusModule.context().controlToggleCounter();
         return ClusterControl.ToggleState.SNAPSHOT.toggle(toggle);
     }
 
@@ -287,7 +536,23 @@ public final class ClusterNode implements AutoCloseable
     public void close()
     {
         watch.closing();
-        CloseHelper.closeAll(diskWatch, watch, container, driver, lockChannel);
+        synchronized (lifecycle)
+        {
+            closed = true;
+            CloseHelper.closeAll(
+                diskWatch, watch, peerClient, container, consensusModule, archive, mediaDriver, lockChannel);
+        }
+    }
+
+    private void closeQuietly()
+    {
+        watch.closing();
+        synchronized (lifecycle)
+        {
+            closed = true;
+            CloseHelper.quietCloseAll(diskWatch, watch, peerClient, container, consensusModule, archive, mediaDriver,
+                lockChannel);
+        }
     }
 
     /**
@@ -305,7 +570,7 @@ public final class ClusterNode implements AutoCloseable
      * The bytes usable on the data dir's file system, as last read (at most {@link DiskWatch#POLL_MS} ago). Any
      * thread.
      *
-     * @return bytes.
+     * @return bytes, -1 before the first look.
      */
     public long diskFreeBytes()
     {
@@ -328,22 +593,26 @@ public final class ClusterNode implements AutoCloseable
      * The member's role as its consensus module last set it: {@code 0} follower, {@code 1} candidate, {@code 2}
      * leader ({@link io.aeron.cluster.service.Cluster.Role#code()}). Any thread.
      *
-     * @return the code, 0 once closed.
+     * @return the code, 0 once closed or while the consensus module does not run yet.
      */
     public long roleCode()
     {
-        final io.aeron.Counter counter = driver.consensusModule().context().clusterNodeRoleCounter();
+        final ConsensusModule consensusModule = this.consensusModule;
+        final io.aeron.Counter counter = null == consensusModule ? null :
+            consensusModule.context().clusterNodeRoleCounter();
         return null == counter || counter.isClosed() ? 0 : counter.get();
     }
 
     /**
      * The log position a majority of members has, as this member knows it. Any thread.
      *
-     * @return the position, 0 once closed.
+     * @return the position, 0 once closed or while the consensus module does not run yet.
      */
     public long commitPosition()
     {
-        final io.aeron.Counter counter = driver.consensusModule().context().commitPositionCounter();
+        final ConsensusModule consensusModule = this.consensusModule;
+        final io.aeron.Counter counter = null == consensusModule ? null :
+            consensusModule.context().commitPositionCounter();
         return null == counter || counter.isClosed() ? 0 : counter.get();
     }
 
@@ -351,11 +620,13 @@ public final class ClusterNode implements AutoCloseable
      * Is the member out of elections? A member that (re)joins catches up with the leader's log during its election,
      * so once that is over it has every committed event up to the time it joined. Any thread.
      *
-     * @return true when no election is in progress.
+     * @return true when no election is in progress; false while the consensus module does not run yet.
      */
     public boolean isElectionClosed()
     {
-        final io.aeron.Counter counter = driver.consensusModule().context().electionStateCounter();
+        final ConsensusModule consensusModule = this.consensusModule;
+        final io.aeron.Counter counter = null == consensusModule ? null :
+            consensusModule.context().electionStateCounter();
         return null != counter && !counter.isClosed() && ElectionState.CLOSED.code() == counter.get();
     }
 
@@ -507,7 +778,7 @@ public final class ClusterNode implements AutoCloseable
             .errorHandler(watch.errorHandler(MemberWatch.Component.ARCHIVE, errorHandler));
     }
 
-    private static AeronArchive.Context localArchiveClient(final ClusterSettings settings, final ErrorHandler errorHandler)
+    static AeronArchive.Context localArchiveClient(final ClusterSettings settings, final ErrorHandler errorHandler)
     {
         return new AeronArchive.Context()
             .lock(NoOpLock.INSTANCE)

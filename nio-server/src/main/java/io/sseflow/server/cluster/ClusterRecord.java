@@ -37,6 +37,10 @@ import org.agrona.MutableDirectBuffer;
  * A member's position report ({@link #putPositionReport}) is a header alone whose topic name length is
  * {@link #POSITION_REPORT}: the origin node is the member, the correlation id field the log position its service
  * has applied; it is no publish, and the state machine never sees it.
+ * <p>
+ * A probe ({@link #putProbe}) is a header alone whose topic name length is {@link #PROBE}: numbered in its session
+ * like a publish, it publishes nothing; its sender learns, when it is applied, that the cluster commits what it
+ * sends now (and that everything it sent before was applied).
  */
 final class ClusterRecord
 {
@@ -60,6 +64,11 @@ final class ClusterRecord
      * The topic name length that marks a member's position report.
      */
     static final int POSITION_REPORT = -1;
+
+    /**
+     * The topic name length that marks a probe.
+     */
+    static final int PROBE = -2;
 
     private ClusterRecord()
     {
@@ -126,6 +135,25 @@ final class ClusterRecord
         buffer.putInt(offset + ORIGIN_NODE_OFFSET, member);
         buffer.putInt(offset + TOPIC_NAME_LENGTH_OFFSET, POSITION_REPORT);
         return HEADER_LENGTH;
+    }
+
+    /**
+     * Write a probe: numbered in the sending session, publishing nothing.
+     *
+     * @return its length, {@link #HEADER_LENGTH}.
+     */
+    static int putProbe(final MutableDirectBuffer buffer, final int offset, final int member, final long ingressSeq)
+    {
+        buffer.putLong(offset + CORRELATION_ID_OFFSET, 0);
+        buffer.putLong(offset + INGRESS_SEQ_OFFSET, ingressSeq);
+        buffer.putInt(offset + ORIGIN_NODE_OFFSET, member);
+        buffer.putInt(offset + TOPIC_NAME_LENGTH_OFFSET, PROBE);
+        return HEADER_LENGTH;
+    }
+
+    static boolean isProbe(final DirectBuffer buffer, final int offset, final int length)
+    {
+        return HEADER_LENGTH == length && PROBE == topicNameLength(buffer, offset);
     }
 
     static boolean isPositionReport(final DirectBuffer buffer, final int offset, final int length)

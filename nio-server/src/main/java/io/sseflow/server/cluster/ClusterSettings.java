@@ -81,6 +81,7 @@ public final class ClusterSettings
     private int archiveSegmentLength = DEFAULT_ARCHIVE_SEGMENT_LENGTH;
     private boolean fsync = true;
     private long minFreeDiskBytes = DEFAULT_MIN_FREE_DISK_BYTES;
+    private boolean restore;
 
     /**
      * @param dataDir   holds the node's {@code cluster} and {@code archive} directories.
@@ -320,6 +321,41 @@ public final class ClusterSettings
     public boolean fsync()
     {
         return fsync;
+    }
+
+    /**
+     * Replace this member's data: before the member starts, copy the latest snapshot and the log up to the leader's
+     * position from the live cluster's leader into the (empty) data dir, with Aeron's {@code ClusterBackup}
+     * ({@link MemberRestore}). The way back for a member that lost its disk, or that the others deleted log past.
+     *
+     * @param restore true to restore at start.
+     * @return this.
+     */
+    public ClusterSettings restore(final boolean restore)
+    {
+        this.restore = restore;
+        return this;
+    }
+
+    /**
+     * @return whether the member is restored from the leader at start.
+     */
+    public boolean restore()
+    {
+        return restore;
+    }
+
+    /**
+     * @return every member's {@code host:port}, comma-separated, in order.
+     */
+    public String memberList()
+    {
+        final StringBuilder list = new StringBuilder();
+        for (int i = 0; i < basePorts.length; i++)
+        {
+            list.append(i > 0 ? "," : "").append(hosts.get(i)).append(':').append(basePorts[i]);
+        }
+        return list.toString();
     }
 
     /**

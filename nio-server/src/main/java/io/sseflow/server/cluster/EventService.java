@@ -149,7 +149,11 @@ final class EventService implements ClusteredService, AppliedEventListener
         messageBuffer = buffer;
         messageOffset = offset;
         messageLength = length;
-        machine.apply(buffer, offset, length, messageSessionId, this);
+        if (ApplyOutcome.PROBE == machine.apply(buffer, offset, length, messageSessionId, this) &&
+            messageSessionId == localSessionId)
+        {
+            deliver(Delivery.PROBED, 0, 0, localIngressSeq(), null, 0, 0, null, 0, 0);
+        }
         messageBuffer = null;
         appliedSeq = machine.lastSeq();
     }
@@ -315,6 +319,7 @@ final class EventService implements ClusteredService, AppliedEventListener
         buffer.putLong(index + Delivery.SEQ_OFFSET, seq);
         buffer.putLong(index + Delivery.NUMERIC_ID_OFFSET, numericIdOrOutcome);
         buffer.putLong(index + Delivery.INGRESS_SEQ_OFFSET, ingressSeq);
+        buffer.putLong(index + Delivery.SESSION_ID_OFFSET, 0 == ingressSeq ? 0 : messageSessionId);
         buffer.putInt(index + Delivery.NAME_LENGTH_OFFSET, topicLength);
         if (topicLength > 0)
         {

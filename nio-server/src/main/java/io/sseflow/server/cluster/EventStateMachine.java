@@ -144,6 +144,10 @@ final class EventStateMachine
                 }
                 lastIngressSeqBySession.put(sessionId, ingressSeq);
             }
+            if (ClusterRecord.isProbe(buffer, offset, length))
+            {
+                return ApplyOutcome.PROBE;
+            }
         }
         return applyRecord(buffer, offset, length, listener);
     }

@@ -18,5 +18,11 @@ public enum MemberStop
      * The cluster was shut down deliberately ({@code ClusterControl} SHUTDOWN or ABORT, e.g. by {@code ClusterTool}):
      * the consensus module terminated as asked, with no error.
      */
-    SHUT_DOWN
+    SHUT_DOWN,
+
+    /**
+     * The member was never started: its data dir is empty but another member has cluster history, found while it
+     * waited to learn whether the cluster is new ({@link JoinRule}). It must be restored from the leader instead.
+     */
+    REFUSED
 }

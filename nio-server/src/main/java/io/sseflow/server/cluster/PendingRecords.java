@@ -6,6 +6,7 @@ import io.sseflow.server.PublishResult;
 import io.sseflow.server.sequencer.SequencedEventHandler;
 import org.agrona.ExpandableRingBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.concurrent.TimeUnit;
 
@@ -14,7 +15,16 @@ import java.util.concurrent.TimeUnit;
  * oldest first, each numbered in this node's cluster session (its ingress seq). Sent from where the last send
  * stopped; sent again from the oldest after a leader change or {@link #RESEND_AFTER_NS} without an answer, since
  * the state machine applies each number of a session once and in order; let go once applied
- * ({@link #acknowledge}); numbered again from 1 for a new session; refused all at once without a leader.
+ * ({@link #acknowledge}); numbered again from 1 for a new session.
+ * <p>
+ * Each entry remembers, on this node only, when it was queued and whether an offer of it ever succeeded. When the
+ * oldest has waited {@link #ANSWER_TIMEOUT_NS}, or there is no leader, every entry is given up ({@link #giveUp}):
+ * one never offered is refused {@link PublishResult#NO_LEADER} (it never left this node: nothing was published),
+ * one offered {@link PublishResult#OUTCOME_UNKNOWN} (a leader may have logged it, so it may still be committed); a
+ * probe alone is given up after {@link #PROBE_TIMEOUT_NS}. An
+ * empty queue sends a probe ({@link ClusterRecord#putProbe}) when nothing was answered for {@link #PROBE_INTERVAL_NS},
+ * so {@link #isAnswering} knows whether a record offered now would be committed: a round trip through the cluster's
+ * log answered within {@link #ROUND_TRIP_BOUND_NS}.
  * <p>
  * Not thread-safe: owned by the server agent, as the {@link AeronCluster} client is; allocation-free once its ring
  * has grown.
@@ -27,6 +37,39 @@ final class PendingRecords
      */
     static final long RESEND_AFTER_NS = TimeUnit.MILLISECONDS.toNanos(500);
 
+    /**
+     * A record queued this long without an answer is given up ({@link #giveUp}): longer than a failover takes
+     * (a new leader in about 3.5 s), so a publish in flight during one is still answered with its outcome.
+     */
+    static final long ANSWER_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(5);
+
+    /**
+     * A probe alone in the queue, unanswered this long, is given up at once: nobody waits for it, and a new session
+     * finds out sooner whether the cluster answers (a session its leader forgot, after a quick restart, never does).
+     */
+    static final long PROBE_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(2);
+
+    /**
+     * With nothing queued, a probe goes through the log when nothing was answered for this long.
+     */
+    static final long PROBE_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
+
+    /**
+     * The cluster is answering while the oldest queued entry has waited at most this long and an answer came within
+     * this long after the last probe was due.
+     */
+    static final long ROUND_TRIP_BOUND_NS = TimeUnit.SECONDS.toNanos(1);
+
+    /**
+     * Bytes before each entry's {@link ClusterRecord}, kept on this node: when it was queued (long), whether an offer
+     * of it succeeded (int), whether it is a probe (int).
+     */
+    static final int LOCAL_HEADER_LENGTH = 16;
+
+    private static final int QUEUED_NS_OFFSET = 0;
+    private static final int OFFERED_OFFSET = 8;
+    private static final int PROBE_OFFSET = 12;
+
     private static final int MAX_PENDING_BYTES = 16 * 1024 * 1024;
     private static final int SEND_LIMIT = 256;
 
@@ -35,9 +78,17 @@ final class PendingRecords
     private final ExpandableRingBuffer.MessageConsumer acknowledger = this::isApplied;
     private final ExpandableRingBuffer.MessageConsumer refuser = this::refuseOne;
     private final ExpandableRingBuffer.MessageConsumer renumberer = this::renumberOne;
+    private final ExpandableRingBuffer.MessageConsumer oldest = this::readOldest;
+    private final ExpandableRingBuffer.MessageConsumer counter = this::countOne;
+    private final UnsafeBuffer probe =
+        new UnsafeBuffer(new byte[LOCAL_HEADER_LENGTH + ClusterRecord.HEADER_LENGTH]);
+    private long oldestQueuedNs;
+    private boolean oldestIsProbe;
+    private int counted;
+    private long lastAnswerNs = Long.MIN_VALUE;
+    private boolean anyOffered;
     private AeronCluster client;
     private SequencedEventHandler handler;
-    private PublishResult refusal = PublishResult.NO_LEADER;
     private int sent;
     private boolean notConnected;
     private int sendOffset;
@@ -61,15 +112,98 @@ final class PendingRecords
     /**
      * Queue a record, numbered with {@link #nextIngressSeq()}.
      *
+     * @param entry  holding the {@link ClusterRecord} at {@link #LOCAL_HEADER_LENGTH}; the bytes before it are
+     *               written here.
+     * @param length of the cluster record.
+     * @param nowNs  the agent's time.
      * @return false when the queue is full (try again later).
      */
-    boolean append(final MutableDirectBuffer record, final int length, final long nowNs)
+    boolean append(final MutableDirectBuffer entry, final int length, final long nowNs)
     {
-        if (!pending.append(record, 0, length))
+        return append(entry, length, nowNs, false);
+    }
+
+    /**
+     * With nothing queued and nothing answered for {@link #PROBE_INTERVAL_NS}, queue a probe from this member.
+     *
+     * @param member this node's index.
+     * @param nowNs  the agent's time.
+     */
+    void probeIfIdle(final int member, final long nowNs)
+    {
+        if (pending.isEmpty() && (Long.MIN_VALUE == lastAnswerNs || nowNs - lastAnswerNs >= PROBE_INTERVAL_NS))
+        {
+            ClusterRecord.putProbe(probe, LOCAL_HEADER_LENGTH, member, nextIngressSeq);
+            append(probe, ClusterRecord.HEADER_LENGTH, nowNs, true);
+        }
+    }
+
+    /**
+     * Would a record offered now be committed? True while the cluster answers: something was answered within
+     * {@link #PROBE_INTERVAL_NS} + {@link #ROUND_TRIP_BOUND_NS} and nothing queued has waited longer than
+     * {@link #ROUND_TRIP_BOUND_NS}.
+     *
+     * @param nowNs the agent's time.
+     * @return true when answering.
+     */
+    boolean isAnswering(final long nowNs)
+    {
+        if (Long.MIN_VALUE == lastAnswerNs || nowNs - lastAnswerNs > PROBE_INTERVAL_NS + ROUND_TRIP_BOUND_NS)
         {
             return false;
         }
-        if (pending.size() == length + ExpandableRingBuffer.HEADER_LENGTH)
+        return pending.isEmpty() || nowNs - oldestQueuedNs() <= ROUND_TRIP_BOUND_NS;
+    }
+
+    /**
+     * Has the oldest entry waited {@link #ANSWER_TIMEOUT_NS}, or a probe alone {@link #PROBE_TIMEOUT_NS}?
+     *
+     * @param nowNs the agent's time.
+     * @return true when it is time to {@link #giveUp}.
+     */
+    boolean isOverdue(final long nowNs)
+    {
+        if (pending.isEmpty())
+        {
+            return false;
+        }
+        final long waited = nowNs - oldestQueuedNs();
+        return waited >= ANSWER_TIMEOUT_NS || (waited >= PROBE_TIMEOUT_NS && oldestIsProbe && 1 == count(2));
+    }
+
+    /**
+     * Give every entry up: a record never offered is refused {@link PublishResult#NO_LEADER}, one offered
+     * {@link PublishResult#OUTCOME_UNKNOWN}; probes are dropped.
+     *
+     * @param handler told of each record.
+     * @return true when some entry had been offered: the session's numbering can no longer go on (the cluster may
+     * have applied it or not), so the caller must start a new session; false when nothing left this node, and the
+     * numbering goes on from the last answered.
+     */
+    boolean giveUp(final SequencedEventHandler handler)
+    {
+        this.handler = handler;
+        anyOffered = false;
+        pending.consume(refuser, Integer.MAX_VALUE);
+        sendOffset = 0;
+        this.handler = null;
+        if (!anyOffered)
+        {
+            nextIngressSeq = acknowledged + 1;
+        }
+        return anyOffered;
+    }
+
+    private boolean append(final MutableDirectBuffer entry, final int length, final long nowNs, final boolean isProbe)
+    {
+        entry.putLong(QUEUED_NS_OFFSET, nowNs);
+        entry.putInt(OFFERED_OFFSET, 0);
+        entry.putInt(PROBE_OFFSET, isProbe ? 1 : 0);
+        if (!pending.append(entry, 0, LOCAL_HEADER_LENGTH + length))
+        {
+            return false;
+        }
+        if (pending.size() == LOCAL_HEADER_LENGTH + length + ExpandableRingBuffer.HEADER_LENGTH)
         {
             lastProgressNs = nowNs;
         }
@@ -147,6 +281,7 @@ final class PendingRecords
      */
     void acknowledge(final long ingressSeq, final long nowNs)
     {
+        lastAnswerNs = nowNs;
         if (ingressSeq > acknowledged)
         {
             acknowledged = ingressSeq;
@@ -154,18 +289,6 @@ final class PendingRecords
             sendOffset = Math.max(0, sendOffset - consumed);
             lastProgressNs = nowNs;
         }
-    }
-
-    /**
-     * Refuse every record ({@link SequencedEventHandler#onRefused}), as when there is no leader.
-     */
-    void refuseAll(final SequencedEventHandler handler, final PublishResult refusal)
-    {
-        this.handler = handler;
-        this.refusal = refusal;
-        pending.consume(refuser, Integer.MAX_VALUE);
-        sendOffset = 0;
-        this.handler = null;
     }
 
     /**
@@ -190,10 +313,12 @@ final class PendingRecords
 
     private boolean sendOne(final MutableDirectBuffer buffer, final int offset, final int length, final int headOffset)
     {
-        final long result = client.offer(buffer, offset, length);
+        final long result =
+            client.offer(buffer, offset + LOCAL_HEADER_LENGTH, length - LOCAL_HEADER_LENGTH);
         lastOfferResult = result;
         if (result > 0)
         {
+            buffer.putInt(offset + OFFERED_OFFSET, 1);
             sent++;
             sendOffset = headOffset;
             return true;
@@ -212,19 +337,51 @@ final class PendingRecords
 
     private boolean isApplied(final MutableDirectBuffer buffer, final int offset, final int length, final int headOffset)
     {
-        return ClusterRecord.ingressSeq(buffer, offset) <= acknowledged;
+        return ClusterRecord.ingressSeq(buffer, offset + LOCAL_HEADER_LENGTH) <= acknowledged;
     }
 
     private boolean refuseOne(final MutableDirectBuffer buffer, final int offset, final int length, final int headOffset)
     {
-        final int recordOffset = ClusterRecord.publishRecordOffset(buffer, offset);
-        handler.onRefused(buffer, recordOffset, offset + length - recordOffset, refusal);
+        final boolean offered = 0 != buffer.getInt(offset + OFFERED_OFFSET);
+        anyOffered |= offered;
+        if (0 == buffer.getInt(offset + PROBE_OFFSET))
+        {
+            final int recordOffset = ClusterRecord.publishRecordOffset(buffer, offset + LOCAL_HEADER_LENGTH);
+            handler.onRefused(buffer, recordOffset, offset + length - recordOffset,
+                offered ? PublishResult.OUTCOME_UNKNOWN : PublishResult.NO_LEADER);
+        }
+        return true;
+    }
+
+    private long oldestQueuedNs()
+    {
+        pending.forEach(oldest, 1);
+        return oldestQueuedNs;
+    }
+
+    private boolean readOldest(final MutableDirectBuffer buffer, final int offset, final int length, final int headOffset)
+    {
+        oldestQueuedNs = buffer.getLong(offset + QUEUED_NS_OFFSET);
+        oldestIsProbe = 0 != buffer.getInt(offset + PROBE_OFFSET);
+        return true;
+    }
+
+    private int count(final int limit)
+    {
+        counted = 0;
+        pending.forEach(counter, limit);
+        return counted;
+    }
+
+    private boolean countOne(final MutableDirectBuffer buffer, final int offset, final int length, final int headOffset)
+    {
+        counted++;
         return true;
     }
 
     private boolean renumberOne(final MutableDirectBuffer buffer, final int offset, final int length, final int headOffset)
     {
-        buffer.putLong(offset + ClusterRecord.INGRESS_SEQ_OFFSET, nextIngressSeq++);
+        buffer.putLong(offset + LOCAL_HEADER_LENGTH + ClusterRecord.INGRESS_SEQ_OFFSET, nextIngressSeq++);
         return true;
     }
 }

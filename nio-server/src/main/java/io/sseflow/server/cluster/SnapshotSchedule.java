@@ -5,7 +5,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * When the leader asks for a periodic snapshot (open-source Aeron Cluster takes none by itself): every
  * {@link ClusterSettings#snapshotEveryEvents()} events applied, or {@link ClusterSettings#snapshotIntervalMs()}
- * after the last request when events were applied since. Every member then writes one. Checked at most every
+ * after the last request when events were applied since or the log grew (the members' readiness probes, position
+ * reports: without events their log would otherwise grow for ever, never purged). Every member then writes one. Checked at most every
  * {@link #CHECK_INTERVAL_NS} from the sequencer's poll, on the agent thread; followers leave it to the leader. A
  * snapshot due while this node's disk has no more free space than Aeron's archive needs to start recording it
  * ({@link ClusterNode#canStartRecording()}) is put off until it has: asked for, it would stop the member.
@@ -24,6 +25,7 @@ final class SnapshotSchedule
     private final long everyEvents;
     private final long intervalNs;
     private long requestedSeq;
+    private long requestedPosition;
     private long requestedNs;
     private long nextCheckNs;
 
@@ -53,11 +55,14 @@ final class SnapshotSchedule
             return;
         }
         final long applied = service.appliedSeq();
+        final long position = service.appliedPosition();
         final long since = applied - requestedSeq;
-        if ((since >= everyEvents || (since > 0 && nowNs - requestedNs >= intervalNs)) && node.canStartRecording() &&
+        final boolean grew = since > 0 || position != requestedPosition;
+        if ((since >= everyEvents || (grew && nowNs - requestedNs >= intervalNs)) && node.canStartRecording() &&
             node.requestSnapshot())
         {
             requestedSeq = applied;
+            requestedPosition = position;
             requestedNs = nowNs;
         }
     }

@@ -157,6 +157,9 @@ public final class HttpRequestParser
     private int authorizationOffset;
     private int authorizationLength;
     private int originOffset;
+    private int idempotencyKeyOffset;
+    private int idempotencyKeyLength;
+    private int idempotencyKeyCount;
     private int originLength;
     private int xForwardedForOffset;
     private int xForwardedForLength;
@@ -223,6 +226,9 @@ public final class HttpRequestParser
         authorizationOffset = -1;
         authorizationLength = 0;
         originOffset = -1;
+        idempotencyKeyOffset = -1;
+        idempotencyKeyLength = 0;
+        idempotencyKeyCount = 0;
         originLength = 0;
         xForwardedForOffset = -1;
         xForwardedForLength = 0;
@@ -650,6 +656,36 @@ public final class HttpRequestParser
     }
 
     /**
+     * Offset of the last {@code Idempotency-Key} value, -1 when absent.
+     *
+     * @return the offset.
+     */
+    public int idempotencyKeyOffset()
+    {
+        return idempotencyKeyOffset;
+    }
+
+    /**
+     * Length of the last {@code Idempotency-Key} value.
+     *
+     * @return the length.
+     */
+    public int idempotencyKeyLength()
+    {
+        return idempotencyKeyLength;
+    }
+
+    /**
+     * {@code Idempotency-Key} field lines in the head (more than one is refused by the publish handlers).
+     *
+     * @return the count.
+     */
+    public int idempotencyKeyCount()
+    {
+        return idempotencyKeyCount;
+    }
+
+    /**
      * Offset of the {@code Origin} value, -1 when absent.
      *
      * @return the offset.
@@ -952,6 +988,12 @@ public final class HttpRequestParser
                     xForwardedForOffset = valueOffset;
                     xForwardedForLength = valueLength;
                     xForwardedForCount++;
+                }
+                else if (AsciiBytes.equalsIgnoreCase(buffer, nameOffset, nameLength, "idempotency-key"))
+                {
+                    idempotencyKeyOffset = valueOffset;
+                    idempotencyKeyLength = valueLength;
+                    idempotencyKeyCount++;
                 }
                 break;
 

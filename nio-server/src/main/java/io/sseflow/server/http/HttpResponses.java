@@ -51,6 +51,7 @@ public final class HttpResponses
         status(500, "Internal Server Error");
         status(501, "Not Implemented");
         status(503, "Service Unavailable");
+        status(504, "Gateway Timeout");
         status(505, "HTTP Version Not Supported");
         status(507, "Insufficient Storage");
     }
@@ -104,7 +105,7 @@ public final class HttpResponses
             "HTTP/1.1 204 No Content\r\n" +
             cors +
             "Access-Control-Allow-Methods: GET, POST, OPTIONS\r\n" +
-            "Access-Control-Allow-Headers: last-event-id, authorization, content-type, cache-control\r\n" +
+            "Access-Control-Allow-Headers: last-event-id, authorization, content-type, cache-control, idempotency-key\r\n" +
             "Access-Control-Max-Age: 600\r\n";
         preflight = ascii(preflightFields + "\r\n");
         preflightKeepAlive = ascii(preflightFields + "Connection: keep-alive\r\n\r\n");

@@ -14,7 +14,7 @@ import java.util.List;
 /**
  * The hub's durable and clustered flags, {@code --data-dir DIR}, {@code --cluster-members host:port,...},
  * {@code --cluster-node N}, {@code --snapshot-events N}, {@code --snapshot-interval-ms MS}, {@code --catch-up-log-bytes N},
- * {@code --fsync true|false} and {@code --min-free-disk-bytes N}, checked together once
+ * {@code --fsync true|false}, {@code --min-free-disk-bytes N} and {@code --restore}, checked together once
  * every flag is read. {@code --data-dir} alone is a single durable
  * node: a one-member cluster on free loopback UDP ports; with {@code --cluster-members} (one list, the same on every
  * node) and {@code --cluster-node} (this node's 0-based index in it) the node is one member of that cluster. Either
@@ -31,6 +31,12 @@ final class ClusterFlags
     static final String CATCH_UP_LOG_BYTES = "--catch-up-log-bytes";
     static final String FSYNC = "--fsync";
     static final String MIN_FREE_DISK_BYTES = "--min-free-disk-bytes";
+    static final String RESTORE = "--restore";
+
+    /**
+     * Exit status when a member is refused because it must be restored first (as for a refused configuration).
+     */
+    static final int EXIT_REFUSED = 2;
 
     /**
      * Most events between two snapshots a flag may ask for.
@@ -49,6 +55,7 @@ final class ClusterFlags
 
     private String dataDir;
     private String members;
+    private volatile ClusterEventSequencer sequencer;
     private String node;
     private int history = ServerConfig.DEFAULT_HISTORY;
     private int maxTopics = ServerConfig.DEFAULT_MAX_TOPICS;
@@ -58,6 +65,7 @@ final class ClusterFlags
     private long catchUpLogBytes = ClusterSettings.DEFAULT_CATCH_UP_LOG_BYTES;
     private boolean fsync = true;
     private long minFreeDiskBytes = ClusterSettings.DEFAULT_MIN_FREE_DISK_BYTES;
+    private boolean restore;
 
     /**
      * Take one of the three flags.
@@ -151,6 +159,16 @@ final class ClusterFlags
     }
 
     /**
+     * {@code --restore}: copy this member's state from the cluster's leader into its empty data dir before it starts.
+     *
+     * @param restore whether to restore.
+     */
+    void restore(final boolean restore)
+    {
+        this.restore = restore;
+    }
+
+    /**
      * Check the flags together and, when a data dir is given, make the builder's sequencer a cluster member.
      *
      * @return the settings, or null when no data dir is given (history in memory).
@@ -160,6 +178,11 @@ final class ClusterFlags
     {
         if (null == dataDir)
         {
+            if (restore)
+            {
+                throw new IllegalArgumentException(RESTORE + " needs " + DATA_DIR + " DIR and " + MEMBERS +
+                    " host:port,... of several members: it copies a member's state from the cluster's leader");
+            }
             if (null != members || null != node)
             {
                 throw new IllegalArgumentException((null != members ? MEMBERS : NODE) + " needs " + DATA_DIR +
@@ -232,16 +255,24 @@ final class ClusterFlags
         settings.catchUpLogBytes(catchUpLogBytes);
         settings.fsync(fsync);
         settings.minFreeDiskBytes(minFreeDiskBytes);
+        if (restore && settings.memberCount() < 2)
+        {
+            throw new IllegalArgumentException(RESTORE + " needs " + MEMBERS + " of several members: it copies a " +
+                "member's state from the cluster's leader, and a single durable node has no other member");
+        }
+        settings.restore(restore);
         builder.eventSequencer((capacity) ->
         {
             log.println(settings.describe());
             log.flush();
-            return new ClusterEventSequencer(settings, capacity, (error) ->
+            final ClusterEventSequencer created = new ClusterEventSequencer(settings, capacity, (error) ->
             {
                 FatalExit.exitIfFatal(error);
                 log.println("sseflow: cluster node " + settings.nodeIndex() + ": " + error);
                 log.flush();
             }, log, (stop, reason) -> onMemberStopped(stop, reason, log));
+            sequencer = created;
+            return created;
         });
         return settings;
     }
@@ -258,12 +289,33 @@ final class ClusterFlags
             FatalExit.exitBecause(reason, log);
             return;
         }
+        if (MemberStop.REFUSED == stop)
+        {
+            log.println("sseflow: " + reason);
+            log.flush();
+            if (FatalExit.isInstalled())
+            {
+                System.exit(EXIT_REFUSED);
+            }
+            return;
+        }
         log.println("sseflow: " + reason + "; the hub closes");
         log.flush();
         if (FatalExit.isInstalled())
         {
             System.exit(0);
         }
+    }
+
+    /**
+     * This member's role, for the log.
+     *
+     * @return {@code leader}, {@code follower} or {@code candidate}; null before the member has started.
+     */
+    String role()
+    {
+        final ClusterEventSequencer sequencer = this.sequencer;
+        return null == sequencer ? null : sequencer.roleName();
     }
 
     private static int nodeIndex(final String value, final int memberCount)

@@ -9,16 +9,20 @@ import io.sseflow.server.hub.jwt.JwtAuthorizer;
 import io.sseflow.server.hub.jwt.JwtSettings;
 
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The hub's command-line flags, parsed into an {@link SseServer.Builder} and, for JWT authorization, a
  * {@link JwtSettings} ({@link #parseSettings(String[])}). Each flag takes a value, as {@code --port 8080} or
- * {@code --port=8080}, except {@code --allow-anonymous}, which stands alone (or takes {@code =true} /
- * {@code =false}); mistakes are reported with {@link IllegalArgumentException}s whose message names the flag and
- * what is expected.
+ * {@code --port=8080}, except {@code --allow-anonymous} and {@code --restore}, which stand alone (or take
+ * {@code =true} / {@code =false}); mistakes are reported with {@link IllegalArgumentException}s whose message names
+ * the flag and what is expected.
  */
 public final class HubOptions
 {
+    static final String LOG_FORMAT = "--log-format";
+
     /**
      * The usage text.
      */
@@ -31,6 +35,9 @@ public final class HubOptions
         "                         without it publishing is open, allowed only on a loopback host",
         "  --subscribe-token T    require 'Authorization: Bearer T' or '?access_token=T' on",
         "                         GET /events/{topic} (default none: subscribing is open)",
+        "  --publish-token-file F --publish-token read from file F (its content without the line end)",
+        "  --subscribe-token-file F",
+        "                         --subscribe-token read from file F",
         "  --history N            events kept per topic for Last-Event-ID replay (default " +
             ServerConfig.DEFAULT_HISTORY + ")",
         "  --heartbeat-ms MS      comment sent to a stream idle that long (default " +
@@ -80,6 +87,7 @@ public final class HubOptions
             ServerConfig.DEFAULT_DRAIN_TIMEOUT_MS + ")",
         "  --jwt-key K            HS256 secret (at least 32 bytes) of publisher and subscriber JWTs, whose",
         "                         'mercure' claim lists the topic selectors to 'publish' and 'subscribe'",
+        "  --jwt-secret-file F    --jwt-key read from file F (its content without the line end)",
         "  --jwt-key-file F       PEM public key (or certificate) of RS256 / ES256 JWTs, instead of --jwt-key",
         "  --jwt-algorithm A      HS256, RS256 or ES256 (default HS256); tokens with any other alg are refused",
         "  --allow-anonymous      with a JWT key, subscribers without a token still get public updates",
@@ -113,7 +121,22 @@ public final class HubOptions
         "                         or must start a recording below it, exits 70 (default " +
             ClusterSettings.DEFAULT_MIN_FREE_DISK_BYTES + ",",
         "                         at least " + ClusterSettings.MIN_MIN_FREE_DISK_BYTES + ", needs --data-dir)",
+        "  --restore              replace this member's data: copy the latest snapshot and the log from",
+        "                         the cluster's leader into its empty --data-dir, then start; the way",
+        "                         back for a member whose disk was lost or replaced, or one the others",
+        "                         deleted log past (needs --cluster-members of several members)",
+        "  --log-format F         text (default: each line as it always was) or json (one object per",
+        "                         line: time, level, logger, message) for the log on standard error",
+        "  --config FILE          read settings from FILE, a Java properties file whose keys are these",
+        "                         flags' names without -- (port=8080); also SSEFLOW_CONFIG",
+        "  --print-config         print the effective settings (secrets masked) and where each came",
+        "                         from, then exit",
+        "  --version              print the version and exit",
         "  --help                 print this and exit",
+        "",
+        "Every flag may also be given as an environment variable: SSEFLOW_ and its name in upper case",
+        "with _ for - (--jwt-key: SSEFLOW_JWT_KEY). Flags win over the environment, the environment over",
+        "the file, the file over the defaults; unknown keys and SSEFLOW_ variables are refused.",
         "",
         "Endpoints: GET / (demo page), GET /events/{topic} (stream), POST /events/{topic} (publish),",
         "OPTIONS /events/{topic} (CORS preflight), GET /metrics (Prometheus), GET /healthz, GET /readyz.",
@@ -168,140 +191,42 @@ public final class HubOptions
      */
     public static HubSettings parseSettings(final String[] args)
     {
+        return parseSettings(ConfigSources.resolve(args, Map.of()).settings());
+    }
+
+    /**
+     * Parse settings resolved from their sources ({@link ConfigSources}) into the hub's settings, as
+     * {@link #parseSettings(String[])} does; a bad value's message names its source unless it is a flag.
+     *
+     * @param settings one per flag.
+     * @return the settings.
+     * @throws IllegalArgumentException for an unknown flag, a malformed value, or JWT flags that do not fit together
+     *                                  or name an unusable key.
+     */
+    public static HubSettings parseSettings(final List<ConfigSources.Setting> settings)
+    {
         final SseServer.Builder builder = SseServer.builder().demoPage(true);
         final JwtFlags jwt = new JwtFlags();
         final ClusterFlags cluster = new ClusterFlags();
-        for (int i = 0; i < args.length; i++)
+        LogFormat logFormat = LogFormat.TEXT;
+        for (final ConfigSources.Setting setting : settings)
         {
-            final String arg = args[i];
-            if (!arg.startsWith("--"))
+            try
             {
-                throw new IllegalArgumentException("unexpected argument '" + arg + "' (flags start with --)");
-            }
-            final int equals = arg.indexOf('=');
-            final String flag = equals > 0 ? arg.substring(0, equals) : arg;
-            if (JwtFlags.ALLOW_ANONYMOUS.equals(flag) && equals < 0)
-            {
-                jwt.allowAnonymous = true;
-                continue;
-            }
-            final String value;
-            if (equals > 0)
-            {
-                value = arg.substring(equals + 1);
-            }
-            else
-            {
-                if (i + 1 >= args.length)
+                if (LOG_FORMAT.equals(setting.flag()))
                 {
-                    throw new IllegalArgumentException(flag + " needs a value");
+                    logFormat = LogFormat.of(setting.value());
+                    continue;
                 }
-                value = args[++i];
+                apply(setting.flag(), setting.value(), builder, jwt, cluster);
             }
-
-            switch (flag)
+            catch (final IllegalArgumentException ex)
             {
-                case "--host":
-                    builder.host(nonEmpty(flag, value));
-                    break;
-                case "--port":
-                    builder.port(intValue(flag, value, 0, 65535));
-                    break;
-                case "--publish-token":
-                    builder.publishToken(nonEmpty(flag, value));
-                    jwt.staticToken = flag;
-                    break;
-                case "--subscribe-token":
-                    builder.subscribeToken(nonEmpty(flag, value));
-                    jwt.staticToken = flag;
-                    break;
-                case "--history":
-                    builder.history(intValue(flag, value, 1, Integer.MAX_VALUE));
-                    cluster.history(intValue(flag, value, 1, Integer.MAX_VALUE));
-                    break;
-                case "--heartbeat-ms":
-                    builder.heartbeatMs(intValue(flag, value, 1, Integer.MAX_VALUE));
-                    break;
-                case "--max-connections":
-                    builder.maxConnections(intValue(flag, value, 1, Integer.MAX_VALUE));
-                    break;
-                case "--allow-origin":
-                    builder.allowOrigin(nonEmpty(flag, value));
-                    break;
-                case "--history-bytes":
-                    builder.historyBytes(intValue(flag, value, 1, 1 << 30));
-                    break;
-                case "--history-total-bytes":
-                    builder.historyTotalBytes(longValue(flag, value, 1, 1L << 40));
-                    break;
-                case "--stream-history-total-bytes":
-                    builder.streamHistoryTotalBytes(longValue(flag, value, 1, 1L << 40));
-                    break;
-                case "--max-event-bytes":
-                    builder.maxEventBytes(intValue(flag, value, 256, 64 * 1024 * 1024));
-                    break;
-                case "--request-body-buffers":
-                    builder.requestBodyBuffers(intValue(flag, value, 1, 65536));
-                    break;
-                case "--max-topics":
-                    builder.maxTopics(intValue(flag, value, 1, Integer.MAX_VALUE));
-                    cluster.maxTopics(intValue(flag, value, 1, Integer.MAX_VALUE));
-                    break;
-                case "--max-connections-per-address":
-                    builder.maxConnectionsPerAddress(intValue(flag, value, 1, Integer.MAX_VALUE));
-                    break;
-                case "--max-template-parts-per-address":
-                    builder.maxTemplatePartsPerAddress(intValue(flag, value, 0, Integer.MAX_VALUE));
-                    break;
-                case "--max-template-parts":
-                    builder.maxTemplateParts(intValue(flag, value, 0, Integer.MAX_VALUE));
-                    break;
-                case "--trusted-proxies":
-                    builder.trustedProxies(trustedProxies(flag, value));
-                    break;
-                case "--request-timeout-ms":
-                    builder.requestTimeoutMs(intValue(flag, value, 1, Integer.MAX_VALUE));
-                    break;
-                case "--socket-send-buffer-bytes":
-                    builder.socketSendBufferBytes(intValue(flag, value, 0, 64 * 1024 * 1024));
-                    break;
-                case "--drain-timeout-ms":
-                    builder.drainTimeoutMs(intValue(flag, value, 1, Integer.MAX_VALUE));
-                    break;
-                case ClusterFlags.SNAPSHOT_EVENTS:
-                    cluster.snapshotEvents(longValue(flag, value, 1, ClusterFlags.MAX_SNAPSHOT_EVENTS));
-                    break;
-                case ClusterFlags.SNAPSHOT_INTERVAL_MS:
-                    cluster.snapshotIntervalMs(longValue(flag, value,
-                        ClusterFlags.MIN_SNAPSHOT_INTERVAL_MS, ClusterFlags.MAX_SNAPSHOT_INTERVAL_MS));
-                    break;
-                case ClusterFlags.CATCH_UP_LOG_BYTES:
-                    cluster.catchUpLogBytes(longValue(flag, value, 0, 1L << 50));
-                    break;
-                case ClusterFlags.FSYNC:
-                    cluster.fsync(trueOrFalse(flag, value));
-                    break;
-                case ClusterFlags.MIN_FREE_DISK_BYTES:
-                    cluster.minFreeDiskBytes(longValue(flag, value, ClusterSettings.MIN_MIN_FREE_DISK_BYTES, 1L << 50));
-                    break;
-                case JwtFlags.KEY:
-                    jwt.key = nonEmpty(flag, value);
-                    break;
-                case JwtFlags.KEY_FILE:
-                    jwt.keyFile = nonEmpty(flag, value);
-                    break;
-                case JwtFlags.ALGORITHM:
-                    jwt.algorithm = jwtAlgorithm(flag, value);
-                    break;
-                case JwtFlags.ALLOW_ANONYMOUS:
-                    jwt.allowAnonymous = booleanValue(flag, value);
-                    break;
-                default:
-                    if (!cluster.accept(flag, value))
-                    {
-                        throw new IllegalArgumentException("unknown flag " + flag);
-                    }
-                    break;
+                if ("flag".equals(setting.source()))
+                {
+                    throw ex;
+                }
+                throw new IllegalArgumentException(ex.getMessage() + " (" + setting.source() + ")", ex);
             }
         }
         final JwtSettings jwtSettings = jwt.settings();
@@ -310,7 +235,123 @@ public final class HubOptions
             final JwtAuthorizer authorizer = new JwtAuthorizer(jwtSettings);
             builder.subscribeAuthorizer(authorizer).publishAuthorizer(authorizer);
         }
-        return new HubSettings(builder, jwtSettings, cluster.applyTo(builder, System.err));
+        final ClusterSettings clusterSettings =
+            cluster.applyTo(builder, logFormat == LogFormat.TEXT ? System.err : new HubLog().lines());
+        return new HubSettings(
+            builder, jwtSettings, clusterSettings, logFormat, null == clusterSettings ? null : cluster::role);
+    }
+
+    private static void apply(
+        final String flag, final String value, final SseServer.Builder builder, final JwtFlags jwt,
+        final ClusterFlags cluster)
+    {
+        switch (flag)
+        {
+            case "--host":
+                builder.host(nonEmpty(flag, value));
+                break;
+            case "--port":
+                builder.port(intValue(flag, value, 0, 65535));
+                break;
+            case "--publish-token":
+                builder.publishToken(nonEmpty(flag, value));
+                jwt.staticToken = flag;
+                break;
+            case "--subscribe-token":
+                builder.subscribeToken(nonEmpty(flag, value));
+                jwt.staticToken = flag;
+                break;
+            case "--history":
+                builder.history(intValue(flag, value, 1, Integer.MAX_VALUE));
+                cluster.history(intValue(flag, value, 1, Integer.MAX_VALUE));
+                break;
+            case "--heartbeat-ms":
+                builder.heartbeatMs(intValue(flag, value, 1, Integer.MAX_VALUE));
+                break;
+            case "--max-connections":
+                builder.maxConnections(intValue(flag, value, 1, Integer.MAX_VALUE));
+                break;
+            case "--allow-origin":
+                builder.allowOrigin(nonEmpty(flag, value));
+                break;
+            case "--history-bytes":
+                builder.historyBytes(intValue(flag, value, 1, 1 << 30));
+                break;
+            case "--history-total-bytes":
+                builder.historyTotalBytes(longValue(flag, value, 1, 1L << 40));
+                break;
+            case "--stream-history-total-bytes":
+                builder.streamHistoryTotalBytes(longValue(flag, value, 1, 1L << 40));
+                break;
+            case "--max-event-bytes":
+                builder.maxEventBytes(intValue(flag, value, 256, 64 * 1024 * 1024));
+                break;
+            case "--request-body-buffers":
+                builder.requestBodyBuffers(intValue(flag, value, 1, 65536));
+                break;
+            case "--max-topics":
+                builder.maxTopics(intValue(flag, value, 1, Integer.MAX_VALUE));
+                cluster.maxTopics(intValue(flag, value, 1, Integer.MAX_VALUE));
+                break;
+            case "--max-connections-per-address":
+                builder.maxConnectionsPerAddress(intValue(flag, value, 1, Integer.MAX_VALUE));
+                break;
+            case "--max-template-parts-per-address":
+                builder.maxTemplatePartsPerAddress(intValue(flag, value, 0, Integer.MAX_VALUE));
+                break;
+            case "--max-template-parts":
+                builder.maxTemplateParts(intValue(flag, value, 0, Integer.MAX_VALUE));
+                break;
+            case "--trusted-proxies":
+                builder.trustedProxies(trustedProxies(flag, value));
+                break;
+            case "--request-timeout-ms":
+                builder.requestTimeoutMs(intValue(flag, value, 1, Integer.MAX_VALUE));
+                break;
+            case "--socket-send-buffer-bytes":
+                builder.socketSendBufferBytes(intValue(flag, value, 0, 64 * 1024 * 1024));
+                break;
+            case "--drain-timeout-ms":
+                builder.drainTimeoutMs(intValue(flag, value, 1, Integer.MAX_VALUE));
+                break;
+            case ClusterFlags.SNAPSHOT_EVENTS:
+                cluster.snapshotEvents(longValue(flag, value, 1, ClusterFlags.MAX_SNAPSHOT_EVENTS));
+                break;
+            case ClusterFlags.SNAPSHOT_INTERVAL_MS:
+                cluster.snapshotIntervalMs(longValue(flag, value,
+                    ClusterFlags.MIN_SNAPSHOT_INTERVAL_MS, ClusterFlags.MAX_SNAPSHOT_INTERVAL_MS));
+                break;
+            case ClusterFlags.CATCH_UP_LOG_BYTES:
+                cluster.catchUpLogBytes(longValue(flag, value, 0, 1L << 50));
+                break;
+            case ClusterFlags.FSYNC:
+                cluster.fsync(trueOrFalse(flag, value));
+                break;
+            case ClusterFlags.MIN_FREE_DISK_BYTES:
+                cluster.minFreeDiskBytes(longValue(flag, value, ClusterSettings.MIN_MIN_FREE_DISK_BYTES, 1L << 50));
+                break;
+            case ClusterFlags.RESTORE:
+                cluster.restore(booleanValue(flag, value));
+                break;
+            case JwtFlags.KEY:
+                jwt.key = nonEmpty(flag, value);
+                break;
+            case JwtFlags.KEY_FILE:
+                jwt.keyFile = nonEmpty(flag, value);
+                break;
+            case JwtFlags.ALGORITHM:
+                jwt.algorithm = jwtAlgorithm(flag, value);
+                break;
+            case JwtFlags.ALLOW_ANONYMOUS:
+                jwt.allowAnonymous = booleanValue(flag, value);
+                break;
+            default:
+                if (!cluster.accept(flag, value))
+                {
+                    throw new IllegalArgumentException("unknown flag " + flag);
+                }
+                break;
+        }
     }
 
     private static JwtAlgorithm jwtAlgorithm(final String flag, final String value)

@@ -1,5 +1,7 @@
 package io.sseflow.server.hub;
 
+import java.util.function.Supplier;
+
 import io.sseflow.server.SseServer;
 import io.sseflow.server.cluster.ClusterSettings;
 import io.sseflow.server.hub.jwt.JwtSettings;
@@ -13,17 +15,43 @@ public final class HubSettings
     private final SseServer.Builder server;
     private final JwtSettings jwt;
     private final ClusterSettings cluster;
+    private final LogFormat logFormat;
+    private final Supplier<String> clusterRole;
 
     HubSettings(final SseServer.Builder server, final JwtSettings jwt)
     {
-        this(server, jwt, null);
+        this(server, jwt, null, LogFormat.TEXT, null);
     }
 
-    HubSettings(final SseServer.Builder server, final JwtSettings jwt, final ClusterSettings cluster)
+    HubSettings(
+        final SseServer.Builder server, final JwtSettings jwt, final ClusterSettings cluster, final LogFormat logFormat,
+        final Supplier<String> clusterRole)
     {
         this.server = server;
         this.jwt = jwt;
         this.cluster = cluster;
+        this.logFormat = logFormat;
+        this.clusterRole = clusterRole;
+    }
+
+    /**
+     * {@code --log-format}.
+     *
+     * @return the format of the hub's log lines.
+     */
+    public LogFormat logFormat()
+    {
+        return logFormat;
+    }
+
+    /**
+     * This member's role, {@code leader}, {@code follower} or {@code candidate}, for the log.
+     *
+     * @return the role's source, null without a cluster; it gives null until the member has started.
+     */
+    public Supplier<String> clusterRole()
+    {
+        return clusterRole;
     }
 
     /**

@@ -1,9 +1,13 @@
 package io.sseflow.server.hub;
 
+import io.sseflow.server.BuildInfo;
 import io.sseflow.server.SseServer;
 
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.Map;
 
 /**
  * The standalone hub: {@code java -jar sseflow-server.jar [flags]}. Starts an {@link SseServer} with the demo
@@ -24,6 +28,11 @@ import java.io.UncheckedIOException;
  * start for lack of disk space) ends the same way, with status 70 and one line {@code sseflow: exiting (status 70)
  * because cluster node N stopped: ...} (no stack trace), within about a second; a deliberate cluster shutdown
  * ({@code ClusterTool ... shutdown}) closes the hub as SIGTERM does and exits 0 ({@code cluster.MemberWatch}).
+ * <p>
+ * A member of several that must not join as itself exits 2 with one line saying why and what to do: its data dir
+ * belongs to another member or member list, lost its cluster log, holds an unfinished restore, or is empty while
+ * another member has cluster history (at start, or later while it waited to learn whether the cluster is new). Such a
+ * member is started again with {@code --restore}, which copies its state from the cluster's leader first.
  * <p>
  * Fault injection, to test these paths end to end (the hub's own tests do; not for production): with the system
  * property {@value #FATAL_ERROR_TOPIC_PROPERTY}{@code =NAME}, a {@code GET /events/NAME} makes the server thread fail
@@ -57,6 +66,12 @@ public final class SseHub
      */
     public static final String THREAD_HEAP_EXHAUSTION_TOPIC_PROPERTY = "sseflow.hub.threadHeapExhaustionTopic";
 
+    /**
+     * How often the log may summarize refusals and slow-consumer drops: 10 s (the system property
+     * {@code sseflow.hub.logSummaryMillis} changes it, for tests).
+     */
+    static final long SUMMARY_MILLIS = Long.getLong("sseflow.hub.logSummaryMillis", 10_000);
+
     private SseHub()
     {
     }
@@ -69,7 +84,7 @@ public final class SseHub
      */
     public static void main(final String[] args) throws InterruptedException
     {
-        final int status = run(args, System.out, System.err, FatalExit.install());
+        final int status = run(args, System.getenv(), System.out, System.err, FatalExit.install());
         if (status != 0)
         {
             System.exit(status);
@@ -78,11 +93,19 @@ public final class SseHub
 
     static int run(final String[] args, final PrintStream out, final PrintStream err) throws InterruptedException
     {
-        return run(args, out, err, FatalExit.printingOnly(err));
+        return run(args, Map.of(), out, err);
     }
 
-    static int run(final String[] args, final PrintStream out, final PrintStream err, final FatalExit fatalExit)
+    static int run(
+        final String[] args, final Map<String, String> environment, final PrintStream out, final PrintStream err)
         throws InterruptedException
+    {
+        return run(args, environment, out, err, FatalExit.printingOnly(err));
+    }
+
+    static int run(
+        final String[] args, final Map<String, String> environment, final PrintStream out, final PrintStream err,
+        final FatalExit fatalExit) throws InterruptedException
     {
         if (HubOptions.wantsHelp(args))
         {
@@ -90,11 +113,28 @@ public final class SseHub
             out.flush();
             return 0;
         }
+        if (Arrays.asList(args).contains("--version"))
+        {
+            out.println("sseflow " + BuildInfo.version());
+            out.flush();
+            return 0;
+        }
 
         final SseServer server;
+        final HubSettings settings;
         try
         {
-            server = FaultInjection.apply(HubOptions.parse(args)).errorHandler(fatalExit).start();
+            final ConfigSources sources = ConfigSources.resolve(args, environment);
+            settings = HubOptions.parseSettings(sources.settings());
+            if (sources.printConfig())
+            {
+                out.print(sources.describe());
+                out.println("# " + HubOptions.historyBudgetLine(settings.server().build().config()));
+                out.flush();
+                return 0;
+            }
+            HubLog.install(settings.logFormat(), err, Clock.systemUTC());
+            server = FaultInjection.apply(settings.server()).errorHandler(fatalExit).start();
         }
         catch (final IllegalArgumentException ex)
         {
@@ -121,11 +161,21 @@ public final class SseHub
             return EXIT_FATAL_ERROR;
         }
 
-        err.println(HubOptions.historyBudgetLine(server.config()));
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "sseflow-shutdown"));
+        final HubLog log = new HubLog();
+        log.info(HubOptions.historyBudgetLine(server.config()));
+        final Thread reporter = new HubReporter(server.metrics(), settings.clusterRole(), log, SUMMARY_MILLIS).start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+        {
+            log.infoAtShutdown("sseflow: closing: " + server.metrics().connections() + " connections, " +
+                server.metrics().subscribers() + " subscribers");
+            final long startNs = System.nanoTime();
+            server.close();
+            log.infoAtShutdown("sseflow: closed in " + (System.nanoTime() - startNs) / 1_000_000 + " ms");
+        }, "sseflow-shutdown"));
         out.println("sseflow listening on " + server.url());
         out.flush();
         server.awaitClose();
+        reporter.interrupt();
         final Throwable failure = server.failure();
         if (null != failure)
         {

@@ -40,12 +40,15 @@ public interface SequencedEventHandler
     /**
      * A committed record will never be sequenced (a clustered sequencer found no leader for it in time, or its state
      * machine refused a new topic past the topic limit; or its explicit id conflicts with what its topics retain,
-     * {@link RetainedIdOutcome#CONFLICT}): its publisher is answered with the result.
+     * {@link RetainedIdOutcome#CONFLICT}), or a clustered sequencer handed it to the cluster and got no answer in time
+     * ({@link PublishResult#OUTCOME_UNKNOWN}: it may still be sequenced, then as another node's event): its publisher
+     * is answered with the result.
      *
      * @param buffer       holding the {@link PublishRecord publish record}; valid only during the call.
      * @param recordOffset where the record starts.
      * @param recordLength its length.
-     * @param result       why: {@link PublishResult#NO_LEADER}, {@link PublishResult#TOPIC_LIMIT},
+     * @param result       why: {@link PublishResult#NO_LEADER} (it never left this node),
+     *                     {@link PublishResult#OUTCOME_UNKNOWN}, {@link PublishResult#TOPIC_LIMIT},
      *                     {@link PublishResult#ID_CONFLICT} or
      *                     {@link PublishResult#TOO_LARGE} (a record that with its topics' names does not fit the
      *                     replicated log's message).

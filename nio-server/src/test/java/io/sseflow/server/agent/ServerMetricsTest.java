@@ -54,9 +54,9 @@ class ServerMetricsTest
             # HELP sseflow_frames_delivered_total Whole SSE frames written to subscribers.
             # TYPE sseflow_frames_delivered_total counter
             sseflow_frames_delivered_total 107
-            # HELP sseflow_bytes_delivered_total SSE frame bytes written to subscribers.
-            # TYPE sseflow_bytes_delivered_total counter
-            sseflow_bytes_delivered_total 108
+            # HELP sseflow_delivered_bytes_total SSE frame bytes written to subscribers.
+            # TYPE sseflow_delivered_bytes_total counter
+            sseflow_delivered_bytes_total 108
             # HELP sseflow_heartbeats_total Heartbeat comments written to idle streams.
             # TYPE sseflow_heartbeats_total counter
             sseflow_heartbeats_total 109
@@ -121,13 +121,40 @@ class ServerMetricsTest
             sseflow_requests_refused_total{reason="stream_budget"} 33
             sseflow_requests_refused_total{reason="address_template_limit"} 34
             sseflow_requests_refused_total{reason="template_limit"} 35
-            sseflow_requests_refused_total{reason="insufficient_storage"} 36
+            sseflow_requests_refused_total{reason="publish_outcome_unknown"} 36
+            sseflow_requests_refused_total{reason="bad_idempotency_key"} 37
+            sseflow_requests_refused_total{reason="insufficient_storage"} 38
             # HELP sseflow_stream_selectors_total Topic selectors of the streams started, by kind (a topic name is exact).
             # TYPE sseflow_stream_selectors_total counter
             sseflow_stream_selectors_total{kind="exact"} 7
             sseflow_stream_selectors_total{kind="wildcard"} 0
             sseflow_stream_selectors_total{kind="template"} 3
-            """;
+            # HELP sseflow_delivery_latency_seconds Time from an event's append to this node's log to the write that \
+            brings a live stream up to it.
+            # TYPE sseflow_delivery_latency_seconds histogram
+            sseflow_delivery_latency_seconds_bucket{le="0.00005"} 0
+            sseflow_delivery_latency_seconds_bucket{le="0.0001"} 0
+            sseflow_delivery_latency_seconds_bucket{le="0.00025"} 0
+            sseflow_delivery_latency_seconds_bucket{le="0.0005"} 0
+            sseflow_delivery_latency_seconds_bucket{le="0.001"} 0
+            sseflow_delivery_latency_seconds_bucket{le="0.0025"} 0
+            sseflow_delivery_latency_seconds_bucket{le="0.005"} 0
+            sseflow_delivery_latency_seconds_bucket{le="0.01"} 0
+            sseflow_delivery_latency_seconds_bucket{le="0.025"} 0
+            sseflow_delivery_latency_seconds_bucket{le="0.05"} 0
+            sseflow_delivery_latency_seconds_bucket{le="0.1"} 0
+            sseflow_delivery_latency_seconds_bucket{le="0.25"} 0
+            sseflow_delivery_latency_seconds_bucket{le="0.5"} 0
+            sseflow_delivery_latency_seconds_bucket{le="1"} 0
+            sseflow_delivery_latency_seconds_bucket{le="2.5"} 0
+            sseflow_delivery_latency_seconds_bucket{le="5"} 0
+            sseflow_delivery_latency_seconds_bucket{le="10"} 0
+            sseflow_delivery_latency_seconds_bucket{le="+Inf"} 0
+            sseflow_delivery_latency_seconds_sum 0.000000000
+            sseflow_delivery_latency_seconds_count 0
+            # HELP sseflow_build_info The running build; its value is always 1.
+            # TYPE sseflow_build_info gauge
+            """ + "sseflow_build_info{version=\"" + io.sseflow.server.BuildInfo.version() + "\"} 1\n";
 
     @Test
     void shouldRenderEveryCounterThenEveryRefusalThenTheSelectorKindsInThePrometheusTextFormat()
@@ -166,8 +193,10 @@ class ServerMetricsTest
         final int maxDigits = String.valueOf(Long.MIN_VALUE).length();
         final int refusalDigits = Refusal.values().length * (maxDigits - 1);
         final int selectorDigits = SelectorKind.values().length * (maxDigits - 1);
+        final int histogramDigits = (18 + 2) * (maxDigits - 1);
 
-        assertEquals(ServerCounters.maxRenderedLength(), render(metrics).length() + refusalDigits + selectorDigits);
+        assertEquals(ServerCounters.maxRenderedLength(),
+            render(metrics).length() + refusalDigits + selectorDigits + histogramDigits);
     }
 
     @Test
@@ -215,7 +244,8 @@ class ServerMetricsTest
         assertTrue(unknown.getMessage().endsWith(", http_version, server_error, jwt_missing, jwt_malformed, " +
             "jwt_algorithm_not_allowed, jwt_unsupported_header, jwt_bad_signature, jwt_expired, jwt_not_yet_valid, " +
             "jwt_bad_claims, jwt_forbidden, jwt_cookie_origin, no_leader, id_out_of_range, id_conflict, " +
-            "stream_share, stream_budget, address_template_limit, template_limit, insufficient_storage"),
+            "stream_share, stream_budget, address_template_limit, template_limit, publish_outcome_unknown, " +
+            "bad_idempotency_key, insufficient_storage"),
             unknown.getMessage());
     }
 

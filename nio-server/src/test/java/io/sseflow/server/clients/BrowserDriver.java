@@ -142,6 +142,21 @@ final class BrowserDriver implements AutoCloseable
      */
     Map<String, Object> awaitRequest(final String what, final String resourceType, final Duration timeout)
     {
+        return awaitRequest(what, resourceType, "", timeout);
+    }
+
+    /**
+     * Take reported lines until the page makes a matching request to a URL containing {@code urlPart}.
+     *
+     * @param what         the expectation, for the message.
+     * @param resourceType e.g. {@code fetch}.
+     * @param urlPart      a part of the URL, e.g. {@code /events/}.
+     * @param timeout      how long.
+     * @return the request notice: url, method, resourceType, lastEventId.
+     */
+    Map<String, Object> awaitRequest(
+        final String what, final String resourceType, final String urlPart, final Duration timeout)
+    {
         final long deadline = System.nanoTime() + timeout.toNanos();
         while (true)
         {
@@ -149,7 +164,8 @@ final class BrowserDriver implements AutoCloseable
             for (int i = requestsSeen; i < lines.size(); i++)
             {
                 final Map<String, Object> line = lines.get(i);
-                if ("request".equals(line.get("kind")) && resourceType.equals(line.get("resourceType")))
+                if ("request".equals(line.get("kind")) && resourceType.equals(line.get("resourceType")) &&
+                    String.valueOf(line.get("url")).contains(urlPart))
                 {
                     requestsSeen = i + 1;
                     return line;
@@ -171,10 +187,23 @@ final class BrowserDriver implements AutoCloseable
      */
     List<Map<String, Object>> requests(final String resourceType)
     {
+        return requests(resourceType, "");
+    }
+
+    /**
+     * Requests of a type to a URL containing {@code urlPart} the page has made so far.
+     *
+     * @param resourceType e.g. {@code fetch}.
+     * @param urlPart      a part of the URL, e.g. {@code /events/}.
+     * @return the request notices, in order.
+     */
+    List<Map<String, Object>> requests(final String resourceType, final String urlPart)
+    {
         final List<Map<String, Object>> found = new ArrayList<>();
         for (final Map<String, Object> line : process.history())
         {
-            if ("request".equals(line.get("kind")) && resourceType.equals(line.get("resourceType")))
+            if ("request".equals(line.get("kind")) && resourceType.equals(line.get("resourceType")) &&
+                String.valueOf(line.get("url")).contains(urlPart))
             {
                 found.add(line);
             }

@@ -24,10 +24,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Headless Chromium's own {@code EventSource} on the demo page {@code GET /}: subscribing through the page's form,
- * events published from Java and through the page's publish form show up in the page in order with their ids,
- * names and data; and when the connection drops, the browser reconnects by itself with {@code Last-Event-ID} and
- * shows exactly the events it missed. Screenshots of the page go to {@code target/}.
+ * The demo page {@code GET /} in headless Chromium (it reads the stream with {@code fetch} and parses it itself, so
+ * that it shows every event whatever its name): subscribing through the page's form, events published from Java
+ * and through the page's publish form show up in the page in order with their ids, names and data, without any
+ * name typed in; when the connection drops, the page reconnects with {@code Last-Event-ID} after the stream's retry
+ * delay and shows exactly the events it missed; on a hub that needs a subscribe token it shows the refusal, and
+ * takes the token from its field or {@code ?authorization=}; it opens on the README's topic {@code news} and shows
+ * the live topic and subscriber counts. Screenshots of the page go to {@code target/}.
  * <p>
  * The browser is driven by {@code src/test/node/browser-driver.mjs} (npm {@code playwright-core}, which uses the
  * system's {@code /usr/bin/chromium} and downloads nothing). Drops are made by a {@link DroppingRelay} in front of
@@ -65,7 +68,8 @@ class ChromiumDemoPageTest
         final BrowserDriver browser = track(BrowserDriver.launch());
         final Topic topic = server.topic("browser-order");
         browser.open(server.url() + "/");
-        subscribeThroughPage(browser, topic.name(), String.join(", ", SampleEvents.eventNames()));
+        assertEquals("news", browser.eval("document.getElementById('topic').value"), "the README's topic");
+        subscribeThroughPage(browser, topic.name());
 
         final List<Sample> samples = SampleEvents.batch("chromium");
         samples.forEach((sample) -> NodeEventSourceClientTest.publish(topic, sample, NO_RETRY));
@@ -73,8 +77,13 @@ class ChromiumDemoPageTest
         final List<Map<String, Object>> rows = awaitRows(browser, samples.size());
         assertRows(samples, rows, 0, "chromium", browser);
         assertStrictlyIncreasingIds(rows, -1, browser);
-        assertEquals(rows.size(), ((List<?>)browser.eval("window.__sseflow.events")).size(),
-            "the page shows every event its EventSource dispatched" + browser.describe());
+        assertEquals(rows.size(), ((List<?>)browser.eval("window.sseflowEvents")).size(),
+            "the page shows every event it parsed" + browser.describe());
+        final List<String> names = new ArrayList<>(new java.util.LinkedHashSet<>(samples.stream()
+            .map((sample) -> (String)rows.get(samples.indexOf(sample)).get("type")).toList()));
+        assertEquals(String.join(", ", names), browser.eval("document.getElementById('names-seen').textContent"),
+            "every event name listed as it arrived" + browser.describe());
+        browser.waitFor("the live counts", "document.getElementById('stat-subscribers').textContent === '1'", WAIT);
         assertEquals(rows.get(rows.size() - 1).get("id"), browser.eval("document.getElementById('last-id').textContent"));
         browser.screenshot(screenshotPath("chromium-demo-page.png"));
     }
@@ -86,7 +95,7 @@ class ChromiumDemoPageTest
         final BrowserDriver browser = track(BrowserDriver.launch());
         final String topic = "browser-form";
         browser.open(server.url() + "/");
-        subscribeThroughPage(browser, topic, "form-note");
+        subscribeThroughPage(browser, topic);
         final RawSseClient raw = track(RawSseClient.get(server.port(), "/events/" + topic, "Accept: text/event-stream"));
         final String head = raw.readHead();
         assertTrue(head.startsWith("HTTP/1.1 200 OK\r\n"), "status of /events/" + topic + ": " + head);
@@ -120,9 +129,9 @@ class ChromiumDemoPageTest
         final BrowserDriver browser = track(BrowserDriver.launch());
         final DroppingRelay relay = track(new DroppingRelay(server.port()));
         final Topic topic = server.topic("browser-reconnect");
-        browser.open("http://127.0.0.1:" + relay.port() + "/?topic=" + topic.name() + "&events=greeting,price");
+        browser.open("http://127.0.0.1:" + relay.port() + "/?topic=" + topic.name());
         browser.waitFor("the page to connect", "document.getElementById('status').textContent === 'open'", WAIT);
-        final Map<String, Object> firstRequest = browser.awaitRequest("the EventSource request", "eventsource", WAIT);
+        final Map<String, Object> firstRequest = browser.awaitRequest("the stream request", "fetch", "/events/", WAIT);
         assertEquals(null, firstRequest.get("lastEventId"), "first request must not carry Last-Event-ID");
 
         final List<Sample> before = SampleEvents.batch("before-drop");
@@ -135,7 +144,7 @@ class ChromiumDemoPageTest
         final List<Sample> missed = SampleEvents.batch("missed");
         missed.forEach((sample) -> NodeEventSourceClientTest.publish(topic, sample, NO_RETRY));
 
-        final Map<String, Object> reconnect = browser.awaitRequest("the browser to reconnect", "eventsource", WAIT);
+        final Map<String, Object> reconnect = browser.awaitRequest("the page to reconnect", "fetch", "/events/", WAIT);
         assertEquals(lastIdBeforeDrop, reconnect.get("lastEventId"), "reconnect must send the last id shown" + browser.describe());
         browser.waitFor("the page to reopen", "document.getElementById('status').textContent === 'open'", WAIT);
         final List<Sample> after = SampleEvents.batch("after-reconnect");
@@ -149,19 +158,44 @@ class ChromiumDemoPageTest
         assertStrictlyIncreasingIds(rows, -1, browser);
         Await.pause(200);
         assertEquals(expected.size(), rowCount(browser), "no extra rows" + browser.describe());
-        assertEquals(2, browser.requests("eventsource").size(), "exactly one reconnect" + browser.describe());
+        assertEquals(2, browser.requests("fetch", "/events/").size(), "exactly one reconnect" + browser.describe());
         browser.screenshot(screenshotPath("chromium-demo-page-reconnected.png"));
     }
 
-    private static void subscribeThroughPage(final BrowserDriver browser, final String topic, final String eventNames)
+    @Test
+    @Timeout(45)
+    void shouldShowTheRefusalAndTakeTheSubscribeTokenFromItsFieldOrTheQuery() throws IOException
+    {
+        final SseServer guarded = resources.track(
+            SseServer.builder().port(0).demoPage(true).subscribeToken("s3cret-T0k").start());
+        final Topic topic = guarded.topic("browser-token");
+        final BrowserDriver browser = track(BrowserDriver.launch());
+        browser.open(guarded.url() + "/?topic=" + topic.name());
+        browser.waitFor("the refusal", "document.getElementById('subscribe-error').textContent.startsWith('401 ')", WAIT);
+        assertEquals("closed", browser.eval("document.getElementById('status').textContent"));
+
+        browser.fill("#subscribe-token", "s3cret-T0k");
+        subscribeThroughPage(browser, topic.name());
+        assertEquals("", browser.eval("document.getElementById('subscribe-error').textContent"));
+        final List<Sample> samples = SampleEvents.batch("token");
+        samples.forEach((sample) -> NodeEventSourceClientTest.publish(topic, sample, NO_RETRY));
+        assertRows(samples, awaitRows(browser, samples.size()), 0, "with the token from the field", browser);
+        browser.screenshot(screenshotPath("chromium-demo-page-token.png"));
+
+        final BrowserDriver fromQuery = track(BrowserDriver.launch());
+        fromQuery.open(guarded.url() + "/?topic=" + topic.name() + "&authorization=s3cret-T0k");
+        fromQuery.waitFor("the page to connect", "document.getElementById('status').textContent === 'open'", WAIT);
+        assertEquals(false, fromQuery.eval("window.location.search.includes('authorization')"),
+            "the token leaves the address bar");
+    }
+
+    private static void subscribeThroughPage(final BrowserDriver browser, final String topic)
     {
         browser.fill("#topic", topic);
-        browser.fill("#event-names", eventNames);
         browser.click("#connect");
         browser.waitFor("the page to connect to " + topic,
-            "document.getElementById('status').textContent === 'open' && " +
-            "window.__sseflow.instances.length > 0 && " +
-            "window.__sseflow.instances[window.__sseflow.instances.length - 1].url.endsWith('/events/" + topic + "')", WAIT);
+            "document.getElementById('status').textContent === 'open' && window.sseflowSubscription && " +
+            "window.sseflowSubscription.url.endsWith('/events/" + topic + "')", WAIT);
     }
 
     @SuppressWarnings("unchecked")

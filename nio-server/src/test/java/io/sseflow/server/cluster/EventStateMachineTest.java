@@ -198,6 +198,23 @@ class EventStateMachineTest
             "appended node=0 corr=1 topic=a seq=5 id=5 data=data: numbering starts again"), decisions);
     }
 
+    @Test
+    void shouldNumberAProbeInItsSessionAndDecideNothingElse()
+    {
+        final EventStateMachine machine = new EventStateMachine(4, 8);
+        final long session = 42;
+        final UnsafeBuffer probe = new UnsafeBuffer(new byte[ClusterRecord.HEADER_LENGTH]);
+        assertEquals(ClusterRecord.HEADER_LENGTH, ClusterRecord.putProbe(probe, 0, 1, 1));
+        assertEquals(ApplyOutcome.PROBE, machine.apply(probe, 0, probe.capacity(), session, listener));
+        assertEquals(ApplyOutcome.RESENT, machine.apply(probe, 0, probe.capacity(), session, listener));
+        assertEquals(ApplyOutcome.GAP, applyNumbered(machine, session, 3, "e3 before the probe 2"));
+        ClusterRecord.putProbe(probe, 0, 1, 2);
+        assertEquals(ApplyOutcome.PROBE, machine.apply(probe, 0, probe.capacity(), session, listener));
+        assertEquals(ApplyOutcome.APPENDED, applyNumbered(machine, session, 3, "e3"));
+        assertEquals(List.of("appended node=0 corr=3 topic=a seq=1 id=1 data=data: e3"), decisions);
+        assertEquals(1, machine.lastSeq());
+    }
+
     private ApplyOutcome applyNumbered(
         final EventStateMachine machine, final long session, final long ingressSeq, final String data)
     {

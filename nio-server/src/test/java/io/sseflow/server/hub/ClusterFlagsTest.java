@@ -167,6 +167,37 @@ class ClusterFlagsTest
     }
 
     @Test
+    void shouldRestoreAMemberOnlyWhenAskedWithRestore()
+    {
+        final String members = "127.0.0.1:9000,127.0.0.1:9010,127.0.0.1:9020";
+        assertFalse(HubOptions.parseSettings(new String[]{ "--data-dir", dir.toString(), "--cluster-members", members,
+            "--cluster-node", "1" }).cluster().restore());
+        assertTrue(HubOptions.parseSettings(new String[]{ "--data-dir", dir.toString(), "--cluster-members", members,
+            "--cluster-node", "1", "--restore" }).cluster().restore());
+        assertTrue(HubOptions.parseSettings(new String[]{ "--restore=true", "--data-dir", dir.toString(),
+            "--cluster-members", members, "--cluster-node", "1" }).cluster().restore());
+        assertFalse(HubOptions.parseSettings(new String[]{ "--data-dir", dir.toString(), "--cluster-members", members,
+            "--cluster-node", "1", "--restore=false" }).cluster().restore());
+        assertEquals("127.0.0.1:9000,127.0.0.1:9010,127.0.0.1:9020", HubOptions.parseSettings(new String[]{
+            "--data-dir", dir.toString(), "--cluster-members", members, "--cluster-node", "1" }).cluster().memberList());
+    }
+
+    @Test
+    void shouldRefuseRestoreWithoutAClusterToRestoreFrom()
+    {
+        assertRefused("--restore needs --data-dir DIR and --cluster-members host:port,... of several members: it " +
+            "copies a member's state from the cluster's leader", "--restore");
+        assertRefused("--restore needs --cluster-members of several members: it copies a member's state from the " +
+            "cluster's leader, and a single durable node has no other member", "--data-dir", dir.toString(),
+            "--restore");
+        assertRefused("--restore needs --cluster-members of several members: it copies a member's state from the " +
+            "cluster's leader, and a single durable node has no other member", "--data-dir", dir.toString(),
+            "--cluster-members", "127.0.0.1:9000", "--restore");
+        assertRefused("--restore stands alone, or takes =true or =false, got 'yes'", "--data-dir", dir.toString(),
+            "--restore=yes");
+    }
+
+    @Test
     void shouldRefuseBadSnapshotFlagsNamingTheFlag()
     {
         assertRefused("--snapshot-events needs --data-dir DIR: snapshots are of the log on disk; history in memory " +

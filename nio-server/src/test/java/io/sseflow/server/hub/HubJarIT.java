@@ -47,7 +47,7 @@ class HubJarIT
             assertEquals("42\n", curl("-s", "-X", "POST", "-d", "{\"n\":2}", url + "/events/demo?id=42"));
             assertEquals("43\n", curl("-s", "-X", "POST", "--data-binary", "x", url + "/events/demo"));
             assertEquals("404", curl("-s", "-o", "/dev/null", "-w", "%{http_code}", url + "/nope"));
-            assertTrue(curl("-s", url + "/").contains("new EventSource("));
+            assertTrue(curl("-s", url + "/").contains("<title>sseflow hub</title>"));
             final String metrics = curl("-s", url + "/metrics");
             assertTrue(metrics.contains("\nsseflow_events_published_total 3\n"), metrics);
 
@@ -64,6 +64,83 @@ class HubJarIT
         finally
         {
             ChildProcess.kill(hub);
+        }
+    }
+
+    @Test
+    void shouldTakeSettingsFromTheEnvironmentAndASecretFileAndPrintItsVersion() throws Exception
+    {
+        final java.nio.file.Path token = Files.createTempFile("sseflow-publish-token", "");
+        Files.writeString(token, "env-T0ken\n");
+        final List<String> command = new ArrayList<>(List.of(ChildProcess.javaBinary(), "-jar",
+            ChildProcess.hubJar().getPath()));
+        final ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
+        builder.environment().put("SSEFLOW_PORT", "0");
+        builder.environment().put("SSEFLOW_PUBLISH_TOKEN_FILE", token.toString());
+        final Process hub = builder.start();
+        try
+        {
+            final String url = ChildProcess.awaitListening(hub, null);
+            assertEquals("401", curl("-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", "-d", "x",
+                url + "/events/t"), "the token from the file is required");
+            assertEquals("1\n", curl("-s", "-X", "POST", "-H", "Authorization: Bearer env-T0ken", "-d", "x",
+                url + "/events/t"));
+            assertTrue(curl("-s", url + "/metrics").contains("\nsseflow_build_info{version=\""));
+        }
+        finally
+        {
+            ChildProcess.stop(hub, Duration.ofSeconds(15));
+            Files.deleteIfExists(token);
+        }
+
+        final Process version = new ProcessBuilder(ChildProcess.javaBinary(), "-jar", ChildProcess.hubJar().getPath(),
+            "--version").start();
+        final String printed = new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(version.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, version.exitValue());
+        try (java.util.jar.JarFile jar = new java.util.jar.JarFile(ChildProcess.hubJar()))
+        {
+            final String manifestVersion = jar.getManifest().getMainAttributes().getValue("Implementation-Version");
+            assertTrue(manifestVersion.matches("\\d+\\.\\d+\\.\\d+(-SNAPSHOT)?"), manifestVersion);
+            assertEquals("sseflow " + manifestVersion + "\n", printed);
+        }
+    }
+
+    @Test
+    void shouldLogOneJsonObjectPerLineWithTheRefusalSummaryAndTheShutdown() throws Exception
+    {
+        final File stderr = File.createTempFile("sseflow-json-log", ".err");
+        final Process hub = ChildProcess.startHubJar(List.of("-Dsseflow.hub.logSummaryMillis=300"),
+            ProcessBuilder.Redirect.to(stderr), "--port", "0", "--log-format", "json");
+        try
+        {
+            final int port = ChildProcess.port(ChildProcess.awaitListening(hub, stderr.toPath()));
+            try (Socket socket = new Socket("127.0.0.1", port))
+            {
+                socket.getOutputStream().write("BREW /events/t HTTP/1.1\r\nHost: x\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+                readUntil(socket.getInputStream(), "\r\n\r\n");
+            }
+            Await.condition(() -> read(stderr).contains("refused 1 in the last"), "the refusal summary",
+                Await.DEFAULT_TIMEOUT);
+            assertTrue(ChildProcess.stop(hub, Duration.ofSeconds(15)), "hub stops on SIGTERM");
+            final List<String> lines = Files.readAllLines(stderr.toPath(), StandardCharsets.UTF_8);
+            for (final String line : lines)
+            {
+                assertTrue(line.matches("\\{\"time\":\"[0-9T:.Z-]+\",\"level\":\"(INFO|WARNING)\"," +
+                    "\"logger\":\"io\\.sseflow\\.hub\",\"message\":\".*\"\\}"), line);
+            }
+            assertTrue(lines.get(0).contains("\"message\":\"sseflow history budget "), lines.toString());
+            assertTrue(lines.stream().anyMatch((line) -> line.contains("\"level\":\"WARNING\"") &&
+                line.endsWith("s: 1 not_implemented\"}")), lines.toString());
+            assertTrue(lines.get(lines.size() - 2).contains("\"message\":\"sseflow: closing: "), lines.toString());
+            assertTrue(lines.get(lines.size() - 1).matches(".*\"message\":\"sseflow: closed in \\d+ ms\"}"),
+                lines.toString());
+        }
+        finally
+        {
+            ChildProcess.kill(hub);
+            Files.deleteIfExists(stderr.toPath());
         }
     }
 
@@ -172,4 +249,16 @@ class HubJarIT
         }
     }
 
+
+    private static String read(final File file)
+    {
+        try
+        {
+            return Files.readString(file.toPath(), StandardCharsets.UTF_8);
+        }
+        catch (final IOException ex)
+        {
+            throw new java.io.UncheckedIOException(ex);
+        }
+    }
 }

@@ -21,6 +21,7 @@ final class HubNode implements AutoCloseable
 {
     private final List<String> arguments;
     private final File stderr;
+    private List<String> launcher = List.of();
     private Process process;
     private int port;
 
@@ -28,6 +29,18 @@ final class HubNode implements AutoCloseable
     {
         this.stderr = stderr;
         this.arguments = List.of(arguments);
+    }
+
+    /**
+     * Run the jar behind this command (such as {@code setpriv --regid G --clear-groups}).
+     *
+     * @param launcher the command and its arguments.
+     * @return this.
+     */
+    HubNode launchedWith(final String... launcher)
+    {
+        this.launcher = List.of(launcher);
+        return this;
     }
 
     /**
@@ -41,7 +54,7 @@ final class HubNode implements AutoCloseable
         jvm.add("-Xmx256m");
         jvm.add("-XX:+UseSerialGC");
         process = ChildProcess.startHubJar(
-            jvm, ProcessBuilder.Redirect.appendTo(stderr), arguments.toArray(new String[0]));
+            launcher, jvm, ProcessBuilder.Redirect.appendTo(stderr), arguments.toArray(new String[0]));
         port = ChildProcess.port(ChildProcess.awaitListening(process, stderr.toPath()));
         return this;
     }

@@ -3,6 +3,7 @@ package io.sseflow.server.hub;
 import io.sseflow.server.support.Await;
 import io.sseflow.server.support.ChildProcess;
 import io.sseflow.server.support.ControlProbe;
+import io.sseflow.server.support.CpuSplit;
 import io.sseflow.server.support.KernelQueues;
 import io.sseflow.server.support.RawHttp;
 import org.junit.jupiter.api.Test;
@@ -34,6 +35,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * drain timeout (30 s) has passed, freeing the queues, and the {@link ControlProbe} beside them must stay unaffected.
  * The host's TCP memory ({@code /proc/net/sockstat}, both ends of every loopback connection) is printed too.
  * <p>
+ * The issue's target for everyone else is "within 2× of the quiet figure". The hub runs on half the CPUs and this
+ * JVM (the readers and the probe) on the other half ({@link CpuSplit}), as an attacker on another machine would be,
+ * and the quiet figure is taken by a probe on the same hub for {@code QUIET_MILLIS} before the attack; the test
+ * prints both and their ratio. It asserts the issue's hard bound (under 1 s); the ratio is a measured figure (the
+ * README's), not an assertion: a timed assertion of a few milliseconds would fail on a busy CI machine.
+ * <p>
  * {@code mvn -B -o -pl nio-server -am verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false
  * -Dit.test=ReplayFloodIT} ({@code -Dsseflow.it.replayReaders=N} for another number of readers; the bound scales).
  */
@@ -45,6 +52,7 @@ class ReplayFloodIT
     private static final int DATA_BYTES = 60_000;
     private static final long SEND_QUEUE_LIMIT = (256L << 20) * READERS / 1000;
     private static final long SAMPLE_MILLIS = 50;
+    private static final long QUIET_MILLIS = 5_000;
 
     private long peakSendQueue;
     private long peakHostTcp;
@@ -54,7 +62,8 @@ class ReplayFloodIT
     {
         assumeTrue(KernelQueues.readable(), "needs Linux /proc/net/tcp and /proc/net/sockstat");
         final Path stderr = Files.createTempFile("sseflow-replay-flood", ".err");
-        final Process hub = ChildProcess.startHubJar(
+        final CpuSplit cpus = CpuSplit.pinTestToLowerHalf();
+        final Process hub = ChildProcess.startHubJar(cpus.hubCommandPrefix(),
             List.of("-Xmx128m", "-XX:MaxDirectMemorySize=256m"), ProcessBuilder.Redirect.to(stderr.toFile()),
             "--port", "0");
         final List<SocketChannel> readers = new ArrayList<>();
@@ -68,6 +77,12 @@ class ReplayFloodIT
             }
             final long hostBefore = KernelQueues.hostTcpMemoryBytes();
             final long queueBefore = KernelQueues.sendQueueBytes(port);
+
+            final ControlProbe quietProbe = ControlProbe.start(port, 60_000);
+            Await.pause(QUIET_MILLIS);
+            quietProbe.close();
+            final ControlProbe.Figures quiet = quietProbe.assertUnaffected(1_000, "quiet");
+            System.out.println("ReplayFloodIT: quiet, " + cpus.describe() + ": " + quiet);
 
             final ControlProbe probe = ControlProbe.start(port, 180_000);
             final byte[] replay = "GET /events/archive HTTP/1.1\r\nHost: x\r\nLast-Event-ID: 0\r\n\r\n"
@@ -108,6 +123,9 @@ class ReplayFloodIT
                 mib(queueAfter), mib(hostBefore), mib(hostStalled), mib(hostAfter), connectedMs, droppedMs);
             final ControlProbe.Figures figures = probe.assertUnaffected(1_000, READERS + " stalled replays");
             System.out.println("ReplayFloodIT: " + figures);
+            System.out.printf("ReplayFloodIT: against the quiet figure (%s): worst delivery %.1fx, worst /healthz " +
+                    "%.1fx%n", cpus.describe(), figures.worstDeliveryMillis() / quiet.worstDeliveryMillis(),
+                figures.worstHealthMillis() / quiet.worstHealthMillis());
 
             assertTrue(queueStalled <= SEND_QUEUE_LIMIT,
                 "hub send queues " + queueStalled + " B, over " + SEND_QUEUE_LIMIT + " B for " + READERS + " readers");
@@ -122,6 +140,7 @@ class ReplayFloodIT
                 reader.close();
             }
             ChildProcess.stop(hub, Duration.ofSeconds(10));
+            cpus.close();
             Files.deleteIfExists(stderr);
         }
     }

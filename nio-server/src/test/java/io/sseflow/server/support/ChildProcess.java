@@ -64,7 +64,25 @@ public final class ChildProcess
     public static Process startHubJar(
         final List<String> jvmOptions, final ProcessBuilder.Redirect stderr, final String... arguments) throws IOException
     {
-        final List<String> command = new ArrayList<>();
+        return startHubJar(List.of(), jvmOptions, stderr, arguments);
+    }
+
+    /**
+     * Start the hub jar behind a command prefix (e.g. {@code taskset -c 1}, see {@link CpuSplit}, or
+     * {@code setpriv --regid G --clear-groups} for a test that tells its packets apart by group).
+     *
+     * @param prefix     words before {@code java}.
+     * @param jvmOptions options for the hub's JVM.
+     * @param stderr     where its standard error goes.
+     * @param arguments  the hub's arguments.
+     * @return the process.
+     * @throws IOException when it cannot be started.
+     */
+    public static Process startHubJar(
+        final List<String> prefix, final List<String> jvmOptions, final ProcessBuilder.Redirect stderr,
+        final String... arguments) throws IOException
+    {
+        final List<String> command = new ArrayList<>(prefix);
         command.add(javaBinary());
         command.addAll(jvmOptions);
         command.add("-jar");

@@ -153,6 +153,11 @@ class ClusterFlagsTest
             "--min-free-disk-bytes", "16777216" }).cluster();
         assertEquals(16L * 1024 * 1024, small.minFreeDiskBytes());
         assertEquals(8L * 1024 * 1024, small.archiveLowStorageThreshold());
+
+        final ClusterSettings fromEnvironment = HubOptions.parseSettings(ConfigSources.resolve(
+            new String[]{ "--data-dir", dir.toString() }, java.util.Map.of("SSEFLOW_MIN_FREE_DISK_BYTES", "33554432"))
+            .settings()).cluster();
+        assertEquals(32L * 1024 * 1024, fromEnvironment.minFreeDiskBytes());
     }
 
     @Test

@@ -143,7 +143,22 @@ public enum ServerCounter
         17,
         "sseflow_mercure_last_event_id_alias_total",
         "Mercure subscriptions resumed from the lastEventId query parameter (lastEventID's polyfill spelling).",
-        Type.COUNTER);
+        Type.COUNTER),
+
+    /**
+     * Direct memory the topics' retained history holds (frames and index), within {@code --history-total-bytes}.
+     */
+    HISTORY_BYTES(18, "sseflow_history_bytes",
+        "Direct memory the topics' retained history holds (frames and index), within --history-total-bytes.",
+        Type.GAUGE),
+
+    /**
+     * Direct memory the logs of streams of several topics or selectors hold, within
+     * {@code --stream-history-total-bytes}.
+     */
+    STREAM_LOG_BYTES(19, "sseflow_stream_log_bytes",
+        "Direct memory the logs of streams of several topics or selectors hold, within --stream-history-total-bytes.",
+        Type.GAUGE);
 
     /**
      * How Prometheus treats a value.

@@ -53,6 +53,10 @@ class MetricsTest
                 "sseflow_connections 2\n"), body);
             assertMetric(body, "sseflow_subscribers", 1);
             assertMetric(body, "sseflow_topics", 1);
+            final long historyBytes = io.sseflow.server.agent.AgentInternals.historyBudget(server).used();
+            assertTrue(historyBytes > 0, "history held");
+            assertMetric(body, "sseflow_history_bytes", historyBytes);
+            assertMetric(body, "sseflow_stream_log_bytes", 0);
             assertMetric(body, "sseflow_connections_accepted_total", 5);
             assertMetric(body, "sseflow_events_published_total", 5);
             assertMetric(body, "sseflow_frames_delivered_total", 12);

@@ -38,7 +38,12 @@ final class ProcessMetrics
     private final BufferPoolMXBean direct = directPool();
     private final List<GarbageCollectorMXBean> collectors = ManagementFactory.getGarbageCollectorMXBeans();
     private final byte[][] collectorLines;
-    private final FileChannel statm = open(Path.of("/proc/self/statm"));
+    /**
+     * One per JVM, never closed: every server of the process reads it with a positional read, which channels allow
+     * from several threads at once (a channel per server would be a file descriptor each, left open).
+     */
+    private static final FileChannel STATM = open(Path.of("/proc/self/statm"));
+
     private final ByteBuffer statmBuffer = ByteBuffer.allocateDirect(256);
     private final long startTimeMillis = ManagementFactory.getRuntimeMXBean().getStartTime();
     private final Runtime runtime = Runtime.getRuntime();
@@ -130,6 +135,7 @@ final class ProcessMetrics
 
     private long residentPages()
     {
+        final FileChannel statm = STATM;
         if (null == statm)
         {
             return -1;

@@ -230,9 +230,11 @@ final class RequestRouter
             case METRICS:
             {
                 metrics.set(ServerCounter.TOPICS, topics.count());
+                metrics.set(ServerCounter.HISTORY_BYTES, topics.historyBudget().used());
+                metrics.set(ServerCounter.STREAM_LOG_BYTES, topics.streams().logs().budget().used());
                 int bodyLength = metrics.renderPrometheus(metricsBuffer, 0);
-                bodyLength += sequencer.renderMetrics(metricsBuffer, bodyLength);
                 bodyLength += processMetrics.render(metricsBuffer, bodyLength);
+                bodyLength += sequencer.renderMetrics(metricsBuffer, bodyLength);
                 respond(connection, 200, ResponseHeaders.TEXT_METRICS, metricsBuffer, bodyLength);
                 break;
             }

@@ -13,7 +13,8 @@ enum ClusterMetrics
     /**
      * The member's role in the consensus module: 0 follower, 1 candidate, 2 leader (2 on a single durable node).
      */
-    ROLE("sseflow_cluster_role", "Role of this cluster member: 0 follower, 1 candidate, 2 leader.", "gauge"),
+    ROLE("sseflow_cluster_role", "Deprecated (use sseflow_cluster_member_role): role of this cluster member, " +
+        "0 follower, 1 candidate, 2 leader.", "gauge"),
 
     /**
      * Log position a majority has, as this member knows it.
@@ -37,7 +38,8 @@ enum ClusterMetrics
      */
     SECONDS_SINCE_SNAPSHOT(
         "sseflow_cluster_seconds_since_snapshot",
-        "Seconds since this member wrote a snapshot, or loaded one at start; -1 when none.",
+        "Deprecated (use sseflow_cluster_last_snapshot_timestamp_seconds): seconds since this member wrote a " +
+        "snapshot, or loaded one at start; -1 when none.",
         "gauge"),
 
     /**
@@ -67,14 +69,29 @@ enum ClusterMetrics
 
     private static final int MAX_LONG_DIGITS = 20;
     private static final ClusterMetrics[] VALUES = values();
+    private static final String ROLE_NAME = "sseflow_cluster_member_role";
+    private static final byte[] ROLE_PREAMBLE = ascii("# HELP " + ROLE_NAME + " Role of this cluster member: 1 for " +
+        "the role it has, 0 for the others (a single durable node leads).\n# TYPE " + ROLE_NAME + " gauge\n");
+    private static final byte[][] ROLE_LINES = {
+        ascii(ROLE_NAME + "{role=\"follower\"} "),
+        ascii(ROLE_NAME + "{role=\"candidate\"} "),
+        ascii(ROLE_NAME + "{role=\"leader\"} ")};
+    private static final String SNAPSHOT_TIME_NAME = "sseflow_cluster_last_snapshot_timestamp_seconds";
+    private static final byte[] SNAPSHOT_TIME_PREAMBLE = ascii("# HELP " + SNAPSHOT_TIME_NAME + " When this member " +
+        "last wrote a snapshot, or loaded one at start, in seconds since the Unix epoch; absent before the first.\n" +
+        "# TYPE " + SNAPSHOT_TIME_NAME + " gauge\n" + SNAPSHOT_TIME_NAME + " ");
     private static final int MAX_LENGTH;
 
     static
     {
-        int length = 0;
+        int length = ROLE_PREAMBLE.length + SNAPSHOT_TIME_PREAMBLE.length + MAX_LONG_DIGITS + 1;
         for (final ClusterMetrics metric : VALUES)
         {
             length += metric.preamble.length + MAX_LONG_DIGITS + 1;
+        }
+        for (final byte[] line : ROLE_LINES)
+        {
+            length += line.length + 2;
         }
         MAX_LENGTH = length;
     }
@@ -108,13 +125,30 @@ enum ClusterMetrics
         final long ingressBackPressured)
     {
         int position = offset;
-        position += ROLE.put(buffer, position, node.roleCode());
+        final long role = node.roleCode();
+        position += ROLE.put(buffer, position, role);
+        buffer.putBytes(position, ROLE_PREAMBLE);
+        position += ROLE_PREAMBLE.length;
+        for (int i = 0; i < ROLE_LINES.length; i++)
+        {
+            buffer.putBytes(position, ROLE_LINES[i]);
+            position += ROLE_LINES[i].length;
+            buffer.putByte(position++, (byte)(i == role ? '1' : '0'));
+            buffer.putByte(position++, (byte)'\n');
+        }
         position += COMMIT_POSITION.put(buffer, position, node.commitPosition());
         position += APPLIED_SEQ.put(buffer, position, service.appliedSeq());
         position += SNAPSHOTS.put(buffer, position, service.snapshotsTaken());
         final long snapshotAtMs = service.lastSnapshotAtMs();
         position += SECONDS_SINCE_SNAPSHOT.put(buffer, position,
             0 == snapshotAtMs ? -1 : (System.currentTimeMillis() - snapshotAtMs) / 1000);
+        if (0 != snapshotAtMs)
+        {
+            buffer.putBytes(position, SNAPSHOT_TIME_PREAMBLE);
+            position += SNAPSHOT_TIME_PREAMBLE.length;
+            position += buffer.putLongAscii(position, snapshotAtMs / 1000);
+            buffer.putByte(position++, (byte)'\n');
+        }
         position += INGRESS_BACK_PRESSURED.put(buffer, position, ingressBackPressured);
         position += DISK_FREE_BYTES.put(buffer, position, node.diskFreeBytes());
         position += DISK_MIN_FREE_BYTES.put(buffer, position, node.settings().minFreeDiskBytes());
@@ -134,5 +168,10 @@ enum ClusterMetrics
         position += buffer.putLongAscii(position, value);
         buffer.putByte(position++, (byte)'\n');
         return position - offset;
+    }
+
+    private static byte[] ascii(final String text)
+    {
+        return text.getBytes(StandardCharsets.US_ASCII);
     }
 }

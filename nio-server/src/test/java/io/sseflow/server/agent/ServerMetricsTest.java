@@ -84,6 +84,12 @@ class ServerMetricsTest
             # HELP sseflow_mercure_last_event_id_alias_total Mercure subscriptions resumed from the lastEventId query parameter (lastEventID's polyfill spelling).
             # TYPE sseflow_mercure_last_event_id_alias_total counter
             sseflow_mercure_last_event_id_alias_total 117
+            # HELP sseflow_history_bytes Direct memory the topics' retained history holds (frames and index), within --history-total-bytes.
+            # TYPE sseflow_history_bytes gauge
+            sseflow_history_bytes 118
+            # HELP sseflow_stream_log_bytes Direct memory the logs of streams of several topics or selectors hold, within --stream-history-total-bytes.
+            # TYPE sseflow_stream_log_bytes gauge
+            sseflow_stream_log_bytes 119
             # HELP sseflow_requests_refused_total Requests and connections refused, by reason.
             # TYPE sseflow_requests_refused_total counter
             sseflow_requests_refused_total{reason="bad_request"} 1

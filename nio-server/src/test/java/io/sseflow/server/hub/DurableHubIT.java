@@ -48,6 +48,11 @@ class DurableHubIT
         node = new HubNode(stderr, "--port", "0", "--data-dir", dataDir.getPath()).start().awaitReady(READY);
         final String metrics = RawHttp.metrics(node.port());
         assertTrue(metrics.contains("\nsseflow_cluster_role 2\n"), metrics);
+        assertTrue(metrics.contains("\n# TYPE sseflow_cluster_member_role gauge\n" +
+            "sseflow_cluster_member_role{role=\"follower\"} 0\nsseflow_cluster_member_role{role=\"candidate\"} 0\n" +
+            "sseflow_cluster_member_role{role=\"leader\"} 1\n"), metrics);
+        assertEquals(metrics.contains("\nsseflow_cluster_seconds_since_snapshot -1\n"),
+            !metrics.contains("\nsseflow_cluster_last_snapshot_timestamp_seconds "), "a timestamp only after a snapshot");
 
         try (RawSseClient live = RawSseClient.get(node.port(), "/events/orders"))
         {

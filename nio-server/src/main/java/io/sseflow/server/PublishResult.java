@@ -43,6 +43,13 @@ public enum PublishResult
     NO_LEADER,
 
     /**
+     * A durable sequencer's disk has too little free space left to store more events
+     * ({@link io.sseflow.server.sequencer.EventSequencer#lowStorageReason()} says how little). Nothing was published;
+     * try again once space is freed. Over HTTP: {@code 507} with the reason.
+     */
+    INSUFFICIENT_STORAGE,
+
+    /**
      * Never answered to {@link Topic#publish}: a sequencer's answer for a record it took but did not append because
      * its explicit id is retained by some of its topics and not by the others, or as different events, or as an event
      * of the other kind (public, private) named by the same id ({@link

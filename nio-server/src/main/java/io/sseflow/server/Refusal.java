@@ -227,7 +227,15 @@ public enum Refusal
     /**
      * An {@code Idempotency-Key} header that is empty, too long, not visible ASCII, or given twice (400).
      */
-    BAD_IDEMPOTENCY_KEY(400, "bad_idempotency_key", io.sseflow.server.http.IdempotencyKey.RULE, null);
+    BAD_IDEMPOTENCY_KEY(400, "bad_idempotency_key", io.sseflow.server.http.IdempotencyKey.RULE, null),
+
+    /**
+     * A durable node's data dir has less free space than {@code --min-free-disk-bytes}: 507 with the free and the
+     * needed bytes as the reason; nothing was published. Subscribers are served as before, and publishes are taken
+     * again once space is freed.
+     */
+    INSUFFICIENT_STORAGE(507, "insufficient_storage", "insufficient storage: publishes are refused until disk space " +
+        "is freed", null);
 
     static final Refusal[] VALUES = values();
 

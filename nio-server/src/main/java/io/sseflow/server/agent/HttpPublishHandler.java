@@ -195,6 +195,10 @@ final class HttpPublishHandler
                 writer.sendError(connection, Refusal.NO_LEADER);
                 break;
 
+            case INSUFFICIENT_STORAGE:
+                writer.sendError(connection, Refusal.INSUFFICIENT_STORAGE, lowStorageReason(sequencer));
+                break;
+
             case TOPIC_LIMIT:
                 writer.sendError(connection, Refusal.TOPIC_LIMIT);
                 break;
@@ -379,6 +383,19 @@ final class HttpPublishHandler
         }
         sequencer.commit(claim);
         return PublishResult.OK;
+    }
+
+    /**
+     * The reason to answer a publish refused {@link PublishResult#INSUFFICIENT_STORAGE} with: the sequencer's, naming
+     * the free and the needed bytes, or the refusal's own when space came back meanwhile.
+     *
+     * @param sequencer that refused.
+     * @return the reason.
+     */
+    static String lowStorageReason(final EventSequencer sequencer)
+    {
+        final String reason = sequencer.lowStorageReason();
+        return null == reason ? Refusal.INSUFFICIENT_STORAGE.message() : reason;
     }
 
     /**

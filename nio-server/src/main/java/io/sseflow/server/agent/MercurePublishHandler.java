@@ -162,6 +162,11 @@ final class MercurePublishHandler
                 writer.sendError(connection, Refusal.NO_LEADER);
                 break;
 
+            case INSUFFICIENT_STORAGE:
+                unpinAll();
+                writer.sendError(connection, Refusal.INSUFFICIENT_STORAGE, HttpPublishHandler.lowStorageReason(sequencer));
+                break;
+
             case TOPIC_LIMIT:
                 unpinAll();
                 writer.sendError(connection, Refusal.TOPIC_LIMIT);

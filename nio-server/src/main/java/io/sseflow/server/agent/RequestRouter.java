@@ -35,6 +35,7 @@ final class RequestRouter
     private static final String MERCURE_PATH = "/.well-known/mercure";
     private static final String TOPIC_NAME_REASON = "topic name must match [A-Za-z0-9._-]{1,128}, not . or ..";
     private static final UnsafeBuffer OK_BODY = new UnsafeBuffer(HttpResponses.ascii("ok\n"));
+    private static final int MAX_NOT_READY_REASON = 1024;
     private static final UnsafeBuffer NOT_READY_BODY = new UnsafeBuffer(HttpResponses.ascii("not ready: shutting down\n"));
     private static final UnsafeBuffer NO_LEADER_BODY = new UnsafeBuffer(HttpResponses.ascii("not ready: no leader\n"));
 
@@ -251,6 +252,10 @@ final class RequestRouter
                 {
                     respond(connection, 503, ResponseHeaders.TEXT_PLAIN, NO_LEADER_BODY, NO_LEADER_BODY.capacity());
                 }
+                else if (null != sequencer.lowStorageReason())
+                {
+                    respondNotReady(connection, sequencer.lowStorageReason());
+                }
                 else
                 {
                     respond(connection, 200, ResponseHeaders.TEXT_PLAIN, OK_BODY, OK_BODY.capacity());
@@ -320,6 +325,19 @@ final class RequestRouter
             responses.putHead(out, 0, status, contentType, bodyLength, ResponseWriter.persistence(connection)) :
             responses.putResponse(out, 0, status, contentType, body, 0, bodyLength, ResponseWriter.persistence(connection));
         writer.send(connection, length, connection.keepAlive);
+    }
+
+    /**
+     * {@code 503} with {@code not ready: REASON} (at most {@link #MAX_NOT_READY_REASON} characters of it), written
+     * through the metrics buffer without allocating.
+     */
+    private void respondNotReady(final Connection connection, final String reason)
+    {
+        final UnsafeBuffer body = metricsBuffer;
+        int length = body.putStringWithoutLengthAscii(0, "not ready: ");
+        length += body.putStringWithoutLengthAscii(length, reason, 0, MAX_NOT_READY_REASON);
+        body.putByte(length++, (byte)'\n');
+        respond(connection, 503, ResponseHeaders.TEXT_PLAIN, body, length);
     }
 
     private void routeQueryStream(

@@ -205,6 +205,10 @@ public final class ClusterEventSequencer implements EventSequencer
         {
             return PublishResult.NO_LEADER;
         }
+        if (null != node.lowDiskReason())
+        {
+            return PublishResult.INSUFFICIENT_STORAGE;
+        }
         if (length > maxRecordLength)
         {
             return PublishResult.TOO_LARGE;
@@ -332,6 +336,17 @@ public final class ClusterEventSequencer implements EventSequencer
     {
         return caughtUp && answering && !closed && !memberStopped && !noLeader && isConnected() &&
             node.isElectionClosed();
+    }
+
+    /**
+     * Why publishes are refused: the data dir's file system has less than {@link ClusterSettings#minFreeDiskBytes()}
+     * free ({@link ClusterNode#lowDiskReason()}).
+     *
+     * @return the reason, naming the free and the needed bytes, or null when there is enough space.
+     */
+    public String lowStorageReason()
+    {
+        return node.lowDiskReason();
     }
 
     /**

@@ -48,7 +48,24 @@ enum ClusterMetrics
     INGRESS_BACK_PRESSURED(
         "sseflow_cluster_ingress_back_pressured_total",
         "Offers to the cluster ingress refused by back pressure (they are offered again).",
-        "counter");
+        "counter"),
+
+    /**
+     * Bytes usable on the data dir's file system, as the disk watch last read them.
+     */
+    DISK_FREE_BYTES(
+        "sseflow_cluster_disk_free_bytes",
+        "Bytes free on the data dir's file system, read every 100 ms; below sseflow_cluster_disk_min_free_bytes " +
+        "publishes are refused (507).",
+        "gauge"),
+
+    /**
+     * The free space below which publishes are refused ({@code --min-free-disk-bytes}).
+     */
+    DISK_MIN_FREE_BYTES(
+        "sseflow_cluster_disk_min_free_bytes",
+        "Free bytes the data dir's file system must keep for publishes to be taken (--min-free-disk-bytes).",
+        "gauge");
 
     private static final int MAX_LONG_DIGITS = 20;
     private static final ClusterMetrics[] VALUES = values();
@@ -133,6 +150,8 @@ enum ClusterMetrics
             buffer.putByte(position++, (byte)'\n');
         }
         position += INGRESS_BACK_PRESSURED.put(buffer, position, ingressBackPressured);
+        position += DISK_FREE_BYTES.put(buffer, position, node.diskFreeBytes());
+        position += DISK_MIN_FREE_BYTES.put(buffer, position, node.settings().minFreeDiskBytes());
         return position - offset;
     }
 

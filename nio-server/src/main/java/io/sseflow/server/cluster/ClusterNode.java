@@ -54,6 +54,13 @@ import java.util.function.Supplier;
  * A {@link MemberWatch} hears every component's errors and termination hooks and watches their agent threads,
  * Aeron clients and duty cycles, and tells a {@link MemberStopListener} once if the member stops by itself (never
  * after {@link #close()} began).
+ * <p>
+ * Disk: a {@link DiskWatch} tells whether the data dir's file system keeps {@link ClusterSettings#minFreeDiskBytes()}
+ * free ({@link #lowDiskReason()}); the archive refuses to start a recording below half of it, its own threshold. A
+ * node that has no more than that free does not start: the listener is told it stopped (Aeron would create its mark
+ * files on the full disk first, and a memory-mapped write there kills the JVM). A node whose archive will not start
+ * because a recording ends in a fragment cut short (a full disk or a crash mid-write) is repaired once, with Aeron's
+ * own verification ({@link ArchiveRepair}), and started again.
  */
 public final class ClusterNode implements AutoCloseable
 {
@@ -136,9 +143,12 @@ public final class ClusterNode implements AutoCloseable
     private volatile ConsensusModule consensusModule;
     private volatile ClusteredServiceContainer container;
     private boolean closed;
+    private final DiskWatch diskWatch;
 
-    private ClusterNode(final ClusterSettings settings, final FileChannel lockChannel, final MemberWatch watch)
+    private ClusterNode(
+        final ClusterSettings settings, final FileChannel lockChannel, final MemberWatch watch, final DiskWatch diskWatch)
     {
+        this.diskWatch = diskWatch;
         this.settings = settings;
         this.lockChannel = lockChannel;
         this.watch = watch;
@@ -194,7 +204,19 @@ public final class ClusterNode implements AutoCloseable
         final MemberWatch.Heartbeat consensusHeartbeat = watch.heartbeat(MemberWatch.Component.CONSENSUS_MODULE);
         final long deadline = System.currentTimeMillis() + MARK_FILE_WAIT_MS;
         final FileChannel lockChannel = lockDataDir(settings, out);
-        final ClusterNode node = new ClusterNode(settings, lockChannel, watch);
+        final DiskWatch diskWatch = DiskWatch.of(settings, settings.dataDir(), out);
+        final long usable = diskWatch.usableBytesNow();
+        if (usable <= settings.archiveLowStorageThreshold())
+        {
+            final String reason = "cluster node " + settings.nodeIndex() + " stopped: too little free space under " +
+                settings.dataDir() + " to start (low storage threshold=" + settings.archiveLowStorageThreshold() +
+                " <= usableSpace=" + usable + ": Aeron's archive needs more than half of --min-free-disk-bytes); " +
+                "free space, then start it again";
+            CloseHelper.quietClose(lockChannel);
+            stopListener.onMemberStopped(MemberStop.FAILED, reason);
+            throw new IllegalStateException(reason);
+        }
+        final ClusterNode node = new ClusterNode(settings, lockChannel, watch, diskWatch);
         try
         {
             removeStaleMarkFiles(settings, out);
@@ -239,6 +261,7 @@ public final class ClusterNode implements AutoCloseable
                     MemberIdentity.markMember(settings);
                 }
             }
+            diskWatch.start();
             return node;
         }
         catch (final RuntimeException | Error ex)
@@ -408,14 +431,30 @@ public final class ClusterNode implements AutoCloseable
             {
                 mediaDriver = MediaDriver.launch(driverContext(settings, errorHandler, watch));
             }
-            final Archive.Context archiveContext = archiveContext(
-                settings, new File(settings.dataDir(), "archive"), errorHandler, watch);
-            archive = Archive.launch(archiveContext
-                .mediaDriverAgentInvoker(mediaDriver.sharedAgentInvoker())
-                .aeronDirectoryName(mediaDriver.aeronDirectoryName())
-                .errorCounter(new AtomicCounter(
-                    mediaDriver.context().countersValuesBuffer(), SystemCounterDescriptor.ERRORS.id())));
+            final File archiveDir = new File(settings.dataDir(), "archive");
+            try
+            {
+                archive = launchArchive(errorHandler, archiveDir);
+            }
+            catch (final RuntimeException ex)
+            {
+                if (!ArchiveRepair.isIncompleteLastFragment(ex))
+                {
+                    throw ex;
+                }
+                ArchiveRepair.truncateIncompleteLastFragments(settings.nodeIndex(), archiveDir, ex, out);
+                archive = launchArchive(errorHandler, archiveDir);
+            }
         }, out, deadline);
+    }
+
+    private Archive launchArchive(final ErrorHandler errorHandler, final File archiveDir)
+    {
+        return Archive.launch(archiveContext(settings, archiveDir, errorHandler, watch)
+            .mediaDriverAgentInvoker(mediaDriver.sharedAgentInvoker())
+            .aeronDirectoryName(mediaDriver.aeronDirectoryName())
+            .errorCounter(new AtomicCounter(
+                mediaDriver.context().countersValuesBuffer(), SystemCounterDescriptor.ERRORS.id())));
     }
 
     private void startConsensus(
@@ -500,7 +539,8 @@ public final class ClusterNode implements AutoCloseable
         synchronized (lifecycle)
         {
             closed = true;
-            CloseHelper.closeAll(watch, peerClient, container, consensusModule, archive, mediaDriver, lockChannel);
+            CloseHelper.closeAll(
+                diskWatch, watch, peerClient, container, consensusModule, archive, mediaDriver, lockChannel);
         }
     }
 
@@ -510,9 +550,43 @@ public final class ClusterNode implements AutoCloseable
         synchronized (lifecycle)
         {
             closed = true;
-            CloseHelper.quietCloseAll(watch, peerClient, container, consensusModule, archive, mediaDriver,
+            CloseHelper.quietCloseAll(diskWatch, watch, peerClient, container, consensusModule, archive, mediaDriver,
                 lockChannel);
         }
+    }
+
+    /**
+     * Why new publishes must be refused now because the data dir's file system has less than
+     * {@link ClusterSettings#minFreeDiskBytes()} free, read at most {@link DiskWatch#POLL_MS} ago. Any thread.
+     *
+     * @return the reason (one ASCII line naming the free and the needed bytes), or null when there is enough space.
+     */
+    public String lowDiskReason()
+    {
+        return diskWatch.lowReason();
+    }
+
+    /**
+     * The bytes usable on the data dir's file system, as last read (at most {@link DiskWatch#POLL_MS} ago). Any
+     * thread.
+     *
+     * @return bytes, -1 before the first look.
+     */
+    public long diskFreeBytes()
+    {
+        return diskWatch.usableBytes();
+    }
+
+    /**
+     * Can Aeron's archive start a recording now (a snapshot), by the free space read now (a system call)? Below its
+     * threshold ({@link ClusterSettings#archiveLowStorageThreshold()}) it refuses, and the member would stop. Any
+     * thread.
+     *
+     * @return true when more than the threshold is free.
+     */
+    boolean canStartRecording()
+    {
+        return diskWatch.usableBytesNow() > settings.archiveLowStorageThreshold();
     }
 
     /**
@@ -697,6 +771,7 @@ public final class ClusterNode implements AutoCloseable
             .threadingMode(ArchiveThreadingMode.SHARED)
             .idleStrategySupplier(idleStrategies())
             .segmentFileLength(settings.archiveSegmentLength())
+            .lowStorageSpaceThreshold(settings.archiveLowStorageThreshold())
             .fileSyncLevel(fileSyncLevel(settings))
             .catalogFileSyncLevel(fileSyncLevel(settings))
             .threadFactory(watch.threadFactory(MemberWatch.Component.ARCHIVE))

@@ -56,6 +56,18 @@ public final class ClusterSettings
      */
     public static final int DEFAULT_ARCHIVE_SEGMENT_LENGTH = 16 * 1024 * 1024;
 
+    /**
+     * Default free space the data dir's file system must keep for publishes to be taken: 256 MiB, so that Aeron's
+     * own threshold, half of it, is Aeron's default (128 MiB).
+     */
+    public static final long DEFAULT_MIN_FREE_DISK_BYTES = 256L * 1024 * 1024;
+
+    /**
+     * Least {@link #minFreeDiskBytes(long)} allowed, 16 MiB: Aeron's threshold, half of it, must leave room for what a
+     * member writes when it starts (three mark files of about 1 MiB each, the catalog, a term of log) and more.
+     */
+    public static final long MIN_MIN_FREE_DISK_BYTES = 16L * ClusterNode.TERM_LENGTH;
+
     private final File dataDir;
     private final List<String> hosts;
     private final int[] basePorts;
@@ -68,6 +80,7 @@ public final class ClusterSettings
     private long catchUpLogBytes = DEFAULT_CATCH_UP_LOG_BYTES;
     private int archiveSegmentLength = DEFAULT_ARCHIVE_SEGMENT_LENGTH;
     private boolean fsync = true;
+    private long minFreeDiskBytes = DEFAULT_MIN_FREE_DISK_BYTES;
     private boolean restore;
 
     /**
@@ -260,6 +273,46 @@ public final class ClusterSettings
     {
         this.fsync = fsync;
         return this;
+    }
+
+    /**
+     * The free space the data dir's file system must keep: below it, this node refuses new publishes (an HTTP
+     * {@code 507}) and is not ready, while its subscribers are served as before; once space is freed it takes
+     * publishes again by itself. Aeron's archive gets half of it as its own low-storage threshold
+     * ({@link #archiveLowStorageThreshold()}), below which it refuses to start a recording (at start, after an
+     * election, for a snapshot) and the member stops (exit 70, then a supervisor's restarts fail the same way until
+     * space is freed): publishes are refused well before that.
+     *
+     * @param bytes at least {@link #MIN_MIN_FREE_DISK_BYTES}.
+     * @return this.
+     */
+    public ClusterSettings minFreeDiskBytes(final long bytes)
+    {
+        if (bytes < MIN_MIN_FREE_DISK_BYTES)
+        {
+            throw new IllegalArgumentException("min free disk bytes must be at least " + MIN_MIN_FREE_DISK_BYTES +
+                " (Aeron's threshold, half of it, must hold what a member writes at start): " + bytes);
+        }
+        this.minFreeDiskBytes = bytes;
+        return this;
+    }
+
+    /**
+     * @return the free space below which publishes are refused, in bytes.
+     */
+    public long minFreeDiskBytes()
+    {
+        return minFreeDiskBytes;
+    }
+
+    /**
+     * Aeron's archive low-storage threshold: half of {@link #minFreeDiskBytes()}.
+     *
+     * @return bytes.
+     */
+    public long archiveLowStorageThreshold()
+    {
+        return minFreeDiskBytes / 2;
     }
 
     /**

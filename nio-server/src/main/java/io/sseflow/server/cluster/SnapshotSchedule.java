@@ -7,7 +7,9 @@ import java.util.concurrent.TimeUnit;
  * {@link ClusterSettings#snapshotEveryEvents()} events applied, or {@link ClusterSettings#snapshotIntervalMs()}
  * after the last request when events were applied since or the log grew (the members' readiness probes, position
  * reports: without events their log would otherwise grow for ever, never purged). Every member then writes one. Checked at most every
- * {@link #CHECK_INTERVAL_NS} from the sequencer's poll, on the agent thread; followers leave it to the leader.
+ * {@link #CHECK_INTERVAL_NS} from the sequencer's poll, on the agent thread; followers leave it to the leader. A
+ * snapshot due while this node's disk has no more free space than Aeron's archive needs to start recording it
+ * ({@link ClusterNode#canStartRecording()}) is put off until it has: asked for, it would stop the member.
  */
 final class SnapshotSchedule
 {
@@ -56,7 +58,8 @@ final class SnapshotSchedule
         final long position = service.appliedPosition();
         final long since = applied - requestedSeq;
         final boolean grew = since > 0 || position != requestedPosition;
-        if ((since >= everyEvents || (grew && nowNs - requestedNs >= intervalNs)) && node.requestSnapshot())
+        if ((since >= everyEvents || (grew && nowNs - requestedNs >= intervalNs)) && node.canStartRecording() &&
+            node.requestSnapshot())
         {
             requestedSeq = applied;
             requestedPosition = position;

@@ -53,6 +53,7 @@ public final class HttpResponses
         status(503, "Service Unavailable");
         status(504, "Gateway Timeout");
         status(505, "HTTP Version Not Supported");
+        status(507, "Insufficient Storage");
     }
 
     private final byte[] corsHeaders;

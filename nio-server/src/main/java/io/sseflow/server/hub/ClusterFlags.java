@@ -13,8 +13,8 @@ import java.util.List;
 
 /**
  * The hub's durable and clustered flags, {@code --data-dir DIR}, {@code --cluster-members host:port,...},
- * {@code --cluster-node N}, {@code --snapshot-events N}, {@code --snapshot-interval-ms MS}, {@code --catch-up-log-bytes N} and
- * {@code --fsync true|false} and {@code --restore}, checked together once
+ * {@code --cluster-node N}, {@code --snapshot-events N}, {@code --snapshot-interval-ms MS}, {@code --catch-up-log-bytes N},
+ * {@code --fsync true|false}, {@code --min-free-disk-bytes N} and {@code --restore}, checked together once
  * every flag is read. {@code --data-dir} alone is a single durable
  * node: a one-member cluster on free loopback UDP ports; with {@code --cluster-members} (one list, the same on every
  * node) and {@code --cluster-node} (this node's 0-based index in it) the node is one member of that cluster. Either
@@ -30,6 +30,7 @@ final class ClusterFlags
     static final String SNAPSHOT_INTERVAL_MS = "--snapshot-interval-ms";
     static final String CATCH_UP_LOG_BYTES = "--catch-up-log-bytes";
     static final String FSYNC = "--fsync";
+    static final String MIN_FREE_DISK_BYTES = "--min-free-disk-bytes";
     static final String RESTORE = "--restore";
 
     /**
@@ -63,6 +64,7 @@ final class ClusterFlags
     private long snapshotIntervalMs = ClusterSettings.DEFAULT_SNAPSHOT_INTERVAL_MS;
     private long catchUpLogBytes = ClusterSettings.DEFAULT_CATCH_UP_LOG_BYTES;
     private boolean fsync = true;
+    private long minFreeDiskBytes = ClusterSettings.DEFAULT_MIN_FREE_DISK_BYTES;
     private boolean restore;
 
     /**
@@ -145,6 +147,18 @@ final class ClusterFlags
     }
 
     /**
+     * {@code --min-free-disk-bytes N}, already checked to be at least {@link ClusterSettings#MIN_MIN_FREE_DISK_BYTES}:
+     * below N free, publishes are refused ({@code 507}); Aeron's own threshold is N / 2.
+     *
+     * @param bytes the least free space with which publishes are taken.
+     */
+    void minFreeDiskBytes(final long bytes)
+    {
+        snapshotFlag = MIN_FREE_DISK_BYTES;
+        minFreeDiskBytes = bytes;
+    }
+
+    /**
      * {@code --restore}: copy this member's state from the cluster's leader into its empty data dir before it starts.
      *
      * @param restore whether to restore.
@@ -178,6 +192,11 @@ final class ClusterFlags
             {
                 throw new IllegalArgumentException(FSYNC + " needs " + DATA_DIR +
                     " DIR: it says how the log on disk is written; history in memory has none");
+            }
+            if (MIN_FREE_DISK_BYTES.equals(snapshotFlag))
+            {
+                throw new IllegalArgumentException(MIN_FREE_DISK_BYTES + " needs " + DATA_DIR +
+                    " DIR: it is the free space kept on the log's disk; history in memory has none");
             }
             if (null != snapshotFlag)
             {
@@ -235,6 +254,7 @@ final class ClusterFlags
         settings.snapshots(snapshotEvents, snapshotIntervalMs);
         settings.catchUpLogBytes(catchUpLogBytes);
         settings.fsync(fsync);
+        settings.minFreeDiskBytes(minFreeDiskBytes);
         if (restore && settings.memberCount() < 2)
         {
             throw new IllegalArgumentException(RESTORE + " needs " + MEMBERS + " of several members: it copies a " +

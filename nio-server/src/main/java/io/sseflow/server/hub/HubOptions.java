@@ -114,6 +114,13 @@ public final class HubOptions
         "                         a majority of members; false: once in their page cache, faster but it",
         "                         survives process crashes, not machine crashes (default true, needs",
         "                         --data-dir)",
+        "  --min-free-disk-bytes N",
+        "                         below N bytes free on the data dir's file system, publishes get 507",
+        "                         and /readyz 503 while subscribers are served; taken again once space",
+        "                         is freed. Aeron's own threshold is N/2: a node that starts with less,",
+        "                         or must start a recording below it, exits 70 (default " +
+            ClusterSettings.DEFAULT_MIN_FREE_DISK_BYTES + ",",
+        "                         at least " + ClusterSettings.MIN_MIN_FREE_DISK_BYTES + ", needs --data-dir)",
         "  --restore              replace this member's data: copy the latest snapshot and the log from",
         "                         the cluster's leader into its empty --data-dir, then start; the way",
         "                         back for a member whose disk was lost or replaced, or one the others",
@@ -319,6 +326,9 @@ public final class HubOptions
                 break;
             case ClusterFlags.FSYNC:
                 cluster.fsync(trueOrFalse(flag, value));
+                break;
+            case ClusterFlags.MIN_FREE_DISK_BYTES:
+                cluster.minFreeDiskBytes(longValue(flag, value, ClusterSettings.MIN_MIN_FREE_DISK_BYTES, 1L << 50));
                 break;
             case ClusterFlags.RESTORE:
                 cluster.restore(booleanValue(flag, value));

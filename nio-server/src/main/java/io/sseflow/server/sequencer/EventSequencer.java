@@ -122,6 +122,19 @@ public interface EventSequencer extends AutoCloseable
     }
 
     /**
+     * Why new publishes cannot be stored now, if they cannot: a durable sequencer whose disk has too little space
+     * left answers the reason, and then refuses claims with {@link PublishResult#INSUFFICIENT_STORAGE} and the
+     * server's {@code /readyz} answers {@code 503}, while subscribers are served as before (unlike {@link #isReady},
+     * this never holds or ends a stream). Any thread; must not allocate. The default can always store.
+     *
+     * @return one ASCII line, or null when publishes can be stored.
+     */
+    default String lowStorageReason()
+    {
+        return null;
+    }
+
+    /**
      * Can this node's log be behind an id a client saw elsewhere (on another node of a cluster, or on this one
      * before it restarted and while it replays)? Then a subscriber whose {@code Last-Event-ID} is not (yet) in the
      * topic's log and looks ahead of it is held until the log has it, instead of being given every retained event.

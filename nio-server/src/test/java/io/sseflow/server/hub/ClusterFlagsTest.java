@@ -143,6 +143,35 @@ class ClusterFlagsTest
     }
 
     @Test
+    void shouldKeepTwoHundredFiftySixMibFreeByDefaultWithAeronsThresholdAtHalf()
+    {
+        final ClusterSettings defaults = HubOptions.parseSettings(new String[]{ "--data-dir", dir.toString() }).cluster();
+        assertEquals(256L * 1024 * 1024, defaults.minFreeDiskBytes());
+        assertEquals(128L * 1024 * 1024, defaults.archiveLowStorageThreshold());
+
+        final ClusterSettings small = HubOptions.parseSettings(new String[]{ "--data-dir", dir.toString(),
+            "--min-free-disk-bytes", "16777216" }).cluster();
+        assertEquals(16L * 1024 * 1024, small.minFreeDiskBytes());
+        assertEquals(8L * 1024 * 1024, small.archiveLowStorageThreshold());
+
+        final ClusterSettings fromEnvironment = HubOptions.parseSettings(ConfigSources.resolve(
+            new String[]{ "--data-dir", dir.toString() }, java.util.Map.of("SSEFLOW_MIN_FREE_DISK_BYTES", "33554432"))
+            .settings()).cluster();
+        assertEquals(32L * 1024 * 1024, fromEnvironment.minFreeDiskBytes());
+    }
+
+    @Test
+    void shouldRefuseABadMinFreeDiskFlagNamingIt()
+    {
+        assertRefused("--min-free-disk-bytes needs --data-dir DIR: it is the free space kept on the log's disk; " +
+            "history in memory has none", "--min-free-disk-bytes", "300000000");
+        assertRefused("--min-free-disk-bytes must be between 16777216 and 1125899906842624, got 16777215",
+            "--data-dir", dir.toString(), "--min-free-disk-bytes", "16777215");
+        assertRefused("--min-free-disk-bytes needs a whole number, got '1G'",
+            "--data-dir", dir.toString(), "--min-free-disk-bytes", "1G");
+    }
+
+    @Test
     void shouldRestoreAMemberOnlyWhenAskedWithRestore()
     {
         final String members = "127.0.0.1:9000,127.0.0.1:9010,127.0.0.1:9020";

@@ -44,7 +44,9 @@ final class HubNode implements AutoCloseable
     }
 
     /**
-     * Start the process and read its start-up line.
+     * Start the process; its start-up line is read when its port is first needed, so that the members of a new
+     * cluster started in a loop all start at once (a member that starts after the others have elected and written to
+     * their log is refused as one that may have lost its disk).
      *
      * @return this.
      */
@@ -53,9 +55,9 @@ final class HubNode implements AutoCloseable
         final List<String> jvm = new ArrayList<>();
         jvm.add("-Xmx256m");
         jvm.add("-XX:+UseSerialGC");
+        port = 0;
         process = ChildProcess.startHubJar(
             launcher, jvm, ProcessBuilder.Redirect.appendTo(stderr), arguments.toArray(new String[0]));
-        port = ChildProcess.port(ChildProcess.awaitListening(process, stderr.toPath()));
         return this;
     }
 
@@ -66,7 +68,7 @@ final class HubNode implements AutoCloseable
      */
     HubNode awaitReady(final Duration timeout)
     {
-        Await.condition(this::isReady, "node on port " + port + " ready (stderr: " + stderr + ")", timeout);
+        Await.condition(this::isReady, "node on port " + port() + " ready (stderr: " + stderr + ")", timeout);
         return this;
     }
 
@@ -74,7 +76,7 @@ final class HubNode implements AutoCloseable
     {
         try
         {
-            return RawHttp.status(RawHttp.get(port, "/readyz", "Connection: close")).equals("HTTP/1.1 200 OK");
+            return RawHttp.status(RawHttp.get(port(), "/readyz", "Connection: close")).equals("HTTP/1.1 200 OK");
         }
         catch (final IOException ex)
         {
@@ -84,6 +86,17 @@ final class HubNode implements AutoCloseable
 
     int port()
     {
+        if (0 == port)
+        {
+            try
+            {
+                port = ChildProcess.port(ChildProcess.awaitListening(process, stderr.toPath()));
+            }
+            catch (final IOException ex)
+            {
+                throw new java.io.UncheckedIOException(ex);
+            }
+        }
         return port;
     }
 
@@ -113,7 +126,7 @@ final class HubNode implements AutoCloseable
      */
     String publish(final String topic, final String query, final String body) throws IOException
     {
-        final String answer = RawHttp.post(port, "/events/" + topic + query, body);
+        final String answer = RawHttp.post(port(), "/events/" + topic + query, body);
         if (!RawHttp.status(answer).equals("HTTP/1.1 200 OK"))
         {
             throw new AssertionError("publish to node on port " + port + ": " + answer);

@@ -95,10 +95,7 @@ final class HubNodes implements ServerCounters, AutoCloseable
         Runtime.getRuntime().addShutdownHook(hub.cleanUpAtExit);
         try
         {
-            for (int i = 0; i < commands.size(); i++)
-            {
-                hub.startNode(i);
-            }
+            hub.startAll();
             return hub;
         }
         catch (final IOException | RuntimeException ex)
@@ -108,10 +105,64 @@ final class HubNodes implements ServerCounters, AutoCloseable
         }
     }
 
+    /**
+     * Start every node at once, each waited for on a thread of its own: the members of a new cluster must all start
+     * before it writes its first log (one started after is refused, as a member that may have lost its disk).
+     */
+    private void startAll() throws IOException
+    {
+        final List<Thread> threads = new ArrayList<>();
+        final IOException[] failure = new IOException[1];
+        for (int i = 0; i < commands.size(); i++)
+        {
+            final int node = i;
+            final Thread thread = new Thread(() ->
+            {
+                try
+                {
+                    startNode(node, logDir.resolve("durable-" + configuration.flag() + "-node-" + node + ".log"));
+                }
+                catch (final IOException | RuntimeException ex)
+                {
+                    synchronized (failure)
+                    {
+                        if (null == failure[0])
+                        {
+                            failure[0] = ex instanceof IOException ? (IOException)ex : new IOException(ex);
+                        }
+                    }
+                }
+            }, "start-node-" + i);
+            threads.add(thread);
+            thread.start();
+        }
+        for (final Thread thread : threads)
+        {
+            try
+            {
+                thread.join();
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while nodes started", ex);
+            }
+        }
+        starts = commands.size();
+        if (null != failure[0])
+        {
+            throw failure[0];
+        }
+    }
+
     private void startNode(final int i) throws IOException
     {
-        final Path log = logDir.resolve("durable-" + configuration.flag() + "-node-" + i +
-            (starts++ < commands.size() ? "" : "-restart-" + starts) + ".log");
+        startNode(i, logDir.resolve("durable-" + configuration.flag() + "-node-" + i +
+            (starts++ < commands.size() ? "" : "-restart-" + starts) + ".log"));
+    }
+
+    private void startNode(final int i, final Path log) throws IOException
+    {
         nodes[i] = ServerProcess.start(configuration.label() + " node " + i, commands.get(i), log, START_TIMEOUT_MS);
         if (configuration.durable())
         {

@@ -293,6 +293,7 @@ final class ClusterFlags
         {
             log.println("sseflow: " + reason);
             log.flush();
+            HubLog.reasonIsLast();
             if (FatalExit.isInstalled())
             {
                 System.exit(EXIT_REFUSED);

@@ -29,6 +29,7 @@ public final class HubLog
     public static final String NAME = "io.sseflow.hub";
 
     private static volatile LineHandler installed;
+    private static volatile boolean reasonIsLast;
 
     private final System.Logger logger = System.getLogger(NAME);
 
@@ -76,6 +77,10 @@ public final class HubLog
      */
     public void infoAtShutdown(final String message)
     {
+        if (reasonIsLast)
+        {
+            return;
+        }
         final LineHandler handler = installed;
         if (null != handler)
         {
@@ -85,6 +90,15 @@ public final class HubLog
         {
             info(message);
         }
+    }
+
+    /**
+     * The process is exiting with a line that says why (a refused member): nothing is logged after it, so that the
+     * reason is the last line a supervisor shows.
+     */
+    static void reasonIsLast()
+    {
+        reasonIsLast = true;
     }
 
     /**

@@ -223,11 +223,15 @@ class TruthfulAnswersIT
             stderrs[i] = File.createTempFile("sseflow-answers-cut-node-" + i + "-", ".stderr");
             nodes[i] = new HubNode(stderrs[i], arguments[i]);
         }
-        // the two peers first, as group PEER_GID, so that one of them leads; then node 1, the one to be cut off
+        // the two peers first, as group PEER_GID, so that one of them leads; then node 1, the one to be cut off: a
+        // member started after the others logged joins with --restore (member identity), as the README says
         nodes[0].launchedWith("setpriv", "--regid", PEER_GID, "--clear-groups").start();
         nodes[2].launchedWith("setpriv", "--regid", PEER_GID, "--clear-groups").start();
         nodes[0].awaitReady(READY);
         nodes[2].awaitReady(READY);
+        final String[] restore = java.util.Arrays.copyOf(arguments[1], arguments[1].length + 1);
+        restore[restore.length - 1] = "--restore";
+        nodes[1] = new HubNode(stderrs[1], restore);
         nodes[1].start().awaitReady(READY);
         final int leader = leader();
         assertTrue(1 != leader, "node 1 follows");

@@ -41,5 +41,17 @@ enum ApplyOutcome
      * Not appended: its explicit id is retained by some of its topics only, or as different events, or as an event of
      * the other kind (public, private) under the same id ({@link io.sseflow.server.sequencer.RetainedIdOutcome#CONFLICT}).
      */
-    ID_CONFLICT
+    ID_CONFLICT,
+
+    /**
+     * A member's settings record ({@link ClusterRecord#putSettings}) that agrees with the cluster's settings, or set
+     * them (the first). Nothing else is done, and nobody is told.
+     */
+    SETTINGS,
+
+    /**
+     * A member's settings record that differs from the cluster's settings: refused, the cluster's are kept; that
+     * member must not go on ({@link EventStateMachine#settingsDifference()}).
+     */
+    SETTINGS_DIFFER
 }

@@ -44,6 +44,10 @@ import java.util.concurrent.TimeUnit;
  * Mercure update) goes to the cluster with its further topics' names after it, and comes back from another session
  * with this node's indexes for them written into its list of further topics.
  * <p>
+ * Each new session first sends this member's {@link StateSettings} ({@link ClusterRecord#putSettings}), before any of
+ * its publishes; a member whose settings differ from the cluster's is told {@link MemberStop#REFUSED} (through the
+ * stop listener) and takes no more claims.
+ * <p>
  * Without a leader (no connection to the cluster, or the leader unreachable), records wait for up to
  * {@link #NO_LEADER_TIMEOUT_NS}; after that the pending ones are refused with {@link PublishResult#NO_LEADER}
  * ({@link SequencedEventHandler#onRefused}), and so are new claims until a leader is known again.
@@ -72,6 +76,8 @@ public final class ClusterEventSequencer implements EventSequencer
     private final AeronCluster.Context clientContext;
     private final UnsafeBuffer ingress;
     private final UnsafeBuffer report = new UnsafeBuffer(new byte[ClusterRecord.HEADER_LENGTH]);
+    private final UnsafeBuffer settingsRecord = new UnsafeBuffer(new byte[ClusterRecord.SETTINGS_LENGTH]);
+    private boolean settingsSent;
     private long reportedSeq = -1;
     private long lastReportNs;
     private final int maxRecordLength;
@@ -141,7 +147,15 @@ public final class ClusterEventSequencer implements EventSequencer
             Math.min(publishRing.maxMsgLength(), deliveries.maxMsgLength() - Delivery.HEADER_LENGTH -
             ClusterRecord.MAX_TOPIC_NAME_LENGTH),
             MAX_INGRESS_MESSAGE - ClusterRecord.HEADER_LENGTH - ClusterRecord.MAX_TOPIC_NAME_LENGTH);
-        service = new EventService(new EventStateMachine(settings.maxTopics(), settings.historyPerTopic()), deliveries);
+        ClusterRecord.putSettings(settingsRecord, 0, settings.nodeIndex(), settings.stateSettings());
+        service = new EventService(new EventStateMachine(settings.stateSettings()), deliveries, (stop, difference) ->
+        {
+            memberStopped = true;
+            stopListener.onMemberStopped(MemberStop.REFUSED, "cluster node " + settings.nodeIndex() +
+                "'s settings differ from the cluster's: " + difference + "; every member must run with the same " +
+                "--history, --history-total-bytes and --max-topics (they decide what is retained): start it with " +
+                "the cluster's");
+        });
         purger = new LogPurger(settings, errorHandler);
         service.purger(purger);
         try
@@ -249,7 +263,11 @@ public final class ClusterEventSequencer implements EventSequencer
             pending.checkLeader(client);
         }
         publishRing.controlledRead(intake);
-        if (null != client && !client.isClosed())
+        if (null != client && !client.isClosed() && !settingsSent)
+        {
+            settingsSent = client.offer(settingsRecord, 0, ClusterRecord.SETTINGS_LENGTH) > 0;
+        }
+        if (null != client && !client.isClosed() && settingsSent)
         {
             if (pending.send(client, nowNs) > 0)
             {
@@ -467,6 +485,7 @@ public final class ClusterEventSequencer implements EventSequencer
                     connecting = null;
                     this.client = client;
                     pending.onNewSession(client);
+                    settingsSent = false;
                     service.localSessionId(client.clusterSessionId());
                     lastIngressNs = nowNs;
                     healthy();

@@ -37,6 +37,10 @@ import org.agrona.MutableDirectBuffer;
  * A member's position report ({@link #putPositionReport}) is a header alone whose topic name length is
  * {@link #POSITION_REPORT}: the origin node is the member, the correlation id field the log position its service
  * has applied; it is no publish, and the state machine never sees it.
+ * <p>
+ * A member's settings record ({@link #putSettings}) is a header whose topic name length is {@link #SETTINGS},
+ * followed by the {@link StateSettings} that member's state machine runs with; the origin node is the member. Each
+ * member's sequencer sends one when its session opens, before its publishes.
  */
 final class ClusterRecord
 {
@@ -60,6 +64,16 @@ final class ClusterRecord
      * The topic name length that marks a member's position report.
      */
     static final int POSITION_REPORT = -1;
+
+    /**
+     * The topic name length that marks a member's settings record.
+     */
+    static final int SETTINGS = -2;
+
+    /**
+     * Length of a settings record.
+     */
+    static final int SETTINGS_LENGTH = HEADER_LENGTH + StateSettings.LENGTH;
 
     private ClusterRecord()
     {
@@ -131,6 +145,26 @@ final class ClusterRecord
     static boolean isPositionReport(final DirectBuffer buffer, final int offset, final int length)
     {
         return HEADER_LENGTH == length && POSITION_REPORT == topicNameLength(buffer, offset);
+    }
+
+    /**
+     * Write a settings record: the settings this member's state machine runs with.
+     *
+     * @return its length, {@link #SETTINGS_LENGTH}.
+     */
+    static int putSettings(
+        final MutableDirectBuffer buffer, final int offset, final int member, final StateSettings settings)
+    {
+        buffer.putLong(offset + CORRELATION_ID_OFFSET, 0);
+        buffer.putLong(offset + INGRESS_SEQ_OFFSET, 0);
+        buffer.putInt(offset + ORIGIN_NODE_OFFSET, member);
+        buffer.putInt(offset + TOPIC_NAME_LENGTH_OFFSET, SETTINGS);
+        return HEADER_LENGTH + settings.write(buffer, offset + HEADER_LENGTH);
+    }
+
+    static boolean isSettings(final DirectBuffer buffer, final int offset, final int length)
+    {
+        return SETTINGS_LENGTH == length && SETTINGS == topicNameLength(buffer, offset);
     }
 
     static int publishRecordOffset(final DirectBuffer buffer, final int offset)

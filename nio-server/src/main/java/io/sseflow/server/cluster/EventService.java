@@ -20,7 +20,9 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
  * {@link EventStateMachine} and hands what was decided to the server agent as a {@link Delivery} in a one-to-one
  * ring; writes the state machine into snapshots and loads it back, handing the retained events to the agent first.
  * When the ring is full it waits (idling) for the agent, which holds back this member's log processing, never drops.
- * Runs on the service container's thread.
+ * Once the cluster's settings (from the log's first settings record or a snapshot) differ from this member's, it tells
+ * the settings listener, once, with the difference: the member must not go on. Runs on the service container's
+ * thread.
  */
 final class EventService implements ClusteredService, AppliedEventListener
 {
@@ -29,6 +31,7 @@ final class EventService implements ClusteredService, AppliedEventListener
 
     private final EventStateMachine machine;
     private final RingBuffer deliveries;
+    private final MemberStopListener settingsListener;
     private final ExpandableArrayBuffer snapshot = new ExpandableArrayBuffer(4096);
     private final FragmentHandler snapshotChunkHandler = this::onSnapshotChunk;
     private volatile long localSessionId = Long.MIN_VALUE;
@@ -48,11 +51,34 @@ final class EventService implements ClusteredService, AppliedEventListener
     private int messageLength;
     private int snapshotTotal = -1;
     private int snapshotReceived;
+    private boolean settingsDiffer;
 
     EventService(final EventStateMachine machine, final RingBuffer deliveries)
     {
+        this(machine, deliveries, (stop, reason) -> {});
+    }
+
+    /**
+     * @param machine          the state machine.
+     * @param deliveries       the ring to the agent.
+     * @param settingsListener told {@link MemberStop#REFUSED} and the difference when this member's settings differ
+     *                         from the cluster's.
+     */
+    EventService(final EventStateMachine machine, final RingBuffer deliveries, final MemberStopListener settingsListener)
+    {
         this.machine = machine;
         this.deliveries = deliveries;
+        this.settingsListener = settingsListener;
+    }
+
+    /**
+     * Have this member's settings been found to differ from the cluster's?
+     *
+     * @return true once told.
+     */
+    boolean settingsDiffer()
+    {
+        return settingsDiffer;
     }
 
     /**
@@ -129,6 +155,7 @@ final class EventService implements ClusteredService, AppliedEventListener
                 deliver(Delivery.APPENDED, seq, id, 0, topic, topicOffset, topicLength, record, recordOffset,
                     recordLength));
             appliedSeq = machine.lastSeq();
+            checkSettings();
         }
     }
 
@@ -145,13 +172,30 @@ final class EventService implements ClusteredService, AppliedEventListener
             }
             return;
         }
-        messageSessionId = session.id();
+        messageSessionId = null == session ? 0 : session.id();
         messageBuffer = buffer;
         messageOffset = offset;
         messageLength = length;
-        machine.apply(buffer, offset, length, messageSessionId, this);
+        final ApplyOutcome outcome = machine.apply(buffer, offset, length, messageSessionId, this);
         messageBuffer = null;
         appliedSeq = machine.lastSeq();
+        if (ApplyOutcome.SETTINGS == outcome || ApplyOutcome.SETTINGS_DIFFER == outcome)
+        {
+            checkSettings();
+        }
+    }
+
+    private void checkSettings()
+    {
+        if (!settingsDiffer)
+        {
+            final String difference = machine.settingsDifference();
+            if (null != difference)
+            {
+                settingsDiffer = true;
+                settingsListener.onMemberStopped(MemberStop.REFUSED, difference);
+            }
+        }
     }
 
     public void onAppended(

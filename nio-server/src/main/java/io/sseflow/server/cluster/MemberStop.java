@@ -18,5 +18,12 @@ public enum MemberStop
      * The cluster was shut down deliberately ({@code ClusterControl} SHUTDOWN or ABORT, e.g. by {@code ClusterTool}):
      * the consensus module terminated as asked, with no error.
      */
-    SHUT_DOWN
+    SHUT_DOWN,
+
+    /**
+     * This member must not go on as it is: its settings differ from the cluster's (the state machine's limits, which
+     * decide what is retained), so its decisions would differ from the other members'. The reason names the setting,
+     * its value here and the cluster's; starting it again unchanged would be refused again.
+     */
+    REFUSED
 }

@@ -19,7 +19,14 @@ import java.util.List;
  * node: a one-member cluster on free loopback UDP ports; with {@code --cluster-members} (one list, the same on every
  * node) and {@code --cluster-node} (this node's 0-based index in it) the node is one member of that cluster. Either
  * way the server's sequencer is a {@link ClusterEventSequencer}, with the state machine bounded by the hub's
- * {@code --history} and {@code --max-topics}, and snapshots requested as the two snapshot flags say.
+ * {@code --history}, {@code --max-topics} and {@code --history-total-bytes}, and snapshots requested as the two
+ * snapshot flags say.
+ * <p>
+ * The state machine keeps its retained history on the heap (and, while it writes or loads a snapshot, a copy of it),
+ * so its byte budget is checked against the heap's maximum at start: {@code --history-total-bytes} may be at most a
+ * quarter of it ({@link #HEAP_SHARE_DIVISOR}), else the hub refuses to start, naming the flag; left out, it is the
+ * in-memory hub's default but never more than that quarter. A restart replays the log into the same budget, so it
+ * cannot run out of heap where the first run did not.
  */
 final class ClusterFlags
 {
@@ -30,6 +37,19 @@ final class ClusterFlags
     static final String SNAPSHOT_INTERVAL_MS = "--snapshot-interval-ms";
     static final String CATCH_UP_LOG_BYTES = "--catch-up-log-bytes";
     static final String FSYNC = "--fsync";
+    static final String HISTORY_TOTAL_BYTES = "--history-total-bytes";
+
+    /**
+     * The state machine's byte budget may take at most the heap's maximum divided by this: it holds up to about 1.6
+     * times the budget (slots and buffers of small events) and a snapshot's copy of it while one is written or loaded.
+     */
+    static final int HEAP_SHARE_DIVISOR = 4;
+
+    /**
+     * The exit status of a member refused because its settings differ from the cluster's: the hub's status for a bad
+     * setting.
+     */
+    static final int REFUSED_STATUS = 2;
 
     /**
      * Most events between two snapshots a flag may ask for.
@@ -56,6 +76,8 @@ final class ClusterFlags
     private long snapshotIntervalMs = ClusterSettings.DEFAULT_SNAPSHOT_INTERVAL_MS;
     private long catchUpLogBytes = ClusterSettings.DEFAULT_CATCH_UP_LOG_BYTES;
     private boolean fsync = true;
+    private long historyTotalBytes;
+    private long maxHeapBytes = Runtime.getRuntime().maxMemory();
 
     /**
      * Take one of the three flags.
@@ -88,6 +110,50 @@ final class ClusterFlags
     void maxTopics(final int maxTopics)
     {
         this.maxTopics = maxTopics;
+    }
+
+    /**
+     * {@code --history-total-bytes N}: also the state machine's byte budget.
+     *
+     * @param bytes at least 1.
+     */
+    void historyTotalBytes(final long bytes)
+    {
+        this.historyTotalBytes = bytes;
+    }
+
+    /**
+     * The heap's maximum the state machine's budget is checked against; the JVM's by default.
+     *
+     * @param bytes the maximum.
+     */
+    void maxHeapBytes(final long bytes)
+    {
+        this.maxHeapBytes = bytes;
+    }
+
+    /**
+     * The state machine's byte budget: {@code --history-total-bytes} when given, else the in-memory default; never
+     * more than the heap's maximum over {@link #HEAP_SHARE_DIVISOR}.
+     *
+     * @throws IllegalArgumentException naming the flag when the one given does not fit the heap.
+     */
+    long stateMachineBytes()
+    {
+        final long room = maxHeapBytes / HEAP_SHARE_DIVISOR;
+        if (0 == historyTotalBytes)
+        {
+            return Math.max(1, Math.min(ClusterSettings.DEFAULT_HISTORY_TOTAL_BYTES, room));
+        }
+        if (historyTotalBytes > room)
+        {
+            throw new IllegalArgumentException(HISTORY_TOTAL_BYTES + " (" + historyTotalBytes + ", " +
+                mib(historyTotalBytes) + ") does not fit the heap: with " + DATA_DIR + " the retained history is " +
+                "also kept on the heap (the cluster's state machine, and a copy while it writes a snapshot), so it may " +
+                "be at most a quarter of the heap's maximum (" + mib(maxHeapBytes) + " / " + HEAP_SHARE_DIVISOR + " = " +
+                mib(room) + "): raise -Xmx or lower " + HISTORY_TOTAL_BYTES);
+        }
+        return historyTotalBytes;
     }
 
     /**
@@ -209,12 +275,17 @@ final class ClusterFlags
             }
         }
         settings.limits(maxTopics, history);
+        settings.historyTotalBytes(stateMachineBytes());
         settings.snapshots(snapshotEvents, snapshotIntervalMs);
         settings.catchUpLogBytes(catchUpLogBytes);
         settings.fsync(fsync);
         builder.eventSequencer((capacity) ->
         {
             log.println(settings.describe());
+            log.println("sseflow cluster history budget " + mib(settings.historyTotalBytes()) + " on the heap (" +
+                (0 == historyTotalBytes ? "fitted to a quarter of the heap's maximum, " + mib(maxHeapBytes) + "; " :
+                HISTORY_TOTAL_BYTES + "; ") + settings.historyPerTopic() + " events per topic, " +
+                settings.maxTopics() + " topics): every member must run with the same");
             log.flush();
             return new ClusterEventSequencer(settings, capacity, (error) ->
             {
@@ -238,12 +309,28 @@ final class ClusterFlags
             FatalExit.exitBecause(reason, log);
             return;
         }
+        if (MemberStop.REFUSED == stop)
+        {
+            log.println("sseflow: exiting (status " + REFUSED_STATUS + ") because " + reason);
+            log.flush();
+            if (FatalExit.isInstalled())
+            {
+                Runtime.getRuntime().halt(REFUSED_STATUS);
+            }
+            return;
+        }
         log.println("sseflow: " + reason + "; the hub closes");
         log.flush();
         if (FatalExit.isInstalled())
         {
             System.exit(0);
         }
+    }
+
+    private static String mib(final long bytes)
+    {
+        final double mib = bytes / (1024.0 * 1024.0);
+        return mib == Math.rint(mib) ? (long)mib + " MiB" : String.format(java.util.Locale.ROOT, "%.1f MiB", mib);
     }
 
     private static int nodeIndex(final String value, final int memberCount)

@@ -226,6 +226,7 @@ public final class HubOptions
                     break;
                 case "--history-total-bytes":
                     builder.historyTotalBytes(longValue(flag, value, 1, 1L << 40));
+                    cluster.historyTotalBytes(longValue(flag, value, 1, 1L << 40));
                     break;
                 case "--stream-history-total-bytes":
                     builder.streamHistoryTotalBytes(longValue(flag, value, 1, 1L << 40));

@@ -816,6 +816,16 @@ final class EventStateMachine
         clusterSettingsNode = -1;
     }
 
+    /**
+     * A topic by name, for tests and tools.
+     *
+     * @return it, or null when the machine holds no such topic.
+     */
+    TopicHistory topic(final DirectBuffer buffer, final int offset, final int length)
+    {
+        return find(TopicHistory.hash(buffer, offset, length), buffer, offset, length);
+    }
+
     private TopicHistory find(final int hash, final DirectBuffer buffer, final int offset, final int length)
     {
         final int[] table = this.table;

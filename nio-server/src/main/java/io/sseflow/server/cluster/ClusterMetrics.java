@@ -46,7 +46,25 @@ enum ClusterMetrics
     INGRESS_BACK_PRESSURED(
         "sseflow_cluster_ingress_back_pressured_total",
         "Offers to the cluster ingress refused by back pressure (they are offered again).",
-        "counter");
+        "counter"),
+
+    /**
+     * Bytes the state machine retains, as its budget counts them; at most {@code --history-total-bytes} (but for one
+     * event alone over it).
+     */
+    RETAINED_BYTES(
+        "sseflow_cluster_retained_bytes",
+        "Bytes of events the cluster state machine retains (record length + 128 B per topic's copy), bounded by " +
+        "--history-total-bytes.",
+        "gauge"),
+
+    /**
+     * Events the state machine retains, one per topic that retains it.
+     */
+    RETAINED_EVENTS(
+        "sseflow_cluster_retained_events",
+        "Events the cluster state machine retains, counted once per topic that retains them.",
+        "gauge");
 
     private static final int MAX_LONG_DIGITS = 20;
     private static final ClusterMetrics[] VALUES = values();
@@ -99,6 +117,8 @@ enum ClusterMetrics
         position += SECONDS_SINCE_SNAPSHOT.put(buffer, position,
             0 == snapshotAtMs ? -1 : (System.currentTimeMillis() - snapshotAtMs) / 1000);
         position += INGRESS_BACK_PRESSURED.put(buffer, position, ingressBackPressured);
+        position += RETAINED_BYTES.put(buffer, position, service.retainedBytes());
+        position += RETAINED_EVENTS.put(buffer, position, service.retainedEvents());
         return position - offset;
     }
 

@@ -38,6 +38,8 @@ final class EventService implements ClusteredService, AppliedEventListener
     private volatile Cluster.Role role = Cluster.Role.FOLLOWER;
     private volatile long appliedSeq;
     private volatile long appliedPosition;
+    private volatile long retainedBytes;
+    private volatile long retainedEvents;
     private volatile int snapshotsTaken;
     private volatile long lastSnapshotAtMs;
     private volatile boolean closing;
@@ -99,6 +101,23 @@ final class EventService implements ClusteredService, AppliedEventListener
         return appliedSeq;
     }
 
+    /**
+     * Bytes the state machine retains, as its budget counts them, after the last message applied (any thread).
+     */
+    long retainedBytes()
+    {
+        return retainedBytes;
+    }
+
+    /**
+     * Events the state machine retains, once per topic that retains them, after the last message applied (any
+     * thread).
+     */
+    long retainedEvents()
+    {
+        return retainedEvents;
+    }
+
     int snapshotsTaken()
     {
         return snapshotsTaken;
@@ -155,6 +174,8 @@ final class EventService implements ClusteredService, AppliedEventListener
                 deliver(Delivery.APPENDED, seq, id, 0, topic, topicOffset, topicLength, record, recordOffset,
                     recordLength));
             appliedSeq = machine.lastSeq();
+            retainedBytes = machine.retainedBytes();
+            retainedEvents = machine.retainedEvents();
             checkSettings();
         }
     }
@@ -179,6 +200,11 @@ final class EventService implements ClusteredService, AppliedEventListener
         final ApplyOutcome outcome = machine.apply(buffer, offset, length, messageSessionId, this);
         messageBuffer = null;
         appliedSeq = machine.lastSeq();
+        if (ApplyOutcome.APPENDED == outcome)
+        {
+            retainedBytes = machine.retainedBytes();
+            retainedEvents = machine.retainedEvents();
+        }
         if (ApplyOutcome.SETTINGS == outcome || ApplyOutcome.SETTINGS_DIFFER == outcome)
         {
             checkSettings();

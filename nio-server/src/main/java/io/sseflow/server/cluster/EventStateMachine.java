@@ -82,6 +82,7 @@ final class EventStateMachine
     private int heapSize;
     private long lastSeq;
     private long retainedBytes;
+    private long retainedEvents;
     private StateSettings clusterSettings;
     private int clusterSettingsNode = -1;
 
@@ -173,6 +174,14 @@ final class EventStateMachine
     long retainedBytes()
     {
         return retainedBytes;
+    }
+
+    /**
+     * Events retained by all topics, once per topic that retains them.
+     */
+    long retainedEvents()
+    {
+        return retainedEvents;
     }
 
     /**
@@ -415,8 +424,10 @@ final class EventStateMachine
         final int offset, final int length)
     {
         final long before = topic.retainedBytes();
+        final int countBefore = topic.count();
         topic.append(seq, id, first, buffer, offset, length);
         retainedBytes += topic.retainedBytes() - before;
+        retainedEvents += topic.count() - countBefore;
         changed(topic);
     }
 
@@ -439,6 +450,7 @@ final class EventStateMachine
                 final long before = topic.retainedBytes();
                 topic.evictOldest();
                 retainedBytes -= before - topic.retainedBytes();
+                retainedEvents--;
                 changed(topic);
             }
         }
@@ -812,6 +824,7 @@ final class EventStateMachine
         heapSize = 0;
         lastSeq = 0;
         retainedBytes = 0;
+        retainedEvents = 0;
         clusterSettings = null;
         clusterSettingsNode = -1;
     }

@@ -57,6 +57,7 @@ class StateMachineBudgetTest
         apply(machine, "a", null, DATA);
         assertEquals(List.of("seq=1 a 1", "seq=2 b 1", "seq=3 a 2"), retained(machine));
         assertEquals(3 * cost, machine.retainedBytes());
+        assertEquals(3, machine.retainedEvents());
 
         apply(machine, "c", null, DATA);
         assertEquals(List.of("seq=2 b 1", "seq=3 a 2", "seq=4 c 1"), retained(machine));
@@ -70,6 +71,7 @@ class StateMachineBudgetTest
             "an update of 2 topics counts once per topic (its record names b too): no room left for c's 3");
         assertEquals(machine.retainedBytes() / 2, topicBytes(machine, "a"));
         assertEquals(machine.retainedBytes() / 2, topicBytes(machine, "b"));
+        assertEquals(2, machine.retainedEvents());
 
         final String large = DATA.repeat(10);
         assertTrue(costOf(large) > 3 * cost);

@@ -45,7 +45,7 @@ enum ApplyOutcome
 
     /**
      * A member's settings record ({@link ClusterRecord#putSettings}) that agrees with the cluster's settings, or set
-     * them (the first). Nothing else is done, and nobody is told.
+     * them (the first, or one marked as a change). Nothing else is done, and nobody is told.
      */
     SETTINGS,
 

@@ -147,15 +147,14 @@ public final class ClusterEventSequencer implements EventSequencer
             Math.min(publishRing.maxMsgLength(), deliveries.maxMsgLength() - Delivery.HEADER_LENGTH -
             ClusterRecord.MAX_TOPIC_NAME_LENGTH),
             MAX_INGRESS_MESSAGE - ClusterRecord.HEADER_LENGTH - ClusterRecord.MAX_TOPIC_NAME_LENGTH);
-        ClusterRecord.putSettings(settingsRecord, 0, settings.nodeIndex(), settings.stateSettings());
-        service = new EventService(new EventStateMachine(settings.stateSettings()), deliveries, (stop, difference) ->
-        {
-            memberStopped = true;
-            stopListener.onMemberStopped(MemberStop.REFUSED, "cluster node " + settings.nodeIndex() +
-                "'s settings differ from the cluster's: " + difference + "; every member must run with the same " +
-                "--history, --history-total-bytes and --max-topics (they decide what is retained): start it with " +
-                "the cluster's");
-        });
+        ClusterRecord.putSettings(
+            settingsRecord, 0, settings.nodeIndex(), settings.stateSettings(), settings.changeSettings());
+        service = new EventService(new EventStateMachine(settings.stateSettings()), deliveries,
+            settings.changeSettings(), (stop, reason) ->
+            {
+                memberStopped = true;
+                stopListener.onMemberStopped(MemberStop.REFUSED, "cluster node " + settings.nodeIndex() + reason);
+            });
         purger = new LogPurger(settings, errorHandler);
         service.purger(purger);
         try

@@ -39,7 +39,8 @@ import org.agrona.MutableDirectBuffer;
  * has applied; it is no publish, and the state machine never sees it.
  * <p>
  * A member's settings record ({@link #putSettings}) is a header whose topic name length is {@link #SETTINGS},
- * followed by the {@link StateSettings} that member's state machine runs with; the origin node is the member. Each
+ * followed by the {@link StateSettings} that member's state machine runs with; the origin node is the member, and
+ * the correlation id field is 1 when they are to replace the cluster's ({@code --change-settings}), else 0. Each
  * member's sequencer sends one when its session opens, before its publishes.
  */
 final class ClusterRecord
@@ -153,9 +154,10 @@ final class ClusterRecord
      * @return its length, {@link #SETTINGS_LENGTH}.
      */
     static int putSettings(
-        final MutableDirectBuffer buffer, final int offset, final int member, final StateSettings settings)
+        final MutableDirectBuffer buffer, final int offset, final int member, final StateSettings settings,
+        final boolean change)
     {
-        buffer.putLong(offset + CORRELATION_ID_OFFSET, 0);
+        buffer.putLong(offset + CORRELATION_ID_OFFSET, change ? 1 : 0);
         buffer.putLong(offset + INGRESS_SEQ_OFFSET, 0);
         buffer.putInt(offset + ORIGIN_NODE_OFFSET, member);
         buffer.putInt(offset + TOPIC_NAME_LENGTH_OFFSET, SETTINGS);
@@ -165,6 +167,14 @@ final class ClusterRecord
     static boolean isSettings(final DirectBuffer buffer, final int offset, final int length)
     {
         return SETTINGS_LENGTH == length && SETTINGS == topicNameLength(buffer, offset);
+    }
+
+    /**
+     * Are a settings record's settings to replace the cluster's?
+     */
+    static boolean isSettingsChange(final DirectBuffer buffer, final int offset)
+    {
+        return 1 == correlationId(buffer, offset);
     }
 
     static int publishRecordOffset(final DirectBuffer buffer, final int offset)

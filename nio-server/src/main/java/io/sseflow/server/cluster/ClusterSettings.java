@@ -74,6 +74,7 @@ public final class ClusterSettings
     private long catchUpLogBytes = DEFAULT_CATCH_UP_LOG_BYTES;
     private int archiveSegmentLength = DEFAULT_ARCHIVE_SEGMENT_LENGTH;
     private boolean fsync = true;
+    private boolean changeSettings;
 
     /**
      * @param dataDir   holds the node's {@code cluster} and {@code archive} directories.
@@ -206,6 +207,28 @@ public final class ClusterSettings
     public long historyTotalBytes()
     {
         return historyTotalBytes;
+    }
+
+    /**
+     * Make this member's state-machine settings the cluster's when its session opens, instead of refusing to go on
+     * because they differ: for a deliberate change, right after a shutdown that took a snapshot at the end of the log
+     * ({@code ClusterTool DIR shutdown}), so that no event decided with the old settings is applied again with the new.
+     *
+     * @param change true to replace the cluster's settings.
+     * @return this.
+     */
+    public ClusterSettings changeSettings(final boolean change)
+    {
+        this.changeSettings = change;
+        return this;
+    }
+
+    /**
+     * @return whether this member's settings replace the cluster's when its session opens.
+     */
+    public boolean changeSettings()
+    {
+        return changeSettings;
     }
 
     /**

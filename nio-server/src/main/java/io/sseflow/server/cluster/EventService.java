@@ -20,9 +20,13 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
  * {@link EventStateMachine} and hands what was decided to the server agent as a {@link Delivery} in a one-to-one
  * ring; writes the state machine into snapshots and loads it back, handing the retained events to the agent first.
  * When the ring is full it waits (idling) for the agent, which holds back this member's log processing, never drops.
- * Once the cluster's settings (from the log's first settings record or a snapshot) differ from this member's, it tells
- * the settings listener, once, with the difference: the member must not go on. Runs on the service container's
- * thread.
+ * When this member would decide an event while the cluster's settings (from the log's settings records or a snapshot)
+ * differ from its own, or its own session's settings record finds them different, it tells the settings listener,
+ * once, with the difference: the member must not go on. Settings records and snapshots on their own are not checked,
+ * so a member replaying a log in which the settings were changed is refused only if they end up different from its
+ * own. A member that changes them ({@code --change-settings}) makes its own the cluster's with its session's record;
+ * an event it applies before that with different settings means the log after its snapshot holds history the new
+ * settings would decide differently, and it is told so. Runs on the service container's thread.
  */
 final class EventService implements ClusteredService, AppliedEventListener
 {
@@ -54,22 +58,27 @@ final class EventService implements ClusteredService, AppliedEventListener
     private int snapshotTotal = -1;
     private int snapshotReceived;
     private boolean settingsDiffer;
+    private boolean changingSettings;
 
     EventService(final EventStateMachine machine, final RingBuffer deliveries)
     {
-        this(machine, deliveries, (stop, reason) -> {});
+        this(machine, deliveries, false, (stop, reason) -> {});
     }
 
     /**
      * @param machine          the state machine.
      * @param deliveries       the ring to the agent.
-     * @param settingsListener told {@link MemberStop#REFUSED} and the difference when this member's settings differ
-     *                         from the cluster's.
+     * @param changeSettings   whether this member's session makes its settings the cluster's.
+     * @param settingsListener told {@link MemberStop#REFUSED} and the reason, a line that goes on from the member's
+     *                         name ({@code 's settings differ ...}), when this member must not go on.
      */
-    EventService(final EventStateMachine machine, final RingBuffer deliveries, final MemberStopListener settingsListener)
+    EventService(
+        final EventStateMachine machine, final RingBuffer deliveries, final boolean changeSettings,
+        final MemberStopListener settingsListener)
     {
         this.machine = machine;
         this.deliveries = deliveries;
+        this.changingSettings = changeSettings;
         this.settingsListener = settingsListener;
     }
 
@@ -176,7 +185,6 @@ final class EventService implements ClusteredService, AppliedEventListener
             appliedSeq = machine.lastSeq();
             retainedBytes = machine.retainedBytes();
             retainedEvents = machine.retainedEvents();
-            checkSettings();
         }
     }
 
@@ -207,20 +215,54 @@ final class EventService implements ClusteredService, AppliedEventListener
         }
         if (ApplyOutcome.SETTINGS == outcome || ApplyOutcome.SETTINGS_DIFFER == outcome)
         {
-            checkSettings();
+            if (messageSessionId == localSessionId)
+            {
+                changingSettings = false;
+                checkSettings();
+            }
         }
+        else if (!machine.settingsAgree() && isDecided(outcome))
+        {
+            if (changingSettings)
+            {
+                refuse("'s settings cannot change here: " + machine.settingsDifference() + ", and the log after this " +
+                    "member's last snapshot holds events the cluster decided with them; stop the cluster with " +
+                    "ClusterTool DIR shutdown (a snapshot at the end of the log), then start every member with the " +
+                    "new settings and --change-settings true");
+            }
+            else
+            {
+                checkSettings();
+            }
+        }
+    }
+
+    private static boolean isDecided(final ApplyOutcome outcome)
+    {
+        return ApplyOutcome.APPENDED == outcome || ApplyOutcome.DUPLICATE == outcome ||
+            ApplyOutcome.ID_CONFLICT == outcome || ApplyOutcome.TOPIC_LIMIT == outcome;
     }
 
     private void checkSettings()
     {
-        if (!settingsDiffer)
+        if (!machine.settingsAgree())
         {
             final String difference = machine.settingsDifference();
             if (null != difference)
             {
-                settingsDiffer = true;
-                settingsListener.onMemberStopped(MemberStop.REFUSED, difference);
+                refuse("'s settings differ from the cluster's: " + difference + "; every member must run with the " +
+                    "same --history, --history-total-bytes and --max-topics (they decide what is retained): start it " +
+                    "with the cluster's, or change them for every member (see --change-settings)");
             }
+        }
+    }
+
+    private void refuse(final String reason)
+    {
+        if (!settingsDiffer)
+        {
+            settingsDiffer = true;
+            settingsListener.onMemberStopped(MemberStop.REFUSED, reason);
         }
     }
 

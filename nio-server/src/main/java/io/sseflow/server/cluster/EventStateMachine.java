@@ -36,7 +36,8 @@ import org.agrona.collections.Long2LongHashMap;
  * same. The first settings record in the log ({@link ClusterRecord#putSettings}, each member's sequencer sends one
  * when its session opens) or a snapshot sets the cluster's; {@link #settingsDifference()} then says whether this
  * member's own differ (it must not go on), and a later settings record that differs is refused
- * ({@link ApplyOutcome#SETTINGS_DIFFER}). The whole state (seq, per-topic counters, retained events and the
+ * ({@link ApplyOutcome#SETTINGS_DIFFER}) unless it is marked as a change ({@code --change-settings}): then its settings
+ * become the cluster's from that place in the log on. The whole state (seq, per-topic counters, retained events and the
  * cluster's settings) is written to and loaded from a snapshot, so a member restored from one can still resume ids
  * retained before it. Not thread-safe: the clustered service's thread only.
  */
@@ -85,6 +86,7 @@ final class EventStateMachine
     private long retainedEvents;
     private StateSettings clusterSettings;
     private int clusterSettingsNode = -1;
+    private boolean settingsAgree = true;
 
     /**
      * A machine bounded by count alone (no byte budget).
@@ -166,6 +168,15 @@ final class EventStateMachine
         final String difference = settings.difference(clusterSettings);
         return null == difference ? null : difference + " (" +
             (clusterSettingsNode < 0 ? "from a snapshot" : "set by node " + clusterSettingsNode) + ")";
+    }
+
+    /**
+     * Do this member's settings agree with the cluster's (or has the cluster none yet)? Allocates nothing: for every
+     * event.
+     */
+    boolean settingsAgree()
+    {
+        return settingsAgree;
     }
 
     /**
@@ -253,10 +264,11 @@ final class EventStateMachine
         {
             return ApplyOutcome.MALFORMED;
         }
-        if (null == clusterSettings)
+        if (null == clusterSettings || ClusterRecord.isSettingsChange(buffer, offset))
         {
             clusterSettings = sent;
             clusterSettingsNode = ClusterRecord.originNode(buffer, offset);
+            settingsAgree = settings.equals(sent);
             return ApplyOutcome.SETTINGS;
         }
         return clusterSettings.equals(sent) ? ApplyOutcome.SETTINGS : ApplyOutcome.SETTINGS_DIFFER;
@@ -768,6 +780,7 @@ final class EventStateMachine
         lastSeq = seq;
         clusterSettings = snapshotSettings;
         clusterSettingsNode = snapshotSettingsNode;
+        settingsAgree = null == snapshotSettings || settings.equals(snapshotSettings);
         for (int t = 0; t < count; t++)
         {
             require(p + BitUtil.SIZE_OF_INT <= end, "snapshot cut short");
@@ -827,6 +840,7 @@ final class EventStateMachine
         retainedEvents = 0;
         clusterSettings = null;
         clusterSettingsNode = -1;
+        settingsAgree = true;
     }
 
     /**

@@ -38,6 +38,7 @@ final class ClusterFlags
     static final String CATCH_UP_LOG_BYTES = "--catch-up-log-bytes";
     static final String FSYNC = "--fsync";
     static final String HISTORY_TOTAL_BYTES = "--history-total-bytes";
+    static final String CHANGE_SETTINGS = "--change-settings";
 
     /**
      * The state machine's byte budget may take at most the heap's maximum divided by this: it holds up to about 1.6
@@ -76,6 +77,7 @@ final class ClusterFlags
     private long snapshotIntervalMs = ClusterSettings.DEFAULT_SNAPSHOT_INTERVAL_MS;
     private long catchUpLogBytes = ClusterSettings.DEFAULT_CATCH_UP_LOG_BYTES;
     private boolean fsync = true;
+    private boolean changeSettings;
     private long historyTotalBytes;
     private long maxHeapBytes = Runtime.getRuntime().maxMemory();
 
@@ -110,6 +112,18 @@ final class ClusterFlags
     void maxTopics(final int maxTopics)
     {
         this.maxTopics = maxTopics;
+    }
+
+    /**
+     * {@code --change-settings true|false}: true makes this member's {@code --history}, {@code --history-total-bytes}
+     * and {@code --max-topics} the cluster's when it joins, right after a {@code ClusterTool shutdown}.
+     *
+     * @param change whether to replace the cluster's settings.
+     */
+    void changeSettings(final boolean change)
+    {
+        snapshotFlag = CHANGE_SETTINGS;
+        this.changeSettings = change;
     }
 
     /**
@@ -217,6 +231,11 @@ final class ClusterFlags
                 throw new IllegalArgumentException((null != members ? MEMBERS : NODE) + " needs " + DATA_DIR +
                     " DIR: each cluster member keeps its log on disk");
             }
+            if (CHANGE_SETTINGS.equals(snapshotFlag))
+            {
+                throw new IllegalArgumentException(CHANGE_SETTINGS + " needs " + DATA_DIR +
+                    " DIR: it changes the settings kept in the log on disk; history in memory has none");
+            }
             if (FSYNC.equals(snapshotFlag))
             {
                 throw new IllegalArgumentException(FSYNC + " needs " + DATA_DIR +
@@ -279,6 +298,7 @@ final class ClusterFlags
         settings.snapshots(snapshotEvents, snapshotIntervalMs);
         settings.catchUpLogBytes(catchUpLogBytes);
         settings.fsync(fsync);
+        settings.changeSettings(changeSettings);
         builder.eventSequencer((capacity) ->
         {
             log.println(settings.describe());

@@ -43,7 +43,9 @@ public final class HubOptions
         "                         most bytes of history of all topics together; past it the oldest",
         "                         events of the topics holding the most go first (default " +
             ServerConfig.DEFAULT_HISTORY_TOTAL_BYTES + ",",
-        "                         never more than half the JVM's direct-memory limit)",
+        "                         never more than half the JVM's direct-memory limit; with --data-dir",
+        "                         also the cluster state machine's, on the heap: at most a quarter of",
+        "                         -Xmx, the same on every member)",
         "  --stream-history-total-bytes N",
         "                         most bytes of the logs of streams of several topics or selectors",
         "                         together, apart from topic history; one client's streams may hold an",
@@ -106,6 +108,10 @@ public final class HubOptions
         "                         a majority of members; false: once in their page cache, faster but it",
         "                         survives process crashes, not machine crashes (default true, needs",
         "                         --data-dir)",
+        "  --change-settings true|false",
+        "                         true: this member's --history, --history-total-bytes and --max-topics",
+        "                         become the cluster's when it joins, right after ClusterTool shutdown",
+        "                         (default false: a member whose settings differ exits 2; needs --data-dir)",
         "  --help                 print this and exit",
         "",
         "Endpoints: GET / (demo page), GET /events/{topic} (stream), POST /events/{topic} (publish),",
@@ -271,6 +277,9 @@ public final class HubOptions
                     break;
                 case ClusterFlags.CATCH_UP_LOG_BYTES:
                     cluster.catchUpLogBytes(longValue(flag, value, 0, 1L << 50));
+                    break;
+                case ClusterFlags.CHANGE_SETTINGS:
+                    cluster.changeSettings(trueOrFalse(flag, value));
                     break;
                 case ClusterFlags.FSYNC:
                     cluster.fsync(trueOrFalse(flag, value));

@@ -174,6 +174,27 @@ class StateMachineBudgetTest
     }
 
     @Test
+    void shouldMakeTheSettingsOfAChangeRecordTheClustersFromThere()
+    {
+        final StateSettings before = new StateSettings(8, 4, 10_000);
+        final StateSettings after = new StateSettings(8, 6, 10_000);
+        final EventStateMachine changed = new EventStateMachine(after);
+        final EventStateMachine unchanged = new EventStateMachine(before);
+        for (final EventStateMachine machine : List.of(changed, unchanged))
+        {
+            applySettings(machine, 0, before);
+            assertEquals(ApplyOutcome.SETTINGS_DIFFER, applySettings(machine, 1, after));
+            assertEquals(before, machine.clusterSettings());
+            assertEquals(ApplyOutcome.SETTINGS,
+                machine.apply(settingsRecord(2, after, true), 0, ClusterRecord.SETTINGS_LENGTH, 9, listener));
+            assertEquals(after, machine.clusterSettings());
+            assertEquals(ApplyOutcome.SETTINGS, applySettings(machine, 1, after));
+        }
+        assertNull(changed.settingsDifference());
+        assertEquals("--history is 4 here, 6 in the cluster (set by node 2)", unchanged.settingsDifference());
+    }
+
+    @Test
     void shouldLoadASnapshotOfThePreviousVersionWithoutSettingsIntoTheBudget()
     {
         final long cost = costOf(DATA);
@@ -219,8 +240,13 @@ class StateMachineBudgetTest
 
     private static UnsafeBuffer settingsRecord(final int node, final StateSettings settings)
     {
+        return settingsRecord(node, settings, false);
+    }
+
+    private static UnsafeBuffer settingsRecord(final int node, final StateSettings settings, final boolean change)
+    {
         final UnsafeBuffer record = new UnsafeBuffer(new byte[ClusterRecord.SETTINGS_LENGTH]);
-        ClusterRecord.putSettings(record, 0, node, settings);
+        ClusterRecord.putSettings(record, 0, node, settings, change);
         return record;
     }
 

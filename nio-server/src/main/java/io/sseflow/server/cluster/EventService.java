@@ -32,11 +32,12 @@ final class EventService implements ClusteredService, AppliedEventListener
 {
     private static final int SNAPSHOT_CHUNK_HEADER = 2 * BitUtil.SIZE_OF_INT;
     private static final int SNAPSHOT_CHUNK = 32 * 1024;
+    private static final int SNAPSHOT_BUFFER_KEPT = 1024 * 1024;
 
     private final EventStateMachine machine;
     private final RingBuffer deliveries;
     private final MemberStopListener settingsListener;
-    private final ExpandableArrayBuffer snapshot = new ExpandableArrayBuffer(4096);
+    private ExpandableArrayBuffer snapshot = new ExpandableArrayBuffer(4096);
     private final FragmentHandler snapshotChunkHandler = this::onSnapshotChunk;
     private volatile long localSessionId = Long.MIN_VALUE;
     private volatile Cluster.Role role = Cluster.Role.FOLLOWER;
@@ -314,6 +315,7 @@ final class EventService implements ClusteredService, AppliedEventListener
             sent += part;
         }
         while (sent < length);
+        releaseSnapshotBuffer();
         lastSnapshotAtMs = System.currentTimeMillis();
         snapshotsTaken++;
         if (null != purger)
@@ -370,6 +372,19 @@ final class EventService implements ClusteredService, AppliedEventListener
             }
         }
         machine.loadSnapshot(snapshot, 0, snapshotTotal);
+        releaseSnapshotBuffer();
+    }
+
+    /**
+     * A snapshot's copy of the state is as large as the retained history: let a large one go once written or loaded,
+     * so that between snapshots the heap holds the history once.
+     */
+    private void releaseSnapshotBuffer()
+    {
+        if (snapshot.capacity() > SNAPSHOT_BUFFER_KEPT)
+        {
+            snapshot = new ExpandableArrayBuffer(4096);
+        }
     }
 
     private void onSnapshotChunk(final DirectBuffer buffer, final int offset, final int length, final Header header)

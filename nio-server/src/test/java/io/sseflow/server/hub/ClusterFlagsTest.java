@@ -190,6 +190,16 @@ class ClusterFlagsTest
             "--history-total-bytes", assertThrows(IllegalArgumentException.class, flags::stateMachineBytes).getMessage());
     }
 
+    @Test
+    void shouldChangeTheClustersSettingsOnlyWhenAskedAndWithADataDir()
+    {
+        assertFalse(HubOptions.parseSettings(new String[]{ "--data-dir", dir.toString() }).cluster().changeSettings());
+        assertTrue(HubOptions.parseSettings(new String[]{
+            "--data-dir", dir.toString(), "--change-settings", "true" }).cluster().changeSettings());
+        assertRefused("--change-settings needs --data-dir DIR: it changes the settings kept in the log on disk; " +
+            "history in memory has none", "--change-settings", "true");
+    }
+
     private static void assertRefused(final String message, final String... args)
     {
         assertEquals(message, assertThrows(IllegalArgumentException.class, () -> HubOptions.parseSettings(args))

@@ -73,6 +73,7 @@ class StateMachineBudgetIT
         System.out.println("state machine budget at -Xmx96m: " + EVENTS + " events (" + EVENTS * (long)BODY.length() /
             1_000_000 + " MB) fed in " + feedMs + " ms; retained " + retained + " events, " + retainedBytes +
             " B of " + BUDGET + " (" + cost + " B each); snapshots " + gauge(fed, "sseflow_cluster_snapshots_total"));
+        System.out.println("heap after a full GC: " + heapUsed(hub));
         assertEquals(EVENTS, gauge(fed, "sseflow_cluster_applied_seq"));
         assertEquals(retained * cost, retainedBytes, "every event the same size");
         assertTrue(retainedBytes <= BUDGET && retainedBytes + cost > BUDGET,
@@ -87,6 +88,7 @@ class StateMachineBudgetIT
         System.out.println("restarted (log replayed) and ready in " + restartMs + " ms; retained " +
             gauge(restarted, "sseflow_cluster_retained_events") + " events, " +
             gauge(restarted, "sseflow_cluster_retained_bytes") + " B");
+        System.out.println("heap after a full GC: " + heapUsed(hub));
         assertEquals(EVENTS, gauge(restarted, "sseflow_cluster_applied_seq"));
         assertEquals(retainedBytes, gauge(restarted, "sseflow_cluster_retained_bytes"));
         assertEquals(retained, gauge(restarted, "sseflow_cluster_retained_events"));
@@ -119,6 +121,33 @@ class StateMachineBudgetIT
         final String answer = RawHttp.post(port, "/events/t" + i % TOPICS + "?id=e-" + i, BODY);
         assertEquals("HTTP/1.1 200 OK", RawHttp.status(answer), answer);
         return RawHttp.body(answer);
+    }
+
+    /**
+     * What {@code jcmd PID GC.heap_info} says is used after {@code jcmd PID GC.run}, for the figures.
+     */
+    private static String heapUsed(final Process process) throws Exception
+    {
+        final String jcmd = new File(new File(ChildProcess.javaBinary()).getParentFile(), "jcmd").getPath();
+        run(jcmd, Long.toString(process.pid()), "GC.run");
+        final String info = run(jcmd, Long.toString(process.pid()), "GC.heap_info");
+        final Matcher generation = Pattern.compile("total (\\d+)K, used (\\d+)K").matcher(info);
+        long total = 0;
+        long used = 0;
+        while (generation.find())
+        {
+            total += Long.parseLong(generation.group(1));
+            used += Long.parseLong(generation.group(2));
+        }
+        return 0 == total ? info : used / 1024 + " MiB used of " + total / 1024 + " MiB";
+    }
+
+    private static String run(final String... command) throws Exception
+    {
+        final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        final String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        process.waitFor(30, TimeUnit.SECONDS);
+        return output;
     }
 
     private static boolean isReady(final int port)

@@ -22,7 +22,7 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
  * When the ring is full it waits (idling) for the agent, which holds back this member's log processing, never drops.
  * When this member would decide an event while the cluster's settings (from the log's settings records or a snapshot)
  * differ from its own, or its own session's settings record finds them different, it tells the settings listener,
- * once, with the difference: the member must not go on. Settings records and snapshots on their own are not checked,
+ * once, with the difference, and from then on applies nothing: the member must not go on. Settings records and snapshots on their own are not checked,
  * so a member replaying a log in which the settings were changed is refused only if they end up different from its
  * own. A member that changes them ({@code --change-settings}) makes its own the cluster's with its session's record;
  * an event it applies before that with different settings means the log after its snapshot holds history the new
@@ -203,45 +203,44 @@ final class EventService implements ClusteredService, AppliedEventListener
             return;
         }
         messageSessionId = null == session ? 0 : session.id();
+        final boolean settingsRecord = ClusterRecord.isSettings(buffer, offset, length);
+        if (settingsDiffer || (!settingsRecord && !machine.settingsAgree()))
+        {
+            refuseToDecide();
+            return;
+        }
         messageBuffer = buffer;
         messageOffset = offset;
         messageLength = length;
-        final ApplyOutcome outcome = machine.apply(buffer, offset, length, messageSessionId, this);
+        machine.apply(buffer, offset, length, messageSessionId, this);
         messageBuffer = null;
         appliedSeq = machine.lastSeq();
-        if (ApplyOutcome.APPENDED == outcome)
+        retainedBytes = machine.retainedBytes();
+        retainedEvents = machine.retainedEvents();
+        if (settingsRecord && messageSessionId == localSessionId)
         {
-            retainedBytes = machine.retainedBytes();
-            retainedEvents = machine.retainedEvents();
-        }
-        if (ApplyOutcome.SETTINGS == outcome || ApplyOutcome.SETTINGS_DIFFER == outcome)
-        {
-            if (messageSessionId == localSessionId)
-            {
-                changingSettings = false;
-                checkSettings();
-            }
-        }
-        else if (!machine.settingsAgree() && isDecided(outcome))
-        {
-            if (changingSettings)
-            {
-                refuse("'s settings cannot change here: " + machine.settingsDifference() + ", and the log after this " +
-                    "member's last snapshot holds events the cluster decided with them; stop the cluster with " +
-                    "ClusterTool DIR shutdown (a snapshot at the end of the log), then start every member with the " +
-                    "new settings and --change-settings true");
-            }
-            else
-            {
-                checkSettings();
-            }
+            changingSettings = false;
+            checkSettings();
         }
     }
 
-    private static boolean isDecided(final ApplyOutcome outcome)
+    /**
+     * A record to decide while this member's settings differ from the cluster's: it decides nothing more, and says
+     * why once.
+     */
+    private void refuseToDecide()
     {
-        return ApplyOutcome.APPENDED == outcome || ApplyOutcome.DUPLICATE == outcome ||
-            ApplyOutcome.ID_CONFLICT == outcome || ApplyOutcome.TOPIC_LIMIT == outcome;
+        if (changingSettings)
+        {
+            refuse("'s settings cannot change here: " + machine.settingsDifference() + ", and the log after this " +
+                "member's last snapshot holds events the cluster decided with them; stop the cluster with " +
+                "ClusterTool DIR shutdown (a snapshot at the end of the log), then start every member with the " +
+                "new settings and --change-settings true");
+        }
+        else
+        {
+            checkSettings();
+        }
     }
 
     private void checkSettings()

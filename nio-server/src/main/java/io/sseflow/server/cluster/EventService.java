@@ -22,9 +22,9 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
  * When the ring is full it waits (idling) for the agent, which holds back this member's log processing, never drops.
  * When this member would decide an event while the cluster's settings (from the log's settings records or a snapshot)
  * differ from its own, or its own session's settings record finds them different, it tells the settings listener,
- * once, with the difference, and from then on applies nothing: the member must not go on. Settings records and snapshots on their own are not checked,
- * so a member replaying a log in which the settings were changed is refused only if they end up different from its
- * own. A member that changes them ({@code --change-settings}) makes its own the cluster's with its session's record;
+ * once, with the difference, and from then on applies nothing and writes no snapshot: the member must not go on.
+ * Settings records and snapshots on their own are not checked, so a member replaying a log in which the settings were
+ * changed is refused only if they end up different from its own. A member that changes them ({@code --change-settings}) makes its own the cluster's with its session's record;
  * an event it applies before that with different settings means the log after its snapshot holds history the new
  * settings would decide differently, and it is told so. Runs on the service container's thread.
  */
@@ -204,7 +204,11 @@ final class EventService implements ClusteredService, AppliedEventListener
         }
         messageSessionId = null == session ? 0 : session.id();
         final boolean settingsRecord = ClusterRecord.isSettings(buffer, offset, length);
-        if (settingsDiffer || (!settingsRecord && !machine.settingsAgree()))
+        if (settingsDiffer)
+        {
+            return;
+        }
+        if (!settingsRecord && !machine.settingsAgree())
         {
             refuseToDecide();
             return;
@@ -298,6 +302,11 @@ final class EventService implements ClusteredService, AppliedEventListener
 
     public void onTakeSnapshot(final ExclusivePublication publication)
     {
+        if (settingsDiffer)
+        {
+            throw new IllegalStateException("no snapshot: this member's settings differ from the cluster's and it " +
+                "applied nothing since");
+        }
         final int length = machine.snapshotLength();
         snapshot.checkLimit(length);
         machine.writeSnapshot(snapshot, 0);

@@ -98,10 +98,14 @@ class ClusterSettingsMismatchIT
 
     private void assertRefused(final String line, final String... flags) throws Exception
     {
+        final int errorsBefore = Files.readString(stderr.toPath()).length();
         node = start(flags);
         assertTrue(node.process().waitFor(30, TimeUnit.SECONDS), "refused member still running: " + node.stderr());
         assertEquals(ClusterFlags.REFUSED_STATUS, node.process().exitValue(), node.stderr());
-        assertEquals(line, ChildProcess.lastLine(node.stderr()));
+        final String errors = node.stderr();
+        assertEquals(1, ChildProcess.occurrences(errors, "\n" + line + "\n") -
+            ChildProcess.occurrences(errors.substring(0, errorsBefore), "\n" + line + "\n"), errors);
+        assertEquals(1, ChildProcess.occurrences(errors.substring(errorsBefore), "sseflow: exiting"), errors);
     }
 
     private static int command(final String... command) throws Exception

@@ -320,7 +320,9 @@ final class ClusterFlags
     /**
      * Fail-stop: a member that failed ends the hub with status 70 and the reason ({@link FatalExit#exitBecause}), so a
      * supervisor starts a fresh one that catches up; after a deliberate cluster shutdown the hub closes as on SIGTERM
-     * and exits 0.
+     * and exits 0; a member refused for its settings (told on the clustered service's thread, which then applies
+     * nothing) closes as on SIGTERM from a thread of its own, so that its cluster parts close their files, and exits
+     * {@value #REFUSED_STATUS}.
      */
     private static void onMemberStopped(final MemberStop stop, final String reason, final PrintStream log)
     {
@@ -335,7 +337,9 @@ final class ClusterFlags
             log.flush();
             if (FatalExit.isInstalled())
             {
-                Runtime.getRuntime().halt(REFUSED_STATUS);
+                final Thread exit = new Thread(() -> System.exit(REFUSED_STATUS), "sseflow-refused-exit");
+                exit.setDaemon(true);
+                exit.start();
             }
             return;
         }

@@ -11,6 +11,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -89,25 +90,45 @@ class ClusterSettingsMismatchIT
 
     private HubNode start(final String... flags) throws IOException
     {
+        return new HubNode(stderr, arguments(flags)).start();
+    }
+
+    private String[] arguments(final String... flags)
+    {
         final String[] arguments = new String[4 + flags.length];
         arguments[0] = "--port";
         arguments[1] = "0";
         arguments[2] = "--data-dir";
         arguments[3] = dataDir.getPath();
         System.arraycopy(flags, 0, arguments, 4, flags.length);
-        return new HubNode(stderr, arguments).start();
+        return arguments;
     }
 
+    /**
+     * Start the hub with these flags and wait for it to refuse: it may do so before it listens.
+     */
     private void assertRefused(final String line, final String... flags) throws Exception
     {
         final int errorsBefore = Files.readString(stderr.toPath()).length();
-        node = start(flags);
-        assertTrue(node.process().waitFor(30, TimeUnit.SECONDS), "refused member still running: " + node.stderr());
-        assertEquals(ClusterFlags.REFUSED_STATUS, node.process().exitValue(), node.stderr());
-        final String errors = node.stderr();
-        assertEquals(1, ChildProcess.occurrences(errors, "\n" + line + "\n") -
-            ChildProcess.occurrences(errors.substring(0, errorsBefore), "\n" + line + "\n"), errors);
+        final Process refused = ChildProcess.startHubJar(List.of("-Xmx256m", "-XX:+UseSerialGC"),
+            ProcessBuilder.Redirect.appendTo(stderr), arguments(flags));
+        try
+        {
+            assertTrue(refused.waitFor(30, TimeUnit.SECONDS), "refused member still running: " + errors());
+            assertEquals(ClusterFlags.REFUSED_STATUS, refused.exitValue(), errors());
+        }
+        finally
+        {
+            ChildProcess.kill(refused);
+        }
+        final String errors = errors();
+        assertEquals(1, ChildProcess.occurrences(errors.substring(errorsBefore), "\n" + line + "\n"), errors);
         assertEquals(1, ChildProcess.occurrences(errors.substring(errorsBefore), "sseflow: exiting"), errors);
+    }
+
+    private String errors() throws IOException
+    {
+        return Files.readString(stderr.toPath());
     }
 
     private static int command(final String... command) throws Exception

@@ -46,5 +46,17 @@ enum ApplyOutcome
     /**
      * A probe ({@link ClusterRecord#isProbe}): numbered in its session, nothing else done. Its sender is told.
      */
-    PROBE
+    PROBE,
+
+    /**
+     * A member's settings record ({@link ClusterRecord#putSettings}) that agrees with the cluster's settings, or set
+     * them (the first, or one marked as a change). Nothing else is done, and nobody is told.
+     */
+    SETTINGS,
+
+    /**
+     * A member's settings record that differs from the cluster's settings: refused, the cluster's are kept; that
+     * member must not go on ({@link EventStateMachine#settingsDifference()}).
+     */
+    SETTINGS_DIFFER
 }

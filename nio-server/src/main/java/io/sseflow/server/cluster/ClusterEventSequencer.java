@@ -44,6 +44,10 @@ import java.util.concurrent.TimeUnit;
  * Mercure update) goes to the cluster with its further topics' names after it, and comes back from another session
  * with this node's indexes for them written into its list of further topics.
  * <p>
+ * Each new session first sends this member's {@link StateSettings} ({@link ClusterRecord#putSettings}), before any of
+ * its publishes; a member whose settings differ from the cluster's is told {@link MemberStop#REFUSED} (through the
+ * stop listener) and takes no more claims.
+ * <p>
  * Without a leader (no connection to the cluster, or the leader unreachable) for {@link #NO_LEADER_TIMEOUT_NS}, or
  * when the oldest record waited {@link PendingRecords#ANSWER_TIMEOUT_NS} without an answer, every pending record is
  * given up ({@link SequencedEventHandler#onRefused}): {@link PublishResult#NO_LEADER} for one that never left this
@@ -76,6 +80,8 @@ public final class ClusterEventSequencer implements EventSequencer
     private final UnsafeBuffer entry;
     private final UnsafeBuffer ingress;
     private final UnsafeBuffer report = new UnsafeBuffer(new byte[ClusterRecord.HEADER_LENGTH]);
+    private final UnsafeBuffer settingsRecord = new UnsafeBuffer(new byte[ClusterRecord.SETTINGS_LENGTH]);
+    private boolean settingsSent;
     private long reportedSeq = -1;
     private long lastReportNs;
     private final int maxRecordLength;
@@ -148,7 +154,14 @@ public final class ClusterEventSequencer implements EventSequencer
             Math.min(publishRing.maxMsgLength(), deliveries.maxMsgLength() - Delivery.HEADER_LENGTH -
             ClusterRecord.MAX_TOPIC_NAME_LENGTH),
             MAX_INGRESS_MESSAGE - ClusterRecord.HEADER_LENGTH - ClusterRecord.MAX_TOPIC_NAME_LENGTH);
-        service = new EventService(new EventStateMachine(settings.maxTopics(), settings.historyPerTopic()), deliveries);
+        ClusterRecord.putSettings(
+            settingsRecord, 0, settings.nodeIndex(), settings.stateSettings(), settings.changeSettings());
+        service = new EventService(new EventStateMachine(settings.stateSettings()), deliveries,
+            settings.changeSettings(), (stop, reason) ->
+            {
+                memberStopped = true;
+                stopListener.onMemberStopped(MemberStop.REFUSED, "cluster node " + settings.nodeIndex() + reason);
+            });
         purger = new LogPurger(settings, errorHandler);
         service.purger(purger);
         try
@@ -260,7 +273,11 @@ public final class ClusterEventSequencer implements EventSequencer
             pending.checkLeader(client);
         }
         publishRing.controlledRead(intake);
-        if (null != client && !client.isClosed())
+        if (null != client && !client.isClosed() && !settingsSent)
+        {
+            settingsSent = client.offer(settingsRecord, 0, ClusterRecord.SETTINGS_LENGTH) > 0;
+        }
+        if (null != client && !client.isClosed() && settingsSent)
         {
             if (pending.send(client, nowNs) > 0)
             {
@@ -511,6 +528,7 @@ public final class ClusterEventSequencer implements EventSequencer
                     this.client = client;
                     pending.onNewSession(client);
                     sessionId = client.clusterSessionId();
+                    settingsSent = false;
                     service.localSessionId(sessionId);
                     lastIngressNs = nowNs;
                     healthy();

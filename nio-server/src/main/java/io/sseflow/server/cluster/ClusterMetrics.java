@@ -65,6 +65,24 @@ enum ClusterMetrics
     DISK_MIN_FREE_BYTES(
         "sseflow_cluster_disk_min_free_bytes",
         "Free bytes the data dir's file system must keep for publishes to be taken (--min-free-disk-bytes).",
+        "gauge"),
+
+    /**
+     * Bytes the state machine retains, as its budget counts them; at most {@code --history-total-bytes} (but for one
+     * event alone over it).
+     */
+    RETAINED_BYTES(
+        "sseflow_cluster_retained_bytes",
+        "Bytes of events the cluster state machine retains (record length + 128 B per topic's copy), bounded by " +
+        "--history-total-bytes.",
+        "gauge"),
+
+    /**
+     * Events the state machine retains, one per topic that retains it.
+     */
+    RETAINED_EVENTS(
+        "sseflow_cluster_retained_events",
+        "Events the cluster state machine retains, counted once per topic that retains them.",
         "gauge");
 
     private static final int MAX_LONG_DIGITS = 20;
@@ -152,6 +170,8 @@ enum ClusterMetrics
         position += INGRESS_BACK_PRESSURED.put(buffer, position, ingressBackPressured);
         position += DISK_FREE_BYTES.put(buffer, position, node.diskFreeBytes());
         position += DISK_MIN_FREE_BYTES.put(buffer, position, node.settings().minFreeDiskBytes());
+        position += RETAINED_BYTES.put(buffer, position, service.retainedBytes());
+        position += RETAINED_EVENTS.put(buffer, position, service.retainedEvents());
         return position - offset;
     }
 

@@ -41,6 +41,11 @@ import org.agrona.MutableDirectBuffer;
  * A probe ({@link #putProbe}) is a header alone whose topic name length is {@link #PROBE}: numbered in its session
  * like a publish, it publishes nothing; its sender learns, when it is applied, that the cluster commits what it
  * sends now (and that everything it sent before was applied).
+ * <p>
+ * A member's settings record ({@link #putSettings}) is a header whose topic name length is {@link #SETTINGS},
+ * followed by the {@link StateSettings} that member's state machine runs with; the origin node is the member, and
+ * the correlation id field is 1 when they are to replace the cluster's ({@code --change-settings}), else 0. Each
+ * member's sequencer sends one when its session opens, before its publishes.
  */
 final class ClusterRecord
 {
@@ -69,6 +74,16 @@ final class ClusterRecord
      * The topic name length that marks a probe.
      */
     static final int PROBE = -2;
+
+    /**
+     * The topic name length that marks a member's settings record.
+     */
+    static final int SETTINGS = -3;
+
+    /**
+     * Length of a settings record.
+     */
+    static final int SETTINGS_LENGTH = HEADER_LENGTH + StateSettings.LENGTH;
 
     private ClusterRecord()
     {
@@ -159,6 +174,35 @@ final class ClusterRecord
     static boolean isPositionReport(final DirectBuffer buffer, final int offset, final int length)
     {
         return HEADER_LENGTH == length && POSITION_REPORT == topicNameLength(buffer, offset);
+    }
+
+    /**
+     * Write a settings record: the settings this member's state machine runs with.
+     *
+     * @return its length, {@link #SETTINGS_LENGTH}.
+     */
+    static int putSettings(
+        final MutableDirectBuffer buffer, final int offset, final int member, final StateSettings settings,
+        final boolean change)
+    {
+        buffer.putLong(offset + CORRELATION_ID_OFFSET, change ? 1 : 0);
+        buffer.putLong(offset + INGRESS_SEQ_OFFSET, 0);
+        buffer.putInt(offset + ORIGIN_NODE_OFFSET, member);
+        buffer.putInt(offset + TOPIC_NAME_LENGTH_OFFSET, SETTINGS);
+        return HEADER_LENGTH + settings.write(buffer, offset + HEADER_LENGTH);
+    }
+
+    static boolean isSettings(final DirectBuffer buffer, final int offset, final int length)
+    {
+        return SETTINGS_LENGTH == length && SETTINGS == topicNameLength(buffer, offset);
+    }
+
+    /**
+     * Are a settings record's settings to replace the cluster's?
+     */
+    static boolean isSettingsChange(final DirectBuffer buffer, final int offset)
+    {
+        return 1 == correlationId(buffer, offset);
     }
 
     static int publishRecordOffset(final DirectBuffer buffer, final int offset)

@@ -36,6 +36,11 @@ public final class ClusterSettings
     public static final int DEFAULT_HISTORY_PER_TOPIC = 1024;
 
     /**
+     * Default most bytes the state machine retains, all topics together: the in-memory hub's default history budget.
+     */
+    public static final long DEFAULT_HISTORY_TOTAL_BYTES = 256L * 1024 * 1024;
+
+    /**
      * Default events applied between two periodic snapshots.
      */
     public static final long DEFAULT_SNAPSHOT_EVERY_EVENTS = 100_000;
@@ -75,6 +80,7 @@ public final class ClusterSettings
     private String aeronDirectoryName;
     private int maxTopics = DEFAULT_MAX_TOPICS;
     private int historyPerTopic = DEFAULT_HISTORY_PER_TOPIC;
+    private long historyTotalBytes = DEFAULT_HISTORY_TOTAL_BYTES;
     private long snapshotEveryEvents = DEFAULT_SNAPSHOT_EVERY_EVENTS;
     private long snapshotIntervalMs = DEFAULT_SNAPSHOT_INTERVAL_MS;
     private long catchUpLogBytes = DEFAULT_CATCH_UP_LOG_BYTES;
@@ -82,6 +88,7 @@ public final class ClusterSettings
     private boolean fsync = true;
     private long minFreeDiskBytes = DEFAULT_MIN_FREE_DISK_BYTES;
     private boolean restore;
+    private boolean changeSettings;
 
     /**
      * @param dataDir   holds the node's {@code cluster} and {@code archive} directories.
@@ -188,6 +195,62 @@ public final class ClusterSettings
         this.maxTopics = maxTopics;
         this.historyPerTopic = historyPerTopic;
         return this;
+    }
+
+    /**
+     * Bound the bytes the state machine retains, all topics together (record length plus
+     * {@link TopicHistory#EVENT_OVERHEAD_BYTES} per retained copy): past it the oldest events are evicted. On the heap:
+     * the hub checks it against the heap's maximum at start.
+     *
+     * @param bytes at least 1.
+     * @return this.
+     */
+    public ClusterSettings historyTotalBytes(final long bytes)
+    {
+        if (bytes < 1)
+        {
+            throw new IllegalArgumentException("cluster history total bytes must be positive: " + bytes);
+        }
+        this.historyTotalBytes = bytes;
+        return this;
+    }
+
+    /**
+     * @return most bytes the state machine retains.
+     */
+    public long historyTotalBytes()
+    {
+        return historyTotalBytes;
+    }
+
+    /**
+     * Make this member's state-machine settings the cluster's when its session opens, instead of refusing to go on
+     * because they differ: for a deliberate change, right after a shutdown that took a snapshot at the end of the log
+     * ({@code ClusterTool DIR shutdown}), so that no event decided with the old settings is applied again with the new.
+     *
+     * @param change true to replace the cluster's settings.
+     * @return this.
+     */
+    public ClusterSettings changeSettings(final boolean change)
+    {
+        this.changeSettings = change;
+        return this;
+    }
+
+    /**
+     * @return whether this member's settings replace the cluster's when its session opens.
+     */
+    public boolean changeSettings()
+    {
+        return changeSettings;
+    }
+
+    /**
+     * The settings that decide what the state machine retains: every member must have the same.
+     */
+    StateSettings stateSettings()
+    {
+        return new StateSettings(maxTopics, historyPerTopic, historyTotalBytes);
     }
 
     /**

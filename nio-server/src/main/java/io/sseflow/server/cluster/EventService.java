@@ -20,21 +20,31 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
  * {@link EventStateMachine} and hands what was decided to the server agent as a {@link Delivery} in a one-to-one
  * ring; writes the state machine into snapshots and loads it back, handing the retained events to the agent first.
  * When the ring is full it waits (idling) for the agent, which holds back this member's log processing, never drops.
- * Runs on the service container's thread.
+ * When this member would decide an event while the cluster's settings (from the log's settings records or a snapshot)
+ * differ from its own, or its own session's settings record finds them different, it tells the settings listener,
+ * once, with the difference, and from then on applies nothing and writes no snapshot: the member must not go on.
+ * Settings records and snapshots on their own are not checked, so a member replaying a log in which the settings were
+ * changed is refused only if they end up different from its own. A member that changes them ({@code --change-settings}) makes its own the cluster's with its session's record;
+ * an event it applies before that with different settings means the log after its snapshot holds history the new
+ * settings would decide differently, and it is told so. Runs on the service container's thread.
  */
 final class EventService implements ClusteredService, AppliedEventListener
 {
     private static final int SNAPSHOT_CHUNK_HEADER = 2 * BitUtil.SIZE_OF_INT;
     private static final int SNAPSHOT_CHUNK = 32 * 1024;
+    private static final int SNAPSHOT_BUFFER_KEPT = 1024 * 1024;
 
     private final EventStateMachine machine;
     private final RingBuffer deliveries;
-    private final ExpandableArrayBuffer snapshot = new ExpandableArrayBuffer(4096);
+    private final MemberStopListener settingsListener;
+    private ExpandableArrayBuffer snapshot = new ExpandableArrayBuffer(4096);
     private final FragmentHandler snapshotChunkHandler = this::onSnapshotChunk;
     private volatile long localSessionId = Long.MIN_VALUE;
     private volatile Cluster.Role role = Cluster.Role.FOLLOWER;
     private volatile long appliedSeq;
     private volatile long appliedPosition;
+    private volatile long retainedBytes;
+    private volatile long retainedEvents;
     private volatile int snapshotsTaken;
     private volatile long lastSnapshotAtMs;
     private volatile boolean closing;
@@ -48,11 +58,39 @@ final class EventService implements ClusteredService, AppliedEventListener
     private int messageLength;
     private int snapshotTotal = -1;
     private int snapshotReceived;
+    private boolean settingsDiffer;
+    private boolean changingSettings;
 
     EventService(final EventStateMachine machine, final RingBuffer deliveries)
     {
+        this(machine, deliveries, false, (stop, reason) -> {});
+    }
+
+    /**
+     * @param machine          the state machine.
+     * @param deliveries       the ring to the agent.
+     * @param changeSettings   whether this member's session makes its settings the cluster's.
+     * @param settingsListener told {@link MemberStop#REFUSED} and the reason, a line that goes on from the member's
+     *                         name ({@code 's settings differ ...}), when this member must not go on.
+     */
+    EventService(
+        final EventStateMachine machine, final RingBuffer deliveries, final boolean changeSettings,
+        final MemberStopListener settingsListener)
+    {
         this.machine = machine;
         this.deliveries = deliveries;
+        this.changingSettings = changeSettings;
+        this.settingsListener = settingsListener;
+    }
+
+    /**
+     * Have this member's settings been found to differ from the cluster's?
+     *
+     * @return true once told.
+     */
+    boolean settingsDiffer()
+    {
+        return settingsDiffer;
     }
 
     /**
@@ -71,6 +109,23 @@ final class EventService implements ClusteredService, AppliedEventListener
     long appliedSeq()
     {
         return appliedSeq;
+    }
+
+    /**
+     * Bytes the state machine retains, as its budget counts them, after the last message applied (any thread).
+     */
+    long retainedBytes()
+    {
+        return retainedBytes;
+    }
+
+    /**
+     * Events the state machine retains, once per topic that retains them, after the last message applied (any
+     * thread).
+     */
+    long retainedEvents()
+    {
+        return retainedEvents;
     }
 
     int snapshotsTaken()
@@ -129,6 +184,8 @@ final class EventService implements ClusteredService, AppliedEventListener
                 deliver(Delivery.APPENDED, seq, id, 0, topic, topicOffset, topicLength, record, recordOffset,
                     recordLength));
             appliedSeq = machine.lastSeq();
+            retainedBytes = machine.retainedBytes();
+            retainedEvents = machine.retainedEvents();
         }
     }
 
@@ -145,7 +202,17 @@ final class EventService implements ClusteredService, AppliedEventListener
             }
             return;
         }
-        messageSessionId = session.id();
+        messageSessionId = null == session ? 0 : session.id();
+        final boolean settingsRecord = ClusterRecord.isSettings(buffer, offset, length);
+        if (settingsDiffer)
+        {
+            return;
+        }
+        if (!settingsRecord && !machine.settingsAgree())
+        {
+            refuseToDecide();
+            return;
+        }
         messageBuffer = buffer;
         messageOffset = offset;
         messageLength = length;
@@ -156,6 +223,55 @@ final class EventService implements ClusteredService, AppliedEventListener
         }
         messageBuffer = null;
         appliedSeq = machine.lastSeq();
+        retainedBytes = machine.retainedBytes();
+        retainedEvents = machine.retainedEvents();
+        if (settingsRecord && messageSessionId == localSessionId)
+        {
+            changingSettings = false;
+            checkSettings();
+        }
+    }
+
+    /**
+     * A record to decide while this member's settings differ from the cluster's: it decides nothing more, and says
+     * why once.
+     */
+    private void refuseToDecide()
+    {
+        if (changingSettings)
+        {
+            refuse("'s settings cannot change here: " + machine.settingsDifference() + ", and the log after this " +
+                "member's last snapshot holds events the cluster decided with them; stop the cluster with " +
+                "ClusterTool DIR shutdown (a snapshot at the end of the log), then start every member with the " +
+                "new settings and --change-settings true");
+        }
+        else
+        {
+            checkSettings();
+        }
+    }
+
+    private void checkSettings()
+    {
+        if (!machine.settingsAgree())
+        {
+            final String difference = machine.settingsDifference();
+            if (null != difference)
+            {
+                refuse("'s settings differ from the cluster's: " + difference + "; every member must run with the " +
+                    "same --history, --history-total-bytes and --max-topics (they decide what is retained): start it " +
+                    "with the cluster's, or change them for every member (see --change-settings)");
+            }
+        }
+    }
+
+    private void refuse(final String reason)
+    {
+        if (!settingsDiffer)
+        {
+            settingsDiffer = true;
+            settingsListener.onMemberStopped(MemberStop.REFUSED, reason);
+        }
     }
 
     public void onAppended(
@@ -190,6 +306,11 @@ final class EventService implements ClusteredService, AppliedEventListener
 
     public void onTakeSnapshot(final ExclusivePublication publication)
     {
+        if (settingsDiffer)
+        {
+            throw new IllegalStateException("no snapshot: this member's settings differ from the cluster's and it " +
+                "applied nothing since");
+        }
         final int length = machine.snapshotLength();
         snapshot.checkLimit(length);
         machine.writeSnapshot(snapshot, 0);
@@ -206,6 +327,7 @@ final class EventService implements ClusteredService, AppliedEventListener
             sent += part;
         }
         while (sent < length);
+        releaseSnapshotBuffer();
         lastSnapshotAtMs = System.currentTimeMillis();
         snapshotsTaken++;
         if (null != purger)
@@ -262,6 +384,19 @@ final class EventService implements ClusteredService, AppliedEventListener
             }
         }
         machine.loadSnapshot(snapshot, 0, snapshotTotal);
+        releaseSnapshotBuffer();
+    }
+
+    /**
+     * A snapshot's copy of the state is as large as the retained history: let a large one go once written or loaded,
+     * so that between snapshots the heap holds the history once.
+     */
+    private void releaseSnapshotBuffer()
+    {
+        if (snapshot.capacity() > SNAPSHOT_BUFFER_KEPT)
+        {
+            snapshot = new ExpandableArrayBuffer(4096);
+        }
     }
 
     private void onSnapshotChunk(final DirectBuffer buffer, final int offset, final int length, final Header header)

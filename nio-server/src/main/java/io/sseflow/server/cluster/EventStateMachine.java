@@ -25,10 +25,21 @@ import org.agrona.collections.Long2LongHashMap;
  * unanswered one and each is applied exactly once ({@link ApplyOutcome#RESENT}, {@link ApplyOutcome#GAP}). A record
  * with ingress seq 0 is not numbered.
  * <p>
- * Bounded: at most {@code maxTopics} topics (a record for a new topic past that is refused), each retaining its last
- * {@code historyPerTopic} events. The whole state (seq, per-topic counters and retained events) is written to and
- * loaded from a snapshot, so a member restored from one can still resume ids retained before it. Not thread-safe:
- * the clustered service's thread only.
+ * Bounded ({@link StateSettings}): at most {@code maxTopics} topics (a record for a new topic past that is refused),
+ * each retaining its last {@code historyPerTopic} events, and all of them together at most {@code historyTotalBytes}
+ * retained bytes (record length plus {@link TopicHistory#EVENT_OVERHEAD_BYTES} per retained copy, a figure of the
+ * log alone): past it the oldest events of the hub, by seq, are evicted from every topic that retains them, until the
+ * new event fits (an event alone over the budget is still retained, alone). So what is retained is decided by the log
+ * order only, the same on every member, never by a clock or by memory pressure.
+ * <p>
+ * Those settings decide what is retained, and so which explicit ids are retries: every member must run with the
+ * same. The first settings record in the log ({@link ClusterRecord#putSettings}, each member's sequencer sends one
+ * when its session opens) or a snapshot sets the cluster's; {@link #settingsDifference()} then says whether this
+ * member's own differ (it must not go on), and a later settings record that differs is refused
+ * ({@link ApplyOutcome#SETTINGS_DIFFER}) unless it is marked as a change ({@code --change-settings}): then its settings
+ * become the cluster's from that place in the log on. The whole state (seq, per-topic counters, retained events and the
+ * cluster's settings) is written to and loaded from a snapshot, so a member restored from one can still resume ids
+ * retained before it. Not thread-safe: the clustered service's thread only.
  */
 final class EventStateMachine
 {
@@ -40,16 +51,25 @@ final class EventStateMachine
     /**
      * Snapshot layout version.
      */
-    static final int SNAPSHOT_VERSION = 2;
+    static final int SNAPSHOT_VERSION = 3;
+
+    /**
+     * The layout before byte budgets: no settings. Still loaded (the cluster's settings are then set by the next
+     * settings record).
+     */
+    static final int SNAPSHOT_VERSION_NO_SETTINGS = 2;
 
     /**
      * The layout before events of several topics: no first topic per retained event. Still loaded.
      */
     static final int SNAPSHOT_VERSION_ONE_TOPIC = 1;
 
+    private final StateSettings settings;
     private final int maxTopics;
     private final int historyPerTopic;
+    private final long historyTotalBytes;
     private final TopicHistory[] topics;
+    private final TopicHistory[] byOldest;
     private final int[] table;
     private final int mask;
     private final PublishRecord record = new PublishRecord();
@@ -60,22 +80,36 @@ final class EventStateMachine
     private final int[] nameHashes = new int[ClusterRecord.MAX_MORE_TOPICS];
     private final Long2LongHashMap lastIngressSeqBySession = new Long2LongHashMap(0);
     private int topicCount;
+    private int heapSize;
     private long lastSeq;
+    private long retainedBytes;
+    private long retainedEvents;
+    private StateSettings clusterSettings;
+    private int clusterSettingsNode = -1;
+    private boolean settingsAgree = true;
 
     /**
+     * A machine bounded by count alone (no byte budget).
+     *
      * @param maxTopics       most topics ever held.
      * @param historyPerTopic events retained per topic.
      */
     EventStateMachine(final int maxTopics, final int historyPerTopic)
     {
-        if (maxTopics < 1 || historyPerTopic < 1)
-        {
-            throw new IllegalArgumentException(
-                "maxTopics and historyPerTopic must be positive: " + maxTopics + ", " + historyPerTopic);
-        }
-        this.maxTopics = maxTopics;
-        this.historyPerTopic = historyPerTopic;
+        this(new StateSettings(maxTopics, historyPerTopic, StateSettings.UNBOUNDED_BYTES));
+    }
+
+    /**
+     * @param settings this member's limits.
+     */
+    EventStateMachine(final StateSettings settings)
+    {
+        this.settings = settings;
+        this.maxTopics = settings.maxTopics();
+        this.historyPerTopic = settings.historyPerTopic();
+        this.historyTotalBytes = settings.historyTotalBytes();
         this.topics = new TopicHistory[maxTopics];
+        this.byOldest = new TopicHistory[maxTopics];
         this.table = new int[BitUtil.findNextPositivePowerOfTwo(maxTopics * 2)];
         this.mask = table.length - 1;
     }
@@ -98,6 +132,67 @@ final class EventStateMachine
     int historyPerTopic()
     {
         return historyPerTopic;
+    }
+
+    /**
+     * This member's settings.
+     */
+    StateSettings settings()
+    {
+        return settings;
+    }
+
+    /**
+     * The cluster's settings, as the first settings record or a snapshot set them.
+     *
+     * @return them, or null before either.
+     */
+    StateSettings clusterSettings()
+    {
+        return clusterSettings;
+    }
+
+    /**
+     * How this member's settings differ from the cluster's: it must not go on, or its decisions would differ from the
+     * others'.
+     *
+     * @return one line naming the setting, its value here and the cluster's and who set it; null when they agree or
+     *         the cluster has none yet.
+     */
+    String settingsDifference()
+    {
+        if (null == clusterSettings)
+        {
+            return null;
+        }
+        final String difference = settings.difference(clusterSettings);
+        return null == difference ? null : difference + " (" +
+            (clusterSettingsNode < 0 ? "from a snapshot" : "set by node " + clusterSettingsNode) + ")";
+    }
+
+    /**
+     * Do this member's settings agree with the cluster's (or has the cluster none yet)? Allocates nothing: for every
+     * event.
+     */
+    boolean settingsAgree()
+    {
+        return settingsAgree;
+    }
+
+    /**
+     * Bytes retained by all topics, as the budget counts them ({@link TopicHistory#retainedBytes()}).
+     */
+    long retainedBytes()
+    {
+        return retainedBytes;
+    }
+
+    /**
+     * Events retained by all topics, once per topic that retains them.
+     */
+    long retainedEvents()
+    {
+        return retainedEvents;
     }
 
     /**
@@ -128,6 +223,10 @@ final class EventStateMachine
         final DirectBuffer buffer, final int offset, final int length, final long sessionId,
         final AppliedEventListener listener)
     {
+        if (ClusterRecord.isSettings(buffer, offset, length))
+        {
+            return applySettings(buffer, offset);
+        }
         if (length >= ClusterRecord.HEADER_LENGTH)
         {
             final long ingressSeq = ClusterRecord.ingressSeq(buffer, offset);
@@ -160,6 +259,23 @@ final class EventStateMachine
     void onSessionClosed(final long sessionId)
     {
         lastIngressSeqBySession.remove(sessionId);
+    }
+
+    private ApplyOutcome applySettings(final DirectBuffer buffer, final int offset)
+    {
+        final StateSettings sent = StateSettings.read(buffer, offset + ClusterRecord.HEADER_LENGTH);
+        if (null == sent)
+        {
+            return ApplyOutcome.MALFORMED;
+        }
+        if (null == clusterSettings || ClusterRecord.isSettingsChange(buffer, offset))
+        {
+            clusterSettings = sent;
+            clusterSettingsNode = ClusterRecord.originNode(buffer, offset);
+            settingsAgree = settings.equals(sent);
+            return ApplyOutcome.SETTINGS;
+        }
+        return clusterSettings.equals(sent) ? ApplyOutcome.SETTINGS : ApplyOutcome.SETTINGS_DIFFER;
     }
 
     private ApplyOutcome applyRecord(
@@ -247,13 +363,14 @@ final class EventStateMachine
         final long seq = ++lastSeq;
         final int first = topic.ordinal();
         topic.raiseFor(record);
-        topic.append(seq, id, first, buffer, recordOffset, end - recordOffset);
+        retain(topic, seq, id, first, buffer, recordOffset, end - recordOffset);
         for (int i = 0; i < more; i++)
         {
             eventTopics[i].raiseFor(record);
-            eventTopics[i].append(seq, id, first, buffer, recordOffset, end - recordOffset);
+            retain(eventTopics[i], seq, id, first, buffer, recordOffset, end - recordOffset);
         }
         clearEventTopics(more);
+        evictOverBudget(seq);
         listener.onAppended(
             originNode, correlationId, topic.name(), 0, topic.nameLength(), buffer, recordOffset, end - recordOffset,
             seq, id);
@@ -316,6 +433,140 @@ final class EventStateMachine
             }
         }
         return true;
+    }
+
+    private void retain(
+        final TopicHistory topic, final long seq, final long id, final int first, final DirectBuffer buffer,
+        final int offset, final int length)
+    {
+        final long before = topic.retainedBytes();
+        final int countBefore = topic.count();
+        topic.append(seq, id, first, buffer, offset, length);
+        retainedBytes += topic.retainedBytes() - before;
+        retainedEvents += topic.count() - countBefore;
+        changed(topic);
+    }
+
+    /**
+     * While the retained bytes are over the budget, evict the hub's oldest event (the smallest seq retained) from every
+     * topic that retains it; never the event {@code keepSeq} just appended.
+     */
+    private void evictOverBudget(final long keepSeq)
+    {
+        while (retainedBytes > historyTotalBytes && heapSize > 0)
+        {
+            final long oldest = byOldest[0].oldestSeq();
+            if (oldest >= keepSeq)
+            {
+                return;
+            }
+            while (heapSize > 0 && byOldest[0].oldestSeq() == oldest)
+            {
+                final TopicHistory topic = byOldest[0];
+                final long before = topic.retainedBytes();
+                topic.evictOldest();
+                retainedBytes -= before - topic.retainedBytes();
+                retainedEvents--;
+                changed(topic);
+            }
+        }
+    }
+
+    /**
+     * A topic's oldest retained event changed (or it retains none now, or its first): move it in the min-heap of
+     * topics by oldest seq.
+     */
+    private void changed(final TopicHistory topic)
+    {
+        final int index = topic.heapIndex;
+        if (0 == topic.count())
+        {
+            if (index >= 0)
+            {
+                removeFromHeap(index);
+            }
+            return;
+        }
+        if (index < 0)
+        {
+            byOldest[heapSize] = topic;
+            topic.heapIndex = heapSize;
+            siftDown(siftUp(heapSize++));
+            return;
+        }
+        siftDown(siftUp(index));
+    }
+
+    private void removeFromHeap(final int index)
+    {
+        final TopicHistory[] heap = byOldest;
+        heap[index].heapIndex = -1;
+        final int last = --heapSize;
+        if (index != last)
+        {
+            heap[index] = heap[last];
+            heap[index].heapIndex = index;
+            heap[last] = null;
+            siftDown(siftUp(index));
+        }
+        else
+        {
+            heap[last] = null;
+        }
+    }
+
+    private int siftUp(final int from)
+    {
+        final TopicHistory[] heap = byOldest;
+        final TopicHistory topic = heap[from];
+        final long oldest = topic.oldestSeq();
+        int index = from;
+        while (index > 0)
+        {
+            final int parent = (index - 1) >>> 1;
+            final TopicHistory above = heap[parent];
+            if (above.oldestSeq() <= oldest)
+            {
+                break;
+            }
+            heap[index] = above;
+            above.heapIndex = index;
+            index = parent;
+        }
+        heap[index] = topic;
+        topic.heapIndex = index;
+        return index;
+    }
+
+    private void siftDown(final int from)
+    {
+        final TopicHistory[] heap = byOldest;
+        final int size = heapSize;
+        final TopicHistory topic = heap[from];
+        final long oldest = topic.oldestSeq();
+        int index = from;
+        while (true)
+        {
+            int child = 2 * index + 1;
+            if (child >= size)
+            {
+                break;
+            }
+            if (child + 1 < size && heap[child + 1].oldestSeq() < heap[child].oldestSeq())
+            {
+                child++;
+            }
+            final TopicHistory below = heap[child];
+            if (below.oldestSeq() >= oldest)
+            {
+                break;
+            }
+            heap[index] = below;
+            below.heapIndex = index;
+            index = child;
+        }
+        heap[index] = topic;
+        topic.heapIndex = index;
     }
 
     private static void checkRetained(final TopicHistory topic, final PublishRecord record, final RetainedIdCheck check)
@@ -389,7 +640,7 @@ final class EventStateMachine
      */
     int snapshotLength()
     {
-        int length = 5 * BitUtil.SIZE_OF_INT + BitUtil.SIZE_OF_LONG +
+        int length = 6 * BitUtil.SIZE_OF_INT + StateSettings.LENGTH + BitUtil.SIZE_OF_LONG +
             lastIngressSeqBySession.size() * 2 * BitUtil.SIZE_OF_LONG;
         for (int t = 0; t < topicCount; t++)
         {
@@ -407,11 +658,13 @@ final class EventStateMachine
      * Write the whole state.
      * <pre>
      *  magic, version, lastSeq (long), sessionCount, then per session: sessionId (long), lastIngressSeq (long),
-     *  then historyPerTopic, topicCount, then per topic:
+     *  then historyPerTopic, the node that set the cluster's settings (-1: none did, these are the writer's), the
+     *  cluster's {@link StateSettings}, topicCount, then per topic:
      *    nameLength, name, lastId (long), count, then per retained event: seq (long), id (long), first topic (the
      *    ordinal, in this list, of the event's first topic), length, record (and its further topics' names)
      * </pre>
-     * (Version 1, still loaded, had no first topic: each event was its own topic's.)
+     * (Version 2, still loaded, had no settings; version 1, still loaded, had no first topic either: each event was its
+     * own topic's.)
      *
      * @param buffer to write into, at least {@link #snapshotLength()} bytes from {@code offset}.
      * @param offset where to start.
@@ -439,6 +692,9 @@ final class EventStateMachine
         }
         buffer.putInt(p, historyPerTopic);
         p += BitUtil.SIZE_OF_INT;
+        buffer.putInt(p, null == clusterSettings ? -1 : clusterSettingsNode);
+        p += BitUtil.SIZE_OF_INT;
+        p += (null == clusterSettings ? settings : clusterSettings).write(buffer, p);
         buffer.putInt(p, topicCount);
         p += BitUtil.SIZE_OF_INT;
         for (int t = 0; t < topicCount; t++)
@@ -472,7 +728,9 @@ final class EventStateMachine
 
     /**
      * Replace the state with a snapshot's; a snapshot with more topics than {@code maxTopics} is refused, and one
-     * that retained more events per topic than {@code historyPerTopic} keeps the newest of each.
+     * that retained more events per topic than {@code historyPerTopic}, or more bytes than {@code historyTotalBytes},
+     * keeps the newest. A snapshot of this version sets the cluster's settings (see {@link #settingsDifference()});
+     * one of version 2 or 1 (written before byte budgets) leaves them to the next settings record.
      *
      * @param buffer holding what {@link #writeSnapshot} wrote.
      * @param offset where it starts.
@@ -488,10 +746,11 @@ final class EventStateMachine
         require(buffer.getInt(p) == SNAPSHOT_MAGIC, "not an sseflow snapshot");
         p += BitUtil.SIZE_OF_INT;
         final int version = buffer.getInt(p);
-        require(version == SNAPSHOT_VERSION || version == SNAPSHOT_VERSION_ONE_TOPIC,
-            "snapshot version " + version + ", expected " + SNAPSHOT_VERSION + " or " + SNAPSHOT_VERSION_ONE_TOPIC);
+        require(version == SNAPSHOT_VERSION || version == SNAPSHOT_VERSION_NO_SETTINGS ||
+            version == SNAPSHOT_VERSION_ONE_TOPIC, "snapshot version " + version + ", expected " + SNAPSHOT_VERSION +
+            ", " + SNAPSHOT_VERSION_NO_SETTINGS + " or " + SNAPSHOT_VERSION_ONE_TOPIC);
         final int perEvent = 2 * BitUtil.SIZE_OF_LONG + BitUtil.SIZE_OF_INT +
-            (version == SNAPSHOT_VERSION ? BitUtil.SIZE_OF_INT : 0);
+            (version == SNAPSHOT_VERSION_ONE_TOPIC ? 0 : BitUtil.SIZE_OF_INT);
         p += BitUtil.SIZE_OF_INT;
         final long seq = buffer.getLong(p);
         p += BitUtil.SIZE_OF_LONG;
@@ -506,12 +765,26 @@ final class EventStateMachine
             p += 2 * BitUtil.SIZE_OF_LONG;
         }
         p += BitUtil.SIZE_OF_INT;
+        StateSettings snapshotSettings = null;
+        int snapshotSettingsNode = -1;
+        if (version == SNAPSHOT_VERSION)
+        {
+            require(p + BitUtil.SIZE_OF_INT + StateSettings.LENGTH + BitUtil.SIZE_OF_INT <= end, "snapshot cut short");
+            snapshotSettingsNode = buffer.getInt(p);
+            p += BitUtil.SIZE_OF_INT;
+            snapshotSettings = StateSettings.read(buffer, p);
+            require(null != snapshotSettings, "snapshot settings are not positive");
+            p += StateSettings.LENGTH;
+        }
         final int count = buffer.getInt(p);
         p += BitUtil.SIZE_OF_INT;
         require(count >= 0 && count <= maxTopics, "snapshot holds " + count + " topics, limit " + maxTopics);
 
         clear();
         lastSeq = seq;
+        clusterSettings = snapshotSettings;
+        clusterSettingsNode = snapshotSettingsNode;
+        settingsAgree = null == snapshotSettings || settings.equals(snapshotSettings);
         for (int t = 0; t < count; t++)
         {
             require(p + BitUtil.SIZE_OF_INT <= end, "snapshot cut short");
@@ -535,7 +808,7 @@ final class EventStateMachine
                 final long id = buffer.getLong(p);
                 p += BitUtil.SIZE_OF_LONG;
                 int firstTopic = t;
-                if (version == SNAPSHOT_VERSION)
+                if (version != SNAPSHOT_VERSION_ONE_TOPIC)
                 {
                     firstTopic = buffer.getInt(p);
                     p += BitUtil.SIZE_OF_INT;
@@ -545,11 +818,12 @@ final class EventStateMachine
                 final int recordLength = buffer.getInt(p);
                 p += BitUtil.SIZE_OF_INT;
                 require(recordLength >= PublishRecord.HEADER_LENGTH && p + recordLength <= end, "snapshot cut short");
-                topic.append(eventSeq, id, firstTopic, buffer, p, recordLength);
+                retain(topic, eventSeq, id, firstTopic, buffer, p, recordLength);
                 p += recordLength;
             }
         }
         require(p == end, "snapshot has " + (end - p) + " bytes after its last topic");
+        evictOverBudget(Long.MAX_VALUE);
     }
 
     private void clear()
@@ -558,9 +832,29 @@ final class EventStateMachine
         {
             topics[t] = null;
         }
+        for (int i = 0; i < heapSize; i++)
+        {
+            byOldest[i] = null;
+        }
         java.util.Arrays.fill(table, 0);
         topicCount = 0;
+        heapSize = 0;
         lastSeq = 0;
+        retainedBytes = 0;
+        retainedEvents = 0;
+        clusterSettings = null;
+        clusterSettingsNode = -1;
+        settingsAgree = true;
+    }
+
+    /**
+     * A topic by name, for tests and tools.
+     *
+     * @return it, or null when the machine holds no such topic.
+     */
+    TopicHistory topic(final DirectBuffer buffer, final int offset, final int length)
+    {
+        return find(TopicHistory.hash(buffer, offset, length), buffer, offset, length);
     }
 
     private TopicHistory find(final int hash, final DirectBuffer buffer, final int offset, final int length)

@@ -21,8 +21,11 @@ public enum MemberStop
     SHUT_DOWN,
 
     /**
-     * The member was never started: its data dir is empty but another member has cluster history, found while it
-     * waited to learn whether the cluster is new ({@link JoinRule}). It must be restored from the leader instead.
+     * The member must not go on as it is, and says why (exit 2): its data dir is empty but another member has
+     * cluster history, found while it waited to learn whether the cluster is new ({@link JoinRule}), so it must be
+     * restored from the leader; or its settings differ from the cluster's (the state machine's limits, which decide
+     * what is retained), so its decisions would differ from the other members' (the reason names the setting, its
+     * value here and the cluster's). Starting it again unchanged would be refused again.
      */
     REFUSED
 }

@@ -4,36 +4,56 @@ import io.sseflow.server.sequencer.EventIds;
 import io.sseflow.server.sequencer.EventSequencer;
 import io.sseflow.server.sequencer.PublishRecord;
 import io.sseflow.server.sequencer.RetainedIdCheck;
+import org.agrona.BitUtil;
 import org.agrona.DirectBuffer;
-import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * One topic's state in the {@link EventStateMachine}: its name, its place among the machine's topics (its ordinal,
  * in the order they were created), the largest numeric id it has assigned or seen in a public event, and its retained
- * events (seq, id, the ordinal of the event's first topic, publish record) in a circular array of at most
- * {@code capacity} slots, oldest evicted first. An event of several topics is retained by each of them, its record followed by its further topics' names
- * ({@link ClusterRecord}), and names its first topic, which may be another. A slot's buffer is kept when the slot is
- * reused, so a warmed topic appends without allocating.
+ * events (seq, id, the ordinal of the event's first topic, publish record) oldest first, at most {@code maxCount} of
+ * them. An event of several topics is retained by each of them, its record followed by its further topics' names
+ * ({@link ClusterRecord}), and names its first topic, which may be another.
+ * <p>
+ * Its retained bytes ({@link #retainedBytes()}) are counted as each event's record length plus
+ * {@link #EVENT_OVERHEAD_BYTES}: a figure of the log alone, the same on every member and after a snapshot, which the
+ * machine's byte budget counts. What it holds on the heap follows it: the slot arrays grow by doubling from
+ * {@value #INITIAL_SLOTS} up to {@code maxCount} and halve when a quarter full, and a slot's buffer is at most a
+ * quarter (plus 64 bytes) larger than its record, is kept when the slot is reused for a record of about its size (so a
+ * warmed topic appends without allocating) and let go when its event is evicted by the machine's budget.
  */
 final class TopicHistory
 {
+    /**
+     * Bytes counted per retained event besides its record: its slot (seq, id, first topic, length, buffer
+     * reference) with the arrays' slack, and the buffer's object and array headers.
+     */
+    static final int EVENT_OVERHEAD_BYTES = 128;
+
+    /**
+     * Slots a topic starts with.
+     */
+    static final int INITIAL_SLOTS = 8;
+
     private final UnsafeBuffer name;
     private final int nameLength;
     private final int hash;
     private final int ordinal;
-    private final long[] seqs;
-    private final int[] firstTopics;
-    private final long[] ids;
-    private final int[] lengths;
-    private final ExpandableArrayBuffer[] records;
+    private final int maxCount;
+    private long[] seqs;
+    private int[] firstTopics;
+    private long[] ids;
+    private int[] lengths;
+    private UnsafeBuffer[] records;
     private final PublishRecord retained = new PublishRecord();
     private long lastId;
+    private long retainedBytes;
     private int head;
     private int count;
+    int heapIndex = -1;
 
     TopicHistory(
-        final DirectBuffer name, final int nameOffset, final int nameLength, final int hash, final int capacity,
+        final DirectBuffer name, final int nameOffset, final int nameLength, final int hash, final int maxCount,
         final int ordinal)
     {
         final byte[] bytes = new byte[nameLength];
@@ -42,11 +62,8 @@ final class TopicHistory
         this.nameLength = nameLength;
         this.hash = hash;
         this.ordinal = ordinal;
-        this.seqs = new long[capacity];
-        this.firstTopics = new int[capacity];
-        this.ids = new long[capacity];
-        this.lengths = new int[capacity];
-        this.records = new ExpandableArrayBuffer[capacity];
+        this.maxCount = maxCount;
+        allocateSlots(Math.min(INITIAL_SLOTS, maxCount));
     }
 
     static int hash(final DirectBuffer buffer, final int offset, final int length)
@@ -113,9 +130,38 @@ final class TopicHistory
         return count;
     }
 
+    /**
+     * Slots held now, at most {@code maxCount}.
+     */
     int capacity()
     {
         return seqs.length;
+    }
+
+    /**
+     * Most events retained.
+     */
+    int maxCount()
+    {
+        return maxCount;
+    }
+
+    /**
+     * Bytes the retained events count: record lengths plus {@link #EVENT_OVERHEAD_BYTES} each.
+     */
+    long retainedBytes()
+    {
+        return retainedBytes;
+    }
+
+    /**
+     * Seq of the oldest retained event.
+     *
+     * @return the seq, {@link Long#MAX_VALUE} when none is retained.
+     */
+    long oldestSeq()
+    {
+        return 0 == count ? Long.MAX_VALUE : seqs[head];
     }
 
     /**
@@ -165,7 +211,7 @@ final class TopicHistory
         {
             final int slot = (head + i) % capacity;
             final boolean matches;
-            final PublishRecord retained = this.retained.wrap((DirectBuffer)records[slot], 0);
+            final PublishRecord retained = this.retained.wrap(records[slot], 0);
             if (numeric)
             {
                 matches = ids[slot] == numericId;
@@ -191,7 +237,7 @@ final class TopicHistory
     }
 
     /**
-     * Retain an event, evicting the oldest when full.
+     * Retain an event, evicting the oldest when {@code maxCount} are retained.
      *
      * @param seq        its hub sequence.
      * @param id         its id.
@@ -203,24 +249,46 @@ final class TopicHistory
     void append(
         final long seq, final long id, final int firstTopic, final DirectBuffer record, final int offset, final int length)
     {
-        final int capacity = seqs.length;
-        if (count == capacity)
+        if (count == maxCount)
         {
-            head = (head + 1) % capacity;
+            final int oldest = head;
+            retainedBytes -= lengths[oldest] + EVENT_OVERHEAD_BYTES;
+            head = (head + 1) % seqs.length;
             count--;
         }
-        final int slot = (head + count) % capacity;
-        ExpandableArrayBuffer buffer = records[slot];
-        if (null == buffer)
+        else if (count == seqs.length)
         {
-            buffer = records[slot] = new ExpandableArrayBuffer(Math.max(64, length));
+            resize(Math.min(maxCount, seqs.length << 1));
+        }
+        final int slot = (head + count) % seqs.length;
+        UnsafeBuffer buffer = records[slot];
+        if (null == buffer || buffer.capacity() < length || buffer.capacity() > length + (length >> 2) + 64)
+        {
+            buffer = records[slot] = new UnsafeBuffer(new byte[BitUtil.align(Math.max(length, 1), 64)]);
         }
         buffer.putBytes(0, record, offset, length);
         seqs[slot] = seq;
         ids[slot] = id;
         firstTopics[slot] = firstTopic;
         lengths[slot] = length;
+        retainedBytes += length + EVENT_OVERHEAD_BYTES;
         count++;
+    }
+
+    /**
+     * Evict the oldest retained event, letting its buffer go (the machine's budget needs the memory back).
+     */
+    void evictOldest()
+    {
+        final int oldest = head;
+        retainedBytes -= lengths[oldest] + EVENT_OVERHEAD_BYTES;
+        records[oldest] = null;
+        head = (head + 1) % seqs.length;
+        count--;
+        if (seqs.length > INITIAL_SLOTS && count < seqs.length >> 2)
+        {
+            resize(Math.max(INITIAL_SLOTS, seqs.length >> 1));
+        }
     }
 
     long seqAt(final int i)
@@ -246,6 +314,36 @@ final class TopicHistory
     int recordLengthAt(final int i)
     {
         return lengths[(head + i) % seqs.length];
+    }
+
+    private void allocateSlots(final int slots)
+    {
+        seqs = new long[slots];
+        firstTopics = new int[slots];
+        ids = new long[slots];
+        lengths = new int[slots];
+        records = new UnsafeBuffer[slots];
+    }
+
+    private void resize(final int slots)
+    {
+        final long[] oldSeqs = seqs;
+        final int[] oldFirstTopics = firstTopics;
+        final long[] oldIds = ids;
+        final int[] oldLengths = lengths;
+        final UnsafeBuffer[] oldRecords = records;
+        final int oldLength = oldSeqs.length;
+        allocateSlots(slots);
+        for (int i = 0; i < count; i++)
+        {
+            final int from = (head + i) % oldLength;
+            seqs[i] = oldSeqs[from];
+            firstTopics[i] = oldFirstTopics[from];
+            ids[i] = oldIds[from];
+            lengths[i] = oldLengths[from];
+            records[i] = oldRecords[from];
+        }
+        head = 0;
     }
 
     private static boolean equalBytes(

@@ -19,7 +19,14 @@ import java.util.List;
  * node: a one-member cluster on free loopback UDP ports; with {@code --cluster-members} (one list, the same on every
  * node) and {@code --cluster-node} (this node's 0-based index in it) the node is one member of that cluster. Either
  * way the server's sequencer is a {@link ClusterEventSequencer}, with the state machine bounded by the hub's
- * {@code --history} and {@code --max-topics}, and snapshots requested as the two snapshot flags say.
+ * {@code --history}, {@code --max-topics} and {@code --history-total-bytes}, and snapshots requested as the two
+ * snapshot flags say.
+ * <p>
+ * The state machine keeps its retained history on the heap (and, while it writes or loads a snapshot, a copy of it),
+ * so its byte budget is checked against the heap's maximum at start: {@code --history-total-bytes} may be at most a
+ * quarter of it ({@link #HEAP_SHARE_DIVISOR}), else the hub refuses to start, naming the flag; left out, it is the
+ * in-memory hub's default but never more than that quarter. A restart replays the log into the same budget, so it
+ * cannot run out of heap where the first run did not.
  */
 final class ClusterFlags
 {
@@ -33,10 +40,20 @@ final class ClusterFlags
     static final String MIN_FREE_DISK_BYTES = "--min-free-disk-bytes";
     static final String RESTORE = "--restore";
 
+    static final String HISTORY_TOTAL_BYTES = "--history-total-bytes";
+    static final String CHANGE_SETTINGS = "--change-settings";
+
     /**
-     * Exit status when a member is refused because it must be restored first (as for a refused configuration).
+     * The state machine's byte budget may take at most the heap's maximum divided by this: it holds up to about 1.6
+     * times the budget (slots and buffers of small events) and a snapshot's copy of it while one is written or loaded.
      */
-    static final int EXIT_REFUSED = 2;
+    static final int HEAP_SHARE_DIVISOR = 4;
+
+    /**
+     * The exit status of a member refused because it must be restored first, or because its settings differ from the
+     * cluster's: the hub's status for a bad setting.
+     */
+    static final int REFUSED_STATUS = 2;
 
     /**
      * Most events between two snapshots a flag may ask for.
@@ -66,6 +83,9 @@ final class ClusterFlags
     private boolean fsync = true;
     private long minFreeDiskBytes = ClusterSettings.DEFAULT_MIN_FREE_DISK_BYTES;
     private boolean restore;
+    private boolean changeSettings;
+    private long historyTotalBytes;
+    private long maxHeapBytes = Runtime.getRuntime().maxMemory();
 
     /**
      * Take one of the three flags.
@@ -98,6 +118,62 @@ final class ClusterFlags
     void maxTopics(final int maxTopics)
     {
         this.maxTopics = maxTopics;
+    }
+
+    /**
+     * {@code --change-settings true|false}: true makes this member's {@code --history}, {@code --history-total-bytes}
+     * and {@code --max-topics} the cluster's when it joins, right after a {@code ClusterTool shutdown}.
+     *
+     * @param change whether to replace the cluster's settings.
+     */
+    void changeSettings(final boolean change)
+    {
+        snapshotFlag = CHANGE_SETTINGS;
+        this.changeSettings = change;
+    }
+
+    /**
+     * {@code --history-total-bytes N}: also the state machine's byte budget.
+     *
+     * @param bytes at least 1.
+     */
+    void historyTotalBytes(final long bytes)
+    {
+        this.historyTotalBytes = bytes;
+    }
+
+    /**
+     * The heap's maximum the state machine's budget is checked against; the JVM's by default.
+     *
+     * @param bytes the maximum.
+     */
+    void maxHeapBytes(final long bytes)
+    {
+        this.maxHeapBytes = bytes;
+    }
+
+    /**
+     * The state machine's byte budget: {@code --history-total-bytes} when given, else the in-memory default; never
+     * more than the heap's maximum over {@link #HEAP_SHARE_DIVISOR}.
+     *
+     * @throws IllegalArgumentException naming the flag when the one given does not fit the heap.
+     */
+    long stateMachineBytes()
+    {
+        final long room = maxHeapBytes / HEAP_SHARE_DIVISOR;
+        if (0 == historyTotalBytes)
+        {
+            return Math.max(1, Math.min(ClusterSettings.DEFAULT_HISTORY_TOTAL_BYTES, room));
+        }
+        if (historyTotalBytes > room)
+        {
+            throw new IllegalArgumentException(HISTORY_TOTAL_BYTES + " (" + historyTotalBytes + ", " +
+                mib(historyTotalBytes) + ") does not fit the heap: with " + DATA_DIR + " the retained history is " +
+                "also kept on the heap (the cluster's state machine, and a copy while it writes a snapshot), so it may " +
+                "be at most a quarter of the heap's maximum (" + mib(maxHeapBytes) + " / " + HEAP_SHARE_DIVISOR + " = " +
+                mib(room) + "): raise -Xmx or lower " + HISTORY_TOTAL_BYTES);
+        }
+        return historyTotalBytes;
     }
 
     /**
@@ -188,6 +264,11 @@ final class ClusterFlags
                 throw new IllegalArgumentException((null != members ? MEMBERS : NODE) + " needs " + DATA_DIR +
                     " DIR: each cluster member keeps its log on disk");
             }
+            if (CHANGE_SETTINGS.equals(snapshotFlag))
+            {
+                throw new IllegalArgumentException(CHANGE_SETTINGS + " needs " + DATA_DIR +
+                    " DIR: it changes the settings kept in the log on disk; history in memory has none");
+            }
             if (FSYNC.equals(snapshotFlag))
             {
                 throw new IllegalArgumentException(FSYNC + " needs " + DATA_DIR +
@@ -251,6 +332,7 @@ final class ClusterFlags
             }
         }
         settings.limits(maxTopics, history);
+        settings.historyTotalBytes(stateMachineBytes());
         settings.snapshots(snapshotEvents, snapshotIntervalMs);
         settings.catchUpLogBytes(catchUpLogBytes);
         settings.fsync(fsync);
@@ -261,9 +343,14 @@ final class ClusterFlags
                 "member's state from the cluster's leader, and a single durable node has no other member");
         }
         settings.restore(restore);
+        settings.changeSettings(changeSettings);
         builder.eventSequencer((capacity) ->
         {
             log.println(settings.describe());
+            log.println("sseflow cluster history budget " + mib(settings.historyTotalBytes()) + " on the heap (" +
+                (0 == historyTotalBytes ? "fitted to a quarter of the heap's maximum, " + mib(maxHeapBytes) + "; " :
+                HISTORY_TOTAL_BYTES + "; ") + settings.historyPerTopic() + " events per topic, " +
+                settings.maxTopics() + " topics): every member must run with the same");
             log.flush();
             final ClusterEventSequencer created = new ClusterEventSequencer(settings, capacity, (error) ->
             {
@@ -280,7 +367,9 @@ final class ClusterFlags
     /**
      * Fail-stop: a member that failed ends the hub with status 70 and the reason ({@link FatalExit#exitBecause}), so a
      * supervisor starts a fresh one that catches up; after a deliberate cluster shutdown the hub closes as on SIGTERM
-     * and exits 0.
+     * and exits 0; a member refused for its settings (told on the clustered service's thread, which then applies
+     * nothing) closes as on SIGTERM from a thread of its own, so that its cluster parts close their files, and exits
+     * {@value #REFUSED_STATUS}.
      */
     private static void onMemberStopped(final MemberStop stop, final String reason, final PrintStream log)
     {
@@ -291,12 +380,14 @@ final class ClusterFlags
         }
         if (MemberStop.REFUSED == stop)
         {
-            log.println("sseflow: " + reason);
+            log.println("sseflow: exiting (status " + REFUSED_STATUS + ") because " + reason);
             log.flush();
             HubLog.reasonIsLast();
             if (FatalExit.isInstalled())
             {
-                System.exit(EXIT_REFUSED);
+                final Thread exit = new Thread(() -> System.exit(REFUSED_STATUS), "sseflow-refused-exit");
+                exit.setDaemon(true);
+                exit.start();
             }
             return;
         }
@@ -317,6 +408,12 @@ final class ClusterFlags
     {
         final ClusterEventSequencer sequencer = this.sequencer;
         return null == sequencer ? null : sequencer.roleName();
+    }
+
+    private static String mib(final long bytes)
+    {
+        final double mib = bytes / (1024.0 * 1024.0);
+        return mib == Math.rint(mib) ? (long)mib + " MiB" : String.format(java.util.Locale.ROOT, "%.1f MiB", mib);
     }
 
     private static int nodeIndex(final String value, final int memberCount)

@@ -50,7 +50,9 @@ public final class HubOptions
         "                         most bytes of history of all topics together; past it the oldest",
         "                         events of the topics holding the most go first (default " +
             ServerConfig.DEFAULT_HISTORY_TOTAL_BYTES + ",",
-        "                         never more than half the JVM's direct-memory limit)",
+        "                         never more than half the JVM's direct-memory limit; with --data-dir",
+        "                         also the cluster state machine's, on the heap: at most a quarter of",
+        "                         -Xmx, the same on every member)",
         "  --stream-history-total-bytes N",
         "                         most bytes of the logs of streams of several topics or selectors",
         "                         together, apart from topic history; one client's streams may hold an",
@@ -125,6 +127,10 @@ public final class HubOptions
         "                         the cluster's leader into its empty --data-dir, then start; the way",
         "                         back for a member whose disk was lost or replaced, or one the others",
         "                         deleted log past (needs --cluster-members of several members)",
+        "  --change-settings true|false",
+        "                         true: this member's --history, --history-total-bytes and --max-topics",
+        "                         become the cluster's when it joins, right after ClusterTool shutdown",
+        "                         (default false: a member whose settings differ exits 2; needs --data-dir)",
         "  --log-format F         text (default: each line as it always was) or json (one object per",
         "                         line: time, level, logger, message) for the log on standard error",
         "  --config FILE          read settings from FILE, a Java properties file whose keys are these",
@@ -279,6 +285,7 @@ public final class HubOptions
                 break;
             case "--history-total-bytes":
                 builder.historyTotalBytes(longValue(flag, value, 1, 1L << 40));
+                cluster.historyTotalBytes(longValue(flag, value, 1, 1L << 40));
                 break;
             case "--stream-history-total-bytes":
                 builder.streamHistoryTotalBytes(longValue(flag, value, 1, 1L << 40));
@@ -323,6 +330,9 @@ public final class HubOptions
                 break;
             case ClusterFlags.CATCH_UP_LOG_BYTES:
                 cluster.catchUpLogBytes(longValue(flag, value, 0, 1L << 50));
+                break;
+            case ClusterFlags.CHANGE_SETTINGS:
+                cluster.changeSettings(trueOrFalse(flag, value));
                 break;
             case ClusterFlags.FSYNC:
                 cluster.fsync(trueOrFalse(flag, value));

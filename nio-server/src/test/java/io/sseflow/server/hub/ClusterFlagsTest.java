@@ -228,6 +228,38 @@ class ClusterFlagsTest
             "--data-dir", dir.toString(), "--catch-up-log-bytes", "-1");
     }
 
+    @Test
+    void shouldBoundTheStateMachineByHistoryTotalBytesWithinAQuarterOfTheHeap()
+    {
+        final long quarter = Runtime.getRuntime().maxMemory() / ClusterFlags.HEAP_SHARE_DIVISOR;
+        final ClusterSettings given = HubOptions.parseSettings(new String[]{
+            "--data-dir", dir.toString(), "--history-total-bytes", "4194304" }).cluster();
+        assertEquals(4 * 1024 * 1024, given.historyTotalBytes());
+        final ClusterSettings defaults = HubOptions.parseSettings(new String[]{ "--data-dir", dir.toString() }).cluster();
+        assertEquals(Math.min(ClusterSettings.DEFAULT_HISTORY_TOTAL_BYTES, quarter), defaults.historyTotalBytes());
+
+        final ClusterFlags flags = new ClusterFlags();
+        flags.maxHeapBytes(96L * 1024 * 1024);
+        assertEquals(24L * 1024 * 1024, flags.stateMachineBytes(), "left out: a quarter of -Xmx96m");
+        flags.historyTotalBytes(24L * 1024 * 1024);
+        assertEquals(24L * 1024 * 1024, flags.stateMachineBytes());
+        flags.historyTotalBytes(24L * 1024 * 1024 + 1);
+        assertEquals("--history-total-bytes (25165825, 24.0 MiB) does not fit the heap: with --data-dir the retained " +
+            "history is also kept on the heap (the cluster's state machine, and a copy while it writes a snapshot), so " +
+            "it may be at most a quarter of the heap's maximum (96 MiB / 4 = 24 MiB): raise -Xmx or lower " +
+            "--history-total-bytes", assertThrows(IllegalArgumentException.class, flags::stateMachineBytes).getMessage());
+    }
+
+    @Test
+    void shouldChangeTheClustersSettingsOnlyWhenAskedAndWithADataDir()
+    {
+        assertFalse(HubOptions.parseSettings(new String[]{ "--data-dir", dir.toString() }).cluster().changeSettings());
+        assertTrue(HubOptions.parseSettings(new String[]{
+            "--data-dir", dir.toString(), "--change-settings", "true" }).cluster().changeSettings());
+        assertRefused("--change-settings needs --data-dir DIR: it changes the settings kept in the log on disk; " +
+            "history in memory has none", "--change-settings", "true");
+    }
+
     private static void assertRefused(final String message, final String... args)
     {
         assertEquals(message, assertThrows(IllegalArgumentException.class, () -> HubOptions.parseSettings(args))

@@ -115,7 +115,8 @@ class MemberIdentityIT
         System.out.println("MemberIdentityIT: empty member refused, exit " + empty.exitValue() + " after " +
             (System.nanoTime() - emptyStartNs) / 1_000_000 + " ms: " + lastLine(refusal));
         assertEquals(2, empty.exitValue(), refusal);
-        assertTrue(lastLine(refusal).startsWith("sseflow: the data dir " + dataDirs.get(2).getPath() +
+        assertTrue(lastLine(refusal).replace("sseflow: exiting (status 2) because ", "sseflow: ").startsWith(
+            "sseflow: the data dir " + dataDirs.get(2).getPath() +
             " is empty but member 1 has cluster history"), refusal);
         assertTrue(lastLine(refusal).endsWith("start this member with --restore to copy its state from the " +
             "cluster's leader"), refusal);
@@ -197,7 +198,8 @@ class MemberIdentityIT
         System.out.println("MemberIdentityIT: waiting empty member refused, exit " + nodes[2].process().exitValue() +
             ", " + (System.nanoTime() - returnNs) / 1_000_000 + " ms after member 1 was started: " + lastLine(refusal));
         assertEquals(2, nodes[2].process().exitValue(), refusal);
-        assertTrue(lastLine(refusal).startsWith("sseflow: the data dir " + dataDirs.get(2).getPath() +
+        assertTrue(lastLine(refusal).replace("sseflow: exiting (status 2) because ", "sseflow: ").startsWith(
+            "sseflow: the data dir " + dataDirs.get(2).getPath() +
             " is empty but member 1 has cluster history"), refusal);
         assertFalse(new File(dataDirs.get(2), "sseflow-member.properties").exists());
     }

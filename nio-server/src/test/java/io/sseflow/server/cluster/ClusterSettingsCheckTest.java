@@ -78,7 +78,8 @@ class ClusterSettingsCheckTest
         awaitEvents(0, 3);
         awaitEvents(1, 3);
 
-        start(2, 32);
+        // a member that joins after the others logged is restored from the leader first (member identity)
+        start(2, 32, true);
         Await.condition(() ->
         {
             pollAll();
@@ -102,12 +103,18 @@ class ClusterSettingsCheckTest
 
     private void start(final int i, final int history)
     {
+        start(i, history, false);
+    }
+
+    private void start(final int i, final int history, final boolean restore)
+    {
         final String aeronDir = ClusterTestSupport.aeronDir("settings" + i);
         aeronDirs.add(aeronDir);
         final ClusterSettings settings = new ClusterSettings(dataDirs[i], members, i)
             .aeronDirectoryName(aeronDir)
             .limits(16, history)
             .historyTotalBytes(1 << 20);
+        settings.restore(restore);
         topics[i] = new ClusterTestSupport.Topics();
         recorders[i] = new ClusterTestSupport.Recorder(topics[i]);
         nodes[i] = new ClusterEventSequencer(settings, 1 << 20, errors::add, new PrintStream(System.out, true),

@@ -213,6 +213,7 @@ final class EventService implements ClusteredService, AppliedEventListener
             refuseToDecide();
             return;
         }
+        HeapFault.onRecord(buffer, offset, length);
         messageBuffer = buffer;
         messageOffset = offset;
         messageLength = length;

@@ -2,6 +2,7 @@ package io.sseflow.server.hub;
 
 import io.sseflow.server.SseServer;
 import io.sseflow.server.SubscribeAuthorizer;
+import io.sseflow.server.cluster.HeapFault;
 
 /**
  * The hub's fault-injection switches, system properties naming a topic whose {@code GET /events/NAME} fails the hub
@@ -18,11 +19,6 @@ import io.sseflow.server.SubscribeAuthorizer;
  */
 final class FaultInjection
 {
-    private static final int[] CHUNK_SIZES = {1 << 20, 1 << 16, 1 << 12, 1 << 8, 16};
-
-    @SuppressWarnings("unused")
-    private static volatile Object kept;
-
     private FaultInjection()
     {
     }
@@ -66,30 +62,11 @@ final class FaultInjection
     }
 
     /**
-     * Allocate chunks, each smaller size once the larger no longer fits, all kept reachable, until the smallest does
-     * not fit: that {@code OutOfMemoryError} is thrown, and the heap stays full.
+     * Fill the heap and keep it full, until an {@code OutOfMemoryError} ({@link HeapFault#fillHeap()}).
      */
     static void fillHeap()
     {
-        Object[] chain = null;
-        for (int i = 0; i < CHUNK_SIZES.length; i++)
-        {
-            try
-            {
-                while (true)
-                {
-                    chain = new Object[]{new byte[CHUNK_SIZES[i]], chain};
-                    kept = chain;
-                }
-            }
-            catch (final OutOfMemoryError ex)
-            {
-                if (i == CHUNK_SIZES.length - 1)
-                {
-                    throw ex;
-                }
-            }
-        }
+        HeapFault.fillHeap();
     }
 
     private static String property(final String name)

@@ -60,9 +60,18 @@ class HeapExhaustionIT
             "--data-dir", dataDir.toString());
     }
 
+    @Test
+    void shouldExit70WithItsReasonWhenTheClusteredServiceThreadExhaustsTheHeap(@TempDir final Path dataDir)
+        throws Exception
+    {
+        exhaustHeapAndExpectExit70(io.sseflow.server.cluster.HeapFault.SERVICE_TOPIC_PROPERTY,
+            "clustered-service thread, durable hub", "--data-dir", dataDir.toString());
+    }
+
     private static void exhaustHeapAndExpectExit70(final String property, final String where, final String... flags)
         throws Exception
     {
+        final boolean publish = io.sseflow.server.cluster.HeapFault.SERVICE_TOPIC_PROPERTY.equals(property);
         final File stderr = File.createTempFile("hub-stderr", ".txt");
         final List<String> arguments = new ArrayList<>(List.of("--port", "0"));
         arguments.addAll(List.of(flags));
@@ -80,7 +89,9 @@ class HeapExhaustionIT
                 assertTrue(head.startsWith("HTTP/1.1 200 OK\r\n"), head);
 
                 final long startNs = System.nanoTime();
-                trigger.getOutputStream().write(ascii("GET /events/hog HTTP/1.1\r\nHost: x\r\n\r\n"));
+                trigger.getOutputStream().write(ascii(publish ?
+                    "POST /events/hog HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\nx" :
+                    "GET /events/hog HTTP/1.1\r\nHost: x\r\n\r\n"));
                 assertTrue(hub.waitFor(60, TimeUnit.SECONDS), "the hub exits after exhausting its heap");
                 final long exitMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
 

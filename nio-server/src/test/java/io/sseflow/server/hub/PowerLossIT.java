@@ -113,10 +113,7 @@ class PowerLossIT
             disks.add(machine[i]);
             cluster[i] = clusterNode(i, new File(machine[i].mountPoint(), "data"), members);
         }
-        for (final HubNode member : cluster)
-        {
-            member.awaitReady(READY);
-        }
+        awaitReady(cluster);
         final long publishStart = System.nanoTime();
         for (int i = 1; i <= CLUSTER_EVENTS; i++)
         {
@@ -143,10 +140,7 @@ class PowerLossIT
             disks.add(after);
             cluster[i] = clusterNode(i, new File(after.mountPoint(), "data"), members);
         }
-        for (final HubNode member : cluster)
-        {
-            member.awaitReady(READY);
-        }
+        awaitReady(cluster);
         assertEquals("HTTP/1.1 200 OK", RawHttp.status(RawHttp.post(cluster[0].port(), "/events/orders", "next")));
         final StringBuilder expected = new StringBuilder();
         for (int i = 1; i <= CLUSTER_EVENTS; i++)
@@ -164,11 +158,32 @@ class PowerLossIT
         }
     }
 
+    private static void awaitReady(final HubNode[] cluster) throws IOException
+    {
+        try
+        {
+            for (final HubNode member : cluster)
+            {
+                member.awaitReady(READY);
+            }
+        }
+        catch (final AssertionError ex)
+        {
+            final StringBuilder errors = new StringBuilder(ex.getMessage());
+            for (int i = 0; i < cluster.length; i++)
+            {
+                errors.append("\n--- member ").append(i).append(":\n").append(cluster[i].stderr());
+            }
+            throw new AssertionError(errors.toString(), ex);
+        }
+    }
+
     private HubNode clusterNode(final int index, final File dataDir, final String members) throws IOException
     {
         dataDirs.add(dataDir);
         final HubNode member = new HubNode(new File(work, "node-" + index + ".stderr"), "--port", "0", "--data-dir",
-            dataDir.getPath(), "--cluster-members", members, "--cluster-node", Integer.toString(index));
+            dataDir.getPath(), "--cluster-members", members, "--cluster-node", Integer.toString(index),
+            "--min-free-disk-bytes", Long.toString(32L << 20));
         clusterNodes.add(member);
         return member.start();
     }

@@ -2,6 +2,7 @@ package io.sseflow.server.hub;
 
 import io.sseflow.server.cluster.ClusterSettings;
 import io.sseflow.server.support.Await;
+import io.sseflow.server.support.Iptables;
 import io.sseflow.server.support.RawHttp;
 import io.sseflow.server.support.RawSseClient;
 import io.sseflow.server.support.SseEvent;
@@ -58,7 +59,7 @@ class TruthfulAnswersIT
     private static final String[] DROP_RULE = { "INPUT", "-d", CUT_HOST, "-m", "mark", "--mark", MARK, "-j", "DROP" };
 
     private final List<File> dataDirs = new ArrayList<>();
-    private final List<String[]> rules = new ArrayList<>();
+    private final Iptables iptables = new Iptables();
     private final HubNode[] nodes = new HubNode[3];
     private final String[][] arguments = new String[3][];
     private final File[] stderrs = new File[3];
@@ -66,10 +67,7 @@ class TruthfulAnswersIT
     @AfterEach
     void cleanUp() throws Exception
     {
-        for (final String[] rule : rules)
-        {
-            iptables("-D", rule);
-        }
+        iptables.close();
         for (final HubNode node : nodes)
         {
             if (null != node)
@@ -208,10 +206,9 @@ class TruthfulAnswersIT
     @Test
     void shouldAnswer504WhenTheAnswerIsCutOffThoughTheLeaderCommittedAndPublishTheRetryOnce() throws Exception
     {
-        Assumptions.assumeTrue(0 == command("iptables", "-t", "mangle", "-L", "OUTPUT", "-n"),
-            "iptables and root are needed (apt-get install -y iptables)");
-        Assumptions.assumeTrue(0 == command("setpriv", "--version"), "setpriv (util-linux) is needed");
-        iptablesAdd(MARK_RULE);
+        Assumptions.assumeTrue(Iptables.available(),
+            "iptables, setpriv and root are needed (apt-get install -y iptables)");
+        iptables.add(MARK_RULE);
         final int base = ClusterHubIT.freeBasePort(3 * 5);
         final String members = "127.0.0.1:" + base + "," + CUT_HOST + ":" + (base + 5) + ",127.0.0.1:" + (base + 10);
         for (int i = 0; i < 3; i++)
@@ -238,7 +235,7 @@ class TruthfulAnswersIT
         final int port = nodes[1].port();
         assertEquals(OK, RawHttp.status(RawHttp.post(port, "/events/warm?id=w", "w")));
 
-        iptablesAdd(DROP_RULE);
+        iptables.add(DROP_RULE);
         final long cutNs = System.nanoTime();
         final CompletableFuture<String> explicit =
             CompletableFuture.supplyAsync(() -> post(port, "/events/orders?id=order-1", "first"));
@@ -255,7 +252,7 @@ class TruthfulAnswersIT
         assertEquals(UNKNOWN, RawHttp.status(first), first);
         assertEquals(UNKNOWN, RawHttp.status(firstKeyed), firstKeyed);
 
-        iptablesDelete(DROP_RULE);
+        iptables.delete(DROP_RULE);
         final long healedNs = System.nanoTime();
         assertEquals("order-1\n", RawHttp.body(retryUntilOk(port, "/events/orders?id=order-1", "first")));
         final String keyedId = RawHttp.body(retryUntilOk(port, "/.well-known/mercure", "topic=books&data=keyed",
@@ -268,47 +265,6 @@ class TruthfulAnswersIT
             node.awaitReady(READY);
             assertEquals(List.of("order-1"), idsBeforeMarker(node, "orders"));
             assertEquals(List.of(keyedId), idsBeforeMarker(node, "books"));
-        }
-    }
-
-    private void iptablesAdd(final String[] rule) throws Exception
-    {
-        assertEquals(0, iptables("-I", rule), "iptables -I " + String.join(" ", rule));
-        rules.add(rule);
-    }
-
-    private void iptablesDelete(final String[] rule) throws Exception
-    {
-        assertEquals(0, iptables("-D", rule), "iptables -D " + String.join(" ", rule));
-        rules.remove(rule);
-    }
-
-    private static int iptables(final String action, final String[] rule) throws Exception
-    {
-        final List<String> command = new ArrayList<>();
-        command.add("iptables");
-        final boolean mangle = "-t".equals(rule[0]);
-        if (mangle)
-        {
-            command.add(rule[0]);
-            command.add(rule[1]);
-        }
-        command.add(action);
-        command.addAll(List.of(rule).subList(mangle ? 2 : 0, rule.length));
-        return command(command.toArray(new String[0]));
-    }
-
-    private static int command(final String... command) throws Exception
-    {
-        try
-        {
-            final Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            return process.waitFor(30, TimeUnit.SECONDS) ? process.exitValue() : -1;
-        }
-        catch (final IOException ex)
-        {
-            return -1;
         }
     }
 

@@ -74,7 +74,7 @@ public final class Servers
         PublishResult result;
         while ((result = topic.publish(data, options)) == PublishResult.BACK_PRESSURED && System.nanoTime() - deadline < 0)
         {
-            Thread.yield();
+            java.util.concurrent.locks.LockSupport.parkNanos(10_000);
         }
         if (result != PublishResult.OK)
         {

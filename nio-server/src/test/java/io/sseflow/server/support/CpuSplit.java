@@ -10,12 +10,17 @@ import java.util.concurrent.TimeUnit;
  * The machine's CPUs split in two with {@code taskset}: the upper half for the hub process, the lower half for this
  * test JVM (the attack and the {@link ControlProbe}), so that what the probe measures is the hub's doing and not the
  * two processes taking turns on the same cores (on this project's 2-core CI machine one CPU each; unchanged on a
- * bigger one). Where {@code taskset} or a second CPU is missing, nothing is pinned and {@link #pinned()} says so.
+ * bigger one). Where {@code taskset} or a second CPU is missing, or {@value #PROPERTY} is {@code false}, nothing is
+ * pinned and {@link #pinned()} says so.
  * {@link #close()} gives this JVM every CPU back.
  */
 public final class CpuSplit implements AutoCloseable
 {
     private static final Path TASKSET = Path.of("/usr/bin/taskset");
+    /**
+     * {@code -Dsseflow.it.cpuSplit=false} runs the hub and the test on every CPU, as before the split, to compare.
+     */
+    public static final String PROPERTY = "sseflow.it.cpuSplit";
 
     private final int cpus;
     private final boolean pinned;
@@ -34,7 +39,7 @@ public final class CpuSplit implements AutoCloseable
     public static CpuSplit pinTestToLowerHalf()
     {
         final int cpus = Runtime.getRuntime().availableProcessors();
-        if (cpus < 2 || !Files.isExecutable(TASKSET))
+        if (cpus < 2 || !Files.isExecutable(TASKSET) || !Boolean.parseBoolean(System.getProperty(PROPERTY, "true")))
         {
             return new CpuSplit(cpus, false);
         }
@@ -64,7 +69,8 @@ public final class CpuSplit implements AutoCloseable
     public String describe()
     {
         return pinned ? "hub on CPU " + range(cpus / 2, cpus - 1) + ", test on CPU " + range(0, cpus / 2 - 1) :
-            "not pinned (" + cpus + " CPUs" + (Files.isExecutable(TASKSET) ? "" : ", no taskset") + ")";
+            "not pinned (" + Runtime.getRuntime().availableProcessors() + " CPUs" +
+            (Files.isExecutable(TASKSET) ? "" : ", no taskset") + ")";
     }
 
     /**

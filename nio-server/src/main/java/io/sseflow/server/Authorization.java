@@ -56,10 +56,11 @@ public final class Authorization
     private final String reason;
     private final long expiresAtEpochMillis;
     private final boolean credentialsInUrl;
+    private final String payloadJson;
 
     private Authorization(final TopicGrant grant, final Refusal refusal, final String reason)
     {
-        this(grant, refusal, reason, NEVER_EXPIRES, false);
+        this(grant, refusal, reason, NEVER_EXPIRES, false, null);
     }
 
     private Authorization(
@@ -67,13 +68,15 @@ public final class Authorization
         final Refusal refusal,
         final String reason,
         final long expiresAtEpochMillis,
-        final boolean credentialsInUrl)
+        final boolean credentialsInUrl,
+        final String payloadJson)
     {
         this.grant = grant;
         this.refusal = refusal;
         this.reason = reason;
         this.expiresAtEpochMillis = expiresAtEpochMillis;
         this.credentialsInUrl = credentialsInUrl;
+        this.payloadJson = payloadJson;
     }
 
     /**
@@ -140,7 +143,7 @@ public final class Authorization
         {
             return this;
         }
-        return new Authorization(grant, null, null, epochMillis, credentialsInUrl);
+        return new Authorization(grant, null, null, epochMillis, credentialsInUrl, payloadJson);
     }
 
     /**
@@ -157,7 +160,34 @@ public final class Authorization
         {
             return this;
         }
-        return new Authorization(grant, null, null, expiresAtEpochMillis, true);
+        return new Authorization(grant, null, null, expiresAtEpochMillis, true, payloadJson);
+    }
+
+    /**
+     * The same answer carrying what the subscriber's credentials say about it (a JWT's {@code mercure.payload}),
+     * which the hub shows in the subscription's presence updates ({@code --subscriptions}). A refusal is returned
+     * unchanged.
+     *
+     * @param payloadJson the payload as JSON text, or null for none.
+     * @return the answer.
+     */
+    public Authorization withPayload(final String payloadJson)
+    {
+        if (!isAllowed() || null == payloadJson)
+        {
+            return this;
+        }
+        return new Authorization(grant, null, null, expiresAtEpochMillis, credentialsInUrl, payloadJson);
+    }
+
+    /**
+     * What the subscriber's credentials say about it, shown in its presence updates.
+     *
+     * @return the payload as JSON text, or null for none.
+     */
+    public String payloadJson()
+    {
+        return payloadJson;
     }
 
     /**

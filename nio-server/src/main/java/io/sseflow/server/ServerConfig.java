@@ -156,6 +156,7 @@ public final class ServerConfig
     long drainTimeoutMs = DEFAULT_DRAIN_TIMEOUT_MS;
     int socketSendBufferBytes = DEFAULT_SOCKET_SEND_BUFFER_BYTES;
     boolean httpPublish = true;
+    boolean subscriptions;
     boolean demoPage;
     Supplier<IdleStrategy> idleStrategySupplier = ServerConfig::defaultIdleStrategy;
     IntFunction<EventSequencer> eventSequencerFactory = ServerConfig::defaultEventSequencer;
@@ -587,6 +588,18 @@ public final class ServerConfig
     public int socketSendBufferBytes()
     {
         return socketSendBufferBytes;
+    }
+
+    /**
+     * Does the hub announce Mercure subscriptions (presence, {@code --subscriptions})? Each Mercure subscription then
+     * gets a subscriber id, a private update to {@code /.well-known/mercure/subscriptions/{topic}/{subscriber}} when
+     * it starts and when it ends, and {@code GET /.well-known/mercure/subscriptions} lists what this node knows.
+     *
+     * @return true when on; off by default.
+     */
+    public boolean subscriptions()
+    {
+        return subscriptions;
     }
 
     /**

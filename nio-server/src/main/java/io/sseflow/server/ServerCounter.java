@@ -158,7 +158,23 @@ public enum ServerCounter
      */
     STREAM_LOG_BYTES(19, "sseflow_stream_log_bytes",
         "Direct memory the logs of streams of several topics or selectors hold, within --stream-history-total-bytes.",
-        Type.GAUGE);
+        Type.GAUGE),
+
+    /**
+     * Subscription updates (presence, {@code --subscriptions}) offered to the sequencer: one per topic selector of a
+     * Mercure subscription when it starts and when it ends.
+     */
+    SUBSCRIPTION_UPDATES(20, "sseflow_subscription_updates_total",
+        "Presence updates published (one per selector when a Mercure subscription starts and when it ends).",
+        Type.COUNTER),
+
+    /**
+     * Mercure subscriptions not announced (presence): over the start updates a second or the table's size, or an
+     * update refused (topic limit, back-pressure, no leader); also an announced one whose end could not be published.
+     */
+    SUBSCRIPTIONS_UNANNOUNCED(21, "sseflow_subscriptions_unannounced_total",
+        "Mercure subscriptions whose start (or end) was not announced: over the presence bounds or refused.",
+        Type.COUNTER);
 
     /**
      * How Prometheus treats a value.

@@ -584,6 +584,18 @@ public final class SseServer implements AutoCloseable
         }
 
         /**
+         * Announce Mercure subscriptions (presence), default false: see {@link ServerConfig#subscriptions()}.
+         *
+         * @param subscriptions true to announce them and answer {@code GET /.well-known/mercure/subscriptions}.
+         * @return this.
+         */
+        public Builder subscriptions(final boolean subscriptions)
+        {
+            settings().subscriptions = subscriptions;
+            return this;
+        }
+
+        /**
          * Serve the demo page at {@code /}, default false (the hub turns it on).
          *
          * @param demoPage true to serve it.

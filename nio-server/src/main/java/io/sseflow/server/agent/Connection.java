@@ -140,6 +140,11 @@ final class Connection
      * Whether the request waits in line for a body buffer.
      */
     boolean waitingForBodyBuffer;
+    /**
+     * The Mercure subscription {@link Presence} announced for this stream, or null (presence off, not a Mercure
+     * subscription, or not announced).
+     */
+    Presence.Subscription presence;
 
     Connection(final long id, final SocketChannel channel, final boolean admitted, final HttpRequestParser parser)
     {

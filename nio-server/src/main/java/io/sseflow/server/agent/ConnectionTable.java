@@ -34,6 +34,7 @@ final class ConnectionTable
 
     private final ServerCounters metrics;
     private final RequestParserPool parsers;
+    private Presence presence;
     private final Long2ObjectHashMap<Connection> publishers = new Long2ObjectHashMap<>();
     private PendingPublishes[] freePublishes = new PendingPublishes[16];
     private int freePublishesCount;
@@ -304,6 +305,24 @@ final class ConnectionTable
         }
     }
 
+    /**
+     * Announce the ends of announced Mercure subscriptions to this presence (set once, before the agent runs).
+     *
+     * @param presence the agent's presence.
+     */
+    void presence(final Presence presence)
+    {
+        this.presence = presence;
+    }
+
+    private void endPresence(final Connection connection)
+    {
+        if (null != presence && null != connection.presence)
+        {
+            presence.ended(connection);
+        }
+    }
+
     private void release(final Connection connection, final boolean reset)
     {
         switch (connection.state())
@@ -315,10 +334,12 @@ final class ConnectionTable
                 connection.topic.removeSubscriber(connection);
                 connection.cursor.close();
                 metrics.decrement(ServerCounter.SUBSCRIBERS);
+                endPresence(connection);
                 break;
 
             case ENDING_STREAM:
                 connection.cursor.close();
+                endPresence(connection);
                 break;
 
             default:

@@ -23,6 +23,7 @@ final class ParsedSubscribeRequest extends ParsedRequestHead implements Subscrib
     private SelectorSet privateSelectors;
     private long expiresAtEpochMillis = Authorization.NEVER_EXPIRES;
     private boolean credentialsInUrl;
+    private String payloadJson;
 
     ParsedSubscribeRequest()
     {
@@ -65,6 +66,7 @@ final class ParsedSubscribeRequest extends ParsedRequestHead implements Subscrib
         privateSelectors = answer.privateSelectors();
         expiresAtEpochMillis = answer.expiresAtEpochMillis();
         credentialsInUrl = answer.credentialsInUrl();
+        payloadJson = answer.payloadJson();
     }
 
     /**
@@ -75,6 +77,17 @@ final class ParsedSubscribeRequest extends ParsedRequestHead implements Subscrib
         privateSelectors = null;
         expiresAtEpochMillis = Authorization.NEVER_EXPIRES;
         credentialsInUrl = false;
+        payloadJson = null;
+    }
+
+    /**
+     * What the credentials of the subscriber last authorized say about it (a JWT's {@code mercure.payload}).
+     *
+     * @return the payload as JSON text, or null for none.
+     */
+    String payloadJson()
+    {
+        return payloadJson;
     }
 
     /**

@@ -33,6 +33,7 @@ final class RequestRouter
 {
     private static final String EVENTS_PREFIX = "/events/";
     private static final String MERCURE_PATH = "/.well-known/mercure";
+    private static final String SUBSCRIPTIONS_PATH = io.sseflow.server.mercure.SubscriptionIds.PREFIX;
     private static final String TOPIC_NAME_REASON = "topic name must match [A-Za-z0-9._-]{1,128}, not . or ..";
     private static final UnsafeBuffer OK_BODY = new UnsafeBuffer(HttpResponses.ascii("ok\n"));
     private static final int MAX_NOT_READY_REASON = 1024;
@@ -44,6 +45,7 @@ final class RequestRouter
         EVENTS,
         EVENTS_QUERY,
         MERCURE,
+        SUBSCRIPTIONS,
         BAD_TOPIC,
         METRICS,
         HEALTH,
@@ -59,6 +61,7 @@ final class RequestRouter
     private final SubscribeHandler subscribeHandler;
     private final HttpPublishHandler publishHandler;
     private final MercurePublishHandler mercurePublishHandler;
+    private final SubscriptionsHandler subscriptions;
     private final AtomicBoolean closeRequested;
     private final EventSequencer sequencer;
     private final byte[] allowEvents;
@@ -71,7 +74,8 @@ final class RequestRouter
         final ResponseWriter writer,
         final SubscribeHandler subscribeHandler,
         final HttpPublishHandler publishHandler,
-        final byte[] demoPage)
+        final byte[] demoPage,
+        final Presence presence)
     {
         this.topics = context.topics;
         this.metrics = context.metrics;
@@ -80,6 +84,7 @@ final class RequestRouter
         this.subscribeHandler = subscribeHandler;
         this.publishHandler = publishHandler;
         this.mercurePublishHandler = new MercurePublishHandler(context, writer, publishHandler);
+        this.subscriptions = new SubscriptionsHandler(context, writer, subscribeHandler, presence);
         this.closeRequested = context.closeRequested;
         this.sequencer = context.sequencer;
         allowEvents = context.config.httpPublish() ? ResponseHeaders.ALLOW_EVENTS : ResponseHeaders.ALLOW_EVENTS_READ_ONLY;
@@ -147,6 +152,15 @@ final class RequestRouter
                     return mercurePublishHandler.onPublishHead(connection, buffer);
                 }
                 writer.sendError(connection, Refusal.METHOD_NOT_ALLOWED, Refusal.METHOD_NOT_ALLOWED.message(), allowEvents);
+                return false;
+
+            case SUBSCRIPTIONS:
+                if (method == HttpMethod.GET || method == HttpMethod.HEAD)
+                {
+                    return true;
+                }
+                writer.sendError(
+                    connection, Refusal.METHOD_NOT_ALLOWED, Refusal.METHOD_NOT_ALLOWED.message(), ResponseHeaders.ALLOW_GET);
                 return false;
 
             case BAD_TOPIC:
@@ -227,6 +241,17 @@ final class RequestRouter
                 routeQueryStream(connection, buffer, method, true);
                 break;
 
+            case SUBSCRIPTIONS:
+            {
+                final int bodyLength = subscriptions.list(connection, buffer,
+                    buffer.getStringWithoutLengthAscii(parser.pathOffset(), parser.pathLength()));
+                if (bodyLength >= 0)
+                {
+                    respond(connection, 200, ResponseHeaders.JSON_LD, subscriptions.body(), bodyLength);
+                }
+                break;
+            }
+
             case METRICS:
             {
                 metrics.set(ServerCounter.TOPICS, topics.count());
@@ -293,6 +318,13 @@ final class RequestRouter
         if (AsciiBytes.equals(buffer, pathOffset, pathLength, MERCURE_PATH))
         {
             return Endpoint.MERCURE;
+        }
+        if (pathLength >= SUBSCRIPTIONS_PATH.length() &&
+            AsciiBytes.equals(buffer, pathOffset, SUBSCRIPTIONS_PATH.length(), SUBSCRIPTIONS_PATH) &&
+            (pathLength == SUBSCRIPTIONS_PATH.length() ||
+            buffer.getByte(pathOffset + SUBSCRIPTIONS_PATH.length()) == '/'))
+        {
+            return Endpoint.SUBSCRIPTIONS;
         }
         if (AsciiBytes.equals(buffer, pathOffset, pathLength, "/metrics"))
         {

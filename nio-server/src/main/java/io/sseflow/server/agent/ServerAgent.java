@@ -121,11 +121,13 @@ final class ServerAgent implements Agent, SelectionHandler
         flusher = new SubscriberFlusher(context, writer);
         final HttpPublishHandler publishHandler = new HttpPublishHandler(context, writer);
         holds = new CatchUpHolds(sequencer, metrics, flusher);
+        final Presence presence = new Presence(context);
+        connections.presence(presence);
         subscribeHandler = new SubscribeHandler(context, writer, flusher, holds, constant(responses.eventStreamHead()),
-            constant(responses.eventStreamHead(CacheControl.PRIVATE)));
+            constant(responses.eventStreamHead(CacheControl.PRIVATE)), presence);
         linkHolds = subscribeHandler.linkHolds();
         streams = context.topics.streams();
-        router = new RequestRouter(context, writer, subscribeHandler, publishHandler, demoPage);
+        router = new RequestRouter(context, writer, subscribeHandler, publishHandler, demoPage, presence);
         frames = new FrameAssembler(context, flusher, publishHandler, holds, this::scheduleReady);
         timers = new ConnectionTimers(context, writer, flusher);
         leaderLoss = new LeaderLossWatch(sequencer, topics, flusher);

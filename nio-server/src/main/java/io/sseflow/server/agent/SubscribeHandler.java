@@ -60,6 +60,7 @@ final class SubscribeHandler
     private final ByteBuffer streamHead;
     private final ByteBuffer privateStreamHead;
     private final SubscribeAuthorizer subscribeAuthorizer;
+    private final Presence presence;
     private final ParsedSubscribeRequest subscribeRequest = new ParsedSubscribeRequest();
     private final UnsafeBuffer fieldBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(MAX_FIELD_BYTES));
 
@@ -75,8 +76,10 @@ final class SubscribeHandler
         final SubscriberFlusher flusher,
         final CatchUpHolds holds,
         final ByteBuffer streamHead,
-        final ByteBuffer privateStreamHead)
+        final ByteBuffer privateStreamHead,
+        final Presence presence)
     {
+        this.presence = presence;
         this.holds = holds;
         this.linkHolds = new LinkHolds(context.topics.streams(), this::startLinked);
         this.config = context.config;
@@ -348,9 +351,14 @@ final class SubscribeHandler
             metrics.increment(ServerCounter.MERCURE_LAST_EVENT_ID_ALIAS);
         }
         final MercureResume resume = query.resume();
+        final String payloadJson = subscribeRequest.payloadJson();
         startShared(
             connection, query.selectors(), fieldBuffer, 0, idLength, resume == MercureResume.EARLIEST,
             resume != MercureResume.LIVE);
+        if (presence.enabled() && connection.state() == Connection.State.STREAMING)
+        {
+            presence.started(connection, query.selectors(), payloadJson);
+        }
     }
 
     /**

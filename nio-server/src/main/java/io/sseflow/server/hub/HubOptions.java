@@ -96,6 +96,10 @@ public final class HubOptions
         "                         (tokens: 'Authorization: Bearer', ?authorization= or ?access_token=, or",
         "                         the mercureAuthorization cookie; a JWT key excludes --publish-token and",
         "                         --subscribe-token, and allows a non-loopback --host)",
+        "  --subscriptions true|false  announce Mercure subscriptions (presence): a private update to",
+        "                         /.well-known/mercure/subscriptions/{topic}/{subscriber} when each starts and",
+        "                         ends (at most 1,000 starts a second), GET /.well-known/mercure/subscriptions",
+        "                         lists this node's (default false)",
         "  --data-dir DIR         keep the event log on disk under DIR: history and ids survive a crash",
         "                         or restart (alone: a single durable node on free loopback UDP ports)",
         "  --cluster-members LIST host:port of every cluster member, the same list in the same order on",
@@ -333,6 +337,9 @@ public final class HubOptions
                 break;
             case ClusterFlags.CHANGE_SETTINGS:
                 cluster.changeSettings(trueOrFalse(flag, value));
+                break;
+            case "--subscriptions":
+                builder.subscriptions(trueOrFalse(flag, value));
                 break;
             case ClusterFlags.FSYNC:
                 cluster.fsync(trueOrFalse(flag, value));

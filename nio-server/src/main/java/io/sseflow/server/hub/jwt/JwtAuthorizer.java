@@ -94,7 +94,7 @@ public final class JwtAuthorizer implements SubscribeAuthorizer, PublishAuthoriz
                 final Authorization answer = grant.subscribe(request);
                 final Authorization allowed =
                     answer.isAllowed() || !allowAnonymous ? answer : Authorization.granting(grant);
-                return ofToken(allowed, authentication);
+                return ofToken(allowed, authentication).withPayload(authentication.claims().payloadJson());
         }
     }
 

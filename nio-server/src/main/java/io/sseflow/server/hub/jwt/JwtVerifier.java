@@ -220,7 +220,21 @@ public final class JwtVerifier
         {
             return JwtVerification.refused(JwtRefusal.BAD_CLAIMS);
         }
-        return JwtVerification.valid(new MercureClaims(publish, subscribe, expiry(exp)));
+        return JwtVerification.valid(
+            new MercureClaims(publish, subscribe, expiry(exp), payloadJson(mercureClaim.get("payload"))));
+    }
+
+    /**
+     * {@code mercure.payload} as JSON text again (any JSON value), or null when absent or null.
+     */
+    private static String payloadJson(final Object payload)
+    {
+        if (null == payload)
+        {
+            return null;
+        }
+        final String wrapped = JSONObjectUtils.toJSONString(Collections.singletonMap("p", payload));
+        return wrapped.substring("{\"p\":".length(), wrapped.length() - 1);
     }
 
     private static long expiry(final Object exp)

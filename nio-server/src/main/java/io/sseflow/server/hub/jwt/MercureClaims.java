@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * What a verified token grants, from its {@code mercure} claim: the topic selectors its bearer may publish to and
- * subscribe to (an absent or {@code null} array is empty), and when it expires. {@code mercure.payload} is not
- * kept.
+ * subscribe to (an absent or {@code null} array is empty), when it expires, and {@code mercure.payload} as JSON
+ * text (shown in the bearer's presence updates).
  */
 public final class MercureClaims
 {
@@ -17,12 +17,31 @@ public final class MercureClaims
     private final List<String> publish;
     private final List<String> subscribe;
     private final long expiresAtEpochSecond;
+    private final String payloadJson;
 
     MercureClaims(final List<String> publish, final List<String> subscribe, final long expiresAtEpochSecond)
+    {
+        this(publish, subscribe, expiresAtEpochSecond, null);
+    }
+
+    MercureClaims(
+        final List<String> publish, final List<String> subscribe, final long expiresAtEpochSecond,
+        final String payloadJson)
     {
         this.publish = List.copyOf(publish);
         this.subscribe = List.copyOf(subscribe);
         this.expiresAtEpochSecond = expiresAtEpochSecond;
+        this.payloadJson = payloadJson;
+    }
+
+    /**
+     * The token's {@code mercure.payload}, serialized again as JSON.
+     *
+     * @return the JSON text, or null when the claim has no payload (or a null one).
+     */
+    public String payloadJson()
+    {
+        return payloadJson;
     }
 
     /**

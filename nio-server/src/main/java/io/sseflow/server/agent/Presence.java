@@ -1,0 +1,269 @@
+package io.sseflow.server.agent;
+
+import io.sseflow.server.PublishResult;
+import io.sseflow.server.ServerCounter;
+import io.sseflow.server.mercure.GeneratedIds;
+import io.sseflow.server.mercure.SubscriptionIds;
+import io.sseflow.server.mercure.SubscriptionJson;
+import io.sseflow.server.selector.SelectorSet;
+import io.sseflow.server.selector.TopicText;
+import io.sseflow.server.sequencer.EventSequencer;
+import io.sseflow.server.sequencer.PublishClaim;
+import io.sseflow.server.sequencer.PublishRecord;
+import io.sseflow.encoder.SseFields;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.CachedNanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Mercure's active subscriptions (presence, {@code --subscriptions}): a Mercure subscription gets a subscriber id
+ * ({@code urn:uuid:}) and, for each of its topic selectors, a private update to
+ * {@code /.well-known/mercure/subscriptions/{selector}/{subscriber}} ({@link SubscriptionIds}) with its
+ * {@code Subscription} JSON-LD ({@link SubscriptionJson}), {@code "active":true} when it starts and
+ * {@code "active":false} when it ends. The updates go through the sequencer like any publish (correlation id 0: no
+ * connection waits for their answer), so a durable hub records them and a cluster replicates them.
+ * <p>
+ * Bounded: at most {@link #MAX_EVENTS_PER_SECOND} start updates per second (a reconnect storm announces the first
+ * of each second and streams the rest unannounced, counted under
+ * {@code sseflow_subscriptions_unannounced_total}), at most {@link #MAX_ANNOUNCED} subscriptions announced at once
+ * (the table {@code GET /.well-known/mercure/subscriptions} lists); an announced subscription's end is always
+ * published (so at most as many end updates as start updates), unless the sequencer refuses it (back-pressure, no
+ * leader, shutting down), counted the same. This table holds this node's subscribers only: another node's are
+ * in its own table (their updates replicate, but are not read back into this table).
+ * <p>
+ * Not thread-safe: owned by the server agent. Allocates per subscription start and end (ids, JSON), never per
+ * delivery.
+ */
+final class Presence
+{
+    /**
+     * Most start updates published per second.
+     */
+    static final int MAX_EVENTS_PER_SECOND = 1_000;
+
+    /**
+     * Most subscriptions announced (and listed) at once.
+     */
+    static final int MAX_ANNOUNCED = 10_000;
+
+    private static final long SECOND_NS = TimeUnit.SECONDS.toNanos(1);
+
+    private final boolean enabled;
+    private final TopicRegistry topics;
+    private final ServerCounters metrics;
+    private final EventSequencer sequencer;
+    private final CachedNanoClock clock;
+    private final int maxRecordLength;
+    private final Long2ObjectHashMap<Subscription> announced = new Long2ObjectHashMap<>();
+    private final GeneratedIds generatedIds = new GeneratedIds();
+    private final UnsafeBuffer id = new UnsafeBuffer(new byte[GeneratedIds.LENGTH]);
+    private final UnsafeBuffer data;
+    private final PublishClaim claim = new PublishClaim();
+    private final PublishRecord record = new PublishRecord();
+    private String lastEventId = "earliest";
+    private long windowStartNs = Long.MIN_VALUE;
+    private int windowEvents;
+
+    /**
+     * One announced subscription.
+     */
+    static final class Subscription
+    {
+        final long connectionId;
+        final String subscriber;
+        final String[] selectors;
+        final String payloadJson;
+
+        Subscription(final long connectionId, final String subscriber, final String[] selectors, final String payloadJson)
+        {
+            this.connectionId = connectionId;
+            this.subscriber = subscriber;
+            this.selectors = selectors;
+            this.payloadJson = payloadJson;
+        }
+    }
+
+    Presence(final AgentContext context)
+    {
+        this.enabled = context.config.subscriptions();
+        this.topics = context.topics;
+        this.metrics = context.metrics;
+        this.sequencer = context.sequencer;
+        this.clock = context.clock;
+        this.maxRecordLength = context.maxRecordLength;
+        this.data = new UnsafeBuffer(new byte[enabled ? context.maxRecordLength : 0]);
+    }
+
+    /**
+     * Is presence on ({@code --subscriptions})?
+     *
+     * @return true when on.
+     */
+    boolean enabled()
+    {
+        return enabled;
+    }
+
+    /**
+     * The subscriptions announced now, by connection id.
+     *
+     * @return the table; read only on the agent.
+     */
+    Long2ObjectHashMap<Subscription> announced()
+    {
+        return announced;
+    }
+
+    /**
+     * The id of the last presence update this node offered.
+     *
+     * @return the id, or {@code earliest} before any.
+     */
+    String lastEventId()
+    {
+        return lastEventId;
+    }
+
+    /**
+     * A Mercure subscription started streaming: announce it, within the bounds.
+     *
+     * @param connection  now streaming.
+     * @param selectors   its topic selectors.
+     * @param payloadJson its token's {@code mercure.payload} as JSON, or null.
+     */
+    void started(final Connection connection, final SelectorSet selectors, final String payloadJson)
+    {
+        if (!enabled || null != connection.presence)
+        {
+            return;
+        }
+        final int count = selectors.size();
+        final long now = clock.nanoTime();
+        if (now - windowStartNs >= SECOND_NS)
+        {
+            windowStartNs = now;
+            windowEvents = 0;
+        }
+        if (windowEvents + count > MAX_EVENTS_PER_SECOND || announced.size() >= MAX_ANNOUNCED)
+        {
+            metrics.increment(ServerCounter.SUBSCRIPTIONS_UNANNOUNCED);
+            return;
+        }
+        final String[] texts = new String[count];
+        for (int i = 0; i < count; i++)
+        {
+            texts[i] = selectors.selector(i).text();
+        }
+        final int idLength = generatedIds.put(id, 0);
+        final Subscription subscription = new Subscription(
+            connection.id, id.getStringWithoutLengthAscii(0, idLength), texts, payloadJson);
+        windowEvents += count;
+        if (!publish(subscription, true))
+        {
+            metrics.increment(ServerCounter.SUBSCRIPTIONS_UNANNOUNCED);
+            return;
+        }
+        connection.presence = subscription;
+        announced.put(connection.id, subscription);
+    }
+
+    /**
+     * A stream ends: when it was announced, publish its end.
+     *
+     * @param connection whose stream ends.
+     */
+    void ended(final Connection connection)
+    {
+        final Subscription subscription = connection.presence;
+        if (null == subscription)
+        {
+            return;
+        }
+        connection.presence = null;
+        announced.remove(connection.id);
+        if (!publish(subscription, false))
+        {
+            metrics.increment(ServerCounter.SUBSCRIPTIONS_UNANNOUNCED);
+        }
+    }
+
+    /**
+     * Offer one private update per selector; false when any was refused (too long a topic, the topic limit, the
+     * sequencer's refusal), the ones before it offered.
+     */
+    private boolean publish(final Subscription subscription, final boolean active)
+    {
+        for (final String selector : subscription.selectors)
+        {
+            final String topicText = SubscriptionIds.topic(selector, subscription.subscriber);
+            if (topicText.length() > TopicText.MAX_LENGTH) // percent-encoded: ASCII, one byte a character
+            {
+                return false;
+            }
+            final String json = SubscriptionJson.subscription(
+                selector, subscription.subscriber, active, subscription.payloadJson);
+            if (!offer(topicText, json))
+            {
+                return false;
+            }
+            metrics.increment(ServerCounter.SUBSCRIPTION_UPDATES);
+        }
+        return true;
+    }
+
+    private boolean offer(final String topicText, final String json)
+    {
+        final TopicState topic = topics.getOrCreateText(topicText);
+        if (null == topic)
+        {
+            return false;
+        }
+        final byte[] jsonBytes = json.getBytes(StandardCharsets.UTF_8);
+        if (jsonBytes.length > data.capacity())
+        {
+            return false;
+        }
+        data.putBytes(0, jsonBytes);
+        final int idLength = generatedIds.put(id, 0);
+        final int dataLength = SseFields.dataLinesLength(data, 0, jsonBytes.length);
+        final int length = PublishRecord.recordLength(idLength, 0, dataLength, 0);
+        if (length > maxRecordLength)
+        {
+            return false;
+        }
+        if (!topic.pin())
+        {
+            throw new IllegalStateException("publish to a freed topic: " + topic.name());
+        }
+        final PublishClaim claim = this.claim;
+        if (sequencer.tryClaim(length, claim) != PublishResult.OK)
+        {
+            topic.unpin();
+            return false;
+        }
+        try
+        {
+            final MutableDirectBuffer buffer = claim.buffer();
+            final PublishRecord record = this.record.wrap(buffer, 0).header(0, topic.index(), idLength, 0, dataLength);
+            int position = record.idOffset();
+            buffer.putBytes(position, id, 0, idLength);
+            position += idLength;
+            record.classifyId();
+            record.flags(record.flags() | PublishRecord.FLAG_HUB_ID | PublishRecord.FLAG_PRIVATE);
+            SseFields.putDataLines(buffer, position, data, 0, jsonBytes.length);
+        }
+        catch (final Throwable ex)
+        {
+            sequencer.abort(claim);
+            topic.unpin();
+            throw ex;
+        }
+        sequencer.commit(claim);
+        lastEventId = id.getStringWithoutLengthAscii(0, idLength);
+        return true;
+    }
+}

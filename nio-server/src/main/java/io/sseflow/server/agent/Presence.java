@@ -29,7 +29,8 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * Bounded: at most {@link #MAX_EVENTS_PER_SECOND} start updates per second (a reconnect storm announces the first
  * of each second and streams the rest unannounced, counted under
- * {@code sseflow_subscriptions_unannounced_total}), at most {@link #MAX_ANNOUNCED} subscriptions announced at once
+ * {@code sseflow_subscriptions_unannounced_total}; one whose updates the sequencer refuses part way is announced
+ * for the selectors before, and counted), at most {@link #MAX_ANNOUNCED} subscriptions announced at once
  * (the table {@code GET /.well-known/mercure/subscriptions} lists); an announced subscription's end is always
  * published (so at most as many end updates as start updates), unless the sequencer refuses it (back-pressure, no
  * leader, shutting down), counted the same. This table holds this node's subscribers only: another node's are
@@ -77,6 +78,10 @@ final class Presence
         final String subscriber;
         final String[] selectors;
         final String payloadJson;
+        /**
+         * How many of its selectors (the first ones) had their start announced.
+         */
+        int published;
 
         Subscription(final long connectionId, final String subscriber, final String[] selectors, final String payloadJson)
         {
@@ -162,13 +167,16 @@ final class Presence
         final Subscription subscription = new Subscription(
             connection.id, id.getStringWithoutLengthAscii(0, idLength), texts, payloadJson);
         windowEvents += count;
-        if (!publish(subscription, true))
+        subscription.published = publish(subscription, true, count);
+        if (subscription.published < count)
         {
             metrics.increment(ServerCounter.SUBSCRIPTIONS_UNANNOUNCED);
-            return;
         }
-        connection.presence = subscription;
-        announced.put(connection.id, subscription);
+        if (subscription.published > 0)
+        {
+            connection.presence = subscription;
+            announced.put(connection.id, subscription);
+        }
     }
 
     /**
@@ -185,34 +193,37 @@ final class Presence
         }
         connection.presence = null;
         announced.remove(connection.id);
-        if (!publish(subscription, false))
+        if (publish(subscription, false, subscription.published) < subscription.published)
         {
             metrics.increment(ServerCounter.SUBSCRIPTIONS_UNANNOUNCED);
         }
     }
 
     /**
-     * Offer one private update per selector; false when any was refused (too long a topic, the topic limit, the
-     * sequencer's refusal), the ones before it offered.
+     * Offer one private update per selector, for the first {@code count} selectors, until one is refused (too long
+     * a topic, the topic limit, the sequencer's refusal).
+     *
+     * @return how many were offered: the selectors whose start was announced are the ones whose end is.
      */
-    private boolean publish(final Subscription subscription, final boolean active)
+    private int publish(final Subscription subscription, final boolean active, final int count)
     {
-        for (final String selector : subscription.selectors)
+        for (int i = 0; i < count; i++)
         {
+            final String selector = subscription.selectors[i];
             final String topicText = SubscriptionIds.topic(selector, subscription.subscriber);
             if (topicText.length() > TopicText.MAX_LENGTH) // percent-encoded: ASCII, one byte a character
             {
-                return false;
+                return i;
             }
             final String json = SubscriptionJson.subscription(
                 selector, subscription.subscriber, active, subscription.payloadJson);
             if (!offer(topicText, json))
             {
-                return false;
+                return i;
             }
             metrics.increment(ServerCounter.SUBSCRIPTION_UPDATES);
         }
-        return true;
+        return count;
     }
 
     private boolean offer(final String topicText, final String json)

@@ -120,8 +120,9 @@ final class SubscriptionsHandler
             {
                 continue;
             }
-            for (final String selector : subscription.selectors)
+            for (int i = 0; i < subscription.published; i++)
             {
+                final String selector = subscription.selectors[i];
                 if (null != topic && !topic.equals(selector))
                 {
                     continue;

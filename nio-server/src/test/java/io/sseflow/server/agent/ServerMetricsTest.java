@@ -90,6 +90,12 @@ class ServerMetricsTest
             # HELP sseflow_stream_log_bytes Direct memory the logs of streams of several topics or selectors hold, within --stream-history-total-bytes.
             # TYPE sseflow_stream_log_bytes gauge
             sseflow_stream_log_bytes 119
+            # HELP sseflow_subscription_updates_total Presence updates published (one per selector when a Mercure subscription starts and when it ends).
+            # TYPE sseflow_subscription_updates_total counter
+            sseflow_subscription_updates_total 120
+            # HELP sseflow_subscriptions_unannounced_total Mercure subscriptions whose start (or end) was not announced: over the presence bounds or refused.
+            # TYPE sseflow_subscriptions_unannounced_total counter
+            sseflow_subscriptions_unannounced_total 121
             # HELP sseflow_requests_refused_total Requests and connections refused, by reason.
             # TYPE sseflow_requests_refused_total counter
             sseflow_requests_refused_total{reason="bad_request"} 1

@@ -51,6 +51,8 @@ class ConfigSourcesTest
         assertEquals(8103, withFlag.port());
         assertEquals(8, withFlag.history());
 
+        assertTrue(config(new String[0], Map.of("SSEFLOW_SUBSCRIPTIONS", "true")).subscriptions(), "presence");
+
         final ServerConfig fileFromEnvironment =
             config(new String[0], Map.of(ConfigSources.CONFIG_ENVIRONMENT, file.toString()));
         assertEquals(8101, fileFromEnvironment.port());

@@ -72,6 +72,15 @@ class HubOptionsTest
     }
 
     @Test
+    void shouldTurnPresenceOnWithSubscriptionsTrueOnlyAndOffByDefault()
+    {
+        assertFalse(HubOptions.parse(new String[0]).build().config().subscriptions());
+        assertTrue(HubOptions.parse(new String[]{"--subscriptions", "true"}).build().config().subscriptions());
+        assertFalse(HubOptions.parse(new String[]{"--subscriptions=false"}).build().config().subscriptions());
+        assertEquals("--subscriptions takes true or false, got 'yes'", message("--subscriptions", "yes"));
+    }
+
+    @Test
     void shouldDefaultAsTheContractSays()
     {
         final ServerConfig config = HubOptions.parse(new String[0]).build().config();

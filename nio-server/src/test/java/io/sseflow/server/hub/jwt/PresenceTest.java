@@ -1,0 +1,189 @@
+package io.sseflow.server.hub.jwt;
+
+import io.sseflow.server.ServerCounter;
+import io.sseflow.server.SseServer;
+import io.sseflow.server.support.Await;
+import io.sseflow.server.support.RawHttp;
+import io.sseflow.server.support.RawSseClient;
+import io.sseflow.server.support.Servers;
+import io.sseflow.server.support.SseEvent;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Presence (Mercure's active subscriptions, {@code --subscriptions}), hub in process with a JWT key: a subscriber's
+ * start and end reach an observer of {@code /.well-known/mercure/subscriptions/{topic}{/subscriber}} as private
+ * updates carrying its token's payload, the list API answers only to a token whose grant matches its path, and
+ * without the flag there are neither.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class PresenceTest
+{
+    private static final String BOOKS = "https://example.com/books/{id}";
+    private static final String SUBSCRIPTIONS = "/.well-known/mercure/subscriptions{/topic}{/subscriber}";
+    private static final String OBSERVER =
+        TestTokens.hs256("{\"mercure\":{\"subscribe\":[\"" + SUBSCRIPTIONS + "\"]}}");
+    private static final String READER =
+        TestTokens.hs256("{\"mercure\":{\"subscribe\":[\"" + BOOKS + "\"],\"payload\":{\"user\":\"ada\",\"n\":1}}}");
+    private static final Pattern SUBSCRIBER = Pattern.compile("\"subscriber\":\"(urn:uuid:[0-9a-f-]{36})\"");
+    private static final String ENCODED_BOOKS = "https%3A%2F%2Fexample.com%2Fbooks%2F%7Bid%7D";
+
+    @Test
+    void shouldAnnounceASubscriptionWithItsPayloadWhenItStartsAndWhenItEnds() throws Exception
+    {
+        try (SseServer hub = Servers.hub("--jwt-key", TestTokens.SECRET, "--subscriptions", "true");
+            RawSseClient observer = RawSseClient.get(hub.port(), "/.well-known/mercure?topic=" + encode(SUBSCRIPTIONS),
+                "Authorization: Bearer " + OBSERVER))
+        {
+            assertTrue(observer.readHead().startsWith("HTTP/1.1 200 OK\r\n"));
+            final SseEvent own = observer.nextEvent();
+            assertTrue(own.data().contains("\"topic\":\"" + SUBSCRIPTIONS + "\""), own.data());
+
+            final String subscriber;
+            try (RawSseClient reader = RawSseClient.get(hub.port(), "/.well-known/mercure?topic=" + encode(BOOKS),
+                "Authorization: Bearer " + READER))
+            {
+                assertTrue(reader.readHead().startsWith("HTTP/1.1 200 OK\r\n"));
+                final SseEvent started = observer.nextEvent();
+                subscriber = subscriberOf(started.data());
+                final String id = "/.well-known/mercure/subscriptions/" + ENCODED_BOOKS + "/" +
+                    subscriber.replace(":", "%3A");
+                assertEquals("{\"@context\":\"https://mercure.rocks/\",\"id\":\"" + id + "\",\"type\":\"Subscription\"," +
+                    "\"topic\":\"" + BOOKS + "\",\"subscriber\":\"" + subscriber + "\",\"active\":true," +
+                    "\"payload\":{\"user\":\"ada\",\"n\":1}}", started.data());
+
+                final String list = RawHttp.get(hub.port(), "/.well-known/mercure/subscriptions/" + ENCODED_BOOKS,
+                    "Authorization: Bearer " + OBSERVER, "Connection: close");
+                assertEquals("HTTP/1.1 200 OK", RawHttp.status(list), list);
+                assertTrue(list.contains("\r\nContent-Type: application/ld+json\r\n"), list);
+                assertEquals("{\"@context\":\"https://mercure.rocks/\",\"id\":\"/.well-known/mercure/subscriptions/" +
+                    ENCODED_BOOKS + "\",\"type\":\"Subscriptions\",\"lastEventID\":\"" + started.id() + "\"," +
+                    "\"subscriptions\":[{\"id\":\"" + id + "\",\"type\":\"Subscription\",\"topic\":\"" + BOOKS + "\"," +
+                    "\"subscriber\":\"" + subscriber + "\",\"active\":true,\"payload\":{\"user\":\"ada\",\"n\":1}}]}",
+                    RawHttp.body(list));
+            }
+            final SseEvent ended = observer.nextEvent();
+            assertEquals(subscriber, subscriberOf(ended.data()));
+            assertTrue(ended.data().contains("\"active\":false,\"payload\":{\"user\":\"ada\",\"n\":1}}"), ended.data());
+
+            final String after = RawHttp.body(RawHttp.get(hub.port(), "/.well-known/mercure/subscriptions/" +
+                ENCODED_BOOKS, "Authorization: Bearer " + OBSERVER, "Connection: close"));
+            assertTrue(after.endsWith("\"subscriptions\":[]}"), after);
+        }
+    }
+
+    @Test
+    void shouldAnswerTheListOnlyToATokenWhoseGrantMatchesItsPath() throws Exception
+    {
+        try (SseServer hub = Servers.hub("--jwt-key", TestTokens.SECRET, "--allow-anonymous", "--subscriptions", "true"))
+        {
+            final String anonymous = RawHttp.get(hub.port(), "/.well-known/mercure/subscriptions", "Connection: close");
+            assertEquals("HTTP/1.1 401 Unauthorized", RawHttp.status(anonymous), anonymous);
+
+            final String reader = RawHttp.get(hub.port(), "/.well-known/mercure/subscriptions",
+                "Authorization: Bearer " + READER, "Connection: close");
+            assertEquals("HTTP/1.1 403 Forbidden", RawHttp.status(reader), reader);
+
+            final String observer = RawHttp.get(hub.port(), "/.well-known/mercure/subscriptions",
+                "Authorization: Bearer " + OBSERVER, "Connection: close");
+            assertEquals("HTTP/1.1 200 OK", RawHttp.status(observer), observer);
+            assertEquals("{\"@context\":\"https://mercure.rocks/\",\"id\":\"/.well-known/mercure/subscriptions\"," +
+                "\"type\":\"Subscriptions\",\"lastEventID\":\"earliest\",\"subscriptions\":[]}", RawHttp.body(observer));
+
+            final String malformed = RawHttp.get(hub.port(), "/.well-known/mercure/subscriptions/a%2/b",
+                "Authorization: Bearer " + OBSERVER, "Connection: close");
+            assertEquals("HTTP/1.1 400 Bad Request", RawHttp.status(malformed), malformed);
+        }
+    }
+
+    @Test
+    void shouldNeitherAnnounceNorListWithoutTheFlag() throws Exception
+    {
+        try (SseServer hub = Servers.hub("--jwt-key", TestTokens.SECRET);
+            RawSseClient reader = RawSseClient.get(hub.port(), "/.well-known/mercure?topic=" + encode(BOOKS),
+                "Authorization: Bearer " + READER))
+        {
+            assertTrue(reader.readHead().startsWith("HTTP/1.1 200 OK\r\n"));
+            Servers.awaitSubscribers(hub, 1);
+            final String list = RawHttp.get(hub.port(), "/.well-known/mercure/subscriptions",
+                "Authorization: Bearer " + OBSERVER, "Connection: close");
+            assertEquals("HTTP/1.1 404 Not Found", RawHttp.status(list), list);
+            assertEquals(0, hub.metrics().get(ServerCounter.SUBSCRIPTION_UPDATES));
+        }
+    }
+
+    @Test
+    void shouldAnnounceAtMostTheCapOfStartsASecondAndEndExactlyWhatItAnnounced() throws Exception
+    {
+        try (SseServer hub = Servers.hub("--subscriptions", "true"))
+        {
+            final int clients = 80;
+            final int selectors = 30;
+            final RawSseClient[] streams = new RawSseClient[clients];
+            final long startedNs = System.nanoTime();
+            long elapsedNs;
+            long startUpdates;
+            try
+            {
+                final StringBuilder query = new StringBuilder("/.well-known/mercure?topic=t0");
+                for (int t = 1; t < selectors; t++)
+                {
+                    query.append("&topic=t").append(t);
+                }
+                for (int i = 0; i < clients; i++)
+                {
+                    streams[i] = RawSseClient.get(hub.port(), query.toString());
+                    assertTrue(streams[i].readHead().startsWith("HTTP/1.1 200 OK\r\n"));
+                }
+                Servers.awaitSubscribers(hub, clients);
+                elapsedNs = System.nanoTime() - startedNs;
+                startUpdates = hub.metrics().get(ServerCounter.SUBSCRIPTION_UPDATES);
+            }
+            finally
+            {
+                for (final RawSseClient stream : streams)
+                {
+                    if (null != stream)
+                    {
+                        stream.close();
+                    }
+                }
+            }
+            // 2,400 start updates asked for; at most 1,000 in each second the starts spanned (the hub's windows
+            // follow one another from its first start, so one more than the whole seconds elapsed)
+            final long windows = TimeUnit.NANOSECONDS.toSeconds(elapsedNs) + 1;
+            System.out.printf("presence storm: %d subscriptions of %d selectors in %d ms: %d start updates, %d " +
+                "unannounced%n", clients, selectors, TimeUnit.NANOSECONDS.toMillis(elapsedNs), startUpdates,
+                hub.metrics().get(ServerCounter.SUBSCRIPTIONS_UNANNOUNCED));
+            assertTrue(startUpdates <= Math.min(clients * selectors, windows * 1_000), "start updates " + startUpdates);
+            if (windows * 1_000 < clients * selectors)
+            {
+                assertTrue(hub.metrics().get(ServerCounter.SUBSCRIPTIONS_UNANNOUNCED) > 0);
+            }
+            Servers.awaitSubscribers(hub, 0);
+            final long starts = startUpdates;
+            Await.value(() -> hub.metrics().get(ServerCounter.SUBSCRIPTION_UPDATES), 2 * starts, "an end per start");
+        }
+    }
+
+    private static String subscriberOf(final String json)
+    {
+        final Matcher matcher = SUBSCRIBER.matcher(json);
+        assertTrue(matcher.find(), json);
+        return matcher.group(1);
+    }
+
+    private static String encode(final String text)
+    {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8);
+    }
+}

@@ -31,7 +31,9 @@ import java.util.concurrent.TimeUnit;
  * of each second and streams the rest unannounced, counted under
  * {@code sseflow_subscriptions_unannounced_total}; one whose updates the sequencer refuses part way is announced
  * for the selectors before, and counted), at most {@link #MAX_ANNOUNCED} subscriptions announced at once
- * (the table {@code GET /.well-known/mercure/subscriptions} lists); an announced subscription's end is always
+ * (the table {@code GET /.well-known/mercure/subscriptions} lists), and none while the topic table is half full
+ * ({@code --max-topics}; each selector's subscription topic is a topic, kept while it retains its updates), so that
+ * a storm of subscriptions never takes the topics publishers need; an announced subscription's end is always
  * published (so at most as many end updates as start updates), unless the sequencer refuses it (back-pressure, no
  * leader, shutting down), counted the same. This table holds this node's subscribers only: another node's are
  * in its own table (their updates replicate, but are not read back into this table).
@@ -59,6 +61,7 @@ final class Presence
     private final EventSequencer sequencer;
     private final CachedNanoClock clock;
     private final int maxRecordLength;
+    private final int maxPresenceTopics;
     private final Long2ObjectHashMap<Subscription> announced = new Long2ObjectHashMap<>();
     private final GeneratedIds generatedIds = new GeneratedIds();
     private final UnsafeBuffer id = new UnsafeBuffer(new byte[GeneratedIds.LENGTH]);
@@ -100,6 +103,7 @@ final class Presence
         this.sequencer = context.sequencer;
         this.clock = context.clock;
         this.maxRecordLength = context.maxRecordLength;
+        this.maxPresenceTopics = context.config.maxTopics() / 2;
         this.data = new UnsafeBuffer(new byte[enabled ? context.maxRecordLength : 0]);
     }
 
@@ -153,7 +157,8 @@ final class Presence
             windowStartNs = now;
             windowEvents = 0;
         }
-        if (windowEvents + count > MAX_EVENTS_PER_SECOND || announced.size() >= MAX_ANNOUNCED)
+        if (windowEvents + count > MAX_EVENTS_PER_SECOND || announced.size() >= MAX_ANNOUNCED ||
+            topics.count() + count > maxPresenceTopics)
         {
             metrics.increment(ServerCounter.SUBSCRIPTIONS_UNANNOUNCED);
             return;

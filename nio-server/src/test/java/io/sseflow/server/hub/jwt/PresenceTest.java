@@ -175,6 +175,46 @@ class PresenceTest
         }
     }
 
+    @Test
+    void shouldLeaveHalfTheTopicTableToPublishersWhateverPresenceAnnounces() throws Exception
+    {
+        try (SseServer hub = Servers.hub("--subscriptions", "true", "--max-topics", "100"))
+        {
+            final int clients = 40;
+            final RawSseClient[] streams = new RawSseClient[clients];
+            try
+            {
+                for (int i = 0; i < clients; i++)
+                {
+                    streams[i] = RawSseClient.get(hub.port(),
+                        "/.well-known/mercure?topic=a" + i + "&topic=b" + i + "&topic=c" + i + "&topic=d" + i);
+                    assertTrue(streams[i].readHead().startsWith("HTTP/1.1 200 OK\r\n"));
+                }
+                Servers.awaitSubscribers(hub, clients);
+            }
+            finally
+            {
+                for (final RawSseClient stream : streams)
+                {
+                    if (null != stream)
+                    {
+                        stream.close();
+                    }
+                }
+            }
+            Servers.awaitSubscribers(hub, 0);
+            // 160 presence topics asked for: those announced stop at half the table (50), the rest counted
+            final long topics = hub.metrics().get(ServerCounter.SUBSCRIPTION_UPDATES) / 2;
+            assertTrue(topics <= 50, "presence topics " + topics);
+            assertTrue(hub.metrics().get(ServerCounter.SUBSCRIPTIONS_UNANNOUNCED) >= (160 - 50) / 4);
+            for (int i = 0; i < 40; i++)
+            {
+                final String answer = RawHttp.post(hub.port(), "/events/fresh" + i, "x", "Connection: close");
+                assertEquals("HTTP/1.1 200 OK", RawHttp.status(answer), answer);
+            }
+        }
+    }
+
     private static String subscriberOf(final String json)
     {
         final Matcher matcher = SUBSCRIBER.matcher(json);

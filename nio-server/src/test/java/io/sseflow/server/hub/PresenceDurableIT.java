@@ -78,6 +78,15 @@ class PresenceDurableIT
             assertTrue(ended.data().contains(",\"topic\":\"chat\",") &&
                 ended.data().endsWith(",\"active\":false,\"payload\":{\"name\":\"ada\"}}"), ended.data());
             assertEquals(started.data().replace("\"active\":true", "\"active\":false"), ended.data());
+
+            // SIGTERM with announced streams open (the observer's own): their ends are offered while the hub
+            // drains, and it still stops cleanly
+            final Process process = node.process();
+            process.destroy();
+            assertTrue(process.waitFor(15, TimeUnit.SECONDS), "stopped on SIGTERM within 15 s");
+            assertEquals(143, process.exitValue(), node.stderr()); // SIGTERM's, as on any stop (DebPackageIT)
+            assertTrue(!node.stderr().contains("Exception"), node.stderr());
+            node = null;
         }
     }
 

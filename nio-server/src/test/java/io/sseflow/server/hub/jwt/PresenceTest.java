@@ -215,6 +215,44 @@ class PresenceTest
         }
     }
 
+    @Test
+    void shouldCutALargeListAtItsBodyBoundAsWholeEntries() throws Exception
+    {
+        try (SseServer hub = Servers.hub("--subscriptions", "true"))
+        {
+            final int clients = 150;
+            final String longSelector = "https://example.com/" + "x".repeat(200);
+            final RawSseClient[] streams = new RawSseClient[clients];
+            try
+            {
+                for (int i = 0; i < clients; i++)
+                {
+                    streams[i] = RawSseClient.get(hub.port(), "/.well-known/mercure?topic=" + encode(longSelector + i));
+                    assertTrue(streams[i].readHead().startsWith("HTTP/1.1 200 OK\r\n"));
+                }
+                Servers.awaitSubscribers(hub, clients);
+                final String list = RawHttp.get(hub.port(), "/.well-known/mercure/subscriptions", "Connection: close");
+                assertEquals("HTTP/1.1 200 OK", RawHttp.status(list), list);
+                final String body = RawHttp.body(list);
+                final int entries = body.split("\"type\":\"Subscription\"", -1).length - 1;
+                System.out.printf("presence list: %d of %d subscriptions in %d bytes%n", entries, clients, body.length());
+                assertTrue(body.length() <= 32 * 1024, "body " + body.length());
+                assertTrue(entries > 0 && entries < clients, "entries " + entries);
+                assertTrue(body.endsWith(",\"active\":true}]}"), body.substring(body.length() - 40));
+            }
+            finally
+            {
+                for (final RawSseClient stream : streams)
+                {
+                    if (null != stream)
+                    {
+                        stream.close();
+                    }
+                }
+            }
+        }
+    }
+
     private static String subscriberOf(final String json)
     {
         final Matcher matcher = SUBSCRIBER.matcher(json);

@@ -61,7 +61,8 @@ class AllocationTest
             runBatch(server, topic, text, named, 50_000);
 
             // A JIT deoptimization can rematerialize a scalar-replaced object now and then (a few hundred bytes,
-            // once); an allocation per event or per delivery would be at least 16 B x 20,000 = 320 KB per batch.
+            // once; 5.3-5.5 KB in one batch of about a third of the runs on 2026-12-08, never in the quietest);
+            // an allocation per event or per delivery would be at least 16 B x 20,000 = 320 KB per batch.
             final int events = 20_000;
             long minimum = Long.MAX_VALUE;
             for (int batch = 0; batch < 3; batch++)
@@ -69,7 +70,7 @@ class AllocationTest
                 final long before = threads.getThreadAllocatedBytes(agentThreadId);
                 runBatch(server, topic, text, named, events);
                 final long allocated = threads.getThreadAllocatedBytes(agentThreadId) - before;
-                assertTrue(allocated < 4096, "agent thread allocated " + allocated + " bytes for " + events +
+                assertTrue(allocated < 16_384, "agent thread allocated " + allocated + " bytes for " + events +
                     " events x " + SUBSCRIBERS + " subscribers");
                 minimum = Math.min(minimum, allocated);
             }
@@ -120,7 +121,7 @@ class AllocationTest
                 final long before = threads.getThreadAllocatedBytes(agentThreadId);
                 runCycles(server, topics, text, cycles);
                 final long allocated = threads.getThreadAllocatedBytes(agentThreadId) - before;
-                assertTrue(allocated < 4096, "agent thread allocated " + allocated + " bytes for " + 3 * cycles +
+                assertTrue(allocated < 16_384, "agent thread allocated " + allocated + " bytes for " + 3 * cycles +
                     " events to shared streams");
                 minimum = Math.min(minimum, allocated);
             }
@@ -151,12 +152,13 @@ class AllocationTest
             }
         }
         // parked, not spinning: on a busy 2-core machine a spinning wait takes the CPU the agent and readers need
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (server.metrics().framesDelivered() < target)
         {
             if (System.nanoTime() > deadline)
             {
-                throw new AssertionError("delivered " + server.metrics().framesDelivered() + " of " + target);
+                throw new AssertionError("delivered " + server.metrics().framesDelivered() + " of " + target + ": " +
+                    server.metrics());
             }
             java.util.concurrent.locks.LockSupport.parkNanos(100_000);
         }
@@ -171,12 +173,13 @@ class AllocationTest
             Servers.publish(topic, text, (i & 1) == 0 ? SseOptions.NONE : named);
         }
         // parked, not spinning: on a busy 2-core machine a spinning wait takes the CPU the agent and readers need
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (server.metrics().framesDelivered() < target)
         {
             if (System.nanoTime() > deadline)
             {
-                throw new AssertionError("delivered " + server.metrics().framesDelivered() + " of " + target);
+                throw new AssertionError("delivered " + server.metrics().framesDelivered() + " of " + target + ": " +
+                    server.metrics());
             }
             java.util.concurrent.locks.LockSupport.parkNanos(100_000);
         }

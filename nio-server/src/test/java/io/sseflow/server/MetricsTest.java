@@ -57,6 +57,8 @@ class MetricsTest
             assertTrue(historyBytes > 0, "history held");
             assertMetric(body, "sseflow_history_bytes", historyBytes);
             assertMetric(body, "sseflow_stream_log_bytes", 0);
+            assertTrue(body.contains("\nsseflow_agent_cycle_seconds_count ") &&
+                !body.contains("\nsseflow_agent_cycle_seconds_count 0\n"), "duty cycles that did work were timed");
             assertMetric(body, "sseflow_connections_accepted_total", 5);
             assertMetric(body, "sseflow_events_published_total", 5);
             assertMetric(body, "sseflow_frames_delivered_total", 12);

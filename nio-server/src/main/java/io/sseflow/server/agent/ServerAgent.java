@@ -180,6 +180,10 @@ final class ServerAgent implements Agent, SelectionHandler
         {
             workCount += shutdown.poll(nowNs, lastPollCount == 0 && !flusher.hasDirtyTopics() && readyCount == 0);
         }
+        if (workCount > 0)
+        {
+            metrics.agentCycles().record(System.nanoTime() - nowNs);
+        }
         return workCount;
     }
 

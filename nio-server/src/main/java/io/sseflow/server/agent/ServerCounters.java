@@ -66,7 +66,14 @@ final class ServerCounters
     private final AtomicBuffer values =
         new UnsafeBuffer(ByteBuffer.allocateDirect((COUNTER_COUNT + REFUSAL_COUNT + KINDS.length) * STRIDE));
 
-    private final DeliveryLatency deliveryLatency = new DeliveryLatency();
+    private static final int HISTOGRAMS_LENGTH =
+        new LatencyHistogram(LatencyHistogram.DELIVERY, LatencyHistogram.DELIVERY_HELP).maxRenderedLength() +
+        new LatencyHistogram(LatencyHistogram.CYCLE, LatencyHistogram.CYCLE_HELP).maxRenderedLength();
+
+    private final LatencyHistogram deliveryLatency =
+        new LatencyHistogram(LatencyHistogram.DELIVERY, LatencyHistogram.DELIVERY_HELP);
+    private final LatencyHistogram agentCycles =
+        new LatencyHistogram(LatencyHistogram.CYCLE, LatencyHistogram.CYCLE_HELP);
 
     ServerCounters()
     {
@@ -75,9 +82,17 @@ final class ServerCounters
     /**
      * @return the delivery-latency histogram, recorded by the agent thread.
      */
-    DeliveryLatency deliveryLatency()
+    LatencyHistogram deliveryLatency()
     {
         return deliveryLatency;
+    }
+
+    /**
+     * @return the duty-cycle histogram, recorded by the agent thread.
+     */
+    LatencyHistogram agentCycles()
+    {
+        return agentCycles;
     }
 
     /**
@@ -180,6 +195,7 @@ final class ServerCounters
             position += putLine(buffer, position, SELECTOR_LINES[kind.ordinal()], selectors(kind));
         }
         position += deliveryLatency.render(buffer, position);
+        position += agentCycles.render(buffer, position);
         buffer.putBytes(position, BUILD_INFO);
         position += BUILD_INFO.length;
         return position - index;
@@ -187,7 +203,7 @@ final class ServerCounters
 
     static int maxRenderedLength()
     {
-        int length = BUILD_INFO.length + REFUSED_PREAMBLE.length + DeliveryLatency.maxRenderedLength();
+        int length = BUILD_INFO.length + REFUSED_PREAMBLE.length + HISTOGRAMS_LENGTH;
         for (final byte[] preamble : COUNTER_PREAMBLES)
         {
             length += preamble.length + MAX_LONG_DIGITS + 1;

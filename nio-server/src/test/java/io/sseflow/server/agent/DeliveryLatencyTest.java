@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code sseflow_delivery_latency_seconds}: exact buckets, sum and count in the Prometheus text format; counted for
+ * {@code sseflow_delivery_latency_seconds} ({@link LatencyHistogram}): exact buckets, sum and count in the Prometheus text format; counted for
  * live deliveries, not for a replay of what was appended before the stream started.
  */
 class DeliveryLatencyTest
@@ -23,12 +23,13 @@ class DeliveryLatencyTest
     @Test
     void shouldRenderCumulativeBucketsTheSumInSecondsAndTheCount()
     {
-        final DeliveryLatency latency = new DeliveryLatency();
+        final LatencyHistogram latency =
+            new LatencyHistogram(LatencyHistogram.DELIVERY, LatencyHistogram.DELIVERY_HELP);
         latency.record(50_000);
         latency.record(50_001);
         latency.record(3_000_000);
         latency.record(12_000_000_000L);
-        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[DeliveryLatency.maxRenderedLength()]);
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[latency.maxRenderedLength()]);
         final int length = latency.render(buffer, 0);
         assertEquals("""
             # HELP sseflow_delivery_latency_seconds Time from an event's append to this node's log to the write that \

@@ -164,6 +164,28 @@ class ServerMetricsTest
             sseflow_delivery_latency_seconds_bucket{le="+Inf"} 0
             sseflow_delivery_latency_seconds_sum 0.000000000
             sseflow_delivery_latency_seconds_count 0
+            # HELP sseflow_agent_cycle_seconds Duration of the agent's duty cycles that did work.
+            # TYPE sseflow_agent_cycle_seconds histogram
+            sseflow_agent_cycle_seconds_bucket{le="0.00005"} 0
+            sseflow_agent_cycle_seconds_bucket{le="0.0001"} 0
+            sseflow_agent_cycle_seconds_bucket{le="0.00025"} 0
+            sseflow_agent_cycle_seconds_bucket{le="0.0005"} 0
+            sseflow_agent_cycle_seconds_bucket{le="0.001"} 0
+            sseflow_agent_cycle_seconds_bucket{le="0.0025"} 0
+            sseflow_agent_cycle_seconds_bucket{le="0.005"} 0
+            sseflow_agent_cycle_seconds_bucket{le="0.01"} 0
+            sseflow_agent_cycle_seconds_bucket{le="0.025"} 0
+            sseflow_agent_cycle_seconds_bucket{le="0.05"} 0
+            sseflow_agent_cycle_seconds_bucket{le="0.1"} 0
+            sseflow_agent_cycle_seconds_bucket{le="0.25"} 0
+            sseflow_agent_cycle_seconds_bucket{le="0.5"} 0
+            sseflow_agent_cycle_seconds_bucket{le="1"} 0
+            sseflow_agent_cycle_seconds_bucket{le="2.5"} 0
+            sseflow_agent_cycle_seconds_bucket{le="5"} 0
+            sseflow_agent_cycle_seconds_bucket{le="10"} 0
+            sseflow_agent_cycle_seconds_bucket{le="+Inf"} 0
+            sseflow_agent_cycle_seconds_sum 0.000000000
+            sseflow_agent_cycle_seconds_count 0
             # HELP sseflow_build_info The running build; its value is always 1.
             # TYPE sseflow_build_info gauge
             """ + "sseflow_build_info{version=\"" + io.sseflow.server.BuildInfo.version() + "\"} 1\n";
@@ -205,7 +227,7 @@ class ServerMetricsTest
         final int maxDigits = String.valueOf(Long.MIN_VALUE).length();
         final int refusalDigits = Refusal.values().length * (maxDigits - 1);
         final int selectorDigits = SelectorKind.values().length * (maxDigits - 1);
-        final int histogramDigits = (18 + 2) * (maxDigits - 1);
+        final int histogramDigits = 2 * (18 + 2) * (maxDigits - 1);
 
         assertEquals(ServerCounters.maxRenderedLength(),
             render(metrics).length() + refusalDigits + selectorDigits + histogramDigits);

@@ -9,14 +9,23 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The histogram {@code sseflow_delivery_latency_seconds}: for each write that brings a live stream up to its log's
- * head, the time since the newest event it carries was appended to this node's log (for a clustered hub: since this
- * member applied it). Replays of events older than the stream are not counted. Fixed buckets from 50 µs to 10 s;
- * recorded by the agent thread without allocating, read by any thread.
+ * A Prometheus histogram of durations with fixed buckets from 50 µs to 10 s, recorded by the agent thread without
+ * allocating and read by any thread. Two are kept ({@link ServerCounters}):
+ * <ul>
+ * <li>{@code sseflow_delivery_latency_seconds}: for each write that brings a live stream up to its log's head, the
+ * time since the newest event it carries was appended to this node's log (for a clustered hub: since this member
+ * applied it); replays of events older than the stream are not counted;</li>
+ * <li>{@code sseflow_agent_cycle_seconds}: how long each duty cycle of the agent that did work took; a long one is
+ * time every other client waited.</li>
+ * </ul>
  */
-final class DeliveryLatency
+final class LatencyHistogram
 {
-    private static final String NAME = "sseflow_delivery_latency_seconds";
+    static final String DELIVERY = "sseflow_delivery_latency_seconds";
+    static final String DELIVERY_HELP = "Time from an event's append to this node's log to the write that brings a " +
+        "live stream up to it.";
+    static final String CYCLE = "sseflow_agent_cycle_seconds";
+    static final String CYCLE_HELP = "Duration of the agent's duty cycles that did work.";
     private static final long[] BOUNDS_NS = {
         50_000, 100_000, 250_000, 500_000, 1_000_000, 2_500_000, 5_000_000, 10_000_000, 25_000_000, 50_000_000,
         100_000_000, 250_000_000, 500_000_000, 1_000_000_000, 2_500_000_000L, 5_000_000_000L, 10_000_000_000L};
@@ -26,27 +35,34 @@ final class DeliveryLatency
     private static final int BUCKETS = LABELS.length;
     private static final int STRIDE = BitUtil.SIZE_OF_LONG;
     private static final int SUM_OFFSET = BUCKETS * STRIDE;
-    private static final byte[] PREAMBLE = ascii("# HELP " + NAME + " Time from an event's append to this node's " +
-        "log to the write that brings a live stream up to it.\n# TYPE " + NAME + " histogram\n");
-    private static final byte[][] BUCKET_LINES = new byte[BUCKETS][];
-    private static final byte[] SUM_LINE = ascii(NAME + "_sum ");
-    private static final byte[] COUNT_LINE = ascii(NAME + "_count ");
     private static final int MAX_LONG_DIGITS = 20;
 
-    static
+    private final byte[] preamble;
+    private final byte[][] bucketLines = new byte[BUCKETS][];
+    private final byte[] sumLine;
+    private final byte[] countLine;
+
+    /**
+     * @param name the metric's name.
+     * @param help its help text.
+     */
+    LatencyHistogram(final String name, final String help)
     {
+        preamble = ascii("# HELP " + name + " " + help + "\n# TYPE " + name + " histogram\n");
         for (int i = 0; i < BUCKETS; i++)
         {
-            BUCKET_LINES[i] = ascii(NAME + "_bucket{le=\"" + LABELS[i] + "\"} ");
+            bucketLines[i] = ascii(name + "_bucket{le=\"" + LABELS[i] + "\"} ");
         }
+        sumLine = ascii(name + "_sum ");
+        countLine = ascii(name + "_count ");
     }
 
     private final AtomicBuffer values = new UnsafeBuffer(ByteBuffer.allocateDirect(SUM_OFFSET + STRIDE));
 
     /**
-     * Count one delivery (the agent thread).
+     * Count one duration (the agent thread).
      *
-     * @param latencyNs since the newest event of the write was appended.
+     * @param latencyNs the duration.
      */
     void record(final long latencyNs)
     {
@@ -62,7 +78,7 @@ final class DeliveryLatency
     }
 
     /**
-     * @return deliveries counted so far.
+     * @return durations counted so far.
      */
     long count()
     {
@@ -84,17 +100,17 @@ final class DeliveryLatency
     int render(final MutableDirectBuffer buffer, final int index)
     {
         int position = index;
-        buffer.putBytes(position, PREAMBLE);
-        position += PREAMBLE.length;
+        buffer.putBytes(position, preamble);
+        position += preamble.length;
         long cumulative = 0;
         for (int i = 0; i < BUCKETS; i++)
         {
             cumulative += values.getLongVolatile(i * STRIDE);
-            position += putLine(buffer, position, BUCKET_LINES[i], cumulative);
+            position += putLine(buffer, position, bucketLines[i], cumulative);
         }
         final long sumNs = values.getLongVolatile(SUM_OFFSET);
-        buffer.putBytes(position, SUM_LINE);
-        position += SUM_LINE.length;
+        buffer.putBytes(position, sumLine);
+        position += sumLine.length;
         position += buffer.putLongAscii(position, sumNs / 1_000_000_000L);
         buffer.putByte(position++, (byte)'.');
         final long fraction = sumNs % 1_000_000_000L;
@@ -103,14 +119,14 @@ final class DeliveryLatency
             buffer.putByte(position++, (byte)('0' + (fraction / unit) % 10));
         }
         buffer.putByte(position++, (byte)'\n');
-        position += putLine(buffer, position, COUNT_LINE, cumulative);
+        position += putLine(buffer, position, countLine, cumulative);
         return position - index;
     }
 
-    static int maxRenderedLength()
+    int maxRenderedLength()
     {
-        int length = PREAMBLE.length + SUM_LINE.length + MAX_LONG_DIGITS + 11 + COUNT_LINE.length + MAX_LONG_DIGITS + 1;
-        for (final byte[] line : BUCKET_LINES)
+        int length = preamble.length + sumLine.length + MAX_LONG_DIGITS + 11 + countLine.length + MAX_LONG_DIGITS + 1;
+        for (final byte[] line : bucketLines)
         {
             length += line.length + MAX_LONG_DIGITS + 1;
         }

@@ -6,7 +6,10 @@ import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
+
+import static io.sseflow.server.agent.PrometheusText.ascii;
+import static io.sseflow.server.agent.PrometheusText.putLine;
+import static io.sseflow.server.agent.PrometheusText.putSeconds;
 
 /**
  * A Prometheus histogram of durations with fixed buckets from 50 µs to 10 s, recorded by the agent thread without
@@ -108,17 +111,7 @@ final class LatencyHistogram
             cumulative += values.getLongVolatile(i * STRIDE);
             position += putLine(buffer, position, bucketLines[i], cumulative);
         }
-        final long sumNs = values.getLongVolatile(SUM_OFFSET);
-        buffer.putBytes(position, sumLine);
-        position += sumLine.length;
-        position += buffer.putLongAscii(position, sumNs / 1_000_000_000L);
-        buffer.putByte(position++, (byte)'.');
-        final long fraction = sumNs % 1_000_000_000L;
-        for (long unit = 100_000_000L; unit > 0; unit /= 10)
-        {
-            buffer.putByte(position++, (byte)('0' + (fraction / unit) % 10));
-        }
-        buffer.putByte(position++, (byte)'\n');
+        position += putSeconds(buffer, position, sumLine, values.getLongVolatile(SUM_OFFSET), 1_000_000_000L);
         position += putLine(buffer, position, countLine, cumulative);
         return position - index;
     }
@@ -131,20 +124,5 @@ final class LatencyHistogram
             length += line.length + MAX_LONG_DIGITS + 1;
         }
         return length;
-    }
-
-    private static int putLine(final MutableDirectBuffer buffer, final int index, final byte[] prefix, final long value)
-    {
-        int position = index;
-        buffer.putBytes(position, prefix);
-        position += prefix.length;
-        position += buffer.putLongAscii(position, value);
-        buffer.putByte(position++, (byte)'\n');
-        return position - index;
-    }
-
-    private static byte[] ascii(final String text)
-    {
-        return text.getBytes(StandardCharsets.US_ASCII);
     }
 }

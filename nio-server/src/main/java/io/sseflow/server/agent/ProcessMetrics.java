@@ -9,10 +9,13 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+
+import static io.sseflow.server.agent.PrometheusText.ascii;
+import static io.sseflow.server.agent.PrometheusText.putLine;
+import static io.sseflow.server.agent.PrometheusText.putSeconds;
 
 /**
  * The process's and the JVM's own figures in {@code /metrics}, in the names Prometheus' client libraries use:
@@ -163,38 +166,6 @@ final class ProcessMetrics
         }
     }
 
-    /**
-     * A line whose value is {@code amount / unitsPerSecond} seconds, written with up to 9 decimals.
-     */
-    private static int putSeconds(
-        final MutableDirectBuffer buffer, final int index, final byte[] prefix, final long amount,
-        final long unitsPerSecond)
-    {
-        int position = index;
-        buffer.putBytes(position, prefix);
-        position += prefix.length;
-        final long value = Math.max(0, amount);
-        position += buffer.putLongAscii(position, value / unitsPerSecond);
-        buffer.putByte(position++, (byte)'.');
-        final long fraction = value % unitsPerSecond;
-        for (long unit = unitsPerSecond / 10; unit > 0; unit /= 10)
-        {
-            buffer.putByte(position++, (byte)('0' + (fraction / unit) % 10));
-        }
-        buffer.putByte(position++, (byte)'\n');
-        return position - index;
-    }
-
-    private static int putLine(final MutableDirectBuffer buffer, final int index, final byte[] prefix, final long value)
-    {
-        int position = index;
-        buffer.putBytes(position, prefix);
-        position += prefix.length;
-        position += buffer.putLongAscii(position, value);
-        buffer.putByte(position++, (byte)'\n');
-        return position - index;
-    }
-
     private static com.sun.management.OperatingSystemMXBean operatingSystem()
     {
         try
@@ -236,10 +207,5 @@ final class ProcessMetrics
     private static byte[] line(final String name, final String type, final String help)
     {
         return ascii("# HELP " + name + " " + help + "\n# TYPE " + name + " " + type + "\n" + name + " ");
-    }
-
-    private static byte[] ascii(final String text)
-    {
-        return text.getBytes(StandardCharsets.US_ASCII);
     }
 }

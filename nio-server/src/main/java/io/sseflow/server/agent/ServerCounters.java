@@ -10,7 +10,9 @@ import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
+
+import static io.sseflow.server.agent.PrometheusText.ascii;
+import static io.sseflow.server.agent.PrometheusText.putLine;
 
 /**
  * Where the server's counters are kept and written: each a cache-line-padded long in one {@link AtomicBuffer} (so
@@ -225,16 +227,6 @@ final class ServerCounters
         values.putLongRelease(offset, values.getLong(offset) + delta);
     }
 
-    private static int putLine(final MutableDirectBuffer buffer, final int index, final byte[] prefix, final long value)
-    {
-        int position = index;
-        buffer.putBytes(position, prefix);
-        position += prefix.length;
-        position += buffer.putLongAscii(position, value);
-        buffer.putByte(position++, (byte)'\n');
-        return position - index;
-    }
-
     private static int counterOffset(final ServerCounter counter)
     {
         return counter.id() * STRIDE;
@@ -248,10 +240,5 @@ final class ServerCounters
     private static int selectorsOffset(final SelectorKind kind)
     {
         return (COUNTER_COUNT + REFUSAL_COUNT + kind.ordinal()) * STRIDE;
-    }
-
-    private static byte[] ascii(final String text)
-    {
-        return text.getBytes(StandardCharsets.US_ASCII);
     }
 }

@@ -109,7 +109,7 @@ public final class ConfigSources
         {
             if (PRINT_CONFIG.equals(setting.flag()))
             {
-                printConfig = standalone(setting);
+                printConfig = HubOptions.booleanValue(setting.flag(), setting.value());
             }
             else if (CONFIG.equals(setting.flag()))
             {
@@ -361,15 +361,5 @@ public final class ConfigSources
             flags.add(matcher.group(1));
         }
         return Collections.unmodifiableSet(flags);
-    }
-
-    private static boolean standalone(final Setting setting)
-    {
-        if ("true".equals(setting.value()) || "false".equals(setting.value()))
-        {
-            return Boolean.parseBoolean(setting.value());
-        }
-        throw new IllegalArgumentException(setting.flag() + " stands alone, or takes =true or =false, got '" +
-            setting.value() + "'");
     }
 }

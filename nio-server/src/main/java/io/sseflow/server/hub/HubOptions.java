@@ -384,7 +384,7 @@ public final class HubOptions
         }
     }
 
-    private static boolean booleanValue(final String flag, final String value)
+    static boolean booleanValue(final String flag, final String value)
     {
         if ("true".equals(value) || "false".equals(value))
         {

@@ -266,7 +266,8 @@ public final class ClusterEventSequencer implements EventSequencer
     {
         this.handler = handler;
         nowNs = System.nanoTime();
-        final AeronCluster client = connected();
+        // a member that stopped by itself (refused) sends the cluster nothing more: no settings, publishes or probes
+        final AeronCluster client = memberStopped ? null : connected();
         if (null != client)
         {
             client.pollEgress();
@@ -307,12 +308,15 @@ public final class ClusterEventSequencer implements EventSequencer
         {
             giveUp();
         }
-        if (isConnected())
+        if (isConnected() && !memberStopped)
         {
             pending.probeIfIdle(settings.nodeIndex(), nowNs);
         }
         answering = isConnected() && pending.isAnswering(nowNs);
-        snapshots.poll(nowNs);
+        if (!memberStopped)
+        {
+            snapshots.poll(nowNs);
+        }
         if (!caughtUp && null != client && 0 == deliveries.size() && node.isElectionClosed())
         {
             caughtUp = true;

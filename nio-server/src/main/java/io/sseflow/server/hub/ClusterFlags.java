@@ -355,8 +355,11 @@ final class ClusterFlags
             final ClusterEventSequencer created = new ClusterEventSequencer(settings, capacity, (error) ->
             {
                 FatalExit.exitIfFatal(error);
-                log.println("sseflow: cluster node " + settings.nodeIndex() + ": " + error);
-                log.flush();
+                if (!HubLog.isReasonLast())
+                {
+                    log.println("sseflow: cluster node " + settings.nodeIndex() + ": " + error);
+                    log.flush();
+                }
             }, log, (stop, reason) -> onMemberStopped(stop, reason, log));
             sequencer = created;
             return created;
@@ -380,15 +383,8 @@ final class ClusterFlags
         }
         if (MemberStop.REFUSED == stop)
         {
-            log.println("sseflow: exiting (status " + REFUSED_STATUS + ") because " + reason);
-            log.flush();
-            HubLog.reasonIsLast();
-            if (FatalExit.isInstalled())
-            {
-                final Thread exit = new Thread(() -> System.exit(REFUSED_STATUS), "sseflow-refused-exit");
-                exit.setDaemon(true);
-                exit.start();
-            }
+            FatalExit.exitClosing(REFUSED_STATUS, "sseflow: exiting (status " + REFUSED_STATUS + ") because " + reason,
+                log);
             return;
         }
         log.println("sseflow: " + reason + "; the hub closes");

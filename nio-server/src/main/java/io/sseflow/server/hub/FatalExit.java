@@ -177,6 +177,56 @@ final class FatalExit implements Thread.UncaughtExceptionHandler, ErrorHandler
     }
 
     /**
+     * How long a closing exit ({@link #exitClosing}) may take to close the hub before it halts instead.
+     */
+    static final long CLOSE_LIMIT_MS = Long.getLong("sseflow.hub.closeLimitMillis", 10_000);
+
+    /**
+     * End the process with {@code status} after {@code line}, closing it as on SIGTERM (its shutdown hook closes the
+     * server and the cluster member, so that their files are closed) from a thread of its own, and halting with the
+     * same status if that takes more than {@link #CLOSE_LIMIT_MS} (a component that does not close must not keep a
+     * process that can no longer do its job alive). Nothing is logged after the line ({@link HubLog#reasonIsLast}),
+     * and a fatal error during the close halts without a line of its own. When no handler is installed (a test) only
+     * the line is printed. Returns at once.
+     *
+     * @param status the exit status.
+     * @param line   the one line that says why, printed first.
+     * @param log    where the line goes.
+     */
+    static void exitClosing(final int status, final String line, final PrintStream log)
+    {
+        final FatalExit fatalExit = installed;
+        if (null != fatalExit && !fatalExit.claimExit())
+        {
+            return;
+        }
+        log.println(line);
+        log.flush();
+        HubLog.reasonIsLast();
+        if (null == fatalExit)
+        {
+            return;
+        }
+        final Thread deadline = new Thread(() ->
+        {
+            try
+            {
+                Thread.sleep(CLOSE_LIMIT_MS);
+            }
+            catch (final InterruptedException ignore)
+            {
+                // halt anyway
+            }
+            fatalExit.halt.accept(status);
+        }, "sseflow-exit-deadline");
+        deadline.setDaemon(true);
+        deadline.start();
+        final Thread exit = new Thread(() -> System.exit(status), "sseflow-exit");
+        exit.setDaemon(true);
+        exit.start();
+    }
+
+    /**
      * Print {@code sseflow: exiting (status 70) because REASON} and halt with {@value #STATUS}; for a failure that is
      * not an {@code Error} and has no stack trace worth printing. Returns only when another thread is already
      * exiting, or when the halt is a test's.

@@ -102,6 +102,14 @@ public final class HubLog
     }
 
     /**
+     * @return true once the process is exiting with a line that must stay the last.
+     */
+    static boolean isReasonLast()
+    {
+        return reasonIsLast;
+    }
+
+    /**
      * @param message a warning.
      */
     public void warning(final String message)
@@ -176,6 +184,10 @@ public final class HubLog
 
         void write(final System.Logger.Level level, final String logger, final String message)
         {
+            if (reasonIsLast)
+            {
+                return;
+            }
             final String line = format.format(clock.instant(), level, logger, message);
             synchronized (err)
             {

@@ -164,14 +164,23 @@ public final class SseHub
         final HubLog log = new HubLog();
         log.info(HubOptions.historyBudgetLine(server.config()));
         final Thread reporter = new HubReporter(server.metrics(), settings.clusterRole(), log, SUMMARY_MILLIS).start();
-        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+        try
         {
-            log.infoAtShutdown("sseflow: closing: " + server.metrics().connections() + " connections, " +
-                server.metrics().subscribers() + " subscribers");
-            final long startNs = System.nanoTime();
-            server.close();
-            log.infoAtShutdown("sseflow: closed in " + (System.nanoTime() - startNs) / 1_000_000 + " ms");
-        }, "sseflow-shutdown"));
+            Runtime.getRuntime().addShutdownHook(new Thread(() ->
+            {
+                log.infoAtShutdown("sseflow: closing: " + server.metrics().connections() + " connections, " +
+                    server.metrics().subscribers() + " subscribers");
+                final long startNs = System.nanoTime();
+                server.close();
+                log.infoAtShutdown("sseflow: closed in " + (System.nanoTime() - startNs) / 1_000_000 + " ms");
+            }, "sseflow-shutdown"));
+        }
+        catch (final IllegalStateException shutdownInProgress)
+        {
+            // the process is already exiting, with its own status and line (a cluster member refused as it started)
+            reporter.interrupt();
+            return 0;
+        }
         out.println("sseflow listening on " + server.url());
         out.flush();
         server.awaitClose();

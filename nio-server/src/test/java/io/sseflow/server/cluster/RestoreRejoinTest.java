@@ -94,6 +94,8 @@ class RestoreRejoinTest
                 publish(others[0], "t", "t2");
             }
         }
+        // a publish returns before it is sequenced: t3, through the other node, only after t2 is applied
+        awaitApplied(1 + FILLER_EVENTS + 1, others);
         publish(others[1], "t", "t3");
         final long applied = 1 + FILLER_EVENTS + 2;
         awaitApplied(applied, others);

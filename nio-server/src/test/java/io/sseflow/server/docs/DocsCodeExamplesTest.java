@@ -13,6 +13,7 @@ import javax.tools.StandardJavaFileManager;
 import javax.tools.ToolProvider;
 import java.io.File;
 import java.io.IOException;
+import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +24,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -32,7 +34,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * The code examples of README.md and {@code docs/*.md} that need no hub: every {@code java} block compiles
  * against the test class path, every {@code js} block parses ({@code node --check}), and the few blocks marked
- * {@code <!-- not run: REASON -->} each give a reason. The {@code bash} blocks run in {@code DocsShellExamplesIT}.
+ * {@code <!-- not run: REASON -->} each give a reason; the nginx recipe's directives are those {@code NginxProxyTest}
+ * runs nginx with (but its own port, name and certificate). The {@code bash} blocks run in
+ * {@code DocsShellExamplesIT}.
  * <p>
  * A {@code java} block with a top-level type declaration is compiled as it is. Any other block is a fragment:
  * its leading {@code import} lines stay imports, the rest becomes the body of
@@ -136,6 +140,30 @@ class DocsCodeExamplesTest
             final String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(node.waitFor(60, TimeUnit.SECONDS));
             assertEquals(0, node.exitValue(), block.where() + ": node --check: " + output);
+        }
+    }
+
+    @Test
+    void shouldGiveTheNginxRecipeThatNginxProxyTestRuns() throws Exception
+    {
+        final List<Block> recipes = DocPages.blocks().stream().filter((block) -> block.language().equals("nginx")).toList();
+        assertEquals(1, recipes.size(), "the nginx recipe");
+        final Method config = Class.forName("io.sseflow.server.clients.NginxProxyTest")
+            .getDeclaredMethod("nginxConfig", Path.class, int.class, int.class);
+        config.setAccessible(true);
+        final String tested = ((String)config.invoke(null, Path.of("/tmp/nginx-test"), 8443, 8080)).lines()
+            .map(String::strip).collect(Collectors.joining("\n"));
+        for (final String line : recipes.get(0).text().split("\n"))
+        {
+            final int hash = line.indexOf('#');
+            final String directive = (hash < 0 ? line : line.substring(0, hash)).strip();
+            // the test listens on its own port and certificate
+            if (!directive.isEmpty() && !directive.startsWith("listen ") && !directive.startsWith("server_name ") &&
+                !directive.startsWith("ssl_certificate"))
+            {
+                assertTrue(("\n" + tested + "\n").contains("\n" + directive + "\n"),
+                    recipes.get(0).where() + ": NginxProxyTest runs nginx without `" + directive + "`");
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package io.sseflow.server;
 
+import io.sseflow.server.hub.HubOptions;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -22,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The README stays a short entry point: the two commands first, exactly as {@code .ci/run} and newcomers rely on
- * them, few enough words to read in five minutes, and a table that links every {@code docs/} page. Each docs page's
+ * them, few enough words to read in five minutes, and a table that links every {@code docs/} page. docs/hub.md's
+ * flag table has one row for each flag of the hub's usage text. Each docs page's
  * "Contents" lists its sections (## and ###, outside code blocks) in order with GitHub's anchors, and every relative
  * link of the README and the pages names a file that exists and, for a Markdown file, a heading it has.
  */
@@ -75,6 +77,32 @@ class ReadmeContentsTest
         }
         assertEquals(String.join("\n", docsPages().stream().map((page) -> page.getFileName().toString()).toList()),
             String.join("\n", linked), "the README's table of docs pages");
+    }
+
+    @Test
+    void shouldDescribeEveryHubFlagInOneRowOfTheFlagTable() throws IOException
+    {
+        final Set<String> usage = new TreeSet<>();
+        final Matcher flag = Pattern.compile("(?m)^ {2}(--[a-z][a-z-]*)").matcher(HubOptions.USAGE);
+        while (flag.find())
+        {
+            usage.add(flag.group(1));
+        }
+        final List<String> rows = new ArrayList<>();
+        for (final String line : Files.readAllLines(ROOT.resolve("docs/hub.md"), StandardCharsets.UTF_8))
+        {
+            if (line.startsWith("| `--"))
+            {
+                final Matcher inRow = Pattern.compile("`(--[a-z][a-z-]*)").matcher(line.substring(0, line.indexOf(" | ")));
+                while (inRow.find())
+                {
+                    rows.add(inRow.group(1));
+                }
+            }
+        }
+        assertEquals(String.join("\n", usage), String.join("\n", new TreeSet<>(rows)),
+            "docs/hub.md's flag table against the hub's usage text");
+        assertEquals(usage.size(), rows.size(), "each flag in one row: " + rows);
     }
 
     @Test

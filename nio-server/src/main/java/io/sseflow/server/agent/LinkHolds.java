@@ -1,5 +1,6 @@
 package io.sseflow.server.agent;
 
+import io.sseflow.server.http.LastEventIdField;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -26,7 +27,7 @@ final class LinkHolds
          * @param stream            linked and filled.
          * @param id                the resume id (length 0: none).
          * @param earliest          whether the request asked for every retained event.
-         * @param reportLastEventId whether the head reports where the stream resumes (Mercure).
+         * @param lastEventIdField  the head's field reporting where the stream resumes (Mercure), or none.
          * @param credentialsInUrl  whether the request carried its credentials in the URL.
          */
         void start(
@@ -34,11 +35,12 @@ final class LinkHolds
             SharedStream stream,
             DirectBuffer id,
             boolean earliest,
-            boolean reportLastEventId,
+            LastEventIdField lastEventIdField,
             boolean credentialsInUrl);
     }
 
     private static final byte[] NO_ID = new byte[0];
+    private static final LastEventIdField[] FIELDS = LastEventIdField.values();
 
     private final StreamRegistry streams;
     private final Starter starter;
@@ -66,7 +68,7 @@ final class LinkHolds
         final int idOffset,
         final int idLength,
         final boolean earliest,
-        final boolean reportLastEventId,
+        final LastEventIdField lastEventIdField,
         final boolean credentialsInUrl)
     {
         if (!stream.pinForHold())
@@ -88,7 +90,7 @@ final class LinkHolds
         held[count] = connection;
         heldStreams[count] = stream;
         ids[count] = copy;
-        options[count] = (byte)((earliest ? 1 : 0) | (reportLastEventId ? 2 : 0) | (credentialsInUrl ? 4 : 0));
+        options[count] = (byte)((earliest ? 1 : 0) | (credentialsInUrl ? 4 : 0) | (lastEventIdField.ordinal() << 3));
         count++;
     }
 
@@ -142,7 +144,8 @@ final class LinkHolds
                 {
                     id.wrap(ids[i]);
                     final int option = options[i];
-                    starter.start(connection, stream, id, (option & 1) != 0, (option & 2) != 0, (option & 4) != 0);
+                    starter.start(
+                        connection, stream, id, (option & 1) != 0, FIELDS[option >>> 3], (option & 4) != 0);
                     id.wrap(NO_ID);
                 }
                 remove(i);

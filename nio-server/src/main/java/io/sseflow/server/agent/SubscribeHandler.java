@@ -7,6 +7,7 @@ import io.sseflow.server.ServerCounter;
 import io.sseflow.server.SubscribeAuthorizer;
 import io.sseflow.server.http.CacheControl;
 import io.sseflow.server.http.HttpRequestParser;
+import io.sseflow.server.http.LastEventIdField;
 import io.sseflow.server.http.QueryParameters;
 import io.sseflow.server.Topic;
 import io.sseflow.server.log.TopicLog;
@@ -321,7 +322,7 @@ final class SubscribeHandler
         }
         final DirectBuffer idBuffer = resumeIdBuffer;
         final int idOffset = resumeIdOffset;
-        startShared(connection, selectors, idBuffer, idOffset, idLength, false, false);
+        startShared(connection, selectors, idBuffer, idOffset, idLength, false, LastEventIdField.NONE);
     }
 
     /**
@@ -329,7 +330,8 @@ final class SubscribeHandler
      * event) whose topic one of the selectors matches, once each; {@code Last-Event-ID}, else {@code ?lastEventID=},
      * else {@code ?lastEventId=} (see {@link MercureSubscribeQuery}) resumes after that update, {@code earliest}
      * replays everything retained. A resuming subscription's response head carries {@code Last-Event-ID} (see
-     * {@link #startShared}).
+     * {@link #startShared}). Under Mercure 1.0 ({@code ?match=}, see {@link MercureSubscribeQuery}) the id comes
+     * from the header, else {@code ?last_event_id=}, and the field is {@code Mercure-Last-Event-ID}.
      *
      * @param connection whose request is complete in {@code buffer}.
      * @param buffer     holding the request.
@@ -354,7 +356,7 @@ final class SubscribeHandler
         final String payloadJson = subscribeRequest.payloadJson();
         startShared(
             connection, query.selectors(), fieldBuffer, 0, idLength, resume == MercureResume.EARLIEST,
-            resume != MercureResume.LIVE);
+            query.lastEventIdField());
         if (presence.enabled() && connection.state() == Connection.State.STREAMING)
         {
             presence.started(connection, query.selectors(), payloadJson);
@@ -435,14 +437,15 @@ final class SubscribeHandler
      * from the oldest retained, counted as a replay miss), from the oldest retained for
      * {@code earliest}, else live.
      * <p>
-     * With {@code reportLastEventId} (a Mercure subscription that asked to resume), the response head carries
+     * With a {@code lastEventIdField} (a Mercure subscription that asked to resume), the response head carries
      * {@code Last-Event-ID}: the id of the event preceding the first one sent, which is the requested id when the
      * stream's log holds it, else {@code earliest} ({@code earliest} asked for, the id unknown or evicted). The
      * stream's log holds only what this subscriber may receive (its private updates are those its grant matches), so
      * an id the subscriber may not receive is never found, and only the client's own id is ever echoed. A held
      * stream echoes the requested id too: the head goes out before the node catches up, and the hold then starts
      * right after that id; only a hold that times out replays every retained event instead, and those repeat what
-     * the client has (its id was ahead of them), so no gap is hidden from it.
+     * the client has (its id was ahead of them), so no gap is hidden from it. The field is {@code lastEventIdField}
+     * ({@code Mercure-Last-Event-ID} under Mercure 1.0; {@link LastEventIdField#NONE}: no field).
      */
     private void startShared(
         final Connection connection,
@@ -451,7 +454,7 @@ final class SubscribeHandler
         final int idOffset,
         final int idLength,
         final boolean earliest,
-        final boolean reportLastEventId)
+        final LastEventIdField lastEventIdField)
     {
         if (closeRequested.get())
         {
@@ -485,12 +488,12 @@ final class SubscribeHandler
             limitToCredentials(connection);
             countSelectors(selectors);
             connection.cursor.open(stream.log, stream.log.nextOrdinal(), null, HELD_LAST_WRITE_NS);
-            linkHolds.hold(connection, stream, idBuffer, idOffset, idLength, earliest, reportLastEventId,
+            linkHolds.hold(connection, stream, idBuffer, idOffset, idLength, earliest, lastEventIdField,
                 subscribeRequest.credentialsInUrl());
             metrics.increment(ServerCounter.SUBSCRIBERS);
             return;
         }
-        resumeShared(connection, stream, selectors, idBuffer, idOffset, idLength, earliest, reportLastEventId,
+        resumeShared(connection, stream, selectors, idBuffer, idOffset, idLength, earliest, lastEventIdField,
             subscribeRequest.credentialsInUrl(), false);
     }
 
@@ -503,10 +506,10 @@ final class SubscribeHandler
         final SharedStream stream,
         final DirectBuffer id,
         final boolean earliest,
-        final boolean reportLastEventId,
+        final LastEventIdField lastEventIdField,
         final boolean credentialsInUrl)
     {
-        resumeShared(connection, stream, stream.selectors, id, 0, id.capacity(), earliest, reportLastEventId,
+        resumeShared(connection, stream, stream.selectors, id, 0, id.capacity(), earliest, lastEventIdField,
             credentialsInUrl, true);
     }
 
@@ -523,7 +526,7 @@ final class SubscribeHandler
         final int idOffset,
         final int idLength,
         final boolean earliest,
-        final boolean reportLastEventId,
+        final LastEventIdField lastEventIdField,
         final boolean credentialsInUrl,
         final boolean held)
     {
@@ -543,7 +546,7 @@ final class SubscribeHandler
                 holds.shouldHold(stream.appliedSeq(), idBuffer, idOffset, idLength))
             {
                 startStreaming(connection, stream, selectors, log.nextOrdinal(),
-                    head(connection, reportLastEventId, credentialsInUrl, idBuffer, idOffset, idLength), held);
+                    head(connection, lastEventIdField, credentialsInUrl, idBuffer, idOffset, idLength), held);
                 if (held)
                 {
                     metrics.decrement(ServerCounter.SUBSCRIBERS);
@@ -560,7 +563,7 @@ final class SubscribeHandler
             }
         }
         startStreaming(connection, stream, selectors, startOrdinal,
-            head(connection, reportLastEventId, credentialsInUrl, idBuffer, idOffset, found ? idLength : 0), held);
+            head(connection, lastEventIdField, credentialsInUrl, idBuffer, idOffset, found ? idLength : 0), held);
         stream.addSubscriber(connection);
         if (!held)
         {
@@ -575,7 +578,8 @@ final class SubscribeHandler
      * with the id's bytes and written from there at once ({@link ResponseWriter#writeStreamHead}), so that only
      * what the socket did not take (nothing, usually) is left for the cursor.
      *
-     * @param reportLastEventId whether the head carries {@code Last-Event-ID}.
+     * @param lastEventIdField  the field carrying the id ({@code Last-Event-ID} or {@code Mercure-Last-Event-ID}),
+     *                          or none.
      * @param credentialsInUrl  whether the request carried its credentials in the URL ({@code Cache-Control:
      *                          private}).
      * @param idLength          of the id it carries; 0 for {@code earliest}.
@@ -583,19 +587,19 @@ final class SubscribeHandler
      */
     private ByteBuffer head(
         final Connection connection,
-        final boolean reportLastEventId,
+        final LastEventIdField lastEventIdField,
         final boolean credentialsInUrl,
         final DirectBuffer idBuffer,
         final int idOffset,
         final int idLength)
     {
-        if (!reportLastEventId)
+        if (LastEventIdField.NONE == lastEventIdField)
         {
             return credentialsInUrl ? privateStreamHead : streamHead;
         }
         final int length = writer.responses().putEventStreamHeadWithLastEventId(
             writer.buffer(), 0, idBuffer, idOffset, idLength,
-            credentialsInUrl ? CacheControl.PRIVATE : CacheControl.NO_CACHE);
+            credentialsInUrl ? CacheControl.PRIVATE : CacheControl.NO_CACHE, lastEventIdField);
         return writer.writeStreamHead(connection, length);
     }
 

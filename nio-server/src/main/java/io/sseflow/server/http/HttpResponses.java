@@ -27,9 +27,7 @@ public final class HttpResponses
     private static final byte[] CONNECTION_CLOSE = ascii("Connection: close\r\n");
     private static final byte[] CONNECTION_KEEP_ALIVE = ascii("Connection: keep-alive\r\n");
     private static final byte[] NO_STORE = ascii("Cache-Control: no-store\r\n");
-    private static final byte[] LAST_EVENT_ID = ascii("Last-Event-ID: ");
     private static final byte[] EARLIEST = ascii("earliest");
-    private static final byte[] EXPOSE_LAST_EVENT_ID = ascii("Access-Control-Expose-Headers: Last-Event-ID\r\n");
 
     static
     {
@@ -219,9 +217,39 @@ public final class HttpResponses
         final int idLength,
         final CacheControl cacheControl)
     {
+        return putEventStreamHeadWithLastEventId(
+            buffer, index, id, idOffset, idLength, cacheControl, LastEventIdField.LAST_EVENT_ID);
+    }
+
+    /**
+     * {@link #putEventStreamHeadWithLastEventId(MutableDirectBuffer, int, DirectBuffer, int, int, CacheControl)}
+     * naming the field {@code field} ({@code Mercure-Last-Event-ID} for Mercure 1.0), in the CORS exposure too.
+     *
+     * @param buffer       to write into.
+     * @param index        at which to write.
+     * @param id           holding the id, or null for {@code earliest}.
+     * @param idOffset     of the id.
+     * @param idLength     of the id; 0 for {@code earliest}.
+     * @param cacheControl of the response.
+     * @param field        the field's name; not {@link LastEventIdField#NONE}.
+     * @return bytes written.
+     */
+    public int putEventStreamHeadWithLastEventId(
+        final MutableDirectBuffer buffer,
+        final int index,
+        final DirectBuffer id,
+        final int idOffset,
+        final int idLength,
+        final CacheControl cacheControl,
+        final LastEventIdField field)
+    {
+        if (LastEventIdField.NONE == field)
+        {
+            throw new IllegalArgumentException("no field to name");
+        }
         int position = index;
         position += putBytes(buffer, position, eventStreamFields[cacheControl.ordinal()]);
-        position += putBytes(buffer, position, LAST_EVENT_ID);
+        position += putBytes(buffer, position, field.nameColonSpace());
         if (null != id && idLength > 0 && isSendableFieldValue(id, idOffset, idLength))
         {
             buffer.putBytes(position, id, idOffset, idLength);
@@ -234,7 +262,7 @@ public final class HttpResponses
         position += putBytes(buffer, position, CRLF);
         if (hasCors())
         {
-            position += putBytes(buffer, position, EXPOSE_LAST_EVENT_ID);
+            position += putBytes(buffer, position, field.exposeHeader());
         }
         position += putBytes(buffer, position, CRLF);
         return position - index;

@@ -24,5 +24,10 @@ public enum MercureResumeSource
      * The {@code lastEventId} query parameter: what {@code event-source-polyfill} sends by default, and what
      * {@code /events} reads.
      */
-    LAST_EVENT_ID_ALIAS_PARAMETER
+    LAST_EVENT_ID_ALIAS_PARAMETER,
+
+    /**
+     * The {@code last_event_id} query parameter, Mercure 1.0's name.
+     */
+    LAST_EVENT_ID_DRAFT_PARAMETER
 }

@@ -64,7 +64,47 @@ public enum MercureSubscribeOutcome
     /**
      * A last event id that is not UTF-8 or holds CR, LF or NUL.
      */
-    INVALID_LAST_EVENT_ID("last event id must be UTF-8 without CR, LF or NUL");
+    INVALID_LAST_EVENT_ID("last event id must be UTF-8 without CR, LF or NUL"),
+
+    /**
+     * Both {@code topic} (the pre-standardization protocol) and a Mercure 1.0 matcher parameter.
+     */
+    MIXED_PROTOCOLS("\"topic\" and \"match\" parameters cannot be mixed: use one protocol"),
+
+    /**
+     * A Mercure 1.0 request with a name of the reserved {@code match} namespace that is no supported matcher type.
+     */
+    UNKNOWN_MATCHER("unknown topic matcher parameter: use \"match\", \"match_exact\" or \"match_urlpattern\""),
+
+    /**
+     * More Mercure 1.0 matcher parameters than {@link SelectorSet#MAX_SELECTORS}.
+     */
+    TOO_MANY_MATCHERS("more than " + SelectorSet.MAX_SELECTORS + " topic matcher parameters"),
+
+    /**
+     * An empty Mercure 1.0 matcher.
+     */
+    EMPTY_MATCHER("empty topic matcher"),
+
+    /**
+     * A Mercure 1.0 matcher longer than {@link TopicText#MAX_LENGTH} bytes.
+     */
+    MATCHER_TOO_LONG("topic matcher longer than " + TopicText.MAX_LENGTH + " bytes"),
+
+    /**
+     * A Mercure 1.0 matcher that is not UTF-8.
+     */
+    MATCHER_NOT_UTF8("topic matcher is not valid UTF-8"),
+
+    /**
+     * A Mercure 1.0 matcher holding a C0 or C1 control, U+007F or a Unicode format character.
+     */
+    MATCHER_CONTROL_CHARACTER("topic matcher contains a control or format character"),
+
+    /**
+     * A {@code match_urlpattern} matcher: this hub does not support the {@code urlpattern} matcher type yet.
+     */
+    UNSUPPORTED_MATCHER_TYPE("matcher type \"urlpattern\" is not supported by this hub");
 
     private final String reason;
 

@@ -2,10 +2,12 @@ package io.sseflow.server.mercure;
 
 import io.sseflow.server.http.AsciiBytes;
 import io.sseflow.server.http.FieldRules;
+import io.sseflow.server.http.LastEventIdField;
 import io.sseflow.server.http.QueryParameters;
 import io.sseflow.server.selector.SelectorSet;
 import io.sseflow.server.selector.TopicSelector;
 import io.sseflow.server.selector.TopicText;
+import io.sseflow.server.selector.TopicTextProblem;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -24,6 +26,15 @@ import java.util.List;
  * Other parameters (a token's {@code authorization}, say) are left to their readers. Names and values are percent-
  * and plus-decoded; a malformed escape refuses the query.
  * <p>
+ * Mercure 1.0 (the draft, {@link MercureProtocol#DRAFT}) on the same endpoint: a request with a name of the
+ * reserved {@code match} namespace ({@link MatcherParameter}) and no {@code topic} follows the draft's rules:
+ * {@code match} and {@code match_exact} are exact matchers (a value with braces is that text, not a template;
+ * {@code *} is the wildcard), each value checked by {@link MatcherText}; any other name of the namespace is
+ * refused (beside {@code topic} such a name is ignored, as it always was); the query's last event id is the first
+ * {@code last_event_id} ({@code lastEventID} is not read), the header still winning; the response field is
+ * {@code Mercure-Last-Event-ID}. Both {@code topic} and a matcher is refused
+ * ({@link MercureSubscribeOutcome#MIXED_PROTOCOLS}). A request with {@code topic} is read as before.
+ * <p>
  * A pure function of the bytes; it allocates the result (subscribing is once per connection). Immutable.
  */
 public final class MercureSubscribeQuery
@@ -39,6 +50,7 @@ public final class MercureSubscribeQuery
     private final MercureResume resume;
     private final String lastEventId;
     private final MercureResumeSource resumeSource;
+    private final MercureProtocol protocol;
 
     private MercureSubscribeQuery(
         final MercureSubscribeOutcome outcome,
@@ -46,7 +58,8 @@ public final class MercureSubscribeQuery
         final SelectorSet selectors,
         final MercureResume resume,
         final String lastEventId,
-        final MercureResumeSource resumeSource)
+        final MercureResumeSource resumeSource,
+        final MercureProtocol protocol)
     {
         this.outcome = outcome;
         this.reason = reason;
@@ -54,6 +67,7 @@ public final class MercureSubscribeQuery
         this.resume = resume;
         this.lastEventId = lastEventId;
         this.resumeSource = resumeSource;
+        this.protocol = protocol;
     }
 
     /**
@@ -113,13 +127,18 @@ public final class MercureSubscribeQuery
         final DirectBuffer header,
         final int lastEventIdOffset,
         final int lastEventIdLength,
-        final boolean readsAlias)
+        final boolean mercureEndpoint)
     {
         final UnsafeBuffer scratch = new UnsafeBuffer(new byte[Math.max(length, 1)]);
         final FormPairs pairs = new FormPairs();
         final List<String> selectorTexts = new ArrayList<>();
-        String queryLastEventId = null;
-        String queryLastEventIdAlias = null;
+        final List<TopicSelector> matchers = new ArrayList<>();
+        final QueryId lastEventIdParameter = new QueryId();
+        final QueryId lastEventIdAlias = new QueryId();
+        final QueryId draftLastEventId = new QueryId();
+        MercureSubscribeOutcome matcherProblem = MercureSubscribeOutcome.OK;
+        boolean reservedName = false;
+        boolean knownMatcher = false;
         pairs.reset(query, offset, length);
         while (pairs.next())
         {
@@ -130,8 +149,13 @@ public final class MercureSubscribeQuery
                 return refused(MercureSubscribeOutcome.MALFORMED_ESCAPE);
             }
             final boolean topic = AsciiBytes.equals(scratch, 0, nameLength, "topic");
-            final boolean lastEventId = AsciiBytes.equals(scratch, 0, nameLength, "lastEventID");
-            final boolean lastEventIdAlias = readsAlias && AsciiBytes.equals(scratch, 0, nameLength, "lastEventId");
+            final MatcherParameter matcher =
+                mercureEndpoint ? MatcherParameter.of(scratch, 0, nameLength) : MatcherParameter.NONE;
+            final QueryId lastEventId =
+                AsciiBytes.equals(scratch, 0, nameLength, "lastEventID") ? lastEventIdParameter :
+                mercureEndpoint && AsciiBytes.equals(scratch, 0, nameLength, "lastEventId") ? lastEventIdAlias :
+                mercureEndpoint && AsciiBytes.equals(scratch, 0, nameLength, "last_event_id") ? draftLastEventId :
+                null;
             final int valueLength =
                 QueryParameters.percentDecode(query, pairs.valueOffset(), pairs.valueLength(), scratch, 0, length);
             if (valueLength == QueryParameters.MALFORMED)
@@ -151,24 +175,36 @@ public final class MercureSubscribeQuery
                 }
                 selectorTexts.add(MercurePublish.utf8(scratch, 0, valueLength));
             }
-            else if (lastEventId && null == queryLastEventId)
+            else if (matcher != MatcherParameter.NONE)
             {
-                final MercureSubscribeOutcome problem = lastEventIdProblem(scratch, 0, valueLength);
+                reservedName = true;
+                knownMatcher |= matcher != MatcherParameter.UNKNOWN;
+                if (matcherProblem == MercureSubscribeOutcome.OK)
+                {
+                    matcherProblem = addMatcher(matcher, scratch, valueLength, matchers);
+                }
+            }
+            else if (null != lastEventId)
+            {
+                final MercureSubscribeOutcome problem = lastEventId.read(scratch, valueLength);
                 if (problem != MercureSubscribeOutcome.OK)
                 {
                     return refused(problem);
                 }
-                queryLastEventId = MercurePublish.utf8(scratch, 0, valueLength);
             }
-            else if (lastEventIdAlias && null == queryLastEventIdAlias)
+        }
+        if (knownMatcher && !selectorTexts.isEmpty())
+        {
+            return refused(MercureSubscribeOutcome.MIXED_PROTOCOLS);
+        }
+        if (reservedName && selectorTexts.isEmpty())
+        {
+            if (matcherProblem != MercureSubscribeOutcome.OK)
             {
-                final MercureSubscribeOutcome problem = lastEventIdProblem(scratch, 0, valueLength);
-                if (problem != MercureSubscribeOutcome.OK)
-                {
-                    return refused(problem);
-                }
-                queryLastEventIdAlias = MercurePublish.utf8(scratch, 0, valueLength);
+                return refused(matcherProblem);
             }
+            return resuming(MercureProtocol.DRAFT, matchers, draftLastEventId, null,
+                header, lastEventIdOffset, lastEventIdLength);
         }
         if (selectorTexts.isEmpty())
         {
@@ -187,20 +223,92 @@ public final class MercureSubscribeQuery
                 return new MercureSubscribeQuery(
                     MercureSubscribeOutcome.SELECTOR_TOO_MANY_EXPRESSIONS,
                     ex.getMessage().replaceFirst("^topic selector", "\"topic\" selector"), null,
-                    MercureResume.LIVE, null, MercureResumeSource.NONE);
+                    MercureResume.LIVE, null, MercureResumeSource.NONE, MercureProtocol.PRE_STANDARDIZATION);
             }
         }
+        return resuming(MercureProtocol.PRE_STANDARDIZATION, selectors, lastEventIdParameter,
+            lastEventIdAlias, header, lastEventIdOffset, lastEventIdLength);
+    }
 
+    /**
+     * Add a Mercure 1.0 matcher's selector, or say why it is refused.
+     */
+    private static MercureSubscribeOutcome addMatcher(
+        final MatcherParameter matcher, final DirectBuffer value, final int length, final List<TopicSelector> matchers)
+    {
+        if (matcher == MatcherParameter.UNKNOWN)
+        {
+            return MercureSubscribeOutcome.UNKNOWN_MATCHER;
+        }
+        if (matchers.size() == SelectorSet.MAX_SELECTORS)
+        {
+            return MercureSubscribeOutcome.TOO_MANY_MATCHERS;
+        }
+        final MercureSubscribeOutcome byteProblem = matcherProblem(TopicText.check(value, 0, length));
+        if (byteProblem != MercureSubscribeOutcome.OK)
+        {
+            return byteProblem;
+        }
+        final String text = MercurePublish.utf8(value, 0, length);
+        final MercureSubscribeOutcome textProblem = matcherProblem(MatcherText.check(text));
+        if (textProblem != MercureSubscribeOutcome.OK)
+        {
+            return textProblem;
+        }
+        if (matcher == MatcherParameter.URL_PATTERN)
+        {
+            return MercureSubscribeOutcome.UNSUPPORTED_MATCHER_TYPE;
+        }
+        matchers.add(TopicSelector.exact(text));
+        return MercureSubscribeOutcome.OK;
+    }
+
+    private static MercureSubscribeOutcome matcherProblem(final TopicTextProblem problem)
+    {
+        switch (problem)
+        {
+            case EMPTY:
+                return MercureSubscribeOutcome.EMPTY_MATCHER;
+
+            case TOO_LONG:
+                return MercureSubscribeOutcome.MATCHER_TOO_LONG;
+
+            case NOT_UTF8:
+                return MercureSubscribeOutcome.MATCHER_NOT_UTF8;
+
+            case CONTROL_CHARACTER:
+                return MercureSubscribeOutcome.MATCHER_CONTROL_CHARACTER;
+
+            case NONE:
+            default:
+                return MercureSubscribeOutcome.OK;
+        }
+    }
+
+    /**
+     * The accepted query, resuming from the {@code Last-Event-ID} header when it is not empty, else from the first
+     * query id that is not empty ({@code primary}, then {@code alias}); a malformed header refuses the query.
+     */
+    private static MercureSubscribeQuery resuming(
+        final MercureProtocol protocol,
+        final List<TopicSelector> selectors,
+        final QueryId primary,
+        final QueryId alias,
+        final DirectBuffer header,
+        final int lastEventIdOffset,
+        final int lastEventIdLength)
+    {
         String lastEventId = null;
         MercureResumeSource source = MercureResumeSource.NONE;
-        if (null != queryLastEventId && !queryLastEventId.isEmpty())
+        if (null != primary.value && !primary.value.isEmpty())
         {
-            lastEventId = queryLastEventId;
-            source = MercureResumeSource.LAST_EVENT_ID_PARAMETER;
+            lastEventId = primary.value;
+            source = protocol == MercureProtocol.DRAFT ?
+                MercureResumeSource.LAST_EVENT_ID_DRAFT_PARAMETER : MercureResumeSource.LAST_EVENT_ID_PARAMETER;
         }
-        else if (null != queryLastEventIdAlias && !queryLastEventIdAlias.isEmpty())
+        else if (null != alias && null != alias.value && !alias.value.isEmpty())
         {
-            lastEventId = queryLastEventIdAlias;
+            lastEventId = alias.value;
             source = MercureResumeSource.LAST_EVENT_ID_ALIAS_PARAMETER;
         }
         if (null != header && lastEventIdLength > 0)
@@ -216,13 +324,36 @@ public final class MercureSubscribeQuery
         final MercureResume resume = null == lastEventId ? MercureResume.LIVE :
             EARLIEST.equals(lastEventId) ? MercureResume.EARLIEST : MercureResume.AFTER_ID;
         return new MercureSubscribeQuery(MercureSubscribeOutcome.OK, MercureSubscribeOutcome.OK.reason(),
-            SelectorSet.ofSelectors(selectors), resume, resume == MercureResume.AFTER_ID ? lastEventId : null, source);
+            SelectorSet.ofSelectors(selectors), resume, resume == MercureResume.AFTER_ID ? lastEventId : null, source,
+            protocol);
     }
 
     private static MercureSubscribeQuery refused(final MercureSubscribeOutcome outcome)
     {
-        return new MercureSubscribeQuery(
-            outcome, outcome.reason(), null, MercureResume.LIVE, null, MercureResumeSource.NONE);
+        return new MercureSubscribeQuery(outcome, outcome.reason(), null, MercureResume.LIVE, null,
+            MercureResumeSource.NONE, MercureProtocol.PRE_STANDARDIZATION);
+    }
+
+    /**
+     * The first value of one last-event-id query parameter, decoded; later ones are not read.
+     */
+    private static final class QueryId
+    {
+        private String value;
+
+        MercureSubscribeOutcome read(final DirectBuffer decoded, final int length)
+        {
+            if (null != value)
+            {
+                return MercureSubscribeOutcome.OK;
+            }
+            final MercureSubscribeOutcome problem = lastEventIdProblem(decoded, 0, length);
+            if (problem == MercureSubscribeOutcome.OK)
+            {
+                value = MercurePublish.utf8(decoded, 0, length);
+            }
+            return problem;
+        }
     }
 
     private static MercureSubscribeOutcome selectorProblem(final DirectBuffer value, final int length)
@@ -306,6 +437,27 @@ public final class MercureSubscribeQuery
     public MercureResumeSource resumeSource()
     {
         return resumeSource;
+    }
+
+    /**
+     * Which protocol the request speaks.
+     *
+     * @return {@link MercureProtocol#DRAFT} for Mercure 1.0's parameters; else (and when refused)
+     * {@link MercureProtocol#PRE_STANDARDIZATION}.
+     */
+    public MercureProtocol protocol()
+    {
+        return protocol;
+    }
+
+    /**
+     * The field the response head carries to say where the subscription resumes.
+     *
+     * @return the protocol's field when the request asked to resume, else {@link LastEventIdField#NONE}.
+     */
+    public LastEventIdField lastEventIdField()
+    {
+        return resume == MercureResume.LIVE ? LastEventIdField.NONE : protocol.lastEventIdField();
     }
 
     /**

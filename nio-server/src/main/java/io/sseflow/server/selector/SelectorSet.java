@@ -21,6 +21,9 @@ public final class SelectorSet
      */
     public static final int MAX_SELECTORS = 100;
 
+    private static final Comparator<TopicSelector> BY_TEXT_THEN_KIND =
+        Comparator.comparing(TopicSelector::text).thenComparing(TopicSelector::kind);
+
     private final TopicSelector[] selectors;
     private final TopicSelector[] exact;
     private final TopicSelector[] templates;
@@ -102,7 +105,7 @@ public final class SelectorSet
         {
             Objects.requireNonNull(selector, "selector");
         }
-        Arrays.sort(sorted, Comparator.comparing(TopicSelector::text));
+        Arrays.sort(sorted, BY_TEXT_THEN_KIND);
         int distinct = 0;
         for (int i = 0; i < sorted.length; i++)
         {

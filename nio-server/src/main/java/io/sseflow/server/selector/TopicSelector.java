@@ -20,7 +20,7 @@ import java.util.Objects;
  * ({@code {?q}}) do not check the variable's name, and a prefix ({@code {var:3}}) does not limit the value's length.
  * <p>
  * Parsed once: immutable and thread-safe; {@link #matches} allocates nothing and never backtracks. Equal when
- * their texts are equal.
+ * their texts and kinds are equal (an {@link #exact} selector of a template's text is not that template).
  */
 public final class TopicSelector
 {
@@ -82,6 +82,26 @@ public final class TopicSelector
             }
         }
         return new TopicSelector(selector, SelectorKind.EXACT, null);
+    }
+
+    /**
+     * An exact selector, Mercure 1.0's {@code exact} matcher type ({@code ?match=}): that one topic, compared
+     * character by character even when it looks like a URI template; {@code *} is still the wildcard.
+     *
+     * @param text of the selector: 1 to {@link TopicText#MAX_LENGTH} bytes of UTF-8, no control character.
+     * @return the selector.
+     * @throws IllegalArgumentException naming the problem when the text breaks {@link TopicText}'s rule.
+     */
+    public static TopicSelector exact(final CharSequence text)
+    {
+        Objects.requireNonNull(text, "text");
+        final TopicTextProblem problem = TopicText.check(text);
+        if (problem != TopicTextProblem.NONE)
+        {
+            throw new IllegalArgumentException("topic matcher " + problem.reason());
+        }
+        final String selector = text.toString();
+        return WILDCARD.equals(selector) ? ALL : new TopicSelector(selector, SelectorKind.EXACT, null);
     }
 
     /**
@@ -168,7 +188,8 @@ public final class TopicSelector
     @Override
     public boolean equals(final Object other)
     {
-        return this == other || (other instanceof TopicSelector && text.equals(((TopicSelector)other).text));
+        return this == other || (other instanceof TopicSelector && text.equals(((TopicSelector)other).text) &&
+            kind == ((TopicSelector)other).kind);
     }
 
     @Override

@@ -107,6 +107,30 @@ class MercureDraftSubscribeTest
     }
 
     @Test
+    void shouldDeliverWhatAUrlPatternMatchesInHubOrderBesideAnExactMatcher() throws Exception
+    {
+        server = SseServer.builder().port(0).start();
+        final String path = MERCURE + "match_urlpattern=" + encode("https://example.com/books/:id") +
+            "&match=" + encode("https://example.com/authors/1");
+        try (RawSseClient client = RawSseClient.get(server.port(), path))
+        {
+            assertEquals(FIELDS + "\r\n", client.readHead());
+            Servers.awaitSubscribers(server, 1);
+            publish("topic=" + encode(book(7)) + "&id=b7&data=seven");
+            publish("topic=" + encode("https://example.com/books/7/pages") + "&id=pages&data=no");
+            publish("topic=" + encode("https://example.com/authors/1") + "&id=a1&data=author");
+            publish("topic=" + encode("https://EXAMPLE.com:443/books/8?v=2") + "&id=b8&data=eight");
+            assertEquals(new SseEvent("b7", "message", "seven"), client.nextEvent());
+            assertEquals(new SseEvent("a1", "message", "author"), client.nextEvent());
+            assertEquals(new SseEvent("b8", "message", "eight"), client.nextEvent());
+        }
+        assertHeadAndStream(path + "&last_event_id=b7", FIELDS + "Mercure-Last-Event-ID: b7\r\n\r\n",
+            "id: a1\ndata: author\n\nid: b8\ndata: eight\n\n");
+        assertRefused(MERCURE + "match_urlpattern=" + encode("https://example.com/(\\d+)"),
+            "invalid URL pattern: regular-expression groups \"(...)\" are not supported");
+    }
+
+    @Test
     void shouldExposeMercureLastEventIdToScriptsWhenCorsIsOn() throws Exception
     {
         startWithBooks(SseServer.builder().allowOrigin("*"));

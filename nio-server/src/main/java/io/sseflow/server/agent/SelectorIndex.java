@@ -84,7 +84,7 @@ final class SelectorIndex
         for (int i = 0, size = selectors.size(); i < size; i++)
         {
             final TopicSelector selector = selectors.selector(i);
-            if (selector.templateParts() > 0 && !templatesByText.containsKey(selector.text()))
+            if (selector.templateParts() > 0 && !templatesByText.containsKey(selector.key()))
             {
                 parts += selector.templateParts();
             }
@@ -304,7 +304,7 @@ final class SelectorIndex
         {
             return selector;
         }
-        final Users users = templatesByText.get(selector.text());
+        final Users users = templatesByText.get(selector.key());
         return null == users ? selector : users.selector;
     }
 
@@ -320,7 +320,7 @@ final class SelectorIndex
                     break;
 
                 case TEMPLATE:
-                    Users users = templatesByText.get(selector.text());
+                    Users users = templatesByText.get(selector.key());
                     if (null == users)
                     {
                         users = new Users(selector);
@@ -329,7 +329,7 @@ final class SelectorIndex
                         {
                             partsByOwner.put(owner, partsByOwner.getValue(owner) + selector.templateParts());
                         }
-                        templatesByText.put(selector.text(), users);
+                        templatesByText.put(selector.key(), users);
                         if (templateCount == templates.length)
                         {
                             templates = Arrays.copyOf(templates, templateCount << 1);
@@ -361,10 +361,10 @@ final class SelectorIndex
                     break;
 
                 case TEMPLATE:
-                    final Users users = templatesByText.get(selector.text());
+                    final Users users = templatesByText.get(selector.key());
                     if (null != users && users.remove(stream, flag) && 0 == users.count)
                     {
-                        templatesByText.remove(selector.text());
+                        templatesByText.remove(selector.key());
                         if (null == slicedTopic)
                         {
                             removeTemplate(users);

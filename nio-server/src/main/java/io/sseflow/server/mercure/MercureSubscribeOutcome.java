@@ -102,9 +102,10 @@ public enum MercureSubscribeOutcome
     MATCHER_CONTROL_CHARACTER("topic matcher contains a control or format character"),
 
     /**
-     * A {@code match_urlpattern} matcher: this hub does not support the {@code urlpattern} matcher type yet.
+     * A {@code match_urlpattern} value that is not a URL pattern, or one this hub cannot match (see
+     * {@link io.sseflow.server.selector.UrlPattern}); the reason names which.
      */
-    UNSUPPORTED_MATCHER_TYPE("matcher type \"urlpattern\" is not supported by this hub");
+    INVALID_URL_PATTERN("invalid URL pattern");
 
     private final String reason;
 

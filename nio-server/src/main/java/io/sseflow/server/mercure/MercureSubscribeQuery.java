@@ -8,6 +8,7 @@ import io.sseflow.server.selector.SelectorSet;
 import io.sseflow.server.selector.TopicSelector;
 import io.sseflow.server.selector.TopicText;
 import io.sseflow.server.selector.TopicTextProblem;
+import io.sseflow.server.selector.UrlPatternException;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -29,7 +30,8 @@ import java.util.List;
  * Mercure 1.0 (the draft, {@link MercureProtocol#DRAFT}) on the same endpoint: a request with a name of the
  * reserved {@code match} namespace ({@link MatcherParameter}) and no {@code topic} follows the draft's rules:
  * {@code match} and {@code match_exact} are exact matchers (a value with braces is that text, not a template;
- * {@code *} is the wildcard), each value checked by {@link MatcherText}; any other name of the namespace is
+ * {@code *} is the wildcard), {@code match_urlpattern} a WHATWG URL Pattern ({@link TopicSelector#urlPattern}, one
+ * it cannot compile refused with the reason), each value checked by {@link MatcherText}; any other name of the namespace is
  * refused (beside {@code topic} such a name is ignored, as it always was); the query's last event id is the first
  * {@code last_event_id} ({@code lastEventID} is not read), the header still winning; the response field is
  * {@code Mercure-Last-Event-ID}. Both {@code topic} and a matcher is refused
@@ -137,6 +139,7 @@ public final class MercureSubscribeQuery
         final QueryId lastEventIdAlias = new QueryId();
         final QueryId draftLastEventId = new QueryId();
         MercureSubscribeOutcome matcherProblem = MercureSubscribeOutcome.OK;
+        final String[] patternProblem = new String[1];
         boolean reservedName = false;
         boolean knownMatcher = false;
         pairs.reset(query, offset, length);
@@ -181,7 +184,7 @@ public final class MercureSubscribeQuery
                 knownMatcher |= matcher != MatcherParameter.UNKNOWN;
                 if (matcherProblem == MercureSubscribeOutcome.OK)
                 {
-                    matcherProblem = addMatcher(matcher, scratch, valueLength, matchers);
+                    matcherProblem = addMatcher(matcher, scratch, valueLength, matchers, patternProblem);
                 }
             }
             else if (null != lastEventId)
@@ -199,6 +202,11 @@ public final class MercureSubscribeQuery
         }
         if (reservedName && selectorTexts.isEmpty())
         {
+            if (matcherProblem == MercureSubscribeOutcome.INVALID_URL_PATTERN)
+            {
+                return new MercureSubscribeQuery(matcherProblem, matcherProblem.reason() + ": " + patternProblem[0],
+                    null, MercureResume.LIVE, null, MercureResumeSource.NONE, MercureProtocol.PRE_STANDARDIZATION);
+            }
             if (matcherProblem != MercureSubscribeOutcome.OK)
             {
                 return refused(matcherProblem);
@@ -234,7 +242,11 @@ public final class MercureSubscribeQuery
      * Add a Mercure 1.0 matcher's selector, or say why it is refused.
      */
     private static MercureSubscribeOutcome addMatcher(
-        final MatcherParameter matcher, final DirectBuffer value, final int length, final List<TopicSelector> matchers)
+        final MatcherParameter matcher,
+        final DirectBuffer value,
+        final int length,
+        final List<TopicSelector> matchers,
+        final String[] patternProblem)
     {
         if (matcher == MatcherParameter.UNKNOWN)
         {
@@ -257,7 +269,16 @@ public final class MercureSubscribeQuery
         }
         if (matcher == MatcherParameter.URL_PATTERN)
         {
-            return MercureSubscribeOutcome.UNSUPPORTED_MATCHER_TYPE;
+            try
+            {
+                matchers.add(TopicSelector.urlPattern(text));
+            }
+            catch (final UrlPatternException ex)
+            {
+                patternProblem[0] = ex.getMessage();
+                return MercureSubscribeOutcome.INVALID_URL_PATTERN;
+            }
+            return MercureSubscribeOutcome.OK;
         }
         matchers.add(TopicSelector.exact(text));
         return MercureSubscribeOutcome.OK;

@@ -22,7 +22,7 @@ public final class SelectorSet
     public static final int MAX_SELECTORS = 100;
 
     private static final Comparator<TopicSelector> BY_TEXT_THEN_KIND =
-        Comparator.comparing(TopicSelector::text).thenComparing(TopicSelector::kind);
+        Comparator.comparing(TopicSelector::text).thenComparing(TopicSelector::kind).thenComparing(TopicSelector::key);
 
     private final TopicSelector[] selectors;
     private final TopicSelector[] exact;

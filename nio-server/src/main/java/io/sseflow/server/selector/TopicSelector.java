@@ -34,17 +34,34 @@ public final class TopicSelector
      */
     public static final int MAX_EXPRESSIONS = 16;
 
+    /**
+     * Most parts (fixed texts, groups, wildcards, over all its components) in one URL-pattern selector.
+     */
+    public static final int MAX_URL_PATTERN_PARTS = 48;
+
     private static final TopicSelector ALL = new TopicSelector(WILDCARD, SelectorKind.WILDCARD, null);
+
+    private static final String URL_PATTERN_KEY_PREFIX = "\u0001urlpattern:";
 
     private final String text;
     private final SelectorKind kind;
     private final UriTemplate template;
+    private final UrlPattern urlPattern;
+    private final String key;
 
     private TopicSelector(final String text, final SelectorKind kind, final UriTemplate template)
+    {
+        this(text, kind, template, null);
+    }
+
+    private TopicSelector(
+        final String text, final SelectorKind kind, final UriTemplate template, final UrlPattern urlPattern)
     {
         this.text = text;
         this.kind = kind;
         this.template = template;
+        this.urlPattern = urlPattern;
+        this.key = null == urlPattern ? text : URL_PATTERN_KEY_PREFIX + text;
     }
 
     /**
@@ -105,6 +122,39 @@ public final class TopicSelector
     }
 
     /**
+     * A URL-pattern selector, Mercure 1.0's {@code urlpattern} matcher type ({@code ?match_urlpattern=}): every
+     * topic the WHATWG URL Pattern matches ({@link UrlPattern}); {@code *} is still the wildcard. It is of kind
+     * {@link SelectorKind#TEMPLATE}: matched once per (selector, topic) and budgeted as templates are, but it is not
+     * the template of the same text ({@link #key()}).
+     *
+     * @param text of the pattern: 1 to {@link TopicText#MAX_LENGTH} bytes of UTF-8, no control character.
+     * @return the selector.
+     * @throws IllegalArgumentException naming the problem when the text breaks {@link TopicText}'s rule, or is not
+     *                                  a URL pattern this hub can match ({@link UrlPatternException}).
+     */
+    public static TopicSelector urlPattern(final CharSequence text)
+    {
+        Objects.requireNonNull(text, "text");
+        final TopicTextProblem problem = TopicText.check(text);
+        if (problem != TopicTextProblem.NONE)
+        {
+            throw new IllegalArgumentException("topic matcher " + problem.reason());
+        }
+        final String selector = text.toString();
+        if (WILDCARD.equals(selector))
+        {
+            return ALL;
+        }
+        final UrlPattern pattern = UrlPattern.compile(selector);
+        if (pattern.partCount() > MAX_URL_PATTERN_PARTS)
+        {
+            throw new UrlPatternException("has " + pattern.partCount() + " parts; at most " + MAX_URL_PATTERN_PARTS +
+                " are allowed");
+        }
+        return new TopicSelector(selector, SelectorKind.TEMPLATE, null, pattern);
+    }
+
+    /**
      * Does this selector match the topic?
      *
      * @param topic to test; any text (a topic longer than {@link TopicText#MAX_LENGTH} still works).
@@ -118,7 +168,8 @@ public final class TopicSelector
                 return true;
 
             case TEMPLATE:
-                return text.contentEquals(topic) || template.matches(topic);
+                return null != urlPattern ? urlPattern.matches(topic) :
+                    text.contentEquals(topic) || template.matches(topic);
 
             case EXACT:
             default:
@@ -134,7 +185,7 @@ public final class TopicSelector
      */
     public int templateParts()
     {
-        return null == template ? 0 : template.partCount();
+        return null != urlPattern ? urlPattern.partCount() : null == template ? 0 : template.partCount();
     }
 
     /**
@@ -152,7 +203,8 @@ public final class TopicSelector
                 return 1;
 
             case TEMPLATE:
-                return topicLength + 1 + template.matchCost(topicLength);
+                return null != urlPattern ? urlPattern.matchCost(topicLength) :
+                    topicLength + 1 + template.matchCost(topicLength);
 
             case EXACT:
             default:
@@ -180,6 +232,27 @@ public final class TopicSelector
         return text;
     }
 
+    /**
+     * What tells this selector from another of the same text: the text, except for a URL pattern (which is not
+     * the exact topic or URI template of its text).
+     *
+     * @return the key; equal selectors have equal keys.
+     */
+    public String key()
+    {
+        return key;
+    }
+
+    /**
+     * Is this a URL-pattern selector ({@link #urlPattern})?
+     *
+     * @return true for one.
+     */
+    public boolean isUrlPattern()
+    {
+        return null != urlPattern;
+    }
+
     UriTemplate template()
     {
         return template;
@@ -188,7 +261,7 @@ public final class TopicSelector
     @Override
     public boolean equals(final Object other)
     {
-        return this == other || (other instanceof TopicSelector && text.equals(((TopicSelector)other).text) &&
+        return this == other || (other instanceof TopicSelector && key.equals(((TopicSelector)other).key) &&
             kind == ((TopicSelector)other).kind);
     }
 

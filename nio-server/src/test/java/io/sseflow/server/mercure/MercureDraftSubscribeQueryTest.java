@@ -49,6 +49,36 @@ class MercureDraftSubscribeQueryTest
     }
 
     @Test
+    void shouldReadMatchUrlPatternAsAUrlPatternBesideExactMatchers()
+    {
+        final MercureSubscribeQuery query = parse(
+            "match_urlpattern=https%3A%2F%2Fexample.com%2Fbooks%2F%3Aid&match=https%3A%2F%2Fexample.com%2Fbooks%2F%3Aid");
+        assertEquals(MercureSubscribeOutcome.OK, query.outcome());
+        final SelectorSet selectors = query.selectors();
+        assertEquals(2, selectors.size());
+        assertEquals(1, selectors.count(SelectorKind.TEMPLATE));
+        assertEquals(1, selectors.count(SelectorKind.EXACT));
+        assertTrue(selectors.matchesAny("https://example.com/books/42"));
+        assertTrue(selectors.matchesAny("https://example.com/books/:id"));
+        assertFalse(selectors.matchesAny("https://example.com/books/42/pages"));
+        assertEquals(1, parse("match_urlpattern=*").selectors().count(SelectorKind.WILDCARD));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "match_urlpattern=https%3A%2F%2Fexample.com%2F%28%5Cd%2B%29 | invalid URL pattern: regular-expression groups \"(...)\" are not supported",
+        "match_urlpattern=books%2F%3Aid                             | invalid URL pattern: must be an absolute URL pattern (scheme://host/path) or start with /",
+        "match=a&match_urlpattern=%2Fa%2F%3Aid%2B                   | invalid URL pattern: the \"+\" modifier is not supported",
+    })
+    void shouldRefuseAnInvalidUrlPatternNamingWhy(final String queryText, final String reason)
+    {
+        final MercureSubscribeQuery query = parse(queryText);
+        assertEquals(MercureSubscribeOutcome.INVALID_URL_PATTERN, query.outcome());
+        assertEquals(reason, query.reason());
+        assertNull(query.selectors());
+    }
+
+    @Test
     void shouldKeepTheWildcardAndTellAnExactSelectorFromTheTemplateOfTheSameText()
     {
         final MercureSubscribeQuery query = parse("match=*");

@@ -235,7 +235,32 @@ public enum Refusal
      * again once space is freed.
      */
     INSUFFICIENT_STORAGE(507, "insufficient_storage", "insufficient storage: publishes are refused until disk space " +
-        "is freed", null);
+        "is freed", null),
+
+    /**
+     * A Mercure 1.0 access token ({@code typ: at+jwt}) whose {@code aud} does not hold the hub's resource identifier
+     * ({@code --jwt-audience}), whose {@code iss} is not the trusted issuer ({@code --jwt-issuer}), that has no
+     * {@code exp}, or that the hub cannot take because it has neither configured (401, with
+     * {@code WWW-Authenticate: Bearer error="invalid_token"}).
+     */
+    JWT_WRONG_AUDIENCE_OR_ISSUER(401, "jwt_wrong_audience_or_issuer", "access token not issued for this hub",
+        "WWW-Authenticate: Bearer error=\"invalid_token\", error_description=\"access token not issued for this hub\""),
+
+    /**
+     * A Mercure 1.0 access token whose {@code authorization_details} fail to parse or validate, or exceed the
+     * limits; no entry of it is acted on (401, with {@code WWW-Authenticate: Bearer error="invalid_token"}).
+     */
+    JWT_BAD_AUTHORIZATION_DETAILS(401, "jwt_bad_authorization_details", "authorization_details invalid",
+        "WWW-Authenticate: Bearer error=\"invalid_token\", error_description=\"authorization_details invalid\""),
+
+    /**
+     * A token in the URL ({@code ?authorization=}, {@code ?access_token=}) on a Mercure 1.0 request, or a Mercure 1.0
+     * access token there: the draft takes tokens from the {@code Authorization} header or the cookie only (400, with
+     * {@code WWW-Authenticate: Bearer error="invalid_request"}).
+     */
+    JWT_TOKEN_IN_URL(400, "jwt_token_in_url", "Mercure 1.0 takes no token in the URL: use the Authorization " +
+        "header or the __Secure-mercure_access_token cookie",
+        "WWW-Authenticate: Bearer error=\"invalid_request\", error_description=\"token in the URL\"");
 
     static final Refusal[] VALUES = values();
 

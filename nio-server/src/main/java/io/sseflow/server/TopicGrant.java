@@ -52,6 +52,24 @@ public final class TopicGrant
         return new TopicGrant(selectors(publish, "publish"), selectors(subscribe, "subscribe"));
     }
 
+    /**
+     * A grant of parsed selectors (Mercure 1.0's matchers: {@link TopicSelector#exact},
+     * {@link TopicSelector#urlPattern}).
+     *
+     * @param publish   selectors of the topics the bearer may publish to; empty for none.
+     * @param subscribe selectors of the topics the bearer may subscribe to and receive private updates of; empty
+     *                  for none.
+     * @return the grant.
+     * @throws IllegalArgumentException when a list has more than {@link SelectorSet#MAX_SELECTORS}.
+     */
+    public static TopicGrant ofSelectors(final List<TopicSelector> publish, final List<TopicSelector> subscribe)
+    {
+        Objects.requireNonNull(publish, "publish");
+        Objects.requireNonNull(subscribe, "subscribe");
+        return new TopicGrant(publish.isEmpty() ? null : SelectorSet.ofSelectors(publish),
+            subscribe.isEmpty() ? null : SelectorSet.ofSelectors(subscribe));
+    }
+
     private static SelectorSet selectors(final List<? extends CharSequence> texts, final String name)
     {
         if (texts.isEmpty())

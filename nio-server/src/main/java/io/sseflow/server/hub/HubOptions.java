@@ -92,6 +92,9 @@ public final class HubOptions
         "  --jwt-secret-file F    --jwt-key read from file F (its content without the line end)",
         "  --jwt-key-file F       PEM public key (or certificate) of RS256 / ES256 JWTs, instead of --jwt-key",
         "  --jwt-algorithm A      HS256, RS256 or ES256 (default HS256); tokens with any other alg are refused",
+        "  --jwt-audience A       the hub's resource identifier: Mercure 1.0 access tokens (typ at+jwt, their",
+        "                         grants in authorization_details) must name it in 'aud'; with --jwt-issuer",
+        "  --jwt-issuer I         the issuer ('iss') Mercure 1.0 access tokens must come from (same JWT key)",
         "  --allow-anonymous      with a JWT key, subscribers without a token still get public updates",
         "                         (tokens: 'Authorization: Bearer', ?authorization= or ?access_token=, or",
         "                         the mercureAuthorization cookie; a JWT key excludes --publish-token and",
@@ -363,6 +366,12 @@ public final class HubOptions
             case JwtFlags.ALLOW_ANONYMOUS:
                 jwt.allowAnonymous = booleanValue(flag, value);
                 break;
+            case JwtFlags.AUDIENCE:
+                jwt.audience = nonEmpty(flag, value);
+                break;
+            case JwtFlags.ISSUER:
+                jwt.issuer = nonEmpty(flag, value);
+                break;
             default:
                 if (!cluster.accept(flag, value))
                 {
@@ -474,8 +483,12 @@ public final class HubOptions
         static final String KEY_FILE = "--jwt-key-file";
         static final String ALGORITHM = "--jwt-algorithm";
         static final String ALLOW_ANONYMOUS = "--allow-anonymous";
+        static final String AUDIENCE = "--jwt-audience";
+        static final String ISSUER = "--jwt-issuer";
 
         String key;
+        String audience;
+        String issuer;
         String keyFile;
         JwtAlgorithm algorithm;
         boolean allowAnonymous;
@@ -494,6 +507,11 @@ public final class HubOptions
                 {
                     throw new IllegalArgumentException(ALLOW_ANONYMOUS + " needs " + KEY + " or " + KEY_FILE +
                         ": without a JWT key every subscriber is served already");
+                }
+                if (null != audience || null != issuer)
+                {
+                    throw new IllegalArgumentException(AUDIENCE + " and " + ISSUER + " need " + KEY + " or " +
+                        KEY_FILE + ": the key that verifies Mercure 1.0 access tokens");
                 }
                 return null;
             }
@@ -542,7 +560,13 @@ public final class HubOptions
                     throw new IllegalArgumentException(KEY_FILE + ": " + ex.getMessage(), ex);
                 }
             }
-            return settings.allowAnonymous(allowAnonymous);
+            if ((null == audience) != (null == issuer))
+            {
+                throw new IllegalArgumentException(AUDIENCE + " and " + ISSUER + " go together: Mercure 1.0 access " +
+                    "tokens are checked for both");
+            }
+            final JwtSettings anonymous = settings.allowAnonymous(allowAnonymous);
+            return null == audience ? anonymous : anonymous.accessTokens(audience, issuer);
         }
     }
 }

@@ -136,6 +136,9 @@ class ServerMetricsTest
             sseflow_requests_refused_total{reason="publish_outcome_unknown"} 36
             sseflow_requests_refused_total{reason="bad_idempotency_key"} 37
             sseflow_requests_refused_total{reason="insufficient_storage"} 38
+            sseflow_requests_refused_total{reason="jwt_wrong_audience_or_issuer"} 39
+            sseflow_requests_refused_total{reason="jwt_bad_authorization_details"} 40
+            sseflow_requests_refused_total{reason="jwt_token_in_url"} 41
             # HELP sseflow_stream_selectors_total Topic selectors of the streams started, by kind (a topic name is exact).
             # TYPE sseflow_stream_selectors_total counter
             sseflow_stream_selectors_total{kind="exact"} 7
@@ -279,7 +282,8 @@ class ServerMetricsTest
             "jwt_algorithm_not_allowed, jwt_unsupported_header, jwt_bad_signature, jwt_expired, jwt_not_yet_valid, " +
             "jwt_bad_claims, jwt_forbidden, jwt_cookie_origin, no_leader, id_out_of_range, id_conflict, " +
             "stream_share, stream_budget, address_template_limit, template_limit, publish_outcome_unknown, " +
-            "bad_idempotency_key, insufficient_storage"),
+            "bad_idempotency_key, insufficient_storage, jwt_wrong_audience_or_issuer, jwt_bad_authorization_details, " +
+            "jwt_token_in_url"),
             unknown.getMessage());
     }
 

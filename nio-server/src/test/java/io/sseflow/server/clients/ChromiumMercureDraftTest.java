@@ -22,9 +22,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code /:name} group and {@code match} otherwise, publishes the update with {@code fetch} (a form body with the id
  * and two-paragraph data) and must receive it, with that {@code lastEventId} and data, or not. As in
  * {@link ChromiumMercureTest}, a sentinel update published after each case on the same stream replaces the suite's
- * two-second wait, and the private cases publish under ids of their own. The suite's publisher token is a draft
- * access token ({@code typ: at+jwt}); until the hub verifies those, the JWT run publishes with a pre-standardization
- * token and subscribes to the private cases with one in the {@code mercureAuthorization} cookie.
+ * two-second wait, and the private cases publish under ids of their own. The JWT run publishes, as the suite does,
+ * with an access token ({@code typ: at+jwt}, {@code aud} {@code https://localhost/.well-known/mercure}, {@code iss}
+ * {@code https://localhost}, {@code publish} on {@code *}) and subscribes to the private cases with one granting
+ * {@code subscribe} (in the {@code mercureAuthorization} cookie: a page on {@code http://} cannot set the draft's
+ * {@code __Secure-} cookie; the hub reads that one in {@code AccessTokenTest}).
  */
 class ChromiumMercureDraftTest
 {
@@ -84,19 +86,30 @@ class ChromiumMercureDraftTest
     }
 
     /**
-     * The same cases on a hub with JWTs ({@code --jwt-key}, {@code --allow-anonymous}): private updates are
-     * received by the subscriber whose token allows their topic, under the draft's matchers as under {@code topic}.
+     * The same cases on a hub started as the suite's CI starts the reference hub ({@code --jwt-key},
+     * {@code --allow-anonymous}) and told its resource identifier and issuer: private updates are received by the
+     * subscriber whose access token allows their topic.
      */
     @Test
     @Timeout(60)
-    void shouldPassTheDraftsCasesWithJwtsAndReceivePrivateUpdatesThroughTheCookie() throws Exception
+    void shouldPassTheDraftsCasesWithAccessTokensAndReceivePrivateUpdatesThroughTheCookie() throws Exception
     {
-        final SseServer server = resources.track(Servers.hub("--jwt-key", TestTokens.SECRET, "--allow-anonymous"));
-        final String publisher = TestTokens.hs256("{\"mercure\":{\"publish\":[\"*\"]}}");
-        final String subscriber = TestTokens.hs256(
-            "{\"mercure\":{\"subscribe\":[\"https://example.net/foo/{id}\",\"3c1f0a\"]}}");
+        final SseServer server = resources.track(Servers.hub("--jwt-key", TestTokens.SECRET, "--allow-anonymous",
+            "--jwt-audience", "https://localhost/.well-known/mercure", "--jwt-issuer", "https://localhost"));
+        final String publisher =
+            accessToken("[" + DETAIL + "\"actions\":[\"publish\"],\"topics\":[{\"match\":\"*\"}]}]");
+        final String subscriber = accessToken("[" + DETAIL + "\"actions\":[\"subscribe\"],\"topics\":[" +
+            "{\"match\":\"https://example.net/foo/:id\",\"match_type\":\"urlpattern\"},{\"match\":\"3c1f0a\"}]}]");
         assertCases(server, RUN.replace("__COOKIE__", "'" + subscriber + "'")
             .replace("__HEADERS__", "{Authorization: 'Bearer " + publisher + "'}"), true);
+    }
+
+    private static final String DETAIL = "{\"type\":\"https://mercure.rocks/authorization-detail\",";
+
+    private static String accessToken(final String details)
+    {
+        return TestTokens.hs256("at+jwt", "{\"aud\":\"https://localhost/.well-known/mercure\"," +
+            "\"iss\":\"https://localhost\",\"exp\":4102444800,\"authorization_details\":" + details + "}");
     }
 
     @SuppressWarnings("unchecked")

@@ -75,7 +75,16 @@ public final class JwtAuthorizer implements SubscribeAuthorizer, PublishAuthoriz
      */
     public Authorization authorization(final SubscribeRequest request)
     {
-        final JwtAuthentication authentication = authenticator.subscriber(presentedToken(request));
+        final PresentedToken token = presentedToken(request);
+        if (isInUrl(token.source()) && isDraftSubscription(request))
+        {
+            return Authorization.refuse(Refusal.JWT_TOKEN_IN_URL);
+        }
+        final JwtAuthentication authentication = authenticator.subscriber(token);
+        if (isAccessTokenInUrl(authentication))
+        {
+            return Authorization.refuse(Refusal.JWT_TOKEN_IN_URL);
+        }
         switch (authentication.outcome())
         {
             case ANONYMOUS:
@@ -129,6 +138,10 @@ public final class JwtAuthorizer implements SubscribeAuthorizer, PublishAuthoriz
             return Authorization.refuse(Refusal.JWT_COOKIE_ORIGIN);
         }
         final JwtAuthentication authentication = authenticator.publisher(token);
+        if (isAccessTokenInUrl(authentication))
+        {
+            return Authorization.refuse(Refusal.JWT_TOKEN_IN_URL);
+        }
         if (authentication.outcome() != JwtAuthentication.Outcome.AUTHENTICATED)
         {
             return Authorization.refuse(authentication.refusal());
@@ -157,10 +170,35 @@ public final class JwtAuthorizer implements SubscribeAuthorizer, PublishAuthoriz
      * The grant of verified claims, or null when a selector in them is not one (too long, a control character,
      * too many): then the claims are refused as {@link Refusal#JWT_BAD_CLAIMS}.
      */
+    private static boolean isInUrl(final TokenSource source)
+    {
+        return TokenSource.AUTHORIZATION_QUERY == source || TokenSource.ACCESS_TOKEN_QUERY == source;
+    }
+
+    /**
+     * Does the subscription use Mercure 1.0's matcher parameters (under which no token may come in the URL)?
+     */
+    private static boolean isDraftSubscription(final RequestHead request)
+    {
+        return null != request.queryParameter("match") || null != request.queryParameter("match_exact") ||
+            null != request.queryParameter("match_urlpattern");
+    }
+
+    private static boolean isAccessTokenInUrl(final JwtAuthentication authentication)
+    {
+        return authentication.outcome() == JwtAuthentication.Outcome.AUTHENTICATED &&
+            authentication.claims().isAccessToken() && isInUrl(authentication.source());
+    }
+
     private static TopicGrant grant(final MercureClaims claims)
     {
         try
         {
+            if (claims.isAccessToken())
+            {
+                final AuthorizationDetails details = claims.authorizationDetails();
+                return TopicGrant.ofSelectors(details.publish(), details.subscribe());
+            }
             return TopicGrant.of(claims.publish(), claims.subscribe());
         }
         catch (final IllegalArgumentException ex)

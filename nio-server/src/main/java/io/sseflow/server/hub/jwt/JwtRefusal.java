@@ -45,7 +45,18 @@ public enum JwtRefusal
      * A claim of the wrong shape: {@code mercure} not an object, {@code mercure.publish} or
      * {@code mercure.subscribe} not an array of strings, {@code exp} or {@code nbf} not a number.
      */
-    BAD_CLAIMS(Refusal.JWT_BAD_CLAIMS);
+    BAD_CLAIMS(Refusal.JWT_BAD_CLAIMS),
+
+    /**
+     * A Mercure 1.0 access token not issued for this hub: {@code aud}, {@code iss} or {@code exp} wrong or
+     * missing, or the hub has no resource identifier and issuer configured.
+     */
+    WRONG_AUDIENCE_OR_ISSUER(Refusal.JWT_WRONG_AUDIENCE_OR_ISSUER),
+
+    /**
+     * A Mercure 1.0 access token whose {@code authorization_details} are invalid or over the limits.
+     */
+    BAD_AUTHORIZATION_DETAILS(Refusal.JWT_BAD_AUTHORIZATION_DETAILS);
 
     private final Refusal refusal;
 

@@ -32,14 +32,67 @@ public final class JwtSettings
     private final byte[] secret;
     private final PublicKey publicKey;
     private final boolean allowAnonymous;
+    private final String audience;
+    private final String issuer;
 
     private JwtSettings(
         final JwtAlgorithm algorithm, final byte[] secret, final PublicKey publicKey, final boolean allowAnonymous)
+    {
+        this(algorithm, secret, publicKey, allowAnonymous, null, null);
+    }
+
+    private JwtSettings(
+        final JwtAlgorithm algorithm,
+        final byte[] secret,
+        final PublicKey publicKey,
+        final boolean allowAnonymous,
+        final String audience,
+        final String issuer)
     {
         this.algorithm = algorithm;
         this.secret = secret;
         this.publicKey = publicKey;
         this.allowAnonymous = allowAnonymous;
+        this.audience = audience;
+        this.issuer = issuer;
+    }
+
+    /**
+     * These settings taking Mercure 1.0 access tokens ({@code typ: at+jwt}) too: those whose {@code aud} holds
+     * {@code audience} (the hub's resource identifier, {@code --jwt-audience}) and whose {@code iss} is
+     * {@code issuer} ({@code --jwt-issuer}), signed with the same key. Without them every access token is refused.
+     *
+     * @param audience the hub's resource identifier, such as {@code https://hub.example.com/.well-known/mercure}.
+     * @param issuer   the trusted issuer's identifier, such as {@code https://example.com}.
+     * @return the settings.
+     */
+    public JwtSettings accessTokens(final String audience, final String issuer)
+    {
+        if (null == audience || audience.isEmpty() || null == issuer || issuer.isEmpty())
+        {
+            throw new IllegalArgumentException("access tokens need both a resource identifier (audience) and an issuer");
+        }
+        return new JwtSettings(algorithm, secret, publicKey, allowAnonymous, audience, issuer);
+    }
+
+    /**
+     * The resource identifier a Mercure 1.0 access token's {@code aud} must hold.
+     *
+     * @return it, or null when access tokens are not taken.
+     */
+    public String audience()
+    {
+        return audience;
+    }
+
+    /**
+     * The issuer a Mercure 1.0 access token's {@code iss} must be.
+     *
+     * @return it, or null when access tokens are not taken.
+     */
+    public String issuer()
+    {
+        return issuer;
     }
 
     /**
@@ -127,7 +180,7 @@ public final class JwtSettings
      */
     public JwtSettings allowAnonymous(final boolean allow)
     {
-        return new JwtSettings(algorithm, secret, publicKey, allow);
+        return new JwtSettings(algorithm, secret, publicKey, allow, audience, issuer);
     }
 
     /**
@@ -186,7 +239,8 @@ public final class JwtSettings
     public String toString()
     {
         return "JwtSettings{algorithm=" + algorithm + (null != secret ? ", shared secret" : ", public key") +
-            ", allowAnonymous=" + allowAnonymous + "}";
+            ", allowAnonymous=" + allowAnonymous +
+            (null == audience ? "" : ", audience=" + audience + ", issuer=" + issuer) + "}";
     }
 
     private static void checkPublicKeyAlgorithm(final JwtAlgorithm algorithm)

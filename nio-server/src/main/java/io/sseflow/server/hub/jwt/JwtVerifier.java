@@ -55,9 +55,13 @@ public final class JwtVerifier
     private static final String MERCURE_CLAIM = "mercure";
     private static final String NAMESPACED_MERCURE_CLAIM = "https://mercure.rocks/";
 
+    private static final String AUTHORIZATION_DETAILS_CLAIM = "authorization_details";
+
     private final JwtAlgorithm algorithm;
     private final com.nimbusds.jose.JWSVerifier signatureVerifier;
     private final Clock clock;
+    private final String audience;
+    private final String issuer;
 
     /**
      * A verifier for the settings' algorithm and key.
@@ -70,6 +74,8 @@ public final class JwtVerifier
         Objects.requireNonNull(settings, "settings");
         this.algorithm = settings.algorithm();
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.audience = settings.audience();
+        this.issuer = settings.issuer();
         try
         {
             switch (algorithm)
@@ -144,7 +150,8 @@ public final class JwtVerifier
         {
             return JwtVerification.refused(JwtRefusal.ALGORITHM_NOT_ALLOWED);
         }
-        if (!isJwtType(headerJson.get("typ")) || headerJson.containsKey("crit"))
+        final boolean accessToken = isAccessTokenType(headerJson.get("typ"));
+        if ((!accessToken && !isJwtType(headerJson.get("typ"))) || headerJson.containsKey("crit"))
         {
             return JwtVerification.refused(JwtRefusal.UNSUPPORTED_HEADER);
         }
@@ -182,7 +189,58 @@ public final class JwtVerifier
         {
             return JwtVerification.refused(JwtRefusal.MALFORMED);
         }
-        return checkClaims(claims);
+        return accessToken ? checkAccessTokenClaims(claims) : checkClaims(claims);
+    }
+
+    /**
+     * The claims of a Mercure 1.0 access token (RFC 9068 as the draft's "Token Validation" profiles it): {@code exp}
+     * required, {@code nbf} enforced, {@code aud} holding the configured resource identifier, {@code iss} the
+     * configured issuer, the grants in {@code authorization_details} ({@link AuthorizationDetails}); the
+     * {@code mercure} claim is not read.
+     */
+    private JwtVerification checkAccessTokenClaims(final Map<String, Object> claims)
+    {
+        final Object exp = claims.get("exp");
+        final Object nbf = claims.get("nbf");
+        if (!(exp instanceof Number) || (null != nbf && !(nbf instanceof Number)))
+        {
+            return JwtVerification.refused(null == exp ? JwtRefusal.WRONG_AUDIENCE_OR_ISSUER : JwtRefusal.BAD_CLAIMS);
+        }
+        final double now = clock.millis() / 1000.0;
+        if (now >= ((Number)exp).doubleValue() + CLOCK_SKEW_SECONDS)
+        {
+            return JwtVerification.refused(JwtRefusal.EXPIRED);
+        }
+        if (null != nbf && now < ((Number)nbf).doubleValue() - CLOCK_SKEW_SECONDS)
+        {
+            return JwtVerification.refused(JwtRefusal.NOT_YET_VALID);
+        }
+        if (null == audience || !hasAudience(claims.get("aud")) || !issuer.equals(claims.get("iss")))
+        {
+            return JwtVerification.refused(JwtRefusal.WRONG_AUDIENCE_OR_ISSUER);
+        }
+        final AuthorizationDetails details = AuthorizationDetails.of(claims.get(AUTHORIZATION_DETAILS_CLAIM));
+        return null == details ? JwtVerification.refused(JwtRefusal.BAD_AUTHORIZATION_DETAILS) :
+            JwtVerification.valid(MercureClaims.ofAccessToken(details, expiry(exp)));
+    }
+
+    private boolean hasAudience(final Object aud)
+    {
+        if (aud instanceof String)
+        {
+            return audience.equals(aud);
+        }
+        return aud instanceof List && ((List<?>)aud).contains(audience);
+    }
+
+    /**
+     * Is the header's {@code typ} a JWT access token's, {@code at+jwt} (RFC 9068; ignoring case, {@code application/}
+     * may be left out)?
+     */
+    private static boolean isAccessTokenType(final Object typ)
+    {
+        return typ instanceof String && ("at+jwt".equalsIgnoreCase((String)typ) ||
+            "application/at+jwt".equalsIgnoreCase((String)typ));
     }
 
     private JwtVerification checkClaims(final Map<String, Object> claims)

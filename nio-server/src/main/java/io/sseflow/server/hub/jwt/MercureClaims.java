@@ -18,6 +18,7 @@ public final class MercureClaims
     private final List<String> subscribe;
     private final long expiresAtEpochSecond;
     private final String payloadJson;
+    private final AuthorizationDetails details;
 
     MercureClaims(final List<String> publish, final List<String> subscribe, final long expiresAtEpochSecond)
     {
@@ -28,10 +29,47 @@ public final class MercureClaims
         final List<String> publish, final List<String> subscribe, final long expiresAtEpochSecond,
         final String payloadJson)
     {
+        this(publish, subscribe, expiresAtEpochSecond, payloadJson, null);
+    }
+
+    private MercureClaims(
+        final List<String> publish, final List<String> subscribe, final long expiresAtEpochSecond,
+        final String payloadJson, final AuthorizationDetails details)
+    {
         this.publish = List.copyOf(publish);
         this.subscribe = List.copyOf(subscribe);
         this.expiresAtEpochSecond = expiresAtEpochSecond;
         this.payloadJson = payloadJson;
+        this.details = details;
+    }
+
+    /**
+     * The claims of a Mercure 1.0 access token: its grants are its {@code authorization_details}
+     * ({@link #publish()} and {@link #subscribe()} are empty).
+     */
+    static MercureClaims ofAccessToken(final AuthorizationDetails details, final long expiresAtEpochSecond)
+    {
+        return new MercureClaims(List.of(), List.of(), expiresAtEpochSecond, null, details);
+    }
+
+    /**
+     * The grants of a Mercure 1.0 access token.
+     *
+     * @return its authorization details, or null for a pre-standardization token.
+     */
+    AuthorizationDetails authorizationDetails()
+    {
+        return details;
+    }
+
+    /**
+     * Is this a Mercure 1.0 access token's ({@code typ: at+jwt})?
+     *
+     * @return true for one.
+     */
+    public boolean isAccessToken()
+    {
+        return null != details;
     }
 
     /**
@@ -93,7 +131,9 @@ public final class MercureClaims
         }
         final MercureClaims that = (MercureClaims)other;
         return expiresAtEpochSecond == that.expiresAtEpochSecond && publish.equals(that.publish) &&
-            subscribe.equals(that.subscribe);
+            subscribe.equals(that.subscribe) && isAccessToken() == that.isAccessToken() &&
+            (!isAccessToken() || (details.publish().equals(that.details.publish()) &&
+            details.subscribe().equals(that.details.subscribe())));
     }
 
     /**
@@ -109,7 +149,8 @@ public final class MercureClaims
      */
     public String toString()
     {
-        return "MercureClaims{publish=" + publish + ", subscribe=" + subscribe +
+        return "MercureClaims{publish=" + (isAccessToken() ? details.publish() : publish) +
+            ", subscribe=" + (isAccessToken() ? details.subscribe() : subscribe) + (isAccessToken() ? ", at+jwt" : "") +
             (NEVER == expiresAtEpochSecond ? "" : ", exp=" + expiresAtEpochSecond) + "}";
     }
 }

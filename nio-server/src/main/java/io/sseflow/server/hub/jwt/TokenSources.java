@@ -20,6 +20,11 @@ public final class TokenSources
     /**
      * Mercure's query parameter.
      */
+    /**
+     * The cookie Mercure 1.0 (the draft) recommends for the access token; read after {@link #COOKIE_NAME}.
+     */
+    public static final String ACCESS_TOKEN_COOKIE_NAME = "__Secure-mercure_access_token";
+
     public static final String AUTHORIZATION_PARAMETER = "authorization";
 
     /**
@@ -136,6 +141,11 @@ public final class TokenSources
         if (null != cookie)
         {
             return PresentedToken.of(TokenSource.COOKIE, cookie);
+        }
+        final String accessTokenCookie = cookie(cookieHeader, ACCESS_TOKEN_COOKIE_NAME);
+        if (null != accessTokenCookie)
+        {
+            return PresentedToken.of(TokenSource.COOKIE, accessTokenCookie);
         }
         return PresentedToken.NONE;
     }

@@ -106,8 +106,11 @@ class JwtHubTest
             TestTokens.sign(TestTokens.header(JWSAlgorithm.HS512), NEWS,
                 TestTokens.macSigner((SECRET + SECRET).getBytes(StandardCharsets.UTF_8)))});
         cases.put("jwt_unsupported_header", new String[]{"GET", "/events/news", "Authorization: Bearer " +
-            TestTokens.sign(new JWSHeader.Builder(JWSAlgorithm.HS256).type(new JOSEObjectType("at+jwt")).build(), NEWS,
-                TestTokens.macSigner(SECRET.getBytes(StandardCharsets.UTF_8)))});
+            TestTokens.sign(new JWSHeader.Builder(JWSAlgorithm.HS256).type(new JOSEObjectType("secevent+jwt")).build(),
+                NEWS, TestTokens.macSigner(SECRET.getBytes(StandardCharsets.UTF_8)))});
+        // a Mercure 1.0 access token, on a hub told no resource identifier and issuer (--jwt-audience, --jwt-issuer)
+        cases.put("jwt_wrong_audience_or_issuer", new String[]{"GET", "/events/news", "Authorization: Bearer " +
+            TestTokens.hs256("at+jwt", "{\"exp\":" + (now + 3600) + ",\"aud\":\"a\",\"iss\":\"i\"}")});
         cases.put("jwt_bad_signature", new String[]{"GET", "/events/news", "Authorization: Bearer " +
             TestTokens.sign(TestTokens.header(JWSAlgorithm.HS256), NEWS,
                 TestTokens.macSigner("another secret of at least 32 bytes!".getBytes(StandardCharsets.UTF_8)))});

@@ -233,7 +233,11 @@ class JwtVerifierTest
         assertEquals(GRANTED, verifier.verify(
             sign(new JWSHeader.Builder(JWSAlgorithm.HS256).build(), CLAIMS, macSigner(secret))).claims());
 
-        for (final String typ : List.of("at+jwt", "JOSE", "JWE", ""))
+        // at+jwt is a Mercure 1.0 access token: this verifier has no audience and issuer to take one with
+        final JWSHeader accessToken = new JWSHeader.Builder(JWSAlgorithm.HS256).type(new JOSEObjectType("at+jwt")).build();
+        assertEquals(JwtRefusal.WRONG_AUDIENCE_OR_ISSUER, verifier.verify(
+            sign(accessToken, "{\"exp\":" + (NOW + 60) + "}", macSigner(secret))).refusal());
+        for (final String typ : List.of("secevent+jwt", "JOSE", "JWE", ""))
         {
             final JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.HS256).type(new JOSEObjectType(typ)).build();
             assertEquals(JwtRefusal.UNSUPPORTED_HEADER, verifier.verify(sign(header, CLAIMS, macSigner(secret))).refusal(),

@@ -77,6 +77,20 @@ public final class TestTokens
         return sign(header(JWSAlgorithm.HS256), payload, macSigner(SECRET.getBytes(StandardCharsets.UTF_8)));
     }
 
+    /**
+     * A token of this payload with this header {@code typ} ({@code at+jwt} for a Mercure 1.0 access token), signed
+     * HS256 with {@link #SECRET}.
+     *
+     * @param typ     the header's {@code typ}.
+     * @param payload the claims, as JSON.
+     * @return the compact JWS.
+     */
+    public static String hs256(final String typ, final String payload)
+    {
+        return sign(new JWSHeader.Builder(JWSAlgorithm.HS256).type(new JOSEObjectType(typ)).build(), payload,
+            macSigner(SECRET.getBytes(StandardCharsets.UTF_8)));
+    }
+
     static MACSigner macSigner(final byte[] secret)
     {
         try

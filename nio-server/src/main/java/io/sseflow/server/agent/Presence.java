@@ -86,7 +86,7 @@ final class Presence
     private final PublishClaim claim = new PublishClaim();
     private final PublishRecord record = new PublishRecord();
     private String lastEventId = "earliest";
-    private long windowStartNs = Long.MIN_VALUE;
+    private long windowStartNs;
     private int windowEvents;
 
     /**
@@ -124,6 +124,7 @@ final class Presence
         this.ended = context.sequencer.forgetsFreedTopics() && enabled ?
             new EndedSubscriptionTopics(context.topics, maxPresenceTopics) : null;
         this.data = new UnsafeBuffer(new byte[enabled ? context.maxRecordLength : 0]);
+        this.windowStartNs = clock.nanoTime() - SECOND_NS; // the first start opens a window
     }
 
     /**

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Timeout;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -174,6 +175,54 @@ class PresenceTest
             Servers.awaitSubscribers(hub, 0);
             final long starts = startUpdates;
             Await.value(() -> hub.metrics().get(ServerCounter.SUBSCRIPTION_UPDATES), 2 * starts, "an end per start");
+        }
+    }
+
+    @Test
+    void shouldAnnounceAgainOnceTheSecondOfACappedStormHasPassed() throws Exception
+    {
+        try (SseServer hub = Servers.hub("--subscriptions", "true"))
+        {
+            final int clients = 48;
+            final int selectors = 25; // 40 of them make a second's cap exactly
+            final RawSseClient[] streams = new RawSseClient[clients];
+            try
+            {
+                for (int i = 0; i < clients; i++)
+                {
+                    final StringBuilder query = new StringBuilder("/.well-known/mercure?topic=c" + i + "-0");
+                    for (int t = 1; t < selectors; t++)
+                    {
+                        query.append("&topic=c").append(i).append('-').append(t);
+                    }
+                    streams[i] = RawSseClient.get(hub.port(), query.toString());
+                    assertTrue(streams[i].readHead().startsWith("HTTP/1.1 200 OK\r\n"));
+                }
+                Servers.awaitSubscribers(hub, clients);
+            }
+            finally
+            {
+                for (final RawSseClient stream : streams)
+                {
+                    if (null != stream)
+                    {
+                        stream.close();
+                    }
+                }
+            }
+            // 1,200 starts asked for, at most a second's cap (1,000) announced; a later second announces again (the cap
+            // is per second, not for the hub's life): poll with a fresh subscription until the list shows it announced
+            final long announced = Await.until(() ->
+            {
+                try (RawSseClient late = RawSseClient.get(hub.port(), "/.well-known/mercure?topic=late"))
+                {
+                    assertTrue(late.readHead().startsWith("HTTP/1.1 200 OK\r\n"));
+                    final String list = RawHttp.body(
+                        RawHttp.get(hub.port(), "/.well-known/mercure/subscriptions/late", "Connection: close"));
+                    return list.contains(",\"topic\":\"late\",") ? 1 : 0;
+                }
+            }, (value) -> value == 1, Duration.ofSeconds(10), 50);
+            assertEquals(1, announced, "no subscription announced after the storm");
         }
     }
 

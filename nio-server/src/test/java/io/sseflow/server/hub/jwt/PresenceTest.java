@@ -273,50 +273,54 @@ class PresenceTest
             "{\"mercure\":{\"subscribe\":[\"" + BOOKS + "\",\"chat\"],\"payload\":{\"user\":\"bob\"}}}");
         final int rounds = 40; // 80 subscription topics over the hub's life; presence may hold 10 at once
         try (SseServer hub = Servers.hub(
-                "--jwt-key", TestTokens.SECRET, "--subscriptions", "true", "--max-topics", "20");
-            RawSseClient observer = RawSseClient.get(hub.port(), "/.well-known/mercure?topic=" + encode(SUBSCRIPTIONS),
-                "Authorization: Bearer " + OBSERVER))
+                "--jwt-key", TestTokens.SECRET, "--subscriptions", "true", "--max-topics", "20"))
         {
-            assertTrue(observer.readHead().startsWith("HTTP/1.1 200 OK\r\n"));
-            assertTrue(observer.nextEvent().data().contains("\"topic\":\"" + SUBSCRIPTIONS + "\""));
             String subscriber = null;
-            for (int round = 0; round < rounds; round++)
+            try (RawSseClient observer = RawSseClient.get(hub.port(),
+                "/.well-known/mercure?topic=" + encode(SUBSCRIPTIONS), "Authorization: Bearer " + OBSERVER))
             {
-                try (RawSseClient reader = RawSseClient.get(hub.port(),
-                    "/.well-known/mercure?topic=" + encode(BOOKS) + "&topic=chat", "Authorization: Bearer " + chatter))
+                assertTrue(observer.readHead().startsWith("HTTP/1.1 200 OK\r\n"));
+                assertTrue(observer.nextEvent().data().contains("\"topic\":\"" + SUBSCRIPTIONS + "\""));
+                for (int round = 0; round < rounds; round++)
                 {
-                    assertTrue(reader.readHead().startsWith("HTTP/1.1 200 OK\r\n"));
-                    // a subscription's selectors come in the order of their texts
-                    final SseEvent chat = observer.nextEvent();
-                    subscriber = subscriberOf(chat.data());
-                    assertEquals(bobs("chat", "chat", subscriber, true) + bobs(ENCODED_BOOKS, BOOKS, subscriber, true),
-                        chat.data() + observer.nextEvent().data(), "round " + round);
+                    try (RawSseClient reader = RawSseClient.get(hub.port(), "/.well-known/mercure?topic=" +
+                        encode(BOOKS) + "&topic=chat", "Authorization: Bearer " + chatter))
+                    {
+                        assertTrue(reader.readHead().startsWith("HTTP/1.1 200 OK\r\n"));
+                        // a subscription's selectors come in the order of their texts
+                        final SseEvent chat = observer.nextEvent();
+                        subscriber = subscriberOf(chat.data());
+                        assertEquals(
+                            bobs("chat", "chat", subscriber, true) + bobs(ENCODED_BOOKS, BOOKS, subscriber, true),
+                            chat.data() + observer.nextEvent().data(), "round " + round);
+                    }
+                    final String ends = observer.nextEvent().data() + observer.nextEvent().data();
+                    assertEquals(
+                        bobs("chat", "chat", subscriber, false) + bobs(ENCODED_BOOKS, BOOKS, subscriber, false), ends);
                 }
-                final String ends = observer.nextEvent().data() + observer.nextEvent().data();
-                assertEquals(
-                    bobs("chat", "chat", subscriber, false) + bobs(ENCODED_BOOKS, BOOKS, subscriber, false), ends);
-            }
-            final Matcher topics = Pattern.compile("\nsseflow_topics (\\d+)\n").matcher(RawHttp.metrics(hub.port()));
-            assertTrue(topics.find());
-            System.out.printf("presence over a hub's life: %d subscriptions of 2 selectors, --max-topics 20: %d " +
-                "updates, %d unannounced, %s live topics%n", rounds,
-                hub.metrics().get(ServerCounter.SUBSCRIPTION_UPDATES),
-                hub.metrics().get(ServerCounter.SUBSCRIPTIONS_UNANNOUNCED), topics.group(1));
-            assertEquals(0, hub.metrics().get(ServerCounter.SUBSCRIPTIONS_UNANNOUNCED));
-            assertEquals(1 + 4 * rounds, hub.metrics().get(ServerCounter.SUBSCRIPTION_UPDATES));
-            assertTrue(Integer.parseInt(topics.group(1)) <= 10, "live topics " + topics.group(1));
-            final String publisher = "Authorization: Bearer " + TestTokens.hs256("{\"mercure\":{\"publish\":[\"*\"]}}");
-            for (int i = 0; i < 10; i++)
-            {
-                final String answer =
-                    RawHttp.post(hub.port(), "/events/fresh" + i, "x", publisher, "Connection: close");
-                assertEquals("HTTP/1.1 200 OK", RawHttp.status(answer), answer);
+                final Matcher topics =
+                    Pattern.compile("\nsseflow_topics (\\d+)\n").matcher(RawHttp.metrics(hub.port()));
+                assertTrue(topics.find());
+                System.out.printf("presence over a hub's life: %d subscriptions of 2 selectors, --max-topics 20: %d " +
+                    "updates, %d unannounced, %s live topics%n", rounds,
+                    hub.metrics().get(ServerCounter.SUBSCRIPTION_UPDATES),
+                    hub.metrics().get(ServerCounter.SUBSCRIPTIONS_UNANNOUNCED), topics.group(1));
+                assertEquals(0, hub.metrics().get(ServerCounter.SUBSCRIPTIONS_UNANNOUNCED));
+                assertEquals(1 + 4 * rounds, hub.metrics().get(ServerCounter.SUBSCRIPTION_UPDATES));
+                assertTrue(Integer.parseInt(topics.group(1)) <= 10, "live topics " + topics.group(1));
+                final String publisher =
+                    "Authorization: Bearer " + TestTokens.hs256("{\"mercure\":{\"publish\":[\"*\"]}}");
+                for (int i = 0; i < 10; i++)
+                {
+                    final String answer =
+                        RawHttp.post(hub.port(), "/events/fresh" + i, "x", publisher, "Connection: close");
+                    assertEquals("HTTP/1.1 200 OK", RawHttp.status(answer), answer);
+                }
             }
 
             // the newest ended subscription's updates are still retained in their topics: once the observer's
             // stream (whose own log holds everything it streamed) is gone, a new one replaying from the oldest
             // retained update gets its two starts, then its two ends
-            observer.close();
             Servers.awaitSubscribers(hub, 0);
             Await.value(() -> hub.metrics().get(ServerCounter.SUBSCRIPTION_UPDATES), 2 + 4 * rounds, "its own end");
             try (RawSseClient replay = RawSseClient.get(hub.port(), "/.well-known/mercure?lastEventID=earliest&topic=" +

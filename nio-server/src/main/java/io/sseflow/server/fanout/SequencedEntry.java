@@ -82,8 +82,9 @@ public final class SequencedEntry
     }
 
     /**
-     * A correlation id with the origin that wrote it: an agent's HTTP publisher is answered on that agent. A record
-     * without a publisher to answer (correlation 0) keeps 0, whose origin is 0.
+     * A correlation id with the origin that wrote it: an agent's HTTP publisher is answered on that agent, and the
+     * record's topic indexes are read from that agent's topics; a record without a publisher to answer (correlation
+     * 0) is stamped too.
      *
      * @param correlationId the publisher's, below 2^56.
      * @param origin        the agent, 0 to {@link #MAX_ORIGINS} less one.
@@ -91,14 +92,14 @@ public final class SequencedEntry
      */
     public static long stamp(final long correlationId, final int origin)
     {
-        return 0 == correlationId ? 0 : (correlationId & CORRELATION_MASK) | ((long)(origin + 1) << ORIGIN_SHIFT);
+        return (correlationId & CORRELATION_MASK) | ((long)(origin + 1) << ORIGIN_SHIFT);
     }
 
     /**
      * The origin a stamped correlation id names.
      *
-     * @param stamped from {@link #stamp}, or 0.
-     * @return the origin; 0 for 0.
+     * @param stamped from {@link #stamp}; one never stamped is taken as agent 0's.
+     * @return the origin.
      */
     public static int originOf(final long stamped)
     {

@@ -11,6 +11,7 @@ import java.net.InetAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.SocketChannel;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Every open connection of the server agent: the list the timers and the drain walk, the admitted and rejecting
@@ -43,6 +44,7 @@ final class ConnectionTable
     private int count;
     private int admittedCount;
     private int rejectingCount;
+    private AtomicInteger hubAdmitted;
 
     ConnectionTable(final ServerCounters metrics, final RequestParserPool parsers)
     {
@@ -60,9 +62,26 @@ final class ConnectionTable
         return connections[index];
     }
 
+    /**
+     * Admitted connections: this agent's, or the hub's when its agents share a count ({@link #shareAdmitted}).
+     *
+     * @return the count.
+     */
     int admittedCount()
     {
-        return admittedCount;
+        final AtomicInteger hubAdmitted = this.hubAdmitted;
+        return null == hubAdmitted ? admittedCount : hubAdmitted.get();
+    }
+
+    /**
+     * Count admitted connections in one count shared by every agent of the hub as well, so that the connection limit
+     * holds for the hub as a whole. Before the first connection.
+     *
+     * @param hubAdmitted the hub's count.
+     */
+    void shareAdmitted(final AtomicInteger hubAdmitted)
+    {
+        this.hubAdmitted = hubAdmitted;
     }
 
     int rejectingCount()
@@ -89,8 +108,7 @@ final class ConnectionTable
     {
         connection.remoteAddress = address;
         connectionsPerAddress.put(address, connectionsPerAddress.getValue(address) + 1);
-        admittedCount++;
-        metrics.increment(ServerCounter.CONNECTIONS);
+        countAdmitted(1);
     }
 
     /**
@@ -100,8 +118,7 @@ final class ConnectionTable
     void admitFromProxy(final Connection connection, final InetAddress proxyAddress)
     {
         connection.proxyAddress = proxyAddress;
-        admittedCount++;
-        metrics.increment(ServerCounter.CONNECTIONS);
+        countAdmitted(1);
     }
 
     /**
@@ -361,8 +378,7 @@ final class ConnectionTable
         if (connection.admitted)
         {
             uncountAddress(connection);
-            admittedCount--;
-            metrics.decrement(ServerCounter.CONNECTIONS);
+            countAdmitted(-1);
         }
         else
         {
@@ -383,5 +399,16 @@ final class ConnectionTable
         moved.listIndex = index;
         connections[last] = null;
         connection.listIndex = -1;
+    }
+
+    private void countAdmitted(final int delta)
+    {
+        admittedCount += delta;
+        metrics.add(ServerCounter.CONNECTIONS, delta);
+        final AtomicInteger hubAdmitted = this.hubAdmitted;
+        if (null != hubAdmitted)
+        {
+            hubAdmitted.getAndAdd(delta);
+        }
     }
 }

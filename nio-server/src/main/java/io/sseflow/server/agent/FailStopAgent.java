@@ -27,6 +27,7 @@ final class FailStopAgent implements Agent
     private final ServerAgent agent;
     private final ErrorHandler errorHandler;
     private final CountDownLatch stopped;
+    private final Runnable afterFailure;
     private final AgentTerminationException stop = new AgentTerminationException("stopped after a fatal error");
     private volatile Throwable failure;
     private boolean closed;
@@ -36,9 +37,19 @@ final class FailStopAgent implements Agent
         final ErrorHandler errorHandler,
         final CountDownLatch stopped)
     {
+        this(agent, errorHandler, stopped, () -> { });
+    }
+
+    FailStopAgent(
+        final ServerAgent agent,
+        final ErrorHandler errorHandler,
+        final CountDownLatch stopped,
+        final Runnable afterFailure)
+    {
         this.agent = agent;
         this.errorHandler = errorHandler;
         this.stopped = stopped;
+        this.afterFailure = afterFailure;
     }
 
     /**
@@ -111,6 +122,10 @@ final class FailStopAgent implements Agent
         {
             report();
             stopped.countDown();
+            if (null != failure)
+            {
+                afterFailure.run();
+            }
         }
     }
 

@@ -55,12 +55,15 @@ final class ShutdownDrain
         {
             draining = true;
             deadlineNs = nowNs + shutdownTimeoutNs;
-            final SelectionKey acceptKey = serverChannel.keyFor(selector);
-            if (null != acceptKey)
+            if (null != serverChannel)
             {
-                acceptKey.cancel();
+                final SelectionKey acceptKey = serverChannel.keyFor(selector);
+                if (null != acceptKey)
+                {
+                    acceptKey.cancel();
+                }
+                CloseHelper.quietClose(serverChannel);
             }
-            CloseHelper.quietClose(serverChannel);
             sequencer.close();
             return 1;
         }

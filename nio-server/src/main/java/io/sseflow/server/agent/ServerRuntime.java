@@ -529,6 +529,16 @@ public final class ServerRuntime
         return counters;
     }
 
+    ServerCounters[] agentCounters()
+    {
+        return allCounters;
+    }
+
+    TopicRegistry[] agentTopics()
+    {
+        return allTopics;
+    }
+
     private void closeAfterFailedStart(final ServerSocketChannel serverChannel, final Throwable failure)
     {
         try

@@ -514,6 +514,26 @@ public final class ServerRuntime
         return agentRunner.thread();
     }
 
+    /**
+     * Every thread of the server: each agent's, then the sequencer's when it has one of its own.
+     *
+     * @return the threads.
+     */
+    Thread[] threads()
+    {
+        final int count = agentRunners.length;
+        final Thread[] threads = new Thread[count + (null == sequencerRunner ? 0 : 1)];
+        for (int i = 0; i < count; i++)
+        {
+            threads[i] = agentRunners[i].thread();
+        }
+        if (null != sequencerRunner)
+        {
+            threads[count] = sequencerRunner.thread();
+        }
+        return threads;
+    }
+
     ServerAgent agent()
     {
         return agent;

@@ -84,9 +84,15 @@ public final class ServerConfig
      */
     public static final int DEFAULT_MAX_TOPICS = 10_000;
     /**
-     * Default number of fan-out agents: one, the single-agent hub (see {@link #agents()}).
+     * Default number of fan-out agents: one, the single-agent hub (see {@link #agents()}), unless the system property
+     * {@value #AGENTS_PROPERTY} names another.
      */
     public static final int DEFAULT_AGENTS = 1;
+    /**
+     * System property whose value, when set, replaces {@link #DEFAULT_AGENTS} (so a whole test suite can run at
+     * several agents).
+     */
+    public static final String AGENTS_PROPERTY = "sseflow.agents";
     /**
      * Most fan-out agents.
      */
@@ -160,7 +166,7 @@ public final class ServerConfig
     int requestBodyBuffers = DEFAULT_REQUEST_BODY_BUFFERS;
     int maxTopics = DEFAULT_MAX_TOPICS;
     int publishRingBytes = DEFAULT_PUBLISH_RING_BYTES;
-    int agents = DEFAULT_AGENTS;
+    int agents = Integer.getInteger(AGENTS_PROPERTY, DEFAULT_AGENTS);
     long requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS;
     long shutdownTimeoutMs = DEFAULT_SHUTDOWN_TIMEOUT_MS;
     long drainTimeoutMs = DEFAULT_DRAIN_TIMEOUT_MS;

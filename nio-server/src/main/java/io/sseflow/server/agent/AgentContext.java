@@ -35,6 +35,7 @@ final class AgentContext
     final int port;
     final int agentIndex;
     final ConnectionHandoff handoff;
+    final AtomicInteger agentsDraining;
 
     /**
      * The context of a server that has bound its listening socket: the agent's connection table, clock and close
@@ -61,7 +62,7 @@ final class AgentContext
             metrics, new RequestParserPool(config.maxRequestHeadBytes(), config.maxEventBytes(), MAX_POOLED_PARSERS));
         return new AgentContext(
             config, topics, metrics, sequencer, connections, new CachedNanoClock(), new AtomicBoolean(), listener,
-            maxRecordLength, ((InetSocketAddress)listener.getLocalAddress()).getPort(), 0, null);
+            maxRecordLength, ((InetSocketAddress)listener.getLocalAddress()).getPort(), 0, null, null);
     }
 
     /**
@@ -76,6 +77,8 @@ final class AgentContext
      * @param listener        the bound listening socket.
      * @param handoff         how connections are shared out.
      * @param hubAdmitted     the connections admitted by every agent together.
+     * @param agentsDraining  the agents not yet done writing what was sequenced before close: an agent ends its
+     *                        connections once none is, so the hub stops as one.
      * @param maxRecordLength the largest publish record.
      * @return the context.
      * @throws IOException when the listening socket's address cannot be read.
@@ -89,6 +92,7 @@ final class AgentContext
         final ServerSocketChannel listener,
         final ConnectionHandoff handoff,
         final AtomicInteger hubAdmitted,
+        final AtomicInteger agentsDraining,
         final int maxRecordLength) throws IOException
     {
         final ConnectionTable connections = new ConnectionTable(
@@ -97,7 +101,7 @@ final class AgentContext
         return new AgentContext(
             config, topics, metrics, sequencer, connections, new CachedNanoClock(), new AtomicBoolean(),
             0 == agentIndex ? listener : null, maxRecordLength,
-            ((InetSocketAddress)listener.getLocalAddress()).getPort(), agentIndex, handoff);
+            ((InetSocketAddress)listener.getLocalAddress()).getPort(), agentIndex, handoff, agentsDraining);
     }
 
     /**
@@ -116,7 +120,7 @@ final class AgentContext
         final int port)
     {
         this(config, topics, metrics, sequencer, connections, clock, closeRequested, listener, maxRecordLength, port, 0,
-            null);
+            null, null);
     }
 
     private AgentContext(
@@ -131,7 +135,8 @@ final class AgentContext
         final int maxRecordLength,
         final int port,
         final int agentIndex,
-        final ConnectionHandoff handoff)
+        final ConnectionHandoff handoff,
+        final AtomicInteger agentsDraining)
     {
         this.config = config;
         this.topics = topics;
@@ -146,5 +151,6 @@ final class AgentContext
         this.port = port;
         this.agentIndex = agentIndex;
         this.handoff = handoff;
+        this.agentsDraining = agentsDraining;
     }
 }

@@ -27,7 +27,7 @@ final class FailStopAgent implements Agent
     private final ServerAgent agent;
     private final ErrorHandler errorHandler;
     private final CountDownLatch stopped;
-    private final Runnable afterFailure;
+    private final Runnable afterClose;
     private final AgentTerminationException stop = new AgentTerminationException("stopped after a fatal error");
     private volatile Throwable failure;
     private boolean closed;
@@ -44,12 +44,12 @@ final class FailStopAgent implements Agent
         final ServerAgent agent,
         final ErrorHandler errorHandler,
         final CountDownLatch stopped,
-        final Runnable afterFailure)
+        final Runnable afterClose)
     {
         this.agent = agent;
         this.errorHandler = errorHandler;
         this.stopped = stopped;
-        this.afterFailure = afterFailure;
+        this.afterClose = afterClose;
     }
 
     /**
@@ -122,10 +122,7 @@ final class FailStopAgent implements Agent
         {
             report();
             stopped.countDown();
-            if (null != failure)
-            {
-                afterFailure.run();
-            }
+            afterClose.run();
         }
     }
 

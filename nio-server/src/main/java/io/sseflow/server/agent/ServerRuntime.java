@@ -155,10 +155,11 @@ public final class ServerRuntime
         agentRunners = new AgentRunner[count];
         for (int i = 0; i < count; i++)
         {
-            failStopAgents[i] = new FailStopAgent(agents[i], errorHandler, stopped, this::requestCloseAfterFailure);
+            failStopAgents[i] = new FailStopAgent(agents[i], errorHandler, stopped, this::onAgentClosed);
             agentRunners[i] = newRunner(failStopAgents[i], errorHandler);
         }
         agentRunner = agentRunners[0];
+        this.failStopAgents = failStopAgents;
         int started = 0;
         try
         {
@@ -191,7 +192,6 @@ public final class ServerRuntime
             }
             throw ex;
         }
-        this.failStopAgents = failStopAgents;
         state = RUNNING;
     }
 
@@ -207,6 +207,7 @@ public final class ServerRuntime
         final SequencedLog log = new SequencedLog(2 * config.publishRingBytes(), count);
         final ConnectionHandoff handoff = new ConnectionHandoff(count, TrustedProxies.parse(config.trustedProxies()));
         final AtomicInteger hubAdmitted = new AtomicInteger();
+        final AtomicInteger agentsDraining = new AtomicInteger(count);
         final TopicDirectory[] origins = new TopicDirectory[count];
         maxRecordLength = Math.min(config.maxEventBytes(), ingress.maxRecordLength());
         for (int i = 0; i < count; i++)
@@ -222,7 +223,7 @@ public final class ServerRuntime
             agents[i] = new ServerAgent(
                 AgentContext.forFanOutAgent(
                     config, i, allTopics[i], allCounters[i], view, serverChannel, handoff, hubAdmitted,
-                    maxRecordLength),
+                    agentsDraining, maxRecordLength),
                 demoPage, agentClosed);
         }
         final StateMachineSequencer decisions = new StateMachineSequencer(
@@ -264,17 +265,22 @@ public final class ServerRuntime
     }
 
     /**
-     * One agent stopped after a fatal error: the others close too, so the hub as a whole stops.
+     * An agent closed, on its thread: after a fatal error the others close too, so the hub as a whole stops; once the
+     * last has closed, the sequencer's thread stops.
      */
-    private void requestCloseAfterFailure()
+    private void onAgentClosed()
     {
         final ServerAgent[] agents = this.agents;
-        if (null != agents && agents.length > 1)
+        if (agents.length > 1 && null != failure())
         {
             for (final ServerAgent agent : agents)
             {
                 agent.requestClose();
             }
+        }
+        if (0 == stopped.getCount() && null != sequencerRunner)
+        {
+            sequencerRunner.close();
         }
     }
 

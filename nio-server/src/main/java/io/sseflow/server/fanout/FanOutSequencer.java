@@ -114,6 +114,17 @@ public final class FanOutSequencer implements EventSequencer, SequencedLog.Entry
     }
 
     /**
+     * On close: has this agent read every decision about what was offered before the ingress closed? The ingress is
+     * looked at first: once it is empty, every decision is in the log, and this agent's position reaches its end.
+     *
+     * @return true when closed and nothing is left for this agent.
+     */
+    public boolean isDrained()
+    {
+        return ingress.isClosed() && 0 == ingress.backlog() && reader.position() == reader.end();
+    }
+
+    /**
      * {@inheritDoc}
      */
     public FanOutSequencer topicDirectory(final TopicDirectory topics)

@@ -110,6 +110,16 @@ public final class PublishIngress
     }
 
     /**
+     * Bytes offered and not yet taken by the sequencer; any thread.
+     *
+     * @return bytes.
+     */
+    public int backlog()
+    {
+        return ring.size();
+    }
+
+    /**
      * Take no more claims; what was committed can still be read.
      */
     public void close()

@@ -331,6 +331,16 @@ public final class SequencedLog
         }
 
         /**
+         * Where the writer is: the bytes written to the log; any thread.
+         *
+         * @return the tail.
+         */
+        public long end()
+        {
+            return positions.getLongVolatile(0);
+        }
+
+        /**
          * Where this reader is: the bytes of the log it has read.
          *
          * @return the position.

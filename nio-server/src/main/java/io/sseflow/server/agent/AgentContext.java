@@ -77,6 +77,7 @@ final class AgentContext
      * @param listener        the bound listening socket.
      * @param handoff         how connections are shared out.
      * @param hubAdmitted     the connections admitted by every agent together.
+     * @param perAddress      the connections per client address of every agent together.
      * @param agentsDraining  the agents not yet done writing what was sequenced before close: an agent ends its
      *                        connections once none is, so the hub stops as one.
      * @param maxRecordLength the largest publish record.
@@ -92,12 +93,13 @@ final class AgentContext
         final ServerSocketChannel listener,
         final ConnectionHandoff handoff,
         final AtomicInteger hubAdmitted,
+        final AddressCounts perAddress,
         final AtomicInteger agentsDraining,
         final int maxRecordLength) throws IOException
     {
         final ConnectionTable connections = new ConnectionTable(
             metrics, new RequestParserPool(config.maxRequestHeadBytes(), config.maxEventBytes(), MAX_POOLED_PARSERS));
-        connections.shareAdmitted(hubAdmitted);
+        connections.shareAdmitted(hubAdmitted, perAddress);
         return new AgentContext(
             config, topics, metrics, sequencer, connections, new CachedNanoClock(), new AtomicBoolean(),
             0 == agentIndex ? listener : null, maxRecordLength,

@@ -4,7 +4,6 @@ import io.sseflow.server.ServerCounter;
 import io.sseflow.server.http.HttpRequestParser;
 import org.agrona.CloseHelper;
 import org.agrona.collections.Long2ObjectHashMap;
-import org.agrona.collections.Object2IntHashMap;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -39,7 +38,7 @@ final class ConnectionTable
     private final Long2ObjectHashMap<Connection> publishers = new Long2ObjectHashMap<>();
     private PendingPublishes[] freePublishes = new PendingPublishes[16];
     private int freePublishesCount;
-    private final Object2IntHashMap<InetAddress> connectionsPerAddress = new Object2IntHashMap<>(0);
+    private AddressCounts connectionsPerAddress = new AddressCounts();
     private Connection[] connections = new Connection[64];
     private int count;
     private int admittedCount;
@@ -74,14 +73,17 @@ final class ConnectionTable
     }
 
     /**
-     * Count admitted connections in one count shared by every agent of the hub as well, so that the connection limit
-     * holds for the hub as a whole. Before the first connection.
+     * Count admitted connections in one count shared by every agent of the hub as well, and connections per address
+     * in one table shared by every agent, so that the connection limits hold for the hub as a whole. Before the first
+     * connection.
      *
-     * @param hubAdmitted the hub's count.
+     * @param hubAdmitted  the hub's count.
+     * @param perAddress   the hub's connections per address.
      */
-    void shareAdmitted(final AtomicInteger hubAdmitted)
+    void shareAdmitted(final AtomicInteger hubAdmitted, final AddressCounts perAddress)
     {
         this.hubAdmitted = hubAdmitted;
+        this.connectionsPerAddress = perAddress;
     }
 
     int rejectingCount()
@@ -91,7 +93,7 @@ final class ConnectionTable
 
     int connectionsFrom(final InetAddress address)
     {
-        return connectionsPerAddress.getValue(address);
+        return connectionsPerAddress.get(address);
     }
 
     void add(final Connection connection)
@@ -107,7 +109,7 @@ final class ConnectionTable
     void admit(final Connection connection, final InetAddress address)
     {
         connection.remoteAddress = address;
-        connectionsPerAddress.put(address, connectionsPerAddress.getValue(address) + 1);
+        connectionsPerAddress.increment(address);
         countAdmitted(1);
     }
 
@@ -127,7 +129,7 @@ final class ConnectionTable
     void countAddress(final Connection connection, final InetAddress address)
     {
         connection.remoteAddress = address;
-        connectionsPerAddress.put(address, connectionsPerAddress.getValue(address) + 1);
+        connectionsPerAddress.increment(address);
     }
 
     /**
@@ -138,15 +140,7 @@ final class ConnectionTable
         final InetAddress address = connection.remoteAddress;
         if (null != address)
         {
-            final int count = connectionsPerAddress.getValue(address);
-            if (count <= 1)
-            {
-                connectionsPerAddress.removeKey(address);
-            }
-            else
-            {
-                connectionsPerAddress.put(address, count - 1);
-            }
+            connectionsPerAddress.decrement(address);
             connection.remoteAddress = null;
         }
     }

@@ -208,6 +208,7 @@ public final class ServerRuntime
         final ConnectionHandoff handoff = new ConnectionHandoff(count, TrustedProxies.parse(config.trustedProxies()));
         final AtomicInteger hubAdmitted = new AtomicInteger();
         final AtomicInteger agentsDraining = new AtomicInteger(count);
+        final AddressCounts perAddress = new AddressCounts();
         final TopicDirectory[] origins = new TopicDirectory[count];
         maxRecordLength = Math.min(config.maxEventBytes(), ingress.maxRecordLength());
         for (int i = 0; i < count; i++)
@@ -223,7 +224,7 @@ public final class ServerRuntime
             agents[i] = new ServerAgent(
                 AgentContext.forFanOutAgent(
                     config, i, allTopics[i], allCounters[i], view, serverChannel, handoff, hubAdmitted,
-                    agentsDraining, maxRecordLength),
+                    perAddress, agentsDraining, maxRecordLength),
                 demoPage, agentClosed);
         }
         final StateMachineSequencer decisions = new StateMachineSequencer(

@@ -12,6 +12,8 @@ import io.sseflow.server.support.RawSseClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -135,6 +137,53 @@ class FanOutAgentsTest
                 final String expected = "id: 1\ndata: d0\n\nid: p-1\ndata: d1\n\nid: 2\ndata: d2\n\n" +
                     "id: 41\ndata: d4\n\nid: 42\ndata: d5\n\n";
                 assertEquals(expected, subscriber.readBytes(expected.length()));
+            }
+        }
+    }
+
+    @Test
+    void shouldDeliverAMercureUpdateOfSeveralTopicsOnceAndResumeAStreamOfSeveralTopicsOnTheOtherAgent() throws Exception
+    {
+        try (SseServer server = SseServer.builder().port(0).agents(2).history(100).start())
+        {
+            final Topic a = server.topic("a");
+            final Topic b = server.topic("b");
+            try (RawSseClient first = RawSseClient.get(server.port(), "/events?topic=a&topic=b");
+                RawSseClient mercure = RawSseClient.get(server.port(),
+                    "/.well-known/mercure?topic=" + URLEncoder.encode("https://example.com/m/{x}", StandardCharsets.UTF_8) +
+                    "&topic=a"))
+            {
+                first.timeout(10_000);
+                mercure.timeout(10_000);
+                first.readHead();
+                mercure.readHead();
+                awaitSubscribersPerAgent(server, 1, 1);
+                assertEquals(PublishResult.OK, a.publish("a1", SseOptions.NONE));
+                assertEquals(PublishResult.OK, b.publish("b1", SseOptions.NONE));
+                final String answer = RawHttp.post(server.port(), "/.well-known/mercure",
+                    "topic=a&topic=" + URLEncoder.encode("https://example.com/m/7", StandardCharsets.UTF_8) +
+                    "&id=u-1&data=both", "Content-Type: application/x-www-form-urlencoded");
+                assertEquals("u-1", RawHttp.body(answer).trim(), answer);
+                assertEquals(PublishResult.OK, a.publish("a2", SseOptions.NONE));
+
+                final String several = "id: 1\ndata: a1\n\nid: 2\ndata: b1\n\nid: u-1\ndata: both\n\nid: 4\ndata: a2\n\n";
+                assertEquals(several, first.readBytes(several.length()));
+                final String selectors = "id: 1\ndata: a1\n\nid: u-1\ndata: both\n\nid: 4\ndata: a2\n\n";
+                assertEquals(selectors, mercure.readBytes(selectors.length()));
+            }
+            awaitSubscribersPerAgent(server, 0, 0);
+
+            try (RawSseClient resumedOne = RawSseClient.get(server.port(), "/events?topic=b&topic=a", "Last-Event-ID: 2");
+                RawSseClient resumedTwo = RawSseClient.get(server.port(), "/events?topic=b&topic=a", "Last-Event-ID: 2"))
+            {
+                awaitSubscribersPerAgent(server, 1, 1);
+                final String expected = "id: u-1\ndata: both\n\nid: 4\ndata: a2\n\n";
+                for (final RawSseClient client : List.of(resumedOne, resumedTwo))
+                {
+                    client.timeout(10_000);
+                    client.readHead();
+                    assertEquals(expected, client.readBytes(expected.length()));
+                }
             }
         }
     }

@@ -28,6 +28,7 @@ import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The server's internal entry point, used by {@link SseServer} and not meant for applications (they use
@@ -56,9 +57,11 @@ public final class ServerRuntime
     private ServerAgent agent;
     private ServerAgent[] agents;
     private volatile FailStopAgent[] failStopAgents;
+    private final AtomicReference<Throwable> hubFailure = new AtomicReference<>();
     private AgentRunner agentRunner;
     private AgentRunner[] agentRunners;
     private AgentRunner sequencerRunner;
+    private PublishIngress ingress;
     private int port;
     private int maxRecordLength;
     private volatile int state;
@@ -152,10 +155,11 @@ public final class ServerRuntime
         final ErrorHandler errorHandler = config.errorHandler();
         final int serverNumber = SERVER_COUNT.incrementAndGet();
         final FailStopAgent[] failStopAgents = new FailStopAgent[count];
+        final AtomicReference<Throwable> hubFailure = this.hubFailure;
         agentRunners = new AgentRunner[count];
         for (int i = 0; i < count; i++)
         {
-            failStopAgents[i] = new FailStopAgent(agents[i], errorHandler, stopped, this::onAgentClosed);
+            failStopAgents[i] = new FailStopAgent(agents[i], errorHandler, stopped, this::onAgentClosed, hubFailure);
             agentRunners[i] = newRunner(failStopAgents[i], errorHandler);
         }
         agentRunner = agentRunners[0];
@@ -165,7 +169,12 @@ public final class ServerRuntime
         {
             if (null != sequencerRunner)
             {
-                startThread(sequencerRunner, "sseflow-sequencer-" + serverNumber, null);
+                AgentRunner.startOnThread(sequencerRunner, (runnable) ->
+                {
+                    final Thread thread = new Thread(runnable, "sseflow-sequencer-" + serverNumber);
+                    thread.setUncaughtExceptionHandler((t, ex) -> onSequencerFailure(ex));
+                    return thread;
+                });
             }
             for (; started < count; started++)
             {
@@ -230,8 +239,36 @@ public final class ServerRuntime
         final StateMachineSequencer decisions = new StateMachineSequencer(
             config.maxTopics(), config.history(), config.historyTotalBytes(), ingress, new SequencedLogWriter(log),
             origins, config.errorHandler());
-        sequencerRunner = new AgentRunner(
-            config.idleStrategySupplier().get(), config.errorHandler()::onError, null, decisions);
+        this.ingress = ingress;
+        sequencerRunner = new AgentRunner(config.idleStrategySupplier().get(), this::onSequencerFailure, null, decisions);
+    }
+
+    /**
+     * Anything escaping the sequencer's duty cycle, or ending its thread, leaves its state unknown: it is the hub's
+     * failure (reported unless an agent's came first), publishers are answered {@code CLOSED}, and every agent closes.
+     */
+    private void onSequencerFailure(final Throwable failure)
+    {
+        if (failure instanceof AgentTerminationException)
+        {
+            return;
+        }
+        if (hubFailure.compareAndSet(null, failure))
+        {
+            try
+            {
+                config.errorHandler().onError(failure);
+            }
+            catch (final Throwable ignore)
+            {
+                // the failure stays readable from SseServer.failure() whatever the handler does
+            }
+        }
+        ingress.close();
+        for (final ServerAgent agent : agents)
+        {
+            agent.requestClose();
+        }
     }
 
     private AgentRunner newRunner(final FailStopAgent failStopAgent, final ErrorHandler errorHandler)
@@ -257,10 +294,7 @@ public final class ServerRuntime
         {
             final Thread thread = new Thread(runnable, name);
             thread.setDaemon(false);
-            if (null != failStop)
-            {
-                thread.setUncaughtExceptionHandler((t, ex) -> failStop.onUncaught(ex));
-            }
+            thread.setUncaughtExceptionHandler((t, ex) -> failStop.onUncaught(ex));
             return thread;
         });
     }
@@ -500,6 +534,11 @@ public final class ServerRuntime
      */
     public Throwable failure()
     {
+        final Throwable reported = hubFailure.get();
+        if (null != reported)
+        {
+            return reported;
+        }
         final FailStopAgent[] failStopAgents = this.failStopAgents;
         if (null == failStopAgents)
         {

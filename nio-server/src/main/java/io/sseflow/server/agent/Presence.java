@@ -31,12 +31,28 @@ import java.util.concurrent.TimeUnit;
  * of each second and streams the rest unannounced, counted under
  * {@code sseflow_subscriptions_unannounced_total}; one whose updates the sequencer refuses part way is announced
  * for the selectors before, and counted), at most {@link #MAX_ANNOUNCED} subscriptions announced at once
- * (the table {@code GET /.well-known/mercure/subscriptions} lists), and none while the topic table is half full
- * ({@code --max-topics}; each selector's subscription topic is a topic, kept while it retains its updates), so that
- * a storm of subscriptions never takes the topics publishers need; an announced subscription's end is always
- * published (so at most as many end updates as start updates), unless the sequencer refuses it (back-pressure, no
- * leader, shutting down), counted the same. This table holds this node's subscribers only: another node's are
- * in its own table (their updates replicate, but are not read back into this table).
+ * (the table {@code GET /.well-known/mercure/subscriptions} lists), and none that would take the topic table past
+ * half of {@code --max-topics} (each selector's subscription topic is a topic), so that a storm of subscriptions never
+ * takes the topics publishers need; an announced subscription's end is always published (so at most as many end
+ * updates as start updates), unless the sequencer refuses it (back-pressure, no leader, shutting down), counted the
+ * same. This table holds this node's subscribers only: another node's are in its own table (their updates
+ * replicate, but are not read back into this table).
+ * <p>
+ * DESIGN (subscription topics over a hub's life). A subscription topic retains its two updates, so the registry never
+ * frees it as idle, and small updates are rarely evicted by the history budget: left alone, the topics of ended
+ * subscriptions would fill presence's half of the table for good. Two ways were weighed. Freeing a topic as soon as
+ * its end update is applied keeps the table small, but loses that update for every observer not streaming at that
+ * moment: an {@code EventSource} reconnecting with its {@code Last-Event-ID}, or a client that read the list's
+ * {@code lastEventID} and subscribes next, would never learn that the subscriber left. A separate table of presence
+ * topics would need a second routing path, a second limit and its own replay. So the topics stay ordinary topics and
+ * are freed lazily, oldest end first ({@link EndedSubscriptionTopics}): an ended subscription's updates remain
+ * replayable until a new subscription needs the slots, as an evicted event is by the history budget (a client
+ * resuming from before a freed one gets the replay-miss rule). The rules hold as before: every topic counts toward
+ * {@code --max-topics}, presence creates topics only below half of it, and it frees only its own ended topics (no
+ * subscriber, end update applied), never a publisher's. A sequencer that keeps every topic it ever held
+ * ({@link EventSequencer#forgetsFreedTopics()} false: the durable and clustered hub's state machine) would gain
+ * nothing from the agent freeing them and would lose its slots to presence for good, so there presence keeps the
+ * old bound: it stops announcing once its topics fill half the table.
  * <p>
  * Not thread-safe: owned by the server agent. Allocates per subscription start and end (ids, JSON), never per
  * delivery.
@@ -62,6 +78,7 @@ final class Presence
     private final CachedNanoClock clock;
     private final int maxRecordLength;
     private final int maxPresenceTopics;
+    private final EndedSubscriptionTopics ended;
     private final Long2ObjectHashMap<Subscription> announced = new Long2ObjectHashMap<>();
     private final GeneratedIds generatedIds = new GeneratedIds();
     private final UnsafeBuffer id = new UnsafeBuffer(new byte[GeneratedIds.LENGTH]);
@@ -69,7 +86,7 @@ final class Presence
     private final PublishClaim claim = new PublishClaim();
     private final PublishRecord record = new PublishRecord();
     private String lastEventId = "earliest";
-    private long windowStartNs = Long.MIN_VALUE;
+    private long windowStartNs;
     private int windowEvents;
 
     /**
@@ -104,7 +121,10 @@ final class Presence
         this.clock = context.clock;
         this.maxRecordLength = context.maxRecordLength;
         this.maxPresenceTopics = context.config.maxTopics() / 2;
+        this.ended = context.sequencer.forgetsFreedTopics() && enabled ?
+            new EndedSubscriptionTopics(context.topics, maxPresenceTopics) : null;
         this.data = new UnsafeBuffer(new byte[enabled ? context.maxRecordLength : 0]);
+        this.windowStartNs = clock.nanoTime() - SECOND_NS; // the first start opens a window
     }
 
     /**
@@ -157,8 +177,7 @@ final class Presence
             windowStartNs = now;
             windowEvents = 0;
         }
-        if (windowEvents + count > MAX_EVENTS_PER_SECOND || announced.size() >= MAX_ANNOUNCED ||
-            topics.count() + count > maxPresenceTopics)
+        if (windowEvents + count > MAX_EVENTS_PER_SECOND || announced.size() >= MAX_ANNOUNCED || !roomForTopics(count))
         {
             metrics.increment(ServerCounter.SUBSCRIPTIONS_UNANNOUNCED);
             return;
@@ -185,7 +204,8 @@ final class Presence
     }
 
     /**
-     * A stream ends: when it was announced, publish its end.
+     * A stream ends: when it was announced, publish its end; its subscription topics are then kept until presence
+     * needs their slots ({@link EndedSubscriptionTopics}).
      *
      * @param connection whose stream ends.
      */
@@ -198,10 +218,34 @@ final class Presence
         }
         connection.presence = null;
         announced.remove(connection.id);
-        if (publish(subscription, false, subscription.published) < subscription.published)
+        final int offered = publish(subscription, false, subscription.published);
+        if (offered < subscription.published)
         {
             metrics.increment(ServerCounter.SUBSCRIPTIONS_UNANNOUNCED);
+            for (int i = offered; i < subscription.published && null != ended; i++)
+            {
+                final String selector = subscription.selectors[i];
+                final TopicState topic = topics.find(SubscriptionIds.topic(selector, subscription.subscriber));
+                if (null != topic)
+                {
+                    ended.add(topic);
+                }
+            }
         }
+    }
+
+    /**
+     * May presence create {@code count} more topics? Only below half the table; where the sequencer forgets freed
+     * topics, the oldest ended subscription topics are freed to make the room, and only when that is enough.
+     */
+    private boolean roomForTopics(final int count)
+    {
+        final int over = topics.count() + count - maxPresenceTopics;
+        if (over <= 0)
+        {
+            return true;
+        }
+        return null != ended && over <= ended.size() && ended.reclaim(over) == over;
     }
 
     /**
@@ -222,26 +266,34 @@ final class Presence
             }
             final String json = SubscriptionJson.subscription(
                 selector, subscription.subscriber, active, subscription.payloadJson);
-            if (!offer(topicText, json))
+            final TopicState topic = offer(topicText, json);
+            if (null == topic)
             {
                 return i;
+            }
+            if (!active && null != ended)
+            {
+                ended.add(topic);
             }
             metrics.increment(ServerCounter.SUBSCRIPTION_UPDATES);
         }
         return count;
     }
 
-    private boolean offer(final String topicText, final String json)
+    /**
+     * @return the topic the update was offered to, or null when it was not.
+     */
+    private TopicState offer(final String topicText, final String json)
     {
         final TopicState topic = topics.getOrCreateText(topicText);
         if (null == topic)
         {
-            return false;
+            return null;
         }
         final byte[] jsonBytes = json.getBytes(StandardCharsets.UTF_8);
         if (jsonBytes.length > data.capacity())
         {
-            return false;
+            return null;
         }
         data.putBytes(0, jsonBytes);
         final int idLength = generatedIds.put(id, 0);
@@ -249,7 +301,7 @@ final class Presence
         final int length = PublishRecord.recordLength(idLength, 0, dataLength, 0);
         if (length > maxRecordLength)
         {
-            return false;
+            return null;
         }
         if (!topic.pin())
         {
@@ -259,7 +311,7 @@ final class Presence
         if (sequencer.tryClaim(length, claim) != PublishResult.OK)
         {
             topic.unpin();
-            return false;
+            return null;
         }
         try
         {
@@ -280,6 +332,6 @@ final class Presence
         }
         sequencer.commit(claim);
         lastEventId = id.getStringWithoutLengthAscii(0, idLength);
-        return true;
+        return topic;
     }
 }

@@ -18,8 +18,12 @@ import java.util.List;
  * (a JWT key), the requester's grant ({@code mercure.subscribe}) must match the requested path ({@code 401} without
  * a token or grant, {@code 403} when none matches); without one the hub is open and lists to anyone.
  * <p>
- * Bounded: the body is at most {@link #MAX_BODY_BYTES}; the entries that do not fit are left out (ask for a topic
- * or a subscriber to narrow it). {@code lastEventID} is the id of the last presence update this node published
+ * Bounded: the body is at most {@link #MAX_BODY_BYTES}: the entries that fit, whole and in table order, then the
+ * others are left out and counted in an {@code "omitted":N} member after {@code subscriptions} (absent when none
+ * were; ask for a topic or a subscriber to narrow the list). Mercure's list has no paging, so the cut is said in the
+ * body, where every client that reads the list sees it, even a cross-origin page that cannot read a header the hub
+ * does not expose; JSON readers (browsers', Go's, PHP's) skip a member they do not know, and a JSON-LD processor drops
+ * a term its context does not define. {@code lastEventID} is the id of the last presence update this node published
  * ({@code earliest} before any): subscribing to the subscription topics after it sees every later change this node
  * announces. Not thread-safe: owned by the server agent; allocates per request, within the bound.
  */
@@ -29,6 +33,11 @@ final class SubscriptionsHandler
      * Most bytes of a list's body.
      */
     static final int MAX_BODY_BYTES = 32 * 1024;
+
+    /**
+     * Bytes kept for the list's end: {@code ],"omitted":N}} with N of up to 10 digits.
+     */
+    private static final int END_BYTES = "],\"omitted\":}".length() + 10;
 
     private final boolean authorizerPresent;
     private final ResponseWriter writer;
@@ -110,10 +119,10 @@ final class SubscriptionsHandler
 
         final StringBuilder json = new StringBuilder(1024);
         SubscriptionJson.openList(json, path, presence.lastEventId());
-        int entries = 0;
-        final String close = "]}";
         final StringBuilder entry = new StringBuilder(256);
-        int length = json.length();
+        int length = utf8Length(json);
+        int entries = 0;
+        int omitted = 0;
         for (final Presence.Subscription subscription : presence.announced().values())
         {
             if (null != subscriber && !subscriber.equals(subscription.subscriber))
@@ -127,6 +136,11 @@ final class SubscriptionsHandler
                 {
                     continue;
                 }
+                if (omitted > 0)
+                {
+                    omitted++;
+                    continue;
+                }
                 entry.setLength(0);
                 if (entries > 0)
                 {
@@ -135,16 +149,17 @@ final class SubscriptionsHandler
                 SubscriptionJson.appendSubscription(
                     entry, selector, subscription.subscriber, true, subscription.payloadJson, false);
                 final int entryBytes = utf8Length(entry);
-                if (length + entryBytes + close.length() > MAX_BODY_BYTES)
+                if (length + entryBytes + END_BYTES > MAX_BODY_BYTES)
                 {
-                    break;
+                    omitted++;
+                    continue;
                 }
                 json.append(entry);
                 length += entryBytes;
                 entries++;
             }
         }
-        SubscriptionJson.closeList(json);
+        SubscriptionJson.closeList(json, omitted);
         final byte[] bytes = json.toString().getBytes(StandardCharsets.UTF_8);
         body.putBytes(0, bytes);
         return bytes.length;

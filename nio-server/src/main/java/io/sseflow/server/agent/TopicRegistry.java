@@ -355,6 +355,18 @@ final class TopicRegistry
     }
 
     /**
+     * Agent only: free a topic whatever it retains, when no subscriber reads it and no record of it is in flight: its
+     * retained events are dropped first, as the history budget would evict them (a client resuming from before them
+     * gets the replay-miss rule).
+     *
+     * @return true when freed.
+     */
+    boolean freeDroppingHistory(final TopicState topic)
+    {
+        return topic.dropHistoryIfUnread() && freeIfIdle(topic);
+    }
+
+    /**
      * Agent only: look at up to {@code limit} topic slots, from where the last sweep stopped, freeing the idle
      * topics (created by {@link SseServer#topic(String)} or by a request that then failed, and never given an event
      * or a subscriber; or whose events were all evicted by the history budget).

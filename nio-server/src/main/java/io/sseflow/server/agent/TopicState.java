@@ -139,6 +139,29 @@ final class TopicState extends StreamSource
     }
 
     /**
+     * Agent only: drop the topic's retained events, public and private, as the history budget would evict them, when
+     * no subscriber reads the topic and no record of it is in flight; {@link #isIdle()} then holds.
+     *
+     * @return true when dropped; false when it is read, in flight or already freed.
+     */
+    boolean dropHistoryIfUnread()
+    {
+        if (0 != subscriberCount || 0 != pins)
+        {
+            return false;
+        }
+        if (null != log)
+        {
+            log.close();
+        }
+        if (null != privateLog)
+        {
+            privateLog.close();
+        }
+        return true;
+    }
+
+    /**
      * {@inheritDoc}
      */
     public String toString()

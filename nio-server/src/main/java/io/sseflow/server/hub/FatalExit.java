@@ -37,6 +37,11 @@ final class FatalExit implements Thread.UncaughtExceptionHandler, ErrorHandler
      */
     static final int RESERVE_BYTES = 1 << 20;
 
+    /**
+     * How long a closing exit ({@link #exitClosing}) may take to close the hub before it halts instead: 10 s.
+     */
+    static final long CLOSE_LIMIT_MS = 10_000;
+
     private static final String PREFIX = "sseflow: exiting (status " + STATUS + ") because of a fatal error: ";
     private static final String BECAUSE = "sseflow: exiting (status " + STATUS + ") because ";
     private static final byte[] OUT_OF_MEMORY_LINE = ascii(PREFIX + OutOfMemoryError.class.getName() + "\n");
@@ -177,17 +182,12 @@ final class FatalExit implements Thread.UncaughtExceptionHandler, ErrorHandler
     }
 
     /**
-     * How long a closing exit ({@link #exitClosing}) may take to close the hub before it halts instead.
-     */
-    static final long CLOSE_LIMIT_MS = Long.getLong("sseflow.hub.closeLimitMillis", 10_000);
-
-    /**
      * End the process with {@code status} after {@code line}, closing it as on SIGTERM (its shutdown hook closes the
      * server and the cluster member, so that their files are closed) from a thread of its own, and halting with the
      * same status if that takes more than {@link #CLOSE_LIMIT_MS} (a component that does not close must not keep a
      * process that can no longer do its job alive). Nothing is logged after the line ({@link HubLog#reasonIsLast}),
-     * and a fatal error during the close halts without a line of its own. When no handler is installed (a test) only
-     * the line is printed. Returns at once.
+     * and a fatal error during the close is not reported (the time limit still ends the process). When no handler is
+     * installed (a hub run inside a test) only the line is printed. Returns at once.
      *
      * @param status the exit status.
      * @param line   the one line that says why, printed first.
@@ -196,34 +196,56 @@ final class FatalExit implements Thread.UncaughtExceptionHandler, ErrorHandler
     static void exitClosing(final int status, final String line, final PrintStream log)
     {
         final FatalExit fatalExit = installed;
-        if (null != fatalExit && !fatalExit.claimExit())
+        if (null == fatalExit)
         {
+            log.println(line);
+            log.flush();
+            HubLog.reasonIsLast();
             return;
+        }
+        fatalExit.exitClosing(status, line, log, HubLog::reasonIsLast, (code) -> System.exit(code), CLOSE_LIMIT_MS);
+    }
+
+    /**
+     * {@link #exitClosing(int, String, PrintStream)} with the exit and the time limit given.
+     *
+     * @param status       the exit status.
+     * @param line         the one line that says why.
+     * @param log          where the line goes.
+     * @param linePrinted  run once the line is out, before the exit starts (nothing else may be logged after it).
+     * @param exit         starts the JVM's orderly exit ({@code System.exit}), on a thread of its own.
+     * @param closeLimitMs after which it halts with {@code status}.
+     * @return false, printing nothing, when another exit (this or a fatal one) was already under way.
+     */
+    boolean exitClosing(
+        final int status, final String line, final PrintStream log, final Runnable linePrinted, final IntConsumer exit,
+        final long closeLimitMs)
+    {
+        if (!claimExit())
+        {
+            return false;
         }
         log.println(line);
         log.flush();
-        HubLog.reasonIsLast();
-        if (null == fatalExit)
-        {
-            return;
-        }
+        linePrinted.run();
         final Thread deadline = new Thread(() ->
         {
             try
             {
-                Thread.sleep(CLOSE_LIMIT_MS);
+                Thread.sleep(closeLimitMs);
             }
             catch (final InterruptedException ignore)
             {
                 // halt anyway
             }
-            fatalExit.halt.accept(status);
+            halt.accept(status);
         }, "sseflow-exit-deadline");
         deadline.setDaemon(true);
         deadline.start();
-        final Thread exit = new Thread(() -> System.exit(status), "sseflow-exit");
-        exit.setDaemon(true);
-        exit.start();
+        final Thread exiting = new Thread(() -> exit.accept(status), "sseflow-exit");
+        exiting.setDaemon(true);
+        exiting.start();
+        return true;
     }
 
     /**

@@ -99,7 +99,24 @@ public final class SubscriptionJson
      */
     public static void closeList(final StringBuilder json)
     {
-        json.append("]}");
+        closeList(json, 0);
+    }
+
+    /**
+     * Close a list opened with {@link #openList}, saying how many entries that matched were left out of it (the list
+     * is cut at a size; Mercure's list has no paging): {@code "omitted":N} after the entries, only when some were.
+     *
+     * @param json    to append to.
+     * @param omitted entries left out; 0 for none (no member then).
+     */
+    public static void closeList(final StringBuilder json, final int omitted)
+    {
+        json.append(']');
+        if (omitted > 0)
+        {
+            json.append(",\"omitted\":").append(omitted);
+        }
+        json.append('}');
     }
 
     /**

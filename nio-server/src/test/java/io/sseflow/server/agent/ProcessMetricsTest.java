@@ -59,6 +59,33 @@ class ProcessMetricsTest
         assertEquals(0, minimum, "bytes allocated by 1,000 renders in the quietest of 3 batches");
     }
 
+    @Test
+    void shouldCountOpenFileDescriptorsOnAThreadOfItsOwnAndCatchUpWithinAboutASecond() throws Exception
+    {
+        final double before = value(buffer.getStringWithoutLengthAscii(0, metrics.render(buffer, 0)),
+            "process_open_fds");
+        final java.util.List<java.nio.channels.FileChannel> opened = new java.util.ArrayList<>();
+        try
+        {
+            for (int i = 0; i < 20; i++)
+            {
+                opened.add(java.nio.channels.FileChannel.open(java.nio.file.Path.of("/proc/self/statm")));
+            }
+            io.sseflow.server.support.Await.condition(() ->
+                value(buffer.getStringWithoutLengthAscii(0, metrics.render(buffer, 0)), "process_open_fds") >= before + 10,
+                "the count after 20 more files", java.time.Duration.ofSeconds(10));
+            assertTrue(Thread.getAllStackTraces().keySet().stream()
+                .anyMatch((thread) -> "sseflow-fd-counter".equals(thread.getName()) && thread.isDaemon()));
+        }
+        finally
+        {
+            for (final java.nio.channels.FileChannel channel : opened)
+            {
+                channel.close();
+            }
+        }
+    }
+
     private static double value(final String text, final String name)
     {
         return text.lines().filter((line) -> line.startsWith(name + " ")).findFirst()

@@ -7,10 +7,8 @@ import io.sseflow.server.support.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.File;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -27,25 +25,12 @@ class ClusterSettingsCheckTest
     private static final int MEMBERS = 3;
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    private final File[] dataDirs = new File[MEMBERS];
-    private final List<String> members = new ArrayList<>();
-    private final List<String> aeronDirs = new ArrayList<>();
-    private final List<Throwable> errors = new CopyOnWriteArrayList<>();
+    private final ClusterMembers members = new ClusterMembers("settings", MEMBERS);
     private final List<String> stops = new CopyOnWriteArrayList<>();
     private final ClusterEventSequencer[] nodes = new ClusterEventSequencer[MEMBERS];
     private final ClusterTestSupport.Topics[] topics = new ClusterTestSupport.Topics[MEMBERS];
     private final ClusterTestSupport.Recorder[] recorders = new ClusterTestSupport.Recorder[MEMBERS];
     private final PublishClaim claim = new PublishClaim();
-
-    ClusterSettingsCheckTest()
-    {
-        final int base = ClusterTestSupport.freeBasePort(MEMBERS * ClusterSettings.PORTS_PER_MEMBER);
-        for (int i = 0; i < MEMBERS; i++)
-        {
-            dataDirs[i] = ClusterTestSupport.tempDir("sseflow-settings-" + i + "-");
-            members.add("127.0.0.1:" + (base + i * ClusterSettings.PORTS_PER_MEMBER));
-        }
-    }
 
     @AfterEach
     void cleanUp()
@@ -56,9 +41,8 @@ class ClusterSettingsCheckTest
             {
                 nodes[i].close();
             }
-            ClusterTestSupport.delete(dataDirs[i]);
         }
-        aeronDirs.forEach(dir -> ClusterTestSupport.delete(new File(dir)));
+        members.close();
     }
 
     @Test
@@ -108,16 +92,13 @@ class ClusterSettingsCheckTest
 
     private void start(final int i, final int history, final boolean restore)
     {
-        final String aeronDir = ClusterTestSupport.aeronDir("settings" + i);
-        aeronDirs.add(aeronDir);
-        final ClusterSettings settings = new ClusterSettings(dataDirs[i], members, i)
-            .aeronDirectoryName(aeronDir)
+        final ClusterSettings settings = members.settings(i)
             .limits(16, history)
             .historyTotalBytes(1 << 20);
         settings.restore(restore);
         topics[i] = new ClusterTestSupport.Topics();
         recorders[i] = new ClusterTestSupport.Recorder(topics[i]);
-        nodes[i] = new ClusterEventSequencer(settings, 1 << 20, errors::add, new PrintStream(System.out, true),
+        nodes[i] = new ClusterEventSequencer(settings, 1 << 20, members.errors()::add, new PrintStream(System.out, true),
             (stop, reason) -> stops.add(stop + " " + reason)).topicDirectory(topics[i]);
     }
 

@@ -7,12 +7,10 @@ import io.sseflow.server.support.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.File;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -26,24 +24,11 @@ class ThreeMemberClusterTest
     private static final int MEMBERS = 3;
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    private final File[] dataDirs = new File[MEMBERS];
-    private final List<String> members = new ArrayList<>();
-    private final List<String> aeronDirs = new ArrayList<>();
-    private final List<Throwable> errors = new CopyOnWriteArrayList<>();
+    private final ClusterMembers members = new ClusterMembers("cluster", MEMBERS);
     private final ClusterEventSequencer[] nodes = new ClusterEventSequencer[MEMBERS];
     private final ClusterTestSupport.Topics[] topics = new ClusterTestSupport.Topics[MEMBERS];
     private final ClusterTestSupport.Recorder[] recorders = new ClusterTestSupport.Recorder[MEMBERS];
     private final PublishClaim claim = new PublishClaim();
-
-    ThreeMemberClusterTest()
-    {
-        final int base = ClusterTestSupport.freeBasePort(MEMBERS * ClusterSettings.PORTS_PER_MEMBER);
-        for (int i = 0; i < MEMBERS; i++)
-        {
-            dataDirs[i] = ClusterTestSupport.tempDir("sseflow-cluster-" + i + "-");
-            members.add("127.0.0.1:" + (base + i * ClusterSettings.PORTS_PER_MEMBER));
-        }
-    }
 
     @AfterEach
     void cleanUp()
@@ -54,21 +39,17 @@ class ThreeMemberClusterTest
             {
                 nodes[i].close();
             }
-            ClusterTestSupport.delete(dataDirs[i]);
         }
-        aeronDirs.forEach(dir -> ClusterTestSupport.delete(new File(dir)));
+        members.close();
     }
 
     private void start(final int i)
     {
-        final String aeronDir = ClusterTestSupport.aeronDir("member" + i);
-        aeronDirs.add(aeronDir);
-        final ClusterSettings settings = new ClusterSettings(dataDirs[i], members, i)
-            .aeronDirectoryName(aeronDir)
+        final ClusterSettings settings = members.settings(i)
             .limits(16, 64);
         topics[i] = new ClusterTestSupport.Topics();
         recorders[i] = new ClusterTestSupport.Recorder(topics[i]);
-        nodes[i] = new ClusterEventSequencer(settings, 1 << 20, errors::add, new PrintStream(System.out, true))
+        nodes[i] = new ClusterEventSequencer(settings, 1 << 20, members.errors()::add, new PrintStream(System.out, true))
             .topicDirectory(topics[i]);
     }
 
@@ -124,7 +105,7 @@ class ThreeMemberClusterTest
                     " leaderMember=" + nodes[i].leaderMemberId() + " events=" + recorders[i].events.size() +
                     " answers=" + recorders[i].answers);
             }
-            state.append("\nerrors: ").append(errors);
+            state.append("\nerrors: ").append(members.errors());
             throw new AssertionError(state.toString(), ex);
         }
     }
@@ -254,7 +235,7 @@ class ThreeMemberClusterTest
         awaitEvents(40, "the restarted member caught up");
         assertEquals(order, recorders[left].events, "the restarted member replays the same order from its log");
         final List<String> unexpected = new ArrayList<>();
-        for (final Throwable error : errors)
+        for (final Throwable error : members.errors())
         {
             final boolean failoverWarning = closeLeader && error instanceof io.aeron.cluster.client.ClusterEvent &&
                 String.valueOf(error.getMessage()).contains("leader heartbeat timeout");

@@ -124,6 +124,7 @@ class ClusterSettingsMismatchIT
         final String errors = errors();
         assertEquals(1, ChildProcess.occurrences(errors.substring(errorsBefore), "\n" + line + "\n"), errors);
         assertEquals(1, ChildProcess.occurrences(errors.substring(errorsBefore), "sseflow: exiting"), errors);
+        assertTrue(errors.endsWith("\n" + line + "\n"), "the reason is the last line: " + errors);
     }
 
     private String errors() throws IOException

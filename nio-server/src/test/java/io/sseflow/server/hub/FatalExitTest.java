@@ -1,11 +1,13 @@
 package io.sseflow.server.hub;
 
+import io.sseflow.server.support.Await;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,7 +26,7 @@ class FatalExitTest
 
     private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
     private final ByteArrayOutputStream raw = new ByteArrayOutputStream();
-    private final List<Integer> halts = new ArrayList<>();
+    private final List<Integer> halts = java.util.Collections.synchronizedList(new ArrayList<>());
 
     @Test
     void shouldLetTheReserveGoPrintTheStackTraceAndTheLineThenHalt70OnAnOutOfMemoryError()
@@ -134,6 +136,38 @@ class FatalExitTest
         assertEquals("sseflow: exiting (status 70) because cluster node 0 stopped: the consensus module failed: x\n",
             printed.toString(StandardCharsets.UTF_8));
         assertEquals(List.of(70), halts);
+    }
+
+    @Test
+    void shouldPrintTheLineThenExitWithItsStatusAndHaltWithItWhenTheCloseOutlastsTheLimit()
+    {
+        final FatalExit fatalExit = fatalExit(new PrintStream(printed, true, StandardCharsets.UTF_8));
+        final ByteArrayOutputStream log = new ByteArrayOutputStream();
+        final List<String> order = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<Integer> exits = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        assertTrue(fatalExit.exitClosing(2, "sseflow: exiting (status 2) because refused",
+            new PrintStream(log, true, StandardCharsets.UTF_8), () -> order.add("line printed"),
+            (status) ->
+            {
+                order.add("exit");
+                exits.add(status);
+            }, 200));
+
+        assertEquals("sseflow: exiting (status 2) because refused\n", log.toString(StandardCharsets.UTF_8));
+        Await.condition(() -> exits.size() == 1, "the exit started", Duration.ofSeconds(10));
+        assertEquals(List.of(2), exits);
+        assertEquals(List.of("line printed", "exit"), order);
+        Await.condition(() -> halts.size() == 1, "halted after the limit: the close never finished",
+            Duration.ofSeconds(10));
+        assertEquals(List.of(2), List.copyOf(halts));
+
+        fatalExit.onError(new OutOfMemoryError("Java heap space"));
+        assertFalse(fatalExit.exitClosing(2, "again", new PrintStream(log, true, StandardCharsets.UTF_8),
+            () -> order.add("again"), (status) -> exits.add(status), 200));
+        assertEquals("", printed.toString(StandardCharsets.UTF_8), "nothing reported after the line");
+        assertEquals(List.of(2), exits);
+        assertEquals(List.of(2), List.copyOf(halts));
     }
 
     private FatalExit fatalExit(final PrintStream err)

@@ -51,4 +51,17 @@ class SubscriptionJsonTest
             "{\"id\":\"/.well-known/mercure/subscriptions/t/s\",\"type\":\"Subscription\",\"topic\":\"t\"," +
             "\"subscriber\":\"s\",\"active\":true}]}", json.toString());
     }
+
+    @Test
+    void shouldSayHowManyEntriesACutListLeftOut()
+    {
+        final StringBuilder json = new StringBuilder();
+        SubscriptionJson.openList(json, "/.well-known/mercure/subscriptions", "earliest");
+        SubscriptionJson.appendSubscription(json, "t", "s", true, null, false);
+        SubscriptionJson.closeList(json, 101);
+        assertEquals("{\"@context\":\"https://mercure.rocks/\",\"id\":\"/.well-known/mercure/subscriptions\"," +
+            "\"type\":\"Subscriptions\",\"lastEventID\":\"earliest\",\"subscriptions\":[" +
+            "{\"id\":\"/.well-known/mercure/subscriptions/t/s\",\"type\":\"Subscription\",\"topic\":\"t\"," +
+            "\"subscriber\":\"s\",\"active\":true}],\"omitted\":101}", json.toString());
+    }
 }

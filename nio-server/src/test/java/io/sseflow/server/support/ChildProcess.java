@@ -53,6 +53,12 @@ public final class ChildProcess
     }
 
     /**
+     * System property with more options for every hub JVM a test starts, separated by spaces (e.g.
+     * {@code -Dsseflow.it.hubJvmOptions=-XX:StartFlightRecording=filename=/tmp/hub.jfr} to profile one).
+     */
+    public static final String EXTRA_JVM_OPTIONS = "sseflow.it.hubJvmOptions";
+
+    /**
      * Start the hub jar.
      *
      * @param jvmOptions options for the JVM, before {@code -jar}.
@@ -85,6 +91,11 @@ public final class ChildProcess
         final List<String> command = new ArrayList<>(prefix);
         command.add(javaBinary());
         command.addAll(jvmOptions);
+        final String extra = System.getProperty(EXTRA_JVM_OPTIONS, "").trim();
+        if (!extra.isEmpty())
+        {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
         command.add("-jar");
         command.add(hubJar().getPath());
         command.addAll(List.of(arguments));
@@ -103,7 +114,11 @@ public final class ChildProcess
     {
         final BufferedReader stdout =
             new BufferedReader(new InputStreamReader(hub.getInputStream(), StandardCharsets.UTF_8));
-        final String line = stdout.readLine();
+        String line = stdout.readLine();
+        while (null != line && line.matches("^\\[[0-9.]+s]\\[.*"))
+        {
+            line = stdout.readLine(); // the JVM's own log (a flight recording started by EXTRA_JVM_OPTIONS says so)
+        }
         final Matcher matcher = LISTENING.matcher(null == line ? "" : line);
         if (!matcher.matches())
         {

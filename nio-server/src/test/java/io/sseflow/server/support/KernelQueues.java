@@ -1,5 +1,6 @@
 package io.sseflow.server.support;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,19 +48,53 @@ public final class KernelQueues
             {
                 continue;
             }
-            final List<String> lines = Files.readAllLines(path, StandardCharsets.US_ASCII);
-            for (int i = 1; i < lines.size(); i++)
+            try (BufferedReader reader = Files.newBufferedReader(path, StandardCharsets.US_ASCII))
             {
-                final String[] fields = lines.get(i).trim().split("\\s+");
-                final String local = fields[1];
-                if (Integer.parseInt(local.substring(local.lastIndexOf(':') + 1), 16) == localPort)
+                reader.readLine();
+                for (String line = reader.readLine(); null != line; line = reader.readLine())
                 {
-                    final String queues = fields[4];
-                    total += Long.parseLong(queues.substring(0, queues.indexOf(':')), 16);
+                    // "  sl  local_address rem_address st tx_queue:rx_queue ...": read fields 1 and 4 in place
+                    final int local = field(line, 0, 1);
+                    final int localEnd = line.indexOf(' ', local);
+                    final int port = Integer.parseInt(line, line.lastIndexOf(':', localEnd) + 1, localEnd, 16);
+                    if (port == localPort)
+                    {
+                        final int queues = field(line, localEnd, 2);
+                        total += Long.parseLong(line, queues, line.indexOf(':', queues), 16);
+                    }
                 }
             }
         }
         return total;
+    }
+
+    /**
+     * Where the {@code n}th field after the one at or after {@code from} starts (fields separated by runs of spaces),
+     * without splitting the line:
+     * this is read every few hundred milliseconds from a table of thousands of sockets, beside a latency probe.
+     */
+    private static int field(final String line, final int from, final int n)
+    {
+        int i = skipSpaces(line, from);
+        for (int f = 0; f < n; f++)
+        {
+            while (line.charAt(i) != ' ')
+            {
+                i++;
+            }
+            i = skipSpaces(line, i);
+        }
+        return i;
+    }
+
+    private static int skipSpaces(final String line, final int from)
+    {
+        int i = from;
+        while (line.charAt(i) == ' ')
+        {
+            i++;
+        }
+        return i;
     }
 
     /**

@@ -2,7 +2,9 @@ package io.sseflow.server.hub.jwt;
 
 import io.sseflow.server.ServerCounter;
 import io.sseflow.server.SseServer;
+import io.sseflow.server.sequencer.InMemoryEventSequencer;
 import io.sseflow.server.support.Await;
+import io.sseflow.server.support.ForwardingSequencer;
 import io.sseflow.server.support.RawHttp;
 import io.sseflow.server.support.RawSseClient;
 import io.sseflow.server.support.Servers;
@@ -12,6 +14,7 @@ import org.junit.jupiter.api.Timeout;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -176,6 +179,54 @@ class PresenceTest
     }
 
     @Test
+    void shouldAnnounceAgainOnceTheSecondOfACappedStormHasPassed() throws Exception
+    {
+        try (SseServer hub = Servers.hub("--subscriptions", "true"))
+        {
+            final int clients = 48;
+            final int selectors = 25; // 40 of them make a second's cap exactly
+            final RawSseClient[] streams = new RawSseClient[clients];
+            try
+            {
+                for (int i = 0; i < clients; i++)
+                {
+                    final StringBuilder query = new StringBuilder("/.well-known/mercure?topic=c" + i + "-0");
+                    for (int t = 1; t < selectors; t++)
+                    {
+                        query.append("&topic=c").append(i).append('-').append(t);
+                    }
+                    streams[i] = RawSseClient.get(hub.port(), query.toString());
+                    assertTrue(streams[i].readHead().startsWith("HTTP/1.1 200 OK\r\n"));
+                }
+                Servers.awaitSubscribers(hub, clients);
+            }
+            finally
+            {
+                for (final RawSseClient stream : streams)
+                {
+                    if (null != stream)
+                    {
+                        stream.close();
+                    }
+                }
+            }
+            // 1,200 starts asked for, at most a second's cap (1,000) announced; a later second announces again (the cap
+            // is per second, not for the hub's life): poll with a fresh subscription until the list shows it announced
+            final long announced = Await.until(() ->
+            {
+                try (RawSseClient late = RawSseClient.get(hub.port(), "/.well-known/mercure?topic=late"))
+                {
+                    assertTrue(late.readHead().startsWith("HTTP/1.1 200 OK\r\n"));
+                    final String list = RawHttp.body(
+                        RawHttp.get(hub.port(), "/.well-known/mercure/subscriptions/late", "Connection: close"));
+                    return list.contains(",\"topic\":\"late\",") ? 1 : 0;
+                }
+            }, (value) -> value == 1, Duration.ofSeconds(10), 50);
+            assertEquals(1, announced, "no subscription announced after the storm");
+        }
+    }
+
+    @Test
     void shouldLeaveHalfTheTopicTableToPublishersWhateverPresenceAnnounces() throws Exception
     {
         try (SseServer hub = Servers.hub("--subscriptions", "true", "--max-topics", "100"))
@@ -216,6 +267,118 @@ class PresenceTest
     }
 
     @Test
+    void shouldKeepAnnouncingEverySubscriptionOverAHubsLifeWithASmallTopicTable() throws Exception
+    {
+        final String chatter = TestTokens.hs256(
+            "{\"mercure\":{\"subscribe\":[\"" + BOOKS + "\",\"chat\"],\"payload\":{\"user\":\"bob\"}}}");
+        final int rounds = 40; // 80 subscription topics over the hub's life; presence may hold 10 at once
+        try (SseServer hub = Servers.hub(
+                "--jwt-key", TestTokens.SECRET, "--subscriptions", "true", "--max-topics", "20"))
+        {
+            String subscriber = null;
+            try (RawSseClient observer = RawSseClient.get(hub.port(),
+                "/.well-known/mercure?topic=" + encode(SUBSCRIPTIONS), "Authorization: Bearer " + OBSERVER))
+            {
+                assertTrue(observer.readHead().startsWith("HTTP/1.1 200 OK\r\n"));
+                assertTrue(observer.nextEvent().data().contains("\"topic\":\"" + SUBSCRIPTIONS + "\""));
+                for (int round = 0; round < rounds; round++)
+                {
+                    try (RawSseClient reader = RawSseClient.get(hub.port(), "/.well-known/mercure?topic=" +
+                        encode(BOOKS) + "&topic=chat", "Authorization: Bearer " + chatter))
+                    {
+                        assertTrue(reader.readHead().startsWith("HTTP/1.1 200 OK\r\n"));
+                        // a subscription's selectors come in the order of their texts
+                        final SseEvent chat = observer.nextEvent();
+                        subscriber = subscriberOf(chat.data());
+                        assertEquals(
+                            bobs("chat", "chat", subscriber, true) + bobs(ENCODED_BOOKS, BOOKS, subscriber, true),
+                            chat.data() + observer.nextEvent().data(), "round " + round);
+                    }
+                    final String ends = observer.nextEvent().data() + observer.nextEvent().data();
+                    assertEquals(
+                        bobs("chat", "chat", subscriber, false) + bobs(ENCODED_BOOKS, BOOKS, subscriber, false), ends);
+                }
+                final Matcher topics =
+                    Pattern.compile("\nsseflow_topics (\\d+)\n").matcher(RawHttp.metrics(hub.port()));
+                assertTrue(topics.find());
+                System.out.printf("presence over a hub's life: %d subscriptions of 2 selectors, --max-topics 20: %d " +
+                    "updates, %d unannounced, %s live topics%n", rounds,
+                    hub.metrics().get(ServerCounter.SUBSCRIPTION_UPDATES),
+                    hub.metrics().get(ServerCounter.SUBSCRIPTIONS_UNANNOUNCED), topics.group(1));
+                assertEquals(0, hub.metrics().get(ServerCounter.SUBSCRIPTIONS_UNANNOUNCED));
+                assertEquals(1 + 4 * rounds, hub.metrics().get(ServerCounter.SUBSCRIPTION_UPDATES));
+                assertTrue(Integer.parseInt(topics.group(1)) <= 10, "live topics " + topics.group(1));
+                final String publisher =
+                    "Authorization: Bearer " + TestTokens.hs256("{\"mercure\":{\"publish\":[\"*\"]}}");
+                for (int i = 0; i < 10; i++)
+                {
+                    final String answer =
+                        RawHttp.post(hub.port(), "/events/fresh" + i, "x", publisher, "Connection: close");
+                    assertEquals("HTTP/1.1 200 OK", RawHttp.status(answer), answer);
+                }
+            }
+
+            // the newest ended subscription's updates are still retained in their topics: once the observer's
+            // stream (whose own log holds everything it streamed) is gone, a new one replaying from the oldest
+            // retained update gets its two starts, then its two ends
+            Servers.awaitSubscribers(hub, 0);
+            Await.value(() -> hub.metrics().get(ServerCounter.SUBSCRIPTION_UPDATES), 2 + 4 * rounds, "its own end");
+            try (RawSseClient replay = RawSseClient.get(hub.port(), "/.well-known/mercure?lastEventID=earliest&topic=" +
+                encode(SUBSCRIPTIONS), "Authorization: Bearer " + OBSERVER))
+            {
+                assertTrue(replay.readHead().startsWith("HTTP/1.1 200 OK\r\n"));
+                final String lastEnd = bobs(ENCODED_BOOKS, BOOKS, subscriber, false);
+                final StringBuilder last = new StringBuilder();
+                for (int i = 0; i < 2 * rounds && !last.toString().endsWith(lastEnd); i++)
+                {
+                    final String data = replay.nextEvent().data();
+                    if (data.contains(subscriber))
+                    {
+                        last.append(data);
+                    }
+                }
+                assertEquals(bobs("chat", "chat", subscriber, true) + bobs(ENCODED_BOOKS, BOOKS, subscriber, true) +
+                    bobs("chat", "chat", subscriber, false) + bobs(ENCODED_BOOKS, BOOKS, subscriber, false),
+                    last.toString());
+            }
+        }
+    }
+
+    @Test
+    void shouldStopAnnouncingAtHalfTheTableWhereTheSequencerKeepsEveryTopic() throws Exception
+    {
+        try (SseServer hub = SseServer.builder().port(0).subscriptions(true).maxTopics(20).eventSequencer(
+            (capacity) -> new ForwardingSequencer(new InMemoryEventSequencer(capacity))
+            {
+                @Override
+                public boolean forgetsFreedTopics()
+                {
+                    return false;
+                }
+            }).start())
+        {
+            for (int i = 0; i < 20; i++)
+            {
+                try (RawSseClient reader = RawSseClient.get(hub.port(), "/.well-known/mercure?topic=t" + i))
+                {
+                    assertTrue(reader.readHead().startsWith("HTTP/1.1 200 OK\r\n"));
+                    Servers.awaitSubscribers(hub, 1);
+                }
+                Servers.awaitSubscribers(hub, 0);
+            }
+            // as a durable or clustered hub's state machine never frees a topic, the agent frees none for presence:
+            // 10 subscription topics, the other 10 subscriptions unannounced, and publishers keep their half
+            Await.value(() -> hub.metrics().get(ServerCounter.SUBSCRIPTION_UPDATES), 20, "a start and an end each");
+            assertEquals(10, hub.metrics().get(ServerCounter.SUBSCRIPTIONS_UNANNOUNCED));
+            for (int i = 0; i < 10; i++)
+            {
+                final String answer = RawHttp.post(hub.port(), "/events/fresh" + i, "x", "Connection: close");
+                assertEquals("HTTP/1.1 200 OK", RawHttp.status(answer), answer);
+            }
+        }
+    }
+
+    @Test
     void shouldCutALargeListAtItsBodyBoundAsWholeEntries() throws Exception
     {
         try (SseServer hub = Servers.hub("--subscriptions", "true"))
@@ -238,7 +401,12 @@ class PresenceTest
                 System.out.printf("presence list: %d of %d subscriptions in %d bytes%n", entries, clients, body.length());
                 assertTrue(body.length() <= 32 * 1024, "body " + body.length());
                 assertTrue(entries > 0 && entries < clients, "entries " + entries);
-                assertTrue(body.endsWith(",\"active\":true}]}"), body.substring(body.length() - 40));
+                assertTrue(body.endsWith(",\"active\":true}],\"omitted\":" + (clients - entries) + "}"),
+                    body.substring(body.length() - 60));
+
+                final String one = RawHttp.body(RawHttp.get(hub.port(), "/.well-known/mercure/subscriptions/" +
+                    encode(longSelector + 7), "Connection: close"));
+                assertTrue(one.endsWith(",\"active\":true}]}"), one.substring(one.length() - 40));
             }
             finally
             {
@@ -251,6 +419,15 @@ class PresenceTest
                 }
             }
         }
+    }
+
+    private static String bobs(
+        final String encodedSelector, final String selector, final String subscriber, final boolean active)
+    {
+        return "{\"@context\":\"https://mercure.rocks/\",\"id\":\"/.well-known/mercure/subscriptions/" +
+            encodedSelector + "/" + subscriber.replace(":", "%3A") + "\",\"type\":\"Subscription\",\"topic\":\"" +
+            selector + "\",\"subscriber\":\"" + subscriber + "\",\"active\":" + active +
+            ",\"payload\":{\"user\":\"bob\"}}";
     }
 
     private static String subscriberOf(final String json)

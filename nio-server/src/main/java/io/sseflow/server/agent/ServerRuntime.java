@@ -35,7 +35,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code SseServer}, {@code Topic} and {@code ServerMetrics}): it binds the listening socket, builds the event
  * sequencer and the {@link ServerAgent} with its collaborators, runs the agent on its own thread, and carries the
  * public API's calls to them: publish, topic lookup, disconnect, close, the failure and the counters. Calls go one
- * way, from the API through here to the agent; nothing here calls back into the API.
+ * way, from the API through here to the agent; nothing here calls back into the API. With several agents
+ * ({@link ServerConfig#agents()}) it builds each agent, the shared ingress and sequenced log, and runs the sequencer on
+ * a thread of its own; an application's publishes pin their topics in agent 0's topics.
  */
 public final class ServerRuntime
 {

@@ -235,6 +235,8 @@ public final class ServerConfig
         check(agents >= 1 && agents <= MAX_AGENTS, "agents must be 1.." + MAX_AGENTS + ": " + agents);
         check(1 == agents || isDefaultSequencer(), "agents above 1 need the in-memory sequencer: a durable or clustered hub " +
             "(--data-dir, --cluster-members) or another event sequencer runs one agent in this version");
+        check(1 == agents || !subscriptions, "agents above 1 do not announce Mercure subscriptions (--subscriptions) " +
+            "in this version: each agent would list only its own");
         check(requestTimeoutMs >= 1, "request timeout must be at least 1 ms: " + requestTimeoutMs);
         check(shutdownTimeoutMs >= 0, "shutdown timeout must be >= 0 ms: " + shutdownTimeoutMs);
         check(drainTimeoutMs >= 1, "drain timeout must be at least 1 ms: " + drainTimeoutMs);

@@ -68,7 +68,7 @@ public final class HubOptions
         "  --agents N             fan-out agents, each a thread serving its share of the connections,",
         "                         fed by one sequencer thread; 1 is the single-agent hub (default " +
             ServerConfig.DEFAULT_AGENTS + ", at most " + ServerConfig.MAX_AGENTS + "; above 1 not with",
-        "                         --data-dir or --cluster-members)",
+        "                         --data-dir, --cluster-members or --subscriptions)",
         "  --max-connections-per-address N",
         "                         more connections from one IP get 429 (default " +
             ServerConfig.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS + ")",

@@ -48,4 +48,12 @@ class AgentsOptionTest
         assertEquals(1, HubOptions.parse(new String[]{"--agents", "1", "--data-dir", dataDir.toString()}).build()
             .config().agents());
     }
+
+    @Test
+    void shouldRefuseSeveralAgentsWithSubscriptionAnnouncements()
+    {
+        assertEquals("agents above 1 do not announce Mercure subscriptions (--subscriptions) in this version: each " +
+            "agent would list only its own", assertThrows(IllegalArgumentException.class,
+            () -> HubOptions.parse(new String[]{"--agents", "2", "--subscriptions", "true"}).build()).getMessage());
+    }
 }

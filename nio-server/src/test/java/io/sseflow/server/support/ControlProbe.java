@@ -120,8 +120,9 @@ public final class ControlProbe implements AutoCloseable
     public synchronized Figures figures()
     {
         return new Figures(
-            published, received, percentileMillis(deliveryNanos, 50), maxMillis(deliveryNanos),
-            healthNanos.size(), percentileMillis(healthNanos, 50), maxMillis(healthNanos), List.copyOf(problems));
+            published, received, percentileMillis(deliveryNanos, 50), percentileMillis(deliveryNanos, 99),
+            maxMillis(deliveryNanos), healthNanos.size(), percentileMillis(healthNanos, 50),
+            percentileMillis(healthNanos, 99), maxMillis(healthNanos), List.copyOf(problems));
     }
 
     /**
@@ -280,15 +281,18 @@ public final class ControlProbe implements AutoCloseable
      * @param published           control events published (each answered 200).
      * @param received            control events received.
      * @param medianDeliveryMillis median publish-to-receive latency.
+     * @param p99DeliveryMillis   99th percentile publish-to-receive latency.
      * @param worstDeliveryMillis worst publish-to-receive latency.
      * @param healthChecks        health checks made.
      * @param medianHealthMillis  median health-check round trip.
+     * @param p99HealthMillis     99th percentile health-check round trip.
      * @param worstHealthMillis   worst health-check round trip.
      * @param problems            anything that went wrong (refusals, errors, events out of order).
      */
     public record Figures(
-        long published, long received, double medianDeliveryMillis, double worstDeliveryMillis, int healthChecks,
-        double medianHealthMillis, double worstHealthMillis, List<String> problems)
+        long published, long received, double medianDeliveryMillis, double p99DeliveryMillis,
+        double worstDeliveryMillis, int healthChecks, double medianHealthMillis, double p99HealthMillis,
+        double worstHealthMillis, List<String> problems)
     {
         /**
          * {@inheritDoc}
@@ -296,9 +300,10 @@ public final class ControlProbe implements AutoCloseable
         public String toString()
         {
             return String.format(
-                "control %d/%d events, delivery median %.1f ms worst %.1f ms; /healthz %d checks median %.1f ms " +
-                "worst %.1f ms%s", received, published, medianDeliveryMillis, worstDeliveryMillis, healthChecks,
-                medianHealthMillis, worstHealthMillis, problems.isEmpty() ? "" : "; problems " + problems);
+                "control %d/%d events, delivery median %.1f ms p99 %.1f ms worst %.1f ms; /healthz %d checks median " +
+                "%.1f ms p99 %.1f ms worst %.1f ms%s", received, published, medianDeliveryMillis, p99DeliveryMillis,
+                worstDeliveryMillis, healthChecks, medianHealthMillis, p99HealthMillis, worstHealthMillis,
+                problems.isEmpty() ? "" : "; problems " + problems);
         }
     }
 }

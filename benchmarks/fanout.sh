@@ -5,6 +5,12 @@
 #   benchmarks/fanout.sh --quick     # CI: 1,000 subscribers, a few seconds per server, under 2 minutes
 #   benchmarks/fanout.sh             # 1,000 and 10,000 subscribers (about 10 minutes)
 #   benchmarks/fanout.sh --help      # every option
+#   benchmarks/fanout.sh --agents N  # the hub with N fan-out agents (any other option as usual)
+#   benchmarks/fanout.sh --scaling [--quick]   # sseflow only, at --agents 1, 2, 4 (and 8, 16... while the hub's half
+#                                    # of the CPUs has that many): the hub pinned to the first half of the CPUs, the
+#                                    # load process to the other half (taskset); a table of deliveries/s, server CPU
+#                                    # s / 1M deliveries, writes per delivery, p50/p99/p99.9 and E(N) = rate(N) /
+#                                    # (N x rate(1)); every --agents run also prints its own full table
 #   benchmarks/fanout.sh --scenario durable [--quick]   # the hub in memory, as one durable node (--data-dir) and as a
 #                                    # 3-node cluster on loopback, 1,000 subscribers each (spread over the nodes),
 #                                    # plus failover stall (kill -9 of the leader) and RSS/disk per node (~3 min;
@@ -40,5 +46,58 @@ if grep -q '<module>nio-server</module>' pom.xml && { [ "${FANOUT_BUILD:-0}" = 1
         echo "fanout.sh: could not build nio-server/target/sseflow-server.jar; sseflow will be skipped" >&2
 fi
 
-exec "$JAVA" -Xms1g -Xmx2g -XX:+UseParallelGC \
-    -cp benchmarks/target/benchmarks.jar io.sseflow.benchmarks.fanout.FanOutBenchmark "$@"
+BENCH=("$JAVA" -Xms1g -Xmx2g -XX:+UseParallelGC -cp benchmarks/target/benchmarks.jar
+    io.sseflow.benchmarks.fanout.FanOutBenchmark)
+
+scaling=0
+args=()
+for a in "$@"; do
+    if [ "$a" = --scaling ]; then scaling=1; else args+=("$a"); fi
+done
+if [ "$scaling" = 0 ]; then
+    exec "${BENCH[@]}" "$@"
+fi
+
+cpus=$(nproc)
+if [ "$cpus" -lt 2 ] || ! command -v taskset >/dev/null; then
+    echo "fanout.sh --scaling: needs taskset and at least 2 CPUs (found $cpus)" >&2
+    exit 2
+fi
+half=$((cpus / 2))
+server_cpus="0-$((half - 1))"
+client_cpus="$half-$((cpus - 1))"
+counts=(1 2 4)
+for ((n = 8; n <= half; n *= 2)); do counts+=("$n"); done
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+status=0
+for n in "${counts[@]}"; do
+    taskset -c "$client_cpus" "${BENCH[@]}" --servers sseflow --stalled-percent 0 --server-cpus "$server_cpus" \
+        --agents "$n" --csv "$dir/agents-$n.csv" "${args[@]}" || status=1
+done
+
+echo
+echo "Scaling, $cpus CPUs: hub on $server_cpus, load process on $client_cpus; E(N) = rate(N) / (N x rate(1))."
+echo
+echo "| agents | subscribers | deliveries/s | server CPU s / 1M deliveries | writes / delivery | p50 ms | p99 ms | p99.9 ms | E(N) |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+for n in "${counts[@]}"; do
+    [ -f "$dir/agents-$n.csv" ] || continue
+    awk -F, -v n="$n" -v base="$dir/agents-1.csv" '
+        function index_of(name,   i) { for (i = 1; i <= NF; i++) if ($i == name) return i; return 0 }
+        BEGIN {
+            while ((getline line < base) > 0) {
+                split(line, f, ",")
+                if (!header) { for (i in f) col[f[i]] = i; header = 1; continue }
+                rate1[f[col["subscribers"]]] = f[col["max_deliveries_per_s"]]
+            }
+        }
+        NR == 1 { s = index_of("subscribers"); r = index_of("max_deliveries_per_s");
+            c = index_of("server_cpu_s_per_1m_deliveries"); w = index_of("server_write_syscalls_per_delivery");
+            p50 = index_of("p50_ms"); p99 = index_of("p99_ms"); p999 = index_of("p99_9_ms"); next }
+        {
+            e = (rate1[$s] > 0 && $r != "") ? sprintf("%.2f", $r / (n * rate1[$s])) : "–"
+            printf "| %s | %s | %.0f | %.2f | %.2f | %.1f | %.1f | %.1f | %s |\n", n, $s, $r, $c, $w, $p50, $p99, $p999, e
+        }' "$dir/agents-$n.csv"
+done
+exit "$status"

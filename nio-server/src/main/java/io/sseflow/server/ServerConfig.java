@@ -22,6 +22,7 @@ import static io.sseflow.server.ServerConfigRules.require;
  */
 public final class ServerConfig
 {
+    private static final IntFunction<EventSequencer> DEFAULT_SEQUENCER = ServerConfig::defaultEventSequencer;
     /**
      * Default bind address: loopback only.
      */
@@ -82,6 +83,20 @@ public final class ServerConfig
      * Default topic limit.
      */
     public static final int DEFAULT_MAX_TOPICS = 10_000;
+    /**
+     * Default number of fan-out agents: one, the single-agent hub (see {@link #agents()}), unless the system property
+     * {@value #AGENTS_PROPERTY} names another.
+     */
+    public static final int DEFAULT_AGENTS = 1;
+    /**
+     * System property whose value, when set, replaces {@link #DEFAULT_AGENTS} (so a whole test suite can run at
+     * several agents).
+     */
+    public static final String AGENTS_PROPERTY = "sseflow.agents";
+    /**
+     * Most fan-out agents.
+     */
+    public static final int MAX_AGENTS = 64;
 
     /**
      * Default {@code SO_SNDBUF} of accepted sockets: 64 KiB, which Linux doubles, so a subscriber that stops reading
@@ -151,6 +166,7 @@ public final class ServerConfig
     int requestBodyBuffers = DEFAULT_REQUEST_BODY_BUFFERS;
     int maxTopics = DEFAULT_MAX_TOPICS;
     int publishRingBytes = DEFAULT_PUBLISH_RING_BYTES;
+    int agents = Integer.getInteger(AGENTS_PROPERTY, DEFAULT_AGENTS);
     long requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS;
     long shutdownTimeoutMs = DEFAULT_SHUTDOWN_TIMEOUT_MS;
     long drainTimeoutMs = DEFAULT_DRAIN_TIMEOUT_MS;
@@ -159,7 +175,7 @@ public final class ServerConfig
     boolean subscriptions;
     boolean demoPage;
     Supplier<IdleStrategy> idleStrategySupplier = ServerConfig::defaultIdleStrategy;
-    IntFunction<EventSequencer> eventSequencerFactory = ServerConfig::defaultEventSequencer;
+    IntFunction<EventSequencer> eventSequencerFactory = DEFAULT_SEQUENCER;
     ErrorHandler errorHandler = (throwable) -> throwable.printStackTrace(System.err);
 
     private boolean concluded;
@@ -216,6 +232,11 @@ public final class ServerConfig
         check(maxTopics >= 1, "max topics must be at least 1: " + maxTopics);
         check(BitUtil.isPowerOfTwo(publishRingBytes) && publishRingBytes >= 8 * maxEventBytes,
             "publish ring bytes must be a power of two of at least 8 x max event bytes: " + publishRingBytes);
+        check(agents >= 1 && agents <= MAX_AGENTS, "agents must be 1.." + MAX_AGENTS + ": " + agents);
+        check(1 == agents || isDefaultSequencer(), "agents above 1 need the in-memory sequencer: a durable or clustered hub " +
+            "(--data-dir, --cluster-members) or another event sequencer runs one agent in this version");
+        check(1 == agents || !subscriptions, "agents above 1 do not announce Mercure subscriptions (--subscriptions) " +
+            "in this version: each agent would list only its own");
         check(requestTimeoutMs >= 1, "request timeout must be at least 1 ms: " + requestTimeoutMs);
         check(shutdownTimeoutMs >= 0, "shutdown timeout must be >= 0 ms: " + shutdownTimeoutMs);
         check(drainTimeoutMs >= 1, "drain timeout must be at least 1 ms: " + drainTimeoutMs);
@@ -509,6 +530,18 @@ public final class ServerConfig
     }
 
     /**
+     * Fan-out agents, each a thread serving its share of the connections from its own copy of the topics' history,
+     * fed by one sequencer thread that decides seq, ids and duplicates once; 1 (the default) is the single-agent hub,
+     * which sequences on its own thread. Above 1 only with the in-memory sequencer.
+     *
+     * @return agents.
+     */
+    public int agents()
+    {
+        return agents;
+    }
+
+    /**
      * Limit of open connections from one remote IP address.
      *
      * @return connections.
@@ -705,6 +738,11 @@ public final class ServerConfig
     static IdleStrategy defaultIdleStrategy()
     {
         return new BackoffIdleStrategy(64, 16, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1));
+    }
+
+    private boolean isDefaultSequencer()
+    {
+        return DEFAULT_SEQUENCER == eventSequencerFactory;
     }
 
     static EventSequencer defaultEventSequencer(final int capacity)

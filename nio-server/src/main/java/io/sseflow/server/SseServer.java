@@ -443,6 +443,18 @@ public final class SseServer implements AutoCloseable
         }
 
         /**
+         * Fan-out agents, default {@value ServerConfig#DEFAULT_AGENTS}: see {@link ServerConfig#agents()}.
+         *
+         * @param agents 1 to {@value ServerConfig#MAX_AGENTS}.
+         * @return this.
+         */
+        public Builder agents(final int agents)
+        {
+            settings().agents = agents;
+            return this;
+        }
+
+        /**
          * Publish ring capacity, a power of two, default {@value ServerConfig#DEFAULT_PUBLISH_RING_BYTES}.
          *
          * @param publishRingBytes bytes.

@@ -86,6 +86,73 @@ class AllocationTest
         }
     }
 
+    /**
+     * Two fan-out agents, half of the subscribers on each (connections from the loopback proxy are shared out in turn),
+     * and the sequencer's thread: none of the three allocates per event or per delivery.
+     */
+    @Test
+    void shouldNotAllocateOnAnyAgentOrOnTheSequencerWithTwoAgents() throws Exception
+    {
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+        threads.setThreadAllocatedMemoryEnabled(true);
+
+        try (SseServer server = SseServer.builder().port(0).agents(2).history(1 << 14).heartbeatMs(3_600_000).start())
+        {
+            final Topic topic = server.topic("alloc");
+            final List<Socket> sockets = new ArrayList<>();
+            for (int i = 0; i < SUBSCRIBERS; i++)
+            {
+                final Socket socket = new Socket("127.0.0.1", server.port());
+                socket.getOutputStream().write(
+                    "GET /events/alloc HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                sockets.add(socket);
+                final Thread reader = new Thread(() -> drain(socket));
+                reader.setDaemon(true);
+                reader.start();
+            }
+            Servers.awaitSubscribers(server, SUBSCRIBERS);
+
+            final String text = "price update for ACME: 12.50";
+            final SseOptions named = SseOptions.event("tick");
+            final Thread[] serverThreads = AgentInternals.threads(server);
+            assertEquals(3, serverThreads.length, "two agents and the sequencer");
+
+            runBatch(server, topic, text, named, 50_000);
+            runBatch(server, topic, text, named, 50_000);
+
+            final int events = 20_000;
+            final long[] minimum = {Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE};
+            for (int batch = 0; batch < 3; batch++)
+            {
+                final long[] before = new long[serverThreads.length];
+                for (int t = 0; t < serverThreads.length; t++)
+                {
+                    before[t] = threads.getThreadAllocatedBytes(serverThreads[t].getId());
+                }
+                runBatch(server, topic, text, named, events);
+                for (int t = 0; t < serverThreads.length; t++)
+                {
+                    final long allocated = threads.getThreadAllocatedBytes(serverThreads[t].getId()) - before[t];
+                    assertTrue(allocated < 16_384, serverThreads[t].getName() + " allocated " + allocated +
+                        " bytes for " + events + " events x " + SUBSCRIBERS + " subscribers");
+                    minimum[t] = Math.min(minimum[t], allocated);
+                }
+            }
+            for (int t = 0; t < serverThreads.length; t++)
+            {
+                assertEquals(0, minimum[t], "bytes allocated on " + serverThreads[t].getName() +
+                    " in the quietest of 3 batches of " + events + " events x " + SUBSCRIBERS + " subscribers");
+            }
+            assertEquals(0, server.metrics().slowConsumersDropped());
+
+            for (final Socket socket : sockets)
+            {
+                socket.close();
+            }
+        }
+    }
+
     @Test
     void shouldNotAllocateOnTheAgentThreadPerDeliveryToStreamsOfSeveralTopicsOrSelectors() throws Exception
     {

@@ -9,6 +9,8 @@ import io.sseflow.server.sequencer.EventSequencer;
 import io.sseflow.server.sequencer.InMemoryEventSequencer;
 import org.agrona.concurrent.IdleStrategy;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
@@ -127,12 +129,13 @@ class FatalErrorTest
         }
     }
 
-    @Test
-    void shouldStopWhenTheIdleStrategyThrowsAnError() throws Exception
+    @ParameterizedTest(name = "agents {0}")
+    @ValueSource(ints = {1, 2})
+    void shouldStopWhenTheIdleStrategyThrowsAnError(final int agents) throws Exception
     {
         final AtomicBoolean fail = new AtomicBoolean();
         final AtomicReference<Throwable> reported = new AtomicReference<>();
-        final SseServer server = SseServer.builder().port(0).errorHandler(reported::set)
+        final SseServer server = SseServer.builder().port(0).agents(agents).errorHandler(reported::set)
             .idleStrategy(() -> new FailingIdleStrategy(fail))
             .start();
         final Queue<PublishResult> results = new ConcurrentLinkedQueue<>();

@@ -4,7 +4,8 @@ import io.sseflow.encoder.SseOptions;
 import io.sseflow.server.support.RawSseClient;
 import io.sseflow.server.support.Servers;
 import io.sseflow.server.support.SseEvent;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
@@ -22,12 +23,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class GracefulShutdownTest
 {
-    @Test
-    void shouldDeliverEveryFrameInFlightThenEofOnClose() throws Exception
+    /**
+     * With two agents the clients are shared between them, and neither may end its streams before the sequencer has
+     * handed it every event offered before close.
+     */
+    @ParameterizedTest(name = "agents {0}")
+    @ValueSource(ints = {1, 2})
+    void shouldDeliverEveryFrameInFlightThenEofOnClose(final int agents) throws Exception
     {
         // the clients read only after close() returns, so the kernel must hold all 2,000 frames (280 KB) for each:
         // auto-tuned send buffers, not the default 64 KiB that bounds what a client that does not read can hold
-        final SseServer server = SseServer.builder().port(0).socketSendBufferBytes(0).start();
+        final SseServer server = SseServer.builder().port(0).agents(agents).socketSendBufferBytes(0).start();
         final int port = server.port();
         final Topic topic = server.topic("bye");
         final List<RawSseClient> clients = new ArrayList<>();

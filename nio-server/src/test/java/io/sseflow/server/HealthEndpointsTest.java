@@ -6,6 +6,8 @@ import io.sseflow.server.support.RawSseClient;
 import io.sseflow.server.support.Servers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
@@ -47,10 +49,12 @@ class HealthEndpointsTest
         }
     }
 
-    @Test
-    void shouldAnswerReadyz503WhileShuttingDownAndHealthz200() throws Exception
+    @ParameterizedTest(name = "agents {0}")
+    @ValueSource(ints = {1, 2})
+    void shouldAnswerReadyz503WhileShuttingDownAndHealthz200(final int agents) throws Exception
     {
-        final SseServer server = SseServer.builder().port(0).socketSendBufferBytes(4096).shutdownTimeoutMs(20_000).start();
+        final SseServer server = SseServer.builder().port(0).agents(agents).socketSendBufferBytes(4096)
+            .shutdownTimeoutMs(20_000).start();
         final RawSseClient stuck = RawSseClient.open(server.port(), 4096);
         final RawSseClient probe = RawSseClient.open(server.port(), 0);
         final Thread closer = new Thread(server::close, "server-close");

@@ -58,7 +58,7 @@ class ModuleBoundaryTest
         "io.sseflow.server", "io.sseflow.server.sequencer", "io.sseflow.server.selector");
     private static final Set<String> INTERNAL = Set.of(
         "io.sseflow.server.agent", "io.sseflow.server.cluster", "io.sseflow.server.http", "io.sseflow.server.hub",
-        "io.sseflow.server.hub.jwt", "io.sseflow.server.log", "io.sseflow.server.mercure",
+        "io.sseflow.server.fanout", "io.sseflow.server.hub.jwt", "io.sseflow.server.log", "io.sseflow.server.mercure",
         "io.sseflow.server.transport");
     /** What exported signatures may name besides the exported packages: the JDK and the modules read transitively. */
     private static final List<String> READ_TRANSITIVELY = List.of(

@@ -5,6 +5,8 @@ import io.sseflow.server.support.RawHttp;
 import io.sseflow.server.support.RawSseClient;
 import io.sseflow.server.support.Servers;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
@@ -27,11 +29,12 @@ class TrustedProxyAdmissionTest
 {
     private static final String TOO_MANY = "HTTP/1.1 429 Too Many Requests";
 
-    @Test
-    void shouldCountAProxysStreamsAgainstTheClientsTheirHeadsName() throws Exception
+    @ParameterizedTest(name = "agents {0}")
+    @ValueSource(ints = {1, 2})
+    void shouldCountAProxysStreamsAgainstTheClientsTheirHeadsName(final int agents) throws Exception
     {
         final List<RawSseClient> streams = new ArrayList<>();
-        try (SseServer server = SseServer.builder().port(0).maxConnectionsPerAddress(2).start())
+        try (SseServer server = SseServer.builder().port(0).agents(agents).maxConnectionsPerAddress(2).start())
         {
             for (final String client : new String[]{"192.0.2.1", "192.0.2.1", "192.0.2.2", "2001:db8::7", "2001:db8::7"})
             {
@@ -76,10 +79,11 @@ class TrustedProxyAdmissionTest
         }
     }
 
-    @Test
-    void shouldMoveAKeepAliveConnectionToTheClientOfItsCurrentRequest() throws Exception
+    @ParameterizedTest(name = "agents {0}")
+    @ValueSource(ints = {1, 2})
+    void shouldMoveAKeepAliveConnectionToTheClientOfItsCurrentRequest(final int agents) throws Exception
     {
-        try (SseServer server = SseServer.builder().port(0).maxConnectionsPerAddress(1).start();
+        try (SseServer server = SseServer.builder().port(0).agents(agents).maxConnectionsPerAddress(1).start();
             RawSseClient pooled = RawSseClient.open(server.port(), 0))
         {
             assertEquals("HTTP/1.1 200 OK", metrics(pooled, "X-Forwarded-For: 198.51.100.1"));

@@ -158,7 +158,7 @@ public final class FanOutBenchmark
 
     private List<String> command(final String server, final int subscribers) throws URISyntaxException
     {
-        final List<String> command = new ArrayList<>();
+        final List<String> command = new ArrayList<>(HubCommand.cpuPrefix(settings));
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(Arrays.asList(settings.serverJvmArgs.trim().split("\\s+")));
         switch (server)

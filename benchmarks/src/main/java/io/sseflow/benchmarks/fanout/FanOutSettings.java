@@ -40,6 +40,10 @@ final class FanOutSettings
     int history = 1024;
     /** --sseflow-arg: more hub flags. */
     final List<String> sseflowArgs = new ArrayList<>();
+    /** --agents: the hub's fan-out agents (0: its default). */
+    int agents;
+    /** --server-cpus: the CPUs every server process is pinned to with taskset (null: not pinned). */
+    String serverCpus;
     /** --window-deliveries: max-rate backlog bound in deliveries. */
     long windowDeliveries = 256_000;
     /** --batch: pipelined POSTs per write. */
@@ -148,6 +152,22 @@ final class FanOutSettings
                 case "--history":
                     s.history = Integer.parseInt(args[++i]);
                     break;
+                case "--agents":
+                    s.agents = Integer.parseInt(args[++i]);
+                    if (s.agents < 1)
+                    {
+                        throw new IllegalArgumentException("--agents must be at least 1");
+                    }
+                    s.sseflowArgs.add("--agents=" + s.agents);
+                    break;
+                case "--server-cpus":
+                    s.serverCpus = args[++i];
+                    if (!s.serverCpus.matches("[0-9]+([-,][0-9]+)*"))
+                    {
+                        throw new IllegalArgumentException("--server-cpus takes a taskset CPU list (0-3,8): " +
+                            s.serverCpus);
+                    }
+                    break;
                 case "--sseflow-arg":
                     s.sseflowArgs.add(args[++i]);
                     break;
@@ -254,6 +274,11 @@ final class FanOutSettings
                         "  --no-per-address-limit     do not pass --max-connections-per-address (hubs before it)",
                         "  --sseflow-arg A            one more hub flag, repeatable (e.g. --sseflow-arg " +
                             "--socket-send-buffer-bytes=65536)",
+                        "  --agents N                 the hub's fan-out agents (--agents=N to the hub; its default " +
+                            "otherwise)",
+                        "  --server-cpus LIST         pin every server process to these CPUs (taskset -c LIST); " +
+                            "fanout.sh --scaling",
+                        "                             pins the load process to the others",
                         "  --server-jvm-args ARGS     JVM flags of every server process",
                         "  --out FILE                 also write the markdown table there",
                         "  --csv FILE                 also write one CSV row per server and subscriber count",

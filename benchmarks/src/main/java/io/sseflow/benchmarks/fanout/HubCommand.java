@@ -15,6 +15,17 @@ final class HubCommand
     }
 
     /**
+     * What a server's command starts with: {@code taskset -c LIST} with {@code --server-cpus}, else nothing.
+     *
+     * @param settings the run's settings.
+     * @return the words before {@code java}.
+     */
+    static List<String> cpuPrefix(final FanOutSettings settings)
+    {
+        return null == settings.serverCpus ? List.of() : List.of("taskset", "-c", settings.serverCpus);
+    }
+
+    /**
      * Everything after the JVM's flags.
      *
      * @param settings    the run's settings.

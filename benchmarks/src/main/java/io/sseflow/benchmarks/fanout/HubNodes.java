@@ -75,7 +75,7 @@ final class HubNodes implements ServerCounters, AutoCloseable
         final List<List<String>> commands = new ArrayList<>();
         for (int i = 0; i < configuration.nodes(); i++)
         {
-            final List<String> command = new ArrayList<>();
+            final List<String> command = new ArrayList<>(HubCommand.cpuPrefix(settings));
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.addAll(Arrays.asList(settings.serverJvmArgs.trim().split("\\s+")));
             command.addAll(HubCommand.hubArguments(settings, subscribers));

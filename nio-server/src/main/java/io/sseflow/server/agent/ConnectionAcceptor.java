@@ -41,6 +41,8 @@ final class ConnectionAcceptor
     private final ResponseWriter writer;
     private final CachedNanoClock clock;
     private final long requestTimeoutNs;
+    private final ConnectionHandoff handoff;
+    private final int agentIndex;
     private long nextConnectionId = 1;
 
     /**
@@ -64,12 +66,15 @@ final class ConnectionAcceptor
         this.writer = writer;
         this.clock = context.clock;
         this.requestTimeoutNs = config.requestTimeoutNs();
+        this.handoff = context.handoff;
+        this.agentIndex = context.agentIndex;
     }
 
     /**
-     * Accept what the listening socket has pending, at most {@code ACCEPT_LIMIT} connections.
+     * Accept what the listening socket has pending, at most {@code ACCEPT_LIMIT} connections; in a hub of several
+     * agents, a connection that goes to another agent ({@link ConnectionHandoff#agentFor}) is handed to it.
      *
-     * @return the number of connections accepted (admitted, refused with an answer, or reset).
+     * @return the number of connections accepted (admitted, refused with an answer, reset, or handed over).
      */
     int accept()
     {
@@ -91,55 +96,104 @@ final class ConnectionAcceptor
                 break;
             }
             accepted++;
-            metrics.increment(ServerCounter.CONNECTIONS_ACCEPTED);
-
             final InetAddress address = remoteAddress(channel);
-            final ClientAdmission.Decision decision = admission.onAccept(address);
-            final boolean underTotal = decision != ClientAdmission.Decision.CONNECTION_LIMIT;
-            final boolean admitted = decision.admitted();
-            if (!admitted && connections.rejectingCount() >= MAX_REJECTING)
+            final ConnectionHandoff handoff = this.handoff;
+            if (null != handoff)
             {
-                metrics.increment(ServerCounter.CONNECTIONS_REJECTED);
-                metrics.incrementRefused(underTotal ? Refusal.ADDRESS_LIMIT : Refusal.CONNECTION_LIMIT);
-                ConnectionTable.resetQuietly(channel);
-                continue;
-            }
-
-            final Connection connection = new Connection(
-                nextConnectionId++,
-                channel,
-                admitted,
-                null);
-            try
-            {
-                channel.configureBlocking(false);
-                channel.setOption(StandardSocketOptions.TCP_NODELAY, Boolean.TRUE);
-                if (config.socketSendBufferBytes() > 0)
+                final int agent = handoff.agentFor(address);
+                if (agent != agentIndex)
                 {
-                    channel.setOption(StandardSocketOptions.SO_SNDBUF, config.socketSendBufferBytes());
+                    if (!handoff.offer(agent, channel))
+                    {
+                        metrics.increment(ServerCounter.CONNECTIONS_ACCEPTED);
+                        metrics.increment(ServerCounter.CONNECTIONS_REJECTED);
+                        metrics.incrementRefused(Refusal.CONNECTION_LIMIT);
+                        ConnectionTable.resetQuietly(channel);
+                    }
+                    continue;
                 }
-                connection.key = channel.register(selector, SelectionKey.OP_READ, connection);
-                connection.interestOps = SelectionKey.OP_READ;
             }
-            catch (final IOException ex)
-            {
-                CloseHelper.quietClose(channel);
-                continue;
-            }
-
-            connections.add(connection);
-            connection.deadlineNs = clock.nanoTime() + requestTimeoutNs;
-            if (admitted)
-            {
-                admission.admit(connection, address, decision);
-            }
-            else
-            {
-                connections.reject();
-                writer.sendError(connection, underTotal ? Refusal.ADDRESS_LIMIT : Refusal.CONNECTION_LIMIT);
-            }
+            admit(channel, address);
         }
         return accepted;
+    }
+
+    /**
+     * Take the connections the accepting agent handed to this one, at most {@code ACCEPT_LIMIT}.
+     *
+     * @return the number taken.
+     */
+    int acceptHandedOver()
+    {
+        int taken = 0;
+        SocketChannel channel;
+        while (taken < ACCEPT_LIMIT && null != (channel = handoff.poll(agentIndex)))
+        {
+            taken++;
+            admit(channel, remoteAddress(channel));
+        }
+        return taken;
+    }
+
+    /**
+     * On close: reset the connections handed over and never taken.
+     */
+    void closeHandedOver()
+    {
+        SocketChannel channel;
+        while (null != (channel = handoff.poll(agentIndex)))
+        {
+            ConnectionTable.resetQuietly(channel);
+        }
+    }
+
+    private void admit(final SocketChannel channel, final InetAddress address)
+    {
+        metrics.increment(ServerCounter.CONNECTIONS_ACCEPTED);
+        final ClientAdmission.Decision decision = admission.onAccept(address);
+        final boolean underTotal = decision != ClientAdmission.Decision.CONNECTION_LIMIT;
+        final boolean admitted = decision.admitted();
+        if (!admitted && connections.rejectingCount() >= MAX_REJECTING)
+        {
+            metrics.increment(ServerCounter.CONNECTIONS_REJECTED);
+            metrics.incrementRefused(underTotal ? Refusal.ADDRESS_LIMIT : Refusal.CONNECTION_LIMIT);
+            ConnectionTable.resetQuietly(channel);
+            return;
+        }
+
+        final Connection connection = new Connection(
+            nextConnectionId++,
+            channel,
+            admitted,
+            null);
+        try
+        {
+            channel.configureBlocking(false);
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, Boolean.TRUE);
+            if (config.socketSendBufferBytes() > 0)
+            {
+                channel.setOption(StandardSocketOptions.SO_SNDBUF, config.socketSendBufferBytes());
+            }
+            connection.key = channel.register(selector, SelectionKey.OP_READ, connection);
+            connection.interestOps = SelectionKey.OP_READ;
+        }
+        catch (final IOException ex)
+        {
+            CloseHelper.quietClose(channel);
+            return;
+        }
+
+        connections.add(connection);
+        connection.deadlineNs = clock.nanoTime() + requestTimeoutNs;
+        if (admitted)
+        {
+            admission.admit(connection, address, decision);
+        }
+        else
+        {
+            connections.reject();
+            writer.sendError(connection, underTotal ? Refusal.ADDRESS_LIMIT : Refusal.CONNECTION_LIMIT);
+        }
     }
 
     private static InetAddress remoteAddress(final SocketChannel channel)

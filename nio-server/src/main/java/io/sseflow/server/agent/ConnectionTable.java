@@ -4,13 +4,13 @@ import io.sseflow.server.ServerCounter;
 import io.sseflow.server.http.HttpRequestParser;
 import org.agrona.CloseHelper;
 import org.agrona.collections.Long2ObjectHashMap;
-import org.agrona.collections.Object2IntHashMap;
 
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.SocketChannel;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Every open connection of the server agent: the list the timers and the drain walk, the admitted and rejecting
@@ -38,11 +38,12 @@ final class ConnectionTable
     private final Long2ObjectHashMap<Connection> publishers = new Long2ObjectHashMap<>();
     private PendingPublishes[] freePublishes = new PendingPublishes[16];
     private int freePublishesCount;
-    private final Object2IntHashMap<InetAddress> connectionsPerAddress = new Object2IntHashMap<>(0);
+    private AddressCounts connectionsPerAddress = new AddressCounts();
     private Connection[] connections = new Connection[64];
     private int count;
     private int admittedCount;
     private int rejectingCount;
+    private AtomicInteger hubAdmitted;
 
     ConnectionTable(final ServerCounters metrics, final RequestParserPool parsers)
     {
@@ -60,9 +61,29 @@ final class ConnectionTable
         return connections[index];
     }
 
+    /**
+     * Admitted connections: this agent's, or the hub's when its agents share a count ({@link #shareAdmitted}).
+     *
+     * @return the count.
+     */
     int admittedCount()
     {
-        return admittedCount;
+        final AtomicInteger hubAdmitted = this.hubAdmitted;
+        return null == hubAdmitted ? admittedCount : hubAdmitted.get();
+    }
+
+    /**
+     * Count admitted connections in one count shared by every agent of the hub as well, and connections per address
+     * in one table shared by every agent, so that the connection limits hold for the hub as a whole. Before the first
+     * connection.
+     *
+     * @param hubAdmitted  the hub's count.
+     * @param perAddress   the hub's connections per address.
+     */
+    void shareAdmitted(final AtomicInteger hubAdmitted, final AddressCounts perAddress)
+    {
+        this.hubAdmitted = hubAdmitted;
+        this.connectionsPerAddress = perAddress;
     }
 
     int rejectingCount()
@@ -72,7 +93,7 @@ final class ConnectionTable
 
     int connectionsFrom(final InetAddress address)
     {
-        return connectionsPerAddress.getValue(address);
+        return connectionsPerAddress.get(address);
     }
 
     void add(final Connection connection)
@@ -88,9 +109,8 @@ final class ConnectionTable
     void admit(final Connection connection, final InetAddress address)
     {
         connection.remoteAddress = address;
-        connectionsPerAddress.put(address, connectionsPerAddress.getValue(address) + 1);
-        admittedCount++;
-        metrics.increment(ServerCounter.CONNECTIONS);
+        connectionsPerAddress.increment(address);
+        countAdmitted(1);
     }
 
     /**
@@ -100,8 +120,7 @@ final class ConnectionTable
     void admitFromProxy(final Connection connection, final InetAddress proxyAddress)
     {
         connection.proxyAddress = proxyAddress;
-        admittedCount++;
-        metrics.increment(ServerCounter.CONNECTIONS);
+        countAdmitted(1);
     }
 
     /**
@@ -110,7 +129,7 @@ final class ConnectionTable
     void countAddress(final Connection connection, final InetAddress address)
     {
         connection.remoteAddress = address;
-        connectionsPerAddress.put(address, connectionsPerAddress.getValue(address) + 1);
+        connectionsPerAddress.increment(address);
     }
 
     /**
@@ -121,15 +140,7 @@ final class ConnectionTable
         final InetAddress address = connection.remoteAddress;
         if (null != address)
         {
-            final int count = connectionsPerAddress.getValue(address);
-            if (count <= 1)
-            {
-                connectionsPerAddress.removeKey(address);
-            }
-            else
-            {
-                connectionsPerAddress.put(address, count - 1);
-            }
+            connectionsPerAddress.decrement(address);
             connection.remoteAddress = null;
         }
     }
@@ -361,8 +372,7 @@ final class ConnectionTable
         if (connection.admitted)
         {
             uncountAddress(connection);
-            admittedCount--;
-            metrics.decrement(ServerCounter.CONNECTIONS);
+            countAdmitted(-1);
         }
         else
         {
@@ -383,5 +393,16 @@ final class ConnectionTable
         moved.listIndex = index;
         connections[last] = null;
         connection.listIndex = -1;
+    }
+
+    private void countAdmitted(final int delta)
+    {
+        admittedCount += delta;
+        metrics.add(ServerCounter.CONNECTIONS, delta);
+        final AtomicInteger hubAdmitted = this.hubAdmitted;
+        if (null != hubAdmitted)
+        {
+            hubAdmitted.getAndAdd(delta);
+        }
     }
 }

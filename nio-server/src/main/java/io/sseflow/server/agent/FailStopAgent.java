@@ -6,6 +6,7 @@ import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;
 
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs the {@link ServerAgent} so that nothing escaping its duty cycle leaves a port that answers nothing. Agrona's
@@ -20,13 +21,16 @@ import java.util.concurrent.CountDownLatch;
  * releases whoever waits for the server to stop.
  * <p>
  * A {@code Throwable} thrown while closing is kept as the failure too (or suppressed into the first one), so a
- * graceful close that failed is reported, never hidden.
+ * graceful close that failed is reported, never hidden. In a hub of several agents the first agent to fail reports the
+ * hub's failure; another agent's, later, is suppressed into it.
  */
 final class FailStopAgent implements Agent
 {
     private final ServerAgent agent;
     private final ErrorHandler errorHandler;
     private final CountDownLatch stopped;
+    private final Runnable afterClose;
+    private final AtomicReference<Throwable> hubFailure;
     private final AgentTerminationException stop = new AgentTerminationException("stopped after a fatal error");
     private volatile Throwable failure;
     private boolean closed;
@@ -36,9 +40,21 @@ final class FailStopAgent implements Agent
         final ErrorHandler errorHandler,
         final CountDownLatch stopped)
     {
+        this(agent, errorHandler, stopped, () -> { }, new AtomicReference<>());
+    }
+
+    FailStopAgent(
+        final ServerAgent agent,
+        final ErrorHandler errorHandler,
+        final CountDownLatch stopped,
+        final Runnable afterClose,
+        final AtomicReference<Throwable> hubFailure)
+    {
         this.agent = agent;
         this.errorHandler = errorHandler;
         this.stopped = stopped;
+        this.afterClose = afterClose;
+        this.hubFailure = hubFailure;
     }
 
     /**
@@ -111,6 +127,7 @@ final class FailStopAgent implements Agent
         {
             report();
             stopped.countDown();
+            afterClose.run();
         }
     }
 
@@ -162,6 +179,22 @@ final class FailStopAgent implements Agent
         final Throwable failure = this.failure;
         if (null != failure)
         {
+            if (!hubFailure.compareAndSet(null, failure))
+            {
+                final Throwable first = hubFailure.get();
+                if (first != failure)
+                {
+                    try
+                    {
+                        first.addSuppressed(failure);
+                    }
+                    catch (final Throwable ignore)
+                    {
+                        // no memory left to record it: the first failure is what matters
+                    }
+                }
+                return;
+            }
             try
             {
                 errorHandler.onError(failure);

@@ -66,8 +66,9 @@ final class RequestReader
         this.readyQueue = readyQueue;
         final ServerConfig config = context.config;
         headPool = new BufferPool(config.maxRequestHeadBytes(), 256);
-        bodyPool = new BufferPool(
-            config.requestBodyBufferBytes(), config.requestBodyBuffers(), config.requestBodyBuffers());
+        // a hub of several agents splits the buffers between them, at least one each
+        final int bodyBuffers = Math.max(1, config.requestBodyBuffers() / config.agents());
+        bodyPool = new BufferPool(config.requestBodyBufferBytes(), bodyBuffers, bodyBuffers);
         bodyPool.handover(this::handOverBodyBuffer);
     }
 

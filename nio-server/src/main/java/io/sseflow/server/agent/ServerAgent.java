@@ -81,6 +81,7 @@ final class ServerAgent implements Agent, SelectionHandler
     private final ConnectionTimers timers;
     private final ShutdownDrain shutdown;
     private final ConnectionAcceptor acceptor;
+    private final ConnectionAcceptor handoff;
     private final CatchUpHolds holds;
     private final LinkHolds linkHolds;
     private final StreamRegistry streams;
@@ -135,8 +136,9 @@ final class ServerAgent implements Agent, SelectionHandler
         acceptor = new ConnectionAcceptor(context, poller.selector(), admission, writer);
         reader = new RequestReader(context, admission, router, writer, this::scheduleReady);
         shutdown = new ShutdownDrain(context, poller.selector());
+        handoff = null == context.handoff || null != serverChannel ? null : acceptor;
         // last, so that when an allocation above fails the listening socket is not registered and closes at once
-        this.acceptKey = serverChannel.register(poller.selector(), SelectionKey.OP_ACCEPT);
+        this.acceptKey = null == serverChannel ? null : serverChannel.register(poller.selector(), SelectionKey.OP_ACCEPT);
     }
 
     /**
@@ -160,6 +162,10 @@ final class ServerAgent implements Agent, SelectionHandler
             workCount += flusher.flushDirtyTopics();
         }
         shares.startCycle();
+        if (null != handoff)
+        {
+            workCount += handoff.acceptHandedOver();
+        }
         workCount += poller.selectNow(SELECT_BUDGET_NS);
         workCount += shares.deferred();
         if (!disconnectRequests.isEmpty())
@@ -206,11 +212,15 @@ final class ServerAgent implements Agent, SelectionHandler
         }
         try
         {
-            serverChannel.close();
+            CloseHelper.close(serverChannel);
         }
         catch (final Throwable ex)
         {
             error = firstOf(error, ex);
+        }
+        if (null != handoff)
+        {
+            handoff.closeHandedOver();
         }
         for (int i = connections.count() - 1; i >= 0; i--)
         {

@@ -77,8 +77,75 @@ final class ServerCounters
     private final LatencyHistogram agentCycles =
         new LatencyHistogram(LatencyHistogram.CYCLE, LatencyHistogram.CYCLE_HELP);
 
+    private ServerCounters[] hub;
+
     ServerCounters()
     {
+    }
+
+    /**
+     * In a hub of several agents, every agent's counters, this one's included: {@code /metrics} renders the hub's
+     * ({@link #total}). Before the agents start.
+     *
+     * @param hub every agent's counters.
+     */
+    void hub(final ServerCounters[] hub)
+    {
+        this.hub = hub;
+    }
+
+    /**
+     * A counter of the whole hub: the agents' values summed, except what every agent counts alike from the one
+     * sequence of events (events published, live topics), whose largest value is the hub's.
+     *
+     * @param all     every agent's counters.
+     * @param counter which.
+     * @return the value.
+     */
+    static long total(final ServerCounters[] all, final ServerCounter counter)
+    {
+        final boolean replicated = counter == ServerCounter.EVENTS_PUBLISHED || counter == ServerCounter.TOPICS;
+        long total = 0;
+        for (final ServerCounters counters : all)
+        {
+            final long value = counters.get(counter);
+            total = replicated ? Math.max(total, value) : total + value;
+        }
+        return total;
+    }
+
+    /**
+     * Refusals of one reason, summed over every agent.
+     *
+     * @param all     every agent's counters.
+     * @param refusal which.
+     * @return the count.
+     */
+    static long totalRefused(final ServerCounters[] all, final Refusal refusal)
+    {
+        long total = 0;
+        for (final ServerCounters counters : all)
+        {
+            total += counters.refused(refusal);
+        }
+        return total;
+    }
+
+    /**
+     * Stream selectors of one kind, summed over every agent.
+     *
+     * @param all  every agent's counters.
+     * @param kind which.
+     * @return the count.
+     */
+    static long totalSelectors(final ServerCounters[] all, final SelectorKind kind)
+    {
+        long total = 0;
+        for (final ServerCounters counters : all)
+        {
+            total += counters.selectors(kind);
+        }
+        return total;
     }
 
     /**
@@ -179,22 +246,26 @@ final class ServerCounters
 
     int renderPrometheus(final MutableDirectBuffer buffer, final int index)
     {
+        final ServerCounters[] hub = this.hub;
         int position = index;
         for (final ServerCounter counter : COUNTERS)
         {
-            position += putLine(buffer, position, COUNTER_PREAMBLES[counter.id()], get(counter));
+            position += putLine(buffer, position, COUNTER_PREAMBLES[counter.id()],
+                null == hub ? get(counter) : total(hub, counter));
         }
         buffer.putBytes(position, REFUSED_PREAMBLE);
         position += REFUSED_PREAMBLE.length;
         for (final Refusal refusal : REFUSALS)
         {
-            position += putLine(buffer, position, REFUSED_LINES[refusal.ordinal()], refused(refusal));
+            position += putLine(buffer, position, REFUSED_LINES[refusal.ordinal()],
+                null == hub ? refused(refusal) : totalRefused(hub, refusal));
         }
         buffer.putBytes(position, SELECTORS_PREAMBLE);
         position += SELECTORS_PREAMBLE.length;
         for (final SelectorKind kind : KINDS)
         {
-            position += putLine(buffer, position, SELECTOR_LINES[kind.ordinal()], selectors(kind));
+            position += putLine(buffer, position, SELECTOR_LINES[kind.ordinal()],
+                null == hub ? selectors(kind) : totalSelectors(hub, kind));
         }
         position += deliveryLatency.render(buffer, position);
         position += agentCycles.render(buffer, position);

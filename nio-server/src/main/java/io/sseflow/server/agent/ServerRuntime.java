@@ -7,7 +7,14 @@ import io.sseflow.server.selector.SelectorKind;
 import io.sseflow.server.ServerConfig;
 import io.sseflow.server.ServerCounter;
 import io.sseflow.server.SseServer;
+import io.sseflow.server.cluster.StateMachineSequencer;
+import io.sseflow.server.fanout.FanOutSequencer;
+import io.sseflow.server.fanout.PublishIngress;
+import io.sseflow.server.fanout.SequencedLog;
+import io.sseflow.server.fanout.SequencedLogWriter;
+import io.sseflow.server.http.TrustedProxies;
 import io.sseflow.server.sequencer.EventSequencer;
+import io.sseflow.server.sequencer.TopicDirectory;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.AgentTerminationException;
@@ -21,13 +28,16 @@ import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The server's internal entry point, used by {@link SseServer} and not meant for applications (they use
  * {@code SseServer}, {@code Topic} and {@code ServerMetrics}): it binds the listening socket, builds the event
  * sequencer and the {@link ServerAgent} with its collaborators, runs the agent on its own thread, and carries the
  * public API's calls to them: publish, topic lookup, disconnect, close, the failure and the counters. Calls go one
- * way, from the API through here to the agent; nothing here calls back into the API.
+ * way, from the API through here to the agent; nothing here calls back into the API. With several agents
+ * ({@link ServerConfig#agents()}) it builds each agent, the shared ingress and sequenced log, and runs the sequencer on
+ * a thread of its own; an application's publishes pin their topics in agent 0's topics.
  */
 public final class ServerRuntime
 {
@@ -39,14 +49,21 @@ public final class ServerRuntime
     private static final int CLOSED = 2;
 
     private final ServerConfig config;
-    private final ServerCounters counters = new ServerCounters();
+    private final ServerCounters[] allCounters;
+    private final TopicRegistry[] allTopics;
+    private final ServerCounters counters;
     private final TopicRegistry topics;
-    private final CountDownLatch agentClosed = new CountDownLatch(1);   // the agent's own, counted before reporting
-    private final CountDownLatch stopped = new CountDownLatch(1);       // closed, and a failure reported: awaitClose
+    private final CountDownLatch agentClosed;   // the agents' own, counted before reporting
+    private final CountDownLatch stopped;       // every agent closed, and a failure reported: awaitClose
     private EventSequencer sequencer;
     private ServerAgent agent;
-    private volatile FailStopAgent failStopAgent;
+    private ServerAgent[] agents;
+    private volatile FailStopAgent[] failStopAgents;
+    private final AtomicReference<Throwable> hubFailure = new AtomicReference<>();
     private AgentRunner agentRunner;
+    private AgentRunner[] agentRunners;
+    private AgentRunner sequencerRunner;
+    private PublishIngress ingress;
     private int port;
     private int maxRecordLength;
     private volatile int state;
@@ -59,7 +76,22 @@ public final class ServerRuntime
     public ServerRuntime(final ServerConfig config)
     {
         this.config = Objects.requireNonNull(config, "config");
-        this.topics = new TopicRegistry(config);
+        final int count = config.agents();
+        this.allCounters = new ServerCounters[count];
+        this.allTopics = new TopicRegistry[count];
+        for (int i = 0; i < count; i++)
+        {
+            allCounters[i] = new ServerCounters();
+            allTopics[i] = new TopicRegistry(config);
+            if (count > 1)
+            {
+                allCounters[i].hub(allCounters);
+            }
+        }
+        this.counters = allCounters[0];
+        this.topics = allTopics[0];
+        this.agentClosed = new CountDownLatch(count);
+        this.stopped = new CountDownLatch(count);
     }
 
     /**
@@ -86,6 +118,8 @@ public final class ServerRuntime
         }
 
         final byte[] demoPage = config.demoPage() ? loadDemoPage() : null;
+        final int count = config.agents();
+        agents = new ServerAgent[count];
         ServerSocketChannel serverChannel = null;
         try
         {
@@ -93,12 +127,20 @@ public final class ServerRuntime
             serverChannel.bind(new InetSocketAddress(config.host(), config.port()), 1024);
             serverChannel.configureBlocking(false);
             port = ((InetSocketAddress)serverChannel.getLocalAddress()).getPort();
-            sequencer = config.eventSequencerFactory().apply(config.publishRingBytes());
-            sequencer.topicDirectory(new RegistryTopicDirectory(topics));
-            maxRecordLength = Math.min(config.maxEventBytes(), sequencer.maxRecordLength());
-            agent = new ServerAgent(
-                AgentContext.forListener(config, topics, counters, sequencer, serverChannel, maxRecordLength),
-                demoPage, agentClosed);
+            if (1 == count)
+            {
+                sequencer = config.eventSequencerFactory().apply(config.publishRingBytes());
+                sequencer.topicDirectory(new RegistryTopicDirectory(topics));
+                maxRecordLength = Math.min(config.maxEventBytes(), sequencer.maxRecordLength());
+                agents[0] = new ServerAgent(
+                    AgentContext.forListener(config, topics, counters, sequencer, serverChannel, maxRecordLength),
+                    demoPage, agentClosed);
+            }
+            else
+            {
+                startFanOut(serverChannel, demoPage);
+            }
+            agent = agents[0];
         }
         catch (final IOException ex)
         {
@@ -113,8 +155,127 @@ public final class ServerRuntime
         }
 
         final ErrorHandler errorHandler = config.errorHandler();
-        final FailStopAgent failStopAgent = new FailStopAgent(agent, errorHandler, stopped);
-        agentRunner = new AgentRunner(
+        final int serverNumber = SERVER_COUNT.incrementAndGet();
+        final FailStopAgent[] failStopAgents = new FailStopAgent[count];
+        final AtomicReference<Throwable> hubFailure = this.hubFailure;
+        agentRunners = new AgentRunner[count];
+        for (int i = 0; i < count; i++)
+        {
+            failStopAgents[i] = new FailStopAgent(agents[i], errorHandler, stopped, this::onAgentClosed, hubFailure);
+            agentRunners[i] = newRunner(failStopAgents[i], errorHandler);
+        }
+        agentRunner = agentRunners[0];
+        this.failStopAgents = failStopAgents;
+        int started = 0;
+        try
+        {
+            if (null != sequencerRunner)
+            {
+                AgentRunner.startOnThread(sequencerRunner, (runnable) ->
+                {
+                    final Thread thread = new Thread(runnable, "sseflow-sequencer-" + serverNumber);
+                    thread.setUncaughtExceptionHandler((t, ex) -> onSequencerFailure(ex));
+                    return thread;
+                });
+            }
+            for (; started < count; started++)
+            {
+                final FailStopAgent failStop = failStopAgents[started];
+                startThread(agentRunners[started],
+                    1 == count ? "sseflow-server-" + serverNumber : "sseflow-server-" + serverNumber + "-" + started,
+                    failStop);
+            }
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            // no thread (e.g. "unable to create native thread"): close what did not run from here, the rest by request
+            for (int i = started; i < count; i++)
+            {
+                agents[i].onClose();
+            }
+            for (int i = 0; i < started; i++)
+            {
+                agents[i].requestClose();
+            }
+            if (null != sequencerRunner)
+            {
+                sequencerRunner.close();
+            }
+            throw ex;
+        }
+        state = RUNNING;
+    }
+
+    /**
+     * A hub of several fan-out agents: one ingress every publisher offers to, one sequencer thread applying it
+     * ({@link StateMachineSequencer}) into one sequenced log, and each agent with its own topics, counters and
+     * connections reading its own position in it; agent 0 accepts and shares the connections out.
+     */
+    private void startFanOut(final ServerSocketChannel serverChannel, final byte[] demoPage) throws IOException
+    {
+        final int count = config.agents();
+        final PublishIngress ingress = new PublishIngress(config.publishRingBytes());
+        final SequencedLog log = new SequencedLog(2 * config.publishRingBytes(), count);
+        final ConnectionHandoff handoff = new ConnectionHandoff(count, TrustedProxies.parse(config.trustedProxies()));
+        final AtomicInteger hubAdmitted = new AtomicInteger();
+        final AtomicInteger agentsDraining = new AtomicInteger(count);
+        final AddressCounts perAddress = new AddressCounts();
+        final TopicDirectory[] origins = new TopicDirectory[count];
+        maxRecordLength = Math.min(config.maxEventBytes(), ingress.maxRecordLength());
+        for (int i = 0; i < count; i++)
+        {
+            final RegistryTopicDirectory directory = new RegistryTopicDirectory(allTopics[i]);
+            origins[i] = directory;
+            final FanOutSequencer view = new FanOutSequencer(i, ingress, log, config.errorHandler());
+            view.topicDirectory(directory);
+            if (0 == i)
+            {
+                sequencer = view;
+            }
+            agents[i] = new ServerAgent(
+                AgentContext.forFanOutAgent(
+                    config, i, allTopics[i], allCounters[i], view, serverChannel, handoff, hubAdmitted,
+                    perAddress, agentsDraining, maxRecordLength),
+                demoPage, agentClosed);
+        }
+        final StateMachineSequencer decisions = new StateMachineSequencer(
+            config.maxTopics(), config.history(), config.historyTotalBytes(), ingress, new SequencedLogWriter(log),
+            origins, config.errorHandler());
+        this.ingress = ingress;
+        sequencerRunner = new AgentRunner(config.idleStrategySupplier().get(), this::onSequencerFailure, null, decisions);
+    }
+
+    /**
+     * Anything escaping the sequencer's duty cycle, or ending its thread, leaves its state unknown: it is the hub's
+     * failure (reported unless an agent's came first), publishers are answered {@code CLOSED}, and every agent closes.
+     */
+    private void onSequencerFailure(final Throwable failure)
+    {
+        if (failure instanceof AgentTerminationException)
+        {
+            return;
+        }
+        if (hubFailure.compareAndSet(null, failure))
+        {
+            try
+            {
+                config.errorHandler().onError(failure);
+            }
+            catch (final Throwable ignore)
+            {
+                // the failure stays readable from SseServer.failure() whatever the handler does
+            }
+        }
+        ingress.close();
+        for (final ServerAgent agent : agents)
+        {
+            agent.requestClose();
+        }
+    }
+
+    private AgentRunner newRunner(final FailStopAgent failStopAgent, final ErrorHandler errorHandler)
+    {
+        return new AgentRunner(
             config.idleStrategySupplier().get(),
             (throwable) ->
             {
@@ -127,25 +288,37 @@ public final class ServerRuntime
             },
             null,
             failStopAgent);
-        final int serverNumber = SERVER_COUNT.incrementAndGet();
-        try
+    }
+
+    private static void startThread(final AgentRunner runner, final String name, final FailStopAgent failStop)
+    {
+        AgentRunner.startOnThread(runner, (runnable) ->
         {
-            AgentRunner.startOnThread(agentRunner, (runnable) ->
+            final Thread thread = new Thread(runnable, name);
+            thread.setDaemon(false);
+            thread.setUncaughtExceptionHandler((t, ex) -> failStop.onUncaught(ex));
+            return thread;
+        });
+    }
+
+    /**
+     * An agent closed, on its thread: after a fatal error the others close too, so the hub as a whole stops; once the
+     * last has closed, the sequencer's thread stops.
+     */
+    private void onAgentClosed()
+    {
+        final ServerAgent[] agents = this.agents;
+        if (agents.length > 1 && null != failure())
+        {
+            for (final ServerAgent agent : agents)
             {
-                final Thread thread = new Thread(runnable, "sseflow-server-" + serverNumber);
-                thread.setDaemon(false);
-                thread.setUncaughtExceptionHandler((t, ex) -> failStopAgent.onUncaught(ex));
-                return thread;
-            });
+                agent.requestClose();
+            }
         }
-        catch (final RuntimeException | Error ex)
+        if (0 == stopped.getCount() && null != sequencerRunner)
         {
-            // no thread (e.g. "unable to create native thread"): nothing ran, so close the agent from here
-            agent.onClose();
-            throw ex;
+            sequencerRunner.close();
         }
-        this.failStopAgent = failStopAgent;
-        state = RUNNING;
     }
 
     /**
@@ -226,21 +399,21 @@ public final class ServerRuntime
         {
             return false;
         }
-        final TopicState live = topics.find(topicName);
-        if (null == live)
+        boolean requested = true;
+        for (int i = 0; i < agents.length; i++)
         {
-            return true;
+            final TopicState live = allTopics[i].find(topicName);
+            if (null == live || !live.disconnectRequested.compareAndSet(false, true))
+            {
+                continue;
+            }
+            if (!agents[i].requestDisconnect(live))
+            {
+                live.disconnectRequested.set(false);
+                requested = false;
+            }
         }
-        if (!live.disconnectRequested.compareAndSet(false, true))
-        {
-            return true;
-        }
-        if (!agent.requestDisconnect(live))
-        {
-            live.disconnectRequested.set(false);
-            return false;
-        }
-        return true;
+        return requested;
     }
 
     /**
@@ -251,7 +424,7 @@ public final class ServerRuntime
      */
     public long counter(final ServerCounter counter)
     {
-        return counters.get(counter);
+        return ServerCounters.total(allCounters, counter);
     }
 
     /**
@@ -262,7 +435,7 @@ public final class ServerRuntime
      */
     public long refused(final Refusal refusal)
     {
-        return counters.refused(refusal);
+        return ServerCounters.totalRefused(allCounters, refusal);
     }
 
     /**
@@ -273,7 +446,7 @@ public final class ServerRuntime
      */
     public long streamSelectors(final SelectorKind kind)
     {
-        return counters.selectors(kind);
+        return ServerCounters.totalSelectors(allCounters, kind);
     }
 
     /**
@@ -293,9 +466,12 @@ public final class ServerRuntime
             {
                 return;
             }
-            agent.requestClose();
+            for (final ServerAgent agent : agents)
+            {
+                agent.requestClose();
+            }
         }
-        if (Thread.currentThread() == agentRunner.thread())
+        if (isAgentThread(Thread.currentThread()))
         {
             // called from the agent thread (an error handler or authorizer): it closes after this duty cycle
             return;
@@ -311,7 +487,26 @@ public final class ServerRuntime
         {
             Thread.currentThread().interrupt();
         }
-        agentRunner.close();
+        for (final AgentRunner runner : agentRunners)
+        {
+            runner.close();
+        }
+        if (null != sequencerRunner)
+        {
+            sequencerRunner.close();
+        }
+    }
+
+    private boolean isAgentThread(final Thread thread)
+    {
+        for (final AgentRunner runner : agentRunners)
+        {
+            if (runner.thread() == thread)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -331,7 +526,7 @@ public final class ServerRuntime
      */
     public boolean isRunning()
     {
-        return state == RUNNING && null == failStopAgent.failure() && stopped.getCount() > 0;
+        return state == RUNNING && null == failure() && stopped.getCount() == agents.length;
     }
 
     /**
@@ -341,13 +536,50 @@ public final class ServerRuntime
      */
     public Throwable failure()
     {
-        final FailStopAgent failStopAgent = this.failStopAgent;
-        return null == failStopAgent ? null : failStopAgent.failure();
+        final Throwable reported = hubFailure.get();
+        if (null != reported)
+        {
+            return reported;
+        }
+        final FailStopAgent[] failStopAgents = this.failStopAgents;
+        if (null == failStopAgents)
+        {
+            return null;
+        }
+        for (final FailStopAgent failStopAgent : failStopAgents)
+        {
+            final Throwable failure = failStopAgent.failure();
+            if (null != failure)
+            {
+                return failure;
+            }
+        }
+        return null;
     }
 
     Thread agentThread()
     {
         return agentRunner.thread();
+    }
+
+    /**
+     * Every thread of the server: each agent's, then the sequencer's when it has one of its own.
+     *
+     * @return the threads.
+     */
+    Thread[] threads()
+    {
+        final int count = agentRunners.length;
+        final Thread[] threads = new Thread[count + (null == sequencerRunner ? 0 : 1)];
+        for (int i = 0; i < count; i++)
+        {
+            threads[i] = agentRunners[i].thread();
+        }
+        if (null != sequencerRunner)
+        {
+            threads[count] = sequencerRunner.thread();
+        }
+        return threads;
     }
 
     ServerAgent agent()
@@ -363,6 +595,16 @@ public final class ServerRuntime
     ServerCounters counters()
     {
         return counters;
+    }
+
+    ServerCounters[] agentCounters()
+    {
+        return allCounters;
+    }
+
+    TopicRegistry[] agentTopics()
+    {
+        return allTopics;
     }
 
     private void closeAfterFailedStart(final ServerSocketChannel serverChannel, final Throwable failure)

@@ -1,5 +1,6 @@
 package io.sseflow.server.agent;
 
+import io.sseflow.server.fanout.FanOutSequencer;
 import io.sseflow.server.sequencer.EventSequencer;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.AgentTerminationException;
@@ -8,6 +9,7 @@ import java.io.IOException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The graceful shutdown, once closing is requested: the first step stops accepting (the listening socket closes)
@@ -25,7 +27,10 @@ final class ShutdownDrain
     private final EventSequencer sequencer;
     private final ConnectionTable connections;
     private final long shutdownTimeoutNs;
+    private final AtomicInteger agentsDraining;
+    private final FanOutSequencer fanOut;
     private boolean draining;
+    private boolean counted;
     private long deadlineNs;
 
     /**
@@ -39,6 +44,8 @@ final class ShutdownDrain
         this.sequencer = context.sequencer;
         this.connections = context.connections;
         this.shutdownTimeoutNs = context.config.shutdownTimeoutNs();
+        this.agentsDraining = context.agentsDraining;
+        this.fanOut = context.sequencer instanceof FanOutSequencer ? (FanOutSequencer)context.sequencer : null;
     }
 
     /**
@@ -55,21 +62,34 @@ final class ShutdownDrain
         {
             draining = true;
             deadlineNs = nowNs + shutdownTimeoutNs;
-            final SelectionKey acceptKey = serverChannel.keyFor(selector);
-            if (null != acceptKey)
+            if (null != serverChannel)
             {
-                acceptKey.cancel();
+                final SelectionKey acceptKey = serverChannel.keyFor(selector);
+                if (null != acceptKey)
+                {
+                    acceptKey.cancel();
+                }
+                CloseHelper.quietClose(serverChannel);
             }
-            CloseHelper.quietClose(serverChannel);
             sequencer.close();
             return 1;
         }
 
         final ConnectionTable connections = this.connections;
-        boolean flushed = agentIdle;
+        boolean flushed = agentIdle && (null == fanOut || fanOut.isDrained());
         for (int i = 0; flushed && i < connections.count(); i++)
         {
             flushed = !connections.get(i).hasOutputPending();
+        }
+        final AtomicInteger agentsDraining = this.agentsDraining;
+        if (null != agentsDraining)
+        {
+            if (flushed && !counted)
+            {
+                counted = true;
+                agentsDraining.decrementAndGet();
+            }
+            flushed = flushed && 0 == agentsDraining.get();
         }
 
         if (flushed || nowNs - deadlineNs >= 0)

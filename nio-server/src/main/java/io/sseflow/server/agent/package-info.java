@@ -34,6 +34,15 @@
  * counters the public {@code ServerMetrics} reads; {@code FailStopAgent} makes any error escaping the duty cycle
  * stop the server; publisher threads use {@code PublishEncoder} to write their records.
  * <p>
+ * Several agents ({@code ServerConfig#agents()} above 1): each is this duty cycle on its own thread and selector, with
+ * its own {@code AgentContext}, topics (their logs: a full copy of the history each), counters and connections. Its
+ * {@code EventSequencer} is a {@code fanout.FanOutSequencer}: claims go to one shared ingress, and the one sequencer
+ * thread ({@code cluster.StateMachineSequencer}) decides seq, ids and duplicates once, by topic name, into a
+ * {@code fanout.SequencedLog} every agent reads at its own position. Agent 0 accepts and shares connections out
+ * ({@code ConnectionHandoff}: by address hash, in turn for trusted proxies); the connection total and the
+ * per-address counts ({@code AddressCounts}) are shared; {@code /metrics} sums the agents' counters; the agents drain
+ * and fail as one.
+ * <p>
  * Internal: the module {@code io.sseflow.server} does not export this package; {@code ServerRuntime} is public only
  * for {@code SseServer} and the hub, in the same module.
  */

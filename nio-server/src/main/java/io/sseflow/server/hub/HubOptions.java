@@ -65,6 +65,10 @@ public final class HubOptions
         "                         max-event-bytes + 9 KiB; more wait (default " +
             ServerConfig.DEFAULT_REQUEST_BODY_BUFFERS + ")",
         "  --max-topics N         topic limit (default " + ServerConfig.DEFAULT_MAX_TOPICS + ")",
+        "  --agents N             fan-out agents, each a thread serving its share of the connections,",
+        "                         fed by one sequencer thread; 1 is the single-agent hub (default " +
+            ServerConfig.DEFAULT_AGENTS + ", at most " + ServerConfig.MAX_AGENTS + "; above 1 not with",
+        "                         --data-dir, --cluster-members or --subscriptions)",
         "  --max-connections-per-address N",
         "                         more connections from one IP get 429 (default " +
             ServerConfig.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS + ")",
@@ -303,6 +307,9 @@ public final class HubOptions
                 break;
             case "--request-body-buffers":
                 builder.requestBodyBuffers(intValue(flag, value, 1, 65536));
+                break;
+            case "--agents":
+                builder.agents(intValue(flag, value, 1, ServerConfig.MAX_AGENTS));
                 break;
             case "--max-topics":
                 builder.maxTopics(intValue(flag, value, 1, Integer.MAX_VALUE));

@@ -27,6 +27,17 @@ public final class AgentInternals
     }
 
     /**
+     * Every thread of a started server: each agent's, then the sequencer's in a hub of several agents.
+     *
+     * @param server a started server.
+     * @return the threads.
+     */
+    public static Thread[] threads(final SseServer server)
+    {
+        return ServerInternals.runtime(server).threads();
+    }
+
+    /**
      * The history budget all of a server's topics share.
      *
      * @param server a server.

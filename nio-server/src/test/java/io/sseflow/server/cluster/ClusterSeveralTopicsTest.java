@@ -28,7 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A Mercure update of several topics on a clustered hub: published on one member, every member delivers it with the
  * same id and the same bytes as the in-memory hub does, to each kind of subscriber (a Mercure subscriber of one of its
- * topics, a Mercure URI template, a stream of several topics, each topic's own stream); {@code Last-Event-ID} resumes
+ * topics, a Mercure URI template, the same two as Mercure 1.0 matchers, a stream of several topics, each topic's
+ * own stream); {@code Last-Event-ID} resumes
  * exactly on another member; a one-member durable hub keeps it through a snapshot and a restart, ids continuing.
  * Three servers in this process, each a cluster member with its own driver, archive, data dir and ports on loopback.
  */
@@ -56,6 +57,11 @@ class ClusterSeveralTopicsTest
         SCRIPT_FRAMES.put("/.well-known/mercure?topic=A",
             "id: 1\ndata: a1\n\n" + "id: 7\ndata: both\n\n" + "id: 4\ndata: a2\n\n" + "event: note\nid: m-2\ndata: text\n\n");
         SCRIPT_FRAMES.put("/.well-known/mercure?topic=" + encode("https://example.com/u/{id}"),
+            "id: 7\ndata: both\n\n" + "id: end\ndata: end\n\n");
+        // Mercure 1.0's matchers: the same frames as the pre-standardization selectors of the same topics
+        SCRIPT_FRAMES.put("/.well-known/mercure?match=A",
+            "id: 1\ndata: a1\n\n" + "id: 7\ndata: both\n\n" + "id: 4\ndata: a2\n\n" + "event: note\nid: m-2\ndata: text\n\n");
+        SCRIPT_FRAMES.put("/.well-known/mercure?match_urlpattern=" + encode("https://example.com/u/:id"),
             "id: 7\ndata: both\n\n" + "id: end\ndata: end\n\n");
     }
 
@@ -141,6 +147,10 @@ class ClusterSeveralTopicsTest
                 "id: 3\ndata: b1\n\n" + "event: note\nid: m-2\ndata: text\n\n" + frame, name);
             assertStream(server, "/.well-known/mercure?topic=" + encode(U) + "&lastEventID=earliest",
                 "id: 7\ndata: both\n\n" + "id: end\ndata: end\n\n", name);
+            assertStream(server, "/.well-known/mercure?match=B&last_event_id=7",
+                "id: 3\ndata: b1\n\n" + "event: note\nid: m-2\ndata: text\n\n" + frame, name);
+            assertStream(server, "/.well-known/mercure?match_urlpattern=" + encode("https://example.com/u/:id") +
+                "&last_event_id=earliest", "id: 7\ndata: both\n\n" + "id: end\ndata: end\n\n", name);
         }
         for (final SseServer node : nodes)
         {

@@ -174,6 +174,7 @@ public final class ServerConfig
     boolean httpPublish = true;
     boolean subscriptions;
     boolean demoPage;
+    String resourceIdentifier;
     Supplier<IdleStrategy> idleStrategySupplier = ServerConfig::defaultIdleStrategy;
     IntFunction<EventSequencer> eventSequencerFactory = DEFAULT_SEQUENCER;
     ErrorHandler errorHandler = (throwable) -> throwable.printStackTrace(System.err);
@@ -643,6 +644,17 @@ public final class ServerConfig
     public boolean httpPublish()
     {
         return httpPublish;
+    }
+
+    /**
+     * The hub's OAuth 2.0 resource identifier, whose Protected Resource Metadata (Mercure 1.0) is served at
+     * {@code /.well-known/oauth-protected-resource/.well-known/mercure}.
+     *
+     * @return the identifier, or null when no metadata is served.
+     */
+    public String resourceIdentifier()
+    {
+        return resourceIdentifier;
     }
 
     /**

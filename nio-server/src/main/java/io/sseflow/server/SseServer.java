@@ -608,6 +608,20 @@ public final class SseServer implements AutoCloseable
         }
 
         /**
+         * Serve Mercure 1.0's OAuth 2.0 Protected Resource Metadata (RFC 9728) for this resource identifier at
+         * {@code /.well-known/oauth-protected-resource/.well-known/mercure}; default none (the hub sets it from
+         * {@code --jwt-audience}).
+         *
+         * @param resourceIdentifier the identifier access tokens name in {@code aud}, or null for no metadata.
+         * @return this.
+         */
+        public Builder resourceIdentifier(final String resourceIdentifier)
+        {
+            settings().resourceIdentifier = resourceIdentifier;
+            return this;
+        }
+
+        /**
          * Serve the demo page at {@code /}, default false (the hub turns it on).
          *
          * @param demoPage true to serve it.

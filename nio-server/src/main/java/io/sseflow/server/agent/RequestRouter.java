@@ -6,6 +6,7 @@ import io.sseflow.server.http.AsciiBytes;
 import io.sseflow.server.http.HttpMethod;
 import io.sseflow.server.http.HttpRequestParser;
 import io.sseflow.server.http.HttpResponses;
+import io.sseflow.server.mercure.ProtectedResourceMetadata;
 import io.sseflow.server.sequencer.EventSequencer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -51,6 +52,7 @@ final class RequestRouter
         HEALTH,
         READY,
         DEMO,
+        RESOURCE_METADATA,
         NOT_FOUND
     }
 
@@ -68,6 +70,7 @@ final class RequestRouter
     private final UnsafeBuffer metricsBuffer;
     private final ProcessMetrics processMetrics = new ProcessMetrics();
     private final UnsafeBuffer demoBody;
+    private final UnsafeBuffer resourceMetadataBody;
 
     RequestRouter(
         final AgentContext context,
@@ -100,6 +103,9 @@ final class RequestRouter
         {
             demoBody = null;
         }
+        final String resource = context.config.resourceIdentifier();
+        resourceMetadataBody = null == resource ? null :
+            new UnsafeBuffer(ProtectedResourceMetadata.json(resource));
     }
 
     /**
@@ -171,6 +177,7 @@ final class RequestRouter
             case HEALTH:
             case READY:
             case DEMO:
+            case RESOURCE_METADATA:
                 if (method == HttpMethod.GET || method == HttpMethod.HEAD)
                 {
                     return true;
@@ -291,6 +298,10 @@ final class RequestRouter
                 respond(connection, 200, ResponseHeaders.TEXT_HTML, demoBody, demoBody.capacity());
                 break;
 
+            case RESOURCE_METADATA:
+                respond(connection, 200, ResponseHeaders.JSON, resourceMetadataBody, resourceMetadataBody.capacity());
+                break;
+
             default:
                 writer.sendError(connection, Refusal.NOT_FOUND);
                 break;
@@ -337,6 +348,11 @@ final class RequestRouter
         if (AsciiBytes.equals(buffer, pathOffset, pathLength, "/readyz"))
         {
             return Endpoint.READY;
+        }
+        if (null != resourceMetadataBody &&
+            AsciiBytes.equals(buffer, pathOffset, pathLength, ProtectedResourceMetadata.PATH))
+        {
+            return Endpoint.RESOURCE_METADATA;
         }
         if (null != demoBody && AsciiBytes.equals(buffer, pathOffset, pathLength, "/"))
         {

@@ -12,6 +12,7 @@ final class ResponseHeaders
     static final byte[] TEXT_PLAIN = HttpResponses.ascii("Content-Type: text/plain; charset=utf-8\r\n");
     static final byte[] TEXT_METRICS = HttpResponses.ascii("Content-Type: text/plain; version=0.0.4; charset=utf-8\r\n");
     static final byte[] JSON_LD = HttpResponses.ascii("Content-Type: application/ld+json\r\n");
+    static final byte[] JSON = HttpResponses.ascii("Content-Type: application/json\r\n");
     static final byte[] ALLOW_GET = HttpResponses.ascii("Allow: GET\r\n");
     static final byte[] ALLOW_EVENTS = HttpResponses.ascii("Allow: GET, POST, OPTIONS\r\n");
     static final byte[] ALLOW_EVENTS_READ_ONLY = HttpResponses.ascii("Allow: GET, OPTIONS\r\n");

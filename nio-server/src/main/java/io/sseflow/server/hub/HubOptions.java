@@ -251,7 +251,8 @@ public final class HubOptions
         if (null != jwtSettings)
         {
             final JwtAuthorizer authorizer = new JwtAuthorizer(jwtSettings);
-            builder.subscribeAuthorizer(authorizer).publishAuthorizer(authorizer);
+            builder.subscribeAuthorizer(authorizer).publishAuthorizer(authorizer)
+                .resourceIdentifier(jwtSettings.audience());
         }
         final ClusterSettings clusterSettings =
             cluster.applyTo(builder, logFormat == LogFormat.TEXT ? System.err : new HubLog().lines());

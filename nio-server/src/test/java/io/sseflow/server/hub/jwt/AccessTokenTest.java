@@ -161,6 +161,28 @@ class AccessTokenTest
         assertEquals("HTTP/1.1 200 OK", RawHttp.status(today), today);
     }
 
+    @Test
+    void shouldServeProtectedResourceMetadataNamingTheResourceOnlyWhenAccessTokensAreTaken() throws Exception
+    {
+        hub = startHub();
+        final String path = "/.well-known/oauth-protected-resource/.well-known/mercure";
+        final String body = "{\"resource\":\"https://localhost/.well-known/mercure\"," +
+            "\"authorization_details_types_supported\":[\"https://mercure.rocks/authorization-detail\"]," +
+            "\"bearer_methods_supported\":[\"header\"],\"mercure_cookie\":\"__Secure-mercure_access_token\"," +
+            "\"mercure_matcher_types_supported\":[\"exact\",\"urlpattern\"]}\n";
+        final String answer = RawHttp.get(hub.port(), path, "Connection: close");
+        assertEquals("HTTP/1.1 200 OK", RawHttp.status(answer), answer);
+        assertTrue(answer.contains("\r\nContent-Type: application/json\r\n"), answer);
+        assertEquals(body, RawHttp.body(answer));
+        final String post = RawHttp.post(hub.port(), path, "x", "Connection: close");
+        assertEquals("HTTP/1.1 405 Method Not Allowed", RawHttp.status(post), post);
+        hub.close();
+
+        hub = Servers.hub("--jwt-key", TestTokens.SECRET);
+        final String none = RawHttp.get(hub.port(), path, "Connection: close");
+        assertEquals("HTTP/1.1 404 Not Found", RawHttp.status(none), none);
+    }
+
     private static SseServer startHub() throws Exception
     {
         return Servers.hub("--jwt-key", TestTokens.SECRET, "--allow-anonymous", "--jwt-audience", AUDIENCE,

@@ -45,7 +45,6 @@ final class FrameAssembler implements SequencedEventHandler
     private final CatchUpHolds holds;
     private final org.agrona.concurrent.CachedNanoClock clock;
     private final Consumer<Connection> readyQueue;
-    private final Consumer<TopicState> topicEnded;
     private final UnsafeBuffer frame;
     private final UnsafeBuffer seqFrame;
     private final StreamRegistry streams;
@@ -64,10 +63,8 @@ final class FrameAssembler implements SequencedEventHandler
         final SubscriberFlusher flusher,
         final HttpPublishHandler publishHandler,
         final CatchUpHolds holds,
-        final Consumer<Connection> readyQueue,
-        final Consumer<TopicState> topicEnded)
+        final Consumer<Connection> readyQueue)
     {
-        this.topicEnded = topicEnded;
         this.holds = holds;
         this.clock = context.clock;
         this.config = context.config;
@@ -220,14 +217,9 @@ final class FrameAssembler implements SequencedEventHandler
         }
         finally
         {
-            final boolean endsTopic = record.endsTopic();
             for (int i = 0; i < topicCount; i++)
             {
                 eventTopics[i].unpin();
-                if (endsTopic)
-                {
-                    topicEnded.accept(eventTopics[i]);
-                }
                 eventTopics[i] = null;
             }
         }

@@ -129,8 +129,7 @@ final class ServerAgent implements Agent, SelectionHandler
         linkHolds = subscribeHandler.linkHolds();
         streams = context.topics.streams();
         router = new RequestRouter(context, writer, subscribeHandler, publishHandler, demoPage, presence);
-        frames = new FrameAssembler(context, flusher, publishHandler, holds, this::scheduleReady,
-            presence::onEndDelivered);
+        frames = new FrameAssembler(context, flusher, publishHandler, holds, this::scheduleReady);
         timers = new ConnectionTimers(context, writer, flusher);
         leaderLoss = new LeaderLossWatch(sequencer, topics, flusher);
         final ClientAdmission admission = new ClientAdmission(config, connections, writer);

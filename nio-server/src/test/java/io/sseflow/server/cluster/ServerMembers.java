@@ -43,20 +43,8 @@ final class ServerMembers implements AutoCloseable
      */
     void start(final int i, final UnaryOperator<ClusterSettings> configure)
     {
-        start(i, configure, UnaryOperator.identity());
-    }
-
-    /**
-     * Start member {@code i}'s server on its data dir, with more server settings.
-     *
-     * @param i         the member.
-     * @param configure adds to the member's {@link ClusterMembers#settings}.
-     * @param server    adds to the server's builder.
-     */
-    void start(final int i, final UnaryOperator<ClusterSettings> configure, final UnaryOperator<SseServer.Builder> server)
-    {
         final ClusterSettings settings = configure.apply(members.settings(i));
-        servers[i] = server.apply(SseServer.builder())
+        servers[i] = SseServer.builder()
             .host("127.0.0.1")
             .port(0)
             .history(history)

@@ -3,6 +3,7 @@ package io.sseflow.server.agent;
 import io.sseflow.server.Refusal;
 import io.sseflow.server.ServerCounter;
 import io.sseflow.server.http.AsciiBytes;
+import io.sseflow.server.http.FormMediaType;
 import io.sseflow.server.http.HttpMethod;
 import io.sseflow.server.http.HttpRequestParser;
 import io.sseflow.server.http.HttpResponses;
@@ -67,6 +68,7 @@ final class RequestRouter
     private final AtomicBoolean closeRequested;
     private final EventSequencer sequencer;
     private final byte[] allowEvents;
+    private final byte[] allowMercure;
     private final UnsafeBuffer metricsBuffer;
     private final ProcessMetrics processMetrics = new ProcessMetrics();
     private final UnsafeBuffer demoBody;
@@ -91,6 +93,7 @@ final class RequestRouter
         this.closeRequested = context.closeRequested;
         this.sequencer = context.sequencer;
         allowEvents = context.config.httpPublish() ? ResponseHeaders.ALLOW_EVENTS : ResponseHeaders.ALLOW_EVENTS_READ_ONLY;
+        allowMercure = context.config.httpPublish() ? ResponseHeaders.ALLOW_MERCURE : ResponseHeaders.ALLOW_MERCURE_READ_ONLY;
         metricsBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(ServerCounters.maxRenderedLength() +
             processMetrics.maxRenderedLength() + context.sequencer.maxMetricsLength()));
         if (null != demoPage)
@@ -157,7 +160,11 @@ final class RequestRouter
                 {
                     return mercurePublishHandler.onPublishHead(connection, buffer);
                 }
-                writer.sendError(connection, Refusal.METHOD_NOT_ALLOWED, Refusal.METHOD_NOT_ALLOWED.message(), allowEvents);
+                if (method == HttpMethod.QUERY)
+                {
+                    return onQueryHead(connection, buffer);
+                }
+                writer.sendError(connection, Refusal.METHOD_NOT_ALLOWED, Refusal.METHOD_NOT_ALLOWED.message(), allowMercure);
                 return false;
 
             case SUBSCRIPTIONS:
@@ -194,13 +201,26 @@ final class RequestRouter
     }
 
     /**
-     * Does a request that passed {@link #onHead} take a body? Only a publish does; any other request's body is
-     * limited to what fits in the buffer its head arrived in.
+     * Does a request that passed {@link #onHead} take a body? A publish does, and a Mercure {@code QUERY}
+     * subscription (its parameters are the body); any other request's body is limited to what fits in the buffer its
+     * head arrived in.
+     *
+     * @param parser holding the request head.
+     * @return true for a publish or a {@code QUERY}.
+     */
+    static boolean takesBody(final HttpRequestParser parser)
+    {
+        return parser.method() == HttpMethod.POST || parser.method() == HttpMethod.QUERY;
+    }
+
+    /**
+     * Is the request a publish, one that may be taken while the publishes before it on its connection are still
+     * awaited? A {@code QUERY} takes a body but is not one: it waits for their answers like any other request.
      *
      * @param parser holding the request head.
      * @return true for a publish.
      */
-    static boolean takesBody(final HttpRequestParser parser)
+    static boolean isPublish(final HttpRequestParser parser)
     {
         return parser.method() == HttpMethod.POST;
     }
@@ -361,6 +381,22 @@ final class RequestRouter
         return Endpoint.NOT_FOUND;
     }
 
+    /**
+     * A {@code QUERY} subscription (RFC 10008) goes on to have its body read only when that body is a form
+     * (the draft's "Subscription": {@code application/x-www-form-urlencoded}); else {@code 415} with the
+     * {@code Accept-Query} it takes.
+     */
+    private boolean onQueryHead(final Connection connection, final UnsafeBuffer buffer)
+    {
+        final HttpRequestParser parser = connection.parser;
+        if (!FormMediaType.matches(buffer, parser.contentTypeOffset(), parser.contentTypeLength()))
+        {
+            writer.sendError(connection, Refusal.UNSUPPORTED_MEDIA_TYPE);
+            return false;
+        }
+        return true;
+    }
+
     private void respond(
         final Connection connection,
         final int status,
@@ -391,7 +427,7 @@ final class RequestRouter
     private void routeQueryStream(
         final Connection connection, final UnsafeBuffer buffer, final HttpMethod method, final boolean mercure)
     {
-        if (method == HttpMethod.GET)
+        if (method == HttpMethod.GET || method == HttpMethod.QUERY)
         {
             if (mercure)
             {

@@ -44,6 +44,7 @@ public final class HttpResponses
         status(411, "Length Required");
         status(413, "Content Too Large");
         status(414, "URI Too Long");
+        status(415, "Unsupported Media Type");
         status(429, "Too Many Requests");
         status(431, "Request Header Fields Too Large");
         status(500, "Internal Server Error");

@@ -115,7 +115,7 @@ class MercureQuerySubscribeTest
     }
 
     @Test
-    void shouldServeAQuerySubscriptionPipelinedBehindAKeptAliveRequest() throws Exception
+    void shouldServeAQuerySubscriptionPipelinedBehindAKeptAliveRequestOrAPublish() throws Exception
     {
         startWithBooks();
         try (RawSseClient client = RawSseClient.open(server.port(), 0))
@@ -128,6 +128,18 @@ class MercureQuerySubscribeTest
             assertEquals("ok\n", client.readBytes(3));
             assertEquals(FIELDS + "Mercure-Last-Event-ID: b1\r\n\r\n", client.readHead());
             assertEquals(B2 + B3, client.readBytes(B2.length() + B3.length()));
+        }
+        try (RawSseClient client = RawSseClient.open(server.port(), 0))
+        {
+            // a QUERY behind a publish in flight waits for the publish's answer, then streams from it
+            client.send(RawHttp.request("POST", MERCURE, new String[]{FORM}, "topic=" + encode(book(1)) +
+                "&id=b4&data=v4") + RawHttp.request("QUERY", MERCURE, new String[]{FORM}, BOOKS + "&last_event_id=b3"));
+            assertEquals("HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nCache-Control: no-store\r\n" +
+                "Content-Length: 2\r\n\r\n", client.readHead());
+            assertEquals("b4", client.readBytes(2));
+            assertEquals(FIELDS + "Mercure-Last-Event-ID: b3\r\n\r\n", client.readHead());
+            final String b4 = "id: b4\ndata: v4\n\n";
+            assertEquals(b4, client.readBytes(b4.length()));
         }
     }
 

@@ -9,9 +9,9 @@ package io.sseflow.server.agent;
  * Bounded: a ring of as many entries as presence may create topics. A topic freed meanwhile another way (its updates
  * evicted by the history budget, then swept) stays in the ring until met at its head or until a full ring is
  * compacted; a ring full of live topics frees its oldest, and grows only when that one is still in flight (presence
- * then holds more topics than it may create: a topic the budget freed was created again by its end update). It knows
- * only the topics this node's presence ended: a cluster's other nodes' subscription topics, which this node only
- * applies, are not here.
+ * then holds more topics than it may create: a topic the budget freed was created again by its end update). It holds the
+ * topics this node's presence ended and those whose end update was delivered (a cluster's other nodes', a durable
+ * node's replayed at start).
  * <p>
  * Not thread-safe: owned by the server agent; allocates only when it grows.
  */
@@ -43,12 +43,17 @@ final class EndedSubscriptionTopics
     }
 
     /**
-     * A subscription topic's end update was offered (or refused: it will get none): keep it until its slot is needed.
+     * A subscription topic's end update was offered (or refused: it will get none), or delivered: keep it until its
+     * slot is needed; a topic already kept is not kept twice.
      *
      * @param topic the subscription topic.
      */
     void add(final TopicState topic)
     {
+        if (!topic.markEnded())
+        {
+            return;
+        }
         if (size == ring.length)
         {
             compact();

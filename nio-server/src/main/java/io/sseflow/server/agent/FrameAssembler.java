@@ -45,6 +45,7 @@ final class FrameAssembler implements SequencedEventHandler
     private final CatchUpHolds holds;
     private final org.agrona.concurrent.CachedNanoClock clock;
     private final Consumer<Connection> readyQueue;
+    private final Consumer<TopicState> topicEnded;
     private final UnsafeBuffer frame;
     private final UnsafeBuffer seqFrame;
     private final StreamRegistry streams;
@@ -63,8 +64,10 @@ final class FrameAssembler implements SequencedEventHandler
         final SubscriberFlusher flusher,
         final HttpPublishHandler publishHandler,
         final CatchUpHolds holds,
-        final Consumer<Connection> readyQueue)
+        final Consumer<Connection> readyQueue,
+        final Consumer<TopicState> topicEnded)
     {
+        this.topicEnded = topicEnded;
         this.holds = holds;
         this.clock = context.clock;
         this.config = context.config;
@@ -217,9 +220,14 @@ final class FrameAssembler implements SequencedEventHandler
         }
         finally
         {
+            final boolean endsTopic = record.endsTopic();
             for (int i = 0; i < topicCount; i++)
             {
                 eventTopics[i].unpin();
+                if (endsTopic)
+                {
+                    topicEnded.accept(eventTopics[i]);
+                }
                 eventTopics[i] = null;
             }
         }

@@ -31,9 +31,9 @@ import java.util.concurrent.TimeUnit;
  * of each second and streams the rest unannounced, counted under
  * {@code sseflow_subscriptions_unannounced_total}; one whose updates the sequencer refuses part way is announced
  * for the selectors before, and counted), at most {@link #MAX_ANNOUNCED} subscriptions announced at once
- * (the table {@code GET /.well-known/mercure/subscriptions} lists), and none that would take the topic table past
- * half of {@code --max-topics} (each selector's subscription topic is a topic), so that a storm of subscriptions never
- * takes the topics publishers need; an announced subscription's end is always published (so at most as many end
+ * (the table {@code GET /.well-known/mercure/subscriptions} lists), and no more subscription topics than half of
+ * {@code --max-topics}, a limit of their own apart from the topics publishers create
+ * ({@link TopicRegistry#isPresenceTopic}), so that a storm of subscriptions never takes a topic publishers need; an announced subscription's end is always published (so at most as many end
  * updates as start updates), unless the sequencer refuses it (back-pressure, no leader, shutting down), counted the
  * same. This table holds this node's subscribers only: another node's are in its own table (their updates
  * replicate, but are not read back into this table).
@@ -47,12 +47,16 @@ import java.util.concurrent.TimeUnit;
  * topics would need a second routing path, a second limit and its own replay. So the topics stay ordinary topics and
  * are freed lazily, oldest end first ({@link EndedSubscriptionTopics}): an ended subscription's updates remain
  * replayable until a new subscription needs the slots, as an evicted event is by the history budget (a client
- * resuming from before a freed one gets the replay-miss rule). The rules hold as before: every topic counts toward
- * {@code --max-topics}, presence creates topics only below half of it, and it frees only its own ended topics (no
- * subscriber, end update applied), never a publisher's. A sequencer that keeps every topic it ever held
- * ({@link EventSequencer#forgetsFreedTopics()} false: the durable and clustered hub's state machine) would gain
- * nothing from the agent freeing them and would lose its slots to presence for good, so there presence keeps the
- * old bound: it stops announcing once its topics fill half the table.
+ * resuming from before a freed one gets the replay-miss rule). Presence frees only ended subscription topics (no
+ * subscriber, end update applied), never a publisher's. Its topics are counted apart (half of {@code --max-topics},
+ * beside the {@code --max-topics} of the others): a durable or clustered hub's state machine keeps every topic it
+ * holds (bounded by {@code --max-topics}), and if presence's topics were among them they would fill its table for good,
+ * and if they shared the agent's table with the topics the state machine counts, an agent could lack the slot for a
+ * publisher's topic the cluster had decided. So presence's updates are transient there
+ * ({@link PublishRecord#FLAG_TRANSIENT}: sequenced and logged, but no topic is held and nothing retained by the state
+ * machine) and their topics are the agent's alone to free; an end update is marked
+ * ({@link PublishRecord#FLAG_ENDS_TOPIC}) so that every node that delivers it, this one or another member, or this one
+ * replaying its log at start, keeps its topic with the ended ones ({@link #onEndDelivered}).
  * <p>
  * Not thread-safe: owned by the server agent. Allocates per subscription start and end (ids, JSON), never per
  * delivery.
@@ -120,9 +124,9 @@ final class Presence
         this.sequencer = context.sequencer;
         this.clock = context.clock;
         this.maxRecordLength = context.maxRecordLength;
-        this.maxPresenceTopics = context.config.maxTopics() / 2;
-        this.ended = context.sequencer.forgetsFreedTopics() && enabled ?
-            new EndedSubscriptionTopics(context.topics, maxPresenceTopics) : null;
+        this.maxPresenceTopics = context.topics.maxPresenceTopics();
+        this.ended = new EndedSubscriptionTopics(context.topics, maxPresenceTopics);
+        context.topics.presenceReclaimer(ended::reclaim);
         this.data = new UnsafeBuffer(new byte[enabled ? context.maxRecordLength : 0]);
         this.windowStartNs = clock.nanoTime() - SECOND_NS; // the first start opens a window
     }
@@ -222,7 +226,7 @@ final class Presence
         if (offered < subscription.published)
         {
             metrics.increment(ServerCounter.SUBSCRIPTIONS_UNANNOUNCED);
-            for (int i = offered; i < subscription.published && null != ended; i++)
+            for (int i = offered; i < subscription.published; i++)
             {
                 final String selector = subscription.selectors[i];
                 final TopicState topic = topics.find(SubscriptionIds.topic(selector, subscription.subscriber));
@@ -235,17 +239,30 @@ final class Presence
     }
 
     /**
-     * May presence create {@code count} more topics? Only below half the table; where the sequencer forgets freed
-     * topics, the oldest ended subscription topics are freed to make the room, and only when that is enough.
+     * A subscription's end update was delivered ({@link PublishRecord#FLAG_ENDS_TOPIC}): keep its topic with the
+     * ended ones, to be freed when presence needs the slot. This node's own ends are kept when offered; this is for a
+     * cluster's other nodes' (and for a durable node's own replayed at start), whatever this node's
+     * {@code --subscriptions}: their topics are in this node's table too.
+     *
+     * @param topic the subscription topic.
+     */
+    void onEndDelivered(final TopicState topic)
+    {
+        ended.add(topic);
+    }
+
+    /**
+     * May presence create {@code count} more topics? Only within its own limit (half of {@code --max-topics}); the
+     * oldest ended subscription topics are freed to make the room, and only when that is enough.
      */
     private boolean roomForTopics(final int count)
     {
-        final int over = topics.count() + count - maxPresenceTopics;
+        final int over = topics.presenceCount() + count - maxPresenceTopics;
         if (over <= 0)
         {
             return true;
         }
-        return null != ended && over <= ended.size() && ended.reclaim(over) == over;
+        return over <= ended.size() && ended.reclaim(over) == over;
     }
 
     /**
@@ -266,12 +283,12 @@ final class Presence
             }
             final String json = SubscriptionJson.subscription(
                 selector, subscription.subscriber, active, subscription.payloadJson);
-            final TopicState topic = offer(topicText, json);
+            final TopicState topic = offer(topicText, json, active);
             if (null == topic)
             {
                 return i;
             }
-            if (!active && null != ended)
+            if (!active)
             {
                 ended.add(topic);
             }
@@ -283,7 +300,7 @@ final class Presence
     /**
      * @return the topic the update was offered to, or null when it was not.
      */
-    private TopicState offer(final String topicText, final String json)
+    private TopicState offer(final String topicText, final String json, final boolean active)
     {
         final TopicState topic = topics.getOrCreateText(topicText);
         if (null == topic)
@@ -321,7 +338,8 @@ final class Presence
             buffer.putBytes(position, id, 0, idLength);
             position += idLength;
             record.classifyId();
-            record.flags(record.flags() | PublishRecord.FLAG_HUB_ID | PublishRecord.FLAG_PRIVATE);
+            record.flags(record.flags() | PublishRecord.FLAG_HUB_ID | PublishRecord.FLAG_PRIVATE |
+                PublishRecord.FLAG_TRANSIENT | (active ? 0 : PublishRecord.FLAG_ENDS_TOPIC));
             SseFields.putDataLines(buffer, position, data, 0, jsonBytes.length);
         }
         catch (final Throwable ex)

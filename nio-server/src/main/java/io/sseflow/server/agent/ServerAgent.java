@@ -129,7 +129,8 @@ final class ServerAgent implements Agent, SelectionHandler
         linkHolds = subscribeHandler.linkHolds();
         streams = context.topics.streams();
         router = new RequestRouter(context, writer, subscribeHandler, publishHandler, demoPage, presence);
-        frames = new FrameAssembler(context, flusher, publishHandler, holds, this::scheduleReady);
+        frames = new FrameAssembler(context, flusher, publishHandler, holds, this::scheduleReady,
+            presence::onEndDelivered);
         timers = new ConnectionTimers(context, writer, flusher);
         leaderLoss = new LeaderLossWatch(sequencer, topics, flusher);
         final ClientAdmission admission = new ClientAdmission(config, connections, writer);

@@ -6,6 +6,7 @@ import io.sseflow.server.Topic;
 import io.sseflow.server.sequencer.EventSequencer;
 import io.sseflow.server.log.HistoryBudget;
 import io.sseflow.server.log.TopicLog;
+import io.sseflow.server.mercure.SubscriptionIds;
 import io.sseflow.server.selector.TopicText;
 import io.sseflow.server.selector.TopicTextProblem;
 import org.agrona.DirectBuffer;
@@ -22,7 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Topics come and go: one with no subscribers, no retained events and no publish record in flight (see
  * {@link TopicState#pin()}) is freed, when its last subscriber leaves or by the agent's periodic {@link #sweep}; it
  * leaves the name map and the agent's table (backward-shift deletion keeps linear probing correct), the sequencer
- * forgets its index, and the index is given to the next topic created. Only live topics count toward the limit.
+ * forgets its index, and the index is given to the next topic created. Only live topics count toward the limit, and
+ * presence's subscription topics ({@link #isPresenceTopic}) have a limit of their own, half of {@code --max-topics}.
  */
 final class TopicRegistry
 {
@@ -34,6 +36,9 @@ final class TopicRegistry
     private final ConcurrentHashMap<String, TopicState> byName = new ConcurrentHashMap<>();
     private volatile TopicState[] byIndex = new TopicState[16];
     private volatile int liveCount;
+    private volatile int presenceCount;
+    private final int maxPresenceTopics;
+    private java.util.function.IntUnaryOperator presenceReclaimer = (wanted) -> 0;
 
     // under the lock
     private int[] freeIndices = new int[16];
@@ -49,6 +54,7 @@ final class TopicRegistry
     TopicRegistry(final ServerConfig config)
     {
         this.maxTopics = config.maxTopics();
+        this.maxPresenceTopics = Math.max(1, config.maxTopics() / 2);
         this.history = config.history();
         this.historyBytes = config.historyBytes();
         this.historyBudget = new HistoryBudget(config.historyTotalBytes());
@@ -145,7 +151,22 @@ final class TopicRegistry
         {
             return create(name);
         }
+        if (null == created && isPresenceTopic(name) && presenceReclaimer.applyAsInt(1) > 0)
+        {
+            return create(name);
+        }
         return created;
+    }
+
+    /**
+     * Agent only: what frees ended subscription topics when presence's own limit is reached and a subscription topic
+     * is wanted (a cluster's other members' updates arrive by name).
+     *
+     * @param reclaimer given how many are wanted, answers how many it freed.
+     */
+    void presenceReclaimer(final java.util.function.IntUnaryOperator reclaimer)
+    {
+        this.presenceReclaimer = reclaimer;
     }
 
     private TopicState create(final String name)
@@ -157,7 +178,8 @@ final class TopicRegistry
             {
                 return existing;
             }
-            if (liveCount >= maxTopics)
+            final boolean presence = isPresenceTopic(name);
+            if (presence ? presenceCount >= maxPresenceTopics : liveCount - presenceCount >= maxTopics)
             {
                 return null;
             }
@@ -172,6 +194,10 @@ final class TopicRegistry
             byIndex = topics;
             byName.put(name, created);
             liveCount++;
+            if (presence)
+            {
+                presenceCount++;
+            }
             return created;
         }
     }
@@ -225,13 +251,48 @@ final class TopicRegistry
     }
 
     /**
-     * Live topics.
+     * Live topics, presence's included.
      *
      * @return the count.
      */
     int count()
     {
         return liveCount;
+    }
+
+    /**
+     * Live subscription topics of presence ({@link #isPresenceTopic}).
+     *
+     * @return the count.
+     */
+    int presenceCount()
+    {
+        return presenceCount;
+    }
+
+    /**
+     * Most subscription topics of presence held at once: half of {@code --max-topics}, apart from the
+     * {@code --max-topics} of every other topic.
+     *
+     * @return the limit.
+     */
+    int maxPresenceTopics()
+    {
+        return maxPresenceTopics;
+    }
+
+    /**
+     * Is this the name of a subscription topic of presence ({@code /.well-known/mercure/subscriptions/...})? Those
+     * are counted apart, so that presence never takes a slot of the topics publishers create, which a durable or
+     * clustered hub's state machine counts (presence's updates are transient there).
+     *
+     * @param name a topic name.
+     * @return true under {@link SubscriptionIds#PREFIX}.
+     */
+    static boolean isPresenceTopic(final String name)
+    {
+        return name.length() > SubscriptionIds.PREFIX.length() && name.startsWith(SubscriptionIds.PREFIX) &&
+            name.charAt(SubscriptionIds.PREFIX.length()) == '/';
     }
 
     /**
@@ -338,6 +399,10 @@ final class TopicRegistry
             }
             freeIndices[freeIndexCount++] = index;
             liveCount--;
+            if (isPresenceTopic(topic.name()))
+            {
+                presenceCount--;
+            }
         }
         removeFromTable(topic);
         streams.unlink(topic);

@@ -26,6 +26,7 @@ final class TopicState extends StreamSource
     private final int index;
     private final TopicRegistry registry;
     private volatile int pins;
+    private boolean ended;
     final byte[] nameBytes;
     final int nameHash;
     final AtomicBoolean disconnectRequested = new AtomicBoolean();
@@ -115,6 +116,22 @@ final class TopicState extends StreamSource
     boolean retire()
     {
         return PINS.compareAndSet(this, 0, FREED);
+    }
+
+    /**
+     * Agent only: mark this topic as a subscription topic whose end update was offered or delivered
+     * ({@link EndedSubscriptionTopics}).
+     *
+     * @return false when it was marked already.
+     */
+    boolean markEnded()
+    {
+        if (ended)
+        {
+            return false;
+        }
+        ended = true;
+        return true;
     }
 
     /**

@@ -371,14 +371,6 @@ public final class ClusterEventSequencer implements EventSequencer
     }
 
     /**
-     * No: the state machine holds every topic it ever took, up to {@code --max-topics}.
-     */
-    public boolean forgetsFreedTopics()
-    {
-        return false;
-    }
-
-    /**
      * A member of several can be behind the others at any time; a single durable node only until it is ready (its
      * log replayed after a restart).
      */

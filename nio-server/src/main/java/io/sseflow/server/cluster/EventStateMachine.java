@@ -1,5 +1,6 @@
 package io.sseflow.server.cluster;
 
+import io.sseflow.server.sequencer.EventSequencer;
 import io.sseflow.server.sequencer.PublishRecord;
 import io.sseflow.server.sequencer.RetainedIdCheck;
 import org.agrona.BitUtil;
@@ -302,6 +303,11 @@ final class EventStateMachine
             return ApplyOutcome.MALFORMED;
         }
 
+        if (record.isTransient())
+        {
+            return applyTransient(originNode, correlationId, buffer, nameOffset, nameLength, recordOffset, end, more,
+                listener);
+        }
         final int hash = TopicHistory.hash(buffer, nameOffset, nameLength);
         TopicHistory topic = find(hash, buffer, nameOffset, nameLength);
         int newTopics = null == topic ? 1 : 0;
@@ -374,6 +380,27 @@ final class EventStateMachine
         listener.onAppended(
             originNode, correlationId, topic.name(), 0, topic.nameLength(), buffer, recordOffset, end - recordOffset,
             seq, id);
+        return ApplyOutcome.APPENDED;
+    }
+
+    /**
+     * A hub's own update that the state machine keeps no state for ({@link PublishRecord#FLAG_TRANSIENT}, presence's):
+     * decided (the next seq, its text id) and handed on, with no topic created and nothing retained, so the topic
+     * table and the history budget are not spent on it. Only an update of one topic with a text id may be one.
+     */
+    private ApplyOutcome applyTransient(
+        final int originNode, final long correlationId, final DirectBuffer buffer, final int nameOffset,
+        final int nameLength, final int recordOffset, final int end, final int more, final AppliedEventListener listener)
+    {
+        final PublishRecord record = this.record;
+        if (more > 0 || !record.hasId() || record.isNumericId())
+        {
+            listener.onRefused(originNode, correlationId, ApplyOutcome.MALFORMED);
+            return ApplyOutcome.MALFORMED;
+        }
+        final long seq = ++lastSeq;
+        listener.onAppended(originNode, correlationId, buffer, nameOffset, nameLength, buffer, recordOffset,
+            end - recordOffset, seq, EventSequencer.TEXT_ID);
         return ApplyOutcome.APPENDED;
     }
 

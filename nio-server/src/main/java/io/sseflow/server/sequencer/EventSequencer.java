@@ -84,19 +84,6 @@ public interface EventSequencer extends AutoCloseable
     }
 
     /**
-     * Does a topic freed by the server leave nothing behind here, so that topics come and go without limit over the
-     * server's life? The default, which keeps at most a counter per index ({@link #onTopicFreed}), does; a sequencer
-     * whose log keeps every topic it ever held (the clustered one's state machine, bounded by {@code --max-topics})
-     * does not, and then the server does not free topics to make room for new ones it creates itself (presence's).
-     *
-     * @return true when freed topics are forgotten here.
-     */
-    default boolean forgetsFreedTopics()
-    {
-        return true;
-    }
-
-    /**
      * The agent's topics, by index and by name, for a sequencer whose log names topics (a replicated one: indexes are
      * node-local). Called once by the server when it starts, before the first {@link #poll}. The default needs no
      * names and ignores it.

@@ -74,6 +74,19 @@ public final class PublishRecord
     public static final int FLAG_MORE_TOPICS = 16;
 
     /**
+     * A hub's own update that no sequencer keeps state for (presence's): decided (a seq) and delivered, but a durable
+     * sequencer's state machine holds no topic for it and retains it nowhere, so its topic can be freed by the agent
+     * as an in-memory hub's can; it must have one topic and a text id (never checked against retained ids).
+     */
+    public static final int FLAG_TRANSIENT = 32;
+
+    /**
+     * The last update of its topic (presence's end of a subscription): once delivered, an agent may free the topic
+     * when it needs the slot.
+     */
+    public static final int FLAG_ENDS_TOPIC = 64;
+
+    /**
      * Offset of the correlation id: a value the offerer chose to recognise its own event when it comes back
      * sequenced (the HTTP publish answer uses it), 0 for none.
      */
@@ -459,6 +472,26 @@ public final class PublishRecord
     public boolean isPrivate()
     {
         return (flags() & FLAG_PRIVATE) != 0;
+    }
+
+    /**
+     * Is this an update no sequencer keeps state for?
+     *
+     * @return true with {@link #FLAG_TRANSIENT}.
+     */
+    public boolean isTransient()
+    {
+        return (flags() & FLAG_TRANSIENT) != 0;
+    }
+
+    /**
+     * Is this the last update of its topic?
+     *
+     * @return true with {@link #FLAG_ENDS_TOPIC}.
+     */
+    public boolean endsTopic()
+    {
+        return (flags() & FLAG_ENDS_TOPIC) != 0;
     }
 
     /**

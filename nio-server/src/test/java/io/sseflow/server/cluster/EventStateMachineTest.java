@@ -1,15 +1,18 @@
 package io.sseflow.server.cluster;
 
 import io.sseflow.server.sequencer.EventSequencer;
+import io.sseflow.server.sequencer.PublishRecord;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class EventStateMachineTest
@@ -48,6 +51,58 @@ class EventStateMachineTest
     {
         final UnsafeBuffer record = ClusterRecords.clusterRecord(node, corr, topic, id, data);
         return machine.apply(record, 0, record.capacity(), listener);
+    }
+
+    @Test
+    void shouldSequenceATransientUpdateWithoutHoldingItsTopicOrRetainingIt()
+    {
+        final EventStateMachine machine = new EventStateMachine(new StateSettings(2, 4, 1 << 20));
+        assertEquals(ApplyOutcome.APPENDED, apply(machine, 0, 1, "orders", null, "one"));
+        final UnsafeBuffer presence = transientRecord("/s/a/urn%3Auuid%3A1", "urn:uuid:e1", "{\"active\":true}",
+            PublishRecord.FLAG_HUB_ID | PublishRecord.FLAG_PRIVATE);
+
+        assertEquals(ApplyOutcome.APPENDED, machine.apply(presence, 0, presence.capacity(), listener));
+        assertEquals(ApplyOutcome.APPENDED, apply(machine, 0, 2, "sport", null, "two"));
+        final UnsafeBuffer end = transientRecord("/s/b/urn%3Auuid%3A2", "urn:uuid:e2", "{\"active\":false}",
+            PublishRecord.FLAG_HUB_ID | PublishRecord.FLAG_PRIVATE | PublishRecord.FLAG_ENDS_TOPIC);
+        assertEquals(ApplyOutcome.APPENDED, machine.apply(end, 0, end.capacity(), listener));
+
+        assertEquals(List.of(
+            "appended node=0 corr=1 topic=orders seq=1 id=1 data=data: one",
+            "appended node=0 corr=0 topic=/s/a/urn%3Auuid%3A1 seq=2 id=text:urn:uuid:e1 data=data: {\"active\":true}",
+            "appended node=0 corr=2 topic=sport seq=3 id=1 data=data: two",
+            "appended node=0 corr=0 topic=/s/b/urn%3Auuid%3A2 seq=4 id=text:urn:uuid:e2 data=data: {\"active\":false}"),
+            decisions, "the topic limit (2) is not spent on transient updates");
+        assertEquals(2, machine.topicCount());
+        final UnsafeBuffer name = new UnsafeBuffer("/s/a/urn%3Auuid%3A1".getBytes(StandardCharsets.UTF_8));
+        assertNull(machine.topic(name, 0, name.capacity()));
+        final EventStateMachine twin = new EventStateMachine(new StateSettings(2, 4, 1 << 20));
+        apply(twin, 0, 1, "orders", null, "one");
+        apply(twin, 0, 2, "sport", null, "two");
+        assertEquals(twin.retainedBytes(), machine.retainedBytes());
+        assertEquals(twin.retainedEvents(), machine.retainedEvents());
+        assertEquals(twin.snapshotLength(), machine.snapshotLength(), "nothing of the transient ones in a snapshot");
+    }
+
+    @Test
+    void shouldRefuseATransientUpdateOfSeveralTopicsOrWithoutATextId()
+    {
+        final EventStateMachine machine = new EventStateMachine(new StateSettings(4, 4, 1 << 20));
+        final UnsafeBuffer noId = transientRecord("/s/a/x", null, "x", 0);
+        final UnsafeBuffer numeric = transientRecord("/s/a/x", "7", "x", 0);
+
+        assertEquals(ApplyOutcome.MALFORMED, machine.apply(noId, 0, noId.capacity(), listener));
+        assertEquals(ApplyOutcome.MALFORMED, machine.apply(numeric, 0, numeric.capacity(), listener));
+        assertEquals(0, machine.lastSeq());
+    }
+
+    private static UnsafeBuffer transientRecord(final String topic, final String id, final String data, final int flags)
+    {
+        final UnsafeBuffer record = ClusterRecords.clusterRecord(0, 0, topic, id, data);
+        final PublishRecord publish = new PublishRecord().wrap(record,
+            ClusterRecord.topicNameOffset(0) + topic.getBytes(StandardCharsets.UTF_8).length);
+        publish.flags(publish.flags() | PublishRecord.FLAG_TRANSIENT | flags);
+        return record;
     }
 
     @Test

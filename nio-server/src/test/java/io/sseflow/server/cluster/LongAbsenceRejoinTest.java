@@ -181,7 +181,7 @@ class LongAbsenceRejoinTest
         {
             cluster.publish(others[e % 2], "bulk", FILLER);
         }
-        cluster.awaitApplied(1 + FILLER_EVENTS, others);
+        cluster.fillUntilPurged(others, purgedBefore, 1 + FILLER_EVENTS, FILLER, 4 * FILLER_EVENTS);
         Await.condition(() -> cluster.sequencer(others[0]).purgedSegments() > purgedBefore &&
             cluster.sequencer(others[1]).purgedSegments() > purgedBefore,
             "the members left deleted log beyond the allowance though member " + away + " had not applied it", WAIT);

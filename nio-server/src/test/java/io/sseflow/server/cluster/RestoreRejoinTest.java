@@ -67,20 +67,8 @@ class RestoreRejoinTest
         // a publish returns before it is sequenced: t3, through the other node, only after t2 is applied
         cluster.awaitApplied(1 + FILLER_EVENTS + 1, others);
         cluster.publish(others[1], "t", "t3");
-        // the schedule looks every 100 ms, so how many snapshots (and so purges) 700 events make depends on how fast
-        // they go: more filler, paced and bounded, until both members left have deleted log
-        int filler = FILLER_EVENTS;
-        while ((cluster.sequencer(others[0]).purgedSegments() <= purgedBefore ||
-            cluster.sequencer(others[1]).purgedSegments() <= purgedBefore) && filler < 5 * FILLER_EVENTS)
-        {
-            cluster.awaitApplied(1 + filler + 2, others);
-            for (int e = 0; e < 50; e++)
-            {
-                cluster.publish(others[e % 2], "bulk", FILLER);
-            }
-            filler += 50;
-            Thread.sleep(SnapshotSchedule.CHECK_INTERVAL_NS / 1_000_000);
-        }
+        final int filler = FILLER_EVENTS + cluster.fillUntilPurged(others, purgedBefore, 1 + FILLER_EVENTS + 2, FILLER,
+            4 * FILLER_EVENTS);
         final long applied = 1 + filler + 2;
         cluster.awaitApplied(applied, others);
         Await.condition(() -> cluster.sequencer(others[0]).purgedSegments() > purgedBefore &&

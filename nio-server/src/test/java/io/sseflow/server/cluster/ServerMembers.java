@@ -43,8 +43,20 @@ final class ServerMembers implements AutoCloseable
      */
     void start(final int i, final UnaryOperator<ClusterSettings> configure)
     {
+        start(i, configure, UnaryOperator.identity());
+    }
+
+    /**
+     * Start member {@code i}'s server on its data dir, with more server settings.
+     *
+     * @param i         the member.
+     * @param configure adds to the member's {@link ClusterMembers#settings}.
+     * @param server    adds to the server's builder.
+     */
+    void start(final int i, final UnaryOperator<ClusterSettings> configure, final UnaryOperator<SseServer.Builder> server)
+    {
         final ClusterSettings settings = configure.apply(members.settings(i));
-        servers[i] = SseServer.builder()
+        servers[i] = server.apply(SseServer.builder())
             .host("127.0.0.1")
             .port(0)
             .history(history)
@@ -121,6 +133,50 @@ final class ServerMembers implements AutoCloseable
     void publish(final int node, final String topic, final String data)
     {
         Servers.publish(servers[node].topic(topic), data, SseOptions.NONE);
+    }
+
+    /**
+     * Publish filler to topic {@code bulk} through these members, 50 events at a time paced by the snapshot schedule's
+     * check, until each has deleted log past {@code purgedBefore} segments or {@code maxEvents} were added: how many
+     * snapshots (and so purges) a number of events makes depends on how fast they go.
+     *
+     * @param nodes        the members, which take turns.
+     * @param purgedBefore segments each had deleted before.
+     * @param applied      the seq every one of them has applied or will apply before the filler.
+     * @param filler       each event's data.
+     * @param maxEvents    most filler events added.
+     * @return filler events added.
+     * @throws InterruptedException when interrupted while pacing.
+     */
+    int fillUntilPurged(
+        final int[] nodes, final long purgedBefore, final long applied, final String filler, final int maxEvents)
+        throws InterruptedException
+    {
+        int added = 0;
+        while (!purgedPast(nodes, purgedBefore) && added < maxEvents)
+        {
+            awaitApplied(applied + added, nodes);
+            for (int e = 0; e < 50; e++)
+            {
+                publish(nodes[e % nodes.length], "bulk", filler);
+            }
+            added += 50;
+            Thread.sleep(SnapshotSchedule.CHECK_INTERVAL_NS / 1_000_000);
+        }
+        awaitApplied(applied + added, nodes);
+        return added;
+    }
+
+    private boolean purgedPast(final int[] nodes, final long purgedBefore)
+    {
+        for (final int i : nodes)
+        {
+            if (sequencers[i].purgedSegments() <= purgedBefore)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -195,6 +195,26 @@ class MercureQuerySubscribeTest
     }
 
     @Test
+    void shouldListQueryInTheMercurePathsPreflightOnly() throws Exception
+    {
+        server = SseServer.builder().port(0).allowOrigin("https://app.example").start();
+        final String cors = "Access-Control-Allow-Origin: https://app.example\r\n" +
+            "Access-Control-Allow-Credentials: true\r\nVary: Origin\r\n";
+        final String rest = "Access-Control-Allow-Headers: last-event-id, authorization, content-type, cache-control, " +
+            "idempotency-key\r\nAccess-Control-Max-Age: 600\r\n\r\n";
+        final String[] preflight = {"Origin: https://app.example", "Access-Control-Request-Method: QUERY",
+            "Access-Control-Request-Headers: content-type", "Connection: close"};
+        assertAnswer(RawHttp.request("OPTIONS", MERCURE, preflight, ""), "HTTP/1.1 204 No Content\r\n" + cors +
+            "Access-Control-Allow-Methods: GET, POST, QUERY, OPTIONS\r\n" + rest);
+        assertAnswer(RawHttp.request("OPTIONS", "/events/books", preflight, ""), "HTTP/1.1 204 No Content\r\n" +
+            cors + "Access-Control-Allow-Methods: GET, POST, OPTIONS\r\n" + rest);
+        try (RawSseClient client = query(MERCURE, BOOKS, FORM, "Origin: https://app.example"))
+        {
+            assertEquals(FIELDS + cors + "\r\n", client.readHead());
+        }
+    }
+
+    @Test
     void shouldRefuseAnInvalidMatcherInTheBodyWithTheDraftsReason() throws Exception
     {
         server = SseServer.builder().port(0).start();

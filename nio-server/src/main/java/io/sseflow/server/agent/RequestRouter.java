@@ -453,7 +453,8 @@ final class RequestRouter
         }
         else
         {
-            writer.send(connection, responses.options(responses.hasCors(), ResponseWriter.persistence(connection)));
+            writer.send(connection,
+                responses.options(responses.hasCors(), ResponseWriter.persistence(connection), mercure));
         }
     }
 

@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code /events/{topic}} to the {@link SubscribeHandler} ({@code GET}), the stream head alone ({@code HEAD}), the
  * {@link HttpPublishHandler} ({@code POST}) or the CORS preflight ({@code OPTIONS}); {@code /events?topic=A&topic=B}
  * and Mercure's {@code /.well-known/mercure} to the {@link SubscribeHandler}'s streams of several topics or selectors
- * ({@code GET}, {@code HEAD}, {@code OPTIONS}) and, for Mercure, the {@link MercurePublishHandler} ({@code POST});
+ * ({@code GET}, {@code HEAD}, {@code OPTIONS}; for Mercure also {@code QUERY}, RFC 10008, its parameters in a form
+ * body, {@code 415} for another media type) and, for Mercure, the {@link MercurePublishHandler} ({@code POST});
  * {@code GET /metrics} renders
  * the Prometheus text; {@code GET /healthz} answers {@code 200} while the server runs, {@code GET /readyz}
  * {@code 200} while it takes publishes ({@code 503} once it is shutting down, or while the sequencer is not ready: no
@@ -427,7 +428,7 @@ final class RequestRouter
     private void routeQueryStream(
         final Connection connection, final UnsafeBuffer buffer, final HttpMethod method, final boolean mercure)
     {
-        if (method == HttpMethod.GET || method == HttpMethod.QUERY)
+        if (method == HttpMethod.GET || (mercure && method == HttpMethod.QUERY))
         {
             if (mercure)
             {

@@ -260,7 +260,15 @@ public enum Refusal
      */
     JWT_TOKEN_IN_URL(400, "jwt_token_in_url", "Mercure 1.0 takes no token in the URL: use the Authorization " +
         "header or the __Secure-mercure_access_token cookie",
-        "WWW-Authenticate: Bearer error=\"invalid_request\", error_description=\"token in the URL\"");
+        "WWW-Authenticate: Bearer error=\"invalid_request\", error_description=\"token in the URL\""),
+
+    /**
+     * A {@code QUERY} subscription whose body is not {@code application/x-www-form-urlencoded} (no
+     * {@code Content-Type}, another media type, or the field given twice) (415).
+     */
+    UNSUPPORTED_MEDIA_TYPE(415, "unsupported_media_type",
+        "QUERY takes a Content-Type: application/x-www-form-urlencoded body", "Accept-Query: " +
+        "application/x-www-form-urlencoded");
 
     static final Refusal[] VALUES = values();
 

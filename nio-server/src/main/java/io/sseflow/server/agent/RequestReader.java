@@ -161,7 +161,7 @@ final class RequestReader
             }
             if (!connection.headDecided)
             {
-                if (connection.hasPublishesInFlight() && (!RequestRouter.takesBody(parser) || parser.expectsContinue()))
+                if (connection.hasPublishesInFlight() && (!RequestRouter.isPublish(parser) || parser.expectsContinue()))
                 {
                     ResponseWriter.stopReading(connection);
                     return;

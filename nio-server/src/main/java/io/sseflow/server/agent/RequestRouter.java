@@ -3,6 +3,7 @@ package io.sseflow.server.agent;
 import io.sseflow.server.Refusal;
 import io.sseflow.server.ServerCounter;
 import io.sseflow.server.http.AsciiBytes;
+import io.sseflow.server.http.FormMediaType;
 import io.sseflow.server.http.HttpMethod;
 import io.sseflow.server.http.HttpRequestParser;
 import io.sseflow.server.http.HttpResponses;
@@ -21,7 +22,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code /events/{topic}} to the {@link SubscribeHandler} ({@code GET}), the stream head alone ({@code HEAD}), the
  * {@link HttpPublishHandler} ({@code POST}) or the CORS preflight ({@code OPTIONS}); {@code /events?topic=A&topic=B}
  * and Mercure's {@code /.well-known/mercure} to the {@link SubscribeHandler}'s streams of several topics or selectors
- * ({@code GET}, {@code HEAD}, {@code OPTIONS}) and, for Mercure, the {@link MercurePublishHandler} ({@code POST});
+ * ({@code GET}, {@code HEAD}, {@code OPTIONS}; for Mercure also {@code QUERY}, RFC 10008, its parameters in a form
+ * body, {@code 415} for another media type) and, for Mercure, the {@link MercurePublishHandler} ({@code POST});
  * {@code GET /metrics} renders
  * the Prometheus text; {@code GET /healthz} answers {@code 200} while the server runs, {@code GET /readyz}
  * {@code 200} while it takes publishes ({@code 503} once it is shutting down, or while the sequencer is not ready: no
@@ -67,6 +69,7 @@ final class RequestRouter
     private final AtomicBoolean closeRequested;
     private final EventSequencer sequencer;
     private final byte[] allowEvents;
+    private final byte[] allowMercure;
     private final UnsafeBuffer metricsBuffer;
     private final ProcessMetrics processMetrics = new ProcessMetrics();
     private final UnsafeBuffer demoBody;
@@ -91,6 +94,7 @@ final class RequestRouter
         this.closeRequested = context.closeRequested;
         this.sequencer = context.sequencer;
         allowEvents = context.config.httpPublish() ? ResponseHeaders.ALLOW_EVENTS : ResponseHeaders.ALLOW_EVENTS_READ_ONLY;
+        allowMercure = context.config.httpPublish() ? ResponseHeaders.ALLOW_MERCURE : ResponseHeaders.ALLOW_MERCURE_READ_ONLY;
         metricsBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(ServerCounters.maxRenderedLength() +
             processMetrics.maxRenderedLength() + context.sequencer.maxMetricsLength()));
         if (null != demoPage)
@@ -157,7 +161,11 @@ final class RequestRouter
                 {
                     return mercurePublishHandler.onPublishHead(connection, buffer);
                 }
-                writer.sendError(connection, Refusal.METHOD_NOT_ALLOWED, Refusal.METHOD_NOT_ALLOWED.message(), allowEvents);
+                if (method == HttpMethod.QUERY)
+                {
+                    return onQueryHead(connection, buffer);
+                }
+                writer.sendError(connection, Refusal.METHOD_NOT_ALLOWED, Refusal.METHOD_NOT_ALLOWED.message(), allowMercure);
                 return false;
 
             case SUBSCRIPTIONS:
@@ -194,13 +202,26 @@ final class RequestRouter
     }
 
     /**
-     * Does a request that passed {@link #onHead} take a body? Only a publish does; any other request's body is
-     * limited to what fits in the buffer its head arrived in.
+     * Does a request that passed {@link #onHead} take a body? A publish does, and a Mercure {@code QUERY}
+     * subscription (its parameters are the body); any other request's body is limited to what fits in the buffer its
+     * head arrived in.
+     *
+     * @param parser holding the request head.
+     * @return true for a publish or a {@code QUERY}.
+     */
+    static boolean takesBody(final HttpRequestParser parser)
+    {
+        return parser.method() == HttpMethod.POST || parser.method() == HttpMethod.QUERY;
+    }
+
+    /**
+     * Is the request a publish, one that may be taken while the publishes before it on its connection are still
+     * awaited? A {@code QUERY} takes a body but is not one: it waits for their answers like any other request.
      *
      * @param parser holding the request head.
      * @return true for a publish.
      */
-    static boolean takesBody(final HttpRequestParser parser)
+    static boolean isPublish(final HttpRequestParser parser)
     {
         return parser.method() == HttpMethod.POST;
     }
@@ -361,6 +382,22 @@ final class RequestRouter
         return Endpoint.NOT_FOUND;
     }
 
+    /**
+     * A {@code QUERY} subscription (RFC 10008) goes on to have its body read only when that body is a form
+     * (the draft's "Subscription": {@code application/x-www-form-urlencoded}); else {@code 415} with the
+     * {@code Accept-Query} it takes.
+     */
+    private boolean onQueryHead(final Connection connection, final UnsafeBuffer buffer)
+    {
+        final HttpRequestParser parser = connection.parser;
+        if (!FormMediaType.matches(buffer, parser.contentTypeOffset(), parser.contentTypeLength()))
+        {
+            writer.sendError(connection, Refusal.UNSUPPORTED_MEDIA_TYPE);
+            return false;
+        }
+        return true;
+    }
+
     private void respond(
         final Connection connection,
         final int status,
@@ -391,7 +428,7 @@ final class RequestRouter
     private void routeQueryStream(
         final Connection connection, final UnsafeBuffer buffer, final HttpMethod method, final boolean mercure)
     {
-        if (method == HttpMethod.GET)
+        if (method == HttpMethod.GET || (mercure && method == HttpMethod.QUERY))
         {
             if (mercure)
             {
@@ -417,7 +454,8 @@ final class RequestRouter
         }
         else
         {
-            writer.send(connection, responses.options(responses.hasCors(), ResponseWriter.persistence(connection)));
+            writer.send(connection,
+                responses.options(responses.hasCors(), ResponseWriter.persistence(connection), mercure));
         }
     }
 

@@ -16,6 +16,8 @@ final class ResponseHeaders
     static final byte[] ALLOW_GET = HttpResponses.ascii("Allow: GET\r\n");
     static final byte[] ALLOW_EVENTS = HttpResponses.ascii("Allow: GET, POST, OPTIONS\r\n");
     static final byte[] ALLOW_EVENTS_READ_ONLY = HttpResponses.ascii("Allow: GET, OPTIONS\r\n");
+    static final byte[] ALLOW_MERCURE = HttpResponses.ascii("Allow: GET, POST, QUERY, OPTIONS\r\n");
+    static final byte[] ALLOW_MERCURE_READ_ONLY = HttpResponses.ascii("Allow: GET, QUERY, OPTIONS\r\n");
     static final byte[] RETRY_AFTER = HttpResponses.ascii("Retry-After: 1\r\n");
     static final byte[] WWW_AUTHENTICATE = HttpResponses.ascii("WWW-Authenticate: Bearer\r\n");
 

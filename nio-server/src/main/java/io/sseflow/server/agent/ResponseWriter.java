@@ -6,6 +6,7 @@ import io.sseflow.server.http.HttpMethod;
 import io.sseflow.server.http.HttpRequestParser;
 import io.sseflow.server.http.HttpResponses;
 import io.sseflow.server.http.Persistence;
+import io.sseflow.server.mercure.ProtectedResourceMetadata;
 import org.agrona.concurrent.CachedNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -37,6 +38,7 @@ final class ResponseWriter
     private final long requestTimeoutNs;
     private final ByteBuffer responseByteBuffer;
     private final UnsafeBuffer responseBuffer;
+    private final RefusalHeaders refusalHeaders;
 
     ResponseWriter(final AgentContext context, final int capacity)
     {
@@ -45,6 +47,8 @@ final class ResponseWriter
         this.connections = context.connections;
         this.clock = context.clock;
         this.requestTimeoutNs = context.config.requestTimeoutNs();
+        final String resource = context.config.resourceIdentifier();
+        this.refusalHeaders = new RefusalHeaders(null == resource ? null : ProtectedResourceMetadata.url(resource));
         responseByteBuffer = ByteBuffer.allocateDirect(capacity);
         responseBuffer = new UnsafeBuffer(responseByteBuffer);
     }
@@ -131,7 +135,7 @@ final class ResponseWriter
      */
     void sendError(final Connection connection, final Refusal refusal)
     {
-        sendError(connection, refusal, refusal.message(), ResponseHeaders.of(refusal));
+        sendError(connection, refusal, refusal.message(), refusalHeaders.of(refusal));
     }
 
     /**
@@ -143,7 +147,7 @@ final class ResponseWriter
      */
     void sendError(final Connection connection, final Refusal refusal, final String reason)
     {
-        sendError(connection, refusal, reason, ResponseHeaders.of(refusal));
+        sendError(connection, refusal, reason, refusalHeaders.of(refusal));
     }
 
     /**

@@ -6,6 +6,7 @@ import io.sseflow.server.ServerConfig;
 import io.sseflow.server.ServerCounter;
 import io.sseflow.server.SubscribeAuthorizer;
 import io.sseflow.server.http.CacheControl;
+import io.sseflow.server.http.HttpMethod;
 import io.sseflow.server.http.HttpRequestParser;
 import io.sseflow.server.http.LastEventIdField;
 import io.sseflow.server.http.QueryParameters;
@@ -331,7 +332,8 @@ final class SubscribeHandler
      * else {@code ?lastEventId=} (see {@link MercureSubscribeQuery}) resumes after that update, {@code earliest}
      * replays everything retained. A resuming subscription's response head carries {@code Last-Event-ID} (see
      * {@link #startShared}). Under Mercure 1.0 ({@code ?match=}, see {@link MercureSubscribeQuery}) the id comes
-     * from the header, else {@code ?last_event_id=}, and the field is {@code Mercure-Last-Event-ID}.
+     * from the header, else {@code ?last_event_id=}, and the field is {@code Mercure-Last-Event-ID}. A {@code QUERY}
+     * request (RFC 10008) is the same subscription with more parameters in its form body.
      *
      * @param connection whose request is complete in {@code buffer}.
      * @param buffer     holding the request.
@@ -403,8 +405,10 @@ final class SubscribeHandler
     private MercureSubscribeQuery mercureQuery(final Connection connection, final UnsafeBuffer buffer)
     {
         final HttpRequestParser parser = connection.parser;
+        final boolean inBody = parser.method() == HttpMethod.QUERY;
         final MercureSubscribeQuery query = MercureSubscribeQuery.parse(
             buffer, parser.queryOffset(), Math.max(parser.queryLength(), 0),
+            inBody ? buffer : null, parser.headLength(), inBody ? (int)parser.bodyLength() : 0,
             buffer, parser.lastEventIdOffset(), parser.lastEventIdOffset() < 0 ? -1 : parser.lastEventIdLength());
         if (query.outcome() != MercureSubscribeOutcome.OK)
         {

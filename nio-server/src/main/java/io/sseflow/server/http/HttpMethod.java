@@ -36,6 +36,10 @@ public enum HttpMethod
      */
     PATCH,
     /**
+     * QUERY (RFC 10008): safe and idempotent like GET, its parameters in the request body.
+     */
+    QUERY,
+    /**
      * Any other syntactically valid method.
      */
     OTHER;

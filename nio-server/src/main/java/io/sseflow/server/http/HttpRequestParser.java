@@ -154,6 +154,9 @@ public final class HttpRequestParser
     private int hostCount;
     private int lastEventIdOffset;
     private int lastEventIdLength;
+    private int contentTypeOffset;
+    private int contentTypeLength;
+    private int contentTypeCount;
     private int authorizationOffset;
     private int authorizationLength;
     private int originOffset;
@@ -223,6 +226,9 @@ public final class HttpRequestParser
         hostCount = 0;
         lastEventIdOffset = -1;
         lastEventIdLength = 0;
+        contentTypeOffset = -1;
+        contentTypeLength = 0;
+        contentTypeCount = 0;
         authorizationOffset = -1;
         authorizationLength = 0;
         originOffset = -1;
@@ -636,6 +642,27 @@ public final class HttpRequestParser
     }
 
     /**
+     * Offset of the {@code Content-Type} value, -1 when absent or sent more than once (RFC 9110 section 8.3: one
+     * media type).
+     *
+     * @return the offset.
+     */
+    public int contentTypeOffset()
+    {
+        return contentTypeCount == 1 ? contentTypeOffset : -1;
+    }
+
+    /**
+     * Length of the {@code Content-Type} value, 0 when {@link #contentTypeOffset()} is -1.
+     *
+     * @return the length.
+     */
+    public int contentTypeLength()
+    {
+        return contentTypeCount == 1 ? contentTypeLength : 0;
+    }
+
+    /**
      * Offset of the {@code Authorization} value, -1 when absent.
      *
      * @return the offset.
@@ -948,6 +975,15 @@ public final class HttpRequestParser
                 {
                     closeRequested |= AsciiBytes.containsToken(buffer, valueOffset, valueLength, "close");
                     keepAliveRequested |= AsciiBytes.containsToken(buffer, valueOffset, valueLength, "keep-alive");
+                }
+                break;
+
+            case 12:
+                if (AsciiBytes.equalsIgnoreCase(buffer, nameOffset, nameLength, "content-type"))
+                {
+                    contentTypeOffset = valueOffset;
+                    contentTypeLength = valueLength;
+                    contentTypeCount++;
                 }
                 break;
 

@@ -44,6 +44,7 @@ public final class HttpResponses
         status(411, "Length Required");
         status(413, "Content Too Large");
         status(414, "URI Too Long");
+        status(415, "Unsupported Media Type");
         status(429, "Too Many Requests");
         status(431, "Request Header Fields Too Large");
         status(500, "Internal Server Error");
@@ -57,10 +58,10 @@ public final class HttpResponses
     private final byte[] corsHeaders;
     private final byte[][] eventStreamHeads = new byte[CacheControl.VALUES.length][];
     private final byte[][] eventStreamFields = new byte[CacheControl.VALUES.length][];
-    private final byte[] preflight;
-    private final byte[] optionsWithoutCors;
-    private final byte[] preflightKeepAlive;
-    private final byte[] optionsWithoutCorsKeepAlive;
+    private final byte[][] preflight = new byte[2][];
+    private final byte[][] optionsWithoutCors = new byte[2][];
+    private final byte[][] preflightKeepAlive = new byte[2][];
+    private final byte[][] optionsWithoutCorsKeepAlive = new byte[2][];
 
     /**
      * Responses for a server with or without CORS.
@@ -99,20 +100,25 @@ public final class HttpResponses
             eventStreamHeads[cacheControl.ordinal()] = ascii(fields + "\r\n");
         }
 
-        final String preflightFields =
-            "HTTP/1.1 204 No Content\r\n" +
-            cors +
-            "Access-Control-Allow-Methods: GET, POST, OPTIONS\r\n" +
-            "Access-Control-Allow-Headers: last-event-id, authorization, content-type, cache-control, idempotency-key\r\n" +
-            "Access-Control-Max-Age: 600\r\n";
-        preflight = ascii(preflightFields + "\r\n");
-        preflightKeepAlive = ascii(preflightFields + "Connection: keep-alive\r\n\r\n");
+        for (int query = 0; query < 2; query++)
+        {
+            final String methods = query == 1 ? "GET, POST, QUERY, OPTIONS" : "GET, POST, OPTIONS";
+            final String preflightFields =
+                "HTTP/1.1 204 No Content\r\n" +
+                cors +
+                "Access-Control-Allow-Methods: " + methods + "\r\n" +
+                "Access-Control-Allow-Headers: last-event-id, authorization, content-type, cache-control, " +
+                "idempotency-key\r\n" +
+                "Access-Control-Max-Age: 600\r\n";
+            preflight[query] = ascii(preflightFields + "\r\n");
+            preflightKeepAlive[query] = ascii(preflightFields + "Connection: keep-alive\r\n\r\n");
 
-        final String optionsFields =
-            "HTTP/1.1 204 No Content\r\n" +
-            "Allow: GET, POST, OPTIONS\r\n";
-        optionsWithoutCors = ascii(optionsFields + "\r\n");
-        optionsWithoutCorsKeepAlive = ascii(optionsFields + "Connection: keep-alive\r\n\r\n");
+            final String optionsFields =
+                "HTTP/1.1 204 No Content\r\n" +
+                "Allow: " + methods + "\r\n";
+            optionsWithoutCors[query] = ascii(optionsFields + "\r\n");
+            optionsWithoutCorsKeepAlive[query] = ascii(optionsFields + "Connection: keep-alive\r\n\r\n");
+        }
     }
 
     /**
@@ -302,7 +308,7 @@ public final class HttpResponses
      */
     public byte[] options(final boolean cors)
     {
-        return cors ? preflight : optionsWithoutCors;
+        return cors ? preflight[0] : optionsWithoutCors[0];
     }
 
     /**
@@ -315,11 +321,26 @@ public final class HttpResponses
      */
     public byte[] options(final boolean cors, final Persistence persistence)
     {
+        return options(cors, persistence, false);
+    }
+
+    /**
+     * The answer to {@code OPTIONS} for a connection, listing {@code QUERY} (RFC 10008) among the methods when the
+     * path takes it, so that a browser's preflight lets a cross-origin {@code QUERY} through.
+     *
+     * @param cors        is CORS configured?
+     * @param persistence of the connection.
+     * @param query       does the path take {@code QUERY}?
+     * @return the bytes; do not modify.
+     */
+    public byte[] options(final boolean cors, final Persistence persistence, final boolean query)
+    {
+        final int methods = query ? 1 : 0;
         if (persistence == Persistence.KEEP_ALIVE_ANNOUNCED)
         {
-            return cors ? preflightKeepAlive : optionsWithoutCorsKeepAlive;
+            return cors ? preflightKeepAlive[methods] : optionsWithoutCorsKeepAlive[methods];
         }
-        return options(cors);
+        return cors ? preflight[methods] : optionsWithoutCors[methods];
     }
 
     /**

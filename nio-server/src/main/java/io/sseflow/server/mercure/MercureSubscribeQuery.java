@@ -37,6 +37,9 @@ import java.util.List;
  * {@code Mercure-Last-Event-ID}. Both {@code topic} and a matcher is refused
  * ({@link MercureSubscribeOutcome#MIXED_PROTOCOLS}). A request with {@code topic} is read as before.
  * <p>
+ * A {@code QUERY} request's body (RFC 10008) is read as more pairs after the query's (see
+ * {@link #parse(DirectBuffer, int, int, DirectBuffer, int, int, DirectBuffer, int, int)}).
+ * <p>
  * A pure function of the bytes; it allocates the result (subscribing is once per connection). Immutable.
  */
 public final class MercureSubscribeQuery
@@ -82,7 +85,7 @@ public final class MercureSubscribeQuery
      */
     public static MercureSubscribeQuery parse(final DirectBuffer query, final int offset, final int length)
     {
-        return parse(query, offset, length, null, 0, -1);
+        return parse(query, offset, length, null, 0, 0, null, 0, -1, true);
     }
 
     /**
@@ -97,7 +100,7 @@ public final class MercureSubscribeQuery
      */
     public static MercureSubscribeQuery parseTopicNames(final DirectBuffer query, final int offset, final int length)
     {
-        return parse(query, offset, length, null, 0, -1, false);
+        return parse(query, offset, length, null, 0, 0, null, 0, -1, false);
     }
 
     /**
@@ -119,19 +122,56 @@ public final class MercureSubscribeQuery
         final int lastEventIdOffset,
         final int lastEventIdLength)
     {
-        return parse(query, offset, length, header, lastEventIdOffset, lastEventIdLength, true);
+        return parse(query, offset, length, null, 0, 0, header, lastEventIdOffset, lastEventIdLength, true);
+    }
+
+    /**
+     * Parse a subscription whose parameters are also in an {@code application/x-www-form-urlencoded} body (a
+     * {@code QUERY} request, RFC 10008): the pairs of the query and of the body are read as one list, the query's
+     * first, as the draft's "Subscription" section asks (their union; a single-valued {@code last_event_id} or
+     * {@code lastEventID} given in both is the query's, the {@code Last-Event-ID} header still winning). The body's
+     * content type is the caller's to check.
+     *
+     * @param query             holding the query text (without {@code ?}).
+     * @param offset            of the query.
+     * @param length            of the query.
+     * @param body              holding the body.
+     * @param bodyOffset        of the body.
+     * @param bodyLength        of the body.
+     * @param header            holding the {@code Last-Event-ID} header's value, or null when absent.
+     * @param lastEventIdOffset of the header's value.
+     * @param lastEventIdLength of the header's value, negative when absent.
+     * @return the parsed subscription, or its refusal.
+     */
+    public static MercureSubscribeQuery parse(
+        final DirectBuffer query,
+        final int offset,
+        final int length,
+        final DirectBuffer body,
+        final int bodyOffset,
+        final int bodyLength,
+        final DirectBuffer header,
+        final int lastEventIdOffset,
+        final int lastEventIdLength)
+    {
+        return parse(query, offset, length, body, bodyOffset, bodyLength, header, lastEventIdOffset,
+            lastEventIdLength, true);
     }
 
     private static MercureSubscribeQuery parse(
         final DirectBuffer query,
         final int offset,
         final int length,
+        final DirectBuffer body,
+        final int bodyOffset,
+        final int bodyLength,
         final DirectBuffer header,
         final int lastEventIdOffset,
         final int lastEventIdLength,
         final boolean mercureEndpoint)
     {
-        final UnsafeBuffer scratch = new UnsafeBuffer(new byte[Math.max(length, 1)]);
+        final int scratchLength = Math.max(Math.max(length, bodyLength), 1);
+        final UnsafeBuffer scratch = new UnsafeBuffer(new byte[scratchLength]);
         final FormPairs pairs = new FormPairs();
         final List<String> selectorTexts = new ArrayList<>();
         final List<TopicSelector> matchers = new ArrayList<>();
@@ -142,57 +182,69 @@ public final class MercureSubscribeQuery
         final String[] patternProblem = new String[1];
         boolean reservedName = false;
         boolean knownMatcher = false;
-        pairs.reset(query, offset, length);
-        while (pairs.next())
+        final int segments = null == body ? 1 : 2;
+        for (int segment = 0; segment < segments; segment++)
         {
-            final int nameLength =
-                QueryParameters.percentDecode(query, pairs.nameOffset(), pairs.nameLength(), scratch, 0, length);
-            if (nameLength == QueryParameters.MALFORMED)
+            final DirectBuffer source = segment == 0 ? query : body;
+            if (segment == 0)
             {
-                return refused(MercureSubscribeOutcome.MALFORMED_ESCAPE);
+                pairs.reset(query, offset, length);
             }
-            final boolean topic = AsciiBytes.equals(scratch, 0, nameLength, "topic");
-            final MatcherParameter matcher =
-                mercureEndpoint ? MatcherParameter.of(scratch, 0, nameLength) : MatcherParameter.NONE;
-            final QueryId lastEventId =
-                AsciiBytes.equals(scratch, 0, nameLength, "lastEventID") ? lastEventIdParameter :
-                mercureEndpoint && AsciiBytes.equals(scratch, 0, nameLength, "lastEventId") ? lastEventIdAlias :
-                mercureEndpoint && AsciiBytes.equals(scratch, 0, nameLength, "last_event_id") ? draftLastEventId :
-                null;
-            final int valueLength =
-                QueryParameters.percentDecode(query, pairs.valueOffset(), pairs.valueLength(), scratch, 0, length);
-            if (valueLength == QueryParameters.MALFORMED)
+            else
             {
-                return refused(MercureSubscribeOutcome.MALFORMED_ESCAPE);
+                pairs.reset(body, bodyOffset, bodyLength);
             }
-            if (topic)
+            while (pairs.next())
             {
-                if (selectorTexts.size() == SelectorSet.MAX_SELECTORS)
+                final int nameLength = QueryParameters.percentDecode(
+                    source, pairs.nameOffset(), pairs.nameLength(), scratch, 0, scratchLength);
+                if (nameLength == QueryParameters.MALFORMED)
                 {
-                    return refused(MercureSubscribeOutcome.TOO_MANY_SELECTORS);
+                    return refused(MercureSubscribeOutcome.MALFORMED_ESCAPE);
                 }
-                final MercureSubscribeOutcome problem = selectorProblem(scratch, valueLength);
-                if (problem != MercureSubscribeOutcome.OK)
+                final boolean topic = AsciiBytes.equals(scratch, 0, nameLength, "topic");
+                final MatcherParameter matcher =
+                    mercureEndpoint ? MatcherParameter.of(scratch, 0, nameLength) : MatcherParameter.NONE;
+                final QueryId lastEventId =
+                    AsciiBytes.equals(scratch, 0, nameLength, "lastEventID") ? lastEventIdParameter :
+                    mercureEndpoint && AsciiBytes.equals(scratch, 0, nameLength, "lastEventId") ? lastEventIdAlias :
+                    mercureEndpoint && AsciiBytes.equals(scratch, 0, nameLength, "last_event_id") ? draftLastEventId :
+                    null;
+                final int valueLength = QueryParameters.percentDecode(
+                    source, pairs.valueOffset(), pairs.valueLength(), scratch, 0, scratchLength);
+                if (valueLength == QueryParameters.MALFORMED)
                 {
-                    return refused(problem);
+                    return refused(MercureSubscribeOutcome.MALFORMED_ESCAPE);
                 }
-                selectorTexts.add(MercurePublish.utf8(scratch, 0, valueLength));
-            }
-            else if (matcher != MatcherParameter.NONE)
-            {
-                reservedName = true;
-                knownMatcher |= matcher != MatcherParameter.UNKNOWN;
-                if (matcherProblem == MercureSubscribeOutcome.OK)
+                if (topic)
                 {
-                    matcherProblem = addMatcher(matcher, scratch, valueLength, matchers, patternProblem);
+                    if (selectorTexts.size() == SelectorSet.MAX_SELECTORS)
+                    {
+                        return refused(MercureSubscribeOutcome.TOO_MANY_SELECTORS);
+                    }
+                    final MercureSubscribeOutcome problem = selectorProblem(scratch, valueLength);
+                    if (problem != MercureSubscribeOutcome.OK)
+                    {
+                        return refused(problem);
+                    }
+                    selectorTexts.add(MercurePublish.utf8(scratch, 0, valueLength));
                 }
-            }
-            else if (null != lastEventId)
-            {
-                final MercureSubscribeOutcome problem = lastEventId.read(scratch, valueLength);
-                if (problem != MercureSubscribeOutcome.OK)
+                else if (matcher != MatcherParameter.NONE)
                 {
-                    return refused(problem);
+                    reservedName = true;
+                    knownMatcher |= matcher != MatcherParameter.UNKNOWN;
+                    if (matcherProblem == MercureSubscribeOutcome.OK)
+                    {
+                        matcherProblem = addMatcher(matcher, scratch, valueLength, matchers, patternProblem);
+                    }
+                }
+                else if (null != lastEventId)
+                {
+                    final MercureSubscribeOutcome problem = lastEventId.read(scratch, valueLength);
+                    if (problem != MercureSubscribeOutcome.OK)
+                    {
+                        return refused(problem);
+                    }
                 }
             }
         }

@@ -1,6 +1,9 @@
 package io.sseflow.server.mercure;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /**
  * The hub's OAuth 2.0 Protected Resource Metadata (RFC 9728) as Mercure 1.0 (the draft) describes it, served at
@@ -20,6 +23,48 @@ public final class ProtectedResourceMetadata
 
     private ProtectedResourceMetadata()
     {
+    }
+
+    /**
+     * The absolute URL of the document, for the {@code resource_metadata} parameter of {@code WWW-Authenticate}
+     * challenges (RFC 9728 section 5.1): the resource identifier's origin followed by {@link #PATH}, the path this
+     * hub serves it at. The identifier is the one name of the hub its operator configured and every client checks
+     * (tokens' {@code aud}, the document's {@code resource}), so its origin is where clients reach the hub; the
+     * request's {@code Host} is not used, as a client (or a proxy's internal name) could put anything there. For the
+     * usual identifier, {@code https://hub.example.com/.well-known/mercure}, this is also the URL RFC 9728 section
+     * 3.1 derives from it.
+     *
+     * @param resource the hub's resource identifier.
+     * @return the URL, or null when the identifier is not an absolute {@code http} or {@code https} URL of printable
+     * ASCII with a host (no URL to point at: challenges then go without the parameter).
+     */
+    public static String url(final String resource)
+    {
+        final URI uri;
+        try
+        {
+            uri = new URI(resource);
+        }
+        catch (final URISyntaxException ex)
+        {
+            return null;
+        }
+        final String scheme = uri.getScheme();
+        if (null == scheme || !("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme)) ||
+            null == uri.getHost() || null != uri.getRawUserInfo())
+        {
+            return null;
+        }
+        final String url = scheme.toLowerCase(Locale.ROOT) + "://" + uri.getRawAuthority() + PATH;
+        for (int i = 0; i < url.length(); i++)
+        {
+            final char c = url.charAt(i);
+            if (c <= ' ' || c >= 0x7f || c == '"' || c == '\\')
+            {
+                return null;
+            }
+        }
+        return url;
     }
 
     /**

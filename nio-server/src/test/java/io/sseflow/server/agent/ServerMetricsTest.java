@@ -139,6 +139,7 @@ class ServerMetricsTest
             sseflow_requests_refused_total{reason="jwt_wrong_audience_or_issuer"} 39
             sseflow_requests_refused_total{reason="jwt_bad_authorization_details"} 40
             sseflow_requests_refused_total{reason="jwt_token_in_url"} 41
+            sseflow_requests_refused_total{reason="unsupported_media_type"} 42
             # HELP sseflow_stream_selectors_total Topic selectors of the streams started, by kind (a topic name is exact).
             # TYPE sseflow_stream_selectors_total counter
             sseflow_stream_selectors_total{kind="exact"} 7
@@ -283,7 +284,7 @@ class ServerMetricsTest
             "jwt_bad_claims, jwt_forbidden, jwt_cookie_origin, no_leader, id_out_of_range, id_conflict, " +
             "stream_share, stream_budget, address_template_limit, template_limit, publish_outcome_unknown, " +
             "bad_idempotency_key, insufficient_storage, jwt_wrong_audience_or_issuer, jwt_bad_authorization_details, " +
-            "jwt_token_in_url"),
+            "jwt_token_in_url, unsupported_media_type"),
             unknown.getMessage());
     }
 

@@ -93,6 +93,14 @@ class HttpRequestParserFuzzTest
                 {
                     assertInside(parser.originOffset(), parser.originLength(), headLength, "Origin");
                 }
+                if (parser.contentTypeOffset() >= 0)
+                {
+                    assertInside(parser.contentTypeOffset(), parser.contentTypeLength(), headLength, "Content-Type");
+                }
+                else
+                {
+                    assertEquals(0, parser.contentTypeLength(), "Content-Type length without one");
+                }
                 assertTrue(parser.contentLength() >= 0 && parser.contentLength() <= MAX_CONTENT_LENGTH,
                     "content length " + parser.contentLength());
                 if (parser.isChunked())
@@ -140,6 +148,8 @@ class HttpRequestParserFuzzTest
             assertEquals(expected.lastEventIdLength(), actual.lastEventIdLength(), "Last-Event-ID length");
             assertEquals(expected.authorizationOffset(), actual.authorizationOffset(), "Authorization offset");
             assertEquals(expected.originOffset(), actual.originOffset(), "Origin offset");
+            assertEquals(expected.contentTypeOffset(), actual.contentTypeOffset(), "Content-Type offset");
+            assertEquals(expected.contentTypeLength(), actual.contentTypeLength(), "Content-Type length");
         }
     }
 }

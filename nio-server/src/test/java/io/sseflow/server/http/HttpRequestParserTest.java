@@ -162,6 +162,31 @@ class HttpRequestParserTest
         assertEquals(0, parser.queryLength());
     }
 
+    @Test
+    void shouldTellQueryApartAndRecordItsOneContentType()
+    {
+        final UnsafeBuffer buffer = buffer("QUERY /.well-known/mercure HTTP/1.1\r\nHost: x\r\n" +
+            "Content-Type:  application/x-www-form-urlencoded ; charset=UTF-8 \r\nContent-Length: 7\r\n\r\nmatch=a");
+        final HttpRequestParser parser = new HttpRequestParser(8192, 1024);
+        assertEquals(HttpRequestParser.COMPLETE, parser.parse(buffer, buffer.capacity()));
+        assertEquals(HttpMethod.QUERY, parser.method());
+        assertEquals("application/x-www-form-urlencoded ; charset=UTF-8",
+            text(buffer, parser.contentTypeOffset(), parser.contentTypeLength()));
+        assertEquals(7, parser.bodyLength());
+
+        final UnsafeBuffer twice = buffer("QUERY /q HTTP/1.1\r\nHost: x\r\nContent-Type: a/b\r\nContent-type: a/b\r\n\r\n");
+        parser.reset();
+        assertEquals(HttpRequestParser.COMPLETE, parser.parse(twice, twice.capacity()));
+        assertEquals(-1, parser.contentTypeOffset());
+        assertEquals(0, parser.contentTypeLength());
+
+        final UnsafeBuffer lowerCase = buffer("query /q HTTP/1.1\r\nHost: x\r\n\r\n");
+        parser.reset();
+        assertEquals(HttpRequestParser.COMPLETE, parser.parse(lowerCase, lowerCase.capacity()));
+        assertEquals(HttpMethod.OTHER, parser.method());
+        assertEquals(-1, parser.contentTypeOffset());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {
         "POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n",

@@ -37,6 +37,11 @@ class AccessTokenTest
         "\"actions\":[\"subscribe\",\"future-action\"],\"topics\":[" +
         "{\"match\":\"https://example.com/books/:id\",\"match_type\":\"urlpattern\"}]}]");
     private static final String INVALID_TOKEN = "WWW-Authenticate: Bearer error=\"invalid_token\"";
+    /**
+     * What every challenge of a hub with {@code --jwt-audience} ends with (RFC 9728 section 5.1).
+     */
+    private static final String METADATA =
+        ", resource_metadata=\"https://localhost/.well-known/oauth-protected-resource/.well-known/mercure\"";
 
     private SseServer hub;
 
@@ -88,8 +93,9 @@ class AccessTokenTest
         final String claims = "\"authorization_details\":" + details;
         assertRefused(publish(TestTokens.hs256("secevent+jwt", "{\"aud\":\"" + AUDIENCE + "\",\"iss\":\"" + ISSUER +
             "\",\"exp\":" + EXP + "," + claims + "}"), "topic=a&data=x"), "401 Unauthorized", INVALID_TOKEN +
-            ", error_description=\"token header not supported\"");
-        final String notForUs = INVALID_TOKEN + ", error_description=\"access token not issued for this hub\"";
+            ", error_description=\"token header not supported\"" + METADATA);
+        final String notForUs =
+            INVALID_TOKEN + ", error_description=\"access token not issued for this hub\"" + METADATA;
         assertRefused(publish(accessToken("https://other.example/.well-known/mercure", ISSUER, details),
             "topic=a&data=x"), "401 Unauthorized", notForUs);
         assertRefused(publish(accessToken(AUDIENCE, "https://evil.example", details), "topic=a&data=x"),
@@ -105,7 +111,7 @@ class AccessTokenTest
     void shouldRefuseInvalidAuthorizationDetailsWhole() throws Exception
     {
         hub = startHub();
-        final String bad = INVALID_TOKEN + ", error_description=\"authorization_details invalid\"";
+        final String bad = INVALID_TOKEN + ", error_description=\"authorization_details invalid\"" + METADATA;
         for (final String details : new String[]{
             "[" + MERCURE_DETAIL + "\"actions\":[\"publish\"]," +
                 "\"topics\":[{\"match\":\"*\",\"match_type\":\"regex\"}]}]",
@@ -127,7 +133,7 @@ class AccessTokenTest
         hub = startHub();
         final String legacy = TestTokens.hs256("{\"mercure\":{\"subscribe\":[\"*\"]}}");
         final String inUrl =
-            "WWW-Authenticate: Bearer error=\"invalid_request\", error_description=\"token in the URL\"";
+            "WWW-Authenticate: Bearer error=\"invalid_request\", error_description=\"token in the URL\"" + METADATA;
         assertRefused(RawHttp.get(hub.port(), "/.well-known/mercure?match=a&authorization=" + legacy,
             "Connection: close"), "400 Bad Request", inUrl);
         assertRefused(RawHttp.get(hub.port(), "/.well-known/mercure?match=a&access_token=" + READER,
@@ -149,9 +155,9 @@ class AccessTokenTest
         final String partly = publish(accessToken(AUDIENCE, ISSUER, "[" + MERCURE_DETAIL +
             "\"actions\":[\"publish\"],\"topics\":[{\"match\":\"" + BOOK_1 + "\"}]}]"),
             "topic=" + encode(BOOK_1) + "&topic=" + encode("https://example.com/books/2") + "&data=x");
-        assertRefused(partly, "403 Forbidden", "WWW-Authenticate: Bearer error=\"insufficient_scope\"");
+        assertRefused(partly, "403 Forbidden", "WWW-Authenticate: Bearer error=\"insufficient_scope\"" + METADATA);
         assertRefused(publish(READER, "topic=" + encode(BOOK_1) + "&data=x"), "403 Forbidden",
-            "WWW-Authenticate: Bearer error=\"insufficient_scope\"");
+            "WWW-Authenticate: Bearer error=\"insufficient_scope\"" + METADATA);
         hub.close();
 
         hub = Servers.hub("--jwt-key", TestTokens.SECRET);

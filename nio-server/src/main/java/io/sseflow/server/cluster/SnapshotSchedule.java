@@ -35,6 +35,9 @@ final class SnapshotSchedule
         this.service = service;
         this.everyEvents = settings.snapshotEveryEvents();
         this.intervalNs = TimeUnit.MILLISECONDS.toNanos(settings.snapshotIntervalMs());
+        // the interval counts from the start: a member that is leader at its first poll (a single node elects itself
+        // while it starts) used to find the last request at 0 ns and ask for a snapshot at once
+        this.requestedNs = System.nanoTime();
     }
 
     /**

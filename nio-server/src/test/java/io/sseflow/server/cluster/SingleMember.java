@@ -49,6 +49,20 @@ final class SingleMember implements AutoCloseable
         final int ringCapacity,
         final UnaryOperator<ClusterSettings> configuration)
     {
+        return start(topics, ringCapacity, configuration, true);
+    }
+
+    /**
+     * {@link #start(ClusterTestSupport.Topics, int, UnaryOperator)}, polling the sequencer only once the member is
+     * leader when {@code pollWhileElecting} is false (as the hub's agent may first poll a single node that elected
+     * itself while it started).
+     */
+    ClusterEventSequencer start(
+        final ClusterTestSupport.Topics topics,
+        final int ringCapacity,
+        final UnaryOperator<ClusterSettings> configuration,
+        final boolean pollWhileElecting)
+    {
         if (null != sequencer)
         {
             throw new IllegalStateException("already started");
@@ -63,6 +77,10 @@ final class SingleMember implements AutoCloseable
         sequencer = started;
         started.topicDirectory(topics);
         final ClusterTestSupport.Recorder idle = new ClusterTestSupport.Recorder(topics);
+        if (!pollWhileElecting)
+        {
+            Await.condition(() -> started.role() == Cluster.Role.LEADER, "one-member cluster elected itself", START);
+        }
         Await.condition(() ->
         {
             started.poll(idle, 0);

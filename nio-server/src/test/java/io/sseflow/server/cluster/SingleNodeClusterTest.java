@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -39,6 +40,26 @@ class SingleNodeClusterTest
             sequencer.poll(recorder, 64);
             return recorder.events.size() >= events && recorder.answers.size() >= answers;
         }, events + " events and " + answers + " answers delivered", Duration.ofSeconds(30));
+    }
+
+    @Test
+    void shouldTakeNoSnapshotBeforeTheIntervalHasPassedSinceItStarted() throws Exception
+    {
+        final ClusterTestSupport.Topics topics = new ClusterTestSupport.Topics();
+        final ClusterEventSequencer sequencer =
+            member.start(topics, 1 << 20, settings -> settings.limits(16, 8), false);
+        final ClusterTestSupport.Recorder recorder = new ClusterTestSupport.Recorder(topics);
+        assertEquals(PublishResult.OK, ClusterTestSupport.publish(sequencer, claim, topics, "a", 1, null, "e1"));
+        pollUntil(sequencer, recorder, 1, 1);
+        // the schedule looks every 100 ms: 1 s of polls is ten looks, with the log grown and the default interval
+        // (10 minutes) not passed since the start (a single node used to take a snapshot at its first look)
+        final long endNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        while (System.nanoTime() - endNs < 0)
+        {
+            sequencer.poll(recorder, 16);
+            Thread.sleep(5);
+        }
+        assertEquals(0, sequencer.snapshotsTaken());
     }
 
     @Test

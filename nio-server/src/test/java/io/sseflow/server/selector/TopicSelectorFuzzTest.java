@@ -72,56 +72,6 @@ class TopicSelectorFuzzTest
     }
 
     /**
-     * The topic for the reference regex, read at most {@link #MAX_READS} times: nested groups of a template's regex
-     * can backtrack exponentially (CI once spent minutes on one input), and the selector under test cannot.
-     */
-    private static final class BoundedChars implements CharSequence
-    {
-        private static final int MAX_READS = 1_000_000;
-        private final String text;
-        private int reads;
-
-        BoundedChars(final String text)
-        {
-            this.text = text;
-        }
-
-        public int length()
-        {
-            return text.length();
-        }
-
-        public char charAt(final int index)
-        {
-            if (++reads > MAX_READS)
-            {
-                throw new Exhausted();
-            }
-            return text.charAt(index);
-        }
-
-        public CharSequence subSequence(final int start, final int end)
-        {
-            return text.subSequence(start, end);
-        }
-
-        public String toString()
-        {
-            return text;
-        }
-
-        private static final class Exhausted extends RuntimeException
-        {
-            private static final long serialVersionUID = 1L;
-
-            Exhausted()
-            {
-                super("reference regex gave up", null, false, false);
-            }
-        }
-    }
-
-    /**
      * The reference expression of a valid template: its literals and expressions in turn (literals hold no braces).
      */
     private static String referenceRegex(final String template)

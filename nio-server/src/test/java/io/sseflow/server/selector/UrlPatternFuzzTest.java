@@ -69,56 +69,6 @@ class UrlPatternFuzzTest
     }
 
     /**
-     * The topic for the reference regex, read at most {@link #MAX_READS} times: optional wildcards in a row make a
-     * backtracking regex exponential (one input took 53 s), while the matcher under test cannot backtrack.
-     */
-    private static final class BoundedChars implements CharSequence
-    {
-        private static final int MAX_READS = 1_000_000;
-        private final String text;
-        private int reads;
-
-        BoundedChars(final String text)
-        {
-            this.text = text;
-        }
-
-        public int length()
-        {
-            return text.length();
-        }
-
-        public char charAt(final int index)
-        {
-            if (++reads > MAX_READS)
-            {
-                throw new Exhausted();
-            }
-            return text.charAt(index);
-        }
-
-        public CharSequence subSequence(final int start, final int end)
-        {
-            return text.subSequence(start, end);
-        }
-
-        public String toString()
-        {
-            return text;
-        }
-
-        private static final class Exhausted extends RuntimeException
-        {
-            private static final long serialVersionUID = 1L;
-
-            Exhausted()
-            {
-                super("reference regex gave up", null, false, false);
-            }
-        }
-    }
-
-    /**
      * The standard's "valid name code point", per UTF-16 code unit.
      */
     private static boolean isNameCodeUnit(final char c, final boolean first)

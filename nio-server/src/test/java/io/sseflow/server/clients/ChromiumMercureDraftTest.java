@@ -8,12 +8,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.util.List;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /**
  * The conformance cases of Mercure 1.0 (the draft), ported from the reference hub's suite
  * ({@code conformance-tests/mercure.spec.ts} of {@code dunglas/mercure} at {@code 192faaa}, last changed in
@@ -42,32 +36,9 @@ class ChromiumMercureDraftTest
         "{name:'private URI', topics:['https://example.net/foo/c0ffee'], selectors:['https://example.net/foo/c0ffee'], received:false, private:true}," +
         "{name:'private URL pattern', topics:['https://example.net/foo/5eed42'], selectors:['https://example.net/foo/:random'], received:false, private:true}]";
 
-    private static final String RUN = "(async () => {" +
-        "const results = {}; let n = 0;" +
-        "const paramName = (s) => /\\/:[A-Za-z_]/.test(s) ? 'match_urlpattern' : 'match';" +
-        "for (const c of " + CASES + ") {" +
-        "  const sentinel = 'sentinel-' + (n++);" +
-        "  const url = new URL('/.well-known/mercure', window.origin);" +
-        "  url.searchParams.append('match', sentinel);" +
-        "  c.selectors.forEach((s) => url.searchParams.append(paramName(s), s));" +
-        "  if (__COOKIE__) document.cookie = 'mercureAuthorization=' + (c.private ? __COOKIE__ : '') +" +
-        "    (c.private ? '; path=/' : '; path=/; max-age=0');" +
-        "  const es = new EventSource(url); const seen = [];" +
-        "  const done = new Promise((resolve) => { es.onmessage = (e) => {" +
-        "    seen.push({type: e.type, id: e.lastEventId, data: e.data}); if (e.lastEventId === sentinel) resolve(); }; });" +
-        "  await new Promise((resolve) => { es.onopen = resolve; });" +
-        "  const body = new URLSearchParams(); c.topics.forEach((t) => body.append('topic', t));" +
-        "  body.set('id', (c.private ? 'private-' : '') + 'id-' + JSON.stringify(c.topics)); body.set('data', 'data for\\n\\n        ' + c.name);" +
-        "  if (c.private) body.set('private', 'on');" +
-        "  const resp = await fetch('/.well-known/mercure', {method: 'POST', body, headers: __HEADERS__});" +
-        "  const text = await resp.text();" +
-        "  const end = new URLSearchParams(); end.append('topic', sentinel); end.set('id', sentinel); end.set('data', 'end');" +
-        "  await fetch('/.well-known/mercure', {method: 'POST', body: end, headers: __HEADERS__});" +
-        "  await done; es.close();" +
-        "  results[c.name] = {received: c.received, topics: JSON.stringify(c.topics), status: resp.status," +
-        "    contentType: resp.headers.get('Content-Type'), body: text, seen: seen};" +
-        "}" +
-        "return JSON.stringify(results); })()";
+    private static final MercureConformanceCases RUN =
+        new MercureConformanceCases(CASES, 10, "match",
+            "(s) => /\\/:[A-Za-z_]/.test(s) ? 'match_urlpattern' : 'match'");
 
     private final Closer resources = new Closer();
 
@@ -82,7 +53,7 @@ class ChromiumMercureDraftTest
     void shouldPassTheDraftsConformanceCasesInChromiumsEventSource() throws Exception
     {
         final SseServer server = resources.track(SseServer.builder().port(0).demoPage(true).start());
-        assertCases(server, RUN.replace("__COOKIE__", "''").replace("__HEADERS__", "{}"), false);
+        RUN.assertCases(resources, server, "''", "{}", false);
     }
 
     /**
@@ -100,8 +71,8 @@ class ChromiumMercureDraftTest
             accessToken("[" + DETAIL + "\"actions\":[\"publish\"],\"topics\":[{\"match\":\"*\"}]}]");
         final String subscriber = accessToken("[" + DETAIL + "\"actions\":[\"subscribe\"],\"topics\":[" +
             "{\"match\":\"https://example.net/foo/:id\",\"match_type\":\"urlpattern\"},{\"match\":\"3c1f0a\"}]}]");
-        assertCases(server, RUN.replace("__COOKIE__", "'" + subscriber + "'")
-            .replace("__HEADERS__", "{Authorization: 'Bearer " + publisher + "'}"), true);
+        RUN.assertCases(resources, server, "'" + subscriber + "'",
+            "{Authorization: 'Bearer " + publisher + "'}", true);
     }
 
     private static final String DETAIL = "{\"type\":\"https://mercure.rocks/authorization-detail\",";
@@ -110,36 +81,5 @@ class ChromiumMercureDraftTest
     {
         return TestTokens.hs256("at+jwt", "{\"aud\":\"https://localhost/.well-known/mercure\"," +
             "\"iss\":\"https://localhost\",\"exp\":4102444800,\"authorization_details\":" + details + "}");
-    }
-
-    @SuppressWarnings("unchecked")
-    private void assertCases(final SseServer server, final String run, final boolean privateReceived) throws Exception
-    {
-        final BrowserDriver browser = resources.track(BrowserDriver.launch());
-        browser.open(server.url() + "/");
-        final Map<String, Object> results = Json.parseObject((String)browser.eval(run));
-        assertEquals(10, results.size(), results + browser.describe());
-        for (final Map.Entry<String, Object> entry : results.entrySet())
-        {
-            final String name = entry.getKey();
-            final Map<String, Object> result = (Map<String, Object>)entry.getValue();
-            final List<Map<String, Object>> seen = (List<Map<String, Object>>)result.get("seen");
-            final String id = (name.startsWith("private") ? "private-" : "") + "id-" + result.get("topics");
-            assertEquals(200.0, ((Number)result.get("status")).doubleValue(), name + ": " + result);
-            assertTrue(((String)result.get("contentType")).startsWith("text/plain"), name + ": " + result);
-            assertEquals(id, result.get("body"), name + ": " + result);
-            final Map<String, Object> sentinel = seen.get(seen.size() - 1);
-            assertEquals("end", sentinel.get("data"), name + ": " + result);
-            if (Boolean.TRUE.equals(result.get("received")) || (privateReceived && name.startsWith("private")))
-            {
-                assertEquals(2, seen.size(), name + ": " + result);
-                assertEquals(Map.of("type", "message", "id", id, "data", "data for\n\n        " + name), seen.get(0),
-                    name + ": " + result);
-            }
-            else
-            {
-                assertEquals(1, seen.size(), name + " must not be received: " + result);
-            }
-        }
     }
 }

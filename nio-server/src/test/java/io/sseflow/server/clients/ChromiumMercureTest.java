@@ -8,20 +8,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.util.List;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /**
- * Mercure's conformance cases in headless Chromium, as Mercure's own conformance suite runs them: a page on the
- * hub's origin opens an {@code EventSource} on {@code /.well-known/mercure} with the case's selectors, publishes
- * the update with {@code fetch} (a form body with the id and two-paragraph data), and must receive it, with that
- * {@code lastEventId} and data, or not. Instead of waiting two seconds for an update that must not come, each case
- * publishes a sentinel update after it on the same stream and waits for that. The private cases publish under ids
- * of their own: Mercure's cases reuse the id of a public case on the same topic, and a retried id the topic still
- * retains is answered with that id and not appended again.
+ * Mercure's conformance cases of the pre-standardization protocol (the revision of {@code dunglas/mercure}'s suite at
+ * {@code bbf271c}) in headless Chromium, run by {@link MercureConformanceCases}: selectors as {@code topic}
+ * parameters, templates among them.
  */
 class ChromiumMercureTest
 {
@@ -38,31 +28,8 @@ class ChromiumMercureTest
         "{name:'private URI', topics:['https://example.net/foo/c0ffee'], selectors:['https://example.net/foo/c0ffee'], received:false, private:true}," +
         "{name:'private URI template', topics:['https://example.net/foo/5eed42'], selectors:['https://example.net/foo/{random}'], received:false, private:true}]";
 
-    private static final String RUN = "(async () => {" +
-        "const results = {}; let n = 0;" +
-        "for (const c of " + CASES + ") {" +
-        "  const sentinel = 'sentinel-' + (n++);" +
-        "  const url = new URL('/.well-known/mercure', window.origin);" +
-        "  url.searchParams.append('topic', sentinel);" +
-        "  c.selectors.forEach((s) => url.searchParams.append('topic', s));" +
-        "  if (__COOKIE__) document.cookie = 'mercureAuthorization=' + (c.private ? __COOKIE__ : '') +" +
-        "    (c.private ? '; path=/' : '; path=/; max-age=0');" +
-        "  const es = new EventSource(url); const seen = [];" +
-        "  const done = new Promise((resolve) => { es.onmessage = (e) => {" +
-        "    seen.push({type: e.type, id: e.lastEventId, data: e.data}); if (e.lastEventId === sentinel) resolve(); }; });" +
-        "  await new Promise((resolve) => { es.onopen = resolve; });" +
-        "  const body = new URLSearchParams(); c.topics.forEach((t) => body.append('topic', t));" +
-        "  body.set('id', (c.private ? 'private-' : '') + 'id-' + JSON.stringify(c.topics)); body.set('data', 'data for\\n\\n        ' + c.name);" +
-        "  if (c.private) body.set('private', 'on');" +
-        "  const resp = await fetch('/.well-known/mercure', {method: 'POST', body, headers: __HEADERS__});" +
-        "  const text = await resp.text();" +
-        "  const end = new URLSearchParams(); end.append('topic', sentinel); end.set('id', sentinel); end.set('data', 'end');" +
-        "  await fetch('/.well-known/mercure', {method: 'POST', body: end, headers: __HEADERS__});" +
-        "  await done; es.close();" +
-        "  results[c.name] = {received: c.received, topics: JSON.stringify(c.topics), status: resp.status," +
-        "    contentType: resp.headers.get('Content-Type'), body: text, seen: seen};" +
-        "}" +
-        "return JSON.stringify(results); })()";
+    private static final MercureConformanceCases RUN =
+        new MercureConformanceCases(CASES, 11, "topic", "(s) => 'topic'");
 
     private final Closer resources = new Closer();
 
@@ -77,7 +44,7 @@ class ChromiumMercureTest
     void shouldPassMercuresConformanceCasesInChromiumsEventSource() throws Exception
     {
         final SseServer server = resources.track(SseServer.builder().port(0).demoPage(true).start());
-        assertCases(server, RUN.replace("__COOKIE__", "''").replace("__HEADERS__", "{}"), false);
+        RUN.assertCases(resources, server, "''", "{}", false);
     }
 
     /**
@@ -93,38 +60,7 @@ class ChromiumMercureTest
         final SseServer server = resources.track(Servers.hub("--jwt-key", TestTokens.SECRET, "--allow-anonymous"));
         final String publisher = TestTokens.hs256("{\"mercure\":{\"publish\":[\"*\"]}}");
         final String subscriber = TestTokens.hs256("{\"mercure\":{\"subscribe\":[\"https://example.net/foo/{id}\",\"3c1f0a\"]}}");
-        assertCases(server, RUN.replace("__COOKIE__", "'" + subscriber + "'")
-            .replace("__HEADERS__", "{Authorization: 'Bearer " + publisher + "'}"), true);
-    }
-
-    @SuppressWarnings("unchecked")
-    private void assertCases(final SseServer server, final String run, final boolean privateReceived) throws Exception
-    {
-        final BrowserDriver browser = resources.track(BrowserDriver.launch());
-        browser.open(server.url() + "/");
-        final Map<String, Object> results = Json.parseObject((String)browser.eval(run));
-        assertEquals(11, results.size(), results + browser.describe());
-        for (final Map.Entry<String, Object> entry : results.entrySet())
-        {
-            final String name = entry.getKey();
-            final Map<String, Object> result = (Map<String, Object>)entry.getValue();
-            final List<Map<String, Object>> seen = (List<Map<String, Object>>)result.get("seen");
-            final String id = (name.startsWith("private") ? "private-" : "") + "id-" + result.get("topics");
-            assertEquals(200.0, ((Number)result.get("status")).doubleValue(), name + ": " + result);
-            assertTrue(((String)result.get("contentType")).startsWith("text/plain"), name + ": " + result);
-            assertEquals(id, result.get("body"), name + ": " + result);
-            final Map<String, Object> sentinel = seen.get(seen.size() - 1);
-            assertEquals("end", sentinel.get("data"), name + ": " + result);
-            if (Boolean.TRUE.equals(result.get("received")) || (privateReceived && name.startsWith("private")))
-            {
-                assertEquals(2, seen.size(), name + ": " + result);
-                assertEquals(Map.of("type", "message", "id", id, "data", "data for\n\n        " + name), seen.get(0),
-                    name + ": " + result);
-            }
-            else
-            {
-                assertEquals(1, seen.size(), name + " must not be received: " + result);
-            }
-        }
+        RUN.assertCases(resources, server, "'" + subscriber + "'",
+            "{Authorization: 'Bearer " + publisher + "'}", true);
     }
 }

@@ -1,6 +1,5 @@
 package io.sseflow.server.cluster;
 
-import io.aeron.cluster.service.Cluster;
 import io.sseflow.server.PublishResult;
 import io.sseflow.server.sequencer.PublishClaim;
 import io.sseflow.server.support.Await;
@@ -52,8 +51,8 @@ class ClusterSettingsCheckTest
         start(1, 64);
         Await.condition(() ->
         {
-            pollAll();
-            return leaders() == 1 && nodes[0].isConnected() && nodes[1].isConnected();
+            ClusterTestSupport.pollAll(nodes, recorders);
+            return ClusterTestSupport.leaders(nodes) == 1 && nodes[0].isConnected() && nodes[1].isConnected();
         }, "a leader of two members", WAIT);
         for (int e = 1; e <= 3; e++)
         {
@@ -66,7 +65,7 @@ class ClusterSettingsCheckTest
         start(2, 32, true);
         Await.condition(() ->
         {
-            pollAll();
+            ClusterTestSupport.pollAll(nodes, recorders);
             return !stops.isEmpty();
         }, "the third member refused", WAIT);
         assertEquals(1, stops.size(), stops.toString());
@@ -102,35 +101,11 @@ class ClusterSettingsCheckTest
             (stop, reason) -> stops.add(stop + " " + reason)).topicDirectory(topics[i]);
     }
 
-    private void pollAll()
-    {
-        for (int i = 0; i < MEMBERS; i++)
-        {
-            if (null != nodes[i])
-            {
-                nodes[i].poll(recorders[i], 64);
-            }
-        }
-    }
-
-    private int leaders()
-    {
-        int leaders = 0;
-        for (final ClusterEventSequencer node : nodes)
-        {
-            if (null != node && node.role() == Cluster.Role.LEADER)
-            {
-                leaders++;
-            }
-        }
-        return leaders;
-    }
-
     private void awaitEvents(final int node, final int events)
     {
         Await.condition(() ->
         {
-            pollAll();
+            ClusterTestSupport.pollAll(nodes, recorders);
             return recorders[node].events.size() >= events;
         }, events + " events on node " + node, WAIT);
     }
@@ -139,7 +114,7 @@ class ClusterSettingsCheckTest
     {
         Await.condition(() ->
         {
-            pollAll();
+            ClusterTestSupport.pollAll(nodes, recorders);
             return PublishResult.OK ==
                 ClusterTestSupport.publish(nodes[node], claim, topics[node], "orders", correlationId, null, data);
         }, "publish taken by node " + node, WAIT);

@@ -1,5 +1,6 @@
 package io.sseflow.server.cluster;
 
+import io.aeron.cluster.service.Cluster;
 import io.sseflow.server.PublishResult;
 import io.sseflow.server.sequencer.PublishClaim;
 import io.sseflow.server.sequencer.PublishRecord;
@@ -195,4 +196,35 @@ final class ClusterTestSupport
             answers.add("corr=" + record.wrap(buffer, recordOffset).correlationId() + " " + result);
         }
     }
+
+    /**
+     * Poll every started member's sequencer once into its recorder (members in this process).
+     */
+    static void pollAll(final ClusterEventSequencer[] nodes, final Recorder[] recorders)
+    {
+        for (int i = 0; i < nodes.length; i++)
+        {
+            if (null != nodes[i])
+            {
+                nodes[i].poll(recorders[i], 64);
+            }
+        }
+    }
+
+    /**
+     * How many of the started members' sequencers are leaders.
+     */
+    static int leaders(final ClusterEventSequencer[] nodes)
+    {
+        int leaders = 0;
+        for (final ClusterEventSequencer node : nodes)
+        {
+            if (null != node && node.role() == Cluster.Role.LEADER)
+            {
+                leaders++;
+            }
+        }
+        return leaders;
+    }
+
 }

@@ -53,30 +53,6 @@ class ThreeMemberClusterTest
             .topicDirectory(topics[i]);
     }
 
-    private void pollAll()
-    {
-        for (int i = 0; i < MEMBERS; i++)
-        {
-            if (null != nodes[i])
-            {
-                nodes[i].poll(recorders[i], 64);
-            }
-        }
-    }
-
-    private int leaders()
-    {
-        int leaders = 0;
-        for (final ClusterEventSequencer node : nodes)
-        {
-            if (null != node && node.role() == Cluster.Role.LEADER)
-            {
-                leaders++;
-            }
-        }
-        return leaders;
-    }
-
     private boolean allConnected()
     {
         for (final ClusterEventSequencer node : nodes)
@@ -114,7 +90,7 @@ class ThreeMemberClusterTest
     {
         Await.condition(() ->
         {
-            pollAll();
+            ClusterTestSupport.pollAll(nodes, recorders);
             for (int i = 0; i < MEMBERS; i++)
             {
                 if (null != nodes[i] && recorders[i].events.size() < events)
@@ -130,7 +106,7 @@ class ThreeMemberClusterTest
     {
         Await.condition(() ->
         {
-            pollAll();
+            ClusterTestSupport.pollAll(nodes, recorders);
             return PublishResult.OK ==
                 ClusterTestSupport.publish(nodes[node], claim, topics[node], topic, correlationId, null, data);
         }, "publish taken by node " + node, WAIT);
@@ -156,8 +132,8 @@ class ThreeMemberClusterTest
         }
         Await.condition(() ->
         {
-            pollAll();
-            return 1 == leaders() && allConnected();
+            ClusterTestSupport.pollAll(nodes, recorders);
+            return 1 == ClusterTestSupport.leaders(nodes) && allConnected();
         }, "one leader elected and every node connected", WAIT);
 
         for (int e = 1; e <= 30; e++)
@@ -197,8 +173,8 @@ class ThreeMemberClusterTest
         nodes[left] = null;
         Await.condition(() ->
         {
-            pollAll();
-            return 1 == leaders() && allConnected();
+            ClusterTestSupport.pollAll(nodes, recorders);
+            return 1 == ClusterTestSupport.leaders(nodes) && allConnected();
         }, "a leader among the two members left", WAIT);
         System.out.println((closeLeader ? "leader" : "follower") + " " + left + " closed: a leader among the others, " +
             "both connected, after " + (System.nanoTime() - closedNs) / 1_000_000 + " ms");
